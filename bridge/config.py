@@ -1,0 +1,355 @@
+"""Settings: declared once, loaded from TOML, overridden by ``MYMEIN_*``, validated once.
+
+Every setting lives in one table below (section, key, type, default, help). The
+loader reads the TOML file, applies environment overrides named
+``MYMEIN_<SECTION>_<KEY>`` (e.g. ``MYMEIN_GOOGLE_ENDPOINT``), checks everything
+and reports *all* problems in one :class:`~bridge.exceptions.ConfigError`.
+The result is a frozen :class:`Settings`; nothing changes it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bridge.exceptions import ConfigError
+
+ENV_PREFIX = "MYMEIN_"
+REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+AUTH_MODES = ("user", "service_account", "sandbox")
+START_MODES = ("backfill", "now")
+PUBLISH_MODES = ("draft", "live")
+LOG_FORMATS = ("text", "json")
+LABEL_PARTS = ("kecamatan", "desa", "kim")
+
+
+@dataclass(frozen=True)
+class Spec:
+    section: str
+    key: str
+    type: type
+    default: Any
+    help: str
+
+
+SPECS: tuple[Spec, ...] = (
+    # [google]
+    Spec("google", "endpoint", str, "", "Google API endpoint; empty = real Google, e.g. http://127.0.0.1:8765 = sandbox"),
+    Spec("google", "auth", str, "user", "user (OAuth token of a blog author), service_account (Sheets/Drive only) or sandbox"),
+    Spec("google", "client_secret", str, "credentials.json", "OAuth client (installed app) JSON, see credentials.example.json"),
+    Spec("google", "token", str, "token.json", "user token written by `mymein-bridge auth` (owner-only permissions)"),
+    Spec("google", "service_account", str, "", "optional service-account key used for Sheets/Drive instead of the user token"),
+    # [sheets]
+    Spec("sheets", "spreadsheet_id", str, "", "the spreadsheet linked to the Google Form"),
+    Spec("sheets", "responses_tab", str, "Form Responses 1", "the tab Google Forms writes responses to"),
+    Spec("sheets", "review_spreadsheet_id", str, "", "spreadsheet holding Review/KIM/Arsip tabs; empty = the form's spreadsheet"),
+    Spec("sheets", "review_tab", str, "Review", "officers' review queue"),
+    Spec("sheets", "registry_tab", str, "KIM", "registry of KIM and their partnership status"),
+    Spec("sheets", "archive_tab", str, "Arsip", "where old TERBIT/DITOLAK rows are moved"),
+    Spec("sheets", "officers", list, [], "officer e-mails allowed to edit the bridge's protected columns"),
+    Spec("sheets", "aliases", dict, {}, "extra header aliases: field name -> list of question titles"),
+    # [intake]
+    Spec("intake", "start", str, "backfill", "first run on a sheet with history: backfill (queue all) or now (only new rows)"),
+    Spec("intake", "title_max", int, 150, "longest accepted news title, in characters"),
+    Spec("intake", "body_min", int, 50, "shortest accepted news body, in characters"),
+    Spec("intake", "body_max", int, 20000, "longest accepted news body, in characters"),
+    Spec("intake", "require_registered_email", bool, True, "when the form collects e-mails, the respondent must be a KIM operator"),
+    # [blog]
+    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website"),
+    Spec("blog", "publish_mode", str, "draft", "draft (officers publish in Blogger) or live"),
+    Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
+    Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),
+    Spec("blog", "template", str, "", "post template (Jinja2); empty = config/templates/post.html"),
+    Spec("blog", "photo_folder_id", str, "", "Drive folder for re-hosted photos; empty = the account's My Drive"),
+    Spec("blog", "photo_url", str, "https://lh3.googleusercontent.com/d/{id}", "public URL of a re-hosted photo; {id} = Drive file id"),
+    Spec("blog", "photo_max_mb", int, 10, "largest photo re-hosted, in MB"),
+    Spec("blog", "archive_after_days", int, 30, "TERBIT/DITOLAK rows older than this move to the archive tab; 0 = never"),
+    # [bridge]
+    Spec("bridge", "state_path", str, "state/bridge.sqlite3", "local SQLite ledger"),
+    Spec("bridge", "timezone", str, "Asia/Makassar", "time zone for times shown to officers (WITA)"),
+    Spec("bridge", "poll_interval_minutes", int, 5, "minutes between cycles for `run`"),
+    Spec("bridge", "wilayah_csv", str, "", "official kecamatan/desa list; empty = config/balangan_wilayah.csv"),
+    Spec("bridge", "log_format", str, "text", "text or json (one line per event either way)"),
+    Spec("bridge", "max_retries", int, 5, "attempts for a Google call that fails with 429/5xx/timeout"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated, read-only configuration. Paths are absolute."""
+
+    endpoint: str
+    auth: str
+    client_secret: Path
+    token: Path
+    service_account: Path | None
+    spreadsheet_id: str
+    responses_tab: str
+    review_spreadsheet_id: str
+    review_tab: str
+    registry_tab: str
+    archive_tab: str
+    officers: tuple[str, ...]
+    aliases: Mapping[str, tuple[str, ...]]
+    start: str
+    title_max: int
+    body_min: int
+    body_max: int
+    require_registered_email: bool
+    blog_id: str
+    publish_mode: str
+    labels: tuple[str, ...]
+    extra_labels: tuple[str, ...]
+    template: Path
+    photo_folder_id: str
+    photo_url: str
+    photo_max_mb: int
+    archive_after_days: int
+    state_path: Path
+    timezone: str
+    poll_interval_minutes: int
+    wilayah_csv: Path
+    log_format: str
+    max_retries: int
+    source: str = "<defaults>"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.auth == "sandbox"
+
+
+def _coerce(spec: Spec, value: Any, where: str, problems: list[str]) -> Any:
+    """Coerce a TOML or environment value to the spec's type, noting problems."""
+    name = f"{where} [{spec.section}] {spec.key}"
+    if spec.type is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "ya", "0", "false", "no", "tidak"}:
+            return value.strip().lower() in {"1", "true", "yes", "ya"}
+        problems.append(f"{name}: expected true or false, got {value!r}")
+        return spec.default
+    if spec.type is int:
+        if isinstance(value, bool):
+            problems.append(f"{name}: expected a whole number, got {value!r}")
+            return spec.default
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            problems.append(f"{name}: expected a whole number, got {value!r}")
+            return spec.default
+    if spec.type is list:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        problems.append(f"{name}: expected a list of strings, got {value!r}")
+        return spec.default
+    if spec.type is dict:
+        if isinstance(value, dict):
+            return value
+        problems.append(f"{name}: expected a table, got {value!r}")
+        return spec.default
+    if not isinstance(value, str):
+        problems.append(f"{name}: expected a string, got {value!r}")
+        return spec.default
+    return value
+
+
+def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Load, override and validate the configuration.
+
+    Args:
+        path: the TOML file; ``None`` means defaults plus environment only.
+        env: environment mapping (defaults to ``os.environ``).
+
+    Raises:
+        ConfigError: listing every problem found (file, key, what is wrong).
+    """
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    data: dict[str, Any] = {}
+    source = "<defaults>"
+    base = Path.cwd()
+    if path is not None:
+        file = Path(path).expanduser().resolve()
+        source = str(file)
+        base = file.parent
+        try:
+            with file.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigError([f"file not found: {file} (copy config/bridge.example.toml and edit it)"], source) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"not valid TOML: {exc}"], source) from exc
+
+    known = {(s.section, s.key) for s in SPECS}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            problems.append(f"{source}: [{section}] should be a table")
+            continue
+        for key in table:
+            if (section, key) not in known:
+                problems.append(f"{source}: unknown key [{section}] {key}")
+
+    raw: dict[str, Any] = {}
+    for spec in SPECS:
+        value = spec.default
+        table = data.get(spec.section)
+        if isinstance(table, dict) and spec.key in table:
+            value = _coerce(spec, table[spec.key], source, problems)
+        env_name = f"{ENV_PREFIX}{spec.section}_{spec.key}".upper()
+        if env_name in env:
+            value = _coerce(spec, env[env_name], f"environment {env_name}:", problems)
+        raw[spec.key] = value
+
+    def resolve(p: str) -> Path:
+        q = Path(p).expanduser()
+        return q if q.is_absolute() else (base / q).resolve()
+
+    where = source
+    if raw["auth"] not in AUTH_MODES:
+        problems.append(f"{where}: [google] auth must be one of {', '.join(AUTH_MODES)}, got {raw['auth']!r}")
+    if raw["endpoint"] and not str(raw["endpoint"]).startswith(("http://", "https://")):
+        problems.append(f"{where}: [google] endpoint must start with http:// or https://, got {raw['endpoint']!r}")
+    if raw["auth"] == "sandbox" and not raw["endpoint"]:
+        problems.append(f"{where}: [google] auth = \"sandbox\" needs [google] endpoint (the sandbox URL)")
+    if raw["auth"] == "service_account" and not raw["service_account"]:
+        problems.append(f"{where}: [google] auth = \"service_account\" needs [google] service_account (key file)")
+    if not raw["spreadsheet_id"]:
+        problems.append(f"{where}: [sheets] spreadsheet_id is empty (the id in the sheet's URL /spreadsheets/d/<id>/)")
+    for key in ("responses_tab", "review_tab", "registry_tab", "archive_tab"):
+        if not str(raw[key]).strip():
+            problems.append(f"{where}: [sheets] {key} is empty")
+    if len({raw["review_tab"], raw["registry_tab"], raw["archive_tab"], raw["responses_tab"]}) < 4:
+        problems.append(f"{where}: [sheets] responses, review, registry and archive tabs must have different names")
+    if raw["start"] not in START_MODES:
+        problems.append(f"{where}: [intake] start must be one of {', '.join(START_MODES)}, got {raw['start']!r}")
+    if not raw["blog_id"]:
+        problems.append(f"{where}: [blog] blog_id is empty (Blogger dashboard URL ...blogger.com/blog/posts/<id>)")
+    if raw["publish_mode"] not in PUBLISH_MODES:
+        problems.append(f"{where}: [blog] publish_mode must be draft or live, got {raw['publish_mode']!r}")
+    for part in raw["labels"]:
+        if part not in LABEL_PARTS:
+            problems.append(f"{where}: [blog] labels: unknown label {part!r} (use {', '.join(LABEL_PARTS)})")
+    if "{id}" not in raw["photo_url"]:
+        problems.append(f"{where}: [blog] photo_url must contain {{id}}")
+    for section, key, low in (
+        ("intake", "title_max", 10),
+        ("intake", "body_min", 0),
+        ("intake", "body_max", 100),
+        ("blog", "photo_max_mb", 1),
+        ("blog", "archive_after_days", 0),
+        ("bridge", "poll_interval_minutes", 1),
+        ("bridge", "max_retries", 1),
+    ):
+        if raw[key] < low:
+            problems.append(f"{where}: [{section}] {key} must be at least {low}, got {raw[key]}")
+    if raw["body_min"] >= raw["body_max"]:
+        problems.append(f"{where}: [intake] body_min must be smaller than body_max")
+    try:
+        ZoneInfo(raw["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"{where}: [bridge] timezone {raw['timezone']!r} is not a known time zone (e.g. Asia/Makassar)")
+    if raw["log_format"] not in LOG_FORMATS:
+        problems.append(f"{where}: [bridge] log_format must be text or json, got {raw['log_format']!r}")
+    aliases: dict[str, tuple[str, ...]] = {}
+    for name, titles in dict(raw["aliases"]).items():
+        if not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+            problems.append(f"{where}: [sheets.aliases] {name} must be a list of question titles")
+            continue
+        aliases[str(name)] = tuple(titles)
+
+    template = resolve(raw["template"]) if raw["template"] else REPO_CONFIG_DIR / "templates" / "post.html"
+    wilayah = resolve(raw["wilayah_csv"]) if raw["wilayah_csv"] else REPO_CONFIG_DIR / "balangan_wilayah.csv"
+    if not template.is_file():
+        problems.append(f"{where}: [blog] template: file not found: {template}")
+    if not wilayah.is_file():
+        problems.append(f"{where}: [bridge] wilayah_csv: file not found: {wilayah}")
+
+    if problems:
+        raise ConfigError(problems, source)
+
+    return Settings(
+        endpoint=str(raw["endpoint"]).rstrip("/"),
+        auth=raw["auth"],
+        client_secret=resolve(raw["client_secret"]),
+        token=resolve(raw["token"]),
+        service_account=resolve(raw["service_account"]) if raw["service_account"] else None,
+        spreadsheet_id=raw["spreadsheet_id"],
+        responses_tab=raw["responses_tab"],
+        review_spreadsheet_id=raw["review_spreadsheet_id"] or raw["spreadsheet_id"],
+        review_tab=raw["review_tab"],
+        registry_tab=raw["registry_tab"],
+        archive_tab=raw["archive_tab"],
+        officers=tuple(raw["officers"]),
+        aliases=aliases,
+        start=raw["start"],
+        title_max=raw["title_max"],
+        body_min=raw["body_min"],
+        body_max=raw["body_max"],
+        require_registered_email=raw["require_registered_email"],
+        blog_id=raw["blog_id"],
+        publish_mode=raw["publish_mode"],
+        labels=tuple(raw["labels"]),
+        extra_labels=tuple(raw["extra_labels"]),
+        template=template,
+        photo_folder_id=raw["photo_folder_id"],
+        photo_url=raw["photo_url"],
+        photo_max_mb=raw["photo_max_mb"],
+        archive_after_days=raw["archive_after_days"],
+        state_path=resolve(raw["state_path"]),
+        timezone=raw["timezone"],
+        poll_interval_minutes=raw["poll_interval_minutes"],
+        wilayah_csv=wilayah,
+        log_format=raw["log_format"],
+        max_retries=raw["max_retries"],
+        source=source,
+    )
+
+
+def setting_names() -> list[str]:
+    """All ``[section] key`` names, for docs and tests."""
+    return [f"[{s.section}] {s.key}" for s in SPECS]
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{}"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_config(values: Mapping[tuple[str, str], Any], header: str = "") -> str:
+    """Write a complete, commented TOML config: defaults overridden by ``values``.
+
+    Used by ``sandbox --write-config``; every key appears with its help line.
+    """
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    section = None
+    for spec in SPECS:
+        if spec.type is dict:
+            continue
+        if spec.section != section:
+            section = spec.section
+            lines += ["", f"[{section}]"]
+        value = values.get((spec.section, spec.key), spec.default)
+        lines.append(f"# {spec.help}")
+        lines.append(f"{spec.key} = {_toml_value(value)}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+__all__ = ["Settings", "SPECS", "load_settings", "render_config", "setting_names"]

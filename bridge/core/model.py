@@ -1,0 +1,226 @@
+"""The domain's nouns and their Indonesian labels, in one place.
+
+Everything an officer sees in the sheet (tab headers, status values) is spelled
+here, so the sheet UI and the code can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Values of the Review tab's ``Status`` column (the officers' dropdown)."""
+
+    MENUNGGU = "MENUNGGU"  # valid, waiting for an officer
+    TIDAK_VALID = "TIDAK VALID"  # failed validation; an officer may still approve
+    DISETUJUI = "DISETUJUI"  # approved by an officer: the bridge publishes it
+    DITOLAK = "DITOLAK"  # rejected by an officer: never published
+    TERBIT = "TERBIT"  # published by the bridge
+    GAGAL = "GAGAL"  # publishing failed permanently; set DISETUJUI to retry
+    DITARIK = "DITARIK"  # officer withdrew a published post: the bridge reverts it to draft
+
+    @classmethod
+    def parse(cls, text: str) -> Status | None:
+        """Read a status cell leniently (case, spacing); ``None`` if unknown or empty."""
+        norm = " ".join(str(text).replace("_", " ").split()).upper()
+        for status in cls:
+            if status.value == norm:
+                return status
+        return None
+
+
+#: Statuses only the bridge writes; the others are the officers'.
+BRIDGE_STATUSES = frozenset({Status.MENUNGGU, Status.TIDAK_VALID, Status.TERBIT, Status.GAGAL})
+
+
+class Field(StrEnum):
+    """Fields of one form response, whatever the question headers are called."""
+
+    TIMESTAMP = "timestamp"
+    EMAIL = "email"
+    KECAMATAN = "kecamatan"
+    DESA = "desa"
+    OPERATOR = "operator"
+    TITLE = "title"
+    BODY = "body"
+    PHOTO = "photo"
+
+
+#: Fields the form must have; intake stops (naming the question) if one is missing.
+REQUIRED_FIELDS: tuple[Field, ...] = (
+    Field.TIMESTAMP,
+    Field.KECAMATAN,
+    Field.DESA,
+    Field.OPERATOR,
+    Field.TITLE,
+    Field.BODY,
+)
+
+
+class ReviewColumn(StrEnum):
+    """Headers of the Review (and Arsip) tab, in sheet order. Values are the headers."""
+
+    ID = "ID"
+    RECEIVED = "Diterima (WITA)"
+    KECAMATAN = "Kecamatan"
+    DESA = "Desa/Kelurahan"
+    KIM = "KIM"
+    OPERATOR = "Operator"
+    EMAIL = "Email Operator"
+    TITLE = "Judul"
+    BODY = "Isi"
+    PHOTOS = "Foto"
+    SYSTEM_NOTE = "Catatan Sistem"
+    STATUS = "Status"
+    OFFICER_NOTE = "Catatan Petugas"
+    SCHEDULE = "Jadwal Terbit (WITA)"
+    POST_URL = "Tautan Post"
+    PUBLISHED = "Waktu Terbit (WITA)"
+    FINGERPRINT = "Sidik Jari"
+
+
+REVIEW_HEADERS: tuple[str, ...] = tuple(c.value for c in ReviewColumn)
+
+#: Columns officers edit; every other Review column belongs to the bridge (protected).
+OFFICER_COLUMNS = frozenset(
+    {
+        ReviewColumn.TITLE,
+        ReviewColumn.BODY,
+        ReviewColumn.STATUS,
+        ReviewColumn.OFFICER_NOTE,
+        ReviewColumn.SCHEDULE,
+    }
+)
+
+
+class KimColumn(StrEnum):
+    """Headers of the KIM registry tab (profile fields of the Juknis Kemitraan KIM 2022)."""
+
+    NAME = "Nama KIM"
+    KECAMATAN = "Kecamatan"
+    DESA = "Desa/Kelurahan"
+    NOMOR_INDUK = "Nomor Induk Komunitas"
+    SK_NUMBER = "Nomor SK"
+    SK_DATE = "Tanggal SK"
+    SK_UNTIL = "SK Berlaku Sampai"
+    PARTNERSHIP = "Status Kemitraan"
+    CHAIR = "Ketua"
+    BOARD = "Pengurus"
+    OPERATOR_EMAILS = "Email Operator"
+    PHONE = "Telepon"
+    NOTE = "Catatan"
+
+
+KIM_HEADERS: tuple[str, ...] = tuple(c.value for c in KimColumn)
+
+
+class Partnership(StrEnum):
+    """Values of the registry's ``Status Kemitraan`` column."""
+
+    AKTIF = "AKTIF"
+    TIDAK_AKTIF = "TIDAK AKTIF"
+    DIBEKUKAN = "DIBEKUKAN"
+
+
+@dataclass(frozen=True)
+class Wilayah:
+    """One official desa/kelurahan of Kabupaten Balangan."""
+
+    kode: str
+    kecamatan: str
+    desa: str
+    jenis: str  # "desa" or "kelurahan"
+
+
+@dataclass(frozen=True)
+class FormResponse:
+    """One row of the form's responses tab, mapped by header (still raw text)."""
+
+    row_number: int  # 1-based row in the sheet
+    received_at: datetime | None  # aware, in the bridge's time zone (WITA)
+    email: str = ""
+    kecamatan: str = ""
+    desa: str = ""
+    operator: str = ""
+    title: str = ""
+    body: str = ""
+    photos: tuple[str, ...] = ()  # Drive links as the form wrote them
+    raw_timestamp: str = ""  # the cell as read, for the fingerprint and for reasons
+
+
+@dataclass(frozen=True)
+class KimRecord:
+    """One KIM from the registry tab."""
+
+    name: str
+    kecamatan: str
+    desa: str
+    nomor_induk: str = ""
+    sk_number: str = ""
+    sk_date: date | None = None
+    sk_until: date | None = None
+    partnership: str = ""
+    chair: str = ""
+    board: str = ""
+    operator_emails: frozenset[str] = frozenset()
+    phone: str = ""
+    note: str = ""
+    row_number: int = 0
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a submission is not valid: Indonesian for the sheet, English for the log."""
+
+    code: str
+    id: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A sanitized, validated form response, ready for the Review tab."""
+
+    fingerprint: str
+    row_number: int
+    received_at: datetime | None
+    kecamatan: str  # official name when recognised, else as sanitized
+    desa: str
+    kim: str
+    operator: str
+    email: str
+    title: str
+    body: str  # plain text, sanitized; HTML is built only when rendering
+    photos: tuple[str, ...]
+    reasons: tuple[Reason, ...] = ()
+    id: str = ""  # assigned by the ledger when queued
+
+    @property
+    def valid(self) -> bool:
+        return not self.reasons
+
+    @property
+    def status(self) -> Status:
+        return Status.MENUNGGU if self.valid else Status.TIDAK_VALID
+
+
+@dataclass
+class ReviewRow:
+    """One row of the Review tab as read back (officers may have edited it)."""
+
+    row_number: int
+    values: dict[ReviewColumn, str] = field(default_factory=dict)
+
+    def get(self, column: ReviewColumn) -> str:
+        return self.values.get(column, "")
+
+    @property
+    def id(self) -> str:
+        return self.get(ReviewColumn.ID).strip()
+
+    @property
+    def status(self) -> Status | None:
+        return Status.parse(self.get(ReviewColumn.STATUS))
