@@ -1,0 +1,208 @@
+"""Credentials: the blog author's OAuth token, an optional service account, or the sandbox.
+
+Blogger accepts no service account for posting, so publishing always uses a
+user token of a blog author. Sheets and Drive may use the same token or a
+service account. Tokens are never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlparse
+
+import google.auth.exceptions
+import google.auth.transport.requests
+import requests
+from google.auth.credentials import Credentials as BaseCredentials
+from google.oauth2 import service_account
+from google.oauth2.credentials import Credentials as UserCredentials
+
+from bridge.config import Settings
+from bridge.exceptions import AuthError, ConfigError
+
+log = logging.getLogger("bridge.auth")
+
+SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+DRIVE_READ_SCOPE = "https://www.googleapis.com/auth/drive.readonly"
+DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
+BLOGGER_SCOPE = "https://www.googleapis.com/auth/blogger"
+USER_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE, BLOGGER_SCOPE)
+SERVICE_ACCOUNT_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE)
+
+SANDBOX_TOKEN = "sandbox-token"
+
+REAUTH_HINT = (
+    "Run `mymein-bridge auth -c CONFIG` on this server (or on a laptop and copy the token file here). "
+    "If the OAuth consent screen is still in 'Testing', Google expires tokens after 7 days: "
+    "set it to 'In production' in Google Cloud Console > APIs & Services > OAuth consent screen."
+)
+
+
+@dataclass(frozen=True)
+class GoogleCredentials:
+    """The credentials each adapter uses."""
+
+    sheets: BaseCredentials
+    blogger: BaseCredentials
+    drive: BaseCredentials
+    user_email: str = ""
+
+
+def sandbox_credentials() -> UserCredentials:
+    """A static bearer token the sandbox accepts; never valid at Google."""
+    return UserCredentials(token=SANDBOX_TOKEN)
+
+
+def load_user_credentials(token_path: Path, *, refresh: bool = True, transport: Any = None) -> UserCredentials:
+    """Load the author's token, refreshing it (and saving it back) when expired.
+
+    Raises:
+        AuthError: the file is missing or unreadable, or Google refused to refresh
+            it (expired, revoked, or an app left in Testing for more than 7 days).
+    """
+    if not token_path.is_file():
+        raise AuthError(f"no user token at {token_path}. {REAUTH_HINT}")
+    try:
+        info = json.loads(token_path.read_text(encoding="utf-8"))
+        creds = UserCredentials.from_authorized_user_info(info, list(USER_SCOPES))
+    except (ValueError, KeyError) as exc:
+        raise AuthError(f"token file {token_path} is not a valid authorized-user token ({exc}). {REAUTH_HINT}") from exc
+    if refresh and (not creds.valid or creds.expired):
+        if not creds.refresh_token:
+            raise AuthError(f"token in {token_path} has expired and has no refresh token. {REAUTH_HINT}")
+        try:
+            creds.refresh(transport or google.auth.transport.requests.Request())
+        except google.auth.exceptions.RefreshError as exc:
+            raise AuthError(f"Google refused to refresh the token in {token_path} (expired or revoked: {exc}). {REAUTH_HINT}") from exc
+        except google.auth.exceptions.TransportError as exc:
+            raise AuthError(f"could not reach Google to refresh the token in {token_path}: {exc}") from exc
+        save_token(creds, token_path)
+    return creds
+
+
+def save_token(creds: UserCredentials, token_path: Path) -> None:
+    """Write the token with owner-only permissions (0600), atomically."""
+    token_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = token_path.with_name(token_path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(creds.to_json())
+    os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
+    os.replace(tmp, token_path)
+
+
+def load_credentials(settings: Settings) -> GoogleCredentials:
+    """Credentials for every adapter, according to ``[google] auth``."""
+    if settings.uses_sandbox:
+        creds = sandbox_credentials()
+        return GoogleCredentials(sheets=creds, blogger=creds, drive=creds, user_email="sandbox@localhost")
+    user = load_user_credentials(settings.token)
+    if settings.auth == "service_account" and settings.service_account is not None:
+        try:
+            sa = service_account.Credentials.from_service_account_file(
+                str(settings.service_account), scopes=list(SERVICE_ACCOUNT_SCOPES)
+            )
+        except (OSError, ValueError) as exc:
+            raise AuthError(f"cannot read service-account key {settings.service_account}: {exc}") from exc
+        return GoogleCredentials(sheets=sa, blogger=user, drive=sa)
+    return GoogleCredentials(sheets=user, blogger=user, drive=user)
+
+
+# --- the installed-app flow, for servers without a browser -------------------------------
+
+
+def read_client_config(path: Path) -> dict[str, Any]:
+    """Read an OAuth client JSON (Desktop app), as downloaded from Google Cloud Console."""
+    problems: list[str] = []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"OAuth client file not found: {path} (download it as shown in credentials.example.json)"], str(path)
+        ) from None
+    except ValueError as exc:
+        raise ConfigError([f"OAuth client file is not JSON: {exc}"], str(path)) from exc
+    section = data.get("installed")
+    if not isinstance(section, dict):
+        problems.append('the client must be of type "Desktop app" (a top-level "installed" object)')
+        section = {}
+    for key in ("client_id", "client_secret", "auth_uri", "token_uri"):
+        if not section.get(key):
+            problems.append(f'"installed.{key}" is missing')
+    if problems:
+        raise ConfigError(problems, str(path))
+    return data
+
+
+def paste_back_flow(
+    client_config: dict[str, Any],
+    *,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    port: int = 8085,
+    session: requests.Session | None = None,
+) -> UserCredentials:
+    """Authorize without a browser on this machine.
+
+    Prints the consent URL; the officer opens it on any computer, signs in as a
+    blog author and, when the browser lands on the (unreachable) loopback page,
+    copies the address bar back here. The code in that address is exchanged
+    for a token. Google removed the copy-paste "oob" flow in 2022; this is the
+    loopback flow without a listener.
+    """
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    if session is not None:
+        flow.oauth2session.mount("https://", session.get_adapter("https://"))
+    flow.redirect_uri = f"http://localhost:{port}/"
+    url, state = flow.authorization_url(access_type="offline", prompt="consent")
+    say("1. Buka alamat ini di browser komputer mana pun / Open this address in a browser on any computer:")
+    say(f"   {url}")
+    say("2. Masuk dengan akun Google penulis blog, izinkan akses. / Sign in as a blog author and allow access.")
+    say(f"3. Browser akan membuka http://localhost:{port}/?... yang gagal dimuat; salin seluruh alamatnya ke sini.")
+    say("   The browser lands on a page that fails to load; copy its whole address here.")
+    pasted = ask("Alamat / address: ").strip()
+    parsed = urlparse(pasted)
+    if parsed.scheme not in ("http", "https") or "code=" not in parsed.query:
+        raise AuthError(
+            "that is not the redirected address (it must start with http://localhost and contain code=...). "
+            "Run `mymein-bridge auth` again and copy the whole address bar."
+        )
+    if f"state={state}" not in parsed.query:
+        raise AuthError("the pasted address belongs to another sign-in attempt (state does not match); run auth again.")
+    # oauthlib insists on https for the authorization response; the loopback redirect is http by design.
+    response = "https" + pasted[len(parsed.scheme):]
+    try:
+        flow.fetch_token(authorization_response=response)
+    except Exception as exc:  # oauthlib raises many unrelated types; all mean "no token"
+        raise AuthError(f"Google did not issue a token: {exc}. Run `mymein-bridge auth` again.") from exc
+    creds = flow.credentials
+    if not isinstance(creds, UserCredentials):  # pragma: no cover - library contract
+        raise AuthError("unexpected credentials type from the OAuth flow")
+    return creds
+
+
+def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None]) -> UserCredentials:
+    """Loopback flow with a listener, for an SSH tunnel (``ssh -L PORT:localhost:PORT server``)."""
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    say(f"Listening on localhost:{port}. From your laptop: ssh -L {port}:localhost:{port} <this-server>, then open the URL below.")
+    creds = flow.run_local_server(
+        host="localhost",
+        port=port,
+        open_browser=False,
+        authorization_prompt_message="Buka / Open: {url}",
+        access_type="offline",
+        prompt="consent",
+    )
+    if not isinstance(creds, UserCredentials):  # pragma: no cover
+        raise AuthError("unexpected credentials type from the OAuth flow")
+    return creds

@@ -1,0 +1,190 @@
+"""Blogger v3 through google-api-python-client: blog info, posts insert/find/publish/revert.
+
+Posting needs a user token of a blog author (no service account). HTTP errors
+are translated here: 429/5xx/timeouts → RetriableError, 401 → AuthError,
+other 4xx while publishing one item → PublishError (that row becomes GAGAL).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Iterable, TypeVar
+
+import httplib2
+from googleapiclient.errors import HttpError
+
+from bridge.adapters.retry import NO_RETRY, RETRIABLE_STATUSES, RetryPolicy
+from bridge.exceptions import AuthError, BridgeError, FatalError, PublishError, RetriableError
+
+log = logging.getLogger("bridge.blogger")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BlogInfo:
+    id: str
+    name: str
+    url: str
+    posts: int
+
+
+@dataclass(frozen=True)
+class PostRef:
+    id: str
+    url: str
+    status: str  # LIVE, DRAFT or SCHEDULED
+    published: str = ""
+
+
+def _http_message(exc: HttpError) -> str:
+    try:
+        return str(json.loads(exc.content.decode("utf-8"))["error"]["message"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return exc.reason if hasattr(exc, "reason") else str(exc)
+
+
+BLOGGER_REASONS_ID = {
+    403: "akun bridge bukan penulis (author) blog ini atau tidak punya izin",
+    404: "blog atau post tidak ditemukan (periksa blog_id di konfigurasi)",
+    400: "Blogger menolak isi post",
+}
+
+
+class BloggerGateway:
+    """Posts of one blog."""
+
+    def __init__(self, service: Any, blog_id: str, retry: RetryPolicy = NO_RETRY) -> None:
+        self.service = service
+        self.blog_id = blog_id
+        self.retry = retry
+
+    def _call(self, what: str, request: Callable[[], Any], *, item: str = "") -> Any:
+        def once() -> Any:
+            try:
+                return request().execute(num_retries=0)
+            except HttpError as exc:
+                status = int(exc.resp.status)
+                message = _http_message(exc)
+                if status in RETRIABLE_STATUSES:
+                    raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
+                if status == 401:
+                    raise AuthError(
+                        f"{what}: Google rejected the blog author's token (HTTP 401: {message}). "
+                        "Run `mymein-bridge auth -c CONFIG` again."
+                    ) from exc
+                if item:
+                    reason = BLOGGER_REASONS_ID.get(status, "Blogger menolak permintaan")
+                    raise PublishError(
+                        f"Gagal terbit: {reason} (HTTP {status}). Perbaiki lalu setel Status ke DISETUJUI lagi.",
+                        f"{what}: HTTP {status}: {message}",
+                        submission_id=item,
+                    ) from exc
+                raise FatalError(f"{what}: HTTP {status}: {message}") from exc
+            except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
+                raise RetriableError(f"{what}: network error: {exc}") from exc
+            except BridgeError:
+                raise
+
+        return self.retry.call(what, once)
+
+    def blog(self) -> BlogInfo:
+        data = self._call(f"blogs.get {self.blog_id}", lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0))
+        return BlogInfo(
+            id=str(data.get("id", "")),
+            name=str(data.get("name", "")),
+            url=str(data.get("url", "")),
+            posts=int(data.get("posts", {}).get("totalItems", 0) or 0),
+        )
+
+    def insert(
+        self,
+        *,
+        title: str,
+        html: str,
+        labels: list[str],
+        draft: bool,
+        published_at: datetime | None = None,
+        item: str = "",
+    ) -> PostRef:
+        body: dict[str, Any] = {"kind": "blogger#post", "title": title, "content": html, "labels": labels}
+        if published_at is not None:
+            body["published"] = published_at.isoformat()
+        data = self._call(
+            f"posts.insert {item}",
+            lambda: self.service.posts().insert(blogId=self.blog_id, body=body, isDraft=draft, fetchBody=False),
+            item=item,
+        )
+        return _ref(data)
+
+    def publish(self, post_id: str, *, item: str = "", publish_at: datetime | None = None) -> PostRef:
+        kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id}
+        if publish_at is not None:
+            kwargs["publishDate"] = publish_at.isoformat()
+        data = self._call(f"posts.publish {item}", lambda: self.service.posts().publish(**kwargs), item=item)
+        return _ref(data)
+
+    def revert(self, post_id: str, *, item: str = "") -> PostRef:
+        data = self._call(
+            f"posts.revert {item}", lambda: self.service.posts().revert(blogId=self.blog_id, postId=post_id), item=item
+        )
+        return _ref(data)
+
+    def update(self, post_id: str, *, title: str, html: str, labels: list[str], item: str = "") -> PostRef:
+        body = {"title": title, "content": html, "labels": labels}
+        data = self._call(
+            f"posts.patch {item}",
+            lambda: self.service.posts().patch(blogId=self.blog_id, postId=post_id, body=body),
+            item=item,
+        )
+        return _ref(data)
+
+    def find_markers(self, ids: Iterable[str], marker_of: Callable[[str], str]) -> dict[str, PostRef]:
+        """Find posts (live, draft or scheduled) whose content carries the marker of any id.
+
+        Used to reconcile publish intents left unfinished by a crash: a post found
+        here was created, so it must not be inserted again.
+        """
+        wanted = {i: marker_of(i) for i in ids}
+        found: dict[str, PostRef] = {}
+        if not wanted:
+            return found
+        token: str | None = None
+        while True:
+            page_token = token
+
+            def request(page_token: str | None = page_token) -> Any:
+                kwargs: dict[str, Any] = {
+                    "blogId": self.blog_id,
+                    "status": ["LIVE", "DRAFT", "SCHEDULED"],
+                    "fetchBodies": True,
+                    "maxResults": 100,
+                    "view": "AUTHOR",
+                    "fields": "nextPageToken,items(id,url,status,published,content)",
+                }
+                if page_token:
+                    kwargs["pageToken"] = page_token
+                return self.service.posts().list(**kwargs)
+
+            data = self._call("posts.list (reconcile)", request)
+            for post in data.get("items", []) or []:
+                content = str(post.get("content", ""))
+                for sid, marker in wanted.items():
+                    if sid not in found and marker in content:
+                        found[sid] = _ref(post)
+            token = data.get("nextPageToken")
+            if not token or len(found) == len(wanted):
+                return found
+
+
+def _ref(data: dict[str, Any]) -> PostRef:
+    return PostRef(
+        id=str(data.get("id", "")),
+        url=str(data.get("url", "") or ""),
+        status=str(data.get("status", "") or ""),
+        published=str(data.get("published", "") or ""),
+    )

@@ -1,0 +1,64 @@
+"""Build the vendor clients, pointed at real Google or at the sandbox.
+
+gspread's URLs are constants, so the sandbox is reached through its
+``session=`` hook: a session that rewrites Google's hosts to the endpoint.
+google-api-python-client is built from the discovery documents it ships
+(no network fetch) with ``client_options.api_endpoint`` for the sandbox.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+import httplib2
+from google.auth.credentials import Credentials
+from google.auth.transport.requests import AuthorizedSession
+from google_auth_httplib2 import AuthorizedHttp
+from googleapiclient.discovery import build
+
+GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+HTTP_TIMEOUT = 60.0
+
+
+class EndpointSession(AuthorizedSession):
+    """An authorized requests session that sends Google-bound requests to ``endpoint``."""
+
+    def __init__(self, credentials: Credentials, endpoint: str = "", timeout: float = HTTP_TIMEOUT) -> None:
+        super().__init__(credentials)
+        self.endpoint = endpoint.rstrip("/")
+        self.default_timeout = timeout
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if self.endpoint:
+            for host in GOOGLE_HOSTS:
+                if url.startswith(host):
+                    url = self.endpoint + url[len(host):]
+                    break
+        kwargs.setdefault("timeout", self.default_timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+def sheets_client(credentials: Credentials, endpoint: str = "") -> gspread.Client:
+    """A gspread client (plain HTTPClient: no BackOffHTTPClient; we retry ourselves)."""
+    return gspread.Client(auth=None, session=EndpointSession(credentials, endpoint))  # type: ignore[arg-type]
+
+
+def _http(credentials: Credentials) -> AuthorizedHttp:
+    return AuthorizedHttp(credentials, http=httplib2.Http(timeout=int(HTTP_TIMEOUT)))
+
+
+def blogger_service(credentials: Credentials, endpoint: str = "") -> Any:
+    """Blogger v3 from the bundled discovery document."""
+    options = {"api_endpoint": endpoint.rstrip("/") + "/"} if endpoint else None
+    return build(
+        "blogger", "v3", http=_http(credentials), static_discovery=True, cache_discovery=False, client_options=options
+    )
+
+
+def drive_service(credentials: Credentials, endpoint: str = "") -> Any:
+    """Drive v3 from the bundled discovery document."""
+    options = {"api_endpoint": endpoint.rstrip("/") + "/drive/v3/"} if endpoint else None
+    return build(
+        "drive", "v3", http=_http(credentials), static_discovery=True, cache_discovery=False, client_options=options
+    )

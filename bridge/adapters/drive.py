@@ -1,0 +1,115 @@
+"""Drive v3: read form-uploaded photos and re-host them publicly.
+
+Drive ``open?id=`` links in ``<img>`` stopped displaying reliably in 2024, so a
+photo is downloaded, uploaded as a copy the bridge owns, shared with
+``anyone``/``reader``, and embedded via the configured public URL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import httplib2
+from googleapiclient.errors import HttpError
+from googleapiclient.http import MediaInMemoryUpload
+
+from bridge.adapters.retry import NO_RETRY, RETRIABLE_STATUSES, RetryPolicy
+from bridge.exceptions import AuthError, BridgeError, PublishError, RetriableError
+
+log = logging.getLogger("bridge.drive")
+
+IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    id: str
+    name: str
+    mime_type: str
+    size: int
+
+
+def _message(exc: HttpError) -> str:
+    try:
+        return str(json.loads(exc.content.decode("utf-8"))["error"]["message"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return str(exc)
+
+
+class DriveGateway:
+    def __init__(self, service: Any, retry: RetryPolicy = NO_RETRY) -> None:
+        self.service = service
+        self.retry = retry
+
+    def _call(self, what: str, request: Callable[[], Any], item: str) -> Any:
+        def once() -> Any:
+            try:
+                return request().execute(num_retries=0)
+            except HttpError as exc:
+                status = int(exc.resp.status)
+                message = _message(exc)
+                if status in RETRIABLE_STATUSES:
+                    raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
+                if status == 401:
+                    raise AuthError(f"{what}: Google rejected the token (HTTP 401). Run `mymein-bridge auth`.") from exc
+                why = {
+                    404: "file foto tidak ditemukan di Drive (terhapus, atau akun bridge tidak diberi akses)",
+                    403: "akun bridge tidak punya akses ke file foto di Drive",
+                }.get(status, f"Drive menolak permintaan (HTTP {status})")
+                raise PublishError(
+                    f"Foto tidak dapat diproses: {why}. Perbaiki atau kosongkan kolom Foto, lalu setel Status ke DISETUJUI lagi.",
+                    f"{what}: HTTP {status}: {message}",
+                    submission_id=item,
+                ) from exc
+            except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
+                raise RetriableError(f"{what}: network error: {exc}") from exc
+            except BridgeError:
+                raise
+
+        return self.retry.call(what, once)
+
+    def info(self, file_id: str, *, item: str = "") -> FileInfo:
+        data = self._call(
+            f"files.get {file_id}",
+            lambda: self.service.files().get(fileId=file_id, fields="id,name,mimeType,size", supportsAllDrives=True),
+            item,
+        )
+        return FileInfo(
+            id=str(data.get("id", file_id)),
+            name=str(data.get("name", "")),
+            mime_type=str(data.get("mimeType", "")),
+            size=int(data.get("size", 0) or 0),
+        )
+
+    def download(self, file_id: str, *, item: str = "") -> bytes:
+        data = self._call(
+            f"files.get media {file_id}",
+            lambda: self.service.files().get_media(fileId=file_id, supportsAllDrives=True),
+            item,
+        )
+        return bytes(data)
+
+    def upload_public(self, *, name: str, mime_type: str, content: bytes, folder_id: str = "", item: str = "") -> str:
+        """Upload ``content`` as a new file shared with anyone (reader); returns its id."""
+        meta: dict[str, Any] = {"name": name, "mimeType": mime_type}
+        if folder_id:
+            meta["parents"] = [folder_id]
+        media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=False)
+        created = self._call(
+            f"files.create {name}",
+            lambda: self.service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
+            item,
+        )
+        file_id = str(created["id"])
+        self._call(
+            f"permissions.create {file_id}",
+            lambda: self.service.permissions().create(
+                fileId=file_id, body={"type": "anyone", "role": "reader"}, fields="id", supportsAllDrives=True
+            ),
+            item,
+        )
+        return file_id

@@ -1,0 +1,345 @@
+"""The local SQLite ledger: every submission's fingerprint, ID and fate, and the publish journal.
+
+The ledger is a cache of what the sheet already says plus the one thing the
+sheet cannot hold safely: the *intent* to publish, written before Blogger is
+called, so a crash between "post created" and "TERBIT written" is reconciled
+instead of publishing twice. Losing the file loses nothing: the Review (and
+Arsip) tab rebuilds it.
+
+The schema evolves with numbered migrations recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: submissions, watermark, header map, publish journal, re-hosted photos
+    """
+    CREATE TABLE submissions (
+        id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        row_number INTEGER,
+        received_at TEXT,
+        kecamatan TEXT, desa TEXT, kim TEXT, operator TEXT, email TEXT,
+        title TEXT, content_key TEXT,
+        status TEXT NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '',
+        in_review INTEGER NOT NULL DEFAULT 0,
+        origin TEXT NOT NULL DEFAULT 'form',
+        review_row TEXT NOT NULL DEFAULT '',
+        queued_at TEXT NOT NULL
+    );
+    CREATE INDEX submissions_content ON submissions(content_key);
+    CREATE TABLE skipped (
+        fingerprint TEXT PRIMARY KEY,
+        row_number INTEGER,
+        why TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE watermark (
+        tab TEXT PRIMARY KEY,
+        row INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE header_maps (
+        tab TEXT PRIMARY KEY,
+        json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE publish_journal (
+        submission_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        post_id TEXT NOT NULL DEFAULT '',
+        post_url TEXT NOT NULL DEFAULT '',
+        post_status TEXT NOT NULL DEFAULT '',
+        published_at TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE photos (
+        source_id TEXT PRIMARY KEY,
+        hosted_id TEXT NOT NULL,
+        url TEXT NOT NULL
+    );
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+# Journal states
+INTENT = "intent"  # about to call (or calling) Blogger; outcome unknown after a crash
+DONE = "done"  # the post exists (post_id known)
+FAILED = "failed"  # permanent failure; an officer may retry
+REVERTED = "reverted"  # post taken back to draft after DITARIK
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    submission_id: str
+    state: str
+    attempts: int
+    post_id: str
+    post_url: str
+    post_status: str
+    published_at: str
+    error: str
+
+
+@dataclass(frozen=True)
+class LedgerSubmission:
+    id: str
+    fingerprint: str
+    status: str
+    in_review: bool
+    content_key: str
+
+
+class Ledger:
+    """A small repository over one SQLite file (or ``:memory:``)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def copy_in_memory(self) -> Ledger:
+        """A throwaway copy (for --dry-run): reads like this ledger, writes go nowhere."""
+        mem = Ledger(":memory:")
+        self.db.backup(mem.db)
+        return mem
+
+    # --- schema ----------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Apply pending migrations; returns the schema version."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if number in done:
+                continue
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
+        return len(MIGRATIONS)
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # --- meta ------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- submissions -----------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        """True for a new (or lost) ledger: nothing queued, skipped or watermarked yet."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM submissions) + (SELECT COUNT(*) FROM skipped) + (SELECT COUNT(*) FROM watermark)"
+        ).fetchone()
+        return int(row[0]) == 0
+
+    def known_fingerprints(self) -> set[str]:
+        rows = self.db.execute("SELECT fingerprint FROM submissions UNION SELECT fingerprint FROM skipped")
+        return {r[0] for r in rows}
+
+    def content_keys(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT content_key, id FROM submissions WHERE content_key != '' ORDER BY id DESC")}
+
+    def next_id(self, year: int) -> str:
+        prefix = f"MM-{year}-"
+        row = self.db.execute(
+            "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?", (len(prefix) + 1, prefix + "%")
+        ).fetchone()
+        return f"{prefix}{(row[0] or 0) + 1:04d}"
+
+    def add_submission(
+        self,
+        *,
+        id: str,
+        fingerprint: str,
+        row_number: int,
+        received_at: str,
+        kecamatan: str,
+        desa: str,
+        kim: str,
+        operator: str,
+        email: str,
+        title: str,
+        content_key: str,
+        status: str,
+        reasons: str,
+        in_review: bool = False,
+        origin: str = "form",
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO submissions (id, fingerprint, row_number, received_at, kecamatan, desa, kim, operator, email,"
+            " title, content_key, status, reasons, in_review, origin, queued_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(fingerprint) DO NOTHING",
+            (
+                id, fingerprint, row_number, received_at, kecamatan, desa, kim, operator, email,
+                title, content_key, status, reasons, int(in_review), origin, _now(),
+            ),
+        )
+
+    def add_skipped(self, fingerprint: str, row_number: int, why: str) -> None:
+        self.db.execute(
+            "INSERT INTO skipped VALUES (?, ?, ?, ?) ON CONFLICT(fingerprint) DO NOTHING", (fingerprint, row_number, why, _now())
+        )
+
+    def set_pending_row(self, submission_id: str, payload: str) -> None:
+        """Keep the Review row (JSON) until it is confirmed written, so a failed append can be redone."""
+        self.db.execute("UPDATE submissions SET review_row = ? WHERE id = ?", (payload, submission_id))
+
+    def pending_rows(self) -> list[tuple[str, str, str]]:
+        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab."""
+        rows = self.db.execute("SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 ORDER BY id")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def mark_in_review(self, ids: Iterable[str]) -> None:
+        self.db.executemany("UPDATE submissions SET in_review = 1, review_row = '' WHERE id = ?", [(i,) for i in ids])
+
+    def set_status(self, submission_id: str, status: str) -> None:
+        self.db.execute("UPDATE submissions SET status = ? WHERE id = ?", (status, submission_id))
+
+    def submission(self, submission_id: str) -> LedgerSubmission | None:
+        r = self.db.execute(
+            "SELECT id, fingerprint, status, in_review, content_key FROM submissions WHERE id = ?", (submission_id,)
+        ).fetchone()
+        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4]) if r else None
+
+    def submissions(self) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute("SELECT * FROM submissions ORDER BY id")
+
+    def count_submissions(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+
+    # --- watermark & header map ------------------------------------------------------------
+
+    def watermark(self, tab: str) -> tuple[int, str] | None:
+        r = self.db.execute("SELECT row, fingerprint FROM watermark WHERE tab = ?", (tab,)).fetchone()
+        return (int(r[0]), str(r[1])) if r else None
+
+    def set_watermark(self, tab: str, row: int, fingerprint: str) -> None:
+        self.db.execute(
+            "INSERT INTO watermark VALUES (?, ?, ?, ?) ON CONFLICT(tab) DO UPDATE SET row = excluded.row,"
+            " fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
+            (tab, row, fingerprint, _now()),
+        )
+
+    def header_map(self, tab: str) -> str | None:
+        r = self.db.execute("SELECT json FROM header_maps WHERE tab = ?", (tab,)).fetchone()
+        return str(r[0]) if r else None
+
+    def set_header_map(self, tab: str, data: str) -> None:
+        self.db.execute(
+            "INSERT INTO header_maps VALUES (?, ?, ?) ON CONFLICT(tab) DO UPDATE SET json = excluded.json,"
+            " updated_at = excluded.updated_at",
+            (tab, data, _now()),
+        )
+
+    # --- publish journal -------------------------------------------------------------------
+
+    def journal(self, submission_id: str) -> JournalEntry | None:
+        r = self.db.execute("SELECT * FROM publish_journal WHERE submission_id = ?", (submission_id,)).fetchone()
+        if r is None:
+            return None
+        return JournalEntry(
+            r["submission_id"], r["state"], r["attempts"], r["post_id"], r["post_url"], r["post_status"], r["published_at"], r["error"]
+        )
+
+    def journal_entries(self, state: str | None = None) -> list[JournalEntry]:
+        query = "SELECT submission_id FROM publish_journal" + (" WHERE state = ?" if state else "") + " ORDER BY submission_id"
+        ids = [r[0] for r in self.db.execute(query, (state,) if state else ())]
+        return [e for e in (self.journal(i) for i in ids) if e is not None]
+
+    def record_intent(self, submission_id: str) -> None:
+        """Durably note that Blogger is about to be called for this submission."""
+        self.db.execute(
+            "INSERT INTO publish_journal (submission_id, state, attempts, updated_at) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, attempts = attempts + 1,"
+            " error = '', updated_at = excluded.updated_at",
+            (submission_id, INTENT, _now()),
+        )
+
+    def record_done(self, submission_id: str, post_id: str, post_url: str, post_status: str, published_at: str) -> None:
+        self.db.execute(
+            "INSERT INTO publish_journal (submission_id, state, attempts, post_id, post_url, post_status, published_at, updated_at)"
+            " VALUES (?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state,"
+            " post_id = excluded.post_id, post_url = excluded.post_url, post_status = excluded.post_status,"
+            " published_at = excluded.published_at, error = '', updated_at = excluded.updated_at",
+            (submission_id, DONE, post_id, post_url, post_status, published_at, _now()),
+        )
+
+    def record_failed(self, submission_id: str, error: str) -> None:
+        self.db.execute(
+            "INSERT INTO publish_journal (submission_id, state, attempts, error, updated_at) VALUES (?, ?, 1, ?, ?)"
+            " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
+            " updated_at = excluded.updated_at",
+            (submission_id, FAILED, error, _now()),
+        )
+
+    def record_reverted(self, submission_id: str) -> None:
+        self.db.execute(
+            "UPDATE publish_journal SET state = ?, post_status = 'DRAFT', updated_at = ? WHERE submission_id = ?",
+            (REVERTED, _now(), submission_id),
+        )
+
+    # --- photos ----------------------------------------------------------------------------
+
+    def hosted_photo(self, source_id: str) -> tuple[str, str] | None:
+        r = self.db.execute("SELECT hosted_id, url FROM photos WHERE source_id = ?", (source_id,)).fetchone()
+        return (str(r[0]), str(r[1])) if r else None
+
+    def record_photo(self, source_id: str, hosted_id: str, url: str) -> None:
+        self.db.execute(
+            "INSERT INTO photos VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hosted_id = excluded.hosted_id, url = excluded.url",
+            (source_id, hosted_id, url),
+        )
+
+
+class _Transaction:
+    """``with ledger.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

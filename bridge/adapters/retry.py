@@ -1,0 +1,94 @@
+"""Bounded exponential backoff with jitter, and vendor-error translation.
+
+We use tenacity rather than a loop of our own: it bounds by attempts (so tests
+can assert exact call counts) as well as by total time, applies full jitter,
+and lets tests inject ``sleep``. Only :class:`~bridge.exceptions.RetriableError`
+is retried; adapters translate 429/5xx/timeouts into it at the call site.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, TypeVar
+
+import tenacity
+
+from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
+
+log = logging.getLogger("bridge.retry")
+
+T = TypeVar("T")
+
+RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long a Google call is retried.
+
+    Attributes:
+        attempts: total tries including the first (>= 1).
+        initial: first backoff ceiling in seconds (full jitter: sleep is random in [0, ceiling]).
+        maximum: largest backoff ceiling in seconds.
+        deadline: give up after this many seconds in total.
+        sleep: injected for tests so no test waits on the wall clock.
+    """
+
+    attempts: int = 5
+    initial: float = 1.0
+    maximum: float = 32.0
+    deadline: float = 120.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run ``fn``; retry it while it raises RetriableError, within the bounds."""
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log.warning(
+                "retrying %s after attempt %d: %s",
+                what,
+                state.attempt_number,
+                exc,
+            )
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_after_delay(self.deadline),
+            wait=tenacity.wait_random_exponential(multiplier=self.initial, max=self.maximum),
+            retry=tenacity.retry_if_exception_type(RetriableError),
+            sleep=self.sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        return retrying(fn)
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def error_for_status(status: int, message: str, what: str) -> BridgeError:
+    """Map an HTTP status from Google to our exception tree (not raised here)."""
+    text = f"{what}: HTTP {status}: {message}"
+    if status in RETRIABLE_STATUSES:
+        return RetriableError(text, status=status)
+    if status == 401:
+        return AuthError(
+            f"{what}: Google rejected the credentials (HTTP 401: {message}). "
+            "Run `mymein-bridge auth -c CONFIG` to sign in again."
+        )
+    return FatalError(text)
+
+
+@contextmanager
+def translate_network_errors(what: str) -> Iterator[None]:
+    """Turn transport-level failures (timeouts, refused connections) into RetriableError."""
+    try:
+        yield
+    except BridgeError:
+        raise
+    except (socket.timeout, TimeoutError, ConnectionError, OSError) as exc:
+        raise RetriableError(f"{what}: network error: {exc}") from exc

@@ -1,0 +1,195 @@
+"""Sheets through gspread: batched reads, batched RAW writes, grid growth.
+
+Every call goes through gspread's low-level ``http_client`` so each method here
+is exactly one Sheets API request (the quota is 60 requests/min per user).
+Everything the bridge writes uses ``valueInputOption=RAW``: submitter text such
+as ``=IMPORTXML(...)`` must stay text, never become a formula.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence, TypeVar
+
+import gspread
+import requests
+from gspread.exceptions import APIError
+
+from bridge.adapters.retry import NO_RETRY, RetryPolicy, error_for_status
+from bridge.exceptions import BridgeError, FatalError, RetriableError
+
+log = logging.getLogger("bridge.sheets")
+
+T = TypeVar("T")
+
+RAW = "RAW"
+
+
+def a1_tab(title: str) -> str:
+    """The tab name as it must appear in an A1 range: always quoted, quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → A1 letters (0 → A, 26 → AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class TabInfo:
+    title: str
+    sheet_id: int
+    row_count: int
+    column_count: int
+    frozen_rows: int = 0
+    protected_ranges: int = 0
+    validations: bool = False
+
+
+@dataclass(frozen=True)
+class SpreadsheetInfo:
+    id: str
+    title: str
+    locale: str
+    time_zone: str
+    tabs: Mapping[str, TabInfo]
+
+
+class SheetsGateway:
+    """One object per process; holds the gspread client and the retry policy."""
+
+    def __init__(self, client: gspread.Client, retry: RetryPolicy = NO_RETRY) -> None:
+        self.client = client
+        self.http = client.http_client
+        self.retry = retry
+        self._info: dict[str, SpreadsheetInfo] = {}
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        def once() -> T:
+            try:
+                return fn()
+            except APIError as exc:
+                status = int(exc.code) if isinstance(exc.code, int) and exc.code > 0 else exc.response.status_code
+                message = str(exc.error.get("message", "")) if isinstance(exc.error, Mapping) else str(exc)
+                err = error_for_status(status, message, what)
+                if status == 404:
+                    err = FatalError(f"{what}: not found (HTTP 404). Check the spreadsheet id in the config.")
+                elif status == 403:
+                    err = FatalError(
+                        f"{what}: no access (HTTP 403: {message}). Share the spreadsheet with the bridge's Google account as Editor."
+                    )
+                raise err from exc
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                raise RetriableError(f"{what}: network error: {exc}") from exc
+            except BridgeError:
+                raise
+
+        return self.retry.call(what, once)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def info(self, spreadsheet_id: str, *, refresh: bool = False) -> SpreadsheetInfo:
+        """Spreadsheet title, locale, time zone and tabs (cached; one call when not)."""
+        if refresh or spreadsheet_id not in self._info:
+            data = self._call(
+                f"spreadsheets.get {spreadsheet_id}",
+                lambda: self.http.fetch_sheet_metadata(
+                    spreadsheet_id,
+                    params={
+                        "includeGridData": "false",
+                        "fields": "spreadsheetId,properties(title,locale,timeZone),"
+                        "sheets(properties(sheetId,title,gridProperties),protectedRanges(protectedRangeId))",
+                    },
+                ),
+            )
+            props = data.get("properties", {})
+            tabs: dict[str, TabInfo] = {}
+            for sheet in data.get("sheets", []):
+                p = sheet.get("properties", {})
+                grid = p.get("gridProperties", {})
+                tabs[p.get("title", "")] = TabInfo(
+                    title=p.get("title", ""),
+                    sheet_id=int(p.get("sheetId", 0)),
+                    row_count=int(grid.get("rowCount", 1000)),
+                    column_count=int(grid.get("columnCount", 26)),
+                    frozen_rows=int(grid.get("frozenRowCount", 0)),
+                    protected_ranges=len(sheet.get("protectedRanges", []) or []),
+                )
+            self._info[spreadsheet_id] = SpreadsheetInfo(
+                id=spreadsheet_id,
+                title=props.get("title", ""),
+                locale=props.get("locale", ""),
+                time_zone=props.get("timeZone", ""),
+                tabs=tabs,
+            )
+        return self._info[spreadsheet_id]
+
+    def forget(self, spreadsheet_id: str) -> None:
+        """Drop cached metadata (after adding tabs or growing a grid)."""
+        self._info.pop(spreadsheet_id, None)
+
+    def batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[list[list[Any]]]:
+        """Values of several ranges in one call, as values (dates as serial numbers)."""
+        data = self._call(
+            f"values.batchGet {spreadsheet_id}",
+            lambda: self.http.values_batch_get(
+                spreadsheet_id,
+                list(ranges),
+                params={
+                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER",
+                    "majorDimension": "ROWS",
+                },
+            ),
+        )
+        out = [vr.get("values", []) for vr in data.get("valueRanges", [])]
+        while len(out) < len(ranges):
+            out.append([])
+        return out
+
+    # --- writes (all RAW) ------------------------------------------------------------------
+
+    def append_rows(self, spreadsheet_id: str, tab: str, rows: Sequence[Sequence[Any]]) -> str:
+        """Append rows after the tab's last row (grows the grid); returns the updated A1 range."""
+        if not rows:
+            return ""
+        data = self._call(
+            f"values.append {tab}",
+            lambda: self.http.values_append(
+                spreadsheet_id,
+                f"{a1_tab(tab)}!A1",
+                params={"valueInputOption": RAW, "insertDataOption": "INSERT_ROWS"},
+                body={"majorDimension": "ROWS", "values": [list(r) for r in rows]},
+            ),
+        )
+        return str(data.get("updates", {}).get("updatedRange", ""))
+
+    def update_ranges(self, spreadsheet_id: str, data: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> int:
+        """Write several ranges in one call; returns the number of cells updated."""
+        if not data:
+            return 0
+        body = {
+            "valueInputOption": RAW,
+            "data": [{"range": rng, "majorDimension": "ROWS", "values": [list(r) for r in values]} for rng, values in data],
+        }
+        result = self._call(
+            f"values.batchUpdate {spreadsheet_id}", lambda: self.http.values_batch_update(spreadsheet_id, body)
+        )
+        return int(result.get("totalUpdatedCells", 0))
+
+    def batch_update(self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """spreadsheets.batchUpdate (structure: tabs, validation, protection, rows)."""
+        if not requests_:
+            return []
+        result = self._call(
+            f"spreadsheets.batchUpdate {spreadsheet_id}",
+            lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
+        )
+        self.forget(spreadsheet_id)
+        return list(result.get("replies", []))

@@ -1,0 +1,67 @@
+"""Wiring: build the adapters a cycle needs from the settings (production defaults)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from bridge.adapters import clients
+from bridge.adapters.auth import load_credentials
+from bridge.adapters.blogger import BloggerGateway
+from bridge.adapters.drive import DriveGateway
+from bridge.adapters.ledger import Ledger
+from bridge.adapters.retry import RetryPolicy
+from bridge.adapters.sheets import SheetsGateway
+from bridge.config import Settings
+from bridge.core.wilayah import WilayahIndex
+
+
+@dataclass
+class Deps:
+    """Everything one cycle touches. Tests build it with the sandbox or fakes."""
+
+    settings: Settings
+    sheets: SheetsGateway
+    blogger: BloggerGateway
+    drive: DriveGateway
+    ledger: Ledger
+    wilayah: WilayahIndex
+    template: str
+    clock: Callable[[], datetime]
+    should_stop: Callable[[], bool] = field(default=lambda: False)
+    dry_run: bool = False
+
+    def now(self) -> datetime:
+        """Current time in the bridge's time zone (WITA)."""
+        return self.clock().astimezone(self.settings.tz)
+
+
+def default_retry(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(attempts=settings.max_retries)
+
+
+def build_deps(
+    settings: Settings,
+    *,
+    retry: RetryPolicy | None = None,
+    clock: Callable[[], datetime] | None = None,
+    ledger: Ledger | None = None,
+) -> Deps:
+    """Connect to Google (or the sandbox) as configured and open the ledger."""
+    retry = retry or default_retry(settings)
+    creds = load_credentials(settings)
+    endpoint = settings.endpoint
+    sheets = SheetsGateway(clients.sheets_client(creds.sheets, endpoint), retry)
+    blogger = BloggerGateway(clients.blogger_service(creds.blogger, endpoint), settings.blog_id, retry)
+    drive = DriveGateway(clients.drive_service(creds.drive, endpoint), retry)
+    return Deps(
+        settings=settings,
+        sheets=sheets,
+        blogger=blogger,
+        drive=drive,
+        ledger=ledger or Ledger(settings.state_path),
+        wilayah=WilayahIndex.from_csv(settings.wilayah_csv),
+        template=settings.template.read_text(encoding="utf-8"),
+        clock=clock or (lambda: datetime.now(settings.tz)),
+    )

@@ -1,0 +1,84 @@
+"""`check`: is everything the bridge needs reachable? Plain words, one line per thing."""
+
+from __future__ import annotations
+
+import stat
+from typing import Callable
+
+from bridge.config import Settings
+from bridge.exceptions import AuthError, BridgeError
+
+OK, BAD, WARN = "OK  ", "FAIL", "WARN"
+
+
+def run_check(settings: Settings, deps_factory: Callable[[Settings], object] | None = None) -> tuple[list[str], bool]:
+    """Check config, credentials, spreadsheet tabs and the blog.
+
+    Returns:
+        the report lines and whether everything needed is in order.
+    """
+    from bridge.app import build_deps
+    from bridge.core.columns import map_headers
+    from bridge.adapters.sheets import a1_tab
+
+    lines: list[str] = [f"{OK} config {settings.source} is valid"]
+    ok = True
+
+    def bad(text: str) -> None:
+        nonlocal ok
+        ok = False
+        lines.append(f"{BAD} {text}")
+
+    target = f"sandbox at {settings.endpoint}" if settings.endpoint else "Google"
+    if settings.auth == "user" or (settings.auth == "service_account"):
+        if settings.token.is_file():
+            mode = settings.token.stat().st_mode
+            if mode & (stat.S_IRWXG | stat.S_IRWXO):
+                lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
+    try:
+        deps = (deps_factory or build_deps)(settings)
+    except AuthError as exc:
+        bad(f"credentials: {exc}")
+        return lines, False
+    lines.append(f"{OK} credentials loaded ({settings.auth}) for {target}")
+
+    sheets = deps.sheets  # type: ignore[attr-defined]
+    try:
+        info = sheets.info(settings.spreadsheet_id)
+        lines.append(f"{OK} spreadsheet '{info.title}' (locale {info.locale or '?'}, time zone {info.time_zone or '?'})")
+        if settings.responses_tab not in info.tabs:
+            bad(
+                f"responses tab '{settings.responses_tab}' not found; tabs are: {', '.join(info.tabs)}. "
+                "Set [sheets] responses_tab to the tab Google Forms writes to."
+            )
+        else:
+            header = sheets.batch_get(settings.spreadsheet_id, [f"{a1_tab(settings.responses_tab)}!1:1"])[0]
+            hmap = map_headers([str(h) for h in (header[0] if header else [])], settings.aliases)
+            if hmap.missing_required:
+                names = ", ".join(str(f) for f in hmap.missing_required)
+                bad(f"responses tab '{settings.responses_tab}' lacks required question(s): {names}")
+            else:
+                lines.append(f"{OK} responses tab '{settings.responses_tab}': {len(hmap.index)} questions recognised")
+            if hmap.unknown:
+                lines.append(f"{WARN} questions the bridge ignores: {', '.join(hmap.unknown)}")
+        review_info = info if settings.review_spreadsheet_id == settings.spreadsheet_id else sheets.info(settings.review_spreadsheet_id)
+        for tab in (settings.review_tab, settings.registry_tab, settings.archive_tab):
+            if tab in review_info.tabs:
+                lines.append(f"{OK} tab '{tab}' present")
+            else:
+                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
+    except AuthError as exc:
+        bad(f"spreadsheet: {exc}")
+    except BridgeError as exc:
+        bad(f"spreadsheet {settings.spreadsheet_id}: {exc}")
+
+    try:
+        blog = deps.blogger.blog()  # type: ignore[attr-defined]
+        lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
+    except BridgeError as exc:
+        bad(f"blog {settings.blog_id}: {exc}")
+
+    ledger = deps.ledger  # type: ignore[attr-defined]
+    lines.append(f"{OK} local ledger {settings.state_path}: {ledger.count_submissions()} submissions recorded")
+    lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")
+    return lines, ok

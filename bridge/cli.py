@@ -1,0 +1,258 @@
+"""The ``mymein-bridge`` command line: parse options, call one library function, map errors.
+
+Exit codes: 0 ok; 1 a check found problems; 2 bad usage or configuration;
+3 credentials problem; 4 another problem a person must fix; 75 temporary
+failure (try again later).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import textwrap
+from pathlib import Path
+from typing import Callable, Sequence
+
+from bridge import __version__
+from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, RetriableError
+
+log = logging.getLogger("bridge.cli")
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_AUTH, EXIT_FATAL, EXIT_TEMPFAIL = 0, 1, 2, 3, 4, 75
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _load(args: argparse.Namespace):  # -> Settings
+    from bridge.config import load_settings
+
+    return load_settings(args.config)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3) on this machine.
+
+    Without --state it starts from a demo seed: a form responses tab with
+    submissions from Balangan villages, a KIM registry and a blog. Open the
+    printed URL in a browser to see the blog preview.
+
+    Example:
+      mymein-bridge sandbox --port 8765 --state sandbox.json --write-config bridge.toml
+    """
+    from bridge.sandbox.server import serve_forever_cli
+
+    return serve_forever_cli(args.port, args.state, args.write_config, host=args.host)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the config, the credentials, the spreadsheet tabs and the blog, in plain words.
+
+    Exits 0 when everything is reachable, 1 when something needs fixing.
+
+    Example:
+      mymein-bridge check -c /etc/mymein-bridge/bridge.toml
+    """
+    from bridge.check import run_check
+
+    settings = _load(args)
+    lines, ok = run_check(settings)
+    for line in lines:
+        print(line)
+    return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Prepare the spreadsheet (safe to run again): Review, KIM and Arsip tabs with headers,
+    frozen header rows, the Status dropdown, protected bridge columns, and a check that the
+    responses tab has the form's questions.
+
+    Example:
+      mymein-bridge init -c bridge.toml
+    """
+    from bridge.app import build_deps
+    from bridge.prepare import prepare
+
+    deps = build_deps(_load(args))
+    for line in prepare(deps):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    """Run one cycle: read new form responses, queue them in Review, publish approved rows.
+
+    With --dry-run nothing is written anywhere (sheet, blog, Drive or the local
+    ledger); it prints what it would queue and publish.
+
+    Example:
+      mymein-bridge once -c bridge.toml
+      mymein-bridge once -c bridge.toml --dry-run
+    """
+    from bridge.app import build_deps
+    from bridge.pipeline import run_cycle
+
+    settings = _load(args)
+    deps = build_deps(settings)
+    if args.dry_run:
+        deps.ledger = deps.ledger.copy_in_memory()
+        deps.dry_run = True
+    report = run_cycle(deps)
+    print(report.summary())
+    for line in report.plan:
+        print(f"  {line}")
+    for line in report.problems:
+        print(f"  ! {line}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bridge as a service: one cycle every [bridge] poll_interval_minutes.
+
+    Only one bridge may run on a state file; SIGTERM or Ctrl-C finish the
+    current item and exit. See deploy/mymein-bridge.service for systemd.
+
+    Example:
+      mymein-bridge run -c /etc/mymein-bridge/bridge.toml
+    """
+    from bridge.app import build_deps
+    from bridge.pipeline import run_cycle
+    from bridge.scheduler import StopFlag, run_forever, single_instance
+
+    settings = _load(args)
+    from bridge.logs import setup_logging
+
+    setup_logging(settings.log_format)
+    with single_instance(settings.state_path):
+        deps = build_deps(settings)
+        stop = StopFlag()
+        deps.should_stop = stop
+        run_forever(lambda: run_cycle(deps), interval_minutes=settings.poll_interval_minutes, stop=stop)
+    return EXIT_OK
+
+
+def cmd_auth(args: argparse.Namespace) -> int:
+    """Sign in as a blog author (OAuth, installed app) and save the token (owner-only file).
+
+    On a server without a browser: open the printed URL on any computer, allow
+    access, then paste back the address the browser was sent to. With --listen,
+    a local listener receives the redirect instead (tunnel it with ssh -L).
+
+    Example:
+      mymein-bridge auth -c bridge.toml
+      mymein-bridge auth -c bridge.toml --listen --port 8085
+    """
+    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token
+
+    settings = _load(args)
+    config = read_client_config(settings.client_secret)
+    if args.listen:
+        creds = listener_flow(config, port=args.port, say=print)
+    else:
+        creds = paste_back_flow(config, ask=input, say=print, port=args.port)
+    save_token(creds, settings.token)
+    print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Try the whole bridge with no Google account: start the sandbox in this process,
+    queue the demo submissions, approve some as an officer would, publish them, and
+    show the Review tab, the posts and where to open the blog preview.
+
+    Example:
+      mymein-bridge demo
+      mymein-bridge demo --port 8765 --dir demo-state --no-serve
+    """
+    from bridge.demo import run_demo
+
+    return run_demo(port=args.port, workdir=Path(args.dir) if args.dir else None, serve=args.serve, out=print)
+
+
+def _config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-c", "--config", required=True, help="the bridge's TOML config file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mymein-bridge",
+        description="MY MEIN bridge: KIM Balangan Google Form → Review tab → Blogger.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mymein-bridge {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Handler) -> argparse.ArgumentParser:
+        doc = textwrap.dedent(handler.__doc__ or "").strip()
+        first = doc.splitlines()[0] if doc else name
+        p = sub.add_parser(
+            name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("demo", cmd_demo)
+    p.add_argument("--port", type=int, default=0, help="sandbox port (default: any free port)")
+    p.add_argument("--dir", default="", help="keep the demo's config, ledger and sandbox state here (default: a temp dir)")
+    p.add_argument("--serve", action=argparse.BooleanOptionalAction, default=None,
+                   help="keep the sandbox running for the browser preview until Ctrl-C (default: when in a terminal)")
+
+    p = add("sandbox", cmd_sandbox)
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--state", default=None, help="JSON state file to load and persist (created from the demo seed if missing)")
+    p.add_argument("--write-config", default=None, metavar="CFG", help="write a bridge config pointing at this sandbox")
+
+    p = add("check", cmd_check)
+    _config_arg(p)
+    p = add("init", cmd_init)
+    _config_arg(p)
+    p = add("once", cmd_once)
+    _config_arg(p)
+    p.add_argument("--dry-run", action="store_true", help="read everything, write nothing, print the plan")
+    p = add("run", cmd_run)
+    _config_arg(p)
+    p = add("auth", cmd_auth)
+    _config_arg(p)
+    p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")
+    p.add_argument("--port", type=int, default=8085, help="loopback port in the redirect address (default 8085)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_CONFIG
+    if args.command != "run":
+        from bridge.logs import setup_logging
+
+        setup_logging("text", logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"Configuration problem in {exc.source}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except AuthError as exc:
+        print(f"Credentials problem: {exc}", file=sys.stderr)
+        return EXIT_AUTH
+    except FatalError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except RetriableError as exc:
+        print(f"Temporary problem, try again later: {exc}", file=sys.stderr)
+        return EXIT_TEMPFAIL
+    except BridgeError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

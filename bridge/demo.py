@@ -1,0 +1,154 @@
+"""`demo`: the whole bridge on the in-process sandbox, with no Google account.
+
+It prepares the spreadsheet, queues the demo submissions, plays an officer who
+approves the valid ones (and rejects one), publishes them, and shows where to
+open the blog preview.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from bridge.adapters.retry import RetryPolicy
+from bridge.adapters.sheets import a1_tab, column_letter
+from bridge.app import Deps, build_deps
+from bridge.config import load_settings, render_config
+from bridge.core.model import ReviewColumn, Status
+from bridge.pipeline import run_cycle
+from bridge.prepare import prepare
+
+Out = Callable[[str], None]
+
+
+def _table(rows: list[list[str]], widths: list[int]) -> list[str]:
+    lines = []
+    for row in rows:
+        cells = []
+        for value, width in zip(row, widths):
+            text = " ".join(str(value).split())
+            cells.append((text[: width - 1] + "…") if len(text) > width else text.ljust(width))
+        lines.append("  " + " | ".join(cells).rstrip())
+    return lines
+
+
+def show_review(deps: Deps, out: Out) -> list[dict[ReviewColumn, str]]:
+    """Print the Review tab as an officer would see it; return its rows."""
+    s = deps.settings
+    (values,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
+    header = [str(h) for h in values[0]] if values else []
+    rows = []
+    for raw in values[1:]:
+        rows.append({ReviewColumn(h): str(raw[i]) if i < len(raw) else "" for i, h in enumerate(header) if h in ReviewColumn._value2member_map_})
+    shown = [["ID", "Desa", "KIM", "Judul", "Status", "Catatan Sistem"]]
+    for r in rows:
+        shown.append(
+            [
+                r.get(ReviewColumn.ID, ""),
+                r.get(ReviewColumn.DESA, ""),
+                r.get(ReviewColumn.KIM, ""),
+                r.get(ReviewColumn.TITLE, ""),
+                r.get(ReviewColumn.STATUS, ""),
+                r.get(ReviewColumn.SYSTEM_NOTE, ""),
+            ]
+        )
+    for line in _table(shown, [12, 16, 18, 34, 11, 60]):
+        out(line)
+    return rows
+
+
+def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -> int:
+    """Play the officer: approve every MENUNGGU row, reject the first TIDAK VALID one.
+
+    Officers type into the sheet, so this writes with USER_ENTERED like the Sheets UI does.
+    """
+    s = deps.settings
+    (header,) = deps.sheets.batch_get(s.review_spreadsheet_id, [f"{a1_tab(s.review_tab)}!1:1"])
+    status_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.STATUS.value))
+    note_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.OFFICER_NOTE.value))
+    data: list[dict[str, Any]] = []
+    rejected = False
+    for n, r in enumerate(rows, start=2):
+        status = Status.parse(r.get(ReviewColumn.STATUS, ""))
+        if status == Status.MENUNGGU:
+            data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.DISETUJUI.value]]})
+            out(f"  petugas: {r[ReviewColumn.ID]} → DISETUJUI")
+        elif status == Status.TIDAK_VALID and not rejected:
+            rejected = True
+            data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.DITOLAK.value]]})
+            data.append({"range": f"{a1_tab(s.review_tab)}!{note_col}{n}", "values": [["Mohon kirim ulang dengan data desa yang benar."]]})
+            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK (alasan dikirim ke operator)")
+    if data:
+        deps.sheets.http.values_batch_update(
+            s.review_spreadsheet_id, {"valueInputOption": "USER_ENTERED", "data": data}
+        )
+    return len(data)
+
+
+def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None = None, out: Out = print) -> int:
+    """Run the demo end to end; with ``serve`` keep the sandbox up until Ctrl-C."""
+    from bridge.sandbox.server import SandboxServer
+    from bridge.sandbox.state import SandboxState
+    from bridge.sandbox.seed import demo_state
+    from bridge.sandbox.server import sandbox_config_values
+
+    tmp = None
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="mymein-demo-")
+        workdir = Path(tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    state_file = workdir / "sandbox-state.json"
+    state = SandboxState.load(state_file) if state_file.exists() else SandboxState.from_json(demo_state())
+    server = SandboxServer(state=state, port=port, state_path=str(state_file)).start()
+    try:
+        cfg = workdir / "bridge.toml"
+        values = sandbox_config_values(server.url, server.state, workdir)
+        values[("blog", "publish_mode")] = "live"
+        cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
+        settings = load_settings(cfg)
+        deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0))
+
+        out("== MY MEIN bridge demo (sandbox, no Google account) ==")
+        out(f"Sandbox: {server.url}   config: {cfg}")
+        out("")
+        out("1. init: menyiapkan spreadsheet / preparing the spreadsheet")
+        for line in prepare(deps):
+            out(f"  {line}")
+        out("")
+        out("2. once: kiriman formulir masuk ke tab Review / form responses arrive in the Review tab")
+        report = run_cycle(deps)
+        out(f"  {report.summary()}")
+        rows = show_review(deps, out)
+        out("")
+        out("3. petugas memeriksa / an officer reviews (simulated)")
+        officer_decides(deps, rows, out)
+        out("")
+        out("4. once: yang DISETUJUI terbit di blog / approved rows are published")
+        report = run_cycle(deps)
+        out(f"  {report.summary()}")
+        show_review(deps, out)
+        out("")
+        out("5. posts on the sandbox blog:")
+        for blog in server.state.to_json().get("blogs", []):
+            for post in blog.get("posts", []):
+                if post.get("status") == "LIVE":
+                    out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
+        out("")
+        out(f"Open the blog preview in a browser: {server.url}/")
+        out(f"Sandbox state (JSON): {server.url}/_sandbox/state   request counts: {server.url}/_sandbox/stats")
+        deps.ledger.close()
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        if serve if serve is not None else interactive:
+            out("Sandbox keeps running for the preview; press Ctrl-C to stop.")
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                out("Stopped.")
+        return 0
+    finally:
+        server.stop()
+        if tmp is not None:
+            tmp.cleanup()

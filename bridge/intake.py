@@ -1,0 +1,282 @@
+"""Intake: new form responses → sanitized, validated submissions → the Review tab, exactly once.
+
+Order of durability (checkpoint after write): a submission is recorded in the
+ledger (pending), then appended to Review in one RAW call, then marked as in
+Review and the watermark advances. A crash anywhere repeats at most the append
+of pending rows, and rows already visible in Review (by fingerprint) are never
+appended again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Sequence
+
+from bridge.adapters.sheets import a1_tab
+from bridge.app import Deps
+from bridge.core import columns, validate, watermark
+from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
+from bridge.exceptions import BridgeError, FatalError, RetriableError
+from bridge.snapshot import Snapshot
+
+log = logging.getLogger("bridge.intake")
+
+TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
+NOTE_OK = "Lolos pemeriksaan otomatis."
+
+
+@dataclass
+class IntakeResult:
+    read_rows: int = 0
+    new: int = 0
+    queued: int = 0
+    invalid: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    rescanned: bool = False
+    rebuilt: int = 0
+    halted: str = ""
+    drift: list[str] = field(default_factory=list)
+    plan: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def format_time(dt: datetime | None, deps: Deps) -> str:
+    return dt.astimezone(deps.settings.tz).strftime(TIME_FORMAT) if dt else ""
+
+
+def review_values(sub: Submission, deps: Deps) -> dict[ReviewColumn, str]:
+    """The Review row the officers see for a new submission."""
+    note = NOTE_OK if sub.valid else " ".join(f"{i}. {r.id}" for i, r in enumerate(sub.reasons, start=1))
+    return {
+        ReviewColumn.ID: sub.id,
+        ReviewColumn.RECEIVED: format_time(sub.received_at, deps),
+        ReviewColumn.KECAMATAN: sub.kecamatan,
+        ReviewColumn.DESA: sub.desa,
+        ReviewColumn.KIM: sub.kim,
+        ReviewColumn.OPERATOR: sub.operator,
+        ReviewColumn.EMAIL: sub.email,
+        ReviewColumn.TITLE: sub.title,
+        ReviewColumn.BODY: sub.body,
+        ReviewColumn.PHOTOS: ", ".join(sub.photos),
+        ReviewColumn.SYSTEM_NOTE: note,
+        ReviewColumn.STATUS: sub.status.value,
+        ReviewColumn.FINGERPRINT: sub.fingerprint,
+    }
+
+
+def _row_for_sheet(values: dict[ReviewColumn, str], index: dict[ReviewColumn, int]) -> list[str]:
+    """Place values by the Review tab's actual header positions (officers may reorder columns)."""
+    width = max(index.values()) + 1 if index else 0
+    row = [""] * width
+    for column, value in values.items():
+        if column in index:
+            row[index[column]] = value
+    return row
+
+
+def _responses(rows: Sequence[Sequence[Any]], start: int, hmap: columns.HeaderMap, snap: Snapshot) -> list[FormResponse]:
+    out = []
+    for offset, row in enumerate(rows):
+        if not any(str(c).strip() for c in row):
+            continue  # an emptied row is not a submission
+        out.append(columns.row_to_response(row, start + offset, hmap, snap.sheet_tz))
+    return out
+
+
+def rebuild_ledger(deps: Deps, snap: Snapshot) -> int:
+    """After the local state was lost: re-learn every queued submission from Review and Arsip."""
+    s = deps.settings
+    rows: list[ReviewRow] = list(snap.review)
+    archive_tab = s.archive_tab
+    info = deps.sheets.info(s.review_spreadsheet_id)
+    if archive_tab in info.tabs:
+        (arsip,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(archive_tab)])
+        if arsip:
+            idx, _ = columns.review_header_index([str(h) for h in arsip[0]])
+            rows += [r for r in (columns.row_to_review(v, n, idx) for n, v in enumerate(arsip[1:], start=2)) if r.id]
+    count = 0
+    with deps.ledger.transaction():
+        for r in rows:
+            fp = r.get(ReviewColumn.FINGERPRINT).strip()
+            if not fp or not r.id:
+                continue
+            deps.ledger.add_submission(
+                id=r.id,
+                fingerprint=fp,
+                row_number=0,
+                received_at=r.get(ReviewColumn.RECEIVED),
+                kecamatan=r.get(ReviewColumn.KECAMATAN),
+                desa=r.get(ReviewColumn.DESA),
+                kim=r.get(ReviewColumn.KIM),
+                operator=r.get(ReviewColumn.OPERATOR),
+                email=r.get(ReviewColumn.EMAIL),
+                title=r.get(ReviewColumn.TITLE),
+                content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
+                status=(r.status or Status.MENUNGGU).value,
+                reasons="",
+                in_review=True,
+                origin="rebuilt",
+            )
+            count += 1
+    if count:
+        log.warning("local ledger was empty: rebuilt %d submissions from the Review and Arsip tabs", count)
+    return count
+
+
+def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
+    """Queue every new response exactly once; never raises for one bad row."""
+    s = deps.settings
+    ledger = deps.ledger
+    tab = s.responses_tab
+
+    hmap = columns.map_headers(snap.header, s.aliases)
+    stored = ledger.header_map(tab)
+    previous = columns.HeaderMap.from_json(stored) if stored else None
+    result.drift = hmap.drift_report(previous)
+    for line in result.drift:
+        log.warning("responses tab '%s': %s", tab, line)
+    try:
+        columns.require(hmap)
+    except FatalError as exc:
+        result.halted = str(exc)
+        log.error("intake stopped: %s", exc)
+        return
+    ledger.set_header_map(tab, hmap.to_json())
+
+    first_run = ledger.is_empty()
+    if first_run and snap.review:
+        result.rebuilt = rebuild_ledger(deps, snap)
+    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in snap.review} - {""}
+    known = ledger.known_fingerprints() | review_fps
+
+    stored_mark = ledger.watermark(tab)
+    mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
+    rows = _responses(snap.responses, snap.responses_start, hmap, snap)
+    result.read_rows = len(rows)
+
+    if mark is not None and snap.responses_start == mark.row:
+        decision = watermark.decide(rows, mark, known)
+        if decision.rescan_needed:
+            log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
+            result.rescanned = True
+            (all_rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A2:ZZ"])
+            rows = _responses(all_rows, 2, hmap, snap)
+            result.read_rows = len(rows)
+            decision = watermark.decide_full(rows, known)
+    else:
+        decision = watermark.decide_full(rows, known)
+
+    new = decision.new
+    if first_run and not result.rebuilt and s.start == "now" and new:
+        with ledger.transaction():
+            for response, fp in new:
+                ledger.add_skipped(fp, response.row_number, "start=now: history before the bridge's first run")
+        result.skipped = len(new)
+        log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", len(new))
+        new = []
+    elif result.rebuilt and s.start == "now" and new:
+        oldest = min((r.get(ReviewColumn.RECEIVED) for r in snap.review), default="")
+        history = [(r, fp) for r, fp in new if r.received_at and oldest and format_time(r.received_at, deps) < oldest]
+        if history:
+            with ledger.transaction():
+                for response, fp in history:
+                    ledger.add_skipped(fp, response.row_number, "start=now: older than every queued submission")
+            skipped = {fp for _, fp in history}
+            new = [(r, fp) for r, fp in new if fp not in skipped]
+    result.new = len(new)
+
+    registry = validate.KimRegistry(snap.kim)
+    rules = validate.Rules.from_settings(s)
+    email_collected = columns.Field_EMAIL_collected(hmap) if hasattr(columns, "Field_EMAIL_collected") else hmap.has_email
+    today = deps.now().date()
+
+    queued_values: dict[str, dict[ReviewColumn, str]] = {}
+    with ledger.transaction():
+        contents = ledger.content_keys()
+        for response, fp in new:
+            try:
+                sub = validate.validate(
+                    response,
+                    fingerprint=fp,
+                    wilayah=deps.wilayah,
+                    registry=registry,
+                    rules=rules,
+                    known_contents=contents,
+                    today=today,
+                    email_collected=email_collected,
+                )
+            except Exception as exc:  # a rule bug must not lose the row: queue it for a human
+                log.exception("row %d: validation crashed; queued as TIDAK VALID", response.row_number)
+                sub = validate.unvalidated(response, fp, f"{type(exc).__name__}: {exc}")
+            year = (sub.received_at or deps.now()).astimezone(s.tz).year
+            sub_id = ledger.next_id(year)
+            sub = validate.with_id(sub, sub_id)
+            values = review_values(sub, deps)
+            key = validate.content_key(sub.operator, sub.title, sub.body)
+            ledger.add_submission(
+                id=sub_id,
+                fingerprint=fp,
+                row_number=response.row_number,
+                received_at=sub.received_at.isoformat() if sub.received_at else "",
+                kecamatan=sub.kecamatan,
+                desa=sub.desa,
+                kim=sub.kim,
+                operator=sub.operator,
+                email=sub.email,
+                title=sub.title,
+                content_key=key if sub.valid or not any(r.code == "duplicate" for r in sub.reasons) else "",
+                status=sub.status.value,
+                reasons=" | ".join(r.en for r in sub.reasons),
+            )
+            ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
+            contents.setdefault(key, sub_id)
+            queued_values[sub_id] = values
+            if sub.valid:
+                log.info("row %d queued as %s (%s, %s): %s", response.row_number, sub_id, sub.desa, sub.kim, sub.title)
+            else:
+                result.invalid += 1
+                if any(r.code == "duplicate" for r in sub.reasons):
+                    result.duplicates += 1
+                log.warning(
+                    "row %d queued as %s TIDAK VALID: %s", response.row_number, sub_id, "; ".join(r.en for r in sub.reasons)
+                )
+            result.plan.append(f"queue {sub_id} [{sub.status.value}] row {response.row_number}: {sub.title[:60]}")
+
+    # Append everything not yet in Review: this cycle's rows and any left pending by a failed cycle.
+    pending = ledger.pending_rows()
+    in_sheet = {fp for fp in review_fps}
+    to_write: list[tuple[str, dict[ReviewColumn, str]]] = []
+    already: list[str] = []
+    for sub_id, fp, payload in pending:
+        if fp in in_sheet:
+            already.append(sub_id)
+            continue
+        values = queued_values.get(sub_id) or {ReviewColumn[k]: v for k, v in json.loads(payload or "{}").items()}
+        to_write.append((sub_id, values))
+    if already:
+        ledger.mark_in_review(already)
+
+    if deps.dry_run:
+        result.queued = len(to_write)
+        return
+    if to_write:
+        try:
+            deps.sheets.append_rows(
+                s.review_spreadsheet_id, s.review_tab, [_row_for_sheet(v, snap.review_index) for _, v in to_write]
+            )
+        except RetriableError as exc:
+            result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
+            log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)
+            return
+    with ledger.transaction():
+        ledger.mark_in_review([i for i, _ in to_write])
+        if decision.next_watermark is not None:
+            ledger.set_watermark(tab, decision.next_watermark.row, decision.next_watermark.fingerprint)
+    result.queued = len(to_write)
+
+
+__all__ = ["IntakeResult", "run_intake", "rebuild_ledger", "review_values", "BridgeError"]

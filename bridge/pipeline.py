@@ -1,0 +1,68 @@
+"""One cycle: read → intake → publish → archive. The scheduler only calls :func:`run_cycle`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bridge.app import Deps
+from bridge.archive import run_archive
+from bridge.exceptions import FatalError, RetriableError
+from bridge.intake import IntakeResult, run_intake
+from bridge.publish import PublishResult, run_publish
+from bridge.snapshot import read_snapshot
+
+log = logging.getLogger("bridge.cycle")
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did, for the CLI summary, the log and the tests."""
+
+    intake: IntakeResult = field(default_factory=IntakeResult)
+    publish: PublishResult = field(default_factory=PublishResult)
+    archived: int = 0
+    dry_run: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def plan(self) -> list[str]:
+        return self.intake.plan + self.publish.plan if self.dry_run else []
+
+    def summary(self) -> str:
+        i, p = self.intake, self.publish
+        head = "DRY RUN (nothing written): " if self.dry_run else ""
+        text = (
+            f"{head}new {i.new}, queued {i.queued}, invalid {i.invalid}, duplicates {i.duplicates}"
+            f"; published {p.published}, failed {p.failed}, withdrawn {p.reverted}, retry later {p.retry_later}"
+            f"; archived {self.archived}"
+        )
+        if i.skipped:
+            text += f"; left out as history {i.skipped}"
+        if i.halted:
+            text += f"; INTAKE STOPPED: {i.halted}"
+        return text
+
+
+def run_cycle(deps: Deps) -> CycleReport:
+    """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
+    report = CycleReport(dry_run=deps.dry_run)
+    s = deps.settings
+    mark = deps.ledger.watermark(s.responses_tab)
+    start_row = mark[0] if mark else 2
+    try:
+        snap = read_snapshot(deps, start_row)
+    except RetriableError as exc:
+        report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
+        log.warning("cycle skipped: %s", exc)
+        return report
+    run_intake(deps, snap, report.intake)
+    run_publish(deps, snap.review, report.publish)
+    try:
+        report.archived = run_archive(deps, snap.review, report.publish.updates)
+    except FatalError as exc:
+        report.problems.append(f"archive: {exc}")
+        log.error("archive: %s", exc)
+    report.problems += report.intake.problems + report.publish.problems
+    log.info("cycle done: %s", report.summary())
+    return report

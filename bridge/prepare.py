@@ -1,0 +1,173 @@
+"""`init`: prepare the spreadsheet for officers. Safe to run again: it only adds what is missing.
+
+Calls: one metadata read, one batched read of the header rows, and at most
+three writes (add tabs, write headers, set dropdowns/protection/frozen rows).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bridge.adapters.sheets import a1_tab, column_letter
+from bridge.app import Deps
+from bridge.core import columns
+from bridge.core.model import KIM_HEADERS, OFFICER_COLUMNS, REVIEW_HEADERS, Partnership, ReviewColumn, Status
+from bridge.exceptions import SchemaError
+
+log = logging.getLogger("bridge.init")
+
+PROTECTION_NOTE = "mymein-bridge: kolom yang diisi bridge (jangan diubah manual)"
+
+
+def _missing_headers(existing: list[str], wanted: tuple[str, ...]) -> list[str]:
+    norm = {columns.normalise_header(h) for h in existing}
+    return [h for h in wanted if columns.normalise_header(h) not in norm]
+
+
+def _bridge_column_groups(index: dict[ReviewColumn, int]) -> list[tuple[int, int]]:
+    """Contiguous [start, end) column ranges the bridge owns (everything but the officers' columns)."""
+    owned = sorted(i for c, i in index.items() if c not in OFFICER_COLUMNS)
+    groups: list[tuple[int, int]] = []
+    for i in owned:
+        if groups and groups[-1][1] == i:
+            groups[-1] = (groups[-1][0], i + 1)
+        else:
+            groups.append((i, i + 1))
+    return groups
+
+
+def prepare(deps: Deps) -> list[str]:
+    """Create or complete the Review, KIM and Arsip tabs; check the responses tab.
+
+    Returns:
+        report lines in plain words.
+
+    Raises:
+        SchemaError: the responses tab lacks a question the bridge requires.
+    """
+    s = deps.settings
+    report: list[str] = []
+    sid = s.review_spreadsheet_id
+    form = deps.sheets.info(s.spreadsheet_id)
+
+    # 1. The form's questions
+    if s.responses_tab not in form.tabs:
+        raise SchemaError(f"responses tab '{s.responses_tab}' not found (tabs: {', '.join(form.tabs)}); set [sheets] responses_tab")
+    (header,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(s.responses_tab)}!1:1"])
+    hmap = columns.map_headers([str(h) for h in (header[0] if header else [])], s.aliases)
+    columns.require(hmap)
+    report.append(f"found responses tab '{s.responses_tab}': {len(hmap.index)} questions recognised")
+    if hmap.unknown:
+        report.append(f"  questions the bridge does not use: {', '.join(hmap.unknown)}")
+    for field_ in hmap.missing_optional:
+        report.append(f"  optional question not in the form: {field_}")
+
+    # 2. Tabs
+    info = deps.sheets.info(sid)
+    wanted = {s.review_tab: REVIEW_HEADERS, s.registry_tab: KIM_HEADERS, s.archive_tab: REVIEW_HEADERS}
+    to_add = [t for t in wanted if t not in info.tabs]
+    if to_add:
+        deps.sheets.batch_update(
+            sid,
+            [
+                {
+                    "addSheet": {
+                        "properties": {
+                            "title": t,
+                            "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(wanted[t])), "frozenRowCount": 1},
+                        }
+                    }
+                }
+                for t in to_add
+            ],
+        )
+        for t in to_add:
+            report.append(f"created tab '{t}'")
+        info = deps.sheets.info(sid, refresh=True)
+    for t in wanted:
+        if t not in to_add:
+            report.append(f"found tab '{t}'")
+
+    # 3. Headers (added at the end of existing headers if some are missing)
+    tabs = list(wanted)
+    existing = deps.sheets.batch_get(sid, [f"{a1_tab(t)}!1:1" for t in tabs])
+    header_writes: list[tuple[str, list[list[Any]]]] = []
+    headers_now: dict[str, list[str]] = {}
+    for t, values in zip(tabs, existing):
+        current = [str(h) for h in (values[0] if values else [])]
+        missing = _missing_headers(current, wanted[t])
+        if missing:
+            start = len(current)
+            rng = f"{a1_tab(t)}!{column_letter(start)}1:{column_letter(start + len(missing) - 1)}1"
+            header_writes.append((rng, [missing]))
+            report.append(f"  '{t}': added column(s) {', '.join(missing)}")
+        headers_now[t] = current + missing
+    deps.sheets.update_ranges(sid, header_writes)
+
+    # 4. Frozen header, Status dropdown, protected bridge columns
+    review_index, _ = columns.review_header_index(headers_now[s.review_tab])
+    kim_index, _ = columns.kim_header_index(headers_now[s.registry_tab])
+    requests: list[dict[str, Any]] = []
+    for t in tabs:
+        tab = info.tabs[t]
+        if tab.frozen_rows != 1:
+            requests.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": tab.sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                        "fields": "gridProperties.frozenRowCount",
+                    }
+                }
+            )
+    review = info.tabs[s.review_tab]
+    status_col = review_index[ReviewColumn.STATUS]
+    requests.append(
+        {
+            "setDataValidation": {
+                "range": {"sheetId": review.sheet_id, "startRowIndex": 1, "startColumnIndex": status_col, "endColumnIndex": status_col + 1},
+                "rule": {
+                    "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": st.value} for st in Status]},
+                    "strict": True,
+                    "showCustomUi": True,
+                    "inputMessage": "DISETUJUI = terbitkan, DITOLAK = tolak, DITARIK = tarik post yang sudah terbit",
+                },
+            }
+        }
+    )
+    kim_tab = info.tabs[s.registry_tab]
+    from bridge.core.model import KimColumn
+
+    partner_col = kim_index.get(KimColumn.PARTNERSHIP)
+    if partner_col is not None:
+        requests.append(
+            {
+                "setDataValidation": {
+                    "range": {"sheetId": kim_tab.sheet_id, "startRowIndex": 1, "startColumnIndex": partner_col, "endColumnIndex": partner_col + 1},
+                    "rule": {
+                        "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": p.value} for p in Partnership]},
+                        "strict": True,
+                        "showCustomUi": True,
+                    },
+                }
+            }
+        )
+    report.append(f"Status dropdown set on '{s.review_tab}' ({', '.join(st.value for st in Status)})")
+    if review.protected_ranges == 0:
+        editors: dict[str, Any] = {"users": list(s.officers)} if s.officers else {}
+        for start, end in _bridge_column_groups(review_index):
+            protected: dict[str, Any] = {
+                "range": {"sheetId": review.sheet_id, "startColumnIndex": start, "endColumnIndex": end},
+                "description": PROTECTION_NOTE,
+                "warningOnly": False,
+            }
+            if editors:
+                protected["editors"] = editors
+            requests.append({"addProtectedRange": {"protectedRange": protected}})
+        who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
+        report.append(f"protected the bridge's columns on '{s.review_tab}' (editable by: {who})")
+    else:
+        report.append(f"protection already present on '{s.review_tab}'")
+    deps.sheets.batch_update(sid, requests)
+    report.append("ready: officers approve rows by setting Status to DISETUJUI")
+    return report

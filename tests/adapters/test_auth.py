@@ -1,0 +1,107 @@
+"""OAuth for a server without a browser: the paste-back flow, token storage, expiry."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import responses
+from google.oauth2.credentials import Credentials
+
+from bridge.adapters.auth import (
+    USER_SCOPES,
+    load_user_credentials,
+    paste_back_flow,
+    read_client_config,
+    save_token,
+)
+from bridge.exceptions import AuthError, ConfigError
+
+CLIENT = {
+    "installed": {
+        "client_id": "cid.apps.googleusercontent.com",
+        "client_secret": "secret",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": "https://oauth2.googleapis.com/token",
+        "redirect_uris": ["http://localhost"],
+    }
+}
+TOKEN_RESPONSE = {
+    "access_token": "ya29.fake",
+    "refresh_token": "1//refresh",
+    "expires_in": 3599,
+    "scope": " ".join(USER_SCOPES),
+    "token_type": "Bearer",
+}
+
+
+@responses.activate
+def test_paste_back_flow_exchanges_the_code() -> None:
+    """An officer can authorize on any computer and paste the redirected address back."""
+    responses.post("https://oauth2.googleapis.com/token", json=TOKEN_RESPONSE)
+    said: list[str] = []
+    state: dict[str, str] = {}
+
+    def ask(_prompt: str) -> str:
+        url = next(line.strip() for line in said if line.strip().startswith("https://accounts.google.com"))
+        query = parse_qs(urlparse(url).query)
+        assert query["redirect_uri"] == ["http://localhost:8085/"]
+        assert query["access_type"] == ["offline"]
+        state["value"] = query["state"][0]
+        return f"http://localhost:8085/?state={state['value']}&code=4/abc&scope=x"
+
+    creds = paste_back_flow(CLIENT, ask=ask, say=said.append, port=8085)
+    assert creds.token == "ya29.fake"
+    assert creds.refresh_token == "1//refresh"
+    body = parse_qs(responses.calls[0].request.body)
+    assert body["code"] == ["4/abc"]
+    assert not any("ya29" in line for line in said)
+
+
+def test_paste_back_rejects_wrong_text() -> None:
+    """Pasting something that is not the redirected address gives a clear instruction."""
+    with pytest.raises(AuthError, match="redirected address"):
+        paste_back_flow(CLIENT, ask=lambda _p: "4/abc", say=lambda _s: None)
+
+
+def test_token_is_saved_owner_only(tmp_path: Path) -> None:
+    """The token file cannot be read by other users on the server."""
+    path = tmp_path / "token.json"
+    save_token(Credentials(token="t", refresh_token="r", client_id="c", client_secret="s", token_uri="https://oauth2.googleapis.com/token"), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["refresh_token"] == "r"
+
+
+@responses.activate
+def test_revoked_token_says_what_to_do(tmp_path: Path) -> None:
+    """An expired/revoked token (or an app left in Testing) tells IT staff exactly how to fix it."""
+    responses.post("https://oauth2.googleapis.com/token", status=400, json={"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+    path = tmp_path / "token.json"
+    path.write_text(json.dumps({"refresh_token": "r", "client_id": "c", "client_secret": "s", "token_uri": "https://oauth2.googleapis.com/token"}))
+    with pytest.raises(AuthError) as info:
+        load_user_credentials(path)
+    assert "expired or revoked" in str(info.value)
+    assert "7 days" in str(info.value)
+    assert "mymein-bridge auth" in str(info.value)
+
+
+def test_missing_token_file(tmp_path: Path) -> None:
+    """No token yet: the message points to the auth command."""
+    with pytest.raises(AuthError, match="mymein-bridge auth"):
+        load_user_credentials(tmp_path / "none.json")
+
+
+def test_client_file_must_be_desktop_app(tmp_path: Path) -> None:
+    """A Web-application client (wrong type) is reported before any browser step."""
+    path = tmp_path / "credentials.json"
+    path.write_text(json.dumps({"web": {"client_id": "x"}}))
+    with pytest.raises(ConfigError, match="Desktop app"):
+        read_client_config(path)
+
+
+def test_example_credentials_file_is_well_formed() -> None:
+    """The shipped credentials.example.json shows the shape `auth` accepts."""
+    assert read_client_config(Path(__file__).parents[2] / "credentials.example.json")["installed"]["client_id"]

@@ -1,0 +1,67 @@
+"""The Blogger adapter with googleapiclient's HttpMockSequence: retries and error translation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from googleapiclient.discovery import build
+from googleapiclient.http import HttpMockSequence
+
+from bridge.adapters.blogger import BloggerGateway
+from bridge.adapters.retry import RetryPolicy
+from bridge.exceptions import AuthError, PublishError, RetriableError
+
+
+def _gateway(sequence: list[tuple[dict[str, str], str]], attempts: int = 3) -> tuple[BloggerGateway, HttpMockSequence]:
+    http = HttpMockSequence(sequence)
+    service = build("blogger", "v3", http=http, static_discovery=True, cache_discovery=False)
+    return BloggerGateway(service, "777", RetryPolicy(attempts=attempts, sleep=lambda s: None)), http
+
+
+def _err(code: int) -> tuple[dict[str, str], str]:
+    return {"status": str(code)}, json.dumps({"error": {"code": code, "message": f"err {code}"}})
+
+
+POST = {"id": "5", "url": "https://kim.example/2026/11/x.html", "status": "LIVE", "published": "2026-11-22T10:00:00+08:00"}
+
+
+def test_insert_retries_then_returns_post() -> None:
+    """A 429 from Blogger delays the post instead of losing it."""
+    gw, http = _gateway([_err(429), ({"status": "200"}, json.dumps(POST))])
+    ref = gw.insert(title="T", html="<p>x</p>", labels=["Juai"], draft=False, item="MM-2026-0001")
+    assert ref.id == "5" and ref.status == "LIVE"
+    assert len(http.request_sequence) == 2  # one 429, one success
+
+
+def test_permanent_error_is_publish_error_in_indonesian() -> None:
+    """'Not an author' becomes GAGAL with a reason an officer understands."""
+    gw, _ = _gateway([_err(403)])
+    with pytest.raises(PublishError) as info:
+        gw.insert(title="T", html="x", labels=[], draft=True, item="MM-2026-0001")
+    assert "bukan penulis" in info.value.reason_id
+    assert "403" in info.value.reason_en
+
+
+def test_401_is_auth_error() -> None:
+    """A revoked token says to run `auth` again instead of failing each row."""
+    gw, _ = _gateway([_err(401)])
+    with pytest.raises(AuthError, match="mymein-bridge auth"):
+        gw.blog()
+
+
+def test_retries_exhausted_are_retriable() -> None:
+    """A long outage leaves the item for the next cycle (it is not marked failed)."""
+    gw, _ = _gateway([_err(503), _err(503)], attempts=2)
+    with pytest.raises(RetriableError):
+        gw.insert(title="T", html="x", labels=[], draft=False, item="MM-2026-0001")
+
+
+def test_find_markers_pages_through_all_statuses() -> None:
+    """Reconciling after a crash finds the post wherever it is (draft or live, any page)."""
+    page1: dict[str, Any] = {"items": [{"id": "1", "status": "DRAFT", "content": "<p>a</p><!-- mymein-id: MM-2026-0001 -->"}], "nextPageToken": "p2"}
+    page2: dict[str, Any] = {"items": [{"id": "2", "status": "LIVE", "url": "u2", "content": "<!-- mymein-id: MM-2026-0002 -->"}]}
+    gw, http = _gateway([({"status": "200"}, json.dumps(page1)), ({"status": "200"}, json.dumps(page2))])
+    found = gw.find_markers(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"], lambda i: f"<!-- mymein-id: {i} -->")
+    assert {k: v.id for k, v in found.items()} == {"MM-2026-0001": "1", "MM-2026-0002": "2"}

@@ -1,0 +1,96 @@
+"""The SQLite ledger: migrations, the publish journal, pending rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.adapters.ledger import DONE, FAILED, INTENT, REVERTED, Ledger
+
+
+def _add(ledger: Ledger, sid: str, fp: str, key: str = "") -> None:
+    ledger.add_submission(
+        id=sid, fingerprint=fp, row_number=2, received_at="", kecamatan="Juai", desa="Juai", kim="KIM Juai",
+        operator="Siti", email="", title="Judul", content_key=key, status="MENUNGGU", reasons="",
+    )
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
+    """Restarting the bridge on an existing state file does not break or redo the schema."""
+    path = tmp_path / "s.sqlite3"
+    with Ledger(path) as first:
+        _add(first, "MM-2026-0001", "fp1")
+    with Ledger(path) as again:
+        assert again.migrate() == 1
+        assert [r[0] for r in again.db.execute("SELECT version FROM schema_migrations")] == [1]
+        assert again.known_fingerprints() == {"fp1"}
+
+
+def test_ids_are_sequential_per_year(tmp_path: Path) -> None:
+    """Officers see readable IDs that never repeat: MM-2026-0001, MM-2026-0002, ..."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        assert ledger.next_id(2026) == "MM-2026-0001"
+        _add(ledger, "MM-2026-0001", "a")
+        _add(ledger, "MM-2026-0002", "b")
+        assert ledger.next_id(2026) == "MM-2026-0003"
+        assert ledger.next_id(2027) == "MM-2027-0001"
+
+
+def test_same_fingerprint_is_recorded_once(tmp_path: Path) -> None:
+    """A response seen twice (rescan, restart) is stored once."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "same")
+        _add(ledger, "MM-2026-0002", "same")
+        assert ledger.count_submissions() == 1
+
+
+def test_pending_rows_until_confirmed(tmp_path: Path) -> None:
+    """A row whose Review write failed stays pending and is written again next cycle."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "a")
+        ledger.set_pending_row("MM-2026-0001", '{"ID": "MM-2026-0001"}')
+        assert ledger.pending_rows() == [("MM-2026-0001", "a", '{"ID": "MM-2026-0001"}')]
+        ledger.mark_in_review(["MM-2026-0001"])
+        assert ledger.pending_rows() == []
+
+
+def test_journal_states(tmp_path: Path) -> None:
+    """The publish journal remembers intent, success, failure and withdrawal across restarts."""
+    path = tmp_path / "s.sqlite3"
+    with Ledger(path) as ledger:
+        ledger.record_intent("MM-2026-0001")
+        assert ledger.journal("MM-2026-0001").state == INTENT  # type: ignore[union-attr]
+        ledger.record_intent("MM-2026-0001")
+        assert ledger.journal("MM-2026-0001").attempts == 2  # type: ignore[union-attr]
+        ledger.record_done("MM-2026-0001", "99", "https://b/x.html", "LIVE", "22/11/2026 10:00:00")
+        ledger.record_failed("MM-2026-0002", "HTTP 403")
+    with Ledger(path) as ledger:
+        assert ledger.journal("MM-2026-0001").state == DONE  # type: ignore[union-attr]
+        assert ledger.journal("MM-2026-0001").post_id == "99"  # type: ignore[union-attr]
+        assert ledger.journal("MM-2026-0002").state == FAILED  # type: ignore[union-attr]
+        ledger.record_reverted("MM-2026-0001")
+        assert ledger.journal("MM-2026-0001").state == REVERTED  # type: ignore[union-attr]
+        assert [e.submission_id for e in ledger.journal_entries(INTENT)] == []
+
+
+def test_dry_run_copy_leaves_the_file_alone(tmp_path: Path) -> None:
+    """`once --dry-run` works on a copy: nothing it does reaches the real state file."""
+    path = tmp_path / "s.sqlite3"
+    with Ledger(path) as ledger:
+        _add(ledger, "MM-2026-0001", "a")
+        copy = ledger.copy_in_memory()
+        _add(copy, "MM-2026-0002", "b")
+        assert copy.count_submissions() == 2
+        assert ledger.count_submissions() == 1
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    """A crash in the middle of recording a batch leaves none of it half-written."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        try:
+            with ledger.transaction():
+                _add(ledger, "MM-2026-0001", "a")
+                raise RuntimeError("crash")
+        except RuntimeError:
+            pass
+        assert ledger.count_submissions() == 0
+        assert ledger.is_empty()

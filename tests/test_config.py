@@ -1,0 +1,84 @@
+"""Config: declared once, overridable by MYMEIN_* variables, every problem reported together."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bridge.config import SPECS, load_settings, render_config
+from bridge.exceptions import ConfigError
+
+ROOT = Path(__file__).parents[1]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bridge.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_documents_every_key() -> None:
+    """IT staff find every setting, with a comment, in config/bridge.example.toml."""
+    text = (ROOT / "config" / "bridge.example.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    for spec in SPECS:
+        if spec.type is dict:
+            continue
+        assert spec.key in data[spec.section], f"[{spec.section}] {spec.key} missing from the example"
+        assert f"# {spec.help}\n{spec.key} =" in text
+
+
+def test_example_config_loads() -> None:
+    """The example file is valid as shipped, with WITA as the default time zone."""
+    settings = load_settings(ROOT / "config" / "bridge.example.toml", env={})
+    assert settings.timezone == "Asia/Makassar"
+    assert settings.endpoint == ""
+
+
+def test_all_problems_reported_at_once(tmp_path: Path) -> None:
+    """A broken config lists every problem with its key, not just the first one."""
+    path = _write(tmp_path, '[google]\nauth = "robot"\n[blog]\npublish_mode = "now"\n[bridge]\ntimezone = "Mars/Base"\npoll_interval_minutes = "often"\n[oops]\nx = 1\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    text = "\n".join(info.value.problems)
+    for needle in ("auth must be one of", "publish_mode", "Mars/Base", "poll_interval_minutes", "spreadsheet_id is empty", "blog_id is empty", "[oops]"):
+        assert needle in text
+    assert str(path) in str(info.value)
+
+
+def test_environment_overrides(tmp_path: Path) -> None:
+    """MYMEIN_<SECTION>_<KEY> overrides the file, e.g. for systemd or CI."""
+    path = _write(tmp_path, '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n')
+    settings = load_settings(
+        path,
+        env={"MYMEIN_GOOGLE_ENDPOINT": "http://127.0.0.1:9", "MYMEIN_GOOGLE_AUTH": "sandbox", "MYMEIN_SHEETS_OFFICERS": "a@x.id, b@x.id",
+             "MYMEIN_BLOG_ARCHIVE_AFTER_DAYS": "7"},
+    )
+    assert settings.endpoint == "http://127.0.0.1:9"
+    assert settings.officers == ("a@x.id", "b@x.id")
+    assert settings.archive_after_days == 7
+    assert settings.review_spreadsheet_id == "abc"
+    assert settings.state_path == tmp_path / "state" / "bridge.sqlite3"
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    """A typo in an environment override says which variable is wrong."""
+    path = _write(tmp_path, '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n')
+    with pytest.raises(ConfigError, match="MYMEIN_BRIDGE_MAX_RETRIES"):
+        load_settings(path, env={"MYMEIN_BRIDGE_MAX_RETRIES": "many"})
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    """A wrong -c path says where the example is."""
+    with pytest.raises(ConfigError, match="bridge.example.toml"):
+        load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_settings_are_read_only(tmp_path: Path) -> None:
+    """Nothing can change the settings after they were validated."""
+    path = _write(tmp_path, render_config({("sheets", "spreadsheet_id"): "x", ("blog", "blog_id"): "1"}))
+    settings = load_settings(path, env={})
+    with pytest.raises(AttributeError):
+        settings.blog_id = "2"  # type: ignore[misc]
