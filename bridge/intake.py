@@ -191,7 +191,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
 
     registry = validate.KimRegistry(snap.kim)
     rules = validate.Rules.from_settings(s)
-    email_collected = columns.Field_EMAIL_collected(hmap) if hasattr(columns, "Field_EMAIL_collected") else hmap.has_email
+    email_collected = hmap.has_email
     today = deps.now().date()
 
     queued_values: dict[str, dict[ReviewColumn, str]] = {}

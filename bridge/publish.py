@@ -91,6 +91,7 @@ def _publish_one(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     kim = row.get(ReviewColumn.KIM)
     desa = row.get(ReviewColumn.DESA)
     kecamatan = row.get(ReviewColumn.KECAMATAN)
+    desa_label = deps.wilayah.desa_label(kecamatan, desa)
     rendered = render.render_post(
         deps.template,
         render.PostContext(
@@ -101,10 +102,10 @@ def _publish_one(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
             kim=kim,
             desa=desa,
             kecamatan=kecamatan,
-            desa_label=deps.wilayah.desa_label(kecamatan, desa) if hasattr(deps.wilayah, "desa_label") else "Desa",
+            desa_label=desa_label,
             received_at=row.get(ReviewColumn.RECEIVED),
             submission_id=row.id,
-            labels=render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels),
+            labels=render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label),
         ),
     )
     draft = s.publish_mode == "draft"

@@ -1,0 +1,442 @@
+"""Map sheet rows to domain objects by header text, never by column position.
+
+Google Forms adds a column when a question is added and renames the header when
+a question is renamed; officers may reorder Review columns. Everything here
+finds columns by their (normalised) header text and reports what it could not
+find, so the pipeline can stop with a clear message instead of mis-reading.
+
+Cell values: the pipeline reads with ``valueRenderOption=UNFORMATTED_VALUE`` and
+``dateTimeRenderOption=SERIAL_NUMBER``, so timestamps arrive as serial numbers
+(days since 1899-12-30, naive local time of the spreadsheet's time zone).
+Parsing date *strings* is a lenient last resort: ``05/03/2026`` is ambiguous and
+is read day-first (Indonesian), unless only month-first makes sense.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Mapping, Sequence
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+from bridge.core.model import (
+    REQUIRED_FIELDS,
+    REVIEW_HEADERS,
+    Field,
+    FormResponse,
+    KimColumn,
+    KimRecord,
+    ReviewColumn,
+    ReviewRow,
+)
+from bridge.exceptions import SchemaError
+
+#: Day 0 of Google Sheets (and Lotus/Excel 1900 with the leap-year bug) serial numbers.
+SERIAL_EPOCH = datetime(1899, 12, 30)
+
+DEFAULT_ALIASES: dict[Field, tuple[str, ...]] = {
+    Field.TIMESTAMP: ("Timestamp", "Stempel waktu", "Cap waktu"),
+    Field.EMAIL: ("Email Address", "Alamat email", "Email", "Email Operator"),
+    Field.KECAMATAN: ("Kecamatan", "Nama Kecamatan", "District"),
+    Field.DESA: ("Desa", "Desa/Kelurahan", "Kelurahan", "Nama Desa", "Village"),
+    Field.OPERATOR: ("Nama Operator", "Operator", "Nama", "Operator Name", "Nama Operator KIM"),
+    Field.TITLE: ("Judul Berita", "Judul", "News Title", "Title"),
+    Field.BODY: ("Isi Berita", "Isi", "Berita", "News Body", "Body", "Content"),
+    Field.PHOTO: ("Foto Berita", "Foto", "News Photo", "Photo", "Unggah Foto"),
+}
+
+OPTIONAL_FIELDS: tuple[Field, ...] = tuple(f for f in Field if f not in REQUIRED_FIELDS)
+
+_PUNCT = re.compile(r"[/():.\-_?!,;'\"\[\]*#]+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_DRIVE_HOSTS = ("drive.google.com", "docs.google.com", "drive.usercontent.google.com")
+_FILE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+_PATH_ID = re.compile(r"/(?:file/)?d/([A-Za-z0-9_-]{10,})")
+
+
+def normalise_header(text: str) -> str:
+    """Header text for comparison: lowercase, punctuation dropped, whitespace collapsed."""
+    return " ".join(_PUNCT.sub(" ", str(text).casefold()).split())
+
+
+def _header_keys(text: str) -> list[str]:
+    """The full normalised header, then the same without parenthetical hints."""
+    keys = [normalise_header(text)]
+    short = normalise_header(_PARENS.sub(" ", str(text)))
+    if short and short not in keys:
+        keys.append(short)
+    return keys
+
+
+def _aliases(extra_aliases: Mapping[str, Sequence[str]] | None) -> dict[Field, tuple[str, ...]]:
+    """Configured aliases first (they win), then the defaults; unknown field names are ignored."""
+    merged = {f: tuple(DEFAULT_ALIASES[f]) for f in Field}
+    for name, titles in (extra_aliases or {}).items():
+        try:
+            fld = Field(str(name).strip().lower())
+        except ValueError:
+            continue
+        merged[fld] = tuple(titles) + tuple(t for t in merged[fld] if t not in titles)
+    return merged
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Where each field's question is in the responses tab, and what did not match."""
+
+    index: dict[Field, int]
+    headers: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    duplicates: tuple[tuple[Field, str], ...] = ()  # (field, ignored header): the first match wins
+    missing_required: tuple[Field, ...] = ()
+    missing_optional: tuple[Field, ...] = ()
+    looked_for: dict[Field, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    @property
+    def has_email(self) -> bool:
+        """Whether the form collects respondent e-mails."""
+        return Field.EMAIL in self.index
+
+    def header_of(self, fld: Field) -> str:
+        """The header text the field was found under ('' if missing)."""
+        i = self.index.get(fld)
+        return self.headers[i] if i is not None and i < len(self.headers) else ""
+
+    def to_json(self) -> str:
+        """Serialise for the ledger (so the next cycle can report drift)."""
+        return json.dumps(
+            {"headers": list(self.headers), "index": {f.value: i for f, i in self.index.items()}},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> HeaderMap:
+        """Rebuild a stored map (only what drift reports need)."""
+        data = json.loads(text)
+        headers = tuple(str(h) for h in data.get("headers", []))
+        index = {Field(k): int(v) for k, v in data.get("index", {}).items() if k in {f.value for f in Field}}
+        used = set(index.values())
+        unknown = tuple(h for i, h in enumerate(headers) if i not in used and str(h).strip())
+        return cls(
+            index=index,
+            headers=headers,
+            unknown=unknown,
+            missing_required=tuple(f for f in REQUIRED_FIELDS if f not in index),
+            missing_optional=tuple(f for f in OPTIONAL_FIELDS if f not in index),
+        )
+
+    def drift_report(self, previous: HeaderMap | None) -> list[str]:
+        """English lines describing question changes since ``previous`` (empty if none)."""
+        if previous is None:
+            return []
+        lines: list[str] = []
+        for fld in Field:
+            old_i, new_i = previous.index.get(fld), self.index.get(fld)
+            old_h, new_h = previous.header_of(fld), self.header_of(fld)
+            if old_i is not None and new_i is None:
+                lines.append(f"question for '{fld}' removed (was '{old_h}' in column {old_i + 1})")
+            elif old_i is None and new_i is not None:
+                lines.append(f"question for '{fld}' added: '{new_h}' in column {new_i + 1}")
+            elif old_i is not None and new_i is not None:
+                if normalise_header(old_h) != normalise_header(new_h):
+                    lines.append(f"question for '{fld}' renamed: '{old_h}' -> '{new_h}'")
+                if old_i != new_i:
+                    lines.append(f"question for '{fld}' moved: column {old_i + 1} -> {new_i + 1}")
+        old_unknown = {normalise_header(h) for h in previous.unknown}
+        new_unknown = {normalise_header(h) for h in self.unknown}
+        for h in self.unknown:
+            if normalise_header(h) not in old_unknown:
+                lines.append(f"new question '{h}' is not used by the bridge")
+        for h in previous.unknown:
+            if normalise_header(h) not in new_unknown:
+                lines.append(f"unused question '{h}' removed")
+        return lines
+
+
+def map_headers(headers: Sequence[str], extra_aliases: Mapping[str, Sequence[str]] | None = None) -> HeaderMap:
+    """Find each field's column by header text (configured aliases win over defaults).
+
+    Exact match of the normalised header is tried first; then the header without
+    parenthetical hints, so "Judul Berita (maks. 150 karakter)" still maps.
+    """
+    aliases = _aliases(extra_aliases)
+    lookup: dict[str, Field] = {}
+    for fld, titles in aliases.items():
+        for title in titles:
+            lookup.setdefault(normalise_header(title), fld)
+    index: dict[Field, int] = {}
+    unknown: list[str] = []
+    duplicates: list[tuple[Field, str]] = []
+    for i, raw in enumerate(headers):
+        text = "" if raw is None else str(raw)
+        if not text.strip():
+            continue
+        fld = next((lookup[k] for k in _header_keys(text) if k in lookup), None)
+        if fld is None:
+            unknown.append(text)
+        elif fld in index:
+            duplicates.append((fld, text))
+        else:
+            index[fld] = i
+    return HeaderMap(
+        index=index,
+        headers=tuple("" if h is None else str(h) for h in headers),
+        unknown=tuple(unknown),
+        duplicates=tuple(duplicates),
+        missing_required=tuple(f for f in REQUIRED_FIELDS if f not in index),
+        missing_optional=tuple(f for f in OPTIONAL_FIELDS if f not in index),
+        looked_for=aliases,
+    )
+
+
+def require(header_map: HeaderMap, tab: str = "responses tab") -> None:
+    """Stop intake when a required question is missing.
+
+    Raises:
+        SchemaError: naming each missing question, in English and Indonesian.
+    """
+    if not header_map.missing_required:
+        return
+    looked = header_map.looked_for or DEFAULT_ALIASES
+    seen = ", ".join(h for h in header_map.headers if h.strip()) or "(none)"
+    en, idn = [], []
+    for fld in header_map.missing_required:
+        titles = ", ".join(looked.get(fld, DEFAULT_ALIASES[fld]))
+        en.append(f"{tab}: required question for '{fld}' not found (looked for: {titles})")
+        idn.append(f"pertanyaan wajib untuk '{fld}' tidak ditemukan (dicari: {titles})")
+    raise SchemaError(
+        "; ".join(en)
+        + f"; headers seen: {seen}. Add [sheets.aliases] {header_map.missing_required[0]} = [\"<question title>\"] "
+        + "to the config if the question was renamed. / "
+        + "; ".join(idn)
+        + "."
+    )
+
+
+# ---------------------------------------------------------------- cell values
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as text: integral numbers without '.0', booleans as TRUE/FALSE, None as ''."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _cell(row: Sequence[Any], i: int | None) -> Any:
+    """Cell ``i`` of a row that Sheets may have trimmed (missing trailing cells are empty)."""
+    if i is None or i >= len(row):
+        return ""
+    return row[i]
+
+
+def serial_to_datetime(serial: float, tz: ZoneInfo) -> datetime:
+    """A Sheets serial number (naive local time in ``tz``) as an aware datetime, to the millisecond."""
+    ms = round(float(serial) * 86_400_000)
+    return (SERIAL_EPOCH + timedelta(milliseconds=ms)).replace(tzinfo=tz)
+
+
+def datetime_to_serial(dt: datetime, tz: ZoneInfo) -> float:
+    """The Sheets serial number of ``dt`` as shown in time zone ``tz`` (naive = already local)."""
+    local = dt.astimezone(tz).replace(tzinfo=None) if dt.tzinfo else dt
+    return (local - SERIAL_EPOCH) / timedelta(days=1)
+
+
+_DMY = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+    r"(?:[\sT,]+(\d{1,2})[.:](\d{2})(?:[.:](\d{2})(?:[.,](\d{1,6}))?)?\s*([AaPp][Mm])?)?$"
+)
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def _from_parts(a: int, b: int, y: int, hh: int, mm: int, ss: int, frac: str, ampm: str, day_first: bool) -> datetime | None:
+    if ampm:
+        if not 1 <= hh <= 12:
+            return None
+        hh = hh % 12 + (12 if ampm.lower() == "pm" else 0)
+    micro = int((frac + "000000")[:6]) if frac else 0
+    orders = [(a, b), (b, a)] if day_first and not ampm else [(b, a), (a, b)]
+    for d, m in orders:
+        try:
+            return datetime(y, m, d, hh, mm, ss, micro)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_datetime_cell(value: Any, tz: ZoneInfo, *, day_first: bool = True) -> datetime | None:
+    """Read a date-time cell leniently; ``None`` when it cannot be read.
+
+    Accepts a serial number (number or numeric text), ``dd/mm/yyyy HH.MM.SS``
+    (id_ID), ``dd/mm/yyyy HH:MM[:SS]``, ``m/d/yyyy H:MM:SS [AM|PM]`` (en_US, used
+    when day-first is impossible or AM/PM is present) and ISO 8601. Naive values
+    are local time in ``tz``; the result is aware, in ``tz``.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, (int, float)):
+        return serial_to_datetime(value, tz) if 0 < value < 2_958_466 else None
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    if _NUMBER.match(text):
+        return parse_datetime_cell(float(text), tz)
+    m = _DMY.match(text)
+    if m:
+        a, b, y, hh, mi, ss, frac, ampm = m.groups()
+        dt = _from_parts(int(a), int(b), int(y), int(hh or 0), int(mi or 0), int(ss or 0), frac or "", ampm or "", day_first)
+        return dt.replace(tzinfo=tz) if dt else None
+    try:
+        dt = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text)
+    except ValueError:
+        return None
+    return dt.astimezone(tz) if dt.tzinfo else dt.replace(tzinfo=tz)
+
+
+def parse_date_cell(value: Any, tz: ZoneInfo) -> date | None:
+    """A date cell (``2025-01-15``, ``15/01/2025``, a serial number or a date-time) as a date."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    dt = parse_datetime_cell(value, tz)
+    return dt.date() if dt else None
+
+
+def drive_file_id(link: str) -> str | None:
+    """The Drive file id of a Google Drive link (open?id=, /file/d/ID/view, uc?id=), else ``None``."""
+    text = str(link).strip()
+    if not text:
+        return None
+    try:
+        parts = urlsplit(text if "://" in text else "https://" + text)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in _DRIVE_HOSTS:
+        return None
+    ids = parse_qs(parts.query).get("id")
+    if ids and _FILE_ID.match(ids[0]):
+        return ids[0]
+    m = _PATH_ID.search(parts.path)
+    return m.group(1) if m else None
+
+
+def split_photo_links(cell: Any) -> tuple[str, ...]:
+    """The links in a form's file-upload cell (comma and/or whitespace separated)."""
+    return tuple(p for p in re.split(r"[,\s]+", cell_text(cell)) if p)
+
+
+def row_to_response(row: Sequence[Any], row_number: int, header_map: HeaderMap, tz: ZoneInfo) -> FormResponse:
+    """One responses-tab row as a :class:`FormResponse` (text still raw; see sanitize/validate)."""
+    idx = header_map.index
+
+    def text(fld: Field) -> str:
+        return cell_text(_cell(row, idx.get(fld)))
+
+    stamp = _cell(row, idx.get(Field.TIMESTAMP))
+    return FormResponse(
+        row_number=row_number,
+        received_at=parse_datetime_cell(stamp, tz),
+        email=text(Field.EMAIL).strip(),
+        kecamatan=text(Field.KECAMATAN),
+        desa=text(Field.DESA),
+        operator=text(Field.OPERATOR),
+        title=text(Field.TITLE),
+        body=text(Field.BODY),
+        photos=split_photo_links(_cell(row, idx.get(Field.PHOTO))),
+        raw_timestamp=cell_text(stamp).strip(),
+    )
+
+
+# ---------------------------------------------------------------- Review and KIM tabs
+
+
+def _exact_index(headers: Sequence[str], wanted: Sequence[Any]) -> tuple[dict[Any, int], list[str]]:
+    """Columns by normalised header text; first occurrence wins. Returns (index, missing header names)."""
+    norm = {normalise_header(w.value): w for w in wanted}
+    index: dict[Any, int] = {}
+    for i, h in enumerate(headers):
+        col = norm.get(normalise_header(cell_text(h)))
+        if col is not None and col not in index:
+            index[col] = i
+    return index, [w.value for w in wanted if w not in index]
+
+
+def review_header_index(headers: Sequence[str]) -> tuple[dict[ReviewColumn, int], list[str]]:
+    """Review-tab columns by header (case/space tolerant). Returns (index, missing headers)."""
+    return _exact_index(headers, list(ReviewColumn))
+
+
+def row_to_review(row: Sequence[Any], row_number: int, index: Mapping[ReviewColumn, int]) -> ReviewRow:
+    """One Review-tab row, every known column as text."""
+    return ReviewRow(row_number=row_number, values={c: cell_text(_cell(row, i)) for c, i in index.items()})
+
+
+def review_to_row(values: Mapping[ReviewColumn, str]) -> list[str]:
+    """Cells in :data:`REVIEW_HEADERS` order (for a tab laid out by ``init``)."""
+    return [str(values.get(ReviewColumn(h), "")) for h in REVIEW_HEADERS]
+
+
+def kim_header_index(headers: Sequence[str]) -> tuple[dict[KimColumn, int], list[str]]:
+    """KIM-registry columns by header (case/space tolerant). Returns (index, missing headers)."""
+    return _exact_index(headers, list(KimColumn))
+
+
+def parse_emails(cell: Any) -> frozenset[str]:
+    """E-mail addresses in a cell (comma, semicolon or whitespace separated), lowercased."""
+    return frozenset(p.lower() for p in re.split(r"[,;\s]+", cell_text(cell)) if "@" in p)
+
+
+def row_to_kim(row: Sequence[Any], row_number: int, index: Mapping[KimColumn, int], tz: ZoneInfo) -> KimRecord:
+    """One KIM-registry row; unreadable dates become ``None``, partnership is upper-cased."""
+
+    def text(col: KimColumn) -> str:
+        return " ".join(cell_text(_cell(row, index.get(col))).split())
+
+    return KimRecord(
+        name=text(KimColumn.NAME),
+        kecamatan=text(KimColumn.KECAMATAN),
+        desa=text(KimColumn.DESA),
+        nomor_induk=text(KimColumn.NOMOR_INDUK),
+        sk_number=text(KimColumn.SK_NUMBER),
+        sk_date=parse_date_cell(_cell(row, index.get(KimColumn.SK_DATE)), tz),
+        sk_until=parse_date_cell(_cell(row, index.get(KimColumn.SK_UNTIL)), tz),
+        partnership=text(KimColumn.PARTNERSHIP).upper(),
+        chair=text(KimColumn.CHAIR),
+        board=cell_text(_cell(row, index.get(KimColumn.BOARD))).strip(),
+        operator_emails=parse_emails(_cell(row, index.get(KimColumn.OPERATOR_EMAILS))),
+        phone=text(KimColumn.PHONE),
+        note=cell_text(_cell(row, index.get(KimColumn.NOTE))).strip(),
+        row_number=row_number,
+    )
+
+
+__all__ = [
+    "DEFAULT_ALIASES",
+    "HeaderMap",
+    "cell_text",
+    "datetime_to_serial",
+    "drive_file_id",
+    "kim_header_index",
+    "map_headers",
+    "normalise_header",
+    "parse_date_cell",
+    "parse_datetime_cell",
+    "parse_emails",
+    "require",
+    "review_header_index",
+    "review_to_row",
+    "row_to_kim",
+    "row_to_response",
+    "row_to_review",
+    "serial_to_datetime",
+    "split_photo_links",
+]

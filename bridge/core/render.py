@@ -1,0 +1,188 @@
+"""Blog posts from the office's Jinja2 template, safe whatever the submitter or template wrote.
+
+Order matters: the body becomes HTML only through :func:`sanitize.body_to_html`;
+the template is rendered with autoescape on and ``StrictUndefined``; the whole
+result goes through :func:`sanitize.strict_allowlist`; *then* the invisible
+submission marker is appended (the allowlist strips comments), so publishing
+can find a post it already made after a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import jinja2
+from markupsafe import Markup
+
+from bridge.core import sanitize
+from bridge.exceptions import ConfigError
+
+MARKER_FORMAT = "<!-- mymein-id: {id} -->"
+_MARKER = re.compile(r"<!--\s*mymein-id:\s*([A-Za-z0-9_-]+)\s*-->")
+_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+LABEL_MAX = 200
+TITLE_MAX = 300
+TIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """What a post template can use."""
+
+    title: str
+    body_text: str  # plain text; HTML is made here
+    photos: Sequence[tuple[str, str]] = ()  # (public URL, alt text)
+    operator: str = ""
+    kim: str = ""
+    desa: str = ""
+    kecamatan: str = ""
+    received_at: datetime | str | None = None
+    submission_id: str = ""
+    labels: Sequence[str] = ()
+    desa_label: str = "Desa"  # "Desa" or "Kelurahan"
+
+
+@dataclass(frozen=True)
+class RenderedPost:
+    """A post ready for Blogger: plain-text title, safe HTML with the marker, labels."""
+
+    title: str
+    html: str
+    labels: list[str] = field(default_factory=list)
+
+
+def marker_for(submission_id: str) -> str:
+    """The invisible marker carried by the post of one submission.
+
+    Raises:
+        ValueError: the ID has characters that could break out of an HTML comment.
+    """
+    if not _ID.match(submission_id):
+        raise ValueError(f"submission id {submission_id!r} cannot be used in a post marker")
+    return MARKER_FORMAT.format(id=submission_id)
+
+
+def find_marker_ids(html: str) -> set[str]:
+    """Submission IDs whose markers appear in a post's HTML."""
+    return set(_MARKER.findall(html or ""))
+
+
+def _label(text: str) -> str:
+    """A Blogger label: one line, no commas, at most 200 characters."""
+    return sanitize.clean_line(str(text).replace(",", " "), LABEL_MAX).text
+
+
+def labels_for(
+    kecamatan: str, desa: str, kim: str, parts: Sequence[str], extra: Sequence[str], *, desa_label: str = "Desa"
+) -> list[str]:
+    """Post labels: the configured parts ("kecamatan", "desa", "kim") then ``extra``; deduplicated, in order.
+
+    Kecamatan and desa get a prefix ("Kecamatan Juai", "Desa Juai") so that a
+    desa and a kecamatan of the same name stay distinct labels.
+    """
+    values = {
+        "kecamatan": f"Kecamatan {kecamatan}" if kecamatan.strip() else "",
+        "desa": f"{desa_label} {desa}" if desa.strip() else "",
+        "kim": kim,
+    }
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in [values.get(p, "") for p in parts] + list(extra):
+        label = _label(raw)
+        if label and label.casefold() not in seen:
+            seen.add(label.casefold())
+            out.append(label)
+    return out
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
+    )
+
+
+def _safe_photos(photos: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    return [
+        {"url": url.strip(), "alt": sanitize.clean_line(alt, 300).text}
+        for url, alt in photos
+        if url.strip().lower().startswith(("https://", "http://"))
+    ]
+
+
+def _received(value: datetime | str | None) -> str:
+    if isinstance(value, datetime):
+        return value.strftime(TIME_FORMAT)
+    return sanitize.clean_line(value or "", 100).text
+
+
+def render_post(template_text: str, post: PostContext) -> RenderedPost:
+    """Render one post.
+
+    Template variables: ``title``, ``body`` (safe HTML), ``photos`` (list of
+    ``{url, alt}``), ``operator``, ``kim``, ``desa``, ``desa_label``,
+    ``kecamatan``, ``received_at`` (text), ``submission_id``, ``labels``.
+
+    Raises:
+        ConfigError: the template is not valid Jinja2 or uses an unknown variable.
+    """
+    title = sanitize.clean_line(post.title, TITLE_MAX).text
+    body = Markup(sanitize.body_to_html(post.body_text))
+    context = {
+        "title": title,
+        "body": body,
+        "photos": _safe_photos(post.photos),
+        "operator": sanitize.clean_line(post.operator, 200).text,
+        "kim": sanitize.clean_line(post.kim, 200).text,
+        "desa": sanitize.clean_line(post.desa, 200).text,
+        "desa_label": sanitize.clean_line(post.desa_label, 20).text or "Desa",
+        "kecamatan": sanitize.clean_line(post.kecamatan, 200).text,
+        "received_at": _received(post.received_at),
+        "submission_id": post.submission_id,
+        "labels": list(post.labels),
+    }
+    try:
+        rendered = _environment().from_string(template_text).render(context)
+    except jinja2.TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else ""
+        raise ConfigError([f"post template{where}: {exc}"], "post template") from exc
+    html = sanitize.strict_allowlist(rendered).strip()
+    if post.submission_id:
+        html = f"{html}\n{marker_for(post.submission_id)}"
+    return RenderedPost(title=title, html=html, labels=list(post.labels))
+
+
+def check_template(template_text: str) -> list[str]:
+    """Problems rendering the template with sample data (empty list = fine); for ``check``."""
+    sample = PostContext(
+        title="Contoh judul",
+        body_text="Paragraf pertama.\n\nParagraf kedua.",
+        photos=[("https://example.org/foto.jpg", "Foto contoh")],
+        operator="Operator",
+        kim="KIM Contoh",
+        desa="Contoh",
+        kecamatan="Paringin",
+        received_at="01/01/2026 08:00",
+        submission_id="MM-2026-0001",
+        labels=["Contoh"],
+    )
+    try:
+        render_post(template_text, sample)
+    except ConfigError as exc:
+        return list(exc.problems)
+    return []
+
+
+__all__ = [
+    "MARKER_FORMAT",
+    "PostContext",
+    "RenderedPost",
+    "check_template",
+    "find_marker_ids",
+    "labels_for",
+    "marker_for",
+    "render_post",
+]

@@ -1,0 +1,194 @@
+"""All text cleaning and HTML allowlisting: the policy lives here and only here.
+
+Submitted text is treated as plain text from start to finish: it is cleaned
+(invisible and control characters removed, whitespace normalised, length
+capped), then escaped, and only the markup generated here (``<p>``, ``<br>``,
+``<a rel="nofollow noopener">``) is ever added. The final post HTML goes through
+one strict allowlist. ``bleach`` is imported in this module only, so the HTML
+engine can be swapped without touching callers.
+
+Sheet cells are written with ``valueInputOption=RAW``, so a title such as
+``=IMPORTXML(...)`` stays text; it is not mangled. :func:`looks_like_formula`
+exists for notes and tests.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import warnings
+from typing import NamedTuple
+
+import bleach
+
+#: Bump when cleaning or allowlisting changes behaviour (golden files show the diff).
+SANITIZER_VERSION = "1"
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "a", "strong", "em", "img", "figure", "figcaption", "div", "span", "h2", "h3", "ul", "ol", "li", "blockquote", "hr"}
+)
+ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
+    "a": ["href", "rel", "title"],
+    "img": ["src", "alt", "width", "height", "loading"],
+    "div": ["class"],
+    "span": ["class"],
+    "figure": ["class"],
+    "p": ["class"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener"
+
+# Zero-width and bidi controls: invisible, and able to make a title read differently than it is.
+_INVISIBLE = frozenset(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, 0x061C]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+)
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n"}
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'`]+")
+_TRAILING = ".,;:!?)]}'\"»”’"
+
+
+class Cleaned(NamedTuple):
+    """Cleaned text and whether it was cut to the maximum length."""
+
+    text: str
+    truncated: bool
+
+
+def _drop_invisible(text: str, keep_newlines: bool) -> str:
+    """Remove control, zero-width, bidi and unpaired-surrogate characters; tabs become spaces."""
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if cp in _INVISIBLE:
+            continue
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+            continue
+        cat = unicodedata.category(ch)
+        if ch == "\t" or (cat == "Zs"):
+            out.append(" ")
+        elif cat in ("Cc", "Cs"):
+            if not keep_newlines and ch == "\n":
+                out.append(" ")
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _cap(text: str, max_len: int) -> Cleaned:
+    """Cut to ``max_len`` characters without leaving half a combining sequence."""
+    if max_len < 0 or len(text) <= max_len:
+        return Cleaned(text, False)
+    cut = max_len
+    while cut > 0 and unicodedata.combining(text[cut]):
+        cut -= 1
+    return Cleaned(text[:cut].rstrip(), True)
+
+
+def _to_text(text: object) -> str:
+    return unicodedata.normalize("NFC", "" if text is None else str(text))
+
+
+def clean_line(text: object, max_len: int) -> Cleaned:
+    """One-line text (title, names): invisible characters removed, whitespace collapsed, capped."""
+    raw = _to_text(text)
+    for old, new in _LINE_BREAKS.items():
+        raw = raw.replace(old, " ")
+    return _cap(" ".join(_drop_invisible(raw, keep_newlines=False).split()), max_len)
+
+
+def clean_title(text: object, max_len: int) -> Cleaned:
+    """A news title: see :func:`clean_line`. Unpacks as ``(text, truncated)``."""
+    return clean_line(text, max_len)
+
+
+def clean_body(text: object, max_len: int) -> Cleaned:
+    """A news body: invisible characters removed, newlines normalised, paragraphs kept, capped.
+
+    Runs of spaces become one space, trailing spaces go, and two or more blank
+    lines become one paragraph break.
+    """
+    raw = _to_text(text)
+    for old, new in _LINE_BREAKS.items():
+        raw = raw.replace(old, new)
+    raw = _drop_invisible(raw, keep_newlines=True)
+    lines = [" ".join(line.split()) for line in raw.split("\n")]
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return _cap(body, max_len)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would treat the text as a formula if typed in (=, +, -, @ lead)."""
+    s = str(text).lstrip(" \t\r\n")
+    if not s:
+        return False
+    if s[0] in "=@":
+        return True
+    return s[0] in "+-" and len(s) > 1 and not s[1].isspace()
+
+
+def _link(url: str) -> str:
+    href = url if url.lower().startswith(("http://", "https://")) else "https://" + url
+    return f'<a href="{html.escape(href, quote=True)}" rel="{LINK_REL}">{html.escape(url, quote=False)}</a>'
+
+
+def _linkify(line: str) -> str:
+    """Escape a line of plain text, turning http(s) and www. addresses into links."""
+    out: list[str] = []
+    pos = 0
+    for m in _URL.finditer(line):
+        url = m.group(0)
+        while url and url[-1] in _TRAILING:
+            if url[-1] == ")" and url.count("(") >= url.count(")"):
+                break
+            url = url[:-1]
+        if len(url) <= len("www.") or url.lower() in ("http://", "https://"):
+            continue
+        out.append(html.escape(line[pos : m.start()], quote=False))
+        out.append(_link(url))
+        pos = m.start() + len(url)
+    out.append(html.escape(line[pos:], quote=False))
+    return "".join(out)
+
+
+def body_to_html(text: str) -> str:
+    """Plain body text as HTML: paragraphs, line breaks and links; everything else escaped."""
+    body, _ = clean_body(text, -1)
+    paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    parts = ["<p>" + "<br>".join(_linkify(line) for line in p.split("\n")) + "</p>" for p in paragraphs]
+    return strict_allowlist("\n".join(parts))
+
+
+def strict_allowlist(markup: str) -> str:
+    """Keep only allowlisted tags, attributes and URL schemes; strip everything else, comments too."""
+    with warnings.catch_warnings():
+        # bleach/html5lib may warn on odd input; a warning must never stop a post (tests run -W error).
+        warnings.simplefilter("ignore")
+        return bleach.clean(
+            markup,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_PROTOCOLS",
+    "ALLOWED_TAGS",
+    "Cleaned",
+    "LINK_REL",
+    "SANITIZER_VERSION",
+    "body_to_html",
+    "clean_body",
+    "clean_line",
+    "clean_title",
+    "looks_like_formula",
+    "strict_allowlist",
+]

@@ -1,0 +1,315 @@
+"""Rules → reasons: every problem of a submission, Indonesian for officers, English for logs.
+
+Validation never stops at the first problem: the officer sees all of them in
+``Catatan Sistem`` and may still approve an invalid submission. Each reason
+names the offending value and what to do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bridge.core import sanitize
+from bridge.core.columns import drive_file_id
+from bridge.core.model import FormResponse, KimRecord, Partnership, Reason, Submission
+from bridge.core.wilayah import WilayahIndex, place_key
+
+if TYPE_CHECKING:
+    from bridge.config import Settings
+
+NAME_MAX = 100
+EMAIL_MAX = 254
+LINK_MAX = 2000
+DATE_FORMAT = "%d/%m/%Y"
+_SHOWN = 60  # characters of an offending value quoted in a reason
+
+#: Partnership values that block publishing (typed loosely in the registry).
+_INACTIVE = {"TIDAK AKTIF": Partnership.TIDAK_AKTIF, "NONAKTIF": Partnership.TIDAK_AKTIF, "NON AKTIF": Partnership.TIDAK_AKTIF,
+             "DIBEKUKAN": Partnership.DIBEKUKAN, "BEKU": Partnership.DIBEKUKAN}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds validation applies (from ``[intake]``)."""
+
+    title_max: int = 150
+    body_min: int = 50
+    body_max: int = 20000
+    require_registered_email: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Rules:
+        """Take the thresholds from the validated settings."""
+        return cls(
+            title_max=settings.title_max,
+            body_min=settings.body_min,
+            body_max=settings.body_max,
+            require_registered_email=settings.require_registered_email,
+        )
+
+
+def _partnership(record: KimRecord) -> str:
+    return " ".join(record.partnership.upper().replace("_", " ").replace("-", " ").split())
+
+
+def is_active(record: KimRecord) -> bool:
+    """False when the registry marks the KIM TIDAK AKTIF or DIBEKUKAN (blank counts as active)."""
+    return _partnership(record) not in _INACTIVE
+
+
+class KimRegistry:
+    """The KIM tab as a lookup by desa and by operator e-mail (spelling-tolerant place names)."""
+
+    def __init__(self, records: Iterable[KimRecord]) -> None:
+        self.records = [r for r in records if r.name.strip()]
+        self._by_place: dict[tuple[str, str], list[KimRecord]] = {}
+        self._by_email: dict[str, list[KimRecord]] = {}
+        for r in self.records:
+            self._by_place.setdefault((place_key(r.kecamatan), place_key(r.desa)), []).append(r)
+            for e in r.operator_emails:
+                self._by_email.setdefault(e.strip().lower(), []).append(r)
+
+    def for_desa(self, kecamatan: str, desa: str) -> list[KimRecord]:
+        """Every KIM registered for that desa/kelurahan, in registry order."""
+        return list(self._by_place.get((place_key(kecamatan), place_key(desa)), []))
+
+    def by_email(self, email: str) -> list[KimRecord]:
+        """Every KIM listing that operator e-mail."""
+        return list(self._by_email.get(email.strip().lower(), []))
+
+
+def content_key(operator: str, title: str, body: str) -> str:
+    """Key for spotting a resubmitted news item: casefolded, whitespace-insensitive hash."""
+
+    def norm(s: str) -> str:
+        text = sanitize.clean_body(unicodedata.normalize("NFKC", str(s)), -1).text
+        return " ".join(text.casefold().split())
+
+    data = "\x1f".join(norm(p) for p in (operator, title, body))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def _q(value: str) -> str:
+    """A value quoted for a reason, shortened."""
+    v = " ".join(str(value).split())
+    return f"'{v[:_SHOWN]}…'" if len(v) > _SHOWN else f"'{v}'"
+
+
+def _maybe(suggestions: list[str]) -> tuple[str, str]:
+    if not suggestions:
+        return "", ""
+    names = " atau ".join(suggestions)
+    return f" Maksud Anda {names}?", f" (did you mean {' or '.join(suggestions)}?)"
+
+
+def _emails(record: KimRecord) -> set[str]:
+    return {e.strip().lower() for e in record.operator_emails}
+
+
+def _choose_kim(kims: list[KimRecord], email: str, today: date) -> KimRecord:
+    """Prefer the KIM listing this operator, then an active one with a current SK."""
+    for k in kims:
+        if email and email in _emails(k):
+            return k
+    for k in kims:
+        if is_active(k) and (k.sk_until is None or k.sk_until >= today):
+            return k
+    return kims[0]
+
+
+def validate(
+    response: FormResponse,
+    *,
+    fingerprint: str,
+    wilayah: WilayahIndex,
+    registry: KimRegistry,
+    rules: Rules,
+    known_contents: Mapping[str, str],
+    today: date,
+    email_collected: bool,
+) -> Submission:
+    """Sanitize a response and collect every failing rule as a :class:`Reason`.
+
+    Args:
+        fingerprint: from :mod:`bridge.core.watermark`.
+        known_contents: ``content_key`` → ID of the earlier submission with that content.
+        today: for SK expiry (in WITA).
+        email_collected: whether the form has an e-mail column.
+    """
+    reasons: list[Reason] = []
+
+    def add(code: str, id_: str, en: str) -> None:
+        reasons.append(Reason(code, id_, en))
+
+    operator = sanitize.clean_line(response.operator, NAME_MAX).text
+    email = sanitize.clean_line(response.email, EMAIL_MAX).text.lower()
+    kec_in = sanitize.clean_line(response.kecamatan, NAME_MAX).text
+    desa_in = sanitize.clean_line(response.desa, NAME_MAX).text
+    title, title_cut = sanitize.clean_title(response.title, rules.title_max)
+    body, body_cut = sanitize.clean_body(response.body, rules.body_max)
+    photos = tuple(p for p in (sanitize.clean_line(link, LINK_MAX).text for link in response.photos) if p)
+
+    # Timestamp
+    if response.received_at is None:
+        if response.raw_timestamp.strip():
+            add("timestamp_unreadable", f"Stempel waktu {_q(response.raw_timestamp)} tidak terbaca; periksa baris "
+                f"{response.row_number} di tab jawaban formulir.", f"unreadable timestamp {response.raw_timestamp!r}")
+        else:
+            add("timestamp_unreadable", f"Stempel waktu kosong di baris {response.row_number} tab jawaban formulir.",
+                "empty timestamp")
+
+    # Wilayah
+    kecamatan, desa, kim_name = kec_in, desa_in, ""
+    kec = wilayah.kecamatan(kec_in) if kec_in else None
+    place = None
+    if not kec_in:
+        add("kecamatan_empty", "Kecamatan kosong; pilih salah satu dari 8 kecamatan di Kabupaten Balangan.", "kecamatan is empty")
+    elif kec is None:
+        hint_id, hint_en = _maybe(wilayah.suggest(kec_in, wilayah.kecamatan_names))
+        homes = wilayah.find_desa(desa_in) if desa_in else []
+        if not hint_id and len({w.kecamatan for w in homes}) == 1:
+            hint_id = f" Desa {homes[0].desa} ada di Kecamatan {homes[0].kecamatan}."
+            hint_en = f" (desa {homes[0].desa} is in kecamatan {homes[0].kecamatan})"
+        add("kecamatan_unknown", f"Kecamatan {_q(kec_in)} tidak dikenal di Kabupaten Balangan.{hint_id}",
+            f"unknown kecamatan {kec_in!r}{hint_en}")
+    else:
+        kecamatan = kec
+    if not desa_in:
+        add("desa_empty", "Desa/Kelurahan kosong; tulis nama desa atau kelurahan asal berita.", "desa is empty")
+    elif kec is not None:
+        place = wilayah.desa(kec, desa_in)
+        if place is None:
+            homes = [w for w in wilayah.find_desa(desa_in) if w.kecamatan != kec]
+            if homes:
+                where = ", ".join(f"Kecamatan {w.kecamatan}" for w in homes)
+                add("desa_wrong_kecamatan", f"Desa {homes[0].desa} ada di {where}, bukan Kecamatan {kec}; "
+                    "perbaiki Kecamatan atau Desa.", f"desa {homes[0].desa!r} is in {where}, not {kec!r}")
+            else:
+                hint_id, hint_en = _maybe(wilayah.suggest(desa_in, wilayah.desa_names(kec)))
+                add("desa_unknown", f"Desa/Kelurahan {_q(desa_in)} tidak ada di Kecamatan {kec}.{hint_id}",
+                    f"unknown desa {desa_in!r} in kecamatan {kec!r}{hint_en}")
+        else:
+            desa = place.desa
+
+    # KIM
+    kim: KimRecord | None = None
+    if place is not None:
+        label = "Kelurahan" if place.jenis == "kelurahan" else "Desa"
+        kims = registry.for_desa(place.kecamatan, place.desa)
+        if not kims:
+            add("kim_missing", f"Belum ada KIM terdaftar untuk {label} {place.desa}, Kecamatan {place.kecamatan} di tab KIM; "
+                "daftarkan KIM-nya dulu.", f"no KIM registered for {place.desa}, {place.kecamatan}")
+        else:
+            kim = _choose_kim(kims, email, today)
+            kim_name = kim.name
+            state = _INACTIVE.get(_partnership(kim))
+            if state is not None:
+                add("kim_inactive", f"Kemitraan {kim.name} berstatus {state.value}; berita hanya diterima dari KIM AKTIF.",
+                    f"KIM {kim.name!r} partnership is {state.value}")
+            if kim.sk_until is not None and kim.sk_until < today:
+                sk = f" ({kim.sk_number})" if kim.sk_number else ""
+                add("sk_expired", f"SK {kim.name}{sk} berakhir {kim.sk_until.strftime(DATE_FORMAT)}; perbarui SK di registri KIM.",
+                    f"SK of {kim.name!r} expired on {kim.sk_until.isoformat()}")
+
+    # E-mail
+    if email_collected and rules.require_registered_email and kim is not None and email not in _emails(kim):
+        others = [k.name for k in registry.by_email(email)] if email else []
+        elsewhere = f" Email ini terdaftar untuk {', '.join(others)}." if others else ""
+        shown = _q(email) if email else "(kosong)"
+        if kim.operator_emails:
+            add("email_unregistered", f"Email {shown} tidak terdaftar sebagai operator {kim.name}.{elsewhere} "
+                "Tambahkan di kolom Email Operator tab KIM jika benar.", f"e-mail {email!r} is not an operator of {kim.name!r}")
+        else:
+            add("email_unregistered", f"Belum ada Email Operator untuk {kim.name} di tab KIM; email pengirim {shown}.{elsewhere}",
+                f"KIM {kim.name!r} has no operator e-mails registered (sender {email!r})")
+
+    # Operator, title, body
+    if not operator:
+        add("operator_empty", "Nama operator kosong; tulis nama operator KIM pengirim berita.", "operator name is empty")
+    if not title:
+        add("title_empty", "Judul berita kosong.", "title is empty")
+    elif title_cut:
+        n = len(sanitize.clean_line(response.title, -1).text)
+        add("title_too_long", f"Judul terlalu panjang ({n} karakter, maksimal {rules.title_max}); sudah dipotong, "
+            "periksa dan perbaiki judulnya.", f"title too long ({n} > {rules.title_max} characters), cut")
+    if not body:
+        add("body_empty", "Isi berita kosong.", "body is empty")
+    elif body_cut:
+        n = len(sanitize.clean_body(response.body, -1).text)
+        add("body_too_long", f"Isi berita terlalu panjang ({n} karakter, maksimal {rules.body_max}); sudah dipotong, "
+            "periksa bagian akhirnya.", f"body too long ({n} > {rules.body_max} characters), cut")
+    elif len(body) < rules.body_min:
+        add("body_too_short", f"Isi berita terlalu pendek ({len(body)} karakter, minimal {rules.body_min}); "
+            "lengkapi beritanya.", f"body too short ({len(body)} < {rules.body_min} characters)")
+
+    # Duplicate
+    if title or body:
+        earlier = known_contents.get(content_key(operator, title, body))
+        if earlier:
+            add("duplicate", f"Duplikat: isi sama dengan kiriman {earlier}.", f"duplicate of {earlier}")
+
+    # Photos
+    for n, link in enumerate(photos, start=1):
+        if drive_file_id(link) is None:
+            add("photo_not_drive", f"Tautan foto ke-{n} {_q(link)} bukan tautan Google Drive; unggah foto lewat formulir.",
+                f"photo {n} is not a Drive link: {link!r}")
+
+    return Submission(
+        fingerprint=fingerprint,
+        row_number=response.row_number,
+        received_at=response.received_at,
+        kecamatan=kecamatan,
+        desa=desa,
+        kim=kim_name,
+        operator=operator,
+        email=email,
+        title=title,
+        body=body,
+        photos=photos,
+        reasons=tuple(reasons),
+    )
+
+
+def unvalidated(response: FormResponse, fingerprint: str, error: str) -> Submission:
+    """A submission queued for manual checking when validation itself failed (never raises)."""
+
+    def safe(value: object, limit: int, body: bool = False) -> str:
+        try:
+            return (sanitize.clean_body(value, limit) if body else sanitize.clean_line(value, limit)).text
+        except Exception:  # noqa: BLE001 - last-resort path must not lose the row
+            return ""
+
+    return Submission(
+        fingerprint=fingerprint,
+        row_number=response.row_number,
+        received_at=response.received_at,
+        kecamatan=safe(response.kecamatan, NAME_MAX),
+        desa=safe(response.desa, NAME_MAX),
+        kim="",
+        operator=safe(response.operator, NAME_MAX),
+        email=safe(response.email, EMAIL_MAX).lower(),
+        title=safe(response.title, 1000),
+        body=safe(response.body, 50000, body=True),
+        photos=tuple(p for p in (safe(x, LINK_MAX) for x in response.photos) if p),
+        reasons=(
+            Reason(
+                "internal_error",
+                "Pemeriksaan otomatis gagal karena galat sistem; periksa kiriman ini secara manual.",
+                f"validation crashed: {error}",
+            ),
+        ),
+    )
+
+
+def with_id(submission: Submission, submission_id: str) -> Submission:
+    """The same submission with its ledger ID."""
+    return dataclasses.replace(submission, id=submission_id)
+
+
+__all__ = ["KimRegistry", "Rules", "content_key", "is_active", "unvalidated", "validate", "with_id"]

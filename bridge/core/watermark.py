@@ -1,0 +1,182 @@
+"""Which responses are new: fingerprints and the watermark decision, as pure functions.
+
+The rule that makes intake exactly-once is simple: a response is new if and only
+if its fingerprint is not in the known set (ledger + Review tab). The watermark
+is only an optimisation that lets a cycle read from the last processed row on.
+Whenever the watermark cannot be trusted (the row there is gone or different,
+because the tab was sorted, or rows were deleted or inserted) the caller
+re-reads the whole tab and :func:`decide_full` decides against the known set
+alone. Re-running with the same known set gives the same answer (idempotent).
+
+Fingerprints hash the response's content including its raw timestamp, not its
+row number, so they survive sorting. Identical rows (a double-tapped submit in
+the same second) get ``hash``, ``hash-2``, ``hash-3`` in sheet order.
+Caveat: a response edited in place in the responses tab gets a new fingerprint
+and is therefore queued again (as a new item for officers to judge).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bridge.core.model import FormResponse
+
+LAST_COLUMN = "ZZ"
+FIRST_DATA_ROW = 2
+START_MODES = ("backfill", "now")
+
+
+def _norm(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def _timestamp_key(raw: str) -> str:
+    """The raw timestamp, with serial numbers in one canonical spelling ("46000" = "46000.0")."""
+    text = _norm(raw)
+    try:
+        return repr(float(text))
+    except ValueError:
+        return text
+
+
+def fingerprint(response: FormResponse) -> str:
+    """16 hex characters identifying a response by its content and raw timestamp (not its row)."""
+    parts = [
+        _timestamp_key(response.raw_timestamp),
+        _norm(response.email).lower(),
+        _norm(response.kecamatan),
+        _norm(response.desa),
+        _norm(response.operator),
+        _norm(response.title),
+        _norm(response.body),
+        " ".join(_norm(p) for p in response.photos),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def split_fingerprint(fp: str) -> tuple[str, int]:
+    """``"abc-3"`` → ``("abc", 3)``; ``"abc"`` → ``("abc", 1)``."""
+    base, sep, n = fp.partition("-")
+    return (base, int(n)) if sep and n.isdigit() else (fp, 1)
+
+
+def assign_fingerprints(
+    responses: Iterable[FormResponse], seed: Mapping[str, int] | None = None
+) -> list[tuple[FormResponse, str]]:
+    """Fingerprint responses in sheet order; repeats get ``-2``, ``-3``...
+
+    Args:
+        seed: occurrences of a base hash already seen above the first response
+            (used when reading from the watermark rather than from row 2).
+    """
+    counts: dict[str, int] = dict(seed or {})
+    out: list[tuple[FormResponse, str]] = []
+    for r in responses:
+        base = fingerprint(r)
+        counts[base] = counts.get(base, 0) + 1
+        n = counts[base]
+        out.append((r, base if n == 1 else f"{base}-{n}"))
+    return out
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """The last processed responses row (1-based; the header is row 1) and its fingerprint."""
+
+    row: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a cycle should queue, and where the watermark goes after queueing succeeds."""
+
+    verified: bool
+    new: list[tuple[FormResponse, str]] = field(default_factory=list)
+    rescan_needed: bool = False
+    next_watermark: Watermark | None = None
+    reason: str = ""  # English, for the log, when a rescan is needed
+
+
+def start_row(watermark: Watermark | None) -> int:
+    """First sheet row to read: the watermark row itself (to verify it), else the first data row."""
+    return max(watermark.row, FIRST_DATA_ROW) if watermark else FIRST_DATA_ROW
+
+
+def plan_read(watermark: Watermark | None) -> str:
+    """The A1 range (without tab name) to read: ``A{row}:ZZ`` from the watermark, else all data rows."""
+    return f"A{start_row(watermark)}:{LAST_COLUMN}"
+
+
+def _last(pairs: Sequence[tuple[FormResponse, str]]) -> Watermark | None:
+    if not pairs:
+        return None
+    response, fp = max(pairs, key=lambda p: p[0].row_number)
+    return Watermark(row=response.row_number, fingerprint=fp)
+
+
+def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, known_fingerprints: set[str]) -> Decision:
+    """Decide from a read that starts at the watermark row.
+
+    Args:
+        rows_from_watermark: non-empty responses read from ``watermark.row`` on, in sheet order.
+        known_fingerprints: every fingerprint already queued or skipped.
+
+    Returns:
+        A verified decision, or one with ``rescan_needed`` (then read the whole tab
+        and call :func:`decide_full`). Any row after the watermark whose
+        fingerprint is already known also forces a rescan: it is either a row
+        queued before a crash, or a repeat of a row above the watermark whose
+        occurrence number only a full read can tell.
+    """
+    rows = list(rows_from_watermark)
+    if not rows or rows[0].row_number != watermark.row:
+        return Decision(verified=False, rescan_needed=True, reason=f"row {watermark.row} (the watermark) is empty or gone")
+    base, n = split_fingerprint(watermark.fingerprint)
+    pairs = assign_fingerprints(rows, seed={base: n - 1})
+    if pairs[0][1] != watermark.fingerprint:
+        return Decision(verified=False, rescan_needed=True, reason=f"row {watermark.row} (the watermark) holds another response")
+    after = pairs[1:]
+    if any(fp in known_fingerprints for _, fp in after):
+        return Decision(verified=True, rescan_needed=True, reason="a response below the watermark is already known")
+    return Decision(verified=True, new=after, next_watermark=_last(pairs))
+
+
+def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: set[str]) -> Decision:
+    """Decide from a read of every data row: new = fingerprint not known. Idempotent."""
+    pairs = assign_fingerprints(all_rows)
+    return Decision(
+        verified=False,
+        new=[(r, fp) for r, fp in pairs if fp not in known_fingerprints],
+        next_watermark=_last(pairs),
+    )
+
+
+def first_run_policy(start: str, new: Sequence[tuple[FormResponse, str]]) -> set[str]:
+    """Fingerprints to record as skipped on a first run: all of them for ``now``, none for ``backfill``.
+
+    Raises:
+        ValueError: ``start`` is neither ``backfill`` nor ``now``.
+    """
+    if start == "now":
+        return {fp for _, fp in new}
+    if start == "backfill":
+        return set()
+    raise ValueError(f"start must be one of {', '.join(START_MODES)}, got {start!r}")
+
+
+__all__ = [
+    "Decision",
+    "Watermark",
+    "assign_fingerprints",
+    "decide",
+    "decide_full",
+    "first_run_policy",
+    "fingerprint",
+    "plan_read",
+    "split_fingerprint",
+    "start_row",
+]

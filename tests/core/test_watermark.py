@@ -1,0 +1,179 @@
+"""Fingerprints and the new-rows decision, on plain data: no response missed, none queued twice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bridge.core import watermark as wm
+from bridge.core.model import FormResponse
+from bridge.core.watermark import Watermark, assign_fingerprints, decide, decide_full
+from tests.core.conftest import make_response
+
+
+def sheet(*titles: str) -> list[FormResponse]:
+    """A responses tab: one response per title, rows 2..n+1, distinct timestamps."""
+    return [make_response(row_number=i + 2, title=t, raw_timestamp=f"{46090 + i / 100}") for i, t in enumerate(titles)]
+
+
+def renumber(rows: list[FormResponse]) -> list[FormResponse]:
+    return [replace(r, row_number=i + 2) for i, r in enumerate(rows)]
+
+
+class Intake:
+    """A tiny stand-in for the pipeline: known set + watermark, one cycle at a time."""
+
+    def __init__(self) -> None:
+        self.known: set[str] = set()
+        self.mark: Watermark | None = None
+        self.queued: list[str] = []
+        self.rescans = 0
+
+    def cycle(self, tab: list[FormResponse]) -> list[str]:
+        if self.mark is not None:
+            window = [r for r in tab if r.row_number >= wm.start_row(self.mark)]
+            decision = decide(window, self.mark, self.known)
+            if decision.rescan_needed:
+                self.rescans += 1
+                decision = decide_full(tab, self.known)
+        else:
+            decision = decide_full(tab, self.known)
+        titles = [r.title for r, _ in decision.new]
+        self.known |= {fp for _, fp in decision.new}
+        self.queued += titles
+        if decision.next_watermark is not None:
+            self.mark = decision.next_watermark
+        return titles
+
+
+def test_fingerprint_is_stable_and_ignores_row_position() -> None:
+    """Sorting the responses tab would make every response look new again."""
+    r = make_response()
+    assert len(wm.fingerprint(r)) == 16
+    assert wm.fingerprint(r) == wm.fingerprint(replace(r, row_number=99))
+    assert wm.fingerprint(r) == wm.fingerprint(replace(r, title=r.title + "  ", raw_timestamp=r.raw_timestamp + " "))
+    assert wm.fingerprint(replace(r, raw_timestamp="46090")) == wm.fingerprint(replace(r, raw_timestamp="46090.0"))
+    assert wm.fingerprint(r) != wm.fingerprint(replace(r, raw_timestamp="46090.36"))
+    assert wm.fingerprint(r) != wm.fingerprint(replace(r, body=r.body + "!"))
+
+
+def test_identical_rows_get_occurrence_suffixes() -> None:
+    """A double-tapped submit would be silently dropped (or one copy lost on a later read)."""
+    a = make_response(row_number=2)
+    b = make_response(row_number=3, title="lain")
+    pairs = assign_fingerprints([a, replace(a, row_number=4), b, replace(a, row_number=5)])
+    base = wm.fingerprint(a)
+    assert [fp for _, fp in pairs] == [base, f"{base}-2", wm.fingerprint(b), f"{base}-3"]
+    assert wm.split_fingerprint(f"{base}-3") == (base, 3) and wm.split_fingerprint(base) == (base, 1)
+
+
+def test_plan_read_starts_at_the_watermark_row() -> None:
+    """Each cycle would re-read the whole tab (slow, quota) or skip the row it must verify."""
+    assert wm.plan_read(None) == "A2:ZZ"
+    assert wm.plan_read(Watermark(row=57, fingerprint="x")) == "A57:ZZ"
+
+
+def test_appended_rows_are_new_exactly_once() -> None:
+    """New news would be missed, or queued again on every cycle."""
+    intake = Intake()
+    tab = sheet("a", "b")
+    assert intake.cycle(tab) == ["a", "b"]
+    assert intake.cycle(tab) == []
+    tab = renumber(sheet("a", "b", "c", "d"))
+    assert intake.cycle(tab) == ["c", "d"]
+    assert intake.mark == Watermark(row=5, fingerprint=wm.fingerprint(tab[-1]))
+    assert intake.cycle(tab) == [] and intake.rescans == 0
+
+
+def test_verified_decision_from_the_watermark() -> None:
+    """A normal cycle would not recognise its own watermark and rescan every time."""
+    tab = sheet("a", "b", "c")
+    fps = {fp for _, fp in assign_fingerprints(tab)}
+    mark = Watermark(row=3, fingerprint=wm.fingerprint(tab[1]))
+    d = decide(tab[1:], mark, fps - {wm.fingerprint(tab[2])})
+    assert d.verified and not d.rescan_needed
+    assert [r.title for r, _ in d.new] == ["c"] and d.next_watermark == Watermark(4, wm.fingerprint(tab[2]))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda rows: rows[::-1], id="sorted-descending"),
+        pytest.param(lambda rows: rows[1:], id="first-row-deleted"),
+        pytest.param(lambda rows: [rows[0], *sheet("sisipan"), *rows[1:]], id="row-inserted-above"),
+        pytest.param(lambda rows: rows[:-1], id="watermark-row-deleted"),
+    ],
+)
+def test_sort_delete_insert_trigger_rescan_and_miss_nothing(change) -> None:  # type: ignore[no-untyped-def]
+    """After officers sort or edit the responses tab, news would be missed or queued twice."""
+    intake = Intake()
+    original = sheet("a", "b", "c")
+    intake.cycle(original)
+    changed = renumber(change(original) + sheet("baru"))
+    new = intake.cycle(changed)
+    expected = ["baru"] + (["sisipan"] if "sisipan" in [r.title for r in changed] else [])
+    assert sorted(new) == sorted(expected)
+    assert intake.rescans == 1
+    assert intake.cycle(changed) == []
+    assert len(intake.queued) == len(set(intake.queued))
+
+
+def test_double_tap_across_cycles() -> None:
+    """A second identical submission arriving a cycle later would be taken for the first."""
+    intake = Intake()
+    a = make_response(row_number=2)
+    assert intake.cycle([a]) == [a.title]
+    tab = [a, replace(a, row_number=3)]
+    assert intake.cycle(tab) == [a.title]
+    tab3 = tab + [replace(a, row_number=4)]
+    assert intake.cycle(tab3) == [a.title]
+    assert intake.rescans == 0 and len(intake.known) == 3
+
+
+def test_crash_before_watermark_advanced_is_idempotent() -> None:
+    """A crash after queueing would queue the same rows again on restart."""
+    tab = sheet("a", "b", "c")
+    pairs = assign_fingerprints(tab)
+    known = {fp for _, fp in pairs}  # all queued, but the watermark still points at row 2
+    d = decide(tab, Watermark(2, pairs[0][1]), known)
+    assert d.rescan_needed and d.verified
+    full = decide_full(tab, known)
+    assert full.new == [] and full.next_watermark == Watermark(4, pairs[2][1])
+
+
+def test_lost_state_rebuilt_from_fingerprints() -> None:
+    """After the local ledger is lost, every old response would be queued again."""
+    tab = sheet("a", "b", "c", "d")
+    first = Intake()
+    first.cycle(tab[:3])
+    rebuilt = Intake()
+    rebuilt.known = set(first.known)  # e.g. read back from the Review tab's Sidik Jari column
+    assert rebuilt.cycle(tab) == ["d"]
+
+
+def test_restart_with_same_known_set_is_idempotent() -> None:
+    """Restarting the bridge would requeue or drop responses."""
+    tab = sheet("a", "b", "c")
+    known = {fp for _, fp in assign_fingerprints(tab[:2])}
+    first = decide_full(tab, known)
+    second = decide_full(tab, known)
+    assert first == second and [r.title for r, _ in first.new] == ["c"]
+
+
+def test_empty_or_missing_watermark_row_rescans() -> None:
+    """An emptied watermark row would make the bridge stop seeing new responses."""
+    tab = sheet("a", "b")
+    mark = Watermark(3, wm.fingerprint(tab[1]))
+    assert decide([], mark, set()).rescan_needed
+    assert decide(tab[:1], mark, set()).rescan_needed
+    assert decide_full([], set()).next_watermark is None
+
+
+def test_first_run_policy() -> None:
+    """With start = "now" the whole history would flood the Review tab (or, with backfill, be lost)."""
+    pairs = assign_fingerprints(sheet("a", "b"))
+    assert wm.first_run_policy("now", pairs) == {fp for _, fp in pairs}
+    assert wm.first_run_policy("backfill", pairs) == set()
+    with pytest.raises(ValueError):
+        wm.first_run_policy("later", pairs)
