@@ -76,7 +76,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             {"deleteDimension": {"range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": n - 1, "endIndex": n}}}
             for n in sorted((where[r.id] for r in fresh), reverse=True)
         ]
-        deps.sheets.batch_update(sid, requests)
+        deps.sheets.batch_update(sid, requests, retry=False)
     except RetriableError as exc:
         log.warning("archiving postponed: %s", exc)
         return 0

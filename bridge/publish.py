@@ -113,7 +113,8 @@ def _publish_one(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     deps.ledger.record_intent(row.id)
     ref = deps.blogger.insert(
-        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft, published_at=schedule, item=row.id
+        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft, published_at=schedule, item=row.id,
+        marker=render.marker_for(row.id),
     )
     when = format_time(deps.now(), deps)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)

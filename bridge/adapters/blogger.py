@@ -63,7 +63,7 @@ class BloggerGateway:
         self.blog_id = blog_id
         self.retry = retry
 
-    def _call(self, what: str, request: Callable[[], Any], *, item: str = "") -> Any:
+    def _call(self, what: str, request: Callable[[], Any], *, item: str = "", retry: RetryPolicy | None = None) -> Any:
         def once() -> Any:
             try:
                 return request().execute(num_retries=0)
@@ -90,7 +90,7 @@ class BloggerGateway:
             except BridgeError:
                 raise
 
-        return self.retry.call(what, once)
+        return (retry or self.retry).call(what, once)
 
     def blog(self) -> BlogInfo:
         data = self._call(f"blogs.get {self.blog_id}", lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0))
@@ -110,16 +110,36 @@ class BloggerGateway:
         draft: bool,
         published_at: datetime | None = None,
         item: str = "",
+        marker: str = "",
     ) -> PostRef:
+        """Insert a post, retrying without ever creating it twice.
+
+        A 5xx or timeout may come *after* Blogger created the post, so before
+        each retry the blog is searched for the post's marker (``marker`` must
+        be in ``html``); only when it is absent is the insert sent again.
+        """
         body: dict[str, Any] = {"kind": "blogger#post", "title": title, "content": html, "labels": labels}
         if published_at is not None:
             body["published"] = published_at.isoformat()
-        data = self._call(
-            f"posts.insert {item}",
-            lambda: self.service.posts().insert(blogId=self.blog_id, body=body, isDraft=draft, fetchBody=False),
-            item=item,
-        )
-        return _ref(data)
+        tried = False
+
+        def attempt() -> PostRef:
+            nonlocal tried
+            if tried and marker:
+                found = self.find_markers([item], lambda _i: marker)
+                if item in found:
+                    log.warning("%s: an earlier attempt did create post %s; not inserting again", item, found[item].id)
+                    return found[item]
+            tried = True
+            data = self._call(
+                f"posts.insert {item}",
+                lambda: self.service.posts().insert(blogId=self.blog_id, body=body, isDraft=draft, fetchBody=False),
+                item=item,
+                retry=NO_RETRY,
+            )
+            return _ref(data)
+
+        return self.retry.call(f"posts.insert {item}", attempt)
 
     def publish(self, post_id: str, *, item: str = "", publish_at: datetime | None = None) -> PostRef:
         kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id}

@@ -70,7 +70,7 @@ class SheetsGateway:
         self.retry = retry
         self._info: dict[str, SpreadsheetInfo] = {}
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
+    def _call(self, what: str, fn: Callable[[], T], *, retry: bool = True) -> T:
         def once() -> T:
             try:
                 return fn()
@@ -90,7 +90,7 @@ class SheetsGateway:
             except BridgeError:
                 raise
 
-        return self.retry.call(what, once)
+        return (self.retry if retry else NO_RETRY).call(what, once)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -156,7 +156,12 @@ class SheetsGateway:
     # --- writes (all RAW) ------------------------------------------------------------------
 
     def append_rows(self, spreadsheet_id: str, tab: str, rows: Sequence[Sequence[Any]]) -> str:
-        """Append rows after the tab's last row (grows the grid); returns the updated A1 range."""
+        """Append rows after the tab's last row (grows the grid); returns the updated A1 range.
+
+        Not retried here: an append is not idempotent, and a timeout may hide a
+        write that happened. Callers keep the rows pending and check the tab
+        before appending them again.
+        """
         if not rows:
             return ""
         data = self._call(
@@ -167,6 +172,7 @@ class SheetsGateway:
                 params={"valueInputOption": RAW, "insertDataOption": "INSERT_ROWS"},
                 body={"majorDimension": "ROWS", "values": [list(r) for r in rows]},
             ),
+            retry=False,
         )
         return str(data.get("updates", {}).get("updatedRange", ""))
 
@@ -183,13 +189,19 @@ class SheetsGateway:
         )
         return int(result.get("totalUpdatedCells", 0))
 
-    def batch_update(self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """spreadsheets.batchUpdate (structure: tabs, validation, protection, rows)."""
+    def batch_update(
+        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True
+    ) -> list[dict[str, Any]]:
+        """spreadsheets.batchUpdate (structure: tabs, validation, protection, rows).
+
+        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index).
+        """
         if not requests_:
             return []
         result = self._call(
             f"spreadsheets.batchUpdate {spreadsheet_id}",
             lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
+            retry=retry,
         )
         self.forget(spreadsheet_id)
         return list(result.get("replies", []))

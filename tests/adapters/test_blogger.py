@@ -65,3 +65,14 @@ def test_find_markers_pages_through_all_statuses() -> None:
     gw, http = _gateway([({"status": "200"}, json.dumps(page1)), ({"status": "200"}, json.dumps(page2))])
     found = gw.find_markers(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"], lambda i: f"<!-- mymein-id: {i} -->")
     assert {k: v.id for k, v in found.items()} == {"MM-2026-0001": "1", "MM-2026-0002": "2"}
+
+
+def test_insert_after_ambiguous_failure_checks_marker_first() -> None:
+    """A 500 that hid a successful insert does not produce a second post."""
+    marker = "<!-- mymein-id: MM-2026-0001 -->"
+    listed = {"items": [{"id": "9", "status": "LIVE", "url": "u9", "content": "<p>x</p>" + marker}]}
+    gw, http = _gateway([_err(500), ({"status": "200"}, json.dumps(listed))])
+    ref = gw.insert(title="T", html="<p>x</p>" + marker, labels=[], draft=False, item="MM-2026-0001", marker=marker)
+    assert ref.id == "9"
+    methods = [req[1] for req in http.request_sequence]
+    assert methods == ["POST", "GET"]  # one insert, one lookup, no second insert

@@ -1,0 +1,115 @@
+"""End-to-end fixtures: the real clients against an in-process sandbox seeded with demo data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bridge.adapters.retry import RetryPolicy
+from bridge.app import Deps, build_deps
+from bridge.config import load_settings, render_config
+from bridge.core.model import REVIEW_HEADERS, ReviewColumn
+from bridge.pipeline import CycleReport, run_cycle
+from bridge.prepare import prepare
+from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
+from bridge.sandbox.server import SandboxServer, sandbox_config_values
+from bridge.sandbox.state import SandboxState
+
+WITA = ZoneInfo("Asia/Makassar")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=WITA)
+
+
+@dataclass
+class Bridge:
+    """A sandbox plus a way to build the bridge against it, as often as a test needs."""
+
+    sandbox: SandboxServer
+    workdir: Path
+    overrides: dict[tuple[str, str], Any]
+    now: datetime = NOW
+
+    @property
+    def config_path(self) -> Path:
+        return self.workdir / "bridge.toml"
+
+    def write_config(self, **overrides: Any) -> Path:
+        values = sandbox_config_values(self.sandbox.url, self.sandbox.state, self.workdir)
+        values.update(self.overrides)
+        for key, value in overrides.items():
+            section, name = key.split("__")
+            values[(section, name)] = value
+        self.config_path.write_text(render_config(values), encoding="utf-8")
+        return self.config_path
+
+    def deps(self, **overrides: Any) -> Deps:
+        """Fresh Deps, like a restarted process (the ledger file is reopened)."""
+        settings = load_settings(self.write_config(**overrides), env={})
+        return build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=lambda: self.now)
+
+    def cycle(self, **overrides: Any) -> CycleReport:
+        deps = self.deps(**overrides)
+        try:
+            return run_cycle(deps)
+        finally:
+            deps.ledger.close()
+
+    def init(self) -> list[str]:
+        deps = self.deps()
+        try:
+            return prepare(deps)
+        finally:
+            deps.ledger.close()
+
+    # --- looking at the sandbox like an officer or a reader would ---
+
+    def rows(self, tab: str) -> list[list[Any]]:
+        return self.sandbox.state.sheet_rows(DEMO_SPREADSHEET_ID, tab)
+
+    def review(self) -> list[dict[str, Any]]:
+        rows = self.rows("Review")
+        header = [str(h) for h in rows[0]]
+        return [{h: (r[i] if i < len(r) else "") for i, h in enumerate(header)} for r in rows[1:]]
+
+    def responses(self) -> list[list[Any]]:
+        return self.rows(DEMO_RESPONSES_TAB)
+
+    def set_responses(self, rows: list[list[Any]]) -> None:
+        self.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, rows)
+
+    def officer_sets(self, status_by_id: dict[str, str], column: ReviewColumn = ReviewColumn.STATUS) -> None:
+        """An officer edits cells in the Review tab (as text, like typing into the sheet)."""
+        rows = self.rows("Review")
+        col = [str(h) for h in rows[0]].index(column.value)
+        for row in rows[1:]:
+            if row and row[0] in status_by_id:
+                row.extend([""] * (col + 1 - len(row)))
+                row[col] = status_by_id[row[0]]
+        self.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+
+    def posts(self) -> list[dict[str, Any]]:
+        return self.sandbox.state.posts(DEMO_BLOG_ID)
+
+    def stats(self) -> dict[str, Any]:
+        return self.sandbox.stats()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxState.from_json(demo_state())) as server:
+        yield server
+
+
+@pytest.fixture
+def bridge(sandbox: SandboxServer, tmp_path: Path) -> Bridge:
+    """The demo sandbox with Review/KIM/Arsip tabs prepared by `init`, publishing live."""
+    b = Bridge(sandbox=sandbox, workdir=tmp_path, overrides={("blog", "publish_mode"): "live"})
+    b.init()
+    return b
+
+
+__all__ = ["Bridge", "REVIEW_HEADERS", "NOW", "WITA"]

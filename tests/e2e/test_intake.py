@@ -1,0 +1,203 @@
+"""Intake end to end against the sandbox: every response queued in Review exactly once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bridge.core.model import ReviewColumn, Status
+
+from .conftest import Bridge
+
+
+def _data_rows(b: Bridge) -> list[list[Any]]:
+    return [r for r in b.responses()[1:] if any(str(c).strip() for c in r)]
+
+
+def _assert_each_once(b: Bridge, expected: int) -> None:
+    review = b.review()
+    ids = [r["ID"] for r in review]
+    fps = [r[ReviewColumn.FINGERPRINT.value] for r in review]
+    assert len(review) == expected
+    assert len(set(ids)) == len(ids), Counter(ids)
+    assert len(set(fps)) == len(fps), Counter(fps)
+
+
+def test_first_cycle_queues_every_response_once(bridge: Bridge) -> None:
+    """Officers find each form response once in Review, with a status and a reason."""
+    expected = len(_data_rows(bridge))
+    report = bridge.cycle()
+    assert report.intake.queued == expected
+    _assert_each_once(bridge, expected)
+    statuses = {r["Status"] for r in bridge.review()}
+    assert statuses <= {Status.MENUNGGU.value, Status.TIDAK_VALID.value}
+    assert Status.TIDAK_VALID.value in statuses and Status.MENUNGGU.value in statuses
+    for row in bridge.review():
+        assert row[ReviewColumn.SYSTEM_NOTE.value]
+        if row["Status"] == Status.TIDAK_VALID.value:
+            assert row[ReviewColumn.SYSTEM_NOTE.value].startswith("1. ")
+    assert bridge.cycle().intake.queued == 0
+    _assert_each_once(bridge, expected)
+
+
+def test_review_rows_show_wita_and_official_names(bridge: Bridge) -> None:
+    """Received times are WITA (dd/mm/yyyy) and 'Batumandi' is stored as the official 'Batu Mandi'."""
+    bridge.cycle()
+    review = bridge.review()
+    assert all(len(str(r[ReviewColumn.RECEIVED.value])) == 19 and str(r[ReviewColumn.RECEIVED.value])[2] == "/" for r in review)
+    kecamatan = {r[ReviewColumn.KECAMATAN.value] for r in review}
+    assert "Batumandi" not in kecamatan
+
+
+def test_formula_text_stays_text(bridge: Bridge) -> None:
+    """A title like =HYPERLINK(...) appears as text in Review, never as a live formula."""
+    bridge.cycle()
+    cells = [c for row in bridge.rows("Review") for c in row]
+    assert not any(isinstance(c, dict) and "formula" in c for c in cells)
+    assert any(isinstance(c, str) and c.startswith("=") for c in cells)
+
+
+def test_nothing_new_costs_one_sheets_read(bridge: Bridge) -> None:
+    """A quiet cycle uses one Sheets request, so the 60/min quota is never at risk."""
+    deps = bridge.deps()
+    from bridge.pipeline import run_cycle
+
+    run_cycle(deps)
+    bridge.sandbox.reset_stats()
+    run_cycle(deps)
+    assert bridge.stats()["by_method"] == {"sheets.spreadsheets.values.batchGet": {"requests": 1, "bytes": bridge.stats()["bytes"]}}
+    deps.ledger.close()
+
+
+def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
+    """With 10,000 old responses and nothing new, a cycle is still one small Sheets read."""
+    header, first = bridge.responses()[0], _data_rows(bridge)[0]
+    rows = [header]
+    for i in range(10_000):
+        row = list(first)
+        row[0] = {"datetime": f"2026-0{1 + i % 9}-1{i % 9}T0{i % 10}:{i % 60:02d}:{(i // 60) % 60:02d}"}
+        row[5] = f"Kabar desa nomor {i}"
+        rows.append(row)
+    bridge.set_responses(rows)
+    from bridge.pipeline import run_cycle
+
+    deps = bridge.deps(intake__start="now")
+    first_report = run_cycle(deps)
+    assert first_report.intake.skipped == 10_000 and first_report.intake.queued == 0
+    bridge.sandbox.reset_stats()
+    run_cycle(deps)
+    stats = bridge.stats()
+    assert stats["requests"] == 1
+    assert stats["by_method"]["sheets.spreadsheets.values.batchGet"]["requests"] == 1
+    assert stats["bytes"] < 20_000
+    deps.ledger.close()
+
+
+def test_new_rows_after_start_now_are_queued(bridge: Bridge) -> None:
+    """start = "now" leaves history out but queues what arrives afterwards."""
+    history = len(_data_rows(bridge))
+    assert bridge.cycle(intake__start="now").intake.skipped == history
+    rows = bridge.responses()
+    new = list(rows[1])
+    new[0] = {"datetime": "2026-11-23T09:00:00"}
+    new[5] = "Berita baru setelah bridge berjalan"
+    bridge.set_responses(rows + [new])
+    report = bridge.cycle(intake__start="now")
+    assert report.intake.queued == 1
+    _assert_each_once(bridge, 1)
+
+
+def test_restart_and_lost_ledger_queue_nothing_twice(bridge: Bridge) -> None:
+    """A restart, or losing the SQLite file, never duplicates Review rows."""
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    bridge.cycle()  # restart: fresh process, same ledger
+    state_file = Path(bridge.workdir / "bridge-state.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(state_file) + suffix).unlink(missing_ok=True)
+    report = bridge.cycle()
+    assert report.intake.rebuilt == expected
+    assert report.intake.queued == 0
+    _assert_each_once(bridge, expected)
+    rows = bridge.responses()
+    new = list(rows[1])
+    new[0] = {"datetime": "2026-11-23T09:30:00"}
+    new[5] = "Kiriman sesudah berkas status hilang"
+    bridge.set_responses(rows + [new])
+    assert bridge.cycle().intake.queued == 1
+    _assert_each_once(bridge, expected + 1)
+
+
+def test_sorted_and_deleted_rows_trigger_rescan(bridge: Bridge) -> None:
+    """Sorting or deleting responses does not skip or repeat any submission."""
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    rows = bridge.responses()
+    header, data = rows[0], rows[1:]
+    new = list(data[0])
+    new[0] = {"datetime": "2026-11-23T08:00:00"}
+    new[5] = "Berita terselip setelah diurutkan"
+    data = sorted(data + [new], key=lambda r: str(r[4]))  # an officer sorts by operator name
+    bridge.set_responses([header] + data)
+    report = bridge.cycle()
+    assert report.intake.rescanned
+    assert report.intake.queued == 1
+    bridge.set_responses([header] + data[2:])  # two rows deleted
+    newer = list(data[0])
+    newer[0] = {"datetime": "2026-11-23T09:45:00"}
+    newer[5] = "Berita sesudah baris dihapus"
+    bridge.set_responses([header] + data[2:] + [newer])
+    assert bridge.cycle().intake.queued == 1
+    _assert_each_once(bridge, expected + 2)
+
+
+def test_header_variants(bridge: Bridge) -> None:
+    """Reordered, renamed (English) and extra questions still map by header; nothing shifts."""
+    rows = bridge.responses()
+    header = [str(h) for h in rows[0]]
+    english = {"Stempel waktu": "Timestamp", "Alamat email": "Email Address", "Judul Berita": "News Title", "Isi Berita": "News Body"}
+    order = list(reversed(range(len(header))))
+    new_header = [english.get(header[i], header[i]) for i in order] + ["Pertanyaan Baru"]
+    new_rows = [new_header] + [[(r[i] if i < len(r) else "") for i in order] + ["x"] for r in rows[1:]]
+    bridge.set_responses(new_rows)
+    report = bridge.cycle()
+    assert report.intake.queued == len(_data_rows(bridge))
+    titles = {r["Judul"] for r in bridge.review()}
+    original_titles = {str(r[header.index("Judul Berita")]).strip() for r in rows[1:] if len(r) > 5}
+    assert len(titles & original_titles) >= len(original_titles) - 1  # one hostile title is cleaned
+
+
+def test_missing_required_question_stops_intake_then_recovers(bridge: Bridge) -> None:
+    """A deleted 'Judul Berita' question stops intake with its name; fixing it resumes without loss."""
+    rows = bridge.responses()
+    header = [str(h) for h in rows[0]]
+    broken = list(rows[0])
+    broken[header.index("Judul Berita")] = "Catatan"
+    bridge.set_responses([broken] + rows[1:])
+    report = bridge.cycle()
+    assert "title" in report.intake.halted and "Judul Berita" in report.intake.halted
+    assert report.intake.queued == 0
+    assert bridge.review() == []
+    bridge.set_responses(rows)
+    assert bridge.cycle().intake.queued == len(_data_rows(bridge))
+
+
+@pytest.mark.parametrize("locale", ["in_ID", "en_US"])
+def test_locale_does_not_change_times(sandbox: Any, tmp_path: Path, locale: str) -> None:
+    """An English-locale sheet gives the same WITA times as an Indonesian one (values, not strings)."""
+    from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+
+    from .conftest import Bridge as B
+
+    sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["locale"] = locale
+    b = B(sandbox=sandbox, workdir=tmp_path, overrides={})
+    b.init()
+    b.cycle()
+    first = b.responses()[1][0]
+    day, clock = first["datetime"].split("T")
+    y, m, d = day.split("-")
+    received = {r[ReviewColumn.RECEIVED.value] for r in b.review()}
+    assert f"{d}/{m}/{y} {clock[:8]}" in received
