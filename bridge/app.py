@@ -32,6 +32,15 @@ class Deps:
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
 
+    def close(self) -> None:
+        """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
+        self.ledger.close()
+        self.sheets.client.http_client.session.close()
+        for service in (self.blogger.service, self.drive.service):
+            close = getattr(service, "close", None)
+            if close is not None:
+                close()
+
     def now(self) -> datetime:
         """Current time in the bridge's time zone (WITA)."""
         return self.clock().astimezone(self.settings.tz)

@@ -74,7 +74,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bridge.prepare import prepare
 
     deps = build_deps(_load(args))
-    for line in prepare(deps):
+    try:
+        lines = prepare(deps)
+    finally:
+        deps.close()
+    for line in lines:
         print(line)
     return EXIT_OK
 
@@ -95,9 +99,14 @@ def cmd_once(args: argparse.Namespace) -> int:
     settings = _load(args)
     deps = build_deps(settings)
     if args.dry_run:
-        deps.ledger = deps.ledger.copy_in_memory()
+        real = deps.ledger
+        deps.ledger = real.copy_in_memory()
+        real.close()
         deps.dry_run = True
-    report = run_cycle(deps)
+    try:
+        report = run_cycle(deps)
+    finally:
+        deps.close()
     print(report.summary())
     for line in report.plan:
         print(f"  {line}")
@@ -229,7 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "run":
         from bridge.logs import setup_logging
 
-        setup_logging("text", logging.DEBUG if args.verbose else logging.INFO)
+        # The demo tells its own story on stdout; its event log only shows problems unless -v.
+        quiet = logging.WARNING if args.command == "demo" else logging.INFO
+        setup_logging("text", logging.DEBUG if args.verbose else quiet)
     try:
         return int(args.handler(args))
     except ConfigError as exc:

@@ -139,7 +139,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         out("")
         out(f"Open the blog preview in a browser: {server.url}/")
         out(f"Sandbox state (JSON): {server.url}/_sandbox/state   request counts: {server.url}/_sandbox/stats")
-        deps.ledger.close()
+        deps.close()
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if serve if serve is not None else interactive:
             out("Sandbox keeps running for the preview; press Ctrl-C to stop.")

@@ -9,6 +9,7 @@ google-api-python-client is built from the discovery documents it ships
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 import gspread
 import httplib2
@@ -44,15 +45,37 @@ def sheets_client(credentials: Credentials, endpoint: str = "") -> gspread.Clien
     return gspread.Client(auth=None, session=EndpointSession(credentials, endpoint))  # type: ignore[arg-type]
 
 
-def _http(credentials: Credentials) -> AuthorizedHttp:
-    return AuthorizedHttp(credentials, http=httplib2.Http(timeout=int(HTTP_TIMEOUT)))
+class EndpointHttp(httplib2.Http):
+    """httplib2 that keeps the endpoint's scheme.
+
+    googleapiclient points media-upload URLs at ``api_endpoint`` by swapping only
+    the host (``_fix_up_media_path_base_url``), so an ``http://`` sandbox would
+    receive ``https://`` uploads. This puts the endpoint's scheme back.
+    """
+
+    def __init__(self, endpoint: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        parsed = urlparse(endpoint)
+        self._https_prefix = f"https://{parsed.netloc}/"
+        self._real_prefix = f"{parsed.scheme}://{parsed.netloc}/"
+
+    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if uri.startswith(self._https_prefix):
+            uri = self._real_prefix + uri[len(self._https_prefix):]
+        return super().request(uri, *args, **kwargs)
+
+
+def _http(credentials: Credentials, endpoint: str = "") -> AuthorizedHttp:
+    timeout = int(HTTP_TIMEOUT)
+    http = EndpointHttp(endpoint, timeout=timeout) if endpoint.startswith("http://") else httplib2.Http(timeout=timeout)
+    return AuthorizedHttp(credentials, http=http)
 
 
 def blogger_service(credentials: Credentials, endpoint: str = "") -> Any:
     """Blogger v3 from the bundled discovery document."""
     options = {"api_endpoint": endpoint.rstrip("/") + "/"} if endpoint else None
     return build(
-        "blogger", "v3", http=_http(credentials), static_discovery=True, cache_discovery=False, client_options=options
+        "blogger", "v3", http=_http(credentials, endpoint), static_discovery=True, cache_discovery=False, client_options=options
     )
 
 
@@ -60,5 +83,5 @@ def drive_service(credentials: Credentials, endpoint: str = "") -> Any:
     """Drive v3 from the bundled discovery document."""
     options = {"api_endpoint": endpoint.rstrip("/") + "/drive/v3/"} if endpoint else None
     return build(
-        "drive", "v3", http=_http(credentials), static_discovery=True, cache_discovery=False, client_options=options
+        "drive", "v3", http=_http(credentials, endpoint), static_discovery=True, cache_discovery=False, client_options=options
     )

@@ -238,6 +238,9 @@ def validate(
         n = len(sanitize.clean_line(response.title, -1).text)
         add("title_too_long", f"Judul terlalu panjang ({n} karakter, maksimal {rules.title_max}); sudah dipotong, "
             "periksa dan perbaiki judulnya.", f"title too long ({n} > {rules.title_max} characters), cut")
+    if title.startswith("="):
+        add("title_formula", "Judul diawali tanda '=' seperti rumus spreadsheet (disimpan sebagai teks biasa); "
+            "periksa apakah ini judul berita yang sebenarnya.", "title starts with '=' like a spreadsheet formula")
     if not body:
         add("body_empty", "Isi berita kosong.", "body is empty")
     elif body_cut:

@@ -163,6 +163,14 @@ def test_duplicate_content_names_the_earlier_submission(wilayah: WilayahIndex, r
     assert content_key("a", "b", "c") != content_key("a", "b", "d")
 
 
+def test_formula_like_title_needs_an_officers_look(wilayah: WilayahIndex, registry: KimRegistry) -> None:
+    """A title like =HYPERLINK(...) would go to the blog without anyone noticing the injection attempt."""
+    sub = run(make_response(title='=HYPERLINK("http://x.example","Klik")'), wilayah, registry)
+    assert codes(sub) == ["title_formula"]
+    assert sub.title.startswith("=HYPERLINK")  # kept as text; RAW writes keep it text in the sheet
+    assert "rumus" in sub.reasons[0].id
+
+
 def test_unreadable_timestamp_quotes_the_cell(wilayah: WilayahIndex, registry: KimRegistry) -> None:
     """Officers would not know which row's time was unreadable."""
     sub = run(make_response(received_at=None, raw_timestamp="besok pagi", row_number=9), wilayah, registry)

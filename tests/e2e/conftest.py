@@ -56,14 +56,14 @@ class Bridge:
         try:
             return run_cycle(deps)
         finally:
-            deps.ledger.close()
+            deps.close()
 
     def init(self) -> list[str]:
         deps = self.deps()
         try:
             return prepare(deps)
         finally:
-            deps.ledger.close()
+            deps.close()
 
     # --- looking at the sandbox like an officer or a reader would ---
 

@@ -69,7 +69,7 @@ def test_nothing_new_costs_one_sheets_read(bridge: Bridge) -> None:
     bridge.sandbox.reset_stats()
     run_cycle(deps)
     assert bridge.stats()["by_method"] == {"sheets.spreadsheets.values.batchGet": {"requests": 1, "bytes": bridge.stats()["bytes"]}}
-    deps.ledger.close()
+    deps.close()
 
 
 def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
@@ -93,7 +93,7 @@ def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
     assert stats["requests"] == 1
     assert stats["by_method"]["sheets.spreadsheets.values.batchGet"]["requests"] == 1
     assert stats["bytes"] < 20_000
-    deps.ledger.close()
+    deps.close()
 
 
 def test_new_rows_after_start_now_are_queued(bridge: Bridge) -> None:

@@ -1,0 +1,220 @@
+"""Publishing end to end: approved rows become posts exactly once, with photo, byline and labels."""
+
+from __future__ import annotations
+
+import urllib.request
+from typing import Any
+
+from bridge.core.model import ReviewColumn, Status
+from bridge.core.render import find_marker_ids
+
+from .conftest import Bridge
+
+SYSTEM = ReviewColumn.SYSTEM_NOTE.value
+
+
+def _approve_valid(b: Bridge) -> list[str]:
+    ids = [r["ID"] for r in b.review() if r["Status"] == Status.MENUNGGU.value]
+    b.officer_sets({i: Status.DISETUJUI.value for i in ids})
+    return ids
+
+
+def _ours(b: Bridge) -> list[dict[str, Any]]:
+    """Posts the bridge made (the seed blog has older posts of its own)."""
+    return [p for p in b.posts() if find_marker_ids(p.get("content", ""))]
+
+
+def test_form_to_post_end_to_end(bridge: Bridge) -> None:
+    """Form rows → Review → DISETUJUI → a live post with photo, byline and labels → TERBIT + link."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    assert approved
+    report = bridge.cycle()
+    assert report.publish.published == len(approved)
+    posts = _ours(bridge)
+    assert len(posts) == len(approved)
+    by_id = {next(iter(find_marker_ids(p["content"]))): p for p in posts}
+    review = {r["ID"]: r for r in bridge.review()}
+    for sid in approved:
+        post, row = by_id[sid], review[sid]
+        assert post["status"] == "LIVE"
+        assert post["title"] == row["Judul"]
+        assert "Oleh: " + row["Operator"] in post["content"]
+        assert row["Desa/Kelurahan"] in post["content"] and row["KIM"] in post["content"]
+        assert any(row["Kecamatan"] in label for label in post["labels"])
+        assert "KIM Balangan" in post["labels"]
+        assert row["Status"] == Status.TERBIT.value
+        assert row[ReviewColumn.POST_URL.value] == post["url"]
+        assert row[ReviewColumn.PUBLISHED.value].startswith("23/11/2026")
+        if row[ReviewColumn.PHOTOS.value]:
+            assert f"{bridge.sandbox.url}/_sandbox/files/" in post["content"]
+            assert "drive.google.com" not in post["content"]
+    photo_posts = [p for p in posts if "/_sandbox/files/" in p["content"]]
+    assert photo_posts, "the seed has approved submissions with photos"
+    src = photo_posts[0]["content"].split('src="')[1].split('"')[0]
+    with urllib.request.urlopen(src) as resp:  # the re-hosted photo is publicly readable
+        assert resp.status == 200 and resp.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_publishing_is_idempotent_across_cycles(bridge: Bridge) -> None:
+    """Running again (or restarting) never publishes an approved item a second time."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    count = len(_ours(bridge))
+    for _ in range(3):
+        assert bridge.cycle().publish.published == 0
+    assert len(_ours(bridge)) == count == len(approved)
+
+
+def test_rejected_rows_are_never_published(bridge: Bridge) -> None:
+    """DITOLAK (and untouched TIDAK VALID) rows never reach the blog."""
+    bridge.cycle()
+    ids = [r["ID"] for r in bridge.review()]
+    bridge.officer_sets({i: Status.DITOLAK.value for i in ids})
+    bridge.cycle()
+    assert _ours(bridge) == []
+
+
+def test_officer_edits_are_published_sanitized(bridge: Bridge) -> None:
+    """The officer's corrected title and body are what readers see, still with no raw markup."""
+    bridge.cycle()
+    sid = next(r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value)
+    bridge.officer_sets({sid: "Judul hasil suntingan <b>petugas</b>"}, column=ReviewColumn.TITLE)
+    bridge.officer_sets(
+        {sid: "Paragraf pertama yang sudah dirapikan petugas.\n\n<script>alert(1)</script> Lihat https://balangankab.go.id"},
+        column=ReviewColumn.BODY,
+    )
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle()
+    (post,) = _ours(bridge)
+    assert post["title"] == "Judul hasil suntingan <b>petugas</b>"  # Blogger titles are plain text
+    assert "<script" not in post["content"]
+    assert "&lt;script&gt;" in post["content"]
+    assert 'href="https://balangankab.go.id"' in post["content"] and 'rel="nofollow noopener"' in post["content"]
+
+
+def test_invalid_row_may_be_approved_after_checking(bridge: Bridge) -> None:
+    """An officer may override TIDAK VALID after checking; the bridge then publishes it."""
+    bridge.cycle()
+    sid = next(r["ID"] for r in bridge.review() if r["Status"] == Status.TIDAK_VALID.value)
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    assert bridge.cycle().publish.published == 1
+    assert {r["ID"]: r["Status"] for r in bridge.review()}[sid] == Status.TERBIT.value
+
+
+def test_draft_mode_links_to_the_editor(bridge: Bridge) -> None:
+    """With publish_mode = draft, officers get a Blogger editor link and publish in Blogger themselves."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle(blog__publish_mode="draft")
+    assert {p["status"] for p in _ours(bridge)} == {"DRAFT"}
+    for row in bridge.review():
+        if row["ID"] in approved:
+            assert row[ReviewColumn.POST_URL.value].startswith("https://www.blogger.com/blog/post/edit/")
+            assert "DRAF" in row[SYSTEM]
+
+
+def test_permanent_error_marks_gagal_then_retry_succeeds(bridge: Bridge) -> None:
+    """A blog the account cannot post to → GAGAL with a reason; after the fix, DISETUJUI again publishes once."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    report = bridge.cycle(blog__blog_id="9999999999")
+    assert report.publish.failed == len(approved)
+    rows = {r["ID"]: r for r in bridge.review()}
+    for sid in approved:
+        assert rows[sid]["Status"] == Status.GAGAL.value
+        assert "Gagal terbit" in rows[sid][SYSTEM] and "DISETUJUI" in rows[sid][SYSTEM]
+    assert _ours(bridge) == []
+    assert bridge.cycle().publish.published == 0  # GAGAL waits for an officer
+    bridge.officer_sets({sid: Status.DISETUJUI.value for sid in approved})
+    assert bridge.cycle().publish.published == len(approved)
+    assert len(_ours(bridge)) == len(approved)
+
+
+def test_one_failing_item_does_not_block_others(bridge: Bridge) -> None:
+    """A submission whose photo vanished from Drive fails alone; the rest are published."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    with_photo = next(r["ID"] for r in bridge.review() if r["ID"] in approved and r[ReviewColumn.PHOTOS.value])
+    bridge.officer_sets({with_photo: "https://drive.google.com/open?id=doesnotexist"}, column=ReviewColumn.PHOTOS)
+    report = bridge.cycle()
+    assert report.publish.failed == 1 and report.publish.published == len(approved) - 1
+    row = {r["ID"]: r for r in bridge.review()}[with_photo]
+    assert row["Status"] == Status.GAGAL.value and "Foto" in row[SYSTEM]
+
+
+def test_withdrawn_post_goes_back_to_draft(bridge: Bridge) -> None:
+    """DITARIK takes a published post off the website (back to draft), once."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle()
+    bridge.officer_sets({sid: Status.DITARIK.value})
+    assert bridge.cycle().publish.reverted == 1
+    post = next(p for p in _ours(bridge) if sid in find_marker_ids(p["content"]))
+    assert post["status"] == "DRAFT"
+    assert "ditarik" in {r["ID"]: r for r in bridge.review()}[sid][SYSTEM]
+    assert bridge.cycle().publish.reverted == 0
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    assert bridge.cycle().publish.published == 1
+    assert [p["status"] for p in _ours(bridge) if sid in find_marker_ids(p["content"])] == ["LIVE"]
+
+
+def test_ambiguous_failures_publish_exactly_once(bridge: Bridge) -> None:
+    """When Google applies a write but answers 500, nothing is published or queued twice."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.sandbox.set_faults({"after_rate": 0.5, "rate": 0.2, "codes": [429, 500, 503], "seed": 7})
+    for _ in range(8):
+        bridge.cycle()
+    bridge.sandbox.set_faults({})
+    bridge.cycle()
+    markers = [m for p in _ours(bridge) for m in find_marker_ids(p["content"])]
+    assert sorted(markers) == sorted(approved)
+    statuses = {r["ID"]: r["Status"] for r in bridge.review()}
+    assert all(statuses[sid] == Status.TERBIT.value for sid in approved)
+    assert len(bridge.review()) == len({r["ID"] for r in bridge.review()})
+
+
+def test_archive_moves_old_rows(bridge: Bridge) -> None:
+    """Rows TERBIT/DITOLAK longer than archive_after_days leave Review for Arsip, once."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    total = len(bridge.review())
+    from datetime import timedelta
+
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()
+    remaining = {r["ID"] for r in bridge.review()}
+    assert not remaining & set(approved)
+    arsip = bridge.rows("Arsip")
+    archived_ids = [r[0] for r in arsip[1:]]
+    assert sorted(archived_ids) == sorted(approved)
+    assert len(remaining) == total - len(approved)
+    bridge.cycle()
+    assert len(bridge.rows("Arsip")) == len(arsip)
+
+
+def test_dry_run_writes_nothing(bridge: Bridge) -> None:
+    """`once --dry-run` reads and plans, but the sheet, blog, Drive and ledger stay untouched."""
+    from bridge.pipeline import run_cycle
+
+    bridge.cycle()
+    _approve_valid(bridge)
+    before = bridge.sandbox.state.to_json()
+    deps = bridge.deps()
+    real = deps.ledger
+    deps.ledger = real.copy_in_memory()
+    real.close()
+    deps.dry_run = True
+    bridge.sandbox.reset_stats()
+    try:
+        report = run_cycle(deps)
+    finally:
+        deps.close()
+    assert any(line.startswith("publish ") for line in report.plan)
+    assert bridge.sandbox.state.to_json() == before
+    written = [m for m in bridge.stats()["by_method"] if not m.endswith((".get", ".batchGet", ".list"))]
+    assert written == []
+    assert bridge.cycle().publish.published > 0  # the real run still has everything to do
