@@ -25,9 +25,14 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _load(args: argparse.Namespace):  # -> Settings
+    from dataclasses import replace
+
     from bridge.config import load_settings
 
-    return load_settings(args.config)
+    settings = load_settings(args.config)
+    if getattr(args, "start", None):
+        settings = replace(settings, start=args.start)
+    return settings
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -220,8 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("once", cmd_once)
     _config_arg(p)
     p.add_argument("--dry-run", action="store_true", help="read everything, write nothing, print the plan")
+    p.add_argument("--start", choices=("backfill", "now"), help="first run on a sheet with history: queue it all, or only what comes next (overrides [intake] start)")
     p = add("run", cmd_run)
     _config_arg(p)
+    p.add_argument("--start", choices=("backfill", "now"), help="first run on a sheet with history (overrides [intake] start)")
     p = add("auth", cmd_auth)
     _config_arg(p)
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")

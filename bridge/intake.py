@@ -169,6 +169,8 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             decision = watermark.decide_full(rows, known)
     else:
         decision = watermark.decide_full(rows, known)
+    if snap.responses_start == 2 and not deps.dry_run:
+        deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
 
     new = decision.new
     if first_run and not result.rebuilt and s.start == "now" and new:

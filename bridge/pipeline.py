@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bridge.app import Deps
 from bridge.archive import run_archive
@@ -44,12 +45,29 @@ class CycleReport:
         return text
 
 
+FULL_SCAN_EVERY = timedelta(hours=24)
+LAST_FULL_SCAN = "last_full_scan"
+
+
+def full_scan_due(deps: Deps) -> bool:
+    last = deps.ledger.get_meta(LAST_FULL_SCAN)
+    if not last:
+        return True
+    try:
+        return deps.now() - datetime.fromisoformat(last) >= FULL_SCAN_EVERY
+    except ValueError:
+        return True
+
+
 def run_cycle(deps: Deps) -> CycleReport:
     """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
     report = CycleReport(dry_run=deps.dry_run)
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
     start_row = mark[0] if mark else 2
+    if mark and full_scan_due(deps):
+        # Once a day, read the whole tab: a row sorted above an unmoved watermark is still found.
+        start_row = 2
     try:
         snap = read_snapshot(deps, start_row)
     except RetriableError as exc:

@@ -201,3 +201,23 @@ def test_locale_does_not_change_times(sandbox: Any, tmp_path: Path, locale: str)
     y, m, d = day.split("-")
     received = {r[ReviewColumn.RECEIVED.value] for r in b.review()}
     assert f"{d}/{m}/{y} {clock[:8]}" in received
+
+
+def test_daily_full_scan_finds_rows_hidden_above_the_watermark(bridge: Bridge) -> None:
+    """A response slipped above an unmoved last row (sort + delete) is still queued within a day."""
+    from datetime import timedelta
+
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    rows = bridge.responses()
+    hidden = list(rows[1])
+    hidden[0] = {"datetime": "2026-11-23T07:00:00"}
+    hidden[5] = "Berita yang terselip di tengah"
+    # The officer deletes row 2 and a new response lands at row 2: the last row has not moved.
+    bridge.set_responses([rows[0], hidden] + rows[2:])
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(hours=25)
+    bridge.cycle()
+    titles = [r["Judul"] for r in bridge.review()]
+    assert titles.count("Berita yang terselip di tengah") == 1
+    _assert_each_once(bridge, expected + 1)
