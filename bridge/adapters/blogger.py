@@ -7,18 +7,14 @@ other 4xx while publishing one item → PublishError (that row becomes GAGAL).
 
 from __future__ import annotations
 
-import json
 import logging
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable, TypeVar
 
-import httplib2
-from googleapiclient.errors import HttpError
-
-from bridge.adapters.retry import NO_RETRY, RETRIABLE_STATUSES, RetryPolicy
-from bridge.exceptions import AuthError, BridgeError, FatalError, PublishError, RetriableError
+from bridge.adapters.apiclient import execute
+from bridge.adapters.retry import NO_RETRY, RetryPolicy
+from bridge.exceptions import BridgeError, FatalError, PublishError
 
 log = logging.getLogger("bridge.blogger")
 
@@ -41,13 +37,6 @@ class PostRef:
     published: str = ""
 
 
-def _http_message(exc: HttpError) -> str:
-    try:
-        return str(json.loads(exc.content.decode("utf-8"))["error"]["message"])
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return exc.reason if hasattr(exc, "reason") else str(exc)
-
-
 BLOGGER_REASONS_ID = {
     403: "akun bridge bukan penulis (author) blog ini atau tidak punya izin",
     404: "blog atau post tidak ditemukan (periksa blog_id di konfigurasi)",
@@ -64,33 +53,17 @@ class BloggerGateway:
         self.retry = retry
 
     def _call(self, what: str, request: Callable[[], Any], *, item: str = "", retry: RetryPolicy | None = None) -> Any:
-        def once() -> Any:
-            try:
-                return request().execute(num_retries=0)
-            except HttpError as exc:
-                status = int(exc.resp.status)
-                message = _http_message(exc)
-                if status in RETRIABLE_STATUSES:
-                    raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
-                if status == 401:
-                    raise AuthError(
-                        f"{what}: Google rejected the blog author's token (HTTP 401: {message}). "
-                        "Run `mymein-bridge auth -c CONFIG` again."
-                    ) from exc
-                if item:
-                    reason = BLOGGER_REASONS_ID.get(status, "Blogger menolak permintaan")
-                    raise PublishError(
-                        f"Gagal terbit: {reason} (HTTP {status}). Perbaiki lalu setel Status ke DISETUJUI lagi.",
-                        f"{what}: HTTP {status}: {message}",
-                        submission_id=item,
-                    ) from exc
-                raise FatalError(f"{what}: HTTP {status}: {message}") from exc
-            except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
-                raise RetriableError(f"{what}: network error: {exc}") from exc
-            except BridgeError:
-                raise
+        def permanent(status: int, message: str) -> BridgeError:
+            if item:
+                reason = BLOGGER_REASONS_ID.get(status, "Blogger menolak permintaan")
+                return PublishError(
+                    f"Gagal terbit: {reason} (HTTP {status}). Perbaiki lalu setel Status ke DISETUJUI lagi.",
+                    f"{what}: HTTP {status}: {message}",
+                    submission_id=item,
+                )
+            return FatalError(f"{what}: HTTP {status}: {message}")
 
-        return (retry or self.retry).call(what, once)
+        return execute(what, request, retry or self.retry, permanent)
 
     def blog(self) -> BlogInfo:
         data = self._call(f"blogs.get {self.blog_id}", lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0))

@@ -7,18 +7,15 @@ photo is downloaded, uploaded as a copy the bridge owns, shared with
 
 from __future__ import annotations
 
-import json
 import logging
-import socket
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import httplib2
-from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 
-from bridge.adapters.retry import NO_RETRY, RETRIABLE_STATUSES, RetryPolicy
-from bridge.exceptions import AuthError, BridgeError, PublishError, RetriableError
+from bridge.adapters.apiclient import execute
+from bridge.adapters.retry import NO_RETRY, RetryPolicy
+from bridge.exceptions import BridgeError, PublishError
 
 log = logging.getLogger("bridge.drive")
 
@@ -33,44 +30,24 @@ class FileInfo:
     size: int
 
 
-def _message(exc: HttpError) -> str:
-    try:
-        return str(json.loads(exc.content.decode("utf-8"))["error"]["message"])
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return str(exc)
-
-
 class DriveGateway:
     def __init__(self, service: Any, retry: RetryPolicy = NO_RETRY) -> None:
         self.service = service
         self.retry = retry
 
     def _call(self, what: str, request: Callable[[], Any], item: str) -> Any:
-        def once() -> Any:
-            try:
-                return request().execute(num_retries=0)
-            except HttpError as exc:
-                status = int(exc.resp.status)
-                message = _message(exc)
-                if status in RETRIABLE_STATUSES:
-                    raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
-                if status == 401:
-                    raise AuthError(f"{what}: Google rejected the token (HTTP 401). Run `mymein-bridge auth`.") from exc
-                why = {
-                    404: "file foto tidak ditemukan di Drive (terhapus, atau akun bridge tidak diberi akses)",
-                    403: "akun bridge tidak punya akses ke file foto di Drive",
-                }.get(status, f"Drive menolak permintaan (HTTP {status})")
-                raise PublishError(
-                    f"Foto tidak dapat diproses: {why}. Perbaiki atau kosongkan kolom Foto, lalu setel Status ke DISETUJUI lagi.",
-                    f"{what}: HTTP {status}: {message}",
-                    submission_id=item,
-                ) from exc
-            except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
-                raise RetriableError(f"{what}: network error: {exc}") from exc
-            except BridgeError:
-                raise
+        def permanent(status: int, message: str) -> BridgeError:
+            why = {
+                404: "file foto tidak ditemukan di Drive (terhapus, atau akun bridge tidak diberi akses)",
+                403: "akun bridge tidak punya akses ke file foto di Drive",
+            }.get(status, f"Drive menolak permintaan (HTTP {status})")
+            return PublishError(
+                f"Foto tidak dapat diproses: {why}. Perbaiki atau kosongkan kolom Foto, lalu setel Status ke DISETUJUI lagi.",
+                f"{what}: HTTP {status}: {message}",
+                submission_id=item,
+            )
 
-        return self.retry.call(what, once)
+        return execute(what, request, self.retry, permanent)
 
     def info(self, file_id: str, *, item: str = "") -> FileInfo:
         data = self._call(

@@ -1,0 +1,52 @@
+"""One way to execute a google-api-python-client request and translate its failures.
+
+429/5xx and transport failures → RetriableError; 401 → AuthError; any other
+HTTP status is handed to the adapter's ``permanent`` callback, which knows what
+that status means for its API (a GAGAL reason, or a fatal problem).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any, Callable
+
+import httplib2
+from googleapiclient.errors import HttpError
+
+from bridge.adapters.retry import RETRIABLE_STATUSES, RetryPolicy
+from bridge.exceptions import AuthError, BridgeError, RetriableError
+
+Permanent = Callable[[int, str], BridgeError]
+
+
+def http_error_message(exc: HttpError) -> str:
+    """Google's error message from an HttpError body, or the error's own text."""
+    try:
+        return str(json.loads(exc.content.decode("utf-8"))["error"]["message"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return str(exc)
+
+
+def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent: Permanent) -> Any:
+    """Build and execute ``request()`` under ``retry``, translating errors to our tree."""
+
+    def once() -> Any:
+        try:
+            return request().execute(num_retries=0)
+        except HttpError as exc:
+            status = int(exc.resp.status)
+            message = http_error_message(exc)
+            if status in RETRIABLE_STATUSES:
+                raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
+            if status == 401:
+                raise AuthError(
+                    f"{what}: Google rejected the token (HTTP 401: {message}). Run `mymein-bridge auth -c CONFIG` again."
+                ) from exc
+            raise permanent(status, message) from exc
+        except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
+            raise RetriableError(f"{what}: network error: {exc}") from exc
+        except BridgeError:
+            raise
+
+    return retry.call(what, once)

@@ -1,0 +1,317 @@
+"""Blogger v3 handlers: blogs.get and the posts.* family.
+
+Posts are stored as the API returns them. A post ``published`` in the future and
+not a draft is SCHEDULED, and becomes LIVE once that time has passed (checked on
+every read). ``posts.list`` defaults to LIVE posts, 20 per page, newest first, and
+omits ``items`` when there are none (as Blogger does).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import re
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from bridge.sandbox.common import Ctx, Raw, apply_fields, parse_fields
+from bridge.sandbox.errors import ApiError, bad_request
+from bridge.sandbox.state import NotFound
+
+AUTHOR = {"id": "g108000000000000000001", "displayName": "KIM Balangan", "url": "https://www.blogger.com/profile/108000000000000000001",
+          "image": {"url": "//www.blogger.com/img/blogger_logo_round_35.png"}}
+DEFAULT_PAGE = 20
+
+
+def _tz(blog: dict[str, Any]) -> ZoneInfo:
+    try:
+        return ZoneInfo(blog.get("timeZone") or "Asia/Makassar")
+    except Exception:  # noqa: BLE001
+        return ZoneInfo("UTC")
+
+
+def now_rfc3339(blog: dict[str, Any]) -> str:
+    return datetime.now(_tz(blog)).replace(microsecond=0).isoformat()
+
+
+def parse_time(text: str, field: str = "published") -> datetime:
+    try:
+        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        raise bad_request(f"Invalid value for {field}: {text}") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def slugify(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 40 and slug:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "blog-post"
+
+
+def _blog(ctx: Ctx) -> dict[str, Any]:
+    try:
+        return ctx.state.blog(ctx.params["blogId"])
+    except NotFound:
+        raise ApiError(404, "Blog not found", reason="notFound") from None
+
+
+def _promote(blog: dict[str, Any]) -> None:
+    now = datetime.now(timezone.utc)
+    for post in blog["posts"]:
+        if post.get("status") == "SCHEDULED" and parse_time(post["published"]) <= now:
+            post["status"] = "LIVE"
+
+
+def _post(blog: dict[str, Any], post_id: str) -> dict[str, Any]:
+    for post in blog["posts"]:
+        if post["id"] == post_id:
+            return post
+    raise ApiError(404, "Not Found", reason="notFound")
+
+
+def _assign_url(blog: dict[str, Any], post: dict[str, Any]) -> None:
+    if post.get("url"):
+        return
+    when = parse_time(post["published"]).astimezone(_tz(blog))
+    base = blog["url"].rstrip("/")
+    slug = slugify(post.get("title", ""))
+    taken = {p.get("url") for p in blog["posts"]}
+    url = f"{base}/{when.year}/{when.month:02d}/{slug}.html"
+    n = 1
+    while url in taken:
+        url = f"{base}/{when.year}/{when.month:02d}/{slug}_{n}.html"
+        n += 1
+    post["url"] = url
+
+
+def _out(ctx: Ctx, post: dict[str, Any], body_flag: str = "fetchBody") -> dict[str, Any]:
+    res = copy.deepcopy(post)
+    if ctx.params.get(body_flag, True) is False:
+        res.pop("content", None)
+    if ctx.params.get("fetchImages") is False:
+        res.pop("images", None)
+    if res.get("status") == "DRAFT":
+        res.pop("url", None)
+    return res
+
+
+def blogs_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        _promote(blog)
+        live = [p for p in blog["posts"] if p.get("status") == "LIVE"]
+        res = {
+            "kind": "blogger#blog",
+            "id": blog["id"],
+            "name": blog.get("name", ""),
+            "description": blog.get("description", ""),
+            "published": blog.get("published", "2020-01-01T08:00:00+08:00"),
+            "updated": max([p.get("updated", "") for p in blog["posts"]] + [blog.get("published", "2020-01-01T08:00:00+08:00")]),
+            "url": blog["url"],
+            "selfLink": f"https://www.googleapis.com/blogger/v3/blogs/{blog['id']}",
+            "posts": {"totalItems": len(live), "selfLink": f"https://www.googleapis.com/blogger/v3/blogs/{blog['id']}/posts"},
+            "pages": {"totalItems": 0, "selfLink": f"https://www.googleapis.com/blogger/v3/blogs/{blog['id']}/pages"},
+            "locale": {"language": "id", "country": "ID", "variant": ""},
+        }
+        return apply_fields(res, parse_fields(ctx.params.get("fields")))
+
+
+def _next_id(ctx: Ctx) -> str:
+    ids = [int(p["id"]) for b in ctx.state.data["blogs"] for p in b["posts"] if str(p.get("id", "")).isdigit()]
+    return str(max(ids, default=3141592653589793000) + 1)
+
+
+EDITABLE = ("title", "content", "labels", "customMetaData", "location", "images", "titleLink", "readerComments")
+
+
+def posts_insert(ctx: Ctx) -> dict[str, Any]:
+    body = ctx.body or {}
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        now = now_rfc3339(blog)
+        post: dict[str, Any] = {"kind": "blogger#post", "id": _next_id(ctx), "blog": {"id": blog["id"]}}
+        published = body.get("published")
+        if published:
+            published = parse_time(published).astimezone(_tz(blog)).replace(microsecond=0).isoformat()
+        post["published"] = published or now
+        post["updated"] = now
+        for key in EDITABLE:
+            if key in body:
+                post[key] = copy.deepcopy(body[key])
+        post.setdefault("title", "")
+        post.setdefault("content", "")
+        post["selfLink"] = f"https://www.googleapis.com/blogger/v3/blogs/{blog['id']}/posts/{post['id']}"
+        post["author"] = copy.deepcopy(AUTHOR)
+        post["replies"] = {"totalItems": "0", "selfLink": post["selfLink"] + "/comments"}
+        if ctx.params.get("isDraft"):
+            post["status"] = "DRAFT"
+        else:
+            future = parse_time(post["published"]) > datetime.now(timezone.utc)
+            post["status"] = "SCHEDULED" if future else "LIVE"
+            _assign_url(blog, post)
+        post["etag"] = f'"{post["id"]}-1"'
+        blog["posts"].append(post)
+        return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
+
+
+def posts_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        _promote(blog)
+        post = _post(blog, ctx.params["postId"])
+        return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
+
+
+def _page(ctx: Ctx, posts: list[dict[str, Any]], body_flag: str) -> dict[str, Any]:
+    order = ctx.params.get("orderBy", "PUBLISHED")
+    key = "updated" if order == "UPDATED" else "published"
+    reverse = ctx.params.get("sortOption", "DESCENDING") != "ASCENDING"
+    posts = sorted(posts, key=lambda p: parse_time(p.get(key) or p["published"]), reverse=reverse)
+    start = 0
+    token = ctx.params.get("pageToken")
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode()).decode().split(":")[1])
+        except Exception:  # noqa: BLE001
+            raise bad_request("Invalid pageToken") from None
+    size = ctx.params.get("maxResults") or DEFAULT_PAGE
+    chunk = posts[start : start + size]
+    out: dict[str, Any] = {"kind": "blogger#postList", "etag": f'"{len(posts)}-{start}"'}
+    if start + size < len(posts):
+        out["nextPageToken"] = base64.urlsafe_b64encode(f"offset:{start + size}".encode()).decode()
+    if chunk:
+        out["items"] = [_out(ctx, p, body_flag) for p in chunk]
+    return apply_fields(out, parse_fields(ctx.params.get("fields")))
+
+
+def posts_list(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        _promote(blog)
+        statuses = {s.upper() for s in ctx.params.get("status", []) or ["LIVE"]}
+        posts = [p for p in blog["posts"] if p.get("status", "LIVE") in statuses]
+        labels = [x.strip() for x in str(ctx.params.get("labels", "")).split(",") if x.strip()]
+        if labels:
+            posts = [p for p in posts if set(labels) & set(p.get("labels", []))]
+        if ctx.params.get("startDate"):
+            start = parse_time(ctx.params["startDate"], "startDate")
+            posts = [p for p in posts if parse_time(p["published"]) >= start]
+        if ctx.params.get("endDate"):
+            end = parse_time(ctx.params["endDate"], "endDate")
+            posts = [p for p in posts if parse_time(p["published"]) < end]
+        return _page(ctx, posts, "fetchBodies")
+
+
+def _text(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", html_text or "")).lower()
+
+
+def posts_search(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        _promote(blog)
+        terms = [t for t in str(ctx.params.get("q", "")).lower().split() if t]
+        posts = [
+            p for p in blog["posts"]
+            if p.get("status") == "LIVE" and all(t in (p.get("title", "").lower() + " " + _text(p.get("content", ""))) for t in terms)
+        ]
+        return _page(ctx, posts, "fetchBodies")
+
+
+def _edit(ctx: Ctx, replace: bool) -> dict[str, Any]:
+    body = ctx.body or {}
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        post = _post(blog, ctx.params["postId"])
+        if replace:
+            for key in EDITABLE:
+                if key in ("title", "content"):
+                    post[key] = copy.deepcopy(body.get(key, ""))
+                elif key in body:
+                    post[key] = copy.deepcopy(body[key])
+                else:
+                    post.pop(key, None)
+        else:
+            for key in EDITABLE:
+                if key in body:
+                    post[key] = copy.deepcopy(body[key])
+        if body.get("published"):
+            post["published"] = parse_time(body["published"]).astimezone(_tz(blog)).replace(microsecond=0).isoformat()
+        post["updated"] = now_rfc3339(blog)
+        post["etag"] = f'"{post["id"]}-{post["updated"]}"'
+        if ctx.params.get("publish") and post.get("status") != "LIVE":
+            post["status"] = "LIVE"
+            _assign_url(blog, post)
+        if ctx.params.get("revert") and post.get("status") == "LIVE":
+            post["status"] = "DRAFT"
+        return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
+
+
+def posts_patch(ctx: Ctx) -> dict[str, Any]:
+    return _edit(ctx, replace=False)
+
+
+def posts_update(ctx: Ctx) -> dict[str, Any]:
+    return _edit(ctx, replace=True)
+
+
+def posts_publish(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        post = _post(blog, ctx.params["postId"])
+        when = ctx.params.get("publishDate")
+        if when:
+            moment = parse_time(when, "publishDate")
+            post["published"] = moment.astimezone(_tz(blog)).replace(microsecond=0).isoformat()
+            post["status"] = "SCHEDULED" if moment > datetime.now(timezone.utc) else "LIVE"
+        elif post.get("status") != "LIVE":
+            if post.get("status") != "SCHEDULED":
+                post["published"] = now_rfc3339(blog)
+            post["status"] = "LIVE"
+        _assign_url(blog, post)
+        post["updated"] = now_rfc3339(blog)
+        return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
+
+
+def posts_revert(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        post = _post(blog, ctx.params["postId"])
+        post["status"] = "DRAFT"
+        post["updated"] = now_rfc3339(blog)
+        return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
+
+
+def posts_delete(ctx: Ctx) -> Raw:
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        post = _post(blog, ctx.params["postId"])
+        if ctx.params.get("useTrash"):
+            post["status"] = "SOFT_TRASHED"
+        else:
+            blog["posts"].remove(post)
+        return Raw(204, b"", "text/plain")
+
+
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {
+    "blogger.blogs.get": blogs_get,
+    "blogger.posts.insert": posts_insert,
+    "blogger.posts.get": posts_get,
+    "blogger.posts.list": posts_list,
+    "blogger.posts.search": posts_search,
+    "blogger.posts.patch": posts_patch,
+    "blogger.posts.update": posts_update,
+    "blogger.posts.publish": posts_publish,
+    "blogger.posts.revert": posts_revert,
+    "blogger.posts.delete": posts_delete,
+}

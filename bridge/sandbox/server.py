@@ -1,0 +1,485 @@
+"""The sandbox HTTP server: Sheets v4 + Blogger v3 + Drive v3 wire protocol on one local port.
+
+Google API paths are routed and validated with the bundled discovery documents
+(:mod:`bridge.sandbox.discovery`), need ``Authorization: Bearer <any token>``
+(tokens listed in ``auth.rejected_tokens`` get 401) and answer with Google's JSON
+and error shapes. Methods declared by Google but not modelled answer 501.
+
+Admin endpoints (no auth, not counted in stats):
+
+* ``GET /`` and ``GET /p/{postId}`` - HTML preview of the blogs' LIVE posts;
+* ``GET /_sandbox/files/{id}`` - a Drive file's bytes if shared with ``anyone`` (else 403);
+* ``GET /_sandbox/stats``, ``POST /_sandbox/reset-stats`` - requests/bytes per method;
+* ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed"}``;
+* ``GET|POST /_sandbox/state`` - the whole state JSON.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import random
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+from bridge.sandbox import blogger, discovery, drive, sheets
+from bridge.sandbox.common import Ctx, Raw
+from bridge.sandbox.errors import ApiError, bad_request
+from bridge.sandbox.state import NotFound, SandboxState
+
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
+DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None}
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    sandbox: "SandboxServer"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _HTTPServer  # type: ignore[assignment]
+
+    def setup(self) -> None:
+        super().setup()
+        try:  # header and body go out in separate writes; avoid Nagle + delayed-ACK stalls
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        return
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle("POST")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle("PUT")
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle("DELETE")
+
+    # -- plumbing ------------------------------------------------------------
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            out = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return out
+                out += self.rfile.read(size)
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> int:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return len(body)
+
+    def _send_json(self, status: int, obj: Any, pretty: bool = True, headers: dict[str, str] | None = None) -> int:
+        text = json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None)
+        return self._send(status, (text + "\n").encode("utf-8"), "application/json; charset=UTF-8", headers)
+
+    def _handle(self, method: str) -> None:
+        sb = self.server.sandbox
+        parsed = urllib.parse.urlsplit(self.path)
+        raw_path = parsed.path
+        query: dict[str, list[str]] = {}
+        for k, v in urllib.parse.parse_qsl(parsed.query, keep_blank_values=True):
+            query.setdefault(k, []).append(v)
+        body = self._read_body()
+        host = self.headers.get("Host")
+        self.base_url = f"http://{host}" if host else sb.url
+        try:
+            if raw_path == "/" or raw_path.startswith("/_sandbox/") or raw_path.startswith("/p/"):
+                self._admin(method, raw_path, query, body)
+            else:
+                self._api(method, raw_path, query, body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    # -- admin ----------------------------------------------------------------
+    def _admin(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
+        sb = self.server.sandbox
+        try:
+            payload = json.loads(body.decode("utf-8")) if body.strip() else {}
+        except ValueError:
+            self._send_json(400, bad_request("Invalid JSON body.").body())
+            return
+        if path == "/" and method == "GET":
+            self._send(200, render_preview(sb.state).encode("utf-8"), "text/html; charset=utf-8")
+        elif path.startswith("/p/") and method == "GET":
+            page = render_preview(sb.state, post_id=urllib.parse.unquote(path[3:]))
+            self._send(200 if page else 404, (page or "<h1>404</h1>").encode("utf-8"), "text/html; charset=utf-8")
+        elif path.startswith("/_sandbox/files/") and method == "GET":
+            fid = urllib.parse.unquote(path[len("/_sandbox/files/"):])
+            with sb.state.lock:
+                try:
+                    record = sb.state.drive_file(fid)
+                except NotFound:
+                    self._send_json(404, ApiError(404, f"File not found: {fid}.").body())
+                    return
+                if not drive.is_public(record):
+                    self._send_json(403, ApiError(403, "The file is not shared publicly (no 'anyone' permission).").body())
+                    return
+                data, ctype = drive.content(record), record.get("mimeType", "application/octet-stream")
+            self._send(200, data, ctype, {"Cache-Control": "public, max-age=86400"})
+        elif path == "/_sandbox/stats" and method == "GET":
+            self._send_json(200, sb.stats())
+        elif path == "/_sandbox/reset-stats" and method == "POST":
+            sb.reset_stats()
+            self._send_json(200, sb.stats())
+        elif path == "/_sandbox/faults" and method == "GET":
+            self._send_json(200, sb.get_faults())
+        elif path == "/_sandbox/faults" and method == "POST":
+            try:
+                self._send_json(200, sb.set_faults(payload))
+            except (TypeError, ValueError) as exc:
+                self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
+        elif path == "/_sandbox/state" and method == "GET":
+            self._send_json(200, sb.state.to_json())
+        elif path == "/_sandbox/state" and method == "POST":
+            sb.state.replace(payload)
+            sb.persist()
+            self._send_json(200, {"ok": True})
+        else:
+            self._send_json(404, ApiError(404, f"The requested URL {path} was not found on this server.").body())
+
+    # -- Google APIs ----------------------------------------------------------------
+    def _api(self, method: str, path: str, query: dict[str, list[str]], raw: bytes) -> None:
+        sb = self.server.sandbox
+        method_id = "unknown"
+        faults = sb.get_faults()
+        if faults.get("latency_ms"):
+            time.sleep(float(faults["latency_ms"]) / 1000.0)
+        pretty = True
+        sent = 0
+        try:
+            try:
+                if method == "PUT" and path == "/upload/drive/v3/files" and "upload_id" in query:
+                    method_id = "drive.files.create"
+                    self._auth()
+                    sb.maybe_fail_before()
+                    ctx = Ctx(sb.state, method_id, {}, None, raw, {k.lower(): v for k, v in self.headers.items()}, self.base_url, True)
+                    result = drive.resumable_put(ctx, query["upload_id"][0])
+                    sent = self._respond(result, pretty)
+                    sb.persist()
+                    return
+                match = discovery.match(method, path, query)
+                method_id = match.method_id
+                pretty = match.params.get("prettyPrint", True) is not False
+                self._auth()
+                sb.maybe_fail_before()
+                body: Any = None
+                if raw and not match.upload:
+                    try:
+                        body = json.loads(raw.decode("utf-8"))
+                    except (UnicodeDecodeError, ValueError):
+                        raise bad_request("Invalid JSON payload received. Unexpected token.") from None
+                    discovery.check_request_body(match.route, body)
+                handler = HANDLERS.get(method_id)
+                if handler is None:
+                    raise ApiError(501, f"The sandbox does not implement {method_id} ({method} {path}).")
+                ctx = Ctx(sb.state, method_id, match.params, body, raw,
+                          {k.lower(): v for k, v in self.headers.items()}, self.base_url, match.upload)
+                result = handler(ctx)
+                if method != "GET":
+                    sb.persist()
+                    sb.maybe_fail_after()
+                sent = self._respond(result, pretty)
+            except ApiError as exc:
+                sent = self._send_json(exc.code, exc.body(), pretty, exc.headers)
+            except Exception as exc:  # noqa: BLE001 - a sandbox bug must still answer like Google
+                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                sent = self._send_json(500, ApiError(500, f"Sandbox internal error: {detail}").body())
+                if os.environ.get("MYMEIN_SANDBOX_DEBUG"):
+                    traceback.print_exc()
+        finally:
+            sb.count(method_id, sent)
+
+    def _respond(self, result: Any, pretty: bool) -> int:
+        if isinstance(result, Raw):
+            return self._send(result.status, result.body, result.content_type, result.headers)
+        return self._send_json(200, result if result is not None else {}, pretty)
+
+    def _auth(self) -> None:
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not header[7:].strip():
+            raise ApiError(401, "Request is missing required authentication credential. Expected OAuth 2 access token, "
+                           "login cookie or other valid authentication credential. "
+                           "See https://developers.google.com/identity/sign-in/web/devconsole-project.", reason="required")
+        if header[7:].strip() in self.server.sandbox.state.rejected_tokens():
+            raise ApiError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+                           "login cookie or other valid authentication credential. "
+                           "See https://developers.google.com/identity/sign-in/web/devconsole-project.", reason="authError")
+
+
+class SandboxServer:
+    """The local Google stand-in; ``with SandboxServer() as sb: ... sb.url``."""
+
+    def __init__(self, state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0,
+                 state_path: str | None = None) -> None:
+        if state is None:
+            if state_path and Path(state_path).exists():
+                state = SandboxState.load(state_path)
+            else:
+                from bridge.sandbox.seed import demo_state
+
+                state = SandboxState.from_json(demo_state())
+        self.state = state
+        self.host = host
+        self.port = port
+        self.state_path = state_path
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stats: dict[str, Any] = {}
+        self._faults: dict[str, Any] = dict(DEFAULT_FAULTS)
+        self._rng = random.Random()
+        self.reset_stats()
+
+    # -- lifecycle -------------------------------------------------------------
+    def start(self) -> "SandboxServer":
+        httpd = _HTTPServer((self.host, self.port), _Handler)
+        httpd.sandbox = self
+        self._httpd = httpd
+        self.port = httpd.server_address[1]
+        self.persist()
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"sandbox-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start() if self._httpd is None else self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "", "::") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def persist(self) -> None:
+        """Save the state to ``state_path`` (if any); the lock keeps snapshots in order."""
+        if self.state_path:
+            with self.state.lock:
+                self.state.save(self.state_path)
+
+    # -- stats ---------------------------------------------------------------
+    def count(self, method_id: str, nbytes: int) -> None:
+        with self._lock:
+            self._stats["requests"] += 1
+            self._stats["bytes"] += nbytes
+            entry = self._stats["by_method"].setdefault(method_id, {"requests": 0, "bytes": 0})
+            entry["requests"] += 1
+            entry["bytes"] += nbytes
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            return json.loads(json.dumps(self._stats))
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self._stats = {"requests": 0, "bytes": 0, "by_method": {}}
+
+    # -- faults --------------------------------------------------------------
+    def get_faults(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._faults)
+
+    def set_faults(self, faults: dict[str, Any]) -> dict[str, Any]:
+        """Replace the fault settings (missing keys take their defaults)."""
+        new = dict(DEFAULT_FAULTS)
+        for key, value in (faults or {}).items():
+            if key not in DEFAULT_FAULTS:
+                raise ValueError(f"unknown key {key!r}")
+            new[key] = value
+        new["rate"] = float(new["rate"])
+        new["after_rate"] = float(new["after_rate"])
+        new["latency_ms"] = float(new["latency_ms"])
+        new["codes"] = [int(c) for c in new["codes"]] or [500]
+        with self._lock:
+            self._faults = new
+            self._rng = random.Random(new["seed"]) if new["seed"] is not None else random.Random()
+            return dict(new)
+
+    def _roll(self, rate: float) -> bool:
+        with self._lock:
+            return rate > 0 and self._rng.random() < rate
+
+    def maybe_fail_before(self) -> None:
+        faults = self.get_faults()
+        if self._roll(faults["rate"]):
+            with self._lock:
+                code = self._rng.choice(faults["codes"])
+            raise ApiError(code, "Sandbox fault injection: " + _fault_text(code))
+
+    def maybe_fail_after(self) -> None:
+        faults = self.get_faults()
+        if self._roll(faults["after_rate"]):
+            codes = [c for c in faults["codes"] if c in (500, 503)] or [500, 503]
+            with self._lock:
+                code = self._rng.choice(codes)
+            raise ApiError(code, "Sandbox fault injection (after the change was applied): " + _fault_text(code))
+
+
+def _fault_text(code: int) -> str:
+    from bridge.sandbox.errors import DEFAULT_MESSAGES
+
+    return DEFAULT_MESSAGES.get(code, "Error")
+
+
+# -- preview ---------------------------------------------------------------------
+
+_CSS = """
+body{font-family:Georgia,'Times New Roman',serif;background:#f3f1ec;color:#222;margin:0}
+header{background:#0b5d3b;color:#fff;padding:1.2em 2em}header h1{margin:0;font-size:1.8em}
+header p{margin:.3em 0 0;opacity:.85;font-family:sans-serif;font-size:.9em}
+main{max-width:760px;margin:1.5em auto;padding:0 1em}
+article{background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:1.2em 1.6em;margin-bottom:1.5em}
+article h2{margin:.1em 0 .3em}article h2 a{color:#0b5d3b;text-decoration:none}
+.meta{font-family:sans-serif;font-size:.82em;color:#666;margin-bottom:.8em}
+.label{display:inline-block;background:#e3efe8;color:#0b5d3b;border-radius:3px;padding:0 .45em;margin-right:.3em}
+.content img{max-width:100%;height:auto}footer{text-align:center;font-family:sans-serif;font-size:.8em;color:#777;padding:2em}
+"""
+
+
+def _article(post: dict[str, Any], link: bool = True) -> str:
+    title = html.escape(post.get("title") or "(tanpa judul)")
+    if link:
+        title = f'<a href="/p/{html.escape(post["id"])}">{title}</a>'
+    labels = "".join(f'<span class="label">{html.escape(str(x))}</span>' for x in post.get("labels", []))
+    when = html.escape(str(post.get("published", ""))[:16].replace("T", " "))
+    return (f'<article><h2>{title}</h2><div class="meta">Diterbitkan {when} {labels}</div>'
+            f'<div class="content">{post.get("content", "")}</div></article>')
+
+
+def render_preview(state: SandboxState, post_id: str | None = None) -> str:
+    """The blogs' LIVE posts, newest first, as a reader would see them (or one post)."""
+    with state.lock:
+        blogs = state.to_json()["blogs"]
+    parts = []
+    for blog in blogs:
+        posts = [p for p in blog["posts"] if p.get("status", "LIVE") == "LIVE"]
+        posts.sort(key=lambda p: str(p.get("published", "")), reverse=True)
+        if post_id is not None:
+            posts = [p for p in blog["posts"] if p["id"] == post_id]
+            if not posts:
+                continue
+        body = "".join(_article(p, link=post_id is None) for p in posts) or "<p>Belum ada berita.</p>"
+        parts.append(
+            f"<header><h1>{html.escape(blog.get('name', ''))}</h1>"
+            f"<p>{html.escape(blog.get('url', ''))} &middot; pratinjau sandbox (bukan situs asli)</p></header>"
+            f"<main>{body}</main>"
+        )
+    if post_id is not None and not parts:
+        return ""
+    return ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+            f"<title>Pratinjau blog - sandbox</title><style>{_CSS}</style></head><body>"
+            + ("".join(parts) or "<main><p>Belum ada blog.</p></main>")
+            + "<footer>MY MEIN bridge &middot; sandbox lokal</footer></body></html>")
+
+
+# -- config + CLI ----------------------------------------------------------------
+
+def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathLike[str]) -> dict[tuple[str, str], Any]:
+    """Bridge config values pointing at this sandbox (for ``bridge.config.render_config``)."""
+    data = state.to_json()
+    values: dict[tuple[str, str], Any] = {
+        ("google", "endpoint"): url,
+        ("google", "auth"): "sandbox",
+        ("blog", "photo_url"): f"{url}/_sandbox/files/{{id}}",
+        ("bridge", "state_path"): str((Path(cfg_dir).resolve() / "bridge-state.sqlite3")),
+    }
+    if data["spreadsheets"]:
+        first = data["spreadsheets"][0]
+        values[("sheets", "spreadsheet_id")] = first["id"]
+        if first["sheets"]:
+            values[("sheets", "responses_tab")] = first["sheets"][0]["title"]
+    if data["blogs"]:
+        values[("blog", "blog_id")] = data["blogs"][0]["id"]
+    return values
+
+
+def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxState) -> Path:
+    from bridge.config import render_config
+
+    target = Path(path).expanduser().resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    values = sandbox_config_values(url, state, target.parent)
+    header = (f"Bridge config written by `mymein-bridge sandbox` for the local sandbox at {url}.\n"
+              "Nothing here reaches Google. Point [google] endpoint at real Google (empty) to go live.")
+    target.write_text(render_config(values, header=header), encoding="utf-8")
+    return target
+
+
+def serve_forever_cli(port: int, state_path: str | None, write_config: str | None, host: str = "127.0.0.1") -> int:
+    """Run the sandbox in the foreground until Ctrl-C / SIGTERM; returns 0."""
+    state = None
+    if state_path and not Path(state_path).exists():
+        from bridge.sandbox.seed import demo_state
+
+        state = SandboxState.from_json(demo_state())
+    server = SandboxServer(state=state, host=host, port=port, state_path=state_path)
+    server.start()
+    stop = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        where = f"state saved to {Path(state_path).resolve()}" if state_path else "state in memory only (demo seed)"
+        print(f"Sandbox listening on {server.url}  ({where}; open {server.url}/ for the blog preview)", flush=True)
+        if write_config:
+            cfg = write_sandbox_config(write_config, server.url, server.state)
+            print(f"Config written to {cfg}", flush=True)
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    print("Sandbox stopped.", file=sys.stderr, flush=True)
+    return 0
+
+
+__all__ = ["SandboxServer", "serve_forever_cli", "sandbox_config_values", "write_sandbox_config", "render_preview"]

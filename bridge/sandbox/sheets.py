@@ -1,0 +1,745 @@
+"""Sheets v4 handlers: spreadsheets.get/batchUpdate and the values.* family.
+
+Modelled on purpose (these break naive code): trailing empty rows/cells are
+omitted from ``values``; USER_ENTERED turns ``=``/``+``/``-``/``@`` text into
+formulas, numbers into numbers and ``2025-01-15`` into dates, ``'`` forces text;
+RAW keeps text; formulas are not evaluated (``#NAME?``); date-times render per
+locale; writes beyond the grid fail with Google's "exceeds grid limits" while
+append grows the grid; batch updates are all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+from bridge.sandbox import a1
+from bridge.sandbox.a1 import GridRange, format_range, is_empty, parse_input, parse_range, render
+from bridge.sandbox.common import Ctx, apply_fields, parse_fields
+from bridge.sandbox.errors import ApiError, bad_request
+from bridge.sandbox.state import NotFound
+
+
+def _ss(ctx: Ctx) -> dict[str, Any]:
+    try:
+        return ctx.state.spreadsheet(ctx.params["spreadsheetId"])
+    except NotFound:
+        raise ApiError(404, "Requested entity was not found.") from None
+
+
+def _grid_error(title: str, r0: int, r1: int, c0: int, c1: int, sheet: dict[str, Any]) -> ApiError:
+    start = f"{a1.col_letters(c0)}{r0 + 1}"
+    end = f"{a1.col_letters(c1 - 1)}{r1}"
+    ref = start if start == end else f"{start}:{end}"
+    return bad_request(
+        f"Range ('{title}'!{ref}) exceeds grid limits. Max rows: {sheet['rowCount']}, max columns: {sheet['columnCount']}"
+    )
+
+
+def _value_input(ctx: Ctx, body: dict[str, Any] | None = None) -> str:
+    option = (body or {}).get("valueInputOption") or ctx.params.get("valueInputOption")
+    if option not in ("RAW", "USER_ENTERED"):
+        raise bad_request(f"Invalid valueInputOption: {option or 'INPUT_VALUE_OPTION_UNSPECIFIED'}")
+    return str(option)
+
+
+def _trim(matrix: list[list[Any]]) -> list[list[Any]]:
+    out = []
+    for row in matrix:
+        row = list(row)
+        while row and is_empty(row[-1]):
+            row.pop()
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def read_range(ss: dict[str, Any], gr: GridRange, major: str, vro: str, dtro: str) -> dict[str, Any]:
+    sheet = gr.sheet
+    r0, r1, c0, c1 = gr.clamp()
+    if r0 >= sheet["rowCount"] or c0 >= sheet["columnCount"]:
+        raise _grid_error(gr.title, r0, r0 + 1, c0, c0 + 1, sheet)
+    r1 = min(r1, sheet["rowCount"])
+    c1 = min(c1, sheet["columnCount"])
+    rows = sheet["rows"]
+    locale = ss.get("locale", "en_US")
+    matrix = []
+    for r in range(r0, min(r1, len(rows))):
+        row = rows[r]
+        matrix.append([render(row[c] if c < len(row) else None, vro, dtro, locale) for c in range(c0, min(c1, max(len(row), c0)))])
+    if major == "COLUMNS":
+        width = max((len(r) for r in matrix), default=0)
+        matrix = [[r[c] if c < len(r) else "" for r in matrix] for c in range(width)]
+    values = _trim(matrix)
+    out: dict[str, Any] = {"range": format_range(gr.title, r0, r1, c0, c1), "majorDimension": major}
+    if values:
+        out["values"] = values
+    return out
+
+
+def _render_opts(ctx: Ctx, prefix: str = "") -> tuple[str, str, str]:
+    p = ctx.params
+    if prefix:
+        vro = p.get("responseValueRenderOption", "FORMATTED_VALUE")
+        dtro = p.get("responseDateTimeRenderOption", "SERIAL_NUMBER")
+        return "ROWS", vro, dtro
+    return p.get("majorDimension", "ROWS"), p.get("valueRenderOption", "FORMATTED_VALUE"), p.get("dateTimeRenderOption", "SERIAL_NUMBER")
+
+
+def values_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        ss = _ss(ctx)
+        return read_range(ss, parse_range(ss, ctx.params["range"]), *_render_opts(ctx))
+
+
+def values_batch_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        ss = _ss(ctx)
+        ranges = ctx.params.get("ranges", [])
+        out: dict[str, Any] = {"spreadsheetId": ss["id"]}
+        if ranges:
+            out["valueRanges"] = [read_range(ss, parse_range(ss, r), *_render_opts(ctx)) for r in ranges]
+        return out
+
+
+def _ensure_cell(sheet: dict[str, Any], r: int, c: int) -> None:
+    rows = sheet["rows"]
+    while len(rows) <= r:
+        rows.append([])
+    row = rows[r]
+    while len(row) <= c:
+        row.append(None)
+
+
+def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, option: str) -> dict[str, Any]:
+    if not isinstance(values, list) or any(not isinstance(v, list) for v in values):
+        raise bad_request("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)")
+    if major == "COLUMNS":
+        width = max((len(v) for v in values), default=0)
+        values = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
+    sheet = gr.sheet
+    r0, c0 = gr.start_row, gr.start_col
+    n_rows = len(values)
+    n_cols = max((len(v) for v in values), default=0)
+    if n_rows == 0 or n_cols == 0:
+        return {"spreadsheetId": ss["id"], "updatedRange": format_range(gr.title, r0, r0 + 1, c0, c0 + 1)}
+    anchor = gr.end_row == r0 + 1 and gr.end_col == c0 + 1  # a single cell is only the top-left anchor
+    if not anchor and gr.end_row is not None and r0 + n_rows > gr.end_row:
+        raise bad_request(
+            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], but tried writing to row [{r0 + n_rows}]"
+        )
+    if not anchor and gr.end_col is not None and c0 + n_cols > gr.end_col:
+        raise bad_request(
+            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], "
+            f"but tried writing to column [{a1.col_letters(c0 + n_cols - 1)}]"
+        )
+    if r0 + n_rows > sheet["rowCount"] or c0 + n_cols > sheet["columnCount"]:
+        raise _grid_error(gr.title, r0, r0 + n_rows, c0, c0 + n_cols, sheet)
+    locale = ss.get("locale", "en_US")
+    cells = 0
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            stored = parse_input(value, option, locale)
+            _ensure_cell(sheet, r0 + i, c0 + j)
+            sheet["rows"][r0 + i][c0 + j] = stored
+            cells += 1
+    return {
+        "spreadsheetId": ss["id"],
+        "updatedRange": format_range(gr.title, r0, r0 + n_rows, c0, c0 + n_cols),
+        "updatedRows": n_rows,
+        "updatedColumns": n_cols,
+        "updatedCells": cells,
+    }
+
+
+def _bounded(gr: GridRange) -> tuple[int, int, int, int]:
+    r0, r1, c0, c1 = gr.clamp()
+    return r0, r1, c0, c1
+
+
+def _with_response_values(ctx: Ctx, ss: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    if ctx.params.get("includeValuesInResponse") and "updatedRange" in result:
+        major, vro, dtro = _render_opts(ctx, "response")
+        data = read_range(ss, parse_range(ss, result["updatedRange"]), major, vro, dtro)
+        result["updatedData"] = data
+    return result
+
+
+def _atomic(ctx: Ctx, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """Apply ``fn`` to a copy of the spreadsheet and swap it in only if nothing failed."""
+    with ctx.state.lock:
+        live = _ss(ctx)
+        work = copy.deepcopy(live)
+        result = fn(work)
+        live.clear()
+        live.update(work)
+        return result
+
+
+def values_update(ctx: Ctx) -> dict[str, Any]:
+    body = ctx.body or {}
+    option = _value_input(ctx)
+
+    def run(ss: dict[str, Any]) -> dict[str, Any]:
+        gr = parse_range(ss, ctx.params["range"])
+        result = _write(ss, gr, body.get("values", []), body.get("majorDimension", "ROWS"), option)
+        return _with_response_values(ctx, ss, result)
+
+    return _atomic(ctx, run)
+
+
+def values_batch_update(ctx: Ctx) -> dict[str, Any]:
+    body = ctx.body or {}
+    option = _value_input(ctx, body)
+
+    def run(ss: dict[str, Any]) -> dict[str, Any]:
+        responses = []
+        sheets_touched = set()
+        for vr in body.get("data", []):
+            gr = parse_range(ss, vr.get("range", ""))
+            res = _write(ss, gr, vr.get("values", []), vr.get("majorDimension", "ROWS"), option)
+            if body.get("includeValuesInResponse") and "updatedRange" in res:
+                res["updatedData"] = read_range(
+                    ss, parse_range(ss, res["updatedRange"]), "ROWS",
+                    body.get("responseValueRenderOption", "FORMATTED_VALUE"),
+                    body.get("responseDateTimeRenderOption", "SERIAL_NUMBER"),
+                )
+            responses.append(res)
+            if res.get("updatedCells"):
+                sheets_touched.add(gr.title)
+        out: dict[str, Any] = {"spreadsheetId": ss["id"]}
+        total_rows = sum(r.get("updatedRows", 0) for r in responses)
+        if responses and total_rows:
+            out.update(
+                totalUpdatedRows=total_rows,
+                totalUpdatedColumns=sum(r.get("updatedColumns", 0) for r in responses),
+                totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
+                totalUpdatedSheets=len(sheets_touched),
+            )
+        if responses:
+            out["responses"] = responses
+        return out
+
+    return _atomic(ctx, run)
+
+
+def _last_nonempty_row(sheet: dict[str, Any], start: int, c0: int, c1: int | None) -> int | None:
+    rows = sheet["rows"]
+    for r in range(len(rows) - 1, start - 1, -1):
+        row = rows[r]
+        hi = len(row) if c1 is None else min(c1, len(row))
+        if any(not is_empty(row[c]) for c in range(c0, hi)):
+            return r
+    return None
+
+
+def _table(sheet: dict[str, Any], gr: GridRange) -> tuple[int, int, int, int] | None:
+    last = _last_nonempty_row(sheet, gr.start_row, gr.start_col, gr.end_col)
+    if last is None:
+        return None
+    first = gr.start_row
+    rows = sheet["rows"]
+    while first < last and not any(not is_empty(v) for v in rows[first][gr.start_col : gr.end_col]):
+        first += 1
+    width = 0
+    for r in range(first, last + 1):
+        row = rows[r]
+        hi = len(row) if gr.end_col is None else min(gr.end_col, len(row))
+        for c in range(hi - 1, gr.start_col - 1, -1):
+            if not is_empty(row[c]):
+                width = max(width, c + 1)
+                break
+    return first, last + 1, gr.start_col, max(width, gr.start_col + 1)
+
+
+def values_append(ctx: Ctx) -> dict[str, Any]:
+    body = ctx.body or {}
+    option = _value_input(ctx)
+    insert = ctx.params.get("insertDataOption", "OVERWRITE")
+
+    def run(ss: dict[str, Any]) -> dict[str, Any]:
+        gr = parse_range(ss, ctx.params["range"])
+        sheet = gr.sheet
+        values = body.get("values", [])
+        if body.get("majorDimension") == "COLUMNS":
+            width = max((len(v) for v in values), default=0)
+            values = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
+        table = _table(sheet, gr)
+        at = table[1] if table else gr.start_row
+        n_rows = len(values)
+        n_cols = max((len(v) for v in values), default=0)
+        if insert == "INSERT_ROWS" and n_rows:
+            rows = sheet["rows"]
+            if at < len(rows):
+                rows[at:at] = [[] for _ in range(n_rows)]
+            sheet["rowCount"] += n_rows
+        if at + n_rows > sheet["rowCount"]:
+            sheet["rowCount"] = at + n_rows
+        if gr.start_col + n_cols > sheet["columnCount"]:
+            sheet["columnCount"] = gr.start_col + n_cols
+        target = GridRange(sheet, at, None, gr.start_col, None)
+        updates = _write(ss, target, [[None if v is None else v for v in row] for row in values], "ROWS", option)
+        out: dict[str, Any] = {"spreadsheetId": ss["id"]}
+        if table:
+            out["tableRange"] = format_range(gr.title, *_order(table))
+        if ctx.params.get("includeValuesInResponse") and "updatedRange" in updates:
+            _, vro, dtro = _render_opts(ctx, "response")
+            updates["updatedData"] = read_range(ss, parse_range(ss, updates["updatedRange"]), "ROWS", vro, dtro)
+        out["updates"] = updates
+        return out
+
+    return _atomic(ctx, run)
+
+
+def _order(t: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    return t[0], t[1], t[2], t[3]
+
+
+def _clear(ss: dict[str, Any], text: str) -> str:
+    gr = parse_range(ss, text)
+    sheet = gr.sheet
+    r0, r1, c0, c1 = gr.clamp()
+    r1, c1 = min(r1, sheet["rowCount"]), min(c1, sheet["columnCount"])
+    for r in range(r0, min(r1, len(sheet["rows"]))):
+        row = sheet["rows"][r]
+        for c in range(c0, min(c1, len(row))):
+            row[c] = None
+        while row and is_empty(row[-1]):
+            row.pop()
+    while sheet["rows"] and not sheet["rows"][-1]:
+        sheet["rows"].pop()
+    return format_range(gr.title, r0, r1, c0, c1)
+
+
+def values_clear(ctx: Ctx) -> dict[str, Any]:
+    return _atomic(ctx, lambda ss: {"spreadsheetId": ss["id"], "clearedRange": _clear(ss, ctx.params["range"])})
+
+
+def values_batch_clear(ctx: Ctx) -> dict[str, Any]:
+    ranges = (ctx.body or {}).get("ranges", [])
+    return _atomic(ctx, lambda ss: {"spreadsheetId": ss["id"], "clearedRanges": [_clear(ss, r) for r in ranges]})
+
+
+# -- spreadsheets.get ----------------------------------------------------------
+
+def sheet_properties(sheet: dict[str, Any], index: int) -> dict[str, Any]:
+    grid: dict[str, Any] = {"rowCount": sheet["rowCount"], "columnCount": sheet["columnCount"]}
+    if sheet.get("frozenRowCount"):
+        grid["frozenRowCount"] = sheet["frozenRowCount"]
+    if sheet.get("frozenColumnCount"):
+        grid["frozenColumnCount"] = sheet["frozenColumnCount"]
+    props: dict[str, Any] = {
+        "sheetId": sheet["sheetId"],
+        "title": sheet["title"],
+        "index": index,
+        "sheetType": "GRID",
+        "gridProperties": grid,
+    }
+    if sheet.get("hidden"):
+        props["hidden"] = True
+    for key in ("tabColor", "tabColorStyle", "rightToLeft"):
+        if key in sheet:
+            props[key] = sheet[key]
+    return props
+
+
+def _in_range(rule_range: dict[str, Any], r: int, c: int) -> bool:
+    return (
+        rule_range.get("startRowIndex", 0) <= r < rule_range.get("endRowIndex", 10**9)
+        and rule_range.get("startColumnIndex", 0) <= c < rule_range.get("endColumnIndex", 10**9)
+    )
+
+
+def _grid_data(ss: dict[str, Any], gr: GridRange) -> dict[str, Any]:
+    sheet = gr.sheet
+    r0, r1, c0, c1 = gr.clamp()
+    rows = sheet["rows"]
+    locale = ss.get("locale", "en_US")
+    rules = sheet.get("dataValidation", [])
+    row_data = []
+    for r in range(r0, min(r1, len(rows))):
+        row = rows[r]
+        cells = []
+        for c in range(c0, min(c1, len(row))):
+            cd = a1.cell_data(row[c], locale)
+            for rule in rules:
+                if _in_range(rule.get("range", {}), r, c):
+                    cd["dataValidation"] = rule.get("rule", {})
+            cells.append(cd)
+        while cells and not cells[-1]:
+            cells.pop()
+        row_data.append({"values": cells} if cells else {})
+    while row_data and not row_data[-1]:
+        row_data.pop()
+    data: dict[str, Any] = {}
+    if r0:
+        data["startRow"] = r0
+    if c0:
+        data["startColumn"] = c0
+    if row_data:
+        data["rowData"] = row_data
+    return data
+
+
+def spreadsheet_resource(ss: dict[str, Any], base_url: str, include_grid: bool, ranges: list[str]) -> dict[str, Any]:
+    wanted: dict[int, list[GridRange]] = {}
+    for text in ranges:
+        gr = parse_range(ss, text)
+        wanted.setdefault(gr.sheet["sheetId"], []).append(gr)
+    sheets = []
+    for index, sheet in enumerate(ss["sheets"]):
+        if ranges and sheet["sheetId"] not in wanted:
+            continue
+        res: dict[str, Any] = {"properties": sheet_properties(sheet, index)}
+        if include_grid:
+            grs = wanted.get(sheet["sheetId"]) or [GridRange(sheet, 0, None, 0, None)]
+            res["data"] = [_grid_data(ss, gr) for gr in grs]
+        for key in ("protectedRanges", "charts"):
+            if sheet.get(key):
+                res[key] = copy.deepcopy(sheet[key])
+        if sheet.get("basicFilter"):
+            res["basicFilter"] = copy.deepcopy(sheet["basicFilter"])
+        sheets.append(res)
+    return {
+        "spreadsheetId": ss["id"],
+        "properties": {
+            "title": ss["title"],
+            "locale": ss.get("locale", "en_US"),
+            "autoRecalc": "ON_CHANGE",
+            "timeZone": ss.get("timeZone", "Etc/GMT"),
+            "defaultFormat": {"verticalAlignment": "BOTTOM", "wrapStrategy": "OVERFLOW_CELL"},
+        },
+        "sheets": sheets,
+        "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{ss['id']}/edit",
+    }
+
+
+def spreadsheets_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        ss = _ss(ctx)
+        res = spreadsheet_resource(ss, ctx.base_url, bool(ctx.params.get("includeGridData")), ctx.params.get("ranges", []))
+        return apply_fields(res, parse_fields(ctx.params.get("fields")))
+
+
+# -- spreadsheets.batchUpdate ------------------------------------------------------
+
+def _sheet_by_id(ss: dict[str, Any], sheet_id: Any) -> tuple[int, dict[str, Any]]:
+    for i, sheet in enumerate(ss["sheets"]):
+        if sheet["sheetId"] == (sheet_id or 0):
+            return i, sheet
+    raise ValueError(f"No grid with id: {sheet_id or 0}")
+
+
+def _cell_from_celldata(cd: dict[str, Any]) -> Any:
+    return a1.from_extended(cd.get("userEnteredValue"))
+
+
+def _rows_from_rowdata(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[_cell_from_celldata(cd) for cd in rd.get("values", [])] for rd in rows]
+
+
+def _set_cells(sheet: dict[str, Any], r0: int, c0: int, rows: list[list[Any]], grow: bool = False) -> None:
+    width = max((len(r) for r in rows), default=0)
+    if grow:
+        sheet["rowCount"] = max(sheet["rowCount"], r0 + len(rows))
+        sheet["columnCount"] = max(sheet["columnCount"], c0 + width)
+    if r0 + len(rows) > sheet["rowCount"] or c0 + width > sheet["columnCount"]:
+        raise ValueError(
+            f"Range ('{sheet['title']}'!{a1.col_letters(c0)}{r0 + 1}:{a1.col_letters(c0 + max(width, 1) - 1)}{r0 + len(rows)}) "
+            f"exceeds grid limits. Max rows: {sheet['rowCount']}, max columns: {sheet['columnCount']}"
+        )
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            _ensure_cell(sheet, r0 + i, c0 + j)
+            sheet["rows"][r0 + i][c0 + j] = value
+
+
+def _gr_bounds(sheet: dict[str, Any], rng: dict[str, Any]) -> tuple[int, int, int, int]:
+    return (
+        rng.get("startRowIndex", 0),
+        rng.get("endRowIndex", sheet["rowCount"]),
+        rng.get("startColumnIndex", 0),
+        rng.get("endColumnIndex", sheet["columnCount"]),
+    )
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if is_empty(value):
+        return (3, "")
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, dict):
+        if "datetime" in value or "date" in value:
+            return (0, a1.serial(a1._as_datetime(value)[0]))
+        return (1, str(value.get("formula", "")).lower())
+    return (1, str(value).lower())
+
+
+def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[str, Any]:  # noqa: C901
+    sheets = ss["sheets"]
+    if kind == "addSheet":
+        props = req.get("properties", {})
+        title = props.get("title") or f"Sheet{len(sheets) + 1}"
+        if any(s["title"] == title for s in sheets):
+            raise ValueError(f'A sheet with the name "{title}" already exists. Please enter another name.')
+        sheet_id = props.get("sheetId")
+        if sheet_id is None:
+            sheet_id = max((s["sheetId"] for s in sheets), default=0) + 1
+            sheet_id = sheet_id if sheet_id > 1000 else 1000000 + sheet_id * 7919
+        elif any(s["sheetId"] == sheet_id for s in sheets):
+            raise ValueError(f"A sheet with the id {sheet_id} already exists.")
+        grid = props.get("gridProperties", {})
+        sheet = {
+            "sheetId": sheet_id, "title": title, "rowCount": grid.get("rowCount", 1000),
+            "columnCount": grid.get("columnCount", 26), "rows": [], "protectedRanges": [], "dataValidation": [], "charts": [],
+        }
+        if grid.get("frozenRowCount"):
+            sheet["frozenRowCount"] = grid["frozenRowCount"]
+        if grid.get("frozenColumnCount"):
+            sheet["frozenColumnCount"] = grid["frozenColumnCount"]
+        if props.get("hidden"):
+            sheet["hidden"] = True
+        if "tabColor" in props:
+            sheet["tabColor"] = props["tabColor"]
+        index = props.get("index", len(sheets))
+        sheets.insert(min(index, len(sheets)), sheet)
+        return {"addSheet": {"properties": sheet_properties(sheet, sheets.index(sheet))}}
+    if kind == "deleteSheet":
+        i, _ = _sheet_by_id(ss, req.get("sheetId"))
+        if len(sheets) == 1:
+            raise ValueError("You can't remove all the sheets in a document.")
+        sheets.pop(i)
+        return {}
+    if kind == "updateSheetProperties":
+        props = req.get("properties", {})
+        fields = req.get("fields", "")
+        if not fields:
+            raise ValueError("At least one field must be updated, but 'fields' is empty.")
+        i, sheet = _sheet_by_id(ss, props.get("sheetId"))
+        names = [f.strip() for f in fields.split(",")]
+        if "*" in names:
+            names = ["title", "index", "hidden", "tabColor", "gridProperties"]
+        for name in names:
+            if name == "title":
+                title = props.get("title", "")
+                if any(s["title"] == title and s is not sheet for s in sheets):
+                    raise ValueError(f'A sheet with the name "{title}" already exists. Please enter another name.')
+                sheet["title"] = title
+            elif name == "hidden":
+                if props.get("hidden") and all(s.get("hidden") or s is sheet for s in sheets):
+                    raise ValueError("You can't hide all the sheets in a document.")
+                sheet["hidden"] = bool(props.get("hidden"))
+            elif name == "index":
+                sheets.pop(i)
+                sheets.insert(min(props.get("index", 0), len(sheets)), sheet)
+            elif name.startswith("gridProperties"):
+                grid = props.get("gridProperties", {})
+                sub = name.split(".", 1)[1:] or ["rowCount", "columnCount", "frozenRowCount", "frozenColumnCount"]
+                for key in sub:
+                    value = grid.get(key, 0)
+                    if key in ("rowCount", "columnCount"):
+                        if value:
+                            sheet[key] = value
+                            if key == "rowCount":
+                                del sheet["rows"][value:]
+                            else:
+                                for row in sheet["rows"]:
+                                    del row[value:]
+                    else:
+                        sheet[key] = value
+            else:
+                if name in props:
+                    sheet[name.split(".")[0]] = props[name.split(".")[0]]
+        return {}
+    if kind == "updateSpreadsheetProperties":
+        props = req.get("properties", {})
+        for name in [f.strip() for f in req.get("fields", "").split(",") if f.strip()]:
+            if name in ("title", "locale", "timeZone") and name in props:
+                ss[name] = props[name]
+        return {}
+    if kind == "appendDimension":
+        _, sheet = _sheet_by_id(ss, req.get("sheetId"))
+        key = "rowCount" if req.get("dimension") == "ROWS" else "columnCount"
+        sheet[key] += int(req.get("length", 0))
+        return {}
+    if kind in ("insertDimension", "deleteDimension"):
+        rng = req.get("range", {})
+        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+        start, end = rng.get("startIndex", 0), rng.get("endIndex")
+        rows_dim = rng.get("dimension") == "ROWS"
+        limit = sheet["rowCount"] if rows_dim else sheet["columnCount"]
+        if end is None or end <= start:
+            raise ValueError("Invalid dimension range: endIndex must be greater than startIndex.")
+        n = end - start
+        if kind == "insertDimension":
+            if start > limit:
+                raise ValueError(f"Invalid range: startIndex ({start}) is beyond the grid ({limit}).")
+            if rows_dim:
+                if start < len(sheet["rows"]):
+                    sheet["rows"][start:start] = [[] for _ in range(n)]
+                sheet["rowCount"] += n
+            else:
+                for row in sheet["rows"]:
+                    if start < len(row):
+                        row[start:start] = [None] * n
+                sheet["columnCount"] += n
+            return {}
+        if end > limit:
+            raise ValueError(f"Invalid range: endIndex ({end}) is beyond the grid ({limit}).")
+        if rows_dim:
+            frozen = sheet.get("frozenRowCount", 0)
+            if limit - n <= frozen:
+                raise ValueError("Sorry, it is not possible to delete all non-frozen rows.")
+            del sheet["rows"][start:end]
+            sheet["rowCount"] -= n
+        else:
+            if start == 0 and end >= limit:
+                raise ValueError("Sorry, it is not possible to delete all non-frozen columns.")
+            for row in sheet["rows"]:
+                del row[start:end]
+            sheet["columnCount"] -= n
+        return {}
+    if kind == "updateCells":
+        _, sheet = _sheet_by_id(ss, (req.get("start") or req.get("range") or {}).get("sheetId"))
+        rows = _rows_from_rowdata(req.get("rows", []))
+        if "start" in req:
+            r0, c0 = req["start"].get("rowIndex", 0), req["start"].get("columnIndex", 0)
+        else:
+            r0, _, c0, _ = _gr_bounds(sheet, req.get("range", {}))
+        fields = req.get("fields", "")
+        if "userEnteredValue" in fields or fields == "*":
+            _set_cells(sheet, r0, c0, rows)
+        return {}
+    if kind == "appendCells":
+        _, sheet = _sheet_by_id(ss, req.get("sheetId"))
+        rows = _rows_from_rowdata(req.get("rows", []))
+        last = _last_nonempty_row(sheet, 0, 0, None)
+        _set_cells(sheet, 0 if last is None else last + 1, 0, rows, grow=True)
+        return {}
+    if kind == "repeatCell":
+        rng = req.get("range", {})
+        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+        fields = req.get("fields", "")
+        if "userEnteredValue" in fields or fields == "*":
+            r0, r1, c0, c1 = _gr_bounds(sheet, rng)
+            value = _cell_from_celldata(req.get("cell", {}))
+            _set_cells(sheet, r0, c0, [[value] * (c1 - c0) for _ in range(r1 - r0)])
+        return {}
+    if kind == "setDataValidation":
+        rng = req.get("range", {})
+        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+        sheet.setdefault("dataValidation", [])
+        sheet["dataValidation"] = [v for v in sheet["dataValidation"] if v.get("range") != rng]
+        if req.get("rule"):
+            sheet["dataValidation"].append({"range": rng, "rule": req["rule"]})
+        return {}
+    if kind == "addProtectedRange":
+        pr = copy.deepcopy(req.get("protectedRange", {}))
+        _, sheet = _sheet_by_id(ss, pr.get("range", {}).get("sheetId"))
+        all_ids = [p.get("protectedRangeId", 0) for s in sheets for p in s.get("protectedRanges", [])]
+        pr.setdefault("protectedRangeId", max(all_ids, default=100000000) + 1)
+        pr.setdefault("editors", {"users": []})
+        sheet.setdefault("protectedRanges", []).append(pr)
+        return {"addProtectedRange": {"protectedRange": copy.deepcopy(pr)}}
+    if kind == "deleteProtectedRange":
+        pid = req.get("protectedRangeId")
+        for s in sheets:
+            before = len(s.get("protectedRanges", []))
+            s["protectedRanges"] = [p for p in s.get("protectedRanges", []) if p.get("protectedRangeId") != pid]
+            if len(s["protectedRanges"]) != before:
+                return {}
+        raise ValueError(f"No protected range with id: {pid}")
+    if kind == "addChart":
+        chart = copy.deepcopy(req.get("chart", {}))
+        all_ids = [c.get("chartId", 0) for s in sheets for c in s.get("charts", [])]
+        chart.setdefault("chartId", max(all_ids, default=200000000) + 1)
+        anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+        sheet_id = anchor.get("sheetId", chart.get("position", {}).get("sheetId", sheets[0]["sheetId"]))
+        _, sheet = _sheet_by_id(ss, sheet_id)
+        sheet.setdefault("charts", []).append(chart)
+        return {"addChart": {"chart": copy.deepcopy(chart)}}
+    if kind == "sortRange":
+        rng = req.get("range", {})
+        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+        r0, r1, c0, c1 = _gr_bounds(sheet, rng)
+        rows = sheet["rows"]
+        while len(rows) < min(r1, max(len(rows), r0)):
+            rows.append([])
+        block = [list(r) for r in rows[r0:r1]]
+        segs = [[(row[c] if c < len(row) else None) for c in range(c0, c1)] for row in block]
+        for spec in reversed(req.get("sortSpecs", [])):
+            col = spec.get("dimensionIndex", 0) - c0
+            desc = spec.get("sortOrder") == "DESCENDING"
+            filled = [s for s in segs if not is_empty(s[col] if col < len(s) else None)]
+            empty = [s for s in segs if is_empty(s[col] if col < len(s) else None)]
+            filled.sort(key=lambda s: _sort_key(s[col]), reverse=desc)
+            segs = filled + empty
+        for i, seg in enumerate(segs):
+            row = block[i]
+            while len(row) < c1:
+                row.append(None)
+            row[c0:c1] = seg
+            while row and is_empty(row[-1]):
+                row.pop()
+            rows[r0 + i] = row
+        return {}
+    if kind in ("updateDimensionProperties", "autoResizeDimensions", "updateBorders", "addConditionalFormatRule",
+                "setBasicFilter", "clearBasicFilter", "mergeCells", "unmergeCells"):
+        target = req.get("range") or req.get("dimensions") or req.get("rule", {}).get("ranges", [{}])[0] or {}
+        if isinstance(target, dict) and "sheetId" in target:
+            _sheet_by_id(ss, target["sheetId"])
+        if kind == "setBasicFilter":
+            _, sheet = _sheet_by_id(ss, req.get("filter", {}).get("range", {}).get("sheetId"))
+            sheet["basicFilter"] = copy.deepcopy(req.get("filter", {}))
+        if kind == "clearBasicFilter":
+            _, sheet = _sheet_by_id(ss, req.get("sheetId"))
+            sheet.pop("basicFilter", None)
+        return {}
+    raise NotImplementedError(kind)
+
+
+def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
+    body = ctx.body or {}
+    requests = body.get("requests", [])
+
+    def run(ss: dict[str, Any]) -> dict[str, Any]:
+        replies = []
+        for i, req in enumerate(requests):
+            kinds = [k for k in req if req[k] is not None]
+            if len(kinds) != 1:
+                raise bad_request(f"Invalid requests[{i}]: exactly one kind of request must be set.")
+            kind = kinds[0]
+            try:
+                replies.append(_apply_request(ss, kind, req[kind] or {}))
+            except NotImplementedError:
+                raise bad_request(f"Invalid requests[{i}]: the sandbox does not support the request kind '{kind}'.") from None
+            except ValueError as exc:
+                raise bad_request(f"Invalid requests[{i}].{kind}: {exc}") from None
+            except ApiError:
+                raise
+        out: dict[str, Any] = {"spreadsheetId": ss["id"], "replies": replies}
+        if body.get("includeSpreadsheetInResponse"):
+            out["updatedSpreadsheet"] = spreadsheet_resource(
+                ss, ctx.base_url, bool(body.get("responseIncludeGridData")), body.get("responseRanges", [])
+            )
+        return out
+
+    return _atomic(ctx, run)
+
+
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {
+    "sheets.spreadsheets.get": spreadsheets_get,
+    "sheets.spreadsheets.batchUpdate": spreadsheets_batch_update,
+    "sheets.spreadsheets.values.get": values_get,
+    "sheets.spreadsheets.values.batchGet": values_batch_get,
+    "sheets.spreadsheets.values.update": values_update,
+    "sheets.spreadsheets.values.batchUpdate": values_batch_update,
+    "sheets.spreadsheets.values.append": values_append,
+    "sheets.spreadsheets.values.clear": values_clear,
+    "sheets.spreadsheets.values.batchClear": values_batch_clear,
+}

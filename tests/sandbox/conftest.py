@@ -1,0 +1,48 @@
+"""Fixtures: a fresh sandbox per test and the REAL clients (gspread, google-api-python-client) pointed at it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import gspread
+import pytest
+
+from bridge.adapters.auth import sandbox_credentials
+from bridge.adapters.clients import EndpointSession, blogger_service, drive_service, sheets_client
+from bridge.sandbox.seed import demo_state
+from bridge.sandbox.server import SandboxServer
+from bridge.sandbox.state import SandboxState
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxState.from_json(demo_state()), port=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def session(sandbox: SandboxServer) -> Iterator[EndpointSession]:
+    """The bridge's own rewriting session (what gspread uses), for raw protocol checks."""
+    s = EndpointSession(sandbox_credentials(), sandbox.url, timeout=10)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def gc(sandbox: SandboxServer) -> Iterator[gspread.Client]:
+    client = sheets_client(sandbox_credentials(), sandbox.url)
+    yield client
+    client.http_client.session.close()
+
+
+@pytest.fixture
+def blogger(sandbox: SandboxServer) -> Iterator[Any]:
+    service = blogger_service(sandbox_credentials(), sandbox.url)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def drive(sandbox: SandboxServer) -> Iterator[Any]:
+    service = drive_service(sandbox_credentials(), sandbox.url)
+    yield service
+    service.close()

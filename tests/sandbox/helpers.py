@@ -1,0 +1,28 @@
+"""Raw-HTTP helpers for protocol-level sandbox tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+AUTH = {"Authorization": "Bearer sandbox"}
+
+
+def call(base: str, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> requests.Response:
+    headers = dict(AUTH) if auth else {}
+    headers.update(kwargs.pop("headers", {}))
+    return requests.request(method, base + path, headers=headers, timeout=10, **kwargs)
+
+
+def assert_google_error(resp: requests.Response, code: int, status: str, reason: str | None = None) -> dict[str, Any]:
+    assert resp.status_code == code, resp.text
+    body = resp.json()
+    err = body["error"]
+    assert err["code"] == code
+    assert err["status"] == status
+    assert err["errors"][0]["domain"] == "global"
+    assert err["errors"][0]["message"] == err["message"]
+    if reason:
+        assert err["errors"][0]["reason"] == reason
+    return err

@@ -1,0 +1,89 @@
+"""Blogger v3 through google-api-python-client: drafts, live posts, search, revert, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from googleapiclient.errors import HttpError
+
+from bridge.sandbox.seed import DEMO_BLOG_ID
+from bridge.sandbox.server import SandboxServer
+
+B = DEMO_BLOG_ID
+
+
+def test_blog_get_and_unknown_blog(blogger: Any) -> None:
+    """`check` could not show the blog name, or would not recognise a wrong blog id."""
+    blog = blogger.blogs().get(blogId=B).execute()
+    assert blog["kind"] == "blogger#blog" and blog["name"] == "KIM Balangan"
+    assert blog["posts"]["totalItems"] == 2 and blog["url"] == "https://kimbalangan.blogspot.com/"
+    with pytest.raises(HttpError) as info:
+        blogger.blogs().get(blogId="123").execute()
+    assert info.value.resp.status == 404 and b"Blog not found" in info.value.content
+
+
+def test_draft_live_search_revert_publish_roundtrip(sandbox: SandboxServer, blogger: Any) -> None:
+    """Publishing would misreport draft/live status or URLs compared with Blogger."""
+    posts = blogger.posts()
+    draft = posts.insert(blogId=B, isDraft=True, body={
+        "title": "Posyandu Melati Mantuyan Timbang 48 Balita", "content": "<p>Kader posyandu menimbang balita.</p>",
+        "labels": ["Halong", "Mantuyan"]}).execute()
+    assert draft["status"] == "DRAFT" and "url" not in draft and draft["id"].isdigit() and len(draft["id"]) >= 16
+    live = posts.insert(blogId=B, body={"title": "Panen Karet di Buntu Karau", "content": "<p>Harga getah naik.</p>",
+                                         "labels": ["Juai"]}).execute()
+    assert live["status"] == "LIVE"
+    assert live["url"].startswith("https://kimbalangan.blogspot.com/") and live["url"].endswith("/panen-karet-di-buntu-karau.html")
+
+    listed = posts.list(blogId=B).execute()
+    assert draft["id"] not in [p["id"] for p in listed["items"]]
+    assert listed["items"][0]["id"] == live["id"]
+    drafts = posts.list(blogId=B, status="DRAFT").execute()
+    assert [p["id"] for p in drafts["items"]] == [draft["id"]]
+    assert [p["id"] for p in posts.list(blogId=B, labels="Juai", fetchBodies=False).execute()["items"]] == [live["id"]]
+    assert "content" not in posts.list(blogId=B, fetchBodies=False).execute()["items"][0]
+
+    found = posts.search(blogId=B, q="getah").execute()
+    assert [p["id"] for p in found["items"]] == [live["id"]]
+    assert "items" not in posts.search(blogId=B, q="balita").execute()  # drafts are not searchable
+
+    published = posts.publish(blogId=B, postId=draft["id"]).execute()
+    assert published["status"] == "LIVE" and published["url"].endswith("/posyandu-melati-mantuyan-timbang-48.html")
+    assert posts.search(blogId=B, q="balita").execute()["items"][0]["id"] == draft["id"]
+    reverted = posts.revert(blogId=B, postId=live["id"]).execute()
+    assert reverted["status"] == "DRAFT"
+    assert posts.get(blogId=B, postId=live["id"]).execute()["status"] == "DRAFT"
+    stored = {p["id"]: p["status"] for p in sandbox.state.posts(B)}
+    assert stored[draft["id"]] == "LIVE" and stored[live["id"]] == "DRAFT"
+
+
+def test_patch_update_delete_and_scheduled(blogger: Any) -> None:
+    """Editing, deleting or scheduling posts would behave differently from Blogger."""
+    posts = blogger.posts()
+    post = posts.insert(blogId=B, isDraft=True, body={"title": "Judul", "content": "a", "labels": ["X"]}).execute()
+    patched = posts.patch(blogId=B, postId=post["id"], body={"title": "Judul Baru"}).execute()
+    assert patched["title"] == "Judul Baru" and patched["labels"] == ["X"]
+    updated = posts.update(blogId=B, postId=post["id"], body={"title": "T", "content": "b"}).execute()
+    assert "labels" not in updated and updated["content"] == "b"
+    later = posts.insert(blogId=B, body={"title": "Nanti", "content": "c", "published": "2099-01-01T08:00:00+08:00"}).execute()
+    assert later["status"] == "SCHEDULED"
+    assert later["id"] in [p["id"] for p in posts.list(blogId=B, status=["SCHEDULED", "LIVE"]).execute()["items"]]
+    posts.delete(blogId=B, postId=post["id"]).execute()
+    with pytest.raises(HttpError) as info:
+        posts.get(blogId=B, postId=post["id"]).execute()
+    assert info.value.resp.status == 404
+
+
+def test_list_pagination_and_empty_list(blogger: Any) -> None:
+    """Code that ignores nextPageToken, or expects `items` in an empty list, would break on Blogger."""
+    posts = blogger.posts()
+    for i in range(5):
+        posts.insert(blogId=B, body={"title": f"Berita {i}", "content": "x"}).execute()
+    first = posts.list(blogId=B, maxResults=3).execute()
+    assert len(first["items"]) == 3 and "nextPageToken" in first
+    rest = posts.list(blogId=B, maxResults=3, pageToken=first["nextPageToken"]).execute()
+    assert len(rest["items"]) == 3 and "nextPageToken" in rest
+    last = posts.list(blogId=B, maxResults=3, pageToken=rest["nextPageToken"]).execute()
+    assert len(last["items"]) == 1 and "nextPageToken" not in last
+    empty = posts.list(blogId=B, status="SOFT_TRASHED").execute()
+    assert "items" not in empty and empty["kind"] == "blogger#postList"
