@@ -101,7 +101,10 @@ def prepare(deps: Deps) -> list[str]:
             start = len(current)
             rng = f"{a1_tab(t)}!{column_letter(start)}1:{column_letter(start + len(missing) - 1)}1"
             header_writes.append((rng, [missing]))
-            report.append(f"  '{t}': added column(s) {', '.join(missing)}")
+            if t in to_add:
+                report.append(f"  '{t}': {len(missing)} headers written")
+            else:
+                report.append(f"  '{t}': added column(s) {', '.join(missing)}")
         headers_now[t] = current + missing
     deps.sheets.update_ranges(sid, header_writes)
 
