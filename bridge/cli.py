@@ -113,6 +113,8 @@ def cmd_once(args: argparse.Namespace) -> int:
     finally:
         deps.close()
     print(report.summary())
+    for line in report.intake.drift:
+        print(f"  note: responses tab changed: {line}")
     for line in report.plan:
         print(f"  {line}")
     for line in report.problems:

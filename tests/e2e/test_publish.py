@@ -7,6 +7,7 @@ from typing import Any
 
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
 
@@ -218,3 +219,32 @@ def test_dry_run_writes_nothing(bridge: Bridge) -> None:
     written = [m for m in bridge.stats()["by_method"] if not m.endswith((".get", ".batchGet", ".list"))]
     assert written == []
     assert bridge.cycle().publish.published > 0  # the real run still has everything to do
+
+
+def test_scheduled_publishing_time(bridge: Bridge) -> None:
+    """An officer's 'Jadwal Terbit' date makes Blogger hold the post until then (WITA)."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    rows = bridge.rows("Review")
+    col = [str(h) for h in rows[0]].index(ReviewColumn.SCHEDULE.value)
+    for row in rows[1:]:
+        if row[0] == sid:
+            row.extend([""] * (col + 1 - len(row)))
+            row[col] = {"datetime": "2026-11-25T08:00:00"}  # what typing 25/11/2026 08.00 into the sheet stores
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    bridge.cycle()
+    post = next(p for p in _ours(bridge) if sid in find_marker_ids(p["content"]))
+    assert post["status"] == "SCHEDULED"
+    assert post["published"].startswith("2026-11-25T08:00:00")
+    row = {r["ID"]: r for r in bridge.review()}[sid]
+    assert row["Status"] == Status.TERBIT.value and "Terjadwal" in row[SYSTEM]
+
+
+def test_unreadable_schedule_is_gagal_with_reason(bridge: Bridge) -> None:
+    """A schedule the bridge cannot read is not silently ignored: the row says how to write it."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.officer_sets({sid: "besok pagi"}, column=ReviewColumn.SCHEDULE)
+    bridge.cycle()
+    row = {r["ID"]: r for r in bridge.review()}[sid]
+    assert row["Status"] == Status.GAGAL.value and "Jadwal Terbit" in row[SYSTEM]
