@@ -19,7 +19,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bridge.exceptions import ConfigError
 
 ENV_PREFIX = "MYMEIN_"
-REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+def _config_dir() -> Path:
+    """The shipped config/ folder: beside the package in a checkout, bridge._config when installed."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "config"
+    return checkout if (checkout / "balangan_wilayah.csv").is_file() else here / "_config"
+
+
+REPO_CONFIG_DIR = _config_dir()
 
 AUTH_MODES = ("user", "service_account", "sandbox")
 START_MODES = ("backfill", "now")
