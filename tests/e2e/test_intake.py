@@ -221,3 +221,52 @@ def test_daily_full_scan_finds_rows_hidden_above_the_watermark(bridge: Bridge) -
     titles = [r["Judul"] for r in bridge.review()]
     assert titles.count("Berita yang terselip di tengah") == 1
     _assert_each_once(bridge, expected + 1)
+
+
+def _add_responses(b: Bridge, count: int, hour: int) -> None:
+    rows = b.responses()
+    for i in range(count):
+        row = list(rows[1])
+        row[0] = {"datetime": f"2026-11-23T{hour:02d}:{i // 60:02d}:{i % 60:02d}"}
+        row[5] = f"Kabar ke-{i} pukul {hour}"
+        rows.append(row)
+    b.set_responses(rows)
+
+
+def test_sheets_calls_do_not_grow_with_rows(bridge: Bridge) -> None:
+    """Queuing 1 or 40 new responses costs the same Sheets calls: one read, one write."""
+    from bridge.pipeline import run_cycle
+
+    deps = bridge.deps()
+    try:
+        run_cycle(deps)
+        counts = []
+        for n, hour in ((1, 5), (40, 6)):
+            _add_responses(bridge, n, hour)
+            bridge.sandbox.reset_stats()
+            assert run_cycle(deps).intake.queued == n
+            counts.append({m: v["requests"] for m, v in bridge.stats()["by_method"].items()})
+    finally:
+        deps.close()
+    assert counts[0] == counts[1] == {
+        "sheets.spreadsheets.values.batchGet": 1,
+        "sheets.spreadsheets.values.append": 1,
+    }
+
+
+def test_a_crashing_rule_does_not_lose_the_row(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even a bug in a validation rule queues the row (TIDAK VALID, with the error) and the cycle goes on."""
+    from bridge.core import validate
+
+    real = validate.validate
+
+    def flaky(response: Any, **kwargs: Any) -> Any:
+        if response.row_number == 3:
+            raise ValueError("boom")
+        return real(response, **kwargs)
+
+    monkeypatch.setattr(validate, "validate", flaky)
+    expected = len(_data_rows(bridge))
+    assert bridge.cycle().intake.queued == expected
+    row = next(r for r in bridge.review() if r["Status"] == Status.TIDAK_VALID.value and "galat sistem" in r[ReviewColumn.SYSTEM_NOTE.value])
+    assert row["Judul"]
