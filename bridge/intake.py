@@ -19,7 +19,7 @@ from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
 from bridge.core import columns, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import BridgeError, FatalError, RetriableError
+from bridge.exceptions import FatalError, RetriableError
 from bridge.snapshot import Snapshot
 
 log = logging.getLogger("bridge.intake")
@@ -250,11 +250,10 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
 
     # Append everything not yet in Review: this cycle's rows and any left pending by a failed cycle.
     pending = ledger.pending_rows()
-    in_sheet = {fp for fp in review_fps}
     to_write: list[tuple[str, dict[ReviewColumn, str]]] = []
     already: list[str] = []
     for sub_id, fp, payload in pending:
-        if fp in in_sheet:
+        if fp in review_fps:
             already.append(sub_id)
             continue
         values = queued_values.get(sub_id) or {ReviewColumn[k]: v for k, v in json.loads(payload or "{}").items()}
@@ -281,4 +280,4 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     result.queued = len(to_write)
 
 
-__all__ = ["IntakeResult", "run_intake", "rebuild_ledger", "review_values", "BridgeError"]
+__all__ = ["IntakeResult", "run_intake", "rebuild_ledger", "review_values"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bridge.adapters.ledger import DONE, FAILED, INTENT, REVERTED
+from bridge.adapters.ledger import DONE, INTENT, REVERTED
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, render, sanitize
@@ -123,28 +123,43 @@ def _publish_one(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     return _done_values(deps, ref.id, ref.url, ref.status, when)
 
 
-def reconcile(deps: Deps, result: PublishResult) -> None:
-    """Resolve intents left by a crash: a post carrying the marker exists → done, never insert again."""
-    pending = deps.ledger.journal_entries(INTENT)
-    if not pending:
+def _needs_lookup(deps: Deps, row: ReviewRow) -> bool:
+    """An approved/withdrawn row the ledger cannot vouch for (it was rebuilt after being lost)."""
+    if row.status not in (Status.DISETUJUI, Status.DITARIK) or deps.ledger.journal(row.id) is not None:
+        return False
+    sub = deps.ledger.submission(row.id)
+    return sub is None or sub.origin != "form"
+
+
+def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+    """Before any insert, find posts the ledger does not know about by their marker.
+
+    That covers intents left by a crash (the insert may have happened) and, after
+    the ledger file was lost, approved or withdrawn rows whose post may exist.
+    One scan of the blog serves them all; nothing is scanned on a normal cycle.
+    """
+    ids = [e.submission_id for e in deps.ledger.journal_entries(INTENT)]
+    ids += [r.id for r in rows if _needs_lookup(deps, r)]
+    if not ids:
         return
-    found = deps.blogger.find_markers([e.submission_id for e in pending], render.marker_for)
-    for entry in pending:
-        ref = found.get(entry.submission_id)
+    found = deps.blogger.find_markers(ids, render.marker_for)
+    for sid in ids:
+        ref = found.get(sid)
         if ref is None:
-            log.info("%s: unfinished publish left no post; it will be inserted", entry.submission_id)
+            log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        when = format_time(deps.now(), deps)
-        deps.ledger.record_done(entry.submission_id, ref.id, ref.url, ref.status, when)
+        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, format_time(deps.now(), deps))
+        if ref.status == "DRAFT" and any(r.id == sid and r.status == Status.DITARIK for r in rows):
+            deps.ledger.record_reverted(sid)
         result.reconciled += 1
-        log.warning("%s: found post %s from an unfinished publish; not inserting again", entry.submission_id, ref.id)
+        log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
 
 def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """Publish approved rows, withdraw DITARIK ones, and write the results back in one call."""
     if not deps.dry_run:
         try:
-            reconcile(deps, result)
+            reconcile(deps, rows, result)
         except RetriableError as exc:
             result.problems.append(f"could not reconcile unfinished posts yet: {exc}")
             log.warning("reconcile postponed: %s", exc)
@@ -154,7 +169,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             log.info("stop requested: leaving the remaining rows for the next run")
             break
         status = row.status
-        if status not in (Status.DISETUJUI, Status.DITARIK, Status.TERBIT):
+        if status not in (Status.DISETUJUI, Status.DITARIK):
             continue
         entry = deps.ledger.journal(row.id)
         try:
@@ -173,9 +188,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                     result.updates[row.id] = _done_values(deps, ref.id, ref.url, ref.status, when)
                     result.published += 1
                     continue
-                if entry and entry.state == INTENT and not deps.dry_run:
-                    # Reconcile did not find it: the earlier attempt created nothing. Safe to insert.
-                    pass
+                # An INTENT left here was not found by reconcile: the earlier attempt created nothing.
                 result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
                 values = _publish_one(deps, row)
                 if not deps.dry_run:
@@ -196,9 +209,6 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 }
                 result.reverted += 1
                 log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
-            elif status == Status.TERBIT and entry is None and row.get(ReviewColumn.POST_URL):
-                # Ledger lost: remember the post so DITARIK can still find it later (by marker).
-                pass
         except PublishError as exc:
             if not deps.dry_run:
                 deps.ledger.record_failed(row.id, exc.reason_en)
@@ -253,4 +263,4 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         log.warning("write-back postponed: %s", exc)
 
 
-__all__ = ["PublishResult", "run_publish", "reconcile", "write_back", "FAILED"]
+__all__ = ["PublishResult", "run_publish", "reconcile", "write_back"]

@@ -105,6 +105,7 @@ class LedgerSubmission:
     status: str
     in_review: bool
     content_key: str
+    origin: str = "form"
 
 
 class Ledger:
@@ -238,9 +239,9 @@ class Ledger:
 
     def submission(self, submission_id: str) -> LedgerSubmission | None:
         r = self.db.execute(
-            "SELECT id, fingerprint, status, in_review, content_key FROM submissions WHERE id = ?", (submission_id,)
+            "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE id = ?", (submission_id,)
         ).fetchone()
-        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4]) if r else None
+        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
 
     def submissions(self) -> Iterator[sqlite3.Row]:
         yield from self.db.execute("SELECT * FROM submissions ORDER BY id")

@@ -248,3 +248,35 @@ def test_unreadable_schedule_is_gagal_with_reason(bridge: Bridge) -> None:
     bridge.cycle()
     row = {r["ID"]: r for r in bridge.review()}[sid]
     assert row["Status"] == Status.GAGAL.value and "Jadwal Terbit" in row[SYSTEM]
+
+
+def _lose_ledger(b: Bridge) -> None:
+    from pathlib import Path
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(b.workdir / "bridge-state.sqlite3") + suffix).unlink(missing_ok=True)
+
+
+def test_lost_ledger_never_republishes(bridge: Bridge) -> None:
+    """Losing the state file between 'post created' and 'TERBIT written' does not publish twice."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    count = len(_ours(bridge))
+    bridge.officer_sets({sid: Status.DISETUJUI.value for sid in approved})  # as if TERBIT was never written
+    _lose_ledger(bridge)
+    report = bridge.cycle()
+    assert report.publish.reconciled == len(approved) and report.publish.published == 0
+    assert len(_ours(bridge)) == count
+    assert all(r["Status"] == Status.TERBIT.value for r in bridge.review() if r["ID"] in approved)
+
+
+def test_withdraw_still_works_after_ledger_loss(bridge: Bridge) -> None:
+    """An officer can still take a post down after the bridge's state file was lost."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle()
+    _lose_ledger(bridge)
+    bridge.officer_sets({sid: Status.DITARIK.value})
+    assert bridge.cycle().publish.reverted == 1
+    assert [p["status"] for p in _ours(bridge) if sid in find_marker_ids(p["content"])] == ["DRAFT"]
