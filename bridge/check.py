@@ -3,46 +3,52 @@
 from __future__ import annotations
 
 import stat
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from bridge.config import Settings
 from bridge.exceptions import AuthError, BridgeError
 
+if TYPE_CHECKING:
+    from bridge.app import Deps
+
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
 
-def run_check(settings: Settings, deps_factory: Callable[[Settings], object] | None = None) -> tuple[list[str], bool]:
+def run_check(settings: Settings) -> tuple[list[str], bool]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
         the report lines and whether everything needed is in order.
     """
     from bridge.app import build_deps
-    from bridge.core.columns import map_headers
-    from bridge.adapters.sheets import a1_tab
 
     lines: list[str] = [f"{OK} config {settings.source} is valid"]
-    ok = True
-
-    def bad(text: str) -> None:
-        nonlocal ok
-        ok = False
-        lines.append(f"{BAD} {text}")
 
     target = f"sandbox at {settings.endpoint}" if settings.endpoint else "Google"
-    if settings.auth == "user" or (settings.auth == "service_account"):
-        if settings.token.is_file():
-            mode = settings.token.stat().st_mode
-            if mode & (stat.S_IRWXG | stat.S_IRWXO):
-                lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
+    if not settings.uses_sandbox and settings.token.is_file():
+        if settings.token.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
     try:
-        deps = (deps_factory or build_deps)(settings)
+        deps = build_deps(settings)
     except AuthError as exc:
-        bad(f"credentials: {exc}")
+        lines.append(f"{BAD} credentials: {exc}")
         return lines, False
     lines.append(f"{OK} credentials loaded ({settings.auth}) for {target}")
 
-    sheets = deps.sheets  # type: ignore[attr-defined]
+    try:
+        return _check_services(settings, deps, lines)
+    finally:
+        deps.close()
+
+
+def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[list[str], bool]:
+    from bridge.adapters.sheets import a1_tab
+    from bridge.core.columns import map_headers
+
+    def bad(text: str) -> None:
+        lines.append(f"{BAD} {text}")
+
+    sheets = deps.sheets
     try:
         info = sheets.info(settings.spreadsheet_id)
         lines.append(f"{OK} spreadsheet '{info.title}' (locale {info.locale or '?'}, time zone {info.time_zone or '?'})")
@@ -73,12 +79,12 @@ def run_check(settings: Settings, deps_factory: Callable[[Settings], object] | N
         bad(f"spreadsheet {settings.spreadsheet_id}: {exc}")
 
     try:
-        blog = deps.blogger.blog()  # type: ignore[attr-defined]
+        blog = deps.blogger.blog()
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}")
 
-    ledger = deps.ledger  # type: ignore[attr-defined]
-    lines.append(f"{OK} local ledger {settings.state_path}: {ledger.count_submissions()} submissions recorded")
+    lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+    ok = not any(line.startswith(BAD) for line in lines)
     lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")
     return lines, ok
