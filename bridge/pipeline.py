@@ -69,7 +69,15 @@ def run_cycle(deps: Deps) -> CycleReport:
         # Once a day, read the whole tab: a row sorted above an unmoved watermark is still found.
         start_row = 2
     try:
-        snap = read_snapshot(deps, start_row)
+        try:
+            snap = read_snapshot(deps, start_row)
+        except FatalError as exc:
+            if start_row == 2 or "exceeds grid limits" not in str(exc):
+                raise
+            # Rows were deleted and the tab's grid shrank below the watermark: read it all.
+            log.warning("responses tab is shorter than the watermark row %d; reading it all", start_row)
+            deps.sheets.forget(s.spreadsheet_id)
+            snap = read_snapshot(deps, 2)
     except RetriableError as exc:
         report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
         log.warning("cycle skipped: %s", exc)

@@ -270,3 +270,22 @@ def test_a_crashing_rule_does_not_lose_the_row(bridge: Bridge, monkeypatch: pyte
     assert bridge.cycle().intake.queued == expected
     row = next(r for r in bridge.review() if r["Status"] == Status.TIDAK_VALID.value and "galat sistem" in r[ReviewColumn.SYSTEM_NOTE.value])
     assert row["Judul"]
+
+
+def test_deleted_rows_shrinking_the_grid(bridge: Bridge) -> None:
+    """Deleting response rows (the grid shrinks below the last processed row) does not stall intake."""
+    from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    sheet = bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Jawaban Formulir 1")
+    sheet["rowCount"] = 5  # as if an officer deleted every row below 5
+    rows = bridge.responses()[:5]
+    bridge.set_responses(rows)
+    new = list(rows[1])
+    new[0] = {"datetime": "2026-11-23T09:59:00"}
+    new[5] = "Kiriman setelah baris dihapus"
+    bridge.set_responses(rows[:4] + [new])
+    report = bridge.cycle()
+    assert report.intake.queued == 1
+    _assert_each_once(bridge, expected + 1)
