@@ -181,7 +181,7 @@ def demo_state() -> dict[str, Any]:
             "url": "https://kimbalangan.blogspot.com/2026/11/selamat-datang-di-portal-berita-kim.html",
             "selfLink": f"https://www.googleapis.com/blogger/v3/blogs/{DEMO_BLOG_ID}/posts/3141592653589793001",
             "title": "Selamat Datang di Portal Berita KIM Balangan",
-            "content": "<p>Portal ini memuat berita dari Kelompok Informasi Masyarakat (KIM) se-Kabupaten Balangan. "
+            "content": "<p>Portal ini memuat berita dari Komunitas Informasi Masyarakat (KIM) se-Kabupaten Balangan. "
                        "Kirim berita desa Anda melalui formulir MY MEIN.</p>",
             "labels": ["KIM Balangan", "Pengumuman"], "status": "LIVE",
             "author": {"id": "g108000000000000000001", "displayName": "KIM Balangan"},
@@ -216,7 +216,7 @@ def demo_state() -> dict[str, Any]:
             ],
         }],
         "blogs": [{
-            "id": DEMO_BLOG_ID, "name": "KIM Balangan", "description": "Berita dari Kelompok Informasi Masyarakat Kabupaten Balangan",
+            "id": DEMO_BLOG_ID, "name": "KIM Balangan", "description": "Berita dari Komunitas Informasi Masyarakat Kabupaten Balangan",
             "url": "https://kimbalangan.blogspot.com/", "timeZone": "Asia/Makassar",
             "published": "2026-11-01T08:00:00+08:00", "posts": blog_posts,
         }],
