@@ -45,6 +45,12 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     sandbox: "SandboxServer"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (or is killed) mid-request is normal, not an error."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
