@@ -47,7 +47,7 @@ class Deps:
 
 
 def default_retry(settings: Settings) -> RetryPolicy:
-    return RetryPolicy(attempts=settings.max_retries)
+    return RetryPolicy(attempts=settings.max_retries, initial=settings.retry_wait_ms / 1000.0)
 
 
 def build_deps(

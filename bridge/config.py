@@ -84,6 +84,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("bridge", "wilayah_csv", str, "", "official kecamatan/desa list; empty = config/balangan_wilayah.csv"),
     Spec("bridge", "log_format", str, "text", "text or json (one line per event either way)"),
     Spec("bridge", "max_retries", int, 5, "attempts for a Google call that fails with 429/5xx/timeout"),
+    Spec("bridge", "retry_wait_ms", int, 1000, "first backoff ceiling in milliseconds; doubles per retry (max 32 s), randomised (jitter)"),
 )
 
 
@@ -124,6 +125,7 @@ class Settings:
     wilayah_csv: Path
     log_format: str
     max_retries: int
+    retry_wait_ms: int = 1000
     source: str = "<defaults>"
 
     @property
@@ -258,6 +260,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         ("blog", "archive_after_days", 0),
         ("bridge", "poll_interval_minutes", 1),
         ("bridge", "max_retries", 1),
+        ("bridge", "retry_wait_ms", 1),
     ):
         if raw[key] < low:
             problems.append(f"{where}: [{section}] {key} must be at least {low}, got {raw[key]}")
@@ -320,6 +323,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         wilayah_csv=wilayah,
         log_format=raw["log_format"],
         max_retries=raw["max_retries"],
+        retry_wait_ms=raw["retry_wait_ms"],
         source=source,
     )
 
