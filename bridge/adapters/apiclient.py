@@ -1,6 +1,7 @@
 """One way to execute a google-api-python-client request and translate its failures.
 
-429/5xx and transport failures → RetriableError; 401 → AuthError; any other
+429/5xx and transport failures → RetriableError; 401 or a token Google will not
+renew → AuthError; any other
 HTTP status is handed to the adapter's ``permanent`` callback, which knows what
 that status means for its API (a GAGAL reason, or a fatal problem).
 """
@@ -11,10 +12,11 @@ import json
 import socket
 from typing import Any, Callable
 
+import google.auth.exceptions
 import httplib2
 from googleapiclient.errors import HttpError
 
-from bridge.adapters.retry import RETRIABLE_STATUSES, RetryPolicy
+from bridge.adapters.retry import RETRIABLE_STATUSES, RetryPolicy, credentials_refused
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 Permanent = Callable[[int, str], BridgeError]
@@ -44,7 +46,9 @@ def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent
                     f"{what}: Google rejected the token (HTTP 401: {message}). Run `mymein-bridge auth -c CONFIG` again."
                 ) from exc
             raise permanent(status, message) from exc
-        except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
+        except google.auth.exceptions.RefreshError as exc:
+            raise credentials_refused(what, exc) from exc
+        except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error, google.auth.exceptions.TransportError) as exc:
             raise RetriableError(f"{what}: network error: {exc}") from exc
         except BridgeError:
             raise

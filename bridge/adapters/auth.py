@@ -23,6 +23,7 @@ from google.auth.credentials import Credentials as BaseCredentials
 from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
 
+from bridge.adapters.retry import REAUTH_HINT
 from bridge.config import Settings
 from bridge.exceptions import AuthError, ConfigError
 
@@ -37,11 +38,6 @@ SERVICE_ACCOUNT_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE)
 
 SANDBOX_TOKEN = "sandbox-token"
 
-REAUTH_HINT = (
-    "Run `mymein-bridge auth -c CONFIG` on this server (or on a laptop and copy the token file here). "
-    "If the OAuth consent screen is still in 'Testing', Google expires tokens after 7 days: "
-    "set it to 'In production' in Google Cloud Console > APIs & Services > OAuth consent screen."
-)
 
 
 @dataclass(frozen=True)

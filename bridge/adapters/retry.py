@@ -25,6 +25,12 @@ T = TypeVar("T")
 
 RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
+REAUTH_HINT = (
+    "Run `mymein-bridge auth -c CONFIG` on this server (or on a laptop and copy the token file here). "
+    "If the OAuth consent screen is still in 'Testing', Google expires tokens after 7 days: "
+    "set it to 'In production' in Google Cloud Console > APIs & Services > OAuth consent screen."
+)
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -81,6 +87,11 @@ def error_for_status(status: int, message: str, what: str) -> BridgeError:
             "Run `mymein-bridge auth -c CONFIG` to sign in again."
         )
     return FatalError(text)
+
+
+def credentials_refused(what: str, exc: Exception) -> AuthError:
+    """Google answered 401 and the token could not be refreshed (expired, revoked, 7-day Testing expiry)."""
+    return AuthError(f"{what}: Google refused the credentials and they could not be renewed ({exc}). {REAUTH_HINT}")
 
 
 @contextmanager

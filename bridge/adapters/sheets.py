@@ -12,11 +12,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+import google.auth.exceptions
 import gspread
 import requests
 from gspread.exceptions import APIError
 
-from bridge.adapters.retry import NO_RETRY, RetryPolicy, error_for_status
+from bridge.adapters.retry import NO_RETRY, RetryPolicy, credentials_refused, error_for_status
 from bridge.exceptions import BridgeError, FatalError, RetriableError
 
 log = logging.getLogger("bridge.sheets")
@@ -85,7 +86,9 @@ class SheetsGateway:
                         f"{what}: no access (HTTP 403: {message}). Share the spreadsheet with the bridge's Google account as Editor."
                     )
                 raise err from exc
-            except (requests.Timeout, requests.ConnectionError) as exc:
+            except google.auth.exceptions.RefreshError as exc:
+                raise credentials_refused(what, exc) from exc
+            except (requests.Timeout, requests.ConnectionError, google.auth.exceptions.TransportError) as exc:
                 raise RetriableError(f"{what}: network error: {exc}") from exc
             except BridgeError:
                 raise
