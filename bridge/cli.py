@@ -92,26 +92,29 @@ def cmd_once(args: argparse.Namespace) -> int:
     """Run one cycle: read new form responses, queue them in Review, publish approved rows.
 
     With --dry-run nothing is written anywhere (sheet, blog, Drive or the local
-    ledger); it prints what it would queue and publish.
+    ledger); it prints what it would queue and publish. A real cycle refuses to
+    start while another bridge (e.g. the `run` service) uses the same state file.
 
     Example:
       mymein-bridge once -c bridge.toml
       mymein-bridge once -c bridge.toml --dry-run
     """
+    from contextlib import nullcontext
+
+    from bridge.adapters.ledger import Ledger
     from bridge.app import build_deps
     from bridge.pipeline import run_cycle
+    from bridge.scheduler import single_instance
 
     settings = _load(args)
-    deps = build_deps(settings)
-    if args.dry_run:
-        real = deps.ledger
-        deps.ledger = real.copy_in_memory()
-        real.close()
-        deps.dry_run = True
-    try:
-        report = run_cycle(deps)
-    finally:
-        deps.close()
+    # A dry run writes nothing, so it may look while the service runs; a real cycle may not.
+    with nullcontext() if args.dry_run else single_instance(settings.state_path):
+        deps = build_deps(settings, ledger=Ledger.scratch_copy(settings.state_path) if args.dry_run else None)
+        deps.dry_run = args.dry_run
+        try:
+            report = run_cycle(deps)
+        finally:
+            deps.close()
     print(report.summary())
     for line in report.intake.drift:
         print(f"  note: responses tab changed: {line}")
@@ -138,12 +141,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args)
     from bridge.logs import setup_logging
 
-    setup_logging(settings.log_format)
-    with single_instance(settings.state_path):
+    setup_logging(settings.log_format, logging.DEBUG if args.verbose else logging.INFO)
+    stop = StopFlag()
+
+    def cycle() -> None:
+        # Fresh connections each cycle, made in the scheduler's worker thread that uses them
+        # (SQLite connections belong to one thread; a stale HTTP connection never outlives a cycle).
         deps = build_deps(settings)
-        stop = StopFlag()
         deps.should_stop = stop
-        run_forever(lambda: run_cycle(deps), interval_minutes=settings.poll_interval_minutes, stop=stop)
+        try:
+            run_cycle(deps)
+        finally:
+            deps.close()
+
+    with single_instance(settings.state_path):
+        run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)
     return EXIT_OK
 
 

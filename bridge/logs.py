@@ -48,5 +48,5 @@ def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("googleapiclient.discovery", "googleapiclient.discovery_cache", "urllib3", "apscheduler.executors", "google_auth_httplib2"):
+    for noisy in ("googleapiclient.discovery", "googleapiclient.discovery_cache", "urllib3", "apscheduler.executors", "apscheduler.scheduler", "google_auth_httplib2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -131,10 +131,25 @@ class Ledger:
         self.close()
 
     def copy_in_memory(self) -> Ledger:
-        """A throwaway copy (for --dry-run): reads like this ledger, writes go nowhere."""
+        """A throwaway copy: reads like this ledger, writes go nowhere."""
         mem = Ledger(":memory:")
         self.db.backup(mem.db)
         return mem
+
+    @classmethod
+    def scratch_copy(cls, path: str | Path) -> Ledger:
+        """An in-memory copy of the ledger at ``path`` (for --dry-run), opened read-only;
+        an empty ledger when there is no file yet. The file is never created or changed."""
+        if not Path(path).is_file():
+            return cls(":memory:")
+        source = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            mem = cls(":memory:")
+            source.backup(mem.db)
+            mem.migrate()  # an older file: bring the copy's schema up to date
+            return mem
+        finally:
+            source.close()
 
     # --- schema ----------------------------------------------------------------------------
 
