@@ -1,0 +1,160 @@
+"""The commands IT staff type, run for real against the sandbox: output, exit codes, signals.
+
+``run`` and the locking tests start real processes (a service is a process);
+the others call :func:`bridge.cli.main` in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bridge.adapters.auth import SANDBOX_TOKEN
+from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, main
+from bridge.core.model import Status
+from bridge.sandbox.server import SandboxServer
+from tests.e2e.conftest import Bridge, bridge, sandbox  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _spawn(*args: str, log: Path) -> subprocess.Popen[bytes]:
+    out = log.open("ab")
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bridge.cli", *args],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+        )
+    finally:
+        out.close()  # the child has its own copy
+
+
+def _wait_for(predicate, what: str, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_once_prints_a_summary_and_queues(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["once", "-c", str(bridge.write_config())]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("new 8, queued 8, invalid 4, duplicates 0; published 0")
+    assert len(bridge.review()) == 8
+
+
+def test_once_dry_run_changes_nothing(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    config = bridge.write_config()
+    assert main(["once", "-c", str(config)]) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    bridge.set_responses(bridge.responses() + [bridge.responses()[1][:5] + ["Kabar baru", "Isi kabar baru " * 10, ""]])
+    capsys.readouterr()
+    before = json.dumps(bridge.sandbox.state.to_json(), sort_keys=True)
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    ledger_before = ledger.read_bytes()
+
+    assert main(["once", "-c", str(config), "--dry-run"]) == EXIT_OK
+
+    out = capsys.readouterr().out
+    assert out.startswith("DRY RUN (nothing written): new 1, queued 1")
+    assert out.count("  publish MM-") == 4
+    assert json.dumps(bridge.sandbox.state.to_json(), sort_keys=True) == before
+    assert ledger.read_bytes() == ledger_before
+
+
+def test_dry_run_before_the_first_run_creates_no_ledger(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    for leftover in bridge.workdir.glob("bridge-state.sqlite3*"):  # from the fixture's `init`
+        leftover.unlink()
+    assert main(["once", "-c", str(bridge.write_config()), "--dry-run"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("DRY RUN (nothing written): new 8, queued 8")
+    assert not (bridge.workdir / "bridge-state.sqlite3").exists()
+    assert len(bridge.rows("Review")) == 1  # headers only
+
+
+def test_check_all_green_then_a_revoked_token(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(bridge.write_config())
+    assert main(["check", "-c", config]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "All good."
+    assert all(line.startswith(("OK  ", "WARN")) for line in out[:-1]), out
+
+    data = bridge.sandbox.state.to_json()
+    data["auth"]["rejected_tokens"] = [SANDBOX_TOKEN]
+    bridge.sandbox.state.replace(data)
+    assert main(["check", "-c", config]) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "mymein-bridge auth" in out
+    assert out.rstrip().endswith("Some things need fixing (see FAIL lines above).")
+
+
+def test_init_twice_reports_created_then_found(sandbox: SandboxServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(Bridge(sandbox=sandbox, workdir=tmp_path, overrides={}).write_config())
+    assert main(["init", "-c", config]) == EXIT_OK
+    assert "created tab 'Review'" in capsys.readouterr().out
+    assert main(["init", "-c", config]) == EXIT_OK
+    second = capsys.readouterr().out
+    assert "found tab 'Review'" in second and "created" not in second
+
+
+def test_run_serves_cycles_refuses_a_second_bridge_and_stops_on_sigterm(bridge: Bridge, tmp_path: Path) -> None:
+    config = str(bridge.write_config())
+    log = tmp_path / "run.log"
+    service = _spawn("run", "-c", config, log=log)
+    try:
+        _wait_for(lambda: len(bridge.review()) == 8, "the first cycle to queue the demo submissions")
+
+        second = tmp_path / "second.log"
+        assert _spawn("run", "-c", config, log=second).wait(timeout=60) == EXIT_FATAL
+        assert "already running" in second.read_text()
+        once = tmp_path / "once.log"
+        assert _spawn("once", "-c", config, log=once).wait(timeout=60) == EXIT_FATAL
+        assert "already running" in once.read_text()
+
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=60) == EXIT_OK
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()
+    text = log.read_text()
+    assert "cycle done: new 8, queued 8" in text or "new 8, queued 8" in text
+    assert "received SIGTERM" in text and "scheduler stopped" in text
+    assert "Traceback" not in text
+
+
+def test_sigterm_during_a_cycle_finishes_the_current_item_and_writes_it_back(bridge: Bridge, tmp_path: Path) -> None:
+    config = str(bridge.write_config())
+    assert main(["once", "-c", config]) == EXIT_OK
+    approved = {r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value}
+    bridge.officer_sets({sid: Status.DISETUJUI.value for sid in approved})
+    existing = len(bridge.posts())  # the demo blog has a post already
+    bridge.sandbox.set_faults({"latency_ms": 150})  # a slow link: each post takes a while
+    log = tmp_path / "run.log"
+    service = _spawn("run", "-c", config, log=log)
+    try:
+        _wait_for(lambda: len(bridge.posts()) > existing, "the first post")
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=60) == EXIT_OK
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()
+    bridge.sandbox.set_faults({"latency_ms": 0})
+    posted = len(bridge.posts()) - existing
+    assert 1 <= posted < len(approved), "it stopped after the item in hand, not after the whole queue"
+    terbit = [r for r in bridge.review() if r["Status"] == Status.TERBIT.value]
+    assert len(terbit) == posted and all(r["Tautan Post"] for r in terbit), "what was posted is written back"
+    assert "stop requested" in log.read_text()
+
+    assert main(["once", "-c", config]) == EXIT_OK  # the next start finishes the queue, once each
+    assert len(bridge.posts()) - existing == len(approved)
+    assert {r["Status"] for r in bridge.review() if r["ID"] in approved} == {Status.TERBIT.value}
