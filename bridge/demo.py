@@ -79,8 +79,9 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
         elif status == Status.TIDAK_VALID and not rejected:
             rejected = True
             data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.DITOLAK.value]]})
-            data.append({"range": f"{a1_tab(s.review_tab)}!{note_col}{n}", "values": [["Mohon kirim ulang dengan data desa yang benar."]]})
-            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK (alasan dikirim ke operator)")
+            note = "Mohon kirim ulang dengan data desa yang benar."
+            data.append({"range": f"{a1_tab(s.review_tab)}!{note_col}{n}", "values": [[note]]})
+            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK, Catatan Petugas: \"{note}\" (petugas menyampaikannya ke operator KIM)")
     if data:
         deps.sheets.http.values_batch_update(
             s.review_spreadsheet_id, {"valueInputOption": "USER_ENTERED", "data": data}
