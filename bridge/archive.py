@@ -51,6 +51,8 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return 0
     sid = s.review_spreadsheet_id
     info = deps.sheets.info(sid)
+    if s.archive_tab not in info.tabs:  # perhaps `init` made it after the layout was cached
+        info = deps.sheets.info(sid, refresh=True)
     if s.archive_tab not in info.tabs:
         log.warning("archive tab '%s' missing: run `mymein-bridge init`; not archiving", s.archive_tab)
         return 0

@@ -142,20 +142,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.logs import setup_logging
 
     setup_logging(settings.log_format, logging.DEBUG if args.verbose else logging.INFO)
-    stop = StopFlag()
-
-    def cycle() -> None:
-        # Fresh connections each cycle, made in the scheduler's worker thread that uses them
-        # (SQLite connections belong to one thread; a stale HTTP connection never outlives a cycle).
+    with single_instance(settings.state_path):
+        # Built once: cached spreadsheet metadata keeps a quiet cycle at one Sheets read.
         deps = build_deps(settings)
+        stop = StopFlag()
         deps.should_stop = stop
         try:
-            run_cycle(deps)
+            run_forever(lambda: run_cycle(deps), interval_minutes=settings.poll_interval_minutes, stop=stop)
         finally:
             deps.close()
-
-    with single_instance(settings.state_path):
-        run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)
     return EXIT_OK
 
 

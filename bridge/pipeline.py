@@ -11,7 +11,7 @@ from bridge.archive import run_archive
 from bridge.exceptions import FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
 from bridge.publish import PublishResult, run_publish
-from bridge.snapshot import read_snapshot
+from bridge.snapshot import Snapshot, read_snapshot
 
 log = logging.getLogger("bridge.cycle")
 
@@ -59,6 +59,24 @@ def full_scan_due(deps: Deps) -> bool:
         return True
 
 
+def _read(deps: Deps, start_row: int) -> Snapshot:
+    """The snapshot; when the sheet changed shape since the metadata was cached, look again once."""
+    cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
+    try:
+        return read_snapshot(deps, start_row)
+    except FatalError as exc:
+        shrunk = start_row != 2 and "exceeds grid limits" in str(exc)
+        if not (cached or shrunk):
+            raise
+        if shrunk:  # rows were deleted and the tab's grid shrank below the watermark: read it all
+            log.warning("responses tab is shorter than the watermark row %d; reading it all", start_row)
+            start_row = 2
+        else:  # a tab renamed, removed or re-created by `init` while the service ran
+            log.info("spreadsheet changed since its layout was cached (%s); reading it again", exc)
+        deps.sheets.forget_all()
+        return read_snapshot(deps, start_row)
+
+
 def run_cycle(deps: Deps) -> CycleReport:
     """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
     report = CycleReport(dry_run=deps.dry_run)
@@ -66,18 +84,12 @@ def run_cycle(deps: Deps) -> CycleReport:
     mark = deps.ledger.watermark(s.responses_tab)
     start_row = mark[0] if mark else 2
     if mark and full_scan_due(deps):
-        # Once a day, read the whole tab: a row sorted above an unmoved watermark is still found.
+        # Once a day, read the whole tab (a row sorted above an unmoved watermark is still
+        # found) and the spreadsheets' metadata afresh (time zone, tabs, grid sizes).
         start_row = 2
+        deps.sheets.forget_all()
     try:
-        try:
-            snap = read_snapshot(deps, start_row)
-        except FatalError as exc:
-            if start_row == 2 or "exceeds grid limits" not in str(exc):
-                raise
-            # Rows were deleted and the tab's grid shrank below the watermark: read it all.
-            log.warning("responses tab is shorter than the watermark row %d; reading it all", start_row)
-            deps.sheets.forget(s.spreadsheet_id)
-            snap = read_snapshot(deps, 2)
+        snap = _read(deps, start_row)
     except RetriableError as exc:
         report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
         log.warning("cycle skipped: %s", exc)
@@ -89,6 +101,7 @@ def run_cycle(deps: Deps) -> CycleReport:
     except FatalError as exc:
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)
+        deps.sheets.forget_all()  # perhaps a tab re-created meanwhile: read the layout again next cycle
     report.problems += report.intake.problems + report.publish.problems
     log.info("cycle done: %s", report.summary())
     return report

@@ -137,6 +137,13 @@ class SheetsGateway:
         """Drop cached metadata (after adding tabs or growing a grid)."""
         self._info.pop(spreadsheet_id, None)
 
+    def forget_all(self) -> None:
+        """Drop all cached metadata, so the next call reads the spreadsheets' layout again."""
+        self._info.clear()
+
+    def is_cached(self, spreadsheet_id: str) -> bool:
+        return spreadsheet_id in self._info
+
     def batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[list[list[Any]]]:
         """Values of several ranges in one call, as values (dates as serial numbers)."""
         data = self._call(

@@ -1,0 +1,33 @@
+"""A bridge that keeps running (``run``) reuses its connections and cached sheet layout
+across cycles; changes made meanwhile by IT staff or officers must not wedge it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.exceptions import FatalError
+from bridge.pipeline import run_cycle
+from bridge.sandbox.server import SandboxServer
+
+from .conftest import Bridge
+
+
+def test_service_started_before_init_recovers_once_init_has_run(sandbox: SandboxServer, tmp_path: Path) -> None:
+    bridge = Bridge(sandbox=sandbox, workdir=tmp_path, overrides={})
+    deps = bridge.deps()  # one Deps for the whole life of the service, as `run` does
+    try:
+        with pytest.raises(FatalError, match="run `mymein-bridge init"):
+            run_cycle(deps)
+        bridge.init()  # IT staff notice the log line and run init from another shell
+        sandbox.reset_stats()
+        report = run_cycle(deps)
+        assert report.intake.queued == 8
+        assert sandbox.stats()["by_method"]["sheets.spreadsheets.get"]["requests"] == 1  # looked again, once
+
+        sandbox.reset_stats()
+        run_cycle(deps)
+        assert sandbox.stats()["requests"] == 1  # and quiet cycles are one read again
+    finally:
+        deps.close()
