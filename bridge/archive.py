@@ -41,8 +41,9 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     cutoff = deps.now() - timedelta(days=s.archive_after_days)
     due: list[ReviewRow] = []
     for row in rows:
-        status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
-        if status not in (Status.TERBIT, Status.DITOLAK):
+        if row.id in updates:
+            continue  # changed this cycle (e.g. just published): officers see the result in Review first
+        if row.status not in (Status.TERBIT, Status.DITOLAK):
             continue
         when = _age_reference(row, deps)
         if when is not None and when < cutoff:
@@ -65,9 +66,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             sub = deps.ledger.submission(r.id)
             if sub is not None and sub.status == ARCHIVED:
                 continue  # appended by an earlier, interrupted run
-            merged = dict(r.values)
-            merged.update(updates.get(r.id, {}))
-            to_append.append([merged.get(ReviewColumn(h), "") for h in REVIEW_HEADERS])
+            to_append.append([r.values.get(ReviewColumn(h), "") for h in REVIEW_HEADERS])
         if to_append:
             deps.sheets.append_rows(sid, s.archive_tab, to_append)
         with deps.ledger.transaction():

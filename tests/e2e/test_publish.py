@@ -197,6 +197,26 @@ def test_archive_moves_old_rows(bridge: Bridge) -> None:
     assert len(bridge.rows("Arsip")) == len(arsip)
 
 
+def test_old_submission_published_today_stays_in_review_until_it_is_old(bridge: Bridge) -> None:
+    """Age counts from publication: an item approved 40 days after it arrived shows TERBIT in
+    Review (officers see the link), and only moves to Arsip archive_after_days later."""
+    from datetime import timedelta
+
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=40)
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    statuses = {r["ID"]: r["Status"] for r in bridge.review()}
+    assert {statuses[sid] for sid in approved} == {Status.TERBIT.value}
+    assert len(bridge.rows("Arsip")) == 1
+    bridge.cycle()
+    assert len(bridge.rows("Arsip")) == 1  # the published time, not the received time, counts
+
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()
+    assert sorted(r[0] for r in bridge.rows("Arsip")[1:]) == sorted(approved)
+
+
 def test_dry_run_writes_nothing(bridge: Bridge) -> None:
     """`once --dry-run` reads and plans, but the sheet, blog, Drive and ledger stay untouched."""
     from bridge.pipeline import run_cycle
