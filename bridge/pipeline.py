@@ -30,13 +30,22 @@ class CycleReport:
     def plan(self) -> list[str]:
         return self.intake.plan + self.publish.plan if self.dry_run else []
 
-    def summary(self) -> str:
+    def counts(self) -> dict[str, int]:
+        """The cycle's counts by name (fields of the JSON log line)."""
         i, p = self.intake, self.publish
+        return {
+            "new": i.new, "queued": i.queued, "invalid": i.invalid, "duplicates": i.duplicates,
+            "published": p.published, "failed": p.failed, "withdrawn": p.reverted, "retry_later": p.retry_later,
+            "archived": self.archived,
+        }
+
+    def summary(self) -> str:
+        i, c = self.intake, self.counts()
         head = "DRY RUN (nothing written): " if self.dry_run else ""
         text = (
-            f"{head}new {i.new}, queued {i.queued}, invalid {i.invalid}, duplicates {i.duplicates}"
-            f"; published {p.published}, failed {p.failed}, withdrawn {p.reverted}, retry later {p.retry_later}"
-            f"; archived {self.archived}"
+            f"{head}new {c['new']}, queued {c['queued']}, invalid {c['invalid']}, duplicates {c['duplicates']}"
+            f"; published {c['published']}, failed {c['failed']}, withdrawn {c['withdrawn']}, retry later {c['retry_later']}"
+            f"; archived {c['archived']}"
         )
         if i.skipped:
             text += f"; left out as history {i.skipped}"
@@ -103,5 +112,5 @@ def run_cycle(deps: Deps) -> CycleReport:
         log.error("archive: %s", exc)
         deps.sheets.forget_all()  # perhaps a tab re-created meanwhile: read the layout again next cycle
     report.problems += report.intake.problems + report.publish.problems
-    log.info("cycle done: %s", report.summary())
+    log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})
     return report

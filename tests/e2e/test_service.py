@@ -3,11 +3,14 @@ across cycles; changes made meanwhile by IT staff or officers must not wedge it.
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import pytest
 
 from bridge.exceptions import FatalError
+from bridge.logs import JsonFormatter
 from bridge.pipeline import run_cycle
 from bridge.sandbox.server import SandboxServer
 
@@ -31,3 +34,15 @@ def test_service_started_before_init_recovers_once_init_has_run(sandbox: Sandbox
         assert sandbox.stats()["requests"] == 1  # and quiet cycles are one read again
     finally:
         deps.close()
+
+
+def test_each_cycle_logs_its_counts_as_json_fields(bridge: Bridge, caplog: pytest.LogCaptureFixture) -> None:
+    """With log_format = "json", a log shipper can chart the counts without parsing text."""
+    with caplog.at_level(logging.INFO, logger="bridge.cycle"):
+        bridge.cycle()
+    (record,) = [r for r in caplog.records if r.getMessage().startswith("cycle done")]
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    data = json.loads(line)
+    assert data["event"] == "cycle"
+    assert (data["new"], data["queued"], data["invalid"], data["published"], data["problems"]) == (8, 8, 4, 0, 0)
