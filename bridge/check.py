@@ -84,6 +84,14 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}")
 
+    from bridge.core.render import check_template
+
+    problems = check_template(deps.template)
+    if problems:
+        bad(f"post template {settings.template}: {'; '.join(problems)}")
+    else:
+        lines.append(f"{OK} post template {settings.template}")
+
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
     ok = not any(line.startswith(BAD) for line in lines)
     lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")

@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bridge.adapters.ledger import DONE, INTENT, REVERTED
+from bridge.adapters.blogger import PostRef
+from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.drive_photos import rehost_photos
-from bridge.exceptions import AuthError, PublishError, RetriableError, SubmissionError
+from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError, SubmissionError
 from bridge.intake import format_time
+from bridge.locate import locate_ids
 
 log = logging.getLogger("bridge.publish")
 
@@ -75,47 +77,102 @@ def _done_values(deps: Deps, post_id: str, url: str, status: str, when: str) -> 
     }
 
 
-def _publish_one(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
-    """Render and insert one approved row; returns the Review cells to write."""
+#: What Sheets shows instead of text when an officer's entry became a failing formula.
+FORMULA_ERRORS = frozenset({"#NAME?", "#REF!", "#VALUE!", "#ERROR!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
+
+
+def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
+    """The officer-edited Judul and Isi, sanitized again; refused when they would publish badly."""
     s = deps.settings
-    title, _ = sanitize.clean_title(row.get(ReviewColumn.TITLE), s.title_max)
-    body, _ = sanitize.clean_body(row.get(ReviewColumn.BODY), s.body_max)
+    for name, column in (("Judul", ReviewColumn.TITLE), ("Isi", ReviewColumn.BODY)):
+        value = row.get(column).strip()
+        if value.upper() in FORMULA_ERRORS:
+            raise PublishError(
+                f"{name} terbaca sebagai rumus yang gagal ({value}). Tulis ulang {name} sebagai teks biasa (bila diawali "
+                "=, +, - atau @, awali dengan tanda petik '), lalu setel Status ke DISETUJUI lagi.",
+                f"{name} is a spreadsheet formula error {value!r}",
+                submission_id=row.id,
+            )
+    title, title_cut = sanitize.clean_title(row.get(ReviewColumn.TITLE), s.title_max)
+    body, body_cut = sanitize.clean_body(row.get(ReviewColumn.BODY), s.body_max)
     if not title or not body:
         raise PublishError(
             "Judul atau Isi kosong; isi di tab Review lalu setel Status ke DISETUJUI lagi.",
             "title or body is empty",
             submission_id=row.id,
         )
+    for name, cut, limit in (("Judul", title_cut, s.title_max), ("Isi", body_cut, s.body_max)):
+        if cut:
+            raise PublishError(
+                f"{name} lebih dari {limit} karakter; persingkat di tab Review lalu setel Status ke DISETUJUI lagi.",
+                f"{name} is longer than {limit} characters",
+                submission_id=row.id,
+            )
+    return title, body
+
+
+def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime | None]:
+    """The post for one approved row (photos re-hosted) and its scheduled time, if any."""
+    s = deps.settings
+    title, body = _post_text(deps, row)
     schedule = _parse_schedule(row, deps)
     photos = rehost_photos(deps, row)
     kim = row.get(ReviewColumn.KIM)
     desa = row.get(ReviewColumn.DESA)
     kecamatan = row.get(ReviewColumn.KECAMATAN)
     desa_label = deps.wilayah.desa_label(kecamatan, desa)
-    rendered = render.render_post(
-        deps.template,
-        render.PostContext(
-            title=title,
-            body_text=body,
-            photos=[(url, f"Foto: {title}") for url in photos],
-            operator=row.get(ReviewColumn.OPERATOR),
-            kim=kim,
-            desa=desa,
-            kecamatan=kecamatan,
-            desa_label=desa_label,
-            received_at=row.get(ReviewColumn.RECEIVED),
+    try:
+        rendered = render.render_post(
+            deps.template,
+            render.PostContext(
+                title=title,
+                body_text=body,
+                photos=[(url, f"Foto: {title}") for url in photos],
+                operator=row.get(ReviewColumn.OPERATOR),
+                kim=kim,
+                desa=desa,
+                kecamatan=kecamatan,
+                desa_label=desa_label,
+                received_at=row.get(ReviewColumn.RECEIVED),
+                submission_id=row.id,
+                labels=render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label),
+            ),
+        )
+    except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
+        raise PublishError(
+            "Template post kantor tidak dapat dipakai untuk kiriman ini; hubungi staf TI (mymein-bridge check), "
+            "lalu setel Status ke DISETUJUI lagi.",
+            f"post template failed for this row: {'; '.join(exc.problems)}",
             submission_id=row.id,
-            labels=render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label),
-        ),
-    )
-    draft = s.publish_mode == "draft"
+        ) from exc
+    return rendered, schedule
+
+
+def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
+    """Render and insert one approved row that has no post yet; returns the Review cells to write."""
+    rendered, schedule = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     deps.ledger.record_intent(row.id)
     ref = deps.blogger.insert(
-        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft, published_at=schedule, item=row.id,
-        marker=render.marker_for(row.id),
+        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=deps.settings.publish_mode == "draft",
+        published_at=schedule, item=row.id, marker=render.marker_for(row.id),
     )
+    return _record_published(deps, row, ref)
+
+
+def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
+    """Put a withdrawn post back: with the officers' current Judul/Isi, mode and schedule."""
+    rendered, schedule = _render(deps, row)
+    if deps.dry_run:
+        return {ReviewColumn.STATUS: Status.TERBIT.value}
+    ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
+    if deps.settings.publish_mode == "live":
+        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
+    return _record_published(deps, row, ref)
+
+
+def _record_published(deps: Deps, row: ReviewRow, ref: PostRef) -> dict[ReviewColumn, str]:
     when = format_time(deps.now(), deps)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
@@ -125,7 +182,9 @@ def _publish_one(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
 
 def _needs_lookup(deps: Deps, row: ReviewRow) -> bool:
     """An approved/withdrawn row the ledger cannot vouch for (it was rebuilt after being lost)."""
-    if row.status not in (Status.DISETUJUI, Status.DITARIK) or deps.ledger.journal(row.id) is not None:
+    if row.status not in (Status.DISETUJUI, Status.DITARIK) or not render.is_submission_id(row.id):
+        return False
+    if deps.ledger.journal(row.id) is not None:
         return False
     sub = deps.ledger.submission(row.id)
     return sub is None or sub.origin != "form"
@@ -155,8 +214,77 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
 
+def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
+    """DISETUJUI: publish once. A row whose post exists is never inserted again."""
+    if entry and entry.post_id and entry.state == DONE:
+        # Published already (the write-back was lost, or an officer set DISETUJUI on it again).
+        result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
+        result.repaired += 1
+        return
+    if entry and entry.post_id:  # withdrawn earlier (or its re-publishing failed): the same post comes back
+        values = _republish(deps, row, entry.post_id)
+        result.plan.append(f"re-publish {row.id} (post {entry.post_id}): {row.get(ReviewColumn.TITLE)[:60]}")
+    else:  # an INTENT left here was not found by reconcile: the earlier attempt created nothing
+        values = _publish_new(deps, row)
+        result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
+    if not deps.dry_run:
+        result.updates[row.id] = values
+        result.published += 1
+
+
+def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
+    """DITARIK: a published post goes back to draft; anything else is explained to the officer."""
+    if entry is None or not entry.post_id:
+        _explain(row, result, "Kiriman ini belum pernah terbit, jadi tidak ada post yang ditarik.")
+        return
+    if entry.state == REVERTED:
+        return  # done earlier
+    result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
+    if deps.dry_run:
+        return
+    if entry.post_status != "DRAFT":
+        deps.blogger.revert(entry.post_id, item=row.id)
+    deps.ledger.record_reverted(row.id)
+    deps.ledger.set_status(row.id, Status.DITARIK.value)
+    result.updates[row.id] = {
+        ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
+        "Setel DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
+    }
+    result.reverted += 1
+    log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
+
+
+def _rejected(row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
+    """DITOLAK on an item already on the website does not take it down: say so."""
+    if entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT":
+        _explain(row, result, "Post ini sudah tayang dan TIDAK ditarik oleh DITOLAK; setel DITARIK untuk menariknya dari website.")
+
+
+def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
+    """Tell the officer (once) why their status change did nothing."""
+    if row.get(ReviewColumn.SYSTEM_NOTE).strip() != note:
+        result.updates[row.id] = {ReviewColumn.SYSTEM_NOTE: note}
+
+
+TEMPLATE_BROKEN = (
+    "Belum diterbitkan: template post kantor rusak. Staf TI perlu memperbaikinya (mymein-bridge check); "
+    "baris ini terbit otomatis setelah itu."
+)
+
+
 def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """Publish approved rows, withdraw DITARIK ones, and write the results back in one call."""
+    approved = [r for r in rows if r.status == Status.DISETUJUI]
+    if approved:
+        # A template that fails for every post holds publishing back (rows stay DISETUJUI);
+        # one that fails only for some rows makes just those rows GAGAL, below.
+        problems = render.check_template(deps.template, photo_optional=False)
+        if problems:
+            result.problems += [f"post template unusable, nothing published: {p}" for p in problems]
+            log.error("post template unusable, nothing published until it is fixed: %s", "; ".join(problems))
+            for row in approved:
+                _explain(row, result, TEMPLATE_BROKEN)
+            rows = [r for r in rows if r.status != Status.DISETUJUI]
     if not deps.dry_run:
         try:
             reconcile(deps, rows, result)
@@ -169,56 +297,32 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             log.info("stop requested: leaving the remaining rows for the next run")
             break
         status = row.status
-        if status not in (Status.DISETUJUI, Status.DITARIK):
+        if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK):
             continue
         entry = deps.ledger.journal(row.id)
         try:
+            if status == Status.DITOLAK:
+                _rejected(row, entry, result)
+                continue
+            if not render.is_submission_id(row.id):
+                raise PublishError(
+                    f"ID '{row.id}' bukan ID buatan bridge (seperti MM-2026-0001); jangan mengubah kolom ID. "
+                    "Kiriman baru masuk lewat formulir.",
+                    f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
+                    submission_id=row.id,
+                )
             if status == Status.DISETUJUI:
-                if entry and entry.state == DONE:
-                    result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
-                    result.repaired += 1
-                    continue
-                if entry and entry.state == REVERTED and entry.post_id:
-                    result.plan.append(f"re-publish {row.id} (post {entry.post_id})")
-                    if deps.dry_run:
-                        continue
-                    ref = deps.blogger.publish(entry.post_id, item=row.id)
-                    when = format_time(deps.now(), deps)
-                    deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
-                    result.updates[row.id] = _done_values(deps, ref.id, ref.url, ref.status, when)
-                    result.published += 1
-                    continue
-                # An INTENT left here was not found by reconcile: the earlier attempt created nothing.
-                result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
-                values = _publish_one(deps, row)
-                if not deps.dry_run:
-                    result.updates[row.id] = values
-                    result.published += 1
-            elif status == Status.DITARIK:
-                if entry is None or entry.state != DONE:
-                    continue
-                result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
-                if deps.dry_run:
-                    continue
-                deps.blogger.revert(entry.post_id, item=row.id)
-                deps.ledger.record_reverted(row.id)
-                deps.ledger.set_status(row.id, Status.DITARIK.value)
-                result.updates[row.id] = {
-                    ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
-                    "Setel DISETUJUI untuk menayangkannya lagi."
-                }
-                result.reverted += 1
-                log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
-        except PublishError as exc:
-            if not deps.dry_run:
-                deps.ledger.record_failed(row.id, exc.reason_en)
+                _approved(deps, row, entry, result)
+            else:
+                _withdrawn(deps, row, entry, result)
+        except SubmissionError as exc:
+            if not deps.dry_run and isinstance(exc, PublishError):
+                if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
+                    deps.ledger.record_failed(row.id, exc.reason_en)
                 deps.ledger.set_status(row.id, Status.GAGAL.value)
             result.updates[row.id] = {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id}
             result.failed += 1
-            log.error("%s could not be published: %s", row.id, exc.reason_en)
-        except SubmissionError as exc:
-            result.updates[row.id] = {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id}
-            result.failed += 1
+            result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
             log.error("%s could not be published: %s", row.id, exc.reason_en)
         except RetriableError as exc:
             result.retry_later += 1
@@ -233,27 +337,25 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:
-    """One re-read of the ID column (rows may have moved) and one batched RAW write."""
+    """One re-read of where the IDs are now (rows may have moved) and one batched RAW write."""
     if deps.dry_run or not result.updates:
         return
     s = deps.settings
-    ids_col, header = deps.sheets.batch_get(s.review_spreadsheet_id, [f"{a1_tab(s.review_tab)}!A:A", f"{a1_tab(s.review_tab)}!1:1"])
-    index, _ = columns.review_header_index([str(h) for h in (header[0] if header else [])])
-    id_col = index.get(ReviewColumn.ID, 0)
-    if id_col != 0:  # officers moved the ID column: read it where it is now
-        (ids_col,) = deps.sheets.batch_get(
-            s.review_spreadsheet_id, [f"{a1_tab(s.review_tab)}!{column_letter(id_col)}:{column_letter(id_col)}"]
-        )
-    where = {str(r[0]).strip(): n for n, r in enumerate(ids_col, start=1) if r and str(r[0]).strip()}
+    try:
+        review = locate_ids(deps, [s.review_tab])[s.review_tab]
+    except RetriableError as exc:
+        result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
+        log.warning("write-back postponed: %s", exc)
+        return
     data: list[tuple[str, list[list[Any]]]] = []
     for sub_id, values in result.updates.items():
-        row_number = where.get(sub_id)
+        row_number = review.rows.get(sub_id)
         if row_number is None:
             log.warning("%s: row no longer in the Review tab; result kept in the ledger only", sub_id)
             continue
         for column, value in values.items():
-            if column in index:
-                cell = f"{a1_tab(s.review_tab)}!{column_letter(index[column])}{row_number}"
+            if column in review.index:
+                cell = f"{a1_tab(s.review_tab)}!{column_letter(review.index[column])}{row_number}"
                 data.append((cell, [[value]]))
     try:
         deps.sheets.update_ranges(s.review_spreadsheet_id, data)

@@ -52,12 +52,24 @@ class BloggerGateway:
         self.blog_id = blog_id
         self.retry = retry
 
-    def _call(self, what: str, request: Callable[[], Any], *, item: str = "", retry: RetryPolicy | None = None) -> Any:
+    def _call(
+        self,
+        what: str,
+        request: Callable[[], Any],
+        *,
+        item: str = "",
+        retry: RetryPolicy | None = None,
+        failed: str = "Gagal terbit",
+        again: str = "DISETUJUI",
+    ) -> Any:
+        """Execute; a permanent error about one item becomes a PublishError saying
+        ``failed: reason`` and which Status the officer sets (``again``) to retry."""
+
         def permanent(status: int, message: str) -> BridgeError:
             if item:
                 reason = BLOGGER_REASONS_ID.get(status, "Blogger menolak permintaan")
                 return PublishError(
-                    f"Gagal terbit: {reason} (HTTP {status}). Perbaiki lalu setel Status ke DISETUJUI lagi.",
+                    f"{failed}: {reason} (HTTP {status}). Perbaiki lalu setel Status ke {again} lagi.",
                     f"{what}: HTTP {status}: {message}",
                     submission_id=item,
                 )
@@ -123,7 +135,11 @@ class BloggerGateway:
 
     def revert(self, post_id: str, *, item: str = "") -> PostRef:
         data = self._call(
-            f"posts.revert {item}", lambda: self.service.posts().revert(blogId=self.blog_id, postId=post_id), item=item
+            f"posts.revert {item}",
+            lambda: self.service.posts().revert(blogId=self.blog_id, postId=post_id),
+            item=item,
+            failed="Gagal menarik post (post MASIH TAYANG di website)",
+            again="DITARIK",
         )
         return _ref(data)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import jinja2
@@ -63,6 +63,11 @@ def marker_for(submission_id: str) -> str:
     if not _ID.match(submission_id):
         raise ValueError(f"submission id {submission_id!r} cannot be used in a post marker")
     return MARKER_FORMAT.format(id=submission_id)
+
+
+def is_submission_id(text: str) -> bool:
+    """Whether ``text`` can be a submission ID (and so carry a post marker)."""
+    return bool(_ID.match(text or ""))
 
 
 def find_marker_ids(html: str) -> set[str]:
@@ -155,9 +160,13 @@ def render_post(template_text: str, post: PostContext) -> RenderedPost:
     return RenderedPost(title=title, html=html, labels=list(post.labels))
 
 
-def check_template(template_text: str) -> list[str]:
-    """Problems rendering the template with sample data (empty list = fine); for ``check``."""
-    sample = PostContext(
+def check_template(template_text: str, *, photo_optional: bool = True) -> list[str]:
+    """Problems rendering the template with sample data (empty = fine).
+
+    With ``photo_optional`` (for ``check``) a sample without a photo must render
+    too; without it, only template errors that would hit every post are found.
+    """
+    with_photo = PostContext(
         title="Contoh judul",
         body_text="Paragraf pertama.\n\nParagraf kedua.",
         photos=[("https://example.org/foto.jpg", "Foto contoh")],
@@ -169,10 +178,13 @@ def check_template(template_text: str) -> list[str]:
         submission_id="MM-2026-0001",
         labels=["Contoh"],
     )
-    try:
-        render_post(template_text, sample)
-    except ConfigError as exc:
-        return list(exc.problems)
+    samples = (with_photo, replace(with_photo, photos=())) if photo_optional else (with_photo,)
+    for sample in samples:
+        try:
+            render_post(template_text, sample)
+        except ConfigError as exc:
+            where = "" if sample.photos else " (a post without a photo)"
+            return [f"{problem}{where}" for problem in exc.problems]
     return []
 
 
@@ -182,6 +194,7 @@ __all__ = [
     "RenderedPost",
     "check_template",
     "find_marker_ids",
+    "is_submission_id",
     "labels_for",
     "marker_for",
     "render_post",

@@ -177,46 +177,6 @@ def test_ambiguous_failures_publish_exactly_once(bridge: Bridge) -> None:
     assert len(bridge.review()) == len({r["ID"] for r in bridge.review()})
 
 
-def test_archive_moves_old_rows(bridge: Bridge) -> None:
-    """Rows TERBIT/DITOLAK longer than archive_after_days leave Review for Arsip, once."""
-    bridge.cycle()
-    approved = _approve_valid(bridge)
-    bridge.cycle()
-    total = len(bridge.review())
-    from datetime import timedelta
-
-    bridge.now = bridge.now + timedelta(days=31)
-    bridge.cycle()
-    remaining = {r["ID"] for r in bridge.review()}
-    assert not remaining & set(approved)
-    arsip = bridge.rows("Arsip")
-    archived_ids = [r[0] for r in arsip[1:]]
-    assert sorted(archived_ids) == sorted(approved)
-    assert len(remaining) == total - len(approved)
-    bridge.cycle()
-    assert len(bridge.rows("Arsip")) == len(arsip)
-
-
-def test_old_submission_published_today_stays_in_review_until_it_is_old(bridge: Bridge) -> None:
-    """Age counts from publication: an item approved 40 days after it arrived shows TERBIT in
-    Review (officers see the link), and only moves to Arsip archive_after_days later."""
-    from datetime import timedelta
-
-    bridge.cycle()
-    bridge.now = bridge.now + timedelta(days=40)
-    approved = _approve_valid(bridge)
-    bridge.cycle()
-    statuses = {r["ID"]: r["Status"] for r in bridge.review()}
-    assert {statuses[sid] for sid in approved} == {Status.TERBIT.value}
-    assert len(bridge.rows("Arsip")) == 1
-    bridge.cycle()
-    assert len(bridge.rows("Arsip")) == 1  # the published time, not the received time, counts
-
-    bridge.now = bridge.now + timedelta(days=31)
-    bridge.cycle()
-    assert sorted(r[0] for r in bridge.rows("Arsip")[1:]) == sorted(approved)
-
-
 def test_dry_run_writes_nothing(bridge: Bridge) -> None:
     """`once --dry-run` reads and plans, but the sheet, blog, Drive and ledger stay untouched."""
     from bridge.pipeline import run_cycle
@@ -300,3 +260,137 @@ def test_withdraw_still_works_after_ledger_loss(bridge: Bridge) -> None:
     bridge.officer_sets({sid: Status.DITARIK.value})
     assert bridge.cycle().publish.reverted == 1
     assert [p["status"] for p in _ours(bridge) if sid in find_marker_ids(p["content"])] == ["DRAFT"]
+
+
+# --- what officers do after publishing, and text that would publish badly ---------------------
+
+
+def _posts_of(b: Bridge, sid: str) -> list[dict[str, Any]]:
+    return [p for p in _ours(b) if sid in find_marker_ids(p["content"])]
+
+
+def _row(b: Bridge, sid: str) -> dict[str, Any]:
+    return {r["ID"]: r for r in b.review()}[sid]
+
+
+def _set_cell(b: Bridge, sid: str, column: ReviewColumn, value: Any) -> None:
+    """An officer types into one cell (a dict value is a formula or date, as the sheet stores it)."""
+    rows = b.rows("Review")
+    col = [str(h) for h in rows[0]].index(column.value)
+    for row in rows[1:]:
+        if row and row[0] == sid:
+            row.extend([""] * (col + 1 - len(row)))
+            row[col] = value
+    b.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+
+
+def test_a_failed_withdrawal_never_leads_to_a_second_post(bridge: Bridge) -> None:
+    """DITARIK fails (the account lost author rights): the note says the post is still live, and
+    setting DISETUJUI afterwards reuses that post instead of inserting another."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle()
+    bridge.officer_sets({sid: Status.DITARIK.value})
+    bridge.cycle(blog__blog_id="9999999999")
+    row = _row(bridge, sid)
+    assert row["Status"] == Status.GAGAL.value and "MASIH TAYANG" in row[SYSTEM] and "DITARIK" in row[SYSTEM]
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle()
+    assert [p["status"] for p in _posts_of(bridge, sid)] == ["LIVE"]
+    assert _row(bridge, sid)["Status"] == Status.TERBIT.value
+
+
+def test_republishing_a_withdrawn_post_uses_the_corrected_text(bridge: Bridge) -> None:
+    """Withdraw to fix a typo, edit Judul/Isi, approve again: the same post returns, corrected."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle()
+    bridge.officer_sets({sid: Status.DITARIK.value})
+    bridge.cycle()
+    _set_cell(bridge, sid, ReviewColumn.TITLE, "Judul yang sudah dikoreksi")
+    _set_cell(bridge, sid, ReviewColumn.BODY, "Isi yang sudah dikoreksi petugas, <b>tanpa</b> markup dari siapa pun.")
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle()
+    (post,) = _posts_of(bridge, sid)
+    assert (post["status"], post["title"]) == ("LIVE", "Judul yang sudah dikoreksi")
+    assert "dikoreksi petugas" in post["content"] and "<b>" not in post["content"]
+
+
+def test_republishing_in_draft_mode_stays_a_draft(bridge: Bridge) -> None:
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    for status in (Status.DISETUJUI, Status.DITARIK, Status.DISETUJUI):
+        bridge.officer_sets({sid: status.value})
+        bridge.cycle(blog__publish_mode="draft")
+    assert [p["status"] for p in _posts_of(bridge, sid)] == ["DRAFT"]
+    assert _row(bridge, sid)["Status"] == Status.TERBIT.value
+
+
+def test_status_changes_that_do_nothing_are_explained(bridge: Bridge) -> None:
+    """DITOLAK does not take a live post down, and DITARIK on an unpublished row has nothing to
+    withdraw: in both cases the officer reads why, once."""
+    bridge.cycle()
+    published, waiting = _approve_valid(bridge)[:2]
+    bridge.officer_sets({waiting: Status.MENUNGGU.value})
+    bridge.cycle()
+    bridge.officer_sets({published: Status.DITOLAK.value, waiting: Status.DITARIK.value})
+    bridge.cycle()
+    assert "setel DITARIK" in _row(bridge, published)[SYSTEM]
+    assert [p["status"] for p in _posts_of(bridge, published)] == ["LIVE"]
+    assert "belum pernah terbit" in _row(bridge, waiting)[SYSTEM]
+    bridge.sandbox.reset_stats()
+    bridge.cycle()
+    assert "sheets.spreadsheets.values.batchUpdate" not in bridge.stats()["by_method"]  # explained once
+
+
+def test_officer_text_that_would_publish_badly_is_gagal(bridge: Bridge) -> None:
+    """A Judul/Isi the sheet turned into a failing formula (#NAME?, #ERROR!) or a title over the
+    limit is not published as is; the row says what to fix, and the others publish."""
+    bridge.cycle()
+    formula, too_long, fine = _approve_valid(bridge)[:3]
+    _set_cell(bridge, formula, ReviewColumn.BODY, {"formula": "- Warga bergotong royong"})
+    _set_cell(bridge, too_long, ReviewColumn.TITLE, "Panen Raya " * 20)
+    report = bridge.cycle()
+    assert report.publish.failed == 2 and _posts_of(bridge, fine)
+    assert not _posts_of(bridge, formula) and not _posts_of(bridge, too_long)
+    assert _row(bridge, formula)["Status"] == Status.GAGAL.value and "rumus" in _row(bridge, formula)[SYSTEM]
+    assert _row(bridge, too_long)["Status"] == Status.GAGAL.value and "150 karakter" in _row(bridge, too_long)[SYSTEM]
+
+
+def test_a_row_with_an_id_the_bridge_did_not_make_is_gagal(bridge: Bridge) -> None:
+    """An officer copies a row and edits its ID: that row fails with a reason, the rest publish."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    rows = bridge.rows("Review")
+    copy = list(next(r for r in rows[1:] if r[0] == approved[0]))
+    copy[0] = "MM-2026-0001 (revisi)"
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows + [copy])
+    report = bridge.cycle()
+    assert report.publish.published == len(approved) and report.publish.failed == 1
+    assert _row(bridge, "MM-2026-0001 (revisi)")["Status"] == Status.GAGAL.value
+
+
+def test_a_template_that_fails_for_one_row_fails_only_that_row(bridge: Bridge) -> None:
+    """The office's template insists on a photo; a row without one is GAGAL, the others publish."""
+    template = bridge.workdir / "post.html"
+    template.write_text('<img src="{{ photos[0].url }}" alt="">\n{{ body }}\n<p>Oleh: {{ operator }}</p>', encoding="utf-8")
+    bridge.cycle()
+    no_photo, *others = _approve_valid(bridge)
+    _set_cell(bridge, no_photo, ReviewColumn.PHOTOS, "")
+    report = bridge.cycle(blog__template=str(template))
+    assert report.publish.published == len(others) and report.publish.failed == 1
+    assert "Template post" in _row(bridge, no_photo)[SYSTEM]
+
+
+def test_a_broken_template_holds_publishing_and_says_so(bridge: Bridge) -> None:
+    template = bridge.workdir / "post.html"
+    template.write_text("{{ body }", encoding="utf-8")
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    report = bridge.cycle(blog__template=str(template))
+    assert report.publish.published == 0 and not _ours(bridge)
+    assert any("post template" in p for p in report.problems)
+    for sid in approved:
+        row = _row(bridge, sid)
+        assert row["Status"] == Status.DISETUJUI.value and "template post kantor rusak" in row[SYSTEM]
+    assert bridge.cycle().publish.published == len(approved)  # fixed (default template): out they go

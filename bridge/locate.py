@@ -1,0 +1,47 @@
+"""Where submissions sit *now* in the Review and Arsip tabs, just before writing to them.
+
+Officers sort, filter and insert rows at any time, so a write never trusts the
+row numbers of the cycle's first read: it looks the IDs up again, in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bridge.adapters.sheets import a1_tab, column_letter
+from bridge.app import Deps
+from bridge.core import columns
+from bridge.core.model import ReviewColumn
+
+
+@dataclass(frozen=True)
+class IdRows:
+    """Where each ID is now in a Review-shaped tab (Review or Arsip), and its column layout."""
+
+    rows: dict[str, int]  # ID -> sheet row number
+    index: dict[ReviewColumn, int]
+
+
+def locate_ids(deps: Deps, tabs: list[str]) -> dict[str, IdRows]:
+    """Read where each ID sits now in ``tabs`` (officers may have sorted or moved things).
+
+    One ``values.batchGet`` of each tab's header and column A; a second only for a
+    tab whose ID column officers moved elsewhere.
+    """
+    sid = deps.settings.review_spreadsheet_id
+    values = deps.sheets.batch_get(sid, [r for tab in tabs for r in (f"{a1_tab(tab)}!1:1", f"{a1_tab(tab)}!A:A")])
+    headers = {tab: values[2 * n] for n, tab in enumerate(tabs)}
+    id_cols = {tab: values[2 * n + 1] for n, tab in enumerate(tabs)}
+    index = {tab: columns.review_header_index([str(h) for h in (headers[tab][0] if headers[tab] else [])])[0] for tab in tabs}
+    moved = [tab for tab in tabs if index[tab].get(ReviewColumn.ID, 0) != 0]
+    if moved:
+        letters = {tab: column_letter(index[tab][ReviewColumn.ID]) for tab in moved}
+        again = deps.sheets.batch_get(sid, [f"{a1_tab(tab)}!{letters[tab]}:{letters[tab]}" for tab in moved])
+        id_cols.update(zip(moved, again))
+    return {
+        tab: IdRows(
+            rows={str(r[0]).strip(): n for n, r in enumerate(id_cols[tab], start=1) if n > 1 and r and str(r[0]).strip()},
+            index=index[tab],
+        )
+        for tab in tabs
+    }
