@@ -12,11 +12,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn, ReviewRow, Status
 from bridge.exceptions import RetriableError
+from bridge.intake import format_time
+from bridge.locate import locate_ids
 
 log = logging.getLogger("bridge.archive")
 
@@ -58,15 +59,11 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         log.warning("archive tab '%s' missing: run `mymein-bridge init`; not archiving", s.archive_tab)
         return 0
     try:
-        (ids_col,) = deps.sheets.batch_get(sid, [f"{a1_tab(s.review_tab)}!A:A"])
-        where = {str(r[0]).strip(): n for n, r in enumerate(ids_col, start=1) if r and str(r[0]).strip()}
+        found = locate_ids(deps, [s.review_tab, s.archive_tab])
+        where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
         fresh = [r for r in due if r.id in where]
-        to_append = []
-        for r in fresh:
-            sub = deps.ledger.submission(r.id)
-            if sub is not None and sub.status == ARCHIVED:
-                continue  # appended by an earlier, interrupted run
-            to_append.append([r.values.get(ReviewColumn(h), "") for h in REVIEW_HEADERS])
+        # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
+        to_append = [_archive_row(r, deps) for r in fresh if r.id not in archived]
         if to_append:
             deps.sheets.append_rows(sid, s.archive_tab, to_append)
         with deps.ledger.transaction():
@@ -83,3 +80,24 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return 0
     log.info("archived %d rows older than %d days to '%s'", len(fresh), s.archive_after_days, s.archive_tab)
     return len(fresh)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+TIME_COLUMNS = (ReviewColumn.RECEIVED, ReviewColumn.SCHEDULE, ReviewColumn.PUBLISHED)
+
+
+def _archive_row(row: ReviewRow, deps: Deps) -> list[str]:
+    """The row as Arsip stores it (text, RAW): a date an officer typed stays a readable date."""
+    values = dict(row.values)
+    for column in TIME_COLUMNS:
+        value = values.get(column, "").strip()
+        if value and _is_number(value):
+            values[column] = format_time(columns.parse_datetime_cell(value, deps.settings.tz), deps) or value
+    return [values.get(ReviewColumn(h), "") for h in REVIEW_HEADERS]

@@ -1,0 +1,103 @@
+"""Archive: old TERBIT/DITOLAK rows leave Review for Arsip, each exactly once, readable as they were."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bridge.core.model import ReviewColumn, Status
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+
+from .conftest import Bridge
+
+
+def _approve_valid(b: Bridge) -> list[str]:
+    ids = [r["ID"] for r in b.review() if r["Status"] == Status.MENUNGGU.value]
+    b.officer_sets({i: Status.DISETUJUI.value for i in ids})
+    return ids
+
+
+def _arsip_ids(b: Bridge) -> list[str]:
+    rows = b.rows("Arsip")
+    col = [str(h) for h in rows[0]].index(ReviewColumn.ID.value)
+    return sorted(str(r[col]) for r in rows[1:])
+
+
+def test_archive_moves_old_rows(bridge: Bridge) -> None:
+    """Rows TERBIT/DITOLAK longer than archive_after_days leave Review for Arsip, once."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    total = len(bridge.review())
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()
+    remaining = {r["ID"] for r in bridge.review()}
+    assert not remaining & set(approved)
+    arsip = bridge.rows("Arsip")
+    archived_ids = [r[0] for r in arsip[1:]]
+    assert sorted(archived_ids) == sorted(approved)
+    assert len(remaining) == total - len(approved)
+    bridge.cycle()
+    assert len(bridge.rows("Arsip")) == len(arsip)
+
+
+def test_old_submission_published_today_stays_in_review_until_it_is_old(bridge: Bridge) -> None:
+    """Age counts from publication: an item approved 40 days after it arrived shows TERBIT in
+    Review (officers see the link), and only moves to Arsip archive_after_days later."""
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=40)
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    statuses = {r["ID"]: r["Status"] for r in bridge.review()}
+    assert {statuses[sid] for sid in approved} == {Status.TERBIT.value}
+    assert len(bridge.rows("Arsip")) == 1
+    bridge.cycle()
+    assert len(bridge.rows("Arsip")) == 1  # the published time, not the received time, counts
+
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()
+    assert sorted(r[0] for r in bridge.rows("Arsip")[1:]) == sorted(approved)
+
+
+def test_an_append_whose_answer_was_lost_is_not_repeated(bridge: Bridge) -> None:
+    """Google adds the rows to Arsip but answers 500: the next cycle does not add them again."""
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.sandbox.set_faults({"after_rate": 1.0, "codes": [500]})
+    bridge.cycle()
+    bridge.sandbox.set_faults({})
+    bridge.cycle()
+    bridge.cycle()
+    assert _arsip_ids(bridge) == sorted(approved)
+    assert not set(approved) & {r["ID"] for r in bridge.review()}
+
+
+def test_archive_finds_the_id_column_where_officers_moved_it(bridge: Bridge) -> None:
+    bridge.cycle()
+    approved = _approve_valid(bridge)
+    bridge.cycle()
+    rows = bridge.rows("Review")
+    rows = [["No."] + rows[0]] + [[n] + r for n, r in enumerate(rows[1:], start=1)]
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    bridge.now = bridge.now + timedelta(days=31)
+    assert bridge.cycle().archived == len(approved)
+    assert _arsip_ids(bridge) == sorted(approved)
+
+
+def test_an_officers_schedule_date_stays_a_date_in_arsip(bridge: Bridge) -> None:
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    rows = bridge.rows("Review")
+    col = [str(h) for h in rows[0]].index(ReviewColumn.SCHEDULE.value)
+    for row in rows[1:]:
+        if row[0] == sid:
+            row.extend([""] * (col + 1 - len(row)))
+            row[col] = {"datetime": "2026-11-23T08:00:00"}  # typed as a date: the API reads a serial number
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=40)
+    bridge.cycle()
+    arsip = bridge.rows("Arsip")
+    row = next(r for r in arsip[1:] if r[0] == sid)
+    assert row[[str(h) for h in arsip[0]].index(ReviewColumn.SCHEDULE.value)] == "23/11/2026 08:00:00"
