@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -88,8 +89,11 @@ def run_forever(
             log.warning("cycle ended early, will try again next interval: %s", exc)
         except Exception:  # one bad cycle must not kill the service
             log.exception("unexpected error in cycle; will try again next interval")
-        if stop():
-            scheduler.shutdown(wait=False)
+        if stop() and scheduler.running:  # a signal may have shut it down already
+            try:
+                scheduler.shutdown(wait=False)
+            except SchedulerNotRunningError:
+                pass
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("received %s: finishing the current item, then exiting", signal.Signals(signum).name)

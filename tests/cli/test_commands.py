@@ -20,7 +20,7 @@ import pytest
 
 from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, main
-from bridge.core.model import Status
+from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
 from tests.e2e.conftest import Bridge, bridge, sandbox  # noqa: F401  (fixtures)
 
@@ -88,6 +88,28 @@ def test_once_dry_run_changes_nothing(bridge: Bridge, capsys: pytest.CaptureFixt
     assert out.count("  publish MM-") == 4
     assert json.dumps(bridge.sandbox.state.to_json(), sort_keys=True) == before
     assert ledger.read_bytes() == ledger_before
+
+
+def test_dry_run_shows_what_would_fail(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(bridge.write_config())
+    assert main(["once", "-c", config]) == EXIT_OK
+    waiting = [r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value]
+    bridge.officer_sets({sid: Status.DISETUJUI.value for sid in waiting})
+    bridge.officer_sets({waiting[0]: "https://contoh.example/foto.jpg"}, column=ReviewColumn.PHOTOS)
+    capsys.readouterr()
+    assert main(["once", "-c", config, "--dry-run"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"  cannot publish {waiting[0]}: photo 1 is not a Drive link" in out
+    assert f"  publish {waiting[0]}" not in out
+    assert out.count("  publish MM-") == len(waiting) - 1
+
+
+def test_check_fails_on_a_template_that_breaks_without_a_photo(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    template = bridge.workdir / "post.html"
+    template.write_text('<img src="{{ photos[0].url }}" alt="">\n{{ body }}', encoding="utf-8")
+    assert main(["check", "-c", str(bridge.write_config(blog__template=str(template)))]) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "FAIL post template" in out and "without a photo" in out
 
 
 def test_dry_run_before_the_first_run_creates_no_ledger(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,7 +182,8 @@ def test_sigterm_during_a_cycle_finishes_the_current_item_and_writes_it_back(bri
     assert 1 <= posted < len(approved), "it stopped after the item in hand, not after the whole queue"
     terbit = [r for r in bridge.review() if r["Status"] == Status.TERBIT.value]
     assert len(terbit) == posted and all(r["Tautan Post"] for r in terbit), "what was posted is written back"
-    assert "stop requested" in log.read_text()
+    text = log.read_text()
+    assert "stop requested" in text and "Traceback" not in text and " ERROR " not in text
 
     assert main(["once", "-c", config]) == EXIT_OK  # the next start finishes the queue, once each
     assert len(bridge.posts()) - existing == len(approved)
