@@ -164,7 +164,13 @@ def paste_back_flow(
     say("2. Masuk dengan akun Google penulis blog, izinkan akses. / Sign in as a blog author and allow access.")
     say(f"3. Browser akan membuka http://localhost:{port}/?... yang gagal dimuat; salin seluruh alamatnya ke sini.")
     say("   The browser lands on a page that fails to load; copy its whole address here.")
-    pasted = ask("Alamat / address: ").strip()
+    try:
+        pasted = ask("Alamat / address: ").strip()
+    except EOFError:
+        raise AuthError(
+            "no address was pasted (input ended). Run `mymein-bridge auth -c CONFIG` in an interactive terminal, "
+            "or use --listen, or sign in on a laptop and copy the token file here."
+        ) from None
     parsed = urlparse(pasted)
     if parsed.scheme not in ("http", "https") or "code=" not in parsed.query:
         raise AuthError(

@@ -67,6 +67,16 @@ def test_paste_back_rejects_wrong_text() -> None:
         paste_back_flow(CLIENT, ask=lambda _p: "4/abc", say=lambda _s: None)
 
 
+def test_paste_back_with_no_terminal_says_what_to_do() -> None:
+    """Run without a terminal (input ends at once): a plain instruction, not a traceback."""
+
+    def closed(_prompt: str) -> str:
+        raise EOFError
+
+    with pytest.raises(AuthError, match="interactive terminal"):
+        paste_back_flow(CLIENT, ask=closed, say=lambda _s: None)
+
+
 def test_token_is_saved_owner_only(tmp_path: Path) -> None:
     """The token file cannot be read by other users on the server."""
     path = tmp_path / "token.json"
