@@ -95,12 +95,19 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    #: The API method an answer is counted under; counted *before* the answer leaves, so a
+    #: client that reads the stats right after its call always sees that call counted.
+    _count_as: str | None = None
+
     def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> int:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
+        if self._count_as is not None:
+            self.server.sandbox.count(self._count_as, len(body))
+            self._count_as = None
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -183,20 +190,20 @@ class _Handler(BaseHTTPRequestHandler):
         if faults.get("latency_ms"):
             time.sleep(float(faults["latency_ms"]) / 1000.0)
         pretty = True
-        sent = 0
+        self._count_as = method_id
         try:
             try:
                 if method == "PUT" and path == "/upload/drive/v3/files" and "upload_id" in query:
-                    method_id = "drive.files.create"
+                    method_id = self._count_as = "drive.files.create"
                     self._auth()
                     sb.maybe_fail_before()
                     ctx = Ctx(sb.state, method_id, {}, None, raw, {k.lower(): v for k, v in self.headers.items()}, self.base_url, True)
                     result = drive.resumable_put(ctx, query["upload_id"][0])
-                    sent = self._respond(result, pretty)
                     sb.persist()
+                    self._respond(result, pretty)
                     return
                 match = discovery.match(method, path, query)
-                method_id = match.method_id
+                method_id = self._count_as = match.method_id
                 pretty = match.params.get("prettyPrint", True) is not False
                 self._auth()
                 sb.maybe_fail_before()
@@ -216,16 +223,18 @@ class _Handler(BaseHTTPRequestHandler):
                 if method != "GET":
                     sb.persist()
                     sb.maybe_fail_after()
-                sent = self._respond(result, pretty)
+                self._respond(result, pretty)
             except ApiError as exc:
-                sent = self._send_json(exc.code, exc.body(), pretty, exc.headers)
+                self._send_json(exc.code, exc.body(), pretty, exc.headers)
             except Exception as exc:  # noqa: BLE001 - a sandbox bug must still answer like Google
                 detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                sent = self._send_json(500, ApiError(500, f"Sandbox internal error: {detail}").body())
+                self._send_json(500, ApiError(500, f"Sandbox internal error: {detail}").body())
                 if os.environ.get("MYMEIN_SANDBOX_DEBUG"):
                     traceback.print_exc()
         finally:
-            sb.count(method_id, sent)
+            if self._count_as is not None:  # no answer went out (the client hung up)
+                sb.count(self._count_as, 0)
+                self._count_as = None
 
     def _respond(self, result: Any, pretty: bool) -> int:
         if isinstance(result, Raw):
