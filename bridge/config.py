@@ -34,6 +34,8 @@ START_MODES = ("backfill", "now")
 PUBLISH_MODES = ("draft", "live")
 LOG_FORMATS = ("text", "json")
 LABEL_PARTS = ("kecamatan", "desa", "kim")
+#: The most characters one Google Sheets cell holds (a longer Review cell is refused with HTTP 400).
+SHEETS_CELL_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("intake", "start", str, "backfill", "first run on a sheet with history: backfill (queue all) or now (only new rows)"),
     Spec("intake", "title_max", int, 150, "longest accepted news title, in characters"),
     Spec("intake", "body_min", int, 50, "shortest accepted news body, in characters"),
-    Spec("intake", "body_max", int, 20000, "longest accepted news body, in characters"),
+    Spec("intake", "body_max", int, 20000, "longest accepted news body, in characters (at most 50000, the most a Sheets cell holds)"),
     Spec("intake", "require_registered_email", bool, True, "when the form collects e-mails, the respondent must be a KIM operator"),
     # [blog]
     Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website"),
@@ -264,6 +266,11 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
     ):
         if raw[key] < low:
             problems.append(f"{where}: [{section}] {key} must be at least {low}, got {raw[key]}")
+    if raw["body_max"] > SHEETS_CELL_MAX:
+        problems.append(
+            f"{where}: [intake] body_max must be at most {SHEETS_CELL_MAX} (a Google Sheets cell holds at most "
+            f"{SHEETS_CELL_MAX:,} characters), got {raw['body_max']}"
+        )
     if raw["body_min"] >= raw["body_max"]:
         problems.append(f"{where}: [intake] body_min must be smaller than body_max")
     try:

@@ -48,6 +48,17 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
     assert str(path) in str(info.value)
 
 
+def test_body_max_fits_in_a_sheets_cell(tmp_path: Path) -> None:
+    """A body_max above 50,000 would let Google refuse every Review append (HTTP 400) instead of cutting the body."""
+    path = _write(tmp_path, '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n[intake]\nbody_max = 60000\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    assert info.value.problems == [
+        f"{path}: [intake] body_max must be at most 50000 (a Google Sheets cell holds at most 50,000 characters), got 60000"
+    ]
+    assert load_settings(path, env={"MYMEIN_INTAKE_BODY_MAX": "50000"}).body_max == 50_000
+
+
 def test_environment_overrides(tmp_path: Path) -> None:
     """MYMEIN_<SECTION>_<KEY> overrides the file, e.g. for systemd or CI."""
     path = _write(tmp_path, '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n')
