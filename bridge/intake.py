@@ -19,13 +19,19 @@ from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
 from bridge.core import columns, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.snapshot import Snapshot
 
 log = logging.getLogger("bridge.intake")
 
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 NOTE_OK = "Lolos pemeriksaan otomatis."
+#: Ledger meta key: intake has run on this ledger (so an empty ledger is not a first run).
+INTAKE_STARTED = "intake_started"
+#: Review columns the bridge writes (it only reads the officers' notes and schedule).
+BRIDGE_COLUMNS: tuple[ReviewColumn, ...] = tuple(
+    c for c in ReviewColumn if c not in (ReviewColumn.OFFICER_NOTE, ReviewColumn.SCHEDULE)
+)
 
 
 @dataclass
@@ -81,23 +87,32 @@ def _row_for_sheet(values: dict[ReviewColumn, str], index: dict[ReviewColumn, in
 def _responses(rows: Sequence[Sequence[Any]], start: int, hmap: columns.HeaderMap, snap: Snapshot) -> list[FormResponse]:
     out = []
     for offset, row in enumerate(rows):
-        if not any(str(c).strip() for c in row):
-            continue  # an emptied row is not a submission
+        if hmap.is_blank(row):
+            continue  # an emptied row is not a submission (whatever other columns hold)
         out.append(columns.row_to_response(row, start + offset, hmap, snap.sheet_tz))
     return out
 
 
-def rebuild_ledger(deps: Deps, snap: Snapshot) -> int:
-    """After the local state was lost: re-learn every queued submission from Review and Arsip."""
+def _missing_review_columns(snap: Snapshot) -> list[str]:
+    """Review headers the bridge writes under that are missing (renamed or deleted by an officer)."""
+    return [c.value for c in BRIDGE_COLUMNS if c.value in snap.review_missing]
+
+
+def queued_before(deps: Deps, snap: Snapshot) -> list[ReviewRow]:
+    """Every row queued before: the Review tab's, then the Arsip tab's (read only here, rarely)."""
     s = deps.settings
     rows: list[ReviewRow] = list(snap.review)
-    archive_tab = s.archive_tab
     info = deps.sheets.info(s.review_spreadsheet_id)
-    if archive_tab in info.tabs:
-        (arsip,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(archive_tab)])
+    if s.archive_tab in info.tabs:
+        (arsip,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.archive_tab)])
         if arsip:
             idx, _ = columns.review_header_index([str(h) for h in arsip[0]])
             rows += [r for r in (columns.row_to_review(v, n, idx) for n, v in enumerate(arsip[1:], start=2)) if r.id]
+    return rows
+
+
+def rebuild_ledger(deps: Deps, rows: Sequence[ReviewRow]) -> int:
+    """After the local state was lost: re-learn every queued submission (see :func:`queued_before`)."""
     count = 0
     with deps.ledger.transaction():
         for r in rows:
@@ -127,6 +142,72 @@ def rebuild_ledger(deps: Deps, snap: Snapshot) -> int:
     return count
 
 
+def _oldest_received(rows: Sequence[ReviewRow], deps: Deps) -> datetime | None:
+    """The earliest 'Diterima (WITA)' time among queued rows (as times, not as text)."""
+    times = [columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz) for r in rows]
+    return min((t for t in times if t is not None), default=None)
+
+
+def _leave_out_history(
+    deps: Deps, new: list[tuple[FormResponse, str]], first_run: bool, cutoff: datetime | None, result: IntakeResult
+) -> list[tuple[FormResponse, str]]:
+    """With ``[intake] start = "now"``: record history as skipped, return what is left to queue.
+
+    On a first run every response is history; after a lost ledger, every response
+    older than the oldest submission queued before (``cutoff``).
+    """
+    if deps.settings.start != "now" or not new:
+        return new
+    if first_run:
+        history, why = new, "start=now: history before the bridge's first run"
+    elif cutoff is not None:
+        history = [(r, fp) for r, fp in new if r.received_at is not None and r.received_at < cutoff]
+        why = "start=now: older than every queued submission"
+    else:
+        return new
+    if history:
+        with deps.ledger.transaction():
+            for response, fp in history:
+                deps.ledger.add_skipped(fp, response.row_number, why)
+        result.skipped = len(history)
+    if first_run:
+        log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", len(history))
+    skipped = {fp for _, fp in history}
+    return [(r, fp) for r, fp in new if fp not in skipped]
+
+
+def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.Rules, email_collected: bool) -> list[str]:
+    """One problem line when the KIM tab lacks a column validation needs (every cycle, until fixed)."""
+    gaps = registry.missing_of(validate.kim_columns_needed(rules, email_collected))
+    if not gaps:
+        return []
+    names = ", ".join(f"'{c.value}'" for c in gaps)
+    line = (
+        f"registry tab '{deps.settings.registry_tab}' has no column {names}: submissions whose checks need it are "
+        "queued TIDAK VALID; rename the header back or run `mymein-bridge init -c CONFIG`"
+    )
+    log.warning(line)
+    return [line]
+
+
+def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult) -> bool:
+    """One RAW append of the rows to Review; on failure they stay pending (the cycle goes on)."""
+    s = deps.settings
+    try:
+        deps.sheets.append_rows(s.review_spreadsheet_id, s.review_tab, [_row_for_sheet(v, snap.review_index) for _, v in to_write])
+    except AuthError:
+        raise  # the credentials are gone: nothing else in the cycle can work either
+    except RetriableError as exc:
+        result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
+        log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)
+        return False
+    except FatalError as exc:
+        result.problems.append(f"Review tab not updated: Google refused the rows; they stay pending: {exc}")
+        log.error("Google refused to append %d rows to Review; they stay pending, publishing goes on: %s", len(to_write), exc)
+        return False
+    return True
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
     s = deps.settings
@@ -145,11 +226,24 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         result.halted = str(exc)
         log.error("intake stopped: %s", exc)
         return
+    missing = _missing_review_columns(snap)
+    if missing:
+        result.halted = (
+            f"Review tab '{s.review_tab}' has no column {', '.join(repr(m) for m in missing)} (renamed or deleted?), "
+            "so new rows would lose what belongs there. Rename the header back, or run `mymein-bridge init -c CONFIG` "
+            "to add it again; the responses wait and are queued once the columns are back"
+        )
+        log.error("intake stopped: %s", result.halted)
+        return
     ledger.set_header_map(tab, hmap.to_json())
 
-    first_run = ledger.is_empty()
-    if first_run and snap.review:
-        result.rebuilt = rebuild_ledger(deps, snap)
+    # A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else.
+    fresh = not ledger.get_meta(INTAKE_STARTED) and ledger.is_empty()
+    cutoff: datetime | None = None
+    if fresh:
+        earlier = queued_before(deps, snap)
+        result.rebuilt = rebuild_ledger(deps, earlier)
+        cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in snap.review} - {""}
     known = ledger.known_fingerprints() | review_fps
 
@@ -169,31 +263,20 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             decision = watermark.decide_full(rows, known)
     else:
         decision = watermark.decide_full(rows, known)
+    full_read = snap.responses_start == 2 or result.rescanned
     if snap.responses_start == 2 and not deps.dry_run:
         deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
 
-    new = decision.new
-    if first_run and not result.rebuilt and s.start == "now" and new:
-        with ledger.transaction():
-            for response, fp in new:
-                ledger.add_skipped(fp, response.row_number, "start=now: history before the bridge's first run")
-        result.skipped = len(new)
-        log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", len(new))
-        new = []
-    elif result.rebuilt and s.start == "now" and new:
-        oldest = min((r.get(ReviewColumn.RECEIVED) for r in snap.review), default="")
-        history = [(r, fp) for r, fp in new if r.received_at and oldest and format_time(r.received_at, deps) < oldest]
-        if history:
-            with ledger.transaction():
-                for response, fp in history:
-                    ledger.add_skipped(fp, response.row_number, "start=now: older than every queued submission")
-            skipped = {fp for _, fp in history}
-            new = [(r, fp) for r, fp in new if fp not in skipped]
+    new = _leave_out_history(deps, decision.new, fresh and not result.rebuilt, cutoff, result)
+    if fresh and not deps.dry_run:
+        ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
     result.new = len(new)
 
-    registry = validate.KimRegistry(snap.kim)
+    registry = validate.KimRegistry(snap.kim, missing=snap.kim_missing)
     rules = validate.Rules.from_settings(s)
     email_collected = hmap.has_email
+    result.problems += _registry_gaps(deps, registry, rules, email_collected)
+    edits = watermark.replaced(new, decision.seen, ledger.queued_from_form()) if new and full_read else {}
     today = deps.now().date()
 
     queued_values: dict[str, dict[ReviewColumn, str]] = {}
@@ -214,6 +297,13 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             except Exception as exc:  # a rule bug must not lose the row: queue it for a human
                 log.exception("row %d: validation crashed; queued as TIDAK VALID", response.row_number)
                 sub = validate.unvalidated(response, fp, f"{type(exc).__name__}: {exc}")
+            earlier = edits.get(fp)
+            if earlier is not None and validate.same_sender(sub, earlier.operator, earlier.email):
+                sub = validate.as_edit_of(sub, earlier.id)
+                log.warning(
+                    "row %d looks like an edit of %s (its response is gone from that row); queued for officers to compare",
+                    response.row_number, earlier.id,
+                )
             year = (sub.received_at or deps.now()).astimezone(s.tz).year
             sub_id = ledger.next_id(year)
             sub = validate.with_id(sub, sub_id)
@@ -264,15 +354,8 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     if deps.dry_run:
         result.queued = len(to_write)
         return
-    if to_write:
-        try:
-            deps.sheets.append_rows(
-                s.review_spreadsheet_id, s.review_tab, [_row_for_sheet(v, snap.review_index) for _, v in to_write]
-            )
-        except RetriableError as exc:
-            result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
-            log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)
-            return
+    if to_write and not _append(deps, snap, to_write, result):
+        return
     with ledger.transaction():
         ledger.mark_in_review([i for i, _ in to_write])
         if decision.next_watermark is not None:
@@ -280,4 +363,4 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     result.queued = len(to_write)
 
 
-__all__ = ["IntakeResult", "run_intake", "rebuild_ledger", "review_values"]
+__all__ = ["BRIDGE_COLUMNS", "IntakeResult", "queued_before", "run_intake", "rebuild_ledger", "review_values"]

@@ -27,7 +27,8 @@ class Snapshot:
     review_index: dict[ReviewColumn, int]
     review: list[ReviewRow]
     kim: list[KimRecord]
-    review_missing: tuple[str, ...] = ()
+    review_missing: tuple[str, ...] = ()  # Review headers not found (officers renamed or deleted them)
+    kim_missing: tuple[str, ...] = ()  # KIM registry headers not found
     warnings: list[str] = field(default_factory=list)
 
 
@@ -79,7 +80,7 @@ def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
     review = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_v[1:], start=2)]
     review = [r for r in review if r.id]
 
-    kim_index, _kim_missing = columns.kim_header_index([str(h) for h in (kim_v[0] if kim_v else [])])
+    kim_index, kim_missing = columns.kim_header_index([str(h) for h in (kim_v[0] if kim_v else [])])
     kim = [columns.row_to_kim(row, n, kim_index, s.tz) for n, row in enumerate(kim_v[1:], start=2) if any(str(c).strip() for c in row)]
 
     return Snapshot(
@@ -92,4 +93,5 @@ def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
         review=review,
         kim=kim,
         review_missing=tuple(review_missing),
+        kim_missing=tuple(kim_missing),
     )

@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from bridge.core.watermark import Queued
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: submissions, watermark, header map, publish journal, re-hosted photos
     """
@@ -193,6 +195,14 @@ class Ledger:
     def known_fingerprints(self) -> set[str]:
         rows = self.db.execute("SELECT fingerprint FROM submissions UNION SELECT fingerprint FROM skipped")
         return {r[0] for r in rows}
+
+    def queued_from_form(self) -> list[Queued]:
+        """Submissions read from a responses row (not rebuilt from Review), in queue order."""
+        rows = self.db.execute(
+            "SELECT id, fingerprint, row_number, operator, email FROM submissions"
+            " WHERE origin = 'form' AND row_number > 0 ORDER BY rowid"
+        )
+        return [Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") for r in rows]
 
     def content_keys(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT content_key, id FROM submissions WHERE content_key != '' ORDER BY id DESC")}

@@ -52,6 +52,7 @@ OPTIONAL_FIELDS: tuple[Field, ...] = tuple(f for f in Field if f not in REQUIRED
 
 _PUNCT = re.compile(r"[/():.\-_?!,;'\"\[\]*#]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_INWORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _DRIVE_HOSTS = ("drive.google.com", "docs.google.com", "drive.usercontent.google.com")
 _FILE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 _PATH_ID = re.compile(r"/(?:file/)?d/([A-Za-z0-9_-]{10,})")
@@ -63,11 +64,13 @@ def normalise_header(text: str) -> str:
 
 
 def _header_keys(text: str) -> list[str]:
-    """The full normalised header, then the same without parenthetical hints."""
-    keys = [normalise_header(text)]
-    short = normalise_header(_PARENS.sub(" ", str(text)))
-    if short and short not in keys:
-        keys.append(short)
+    """The full normalised header, then the same without parenthetical hints; each also with
+    in-word hyphens dropped, so "Alamat E-mail" finds the alias "Alamat email"."""
+    keys: list[str] = []
+    for variant in (str(text), _PARENS.sub(" ", str(text))):
+        for key in (normalise_header(variant), normalise_header(_INWORD_HYPHEN.sub("", variant))):
+            if key and key not in keys:
+                keys.append(key)
     return keys
 
 
@@ -90,7 +93,9 @@ class HeaderMap:
     index: dict[Field, int]
     headers: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
-    duplicates: tuple[tuple[Field, str], ...] = ()  # (field, ignored header): the first match wins
+    #: further columns of a field, left to right: a question deleted and re-created in the
+    #: form keeps its old column and gets a new one with the same title
+    repeats: dict[Field, tuple[int, ...]] = field(default_factory=dict)
     missing_required: tuple[Field, ...] = ()
     missing_optional: tuple[Field, ...] = ()
     looked_for: dict[Field, tuple[str, ...]] = field(default_factory=dict, compare=False)
@@ -100,15 +105,32 @@ class HeaderMap:
         """Whether the form collects respondent e-mails."""
         return Field.EMAIL in self.index
 
+    @property
+    def duplicates(self) -> tuple[tuple[Field, str], ...]:
+        """(field, header) of every further column of a field, in sheet order."""
+        pairs = [(i, fld) for fld, cols in self.repeats.items() for i in cols]
+        return tuple((fld, self._header(i)) for i, fld in sorted(pairs))
+
+    def columns_of(self, fld: Field) -> tuple[int, ...]:
+        """Every column of the field, left to right (empty if missing)."""
+        return ((self.index[fld],) if fld in self.index else ()) + self.repeats.get(fld, ())
+
+    def _header(self, i: int) -> str:
+        return self.headers[i] if 0 <= i < len(self.headers) else ""
+
     def header_of(self, fld: Field) -> str:
         """The header text the field was found under ('' if missing)."""
         i = self.index.get(fld)
-        return self.headers[i] if i is not None and i < len(self.headers) else ""
+        return self._header(i) if i is not None else ""
 
     def to_json(self) -> str:
         """Serialise for the ledger (so the next cycle can report drift)."""
         return json.dumps(
-            {"headers": list(self.headers), "index": {f.value: i for f, i in self.index.items()}},
+            {
+                "headers": list(self.headers),
+                "index": {f.value: i for f, i in self.index.items()},
+                "repeats": {f.value: list(cols) for f, cols in self.repeats.items()},
+            },
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -117,22 +139,49 @@ class HeaderMap:
     def from_json(cls, text: str) -> HeaderMap:
         """Rebuild a stored map (only what drift reports need)."""
         data = json.loads(text)
+        fields = {f.value for f in Field}
         headers = tuple(str(h) for h in data.get("headers", []))
-        index = {Field(k): int(v) for k, v in data.get("index", {}).items() if k in {f.value for f in Field}}
-        used = set(index.values())
+        index = {Field(k): int(v) for k, v in data.get("index", {}).items() if k in fields}
+        repeats = {Field(k): tuple(int(i) for i in v) for k, v in data.get("repeats", {}).items() if k in fields}
+        used = set(index.values()) | {i for cols in repeats.values() for i in cols}
         unknown = tuple(h for i, h in enumerate(headers) if i not in used and str(h).strip())
         return cls(
             index=index,
             headers=headers,
             unknown=unknown,
+            repeats=repeats,
             missing_required=tuple(f for f in REQUIRED_FIELDS if f not in index),
             missing_optional=tuple(f for f in OPTIONAL_FIELDS if f not in index),
         )
 
     def drift_report(self, previous: HeaderMap | None) -> list[str]:
-        """English lines describing question changes since ``previous`` (empty if none)."""
-        if previous is None:
-            return []
+        """English lines describing question changes since ``previous`` (empty if none).
+
+        Without a previous map (first run) only what needs a look is reported:
+        questions the bridge does not recognise and questions found in several columns.
+        """
+        lines: list[str] = []
+        if previous is not None:
+            lines += self._field_changes(previous)
+        old_unknown = {normalise_header(h) for h in previous.unknown} if previous else set()
+        new_unknown = {normalise_header(h) for h in self.unknown}
+        for h in self.unknown:
+            if normalise_header(h) not in old_unknown:
+                lines.append(f"{'new ' if previous else ''}question '{h}' is not used by the bridge")
+        for h in previous.unknown if previous else ():
+            if normalise_header(h) not in new_unknown:
+                lines.append(f"unused question '{h}' removed")
+        for fld in Field:
+            cols = self.columns_of(fld)
+            if len(cols) > 1 and (previous is None or previous.columns_of(fld) != cols):
+                where = ", ".join(f"'{self._header(i)}' in column {i + 1}" for i in cols)
+                lines.append(
+                    f"question for '{fld}' is in {len(cols)} columns ({where}; deleted and re-created?): "
+                    "each response is read from the rightmost non-empty one"
+                )
+        return lines
+
+    def _field_changes(self, previous: HeaderMap) -> list[str]:
         lines: list[str] = []
         for fld in Field:
             old_i, new_i = previous.index.get(fld), self.index.get(fld)
@@ -146,22 +195,25 @@ class HeaderMap:
                     lines.append(f"question for '{fld}' renamed: '{old_h}' -> '{new_h}'")
                 if old_i != new_i:
                     lines.append(f"question for '{fld}' moved: column {old_i + 1} -> {new_i + 1}")
-        old_unknown = {normalise_header(h) for h in previous.unknown}
-        new_unknown = {normalise_header(h) for h in self.unknown}
-        for h in self.unknown:
-            if normalise_header(h) not in old_unknown:
-                lines.append(f"new question '{h}' is not used by the bridge")
-        for h in previous.unknown:
-            if normalise_header(h) not in new_unknown:
-                lines.append(f"unused question '{h}' removed")
         return lines
+
+    def is_blank(self, row: Sequence[Any]) -> bool:
+        """True when none of the form's questions has an answer in the row (other columns,
+        such as an officer's checkbox column, do not make a submission)."""
+        return not any(cell_text(_cell(row, i)).strip() for fld in self.index for i in self.columns_of(fld))
+
+    def cell(self, row: Sequence[Any], fld: Field) -> Any:
+        """The field's cell in a row: of several columns, the rightmost non-empty one."""
+        cells = [_cell(row, i) for i in self.columns_of(fld)]
+        return next((c for c in reversed(cells) if cell_text(c).strip()), cells[0] if cells else "")
 
 
 def map_headers(headers: Sequence[str], extra_aliases: Mapping[str, Sequence[str]] | None = None) -> HeaderMap:
     """Find each field's column by header text (configured aliases win over defaults).
 
     Exact match of the normalised header is tried first; then the header without
-    parenthetical hints, so "Judul Berita (maks. 150 karakter)" still maps.
+    parenthetical hints, so "Judul Berita (maks. 150 karakter)" still maps. A
+    second column with a field's title is kept in ``repeats``.
     """
     aliases = _aliases(extra_aliases)
     lookup: dict[str, Field] = {}
@@ -170,7 +222,7 @@ def map_headers(headers: Sequence[str], extra_aliases: Mapping[str, Sequence[str
             lookup.setdefault(normalise_header(title), fld)
     index: dict[Field, int] = {}
     unknown: list[str] = []
-    duplicates: list[tuple[Field, str]] = []
+    repeats: dict[Field, tuple[int, ...]] = {}
     for i, raw in enumerate(headers):
         text = "" if raw is None else str(raw)
         if not text.strip():
@@ -179,14 +231,14 @@ def map_headers(headers: Sequence[str], extra_aliases: Mapping[str, Sequence[str
         if fld is None:
             unknown.append(text)
         elif fld in index:
-            duplicates.append((fld, text))
+            repeats[fld] = repeats.get(fld, ()) + (i,)
         else:
             index[fld] = i
     return HeaderMap(
         index=index,
         headers=tuple("" if h is None else str(h) for h in headers),
         unknown=tuple(unknown),
-        duplicates=tuple(duplicates),
+        repeats=repeats,
         missing_required=tuple(f for f in REQUIRED_FIELDS if f not in index),
         missing_optional=tuple(f for f in OPTIONAL_FIELDS if f not in index),
         looked_for=aliases,
@@ -303,10 +355,52 @@ def parse_datetime_cell(value: Any, tz: ZoneInfo, *, day_first: bool = True) -> 
     return dt.astimezone(tz) if dt.tzinfo else dt.replace(tzinfo=tz)
 
 
+#: Month names and abbreviations as officers type them (Indonesian first, English too).
+_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "january", "jan"),
+            ("februari", "pebruari", "february", "feb", "peb"),
+            ("maret", "march", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("agustus", "august", "agu", "agt", "ags", "aug"),
+            ("september", "sept", "sep"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nopember", "nov", "nop"),
+            ("desember", "december", "des", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[\s./-]*([^\W\d_]+)\.?[\s./,-]*(\d{4})$")
+
+
+def _named_month_date(text: str) -> date | None:
+    """``15 Januari 2025``, ``1 Agt 2027``, ``15-Jan-2025`` as a date, else ``None``."""
+    m = _DAY_MONTH_YEAR.match(" ".join(text.split()))
+    month = _MONTHS.get(m.group(2).casefold()) if m else None
+    if m is None or month is None:
+        return None
+    try:
+        return date(int(m.group(3)), month, int(m.group(1)))
+    except ValueError:
+        return None
+
+
 def parse_date_cell(value: Any, tz: ZoneInfo) -> date | None:
-    """A date cell (``2025-01-15``, ``15/01/2025``, a serial number or a date-time) as a date."""
+    """A date cell (``2025-01-15``, ``15/01/2025``, ``15 Januari 2025``, a serial number or a
+    date-time) as a date; ``None`` when it cannot be read."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
+    if isinstance(value, str):
+        named = _named_month_date(value)
+        if named is not None:
+            return named
     dt = parse_datetime_cell(value, tz)
     return dt.date() if dt else None
 
@@ -336,12 +430,11 @@ def split_photo_links(cell: Any) -> tuple[str, ...]:
 
 def row_to_response(row: Sequence[Any], row_number: int, header_map: HeaderMap, tz: ZoneInfo) -> FormResponse:
     """One responses-tab row as a :class:`FormResponse` (text still raw; see sanitize/validate)."""
-    idx = header_map.index
 
     def text(fld: Field) -> str:
-        return cell_text(_cell(row, idx.get(fld)))
+        return cell_text(header_map.cell(row, fld))
 
-    stamp = _cell(row, idx.get(Field.TIMESTAMP))
+    stamp = header_map.cell(row, Field.TIMESTAMP)
     return FormResponse(
         row_number=row_number,
         received_at=parse_datetime_cell(stamp, tz),
@@ -351,7 +444,7 @@ def row_to_response(row: Sequence[Any], row_number: int, header_map: HeaderMap, 
         operator=text(Field.OPERATOR),
         title=text(Field.TITLE),
         body=text(Field.BODY),
-        photos=split_photo_links(_cell(row, idx.get(Field.PHOTO))),
+        photos=split_photo_links(header_map.cell(row, Field.PHOTO)),
         raw_timestamp=cell_text(stamp).strip(),
     )
 
@@ -396,10 +489,13 @@ def parse_emails(cell: Any) -> frozenset[str]:
 
 
 def row_to_kim(row: Sequence[Any], row_number: int, index: Mapping[KimColumn, int], tz: ZoneInfo) -> KimRecord:
-    """One KIM-registry row; unreadable dates become ``None``, partnership is upper-cased."""
+    """One KIM-registry row; unreadable dates become ``None`` (an unreadable SK expiry is kept
+    as typed in ``sk_until_unreadable``), partnership is upper-cased."""
 
     def text(col: KimColumn) -> str:
         return " ".join(cell_text(_cell(row, index.get(col))).split())
+
+    sk_until = parse_date_cell(_cell(row, index.get(KimColumn.SK_UNTIL)), tz)
 
     return KimRecord(
         name=text(KimColumn.NAME),
@@ -408,7 +504,8 @@ def row_to_kim(row: Sequence[Any], row_number: int, index: Mapping[KimColumn, in
         nomor_induk=text(KimColumn.NOMOR_INDUK),
         sk_number=text(KimColumn.SK_NUMBER),
         sk_date=parse_date_cell(_cell(row, index.get(KimColumn.SK_DATE)), tz),
-        sk_until=parse_date_cell(_cell(row, index.get(KimColumn.SK_UNTIL)), tz),
+        sk_until=sk_until,
+        sk_until_unreadable=text(KimColumn.SK_UNTIL) if sk_until is None else "",
         partnership=text(KimColumn.PARTNERSHIP).upper(),
         chair=text(KimColumn.CHAIR),
         board=cell_text(_cell(row, index.get(KimColumn.BOARD))).strip(),

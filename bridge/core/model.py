@@ -162,6 +162,7 @@ class KimRecord:
     sk_number: str = ""
     sk_date: date | None = None
     sk_until: date | None = None
+    sk_until_unreadable: str = ""  # the 'SK Berlaku Sampai' cell as typed, when it is not a date
     partnership: str = ""
     chair: str = ""
     board: str = ""

@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from bridge.core import sanitize
 from bridge.core.columns import drive_file_id
-from bridge.core.model import FormResponse, KimRecord, Partnership, Reason, Submission
+from bridge.core.model import FormResponse, KimColumn, KimRecord, Partnership, Reason, Submission, Wilayah
 from bridge.core.wilayah import WilayahIndex, place_key
 
 if TYPE_CHECKING:
@@ -29,9 +29,13 @@ LINK_MAX = 2000
 DATE_FORMAT = "%d/%m/%Y"
 _SHOWN = 60  # characters of an offending value quoted in a reason
 
+#: Partnership values that allow publishing; anything else (blank, unknown) does not.
+_ACTIVE = frozenset({Partnership.AKTIF.value, "ACTIVE"})
 #: Partnership values that block publishing (typed loosely in the registry).
 _INACTIVE = {"TIDAK AKTIF": Partnership.TIDAK_AKTIF, "NONAKTIF": Partnership.TIDAK_AKTIF, "NON AKTIF": Partnership.TIDAK_AKTIF,
              "DIBEKUKAN": Partnership.DIBEKUKAN, "BEKU": Partnership.DIBEKUKAN}
+#: Registry columns without which no KIM can be found for a desa.
+LOOKUP_COLUMNS = (KimColumn.NAME, KimColumn.KECAMATAN, KimColumn.DESA)
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,25 @@ def _partnership(record: KimRecord) -> str:
 
 
 def is_active(record: KimRecord) -> bool:
-    """False when the registry marks the KIM TIDAK AKTIF or DIBEKUKAN (blank counts as active)."""
-    return _partnership(record) not in _INACTIVE
+    """True only when the registry marks the KIM AKTIF (case-insensitive); blank or unknown is not active."""
+    return _partnership(record) in _ACTIVE
+
+
+def kim_columns_needed(rules: Rules, email_collected: bool) -> tuple[KimColumn, ...]:
+    """The registry columns validation reads (operator e-mails only when that check is on)."""
+    email = (KimColumn.OPERATOR_EMAILS,) if email_collected and rules.require_registered_email else ()
+    return (*LOOKUP_COLUMNS, KimColumn.PARTNERSHIP, KimColumn.SK_UNTIL, *email)
 
 
 class KimRegistry:
-    """The KIM tab as a lookup by desa and by operator e-mail (spelling-tolerant place names)."""
+    """The KIM tab as a lookup by desa and by operator e-mail (spelling-tolerant place names).
 
-    def __init__(self, records: Iterable[KimRecord]) -> None:
+    ``missing`` names the registry columns absent from the tab's header row: a
+    check that needs one of them fails (TIDAK VALID) instead of passing silently.
+    """
+
+    def __init__(self, records: Iterable[KimRecord], missing: Iterable[str] = ()) -> None:
+        self.missing = frozenset(KimColumn(m) for m in missing)
         self.records = [r for r in records if r.name.strip()]
         self._by_place: dict[tuple[str, str], list[KimRecord]] = {}
         self._by_email: dict[str, list[KimRecord]] = {}
@@ -82,6 +97,10 @@ class KimRegistry:
     def by_email(self, email: str) -> list[KimRecord]:
         """Every KIM listing that operator e-mail."""
         return list(self._by_email.get(email.strip().lower(), []))
+
+    def missing_of(self, wanted: Sequence[KimColumn]) -> tuple[KimColumn, ...]:
+        """Those of ``wanted`` that the registry tab lacks, in the given order."""
+        return tuple(c for c in wanted if c in self.missing)
 
 
 def content_key(operator: str, title: str, body: str) -> str:
@@ -121,6 +140,84 @@ def _choose_kim(kims: list[KimRecord], email: str, today: date) -> KimRecord:
         if is_active(k) and (k.sk_until is None or k.sk_until >= today):
             return k
     return kims[0]
+
+
+def _columns_missing(missing: Sequence[KimColumn], check_id: str, check_en: str) -> Reason:
+    """A check that cannot run because the registry tab lacks a column it needs."""
+    names = ", ".join(f"'{c.value}'" for c in missing)
+    return Reason(
+        "kim_column_missing",
+        f"Kolom {names} tidak ada di tab KIM, jadi {check_id}; perbaiki judul kolom di tab KIM (atau jalankan init).",
+        f"registry tab has no column {names}: {check_en}",
+    )
+
+
+def _partnership_reasons(kim: KimRecord) -> list[Reason]:
+    """Only an explicitly active KIM passes; inactive, blank and unknown statuses are named."""
+    value = _partnership(kim)
+    if value in _ACTIVE:
+        return []
+    state = _INACTIVE.get(value)
+    if state is not None:
+        return [Reason("kim_inactive", f"Kemitraan {kim.name} berstatus {state.value}; berita hanya diterima dari KIM AKTIF.",
+                       f"KIM {kim.name!r} partnership is {state.value}")]
+    if not value:
+        return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} kosong di tab KIM; berita hanya diterima dari KIM "
+                       "AKTIF. Isi AKTIF di tab KIM bila kemitraannya aktif.", f"KIM {kim.name!r} has no partnership status")]
+    return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} {_q(kim.partnership)} tidak dikenal; berita hanya "
+                   "diterima dari KIM AKTIF. Tulis AKTIF, TIDAK AKTIF atau DIBEKUKAN di tab KIM.",
+                   f"KIM {kim.name!r} has an unknown partnership status {kim.partnership!r}")]
+
+
+def _sk_reasons(kim: KimRecord, today: date) -> list[Reason]:
+    if kim.sk_until_unreadable:
+        return [Reason("sk_unreadable", f"SK Berlaku Sampai untuk {kim.name} {_q(kim.sk_until_unreadable)} tidak terbaca "
+                       "sebagai tanggal; tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM.",
+                       f"SK expiry of {kim.name!r} is not a date: {kim.sk_until_unreadable!r}")]
+    if kim.sk_until is not None and kim.sk_until < today:
+        sk = f" ({kim.sk_number})" if kim.sk_number else ""
+        return [Reason("sk_expired", f"SK {kim.name}{sk} berakhir {kim.sk_until.strftime(DATE_FORMAT)}; perbarui SK di registri KIM.",
+                       f"SK of {kim.name!r} expired on {kim.sk_until.isoformat()}")]
+    return []
+
+
+def _check_kim(place: Wilayah, email: str, registry: KimRegistry, today: date) -> tuple[KimRecord | None, list[Reason]]:
+    """The desa's KIM and what is wrong with its registration (status, SK, missing registry columns)."""
+    gap = registry.missing_of(LOOKUP_COLUMNS)
+    if gap:
+        return None, [_columns_missing(gap, "KIM untuk desa ini tidak bisa dicari", "no KIM can be looked up")]
+    kims = registry.for_desa(place.kecamatan, place.desa)
+    if not kims:
+        label = "Kelurahan" if place.jenis == "kelurahan" else "Desa"
+        return None, [Reason("kim_missing", f"Belum ada KIM terdaftar untuk {label} {place.desa}, Kecamatan {place.kecamatan} "
+                             "di tab KIM; daftarkan KIM-nya dulu.", f"no KIM registered for {place.desa}, {place.kecamatan}")]
+    kim = _choose_kim(kims, email, today)
+    reasons: list[Reason] = []
+    if registry.missing_of((KimColumn.PARTNERSHIP,)):
+        reasons.append(_columns_missing((KimColumn.PARTNERSHIP,), "status kemitraan tidak bisa diperiksa", "partnership not checked"))
+    else:
+        reasons += _partnership_reasons(kim)
+    if registry.missing_of((KimColumn.SK_UNTIL,)):
+        reasons.append(_columns_missing((KimColumn.SK_UNTIL,), "masa berlaku SK tidak bisa diperiksa", "SK expiry not checked"))
+    else:
+        reasons += _sk_reasons(kim, today)
+    return kim, reasons
+
+
+def _check_email(kim: KimRecord, email: str, registry: KimRegistry) -> list[Reason]:
+    """The sender must be one of the KIM's registered operators."""
+    if registry.missing_of((KimColumn.OPERATOR_EMAILS,)):
+        return [_columns_missing((KimColumn.OPERATOR_EMAILS,), "email pengirim tidak bisa diperiksa", "sender e-mail not checked")]
+    if email in _emails(kim):
+        return []
+    others = [k.name for k in registry.by_email(email)] if email else []
+    elsewhere = f" Email ini terdaftar untuk {', '.join(others)}." if others else ""
+    shown = _q(email) if email else "(kosong)"
+    if kim.operator_emails:
+        return [Reason("email_unregistered", f"Email {shown} tidak terdaftar sebagai operator {kim.name}.{elsewhere} "
+                       "Tambahkan di kolom Email Operator tab KIM jika benar.", f"e-mail {email!r} is not an operator of {kim.name!r}")]
+    return [Reason("email_unregistered", f"Belum ada Email Operator untuk {kim.name} di tab KIM; email pengirim {shown}.{elsewhere}",
+                   f"KIM {kim.name!r} has no operator e-mails registered (sender {email!r})")]
 
 
 def validate(
@@ -200,34 +297,13 @@ def validate(
     # KIM
     kim: KimRecord | None = None
     if place is not None:
-        label = "Kelurahan" if place.jenis == "kelurahan" else "Desa"
-        kims = registry.for_desa(place.kecamatan, place.desa)
-        if not kims:
-            add("kim_missing", f"Belum ada KIM terdaftar untuk {label} {place.desa}, Kecamatan {place.kecamatan} di tab KIM; "
-                "daftarkan KIM-nya dulu.", f"no KIM registered for {place.desa}, {place.kecamatan}")
-        else:
-            kim = _choose_kim(kims, email, today)
-            kim_name = kim.name
-            state = _INACTIVE.get(_partnership(kim))
-            if state is not None:
-                add("kim_inactive", f"Kemitraan {kim.name} berstatus {state.value}; berita hanya diterima dari KIM AKTIF.",
-                    f"KIM {kim.name!r} partnership is {state.value}")
-            if kim.sk_until is not None and kim.sk_until < today:
-                sk = f" ({kim.sk_number})" if kim.sk_number else ""
-                add("sk_expired", f"SK {kim.name}{sk} berakhir {kim.sk_until.strftime(DATE_FORMAT)}; perbarui SK di registri KIM.",
-                    f"SK of {kim.name!r} expired on {kim.sk_until.isoformat()}")
+        kim, kim_reasons = _check_kim(place, email, registry, today)
+        reasons += kim_reasons
+        kim_name = kim.name if kim else ""
 
     # E-mail
-    if email_collected and rules.require_registered_email and kim is not None and email not in _emails(kim):
-        others = [k.name for k in registry.by_email(email)] if email else []
-        elsewhere = f" Email ini terdaftar untuk {', '.join(others)}." if others else ""
-        shown = _q(email) if email else "(kosong)"
-        if kim.operator_emails:
-            add("email_unregistered", f"Email {shown} tidak terdaftar sebagai operator {kim.name}.{elsewhere} "
-                "Tambahkan di kolom Email Operator tab KIM jika benar.", f"e-mail {email!r} is not an operator of {kim.name!r}")
-        else:
-            add("email_unregistered", f"Belum ada Email Operator untuk {kim.name} di tab KIM; email pengirim {shown}.{elsewhere}",
-                f"KIM {kim.name!r} has no operator e-mails registered (sender {email!r})")
+    if email_collected and rules.require_registered_email and kim is not None:
+        reasons += _check_email(kim, email, registry)
 
     # Operator, title, body
     if not operator:
@@ -315,4 +391,36 @@ def with_id(submission: Submission, submission_id: str) -> Submission:
     return dataclasses.replace(submission, id=submission_id)
 
 
-__all__ = ["KimRegistry", "Rules", "content_key", "is_active", "unvalidated", "validate", "with_id"]
+def same_sender(submission: Submission, operator: str, email: str) -> bool:
+    """Same e-mail when both have one, else the same operator name (case and spacing ignored)."""
+    if submission.email and email:
+        return submission.email == email.strip().lower()
+
+    def norm(name: str) -> str:
+        return " ".join(name.casefold().split())
+
+    return bool(norm(operator)) and norm(submission.operator) == norm(operator)
+
+
+def as_edit_of(submission: Submission, earlier_id: str) -> Submission:
+    """The submission flagged as an apparent in-place edit of an earlier one (never merged)."""
+    reason = Reason(
+        "edited",
+        f"Tampaknya suntingan dari kiriman {earlier_id} (baris formulir yang sama); periksa dan jangan terbitkan keduanya.",
+        f"looks like an edit of {earlier_id} (same form row)",
+    )
+    return dataclasses.replace(submission, reasons=submission.reasons + (reason,))
+
+
+__all__ = [
+    "KimRegistry",
+    "Rules",
+    "as_edit_of",
+    "content_key",
+    "is_active",
+    "kim_columns_needed",
+    "same_sender",
+    "unvalidated",
+    "validate",
+    "with_id",
+]

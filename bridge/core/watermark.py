@@ -12,14 +12,15 @@ Fingerprints hash the response's content including its raw timestamp, not its
 row number, so they survive sorting. Identical rows (a double-tapped submit in
 the same second) get ``hash``, ``hash-2``, ``hash-3`` in sheet order.
 Caveat: a response edited in place in the responses tab gets a new fingerprint
-and is therefore queued again (as a new item for officers to judge).
+and is therefore queued again; :func:`replaced` spots it (same row, earlier
+fingerprint gone from the tab) so officers are told which item it seems to edit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bridge.core.model import FormResponse
@@ -99,6 +100,7 @@ class Decision:
     rescan_needed: bool = False
     next_watermark: Watermark | None = None
     reason: str = ""  # English, for the log, when a rescan is needed
+    seen: frozenset[str] = frozenset()  # every fingerprint in the tab (only from a read of every row)
 
 
 def start_row(watermark: Watermark | None) -> int:
@@ -152,7 +154,35 @@ def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: set[str]) 
         verified=False,
         new=[(r, fp) for r, fp in pairs if fp not in known_fingerprints],
         next_watermark=_last(pairs),
+        seen=frozenset(fp for _, fp in pairs),
     )
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A queued submission as the ledger remembers it: where it was read, and from whom."""
+
+    id: str
+    fingerprint: str
+    row_number: int
+    operator: str
+    email: str
+
+
+def replaced(new: Sequence[tuple[FormResponse, str]], seen: Set[str], queued: Iterable[Queued]) -> dict[str, Queued]:
+    """New fingerprint → the queued submission whose row it now occupies (an edited response?).
+
+    Google Forms' "edit after submit" rewrites the response's row in place, timestamp
+    included. Sorting and deleting move rows too, but keep their fingerprints in
+    the tab, so a row counts only when the fingerprint last queued from it is in
+    none of ``seen`` (every fingerprint of a read of the whole tab). ``queued`` is
+    in queue order. Known limit: a row deleted and then refilled by a new response
+    from the same sender looks exactly like an edit (Forms appends new responses at
+    the bottom, so this needs the last rows deleted); officers are told to compare.
+    """
+    latest = {q.row_number: q for q in queued if q.row_number > 0}
+    gone = {row: q for row, q in latest.items() if q.fingerprint not in seen}
+    return {fp: gone[r.row_number] for r, fp in new if r.row_number in gone}
 
 
 def first_run_policy(start: str, new: Sequence[tuple[FormResponse, str]]) -> set[str]:
@@ -170,6 +200,7 @@ def first_run_policy(start: str, new: Sequence[tuple[FormResponse, str]]) -> set
 
 __all__ = [
     "Decision",
+    "Queued",
     "Watermark",
     "assign_fingerprints",
     "decide",
@@ -177,6 +208,7 @@ __all__ = [
     "first_run_policy",
     "fingerprint",
     "plan_read",
+    "replaced",
     "split_fingerprint",
     "start_row",
 ]

@@ -58,6 +58,44 @@ def test_unknown_and_duplicate_headers_are_reported() -> None:
     assert hmap.unknown == ("Nomor HP",)
     assert hmap.duplicates == ((Field.TITLE, "Judul"),)
     assert hmap.index[Field.TITLE] == 5
+    assert hmap.columns_of(Field.TITLE) == (5, 9)
+
+
+@pytest.mark.parametrize("header", ["Alamat E-mail", "E-Mail", "e-mail address", "Email", "Alamat email (wajib)"])
+def test_email_header_spellings_are_recognised(header: str) -> None:
+    """'Alamat E-mail' would leave the e-mail column unmapped and switch the operator check off."""
+    hmap = map_headers(["Timestamp", header, "Kecamatan", "Desa", "Nama Operator", "Judul", "Isi"])
+    assert hmap.index.get(Field.EMAIL) == 1 and hmap.has_email and hmap.unknown == ()
+
+
+def test_unrecognised_question_is_reported_on_the_first_run() -> None:
+    """A question the bridge cannot place (e.g. a misspelled e-mail question) would go unnoticed."""
+    hmap = map_headers(["Timestamp", "Surel Pengirim", "Kecamatan", "Desa", "Nama Operator", "Judul", "Isi"])
+    assert not hmap.has_email
+    assert hmap.drift_report(None) == ["question 'Surel Pengirim' is not used by the bridge"]
+
+
+def test_recreated_question_is_read_from_the_filled_column_and_reported() -> None:
+    """After a question is deleted and re-created, new answers would be read from the old, empty column."""
+    hmap = map_headers(FORM_HEADERS + ["Judul Berita"])
+    old = [46091.5, "a@x.id", "Juai", "Juai", "Ani", "Judul lama", "Isi", "", ""]
+    new = [46092.5, "a@x.id", "Juai", "Juai", "Ani", "", "Isi", "", "Judul baru"]
+    both = [46093.5, "a@x.id", "Juai", "Juai", "Ani", "Kiri", "Isi", "", "Kanan"]
+    assert [columns.row_to_response(r, 2, hmap, WITA).title for r in (old, new, both)] == ["Judul lama", "Judul baru", "Kanan"]
+    expected = (
+        "question for 'title' is in 2 columns ('Judul Berita' in column 6, 'Judul Berita' in column 9; deleted and re-created?): "
+        "each response is read from the rightmost non-empty one"
+    )
+    assert hmap.drift_report(map_headers(FORM_HEADERS)) == [expected]
+    assert hmap.drift_report(HeaderMap.from_json(hmap.to_json())) == []  # reported once, not every cycle
+
+
+def test_only_question_columns_decide_whether_a_row_is_blank() -> None:
+    """An officer's checkbox column (FALSE in every row) would turn blank rows into fake submissions."""
+    hmap = map_headers(FORM_HEADERS + ["Sudah dibaca"])
+    assert hmap.is_blank(["", "", "", "", "", "", "", "", False])
+    assert hmap.is_blank([])
+    assert not hmap.is_blank(["", "", "", "", "", "Judul", "", "", False])
 
 
 def test_require_names_missing_question_in_english_and_indonesian() -> None:
@@ -91,7 +129,8 @@ def test_drift_report_describes_renamed_added_moved_and_removed_questions() -> N
     assert "question for 'title' moved: column 6 -> 5" in report
     assert "new question 'Catatan' is not used by the bridge" in report
     assert "unused question 'Nomor HP' removed" in report
-    assert before.drift_report(None) == []
+    assert before.drift_report(None) == ["question 'Nomor HP' is not used by the bridge"]  # first run
+    assert map_headers(FORM_HEADERS).drift_report(None) == []
 
 
 def test_serial_numbers_convert_both_ways_in_wita() -> None:
@@ -206,3 +245,16 @@ def test_row_to_kim_reads_dates_in_any_form_and_emails() -> None:
     assert k.partnership == "AKTIF" and k.row_number == 4
     k2 = columns.row_to_kim(row(45672, "", ""), 5, index, WITA)
     assert k2.sk_date == date(2025, 1, 15) and k2.sk_until is None and k2.operator_emails == frozenset()
+    assert k2.sk_until_unreadable == ""
+    k3 = columns.row_to_kim(row("15 Januari 2025", "akhir  2027", ""), 6, index, WITA)
+    assert k3.sk_date == date(2025, 1, 15) and k3.sk_until is None and k3.sk_until_unreadable == "akhir 2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("15 Januari 2025", date(2025, 1, 15)), ("1 Agt 2027", date(2027, 8, 1)), ("31 Desember 2027", date(2027, 12, 31)),
+     ("15-Jan-2025", date(2025, 1, 15)), ("7 mei 2026", date(2026, 5, 7)), ("30 Februari 2025", None), ("15 Bulan 2025", None)],
+)
+def test_parse_date_cell_reads_indonesian_month_names(text: str, expected: date | None) -> None:
+    """An SK date typed the way officers write it ('15 Januari 2025') would be unreadable."""
+    assert columns.parse_date_cell(text, WITA) == expected

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 
 from bridge.core import validate
-from bridge.core.model import FormResponse, KimRecord, Status, Submission
+from bridge.core.model import FormResponse, KimColumn, KimRecord, Status, Submission
 from bridge.core.validate import KimRegistry, Rules, content_key
 from bridge.core.wilayah import WilayahIndex
-from tests.core.conftest import BODY, TODAY, make_response
+from tests.core.conftest import BODY, KIMS, TODAY, make_response
 
 
 def run(
@@ -128,7 +128,7 @@ def test_unregistered_email_only_when_collected_and_required(wilayah: WilayahInd
 
 def test_kim_without_registered_emails(wilayah: WilayahIndex) -> None:
     """Officers would not learn that the registry lacks the KIM's operator e-mails."""
-    reg = KimRegistry([KimRecord(name="KIM Tanpa Email", kecamatan="Batu Mandi", desa="Lok Batu")])
+    reg = KimRegistry([KimRecord(name="KIM Tanpa Email", kecamatan="Batu Mandi", desa="Lok Batu", partnership="AKTIF")])
     sub = run(make_response(), wilayah, reg)
     assert codes(sub) == ["email_unregistered"]
     assert sub.reasons[0].id.startswith("Belum ada Email Operator untuk KIM Tanpa Email di tab KIM")
@@ -198,8 +198,63 @@ def test_unvalidated_and_with_id() -> None:
     assert validate.with_id(sub, "MM-2026-0009").id == "MM-2026-0009"
 
 
-@pytest.mark.parametrize("status", ["TIDAK AKTIF", "nonaktif", "Dibekukan"])
+@pytest.mark.parametrize("status", ["TIDAK AKTIF", "nonaktif", "Dibekukan", "", "Vakum"])
 def test_is_active_reads_loose_status(status: str) -> None:
-    """A KIM marked 'nonaktif' by hand would still be treated as active."""
+    """A KIM marked 'nonaktif' by hand, left blank or given an unknown status would still be treated as active."""
     assert not validate.is_active(KimRecord(name="K", kecamatan="", desa="", partnership=status))
-    assert validate.is_active(KimRecord(name="K", kecamatan="", desa="", partnership=""))
+    for active in ("AKTIF", " aktif ", "Aktif"):
+        assert validate.is_active(KimRecord(name="K", kecamatan="", desa="", partnership=active))
+
+
+def _lok_batu(**changes: object) -> KimRegistry:
+    return KimRegistry([replace(KIMS[0], **changes)])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("partnership", "shown"),
+    [("", "Status Kemitraan KIM Lok Batu Bersatu kosong di tab KIM"), ("VAKUM", "Status Kemitraan KIM Lok Batu Bersatu 'VAKUM' tidak dikenal")],
+)
+def test_blank_or_unknown_partnership_is_not_active(wilayah: WilayahIndex, partnership: str, shown: str) -> None:
+    """A KIM whose status is blank or 'Vakum' would pass as if it were an active partner."""
+    sub = run(make_response(), wilayah, _lok_batu(partnership=partnership))
+    assert codes(sub) == ["kim_status_unknown"]
+    assert sub.reasons[0].id.startswith(shown) and "AKTIF" in sub.reasons[0].id
+
+
+def test_unreadable_sk_expiry_is_not_a_pass(wilayah: WilayahIndex) -> None:
+    """An SK expiry typed as 'akhir 2027' would count as 'no expiry' and let the news through."""
+    sub = run(make_response(), wilayah, _lok_batu(sk_until=None, sk_until_unreadable="akhir 2027"))
+    assert codes(sub) == ["sk_unreadable"]
+    assert sub.reasons[0].id == (
+        "SK Berlaku Sampai untuk KIM Lok Batu Bersatu 'akhir 2027' tidak terbaca sebagai tanggal; "
+        "tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM."
+    )
+
+
+def test_missing_registry_column_fails_the_checks_that_need_it(wilayah: WilayahIndex) -> None:
+    """A renamed 'Status Kemitraan' or 'Email Operator' header would silently switch those checks off."""
+    frozen = KimRecord(name="KIM Lok Batu", kecamatan="Batu Mandi", desa="Lok Batu", partnership="DIBEKUKAN")
+    no_status = run(make_response(), wilayah, KimRegistry([frozen], missing=["Status Kemitraan"]), email_collected=False)
+    assert codes(no_status) == ["kim_column_missing"]
+    assert no_status.reasons[0].id.startswith("Kolom 'Status Kemitraan' tidak ada di tab KIM, jadi status kemitraan tidak bisa diperiksa;")
+    no_email = run(make_response(), wilayah, KimRegistry(KIMS, missing=["Email Operator"]))
+    assert codes(no_email) == ["kim_column_missing"] and "'Email Operator'" in no_email.reasons[0].id
+    assert run(make_response(), wilayah, KimRegistry(KIMS, missing=["Email Operator"]), email_collected=False).valid
+    no_names = run(make_response(), wilayah, KimRegistry(KIMS, missing=["Nama KIM", "Desa/Kelurahan"]))
+    assert codes(no_names) == ["kim_column_missing"] and "Kolom 'Nama KIM', 'Desa/Kelurahan' tidak ada" in no_names.reasons[0].id
+    unchecked = validate.kim_columns_needed(Rules(), email_collected=True)
+    assert KimRegistry(KIMS, missing=["Telepon", "Status Kemitraan"]).missing_of(unchecked) == (KimColumn.PARTNERSHIP,)
+
+
+def test_edit_of_an_earlier_submission_is_flagged_for_the_same_sender() -> None:
+    """An edited form response would reach officers as a new item, to be approved and published twice."""
+    sub = validate.unvalidated(make_response(), "fp", "x")
+    sub = replace(sub, reasons=(), email="operator@lokbatu.id", operator="Siti Aminah")
+    assert validate.same_sender(sub, "Someone Else", " Operator@LokBatu.id")
+    assert not validate.same_sender(sub, "Siti Aminah", "lain@kim.id")
+    assert validate.same_sender(replace(sub, email=""), " siti  AMINAH", "")
+    flagged = validate.as_edit_of(sub, "MM-2026-0002")
+    assert flagged.status is Status.TIDAK_VALID
+    assert flagged.reasons[-1].id == (
+        "Tampaknya suntingan dari kiriman MM-2026-0002 (baris formulir yang sama); periksa dan jangan terbitkan keduanya."
+    )

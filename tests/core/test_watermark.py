@@ -177,3 +177,22 @@ def test_first_run_policy() -> None:
     assert wm.first_run_policy("backfill", pairs) == set()
     with pytest.raises(ValueError):
         wm.first_run_policy("later", pairs)
+
+
+def test_edited_row_is_linked_to_its_earlier_submission_but_moved_rows_are_not() -> None:
+    """An edited response would look brand new; a sorted tab must not look like edits."""
+    tab = sheet("Satu", "Dua", "Tiga")
+    queued = [wm.Queued(f"MM-2026-000{i}", fp, r.row_number, r.operator, r.email) for i, (r, fp) in enumerate(assign_fingerprints(tab), 1)]
+    known = {q.fingerprint for q in queued}
+    edit = replace(tab[1], title="Dua (revisi)", raw_timestamp="46095.5")
+    full = decide_full([tab[0], edit, tab[2]], known)
+    assert [q.id for q in wm.replaced(full.new, full.seen, queued).values()] == ["MM-2026-0002"]
+
+    moved = renumber([tab[2], tab[0], tab[1], replace(tab[0], title="Empat", raw_timestamp="46096.5")])  # sorted + a new one
+    full = decide_full(moved, known)
+    assert len(full.new) == 1 and wm.replaced(full.new, full.seen, queued) == {}
+
+    queued.append(wm.Queued("MM-2026-0004", wm.fingerprint(edit), 3, edit.operator, edit.email))  # the first edit, queued
+    second = replace(edit, title="Dua (revisi lagi)", raw_timestamp="46097.5")
+    full = decide_full([tab[0], second, tab[2]], known | {wm.fingerprint(edit)})
+    assert [q.id for q in wm.replaced(full.new, full.seen, queued).values()] == ["MM-2026-0004"]

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bridge.core.model import ReviewColumn, Status
+from bridge.core.model import KimColumn, ReviewColumn, Status
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
-from .conftest import Bridge
+from .conftest import NOW, WITA, Bridge
 
 
 def _data_rows(b: Bridge) -> list[list[Any]]:
     return [r for r in b.responses()[1:] if any(str(c).strip() for c in r)]
+
+
+def _flagged_as_edits(b: Bridge) -> list[str]:
+    return [r["ID"] for r in b.review() if "Tampaknya suntingan" in r[ReviewColumn.SYSTEM_NOTE.value]]
 
 
 def _assert_each_once(b: Bridge, expected: int) -> None:
@@ -152,6 +158,7 @@ def test_sorted_and_deleted_rows_trigger_rescan(bridge: Bridge) -> None:
     bridge.set_responses([header] + data[2:] + [newer])
     assert bridge.cycle().intake.queued == 1
     _assert_each_once(bridge, expected + 2)
+    assert not _flagged_as_edits(bridge)  # moved rows keep their fingerprints: no false 'edit' flags
 
 
 def test_header_variants(bridge: Bridge) -> None:
@@ -288,4 +295,231 @@ def test_deleted_rows_shrinking_the_grid(bridge: Bridge) -> None:
     bridge.set_responses(rows[:4] + [new])
     report = bridge.cycle()
     assert report.intake.queued == 1
+    _assert_each_once(bridge, expected + 1)
+    assert not _flagged_as_edits(bridge)  # another sender's response in a deleted row's place is no edit
+
+
+# --- regressions: lost state, first runs, odd columns, registry and Review tab problems ---
+
+
+def _lose_ledger(b: Bridge) -> None:
+    state_file = b.workdir / "bridge-state.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(state_file) + suffix).unlink(missing_ok=True)
+
+
+def _response(b: Bridge, when: str, title: str, like_row: int = 1) -> list[Any]:
+    """A new form response copied from an existing one (same sender), with its own time and title."""
+    row = list(b.responses()[like_row])
+    row[0] = {"datetime": when}
+    row[5] = title
+    return row
+
+
+def _archive_everything(b: Bridge, now: datetime) -> None:
+    """Officers reject every queued row; once they are old enough the next cycle moves them to Arsip."""
+    b.officer_sets({r["ID"]: Status.DITOLAK.value for r in b.review()})
+    b.now = now
+    b.cycle()
+    assert b.review() == []
+
+
+def _set_tab(b: Bridge, tab: str, rows: list[list[Any]]) -> None:
+    b.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, tab, rows)
+
+
+def _set_kim(b: Bridge, kim: str, column: KimColumn, value: Any) -> None:
+    rows = b.rows("KIM")
+    col = [str(h) for h in rows[0]].index(column.value)
+    next(r for r in rows[1:] if r[0] == kim)[col] = value
+    _set_tab(b, "KIM", rows)
+
+
+def _note(b: Bridge, desa: str) -> tuple[str, str]:
+    row = next(r for r in b.review() if r[ReviewColumn.DESA.value] == desa)
+    return row["Status"], row[ReviewColumn.SYSTEM_NOTE.value]
+
+
+def test_lost_ledger_with_everything_archived_requeues_nothing(bridge: Bridge) -> None:
+    """With Review emptied into Arsip, a lost SQLite file neither re-queues history nor reuses its IDs."""
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    _archive_everything(bridge, NOW + timedelta(days=60))
+    assert len(bridge.rows("Arsip")) - 1 == expected
+    _lose_ledger(bridge)
+    report = bridge.cycle()
+    assert report.intake.rebuilt == expected and report.intake.queued == 0
+    bridge.set_responses(bridge.responses() + [_response(bridge, "2026-12-01T09:00:00", "Kiriman sesudah semua diarsipkan")])
+    assert bridge.cycle().intake.queued == 1
+    assert [r["ID"] for r in bridge.review()] == [f"MM-2026-{expected + 1:04d}"]
+
+
+def test_start_now_on_an_empty_form_queues_the_first_response(bridge: Bridge) -> None:
+    """A new form with no answers yet: the first real response is news, not history."""
+    header, first = bridge.responses()[0], _response(bridge, "2026-11-23T09:00:00", "Berita pertama formulir baru")
+    bridge.set_responses([header])
+    assert bridge.cycle(intake__start="now").intake.skipped == 0
+    bridge.set_responses([header, first])
+    report = bridge.cycle(intake__start="now")
+    assert report.intake.queued == 1 and report.intake.skipped == 0
+    assert [r["Judul"] for r in bridge.review()] == ["Berita pertama formulir baru"]
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_lost_ledger_with_start_now_keeps_history_out(bridge: Bridge, archived: bool) -> None:
+    """start = "now": after the ledger is lost, November history stays out (December news in Review or in Arsip)."""
+    history = len(_data_rows(bridge))  # 22-29 November: '22/11/2026' sorts after '01/12/2026' as text
+    bridge.cycle(intake__start="now")
+    december = [_response(bridge, "2026-12-01T09:00:00", "Berita Desember satu"), _response(bridge, "2026-12-05T09:00:00", "Berita Desember dua")]
+    bridge.set_responses(bridge.responses() + december)
+    assert bridge.cycle(intake__start="now").intake.queued == 2
+    if archived:
+        _archive_everything(bridge, datetime(2027, 1, 20, 10, 0, tzinfo=WITA))
+    _lose_ledger(bridge)
+    report = bridge.cycle(intake__start="now")
+    assert report.intake.rebuilt == 2 and report.intake.skipped == history and report.intake.queued == 0
+    assert len(bridge.review()) == (0 if archived else 2)
+
+
+def test_checkbox_column_does_not_turn_blank_rows_into_submissions(bridge: Bridge) -> None:
+    """An officer's 'Sudah dibaca' checkbox column (FALSE everywhere, blank rows too) adds no fake TIDAK VALID rows."""
+    rows = bridge.responses()
+    width = len(rows[0])
+    padded = [list(r) + [""] * (width - len(r)) for r in rows[1:]]
+    bridge.set_responses([list(rows[0]) + ["Sudah dibaca"]] + [r + [False] for r in padded] + [[""] * width + [False]] * 20)
+    report = bridge.cycle()
+    assert report.intake.queued == len(padded) and report.intake.invalid == 4  # the seed's four problem rows
+    assert report.intake.drift == ["question 'Sudah dibaca' is not used by the bridge"]
+
+
+def test_recreated_question_is_read_from_its_new_column(bridge: Bridge) -> None:
+    """A deleted and re-created 'Judul Berita' question: new titles come from the new column, and the log says so."""
+    bridge.cycle()
+    rows = bridge.responses()
+    width = len(rows[0])
+    data = [list(r) + [""] * (width - len(r)) + [""] for r in rows[1:]]
+    new = _response(bridge, "2026-11-30T09:00:00", "") + [""] * (width - len(rows[1])) + ["Judul dari pertanyaan baru"]
+    bridge.set_responses([list(rows[0]) + ["Judul Berita"]] + data + [new])
+    report = bridge.cycle()
+    assert report.intake.queued == 1  # the old rows are still known
+    assert bridge.review()[-1]["Judul"] == "Judul dari pertanyaan baru"
+    assert report.intake.drift == [
+        f"question for 'title' is in 2 columns ('Judul Berita' in column 6, 'Judul Berita' in column {width + 1}; "
+        "deleted and re-created?): each response is read from the rightmost non-empty one"
+    ]
+
+
+def test_hyphenated_email_question_keeps_the_operator_check(bridge: Bridge) -> None:
+    """A form whose e-mail question is titled 'Alamat E-mail' still rejects unregistered senders."""
+    rows = bridge.responses()
+    header = list(rows[0])
+    header[1] = "Alamat E-mail"
+    first = list(rows[1])
+    first[1] = "penyusup@example.com"
+    bridge.set_responses([header, first])
+    report = bridge.cycle()
+    assert report.intake.drift == []
+    status, note = _note(bridge, "Lasung Batu")
+    assert status == Status.TIDAK_VALID.value
+    assert note.startswith("1. Email 'penyusup@example.com' tidak terdaftar sebagai operator KIM Lasung Batu Bersatu.")
+
+
+def test_renamed_registry_column_makes_dependent_submissions_invalid(bridge: Bridge) -> None:
+    """'Status Kemitraan' renamed to 'Status' in the KIM tab: no submission passes the unchecked status, and it is reported."""
+    kim = bridge.rows("KIM")
+    kim[0][kim[0].index(KimColumn.PARTNERSHIP.value)] = "Status"
+    _set_tab(bridge, "KIM", kim)
+    report = bridge.cycle()
+    reason = "Kolom 'Status Kemitraan' tidak ada di tab KIM, jadi status kemitraan tidak bisa diperiksa"
+    with_kim = [r for r in bridge.review() if r["KIM"]]
+    assert len(with_kim) == 7  # every row but the one from a desa in the wrong kecamatan
+    assert all(r["Status"] == Status.TIDAK_VALID.value and reason in r[ReviewColumn.SYSTEM_NOTE.value] for r in with_kim)
+    assert report.problems == [
+        "registry tab 'KIM' has no column 'Status Kemitraan': submissions whose checks need it are queued TIDAK VALID; "
+        "rename the header back or run `mymein-bridge init -c CONFIG`"
+    ]
+
+
+def test_registry_values_that_are_not_clearly_valid_do_not_pass(bridge: Bridge) -> None:
+    """An SK expiry typed as '15 Januari 2025' or as unreadable text, or a status like 'Vakum', is not a silent pass."""
+    _set_kim(bridge, "KIM Lasung Batu Bersatu", KimColumn.SK_UNTIL, "15 Januari 2025")
+    _set_kim(bridge, "KIM Melati Mantuyan", KimColumn.SK_UNTIL, "akhir tahun depan")
+    _set_kim(bridge, "KIM Karet Buntu Karau", KimColumn.PARTNERSHIP, "Vakum")
+    _set_kim(bridge, "KIM Mantimin Maju", KimColumn.PARTNERSHIP, "aktif")
+    bridge.cycle()
+    assert _note(bridge, "Lasung Batu") == (
+        Status.TIDAK_VALID.value, "1. SK KIM Lasung Batu Bersatu (188.45/012/DISKOMINFO/2025) berakhir 15/01/2025; perbarui SK di registri KIM."
+    )
+    assert _note(bridge, "Mantuyan") == (
+        Status.TIDAK_VALID.value, "1. SK Berlaku Sampai untuk KIM Melati Mantuyan 'akhir tahun depan' tidak terbaca sebagai tanggal; "
+        "tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM."
+    )
+    assert _note(bridge, "Buntu Karau") == (
+        Status.TIDAK_VALID.value, "1. Status Kemitraan KIM Karet Buntu Karau 'VAKUM' tidak dikenal; berita hanya diterima dari KIM AKTIF. "
+        "Tulis AKTIF, TIDAK AKTIF atau DIBEKUKAN di tab KIM."
+    )
+    assert _note(bridge, "Mantimin")[0] == Status.MENUNGGU.value
+
+
+@pytest.mark.parametrize(("header", "renamed"), [("Judul", "Judul Berita"), ("Sidik Jari", "")])
+def test_missing_review_column_stops_intake_until_init(bridge: Bridge, header: str, renamed: str) -> None:
+    """A renamed or deleted Review header stops intake (no half rows); after `init` every response arrives whole."""
+    review = bridge.rows("Review")
+    review[0][review[0].index(header)] = renamed
+    _set_tab(bridge, "Review", review)
+    report = bridge.cycle()
+    assert report.intake.queued == 0 and bridge.review() == []
+    assert f"INTAKE STOPPED: Review tab 'Review' has no column '{header}'" in report.summary()
+    assert "mymein-bridge init -c CONFIG" in report.intake.halted
+    bridge.init()
+    expected = len(_data_rows(bridge))
+    assert bridge.cycle().intake.queued == expected
+    _assert_each_once(bridge, expected)
+    assert all(r[header] for r in bridge.review())
+
+
+def test_edited_response_is_flagged_as_an_edit_not_merged(bridge: Bridge) -> None:
+    """A response edited after submitting (same row, new time) is queued TIDAK VALID, naming the item it edits."""
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    rows = bridge.responses()
+    edited = list(rows[2])
+    edited[0] = {"datetime": "2026-11-23T11:00:00"}
+    edited[6] = edited[6] + " (revisi)"
+    bridge.set_responses(rows[:2] + [edited] + rows[3:])
+    assert bridge.cycle().intake.queued == 0  # the watermark row is unchanged: found by the daily full read
+    bridge.now = bridge.now + timedelta(hours=25)
+    report = bridge.cycle()
+    assert report.intake.queued == 1 and report.intake.invalid == 1
+    _assert_each_once(bridge, expected + 1)
+    last = bridge.review()[-1]
+    assert last["Status"] == Status.TIDAK_VALID.value
+    assert last[ReviewColumn.SYSTEM_NOTE.value] == (
+        "1. Tampaknya suntingan dari kiriman MM-2026-0002 (baris formulir yang sama); periksa dan jangan terbitkan keduanya."
+    )
+
+
+def test_refused_review_append_does_not_stop_publishing(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Google refusing the Review append (HTTP 400) leaves the new rows pending; approved news is still published."""
+    from bridge.adapters.sheets import SheetsGateway
+    from bridge.exceptions import FatalError
+
+    expected = len(_data_rows(bridge))
+    bridge.cycle()
+    bridge.officer_sets({"MM-2026-0001": Status.DISETUJUI.value})
+    bridge.set_responses(bridge.responses() + [_response(bridge, "2026-11-30T09:00:00", "Berita yang tertahan")])
+    real = SheetsGateway.append_rows
+
+    def refuse(self: SheetsGateway, *args: Any) -> str:
+        raise FatalError("values.append Review: HTTP 400: Your input contains more than the maximum of 50000 characters in a single cell.")
+
+    monkeypatch.setattr(SheetsGateway, "append_rows", refuse)
+    report = bridge.cycle()
+    assert report.publish.published == 1 and report.intake.queued == 0
+    assert report.problems == [
+        "Review tab not updated: Google refused the rows; they stay pending: values.append Review: HTTP 400: "
+        "Your input contains more than the maximum of 50000 characters in a single cell."
+    ]
+    monkeypatch.setattr(SheetsGateway, "append_rows", real)
+    assert bridge.cycle().intake.queued == 1
     _assert_each_once(bridge, expected + 1)
