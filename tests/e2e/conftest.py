@@ -81,8 +81,9 @@ class Bridge:
     def set_responses(self, rows: list[list[Any]]) -> None:
         self.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, rows)
 
-    def officer_sets(self, status_by_id: dict[str, str], column: ReviewColumn = ReviewColumn.STATUS) -> None:
-        """An officer edits cells in the Review tab (as text, like typing into the sheet)."""
+    def officer_sets(self, status_by_id: dict[str, Any], column: ReviewColumn = ReviewColumn.STATUS) -> None:
+        """An officer edits cells in the Review tab: text, or a sandbox cell such as
+        ``{"datetime": ...}`` (a typed date) or ``{"formula": ...}`` (what the sheet made of it)."""
         rows = self.rows("Review")
         col = [str(h) for h in rows[0]].index(column.value)
         for row in rows[1:]:

@@ -88,13 +88,8 @@ def test_archive_finds_the_id_column_where_officers_moved_it(bridge: Bridge) -> 
 def test_an_officers_schedule_date_stays_a_date_in_arsip(bridge: Bridge) -> None:
     bridge.cycle()
     sid = _approve_valid(bridge)[0]
-    rows = bridge.rows("Review")
-    col = [str(h) for h in rows[0]].index(ReviewColumn.SCHEDULE.value)
-    for row in rows[1:]:
-        if row[0] == sid:
-            row.extend([""] * (col + 1 - len(row)))
-            row[col] = {"datetime": "2026-11-23T08:00:00"}  # typed as a date: the API reads a serial number
-    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    # typed as a date: the API reads it back as a serial number
+    bridge.officer_sets({sid: {"datetime": "2026-11-23T08:00:00"}}, column=ReviewColumn.SCHEDULE)
     bridge.cycle()
     bridge.now = bridge.now + timedelta(days=40)
     bridge.cycle()

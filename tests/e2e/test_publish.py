@@ -205,13 +205,8 @@ def test_scheduled_publishing_time(bridge: Bridge) -> None:
     """An officer's 'Jadwal Terbit' date makes Blogger hold the post until then (WITA)."""
     bridge.cycle()
     sid = _approve_valid(bridge)[0]
-    rows = bridge.rows("Review")
-    col = [str(h) for h in rows[0]].index(ReviewColumn.SCHEDULE.value)
-    for row in rows[1:]:
-        if row[0] == sid:
-            row.extend([""] * (col + 1 - len(row)))
-            row[col] = {"datetime": "2026-11-25T08:00:00"}  # what typing 25/11/2026 08.00 into the sheet stores
-    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    # what typing 25/11/2026 08.00 into the sheet stores
+    bridge.officer_sets({sid: {"datetime": "2026-11-25T08:00:00"}}, column=ReviewColumn.SCHEDULE)
     bridge.cycle()
     post = next(p for p in _ours(bridge) if sid in find_marker_ids(p["content"]))
     assert post["status"] == "SCHEDULED"
@@ -273,17 +268,6 @@ def _row(b: Bridge, sid: str) -> dict[str, Any]:
     return {r["ID"]: r for r in b.review()}[sid]
 
 
-def _set_cell(b: Bridge, sid: str, column: ReviewColumn, value: Any) -> None:
-    """An officer types into one cell (a dict value is a formula or date, as the sheet stores it)."""
-    rows = b.rows("Review")
-    col = [str(h) for h in rows[0]].index(column.value)
-    for row in rows[1:]:
-        if row and row[0] == sid:
-            row.extend([""] * (col + 1 - len(row)))
-            row[col] = value
-    b.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
-
-
 def test_a_failed_withdrawal_never_leads_to_a_second_post(bridge: Bridge) -> None:
     """DITARIK fails (the account lost author rights): the note says the post is still live, and
     setting DISETUJUI afterwards reuses that post instead of inserting another."""
@@ -307,8 +291,8 @@ def test_republishing_a_withdrawn_post_uses_the_corrected_text(bridge: Bridge) -
     bridge.cycle()
     bridge.officer_sets({sid: Status.DITARIK.value})
     bridge.cycle()
-    _set_cell(bridge, sid, ReviewColumn.TITLE, "Judul yang sudah dikoreksi")
-    _set_cell(bridge, sid, ReviewColumn.BODY, "Isi yang sudah dikoreksi petugas, <b>tanpa</b> markup dari siapa pun.")
+    bridge.officer_sets({sid: "Judul yang sudah dikoreksi"}, column=ReviewColumn.TITLE)
+    bridge.officer_sets({sid: "Isi yang sudah dikoreksi petugas, <b>tanpa</b> markup dari siapa pun."}, column=ReviewColumn.BODY)
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     bridge.cycle()
     (post,) = _posts_of(bridge, sid)
@@ -348,8 +332,8 @@ def test_officer_text_that_would_publish_badly_is_gagal(bridge: Bridge) -> None:
     limit is not published as is; the row says what to fix, and the others publish."""
     bridge.cycle()
     formula, too_long, fine = _approve_valid(bridge)[:3]
-    _set_cell(bridge, formula, ReviewColumn.BODY, {"formula": "- Warga bergotong royong"})
-    _set_cell(bridge, too_long, ReviewColumn.TITLE, "Panen Raya " * 20)
+    bridge.officer_sets({formula: {"formula": "- Warga bergotong royong"}}, column=ReviewColumn.BODY)
+    bridge.officer_sets({too_long: "Panen Raya " * 20}, column=ReviewColumn.TITLE)
     report = bridge.cycle()
     assert report.publish.failed == 2 and _posts_of(bridge, fine)
     assert not _posts_of(bridge, formula) and not _posts_of(bridge, too_long)
@@ -376,7 +360,7 @@ def test_a_template_that_fails_for_one_row_fails_only_that_row(bridge: Bridge) -
     template.write_text('<img src="{{ photos[0].url }}" alt="">\n{{ body }}\n<p>Oleh: {{ operator }}</p>', encoding="utf-8")
     bridge.cycle()
     no_photo, *others = _approve_valid(bridge)
-    _set_cell(bridge, no_photo, ReviewColumn.PHOTOS, "")
+    bridge.officer_sets({no_photo: ""}, column=ReviewColumn.PHOTOS)
     report = bridge.cycle(blog__template=str(template))
     assert report.publish.published == len(others) and report.publish.failed == 1
     assert "Template post" in _row(bridge, no_photo)[SYSTEM]
