@@ -89,7 +89,7 @@ def _responses(rows: Sequence[Sequence[Any]], start: int, hmap: columns.HeaderMa
     for offset, row in enumerate(rows):
         if hmap.is_blank(row):
             continue  # an emptied row is not a submission (whatever other columns hold)
-        out.append(columns.row_to_response(row, start + offset, hmap, snap.sheet_tz))
+        out.append(columns.row_to_response(row, start + offset, hmap, snap.sheet_tz, locale=snap.form.locale))
     return out
 
 

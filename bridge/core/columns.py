@@ -428,8 +428,23 @@ def split_photo_links(cell: Any) -> tuple[str, ...]:
     return tuple(p for p in re.split(r"[,\s]+", cell_text(cell)) if p)
 
 
-def row_to_response(row: Sequence[Any], row_number: int, header_map: HeaderMap, tz: ZoneInfo) -> FormResponse:
-    """One responses-tab row as a :class:`FormResponse` (text still raw; see sanitize/validate)."""
+#: Spreadsheet locales that write dates month first (3/11/2026 is 11 March).
+MONTH_FIRST_LOCALES = frozenset({"en_us", "en_ph", "fil_ph"})
+
+
+def day_first(locale: str) -> bool:
+    """Whether dates typed as text in a spreadsheet of ``locale`` put the day first."""
+    return locale.strip().lower().replace("-", "_") not in MONTH_FIRST_LOCALES
+
+
+def row_to_response(
+    row: Sequence[Any], row_number: int, header_map: HeaderMap, tz: ZoneInfo, *, locale: str = ""
+) -> FormResponse:
+    """One responses-tab row as a :class:`FormResponse` (text still raw; see sanitize/validate).
+
+    Google Forms writes real date values; a timestamp typed as text is read in the
+    spreadsheet's ``locale`` order.
+    """
 
     def text(fld: Field) -> str:
         return cell_text(header_map.cell(row, fld))
@@ -437,7 +452,7 @@ def row_to_response(row: Sequence[Any], row_number: int, header_map: HeaderMap, 
     stamp = header_map.cell(row, Field.TIMESTAMP)
     return FormResponse(
         row_number=row_number,
-        received_at=parse_datetime_cell(stamp, tz),
+        received_at=parse_datetime_cell(stamp, tz, day_first=day_first(locale)),
         email=text(Field.EMAIL).strip(),
         kecamatan=text(Field.KECAMATAN),
         desa=text(Field.DESA),
@@ -526,6 +541,7 @@ __all__ = [
     "map_headers",
     "normalise_header",
     "parse_date_cell",
+    "day_first",
     "parse_datetime_cell",
     "parse_emails",
     "require",

@@ -205,6 +205,16 @@ def test_row_to_response_reads_formatted_string_timestamp() -> None:
     assert bad.received_at is None and bad.raw_timestamp == "besok"
 
 
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("in_ID", datetime(2026, 11, 5, 8, 15, 42, tzinfo=WITA)), ("en_US", datetime(2026, 5, 11, 8, 15, 42, tzinfo=WITA))],
+)
+def test_text_timestamps_follow_the_spreadsheets_locale(locale: str, expected: datetime) -> None:
+    """'5/11/2026' is 5 November in an Indonesian sheet and 11 May in an American one."""
+    hmap = map_headers(FORM_HEADERS)
+    assert columns.row_to_response(["5/11/2026 8:15:42"], 2, hmap, WITA, locale=locale).received_at == expected
+
+
 def test_review_header_index_tolerates_case_and_reports_missing() -> None:
     """Officers who re-typed a header in lower case would break the review queue."""
     headers = [h.upper() if h == "Status" else h for h in REVIEW_HEADERS if h != "Catatan Petugas"]
