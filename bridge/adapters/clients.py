@@ -36,13 +36,16 @@ class EndpointSession(AuthorizedSession):
                 if url.startswith(host):
                     url = self.endpoint + url[len(host):]
                     break
-        kwargs.setdefault("timeout", self.default_timeout)
+        if kwargs.get("timeout") is None:  # gspread passes timeout=None explicitly: never wait forever
+            kwargs["timeout"] = self.default_timeout
         return super().request(method, url, *args, **kwargs)
 
 
 def sheets_client(credentials: Credentials, endpoint: str = "") -> gspread.Client:
     """A gspread client (plain HTTPClient: no BackOffHTTPClient; we retry ourselves)."""
-    return gspread.Client(auth=None, session=EndpointSession(credentials, endpoint))  # type: ignore[arg-type]
+    client = gspread.Client(auth=None, session=EndpointSession(credentials, endpoint))  # type: ignore[arg-type]
+    client.set_timeout(HTTP_TIMEOUT)
+    return client
 
 
 class EndpointHttp(httplib2.Http):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
+import requests
 import responses
 from responses import matchers
 
+from bridge.adapters import clients
+from bridge.adapters.auth import sandbox_credentials
+from bridge.adapters.retry import NO_RETRY
 from bridge.adapters.sheets import SheetsGateway, a1_tab, column_letter
 from bridge.exceptions import FatalError, RetriableError
 
@@ -95,3 +100,33 @@ def test_a1_helpers() -> None:
     assert a1_tab("Form Responses 1") == "'Form Responses 1'"
     assert a1_tab("KIM's") == "'KIM''s'"
     assert [column_letter(i) for i in (0, 25, 26, 701)] == ["A", "Z", "AA", "ZZ"]
+
+
+@responses.activate(registry=responses.registries.OrderedRegistry)
+def test_a_rate_limit_403_is_retried(gateway: SheetsGateway) -> None:
+    """Google sometimes signals quota as 403 rateLimitExceeded: wait and retry, do not give up."""
+    body = {"error": {"code": 403, "message": "Rate Limit Exceeded", "errors": [{"reason": "rateLimitExceeded"}]}}
+    responses.get(BATCH_GET, status=403, json=body)
+    responses.get(BATCH_GET, json={"valueRanges": [{}]})
+    assert gateway.batch_get(SHEET_ID, ["'A'"]) == [[]]
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_a_body_cut_off_midway_is_temporary(gateway: SheetsGateway) -> None:
+    responses.get(BATCH_GET, body=requests.exceptions.ChunkedEncodingError("connection dropped mid-body"))
+    with pytest.raises(RetriableError, match="network error"):
+        gateway.batch_get(SHEET_ID, ["'A'"])
+
+
+def test_a_silent_server_times_out_instead_of_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection Google never answers must not hold the service forever (gspread's default is no timeout)."""
+    monkeypatch.setattr(clients, "HTTP_TIMEOUT", 0.3)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # accepts the connection, never answers
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        gw = SheetsGateway(clients.sheets_client(sandbox_credentials(), endpoint), NO_RETRY)
+        with pytest.raises(RetriableError, match="network error"):
+            gw.batch_get(SHEET_ID, ["'A'"])
+        gw.client.http_client.session.close()
