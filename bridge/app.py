@@ -36,7 +36,7 @@ class Deps:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
         self.ledger.close()
         self.sheets.client.http_client.session.close()
-        for service in (self.blogger.service, self.drive.service):
+        for service in {id(s): s for s in (self.blogger.service, self.drive.service, self.drive.upload_service)}.values():
             close = getattr(service, "close", None)
             if close is not None:
                 close()
@@ -63,7 +63,9 @@ def build_deps(
     endpoint = settings.endpoint
     sheets = SheetsGateway(clients.sheets_client(creds.sheets, endpoint), retry)
     blogger = BloggerGateway(clients.blogger_service(creds.blogger, endpoint), settings.blog_id, retry)
-    drive = DriveGateway(clients.drive_service(creds.drive, endpoint), retry)
+    reader = clients.drive_service(creds.drive, endpoint)
+    uploader = reader if creds.drive is creds.blogger else clients.drive_service(creds.blogger, endpoint)
+    drive = DriveGateway(reader, retry, upload_service=uploader)
     return Deps(
         settings=settings,
         sheets=sheets,

@@ -53,7 +53,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("google", "auth", str, "user", "user (OAuth token of a blog author), service_account (Sheets/Drive only) or sandbox"),
     Spec("google", "client_secret", str, "credentials.json", "OAuth client (installed app) JSON, see credentials.example.json"),
     Spec("google", "token", str, "token.json", "user token written by `mymein-bridge auth` (owner-only permissions)"),
-    Spec("google", "service_account", str, "", "optional service-account key used for Sheets/Drive instead of the user token"),
+    Spec("google", "service_account", str, "", "optional service-account key for Sheets and reading form photos; photo copies are still made by the user (a service account has no Drive storage)"),
     # [sheets]
     Spec("sheets", "spreadsheet_id", str, "", "the spreadsheet linked to the Google Form"),
     Spec("sheets", "responses_tab", str, "Form Responses 1", "the tab Google Forms writes responses to"),
@@ -75,7 +75,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
     Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),
     Spec("blog", "template", str, "", "post template (Jinja2); empty = config/templates/post.html"),
-    Spec("blog", "photo_folder_id", str, "", "Drive folder for re-hosted photos; empty = the account's My Drive"),
+    Spec("blog", "photo_folder_id", str, "", "Drive folder for re-hosted photos (the blog author's account writes there); empty = that account's My Drive"),
     Spec("blog", "photo_url", str, "https://lh3.googleusercontent.com/d/{id}", "public URL of a re-hosted photo; {id} = Drive file id"),
     Spec("blog", "photo_max_mb", int, 10, "largest photo re-hosted, in MB"),
     Spec("blog", "archive_after_days", int, 30, "TERBIT/DITOLAK rows older than this move to the archive tab; 0 = never"),

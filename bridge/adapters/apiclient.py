@@ -9,24 +9,30 @@ that status means for its API (a GAGAL reason, or a fatal problem).
 from __future__ import annotations
 
 import json
-import socket
 from typing import Any, Callable
 
 import google.auth.exceptions
 import httplib2
 from googleapiclient.errors import HttpError
 
-from bridge.adapters.retry import RETRIABLE_STATUSES, RetryPolicy, credentials_refused
+from bridge.adapters.retry import RetryPolicy, credentials_refused, error_reasons, is_temporary
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
-Permanent = Callable[[int, str], BridgeError]
+Permanent = Callable[[int, str, frozenset[str]], BridgeError]  # status, message, error reasons
+
+
+def _error_body(exc: HttpError) -> object:
+    try:
+        return json.loads(exc.content.decode("utf-8"))
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def http_error_message(exc: HttpError) -> str:
     """Google's error message from an HttpError body, or the error's own text."""
     try:
-        return str(json.loads(exc.content.decode("utf-8"))["error"]["message"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+        return str(_error_body(exc)["error"]["message"])  # type: ignore[index]
+    except (KeyError, TypeError):
         return str(exc)
 
 
@@ -39,16 +45,18 @@ def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent
         except HttpError as exc:
             status = int(exc.resp.status)
             message = http_error_message(exc)
-            if status in RETRIABLE_STATUSES:
+            reasons = error_reasons(_error_body(exc))
+            if is_temporary(status, reasons):
                 raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
             if status == 401:
                 raise AuthError(
                     f"{what}: Google rejected the token (HTTP 401: {message}). Run `mymein-bridge auth -c CONFIG` again."
                 ) from exc
-            raise permanent(status, message) from exc
+            raise permanent(status, message, reasons) from exc
         except google.auth.exceptions.RefreshError as exc:
             raise credentials_refused(what, exc) from exc
-        except (socket.timeout, TimeoutError, ConnectionError, httplib2.HttpLib2Error, google.auth.exceptions.TransportError) as exc:
+        except (OSError, httplib2.HttpLib2Error, google.auth.exceptions.TransportError) as exc:
+            # timeouts, refused or dropped connections, TLS errors (OSError covers socket.timeout)
             raise RetriableError(f"{what}: network error: {exc}") from exc
         except BridgeError:
             raise

@@ -31,16 +31,25 @@ class FileInfo:
 
 
 class DriveGateway:
-    def __init__(self, service: Any, retry: RetryPolicy = NO_RETRY) -> None:
+    """Reads form uploads with ``service``; writes the public copies with ``upload_service``.
+
+    With a service account for Drive, the copies are still made by the blog author's
+    account: a service account has no Drive storage of its own.
+    """
+
+    def __init__(self, service: Any, retry: RetryPolicy = NO_RETRY, *, upload_service: Any = None) -> None:
         self.service = service
+        self.upload_service = upload_service if upload_service is not None else service
         self.retry = retry
 
     def _call(self, what: str, request: Callable[[], Any], item: str) -> Any:
-        def permanent(status: int, message: str) -> BridgeError:
+        def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
             why = {
                 404: "file foto tidak ditemukan di Drive (terhapus, atau akun bridge tidak diberi akses)",
                 403: "akun bridge tidak punya akses ke file foto di Drive",
             }.get(status, f"Drive menolak permintaan (HTTP {status})")
+            if reasons & {"storageQuotaExceeded", "dailyLimitExceeded"}:
+                why = "ruang atau kuota Google Drive akun bridge habis; staf TI perlu mengosongkan atau menambahnya"
             return PublishError(
                 f"Foto tidak dapat diproses: {why}. Perbaiki atau kosongkan kolom Foto, lalu setel Status ke DISETUJUI lagi.",
                 f"{what}: HTTP {status}: {message}",
@@ -78,13 +87,13 @@ class DriveGateway:
         media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=False)
         created = self._call(
             f"files.create {name}",
-            lambda: self.service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
+            lambda: self.upload_service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
             item,
         )
         file_id = str(created["id"])
         self._call(
             f"permissions.create {file_id}",
-            lambda: self.service.permissions().create(
+            lambda: self.upload_service.permissions().create(
                 fileId=file_id, body={"type": "anyone", "role": "reader"}, fields="id", supportsAllDrives=True
             ),
             item,

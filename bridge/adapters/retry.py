@@ -25,6 +25,25 @@ T = TypeVar("T")
 
 RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
+#: ``error.errors[].reason`` values with which Google signals a quota as HTTP 403
+#: (Drive and Blogger do; googleapiclient retries these too). Daily limits are not among
+#: them: retrying within a cycle cannot help.
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+
+def error_reasons(body: object) -> frozenset[str]:
+    """The ``reason`` of each entry in a Google error body's ``error.errors`` list."""
+    error = body.get("error") if isinstance(body, dict) else None
+    entries = error.get("errors") if isinstance(error, dict) else None
+    if not isinstance(entries, list):
+        return frozenset()
+    return frozenset(str(e.get("reason", "")) for e in entries if isinstance(e, dict) and e.get("reason"))
+
+
+def is_temporary(status: int, reasons: frozenset[str] = frozenset()) -> bool:
+    """Whether a Google HTTP error is worth retrying (5xx, 429, or a 403 that is a rate limit)."""
+    return status in RETRIABLE_STATUSES or (status == 403 and bool(reasons & RATE_LIMIT_REASONS))
+
 REAUTH_HINT = (
     "Run `mymein-bridge auth -c CONFIG` on this server (or on a laptop and copy the token file here). "
     "If the OAuth consent screen is still in 'Testing', Google expires tokens after 7 days: "
@@ -76,10 +95,10 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(attempts=1)
 
 
-def error_for_status(status: int, message: str, what: str) -> BridgeError:
+def error_for_status(status: int, message: str, what: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
     """Map an HTTP status from Google to our exception tree (not raised here)."""
     text = f"{what}: HTTP {status}: {message}"
-    if status in RETRIABLE_STATUSES:
+    if is_temporary(status, reasons):
         return RetriableError(text, status=status)
     if status == 401:
         return AuthError(
