@@ -153,11 +153,18 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     rendered, schedule = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
+    draft = deps.settings.publish_mode == "draft"
     deps.ledger.record_intent(row.id)
     ref = deps.blogger.insert(
-        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=deps.settings.publish_mode == "draft",
+        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
         published_at=schedule, item=row.id, marker=render.marker_for(row.id),
     )
+    if schedule is not None and not draft:
+        # Blogger schedules through posts.publish(publishDate); a future date on a live insert goes
+        # out at once. Until publish succeeds the post is a draft the journal knows (never re-inserted).
+        deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
+        deps.ledger.record_reverted(row.id)
+        ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
     return _record_published(deps, row, ref)
 
 
@@ -166,7 +173,9 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     rendered, schedule = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
-    ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
+    ref = deps.blogger.update(
+        post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id, status="DRAFT"
+    )
     if deps.settings.publish_mode == "live":
         ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
     return _record_published(deps, row, ref)
@@ -208,7 +217,11 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
         deps.ledger.record_done(sid, ref.id, ref.url, ref.status, format_time(deps.now(), deps))
-        if ref.status == "DRAFT" and any(r.id == sid and r.status == Status.DITARIK for r in rows):
+        status = next((r.status for r in rows if r.id == sid), None)
+        live_wanted = deps.settings.publish_mode == "live" and status == Status.DISETUJUI
+        if ref.status == "DRAFT" and (status == Status.DITARIK or live_wanted):
+            # withdrawn, or a live post that never left draft (crash before publish): the journal
+            # says "exists as a draft", so DISETUJUI publishes that same post
             deps.ledger.record_reverted(sid)
         result.reconciled += 1
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)

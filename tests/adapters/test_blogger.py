@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any
 
 import pytest
@@ -59,12 +60,18 @@ def test_retries_exhausted_are_retriable() -> None:
 
 
 def test_find_markers_pages_through_all_statuses() -> None:
-    """Reconciling after a crash finds the post wherever it is (draft or live, any page)."""
-    page1: dict[str, Any] = {"items": [{"id": "1", "status": "DRAFT", "content": "<p>a</p><!-- mymein-id: MM-2026-0001 -->"}], "nextPageToken": "p2"}
-    page2: dict[str, Any] = {"items": [{"id": "2", "status": "LIVE", "url": "u2", "content": "<!-- mymein-id: MM-2026-0002 -->"}]}
-    gw, http = _gateway([({"status": "200"}, json.dumps(page1)), ({"status": "200"}, json.dumps(page2))])
+    """Reconciling after a crash finds the post wherever it is (live, scheduled or draft, any page),
+    and knows its status even when Blogger reports none (authors who are not blog admins)."""
+    live1: dict[str, Any] = {"items": [{"id": "1", "content": "<p>a</p>"}], "nextPageToken": "p2"}
+    live2: dict[str, Any] = {"items": [{"id": "2", "url": "u2", "content": "<!-- mymein-id: MM-2026-0002 -->"}]}
+    scheduled: dict[str, Any] = {}
+    draft: dict[str, Any] = {"items": [{"id": "3", "content": "<p>b</p><!-- mymein-id: MM-2026-0001 -->"}]}
+    pages = [live1, live2, scheduled, draft]
+    gw, http = _gateway([({"status": "200"}, json.dumps(p)) for p in pages])
     found = gw.find_markers(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"], lambda i: f"<!-- mymein-id: {i} -->")
-    assert {k: v.id for k, v in found.items()} == {"MM-2026-0001": "1", "MM-2026-0002": "2"}
+    assert {k: (v.id, v.status) for k, v in found.items()} == {"MM-2026-0001": ("3", "DRAFT"), "MM-2026-0002": ("2", "LIVE")}
+    assert ["status=LIVE" in u for u, *_ in http.request_sequence] == [True, True, False, False]
+    assert "status=DRAFT" in http.request_sequence[-1][0]
 
 
 def test_insert_after_ambiguous_failure_checks_marker_first() -> None:
@@ -76,3 +83,50 @@ def test_insert_after_ambiguous_failure_checks_marker_first() -> None:
     assert ref.id == "9"
     methods = [req[1] for req in http.request_sequence]
     assert methods == ["POST", "GET"]  # one insert, one lookup, no second insert
+
+
+def test_a_rate_limit_403_is_retried_not_gagal() -> None:
+    """Blogger's 403 userRateLimitExceeded means 'slow down', not 'you are no author'."""
+    limited = {"error": {"code": 403, "message": "Rate limit", "errors": [{"reason": "userRateLimitExceeded"}]}}
+    gw, http = _gateway([({"status": "403"}, json.dumps(limited)), ({"status": "200"}, json.dumps(POST))])
+    assert gw.insert(title="T", html="x", labels=[], draft=False, item="MM-2026-0001").id == "5"
+    assert len(http.request_sequence) == 2
+
+
+def test_status_is_known_even_when_blogger_omits_it() -> None:
+    """Blogger reports a post's status only to blog admins; an author's posts still read as DRAFT/LIVE."""
+    bare = {"id": "5", "url": ""}
+    gw, _ = _gateway([({"status": "200"}, json.dumps(bare))] * 3)
+    assert gw.insert(title="T", html="x", labels=[], draft=True, item="MM-2026-0001").status == "DRAFT"
+    assert gw.publish("5", item="MM-2026-0001").status == "LIVE"
+    assert gw.revert("5", item="MM-2026-0001").status == "DRAFT"
+
+
+def test_a_marker_blogger_did_not_keep_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    """Exactly-once after a crash depends on the marker: if Blogger ever strips it, say so loudly."""
+    marker = "<!-- mymein-id: MM-2026-0001 -->"
+    gw, _ = _gateway([({"status": "200"}, json.dumps({**POST, "content": "<p>x</p>"}))])
+    gw.insert(title="T", html="<p>x</p>" + marker, labels=[], draft=False, item="MM-2026-0001", marker=marker)
+    assert any(r.levelname == "ERROR" and "did not keep the bridge's marker" in r.getMessage() for r in caplog.records)
+
+
+class _FlakyHttp(HttpMockSequence):
+    """A TLS connection dropped once (ssl.SSLEOFError, which httplib2 passes through unwrapped)."""
+
+    def __init__(self, sequence: list[tuple[dict[str, str], str]]) -> None:
+        super().__init__(sequence)
+        self.dropped = False
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if not self.dropped:
+            self.dropped = True
+            raise ssl.SSLEOFError("EOF occurred in violation of protocol")
+        return super().request(*args, **kwargs)
+
+
+def test_a_dropped_tls_connection_is_temporary() -> None:
+    http = _FlakyHttp([({"status": "200"}, json.dumps({"id": "777", "name": "KIM", "url": "u", "posts": {"totalItems": 3}}))])
+    service = build("blogger", "v3", http=http, static_discovery=True, cache_discovery=False)
+    gw = BloggerGateway(service, "777", RetryPolicy(attempts=2, sleep=lambda s: None))
+    assert gw.blog().posts == 3 and http.dropped
+

@@ -5,6 +5,8 @@ from __future__ import annotations
 import urllib.request
 from typing import Any
 
+import pytest
+
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
@@ -213,6 +215,30 @@ def test_scheduled_publishing_time(bridge: Bridge) -> None:
     assert post["published"].startswith("2026-11-25T08:00:00")
     row = {r["ID"]: r for r in bridge.review()}[sid]
     assert row["Status"] == Status.TERBIT.value and "Terjadwal" in row[SYSTEM]
+
+
+def test_schedule_survives_a_failure_between_creating_and_scheduling(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blogger schedules with posts.publish after the post is created as a draft. If that second
+    call fails, the next cycle schedules the same draft: one post, never live early, never twice."""
+    from bridge.adapters.blogger import BloggerGateway
+    from bridge.exceptions import RetriableError
+
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.officer_sets({sid: {"datetime": "2026-11-25T08:00:00"}}, column=ReviewColumn.SCHEDULE)
+    real_publish = BloggerGateway.publish
+
+    def unavailable(self: BloggerGateway, post_id: str, **kwargs: Any) -> Any:
+        raise RetriableError("posts.publish: HTTP 503: backend error", status=503)
+
+    monkeypatch.setattr(BloggerGateway, "publish", unavailable)
+    assert bridge.cycle().publish.retry_later == 1
+    assert [p["status"] for p in _ours(bridge) if sid in find_marker_ids(p["content"])] == ["DRAFT"]
+    monkeypatch.setattr(BloggerGateway, "publish", real_publish)
+    bridge.cycle()
+    posts = [p for p in _ours(bridge) if sid in find_marker_ids(p["content"])]
+    assert [(p["status"], p["published"][:19]) for p in posts] == [("SCHEDULED", "2026-11-25T08:00:00")]
+    assert {r["ID"]: r for r in bridge.review()}[sid]["Status"] == Status.TERBIT.value
 
 
 def test_unreadable_schedule_is_gagal_with_reason(bridge: Bridge) -> None:
