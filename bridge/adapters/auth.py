@@ -184,11 +184,21 @@ def paste_back_flow(
     try:
         flow.fetch_token(authorization_response=response)
     except Exception as exc:  # oauthlib raises many unrelated types; all mean "no token"
-        raise AuthError(f"Google did not issue a token: {exc}. Run `mymein-bridge auth` again.") from exc
+        raise _no_token(exc) from exc
     creds = flow.credentials
     if not isinstance(creds, UserCredentials):  # pragma: no cover - library contract
         raise AuthError("unexpected credentials type from the OAuth flow")
     return creds
+
+
+def _no_token(exc: Exception) -> AuthError:
+    text = str(exc)
+    if "scope" in text.lower():
+        return AuthError(
+            f"Google did not grant every permission the bridge needs ({text}). Run `mymein-bridge auth` again and "
+            "tick every box on Google's consent screen (Sheets, Drive and Blogger)."
+        )
+    return AuthError(f"Google did not issue a token: {text}. Run `mymein-bridge auth` again.")
 
 
 def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None]) -> UserCredentials:
@@ -197,14 +207,19 @@ def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[st
 
     flow = InstalledAppFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
     say(f"Listening on localhost:{port}. From your laptop: ssh -L {port}:localhost:{port} <this-server>, then open the URL below.")
-    creds = flow.run_local_server(
-        host="localhost",
-        port=port,
-        open_browser=False,
-        authorization_prompt_message="Buka / Open: {url}",
-        access_type="offline",
-        prompt="consent",
-    )
+    try:
+        creds = flow.run_local_server(
+            host="localhost",
+            port=port,
+            open_browser=False,
+            authorization_prompt_message="Buka / Open: {url}",
+            access_type="offline",
+            prompt="consent",
+        )
+    except OSError as exc:
+        raise AuthError(f"cannot listen on localhost:{port} ({exc}); choose another --port") from exc
+    except Exception as exc:  # oauthlib raises many unrelated types (even a Warning); all mean "no token"
+        raise _no_token(exc) from exc
     if not isinstance(creds, UserCredentials):  # pragma: no cover
         raise AuthError("unexpected credentials type from the OAuth flow")
     return creds

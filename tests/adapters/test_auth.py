@@ -77,6 +77,14 @@ def test_paste_back_with_no_terminal_says_what_to_do() -> None:
         paste_back_flow(CLIENT, ask=closed, say=lambda _s: None)
 
 
+def test_a_partial_consent_says_to_tick_every_box() -> None:
+    """Google's consent screen lets the officer untick a permission; the bridge then needs all of them."""
+    from bridge.adapters.auth import _no_token
+
+    error = _no_token(Warning('Scope has changed from "blogger drive.file" to "drive.file".'))
+    assert "tick every box" in str(error)
+
+
 def test_token_is_saved_owner_only(tmp_path: Path) -> None:
     """The token file cannot be read by other users on the server."""
     path = tmp_path / "token.json"
