@@ -25,7 +25,7 @@ from google.oauth2.credentials import Credentials as UserCredentials
 
 from bridge.adapters.retry import REAUTH_HINT
 from bridge.config import Settings
-from bridge.exceptions import AuthError, ConfigError
+from bridge.exceptions import AuthError, ConfigError, RetriableError
 
 log = logging.getLogger("bridge.auth")
 
@@ -67,6 +67,11 @@ def load_user_credentials(token_path: Path, *, refresh: bool = True, transport: 
     try:
         info = json.loads(token_path.read_text(encoding="utf-8"))
         creds = UserCredentials.from_authorized_user_info(info, list(USER_SCOPES))
+    except OSError as exc:
+        raise AuthError(
+            f"cannot read the token file {token_path} ({exc.strerror or exc}); it must belong to the user the bridge "
+            f"runs as (e.g. sudo chown mymein: {token_path})"
+        ) from exc
     except (ValueError, KeyError) as exc:
         raise AuthError(f"token file {token_path} is not a valid authorized-user token ({exc}). {REAUTH_HINT}") from exc
     if refresh and (not creds.valid or creds.expired):
@@ -76,9 +81,15 @@ def load_user_credentials(token_path: Path, *, refresh: bool = True, transport: 
             creds.refresh(transport or google.auth.transport.requests.Request())
         except google.auth.exceptions.RefreshError as exc:
             raise AuthError(f"Google refused to refresh the token in {token_path} (expired or revoked: {exc}). {REAUTH_HINT}") from exc
-        except google.auth.exceptions.TransportError as exc:
-            raise AuthError(f"could not reach Google to refresh the token in {token_path}: {exc}") from exc
-        save_token(creds, token_path)
+        except google.auth.exceptions.TransportError as exc:  # no network yet (after a power cut): try again later
+            raise RetriableError(f"could not reach Google to renew the token in {token_path}: {exc}") from exc
+        try:
+            save_token(creds, token_path)
+        except OSError as exc:  # the renewed token still works in memory; the refresh token is unchanged
+            log.warning(
+                "could not save the renewed token to %s (%s); the bridge works on, but the folder should belong "
+                "to the user the bridge runs as", token_path, exc.strerror or exc,
+            )
     return creds
 
 
@@ -131,6 +142,11 @@ def read_client_config(path: Path) -> dict[str, Any]:
     for key in ("client_id", "client_secret", "auth_uri", "token_uri"):
         if not section.get(key):
             problems.append(f'"installed.{key}" is missing')
+    if "GOCSPX-replace" in str(section.get("client_secret", "")) or str(section.get("client_id", "")).startswith("123456789012-"):
+        problems.append(
+            "this is the example file: download your own OAuth client (Desktop app) from Google Cloud Console "
+            "> APIs & Services > Credentials, and save it here"
+        )
     if problems:
         raise ConfigError(problems, str(path))
     return data

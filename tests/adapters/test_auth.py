@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 import responses
 from google.oauth2.credentials import Credentials
 
@@ -18,7 +19,7 @@ from bridge.adapters.auth import (
     read_client_config,
     save_token,
 )
-from bridge.exceptions import AuthError, ConfigError
+from bridge.exceptions import AuthError, ConfigError, RetriableError
 
 CLIENT = {
     "installed": {
@@ -120,6 +121,47 @@ def test_client_file_must_be_desktop_app(tmp_path: Path) -> None:
         read_client_config(path)
 
 
-def test_example_credentials_file_is_well_formed() -> None:
-    """The shipped credentials.example.json shows the shape `auth` accepts."""
-    assert read_client_config(Path(__file__).parents[2] / "credentials.example.json")["installed"]["client_id"]
+def test_example_credentials_file_shows_the_shape_but_is_refused(tmp_path: Path) -> None:
+    """credentials.example.json has the shape `auth` accepts, and copying it as is says what to do instead."""
+    example = json.loads((Path(__file__).parents[2] / "credentials.example.json").read_text(encoding="utf-8"))
+    with pytest.raises(ConfigError) as info:
+        read_client_config(Path(__file__).parents[2] / "credentials.example.json")
+    assert info.value.problems == [next(p for p in info.value.problems if "example file" in p)]
+    example["installed"]["client_id"] = "98765-real.apps.googleusercontent.com"
+    example["installed"]["client_secret"] = "GOCSPX-realsecret"
+    (tmp_path / "credentials.json").write_text(json.dumps(example), encoding="utf-8")
+    assert read_client_config(tmp_path / "credentials.json")["installed"]["client_id"].startswith("98765")
+
+
+def test_unreadable_token_file_says_whose_it_must_be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token written by `sudo mymein-bridge auth` belongs to root: say so instead of a traceback."""
+    path = tmp_path / "token.json"
+    path.write_text("{}")
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)  # the tests may run as root, who can read anything
+    with pytest.raises(AuthError, match="must belong to the user the bridge runs as"):
+        load_user_credentials(path)
+
+
+@responses.activate
+def test_no_network_when_renewing_the_token_is_temporary(tmp_path: Path) -> None:
+    """After a power cut the network may come back after the server: try again, do not stop for good."""
+    responses.post("https://oauth2.googleapis.com/token", body=requests.exceptions.ConnectionError("no route to host"))
+    path = tmp_path / "token.json"
+    path.write_text(json.dumps({"refresh_token": "r", "client_id": "c", "client_secret": "s", "token_uri": "https://oauth2.googleapis.com/token"}))
+    with pytest.raises(RetriableError, match="renew the token"):
+        load_user_credentials(path)
+
+
+@responses.activate
+def test_a_renewed_token_that_cannot_be_saved_still_works(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    responses.post("https://oauth2.googleapis.com/token", json={"access_token": "ya29.new", "expires_in": 3600})
+    path = tmp_path / "token.json"
+    path.write_text(json.dumps({"refresh_token": "r", "client_id": "c", "client_secret": "s", "token_uri": "https://oauth2.googleapis.com/token"}))
+    (tmp_path / "token.json.tmp").mkdir()  # the folder refuses the new file
+    creds = load_user_credentials(path)
+    assert creds.token == "ya29.new"
+    assert any("could not save the renewed token" in r.getMessage() for r in caplog.records)
