@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,15 @@ def run_check(settings: Settings) -> tuple[list[str], bool]:
     except AuthError as exc:
         lines.append(f"{BAD} credentials: {exc}")
         return lines, False
+    except BridgeError as exc:  # e.g. a ledger the bridge's user cannot write
+        lines.append(f"{BAD} {exc}")
+        return lines, False
     lines.append(f"{OK} credentials loaded ({settings.auth}) for {target}")
+    if not settings.uses_sandbox and not os.access(settings.token.parent, os.W_OK):
+        lines.append(
+            f"{WARN} the folder {settings.token.parent} is not writable by this user: renewed tokens cannot be saved "
+            f"(sudo chown mymein: {settings.token.parent})"
+        )
 
     try:
         return _check_services(settings, deps, lines)

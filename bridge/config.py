@@ -154,10 +154,14 @@ def _coerce(spec: Spec, value: Any, where: str, problems: list[str]) -> Any:
             problems.append(f"{name}: expected a whole number, got {value!r}")
             return spec.default
         try:
-            return int(value)
+            number = float(value) if isinstance(value, float) else int(value)
         except (TypeError, ValueError):
             problems.append(f"{name}: expected a whole number, got {value!r}")
             return spec.default
+        if number != int(number):
+            problems.append(f"{name}: expected a whole number, got {value!r}")
+            return spec.default
+        return int(number)
     if spec.type is list:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
@@ -202,6 +206,12 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
             raise ConfigError([f"file not found: {file} (copy config/bridge.example.toml and edit it)"], source) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError([f"not valid TOML: {exc}"], source) from exc
+        except UnicodeDecodeError:
+            raise ConfigError(["not UTF-8 text: save the file as UTF-8 (e.g. with nano, or 'UTF-8' in Notepad)"], source) from None
+        except OSError as exc:
+            raise ConfigError(
+                [f"cannot read the file ({exc.strerror or exc}); it must be readable by the user the bridge runs as"], source
+            ) from None
 
     known = {(s.section, s.key) for s in SPECS}
     for section, table in data.items():

@@ -93,3 +93,20 @@ def test_settings_are_read_only(tmp_path: Path) -> None:
     settings = load_settings(path, env={})
     with pytest.raises(AttributeError):
         settings.blog_id = "2"  # type: ignore[misc]
+
+
+def test_files_it_cannot_read_give_a_plain_message(tmp_path: Path) -> None:
+    """A folder given as the config, or a file saved as UTF-16 by Notepad: a reason, not a traceback."""
+    with pytest.raises(ConfigError, match="cannot read the file"):
+        load_settings(tmp_path, env={})
+    utf16 = tmp_path / "bridge.toml"
+    utf16.write_text('[sheets]\nspreadsheet_id = "x"\n', encoding="utf-16")
+    with pytest.raises(ConfigError, match="save the file as UTF-8"):
+        load_settings(utf16, env={})
+
+
+def test_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
+    path = _write(tmp_path, render_config({("sheets", "spreadsheet_id"): "x", ("blog", "blog_id"): "1"}))
+    path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 5", "poll_interval_minutes = 2.5"))
+    with pytest.raises(ConfigError, match="poll_interval_minutes: expected a whole number, got 2.5"):
+        load_settings(path, env={})

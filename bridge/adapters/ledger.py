@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from bridge.core.watermark import Queued
+from bridge.exceptions import FatalError
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: submissions, watermark, header map, publish journal, re-hosted photos
@@ -114,16 +115,29 @@ class Ledger:
     """A small repository over one SQLite file (or ``:memory:``)."""
 
     def __init__(self, path: str | Path) -> None:
+        """Open (creating if needed) the ledger and check that it can be written.
+
+        Raises:
+            FatalError: the file or its folder cannot be created or written (wrong owner).
+        """
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # `run` builds its connections once and its scheduler calls each cycle from a worker
-        # thread; cycles never overlap (max_instances=1), so one connection serves them in turn.
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.migrate()
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # `run` builds its connections once and its scheduler calls each cycle from a worker
+            # thread; cycles never overlap (max_instances=1), so one connection serves them in turn.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.migrate()
+            self.db.execute("BEGIN IMMEDIATE")  # fail now, not in the middle of a cycle, if it is read-only
+            self.db.execute("ROLLBACK")
+        except (sqlite3.Error, OSError) as exc:
+            raise FatalError(
+                f"cannot use the local ledger {self.path} ({exc}); the file and its folder must belong to the user "
+                "the bridge runs as (e.g. sudo chown -R mymein: /var/lib/mymein-bridge)"
+            ) from exc
 
     def close(self) -> None:
         self.db.close()

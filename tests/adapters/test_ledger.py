@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge.adapters.ledger import DONE, FAILED, INTENT, REVERTED, Ledger
+from bridge.exceptions import FatalError
 
 
 def _add(ledger: Ledger, sid: str, fp: str, key: str = "") -> None:
@@ -94,3 +97,10 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
             pass
         assert ledger.count_submissions() == 0
         assert ledger.is_empty()
+
+
+def test_a_ledger_it_cannot_write_is_a_plain_problem(tmp_path: Path) -> None:
+    """Wrong owner or path: say what to fix when the bridge starts, not a traceback mid-cycle."""
+    (tmp_path / "not-a-folder").write_text("")
+    with pytest.raises(FatalError, match="must belong to the user the bridge runs as"):
+        Ledger(tmp_path / "not-a-folder" / "bridge.sqlite3")
