@@ -25,13 +25,16 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _load(args: argparse.Namespace):  # -> Settings
+    """The validated settings; from here on, logs use the configured format (text or JSON)."""
     from dataclasses import replace
 
     from bridge.config import load_settings
+    from bridge.logs import setup_logging
 
     settings = load_settings(args.config)
     if getattr(args, "start", None):
         settings = replace(settings, start=args.start)
+    setup_logging(settings.log_format, logging.DEBUG if args.verbose else logging.INFO)
     return settings
 
 
@@ -43,7 +46,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     printed URL in a browser to see the blog preview.
 
     Example:
-      mymein-bridge sandbox --port 8765 --state sandbox.json --write-config bridge.toml
+      mymein-bridge sandbox --port 8765 --state sandbox.json --write-config sandbox.toml
     """
     from bridge.sandbox.server import serve_forever_cli
 
@@ -122,7 +125,9 @@ def cmd_once(args: argparse.Namespace) -> int:
         print(f"  {line}")
     for line in report.problems:
         print(f"  ! {line}")
-    return EXIT_OK
+    if report.skipped:
+        return EXIT_TEMPFAIL  # nothing could be read: try again later
+    return EXIT_PROBLEMS if report.problems or report.intake.halted else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -134,23 +139,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     Example:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
     """
-    from bridge.app import build_deps
+    from bridge.app import Deps, build_deps
     from bridge.pipeline import run_cycle
-    from bridge.scheduler import StopFlag, run_forever, single_instance
+    from bridge.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
 
     settings = _load(args)
-    from bridge.logs import setup_logging
+    stop = StopFlag()
 
-    setup_logging(settings.log_format, logging.DEBUG if args.verbose else logging.INFO)
-    with single_instance(settings.state_path):
-        # Built once: cached spreadsheet metadata keeps a quiet cycle at one Sheets read.
+    def connect() -> Deps:
         deps = build_deps(settings)
-        stop = StopFlag()
         deps.should_stop = stop
+        return deps
+
+    with single_instance(settings.state_path):
+        cycle = ServiceCycle(connect, run_cycle, Deps.close)
+        cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
-            run_forever(lambda: run_cycle(deps), interval_minutes=settings.poll_interval_minutes, stop=stop)
+            run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)
         finally:
-            deps.close()
+            cycle.close()
     return EXIT_OK
 
 
@@ -192,6 +199,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(port=args.port, workdir=Path(args.dir) if args.dir else None, serve=args.serve, out=print)
 
 
+def _port(text: str) -> int:
+    """A TCP port number for argparse (0 = any free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, got {port}")
+    return port
+
+
 def _config_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-c", "--config", required=True, help="the bridge's TOML config file")
 
@@ -216,13 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("demo", cmd_demo)
-    p.add_argument("--port", type=int, default=0, help="sandbox port (default: any free port)")
+    p.add_argument("--port", type=_port, default=0, help="sandbox port (default: any free port)")
     p.add_argument("--dir", default="", help="keep the demo's config, ledger and sandbox state here (default: a temp dir)")
     p.add_argument("--serve", action=argparse.BooleanOptionalAction, default=None,
                    help="keep the sandbox running for the browser preview until Ctrl-C (default: when in a terminal)")
 
     p = add("sandbox", cmd_sandbox)
-    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765; 0 = any free port)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--state", default=None, help="JSON state file to load and persist (created from the demo seed if missing)")
     p.add_argument("--write-config", default=None, metavar="CFG", help="write a bridge config pointing at this sandbox")
@@ -241,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("auth", cmd_auth)
     _config_arg(p)
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")
-    p.add_argument("--port", type=int, default=8085, help="loopback port in the redirect address (default 8085)")
+    p.add_argument("--port", type=_port, default=8085, help="loopback port in the redirect address (default 8085)")
     return parser
 
 
@@ -251,12 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_CONFIG
-    if args.command != "run":
-        from bridge.logs import setup_logging
+    from bridge.logs import setup_logging
 
-        # The demo tells its own story on stdout; its event log only shows problems unless -v.
-        quiet = logging.WARNING if args.command == "demo" else logging.INFO
-        setup_logging("text", logging.DEBUG if args.verbose else quiet)
+    # Until a config is loaded (then its log_format applies). The demo tells its own story on
+    # stdout; its event log only shows problems unless -v.
+    quiet = logging.WARNING if args.command == "demo" else logging.INFO
+    setup_logging("text", logging.DEBUG if args.verbose else quiet)
     try:
         return int(args.handler(args))
     except ConfigError as exc:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bridge.app import Deps
 from bridge.archive import run_archive
-from bridge.exceptions import FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
 from bridge.publish import PublishResult, run_publish
 from bridge.snapshot import Snapshot, read_snapshot
@@ -25,6 +25,7 @@ class CycleReport:
     archived: int = 0
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
+    skipped: bool = False  # the spreadsheet could not be read: nothing was done
 
     @property
     def plan(self) -> list[str]:
@@ -73,6 +74,8 @@ def _read(deps: Deps, start_row: int) -> Snapshot:
     cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
     try:
         return read_snapshot(deps, start_row)
+    except AuthError:
+        raise
     except FatalError as exc:
         shrunk = start_row != 2 and "exceeds grid limits" in str(exc)
         if not (cached or shrunk):
@@ -101,6 +104,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         snap = _read(deps, start_row)
     except RetriableError as exc:
         report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
+        report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
     run_intake(deps, snap, report.intake)

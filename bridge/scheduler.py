@@ -15,13 +15,15 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Generic, Iterator, TypeVar
 
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bridge.exceptions import BridgeError, FatalError
+from bridge.exceptions import AuthError, BridgeError, FatalError
+
+C = TypeVar("C")
 
 log = logging.getLogger("bridge.run")
 
@@ -66,6 +68,35 @@ class StopFlag:
 
     def wait(self, seconds: float) -> bool:
         return self._event.wait(seconds)
+
+
+class ServiceCycle(Generic[C]):
+    """The service's cycle over one set of connections, made once (cached sheet layout, one
+    read per quiet cycle) and made again after Google refused the credentials, so that a
+    token renewed with `mymein-bridge auth` is picked up without restarting the service."""
+
+    def __init__(self, connect: Callable[[], C], run: Callable[[C], object], close: Callable[[C], None]) -> None:
+        self._connect, self._run, self._close = connect, run, close
+        self._conn: C | None = None
+
+    def connect(self) -> None:
+        """Connect now (at start-up, so that a problem there ends the process with its exit code)."""
+        if self._conn is None:
+            self._conn = self._connect()
+
+    def __call__(self) -> None:
+        self.connect()
+        assert self._conn is not None
+        try:
+            self._run(self._conn)
+        except AuthError:
+            self.close()  # read the token file again next cycle
+            raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            self._close(conn)
 
 
 def run_forever(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bridge.exceptions import FatalError
-from bridge.scheduler import StopFlag, single_instance
+from bridge.exceptions import AuthError, FatalError
+from bridge.scheduler import ServiceCycle, StopFlag, single_instance
 
 
 def test_second_bridge_on_same_state_refuses(tmp_path: Path) -> None:
@@ -34,3 +34,26 @@ def test_stop_flag() -> None:
     assert flag() is False
     flag.set()
     assert flag() is True and flag.wait(0) is True
+
+
+def test_the_service_reconnects_after_google_refused_the_token() -> None:
+    """After `mymein-bridge auth` writes a new token, the running service picks it up at its next
+    cycle (it reconnects after a refusal) instead of failing until someone restarts it."""
+    connects: list[int] = []
+    closed: list[int] = []
+    outcomes = [AuthError("HTTP 401"), None, None]
+
+    def run(conn: int) -> None:
+        outcome = outcomes.pop(0)
+        if outcome is not None:
+            raise outcome
+
+    cycle = ServiceCycle(lambda: connects.append(len(connects)) or len(connects), run, closed.append)
+    cycle.connect()
+    with pytest.raises(AuthError):
+        cycle()
+    cycle()
+    cycle()
+    assert connects == [0, 1] and closed == [1]  # connected once more after the refusal, not every cycle
+    cycle.close()
+    assert closed == [1, 2]

@@ -15,7 +15,7 @@ import google.auth.exceptions
 import httplib2
 from googleapiclient.errors import HttpError
 
-from bridge.adapters.retry import RetryPolicy, credentials_refused, error_reasons, is_temporary
+from bridge.adapters.retry import REAUTH_HINT, RetryPolicy, credentials_refused, error_reasons, is_temporary
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 Permanent = Callable[[int, str, frozenset[str]], BridgeError]  # status, message, error reasons
@@ -49,9 +49,7 @@ def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent
             if is_temporary(status, reasons):
                 raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
             if status == 401:
-                raise AuthError(
-                    f"{what}: Google rejected the token (HTTP 401: {message}). Run `mymein-bridge auth -c CONFIG` again."
-                ) from exc
+                raise AuthError(f"{what}: Google refused the credentials (HTTP 401: {message}). {REAUTH_HINT}") from exc
             raise permanent(status, message, reasons) from exc
         except google.auth.exceptions.RefreshError as exc:
             raise credentials_refused(what, exc) from exc

@@ -101,10 +101,7 @@ def error_for_status(status: int, message: str, what: str, reasons: frozenset[st
     if is_temporary(status, reasons):
         return RetriableError(text, status=status)
     if status == 401:
-        return AuthError(
-            f"{what}: Google rejected the credentials (HTTP 401: {message}). "
-            "Run `mymein-bridge auth -c CONFIG` to sign in again."
-        )
+        return AuthError(f"{what}: Google refused the credentials (HTTP 401: {message}). {REAUTH_HINT}")
     return FatalError(text)
 
 

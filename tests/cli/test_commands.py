@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from bridge.adapters.auth import SANDBOX_TOKEN
-from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, main
+from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
 from tests.e2e.conftest import Bridge, bridge, sandbox  # noqa: F401  (fixtures)
@@ -88,6 +88,20 @@ def test_once_dry_run_changes_nothing(bridge: Bridge, capsys: pytest.CaptureFixt
     assert out.count("  publish MM-") == 4
     assert json.dumps(bridge.sandbox.state.to_json(), sort_keys=True) == before
     assert ledger.read_bytes() == ledger_before
+
+
+def test_once_exit_code_says_whether_to_look(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """0 all done; 1 something needs a person (the ! lines); 75 Google unreachable, try again later."""
+    config = str(bridge.write_config(bridge__retry_wait_ms=1))
+    header = bridge.responses()[0]
+    bridge.set_responses([[h for h in header if h != "Judul Berita"]])
+    assert main(["once", "-c", config]) == EXIT_PROBLEMS
+    assert "INTAKE STOPPED" in capsys.readouterr().out
+    bridge.set_responses([header])
+    assert main(["once", "-c", config]) == EXIT_OK
+    bridge.sandbox.stop()
+    assert main(["once", "-c", config]) == EXIT_TEMPFAIL
+    assert "could not read the spreadsheet" in capsys.readouterr().out
 
 
 def test_dry_run_shows_what_would_fail(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
