@@ -94,7 +94,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
     from bridge.sandbox.server import SandboxServer
     from bridge.sandbox.state import SandboxState
     from bridge.sandbox.seed import demo_state
-    from bridge.sandbox.server import sandbox_config_values
+    from bridge.sandbox.server import describe_start_error, sandbox_config_values
 
     tmp = None
     if workdir is None:
@@ -102,8 +102,14 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         workdir = Path(tmp.name)
     workdir.mkdir(parents=True, exist_ok=True)
     state_file = workdir / "sandbox-state.json"
-    state = SandboxState.load(state_file) if state_file.exists() else SandboxState.from_json(demo_state())
-    server = SandboxServer(state=state, port=port, state_path=str(state_file)).start()
+    try:
+        state = SandboxState.load(state_file) if state_file.exists() else SandboxState.from_json(demo_state())
+        server = SandboxServer(state=state, port=port, state_path=str(state_file)).start()
+    except (OSError, OverflowError, ValueError) as exc:
+        print(f"Cannot start the demo's sandbox: {describe_start_error(exc, '127.0.0.1', port, str(state_file))}", file=sys.stderr)
+        if tmp is not None:
+            tmp.cleanup()
+        return 2
     try:
         cfg = workdir / "bridge.toml"
         values = sandbox_config_values(server.url, server.state, workdir)
@@ -148,6 +154,8 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
                 threading.Event().wait()
             except KeyboardInterrupt:
                 out("Stopped.")
+        else:
+            out("(The sandbox stops now that the demo is over; `mymein-bridge demo --serve` keeps it open.)")
         return 0
     finally:
         server.stop()

@@ -16,6 +16,7 @@ Admin endpoints (no auth, not counted in stats):
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
@@ -454,27 +455,52 @@ def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathL
     return values
 
 
+WRITTEN_BY = "Bridge config written by `mymein-bridge sandbox`"
+
+
+def config_we_may_write(path: str | os.PathLike[str]) -> bool:
+    """Only a new file, or one the sandbox wrote before, may be (over)written: never a real config."""
+    target = Path(path).expanduser()
+    if not target.exists():
+        return True
+    try:
+        return target.is_file() and WRITTEN_BY in target.read_text(encoding="utf-8", errors="replace")[:300]
+    except OSError:
+        return False
+
+
 def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxState) -> Path:
     from bridge.config import render_config
 
     target = Path(path).expanduser().resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     values = sandbox_config_values(url, state, target.parent)
-    header = (f"Bridge config written by `mymein-bridge sandbox` for the local sandbox at {url}.\n"
+    header = (f"{WRITTEN_BY} for the local sandbox at {url}.\n"
               "Nothing here reaches Google. Point [google] endpoint at real Google (empty) to go live.")
     target.write_text(render_config(values, header=header), encoding="utf-8")
     return target
 
 
 def serve_forever_cli(port: int, state_path: str | None, write_config: str | None, host: str = "127.0.0.1") -> int:
-    """Run the sandbox in the foreground until Ctrl-C / SIGTERM; returns 0."""
+    """Run the sandbox in the foreground until Ctrl-C / SIGTERM; returns 0 (2 when it cannot start)."""
+    if write_config and not config_we_may_write(write_config):
+        print(
+            f"Not overwriting {write_config}: it is not a config the sandbox wrote (a real one?). "
+            "Give --write-config another name, e.g. sandbox.toml.",
+            file=sys.stderr,
+        )
+        return 2
     state = None
     if state_path and not Path(state_path).exists():
         from bridge.sandbox.seed import demo_state
 
         state = SandboxState.from_json(demo_state())
-    server = SandboxServer(state=state, host=host, port=port, state_path=state_path)
-    server.start()
+    try:
+        server = SandboxServer(state=state, host=host, port=port, state_path=state_path)
+        server.start()
+    except (OSError, OverflowError, ValueError) as exc:
+        print(f"Cannot start the sandbox: {describe_start_error(exc, host, port, state_path)}", file=sys.stderr)
+        return 2
     stop = threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -495,6 +521,15 @@ def serve_forever_cli(port: int, state_path: str | None, write_config: str | Non
             signal.signal(signal.SIGTERM, previous)
     print("Sandbox stopped.", file=sys.stderr, flush=True)
     return 0
+
+
+def describe_start_error(exc: BaseException, host: str, port: int, state_path: str | None) -> str:
+    """Why the sandbox could not start, in words an IT person can act on."""
+    if isinstance(exc, ValueError) and not isinstance(exc, OverflowError) and state_path:
+        return f"the state file {state_path} is not valid sandbox JSON ({exc}); fix it or start without --state"
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (another sandbox still running?); use --port 0 for any free port"
+    return f"cannot listen on {host}:{port} ({exc})"
 
 
 __all__ = ["SandboxServer", "serve_forever_cli", "sandbox_config_values", "write_sandbox_config", "render_preview"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from googleapiclient.errors import HttpError
 
 from bridge.config import load_settings
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
-from bridge.sandbox.server import SandboxServer, sandbox_config_values, write_sandbox_config
+from bridge.sandbox.server import SandboxServer, sandbox_config_values, serve_forever_cli, write_sandbox_config
 from bridge.sandbox.state import SandboxState
 
 REPO = Path(__file__).resolve().parents[2]
@@ -158,3 +159,24 @@ def test_latency_is_added_to_api_calls(sandbox: SandboxServer, session: Any) -> 
     start = time.monotonic()
     requests.get(f"{sandbox.url}/_sandbox/stats", timeout=5)
     assert time.monotonic() - start < 0.15  # admin endpoints are not slowed down
+
+
+def test_cli_never_overwrites_a_real_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--write-config bridge.toml` next to the production config must not replace it."""
+    real = tmp_path / "bridge.toml"
+    real.write_text('[sheets]\nspreadsheet_id = "1RealSheet"\n', encoding="utf-8")
+    assert serve_forever_cli(0, None, str(real)) == 2
+    assert "Not overwriting" in capsys.readouterr().err
+    assert real.read_text(encoding="utf-8") == '[sheets]\nspreadsheet_id = "1RealSheet"\n'
+
+
+def test_cli_explains_a_port_in_use_and_a_broken_state_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        assert serve_forever_cli(busy.getsockname()[1], None, None) == 2
+    assert "already in use" in capsys.readouterr().err
+    broken = tmp_path / "state.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert serve_forever_cli(0, str(broken), None) == 2
+    assert "not valid sandbox JSON" in capsys.readouterr().err
