@@ -74,16 +74,6 @@ def review_values(sub: Submission, deps: Deps) -> dict[ReviewColumn, str]:
     }
 
 
-def _row_for_sheet(values: dict[ReviewColumn, str], index: dict[ReviewColumn, int]) -> list[str]:
-    """Place values by the Review tab's actual header positions (officers may reorder columns)."""
-    width = max(index.values()) + 1 if index else 0
-    row = [""] * width
-    for column, value in values.items():
-        if column in index:
-            row[index[column]] = value
-    return row
-
-
 def _responses(rows: Sequence[Sequence[Any]], start: int, hmap: columns.HeaderMap, snap: Snapshot) -> list[FormResponse]:
     out = []
     for offset, row in enumerate(rows):
@@ -194,7 +184,7 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
     """One RAW append of the rows to Review; on failure they stay pending (the cycle goes on)."""
     s = deps.settings
     try:
-        deps.sheets.append_rows(s.review_spreadsheet_id, s.review_tab, [_row_for_sheet(v, snap.review_index) for _, v in to_write])
+        deps.sheets.append_rows(s.review_spreadsheet_id, s.review_tab, [columns.review_to_row(v, snap.review_index) for _, v in to_write])
     except AuthError:
         raise  # the credentials are gone: nothing else in the cycle can work either
     except RetriableError as exc:
@@ -263,7 +253,6 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             decision = watermark.decide_full(rows, known)
     else:
         decision = watermark.decide_full(rows, known)
-    full_read = snap.responses_start == 2 or result.rescanned
     if snap.responses_start == 2 and not deps.dry_run:
         deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
 
@@ -276,7 +265,8 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     rules = validate.Rules.from_settings(s)
     email_collected = hmap.has_email
     result.problems += _registry_gaps(deps, registry, rules, email_collected)
-    edits = watermark.replaced(new, decision.seen, ledger.queued_from_form()) if new and full_read else {}
+    # Only a read of every row can tell an edited response from one moved by sorting or deleting.
+    edits = watermark.replaced(new, decision.seen, ledger.queued_from_form()) if new and decision.full else {}
     today = deps.now().date()
 
     queued_values: dict[str, dict[ReviewColumn, str]] = {}

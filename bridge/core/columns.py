@@ -488,9 +488,16 @@ def row_to_review(row: Sequence[Any], row_number: int, index: Mapping[ReviewColu
     return ReviewRow(row_number=row_number, values={c: cell_text(_cell(row, i)) for c, i in index.items()})
 
 
-def review_to_row(values: Mapping[ReviewColumn, str]) -> list[str]:
-    """Cells in :data:`REVIEW_HEADERS` order (for a tab laid out by ``init``)."""
-    return [str(values.get(ReviewColumn(h), "")) for h in REVIEW_HEADERS]
+def review_to_row(values: Mapping[ReviewColumn, str], index: Mapping[ReviewColumn, int] | None = None) -> list[str]:
+    """Cells of a Review/Arsip row: placed by the tab's actual header positions (``index``,
+    officers may reorder columns), or in :data:`REVIEW_HEADERS` order when it has no headers."""
+    if not index:
+        return [str(values.get(ReviewColumn(h), "")) for h in REVIEW_HEADERS]
+    row = [""] * (max(index.values()) + 1)
+    for column, value in values.items():
+        if column in index:
+            row[index[column]] = str(value)
+    return row
 
 
 def kim_header_index(headers: Sequence[str]) -> tuple[dict[KimColumn, int], list[str]]:

@@ -101,6 +101,7 @@ class Decision:
     next_watermark: Watermark | None = None
     reason: str = ""  # English, for the log, when a rescan is needed
     seen: frozenset[str] = frozenset()  # every fingerprint in the tab (only from a read of every row)
+    full: bool = False  # decided from a read of every row, so ``seen`` is complete
 
 
 def start_row(watermark: Watermark | None) -> int:
@@ -155,6 +156,7 @@ def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: set[str]) 
         new=[(r, fp) for r, fp in pairs if fp not in known_fingerprints],
         next_watermark=_last(pairs),
         seen=frozenset(fp for _, fp in pairs),
+        full=True,
     )
 
 
@@ -185,19 +187,6 @@ def replaced(new: Sequence[tuple[FormResponse, str]], seen: Set[str], queued: It
     return {fp: gone[r.row_number] for r, fp in new if r.row_number in gone}
 
 
-def first_run_policy(start: str, new: Sequence[tuple[FormResponse, str]]) -> set[str]:
-    """Fingerprints to record as skipped on a first run: all of them for ``now``, none for ``backfill``.
-
-    Raises:
-        ValueError: ``start`` is neither ``backfill`` nor ``now``.
-    """
-    if start == "now":
-        return {fp for _, fp in new}
-    if start == "backfill":
-        return set()
-    raise ValueError(f"start must be one of {', '.join(START_MODES)}, got {start!r}")
-
-
 __all__ = [
     "Decision",
     "Queued",
@@ -205,7 +194,6 @@ __all__ = [
     "assign_fingerprints",
     "decide",
     "decide_full",
-    "first_run_policy",
     "fingerprint",
     "plan_read",
     "replaced",

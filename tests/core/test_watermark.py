@@ -170,15 +170,6 @@ def test_empty_or_missing_watermark_row_rescans() -> None:
     assert decide_full([], set()).next_watermark is None
 
 
-def test_first_run_policy() -> None:
-    """With start = "now" the whole history would flood the Review tab (or, with backfill, be lost)."""
-    pairs = assign_fingerprints(sheet("a", "b"))
-    assert wm.first_run_policy("now", pairs) == {fp for _, fp in pairs}
-    assert wm.first_run_policy("backfill", pairs) == set()
-    with pytest.raises(ValueError):
-        wm.first_run_policy("later", pairs)
-
-
 def test_edited_row_is_linked_to_its_earlier_submission_but_moved_rows_are_not() -> None:
     """An edited response would look brand new; a sorted tab must not look like edits."""
     tab = sheet("Satu", "Dua", "Tiga")

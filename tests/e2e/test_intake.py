@@ -523,3 +523,41 @@ def test_refused_review_append_does_not_stop_publishing(bridge: Bridge, monkeypa
     monkeypatch.setattr(SheetsGateway, "append_rows", real)
     assert bridge.cycle().intake.queued == 1
     _assert_each_once(bridge, expected + 1)
+
+
+def _flagged(b: Bridge) -> list[str]:
+    return [r["ID"] for r in b.review() if "Tampaknya suntingan" in r[ReviewColumn.SYSTEM_NOTE.value]]
+
+
+def test_moved_row_is_not_an_edit_when_watermark_is_row_2(bridge: Bridge) -> None:
+    """Officer deletes row 2; B moves up to row 2; B's next response lands on row 3 and must not be an 'edit'."""
+    rows = bridge.responses()
+    header, a, b = rows[0], list(rows[1]), list(rows[2])
+    bridge.set_responses([header, a, b])
+    assert bridge.cycle().intake.queued == 2
+    bridge.set_responses([header, b])  # officer deletes A's row: B is now row 2
+    r = bridge.cycle()
+    assert r.intake.queued == 0 and r.intake.rescanned
+    new: list[Any] = list(b)
+    new[0] = {"datetime": "2026-11-23T09:30:00"}
+    new[5] = "Berita baru dari operator yang sama, tidak ada hubungannya"
+    bridge.set_responses([header, b, new])
+    r = bridge.cycle()
+    assert r.intake.queued == 1
+    assert _flagged(bridge) == []
+
+
+def test_moved_rows_with_the_watermark_further_down_are_not_edits_either(bridge: Bridge) -> None:
+    """The same with the watermark at row 3: a row that only moved is never taken for an edit."""
+    rows = bridge.responses()
+    header, a, b, c = rows[0], list(rows[1]), list(rows[2]), list(rows[3])
+    bridge.set_responses([header, a, b, c])
+    assert bridge.cycle().intake.queued == 3
+    bridge.set_responses([header, b, c])  # delete A: B at 2, C at 3
+    bridge.cycle()
+    new: list[Any] = list(c)
+    new[0] = {"datetime": "2026-11-23T09:30:00"}
+    new[5] = "Berita baru dari operator yang sama, tidak ada hubungannya"
+    bridge.set_responses([header, b, c, new])
+    assert bridge.cycle().intake.queued == 1
+    assert _flagged(bridge) == []
