@@ -14,7 +14,7 @@ from typing import Any
 
 from bridge.app import Deps
 from bridge.core import columns
-from bridge.core.model import REVIEW_HEADERS, ReviewColumn, ReviewRow, Status
+from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
@@ -52,9 +52,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     if not due:
         return 0
     sid = s.review_spreadsheet_id
-    info = deps.sheets.info(sid)
-    if s.archive_tab not in info.tabs:  # perhaps `init` made it after the layout was cached
-        info = deps.sheets.info(sid, refresh=True)
+    info = deps.sheets.info(sid)  # a tab `init` adds later is seen after the daily layout refresh
     if s.archive_tab not in info.tabs:
         log.warning("archive tab '%s' missing: run `mymein-bridge init`; not archiving", s.archive_tab)
         return 0
@@ -63,7 +61,8 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
         fresh = [r for r in due if r.id in where]
         # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
-        to_append = [_archive_row(r, deps) for r in fresh if r.id not in archived]
+        arsip_index = found[s.archive_tab].index
+        to_append = [_archive_row(r, deps, arsip_index) for r in fresh if r.id not in archived]
         if to_append:
             deps.sheets.append_rows(sid, s.archive_tab, to_append)
         with deps.ledger.transaction():
@@ -93,11 +92,12 @@ def _is_number(text: str) -> bool:
 TIME_COLUMNS = (ReviewColumn.RECEIVED, ReviewColumn.SCHEDULE, ReviewColumn.PUBLISHED)
 
 
-def _archive_row(row: ReviewRow, deps: Deps) -> list[str]:
-    """The row as Arsip stores it (text, RAW): a date an officer typed stays a readable date."""
+def _archive_row(row: ReviewRow, deps: Deps, index: dict[ReviewColumn, int]) -> list[str]:
+    """The row as Arsip stores it (text, RAW, in Arsip's own column order): a date an officer
+    typed stays a readable date."""
     values = dict(row.values)
     for column in TIME_COLUMNS:
         value = values.get(column, "").strip()
         if value and _is_number(value):
             values[column] = format_time(columns.parse_datetime_cell(value, deps.settings.tz), deps) or value
-    return [values.get(ReviewColumn(h), "") for h in REVIEW_HEADERS]
+    return columns.review_to_row(values, index)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bridge.core.model import ReviewColumn, Status
+from bridge.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
@@ -96,3 +97,41 @@ def test_an_officers_schedule_date_stays_a_date_in_arsip(bridge: Bridge) -> None
     arsip = bridge.rows("Arsip")
     row = next(r for r in arsip[1:] if r[0] == sid)
     assert row[[str(h) for h in arsip[0]].index(ReviewColumn.SCHEDULE.value)] == "23/11/2026 08:00:00"
+
+
+def test_arsip_with_moved_id_column(bridge: Bridge) -> None:
+    """Rows land under Arsip's own headers, once, even when an append's answer is lost."""
+    bridge.cycle()
+    ids = [r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value]
+    bridge.officer_sets({i: Status.DISETUJUI.value for i in ids})
+    bridge.cycle()
+    arsip = bridge.rows("Arsip")
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Arsip", [["No."] + list(arsip[0])])
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.sandbox.set_faults({"after_rate": 1.0, "codes": [500]})
+    bridge.cycle()
+    bridge.sandbox.set_faults({})
+    bridge.cycle()
+    bridge.cycle()
+    rows = bridge.rows("Arsip")
+    col = [str(h) for h in rows[0]].index(ReviewColumn.ID.value)
+    under_id = sorted(str(r[col]) for r in rows[1:] if len(r) > col)
+    assert len(rows) - 1 == len(ids)
+    assert under_id == sorted(ids)
+
+
+def test_missing_arsip_with_old_rows_costs_one_read(bridge: Bridge) -> None:
+    """Without an Arsip tab, old TERBIT/DITOLAK rows must not add a spreadsheets.get to every quiet cycle."""
+    bridge.cycle()
+    bridge.officer_sets({r["ID"]: Status.DITOLAK.value for r in bridge.review()})
+    ss = bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)
+    ss["sheets"] = [s for s in ss["sheets"] if s["properties"]["title"] != "Arsip"] if "properties" in ss["sheets"][0] else [s for s in ss["sheets"] if s["title"] != "Arsip"]
+    bridge.now = bridge.now + timedelta(days=31)
+    deps = bridge.deps()
+    run_cycle(deps)
+    run_cycle(deps)
+    bridge.sandbox.reset_stats()
+    run_cycle(deps)
+    by = bridge.stats()["by_method"]
+    deps.close()
+    assert {k: v["requests"] for k, v in by.items()} == {"sheets.spreadsheets.values.batchGet": 1}
