@@ -161,9 +161,8 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     )
     if schedule is not None and not draft:
         # Blogger schedules through posts.publish(publishDate); a future date on a live insert goes
-        # out at once. Until publish succeeds the post is a draft the journal knows (never re-inserted).
-        deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
-        deps.ledger.record_reverted(row.id)
+        # out at once. Until publish succeeds the journal knows a draft (published on the next try).
+        deps.ledger.record_done(row.id, ref.id, ref.url, "DRAFT", "")
         ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
     return _record_published(deps, row, ref)
 
@@ -214,27 +213,25 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     for sid in ids:
         ref = found.get(sid)
         if ref is None:
+            # Recorded, so the blog is not searched for it again every cycle; approving inserts it.
+            deps.ledger.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
         deps.ledger.record_done(sid, ref.id, ref.url, ref.status, format_time(deps.now(), deps))
-        status = next((r.status for r in rows if r.id == sid), None)
-        live_wanted = deps.settings.publish_mode == "live" and status == Status.DISETUJUI
-        if ref.status == "DRAFT" and (status == Status.DITARIK or live_wanted):
-            # withdrawn, or a live post that never left draft (crash before publish): the journal
-            # says "exists as a draft", so DISETUJUI publishes that same post
-            deps.ledger.record_reverted(sid)
         result.reconciled += 1
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
 
 def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
     """DISETUJUI: publish once. A row whose post exists is never inserted again."""
-    if entry and entry.post_id and entry.state == DONE:
+    still_draft = entry is not None and entry.post_status == "DRAFT" and deps.settings.publish_mode == "live"
+    if entry and entry.post_id and entry.state == DONE and not still_draft:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again).
         result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
         result.repaired += 1
         return
-    if entry and entry.post_id:  # withdrawn earlier (or its re-publishing failed): the same post comes back
+    if entry and entry.post_id:
+        # withdrawn earlier, its re-publishing failed, or (live mode) it never left draft: the same post goes out
         values = _republish(deps, row, entry.post_id)
         result.plan.append(f"re-publish {row.id} (post {entry.post_id}): {row.get(ReviewColumn.TITLE)[:60]}")
     else:  # an INTENT left here was not found by reconcile: the earlier attempt created nothing
@@ -329,7 +326,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             else:
                 _withdrawn(deps, row, entry, result)
         except SubmissionError as exc:
-            if not deps.dry_run and isinstance(exc, PublishError):
+            if not deps.dry_run and isinstance(exc, PublishError) and render.is_submission_id(row.id):
                 if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
                     deps.ledger.record_failed(row.id, exc.reason_en)
                 deps.ledger.set_status(row.id, Status.GAGAL.value)

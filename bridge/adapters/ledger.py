@@ -148,12 +148,6 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def copy_in_memory(self) -> Ledger:
-        """A throwaway copy: reads like this ledger, writes go nowhere."""
-        mem = Ledger(":memory:")
-        self.db.backup(mem.db)
-        return mem
-
     @classmethod
     def scratch_copy(cls, path: str | Path) -> Ledger:
         """An in-memory copy of the ledger at ``path`` (for --dry-run), opened read-only;

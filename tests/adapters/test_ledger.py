@@ -80,10 +80,15 @@ def test_dry_run_copy_leaves_the_file_alone(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     with Ledger(path) as ledger:
         _add(ledger, "MM-2026-0001", "a")
-        copy = ledger.copy_in_memory()
+    before = path.read_bytes()
+    with Ledger.scratch_copy(path) as copy:
         _add(copy, "MM-2026-0002", "b")
         assert copy.count_submissions() == 2
+    with Ledger(path) as ledger:
         assert ledger.count_submissions() == 1
+    assert Ledger.scratch_copy(tmp_path / "none.sqlite3").count_submissions() == 0
+    assert not (tmp_path / "none.sqlite3").exists()
+    assert before  # the file was there all along
 
 
 def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:

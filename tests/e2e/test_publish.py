@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bridge.adapters.ledger import Ledger
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
+from bridge.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
@@ -187,9 +190,8 @@ def test_dry_run_writes_nothing(bridge: Bridge) -> None:
     _approve_valid(bridge)
     before = bridge.sandbox.state.to_json()
     deps = bridge.deps()
-    real = deps.ledger
-    deps.ledger = real.copy_in_memory()
-    real.close()
+    deps.ledger.close()
+    deps.ledger = Ledger.scratch_copy(deps.settings.state_path)
     deps.dry_run = True
     bridge.sandbox.reset_stats()
     try:
@@ -404,3 +406,53 @@ def test_a_broken_template_holds_publishing_and_says_so(bridge: Bridge) -> None:
         row = _row(bridge, sid)
         assert row["Status"] == Status.DISETUJUI.value and "template post kantor rusak" in row[SYSTEM]
     assert bridge.cycle().publish.published == len(approved)  # fixed (default template): out they go
+
+
+def _crash_after_insert(bridge: Bridge) -> str:
+    bridge.cycle()
+    sid = next(r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value)
+    bridge.officer_sets({sid: "25/11/2026 08:00"}, column=ReviewColumn.SCHEDULE)
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    deps = bridge.deps()
+
+    def crash(*a: object, **k: object) -> None:
+        raise RuntimeError("power cut right after posts.insert")
+
+    deps.ledger.record_done = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        run_cycle(deps)
+    deps.close()
+    assert [p["status"] for p in bridge.posts() if sid in p.get("content", "")] == ["DRAFT"]
+    return sid
+
+
+@pytest.mark.parametrize("template_broken_meanwhile", [False, True])
+def test_scheduled_live_post_left_as_draft_by_a_crash_is_still_scheduled(bridge: Bridge, template_broken_meanwhile: bool) -> None:
+    """Live mode + Jadwal Terbit: after a crash, the post is scheduled once the bridge runs again."""
+    sid = _crash_after_insert(bridge)
+    if template_broken_meanwhile:
+        deps = bridge.deps()
+        deps.template = "{% if %}"
+        run_cycle(deps)
+        deps.close()
+    bridge.cycle()
+    statuses = [p["status"] for p in bridge.posts() if sid in p.get("content", "")]
+    assert statuses == ["SCHEDULED"]
+
+
+def test_withdrawn_never_published_row_after_lost_ledger_does_not_scan_blog_each_cycle(bridge: Bridge) -> None:
+    """A DITARIK row that never had a post, after the ledger was lost, must not list the whole blog every cycle."""
+    bridge.cycle()
+    first = bridge.review()[0]["ID"]
+    bridge.officer_sets({first: Status.DITARIK.value})
+    state_file = bridge.workdir / "bridge-state.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(state_file) + suffix).unlink(missing_ok=True)
+    deps = bridge.deps()
+    run_cycle(deps)
+    run_cycle(deps)
+    bridge.sandbox.reset_stats()
+    run_cycle(deps)
+    by = bridge.stats()["by_method"]
+    deps.close()
+    assert {k: v["requests"] for k, v in by.items()} == {"sheets.spreadsheets.values.batchGet": 1}
