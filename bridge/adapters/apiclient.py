@@ -1,9 +1,9 @@
 """One way to execute a google-api-python-client request and translate its failures.
 
-429/5xx and transport failures → RetriableError; 401 or a token Google will not
-renew → AuthError; any other
-HTTP status is handed to the adapter's ``permanent`` callback, which knows what
-that status means for its API (a GAGAL reason, or a fatal problem).
+429/5xx, 403 rate limits and transport failures → RetriableError; 401 or a token
+Google will not renew → AuthError; any other HTTP status is handed to the adapter's
+``permanent`` callback, which knows what that status means for its API (a GAGAL
+reason, or a fatal problem).
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-import google.auth.exceptions
-import httplib2
 from googleapiclient.errors import HttpError
 
-from bridge.adapters.retry import REAUTH_HINT, RetryPolicy, credentials_refused, error_reasons, is_temporary
+from bridge.adapters.retry import RetryPolicy, error_for_status, error_reasons, translate_google_errors
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 Permanent = Callable[[int, str, frozenset[str]], BridgeError]  # status, message, error reasons
@@ -40,23 +38,16 @@ def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent
     """Build and execute ``request()`` under ``retry``, translating errors to our tree."""
 
     def once() -> Any:
-        try:
-            return request().execute(num_retries=0)
-        except HttpError as exc:
-            status = int(exc.resp.status)
-            message = http_error_message(exc)
-            reasons = error_reasons(_error_body(exc))
-            if is_temporary(status, reasons):
-                raise RetriableError(f"{what}: HTTP {status}: {message}", status=status) from exc
-            if status == 401:
-                raise AuthError(f"{what}: Google refused the credentials (HTTP 401: {message}). {REAUTH_HINT}") from exc
-            raise permanent(status, message, reasons) from exc
-        except google.auth.exceptions.RefreshError as exc:
-            raise credentials_refused(what, exc) from exc
-        except (OSError, httplib2.HttpLib2Error, google.auth.exceptions.TransportError) as exc:
-            # timeouts, refused or dropped connections, TLS errors (OSError covers socket.timeout)
-            raise RetriableError(f"{what}: network error: {exc}") from exc
-        except BridgeError:
-            raise
+        with translate_google_errors(what):
+            try:
+                return request().execute(num_retries=0)
+            except HttpError as exc:
+                status = int(exc.resp.status)
+                message = http_error_message(exc)
+                reasons = error_reasons(_error_body(exc))
+                err = error_for_status(status, message, what, reasons)
+                if isinstance(err, (RetriableError, AuthError)):
+                    raise err from exc
+                raise permanent(status, message, reasons) from exc
 
     return retry.call(what, once)

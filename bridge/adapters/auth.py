@@ -80,6 +80,8 @@ def load_user_credentials(token_path: Path, *, refresh: bool = True, transport: 
         try:
             creds.refresh(transport or google.auth.transport.requests.Request())
         except google.auth.exceptions.RefreshError as exc:
+            if getattr(exc, "retryable", False):  # Google's token service failed, not the token
+                raise RetriableError(f"Google's sign-in service did not renew the token in {token_path}: {exc}") from exc
             raise AuthError(f"Google refused to refresh the token in {token_path} (expired or revoked: {exc}). {REAUTH_HINT}") from exc
         except google.auth.exceptions.TransportError as exc:  # no network yet (after a power cut): try again later
             raise RetriableError(f"could not reach Google to renew the token in {token_path}: {exc}") from exc

@@ -9,12 +9,14 @@ is retried; adapters translate 429/5xx/timeouts into it at the call site.
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, TypeVar
 
+import google.auth.exceptions
+import httplib2
+import requests
 import tenacity
 
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
@@ -105,17 +107,34 @@ def error_for_status(status: int, message: str, what: str, reasons: frozenset[st
     return FatalError(text)
 
 
-def credentials_refused(what: str, exc: Exception) -> AuthError:
-    """Google answered 401 and the token could not be refreshed (expired, revoked, 7-day Testing expiry)."""
+def credentials_refused(what: str, exc: Exception) -> BridgeError:
+    """Google answered 401 and the token could not be renewed: expired, revoked or the 7-day
+    Testing expiry (AuthError), unless Google's token service itself failed (retryable)."""
+    if getattr(exc, "retryable", False):
+        return RetriableError(f"{what}: Google's sign-in service did not answer, will retry: {exc}")
     return AuthError(f"{what}: Google refused the credentials and they could not be renewed ({exc}). {REAUTH_HINT}")
 
 
+#: Transport failures worth another try: timeouts, refused or dropped connections, TLS errors
+#: (all OSError), a body cut off midway, and the same from httplib2 and google-auth.
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    httplib2.HttpLib2Error,
+    google.auth.exceptions.TransportError,
+)
+
+
 @contextmanager
-def translate_network_errors(what: str) -> Iterator[None]:
-    """Turn transport-level failures (timeouts, refused connections) into RetriableError."""
+def translate_google_errors(what: str) -> Iterator[None]:
+    """Around one Google call: credential and transport failures become our exceptions."""
     try:
         yield
     except BridgeError:
         raise
-    except (socket.timeout, TimeoutError, ConnectionError, OSError) as exc:
+    except google.auth.exceptions.RefreshError as exc:
+        raise credentials_refused(what, exc) from exc
+    except NETWORK_ERRORS as exc:
         raise RetriableError(f"{what}: network error: {exc}") from exc

@@ -12,13 +12,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
-import google.auth.exceptions
 import gspread
-import requests
 from gspread.exceptions import APIError
 
-from bridge.adapters.retry import NO_RETRY, RetryPolicy, credentials_refused, error_for_status, error_reasons
-from bridge.exceptions import BridgeError, FatalError, RetriableError
+from bridge.adapters.retry import NO_RETRY, RetryPolicy, error_for_status, error_reasons, translate_google_errors
+from bridge.exceptions import FatalError, RetriableError
 
 log = logging.getLogger("bridge.sheets")
 
@@ -73,27 +71,21 @@ class SheetsGateway:
 
     def _call(self, what: str, fn: Callable[[], T], *, retry: bool = True) -> T:
         def once() -> T:
-            try:
-                return fn()
-            except APIError as exc:
-                status = int(exc.code) if isinstance(exc.code, int) and exc.code > 0 else exc.response.status_code
-                message = str(exc.error.get("message", "")) if isinstance(exc.error, Mapping) else str(exc)
-                reasons = error_reasons({"error": exc.error})
-                err = error_for_status(status, message, what, reasons)
-                if status == 404:
-                    err = FatalError(f"{what}: not found (HTTP 404). Check the spreadsheet id in the config.")
-                elif status == 403 and not isinstance(err, RetriableError):
-                    err = FatalError(
-                        f"{what}: no access (HTTP 403: {message}). Share the spreadsheet with the bridge's Google account as Editor."
-                    )
-                raise err from exc
-            except google.auth.exceptions.RefreshError as exc:
-                raise credentials_refused(what, exc) from exc
-            except (requests.RequestException, OSError, google.auth.exceptions.TransportError) as exc:
-                # timeouts, refused or dropped connections, TLS errors, a body cut off midway
-                raise RetriableError(f"{what}: network error: {exc}") from exc
-            except BridgeError:
-                raise
+            with translate_google_errors(what):
+                try:
+                    return fn()
+                except APIError as exc:
+                    status = int(exc.code) if isinstance(exc.code, int) and exc.code > 0 else exc.response.status_code
+                    message = str(exc.error.get("message", "")) if isinstance(exc.error, Mapping) else str(exc)
+                    err = error_for_status(status, message, what, error_reasons({"error": exc.error}))
+                    if status == 404:
+                        err = FatalError(f"{what}: not found (HTTP 404). Check the spreadsheet id in the config.")
+                    elif status == 403 and not isinstance(err, RetriableError):
+                        err = FatalError(
+                            f"{what}: no access (HTTP 403: {message}). Share the spreadsheet with the bridge's Google "
+                            "account as Editor."
+                        )
+                    raise err from exc
 
         return (self.retry if retry else NO_RETRY).call(what, once)
 

@@ -1,0 +1,49 @@
+"""What is worth retrying: Google's statuses and reasons, and failures below HTTP."""
+
+from __future__ import annotations
+
+import ssl
+
+import google.auth.exceptions
+import pytest
+import requests
+
+from bridge.adapters.retry import error_for_status, translate_google_errors
+from bridge.exceptions import AuthError, FatalError, RetriableError
+
+
+@pytest.mark.parametrize(
+    ("status", "reasons", "kind"),
+    [
+        (429, frozenset(), RetriableError),
+        (503, frozenset(), RetriableError),
+        (403, frozenset({"userRateLimitExceeded"}), RetriableError),
+        (403, frozenset({"forbidden"}), FatalError),
+        (403, frozenset({"dailyLimitExceeded"}), FatalError),  # waiting minutes cannot help
+        (401, frozenset(), AuthError),
+    ],
+)
+def test_statuses_map_to_what_the_caller_should_do(status: int, reasons: frozenset[str], kind: type) -> None:
+    assert type(error_for_status(status, "m", "call", reasons)) is kind
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        ssl.SSLEOFError("EOF occurred in violation of protocol"),
+        TimeoutError("timed out"),
+        requests.exceptions.ChunkedEncodingError("connection dropped mid-body"),
+        google.auth.exceptions.TransportError("no route to host"),
+        google.auth.exceptions.RefreshError("server_error: Internal error", retryable=True),
+    ],
+)
+def test_failures_below_http_are_temporary(failure: Exception) -> None:
+    with pytest.raises(RetriableError):
+        with translate_google_errors("call"):
+            raise failure
+
+
+def test_a_token_google_will_not_renew_needs_auth_again() -> None:
+    with pytest.raises(AuthError, match="mymein-bridge auth"):
+        with translate_google_errors("call"):
+            raise google.auth.exceptions.RefreshError("invalid_grant: Token has been expired or revoked.")
