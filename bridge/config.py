@@ -127,7 +127,7 @@ class Settings:
     wilayah_csv: Path
     log_format: str
     max_retries: int
-    retry_wait_ms: int = 1000
+    retry_wait_ms: int
     source: str = "<defaults>"
 
     @property
@@ -153,15 +153,16 @@ def _coerce(spec: Spec, value: Any, where: str, problems: list[str]) -> Any:
         if isinstance(value, bool):
             problems.append(f"{name}: expected a whole number, got {value!r}")
             return spec.default
+        if isinstance(value, float):
+            if not value.is_integer():  # 2.5, inf and nan
+                problems.append(f"{name}: expected a whole number, got {value!r}")
+                return spec.default
+            return int(value)
         try:
-            number = float(value) if isinstance(value, float) else int(value)
+            return int(value)
         except (TypeError, ValueError):
             problems.append(f"{name}: expected a whole number, got {value!r}")
             return spec.default
-        if number != int(number):
-            problems.append(f"{name}: expected a whole number, got {value!r}")
-            return spec.default
-        return int(number)
     if spec.type is list:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]

@@ -120,8 +120,8 @@ def run_forever(
             log.warning("cycle ended early, will try again next interval: %s", exc)
         except Exception:  # one bad cycle must not kill the service
             log.exception("unexpected error in cycle; will try again next interval")
-        if stop() and scheduler.running:  # a signal may have shut it down already
-            try:
+        if stop():
+            try:  # a signal may have shut it down already
                 scheduler.shutdown(wait=False)
             except SchedulerNotRunningError:
                 pass

@@ -22,7 +22,7 @@ from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
-from tests.e2e.conftest import Bridge, bridge, sandbox  # noqa: F401  (fixtures)
+from tests.e2e.conftest import Bridge
 
 ROOT = Path(__file__).resolve().parents[2]
 
