@@ -65,6 +65,23 @@ class Bridge:
         finally:
             deps.close()
 
+    def settled_cycle_cost(self) -> dict[str, int]:
+        """Requests by API method of a cycle after two others on the same connections (like `run`)."""
+        deps = self.deps()
+        try:
+            run_cycle(deps)
+            run_cycle(deps)
+            self.sandbox.reset_stats()
+            run_cycle(deps)
+        finally:
+            deps.close()
+        return {method: entry["requests"] for method, entry in self.stats()["by_method"].items()}
+
+    def lose_ledger(self) -> None:
+        """The server's disk is wiped: the local ledger file is gone."""
+        for stale in self.workdir.glob("bridge-state.sqlite3*"):
+            stale.unlink()
+
     # --- looking at the sandbox like an officer or a reader would ---
 
     def rows(self, tab: str) -> list[list[Any]]:
