@@ -16,6 +16,12 @@ from bridge.exceptions import PublishError
 
 log = logging.getLogger("bridge.photos")
 
+#: What an officer does about a photo that cannot be used (Foto is an officer column).
+NEXT_STEP = (
+    "Minta operator mengirim ulang foto lewat formulir, atau kosongkan kolom Foto agar terbit tanpa foto, "
+    "lalu ubah Status menjadi DISETUJUI lagi."
+)
+
 
 def photo_links(cell: str) -> list[str]:
     return [p.strip() for p in str(cell).replace("\n", ",").split(",") if p.strip()]
@@ -33,8 +39,7 @@ def rehost_photos(deps: Deps, row: ReviewRow) -> list[str]:
         file_id = columns.drive_file_id(link)
         if not file_id:
             raise PublishError(
-                f"Tautan foto ke-{n} bukan tautan Google Drive ({link[:80]}); perbaiki atau hapus di kolom Foto, "
-                "lalu setel Status ke DISETUJUI lagi.",
+                f"Tautan foto ke-{n} bukan tautan Google Drive ({link[:80]}). {NEXT_STEP}",
                 f"photo {n} is not a Drive link: {link!r}",
                 submission_id=row.id,
             )
@@ -45,16 +50,15 @@ def rehost_photos(deps: Deps, row: ReviewRow) -> list[str]:
         info = deps.drive.info(file_id, item=row.id)
         if info.mime_type not in IMAGE_TYPES:
             raise PublishError(
-                f"File foto ke-{n} ({info.name}) bukan gambar JPG/PNG/WebP ({info.mime_type}); ganti fotonya atau "
-                "hapus tautannya di kolom Foto, lalu setel DISETUJUI lagi.",
+                f"File foto ke-{n} ({info.name}) bukan gambar JPG/PNG/WebP. {NEXT_STEP}",
                 f"photo {n} {file_id} has type {info.mime_type}",
                 submission_id=row.id,
             )
         limit = s.photo_max_mb * 1024 * 1024
         if info.size > limit:
             raise PublishError(
-                f"Foto ke-{n} ({info.name}) berukuran {info.size / 1048576:.1f} MB, melebihi batas {s.photo_max_mb} MB; "
-                "kecilkan fotonya atau hapus tautannya, lalu setel DISETUJUI lagi.",
+                f"Foto ke-{n} ({info.name}) berukuran {info.size / 1048576:.1f} MB, melebihi batas {s.photo_max_mb} MB. "
+                f"{NEXT_STEP}",
                 f"photo {n} {file_id} is {info.size} bytes (limit {limit})",
                 submission_id=row.id,
             )
@@ -64,7 +68,7 @@ def rehost_photos(deps: Deps, row: ReviewRow) -> list[str]:
         content = deps.drive.download(file_id, item=row.id)
         if len(content) > limit:
             raise PublishError(
-                f"Foto ke-{n} melebihi batas {s.photo_max_mb} MB; kecilkan fotonya lalu setel DISETUJUI lagi.",
+                f"Foto ke-{n} melebihi batas {s.photo_max_mb} MB. {NEXT_STEP}",
                 f"photo {n} {file_id} downloaded {len(content)} bytes (limit {limit})",
                 submission_id=row.id,
             )

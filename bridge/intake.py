@@ -25,7 +25,7 @@ from bridge.snapshot import Snapshot
 log = logging.getLogger("bridge.intake")
 
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
-NOTE_OK = "Lolos pemeriksaan otomatis."
+NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
 #: Ledger meta key: intake has run on this ledger (so an empty ledger is not a first run).
 INTAKE_STARTED = "intake_started"
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
@@ -56,7 +56,7 @@ def format_time(dt: datetime | None, deps: Deps) -> str:
 
 def review_values(sub: Submission, deps: Deps) -> dict[ReviewColumn, str]:
     """The Review row the officers see for a new submission."""
-    note = NOTE_OK if sub.valid else " ".join(f"{i}. {r.id}" for i, r in enumerate(sub.reasons, start=1))
+    note = NOTE_OK if sub.valid else "\n".join(f"{i}. {r.id}" for i, r in enumerate(sub.reasons, start=1))
     return {
         ReviewColumn.ID: sub.id,
         ReviewColumn.RECEIVED: format_time(sub.received_at, deps),

@@ -17,7 +17,7 @@ from bridge.exceptions import SchemaError
 
 log = logging.getLogger("bridge.init")
 
-PROTECTION_NOTE = "mymein-bridge: kolom yang diisi bridge (jangan diubah manual)"
+PROTECTION_NOTE = "MY MEIN: kolom ini diisi otomatis oleh sistem; jangan diubah."
 
 
 def _missing_headers(existing: list[str], wanted: tuple[str, ...]) -> list[str]:
@@ -133,7 +133,8 @@ def prepare(deps: Deps) -> list[str]:
                     "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": st.value} for st in Status]},
                     "strict": True,
                     "showCustomUi": True,
-                    "inputMessage": "DISETUJUI = terbitkan, DITOLAK = tolak, DITARIK = tarik post yang sudah terbit",
+                    "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak) atau DITARIK (tarik post yang sudah tayang). "
+                    "MENUNGGU, TIDAK VALID, TERBIT dan GAGAL diisi sistem.",
                 },
             }
         }

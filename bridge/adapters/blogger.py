@@ -38,7 +38,7 @@ class PostRef:
 
 
 BLOGGER_REASONS_ID = {
-    403: "akun bridge bukan penulis (author) blog ini atau tidak punya izin",
+    403: "akun sistem bukan penulis (author) blog ini atau tidak punya izin",
     404: "blog atau post tidak ditemukan (periksa blog_id di konfigurasi)",
     400: "Blogger menolak isi post",
 }
@@ -69,7 +69,7 @@ class BloggerGateway:
             if item:
                 reason = BLOGGER_REASONS_ID.get(status, "Blogger menolak permintaan")
                 return PublishError(
-                    f"{failed}: {reason} (HTTP {status}). Perbaiki lalu setel Status ke {again} lagi.",
+                    f"{failed}: {reason} (HTTP {status}). Hubungi staf TI; setelah diperbaiki, ubah Status menjadi {again} lagi.",
                     f"{what}: HTTP {status}: {message}",
                     submission_id=item,
                 )

@@ -45,13 +45,14 @@ class DriveGateway:
     def _call(self, what: str, request: Callable[[], Any], item: str) -> Any:
         def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
             why = {
-                404: "file foto tidak ditemukan di Drive (terhapus, atau akun bridge tidak diberi akses)",
-                403: "akun bridge tidak punya akses ke file foto di Drive",
+                404: "file foto tidak ditemukan di Drive (mungkin sudah dihapus, atau akun sistem tidak diberi akses)",
+                403: "akun sistem tidak punya akses ke file foto di Drive",
             }.get(status, f"Drive menolak permintaan (HTTP {status})")
             if reasons & {"storageQuotaExceeded", "dailyLimitExceeded"}:
-                why = "ruang atau kuota Google Drive akun bridge habis; staf TI perlu mengosongkan atau menambahnya"
+                why = "ruang atau kuota Google Drive akun sistem habis; hubungi staf TI"
             return PublishError(
-                f"Foto tidak dapat diproses: {why}. Perbaiki atau kosongkan kolom Foto, lalu setel Status ke DISETUJUI lagi.",
+                f"Foto tidak dapat diproses: {why}. Minta operator mengirim ulang foto lewat formulir, atau kosongkan "
+                "kolom Foto agar terbit tanpa foto, lalu ubah Status menjadi DISETUJUI lagi.",
                 f"{what}: HTTP {status}: {message}",
                 submission_id=item,
             )

@@ -147,7 +147,8 @@ def _columns_missing(missing: Sequence[KimColumn], check_id: str, check_en: str)
     names = ", ".join(f"'{c.value}'" for c in missing)
     return Reason(
         "kim_column_missing",
-        f"Kolom {names} tidak ada di tab KIM, jadi {check_id}; perbaiki judul kolom di tab KIM (atau jalankan init).",
+        f"Kolom {names} tidak ada di tab KIM, sehingga {check_id}. Perbaiki judul kolom di tab KIM, atau minta staf TI "
+        "menjalankan mymein-bridge init.",
         f"registry tab has no column {names}: {check_en}",
     )
 
@@ -164,19 +165,20 @@ def _partnership_reasons(kim: KimRecord) -> list[Reason]:
     if not value:
         return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} kosong di tab KIM; berita hanya diterima dari KIM "
                        "AKTIF. Isi AKTIF di tab KIM bila kemitraannya aktif.", f"KIM {kim.name!r} has no partnership status")]
-    return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} {_q(kim.partnership)} tidak dikenal; berita hanya "
+    return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} berisi {_q(kim.partnership)}, yang tidak dikenal; berita hanya "
                    "diterima dari KIM AKTIF. Tulis AKTIF, TIDAK AKTIF atau DIBEKUKAN di tab KIM.",
                    f"KIM {kim.name!r} has an unknown partnership status {kim.partnership!r}")]
 
 
 def _sk_reasons(kim: KimRecord, today: date) -> list[Reason]:
     if kim.sk_until_unreadable:
-        return [Reason("sk_unreadable", f"SK Berlaku Sampai untuk {kim.name} {_q(kim.sk_until_unreadable)} tidak terbaca "
-                       "sebagai tanggal; tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM.",
+        return [Reason("sk_unreadable", f"SK Berlaku Sampai untuk {kim.name} berisi {_q(kim.sk_until_unreadable)}, bukan tanggal; "
+                       "tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM.",
                        f"SK expiry of {kim.name!r} is not a date: {kim.sk_until_unreadable!r}")]
     if kim.sk_until is not None and kim.sk_until < today:
         sk = f" ({kim.sk_number})" if kim.sk_number else ""
-        return [Reason("sk_expired", f"SK {kim.name}{sk} berakhir {kim.sk_until.strftime(DATE_FORMAT)}; perbarui SK di registri KIM.",
+        return [Reason("sk_expired", f"SK {kim.name}{sk} sudah berakhir pada {kim.sk_until.strftime(DATE_FORMAT)}. Setelah SK "
+                       "diperpanjang, perbarui kolom SK Berlaku Sampai di tab KIM.",
                        f"SK of {kim.name!r} expired on {kim.sk_until.isoformat()}")]
     return []
 
@@ -215,8 +217,9 @@ def _check_email(kim: KimRecord, email: str, registry: KimRegistry) -> list[Reas
     shown = _q(email) if email else "(kosong)"
     if kim.operator_emails:
         return [Reason("email_unregistered", f"Email {shown} tidak terdaftar sebagai operator {kim.name}.{elsewhere} "
-                       "Tambahkan di kolom Email Operator tab KIM jika benar.", f"e-mail {email!r} is not an operator of {kim.name!r}")]
-    return [Reason("email_unregistered", f"Belum ada Email Operator untuk {kim.name} di tab KIM; email pengirim {shown}.{elsewhere}",
+                       f"Bila email ini memang milik operator {kim.name}, tambahkan di kolom Email Operator pada tab KIM.", f"e-mail {email!r} is not an operator of {kim.name!r}")]
+    return [Reason("email_unregistered", f"Kolom Email Operator untuk {kim.name} di tab KIM masih kosong, sehingga pengirim "
+                   f"{shown} tidak bisa dicocokkan.{elsewhere} Isi kolom itu bila email ini memang milik operatornya.",
                    f"KIM {kim.name!r} has no operator e-mails registered (sender {email!r})")]
 
 
@@ -258,7 +261,7 @@ def validate(
             add("timestamp_unreadable", f"Stempel waktu {_q(response.raw_timestamp)} tidak terbaca; periksa baris "
                 f"{response.row_number} di tab jawaban formulir.", f"unreadable timestamp {response.raw_timestamp!r}")
         else:
-            add("timestamp_unreadable", f"Stempel waktu kosong di baris {response.row_number} tab jawaban formulir.",
+            add("timestamp_unreadable", f"Stempel waktu kosong di baris {response.row_number}; periksa baris itu di tab jawaban formulir.",
                 "empty timestamp")
 
     # Wilayah
@@ -266,12 +269,13 @@ def validate(
     kec = wilayah.kecamatan(kec_in) if kec_in else None
     place = None
     if not kec_in:
-        add("kecamatan_empty", "Kecamatan kosong; pilih salah satu dari 8 kecamatan di Kabupaten Balangan.", "kecamatan is empty")
+        add("kecamatan_empty", f"Kecamatan kosong; pilih salah satu dari {len(wilayah.kecamatan_names)} kecamatan di Kabupaten Balangan.",
+            "kecamatan is empty")
     elif kec is None:
         hint_id, hint_en = _maybe(wilayah.suggest(kec_in, wilayah.kecamatan_names))
         homes = wilayah.find_desa(desa_in) if desa_in else []
         if not hint_id and len({w.kecamatan for w in homes}) == 1:
-            hint_id = f" Desa {homes[0].desa} ada di Kecamatan {homes[0].kecamatan}."
+            hint_id = f" {homes[0].jenis.capitalize()} {homes[0].desa} ada di Kecamatan {homes[0].kecamatan}."
             hint_en = f" (desa {homes[0].desa} is in kecamatan {homes[0].kecamatan})"
         add("kecamatan_unknown", f"Kecamatan {_q(kec_in)} tidak dikenal di Kabupaten Balangan.{hint_id}",
             f"unknown kecamatan {kec_in!r}{hint_en}")
@@ -285,8 +289,8 @@ def validate(
             homes = [w for w in wilayah.find_desa(desa_in) if w.kecamatan != kec]
             if homes:
                 where = ", ".join(f"Kecamatan {w.kecamatan}" for w in homes)
-                add("desa_wrong_kecamatan", f"Desa {homes[0].desa} ada di {where}, bukan Kecamatan {kec}; "
-                    "perbaiki Kecamatan atau Desa.", f"desa {homes[0].desa!r} is in {where}, not {kec!r}")
+                add("desa_wrong_kecamatan", f"{homes[0].jenis.capitalize()} {homes[0].desa} ada di {where}, bukan Kecamatan {kec}. "
+                    "Minta operator mengirim ulang dengan Kecamatan dan Desa/Kelurahan yang benar.", f"desa {homes[0].desa!r} is in {where}, not {kec!r}")
             else:
                 hint_id, hint_en = _maybe(wilayah.suggest(desa_in, wilayah.desa_names(kec)))
                 add("desa_unknown", f"Desa/Kelurahan {_q(desa_in)} tidak ada di Kecamatan {kec}.{hint_id}",
@@ -309,16 +313,16 @@ def validate(
     if not operator:
         add("operator_empty", "Nama operator kosong; tulis nama operator KIM pengirim berita.", "operator name is empty")
     if not title:
-        add("title_empty", "Judul berita kosong.", "title is empty")
+        add("title_empty", "Judul berita kosong; isi Judul di tab Review atau minta operator mengirim ulang.", "title is empty")
     elif title_cut:
         n = len(sanitize.clean_line(response.title, -1).text)
         add("title_too_long", f"Judul terlalu panjang ({n} karakter, maksimal {rules.title_max}); sudah dipotong, "
             "periksa dan perbaiki judulnya.", f"title too long ({n} > {rules.title_max} characters), cut")
     if title.startswith("="):
-        add("title_formula", "Judul diawali tanda '=' seperti rumus spreadsheet (disimpan sebagai teks biasa); "
-            "periksa apakah ini judul berita yang sebenarnya.", "title starts with '=' like a spreadsheet formula")
+        add("title_formula", "Judul diawali tanda '=' seperti rumus spreadsheet (tetap disimpan sebagai teks). Kemungkinan "
+            "besar bukan judul berita; ganti Judul sebelum menyetujui.", "title starts with '=' like a spreadsheet formula")
     if not body:
-        add("body_empty", "Isi berita kosong.", "body is empty")
+        add("body_empty", "Isi berita kosong; isi kolom Isi di tab Review atau minta operator mengirim ulang.", "body is empty")
     elif body_cut:
         n = len(sanitize.clean_body(response.body, -1).text)
         add("body_too_long", f"Isi berita terlalu panjang ({n} karakter, maksimal {rules.body_max}); sudah dipotong, "
@@ -331,7 +335,8 @@ def validate(
     if title or body:
         earlier = known_contents.get(content_key(operator, title, body))
         if earlier:
-            add("duplicate", f"Duplikat: isi sama dengan kiriman {earlier}.", f"duplicate of {earlier}")
+            add("duplicate", f"Kiriman ganda: operator, judul dan isinya sama dengan kiriman {earlier}. Cukup terbitkan salah satu.",
+                f"duplicate of {earlier}")
 
     # Photos
     for n, link in enumerate(photos, start=1):
@@ -379,7 +384,7 @@ def unvalidated(response: FormResponse, fingerprint: str, error: str) -> Submiss
         reasons=(
             Reason(
                 "internal_error",
-                "Pemeriksaan otomatis gagal karena galat sistem; periksa kiriman ini secara manual.",
+                "Pemeriksaan otomatis gagal karena kesalahan sistem; periksa kiriman ini secara manual.",
                 f"validation crashed: {error}",
             ),
         ),
@@ -406,7 +411,7 @@ def as_edit_of(submission: Submission, earlier_id: str) -> Submission:
     """The submission flagged as an apparent in-place edit of an earlier one (never merged)."""
     reason = Reason(
         "edited",
-        f"Tampaknya suntingan dari kiriman {earlier_id} (baris formulir yang sama); periksa dan jangan terbitkan keduanya.",
+        f"Tampaknya ini suntingan dari kiriman {earlier_id} (baris formulir yang sama). Periksa keduanya dan terbitkan salah satu saja.",
         f"looks like an edit of {earlier_id} (same form row)",
     )
     return dataclasses.replace(submission, reasons=submission.reasons + (reason,))

@@ -77,7 +77,10 @@ def test_desa_in_another_kecamatan_is_named(wilayah: WilayahIndex, registry: Kim
     """The officer would see 'unknown desa' when the operator simply picked the wrong kecamatan."""
     sub = run(make_response(kecamatan="Paringin", desa="Lok Batu"), wilayah, registry)
     assert codes(sub) == ["desa_wrong_kecamatan"]
-    assert sub.reasons[0].id == "Desa Lok Batu ada di Kecamatan Batu Mandi, bukan Kecamatan Paringin; perbaiki Kecamatan atau Desa."
+    assert sub.reasons[0].id == (
+        "Desa Lok Batu ada di Kecamatan Batu Mandi, bukan Kecamatan Paringin. "
+        "Minta operator mengirim ulang dengan Kecamatan dan Desa/Kelurahan yang benar."
+    )
 
 
 def test_unknown_desa_suggests_names_in_that_kecamatan(wilayah: WilayahIndex, registry: KimRegistry) -> None:
@@ -102,7 +105,9 @@ def test_frozen_partnership_and_expired_sk(wilayah: WilayahIndex, registry: KimR
     assert frozen.reasons[0].id == "Kemitraan KIM Hamarung berstatus DIBEKUKAN; berita hanya diterima dari KIM AKTIF."
     expired = run(make_response(kecamatan="Juai", desa="Juai", email="juai@kim.id"), wilayah, registry)
     assert codes(expired) == ["sk_expired"]
-    assert expired.reasons[0].id == "SK KIM Juai Maju berakhir 31/12/2025; perbarui SK di registri KIM."
+    assert expired.reasons[0].id == (
+        "SK KIM Juai Maju sudah berakhir pada 31/12/2025. Setelah SK diperpanjang, perbarui kolom SK Berlaku Sampai di tab KIM."
+    )
     assert run(make_response(kecamatan="Juai", desa="Juai", email="juai@kim.id"), wilayah, registry, today=date(2025, 12, 31)).valid
 
 
@@ -131,7 +136,7 @@ def test_kim_without_registered_emails(wilayah: WilayahIndex) -> None:
     reg = KimRegistry([KimRecord(name="KIM Tanpa Email", kecamatan="Batu Mandi", desa="Lok Batu", partnership="AKTIF")])
     sub = run(make_response(), wilayah, reg)
     assert codes(sub) == ["email_unregistered"]
-    assert sub.reasons[0].id.startswith("Belum ada Email Operator untuk KIM Tanpa Email di tab KIM")
+    assert sub.reasons[0].id.startswith("Kolom Email Operator untuk KIM Tanpa Email di tab KIM masih kosong")
 
 
 def test_title_and_body_lengths(wilayah: WilayahIndex, registry: KimRegistry) -> None:
@@ -159,7 +164,7 @@ def test_duplicate_content_names_the_earlier_submission(wilayah: WilayahIndex, r
     key = content_key("  SITI aminah", first.title.upper(), first.body.replace(" ", "  "))
     sub = run(replace(first, raw_timestamp="46091.1"), wilayah, registry, known={key: "MM-2026-0003"})
     assert codes(sub) == ["duplicate"]
-    assert sub.reasons[0].id == "Duplikat: isi sama dengan kiriman MM-2026-0003."
+    assert sub.reasons[0].id == "Kiriman ganda: operator, judul dan isinya sama dengan kiriman MM-2026-0003. Cukup terbitkan salah satu."
     assert content_key("a", "b", "c") != content_key("a", "b", "d")
 
 
@@ -212,7 +217,7 @@ def _lok_batu(**changes: object) -> KimRegistry:
 
 @pytest.mark.parametrize(
     ("partnership", "shown"),
-    [("", "Status Kemitraan KIM Lok Batu Bersatu kosong di tab KIM"), ("VAKUM", "Status Kemitraan KIM Lok Batu Bersatu 'VAKUM' tidak dikenal")],
+    [("", "Status Kemitraan KIM Lok Batu Bersatu kosong di tab KIM"), ("VAKUM", "Status Kemitraan KIM Lok Batu Bersatu berisi 'VAKUM', yang tidak dikenal")],
 )
 def test_blank_or_unknown_partnership_is_not_active(wilayah: WilayahIndex, partnership: str, shown: str) -> None:
     """A KIM whose status is blank or 'Vakum' would pass as if it were an active partner."""
@@ -226,7 +231,7 @@ def test_unreadable_sk_expiry_is_not_a_pass(wilayah: WilayahIndex) -> None:
     sub = run(make_response(), wilayah, _lok_batu(sk_until=None, sk_until_unreadable="akhir 2027"))
     assert codes(sub) == ["sk_unreadable"]
     assert sub.reasons[0].id == (
-        "SK Berlaku Sampai untuk KIM Lok Batu Bersatu 'akhir 2027' tidak terbaca sebagai tanggal; "
+        "SK Berlaku Sampai untuk KIM Lok Batu Bersatu berisi 'akhir 2027', bukan tanggal; "
         "tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM."
     )
 
@@ -236,7 +241,7 @@ def test_missing_registry_column_fails_the_checks_that_need_it(wilayah: WilayahI
     frozen = KimRecord(name="KIM Lok Batu", kecamatan="Batu Mandi", desa="Lok Batu", partnership="DIBEKUKAN")
     no_status = run(make_response(), wilayah, KimRegistry([frozen], missing=["Status Kemitraan"]), email_collected=False)
     assert codes(no_status) == ["kim_column_missing"]
-    assert no_status.reasons[0].id.startswith("Kolom 'Status Kemitraan' tidak ada di tab KIM, jadi status kemitraan tidak bisa diperiksa;")
+    assert no_status.reasons[0].id.startswith("Kolom 'Status Kemitraan' tidak ada di tab KIM, sehingga status kemitraan tidak bisa diperiksa.")
     no_email = run(make_response(), wilayah, KimRegistry(KIMS, missing=["Email Operator"]))
     assert codes(no_email) == ["kim_column_missing"] and "'Email Operator'" in no_email.reasons[0].id
     assert run(make_response(), wilayah, KimRegistry(KIMS, missing=["Email Operator"]), email_collected=False).valid
@@ -256,5 +261,5 @@ def test_edit_of_an_earlier_submission_is_flagged_for_the_same_sender() -> None:
     flagged = validate.as_edit_of(sub, "MM-2026-0002")
     assert flagged.status is Status.TIDAK_VALID
     assert flagged.reasons[-1].id == (
-        "Tampaknya suntingan dari kiriman MM-2026-0002 (baris formulir yang sama); periksa dan jangan terbitkan keduanya."
+        "Tampaknya ini suntingan dari kiriman MM-2026-0002 (baris formulir yang sama). Periksa keduanya dan terbitkan salah satu saja."
     )

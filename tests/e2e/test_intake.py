@@ -275,7 +275,7 @@ def test_a_crashing_rule_does_not_lose_the_row(bridge: Bridge, monkeypatch: pyte
     monkeypatch.setattr(validate, "validate", flaky)
     expected = len(_data_rows(bridge))
     assert bridge.cycle().intake.queued == expected
-    row = next(r for r in bridge.review() if r["Status"] == Status.TIDAK_VALID.value and "galat sistem" in r[ReviewColumn.SYSTEM_NOTE.value])
+    row = next(r for r in bridge.review() if r["Status"] == Status.TIDAK_VALID.value and "kesalahan sistem" in r[ReviewColumn.SYSTEM_NOTE.value])
     assert row["Judul"]
 
 
@@ -430,7 +430,7 @@ def test_renamed_registry_column_makes_dependent_submissions_invalid(bridge: Bri
     kim[0][kim[0].index(KimColumn.PARTNERSHIP.value)] = "Status"
     _set_tab(bridge, "KIM", kim)
     report = bridge.cycle()
-    reason = "Kolom 'Status Kemitraan' tidak ada di tab KIM, jadi status kemitraan tidak bisa diperiksa"
+    reason = "Kolom 'Status Kemitraan' tidak ada di tab KIM, sehingga status kemitraan tidak bisa diperiksa"
     with_kim = [r for r in bridge.review() if r["KIM"]]
     assert len(with_kim) == 7  # every row but the one from a desa in the wrong kecamatan
     assert all(r["Status"] == Status.TIDAK_VALID.value and reason in r[ReviewColumn.SYSTEM_NOTE.value] for r in with_kim)
@@ -448,14 +448,15 @@ def test_registry_values_that_are_not_clearly_valid_do_not_pass(bridge: Bridge) 
     _set_kim(bridge, "KIM Mantimin Maju", KimColumn.PARTNERSHIP, "aktif")
     bridge.cycle()
     assert _note(bridge, "Lasung Batu") == (
-        Status.TIDAK_VALID.value, "1. SK KIM Lasung Batu Bersatu (188.45/012/DISKOMINFO/2025) berakhir 15/01/2025; perbarui SK di registri KIM."
+        Status.TIDAK_VALID.value, "1. SK KIM Lasung Batu Bersatu (188.45/012/DISKOMINFO/2025) sudah berakhir pada 15/01/2025. "
+        "Setelah SK diperpanjang, perbarui kolom SK Berlaku Sampai di tab KIM."
     )
     assert _note(bridge, "Mantuyan") == (
-        Status.TIDAK_VALID.value, "1. SK Berlaku Sampai untuk KIM Melati Mantuyan 'akhir tahun depan' tidak terbaca sebagai tanggal; "
+        Status.TIDAK_VALID.value, "1. SK Berlaku Sampai untuk KIM Melati Mantuyan berisi 'akhir tahun depan', bukan tanggal; "
         "tulis tanggalnya seperti 31/12/2027 atau 31 Desember 2027 di tab KIM."
     )
     assert _note(bridge, "Buntu Karau") == (
-        Status.TIDAK_VALID.value, "1. Status Kemitraan KIM Karet Buntu Karau 'VAKUM' tidak dikenal; berita hanya diterima dari KIM AKTIF. "
+        Status.TIDAK_VALID.value, "1. Status Kemitraan KIM Karet Buntu Karau berisi 'VAKUM', yang tidak dikenal; berita hanya diterima dari KIM AKTIF. "
         "Tulis AKTIF, TIDAK AKTIF atau DIBEKUKAN di tab KIM."
     )
     assert _note(bridge, "Mantimin")[0] == Status.MENUNGGU.value
@@ -495,7 +496,7 @@ def test_edited_response_is_flagged_as_an_edit_not_merged(bridge: Bridge) -> Non
     last = bridge.review()[-1]
     assert last["Status"] == Status.TIDAK_VALID.value
     assert last[ReviewColumn.SYSTEM_NOTE.value] == (
-        "1. Tampaknya suntingan dari kiriman MM-2026-0002 (baris formulir yang sama); periksa dan jangan terbitkan keduanya."
+        "1. Tampaknya ini suntingan dari kiriman MM-2026-0002 (baris formulir yang sama). Periksa keduanya dan terbitkan salah satu saja."
     )
 
 
