@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from bridge.adapters.ledger import DONE
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow, Status
@@ -34,6 +35,17 @@ def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
     return None
 
 
+def _settled(row: ReviewRow, deps: Deps) -> bool:
+    """Done with, so it may leave Review: TERBIT with its post's link, or DITOLAK with nothing on the
+    website (a rejected item whose post is still live stays in view until someone withdraws it)."""
+    if row.status == Status.TERBIT:
+        return bool(row.get(ReviewColumn.POST_URL).strip())
+    if row.status == Status.DITOLAK:
+        entry = deps.ledger.journal(row.id)
+        return not (entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT")
+    return False
+
+
 def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> int:
     """Move rows older than ``archive_after_days``; returns how many moved."""
     s = deps.settings
@@ -44,7 +56,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     for row in rows:
         if row.id in updates:
             continue  # changed this cycle (e.g. just published): officers see the result in Review first
-        if row.status not in (Status.TERBIT, Status.DITOLAK):
+        if not _settled(row, deps):
             continue
         when = _age_reference(row, deps)
         if when is not None and when < cutoff:

@@ -51,7 +51,8 @@ def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
     when = columns.parse_datetime_cell(cell, deps.settings.tz)
     if when is None:
         raise PublishError(
-            f"Jadwal Terbit '{cell}' tidak terbaca; tulis seperti 25/11/2026 08:00 atau kosongkan.",
+            f"Jadwal Terbit '{cell}' tidak terbaca. Tulis seperti 25/11/2026 08:00 (WITA) atau kosongkan, "
+            "lalu ubah Status menjadi DISETUJUI lagi.",
             f"unreadable schedule {cell!r}",
             submission_id=row.id,
         )
@@ -64,9 +65,9 @@ def _post_link(deps: Deps, post_id: str, url: str) -> str:
 
 def _done_values(deps: Deps, post_id: str, url: str, status: str, when: str) -> dict[ReviewColumn, str]:
     if status == "DRAFT":
-        note = "Terbit sebagai DRAF di Blogger: buka tautan, periksa, lalu klik Publikasikan."
+        note = "Tersimpan sebagai DRAF di Blogger, belum tayang di website. Buka Tautan Post, periksa, lalu klik Publikasikan."
     elif status == "SCHEDULED":
-        note = "Terjadwal di Blogger; tayang otomatis pada Jadwal Terbit."
+        note = f"Terjadwal di Blogger; tayang otomatis pada {when} WITA."
     else:
         note = "Sudah tayang di website KIM Balangan."
     return {
@@ -89,7 +90,7 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
         if value.upper() in FORMULA_ERRORS:
             raise PublishError(
                 f"{name} terbaca sebagai rumus yang gagal ({value}). Tulis ulang {name} sebagai teks biasa (bila diawali "
-                "=, +, - atau @, awali dengan tanda petik '), lalu setel Status ke DISETUJUI lagi.",
+                "=, +, - atau @, awali dengan tanda petik '), lalu ubah Status menjadi DISETUJUI lagi.",
                 f"{name} is a spreadsheet formula error {value!r}",
                 submission_id=row.id,
             )
@@ -97,14 +98,14 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
     body, body_cut = sanitize.clean_body(row.get(ReviewColumn.BODY), s.body_max)
     if not title or not body:
         raise PublishError(
-            "Judul atau Isi kosong; isi di tab Review lalu setel Status ke DISETUJUI lagi.",
+            "Judul atau Isi kosong; isi di tab Review lalu ubah Status menjadi DISETUJUI lagi.",
             "title or body is empty",
             submission_id=row.id,
         )
     for name, cut, limit in (("Judul", title_cut, s.title_max), ("Isi", body_cut, s.body_max)):
         if cut:
             raise PublishError(
-                f"{name} lebih dari {limit} karakter; persingkat di tab Review lalu setel Status ke DISETUJUI lagi.",
+                f"{name} lebih dari {limit} karakter; persingkat di tab Review lalu ubah Status menjadi DISETUJUI lagi.",
                 f"{name} is longer than {limit} characters",
                 submission_id=row.id,
             )
@@ -141,7 +142,7 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
     except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
         raise PublishError(
             "Template post kantor tidak dapat dipakai untuk kiriman ini; hubungi staf TI (mymein-bridge check), "
-            "lalu setel Status ke DISETUJUI lagi.",
+            "lalu ubah Status menjadi DISETUJUI lagi.",
             f"post template failed for this row: {'; '.join(exc.problems)}",
             submission_id=row.id,
         ) from exc
@@ -164,7 +165,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         # out at once. Until publish succeeds the journal knows a draft (published on the next try).
         deps.ledger.record_done(row.id, ref.id, ref.url, "DRAFT", "")
         ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
-    return _record_published(deps, row, ref)
+    return _record_published(deps, row, ref, schedule)
 
 
 def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
@@ -177,11 +178,12 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     )
     if deps.settings.publish_mode == "live":
         ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
-    return _record_published(deps, row, ref)
+    return _record_published(deps, row, ref, schedule)
 
 
-def _record_published(deps: Deps, row: ReviewRow, ref: PostRef) -> dict[ReviewColumn, str]:
-    when = format_time(deps.now(), deps)
+def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
+    # Waktu Terbit: when readers see it (the schedule, for a scheduled post), not when the bridge ran.
+    when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.now(), deps)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
@@ -245,7 +247,10 @@ def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Pu
 def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
     """DITARIK: a published post goes back to draft; anything else is explained to the officer."""
     if entry is None or not entry.post_id:
-        _explain(row, result, "Kiriman ini belum pernah terbit, jadi tidak ada post yang ditarik.")
+        _explain(
+            row, result,
+            "Kiriman ini belum pernah terbit, jadi tidak ada post yang bisa ditarik. Pilih DITOLAK bila kiriman ini tidak akan diterbitkan.",
+        )
         return
     if entry.state == REVERTED:
         return  # done earlier
@@ -258,7 +263,7 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
     deps.ledger.set_status(row.id, Status.DITARIK.value)
     result.updates[row.id] = {
         ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
-        "Setel DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
+        "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
     }
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
@@ -267,7 +272,16 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
 def _rejected(row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
     """DITOLAK on an item already on the website does not take it down: say so."""
     if entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT":
-        _explain(row, result, "Post ini sudah tayang dan TIDAK ditarik oleh DITOLAK; setel DITARIK untuk menariknya dari website.")
+        _explain(row, result, "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website.")
+
+
+def _terbit_by_hand(row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
+    """TERBIT is written by the bridge after publishing; typed by hand on a row without a post, say so."""
+    if not (entry and entry.post_id) and not row.get(ReviewColumn.POST_URL).strip():
+        _explain(
+            row, result,
+            "Status TERBIT diisi sistem setelah post terbit; kiriman ini belum punya post. Pilih DISETUJUI untuk menerbitkannya.",
+        )
 
 
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
@@ -307,16 +321,19 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             log.info("stop requested: leaving the remaining rows for the next run")
             break
         status = row.status
-        if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK):
+        if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
             continue
         entry = deps.ledger.journal(row.id)
         try:
             if status == Status.DITOLAK:
                 _rejected(row, entry, result)
                 continue
+            if status == Status.TERBIT:
+                _terbit_by_hand(row, entry, result)
+                continue
             if not render.is_submission_id(row.id):
                 raise PublishError(
-                    f"ID '{row.id}' bukan ID buatan bridge (seperti MM-2026-0001); jangan mengubah kolom ID. "
+                    f"ID '{row.id}' bukan ID buatan sistem (seperti MM-2026-0001); jangan mengubah kolom ID. "
                     "Kiriman baru masuk lewat formulir.",
                     f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
                     submission_id=row.id,
@@ -337,7 +354,8 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
         except RetriableError as exc:
             result.retry_later += 1
             result.updates[row.id] = {
-                ReviewColumn.SYSTEM_NOTE: "Gangguan sementara dari Google; bridge mencoba lagi otomatis pada siklus berikutnya."
+                ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
+                "beberapa menit; Status tidak perlu diubah."
             }
             log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
         except AuthError:

@@ -87,8 +87,12 @@ REVIEW_HEADERS: tuple[str, ...] = tuple(c.value for c in ReviewColumn)
 #: Columns officers edit; every other Review column belongs to the bridge (protected).
 OFFICER_COLUMNS = frozenset(
     {
+        ReviewColumn.KECAMATAN,  # corrected by an officer approving a TIDAK VALID row after checking
+        ReviewColumn.DESA,
+        ReviewColumn.KIM,
         ReviewColumn.TITLE,
         ReviewColumn.BODY,
+        ReviewColumn.PHOTOS,  # emptied to publish without an unusable photo
         ReviewColumn.STATUS,
         ReviewColumn.OFFICER_NOTE,
         ReviewColumn.SCHEDULE,

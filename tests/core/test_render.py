@@ -50,6 +50,12 @@ def test_kelurahan_byline_and_post_without_photo(template: str) -> None:
     assert "Kelurahan Paringin Kota, Kecamatan Paringin</p>" in html
 
 
+def test_byline_leaves_out_what_an_approved_invalid_row_lacks(template: str) -> None:
+    """An officer may approve a TIDAK VALID row with no kecamatan or desa: no 'Desa , Kecamatan </p>'."""
+    html = render_post(template, context(desa="", kecamatan="", kim="", operator="")).html
+    assert '<p class="byline">Oleh: Operator KIM</p>' in html
+
+
 def test_hostile_fields_are_escaped_everywhere(template: str) -> None:
     """A submitter could inject scripts through the operator name, KIM name, photo or body."""
     evil = '"><script>alert(1)</script>'

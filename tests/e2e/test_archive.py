@@ -127,3 +127,20 @@ def test_missing_arsip_with_old_rows_costs_one_read(bridge: Bridge) -> None:
     ss["sheets"] = [s for s in ss["sheets"] if s.get("properties", s).get("title") != "Arsip"]
     bridge.now = bridge.now + timedelta(days=31)
     assert bridge.settled_cycle_cost() == {"sheets.spreadsheets.values.batchGet": 1}
+
+
+def test_rows_that_are_not_really_done_stay_in_review(bridge: Bridge) -> None:
+    """A TERBIT typed by hand (no post) and a DITOLAK whose post is still live stay in view:
+    archiving them would hide an unpublished item or a live post that was meant to come down."""
+    bridge.cycle()
+    by_hand, rejected_live, *_ = _approve_valid(bridge)
+    bridge.officer_sets({by_hand: Status.MENUNGGU.value})
+    bridge.cycle()  # rejected_live is published
+    bridge.officer_sets({by_hand: Status.TERBIT.value, rejected_live: Status.DITOLAK.value})
+    bridge.cycle()
+    notes = {r["ID"]: r[ReviewColumn.SYSTEM_NOTE.value] for r in bridge.review()}
+    assert "belum punya post" in notes[by_hand] and "Pilih DITARIK" in notes[rejected_live]
+    bridge.now = bridge.now + timedelta(days=40)
+    bridge.cycle()
+    assert {by_hand, rejected_live} <= {r["ID"] for r in bridge.review()}
+    assert not {by_hand, rejected_live} & set(_arsip_ids(bridge))

@@ -34,7 +34,10 @@ def test_init_creates_tabs_dropdown_and_protection(sandbox: SandboxServer, tmp_p
     protected = review["protectedRanges"]
     assert protected and all(p["editors"]["users"] == ["petugas@balangankab.go.id"] for p in protected)
     covered = {c for p in protected for c in range(p["range"]["startColumnIndex"], p["range"]["endColumnIndex"])}
-    officer_cols = {REVIEW_HEADERS.index(h) for h in ("Judul", "Isi", "Status", "Catatan Petugas", "Jadwal Terbit (WITA)")}
+    officer_cols = {
+        REVIEW_HEADERS.index(h)
+        for h in ("Kecamatan", "Desa/Kelurahan", "KIM", "Judul", "Isi", "Foto", "Status", "Catatan Petugas", "Jadwal Terbit (WITA)")
+    }
     assert covered == set(range(len(REVIEW_HEADERS))) - officer_cols
 
 

@@ -346,7 +346,7 @@ def test_status_changes_that_do_nothing_are_explained(bridge: Bridge) -> None:
     bridge.cycle()
     bridge.officer_sets({published: Status.DITOLAK.value, waiting: Status.DITARIK.value})
     bridge.cycle()
-    assert "setel DITARIK" in _row(bridge, published)[SYSTEM]
+    assert "Pilih DITARIK" in _row(bridge, published)[SYSTEM]
     assert [p["status"] for p in _posts_of(bridge, published)] == ["LIVE"]
     assert "belum pernah terbit" in _row(bridge, waiting)[SYSTEM]
     bridge.sandbox.reset_stats()
