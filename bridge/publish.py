@@ -21,7 +21,7 @@ from bridge.app import Deps
 from bridge.core import columns, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.drive_photos import rehost_photos
-from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError, SubmissionError
+from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
 
@@ -342,8 +342,8 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 _approved(deps, row, entry, result)
             else:
                 _withdrawn(deps, row, entry, result)
-        except SubmissionError as exc:
-            if not deps.dry_run and isinstance(exc, PublishError) and render.is_submission_id(row.id):
+        except PublishError as exc:
+            if not deps.dry_run and render.is_submission_id(row.id):
                 if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
                     deps.ledger.record_failed(row.id, exc.reason_en)
                 deps.ledger.set_status(row.id, Status.GAGAL.value)
