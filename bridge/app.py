@@ -13,7 +13,9 @@ from bridge.adapters.drive import DriveGateway
 from bridge.adapters.ledger import Ledger
 from bridge.adapters.retry import RetryPolicy
 from bridge.adapters.sheets import SheetsGateway
+from bridge.clock import Clock, system_clock
 from bridge.config import Settings
+from bridge.pysupport import log_held_warning
 from bridge.core.wilayah import WilayahIndex
 
 
@@ -28,7 +30,7 @@ class Deps:
     ledger: Ledger
     wilayah: WilayahIndex
     template: str
-    clock: Callable[[], datetime]
+    clock: Clock
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
 
@@ -54,7 +56,7 @@ def build_deps(
     settings: Settings,
     *,
     retry: RetryPolicy | None = None,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock | None = None,
     ledger: Ledger | None = None,
 ) -> Deps:
     """Connect to Google (or the sandbox) as configured and open the ledger."""
@@ -66,13 +68,15 @@ def build_deps(
     reader = clients.drive_service(creds.drive, endpoint)
     uploader = reader if creds.drive is creds.blogger else clients.drive_service(creds.blogger, endpoint)
     drive = DriveGateway(reader, retry, upload_service=uploader)
+    ledger = ledger or Ledger(settings.state_path)
+    log_held_warning(ledger)
     return Deps(
         settings=settings,
         sheets=sheets,
         blogger=blogger,
         drive=drive,
-        ledger=ledger or Ledger(settings.state_path),
+        ledger=ledger,
         wilayah=WilayahIndex.from_csv(settings.wilayah_csv),
         template=settings.template.read_text(encoding="utf-8"),
-        clock=clock or (lambda: datetime.now(settings.tz)),
+        clock=clock or system_clock,
     )

@@ -6,6 +6,7 @@ import os
 import stat
 from typing import TYPE_CHECKING
 
+from bridge.clock import Clock
 from bridge.config import Settings
 from bridge.exceptions import AuthError, BridgeError
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
 
-def run_check(settings: Settings) -> tuple[list[str], bool]:
+def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[str], bool]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
@@ -30,7 +31,7 @@ def run_check(settings: Settings) -> tuple[list[str], bool]:
         if settings.token.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
     try:
-        deps = build_deps(settings)
+        deps = build_deps(settings, clock=clock)
     except AuthError as exc:
         lines.append(f"{BAD} credentials: {exc}")
         return lines, False

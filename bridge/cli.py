@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from bridge import __version__
+from bridge.clock import Clock
 from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, RetriableError
 
 log = logging.getLogger("bridge.cli")
@@ -64,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bridge.check import run_check
 
     settings = _load(args)
-    lines, ok = run_check(settings)
+    lines, ok = run_check(settings, clock=args.clock)
     for line in lines:
         print(line)
     return EXIT_OK if ok else EXIT_PROBLEMS
@@ -81,7 +82,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.prepare import prepare
 
-    deps = build_deps(_load(args))
+    deps = build_deps(_load(args), clock=args.clock)
     try:
         lines = prepare(deps)
     finally:
@@ -112,7 +113,8 @@ def cmd_once(args: argparse.Namespace) -> int:
     settings = _load(args)
     # A dry run writes nothing, so it may look while the service runs; a real cycle may not.
     with nullcontext() if args.dry_run else single_instance(settings.state_path):
-        deps = build_deps(settings, ledger=Ledger.scratch_copy(settings.state_path) if args.dry_run else None)
+        deps = build_deps(settings, clock=args.clock,
+                          ledger=Ledger.scratch_copy(settings.state_path) if args.dry_run else None)
         deps.dry_run = args.dry_run
         try:
             report = run_cycle(deps)
@@ -147,7 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     stop = StopFlag()
 
     def connect() -> Deps:
-        deps = build_deps(settings)
+        deps = build_deps(settings, clock=args.clock)
         deps.should_stop = stop
         return deps
 
@@ -263,9 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run one command; ``clock`` (tests) replaces the system clock for the bridge."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.clock = clock
+    from bridge.pysupport import import_google_holding_warning
+
+    import_google_holding_warning()  # logged once per state file when a command opens its ledger
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_CONFIG

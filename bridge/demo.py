@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.adapters.retry import RetryPolicy
+from bridge.clock import RunningClock
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps, build_deps
 from bridge.config import load_settings, render_config
@@ -93,7 +94,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
     """Run the demo end to end; with ``serve`` keep the sandbox up until Ctrl-C."""
     from bridge.sandbox.server import SandboxServer
     from bridge.sandbox.state import SandboxState
-    from bridge.sandbox.seed import demo_state
+    from bridge.sandbox.seed import DEMO_NOW, demo_state
     from bridge.sandbox.server import describe_start_error, sandbox_config_values
 
     tmp = None
@@ -102,9 +103,12 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         workdir = Path(tmp.name)
     workdir.mkdir(parents=True, exist_ok=True)
     state_file = workdir / "sandbox-state.json"
+    # The seed data tells a dated story; the demo's clock starts where that story does, so
+    # the demo reads the same in any year (SK dates still valid, schedules still ahead).
+    clock = RunningClock(DEMO_NOW)
     try:
         state = SandboxState.load(state_file) if state_file.exists() else SandboxState.from_json(demo_state())
-        server = SandboxServer(state=state, port=port, state_path=str(state_file)).start()
+        server = SandboxServer(state=state, port=port, state_path=str(state_file), clock=clock).start()
     except (OSError, OverflowError, ValueError) as exc:
         print(f"Cannot start the demo's sandbox: {describe_start_error(exc, '127.0.0.1', port, str(state_file))}", file=sys.stderr)
         if tmp is not None:
@@ -116,10 +120,11 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         values[("blog", "publish_mode")] = "live"
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
-        deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0))
+        deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0), clock=clock)
 
         out("== MY MEIN bridge demo (sandbox, no Google account) ==")
         out(f"Sandbox: {server.url}   config: {cfg}")
+        out(f"Waktu cerita demo / demo story time: {DEMO_NOW.strftime('%d/%m/%Y %H:%M')} WITA")
         out("")
         out("1. init: menyiapkan spreadsheet / preparing the spreadsheet")
         for line in prepare(deps):

@@ -33,8 +33,9 @@ def _tz(blog: dict[str, Any]) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def now_rfc3339(blog: dict[str, Any]) -> str:
-    return datetime.now(_tz(blog)).replace(microsecond=0).isoformat()
+def now_rfc3339(ctx: Ctx, blog: dict[str, Any]) -> str:
+    """The sandbox clock's time in the blog's zone, as Blogger writes ``published``/``updated``."""
+    return ctx.state.now().astimezone(_tz(blog)).replace(microsecond=0).isoformat()
 
 
 def parse_time(text: str, field: str = "published") -> datetime:
@@ -65,8 +66,8 @@ def _blog(ctx: Ctx) -> dict[str, Any]:
         raise ApiError(404, "Blog not found", reason="notFound") from None
 
 
-def _promote(blog: dict[str, Any]) -> None:
-    now = datetime.now(timezone.utc)
+def promote_due(blog: dict[str, Any], now: datetime) -> None:
+    """SCHEDULED posts whose ``published`` time has come are LIVE, as on Blogger."""
     for post in blog["posts"]:
         if post.get("status") == "SCHEDULED" and parse_time(post["published"]) <= now:
             post["status"] = "LIVE"
@@ -108,7 +109,7 @@ def _out(ctx: Ctx, post: dict[str, Any], body_flag: str = "fetchBody") -> dict[s
 def blogs_get(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
-        _promote(blog)
+        promote_due(blog, ctx.state.now())
         live = [p for p in blog["posts"] if p.get("status") == "LIVE"]
         res = {
             "kind": "blogger#blog",
@@ -138,7 +139,7 @@ def posts_insert(ctx: Ctx) -> dict[str, Any]:
     body = ctx.body or {}
     with ctx.state.lock:
         blog = _blog(ctx)
-        now = now_rfc3339(blog)
+        now = now_rfc3339(ctx, blog)
         post: dict[str, Any] = {"kind": "blogger#post", "id": _next_id(ctx), "blog": {"id": blog["id"]}}
         published = body.get("published")
         if published:
@@ -156,7 +157,7 @@ def posts_insert(ctx: Ctx) -> dict[str, Any]:
         if ctx.params.get("isDraft"):
             post["status"] = "DRAFT"
         else:
-            future = parse_time(post["published"]) > datetime.now(timezone.utc)
+            future = parse_time(post["published"]) > ctx.state.now()
             post["status"] = "SCHEDULED" if future else "LIVE"
             _assign_url(blog, post)
         post["etag"] = f'"{post["id"]}-1"'
@@ -167,7 +168,7 @@ def posts_insert(ctx: Ctx) -> dict[str, Any]:
 def posts_get(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
-        _promote(blog)
+        promote_due(blog, ctx.state.now())
         post = _post(blog, ctx.params["postId"])
         return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
 
@@ -197,7 +198,7 @@ def _page(ctx: Ctx, posts: list[dict[str, Any]], body_flag: str) -> dict[str, An
 def posts_list(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
-        _promote(blog)
+        promote_due(blog, ctx.state.now())
         statuses = {s.upper() for s in ctx.params.get("status", []) or ["LIVE"]}
         posts = [p for p in blog["posts"] if p.get("status", "LIVE") in statuses]
         labels = [x.strip() for x in str(ctx.params.get("labels", "")).split(",") if x.strip()]
@@ -219,7 +220,7 @@ def _text(html_text: str) -> str:
 def posts_search(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
-        _promote(blog)
+        promote_due(blog, ctx.state.now())
         terms = [t for t in str(ctx.params.get("q", "")).lower().split() if t]
         posts = [
             p for p in blog["posts"]
@@ -247,7 +248,7 @@ def _edit(ctx: Ctx, replace: bool) -> dict[str, Any]:
                     post[key] = copy.deepcopy(body[key])
         if body.get("published"):
             post["published"] = parse_time(body["published"]).astimezone(_tz(blog)).replace(microsecond=0).isoformat()
-        post["updated"] = now_rfc3339(blog)
+        post["updated"] = now_rfc3339(ctx, blog)
         post["etag"] = f'"{post["id"]}-{post["updated"]}"'
         if ctx.params.get("publish") and post.get("status") != "LIVE":
             post["status"] = "LIVE"
@@ -273,13 +274,13 @@ def posts_publish(ctx: Ctx) -> dict[str, Any]:
         if when:
             moment = parse_time(when, "publishDate")
             post["published"] = moment.astimezone(_tz(blog)).replace(microsecond=0).isoformat()
-            post["status"] = "SCHEDULED" if moment > datetime.now(timezone.utc) else "LIVE"
+            post["status"] = "SCHEDULED" if moment > ctx.state.now() else "LIVE"
         elif post.get("status") != "LIVE":
             if post.get("status") != "SCHEDULED":
-                post["published"] = now_rfc3339(blog)
+                post["published"] = now_rfc3339(ctx, blog)
             post["status"] = "LIVE"
         _assign_url(blog, post)
-        post["updated"] = now_rfc3339(blog)
+        post["updated"] = now_rfc3339(ctx, blog)
         return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
 
 
@@ -288,7 +289,7 @@ def posts_revert(ctx: Ctx) -> dict[str, Any]:
         blog = _blog(ctx)
         post = _post(blog, ctx.params["postId"])
         post["status"] = "DRAFT"
-        post["updated"] = now_rfc3339(blog)
+        post["updated"] = now_rfc3339(ctx, blog)
         return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
 
 

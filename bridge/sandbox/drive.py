@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 from bridge.sandbox import discovery
@@ -25,8 +24,8 @@ DEFAULT_OWNER = "kimbalangan.sandbox@gmail.com"
 _sessions: dict[str, dict[str, Any]] = {}
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def _now(ctx: Ctx) -> str:
+    return ctx.state.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _file(ctx: Ctx, file_id: str | None = None) -> dict[str, Any]:
@@ -137,6 +136,7 @@ def _store(ctx: Ctx, meta: dict[str, Any], data: bytes | None, media_type: str |
         for parent in meta.get("parents", []) or []:
             _file(ctx, parent)
         owner = ctx.state.data.get("drive", {}).get("me", DEFAULT_OWNER)
+        now = _now(ctx)
         record: dict[str, Any] = {
             "id": meta.get("id") or _new_id(),
             "name": meta.get("name") or "Untitled",
@@ -145,7 +145,8 @@ def _store(ctx: Ctx, meta: dict[str, Any], data: bytes | None, media_type: str |
             "parents": list(meta.get("parents") or []),
             "permissions": [],
             "content_b64": base64.b64encode(data or b"").decode(),
-            "createdTime": _now(),
+            "createdTime": now,
+            "modifiedTime": now,
         }
         for key in ("description", "appProperties", "properties"):
             if key in meta:

@@ -13,13 +13,17 @@ import base64
 import hashlib
 import struct
 import zlib
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 DEMO_SPREADSHEET_ID = "1MyMeinDemoSheet00000000000000000000000000000"
 DEMO_BLOG_ID = "7000000000000000001"
 DEMO_RESPONSES_TAB = "Jawaban Formulir 1"
 DEMO_REGISTRY_TAB = "KIM"
 FORM_OWNER = "kimbalangan.form@gmail.com"
+#: Where the demo's story stands: the morning after the last seeded response.
+DEMO_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 
 RESPONSES_HEADER = [
     "Stempel waktu", "Alamat email", "Kecamatan", "Desa/Kelurahan", "Nama Operator", "Judul Berita", "Isi Berita", "Foto Berita",

@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
+from bridge.clock import Clock
 from bridge.sandbox import blogger, discovery, drive, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, bad_request
@@ -258,7 +259,7 @@ class SandboxServer:
     """The local Google stand-in; ``with SandboxServer() as sb: ... sb.url``."""
 
     def __init__(self, state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0,
-                 state_path: str | None = None) -> None:
+                 state_path: str | None = None, clock: Clock | None = None) -> None:
         if state is None:
             if state_path and Path(state_path).exists():
                 state = SandboxState.load(state_path)
@@ -266,6 +267,8 @@ class SandboxServer:
                 from bridge.sandbox.seed import demo_state
 
                 state = SandboxState.from_json(demo_state())
+        if clock is not None:
+            state.clock = clock
         self.state = state
         self.host = host
         self.port = port
@@ -304,6 +307,11 @@ class SandboxServer:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    @property
+    def clock(self) -> Clock:
+        """What the sandbox asks for the time; tests hand the same clock to the bridge."""
+        return self.state.clock
 
     @property
     def url(self) -> str:
@@ -410,6 +418,8 @@ def _article(post: dict[str, Any], link: bool = True) -> str:
 def render_preview(state: SandboxState, post_id: str | None = None) -> str:
     """The blogs' LIVE posts, newest first, as a reader would see them (or one post)."""
     with state.lock:
+        for blog in state.data["blogs"]:
+            blogger.promote_due(blog, state.now())  # a reader sees a scheduled post once it is due
         blogs = state.to_json()["blogs"]
     parts = []
     for blog in blogs:

@@ -31,8 +31,11 @@ import json
 import os
 import tempfile
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from bridge.clock import Clock, system_clock
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLS = 26
@@ -60,8 +63,11 @@ def _norm_sheet(sheet: dict[str, Any], index: int) -> dict[str, Any]:
 class SandboxState:
     """Thread-safe holder of the sandbox's spreadsheets, blogs, Drive files and auth settings."""
 
-    def __init__(self, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, data: dict[str, Any] | None = None, clock: Clock | None = None) -> None:
         self.lock = threading.RLock()
+        # Every handler that reads the time asks this clock (issue 8): in tests it is the
+        # bridge's own clock, so a scheduled post goes LIVE when the shared clock says so.
+        self.clock: Clock = clock or system_clock
         self.data: dict[str, Any] = {}
         self._install(copy.deepcopy(data or {}))
 
@@ -94,8 +100,12 @@ class SandboxState:
             self.data = data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SandboxState":
-        return cls(data)
+    def from_json(cls, data: dict[str, Any], clock: Clock | None = None) -> "SandboxState":
+        return cls(data, clock=clock)
+
+    def now(self) -> datetime:
+        """The sandbox's current time (aware, UTC)."""
+        return self.clock().astimezone(timezone.utc)
 
     def to_json(self) -> dict[str, Any]:
         with self.lock:
@@ -107,9 +117,9 @@ class SandboxState:
             self._install(copy.deepcopy(data))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "SandboxState":
+    def load(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> "SandboxState":
         with open(path, encoding="utf-8") as fh:
-            return cls(json.load(fh))
+            return cls(json.load(fh), clock=clock)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state atomically (temp file in the same folder + os.replace)."""

@@ -22,6 +22,7 @@ from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
+from tests.conftest import TEST_NOW
 from tests.e2e.conftest import Bridge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ def _spawn(*args: str, log: Path) -> subprocess.Popen[bytes]:
     out = log.open("ab")
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "bridge.cli", *args],
+            [sys.executable, "-m", "tests.clocked_cli", TEST_NOW.isoformat(), *args],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
         )
@@ -65,7 +66,7 @@ def _wait_for(predicate, what: str, timeout: float = 60.0) -> None:  # type: ign
 
 
 def test_once_prints_a_summary_and_queues(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["once", "-c", str(bridge.write_config())]) == EXIT_OK
+    assert main(["once", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
     out = capsys.readouterr().out
     assert out.startswith("new 8, queued 8, invalid 4, duplicates 0; published 0")
     assert len(bridge.review()) == 8
@@ -73,7 +74,7 @@ def test_once_prints_a_summary_and_queues(bridge: Bridge, capsys: pytest.Capture
 
 def test_once_dry_run_changes_nothing(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     config = bridge.write_config()
-    assert main(["once", "-c", str(config)]) == EXIT_OK
+    assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_OK
     bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
     bridge.set_responses(bridge.responses() + [bridge.responses()[1][:5] + ["Kabar baru", "Isi kabar baru " * 10, ""]])
     capsys.readouterr()
@@ -81,7 +82,7 @@ def test_once_dry_run_changes_nothing(bridge: Bridge, capsys: pytest.CaptureFixt
     ledger = bridge.workdir / "bridge-state.sqlite3"
     ledger_before = ledger.read_bytes()
 
-    assert main(["once", "-c", str(config), "--dry-run"]) == EXIT_OK
+    assert main(["once", "-c", str(config), "--dry-run"], clock=bridge.clock) == EXIT_OK
 
     out = capsys.readouterr().out
     assert out.startswith("DRY RUN (nothing written): new 1, queued 1")
@@ -95,23 +96,23 @@ def test_once_exit_code_says_whether_to_look(bridge: Bridge, capsys: pytest.Capt
     config = str(bridge.write_config(bridge__retry_wait_ms=1))
     header = bridge.responses()[0]
     bridge.set_responses([[h for h in header if h != "Judul Berita"]])
-    assert main(["once", "-c", config]) == EXIT_PROBLEMS
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     assert "INTAKE STOPPED" in capsys.readouterr().out
     bridge.set_responses([header])
-    assert main(["once", "-c", config]) == EXIT_OK
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
     bridge.sandbox.stop()
-    assert main(["once", "-c", config]) == EXIT_TEMPFAIL
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_TEMPFAIL
     assert "could not read the spreadsheet" in capsys.readouterr().out
 
 
 def test_dry_run_shows_what_would_fail(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     config = str(bridge.write_config())
-    assert main(["once", "-c", config]) == EXIT_OK
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
     waiting = [r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value]
     bridge.officer_sets({sid: Status.DISETUJUI.value for sid in waiting})
     bridge.officer_sets({waiting[0]: "https://contoh.example/foto.jpg"}, column=ReviewColumn.PHOTOS)
     capsys.readouterr()
-    assert main(["once", "-c", config, "--dry-run"]) == EXIT_OK
+    assert main(["once", "-c", config, "--dry-run"], clock=bridge.clock) == EXIT_OK
     out = capsys.readouterr().out
     assert f"  cannot publish {waiting[0]}: photo 1 is not a Drive link" in out
     assert f"  publish {waiting[0]}" not in out
@@ -121,7 +122,7 @@ def test_dry_run_shows_what_would_fail(bridge: Bridge, capsys: pytest.CaptureFix
 def test_check_fails_on_a_template_that_breaks_without_a_photo(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     template = bridge.workdir / "post.html"
     template.write_text('<img src="{{ photos[0].url }}" alt="">\n{{ body }}', encoding="utf-8")
-    assert main(["check", "-c", str(bridge.write_config(blog__template=str(template)))]) == EXIT_PROBLEMS
+    assert main(["check", "-c", str(bridge.write_config(blog__template=str(template)))], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
     assert "FAIL post template" in out and "without a photo" in out
 
@@ -129,7 +130,7 @@ def test_check_fails_on_a_template_that_breaks_without_a_photo(bridge: Bridge, c
 def test_dry_run_before_the_first_run_creates_no_ledger(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     for leftover in bridge.workdir.glob("bridge-state.sqlite3*"):  # from the fixture's `init`
         leftover.unlink()
-    assert main(["once", "-c", str(bridge.write_config()), "--dry-run"]) == EXIT_OK
+    assert main(["once", "-c", str(bridge.write_config()), "--dry-run"], clock=bridge.clock) == EXIT_OK
     assert capsys.readouterr().out.startswith("DRY RUN (nothing written): new 8, queued 8")
     assert not (bridge.workdir / "bridge-state.sqlite3").exists()
     assert len(bridge.rows("Review")) == 1  # headers only
@@ -137,7 +138,7 @@ def test_dry_run_before_the_first_run_creates_no_ledger(bridge: Bridge, capsys: 
 
 def test_check_all_green_then_a_revoked_token(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     config = str(bridge.write_config())
-    assert main(["check", "-c", config]) == EXIT_OK
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "All good."
     assert all(line.startswith(("OK  ", "WARN")) for line in out[:-1]), out
@@ -145,7 +146,7 @@ def test_check_all_green_then_a_revoked_token(bridge: Bridge, capsys: pytest.Cap
     data = bridge.sandbox.state.to_json()
     data["auth"]["rejected_tokens"] = [SANDBOX_TOKEN]
     bridge.sandbox.state.replace(data)
-    assert main(["check", "-c", config]) == EXIT_PROBLEMS
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
     assert "FAIL" in out and "mymein-bridge auth" in out
     assert out.rstrip().endswith("Some things need fixing (see FAIL lines above).")
@@ -153,9 +154,9 @@ def test_check_all_green_then_a_revoked_token(bridge: Bridge, capsys: pytest.Cap
 
 def test_init_twice_reports_created_then_found(sandbox: SandboxServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = str(Bridge(sandbox=sandbox, workdir=tmp_path, overrides={}).write_config())
-    assert main(["init", "-c", config]) == EXIT_OK
+    assert main(["init", "-c", config], clock=sandbox.clock) == EXIT_OK
     assert "created tab 'Review'" in capsys.readouterr().out
-    assert main(["init", "-c", config]) == EXIT_OK
+    assert main(["init", "-c", config], clock=sandbox.clock) == EXIT_OK
     second = capsys.readouterr().out
     assert "found tab 'Review'" in second and "created" not in second
 
@@ -182,7 +183,7 @@ def test_run_serves_cycles_refuses_a_second_bridge_and_stops_on_sigterm(bridge: 
 
 def test_sigterm_during_a_cycle_finishes_the_current_item_and_writes_it_back(bridge: Bridge, tmp_path: Path) -> None:
     config = str(bridge.write_config())
-    assert main(["once", "-c", config]) == EXIT_OK
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
     approved = {r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value}
     bridge.officer_sets({sid: Status.DISETUJUI.value for sid in approved})
     existing = len(bridge.posts())  # the demo blog has a post already
@@ -199,6 +200,6 @@ def test_sigterm_during_a_cycle_finishes_the_current_item_and_writes_it_back(bri
     text = log.read_text()
     assert "stop requested" in text and "Traceback" not in text and " ERROR " not in text
 
-    assert main(["once", "-c", config]) == EXIT_OK  # the next start finishes the queue, once each
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK  # the next start finishes the queue, once each
     assert len(bridge.posts()) - existing == len(approved)
     assert {r["Status"] for r in bridge.review() if r["ID"] in approved} == {Status.TERBIT.value}

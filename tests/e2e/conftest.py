@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bridge.adapters.retry import RetryPolicy
 from bridge.app import Deps, build_deps
+from bridge.clock import ManualClock
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
 from bridge.pipeline import CycleReport, run_cycle
@@ -19,9 +19,9 @@ from bridge.prepare import prepare
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
 from bridge.sandbox.state import SandboxState
+from tests.conftest import TEST_NOW, WITA
 
-WITA = ZoneInfo("Asia/Makassar")
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=WITA)
+NOW = TEST_NOW
 
 
 @dataclass
@@ -31,7 +31,21 @@ class Bridge:
     sandbox: SandboxServer
     workdir: Path
     overrides: dict[tuple[str, str], Any]
-    now: datetime = NOW
+
+    @property
+    def clock(self) -> ManualClock:
+        """The sandbox's clock, which the bridge shares: one time for both sides."""
+        clock = self.sandbox.clock
+        assert isinstance(clock, ManualClock), "tests run the sandbox on a ManualClock"
+        return clock
+
+    @property
+    def now(self) -> datetime:
+        return self.clock()
+
+    @now.setter
+    def now(self, when: datetime) -> None:
+        self.clock.set(when)
 
     @property
     def config_path(self) -> Path:
@@ -49,7 +63,7 @@ class Bridge:
     def deps(self, **overrides: Any) -> Deps:
         """Fresh Deps, like a restarted process (the ledger file is reopened)."""
         settings = load_settings(self.write_config(**overrides), env={})
-        return build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=lambda: self.now)
+        return build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=self.clock)
 
     def cycle(self, **overrides: Any) -> CycleReport:
         deps = self.deps(**overrides)
@@ -117,8 +131,8 @@ class Bridge:
 
 
 @pytest.fixture
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxState.from_json(demo_state())) as server:
+def sandbox(clock: ManualClock) -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxState.from_json(demo_state()), clock=clock) as server:
         yield server
 
 

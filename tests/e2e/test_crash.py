@@ -45,7 +45,7 @@ def _once(config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None =
     start = sandbox.stats()["requests"]
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bridge.cli", "once", "-c", str(config)],
+            [sys.executable, "-m", "tests.clocked_cli", sandbox.clock().isoformat(), "once", "-c", str(config)],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
         )
         if kill_at is None:

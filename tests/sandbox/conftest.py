@@ -9,13 +9,14 @@ import pytest
 
 from bridge.adapters.auth import sandbox_credentials
 from bridge.adapters.clients import EndpointSession, blogger_service, drive_service, sheets_client
+from bridge.clock import ManualClock
 from bridge.sandbox.seed import demo_state
 from bridge.sandbox.server import SandboxServer
 from bridge.sandbox.state import SandboxState
 
 @pytest.fixture
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxState.from_json(demo_state()), port=0) as sb:
+def sandbox(clock: ManualClock) -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxState.from_json(demo_state()), port=0, clock=clock) as sb:
         yield sb
 
 

@@ -87,3 +87,33 @@ def test_list_pagination_and_empty_list(blogger: Any) -> None:
     assert len(last["items"]) == 1 and "nextPageToken" not in last
     empty = posts.list(blogId=B, status="SOFT_TRASHED").execute()
     assert "items" not in empty and empty["kind"] == "blogger#postList"
+
+
+def test_scheduled_post_goes_live_when_the_sandbox_clock_passes_its_time(sandbox: SandboxServer, blogger: Any, clock: Any) -> None:
+    """A post scheduled for tomorrow would show today, or never, whatever the real date is."""
+    from datetime import timedelta
+
+    posts = blogger.posts()
+    draft = posts.insert(blogId=B, isDraft=True, body={"title": "Jadwal Besok", "content": "<p>x</p>"}).execute()
+    when = (clock() + timedelta(days=1)).isoformat()
+    scheduled = posts.publish(blogId=B, postId=draft["id"], publishDate=when).execute()
+    assert scheduled["status"] == "SCHEDULED"
+    assert posts.get(blogId=B, postId=draft["id"]).execute()["status"] == "SCHEDULED"
+    assert draft["id"] not in [p["id"] for p in posts.list(blogId=B).execute()["items"]]
+
+    clock.advance(timedelta(hours=23, minutes=59))
+    assert posts.get(blogId=B, postId=draft["id"]).execute()["status"] == "SCHEDULED"
+    clock.advance(timedelta(minutes=1))
+    assert posts.get(blogId=B, postId=draft["id"]).execute()["status"] == "LIVE"
+    assert posts.list(blogId=B).execute()["items"][0]["id"] == draft["id"]
+
+
+def test_published_and_updated_come_from_the_sandbox_clock(sandbox: SandboxServer, blogger: Any, clock: Any) -> None:
+    """Post times would follow the machine's date instead of the clock the bridge runs on."""
+    from datetime import timedelta
+
+    live = blogger.posts().insert(blogId=B, body={"title": "Waktu", "content": "<p>t</p>"}).execute()
+    assert live["published"] == "2026-11-23T10:00:00+08:00" and live["updated"] == live["published"]
+    clock.advance(timedelta(days=2, hours=1))
+    patched = blogger.posts().patch(blogId=B, postId=live["id"], body={"title": "Waktu 2"}).execute()
+    assert patched["updated"] == "2026-11-25T11:00:00+08:00" and patched["published"] == live["published"]

@@ -68,3 +68,10 @@ def test_simple_media_upload_and_public_url_errors(sandbox: SandboxServer) -> No
                          headers={"Authorization": "Bearer t", "Content-Type": "image/jpeg"}, timeout=5)
     assert resp.status_code == 200 and resp.json()["mimeType"] == "image/jpeg"
     assert requests.get(f"{sandbox.url}/_sandbox/files/nope", timeout=5).status_code == 404
+
+
+def test_created_and_modified_times_come_from_the_sandbox_clock(drive: Any) -> None:
+    """Drive times would follow the machine's date instead of the clock the bridge runs on."""
+    media = MediaInMemoryUpload(png_bytes(2, 2, (1, 2, 3)), mimetype="image/png", resumable=False)
+    created = drive.files().create(body={"name": "t.png"}, media_body=media, fields="id,createdTime,modifiedTime").execute()
+    assert created["createdTime"] == created["modifiedTime"] == "2026-11-23T02:00:00.000Z"
