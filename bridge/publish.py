@@ -388,7 +388,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("write-back postponed: %s", exc)
         return
-    data: list[tuple[str, list[list[Any]]]] = []
+    groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
         if row_number is None:
@@ -397,9 +397,12 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         for column, value in values.items():
             if column in review.index:
                 cell = f"{a1_tab(s.review_tab)}!{column_letter(review.index[column])}{row_number}"
-                data.append((cell, [[value]]))
+                groups.setdefault(sub_id, []).append((cell, [[value]]))
     try:
-        deps.sheets.update_ranges(s.review_spreadsheet_id, data)
+        from bridge.isolate import update_isolating
+
+        for sub_id in update_isolating(deps.sheets, s.review_spreadsheet_id, groups):  # one refused row blocks no other
+            result.problems.append(f"{sub_id}: Google refused the Review write-back; the ledger keeps the result")
     except RetriableError as exc:
         # The ledger knows what happened; the next cycle writes TERBIT again (repair path).
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
