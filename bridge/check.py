@@ -32,6 +32,12 @@ def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[s
     if not settings.uses_sandbox and settings.token.is_file():
         if settings.token.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
+    from bridge.cli import ledger_folder_problem
+
+    problem = ledger_folder_problem(settings.state_path)
+    if problem:
+        lines.append(f"{BAD} {problem}")
+        return lines, False
     try:
         deps = build_deps(settings, clock=clock)
     except AuthError as exc:
