@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
 
-def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[str], bool]:
+def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], bool]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
@@ -54,7 +54,16 @@ def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[s
         )
 
     try:
-        return _check_services(settings, deps, lines)
+        lines, ok = _check_services(settings, deps, lines)
+        if probe_blog:
+            from bridge.probe import BAD as PROBE_BAD, probe_blog as run_probe
+
+            probe = run_probe(deps)
+            lines[-1:-1] = probe
+            if any(line.startswith(PROBE_BAD) for line in probe):
+                ok = False
+                lines[-1] = "Some things need fixing (see FAIL lines above)."
+        return lines, ok
     finally:
         deps.close()
 

@@ -91,14 +91,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Check the config, the credentials, the spreadsheet tabs and the blog, in plain words.
 
     Exits 0 when everything is reachable, 1 when something needs fixing.
+    With --probe-blog it also creates a draft post on the blog (markers and a photo, as the
+    bridge builds posts), reads it back, fetches the photo anonymously and deletes the draft:
+    run it once at install.
 
     Example:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
+      mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
     """
     from bridge.check import run_check
 
     settings = _load(args)
-    lines, ok = run_check(settings, clock=args.clock)
+    lines, ok = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
     for line in lines:
         print(line)
     return EXIT_OK if ok else EXIT_PROBLEMS
@@ -294,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check", cmd_check)
     _config_arg(p)
+    p.add_argument("--probe-blog", action="store_true",
+                   help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)

@@ -205,3 +205,17 @@ def test_init_updates_protection_editors_and_warns_about_the_example(bridge: Bri
                                                        BRIDGE_ACCOUNT] for p in protected)
     assert any("editors updated" in line for line in lines)
     assert any(line.startswith("WARNING: [sheets] officers lists petugas1@example.go.id") for line in lines)
+
+
+def test_probe_blog_reports_markers_and_photo_and_leaves_nothing(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff could not learn at install whether the blog keeps the markers and shows re-hosted photos."""
+    posts, files = len(bridge.posts()), len(bridge.sandbox.state.data["drive"]["files"])
+    bridge.sandbox.reset_stats()
+    assert main(["check", "-c", str(bridge.write_config()), "--probe-blog"], clock=bridge.clock) == 0
+    out = capsys.readouterr().out
+    assert "OK   probe: posts.get kept marker <!-- mymein-id: MM-PROBE-" in out
+    assert "OK   probe: the bridge finds its post by marker in posts.list" in out
+    assert "OK   probe: the hosted photo displays for anyone (image/png" in out and "deleted" in out
+    assert len(bridge.posts()) == posts and len(bridge.sandbox.state.data["drive"]["files"]) == files
+    by = {m: e["requests"] for m, e in bridge.stats()["by_method"].items()}
+    assert by["blogger.posts.insert"] == 1 and by["blogger.posts.get"] == 1 and by["blogger.posts.delete"] == 1
