@@ -93,7 +93,10 @@ class SheetsGateway:
                     message = str(exc.error.get("message", "")) if isinstance(exc.error, Mapping) else str(exc)
                     err = error_for_status(status, message, what, error_reasons({"error": exc.error}))
                     if status == 404:
-                        err = FatalError(f"{what}: not found (HTTP 404). Check the spreadsheet id in the config.")
+                        err = FatalError(
+                            f"{what}: not found (HTTP 404). Check this spreadsheet id in the config ([sheets] "
+                            "spreadsheet_id, or review_spreadsheet_id when Review lives elsewhere)."
+                        )
                     elif status == 403 and not isinstance(err, RetriableError):
                         err = FatalError(
                             f"{what}: no access (HTTP 403: {message}). Share the spreadsheet with the bridge's Google "

@@ -219,3 +219,26 @@ def test_probe_blog_reports_markers_and_photo_and_leaves_nothing(bridge: Bridge,
     assert len(bridge.posts()) == posts and len(bridge.sandbox.state.data["drive"]["files"]) == files
     by = {m: e["requests"] for m, e in bridge.stats()["by_method"].items()}
     assert by["blogger.posts.insert"] == 1 and by["blogger.posts.get"] == 1 and by["blogger.posts.delete"] == 1
+
+
+def test_rate_limit_reasons_injected_by_the_sandbox_are_retried(bridge: Bridge) -> None:
+    """Drive's 403 userRateLimitExceeded and Sheets' 429 RATE_LIMIT_EXCEEDED would end a cycle instead of waiting."""
+    from bridge.exceptions import RetriableError
+    from bridge.sandbox.seed import PHOTO_FOLDER_ID
+
+    photo = next(f["id"] for f in bridge.sandbox.state.data["drive"]["files"] if PHOTO_FOLDER_ID in f["parents"])
+    deps = bridge.deps()
+    try:
+        bridge.sandbox.set_faults({"rate": 1.0, "codes": [403], "reason": "userRateLimitExceeded"})
+        bridge.sandbox.reset_stats()
+        with pytest.raises(RetriableError):
+            deps.drive.info(photo)
+        assert bridge.stats()["by_method"]["drive.files.get"]["requests"] == 6  # every attempt of the policy
+        bridge.sandbox.set_faults({"rate": 1.0, "codes": [429], "reason": "RATE_LIMIT_EXCEEDED"})
+        with pytest.raises(RetriableError):
+            deps.sheets.info(DEMO_SPREADSHEET_ID, refresh=True)
+        assert bridge.stats()["by_method"]["sheets.spreadsheets.get"]["requests"] == 6
+        bridge.sandbox.set_faults({})
+        assert deps.drive.info(photo).mime_type == "image/png"
+    finally:
+        deps.close()
