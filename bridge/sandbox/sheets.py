@@ -760,6 +760,24 @@ def _check_may_change_protection(ctx: Ctx, ss: dict[str, Any], req: dict[str, An
                 raise bad_request(strict.PROTECTED)
 
 
+def _check_may_delete(ctx: Ctx, ss: dict[str, Any], req: dict[str, Any]) -> None:
+    """Deleting rows or columns that hold protected cells is editing them (strict.PROTECTED)."""
+    rng = req.get("range", {})
+    try:
+        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+    except ValueError:
+        return  # _apply_request reports the unknown sheet
+    if not sheet.get("protectedRanges"):
+        return
+    start = int(rng.get("startIndex", 0))
+    end = int(rng.get("endIndex") or start + 1)
+    if rng.get("dimension") == "ROWS":
+        cells = [(r, c) for r in range(start, end) for c in range(sheet["columnCount"])]
+    else:
+        cells = [(r, c) for r in range(min(sheet["rowCount"], len(sheet["rows"]) + 1)) for c in range(start, end)]
+    strict.check_protected(ss, sheet, cells, ctx.account, ctx.state)
+
+
 def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
     body = ctx.body or {}
     requests = body.get("requests", [])
@@ -780,6 +798,8 @@ def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
                         users.append(ctx.account)
                 if kind in ("updateProtectedRange", "deleteProtectedRange"):
                     _check_may_change_protection(ctx, ss, req[kind] or {})
+                if kind == "deleteDimension":
+                    _check_may_delete(ctx, ss, req[kind] or {})
                 replies.append(_apply_request(ss, kind, req[kind] or {}))
                 strict.check_cell_limit(ss, f"Invalid requests[{i}].{kind}: ")
             except NotImplementedError:

@@ -242,3 +242,22 @@ def test_rate_limit_reasons_injected_by_the_sandbox_are_retried(bridge: Bridge) 
         assert deps.drive.info(photo).mime_type == "image/png"
     finally:
         deps.close()
+
+
+def test_a_refused_write_back_does_not_block_the_other_rows(bridge: Bridge) -> None:
+    """One Review row an officer protected for themselves kept every other published row from showing TERBIT."""
+    bridge.cycle()
+    bridge.officer_sets({"MM-2026-0001": Status.DISETUJUI.value, "MM-2026-0002": Status.DISETUJUI.value})
+    review = bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Review")
+    row = next(n for n, r in enumerate(review["rows"]) if r and r[0] == "MM-2026-0001")
+    review["protectedRanges"].append({"protectedRangeId": 99, "range": {"sheetId": review["sheetId"], "startRowIndex": row,
+                                      "endRowIndex": row + 1}, "editors": {"users": ["petugas@balangankab.go.id"]}})
+    report = bridge.cycle()
+    status = {r["ID"]: r["Status"] for r in bridge.review()}
+    assert status["MM-2026-0002"] == Status.TERBIT.value and status["MM-2026-0001"] == Status.DISETUJUI.value
+    assert any(p.startswith("MM-2026-0001: Google refused the Review write-back") for p in report.problems)
+    review = bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Review")  # writes swap in a new copy of the sheet
+    review["protectedRanges"] = [p for p in review["protectedRanges"] if p["protectedRangeId"] != 99]
+    bridge.cycle()
+    assert {r["ID"]: r["Status"] for r in bridge.review()}["MM-2026-0001"] == Status.TERBIT.value
+    assert sum(1 for p in bridge.posts() if "Lasung Batu" in p["title"]) == 1  # published once, written back later

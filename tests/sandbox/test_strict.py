@@ -164,6 +164,10 @@ def test_protected_range_refuses_accounts_that_are_not_editors(sandbox: SandboxS
     assert call(sandbox.url, "PUT", f"{SS}/values/KIM!A3", auth=False, headers=owner, params={"valueInputOption": "RAW"},
                 json=body).status_code == 200
     assert call(sandbox.url, "PUT", f"{SS}/values/KIM!B2", params={"valueInputOption": "RAW"}, json=body).status_code == 200
+    delete = {"requests": [{"deleteDimension": {"range": {"sheetId": KIM_SHEET_ID, "dimension": "ROWS", "startIndex": 2,
+                                                          "endIndex": 3}}}]}
+    resp = call(sandbox.url, "POST", f"{SS}:batchUpdate", json=delete)  # a row through the protected column
+    assert resp.status_code == 400 and "protected cell" in resp.json()["error"]["message"]
 
 
 def test_strict_dropdown_refuses_other_values(sandbox: SandboxServer) -> None:
