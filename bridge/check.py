@@ -169,6 +169,8 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
             else:
                 bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
         lines.append(_cells_line(review_info))
+        if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
+            lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
     except AuthError as exc:
         bad(f"review spreadsheet: {exc}")
     except BridgeError as exc:

@@ -21,17 +21,7 @@ def example_officers(officers: Sequence[str]) -> list[str]:
 
 def protected_ranges(deps: Deps, spreadsheet_id: str, sheet_id: int) -> list[dict[str, Any]]:
     """The tab's protected ranges with their editors (one spreadsheets.get)."""
-    data = deps.sheets._call(  # noqa: SLF001 - one more read through the gateway's retry and error mapping
-        f"spreadsheets.get {spreadsheet_id}",
-        lambda: deps.sheets.http.fetch_sheet_metadata(
-            spreadsheet_id,
-            params={"fields": "sheets(properties(sheetId),protectedRanges(protectedRangeId,description,editors))"},
-        ),
-    )
-    for sheet in data.get("sheets", []):
-        if int(sheet.get("properties", {}).get("sheetId", -1)) == sheet_id:
-            return list(sheet.get("protectedRanges", []) or [])
-    return []
+    return deps.sheets.protected_ranges(spreadsheet_id, sheet_id)
 
 
 def editor_updates(

@@ -155,6 +155,20 @@ class SheetsGateway:
     def is_cached(self, spreadsheet_id: str) -> bool:
         return spreadsheet_id in self._info
 
+    def protected_ranges(self, spreadsheet_id: str, sheet_id: int) -> list[dict[str, Any]]:
+        """One tab's protected ranges with their editors (one spreadsheets.get, not cached)."""
+        data = self._call(
+            f"spreadsheets.get {spreadsheet_id}",
+            lambda: self.http.fetch_sheet_metadata(
+                spreadsheet_id,
+                params={"fields": "sheets(properties(sheetId),protectedRanges(protectedRangeId,description,editors))"},
+            ),
+        )
+        for sheet in data.get("sheets", []):
+            if int(sheet.get("properties", {}).get("sheetId", -1)) == sheet_id:
+                return list(sheet.get("protectedRanges", []) or [])
+        return []
+
     def batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[list[list[Any]]]:
         """Values of several ranges in one call, as values (dates as serial numbers)."""
         data = self._call(
