@@ -483,6 +483,9 @@ def _set_cells(sheet: dict[str, Any], r0: int, c0: int, rows: list[list[Any]], g
             f"Range ('{sheet['title']}'!{a1.col_letters(c0)}{r0 + 1}:{a1.col_letters(c0 + max(width, 1) - 1)}{r0 + len(rows)}) "
             f"exceeds grid limits. Max rows: {sheet['rowCount']}, max columns: {sheet['columnCount']}"
         )
+    for row in rows:
+        for value in row:
+            strict.check_cell_size(value)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             _ensure_cell(sheet, r0 + i, c0 + j)
