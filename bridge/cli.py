@@ -227,6 +227,13 @@ def cmd_auth(args: argparse.Namespace) -> int:
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
+    if settings.endpoint:  # the sandbox's consent screen and token endpoint, never Google's
+        import os
+
+        config["installed"] = dict(config["installed"], auth_uri=f"{settings.endpoint}/o/oauth2/auth",
+                                   token_uri=f"{settings.endpoint}/token")
+        if settings.endpoint.startswith("http://"):
+            os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # oauthlib insists on https otherwise
     if args.listen:
         creds = listener_flow(config, port=args.port, say=print)
     else:

@@ -13,7 +13,9 @@ State (``auth`` in the state JSON)::
   (https://developers.google.com/identity/protocols/oauth2#expiration,
   https://developers.google.com/identity/protocols/oauth2/web-server#offline).
   An expired token gets 401 UNAUTHENTICATED with ErrorInfo reason ``ACCESS_TOKEN_EXPIRED``.
-* ``POST /token`` (``https://oauth2.googleapis.com/token``) takes ``grant_type=refresh_token``.
+* ``GET /o/oauth2/auth`` consents at once and redirects back with a code (``mymein-bridge auth``
+  against the sandbox); ``POST /token`` (``https://oauth2.googleapis.com/token``) exchanges it
+  (``grant_type=authorization_code``) or renews (``grant_type=refresh_token``).
   A revoked or expired grant answers ``400 {"error": "invalid_grant", "error_description":
   "Token has been expired or revoked."}``, Google's wording; a grant of an app left in
   *Testing* expires after 7 days ("expires", https://developers.google.com/identity/protocols/oauth2#expiration).
@@ -93,10 +95,40 @@ def revoke_grant(state: SandboxState, refresh_token: str) -> None:
         _auth(state)["grants"][refresh_token]["revoked"] = True
 
 
+def authorize(state: SandboxState, query: dict[str, str]) -> tuple[int, str]:
+    """``GET /o/oauth2/auth``: the consent screen, consented at once as ``login_hint`` (or the default
+    account); ``(status, Location)`` of the redirect back with ``code`` and ``state``, as Google sends it
+    (https://developers.google.com/identity/protocols/oauth2/native-app#handlingresponse)."""
+    redirect = query.get("redirect_uri", "")
+    if not redirect.startswith(("http://localhost", "http://127.0.0.1")) or query.get("response_type") != "code":
+        return 400, ""
+    code = "4/sandbox-" + secrets.token_urlsafe(18)
+    with state.lock:
+        _auth(state).setdefault("codes", {})[code] = {
+            "account": query.get("login_hint") or default_account(state), "client_id": query.get("client_id", ""),
+            "redirect_uri": redirect, "scope": query.get("scope", ""),
+        }
+    params = {"state": query.get("state", ""), "code": code, "scope": query.get("scope", "")}
+    return 302, redirect + ("&" if "?" in redirect else "?") + urllib.parse.urlencode(params)
+
+
+def _exchange(state: SandboxState, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    with state.lock:
+        entry = _auth(state).setdefault("codes", {}).pop(form.get("code", ""), None)  # a code works once
+    if entry is None or entry["redirect_uri"] != form.get("redirect_uri", entry["redirect_uri"] if entry else ""):
+        return 400, {"error": "invalid_grant", "error_description": "Malformed auth code."}
+    refresh = add_grant(state, entry["account"], entry["client_id"])
+    token = issue_token(state, entry["account"])
+    return 200, {"access_token": token, "expires_in": ACCESS_TOKEN_SECONDS - 1, "refresh_token": refresh,
+                 "scope": entry["scope"], "token_type": "Bearer"}
+
+
 def token_endpoint(state: SandboxState, raw: bytes) -> tuple[int, dict[str, Any]]:
-    """``POST /token``: refresh an access token; (status, JSON body) as Google answers."""
+    """``POST /token``: exchange a code or refresh an access token; (status, JSON body) as Google answers."""
     form = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     grant_type = form.get("grant_type", "")
+    if grant_type == "authorization_code":
+        return _exchange(state, form)
     if grant_type != "refresh_token":
         return 400, {"error": "unsupported_grant_type", "error_description": f"Invalid grant_type: {grant_type}"}
     with state.lock:

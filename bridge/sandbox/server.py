@@ -136,7 +136,13 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         self.base_url = f"http://{host}" if host else sb.url
         try:
-            if raw_path == "/token" and method == "POST":
+            if raw_path == "/o/oauth2/auth" and method == "GET":
+                status, location = oauth.authorize(sb.state, {k: v[0] for k, v in query.items()})
+                if status == 302:
+                    self._send(302, b"", "text/html; charset=utf-8", {"Location": location})
+                else:
+                    self._send_json(400, {"error": "invalid_request", "error_description": "Invalid redirect_uri or response_type."})
+            elif raw_path == "/token" and method == "POST":
                 status, answer = oauth.token_endpoint(sb.state, body)
                 sb.count("oauth2.token", 0)
                 sb.persist()

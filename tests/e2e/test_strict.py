@@ -261,3 +261,29 @@ def test_a_refused_write_back_does_not_block_the_other_rows(bridge: Bridge) -> N
     bridge.cycle()
     assert {r["ID"]: r["Status"] for r in bridge.review()}["MM-2026-0001"] == Status.TERBIT.value
     assert sum(1 for p in bridge.posts() if "Lasung Batu" in p["title"]) == 1  # published once, written back later
+
+
+def test_auth_signs_in_at_the_sandbox_never_at_google(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`auth` always went to Google's consent screen and token address, so signing in could not be rehearsed."""
+    import requests
+
+    client = bridge.workdir / "credentials.json"
+    client.write_text(json.dumps({"installed": {
+        "client_id": "cid.apps.googleusercontent.com", "client_secret": "secret",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": "https://oauth2.googleapis.com/token",
+        "redirect_uris": ["http://localhost"]}}), encoding="utf-8")
+    token = bridge.workdir / "token.json"
+    user = {"google__auth": "user", "google__client_secret": str(client), "google__token": str(token)}
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "0")
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT")  # restored (absent) after the test; `auth` sets it for http
+
+    def officer_pastes(_prompt: str) -> str:
+        url = next(x.strip() for x in capsys.readouterr().out.splitlines() if "/o/oauth2/auth?" in x)
+        assert url.startswith(bridge.sandbox.url)
+        return requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
+
+    monkeypatch.setattr("builtins.input", officer_pastes)
+    assert main(["auth", "-c", str(bridge.write_config(**user))], clock=bridge.clock) == 0
+    assert json.loads(token.read_text(encoding="utf-8"))["refresh_token"].startswith("1//sandbox-")
+    assert bridge.cycle(**user).intake.queued == 8

@@ -190,3 +190,17 @@ def test_blogger_refuses_labels_over_200_characters(sandbox: SandboxServer) -> N
     assert call(sandbox.url, "POST", path, json={"title": "t", "content": "c", "labels": labels}).status_code == 200
     resp = call(sandbox.url, "POST", path, json={"title": "t", "content": "c", "labels": labels + ["c"]})
     assert resp.status_code == 400 and "labels" in resp.json()["error"]["message"]
+
+
+def test_consent_redirects_with_a_code_that_works_once(sandbox: SandboxServer) -> None:
+    """`auth` against the sandbox would sign in twice with one code, which Google refuses."""
+    resp = requests.get(f"{sandbox.url}/o/oauth2/auth", allow_redirects=False, timeout=5, params={
+        "response_type": "code", "client_id": "cid", "redirect_uri": "http://localhost:8085/", "state": "s1", "scope": "x"})
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("http://localhost:8085/?state=s1&code=4%2Fsandbox-")
+    from urllib.parse import parse_qs, urlparse
+
+    code = parse_qs(urlparse(resp.headers["Location"]).query)["code"][0]
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": "http://localhost:8085/", "client_id": "cid"}
+    first = requests.post(f"{sandbox.url}/token", data=form, timeout=5).json()
+    assert first["refresh_token"].startswith("1//sandbox-") and first["expires_in"] == 3599
+    assert requests.post(f"{sandbox.url}/token", data=form, timeout=5).json()["error"] == "invalid_grant"
