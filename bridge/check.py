@@ -82,6 +82,14 @@ def _cells_line(info: "SpreadsheetInfo") -> str:
     return f"{OK} {text}"
 
 
+def _share_hint(deps: "Deps", exc: BaseException) -> str:
+    """Whom the spreadsheet's owner must share it with, when Google said 403."""
+    if "HTTP 403" not in str(exc):
+        return ""
+    who = bridge_account(deps)
+    return f" The bridge signs in as {who}: share the spreadsheet with that account as Editor." if who else ""
+
+
 def bridge_account(deps: "Deps") -> str:
     """The account the bridge reads Drive with (Drive ``about.get``), or '' if Drive will not say."""
     try:
@@ -159,7 +167,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     except AuthError as exc:
         bad(f"form spreadsheet: {exc}")
     except BridgeError as exc:
-        bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}")
+        bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}{_share_hint(deps, exc)}")
     try:
         # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
         review_info = sheets.info(settings.review_spreadsheet_id)
@@ -175,7 +183,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
         bad(f"review spreadsheet: {exc}")
     except BridgeError as exc:
         key = "review_spreadsheet_id" if settings.review_spreadsheet_id != settings.spreadsheet_id else "spreadsheet_id"
-        bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}")
+        bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}")
     if hmap is not None and not hmap.missing_required:
         lines.extend(check_form_uploads(settings, deps, hmap))
 
