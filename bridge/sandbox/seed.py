@@ -234,6 +234,8 @@ def demo_state() -> dict[str, Any]:
             "id": DEMO_SPREADSHEET_ID,
             "title": f"{FORM_TITLE} (Jawaban)",
             "owner": FORM_OWNER,
+            # Shared with the bridge's account as Editor, as README step 2 asks the office to.
+            "permissions": [{"type": "user", "role": "writer", "emailAddress": BRIDGE_ACCOUNT}],
             "locale": "in_ID",
             "timeZone": "Asia/Makassar",
             "sheets": [

@@ -20,11 +20,35 @@ from bridge.sandbox.errors import ApiError, bad_request
 from bridge.sandbox.state import NotFound
 
 
+READS = frozenset({"sheets.spreadsheets.get", "sheets.spreadsheets.values.get", "sheets.spreadsheets.values.batchGet"})
+
+
 def _ss(ctx: Ctx) -> dict[str, Any]:
     try:
-        return ctx.state.spreadsheet(ctx.params["spreadsheetId"])
+        ss = ctx.state.spreadsheet(ctx.params["spreadsheetId"])
     except NotFound:
         raise ApiError(404, "Requested entity was not found.") from None
+    _check_shared(ctx, ss)
+    return ss
+
+
+def _check_shared(ctx: Ctx, ss: dict[str, Any]) -> None:
+    """A spreadsheet with ``permissions`` (Drive's, on the spreadsheet file) is open to its owner and to
+    the accounts listed; Sheets answers others ``403 The caller does not have permission``
+    (PERMISSION_DENIED), and a Viewer that writes likewise (https://developers.google.com/sheets/api/guides/authorizing,
+    "Share a spreadsheet": https://support.google.com/docs/answer/2494822). Without ``permissions`` anyone may."""
+    perms = ss.get("permissions")
+    if perms is None or not ctx.account:
+        return
+    who = ctx.account.lower()
+    if strict.owner_of(ss, ctx.state).lower() == who:
+        return
+    need = 1 if ctx.method_id in READS else 3
+    roles = {"reader": 1, "commenter": 2, "writer": 3, "owner": 5}
+    best = max((roles.get(str(p.get("role")), 0) for p in perms
+                if p.get("type") == "anyone" or str(p.get("emailAddress", "")).lower() == who), default=0)
+    if best < need:
+        raise ApiError(403, "The caller does not have permission")
 
 
 def _grid_error(title: str, r0: int, r1: int, c0: int, c1: int, sheet: dict[str, Any]) -> ApiError:

@@ -287,3 +287,11 @@ def test_auth_signs_in_at_the_sandbox_never_at_google(bridge: Bridge, monkeypatc
     assert main(["auth", "-c", str(bridge.write_config(**user))], clock=bridge.clock) == 0
     assert json.loads(token.read_text(encoding="utf-8"))["refresh_token"].startswith("1//sandbox-")
     assert bridge.cycle(**user).intake.queued == 8
+
+
+def test_check_names_the_account_a_spreadsheet_must_be_shared_with(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A spreadsheet not shared with the bridge was reported without saying which account needs access."""
+    bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["permissions"] = []
+    assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert f"share the spreadsheet with that account as Editor" in out and BRIDGE_ACCOUNT in out

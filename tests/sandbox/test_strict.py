@@ -154,6 +154,8 @@ def _protect(sandbox: SandboxServer, editors: list[str]) -> None:
 def test_protected_range_refuses_accounts_that_are_not_editors(sandbox: SandboxServer) -> None:
     """The bridge writing its protected columns without being an editor would pass tests and fail at the office."""
     _protect(sandbox, ["petugas@balangankab.go.id"])
+    sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["permissions"].append(
+        {"type": "user", "role": "writer", "emailAddress": "petugas@balangankab.go.id"})  # an officer, an Editor
     body = {"values": [["x"]]}
     resp = call(sandbox.url, "PUT", f"{SS}/values/KIM!A2", params={"valueInputOption": "RAW"}, json=body)
     assert resp.status_code == 400 and resp.json()["error"]["message"].startswith("You are trying to edit a protected cell")
@@ -204,3 +206,17 @@ def test_consent_redirects_with_a_code_that_works_once(sandbox: SandboxServer) -
     first = requests.post(f"{sandbox.url}/token", data=form, timeout=5).json()
     assert first["refresh_token"].startswith("1//sandbox-") and first["expires_in"] == 3599
     assert requests.post(f"{sandbox.url}/token", data=form, timeout=5).json()["error"] == "invalid_grant"
+
+
+def test_a_spreadsheet_not_shared_with_the_account_is_403(sandbox: SandboxServer) -> None:
+    """A spreadsheet the office never shared with the bridge would open in tests and refuse it at the office."""
+    stranger = _as(sandbox, "orang.lain@gmail.com")
+    resp = call(sandbox.url, "GET", SS, auth=False, headers=stranger)
+    assert resp.status_code == 403
+    assert resp.json()["error"] == {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}
+    sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["permissions"].append(
+        {"type": "user", "role": "reader", "emailAddress": "orang.lain@gmail.com"})
+    assert call(sandbox.url, "GET", SS, auth=False, headers=stranger).status_code == 200
+    write = call(sandbox.url, "PUT", f"{SS}/values/KIM!A2", auth=False, headers=stranger, params={"valueInputOption": "RAW"},
+                 json={"values": [["x"]]})
+    assert write.status_code == 403  # a Viewer may read, not write
