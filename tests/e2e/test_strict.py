@@ -295,3 +295,14 @@ def test_check_names_the_account_a_spreadsheet_must_be_shared_with(bridge: Bridg
     assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
     assert f"share the spreadsheet with that account as Editor" in out and BRIDGE_ACCOUNT in out
+
+
+def test_labels_are_dropped_from_the_least_important_end_and_counted_as_blogger_counts() -> None:
+    """Labels over Blogger's 200 characters (commas and spaces included) would make the post fail."""
+    from bridge.core.plaintext import fit_labels, labels_length, plain_line
+
+    labels = ["Kecamatan Paringin", "Desa Lasung Batu", "x" * 150, "KIM Balangan"]
+    kept, dropped = fit_labels(labels)
+    assert kept == labels[:3] and dropped == ["KIM Balangan"]  # 202 characters with it, 188 without
+    assert labels_length(["a" * 99, "b" * 99]) == 200
+    assert plain_line("Musyawarah\u2028Desa\x1fMantimin <b>2027</b>", 300) == "Musyawarah Desa Mantimin 2027"
