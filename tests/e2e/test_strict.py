@@ -306,3 +306,23 @@ def test_labels_are_dropped_from_the_least_important_end_and_counted_as_blogger_
     assert kept == labels[:3] and dropped == ["KIM Balangan"]  # 202 characters with it, 188 without
     assert labels_length(["a" * 99, "b" * 99]) == 200
     assert plain_line("Musyawarah\u2028Desa\x1fMantimin <b>2027</b>", 300) == "Musyawarah Desa Mantimin 2027"
+
+
+def test_a_blank_row_in_arsip_does_not_misplace_archived_rows(bridge: Bridge) -> None:
+    """An officer's blank row in Arsip made Google write archived rows into the gap, over the history below it."""
+    bridge.cycle()
+    ids = [r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value]
+    bridge.officer_sets({ids[0]: Status.DISETUJUI.value})
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()  # the first row moves to Arsip
+    arsip = bridge.rows("Arsip")
+    assert [r[0] for r in arsip[1:]] == [ids[0]]
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Arsip", arsip + [[], ["MM-2025-0999", "catatan lama"]])
+    bridge.officer_sets({i: Status.DISETUJUI.value for i in ids[1:]})
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()
+    after = bridge.rows("Arsip")
+    assert after[2] == [] and after[3][0] == "MM-2025-0999"  # the gap and the old row stay where they were
+    assert sorted(r[0] for r in after[4:]) == sorted(ids[1:])
