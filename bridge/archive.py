@@ -76,7 +76,8 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         arsip_index = found[s.archive_tab].index
         to_append = [_archive_row(r, deps, arsip_index) for r in fresh if r.id not in archived]
         if to_append:
-            deps.sheets.append_rows(sid, s.archive_tab, to_append)
+            # Below Arsip's last row even with blank rows above it (Google appends after the first table).
+            deps.sheets.append_rows(sid, s.archive_tab, to_append, below_row=max(archived.values(), default=1))
         with deps.ledger.transaction():
             for r in fresh:
                 deps.ledger.set_status(r.id, ARCHIVED)

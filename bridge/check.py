@@ -11,12 +11,14 @@ from bridge.config import Settings
 from bridge.exceptions import AuthError, BridgeError
 
 if TYPE_CHECKING:
+    from bridge.adapters.sheets import SpreadsheetInfo
     from bridge.app import Deps
+    from bridge.core.columns import HeaderMap
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
 
-def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[str], bool]:
+def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], bool]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
@@ -30,6 +32,12 @@ def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[s
     if not settings.uses_sandbox and settings.token.is_file():
         if settings.token.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
+    from bridge.cli import ledger_folder_problem
+
+    problem = ledger_folder_problem(settings.state_path)
+    if problem:
+        lines.append(f"{BAD} {problem}")
+        return lines, False
     try:
         deps = build_deps(settings, clock=clock)
     except AuthError as exc:
@@ -46,9 +54,86 @@ def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[s
         )
 
     try:
-        return _check_services(settings, deps, lines)
+        lines, ok = _check_services(settings, deps, lines)
+        if probe_blog:
+            from bridge.probe import BAD as PROBE_BAD, probe_blog as run_probe
+
+            probe = run_probe(deps)
+            lines[-1:-1] = probe
+            if any(line.startswith(PROBE_BAD) for line in probe):
+                ok = False
+                lines[-1] = "Some things need fixing (see FAIL lines above)."
+        return lines, ok
     finally:
         deps.close()
+
+
+CELL_LIMIT = 10_000_000
+
+
+def _cells_line(info: "SpreadsheetInfo") -> str:
+    """Cells in the spreadsheet's grids against Google's 10,000,000 (Arsip only grows)."""
+    used = sum(t.row_count * t.column_count for t in info.tabs.values())
+    share = used / CELL_LIMIT
+    text = f"spreadsheet '{info.title}' uses {used:,} of {CELL_LIMIT:,} cells ({share:.1%})"
+    if share >= 0.8:
+        return (f"{WARN} {text}: Google refuses every new row beyond the limit. Move old Arsip rows to another "
+                "spreadsheet, or delete empty rows and columns at the bottom and right of each tab")
+    return f"{OK} {text}"
+
+
+def _share_hint(deps: "Deps", exc: BaseException) -> str:
+    """Whom the spreadsheet's owner must share it with, when Google said 403."""
+    if "HTTP 403" not in str(exc):
+        return ""
+    who = bridge_account(deps)
+    return f" The bridge signs in as {who}: share the spreadsheet with that account as Editor." if who else ""
+
+
+def bridge_account(deps: "Deps") -> str:
+    """The account the bridge reads Drive with (Drive ``about.get``), or '' if Drive will not say."""
+    try:
+        about = deps.drive.service.about().get(fields="user(emailAddress)").execute(num_retries=0)
+    except Exception:  # noqa: BLE001 - only used to name the account in advice
+        return ""
+    return str((about.get("user") or {}).get("emailAddress", ""))
+
+
+def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap") -> list[str]:
+    """Read the latest form upload as the bridge does; say whom to share what with when it cannot."""
+    from bridge.adapters.sheets import a1_tab, column_letter
+    from bridge.core.columns import drive_file_id
+    from bridge.core.model import Field
+
+    col = hmap.index.get(Field.PHOTO)
+    if col is None:
+        return []
+    letter = column_letter(col)
+    try:
+        (values,) = deps.sheets.batch_get(settings.spreadsheet_id, [f"{a1_tab(settings.responses_tab)}!{letter}2:{letter}"])
+    except BridgeError as exc:
+        return [f"{BAD} form uploads: cannot read the photo column: {exc}"]
+    latest = ""
+    for row in reversed(values):
+        links = [p.strip() for p in str(row[0] if row else "").replace("\n", ",").split(",") if p.strip()]
+        ids = [i for i in (drive_file_id(x) for x in links) if i]
+        if ids:
+            latest = ids[-1]
+            break
+    if not latest:
+        return [f"{OK} form uploads: no photo uploaded yet (checked again next time)"]
+    who = bridge_account(deps) or "the bridge's Google account"
+    try:
+        info = deps.drive.info(latest)
+    except BridgeError as exc:
+        return [
+            f"{BAD} form uploads: {who} cannot read the latest photo uploaded through the form (file {latest}: "
+            f"{getattr(exc, 'reason_en', '') or exc}). Every approved row with a photo would become GAGAL. The owner of "
+            f"the Google Form must share its upload folder with {who} as Viewer: in the form owner's Google Drive, "
+            "folder '<form title> (File responses)' > Share > add "
+            f"{who} > Viewer. Then run check again."
+        ]
+    return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})"]
 
 
 def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[list[str], bool]:
@@ -59,6 +144,8 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
         lines.append(f"{BAD} {text}")
 
     sheets = deps.sheets
+    header: list[list[object]] = []
+    hmap = None
     try:
         info = sheets.info(settings.spreadsheet_id)
         lines.append(f"{OK} spreadsheet '{info.title}' (locale {info.locale or '?'}, time zone {info.time_zone or '?'})")
@@ -77,16 +164,28 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
                 lines.append(f"{OK} responses tab '{settings.responses_tab}': {len(hmap.index)} questions recognised")
             if hmap.unknown:
                 lines.append(f"{WARN} questions the bridge ignores: {', '.join(hmap.unknown)}")
-        review_info = info if settings.review_spreadsheet_id == settings.spreadsheet_id else sheets.info(settings.review_spreadsheet_id)
+    except AuthError as exc:
+        bad(f"form spreadsheet: {exc}")
+    except BridgeError as exc:
+        bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}{_share_hint(deps, exc)}")
+    try:
+        # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
+        review_info = sheets.info(settings.review_spreadsheet_id)
         for tab in (settings.review_tab, settings.registry_tab, settings.archive_tab):
             if tab in review_info.tabs:
                 lines.append(f"{OK} tab '{tab}' present")
             else:
                 bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
+        lines.append(_cells_line(review_info))
+        if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
+            lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
     except AuthError as exc:
-        bad(f"spreadsheet: {exc}")
+        bad(f"review spreadsheet: {exc}")
     except BridgeError as exc:
-        bad(f"spreadsheet {settings.spreadsheet_id}: {exc}")
+        key = "review_spreadsheet_id" if settings.review_spreadsheet_id != settings.spreadsheet_id else "spreadsheet_id"
+        bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}")
+    if hmap is not None and not hmap.missing_required:
+        lines.extend(check_form_uploads(settings, deps, hmap))
 
     try:
         blog = deps.blogger.blog()
@@ -102,6 +201,11 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     else:
         lines.append(f"{OK} post template {settings.template}")
 
+    from bridge.protection import example_officers
+
+    for address in example_officers(settings.officers):
+        lines.append(f"{WARN} [sheets] officers lists {address}, the example address: put the officers' real Google "
+                     "accounts there, then run init again")
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
     ok = not any(line.startswith(BAD) for line in lines)
     lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")

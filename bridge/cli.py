@@ -25,6 +25,39 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_AUTH, EXIT_FATAL, EXIT_TEMPFAIL = 0, 1
 Handler = Callable[[argparse.Namespace], int]
 
 
+def ledger_folder_problem(state_path: Path) -> str:
+    """Why the ledger cannot be kept at ``state_path`` (empty when it can), in words IT staff act on."""
+    import getpass
+    import os
+
+    folder = state_path.parent
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = str(os.getuid())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return (f"the ledger folder {folder} does not exist and cannot be created ({exc.strerror or exc}). Create it for "
+                f"the user the bridge runs as: sudo mkdir -p {folder} && sudo chown {user}: {folder} "
+                "(or set [bridge] state_path to a folder that user owns)")
+    if not folder.is_dir():
+        return f"[bridge] state_path {state_path}: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
+                "(or set [bridge] state_path to a folder that user owns)")
+    if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
+        return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
+    return ""
+
+
+def _require_ledger_folder(settings) -> None:  # settings: Settings
+    """Stop with exit 2 (systemd does not restart it: RestartPreventExitStatus) when the ledger cannot be kept."""
+    problem = ledger_folder_problem(settings.state_path)
+    if problem:
+        raise ConfigError([problem], str(settings.source))
+
+
 def _load(args: argparse.Namespace):  # -> Settings
     """The validated settings; from here on, logs use the configured format (text or JSON)."""
     from dataclasses import replace
@@ -58,14 +91,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Check the config, the credentials, the spreadsheet tabs and the blog, in plain words.
 
     Exits 0 when everything is reachable, 1 when something needs fixing.
+    With --probe-blog it also creates a draft post on the blog (markers and a photo, as the
+    bridge builds posts), reads it back, fetches the photo anonymously and deletes the draft:
+    run it once at install.
 
     Example:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
+      mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
     """
     from bridge.check import run_check
 
     settings = _load(args)
-    lines, ok = run_check(settings, clock=args.clock)
+    lines, ok = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
     for line in lines:
         print(line)
     return EXIT_OK if ok else EXIT_PROBLEMS
@@ -111,6 +148,8 @@ def cmd_once(args: argparse.Namespace) -> int:
     from bridge.scheduler import single_instance
 
     settings = _load(args)
+    if not args.dry_run:
+        _require_ledger_folder(settings)
     # A dry run writes nothing, so it may look while the service runs; a real cycle may not.
     with nullcontext() if args.dry_run else single_instance(settings.state_path):
         deps = build_deps(settings, clock=args.clock,
@@ -129,7 +168,9 @@ def cmd_once(args: argparse.Namespace) -> int:
         print(f"  ! {line}")
     if report.skipped:
         return EXIT_TEMPFAIL  # nothing could be read: try again later
-    return EXIT_PROBLEMS if report.problems or report.intake.halted else EXIT_OK
+    # 1 whenever an item needs a person, a GAGAL row included (e.g. a wrong blog_id).
+    failed = report.publish.failed and not args.dry_run  # a dry run only shows what would fail
+    return EXIT_PROBLEMS if report.problems or report.intake.halted or failed else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -146,11 +187,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
 
     settings = _load(args)
+    _require_ledger_folder(settings)
     stop = StopFlag()
 
     def connect() -> Deps:
         deps = build_deps(settings, clock=args.clock)
         deps.should_stop = stop
+        try:
+            # Reach Google once at start: unreachable (network still down) ends `run` with 75, as
+            # README promises, instead of waiting silently. The answer is cached for the first cycle.
+            deps.sheets.info(settings.spreadsheet_id)
+        except BaseException:
+            deps.close()
+            raise
         return deps
 
     with single_instance(settings.state_path):
@@ -178,6 +227,13 @@ def cmd_auth(args: argparse.Namespace) -> int:
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
+    if settings.endpoint:  # the sandbox's consent screen and token endpoint, never Google's
+        import os
+
+        config["installed"] = dict(config["installed"], auth_uri=f"{settings.endpoint}/o/oauth2/auth",
+                                   token_uri=f"{settings.endpoint}/token")
+        if settings.endpoint.startswith("http://"):
+            os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # oauthlib insists on https otherwise
     if args.listen:
         creds = listener_flow(config, port=args.port, say=print)
     else:
@@ -249,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check", cmd_check)
     _config_arg(p)
+    p.add_argument("--probe-blog", action="store_true",
+                   help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)

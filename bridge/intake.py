@@ -180,11 +180,21 @@ def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.R
     return [line]
 
 
-def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult) -> bool:
-    """One RAW append of the rows to Review; on failure they stay pending (the cycle goes on)."""
+def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult) -> list[str] | None:
+    """One RAW append of the rows to Review, below its last row; a row Google refuses is isolated
+    (see :mod:`bridge.isolate`). Returns the IDs now in Review; None = all stay pending."""
+    from bridge.isolate import append_isolating
+    from bridge.refused import reduced_review_row
+
     s = deps.settings
+    values = dict(to_write)
     try:
-        deps.sheets.append_rows(s.review_spreadsheet_id, s.review_tab, [columns.review_to_row(v, snap.review_index) for _, v in to_write])
+        outcome = append_isolating(
+            deps.sheets, s.review_spreadsheet_id, s.review_tab,
+            [(i, columns.review_to_row(v, snap.review_index)) for i, v in to_write],
+            below_row=max((r.row_number for r in snap.review), default=1),
+            reduced=lambda i, why: columns.review_to_row(reduced_review_row(values[i], why), snap.review_index),
+        )
     except AuthError:
         raise  # the credentials are gone: nothing else in the cycle can work either
     except RetriableError as exc:
@@ -194,8 +204,9 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
     except FatalError as exc:
         result.problems.append(f"Review tab not updated: Google refused the rows; they stay pending: {exc}")
         log.error("Google refused to append %d rows to Review; they stay pending, publishing goes on: %s", len(to_write), exc)
-        return False
-    return True
+        return None
+    result.problems += outcome.problems
+    return outcome.written + outcome.reduced
 
 
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
@@ -344,13 +355,14 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     if deps.dry_run:
         result.queued = len(to_write)
         return
-    if to_write and not _append(deps, snap, to_write, result):
+    written = _append(deps, snap, to_write, result) if to_write else []
+    if written is None:
         return
     with ledger.transaction():
-        ledger.mark_in_review([i for i, _ in to_write])
+        ledger.mark_in_review(written)  # a row Google refused in every form stays pending, alone
         if decision.next_watermark is not None:
             ledger.set_watermark(tab, decision.next_watermark.row, decision.next_watermark.fingerprint)
-    result.queued = len(to_write)
+    result.queued = len(written)
 
 
 __all__ = ["BRIDGE_COLUMNS", "IntakeResult", "queued_before", "run_intake", "rebuild_ledger", "review_values"]

@@ -171,7 +171,23 @@ def prepare(deps: Deps) -> list[str]:
         who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
         report.append(f"protected the bridge's columns on '{s.review_tab}' (editable by: {who})")
     else:
-        report.append(f"protection already present on '{s.review_tab}'")
+        from bridge.check import bridge_account
+        from bridge.protection import editor_updates, protected_ranges
+
+        updates = editor_updates(protected_ranges(deps, sid, review.sheet_id), s.officers, bridge_account(deps), PROTECTION_NOTE)
+        requests += updates
+        if updates:
+            who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
+            report.append(f"protection on '{s.review_tab}': editors updated to [sheets] officers ({who})")
+        else:
+            report.append(f"protection already present on '{s.review_tab}'")
+    from bridge.protection import example_officers
+
+    for address in example_officers(s.officers):
+        report.append(
+            f"WARNING: [sheets] officers lists {address}, the example address from bridge.example.toml: it reaches "
+            "nobody. Put the officers' real Google accounts there and run init again."
+        )
     deps.sheets.batch_update(sid, requests)
     report.append("ready: officers approve rows by setting Status to DISETUJUI")
     return report

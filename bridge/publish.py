@@ -19,6 +19,7 @@ from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, render, sanitize
+from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.drive_photos import rehost_photos
 from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError
@@ -136,7 +137,7 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
                 desa_label=desa_label,
                 received_at=row.get(ReviewColumn.RECEIVED),
                 submission_id=row.id,
-                labels=render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label),
+                labels=fit_labels(render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label))[0],
             ),
         )
     except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
@@ -147,6 +148,18 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
             submission_id=row.id,
         ) from exc
     return rendered, schedule
+
+
+def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
+    """Say in Catatan Sistem which labels were left out to fit Blogger's 200 characters."""
+    s = deps.settings
+    kecamatan, desa = row.get(ReviewColumn.KECAMATAN), row.get(ReviewColumn.DESA)
+    all_labels = render.labels_for(kecamatan, desa, row.get(ReviewColumn.KIM), s.labels, s.extra_labels,
+                                   desa_label=deps.wilayah.desa_label(kecamatan, desa))
+    dropped = fit_labels(all_labels)[1]
+    if dropped and ReviewColumn.SYSTEM_NOTE in values:
+        values[ReviewColumn.SYSTEM_NOTE] += "\n" + dropped_labels_note(dropped)
+    return values
 
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
@@ -165,7 +178,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         # out at once. Until publish succeeds the journal knows a draft (published on the next try).
         deps.ledger.record_done(row.id, ref.id, ref.url, "DRAFT", "")
         ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
-    return _record_published(deps, row, ref, schedule)
+    return _labels_note(deps, row, _record_published(deps, row, ref, schedule))
 
 
 def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
@@ -178,7 +191,7 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     )
     if deps.settings.publish_mode == "live":
         ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
-    return _record_published(deps, row, ref, schedule)
+    return _labels_note(deps, row, _record_published(deps, row, ref, schedule))
 
 
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
@@ -375,7 +388,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("write-back postponed: %s", exc)
         return
-    data: list[tuple[str, list[list[Any]]]] = []
+    groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
         if row_number is None:
@@ -384,9 +397,12 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         for column, value in values.items():
             if column in review.index:
                 cell = f"{a1_tab(s.review_tab)}!{column_letter(review.index[column])}{row_number}"
-                data.append((cell, [[value]]))
+                groups.setdefault(sub_id, []).append((cell, [[value]]))
     try:
-        deps.sheets.update_ranges(s.review_spreadsheet_id, data)
+        from bridge.isolate import update_isolating
+
+        for sub_id in update_isolating(deps.sheets, s.review_spreadsheet_id, groups):  # one refused row blocks no other
+            result.problems.append(f"{sub_id}: Google refused the Review write-back; the ledger keeps the result")
     except RetriableError as exc:
         # The ledger knows what happened; the next cycle writes TERBIT again (repair path).
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")

@@ -55,8 +55,13 @@ def sandbox_credentials() -> UserCredentials:
     return UserCredentials(token=SANDBOX_TOKEN)
 
 
-def load_user_credentials(token_path: Path, *, refresh: bool = True, transport: Any = None) -> UserCredentials:
+def load_user_credentials(
+    token_path: Path, *, refresh: bool = True, transport: Any = None, token_uri: str | None = None
+) -> UserCredentials:
     """Load the author's token, refreshing it (and saving it back) when expired.
+
+    ``token_uri`` replaces the token file's own (Google's ``https://oauth2.googleapis.com/token``):
+    with ``[google] endpoint`` set, renewals go to the sandbox's token endpoint too, never to Google.
 
     Raises:
         AuthError: the file is missing or unreadable, or Google refused to refresh
@@ -67,6 +72,8 @@ def load_user_credentials(token_path: Path, *, refresh: bool = True, transport: 
     try:
         info = json.loads(token_path.read_text(encoding="utf-8"))
         creds = UserCredentials.from_authorized_user_info(info, list(USER_SCOPES))
+        if token_uri:
+            creds = creds.with_token_uri(token_uri)
     except OSError as exc:
         raise AuthError(
             f"cannot read the token file {token_path} ({exc.strerror or exc}); it must belong to the user the bridge "
@@ -106,12 +113,17 @@ def save_token(creds: UserCredentials, token_path: Path) -> None:
     os.replace(tmp, token_path)
 
 
+def token_uri_for(settings: Settings) -> str | None:
+    """Where tokens are renewed: the endpoint's ``/token`` when one is set (the sandbox), else the file's."""
+    return f"{settings.endpoint.rstrip('/')}/token" if settings.endpoint else None
+
+
 def load_credentials(settings: Settings) -> GoogleCredentials:
     """Credentials for every adapter, according to ``[google] auth``."""
     if settings.uses_sandbox:
         creds = sandbox_credentials()
         return GoogleCredentials(sheets=creds, blogger=creds, drive=creds, user_email="sandbox@localhost")
-    user = load_user_credentials(settings.token)
+    user = load_user_credentials(settings.token, token_uri=token_uri_for(settings))
     if settings.auth == "service_account" and settings.service_account is not None:
         try:
             sa = service_account.Credentials.from_service_account_file(

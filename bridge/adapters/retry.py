@@ -30,16 +30,22 @@ RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 #: ``error.errors[].reason`` values with which Google signals a quota as HTTP 403
 #: (Drive and Blogger do; googleapiclient retries these too). Daily limits are not among
 #: them: retrying within a cycle cannot help.
-RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+#: Sheets v4 says it in ``error.details`` instead: ``google.rpc.ErrorInfo`` reason ``RATE_LIMIT_EXCEEDED``.
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"})
 
 
 def error_reasons(body: object) -> frozenset[str]:
-    """The ``reason`` of each entry in a Google error body's ``error.errors`` list."""
+    """Every reason in a Google error body: ``error.errors[].reason`` (Drive v3, Blogger v3) and
+    ``error.details[].reason`` of ``google.rpc.ErrorInfo`` entries (Sheets v4)."""
     error = body.get("error") if isinstance(body, dict) else None
-    entries = error.get("errors") if isinstance(error, dict) else None
-    if not isinstance(entries, list):
+    if not isinstance(error, dict):
         return frozenset()
-    return frozenset(str(e.get("reason", "")) for e in entries if isinstance(e, dict) and e.get("reason"))
+    reasons: set[str] = set()
+    for key in ("errors", "details"):
+        entries = error.get(key)
+        if isinstance(entries, list):
+            reasons |= {str(e["reason"]) for e in entries if isinstance(e, dict) and e.get("reason")}
+    return frozenset(reasons)
 
 
 def is_temporary(status: int, reasons: frozenset[str] = frozenset()) -> bool:

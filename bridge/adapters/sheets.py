@@ -40,6 +40,20 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: Google Sheets holds at most 50,000 characters in a cell and refuses the whole write otherwise
+#: (https://support.google.com/drive/answer/37603).
+CELL_MAX_CHARS = 50_000
+CLIPPED = " … [dipotong: satu sel Google Sheets memuat paling banyak 50.000 karakter]"
+
+
+def fit_cell(value: Any) -> Any:
+    """A value as it can be written: text longer than a cell holds is cut, and says so."""
+    if isinstance(value, str) and len(value) > CELL_MAX_CHARS:
+        log.warning("a cell of %d characters was cut to Google's limit of %d", len(value), CELL_MAX_CHARS)
+        return value[: CELL_MAX_CHARS - len(CLIPPED)] + CLIPPED
+    return value
+
+
 @dataclass(frozen=True)
 class TabInfo:
     title: str
@@ -79,7 +93,10 @@ class SheetsGateway:
                     message = str(exc.error.get("message", "")) if isinstance(exc.error, Mapping) else str(exc)
                     err = error_for_status(status, message, what, error_reasons({"error": exc.error}))
                     if status == 404:
-                        err = FatalError(f"{what}: not found (HTTP 404). Check the spreadsheet id in the config.")
+                        err = FatalError(
+                            f"{what}: not found (HTTP 404). Check this spreadsheet id in the config ([sheets] "
+                            "spreadsheet_id, or review_spreadsheet_id when Review lives elsewhere)."
+                        )
                     elif status == 403 and not isinstance(err, RetriableError):
                         err = FatalError(
                             f"{what}: no access (HTTP 403: {message}). Share the spreadsheet with the bridge's Google "
@@ -138,6 +155,20 @@ class SheetsGateway:
     def is_cached(self, spreadsheet_id: str) -> bool:
         return spreadsheet_id in self._info
 
+    def protected_ranges(self, spreadsheet_id: str, sheet_id: int) -> list[dict[str, Any]]:
+        """One tab's protected ranges with their editors (one spreadsheets.get, not cached)."""
+        data = self._call(
+            f"spreadsheets.get {spreadsheet_id}",
+            lambda: self.http.fetch_sheet_metadata(
+                spreadsheet_id,
+                params={"fields": "sheets(properties(sheetId),protectedRanges(protectedRangeId,description,editors))"},
+            ),
+        )
+        for sheet in data.get("sheets", []):
+            if int(sheet.get("properties", {}).get("sheetId", -1)) == sheet_id:
+                return list(sheet.get("protectedRanges", []) or [])
+        return []
+
     def batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[list[list[Any]]]:
         """Values of several ranges in one call, as values (dates as serial numbers)."""
         data = self._call(
@@ -159,8 +190,13 @@ class SheetsGateway:
 
     # --- writes (all RAW) ------------------------------------------------------------------
 
-    def append_rows(self, spreadsheet_id: str, tab: str, rows: Sequence[Sequence[Any]]) -> str:
+    def append_rows(self, spreadsheet_id: str, tab: str, rows: Sequence[Sequence[Any]], *, below_row: int = 0) -> str:
         """Append rows after the tab's last row (grows the grid); returns the updated A1 range.
+
+        ``below_row`` is the last row the caller saw filled (1-based). Google appends after
+        the *table* its range finds, and a blank row ends a table: from ``A1``, rows would land
+        in the middle of a tab with a gap in it. Starting the search at the last filled row
+        puts them below it whatever gaps lie above.
 
         Not retried here: an append is not idempotent, and a timeout may hide a
         write that happened. Callers keep the rows pending and check the tab
@@ -168,13 +204,14 @@ class SheetsGateway:
         """
         if not rows:
             return ""
+        start = f"{a1_tab(tab)}!A{max(below_row, 1)}"
         data = self._call(
             f"values.append {tab}",
             lambda: self.http.values_append(
                 spreadsheet_id,
-                f"{a1_tab(tab)}!A1",
+                start,
                 params={"valueInputOption": RAW, "insertDataOption": "INSERT_ROWS"},
-                body={"majorDimension": "ROWS", "values": [list(r) for r in rows]},
+                body={"majorDimension": "ROWS", "values": [[fit_cell(v) for v in r] for r in rows]},
             ),
             retry=False,
         )
@@ -186,7 +223,8 @@ class SheetsGateway:
             return 0
         body = {
             "valueInputOption": RAW,
-            "data": [{"range": rng, "majorDimension": "ROWS", "values": [list(r) for r in values]} for rng, values in data],
+            "data": [{"range": rng, "majorDimension": "ROWS", "values": [[fit_cell(v) for v in r] for r in values]}
+                     for rng, values in data],
         }
         result = self._call(
             f"values.batchUpdate {spreadsheet_id}", lambda: self.http.values_batch_update(spreadsheet_id, body)

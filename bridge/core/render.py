@@ -77,7 +77,9 @@ def find_marker_ids(html: str) -> set[str]:
 
 def _label(text: str) -> str:
     """A Blogger label: one line, no commas, at most 200 characters."""
-    return sanitize.clean_line(str(text).replace(",", " "), LABEL_MAX).text
+    from bridge.core.plaintext import plain_line
+
+    return plain_line(str(text).replace(",", " "), LABEL_MAX)
 
 
 def labels_for(
@@ -133,7 +135,9 @@ def render_post(template_text: str, post: PostContext) -> RenderedPost:
     Raises:
         ConfigError: the template is not valid Jinja2 or uses an unknown variable.
     """
-    title = sanitize.clean_line(post.title, TITLE_MAX).text
+    from bridge.core.plaintext import plain_line
+
+    title = plain_line(post.title, TITLE_MAX)  # Blogger titles are plain text (issue 12)
     body = Markup(sanitize.body_to_html(post.body_text))
     context = {
         "title": title,

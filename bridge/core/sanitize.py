@@ -70,9 +70,9 @@ def _drop_invisible(text: str, keep_newlines: bool) -> str:
         cat = unicodedata.category(ch)
         if ch == "\t" or (cat == "Zs"):
             out.append(" ")
-        elif cat in ("Cc", "Cs"):
-            if not keep_newlines and ch == "\n":
-                out.append(" ")
+        elif cat == "Cc":  # a space, not nothing: "Gotong\x0bRoyong" stays two words (issue 12)
+            out.append(" ")
+        elif cat == "Cs":
             continue
         else:
             out.append(ch)

@@ -21,6 +21,8 @@ class Ctx:
     headers: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
     upload: bool = False
+    #: The Google account the bearer token belongs to (Drive ACLs, protected ranges).
+    account: str = ""
 
 
 @dataclass

@@ -2,6 +2,18 @@
 
 ``GET /_sandbox/files/{id}`` (in the server) serves a file's bytes only when it has
 an ``anyone`` permission, standing in for ``https://lh3.googleusercontent.com/d/{id}``.
+
+Access is decided by the token's account (``Ctx.account``), as Drive does:
+
+* a file is visible to its owner, to accounts named in a ``user``/``group`` permission, to a
+  ``domain`` permission's domain, to ``anyone``, and to whoever may see one of its parent
+  folders: "permissions on a folder propagate to all its child files and folders"
+  (https://developers.google.com/drive/api/guides/manage-sharing#permission-propagation);
+* a file the account cannot see does not exist for it: ``404 File not found: <id>.``, reason
+  ``notFound`` (https://developers.google.com/drive/api/guides/handle-errors#file-not-found);
+* changing it (delete, share, upload into a folder) needs ``writer`` or more; a reader gets
+  ``403 The user does not have sufficient permissions for this file.``, reason
+  ``insufficientFilePermissions`` (same page, "403: Insufficient permissions for this file").
 """
 
 from __future__ import annotations
@@ -28,22 +40,65 @@ def _now(ctx: Ctx) -> str:
     return ctx.state.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def _file(ctx: Ctx, file_id: str | None = None) -> dict[str, Any]:
+ROLES = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 4, "owner": 5}
+
+
+def owner_of(state: Any, record: dict[str, Any]) -> str:
+    """The file's owner (a record without one belongs to the sandbox's default account)."""
+    from bridge.sandbox.oauth import default_account
+
+    return str(record.get("owner") or default_account(state))
+
+
+def role_of(state: Any, record: dict[str, Any], account: str, _depth: int = 0) -> int:
+    """The strongest role ``account`` has on the file (0 = none), folders' permissions included."""
+    who = account.lower()
+    if owner_of(state, record).lower() == who:
+        return ROLES["owner"]
+    best = 0
+    for perm in record.get("permissions", []):
+        kind = perm.get("type")
+        match = (
+            kind == "anyone"
+            or (kind in ("user", "group") and str(perm.get("emailAddress", "")).lower() == who)
+            or (kind == "domain" and who.endswith("@" + str(perm.get("domain", "")).lower()))
+        )
+        if match:
+            best = max(best, ROLES.get(str(perm.get("role")), 0))
+    if _depth < 20:
+        for parent in record.get("parents", []) or []:
+            try:
+                folder = state.drive_file(parent)
+            except NotFound:
+                continue
+            best = max(best, role_of(state, folder, account, _depth + 1))
+    return best
+
+
+def _file(ctx: Ctx, file_id: str | None = None, *, need: str = "reader") -> dict[str, Any]:
     fid = file_id or ctx.params["fileId"]
     try:
-        return ctx.state.drive_file(fid)
+        record = ctx.state.drive_file(fid)
     except NotFound:
         raise ApiError(404, f"File not found: {fid}.", reason="notFound") from None
+    if ctx.account:
+        role = role_of(ctx.state, record, ctx.account)
+        if role == 0:
+            raise ApiError(404, f"File not found: {fid}.", reason="notFound")
+        if role < ROLES[need]:
+            raise ApiError(403, "The user does not have sufficient permissions for this file.",
+                           reason="insufficientFilePermissions")
+    return record
 
 
 def content(record: dict[str, Any]) -> bytes:
     return base64.b64decode(record.get("content_b64", "") or b"")
 
 
-def resource(record: dict[str, Any]) -> dict[str, Any]:
+def resource(record: dict[str, Any], owner: str = "") -> dict[str, Any]:
     """A stored file as the Drive v3 File resource (all fields)."""
     data = content(record)
-    owner = record.get("owner", DEFAULT_OWNER)
+    owner = owner or record.get("owner") or DEFAULT_OWNER
     res: dict[str, Any] = {
         "kind": "drive#file",
         "id": record["id"],
@@ -68,7 +123,10 @@ def resource(record: dict[str, Any]) -> dict[str, Any]:
     return res
 
 
-def _fields(ctx: Ctx, res: dict[str, Any]) -> dict[str, Any]:
+def _fields(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any]:
+    res = resource(record, owner_of(ctx.state, record))
+    if ctx.account:
+        res["owners"][0]["me"] = res["owners"][0]["emailAddress"].lower() == ctx.account.lower()
     return apply_fields(res, parse_fields(ctx.params.get("fields") or DEFAULT_FIELDS))
 
 
@@ -80,7 +138,7 @@ def files_get(ctx: Ctx) -> Any:
                 raise ApiError(403, "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
                                reason="fileNotDownloadable")
             return Raw(200, content(record), record.get("mimeType", "application/octet-stream"))
-        return _fields(ctx, resource(record))
+        return _fields(ctx, record)
 
 
 def _new_id() -> str:
@@ -134,8 +192,10 @@ def _check_meta(meta: Any) -> None:
 def _store(ctx: Ctx, meta: dict[str, Any], data: bytes | None, media_type: str | None) -> dict[str, Any]:
     with ctx.state.lock:
         for parent in meta.get("parents", []) or []:
-            _file(ctx, parent)
-        owner = ctx.state.data.get("drive", {}).get("me", DEFAULT_OWNER)
+            _file(ctx, parent, need="writer")
+        from bridge.sandbox.oauth import default_account
+
+        owner = ctx.account or default_account(ctx.state)
         now = _now(ctx)
         record: dict[str, Any] = {
             "id": meta.get("id") or _new_id(),
@@ -152,7 +212,7 @@ def _store(ctx: Ctx, meta: dict[str, Any], data: bytes | None, media_type: str |
             if key in meta:
                 record[key] = copy.deepcopy(meta[key])
         ctx.state.data["drive"]["files"].append(record)
-        return _fields(ctx, resource(record))
+        return _fields(ctx, record)
 
 
 def files_create(ctx: Ctx) -> Any:
@@ -204,7 +264,7 @@ def resumable_put(ctx: Ctx, upload_id: str) -> Any:
 
 def files_delete(ctx: Ctx) -> Raw:
     with ctx.state.lock:
-        record = _file(ctx)
+        record = _file(ctx, need="owner")
         ctx.state.data["drive"]["files"].remove(record)
         return Raw(204, b"", "text/plain")
 
@@ -230,7 +290,7 @@ def _permission(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
 
 def permissions_create(ctx: Ctx) -> Any:
     with ctx.state.lock:
-        record = _file(ctx)
+        record = _file(ctx, need="writer")
         perm = _permission(record, ctx.body or {})
         return apply_fields(copy.deepcopy(perm), parse_fields(ctx.params.get("fields")))
 
@@ -244,7 +304,7 @@ def permissions_list(ctx: Ctx) -> Any:
 
 def permissions_delete(ctx: Ctx) -> Raw:
     with ctx.state.lock:
-        record = _file(ctx)
+        record = _file(ctx, need="writer")
         before = len(record["permissions"])
         record["permissions"] = [p for p in record["permissions"] if p.get("id") != ctx.params["permissionId"]]
         if len(record["permissions"]) == before:
@@ -256,7 +316,20 @@ def is_public(record: dict[str, Any]) -> bool:
     return any(p.get("type") == "anyone" for p in record.get("permissions", []))
 
 
+def about_get(ctx: Ctx) -> Any:
+    """``about.get``: who the token belongs to (``fields=user`` is required by Drive v3)."""
+    if not ctx.params.get("fields"):
+        raise bad_request("The 'fields' parameter is required for this operation.")
+    from bridge.sandbox.oauth import default_account
+
+    email = ctx.account or default_account(ctx.state)
+    res = {"kind": "drive#about", "user": {"kind": "drive#user", "displayName": email.split("@")[0],
+                                           "emailAddress": email, "me": True, "permissionId": hashlib.sha256(email.encode()).hexdigest()[:20]}}
+    return apply_fields(res, parse_fields(ctx.params.get("fields")))
+
+
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {
+    "drive.about.get": about_get,
     "drive.files.get": files_get,
     "drive.files.create": files_create,
     "drive.files.delete": files_delete,

@@ -21,7 +21,16 @@ DEMO_SPREADSHEET_ID = "1MyMeinDemoSheet00000000000000000000000000000"
 DEMO_BLOG_ID = "7000000000000000001"
 DEMO_RESPONSES_TAB = "Jawaban Formulir 1"
 DEMO_REGISTRY_TAB = "KIM"
+#: The office's account that owns the Google Form, its responses spreadsheet and its upload folder.
 FORM_OWNER = "kimbalangan.form@gmail.com"
+#: The blog author the bridge signs in as (``auth``); the sandbox's static token is this account.
+BRIDGE_ACCOUNT = "kimbalangan.bridge@gmail.com"
+FORM_TITLE = "MY MEIN - Kiriman Berita KIM"
+#: Google Forms keeps uploads in the owner's Drive: "<form> (File responses)" with one
+#: "<question> (File responses)" folder per upload question inside
+#: (https://support.google.com/docs/answer/7322334, "Where uploaded files are stored").
+UPLOADS_FOLDER_ID = "1FormUploadsTopKIMBalangan000000"
+PHOTO_FOLDER_ID = "1FormUploadsFolderKIMBalangan000"
 #: Where the demo's story stands: the morning after the last seeded response.
 DEMO_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 
@@ -61,11 +70,25 @@ def _photo(name: str, rgb: tuple[int, int, int]) -> dict[str, Any]:
         "name": name,
         "mimeType": "image/png",
         "owner": FORM_OWNER,
-        "parents": ["1FormUploadsFolderKIMBalangan000"],
+        "parents": [PHOTO_FOLDER_ID],
         "permissions": [],
         "createdTime": "2026-11-20T02:00:00.000Z",
         "content_b64": base64.b64encode(png_bytes(64, 48, rgb)).decode(),
     }
+
+
+def upload_folders(shared_with: str | None = BRIDGE_ACCOUNT) -> list[dict[str, Any]]:
+    """The form's upload folders, owned by the form owner; the top one shared with the bridge's
+    account as Viewer, as README tells the office (None = not shared: every photo is 404)."""
+    folder = "application/vnd.google-apps.folder"
+    perms = [{"kind": "drive#permission", "id": "10000000000000000001", "type": "user", "role": "reader",
+              "emailAddress": shared_with}] if shared_with else []
+    return [
+        {"id": UPLOADS_FOLDER_ID, "name": f"{FORM_TITLE} (File responses)", "mimeType": folder, "owner": FORM_OWNER,
+         "parents": [], "permissions": perms, "createdTime": "2026-11-01T00:00:00.000Z", "content_b64": ""},
+        {"id": PHOTO_FOLDER_ID, "name": "Foto Berita (File responses)", "mimeType": folder, "owner": FORM_OWNER,
+         "parents": [UPLOADS_FOLDER_ID], "permissions": [], "createdTime": "2026-11-01T00:00:00.000Z", "content_b64": ""},
+    ]
 
 
 def _link(*files: dict[str, Any]) -> str:
@@ -86,7 +109,7 @@ def demo_state() -> dict[str, Any]:
     p_pudak = _photo("pudak bersih sungai - Noor Hidayah.png", (0, 131, 143))
     p_piring = _photo("batu piring - Fitriani.png", (123, 31, 162))
     p_umkm = _photo("pelatihan umkm panaitan - H. Basrani.png", (198, 40, 40))
-    files = [p_gotong, p_posy1, p_posy2, p_karet, p_musy, p_pudak, p_piring, p_umkm]
+    files = [*upload_folders(), p_gotong, p_posy1, p_posy2, p_karet, p_musy, p_pudak, p_piring, p_umkm]
 
     responses = [
         RESPONSES_HEADER,
@@ -209,7 +232,10 @@ def demo_state() -> dict[str, Any]:
     return {
         "spreadsheets": [{
             "id": DEMO_SPREADSHEET_ID,
-            "title": "MY MEIN - Kiriman Berita KIM (Jawaban)",
+            "title": f"{FORM_TITLE} (Jawaban)",
+            "owner": FORM_OWNER,
+            # Shared with the bridge's account as Editor, as README step 2 asks the office to.
+            "permissions": [{"type": "user", "role": "writer", "emailAddress": BRIDGE_ACCOUNT}],
             "locale": "in_ID",
             "timeZone": "Asia/Makassar",
             "sheets": [
@@ -224,9 +250,9 @@ def demo_state() -> dict[str, Any]:
             "url": "https://kimbalangan.blogspot.com/", "timeZone": "Asia/Makassar",
             "published": "2026-11-01T08:00:00+08:00", "posts": blog_posts,
         }],
-        "drive": {"files": files, "me": "kimbalangan.bridge@gmail.com"},
+        "drive": {"files": files, "me": BRIDGE_ACCOUNT},
         "auth": {"rejected_tokens": []},
     }
 
 
-__all__ = ["demo_state", "png_bytes", "DEMO_SPREADSHEET_ID", "DEMO_BLOG_ID", "DEMO_RESPONSES_TAB", "DEMO_REGISTRY_TAB"]
+__all__ = ["demo_state", "upload_folders", "FORM_OWNER", "BRIDGE_ACCOUNT", "UPLOADS_FOLDER_ID", "PHOTO_FOLDER_ID", "png_bytes", "DEMO_SPREADSHEET_ID", "DEMO_BLOG_ID", "DEMO_RESPONSES_TAB", "DEMO_REGISTRY_TAB"]

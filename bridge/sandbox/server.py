@@ -10,8 +10,13 @@ Admin endpoints (no auth, not counted in stats):
 * ``GET /`` and ``GET /p/{postId}`` - HTML preview of the blogs' LIVE posts;
 * ``GET /_sandbox/files/{id}`` - a Drive file's bytes if shared with ``anyone`` (else 403);
 * ``GET /_sandbox/stats``, ``POST /_sandbox/reset-stats`` - requests/bytes per method;
-* ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed"}``;
+* ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed", "reason"}``
+  (``reason``: the error reason injected faults carry, e.g. ``userRateLimitExceeded`` for a Drive or
+  Blogger 403, ``RATE_LIMIT_EXCEEDED`` as the Sheets ErrorInfo reason);
 * ``GET|POST /_sandbox/state`` - the whole state JSON.
+
+``POST /token`` is Google's OAuth 2.0 token endpoint (refresh grants), see :mod:`bridge.sandbox.oauth`;
+which account a bearer token belongs to, and when it expires, is decided there too.
 """
 
 from __future__ import annotations
@@ -33,13 +38,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.clock import Clock
-from bridge.sandbox import blogger, discovery, drive, sheets
+from bridge.sandbox import blogger, discovery, drive, oauth, sheets
 from bridge.sandbox.common import Ctx, Raw
-from bridge.sandbox.errors import ApiError, bad_request
+from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
 
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
-DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None}
+DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
+                                  "reason": None}
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -130,7 +136,18 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         self.base_url = f"http://{host}" if host else sb.url
         try:
-            if raw_path == "/" or raw_path.startswith("/_sandbox/") or raw_path.startswith("/p/"):
+            if raw_path == "/o/oauth2/auth" and method == "GET":
+                status, location = oauth.authorize(sb.state, {k: v[0] for k, v in query.items()})
+                if status == 302:
+                    self._send(302, b"", "text/html; charset=utf-8", {"Location": location})
+                else:
+                    self._send_json(400, {"error": "invalid_request", "error_description": "Invalid redirect_uri or response_type."})
+            elif raw_path == "/token" and method == "POST":
+                status, answer = oauth.token_endpoint(sb.state, body)
+                sb.count("oauth2.token", 0)
+                sb.persist()
+                self._send_json(status, answer)
+            elif raw_path == "/" or raw_path.startswith("/_sandbox/") or raw_path.startswith("/p/"):
                 self._admin(method, raw_path, query, body)
             else:
                 self._api(method, raw_path, query, body)
@@ -197,9 +214,10 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 if method == "PUT" and path == "/upload/drive/v3/files" and "upload_id" in query:
                     method_id = self._count_as = "drive.files.create"
-                    self._auth()
+                    account = self._auth()
                     sb.maybe_fail_before()
-                    ctx = Ctx(sb.state, method_id, {}, None, raw, {k.lower(): v for k, v in self.headers.items()}, self.base_url, True)
+                    ctx = Ctx(sb.state, method_id, {}, None, raw, {k.lower(): v for k, v in self.headers.items()}, self.base_url, True,
+                              account=account)
                     result = drive.resumable_put(ctx, query["upload_id"][0])
                     sb.persist()
                     self._respond(result, pretty)
@@ -207,7 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
                 match = discovery.match(method, path, query)
                 method_id = self._count_as = match.method_id
                 pretty = match.params.get("prettyPrint", True) is not False
-                self._auth()
+                account = self._auth()
                 sb.maybe_fail_before()
                 body: Any = None
                 if raw and not match.upload:
@@ -220,17 +238,17 @@ class _Handler(BaseHTTPRequestHandler):
                 if handler is None:
                     raise ApiError(501, f"The sandbox does not implement {method_id} ({method} {path}).")
                 ctx = Ctx(sb.state, method_id, match.params, body, raw,
-                          {k.lower(): v for k, v in self.headers.items()}, self.base_url, match.upload)
+                          {k.lower(): v for k, v in self.headers.items()}, self.base_url, match.upload, account=account)
                 result = handler(ctx)
                 if method != "GET":
                     sb.persist()
                     sb.maybe_fail_after()
                 self._respond(result, pretty)
             except ApiError as exc:
-                self._send_json(exc.code, exc.body(), pretty, exc.headers)
+                self._send_json(exc.code, exc.body(api_of(method_id)), pretty, exc.headers)
             except Exception as exc:  # noqa: BLE001 - a sandbox bug must still answer like Google
                 detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                self._send_json(500, ApiError(500, f"Sandbox internal error: {detail}").body())
+                self._send_json(500, ApiError(500, f"Sandbox internal error: {detail}").body(api_of(method_id)))
                 if os.environ.get("MYMEIN_SANDBOX_DEBUG"):
                     traceback.print_exc()
         finally:
@@ -243,16 +261,21 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(result.status, result.body, result.content_type, result.headers)
         return self._send_json(200, result if result is not None else {}, pretty)
 
-    def _auth(self) -> None:
+    def _auth(self) -> str:
+        """The account the bearer token belongs to; 401 as Google answers when it has none."""
         header = self.headers.get("Authorization", "")
         if not header.startswith("Bearer ") or not header[7:].strip():
             raise ApiError(401, "Request is missing required authentication credential. Expected OAuth 2 access token, "
                            "login cookie or other valid authentication credential. "
-                           "See https://developers.google.com/identity/sign-in/web/devconsole-project.", reason="required")
-        if header[7:].strip() in self.server.sandbox.state.rejected_tokens():
+                           "See https://developers.google.com/identity/sign-in/web/devconsole-project.", reason="required",
+                           info_reason="CREDENTIALS_MISSING")
+        account, problem = oauth.token_account(self.server.sandbox.state, header[7:].strip())
+        if account is None:
             raise ApiError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
                            "login cookie or other valid authentication credential. "
-                           "See https://developers.google.com/identity/sign-in/web/devconsole-project.", reason="authError")
+                           "See https://developers.google.com/identity/sign-in/web/devconsole-project.", reason="authError",
+                           info_reason="ACCESS_TOKEN_EXPIRED" if problem == "expired" else "ACCESS_TOKEN_TYPE_UNSUPPORTED")
+        return account
 
 
 class SandboxServer:
@@ -359,6 +382,7 @@ class SandboxServer:
         new["after_rate"] = float(new["after_rate"])
         new["latency_ms"] = float(new["latency_ms"])
         new["codes"] = [int(c) for c in new["codes"]] or [500]
+        new["reason"] = str(new["reason"]) if new["reason"] else None
         with self._lock:
             self._faults = new
             self._rng = random.Random(new["seed"]) if new["seed"] is not None else random.Random()
@@ -373,7 +397,8 @@ class SandboxServer:
         if self._roll(faults["rate"]):
             with self._lock:
                 code = self._rng.choice(faults["codes"])
-            raise ApiError(code, "Sandbox fault injection: " + _fault_text(code))
+            reason = faults.get("reason") or None
+            raise ApiError(code, "Sandbox fault injection: " + _fault_text(code), reason=reason, info_reason=reason)
 
     def maybe_fail_after(self) -> None:
         faults = self.get_faults()

@@ -13,18 +13,42 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from bridge.sandbox import a1
+from bridge.sandbox import a1, strict
 from bridge.sandbox.a1 import GridRange, format_range, is_empty, parse_input, parse_range, render
 from bridge.sandbox.common import Ctx, apply_fields, parse_fields
 from bridge.sandbox.errors import ApiError, bad_request
 from bridge.sandbox.state import NotFound
 
 
+READS = frozenset({"sheets.spreadsheets.get", "sheets.spreadsheets.values.get", "sheets.spreadsheets.values.batchGet"})
+
+
 def _ss(ctx: Ctx) -> dict[str, Any]:
     try:
-        return ctx.state.spreadsheet(ctx.params["spreadsheetId"])
+        ss = ctx.state.spreadsheet(ctx.params["spreadsheetId"])
     except NotFound:
         raise ApiError(404, "Requested entity was not found.") from None
+    _check_shared(ctx, ss)
+    return ss
+
+
+def _check_shared(ctx: Ctx, ss: dict[str, Any]) -> None:
+    """A spreadsheet with ``permissions`` (Drive's, on the spreadsheet file) is open to its owner and to
+    the accounts listed; Sheets answers others ``403 The caller does not have permission``
+    (PERMISSION_DENIED), and a Viewer that writes likewise (https://developers.google.com/sheets/api/guides/authorizing,
+    "Share a spreadsheet": https://support.google.com/docs/answer/2494822). Without ``permissions`` anyone may."""
+    perms = ss.get("permissions")
+    if perms is None or not ctx.account:
+        return
+    who = ctx.account.lower()
+    if strict.owner_of(ss, ctx.state).lower() == who:
+        return
+    need = 1 if ctx.method_id in READS else 3
+    roles = {"reader": 1, "commenter": 2, "writer": 3, "owner": 5}
+    best = max((roles.get(str(p.get("role")), 0) for p in perms
+                if p.get("type") == "anyone" or str(p.get("emailAddress", "")).lower() == who), default=0)
+    if best < need:
+        raise ApiError(403, "The caller does not have permission")
 
 
 def _grid_error(title: str, r0: int, r1: int, c0: int, c1: int, sheet: dict[str, Any]) -> ApiError:
@@ -112,7 +136,7 @@ def _ensure_cell(sheet: dict[str, Any], r: int, c: int) -> None:
         row.append(None)
 
 
-def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, option: str) -> dict[str, Any]:
+def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, option: str, ctx: Ctx | None = None) -> dict[str, Any]:
     if not isinstance(values, list) or any(not isinstance(v, list) for v in values):
         raise bad_request("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue)")
     if major == "COLUMNS":
@@ -138,11 +162,25 @@ def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, opt
         raise _grid_error(gr.title, r0, r0 + n_rows, c0, c0 + n_cols, sheet)
     locale = ss.get("locale", "en_US")
     cells = 0
+    parsed = [[None if v is None else parse_input(v, option, locale) for v in row] for row in values]
+    if ctx is not None:  # refuse what Google refuses before changing anything (see bridge.sandbox.strict)
+        rules = any(rule.get("rule", {}).get("strict") for rule in sheet.get("dataValidation", []))
+        written = []
+        for i, row in enumerate(parsed):
+            for j, stored in enumerate(row):
+                if stored is None:
+                    continue
+                strict.check_cell_size(stored)
+                if rules:
+                    strict.check_validation(sheet, r0 + i, c0 + j, stored, locale)
+                written.append((r0 + i, c0 + j))
+        if sheet.get("protectedRanges"):
+            strict.check_protected(ss, sheet, written, ctx.account, ctx.state)
     for i, row in enumerate(values):
         for j, value in enumerate(row):
             if value is None:
                 continue
-            stored = parse_input(value, option, locale)
+            stored = parsed[i][j]
             _ensure_cell(sheet, r0 + i, c0 + j)
             sheet["rows"][r0 + i][c0 + j] = stored
             cells += 1
@@ -185,7 +223,7 @@ def values_update(ctx: Ctx) -> dict[str, Any]:
 
     def run(ss: dict[str, Any]) -> dict[str, Any]:
         gr = parse_range(ss, ctx.params["range"])
-        result = _write(ss, gr, body.get("values", []), body.get("majorDimension", "ROWS"), option)
+        result = _write(ss, gr, body.get("values", []), body.get("majorDimension", "ROWS"), option, ctx)
         return _with_response_values(ctx, ss, result)
 
     return _atomic(ctx, run)
@@ -200,7 +238,7 @@ def values_batch_update(ctx: Ctx) -> dict[str, Any]:
         sheets_touched = set()
         for vr in body.get("data", []):
             gr = parse_range(ss, vr.get("range", ""))
-            res = _write(ss, gr, vr.get("values", []), vr.get("majorDimension", "ROWS"), option)
+            res = _write(ss, gr, vr.get("values", []), vr.get("majorDimension", "ROWS"), option, ctx)
             if body.get("includeValuesInResponse") and "updatedRange" in res:
                 res["updatedData"] = read_range(
                     ss, parse_range(ss, res["updatedRange"]), "ROWS",
@@ -237,13 +275,25 @@ def _last_nonempty_row(sheet: dict[str, Any], start: int, c0: int, c1: int | Non
 
 
 def _table(sheet: dict[str, Any], gr: GridRange) -> tuple[int, int, int, int] | None:
-    last = _last_nonempty_row(sheet, gr.start_row, gr.start_col, gr.end_col)
-    if last is None:
-        return None
-    first = gr.start_row
+    """The "table" values.append finds: the first run of non-blank rows from the range's start;
+    a blank row ends it, so rows below a gap are not part of it. "The input range is used to
+    search for existing data and find a table within that range. Values will be appended to the
+    next row of the table" (https://developers.google.com/sheets/api/guides/values#append_values,
+    and "Table detection" on https://developers.google.com/sheets/api/samples/writing)."""
     rows = sheet["rows"]
-    while first < last and not any(not is_empty(v) for v in rows[first][gr.start_col : gr.end_col]):
+
+    def blank(r: int) -> bool:
+        return r >= len(rows) or not any(not is_empty(v) for v in rows[r][gr.start_col : gr.end_col])
+
+    limit = len(rows)  # the table extends past the range's own rows (``A1`` finds the whole table)
+    first = gr.start_row
+    while first < limit and blank(first):
         first += 1
+    if first >= limit:
+        return None
+    last = first
+    while last + 1 < limit and not blank(last + 1):
+        last += 1
     width = 0
     for r in range(first, last + 1):
         row = rows[r]
@@ -280,8 +330,9 @@ def values_append(ctx: Ctx) -> dict[str, Any]:
             sheet["rowCount"] = at + n_rows
         if gr.start_col + n_cols > sheet["columnCount"]:
             sheet["columnCount"] = gr.start_col + n_cols
+        strict.check_cell_limit(ss)
         target = GridRange(sheet, at, None, gr.start_col, None)
-        updates = _write(ss, target, [[None if v is None else v for v in row] for row in values], "ROWS", option)
+        updates = _write(ss, target, [[None if v is None else v for v in row] for row in values], "ROWS", option, ctx)
         out: dict[str, Any] = {"spreadsheetId": ss["id"]}
         if table:
             out["tableRange"] = format_range(gr.title, *_order(table))
@@ -298,11 +349,16 @@ def _order(t: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     return t[0], t[1], t[2], t[3]
 
 
-def _clear(ss: dict[str, Any], text: str) -> str:
+def _clear(ss: dict[str, Any], text: str, ctx: Ctx | None = None) -> str:
     gr = parse_range(ss, text)
     sheet = gr.sheet
     r0, r1, c0, c1 = gr.clamp()
     r1, c1 = min(r1, sheet["rowCount"]), min(c1, sheet["columnCount"])
+    if ctx is not None:
+        rows = sheet["rows"]
+        filled = [(r, c) for r in range(r0, min(r1, len(rows))) for c in range(c0, min(c1, len(rows[r])))
+                  if not is_empty(rows[r][c])]
+        strict.check_protected(ss, sheet, filled, ctx.account, ctx.state)
     for r in range(r0, min(r1, len(sheet["rows"]))):
         row = sheet["rows"][r]
         for c in range(c0, min(c1, len(row))):
@@ -315,12 +371,12 @@ def _clear(ss: dict[str, Any], text: str) -> str:
 
 
 def values_clear(ctx: Ctx) -> dict[str, Any]:
-    return _atomic(ctx, lambda ss: {"spreadsheetId": ss["id"], "clearedRange": _clear(ss, ctx.params["range"])})
+    return _atomic(ctx, lambda ss: {"spreadsheetId": ss["id"], "clearedRange": _clear(ss, ctx.params["range"], ctx)})
 
 
 def values_batch_clear(ctx: Ctx) -> dict[str, Any]:
     ranges = (ctx.body or {}).get("ranges", [])
-    return _atomic(ctx, lambda ss: {"spreadsheetId": ss["id"], "clearedRanges": [_clear(ss, r) for r in ranges]})
+    return _atomic(ctx, lambda ss: {"spreadsheetId": ss["id"], "clearedRanges": [_clear(ss, r, ctx) for r in ranges]})
 
 
 # -- spreadsheets.get ----------------------------------------------------------
@@ -451,6 +507,9 @@ def _set_cells(sheet: dict[str, Any], r0: int, c0: int, rows: list[list[Any]], g
             f"Range ('{sheet['title']}'!{a1.col_letters(c0)}{r0 + 1}:{a1.col_letters(c0 + max(width, 1) - 1)}{r0 + len(rows)}) "
             f"exceeds grid limits. Max rows: {sheet['rowCount']}, max columns: {sheet['columnCount']}"
         )
+    for row in rows:
+        for value in row:
+            strict.check_cell_size(value)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             _ensure_cell(sheet, r0 + i, c0 + j)
@@ -646,6 +705,22 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
         pr.setdefault("editors", {"users": []})
         sheet.setdefault("protectedRanges", []).append(pr)
         return {"addProtectedRange": {"protectedRange": copy.deepcopy(pr)}}
+    if kind == "updateProtectedRange":
+        new = req.get("protectedRange", {})
+        pid = new.get("protectedRangeId")
+        names = [f.strip() for f in req.get("fields", "").split(",") if f.strip()]
+        if not names:
+            raise ValueError("At least one field must be updated, but 'fields' is empty.")
+        for s_ in sheets:
+            for pr in s_.get("protectedRanges", []):
+                if pr.get("protectedRangeId") == pid:
+                    for name in names:
+                        if name == "*":
+                            pr.update(copy.deepcopy({k: v for k, v in new.items() if k != "protectedRangeId"}))
+                        elif name in new:
+                            pr[name] = copy.deepcopy(new[name])
+                    return {}
+        raise ValueError(f"No protected range with id: {pid}")
     if kind == "deleteProtectedRange":
         pid = req.get("protectedRangeId")
         for s in sheets:
@@ -703,6 +778,33 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
     raise NotImplementedError(kind)
 
 
+def _check_may_change_protection(ctx: Ctx, ss: dict[str, Any], req: dict[str, Any]) -> None:
+    """Only the owner and the range's editors may change or remove a protection."""
+    pid = (req.get("protectedRange") or {}).get("protectedRangeId", req.get("protectedRangeId"))
+    for sheet in ss["sheets"]:
+        for pr in sheet.get("protectedRanges", []):
+            if pr.get("protectedRangeId") == pid and not strict.may_edit(ss, dict(pr, warningOnly=False), ctx.account, ctx.state):
+                raise bad_request(strict.PROTECTED)
+
+
+def _check_may_delete(ctx: Ctx, ss: dict[str, Any], req: dict[str, Any]) -> None:
+    """Deleting rows or columns that hold protected cells is editing them (strict.PROTECTED)."""
+    rng = req.get("range", {})
+    try:
+        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+    except ValueError:
+        return  # _apply_request reports the unknown sheet
+    if not sheet.get("protectedRanges"):
+        return
+    start = int(rng.get("startIndex", 0))
+    end = int(rng.get("endIndex") or start + 1)
+    if rng.get("dimension") == "ROWS":
+        cells = [(r, c) for r in range(start, end) for c in range(sheet["columnCount"])]
+    else:
+        cells = [(r, c) for r in range(min(sheet["rowCount"], len(sheet["rows"]) + 1)) for c in range(start, end)]
+    strict.check_protected(ss, sheet, cells, ctx.account, ctx.state)
+
+
 def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
     body = ctx.body or {}
     requests = body.get("requests", [])
@@ -715,7 +817,18 @@ def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
                 raise bad_request(f"Invalid requests[{i}]: exactly one kind of request must be set.")
             kind = kinds[0]
             try:
+                if kind == "addProtectedRange" and ctx.account:
+                    # The account that adds a protection can always edit it (it may not lock itself out).
+                    pr = (req[kind] or {}).setdefault("protectedRange", {})
+                    users = pr.setdefault("editors", {}).setdefault("users", [])
+                    if ctx.account.lower() not in {u.lower() for u in users}:
+                        users.append(ctx.account)
+                if kind in ("updateProtectedRange", "deleteProtectedRange"):
+                    _check_may_change_protection(ctx, ss, req[kind] or {})
+                if kind == "deleteDimension":
+                    _check_may_delete(ctx, ss, req[kind] or {})
                 replies.append(_apply_request(ss, kind, req[kind] or {}))
+                strict.check_cell_limit(ss, f"Invalid requests[{i}].{kind}: ")
             except NotImplementedError:
                 raise bad_request(f"Invalid requests[{i}]: the sandbox does not support the request kind '{kind}'.") from None
             except ValueError as exc:

@@ -47,3 +47,13 @@ def test_a_token_google_will_not_renew_needs_auth_again() -> None:
     with pytest.raises(AuthError, match="mymein-bridge auth"):
         with translate_google_errors("call"):
             raise google.auth.exceptions.RefreshError("invalid_grant: Token has been expired or revoked.")
+
+
+def test_sheets_errorinfo_reason_counts_as_a_rate_limit() -> None:
+    """Sheets v4 names its rate limit in error.details (ErrorInfo), not errors[]: a 403 so named was not retried."""
+    from bridge.adapters.retry import error_reasons, is_temporary
+
+    body = {"error": {"code": 403, "message": "Quota exceeded", "status": "PERMISSION_DENIED", "details": [
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com"}]}}
+    assert error_reasons(body) == frozenset({"RATE_LIMIT_EXCEEDED"})
+    assert is_temporary(403, error_reasons(body))

@@ -8,7 +8,7 @@ import pytest
 
 from bridge.core.model import KIM_HEADERS, REVIEW_HEADERS, Status
 from bridge.exceptions import SchemaError
-from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+from bridge.sandbox.seed import BRIDGE_ACCOUNT, DEMO_SPREADSHEET_ID
 from bridge.sandbox.server import SandboxServer
 
 from .conftest import Bridge
@@ -32,7 +32,8 @@ def test_init_creates_tabs_dropdown_and_protection(sandbox: SandboxServer, tmp_p
     values = [v["userEnteredValue"] for r in rules for v in r["rule"]["condition"]["values"]]
     assert values == [s.value for s in Status]
     protected = review["protectedRanges"]
-    assert protected and all(p["editors"]["users"] == ["petugas@balangankab.go.id"] for p in protected)
+    # Google keeps the account that adds a protection among its editors (the bridge itself).
+    assert protected and all(p["editors"]["users"] == ["petugas@balangankab.go.id", BRIDGE_ACCOUNT] for p in protected)
     covered = {c for p in protected for c in range(p["range"]["startColumnIndex"], p["range"]["endColumnIndex"])}
     officer_cols = {
         REVIEW_HEADERS.index(h)

@@ -511,7 +511,7 @@ def test_refused_review_append_does_not_stop_publishing(bridge: Bridge, monkeypa
     bridge.set_responses(bridge.responses() + [_response(bridge, "2026-11-30T09:00:00", "Berita yang tertahan")])
     real = SheetsGateway.append_rows
 
-    def refuse(self: SheetsGateway, *args: Any) -> str:
+    def refuse(self: SheetsGateway, *args: Any, **kwargs: Any) -> str:
         raise FatalError("values.append Review: HTTP 400: Your input contains more than the maximum of 50000 characters in a single cell.")
 
     monkeypatch.setattr(SheetsGateway, "append_rows", refuse)

@@ -93,7 +93,7 @@ def test_officer_edits_are_published_sanitized(bridge: Bridge) -> None:
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     bridge.cycle()
     (post,) = _ours(bridge)
-    assert post["title"] == "Judul hasil suntingan <b>petugas</b>"  # Blogger titles are plain text
+    assert post["title"] == "Judul hasil suntingan petugas"  # Blogger titles are plain text: markup removed (issue 12)
     assert "<script" not in post["content"]
     assert "&lt;script&gt;" in post["content"]
     assert 'href="https://balangankab.go.id"' in post["content"] and 'rel="nofollow noopener"' in post["content"]

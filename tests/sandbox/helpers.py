@@ -20,7 +20,10 @@ def assert_google_error(resp: requests.Response, code: int, status: str, reason:
     body = resp.json()
     err = body["error"]
     assert err["code"] == code
-    assert err["status"] == status
+    if "errors" not in err:  # Sheets v4: status + details (ErrorInfo), no errors[]
+        assert err["status"] == status
+        return err
+    assert err.get("status", status) == status  # Drive v3 / Blogger v3: errors[] (no status)
     assert err["errors"][0]["domain"] == "global"
     assert err["errors"][0]["message"] == err["message"]
     if reason:
