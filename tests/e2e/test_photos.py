@@ -248,7 +248,7 @@ def web_server(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     www = tmp_path / "www"
     (www / "mymein-foto").mkdir(parents=True)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=partial(server.serve_forever, poll_interval=0.05), daemon=True)
     thread.start()
     try:
         yield www / "mymein-foto", f"http://127.0.0.1:{server.server_address[1]}/mymein-foto/"
@@ -274,3 +274,32 @@ def test_local_folder_store_serves_the_image_at_its_url(settled: Bridge, web_ser
     assert [p.name for p in files] == [img["src"][len(base):]], "one file, no temporary leftovers"
     assert _fetch(img["src"]) == files[0].read_bytes()
     assert uploads(settled) == 0, "nothing goes to Drive"
+
+
+def test_check_fetches_a_hosted_photo_as_a_reader_and_says_whether_it_displays(settled: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff would learn that published photos stopped displaying only from readers' complaints."""
+    from bridge.cli import EXIT_OK, EXIT_PROBLEMS, main
+
+    config = str(settled.write_config())
+    assert main(["check", "-c", config], clock=settled.clock) == EXIT_OK
+    assert "WARN no photo hosted yet" in capsys.readouterr().out
+    sid, _ = _publish(settled, "Kiriman untuk diperiksa", images.jpeg(), names=("periksa.jpg",))
+    assert main(["check", "-c", config], clock=settled.clock) == EXIT_OK
+    out = capsys.readouterr().out
+    (img,) = _imgs(_post(settled, sid))
+    assert f"OK   a hosted photo displays for readers: {img['src']} (image/jpeg, 400x300," in out
+    hosted_id = img["src"].rsplit("/", 1)[1]
+    with settled.sandbox.state.lock:  # someone un-shares the copy in Drive
+        settled.sandbox.state.drive_file(hosted_id)["permissions"] = []
+    assert main(["check", "-c", config], clock=settled.clock) == EXIT_PROBLEMS
+    assert f"FAIL a hosted photo does NOT display for readers: {img['src']}: HTTP 403" in capsys.readouterr().out
+
+
+def test_check_says_when_the_local_photo_folder_is_missing(settled: Bridge, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With a mistyped photo folder every photo post would fail, and nobody would know why until officers ask."""
+    from bridge.cli import EXIT_PROBLEMS, main
+
+    missing = tmp_path / "tidak-ada"
+    config = str(settled.write_config(photos__store="local", photos__local_dir=str(missing), photos__base_url="https://foto.example.go.id/m/"))
+    assert main(["check", "-c", config], clock=settled.clock) == EXIT_PROBLEMS
+    assert f"FAIL photo folder {missing} does not exist" in capsys.readouterr().out
