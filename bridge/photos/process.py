@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -186,7 +187,9 @@ def process(content: bytes, options: Options) -> tuple[Inspection, Processed]:
         if facts.kind == "JPEG":
             # Decode at 1/2, 1/4 or 1/8 scale when the result is still at least max_side:
             # less memory and time, and the resize below keeps the quality.
-            img.draft("RGB", (options.max_side, options.max_side))
+            # draft keeps both sides at least as large as asked, so ask for the final size, not a square.
+            scale = min(1.0, options.max_side / max(facts.width, facts.height))
+            img.draft("RGB", (max(1, math.ceil(facts.width * scale)), max(1, math.ceil(facts.height * scale))))
         img.load()
         oriented = ImageOps.exif_transpose(img) if orientation != 1 else img
         if oriented is None:  # pragma: no cover - exif_transpose(in_place=False) always returns an image
