@@ -75,9 +75,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
     Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),
     Spec("blog", "template", str, "", "post template (Jinja2); empty = config/templates/post.html"),
-    Spec("blog", "photo_folder_id", str, "", "Drive folder for re-hosted photos (the blog author's account writes there); empty = that account's My Drive"),
-    Spec("blog", "photo_url", str, "https://lh3.googleusercontent.com/d/{id}", "public URL of a re-hosted photo; {id} = Drive file id"),
-    Spec("blog", "photo_max_mb", int, 10, "largest photo re-hosted, in MB"),
+    Spec("blog", "photo_folder_id", str, "", "[photos] store = drive: Drive folder for the processed copies (the blog author's account writes there); empty = that account's My Drive"),
+    Spec("blog", "photo_url", str, "https://lh3.googleusercontent.com/d/{id}", "[photos] store = drive: public URL of a processed copy; {id} = Drive file id"),
+    Spec("blog", "photo_max_mb", int, 10, "size limit of a form photo, in MB: larger ones are published smaller or refused ([photos] over_limit)"),
     Spec("blog", "archive_after_days", int, 30, "TERBIT/DITOLAK rows older than this move to the archive tab; 0 = never"),
     # [bridge]
     Spec("bridge", "state_path", str, "state/bridge.sqlite3", "local SQLite ledger"),

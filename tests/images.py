@@ -67,13 +67,13 @@ def webp(width: int = 320, height: int = 240) -> bytes:
     return out.getvalue()
 
 
-def heic(width: int = 320, height: int = 240) -> bytes:
-    """An iPhone-style HEIC (pillow-heif), with EXIF and GPS."""
+def heic(width: int = 320, height: int = 240, *, orientation: int = 1) -> bytes:
+    """An iPhone-style HEIC (pillow-heif), with EXIF and GPS; the orientation becomes HEIF's own rotation (irot)."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
     out = io.BytesIO()
-    scene(width, height).save(out, "HEIF", quality=90, exif=phone_exif(1).tobytes())
+    scene(width, height).save(out, "HEIF", quality=90, exif=phone_exif(orientation).tobytes())
     return out.getvalue()
 
 

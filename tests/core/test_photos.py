@@ -50,6 +50,14 @@ def test_phone_photo_comes_out_upright(orientation: int) -> None:
         assert _red(img.getpixel(corner)) == _red(upright.getpixel(corner)), corner
 
 
+def test_iphone_heic_turned_sideways_comes_out_upright_once() -> None:
+    """An iPhone photo would be rotated twice (HEIF rotation plus EXIF orientation), or not at all."""
+    _, out = P.process(images.heic(400, 300, orientation=6), OPTS)
+    img = _open(out.content).convert("RGB")
+    assert img.size == (300, 400)
+    assert _red(img.getpixel((img.width - 3, 2))) and not _red(img.getpixel((2, 2)))
+
+
 def test_no_exif_gps_comment_or_icc_survives() -> None:
     """Anyone saving a photo from the website could read where the operator stood (EXIF GPS)."""
     source = images.jpeg(orientation=6)
