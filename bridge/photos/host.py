@@ -58,7 +58,7 @@ def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: 
             return reused
     if deps.dry_run:
         return PublishedPhoto(link)
-    content, facts = read_source(deps, file_id, n, item=item)
+    content, facts = read_source(deps, file_id, n, item=item, known=known is not None)
     key = copy_key(facts.sha256, opts)
     reused = _hosted(deps.ledger.photo_copy(key, store.name))
     if reused is not None:  # the same bytes came in another upload

@@ -70,28 +70,32 @@ def _size_problem(size: int, settings: Settings) -> PhotoProblem | None:
     return None
 
 
-def read_source(deps: Deps, file_id: str, n: int, *, item: str) -> tuple[bytes, Inspection]:
+def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False) -> tuple[bytes, Inspection]:
     """Download form upload ``file_id``, judge it by its bytes and remember what it is.
 
     Two Drive calls (files.get metadata, then media); nothing is downloaded when
-    the metadata already says the file is too large.
+    the metadata already says the file is too large. For a photo read before
+    (``known``: intake checked it) only the media is fetched; its size is checked
+    on the bytes instead.
 
     Raises:
         PublishError: missing, not shared with the bridge, not an image, too large or unreadable.
         RetriableError: Drive is unreachable for now.
     """
     s = deps.settings
-    info = deps.drive.info(file_id, item=item)
-    problem = _size_problem(info.size, s)
+    name, problem = "", None
+    if not known:
+        info = deps.drive.info(file_id, item=item)
+        name, problem = info.name, _size_problem(info.size, s)
     if problem is None:
         content = deps.drive.download(file_id, item=item)
         problem = _size_problem(len(content), s)
     if problem is not None:
-        raise refusal(problem, n, info.name, s, item)
+        raise refusal(problem, n, name, s, item)
     try:
         facts = inspect(content, options(s))
     except PhotoProblem as exc:
-        raise refusal(exc, n, info.name, s, item) from exc
+        raise refusal(exc, n, name, s, item) from exc
     if len(content) > s.photo_max_mb * MB:
         log.info("%s: photo %d is %.1f MB, over [blog] photo_max_mb; it is published downscaled", item, n, len(content) / MB)
     deps.ledger.record_photo_source(PhotoSource(file_id, facts.sha256, facts.kind, facts.width, facts.height, facts.size))

@@ -20,10 +20,13 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bridge.adapters.drive import DriveGateway
 from bridge.exceptions import PublishError
+
+if TYPE_CHECKING:
+    from bridge.config import Settings
 
 log = logging.getLogger("bridge.photos")
 
@@ -129,11 +132,8 @@ class LocalFolderStore:
         return self._hosted(name)
 
 
-def build_store(settings: object, drive: DriveGateway) -> PhotoStore:
+def build_store(settings: Settings, drive: DriveGateway) -> PhotoStore:
     """The store ``[photos] store`` names."""
-    from bridge.config import Settings
-
-    assert isinstance(settings, Settings)
     p = settings.photos
     if p.store == "local":
         assert p.local_dir is not None  # checked by the config loader

@@ -303,3 +303,22 @@ def test_check_says_when_the_local_photo_folder_is_missing(settled: Bridge, tmp_
     config = str(settled.write_config(photos__store="local", photos__local_dir=str(missing), photos__base_url="https://foto.example.go.id/m/"))
     assert main(["check", "-c", config], clock=settled.clock) == EXIT_PROBLEMS
     assert f"FAIL photo folder {missing} does not exist" in capsys.readouterr().out
+
+
+def test_what_a_photo_costs_in_drive_calls(settled: Bridge) -> None:
+    """Each cycle would re-read or re-upload photos, spending Drive quota and the office's bandwidth."""
+    submit(settled, "Kiriman untuk dihitung", add_form_photo(settled, images.jpeg(), "hitung.jpg"))
+    settled.cycle()
+    assert settled.stats()["by_method"].get("drive.files.get", {}).get("requests") == 2, "intake: metadata + bytes"
+    settled.sandbox.reset_stats()
+    (sid,) = _approve(settled, "Kiriman untuk dihitung")
+    settled.cycle()
+    drive = {m: e["requests"] for m, e in settled.stats()["by_method"].items() if m.startswith("drive.")}
+    assert drive == {"drive.files.get": 1, "drive.files.list": 1, "drive.files.create": 1, "drive.permissions.create": 1}
+    settled.sandbox.reset_stats()
+    settled.officer_sets({sid: Status.DITARIK.value})
+    settled.cycle()
+    settled.officer_sets({sid: Status.DISETUJUI.value})
+    settled.cycle()  # re-published: the same hosted copy, no Drive call at all
+    assert not [m for m in settled.stats()["by_method"] if m.startswith("drive.")]
+    assert _row(settled, "Kiriman untuk dihitung")["Status"] == Status.TERBIT.value
