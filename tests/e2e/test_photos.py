@@ -274,6 +274,12 @@ def test_local_folder_store_serves_the_image_at_its_url(settled: Bridge, web_ser
     assert [p.name for p in files] == [img["src"][len(base):]], "one file, no temporary leftovers"
     assert _fetch(img["src"]) == files[0].read_bytes()
     assert uploads(settled) == 0, "nothing goes to Drive"
+    settled.lose_ledger()  # the same photo after the ledger is lost: found by its name, not written again
+    settled.cycle()
+    mtime = files[0].stat().st_mtime_ns
+    sid2, _ = _publish(settled, "Kiriman kedua di server kantor", images.heic(), names=("IMG_0003.HEIC",))
+    assert [i["src"] for i in _imgs(_post(settled, sid2))] == [img["src"]]
+    assert [p.name for p in folder.iterdir()] == [files[0].name] and files[0].stat().st_mtime_ns == mtime
 
 
 def test_check_fetches_a_hosted_photo_as_a_reader_and_says_whether_it_displays(settled: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
