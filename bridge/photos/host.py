@@ -68,6 +68,9 @@ def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: 
         _, out = process(content, opts)
     except PhotoProblem as exc:
         raise refusal(exc, n, "", deps.settings, item) from exc
+    except Exception as exc:  # a decoder bug on one odd file must not stop every cycle (and every other post)
+        log.exception("%s: processing photo %d crashed", item, n)
+        raise refusal(PhotoProblem("unreadable", f"processing crashed: {type(exc).__name__}: {exc}"), n, "", deps.settings, item) from exc
     del content
     deps.ledger.record_photo_copy(PhotoCopy(key, store.name, facts.sha256, PHOTO_INTENT, width=out.width, height=out.height, size=len(out.content)))
     hosted = store.find(key, out.suffix, item=item)

@@ -96,6 +96,9 @@ def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = Fa
         facts = inspect(content, options(s))
     except PhotoProblem as exc:
         raise refusal(exc, n, name, s, item) from exc
+    except Exception as exc:  # a parser bug on one odd file must not stop the cycle
+        log.exception("%s: reading photo %d's header crashed", item, n)
+        raise refusal(PhotoProblem("unreadable", f"header check crashed: {type(exc).__name__}: {exc}"), n, name, s, item) from exc
     if len(content) > s.photo_max_mb * MB:
         log.info("%s: photo %d is %.1f MB, over [blog] photo_max_mb; it is published downscaled", item, n, len(content) / MB)
     deps.ledger.record_photo_source(PhotoSource(file_id, facts.sha256, facts.kind, facts.width, facts.height, facts.size))

@@ -328,3 +328,25 @@ def test_what_a_photo_costs_in_drive_calls(settled: Bridge) -> None:
     settled.cycle()  # re-published: the same hosted copy, no Drive call at all
     assert not [m for m in settled.stats()["by_method"] if m.startswith("drive.")]
     assert _row(settled, "Kiriman untuk dihitung")["Status"] == Status.TERBIT.value
+
+
+def test_a_decoder_crash_on_one_photo_fails_that_row_only(settled: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Pillow bug on one odd file would crash every cycle, so nothing else would ever be published."""
+    real = host.process
+
+    def crash_on_marked(content: bytes, opts: Any) -> Any:
+        if b"ANEH" in content:
+            raise TypeError("decoder bug")
+        return real(content, opts)
+
+    monkeypatch.setattr(host, "process", crash_on_marked)
+    odd = images.jpeg()[:-2] + b"ANEH" + b"\xff\xd9"
+    submit(settled, "Kiriman foto aneh", add_form_photo(settled, odd, "aneh.jpg"))
+    submit(settled, "Kiriman foto biasa", add_form_photo(settled, images.jpeg(320, 240), "biasa.jpg"))
+    settled.cycle()
+    _approve(settled, "Kiriman foto aneh", "Kiriman foto biasa")
+    report = settled.cycle()
+    assert report.publish.published == 1 and report.publish.failed == 1
+    odd_row = _row(settled, "Kiriman foto aneh")
+    assert odd_row["Status"] == Status.GAGAL.value and "rusak atau tidak dapat dibaca" in odd_row[SYSTEM]
+    assert _row(settled, "Kiriman foto biasa")["Status"] == Status.TERBIT.value
