@@ -13,6 +13,7 @@ import io
 import os
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
@@ -52,6 +53,29 @@ def fetch_as_reader(url: str) -> tuple[bool, str]:
     return True, f"{ctype}, {size}, {len(data):,} bytes"
 
 
+PROBE_NAME = "mymein-check.jpg"
+
+
+def _probe_local(folder: Path, base_url: str) -> tuple[str, str]:
+    """Write a tiny JPEG into the folder, fetch it through base_url as a reader would, remove it."""
+    probe = folder / PROBE_NAME
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 102, 204)).save(buf, "JPEG")
+    try:
+        probe.write_bytes(buf.getvalue())
+        probe.chmod(0o644)
+    except OSError as exc:
+        return "fail", f"cannot write a test photo into {folder} ({exc})"
+    url = base_url.rstrip("/") + "/" + PROBE_NAME
+    try:
+        ok, seen = fetch_as_reader(url)
+    finally:
+        probe.unlink(missing_ok=True)
+    if ok:
+        return "ok", f"the web server publishes the photo folder: {url} displays ({seen})"
+    return "fail", f"a test photo written to {folder} does NOT display at {url}: {seen}; check [photos] base_url and the web server"
+
+
 def check_photo_lines(settings: Settings, ledger: Ledger) -> list[tuple[str, str]]:
     """(level, text) lines for ``check``: level is ``ok``, ``warn`` or ``fail``."""
     p = settings.photos
@@ -64,6 +88,7 @@ def check_photo_lines(settings: Settings, ledger: Ledger) -> list[tuple[str, str
             lines.append(("fail", f"photo folder {folder} is not writable by this user (sudo chown mymein: {folder})"))
         else:
             lines.append(("ok", f"photo store: local folder {folder}, published at {p.base_url}"))
+            lines.append(_probe_local(folder, p.base_url))
     else:
         where = settings.photo_folder_id or "the blog author's My Drive"
         lines.append(("ok", f"photo store: public Drive copies in {where}, shown as {settings.photo_url}"))

@@ -350,3 +350,18 @@ def test_a_decoder_crash_on_one_photo_fails_that_row_only(settled: Bridge, monke
     odd_row = _row(settled, "Kiriman foto aneh")
     assert odd_row["Status"] == Status.GAGAL.value and "rusak atau tidak dapat dibaca" in odd_row[SYSTEM]
     assert _row(settled, "Kiriman foto biasa")["Status"] == Status.TERBIT.value
+
+
+def test_check_proves_the_web_server_publishes_the_local_folder(settled: Bridge, web_server: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A base_url that points elsewhere would break every photo of the first post, found only by readers."""
+    from bridge.cli import EXIT_OK, EXIT_PROBLEMS, main
+
+    folder, base = web_server
+    config = str(settled.write_config(photos__store="local", photos__local_dir=str(folder), photos__base_url=base))
+    assert main(["check", "-c", config], clock=settled.clock) == EXIT_OK
+    assert f"OK   the web server publishes the photo folder: {base}mymein-check.jpg displays (image/jpeg, 8x8" in capsys.readouterr().out
+    assert list(folder.iterdir()) == [], "the test photo is removed"
+    wrong = base.replace("/mymein-foto/", "/salah/")
+    config = str(settled.write_config(photos__store="local", photos__local_dir=str(folder), photos__base_url=wrong))
+    assert main(["check", "-c", config], clock=settled.clock) == EXIT_PROBLEMS
+    assert f"FAIL a test photo written to {folder} does NOT display at {wrong}mymein-check.jpg: HTTP 404" in capsys.readouterr().out
