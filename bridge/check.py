@@ -206,6 +206,12 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     for address in example_officers(settings.officers):
         lines.append(f"{WARN} [sheets] officers lists {address}, the example address: put the officers' real Google "
                      "accounts there, then run init again")
+
+    from bridge.photos.probe import check_photo_lines
+
+    level = {"ok": OK, "warn": WARN, "fail": BAD}
+    lines += [f"{level[lv]} {text}" for lv, text in check_photo_lines(settings, deps.ledger)]
+
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
     ok = not any(line.startswith(BAD) for line in lines)
     lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")

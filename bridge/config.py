@@ -75,9 +75,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
     Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),
     Spec("blog", "template", str, "", "post template (Jinja2); empty = config/templates/post.html"),
-    Spec("blog", "photo_folder_id", str, "", "Drive folder for re-hosted photos (the blog author's account writes there); empty = that account's My Drive"),
-    Spec("blog", "photo_url", str, "https://lh3.googleusercontent.com/d/{id}", "public URL of a re-hosted photo; {id} = Drive file id"),
-    Spec("blog", "photo_max_mb", int, 10, "largest photo re-hosted, in MB"),
+    Spec("blog", "photo_folder_id", str, "", "[photos] store = drive: Drive folder for the processed copies (the blog author's account writes there); empty = that account's My Drive"),
+    Spec("blog", "photo_url", str, "https://lh3.googleusercontent.com/d/{id}", "[photos] store = drive: public URL of a processed copy; {id} = Drive file id"),
+    Spec("blog", "photo_max_mb", int, 10, "size limit of a form photo, in MB: larger ones are published smaller or refused ([photos] over_limit)"),
     Spec("blog", "archive_after_days", int, 30, "TERBIT/DITOLAK rows older than this move to the archive tab; 0 = never"),
     # [bridge]
     Spec("bridge", "state_path", str, "state/bridge.sqlite3", "local SQLite ledger"),
@@ -87,7 +87,68 @@ SPECS: tuple[Spec, ...] = (
     Spec("bridge", "log_format", str, "text", "text or json (one line per event either way)"),
     Spec("bridge", "max_retries", int, 5, "attempts for a Google call that fails with 429/5xx/timeout"),
     Spec("bridge", "retry_wait_ms", int, 1000, "first backoff ceiling in milliseconds; doubles per retry (max 32 s), randomised (jitter)"),
+    # [photos] (issue 11): how form photos are checked, processed and hosted
+    Spec("photos", "store", str, "drive", "where processed photos are hosted: drive (public copies in [blog] photo_folder_id, URL [blog] photo_url) or local (files in local_dir, served by the office's web server under base_url)"),
+    Spec("photos", "local_dir", str, "", "store = local: folder the office's web server publishes (the bridge's user must be able to write it)"),
+    Spec("photos", "base_url", str, "", "store = local: public URL of local_dir, e.g. https://foto.balangankab.go.id/mymein/"),
+    Spec("photos", "max_side", int, 1600, "longest side of a published photo, in pixels"),
+    Spec("photos", "format", str, "jpeg", "format of published photos: jpeg or webp"),
+    Spec("photos", "quality", int, 82, "encoder quality of published photos, 1-95"),
+    Spec("photos", "over_limit", str, "downscale", "a photo larger than [blog] photo_max_mb: downscale (publish it smaller) or refuse (officers are told)"),
+    Spec("photos", "max_megapixels", int, 50, "photos with more pixels are refused before decoding (guards against decompression bombs)"),
+    Spec("photos", "download_max_mb", int, 50, "photos larger than this are never downloaded, whatever over_limit says"),
 )
+
+PHOTO_STORES = ("drive", "local")
+PHOTO_FORMATS = ("jpeg", "webp")
+PHOTO_OVER_LIMIT = ("downscale", "refuse")
+
+
+@dataclass(frozen=True)
+class PhotoSettings:
+    """The ``[photos]`` section, validated."""
+
+    store: str = "drive"
+    local_dir: Path | None = None
+    base_url: str = ""
+    max_side: int = 1600
+    format: str = "jpeg"
+    quality: int = 82
+    over_limit: str = "downscale"
+    max_megapixels: int = 50
+    download_max_mb: int = 50
+
+
+def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> PhotoSettings:
+    """Check ``[photos]`` (problems are added to ``problems``) and build its settings."""
+    store, fmt, over = raw["store"], raw["format"], raw["over_limit"]
+    if store not in PHOTO_STORES:
+        problems.append(f"{where}: [photos] store must be one of {', '.join(PHOTO_STORES)}, got {store!r}")
+    if fmt not in PHOTO_FORMATS:
+        problems.append(f"{where}: [photos] format must be jpeg or webp, got {fmt!r}")
+    if over not in PHOTO_OVER_LIMIT:
+        problems.append(f"{where}: [photos] over_limit must be downscale or refuse, got {over!r}")
+    for key, low, high in (("max_side", 200, 8000), ("quality", 1, 95), ("max_megapixels", 1, 400), ("download_max_mb", 1, 1000)):
+        if not low <= raw[key] <= high:
+            problems.append(f"{where}: [photos] {key} must be between {low} and {high}, got {raw[key]}")
+    if raw["download_max_mb"] < raw["photo_max_mb"]:
+        problems.append(f"{where}: [photos] download_max_mb must be at least [blog] photo_max_mb ({raw['photo_max_mb']})")
+    if store == "local":
+        if not raw["local_dir"]:
+            problems.append(f"{where}: [photos] store = \"local\" needs [photos] local_dir (the folder the web server publishes)")
+        if not str(raw["base_url"]).startswith(("https://", "http://")):
+            problems.append(f"{where}: [photos] store = \"local\" needs [photos] base_url starting with https:// (where readers find local_dir)")
+    return PhotoSettings(
+        store=store,
+        local_dir=resolve(raw["local_dir"]) if raw["local_dir"] else None,
+        base_url=str(raw["base_url"]),
+        max_side=raw["max_side"],
+        format=fmt,
+        quality=raw["quality"],
+        over_limit=over,
+        max_megapixels=raw["max_megapixels"],
+        download_max_mb=raw["download_max_mb"],
+    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +190,7 @@ class Settings:
     max_retries: int
     retry_wait_ms: int
     source: str = "<defaults>"
+    photos: PhotoSettings = PhotoSettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -304,6 +366,8 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
     if not wilayah.is_file():
         problems.append(f"{where}: [bridge] wilayah_csv: file not found: {wilayah}")
 
+    photos = _photo_settings(raw, where, resolve, problems)
+
     if problems:
         raise ConfigError(problems, source)
 
@@ -343,6 +407,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         max_retries=raw["max_retries"],
         retry_wait_ms=raw["retry_wait_ms"],
         source=source,
+        photos=photos,
     )
 
 
@@ -382,4 +447,4 @@ def render_config(values: Mapping[tuple[str, str], Any], header: str = "") -> st
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-__all__ = ["Settings", "SPECS", "load_settings", "render_config", "setting_names"]
+__all__ = ["PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]

@@ -20,6 +20,7 @@ from bridge.app import Deps
 from bridge.core import columns, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.photos.check import check_photos
 from bridge.snapshot import Snapshot
 
 log = logging.getLogger("bridge.intake")
@@ -305,6 +306,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
                     "row %d looks like an edit of %s (its response is gone from that row); queued for officers to compare",
                     response.row_number, earlier.id,
                 )
+            sub = check_photos(deps, sub)  # issue 11: photo problems become reasons (never raises)
             year = (sub.received_at or deps.now()).astimezone(s.tz).year
             sub_id = ledger.next_id(year)
             sub = validate.with_id(sub, sub_id)

@@ -21,10 +21,10 @@ from bridge.app import Deps
 from bridge.core import columns, render, sanitize
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.drive_photos import rehost_photos
 from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
+from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
 
 log = logging.getLogger("bridge.publish")
 
@@ -113,8 +113,8 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
     return title, body
 
 
-def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime | None]:
-    """The post for one approved row (photos re-hosted) and its scheduled time, if any."""
+def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime | None, list[PublishedPhoto]]:
+    """The post for one approved row (photos processed and hosted), its scheduled time, if any, and its photos."""
     s = deps.settings
     title, body = _post_text(deps, row)
     schedule = _parse_schedule(row, deps)
@@ -129,7 +129,7 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
             render.PostContext(
                 title=title,
                 body_text=body,
-                photos=[(url, f"Foto: {title}") for url in photos],
+                photos=[render.Photo(p.url, f"Foto: {title}", p.width, p.height) for p in photos],
                 operator=row.get(ReviewColumn.OPERATOR),
                 kim=kim,
                 desa=desa,
@@ -147,7 +147,15 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
             f"post template failed for this row: {'; '.join(exc.problems)}",
             submission_id=row.id,
         ) from exc
-    return rendered, schedule
+    return rendered, schedule, photos
+
+
+def _with_photos(values: dict[ReviewColumn, str], photos: list[PublishedPhoto]) -> dict[ReviewColumn, str]:
+    """The officers see where the published photos are (issue 11), after the note."""
+    note = photo_note(photos)
+    if note and ReviewColumn.SYSTEM_NOTE in values:
+        values[ReviewColumn.SYSTEM_NOTE] = f"{values[ReviewColumn.SYSTEM_NOTE]}\n{note}"
+    return values
 
 
 def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
@@ -164,7 +172,7 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
-    rendered, schedule = _render(deps, row)
+    rendered, schedule, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
@@ -178,12 +186,12 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         # out at once. Until publish succeeds the journal knows a draft (published on the next try).
         deps.ledger.record_done(row.id, ref.id, ref.url, "DRAFT", "")
         ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
-    return _labels_note(deps, row, _record_published(deps, row, ref, schedule))
+    return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
 def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
     """Put a withdrawn post back: with the officers' current Judul/Isi, mode and schedule."""
-    rendered, schedule = _render(deps, row)
+    rendered, schedule, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     ref = deps.blogger.update(
@@ -191,7 +199,7 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     )
     if deps.settings.publish_mode == "live":
         ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
-    return _labels_note(deps, row, _record_published(deps, row, ref, schedule))
+    return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:

@@ -118,3 +118,21 @@ def test_infinity_is_not_a_whole_number_either(tmp_path: Path, value: str) -> No
     path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 5", f"poll_interval_minutes = {value}"))
     with pytest.raises(ConfigError, match="expected a whole number"):
         load_settings(path, env={})
+
+
+def test_photos_section_is_validated_together(tmp_path: Path) -> None:
+    """A typo in [photos] would only show when the first photo is published, one problem at a time."""
+    path = _write(
+        tmp_path,
+        '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n'
+        '[photos]\nstore = "local"\nformat = "gif"\nover_limit = "shrink"\nquality = 100\nmax_side = 50\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    text = "\n".join(info.value.problems)
+    for needle in ("format must be jpeg or webp", "over_limit must be downscale or refuse", "quality must be between 1 and 95",
+                   "max_side must be between 200 and 8000", "needs [photos] local_dir", "needs [photos] base_url"):
+        assert needle in text
+    ok = _write(tmp_path, '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n[photos]\nstore = "local"\nlocal_dir = "www/foto"\nbase_url = "https://foto.example.go.id/m/"\n')
+    photos = load_settings(ok, env={"MYMEIN_PHOTOS_FORMAT": "webp"}).photos
+    assert photos.local_dir == tmp_path / "www" / "foto" and photos.format == "webp" and photos.max_side == 1600

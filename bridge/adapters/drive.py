@@ -80,11 +80,20 @@ class DriveGateway:
         )
         return bytes(data)
 
-    def upload_public(self, *, name: str, mime_type: str, content: bytes, folder_id: str = "", item: str = "") -> str:
-        """Upload ``content`` as a new file shared with anyone (reader); returns its id."""
+    def upload_public(
+        self, *, name: str, mime_type: str, content: bytes, folder_id: str = "", item: str = "",
+        app_properties: dict[str, str] | None = None,
+    ) -> str:
+        """Upload ``content`` as a new file shared with anyone (reader); returns its id.
+
+        ``app_properties`` (private to this OAuth client) let :meth:`find_own` find the file
+        again when the ledger that knew its id is lost, or a crash came before it was recorded.
+        """
         meta: dict[str, Any] = {"name": name, "mimeType": mime_type}
         if folder_id:
             meta["parents"] = [folder_id]
+        if app_properties:
+            meta["appProperties"] = dict(app_properties)
         media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=False)
         created = self._call(
             f"files.create {name}",
@@ -92,6 +101,31 @@ class DriveGateway:
             item,
         )
         file_id = str(created["id"])
+        self.share_public(file_id, item=item)
+        return file_id
+
+    def find_own(self, key: str, value: str, *, item: str = "") -> tuple[str, bool] | None:
+        """The first untrashed file written by the bridge with appProperty ``key = value``: (id, shared).
+
+        Drive search syntax: https://developers.google.com/drive/api/guides/ref-search-terms
+        (``appProperties has { key='k' and value='v' }``).
+        """
+        q = f"appProperties has {{ key='{_q(key)}' and value='{_q(value)}' }} and trashed = false"
+        data = self._call(
+            f"files.list {key}={value}",
+            lambda: self.upload_service.files().list(
+                q=q, fields="files(id,shared)", pageSize=10, spaces="drive",
+                supportsAllDrives=True, includeItemsFromAllDrives=True,
+            ),
+            item,
+        )
+        files = data.get("files") or []
+        if not files:
+            return None
+        return str(files[0]["id"]), bool(files[0].get("shared"))
+
+    def share_public(self, file_id: str, *, item: str = "") -> None:
+        """Share a file the bridge wrote with anyone who has the link (reader)."""
         self._call(
             f"permissions.create {file_id}",
             lambda: self.upload_service.permissions().create(
@@ -99,4 +133,8 @@ class DriveGateway:
             ),
             item,
         )
-        return file_id
+
+
+def _q(text: str) -> str:
+    """A value inside a Drive query string literal (backslash and quote escaped)."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")

@@ -76,6 +76,34 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: processed photos (issue 11). A source is a form upload (Drive file id) known by the
+    # SHA-256 of its bytes; a copy is one processed, hosted version of a source under one
+    # recipe (size, format, quality) in one store. 'intent' is written before the upload and
+    # 'hosted' after, so a crash in between is finished by finding the copy, not uploading twice.
+    """
+    CREATE TABLE photo_sources (
+        source_id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        checked_at TEXT NOT NULL
+    );
+    CREATE TABLE photo_copies (
+        copy_key TEXT NOT NULL,
+        store TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        state TEXT NOT NULL,
+        location TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        width INTEGER NOT NULL DEFAULT 0,
+        height INTEGER NOT NULL DEFAULT 0,
+        size INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (copy_key, store)
+    );
+    """,
 )
 
 # Journal states
@@ -99,6 +127,38 @@ class JournalEntry:
     post_status: str
     published_at: str
     error: str
+
+
+#: Photo copy states (migration 2)
+PHOTO_INTENT = "intent"  # about to upload; after a crash the store is searched for the copy first
+PHOTO_HOSTED = "hosted"
+
+
+@dataclass(frozen=True)
+class PhotoSource:
+    """A form upload as its bytes showed it: content hash, real type, pixel size, bytes."""
+
+    source_id: str
+    sha256: str
+    kind: str
+    width: int
+    height: int
+    size: int
+
+
+@dataclass(frozen=True)
+class PhotoCopy:
+    """A processed copy of a source in one store."""
+
+    copy_key: str
+    store: str
+    sha256: str
+    state: str
+    location: str = ""
+    url: str = ""
+    width: int = 0
+    height: int = 0
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -366,6 +426,46 @@ class Ledger:
             "INSERT INTO photos VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hosted_id = excluded.hosted_id, url = excluded.url",
             (source_id, hosted_id, url),
         )
+
+
+    # --- processed photos (migration 2) --------------------------------------------------------
+
+    def photo_source(self, source_id: str) -> PhotoSource | None:
+        """What intake or publishing learnt from a form upload's bytes (None: never read)."""
+        r = self.db.execute("SELECT * FROM photo_sources WHERE source_id = ?", (source_id,)).fetchone()
+        if r is None:
+            return None
+        return PhotoSource(r["source_id"], r["sha256"], r["kind"], r["width"], r["height"], r["size"])
+
+    def record_photo_source(self, source: PhotoSource) -> None:
+        self.db.execute(
+            "INSERT INTO photo_sources VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET "
+            "sha256 = excluded.sha256, kind = excluded.kind, width = excluded.width, height = excluded.height, "
+            "size = excluded.size, checked_at = excluded.checked_at",
+            (source.source_id, source.sha256, source.kind, source.width, source.height, source.size, _now()),
+        )
+
+    def photo_copy(self, copy_key: str, store: str) -> PhotoCopy | None:
+        r = self.db.execute("SELECT * FROM photo_copies WHERE copy_key = ? AND store = ?", (copy_key, store)).fetchone()
+        if r is None:
+            return None
+        return PhotoCopy(r["copy_key"], r["store"], r["sha256"], r["state"], r["location"], r["url"], r["width"], r["height"], r["size"])
+
+    def record_photo_copy(self, copy: PhotoCopy) -> None:
+        """Write the copy's state: 'intent' before uploading, 'hosted' once the store has it."""
+        self.db.execute(
+            "INSERT INTO photo_copies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(copy_key, store) DO UPDATE SET "
+            "sha256 = excluded.sha256, state = excluded.state, location = excluded.location, url = excluded.url, "
+            "width = excluded.width, height = excluded.height, size = excluded.size, updated_at = excluded.updated_at",
+            (copy.copy_key, copy.store, copy.sha256, copy.state, copy.location, copy.url, copy.width, copy.height, copy.size, _now()),
+        )
+
+    def photo_copies(self, state: str = PHOTO_HOSTED, limit: int = 1000) -> list[PhotoCopy]:
+        """Copies in ``state``, newest first (``check`` fetches one of them)."""
+        rows = self.db.execute(
+            "SELECT * FROM photo_copies WHERE state = ? ORDER BY updated_at DESC LIMIT ?", (state, limit)
+        ).fetchall()
+        return [PhotoCopy(r["copy_key"], r["store"], r["sha256"], r["state"], r["location"], r["url"], r["width"], r["height"], r["size"]) for r in rows]
 
 
 class _Transaction:

@@ -29,12 +29,22 @@ TIME_FORMAT = "%d/%m/%Y %H:%M"
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A hosted photo for a post: URL, alt text and its pixel size (0 = unknown)."""
+
+    url: str
+    alt: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
 class PostContext:
     """What a post template can use."""
 
     title: str
     body_text: str  # plain text; HTML is made here
-    photos: Sequence[tuple[str, str]] = ()  # (public URL, alt text)
+    photos: Sequence[Photo | tuple[str, str]] = ()  # Photo, or (public URL, alt text)
     operator: str = ""
     kim: str = ""
     desa: str = ""
@@ -111,12 +121,21 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _safe_photos(photos: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
-    return [
-        {"url": url.strip(), "alt": sanitize.clean_line(alt, 300).text}
-        for url, alt in photos
-        if url.strip().lower().startswith(("https://", "http://"))
-    ]
+def _safe_photos(photos: Iterable[Photo | tuple[str, str]]) -> list[dict[str, str]]:
+    """Photos as the template sees them: http(s) URLs only; width/height as digits, or '' when unknown."""
+    out = []
+    for photo in photos:
+        p = photo if isinstance(photo, Photo) else Photo(*photo)
+        if not p.url.strip().lower().startswith(("https://", "http://")):
+            continue
+        sized = p.width > 0 and p.height > 0
+        out.append({
+            "url": p.url.strip(),
+            "alt": sanitize.clean_line(p.alt, 300).text,
+            "width": str(int(p.width)) if sized else "",
+            "height": str(int(p.height)) if sized else "",
+        })
+    return out
 
 
 def _received(value: datetime | str | None) -> str:
@@ -129,7 +148,7 @@ def render_post(template_text: str, post: PostContext) -> RenderedPost:
     """Render one post.
 
     Template variables: ``title``, ``body`` (safe HTML), ``photos`` (list of
-    ``{url, alt}``), ``operator``, ``kim``, ``desa``, ``desa_label``,
+    ``{url, alt, width, height}``; width/height '' when unknown), ``operator``, ``kim``, ``desa``, ``desa_label``,
     ``kecamatan``, ``received_at`` (text), ``submission_id``, ``labels``.
 
     Raises:
@@ -173,7 +192,7 @@ def check_template(template_text: str, *, photo_optional: bool = True) -> list[s
     with_photo = PostContext(
         title="Contoh judul",
         body_text="Paragraf pertama.\n\nParagraf kedua.",
-        photos=[("https://example.org/foto.jpg", "Foto contoh")],
+        photos=[Photo("https://example.org/foto.jpg", "Foto contoh", 1600, 1200)],
         operator="Operator",
         kim="KIM Contoh",
         desa="Contoh",
@@ -194,6 +213,7 @@ def check_template(template_text: str, *, photo_optional: bool = True) -> list[s
 
 __all__ = [
     "MARKER_FORMAT",
+    "Photo",
     "PostContext",
     "RenderedPost",
     "check_template",

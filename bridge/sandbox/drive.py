@@ -312,6 +312,65 @@ def permissions_delete(ctx: Ctx) -> Raw:
         return Raw(204, b"", "text/plain")
 
 
+# files.list ``q``: the subset of the Drive search language the bridge uses, with Google's rules:
+# terms joined by ``and``; string literals in single quotes, with \' and \\ escapes; a query
+# that cannot be parsed is HTTP 400 "Invalid Value".
+# https://developers.google.com/drive/api/guides/ref-search-terms and .../guides/search-files
+_LIT = r"'((?:[^'\\]|\\.)*)'"
+_TERMS = [
+    ("app", re.compile(r"appProperties\s+has\s*\{\s*key\s*=\s*" + _LIT + r"\s+and\s+value\s*=\s*" + _LIT + r"\s*\}")),
+    ("trashed", re.compile(r"trashed\s*=\s*(true|false)")),
+    ("parent", re.compile(_LIT + r"\s+in\s+parents")),
+    ("name", re.compile(r"name\s*=\s*" + _LIT)),
+]
+
+
+def _unq(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _query(q: str) -> list[Callable[[dict[str, Any]], bool]]:
+    tests: list[Callable[[dict[str, Any]], bool]] = []
+    rest = q.strip()
+    while rest:
+        for kind, pattern in _TERMS:
+            m = pattern.match(rest)
+            if m:
+                break
+        else:
+            raise ApiError(400, "Invalid Value", reason="invalid")
+        if kind == "app":
+            k, v = _unq(m.group(1)), _unq(m.group(2))
+            tests.append(lambda r, k=k, v=v: (r.get("appProperties") or {}).get(k) == v)
+        elif kind == "trashed":
+            want = m.group(1) == "true"
+            tests.append(lambda r, want=want: bool(r.get("trashed", False)) == want)
+        elif kind == "parent":
+            pid = _unq(m.group(1))
+            tests.append(lambda r, pid=pid: pid in (r.get("parents") or []))
+        else:
+            name = _unq(m.group(1))
+            tests.append(lambda r, name=name: r.get("name") == name)
+        rest = rest[m.end():].strip()
+        if rest:
+            joiner = re.match(r"and\s+", rest)
+            if not joiner:
+                raise ApiError(400, "Invalid Value", reason="invalid")
+            rest = rest[joiner.end():]
+    return tests
+
+
+def files_list(ctx: Ctx) -> Any:
+    """files.list with ``q`` (see _query), ``pageSize`` and ``fields``; one page (no pageToken needed here)."""
+    tests = _query(str(ctx.params.get("q") or ""))
+    size = int(ctx.params.get("pageSize") or 100)
+    with ctx.state.lock:
+        found = [r for r in ctx.state.data["drive"]["files"] if all(t(r) for t in tests)]
+        files = [resource(r) for r in found[:size]]
+    res = {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
+    return apply_fields(res, parse_fields(ctx.params.get("fields") or "kind,incompleteSearch,files(kind,id,name,mimeType)"))
+
+
 def is_public(record: dict[str, Any]) -> bool:
     return any(p.get("type") == "anyone" for p in record.get("permissions", []))
 
@@ -331,6 +390,7 @@ def about_get(ctx: Ctx) -> Any:
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {
     "drive.about.get": about_get,
     "drive.files.get": files_get,
+    "drive.files.list": files_list,
     "drive.files.create": files_create,
     "drive.files.delete": files_delete,
     "drive.permissions.create": permissions_create,

@@ -37,3 +37,16 @@ def test_a_rate_limit_403_is_retried_not_a_missing_photo() -> None:
     http = HttpMockSequence([({"status": "403"}, json.dumps(limited)), ({"status": "200"}, json.dumps(info))])
     gw = DriveGateway(_drive(http), RetryPolicy(attempts=2, sleep=lambda s: None))
     assert gw.info("abc", item="MM-2026-0001").mime_type == "image/png"
+
+
+def test_own_copies_are_found_by_app_property_with_the_value_quoted() -> None:
+    """A lost ledger would make the bridge upload every photo again; a quote in a value would break the search."""
+    import urllib.parse
+
+    found = {"files": [{"id": "1copy", "shared": False}]}
+    uploader = HttpMockSequence([({"status": "200"}, json.dumps(found)), ({"status": "200"}, json.dumps({"files": []}))])
+    gw = DriveGateway(_drive(HttpMockSequence([])), RetryPolicy(attempts=1), upload_service=_drive(uploader))
+    assert gw.find_own("mymein_photo", "ab'c", item="MM-2026-0001") == ("1copy", False)
+    assert gw.find_own("mymein_photo", "none") is None
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(uploader.request_sequence[0][0]).query)
+    assert query["q"] == ["appProperties has { key='mymein_photo' and value='ab\\'c' } and trashed = false"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.adapters.ledger import DONE, FAILED, INTENT, REVERTED, Ledger
+from bridge.adapters.ledger import DONE, FAILED, INTENT, MIGRATIONS, REVERTED, Ledger
 from bridge.exceptions import FatalError
 
 
@@ -23,8 +23,9 @@ def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
     with Ledger(path) as first:
         _add(first, "MM-2026-0001", "fp1")
     with Ledger(path) as again:
-        assert again.migrate() == 1
-        assert [r[0] for r in again.db.execute("SELECT version FROM schema_migrations")] == [1]
+        assert again.migrate() == len(MIGRATIONS)
+        versions = [r[0] for r in again.db.execute("SELECT version FROM schema_migrations ORDER BY version")]
+        assert versions == list(range(1, len(MIGRATIONS) + 1))
         assert again.known_fingerprints() == {"fp1"}
 
 

@@ -30,7 +30,7 @@ HOSTILE_BODIES = [
 ]
 
 OUR_TAGS = {"figure", "img", "figcaption", "div", "p", "br", "a"}
-OUR_ATTRS = {"class", "src", "alt", "loading", "href", "rel"}
+OUR_ATTRS = {"class", "src", "alt", "loading", "width", "height", "href", "rel"}
 
 
 class _Tags(HTMLParser):

@@ -57,8 +57,8 @@ def test_form_to_post_end_to_end(bridge: Bridge) -> None:
     photo_posts = [p for p in posts if "/_sandbox/files/" in p["content"]]
     assert photo_posts, "the seed has approved submissions with photos"
     src = photo_posts[0]["content"].split('src="')[1].split('"')[0]
-    with urllib.request.urlopen(src) as resp:  # the re-hosted photo is publicly readable
-        assert resp.status == 200 and resp.read(8) == b"\x89PNG\r\n\x1a\n"
+    with urllib.request.urlopen(src) as resp:  # the re-hosted photo is publicly readable, re-encoded as JPEG
+        assert resp.status == 200 and resp.read(3) == b"\xff\xd8\xff"
 
 
 def test_publishing_is_idempotent_across_cycles(bridge: Bridge) -> None:

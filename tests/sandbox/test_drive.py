@@ -75,3 +75,26 @@ def test_created_and_modified_times_come_from_the_sandbox_clock(drive: Any) -> N
     media = MediaInMemoryUpload(png_bytes(2, 2, (1, 2, 3)), mimetype="image/png", resumable=False)
     created = drive.files().create(body={"name": "t.png"}, media_body=media, fields="id,createdTime,modifiedTime").execute()
     assert created["createdTime"] == created["modifiedTime"] == "2026-11-23T02:00:00.000Z"
+
+
+def test_files_list_finds_by_app_property_and_refuses_unknown_queries() -> None:
+    """The sandbox would find copies Google would not (or the reverse), hiding a duplicate-upload bug."""
+    from bridge.sandbox.drive import _query
+    from bridge.sandbox.errors import ApiError
+
+    files = [
+        {"id": "a", "name": "x.jpg", "appProperties": {"mymein_photo": "k1"}, "parents": ["f"]},
+        {"id": "b", "name": "y.jpg", "appProperties": {"mymein_photo": "k1"}, "trashed": True},
+        {"id": "c", "name": "it's.jpg"},
+    ]
+
+    def ids(q: str) -> list[str]:
+        tests = _query(q)
+        return [f["id"] for f in files if all(t(f) for t in tests)]
+
+    assert ids("appProperties has { key='mymein_photo' and value='k1' } and trashed = false") == ["a"]
+    assert ids("'f' in parents") == ["a"] and ids("name = 'it\\'s.jpg'") == ["c"] and ids("") == ["a", "b", "c"]
+    for bad in ("fullText contains 'x'", "trashed = false or name = 'x'"):
+        with pytest.raises(ApiError) as info:
+            _query(bad)
+        assert info.value.code == 400

@@ -1,0 +1,108 @@
+"""Reading one form upload from Drive and judging it by its bytes, with the officer's reason when it cannot be used.
+
+Shared by the intake check (:mod:`bridge.photos.check`) and publishing
+(:mod:`bridge.photos.host`), so both say the same thing about the same photo.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bridge.adapters.ledger import PhotoSource
+from bridge.exceptions import PublishError
+from bridge.photos.process import ACCEPTED, Inspection, Options, PhotoProblem, inspect
+
+if TYPE_CHECKING:
+    from bridge.app import Deps
+    from bridge.config import Settings
+
+log = logging.getLogger("bridge.photos")
+
+MB = 1024 * 1024
+#: What an officer does about a photo that cannot be used (Foto is an officer column).
+NEXT_STEP = (
+    "Minta operator mengirim ulang foto lewat formulir (sebagai JPG), atau kosongkan kolom Foto agar terbit tanpa foto, "
+    "lalu ubah Status menjadi DISETUJUI."
+)
+_TYPES = ", ".join(ACCEPTED.values())
+
+
+def options(settings: Settings) -> Options:
+    """Processing options from ``[photos]``."""
+    p = settings.photos
+    return Options(max_side=p.max_side, output=p.format, quality=p.quality, max_megapixels=p.max_megapixels)
+
+
+def _name(name: str) -> str:
+    name = " ".join(name.split())
+    return f" ({name[:60]})" if name else ""
+
+
+def refusal(problem: PhotoProblem, n: int, name: str, settings: Settings, item: str) -> PublishError:
+    """The officer's reason (Indonesian, with what to do) for a photo that cannot be used."""
+    label = f"Foto ke-{n}{_name(name)}"
+    facts = problem.facts
+    if problem.code == "not_image":
+        kind = str(facts.get("kind", ""))
+        what = f"file {kind}" if kind not in ("unknown", "") else "file jenis lain"
+        text = f"{label} bukan gambar, melainkan {what} (yang diterima: {_TYPES})."
+    elif problem.code == "too_many_pixels":
+        w, h = facts.get("width"), facts.get("height")
+        size = f" ({w} × {h} piksel)" if w and h else ""
+        text = (
+            f"{label} terlalu besar{size}; batasnya {settings.photos.max_megapixels} megapiksel. Foto kamera ponsel "
+            "biasa sudah cukup."
+        )
+    elif problem.code == "too_big":
+        text = f"{label} berukuran {facts.get('mb', 0):.1f} MB, melebihi batas {facts.get('limit')} MB."
+    else:
+        text = f"{label} rusak atau tidak dapat dibaca sebagai gambar."
+    return PublishError(f"{text} {NEXT_STEP}", f"photo {n}{_name(name)}: {problem.detail}", submission_id=item)
+
+
+def _size_problem(size: int, settings: Settings) -> PhotoProblem | None:
+    s = settings
+    if size > s.photos.download_max_mb * MB:
+        return PhotoProblem("too_big", f"{size} bytes is over download_max_mb", mb=size / MB, limit=s.photos.download_max_mb)
+    if size > s.photo_max_mb * MB and s.photos.over_limit == "refuse":
+        return PhotoProblem("too_big", f"{size} bytes is over photo_max_mb", mb=size / MB, limit=s.photo_max_mb)
+    return None
+
+
+def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False) -> tuple[bytes, Inspection]:
+    """Download form upload ``file_id``, judge it by its bytes and remember what it is.
+
+    Two Drive calls (files.get metadata, then media); nothing is downloaded when
+    the metadata already says the file is too large. For a photo read before
+    (``known``: intake checked it) only the media is fetched; its size is checked
+    on the bytes instead.
+
+    Raises:
+        PublishError: missing, not shared with the bridge, not an image, too large or unreadable.
+        RetriableError: Drive is unreachable for now.
+    """
+    s = deps.settings
+    name, problem = "", None
+    if not known:
+        info = deps.drive.info(file_id, item=item)
+        name, problem = info.name, _size_problem(info.size, s)
+    if problem is None:
+        content = deps.drive.download(file_id, item=item)
+        problem = _size_problem(len(content), s)
+    if problem is not None:
+        raise refusal(problem, n, name, s, item)
+    try:
+        facts = inspect(content, options(s))
+    except PhotoProblem as exc:
+        raise refusal(exc, n, name, s, item) from exc
+    except Exception as exc:  # a parser bug on one odd file must not stop the cycle
+        log.exception("%s: reading photo %d's header crashed", item, n)
+        raise refusal(PhotoProblem("unreadable", f"header check crashed: {type(exc).__name__}: {exc}"), n, name, s, item) from exc
+    if len(content) > s.photo_max_mb * MB:
+        log.info("%s: photo %d is %.1f MB, over [blog] photo_max_mb; it is published downscaled", item, n, len(content) / MB)
+    deps.ledger.record_photo_source(PhotoSource(file_id, facts.sha256, facts.kind, facts.width, facts.height, facts.size))
+    return content, facts
+
+
+__all__ = ["NEXT_STEP", "options", "read_source", "refusal"]
