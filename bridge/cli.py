@@ -201,6 +201,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(port=args.port, workdir=Path(args.dir) if args.dir else None, serve=args.serve, out=print)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the monitoring-and-evaluation report (Juknis Kemitraan KIM 2022) for a period: the
+    'Laporan <period>' tab, laid out to print on A4, replaced whole on each run, and with --out
+    the same tables as CSV files.
+
+    PERIOD is a month 2026-11, a quarter 2026-Q4, a half-year 2026-S2, a year 2026 or a range
+    2026-10-01..2026-11-30. From the sheet, use File > Download (Excel, PDF) or File > Print.
+
+    Example:
+      mymein-bridge report -c bridge.toml --period 2026-11 --out laporan-2026-11
+    """
+    from bridge.app import build_deps
+    from bridge.commands.report import write_report
+    from bridge.core.period import PeriodError, parse_period
+
+    try:
+        period = parse_period(args.period)
+    except PeriodError as exc:
+        print(f"Error: --period {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    deps = build_deps(_load(args), clock=args.clock)
+    try:
+        result = write_report(deps, period, Path(args.out) if args.out else None)
+    finally:
+        deps.close()
+    published = len(result.report.table("tabel-5-2-diseminasi").rows)
+    print(f"Report {period.key} ({period.label}): {published} published item(s); tab '{result.tab}' written")
+    for path in result.files:
+        print(f"  {path}")
+    for alert in result.alerts:
+        print(f"  alert: {alert.kim}: {alert.en}")
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     """A TCP port number for argparse (0 = any free port)."""
     try:
@@ -258,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("run", cmd_run)
     _config_arg(p)
     p.add_argument("--start", choices=("backfill", "now"), help="first run on a sheet with history (overrides [intake] start)")
+    p = add("report", cmd_report)
+    _config_arg(p)
+    p.add_argument("--period", required=True, metavar="P", help="2026-11, 2026-Q4, 2026-S2, 2026 or 2026-10-01..2026-11-30")
+    p.add_argument("--out", default="", metavar="DIR", help="also write the tables as CSV files in this folder")
     p = add("auth", cmd_auth)
     _config_arg(p)
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")

@@ -223,6 +223,7 @@ def demo_state() -> dict[str, Any]:
             "id": DEMO_BLOG_ID, "name": "KIM Balangan", "description": "Berita dari Komunitas Informasi Masyarakat Kabupaten Balangan",
             "url": "https://kimbalangan.blogspot.com/", "timeZone": "Asia/Makassar",
             "published": "2026-11-01T08:00:00+08:00", "posts": blog_posts,
+            "pageViews": {"SEVEN_DAYS": 412, "THIRTY_DAYS": 1587, "ALL_TIME": 1587},
         }],
         "drive": {"files": files, "me": "kimbalangan.bridge@gmail.com"},
         "auth": {"rejected_tokens": []},

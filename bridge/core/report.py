@@ -1,0 +1,366 @@
+"""The monitoring-and-evaluation report's arithmetic (Juknis Kemitraan KIM 2022), pure.
+
+Everything is computed from what the sheet and the blog hold (Review and Arsip rows, the KIM
+tab, comment counts and page views), never from the ledger, so a lost ledger loses no report.
+The same inputs give the same tables, cell for cell.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bridge.core.model import KimRecord, Partnership, Status
+from bridge.core.period import MONTHS_SHORT_ID, Period
+from bridge.core.registry import Alert, kim_key, partnership_of
+
+Cell = str | int
+
+#: A TERBIT row whose link opens Blogger's editor holds a draft, not a post on the website.
+DRAFT_LINK = "blogger.com/blog/post/edit/"
+NO_KIM = "(KIM tidak dikenali)"
+NO_NOTE = "(tanpa catatan)"
+APPROVED = frozenset({Status.DISETUJUI, Status.TERBIT, Status.GAGAL, Status.DITARIK})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One submission as the Review or Arsip tab shows it."""
+
+    id: str
+    received: datetime | None
+    kecamatan: str
+    kim: str
+    title: str
+    status: Status | None
+    system_note: str = ""
+    officer_note: str = ""
+    has_photo: bool = False
+    post_url: str = ""
+    published: datetime | None = None
+
+    @property
+    def valid(self) -> bool:
+        """Passed the automatic checks: not TIDAK VALID, and no numbered list of problems in Catatan Sistem."""
+        return self.status is not Status.TIDAK_VALID and not self.system_note.lstrip().startswith("1. ")
+
+    @property
+    def is_published(self) -> bool:
+        """TERBIT with a link to the website (a draft's editor link does not count) and a time."""
+        return (self.status is Status.TERBIT and bool(self.post_url.strip()) and DRAFT_LINK not in self.post_url
+                and self.published is not None)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The report's thresholds and weights (``[report]`` in the config)."""
+
+    interest_percent: int = 100
+    power_min: int = 500
+    influence_min: int = 50
+    weight_published: int = 60
+    weight_approval: int = 30
+    weight_comments: int = 10
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report: shown in the Laporan tab and written as ``<csv>.csv``."""
+
+    csv: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageViews:
+    """The whole blog's page views (Blogger has no views per post)."""
+
+    seven_days: int
+    thirty_days: int
+    all_time: int
+
+
+@dataclass
+class Report:
+    period: Period
+    tables: list[Table] = field(default_factory=list)
+    views: Table | None = None
+    chart: Table | None = None  # the table the chart draws (also in ``tables``)
+
+    def table(self, csv: str) -> Table:
+        for t in [*self.tables, *([self.views] if self.views else [])]:
+            if t.csv == csv:
+                return t
+        raise KeyError(csv)
+
+
+def dedupe(review: Sequence[Item], archive: Sequence[Item]) -> list[Item]:
+    """One item per ID: the Review row when an ID is in both tabs (an archive move cut short)."""
+    seen: dict[str, Item] = {}
+    for item in [*review, *archive]:
+        key = item.id or f"\x00{len(seen)}"
+        seen.setdefault(key, item)
+    return list(seen.values())
+
+
+def _local_day(when: datetime | None) -> date | None:
+    return when.date() if when is not None else None
+
+
+def _hours(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds() / 3600
+
+
+def fmt_number(value: float) -> str:
+    """One decimal with an Indonesian decimal comma: 12,5."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def _time_cells(values: list[float]) -> tuple[str, str]:
+    if not values:
+        return "-", "-"
+    return fmt_number(statistics.median(values)), fmt_number(percentile(values, 90))
+
+
+def _top_reasons(items: Iterable[Item]) -> str:
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for it in items:
+        if it.status is Status.DITOLAK:
+            text = " ".join(it.officer_note.split()) or NO_NOTE
+            key = text.casefold().rstrip(".")
+            shown.setdefault(key, text)
+            counts[key] += 1
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    return "; ".join(f"{shown[k]} ({n})" for k, n in top) or "-"
+
+
+def _counts(items: Sequence[Item]) -> tuple[Cell, ...]:
+    approved = sum(1 for i in items if i.status in APPROVED)
+    rejected = sum(1 for i in items if i.status is Status.DITOLAK)
+    published = [i for i in items if i.is_published]
+    withdrawn = sum(1 for i in items if i.status is Status.DITARIK)
+    to_publish = [_hours(i.received, i.published) for i in published if i.received and i.published]
+    med, p90 = _time_cells(to_publish)
+    return (len(items), sum(1 for i in items if i.valid), approved, rejected, _top_reasons(items), len(published), withdrawn,
+            med, p90)
+
+
+SUMMARY_HEADER = ("Dikirim", "Valid", "Disetujui", "Ditolak", "Alasan penolakan terbanyak", "Terbit", "Ditarik",
+                  "Median jam kirim-terbit", "Persentil 90 jam kirim-terbit")
+SUMMARY_NOTES = (
+    "Dihitung dari kiriman yang diterima dalam periode ini (tab Review dan Arsip). Valid: lolos pemeriksaan otomatis. "
+    "Disetujui: pernah disetujui petugas (termasuk yang sudah terbit, gagal terbit atau ditarik).",
+    "Waktu keputusan petugas belum dicatat sistem, sehingga lama sampai keputusan belum dapat dihitung.",
+)
+
+
+def _kim_name(item: Item) -> str:
+    return item.kim.strip() or NO_KIM
+
+
+def build_report(
+    period: Period,
+    items: Sequence[Item],
+    registry: Sequence[KimRecord],
+    alerts: Sequence[Alert],
+    comments: Mapping[str, int],
+    views: PageViews | None,
+    kecamatan_names: Sequence[str],
+    rules: Rules,
+) -> Report:
+    """Every table of the report for ``period``.
+
+    Args:
+        items: Review and Arsip rows, already :func:`dedupe`-d.
+        alerts: partnership alerts as of the period's end (or today, if sooner).
+        comments: post URL → number of comments Blogger reports.
+        views: the blog's page views, or ``None`` when Blogger did not give them.
+    """
+    report = Report(period)
+    kims = [r for r in registry if r.name.strip()]
+    official = {kim_key(r.name): r for r in kims}
+
+    def display(name: str) -> str:
+        rec = official.get(kim_key(name))
+        return rec.name if rec else name
+
+    cohort = [i for i in items if (d := _local_day(i.received)) is not None and d in period]
+    published = sorted(
+        (i for i in items if i.is_published and _local_day(i.published) in period),
+        key=lambda i: (kim_key(display(_kim_name(i))), i.published, i.id),
+    )
+
+    # Tabel 5.2
+    by_kim: dict[str, list[Item]] = defaultdict(list)
+    for it in published:
+        by_kim[display(_kim_name(it))].append(it)
+    rows52: list[tuple[Cell, ...]] = []
+    n = 0
+    for kim in sorted(by_kim, key=kim_key):
+        for j, it in enumerate(by_kim[kim]):
+            n += 1
+            assert it.published is not None
+            rows52.append((n, kim, it.title, "teks, foto" if it.has_photo else "teks", len(by_kim[kim]) if j == 0 else "",
+                           it.published.strftime("%d/%m/%Y %H:%M"), it.post_url))
+    report.tables.append(Table(
+        "tabel-5-2-diseminasi", "Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM",
+        ("No", "Nama Kelompok", "Aktivitas Diseminasi", "Format (berita)", "Jumlah Kegiatan", "Keterangan Waktu (WITA)",
+         "Link Media"),
+        tuple(rows52),
+        (f"Berita yang terbit di website dalam periode ini: {len(published)} dari {len(by_kim)} KIM.",),
+    ))
+
+    # Summary per kecamatan and per KIM
+    kec_groups: dict[str, list[Item]] = defaultdict(list)
+    kim_groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for it in cohort:
+        kec_groups[it.kecamatan or "(kosong)"].append(it)
+        kim_groups[(it.kecamatan or "(kosong)", display(_kim_name(it)))].append(it)
+    order = {k: i for i, k in enumerate(kecamatan_names)}
+    kec_rows = [(kec, *_counts(kec_groups[kec])) for kec in sorted(kec_groups, key=lambda k: (order.get(k, 99), k))]
+    kec_rows.append(("Jumlah", *_counts(cohort)))
+    report.tables.append(Table("ringkasan-kecamatan", "Ringkasan per kecamatan", ("Kecamatan", *SUMMARY_HEADER),
+                               tuple(kec_rows), SUMMARY_NOTES))
+    kim_rows = [(kec, kim, *_counts(kim_groups[(kec, kim)]))
+                for kec, kim in sorted(kim_groups, key=lambda k: (order.get(k[0], 99), k[0], kim_key(k[1])))]
+    report.tables.append(Table("ringkasan-kim", "Ringkasan per KIM", ("Kecamatan", "KIM", *SUMMARY_HEADER), tuple(kim_rows)))
+
+    # Outtakes: comments per post, and page views
+    com_rows = [(k + 1, display(_kim_name(it)), it.title, comments.get(it.post_url, 0), it.post_url)
+                for k, it in enumerate(published)]
+    total_comments = sum(int(r[3]) for r in com_rows)
+    report.tables.append(Table(
+        "outtakes-komentar", "Outtakes: komentar pembaca per berita", ("No", "KIM", "Judul", "Komentar", "Link Media"),
+        tuple(com_rows),
+        (f"Jumlah komentar: {total_comments}. Blogger tidak menyediakan jumlah tayangan per berita; yang tersedia hanya "
+         "tayangan seluruh blog (tabel berikut).",),
+    ))
+    if views is not None:
+        report.views = Table(
+            "outtakes-tayangan", "Outtakes: tayangan halaman seluruh blog", ("Rentang", "Tayangan"),
+            (("7 hari terakhir", views.seven_days), ("30 hari terakhir", views.thirty_days), ("Sepanjang waktu", views.all_time)),
+            ("Angka dari Blogger pada saat laporan dibuat (bukan per periode laporan, dan tidak per berita).",),
+        )
+
+    # Per-KIM activity, for follow-up, ranking and the map
+    sub_count = Counter(kim_key(_kim_name(i)) for i in cohort)
+    approved = Counter(kim_key(_kim_name(i)) for i in cohort if i.status in APPROVED)
+    rejected = Counter(kim_key(_kim_name(i)) for i in cohort if i.status is Status.DITOLAK)
+    pub_count = Counter(kim_key(display(_kim_name(i))) for i in published)
+    com_count: Counter[str] = Counter()
+    for it in published:
+        com_count[kim_key(display(_kim_name(it)))] += comments.get(it.post_url, 0)
+
+    # Follow-up
+    follow: list[tuple[Cell, ...]] = []
+    for r in sorted(kims, key=lambda r: kim_key(r.name)):
+        if partnership_of(r) is not Partnership.DIHENTIKAN and pub_count[kim_key(r.name)] == 0:
+            follow.append((r.name, r.kecamatan, "Tidak ada berita terbit dalam periode ini."))
+    for a in alerts:
+        follow.append((a.kim, a.kecamatan, a.id))
+    follow.sort(key=lambda row: kim_key(str(row[0])))
+    report.tables.append(Table(
+        "tindak-lanjut", "Daftar tindak lanjut", ("KIM", "Kecamatan", "Perlu tindak lanjut"), tuple(follow),
+        ("KIM tanpa berita terbit dalam periode ini, dan peringatan kemitraan (SK, status, keaktifan).",),
+    ))
+
+    # Ranking for the yearly award
+    active = [r for r in kims if partnership_of(r) is Partnership.AKTIF]
+    best_pub = max((pub_count[kim_key(r.name)] for r in active), default=0)
+    best_com = max((com_count[kim_key(r.name)] for r in active), default=0)
+    w_total = rules.weight_published + rules.weight_approval + rules.weight_comments
+    scored = []
+    for r in active:
+        k = kim_key(r.name)
+        decided = approved[k] + rejected[k]
+        rate = approved[k] / decided if decided else 0.0
+        score = 100 * (rules.weight_published * (pub_count[k] / best_pub if best_pub else 0)
+                       + rules.weight_approval * rate
+                       + rules.weight_comments * (com_count[k] / best_com if best_com else 0)) / w_total
+        score = round(score, 1)
+        scored.append((score, pub_count[k], rate, com_count[k], r, decided))
+    scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3], kim_key(s[4].name)))
+    rank_rows = [(n + 1, s[4].name, s[4].kecamatan, s[1], f"{round(100 * s[2])}%" if s[5] else "-", s[3], fmt_number(s[0]))
+                 for n, s in enumerate(scored)]
+    report.tables.append(Table(
+        "peringkat-penghargaan", "Peringkat untuk Penghargaan KIM", ("Peringkat", "KIM", "Kecamatan", "Terbit",
+                                                                     "Persetujuan", "Komentar", "Skor"),
+        tuple(rank_rows),
+        (f"Bobot: terbit {rules.weight_published}, persetujuan {rules.weight_approval}, komentar {rules.weight_comments}. "
+         "Skor = jumlah bobot x nilai (terbit dan komentar dibandingkan dengan KIM tertinggi; persetujuan = disetujui dibagi "
+         "yang sudah diputuskan), dalam skala 0-100. Nilai sama diurutkan menurut terbit, lalu persetujuan, lalu komentar. "
+         "Hanya KIM berstatus AKTIF.",),
+    ))
+
+    # Tabel 3.3 map
+    mapped = [r for r in kims if partnership_of(r) is not Partnership.DIHENTIKAN]
+    median = statistics.median([sub_count[kim_key(r.name)] for r in mapped]) if mapped else 0
+    map_rows: list[tuple[Cell, ...]] = []
+    for r in sorted(mapped, key=lambda r: (order.get(r.kecamatan, 99), kim_key(r.name))):
+        subs = sub_count[kim_key(r.name)]
+        interest_high = subs > 0 and subs * 100 >= rules.interest_percent * median
+        if r.power is None or r.influence is None:
+            category, approach = "Data belum lengkap", "Lengkapi Kekuatan dan Pengaruh di tab KIM."
+        else:
+            strong = r.power >= rules.power_min and r.influence >= rules.influence_min
+            category, approach = QUADRANTS[(interest_high, strong)]
+        map_rows.append((r.name, r.kecamatan, subs, "Tinggi" if interest_high else "Rendah",
+                         "" if r.power is None else r.power, "" if r.influence is None else r.influence, category, approach))
+    report.tables.append(Table(
+        "tabel-3-3-pemetaan", "Tabel 3.3 Pemetaan KIM menurut minat, kekuatan dan pengaruh",
+        ("KIM", "Kecamatan", "Kiriman", "Minat", "Kekuatan", "Pengaruh", "Kategori", "Pendekatan"),
+        tuple(map_rows),
+        (f"Minat tinggi: kiriman dalam periode minimal {rules.interest_percent}% dari median kabupaten "
+         f"({fmt_number(median)}) dan lebih dari 0. Kekuatan dan pengaruh tinggi: Kekuatan minimal {rules.power_min} dan "
+         f"Pengaruh minimal {rules.influence_min} (dari tab KIM). KIM yang dihentikan tidak dipetakan.",),
+    ))
+
+    # Published news per kecamatan per month (the chart's data)
+    months = period.months()
+    per = Counter((i.kecamatan, i.published.year, i.published.month) for i in published if i.published)
+    chart_rows = []
+    for y, m in months:
+        counts = [per[(kec, y, m)] for kec in kecamatan_names]
+        chart_rows.append((f"{MONTHS_SHORT_ID[m - 1]} {y}", *counts, sum(counts)))
+    report.chart = Table("terbit-per-bulan", "Berita terbit per kecamatan per bulan", ("Bulan", *kecamatan_names, "Jumlah"),
+                         tuple(chart_rows))
+    report.tables.append(report.chart)
+    return report
+
+
+#: (interest high, power and influence high) → (category, the Juknis' approach)
+QUADRANTS: dict[tuple[bool, bool], tuple[str, str]] = {
+    (True, True): ("Minat tinggi, kekuatan dan pengaruh tinggi", "Jadikan mitra"),
+    (False, True): ("Minat rendah, kekuatan dan pengaruh tinggi", "Persuasi agar bersedia menjadi mitra"),
+    (True, False): ("Minat tinggi, kekuatan dan pengaruh rendah", "Pembinaan dan peningkatan kapasitas"),
+    (False, False): ("Minat rendah, kekuatan dan pengaruh rendah", "Pendataan dan pemantauan"),
+}
+
+
+def last_accepted(items: Iterable[Item]) -> dict[str, date]:
+    """KIM (``kim_key``) → day of its latest submission an officer accepted, for the quiet-KIM alert."""
+    out: dict[str, date] = {}
+    for it in items:
+        if it.status in APPROVED and it.received is not None and it.kim.strip():
+            k, d = kim_key(it.kim), it.received.date()
+            if k not in out or d > out[k]:
+                out[k] = d
+    return out
+
+
+__all__ = ["Item", "PageViews", "QUADRANTS", "Report", "Rules", "Table", "build_report", "dedupe", "last_accepted",
+           "percentile"]
