@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from bridge.core.model import KimRecord, Partnership, Status
 from bridge.core.period import MONTHS_SHORT_ID, Period
@@ -116,6 +118,12 @@ def _local_day(when: datetime | None) -> date | None:
 
 def _hours(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 3600
+
+
+def _half_up(value: Fraction | int, places: int) -> str:
+    """A fraction rounded half up to ``places`` decimals, as text with a dot."""
+    q = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(value)
+    return str(q.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def fmt_number(value: float) -> str:
@@ -287,14 +295,15 @@ def build_report(
     for r in active:
         k = kim_key(r.name)
         decided = approved[k] + rejected[k]
-        rate = approved[k] / decided if decided else 0.0
-        score = 100 * (rules.weight_published * (pub_count[k] / best_pub if best_pub else 0)
+        rate = Fraction(approved[k], decided) if decided else Fraction(0)
+        # Exact fractions: the same numbers give the same score and order on every machine.
+        score = 100 * (rules.weight_published * (Fraction(pub_count[k], best_pub) if best_pub else 0)
                        + rules.weight_approval * rate
-                       + rules.weight_comments * (com_count[k] / best_com if best_com else 0)) / w_total
-        score = round(score, 1)
+                       + rules.weight_comments * (Fraction(com_count[k], best_com) if best_com else 0)) / w_total
         scored.append((score, pub_count[k], rate, com_count[k], r, decided))
     scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3], kim_key(s[4].name)))
-    rank_rows = [(n + 1, s[4].name, s[4].kecamatan, s[1], f"{round(100 * s[2])}%" if s[5] else "-", s[3], fmt_number(s[0]))
+    rank_rows = [(n + 1, s[4].name, s[4].kecamatan, s[1], f"{_half_up(100 * s[2], 0)}%" if s[5] else "-", s[3],
+                  _half_up(s[0], 1).replace(".", ","))
                  for n, s in enumerate(scored)]
     report.tables.append(Table(
         "peringkat-penghargaan", "Peringkat untuk Penghargaan KIM", ("Peringkat", "KIM", "Kecamatan", "Terbit",
