@@ -51,6 +51,27 @@ def run_check(settings: Settings, *, clock: Clock | None = None) -> tuple[list[s
         deps.close()
 
 
+def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
+    """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
+    as officers fix them in the sheet)."""
+    from bridge.commands.report import alerts_as_of, read_sheet, registry_problems
+
+    data = read_sheet(deps)
+    problems = registry_problems(deps, data)
+    kims = sum(1 for r in data.registry if r.name.strip())
+    if problems:
+        lines.append(f"{WARN} KIM registry: {kims} KIM, {len(problems)} problem(s) to fix in tab '{settings.registry_tab}':")
+        lines += [f"{WARN}   {p.id}" for p in problems]
+    else:
+        lines.append(f"{OK} KIM registry: {kims} KIM, no problems found")
+    alerts = alerts_as_of(deps, data, deps.now().date())
+    if alerts:
+        lines.append(f"{WARN} partnership alerts: {len(alerts)}")
+        lines += [f"{WARN}   {a.kim} ({a.kecamatan}): {a.id}" for a in alerts]
+    else:
+        lines.append(f"{OK} partnership alerts: none")
+
+
 def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[list[str], bool]:
     from bridge.adapters.sheets import a1_tab
     from bridge.core.columns import map_headers
@@ -83,6 +104,8 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
                 lines.append(f"{OK} tab '{tab}' present")
             else:
                 bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
+        if settings.review_tab in review_info.tabs:
+            _check_registry(settings, deps, lines)
     except AuthError as exc:
         bad(f"spreadsheet: {exc}")
     except BridgeError as exc:
