@@ -122,7 +122,9 @@ def check_registry(records: Sequence[KimRecord], wilayah: WilayahIndex) -> list[
             add(r, "partnership_unknown", f"Status Kemitraan {shown}; pilih AKTIF, DITINJAU atau DIHENTIKAN.",
                 f"partnership status {r.partnership!r} unknown")
         elif state is not Partnership.AKTIF and not r.status_reason:
-            add(r, "reason_missing", f"Status Kemitraan {state.value} tanpa Alasan Status; tulis alasannya (mis. SK "
+            typed = normalised_partnership(r.partnership)
+            shown = state.value if typed == state.value else f"{typed} (artinya {state.value})"
+            add(r, "reason_missing", f"Status Kemitraan {shown} tanpa Alasan Status; tulis alasannya (mis. SK "
                 "berakhir, pengurus ASN, pindah kabupaten, bubar).", f"{state.value} without a reason")
         if r.tipe and r.tipe not in {t.value for t in KimType}:
             add(r, "tipe_unknown", f"Tipe KIM '{r.tipe}' tidak dikenal; pilih A atau B.", f"unknown KIM type {r.tipe!r}")
@@ -188,9 +190,9 @@ def partnership_alerts(
         if state is Partnership.AKTIF:
             last = last_accepted.get(kim_key(r.name))
             if last is None or (today - last).days > quiet_days:
-                since = f"sejak {last.strftime(DATE_FORMAT)}" if last else "sama sekali"
-                out.append(Alert(r.name, r.kecamatan, "quiet", f"Tidak ada kiriman yang diterima {since} (lebih dari "
-                                 f"{quiet_days} hari).", f"no accepted submission in {quiet_days} days"))
+                text = (f"Kiriman terakhir yang diterima pada {last.strftime(DATE_FORMAT)}, lebih dari {quiet_days} hari lalu."
+                        if last else "Belum ada kiriman dari KIM ini yang diterima petugas.")
+                out.append(Alert(r.name, r.kecamatan, "quiet", text, f"no accepted submission in {quiet_days} days"))
     out.sort(key=lambda a: (ALERT_ORDER.index(a.code), kim_key(a.kim)))
     return out
 

@@ -77,8 +77,8 @@ def test_alerts_for_sk_status_and_quiet_kim() -> None:
         ("KIM Segera", "SK berakhir pada 29/11/2026 (60 hari lagi); siapkan perpanjangan."),
         ("KIM Henti", "Kemitraan dihentikan sejak 01/08/2026. Alasan: Pindah kabupaten."),
         ("KIM Tinjau", "Kemitraan sedang ditinjau. Alasan: Pengurus berafiliasi partai."),
-        ("KIM Lewat", "Tidak ada kiriman yang diterima sejak 01/07/2026 (lebih dari 90 hari)."),
-        ("KIM Sepi", "Tidak ada kiriman yang diterima sejak 01/01/2026 (lebih dari 90 hari)."),
+        ("KIM Lewat", "Kiriman terakhir yang diterima pada 01/07/2026, lebih dari 90 hari lalu."),
+        ("KIM Sepi", "Kiriman terakhir yang diterima pada 01/01/2026, lebih dari 90 hari lalu."),
     ]
     assert summarise_alerts(alerts) == ("partnership alerts: sk_expired 1 (KIM Lewat); sk_expiring 1 (KIM Segera); "
                                         "dihentikan 1 (KIM Henti); ditinjau 1 (KIM Tinjau); quiet 2 (KIM Lewat, KIM Sepi)")
