@@ -60,3 +60,16 @@ def test_check_lists_registry_problems_and_alerts(bridge: Bridge, capsys: pytest
     assert out[start + 6] == "WARN   KIM Pitap Bersinar (Tebing Tinggi): Kemitraan dihentikan."
     assert out[start + 7] == "WARN   KIM Batu Piring (Paringin Selatan): Belum ada kiriman dari KIM ini yang diterima petugas."
     assert out[-1] == "All good."
+
+
+def test_demo_ends_with_a_report_on_its_data(tmp_path: Path) -> None:
+    """A newcomer trying the demo would never see the monitoring report."""
+    from bridge.demo import run_demo
+
+    lines: list[str] = []
+    assert run_demo(workdir=tmp_path, serve=False, out=lines.append) == 0
+    start = lines.index("6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period 2026-11)")
+    assert lines[start + 1] == (f"  tab 'Laporan 2026-11' written (print or download it from Google Sheets); CSV files in "
+                                f"{tmp_path / 'laporan-2026-11'}")
+    assert "  Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM:" in lines
+    assert (tmp_path / "laporan-2026-11" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8").count("\n") == 5
