@@ -126,10 +126,13 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         requests.append(fmt(r, r + 1, "textFormat", {"textFormat": {"bold": True, "underline": bool(s.signer_name)}}, c, width))
     requests.append({"updateBorders": {"range": rng(kop_end - 1, kop_end), "bottom": {"style": "SOLID_THICK"}}})
     for first, end, ncols in boxes:
-        requests.append(fmt(first, first + 1, "textFormat,backgroundColor", {"textFormat": {"bold": True}, "backgroundColor": GREY},
-                            0, ncols))
+        # A table narrower than the page gives its last column the rest of the width (links, reasons).
+        if ncols < width:
+            for r in range(first, end):
+                requests.append({"mergeCells": {"range": rng(r, r + 1, ncols - 1, width), "mergeType": "MERGE_ALL"}})
+        requests.append(fmt(first, first + 1, "textFormat,backgroundColor", {"textFormat": {"bold": True}, "backgroundColor": GREY}))
         solid = {"style": "SOLID"}
-        requests.append({"updateBorders": {"range": rng(first, end, 0, ncols), "top": solid, "bottom": solid, "left": solid,
+        requests.append({"updateBorders": {"range": rng(first, end), "top": solid, "bottom": solid, "left": solid,
                                            "right": solid, "innerHorizontal": solid, "innerVertical": solid}})
     if chart_at is not None:
         at, table = chart_at

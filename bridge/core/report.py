@@ -163,12 +163,12 @@ def _counts(items: Sequence[Item]) -> tuple[Cell, ...]:
     withdrawn = sum(1 for i in items if i.status is Status.DITARIK)
     to_publish = [_hours(i.received, i.published) for i in published if i.received and i.published]
     med, p90 = _time_cells(to_publish)
-    return (len(items), sum(1 for i in items if i.valid), approved, rejected, _top_reasons(items), len(published), withdrawn,
-            med, p90)
+    return (len(items), sum(1 for i in items if i.valid), approved, rejected, len(published), withdrawn, med, p90,
+            _top_reasons(items))
 
 
-SUMMARY_HEADER = ("Dikirim", "Valid", "Disetujui", "Ditolak", "Alasan penolakan terbanyak", "Terbit", "Ditarik",
-                  "Median jam kirim-terbit", "Persentil 90 jam kirim-terbit")
+SUMMARY_HEADER = ("Dikirim", "Valid", "Disetujui", "Ditolak", "Terbit", "Ditarik", "Median jam kirim-terbit",
+                  "Persentil 90 jam kirim-terbit", "Alasan penolakan terbanyak")
 SUMMARY_NOTES = (
     "Dihitung dari kiriman yang diterima dalam periode ini (tab Review dan Arsip). Valid: lolos pemeriksaan otomatis. "
     "Disetujui: pernah disetujui petugas (termasuk yang sudah terbit, gagal terbit atau ditarik).",
@@ -229,7 +229,7 @@ def build_report(
         ("No", "Nama Kelompok", "Aktivitas Diseminasi", "Format (berita)", "Jumlah Kegiatan", "Keterangan Waktu (WITA)",
          "Link Media"),
         tuple(rows52),
-        (f"Berita yang terbit di website dalam periode ini: {len(published)} dari {len(by_kim)} KIM.",),
+        (f"Dalam periode ini {len(published)} berita dari {len(by_kim)} KIM terbit di website.",),
     ))
 
     # Summary per kecamatan and per KIM
