@@ -135,6 +135,9 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bridge as a service: one cycle every [bridge] poll_interval_minutes.
 
+    With [report] monthly = true it also writes the previous month's report on the 1st at
+    [report] monthly_hour (or at the first cycle after, if it was not running then).
+
     Only one bridge may run on a state file; SIGTERM or Ctrl-C finish the
     current item and exit. See deploy/mymein-bridge.service for systemd.
 
@@ -142,6 +145,7 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
     """
     from bridge.app import Deps, build_deps
+    from bridge.commands.report import maybe_monthly_report
     from bridge.pipeline import run_cycle
     from bridge.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
 
@@ -153,8 +157,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         deps.should_stop = stop
         return deps
 
+    def cycle_then_monthly_report(deps: Deps) -> None:
+        run_cycle(deps)
+        maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+
     with single_instance(settings.state_path):
-        cycle = ServiceCycle(connect, run_cycle, Deps.close)
+        cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
             run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)

@@ -118,3 +118,25 @@ def test_infinity_is_not_a_whole_number_either(tmp_path: Path, value: str) -> No
     path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 5", f"poll_interval_minutes = {value}"))
     with pytest.raises(ConfigError, match="expected a whole number"):
         load_settings(path, env={})
+
+
+def test_report_settings_are_checked_together(tmp_path: Path) -> None:
+    """A monthly hour of 24 or weights that are all zero would break the report silently."""
+    cfg = tmp_path / "bridge.toml"
+    cfg.write_text('[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n[report]\nmonthly_hour = 24\nweight_published = 0\n'
+                   'weight_approval = 0\nweight_comments = 0\nquiet_days = -1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg, env={})
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "[report] quiet_days must be at least 0, got -1",
+        "[report] weight_published, weight_approval and weight_comments cannot all be 0",
+        "[report] monthly_hour must be between 0 and 23, got 24",
+    ]
+    settings = load_settings(_ok(tmp_path), env={"MYMEIN_REPORT_MONTHLY": "true"})
+    assert settings.monthly is True and settings.sk_warning_days == 60 and settings.monthly_out_dir is None
+
+
+def _ok(tmp_path: Path) -> Path:
+    cfg = tmp_path / "ok.toml"
+    cfg.write_text('[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n', encoding="utf-8")
+    return cfg

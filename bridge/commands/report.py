@@ -178,5 +178,29 @@ def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> Rep
     return ReportResult(report, title, files, alerts)
 
 
-__all__ = ["ReportResult", "alerts_as_of", "compute", "read_sheet", "registry_problems", "tab_title", "write_csv",
+__all__ = ["ReportResult", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "tab_title", "write_csv",
            "write_report"]
+
+
+MONTHLY_DONE = "monthly_report_written"
+
+
+def maybe_monthly_report(deps: Deps) -> ReportResult | None:
+    """With ``[report] monthly``: write the previous month's report once it is due (the 1st at
+    ``monthly_hour``, or the first cycle after). Called by `run` after a cycle, never at the same
+    time as one. A failure is logged and tried again next cycle."""
+    from bridge.core.period import monthly_report_due
+
+    s = deps.settings
+    if not s.monthly or deps.dry_run:
+        return None
+    period = monthly_report_due(deps.now(), s.monthly_hour, deps.ledger.get_meta(MONTHLY_DONE))
+    if period is None:
+        return None
+    try:
+        result = write_report(deps, period, s.monthly_out_dir / period.key if s.monthly_out_dir else None)
+    except BridgeError as exc:
+        log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
+        return None
+    deps.ledger.set_meta(MONTHLY_DONE, period.key)
+    return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 #: Indonesian month names, for titles and dates an officer reads.
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -107,4 +107,16 @@ def previous_month(today: date) -> Period:
     return parse_period(f"{last.year}-{last.month:02d}")
 
 
-__all__ = ["FORMS", "MONTHS_ID", "MONTHS_SHORT_ID", "Period", "PeriodError", "long_date", "parse_period", "previous_month"]
+
+
+
+def monthly_report_due(now: datetime, hour: int, last_written: str) -> Period | None:
+    """The month whose report is due at local time ``now``: the previous month, from the 1st at
+    ``hour`` on (later in the month if the service was not running then); ``None`` once written."""
+    if now.day == 1 and now.hour < hour:
+        return None
+    period = previous_month(now.date())
+    return None if period.key == last_written else period
+
+__all__ = ["FORMS", "MONTHS_ID", "MONTHS_SHORT_ID", "Period", "PeriodError", "long_date", "monthly_report_due", "parse_period",
+           "previous_month"]

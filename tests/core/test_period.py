@@ -37,3 +37,17 @@ def test_previous_month_crosses_the_year() -> None:
     """The monthly report written on 1 January would cover the wrong month."""
     assert previous_month(date(2027, 1, 1)).key == "2026-12"
     assert parse_period("2026-Q4").months() == [(2026, 10), (2026, 11), (2026, 12)]
+
+
+def test_monthly_report_is_due_from_the_first_at_the_hour_until_written() -> None:
+    """`run` would write the monthly report too early, never, or every cycle."""
+    from datetime import datetime
+
+    from bridge.core.period import monthly_report_due
+    from tests.conftest import WITA
+
+    assert monthly_report_due(datetime(2026, 12, 1, 6, 59, tzinfo=WITA), 7, "2026-10") is None
+    due = monthly_report_due(datetime(2026, 12, 1, 7, 0, tzinfo=WITA), 7, "2026-10")
+    assert due is not None and due.key == "2026-11"
+    assert monthly_report_due(datetime(2026, 12, 3, 1, 0, tzinfo=WITA), 7, "2026-10") == due  # the service was down on the 1st
+    assert monthly_report_due(datetime(2026, 12, 9, 7, 0, tzinfo=WITA), 7, "2026-11") is None

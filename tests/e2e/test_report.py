@@ -175,3 +175,48 @@ def test_month_and_range_periods_cover_only_their_days(quarter: Quarter, tmp_pat
     assert [r[2] for r in rows[1:]] == ["Persiapan Hari Jadi"]
     assert [s["title"] for s in quarter.sandbox.state.to_json()["spreadsheets"][0]["sheets"]][-2:] == [
         "Laporan 2026-08", "Laporan 2026-09-30..2026-10-01"]
+
+
+def test_preview_shows_the_tabs_beside_the_blog_and_the_laporan_as_printed(quarter: Quarter) -> None:
+    """A newcomer could not see in a browser what officers see in Sheets, nor the report before printing."""
+    import requests
+
+    quarter.report()
+    page = requests.get(f"{quarter.sandbox.url}/", timeout=5).text
+    for tab in ("Review", "KIM", "Arsip", "Laporan 2026-Q3"):
+        assert f'href="/?tab={tab.replace(" ", "%20")}"' in page
+    assert "Gotong Royong Saluran Irigasi" in page and "<header><h1>KIM Balangan</h1>" in page
+    laporan = requests.get(f"{quarter.sandbox.url}/", params={"tab": TAB}, timeout=5).text
+    assert '<td class="kop" colspan="11">PEMERINTAH KABUPATEN BALANGAN</td>' in laporan
+    assert '<td class="h" colspan="11">9. Berita terbit per kecamatan per bulan</td>' in laporan
+    assert 'title="Paringin: 2"' in laporan  # the chart's August bar
+    assert '<td colspan="7"></td><td colspan="4">Mengetahui,</td>' in laporan
+
+
+def test_run_writes_the_previous_months_report_once_on_the_first_at_the_hour(quarter: Quarter, tmp_path: Path) -> None:
+    """The monthly report would be missing, early, or written again every cycle."""
+    from datetime import datetime
+
+    from bridge.commands.report import maybe_monthly_report
+    from tests.conftest import WITA
+
+    clock = quarter.sandbox.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(datetime(2026, 10, 1, 6, 59, tzinfo=WITA))
+    deps = quarter.deps()  # [report] monthly is off by default
+    assert maybe_monthly_report(deps) is None
+    deps.close()
+    settings = {"report__monthly": True, "report__monthly_hour": 7, "report__monthly_out_dir": str(tmp_path / "bulanan")}
+    deps = quarter.deps(**settings)
+    try:
+        assert maybe_monthly_report(deps) is None
+        clock.set(datetime(2026, 10, 1, 7, 0, tzinfo=WITA))
+        result = maybe_monthly_report(deps)
+        assert result is not None and result.tab == "Laporan 2026-09"
+        assert (tmp_path / "bulanan" / "2026-09" / "tabel-5-2-diseminasi.csv").is_file()
+        quarter.sandbox.reset_stats()
+        clock.set(datetime(2026, 10, 1, 7, 5, tzinfo=WITA))
+        assert maybe_monthly_report(deps) is None
+        assert quarter.requests() == {}
+    finally:
+        deps.close()
