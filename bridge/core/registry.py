@@ -130,7 +130,7 @@ def check_registry(records: Sequence[KimRecord], wilayah: WilayahIndex) -> list[
             add(r, "tipe_unknown", f"Tipe KIM '{r.tipe}' tidak dikenal; pilih A atau B.", f"unknown KIM type {r.tipe!r}")
         for label, typed in (("Kekuatan (jangkauan)", r.power_unreadable), ("Pengaruh (tanggapan positif)", r.influence_unreadable)):
             if typed:
-                add(r, "number_unreadable", f"{label} '{typed}' bukan angka; tulis jumlahnya saja, mis. 1250.",
+                add(r, "number_unreadable", f"{label} '{typed}' tidak terbaca sebagai jumlah; tulis angkanya saja, mis. 1250.",
                     f"{label} is not a number: {typed!r}")
     return problems
 

@@ -53,7 +53,7 @@ def test_self_check_names_each_problem_per_row_in_plain_indonesian(wilayah: Wila
         "pindah kabupaten, bubar).",
         "Baris 9 (KIM Tujuh): Kecamatan 'Kota Baru' tidak dikenal di Kabupaten Balangan.",
         "Baris 9 (KIM Tujuh): Tipe KIM 'C' tidak dikenal; pilih A atau B.",
-        "Baris 9 (KIM Tujuh): Kekuatan (jangkauan) 'banyak' bukan angka; tulis jumlahnya saja, mis. 1250.",
+        "Baris 9 (KIM Tujuh): Kekuatan (jangkauan) 'banyak' tidak terbaca sebagai jumlah; tulis angkanya saja, mis. 1250.",
         "Baris 10 (tanpa nama): Nama KIM kosong; baris ini diabaikan sampai namanya diisi.",
     ]
 
