@@ -144,11 +144,19 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
     return report, alerts
 
 
+def _inert(cell: Any) -> Any:
+    """Text that Excel would run as a formula (=, +, @, or - followed by more) gets a leading
+    apostrophe: a submitted title such as ``=HYPERLINK(...)`` stays text when the CSV is opened."""
+    if isinstance(cell, str) and (cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and len(cell) > 1)):
+        return "'" + cell
+    return cell
+
+
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_inert(c) for c in row] for row in rows)
     return buf.getvalue()
 
 

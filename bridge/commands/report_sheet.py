@@ -107,6 +107,10 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         requests.append({"deleteSheet": {"sheetId": old_sheet_id}})
     requests.append({"addSheet": {"properties": {"sheetId": sid, "title": title,
                                                  "gridProperties": {"rowCount": len(values) + 5, "columnCount": width}}}})
+    requests.append({"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": sid}, "warningOnly": True,
+        "description": "MY MEIN: laporan ini dibuat ulang oleh sistem setiap kali laporan dijalankan; perubahan di sini akan hilang.",
+    }}})
     for c, px in enumerate(WIDTHS[:width]):
         requests.append({"updateDimensionProperties": {
             "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},

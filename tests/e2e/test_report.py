@@ -220,3 +220,17 @@ def test_run_writes_the_previous_months_report_once_on_the_first_at_the_hour(qua
         assert quarter.requests() == {}
     finally:
         deps.close()
+
+
+def test_a_formula_title_stays_text_in_the_tab_and_the_csv(quarter: Quarter, tmp_path: Path) -> None:
+    """A submitted '=HYPERLINK(...)' title would run as a formula when officers open the CSV in Excel."""
+    review = quarter.rows("Review")
+    title_col = [str(h) for h in review[0]].index("Judul")
+    review[2][title_col] = '=HYPERLINK("http://contoh-berbahaya.example","Klik")'
+    quarter.sandbox.state.set_sheet_rows(QUARTER_SPREADSHEET_ID, "Review", review)
+    quarter.report(tmp_path / "out")
+    rows = _csv(tmp_path / "out" / "tabel-5-2-diseminasi.csv")
+    assert rows[3][2] == '\'=HYPERLINK("http://contoh-berbahaya.example","Klik")'
+    assert any(r[2:3] == ['=HYPERLINK("http://contoh-berbahaya.example","Klik")'] for r in quarter.rows(TAB))
+    assert [r[8] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24,0"
+    assert quarter.sheet(TAB)["protectedRanges"][0]["warningOnly"] is True
