@@ -56,8 +56,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the config, the credentials, the spreadsheet tabs and the blog, in plain words.
+    Also checks the KIM tab row by row and lists the partnership alerts (SK ending or ended,
+    KIM under review or terminated, KIM with no accepted news for [report] quiet_days).
 
-    Exits 0 when everything is reachable, 1 when something needs fixing.
+    Exits 0 when everything is reachable, 1 when something needs fixing (registry problems and
+    alerts are WARN lines: officers fix them in the sheet).
 
     Example:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
@@ -74,7 +77,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     """Prepare the spreadsheet (safe to run again): Review, KIM and Arsip tabs with headers,
     frozen header rows, the Status dropdown, protected bridge columns, and a check that the
-    responses tab has the form's questions.
+    responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
+    lacks (added at the right, officers' data untouched) and dropdowns for its closed lists.
 
     Example:
       mymein-bridge init -c bridge.toml

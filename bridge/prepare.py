@@ -1,7 +1,8 @@
 """`init`: prepare the spreadsheet for officers. Safe to run again: it only adds what is missing.
 
 Calls: one metadata read, one batched read of the header rows, and at most
-three writes (add tabs, write headers, set dropdowns/protection/frozen rows).
+four writes (add tabs, widen a tab the KIM profile outgrows, write headers, set
+dropdowns/protection/frozen rows).
 """
 
 from __future__ import annotations
