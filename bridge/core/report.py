@@ -302,17 +302,20 @@ def build_report(
                        + rules.weight_comments * (Fraction(com_count[k], best_com) if best_com else 0)) / w_total
         scored.append((score, pub_count[k], rate, com_count[k], r, decided))
     scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3], kim_key(s[4].name)))
-    rank_rows = [(n + 1, s[4].name, s[4].kecamatan, s[1], f"{_half_up(100 * s[2], 0)}%" if s[5] else "-", s[3],
-                  _half_up(s[0], 1).replace(".", ","))
-                 for n, s in enumerate(scored)]
+    rank_rows = []
+    for n, s in enumerate(scored):
+        tied = n > 0 and scored[n - 1][:4] == s[:4]
+        rank = rank_rows[-1][0] if tied else n + 1  # equal on every value: the same place
+        rank_rows.append((rank, s[4].name, s[4].kecamatan, s[1], f"{_half_up(100 * s[2], 0)}%" if s[5] else "-", s[3],
+                          _half_up(s[0], 1).replace(".", ",")))
     report.tables.append(Table(
         "peringkat-penghargaan", "Peringkat untuk Penghargaan KIM", ("Peringkat", "KIM", "Kecamatan", "Terbit",
                                                                      "Persetujuan", "Komentar", "Skor"),
         tuple(rank_rows),
         (f"Bobot: terbit {rules.weight_published}, persetujuan {rules.weight_approval}, komentar {rules.weight_comments}. "
          "Skor = jumlah bobot x nilai (terbit dan komentar dibandingkan dengan KIM tertinggi; persetujuan = disetujui dibagi "
-         "yang sudah diputuskan), dalam skala 0-100. Nilai sama diurutkan menurut terbit, lalu persetujuan, lalu komentar. "
-         "Hanya KIM berstatus AKTIF.",),
+         "yang sudah diputuskan), dalam skala 0-100. Skor sama diurutkan menurut terbit, lalu persetujuan, lalu komentar; "
+         "KIM yang sama pada semua nilai berbagi peringkat. Hanya KIM berstatus AKTIF.",),
     ))
 
     # Tabel 3.3 map
