@@ -26,7 +26,7 @@ from bridge.core.model import KimRecord, ReviewColumn, Status
 from bridge.core.period import Period
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
 from bridge.core.report import Item, PageViews, Report, Rules, build_report, dedupe, last_accepted
-from bridge.exceptions import BridgeError, FatalError
+from bridge.exceptions import AuthError, BridgeError, FatalError
 
 log = logging.getLogger("bridge.report")
 
@@ -207,6 +207,8 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
         return None
     try:
         result = write_report(deps, period, s.monthly_out_dir / period.key if s.monthly_out_dir else None)
+    except AuthError:
+        raise  # the service reconnects with a renewed token, as after a cycle
     except BridgeError as exc:
         log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
         return None
