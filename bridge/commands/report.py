@@ -212,5 +212,9 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
     except BridgeError as exc:
         log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
         return None
+    except OSError as exc:  # the tab is written (CSV files come last); do not rewrite it every cycle
+        log.error("monthly report %s: tab written, but not the CSV files in %s: %s", period.key, s.monthly_out_dir, exc)
+        deps.ledger.set_meta(MONTHLY_DONE, period.key)
+        return None
     deps.ledger.set_meta(MONTHLY_DONE, period.key)
     return result
