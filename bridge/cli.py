@@ -236,6 +236,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     deps = build_deps(_load(args), clock=args.clock)
     try:
         result = write_report(deps, period, Path(args.out) if args.out else None)
+    except OSError as exc:  # the tab is written first; only the files failed
+        print(f"Error: the tab was written, but not the CSV files in {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FATAL
     finally:
         deps.close()
     published = len(result.report.table("tabel-5-2-diseminasi").rows)

@@ -73,3 +73,16 @@ def test_demo_ends_with_a_report_on_its_data(tmp_path: Path) -> None:
                                 f"{tmp_path / 'laporan-2026-11'}")
     assert "  Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM:" in lines
     assert (tmp_path / "laporan-2026-11" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8").count("\n") == 5
+
+
+def test_report_into_a_folder_it_cannot_write_says_so(quarter: Quarter, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong --out would end in a traceback, leaving IT staff unsure whether the tab was written."""
+    from bridge.cli import EXIT_FATAL
+
+    quarter.deps().close()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code = main(["report", "-c", str(quarter.workdir / "bridge.toml"), "--period", "2026-Q3", "--out", str(blocker / "sub")],
+                clock=quarter.sandbox.clock)
+    assert code == EXIT_FATAL
+    assert capsys.readouterr().err == f"Error: the tab was written, but not the CSV files in {blocker / 'sub'}: Not a directory\n"
