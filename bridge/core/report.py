@@ -180,6 +180,173 @@ def _kim_name(item: Item) -> str:
     return item.kim.strip() or NO_KIM
 
 
+@dataclass
+class _Context:
+    """What every table of one report reads: the registry, the period's items, the blog's comments."""
+
+    period: Period
+    kims: list[KimRecord]
+    cohort: list[Item]  # received in the period
+    published: list[Item]  # published in the period, by KIM then time
+    comments: Mapping[str, int]
+    kecamatan_order: dict[str, int]
+    official: dict[str, KimRecord]
+
+    def kim(self, item: Item) -> str:
+        """The item's KIM as the registry spells it (or as the row has it)."""
+        name = _kim_name(item)
+        rec = self.official.get(kim_key(name))
+        return rec.name if rec else name
+
+    def kec_rank(self, kecamatan: str) -> tuple[int, str]:
+        return self.kecamatan_order.get(kecamatan, 99), kecamatan
+
+    def activity(self) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], Counter[str]]:
+        """Per KIM (``kim_key``): submitted, approved, rejected (received in the period); published and
+        comments (published in the period)."""
+        sub = Counter(kim_key(_kim_name(i)) for i in self.cohort)
+        approved = Counter(kim_key(_kim_name(i)) for i in self.cohort if i.status in APPROVED)
+        rejected = Counter(kim_key(_kim_name(i)) for i in self.cohort if i.status is Status.DITOLAK)
+        pub = Counter(kim_key(_kim_name(i)) for i in self.published)
+        com: Counter[str] = Counter()
+        for it in self.published:
+            com[kim_key(_kim_name(it))] += self.comments.get(it.post_url, 0)
+        return sub, approved, rejected, pub, com
+
+
+def _tabel_5_2(c: _Context) -> Table:
+    by_kim: dict[str, list[Item]] = defaultdict(list)
+    for it in c.published:
+        by_kim[c.kim(it)].append(it)
+    rows: list[tuple[Cell, ...]] = []
+    for kim in sorted(by_kim, key=kim_key):
+        for j, it in enumerate(by_kim[kim]):
+            assert it.published is not None
+            rows.append((len(rows) + 1, kim, it.title, "teks, foto" if it.has_photo else "teks",
+                         len(by_kim[kim]) if j == 0 else "", it.published.strftime("%d/%m/%Y %H:%M"), it.post_url))
+    return Table(
+        "tabel-5-2-diseminasi", "Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM",
+        ("No", "Nama Kelompok", "Aktivitas Diseminasi", "Format (berita)", "Jumlah Kegiatan", "Keterangan Waktu (WITA)",
+         "Link Media"),
+        tuple(rows),
+        (f"Dalam periode ini {len(c.published)} berita dari {len(by_kim)} KIM terbit di website.",),
+    )
+
+
+def _summaries(c: _Context) -> tuple[Table, Table]:
+    kec_groups: dict[str, list[Item]] = defaultdict(list)
+    kim_groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for it in c.cohort:
+        kec_groups[it.kecamatan or "(kosong)"].append(it)
+        kim_groups[(it.kecamatan or "(kosong)", c.kim(it))].append(it)
+    kec_rows = [(kec, *_counts(kec_groups[kec])) for kec in sorted(kec_groups, key=c.kec_rank)]
+    kec_rows.append(("Jumlah", *_counts(c.cohort)))
+    kim_rows = [(kec, kim, *_counts(kim_groups[(kec, kim)]))
+                for kec, kim in sorted(kim_groups, key=lambda k: (*c.kec_rank(k[0]), kim_key(k[1])))]
+    return (Table("ringkasan-kecamatan", "Ringkasan per kecamatan", ("Kecamatan", *SUMMARY_HEADER), tuple(kec_rows),
+                  SUMMARY_NOTES),
+            Table("ringkasan-kim", "Ringkasan per KIM", ("Kecamatan", "KIM", *SUMMARY_HEADER), tuple(kim_rows)))
+
+
+def _outtakes(c: _Context, views: PageViews | None) -> tuple[Table, Table | None]:
+    rows = [(k + 1, c.kim(it), it.title, c.comments.get(it.post_url, 0), it.post_url) for k, it in enumerate(c.published)]
+    comments = Table(
+        "outtakes-komentar", "Outtakes: komentar pembaca per berita", ("No", "KIM", "Judul", "Komentar", "Link Media"),
+        tuple(rows),
+        (f"Jumlah komentar: {sum(int(r[3]) for r in rows)}. Blogger tidak menyediakan jumlah tayangan per berita; yang "
+         "tersedia hanya tayangan seluruh blog (tabel berikut).",),
+    )
+    if views is None:
+        return comments, None
+    return comments, Table(
+        "outtakes-tayangan", "Outtakes: tayangan halaman seluruh blog", ("Rentang", "Tayangan"),
+        (("7 hari terakhir", views.seven_days), ("30 hari terakhir", views.thirty_days), ("Sepanjang waktu", views.all_time)),
+        ("Angka dari Blogger pada saat laporan dibuat (bukan per periode laporan, dan tidak per berita).",),
+    )
+
+
+def _follow_up(c: _Context, alerts: Sequence[Alert]) -> Table:
+    _, _, _, pub, _ = c.activity()
+    rows: list[tuple[Cell, ...]] = [
+        (r.name, r.kecamatan, "Tidak ada berita terbit dalam periode ini.")
+        for r in sorted(c.kims, key=lambda r: kim_key(r.name))
+        if partnership_of(r) is not Partnership.DIHENTIKAN and pub[kim_key(r.name)] == 0
+    ]
+    rows += [(a.kim, a.kecamatan, a.id) for a in alerts]
+    rows.sort(key=lambda row: kim_key(str(row[0])))  # stable: within a KIM, no news first, then its alerts in order
+    return Table("tindak-lanjut", "Daftar tindak lanjut", ("KIM", "Kecamatan", "Perlu tindak lanjut"), tuple(rows),
+                 ("KIM tanpa berita terbit dalam periode ini, dan peringatan kemitraan (SK, status, keaktifan).",))
+
+
+def _ranking(c: _Context, rules: Rules) -> Table:
+    _, approved, rejected, pub, com = c.activity()
+    active = [r for r in c.kims if partnership_of(r) is Partnership.AKTIF]
+    best_pub = max((pub[kim_key(r.name)] for r in active), default=0)
+    best_com = max((com[kim_key(r.name)] for r in active), default=0)
+    w_total = rules.weight_published + rules.weight_approval + rules.weight_comments
+    scored = []
+    for r in active:
+        k = kim_key(r.name)
+        decided = approved[k] + rejected[k]
+        rate = Fraction(approved[k], decided) if decided else Fraction(0)
+        # Exact fractions: the same numbers give the same score and order on every machine.
+        score = 100 * (rules.weight_published * (Fraction(pub[k], best_pub) if best_pub else 0)
+                       + rules.weight_approval * rate
+                       + rules.weight_comments * (Fraction(com[k], best_com) if best_com else 0)) / w_total
+        scored.append((score, pub[k], rate, com[k], r, decided))
+    scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3], kim_key(s[4].name)))
+    rows: list[tuple[Cell, ...]] = []
+    for n, s in enumerate(scored):
+        tied = n > 0 and scored[n - 1][:4] == s[:4]
+        rank = rows[-1][0] if tied else n + 1  # equal on every value: the same place
+        rows.append((rank, s[4].name, s[4].kecamatan, s[1], f"{_half_up(100 * s[2], 0)}%" if s[5] else "-", s[3],
+                     _half_up(s[0], 1).replace(".", ",")))
+    return Table(
+        "peringkat-penghargaan", "Peringkat untuk Penghargaan KIM",
+        ("Peringkat", "KIM", "Kecamatan", "Terbit", "Persetujuan", "Komentar", "Skor"),
+        tuple(rows),
+        (f"Bobot: terbit {rules.weight_published}, persetujuan {rules.weight_approval}, komentar {rules.weight_comments}. "
+         "Skor = jumlah bobot x nilai (terbit dan komentar dibandingkan dengan KIM tertinggi; persetujuan = disetujui dibagi "
+         "yang sudah diputuskan), dalam skala 0-100. Skor sama diurutkan menurut terbit, lalu persetujuan, lalu komentar; "
+         "KIM yang sama pada semua nilai berbagi peringkat. Hanya KIM berstatus AKTIF.",),
+    )
+
+
+def _map(c: _Context, rules: Rules) -> Table:
+    sub, _, _, _, _ = c.activity()
+    mapped = [r for r in c.kims if partnership_of(r) is not Partnership.DIHENTIKAN]
+    median = statistics.median([sub[kim_key(r.name)] for r in mapped]) if mapped else 0
+    rows: list[tuple[Cell, ...]] = []
+    for r in sorted(mapped, key=lambda r: (*c.kec_rank(r.kecamatan), kim_key(r.name))):
+        subs = sub[kim_key(r.name)]
+        interest_high = subs > 0 and subs * 100 >= rules.interest_percent * median
+        if r.power is None or r.influence is None:
+            category, approach = "Data belum lengkap", "Lengkapi Kekuatan dan Pengaruh di tab KIM."
+        else:
+            strong = r.power >= rules.power_min and r.influence >= rules.influence_min
+            category, approach = QUADRANTS[(interest_high, strong)]
+        rows.append((r.name, r.kecamatan, subs, "Tinggi" if interest_high else "Rendah",
+                     "" if r.power is None else r.power, "" if r.influence is None else r.influence, category, approach))
+    return Table(
+        "tabel-3-3-pemetaan", "Tabel 3.3 Pemetaan KIM menurut minat, kekuatan dan pengaruh",
+        ("KIM", "Kecamatan", "Kiriman", "Minat", "Kekuatan", "Pengaruh", "Kategori", "Pendekatan"),
+        tuple(rows),
+        (f"Minat tinggi: kiriman dalam periode minimal {rules.interest_percent}% dari median kabupaten "
+         f"({fmt_number(median)}) dan lebih dari 0. Kekuatan dan pengaruh tinggi: Kekuatan minimal {rules.power_min} dan "
+         f"Pengaruh minimal {rules.influence_min} (dari tab KIM). KIM yang dihentikan tidak dipetakan.",),
+    )
+
+
+def _per_month(c: _Context, kecamatan_names: Sequence[str]) -> Table:
+    per = Counter((i.kecamatan, i.published.year, i.published.month) for i in c.published if i.published)
+    rows = []
+    for y, m in c.period.months():
+        counts = [per[(kec, y, m)] for kec in kecamatan_names]
+        rows.append((f"{MONTHS_SHORT_ID[m - 1]} {y}", *counts, sum(counts)))
+    return Table("terbit-per-bulan", "Berita terbit per kecamatan per bulan", ("Bulan", *kecamatan_names, "Jumlah"),
+                 tuple(rows))
+
+
 def build_report(
     period: Period,
     items: Sequence[Item],
@@ -198,158 +365,17 @@ def build_report(
         comments: post URL → number of comments Blogger reports.
         views: the blog's page views, or ``None`` when Blogger did not give them.
     """
-    report = Report(period)
     kims = [r for r in registry if r.name.strip()]
-    official = {kim_key(r.name): r for r in kims}
-
-    def display(name: str) -> str:
-        rec = official.get(kim_key(name))
-        return rec.name if rec else name
-
-    cohort = [i for i in items if (d := _local_day(i.received)) is not None and d in period]
-    published = sorted(
-        (i for i in items if i.is_published and _local_day(i.published) in period),
-        key=lambda i: (kim_key(display(_kim_name(i))), i.published, i.id),
-    )
-
-    # Tabel 5.2
-    by_kim: dict[str, list[Item]] = defaultdict(list)
-    for it in published:
-        by_kim[display(_kim_name(it))].append(it)
-    rows52: list[tuple[Cell, ...]] = []
-    n = 0
-    for kim in sorted(by_kim, key=kim_key):
-        for j, it in enumerate(by_kim[kim]):
-            n += 1
-            assert it.published is not None
-            rows52.append((n, kim, it.title, "teks, foto" if it.has_photo else "teks", len(by_kim[kim]) if j == 0 else "",
-                           it.published.strftime("%d/%m/%Y %H:%M"), it.post_url))
-    report.tables.append(Table(
-        "tabel-5-2-diseminasi", "Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM",
-        ("No", "Nama Kelompok", "Aktivitas Diseminasi", "Format (berita)", "Jumlah Kegiatan", "Keterangan Waktu (WITA)",
-         "Link Media"),
-        tuple(rows52),
-        (f"Dalam periode ini {len(published)} berita dari {len(by_kim)} KIM terbit di website.",),
-    ))
-
-    # Summary per kecamatan and per KIM
-    kec_groups: dict[str, list[Item]] = defaultdict(list)
-    kim_groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
-    for it in cohort:
-        kec_groups[it.kecamatan or "(kosong)"].append(it)
-        kim_groups[(it.kecamatan or "(kosong)", display(_kim_name(it)))].append(it)
-    order = {k: i for i, k in enumerate(kecamatan_names)}
-    kec_rows = [(kec, *_counts(kec_groups[kec])) for kec in sorted(kec_groups, key=lambda k: (order.get(k, 99), k))]
-    kec_rows.append(("Jumlah", *_counts(cohort)))
-    report.tables.append(Table("ringkasan-kecamatan", "Ringkasan per kecamatan", ("Kecamatan", *SUMMARY_HEADER),
-                               tuple(kec_rows), SUMMARY_NOTES))
-    kim_rows = [(kec, kim, *_counts(kim_groups[(kec, kim)]))
-                for kec, kim in sorted(kim_groups, key=lambda k: (order.get(k[0], 99), k[0], kim_key(k[1])))]
-    report.tables.append(Table("ringkasan-kim", "Ringkasan per KIM", ("Kecamatan", "KIM", *SUMMARY_HEADER), tuple(kim_rows)))
-
-    # Outtakes: comments per post, and page views
-    com_rows = [(k + 1, display(_kim_name(it)), it.title, comments.get(it.post_url, 0), it.post_url)
-                for k, it in enumerate(published)]
-    total_comments = sum(int(r[3]) for r in com_rows)
-    report.tables.append(Table(
-        "outtakes-komentar", "Outtakes: komentar pembaca per berita", ("No", "KIM", "Judul", "Komentar", "Link Media"),
-        tuple(com_rows),
-        (f"Jumlah komentar: {total_comments}. Blogger tidak menyediakan jumlah tayangan per berita; yang tersedia hanya "
-         "tayangan seluruh blog (tabel berikut).",),
-    ))
-    if views is not None:
-        report.views = Table(
-            "outtakes-tayangan", "Outtakes: tayangan halaman seluruh blog", ("Rentang", "Tayangan"),
-            (("7 hari terakhir", views.seven_days), ("30 hari terakhir", views.thirty_days), ("Sepanjang waktu", views.all_time)),
-            ("Angka dari Blogger pada saat laporan dibuat (bukan per periode laporan, dan tidak per berita).",),
-        )
-
-    # Per-KIM activity, for follow-up, ranking and the map
-    sub_count = Counter(kim_key(_kim_name(i)) for i in cohort)
-    approved = Counter(kim_key(_kim_name(i)) for i in cohort if i.status in APPROVED)
-    rejected = Counter(kim_key(_kim_name(i)) for i in cohort if i.status is Status.DITOLAK)
-    pub_count = Counter(kim_key(display(_kim_name(i))) for i in published)
-    com_count: Counter[str] = Counter()
-    for it in published:
-        com_count[kim_key(display(_kim_name(it)))] += comments.get(it.post_url, 0)
-
-    # Follow-up
-    follow: list[tuple[Cell, ...]] = []
-    for r in sorted(kims, key=lambda r: kim_key(r.name)):
-        if partnership_of(r) is not Partnership.DIHENTIKAN and pub_count[kim_key(r.name)] == 0:
-            follow.append((r.name, r.kecamatan, "Tidak ada berita terbit dalam periode ini."))
-    for a in alerts:
-        follow.append((a.kim, a.kecamatan, a.id))
-    follow.sort(key=lambda row: kim_key(str(row[0])))
-    report.tables.append(Table(
-        "tindak-lanjut", "Daftar tindak lanjut", ("KIM", "Kecamatan", "Perlu tindak lanjut"), tuple(follow),
-        ("KIM tanpa berita terbit dalam periode ini, dan peringatan kemitraan (SK, status, keaktifan).",),
-    ))
-
-    # Ranking for the yearly award
-    active = [r for r in kims if partnership_of(r) is Partnership.AKTIF]
-    best_pub = max((pub_count[kim_key(r.name)] for r in active), default=0)
-    best_com = max((com_count[kim_key(r.name)] for r in active), default=0)
-    w_total = rules.weight_published + rules.weight_approval + rules.weight_comments
-    scored = []
-    for r in active:
-        k = kim_key(r.name)
-        decided = approved[k] + rejected[k]
-        rate = Fraction(approved[k], decided) if decided else Fraction(0)
-        # Exact fractions: the same numbers give the same score and order on every machine.
-        score = 100 * (rules.weight_published * (Fraction(pub_count[k], best_pub) if best_pub else 0)
-                       + rules.weight_approval * rate
-                       + rules.weight_comments * (Fraction(com_count[k], best_com) if best_com else 0)) / w_total
-        scored.append((score, pub_count[k], rate, com_count[k], r, decided))
-    scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3], kim_key(s[4].name)))
-    rank_rows = []
-    for n, s in enumerate(scored):
-        tied = n > 0 and scored[n - 1][:4] == s[:4]
-        rank = rank_rows[-1][0] if tied else n + 1  # equal on every value: the same place
-        rank_rows.append((rank, s[4].name, s[4].kecamatan, s[1], f"{_half_up(100 * s[2], 0)}%" if s[5] else "-", s[3],
-                          _half_up(s[0], 1).replace(".", ",")))
-    report.tables.append(Table(
-        "peringkat-penghargaan", "Peringkat untuk Penghargaan KIM", ("Peringkat", "KIM", "Kecamatan", "Terbit",
-                                                                     "Persetujuan", "Komentar", "Skor"),
-        tuple(rank_rows),
-        (f"Bobot: terbit {rules.weight_published}, persetujuan {rules.weight_approval}, komentar {rules.weight_comments}. "
-         "Skor = jumlah bobot x nilai (terbit dan komentar dibandingkan dengan KIM tertinggi; persetujuan = disetujui dibagi "
-         "yang sudah diputuskan), dalam skala 0-100. Skor sama diurutkan menurut terbit, lalu persetujuan, lalu komentar; "
-         "KIM yang sama pada semua nilai berbagi peringkat. Hanya KIM berstatus AKTIF.",),
-    ))
-
-    # Tabel 3.3 map
-    mapped = [r for r in kims if partnership_of(r) is not Partnership.DIHENTIKAN]
-    median = statistics.median([sub_count[kim_key(r.name)] for r in mapped]) if mapped else 0
-    map_rows: list[tuple[Cell, ...]] = []
-    for r in sorted(mapped, key=lambda r: (order.get(r.kecamatan, 99), kim_key(r.name))):
-        subs = sub_count[kim_key(r.name)]
-        interest_high = subs > 0 and subs * 100 >= rules.interest_percent * median
-        if r.power is None or r.influence is None:
-            category, approach = "Data belum lengkap", "Lengkapi Kekuatan dan Pengaruh di tab KIM."
-        else:
-            strong = r.power >= rules.power_min and r.influence >= rules.influence_min
-            category, approach = QUADRANTS[(interest_high, strong)]
-        map_rows.append((r.name, r.kecamatan, subs, "Tinggi" if interest_high else "Rendah",
-                         "" if r.power is None else r.power, "" if r.influence is None else r.influence, category, approach))
-    report.tables.append(Table(
-        "tabel-3-3-pemetaan", "Tabel 3.3 Pemetaan KIM menurut minat, kekuatan dan pengaruh",
-        ("KIM", "Kecamatan", "Kiriman", "Minat", "Kekuatan", "Pengaruh", "Kategori", "Pendekatan"),
-        tuple(map_rows),
-        (f"Minat tinggi: kiriman dalam periode minimal {rules.interest_percent}% dari median kabupaten "
-         f"({fmt_number(median)}) dan lebih dari 0. Kekuatan dan pengaruh tinggi: Kekuatan minimal {rules.power_min} dan "
-         f"Pengaruh minimal {rules.influence_min} (dari tab KIM). KIM yang dihentikan tidak dipetakan.",),
-    ))
-
-    # Published news per kecamatan per month (the chart's data)
-    months = period.months()
-    per = Counter((i.kecamatan, i.published.year, i.published.month) for i in published if i.published)
-    chart_rows = []
-    for y, m in months:
-        counts = [per[(kec, y, m)] for kec in kecamatan_names]
-        chart_rows.append((f"{MONTHS_SHORT_ID[m - 1]} {y}", *counts, sum(counts)))
-    report.chart = Table("terbit-per-bulan", "Berita terbit per kecamatan per bulan", ("Bulan", *kecamatan_names, "Jumlah"),
-                         tuple(chart_rows))
+    c = _Context(period, kims, [], [], comments, {k: i for i, k in enumerate(kecamatan_names)},
+                 {kim_key(r.name): r for r in kims})
+    c.cohort = [i for i in items if (d := _local_day(i.received)) is not None and d in period]
+    c.published = sorted((i for i in items if i.is_published and _local_day(i.published) in period),
+                         key=lambda i: (kim_key(c.kim(i)), i.published, i.id))
+    report = Report(period)
+    comments_table, views_table = _outtakes(c, views)
+    report.tables += [_tabel_5_2(c), *_summaries(c), comments_table, _follow_up(c, alerts), _ranking(c, rules), _map(c, rules)]
+    report.views = views_table
+    report.chart = _per_month(c, kecamatan_names)
     report.tables.append(report.chart)
     return report
 
