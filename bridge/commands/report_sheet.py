@@ -133,6 +133,8 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         # A table narrower than the page gives its last column the rest of the width (links, reasons).
         if ncols < width:
             for r in range(first, end):
+                if r in merged:  # "(tidak ada data ...)" already spans the page
+                    continue
                 requests.append({"mergeCells": {"range": rng(r, r + 1, ncols - 1, width), "mergeType": "MERGE_ALL"}})
         requests.append(fmt(first, first + 1, "textFormat,backgroundColor", {"textFormat": {"bold": True}, "backgroundColor": GREY}))
         solid = {"style": "SOLID"}
