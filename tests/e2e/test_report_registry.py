@@ -57,3 +57,17 @@ def test_each_cycle_logs_the_partnership_alerts_in_one_line(bridge: Bridge, capl
         "Piring, KIM Karet Buntu Karau, KIM Lasung Batu Bersatu, KIM Mantimin Maju, KIM Melati Mantuyan, KIM Panaitan "
         "Sejahtera, KIM Pudak Lestari)"
     ]
+
+
+def test_init_widens_an_old_13_column_registry_and_keeps_its_rows(sandbox: Any, tmp_path: Any) -> None:
+    """An existing KIM tab narrower than the Juknis profile would make init fail (grid limits) or move data."""
+    data = sandbox.state.to_json()
+    kim = next(s for s in data["spreadsheets"][0]["sheets"] if s["title"] == "KIM")
+    kim["rows"] = [row[:13] for row in kim["rows"]]
+    kim["columnCount"] = 13
+    sandbox.state.replace(data)
+    lines = Bridge(sandbox=sandbox, workdir=tmp_path, overrides={}).init()
+    assert "  'KIM': added column(s) " + ", ".join(KIM_HEADERS[13:]) in lines
+    after = sandbox.state.sheet("1MyMeinDemoSheet00000000000000000000000000000", "KIM")
+    assert after["columnCount"] == len(KIM_HEADERS) and [str(h) for h in after["rows"][0]] == list(KIM_HEADERS)
+    assert after["rows"][6][:8] == kim["rows"][6][:8]
