@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import textwrap
+import inspect
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -276,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
-        doc = textwrap.dedent(handler.__doc__ or "").strip()
+        doc = inspect.cleandoc(handler.__doc__ or "")  # dedent misses lines after a first line that starts at the quotes
         first = doc.splitlines()[0] if doc else name
         p = sub.add_parser(
             name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
