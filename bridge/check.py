@@ -134,6 +134,25 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap") -> l
             f"{who} > Viewer. Then run check again."
         ]
     return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})"]
+def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
+    """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
+    as officers fix them in the sheet)."""
+    from bridge.commands.report import alerts_as_of, read_sheet, registry_problems
+
+    data = read_sheet(deps)
+    problems = registry_problems(deps, data)
+    kims = sum(1 for r in data.registry if r.name.strip())
+    if problems:
+        lines.append(f"{WARN} KIM registry: {kims} KIM, {len(problems)} problem(s) to fix in tab '{settings.registry_tab}':")
+        lines += [f"{WARN}   {p.id}" for p in problems]
+    else:
+        lines.append(f"{OK} KIM registry: {kims} KIM, no problems found")
+    alerts = alerts_as_of(deps, data, deps.now().date())
+    if alerts:
+        lines.append(f"{WARN} partnership alerts: {len(alerts)}")
+        lines += [f"{WARN}   {a.kim} ({a.kecamatan}): {a.id}" for a in alerts]
+    else:
+        lines.append(f"{OK} partnership alerts: none")
 
 
 def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[list[str], bool]:
@@ -179,6 +198,8 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
+        if settings.review_tab in review_info.tabs:
+            _check_registry(settings, deps, lines)
     except AuthError as exc:
         bad(f"review spreadsheet: {exc}")
     except BridgeError as exc:

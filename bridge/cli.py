@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import textwrap
+import inspect
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -89,8 +89,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the config, the credentials, the spreadsheet tabs and the blog, in plain words.
+    Also checks the KIM tab row by row and lists the partnership alerts (SK ending or ended,
+    KIM under review or terminated, KIM with no accepted news for [report] quiet_days).
 
-    Exits 0 when everything is reachable, 1 when something needs fixing.
+    Exits 0 when everything is reachable, 1 when something needs fixing (registry problems and
+    alerts are WARN lines: officers fix them in the sheet).
     With --probe-blog it also creates a draft post on the blog (markers and a photo, as the
     bridge builds posts), reads it back, fetches the photo anonymously and deletes the draft:
     run it once at install.
@@ -111,7 +114,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     """Prepare the spreadsheet (safe to run again): Review, KIM and Arsip tabs with headers,
     frozen header rows, the Status dropdown, protected bridge columns, and a check that the
-    responses tab has the form's questions.
+    responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
+    lacks (added at the right, officers' data untouched) and dropdowns for its closed lists.
 
     Example:
       mymein-bridge init -c bridge.toml
@@ -176,6 +180,9 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bridge as a service: one cycle every [bridge] poll_interval_minutes.
 
+    With [report] monthly = true it also writes the previous month's report on the 1st at
+    [report] monthly_hour (or at the first cycle after, if it was not running then).
+
     Only one bridge may run on a state file; SIGTERM or Ctrl-C finish the
     current item and exit. See deploy/mymein-bridge.service for systemd.
 
@@ -183,6 +190,7 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
     """
     from bridge.app import Deps, build_deps
+    from bridge.commands.report import maybe_monthly_report
     from bridge.pipeline import run_cycle
     from bridge.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
 
@@ -202,8 +210,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
+    def cycle_then_monthly_report(deps: Deps) -> None:
+        run_cycle(deps)
+        maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+
     with single_instance(settings.state_path):
-        cycle = ServiceCycle(connect, run_cycle, Deps.close)
+        cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
             run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)
@@ -257,6 +269,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(port=args.port, workdir=Path(args.dir) if args.dir else None, serve=args.serve, out=print)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the monitoring-and-evaluation report (Juknis Kemitraan KIM 2022) for a period: the
+    'Laporan <period>' tab, laid out to print on A4, replaced whole on each run, and with --out
+    the same tables as CSV files.
+
+    PERIOD is a month 2026-11, a quarter 2026-Q4, a half-year 2026-S2, a year 2026 or a range
+    2026-10-01..2026-11-30. From the sheet, use File > Download (Excel, PDF) or File > Print.
+
+    Example:
+      mymein-bridge report -c bridge.toml --period 2026-11 --out laporan-2026-11
+    """
+    from bridge.app import build_deps
+    from bridge.commands.report import write_report
+    from bridge.core.period import PeriodError, parse_period
+
+    try:
+        period = parse_period(args.period)
+    except PeriodError as exc:
+        print(f"Error: --period {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    deps = build_deps(_load(args), clock=args.clock)
+    try:
+        result = write_report(deps, period, Path(args.out) if args.out else None)
+    except OSError as exc:  # the tab is written first; only the files failed
+        print(f"Error: the tab was written, but not the CSV files in {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FATAL
+    finally:
+        deps.close()
+    published = len(result.report.table("tabel-5-2-diseminasi").rows)
+    print(f"Report {period.key} ({period.label}): {published} published item(s); tab '{result.tab}' written")
+    for path in result.files:
+        print(f"  {path}")
+    for alert in result.alerts:
+        print(f"  alert: {alert.kim}: {alert.en}")
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     """A TCP port number for argparse (0 = any free port)."""
     try:
@@ -283,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
-        doc = textwrap.dedent(handler.__doc__ or "").strip()
+        doc = inspect.cleandoc(handler.__doc__ or "")  # dedent misses lines after a first line that starts at the quotes
         first = doc.splitlines()[0] if doc else name
         p = sub.add_parser(
             name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -316,6 +365,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("run", cmd_run)
     _config_arg(p)
     p.add_argument("--start", choices=("backfill", "now"), help="first run on a sheet with history (overrides [intake] start)")
+    p = add("report", cmd_report)
+    _config_arg(p)
+    p.add_argument("--period", required=True, metavar="P", help="2026-11, 2026-Q4, 2026-S2, 2026 or 2026-10-01..2026-11-30")
+    p.add_argument("--out", default="", metavar="DIR", help="also write the tables as CSV files in this folder")
     p = add("auth", cmd_auth)
     _config_arg(p)
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")

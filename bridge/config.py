@@ -97,6 +97,22 @@ SPECS: tuple[Spec, ...] = (
     Spec("photos", "over_limit", str, "downscale", "a photo larger than [blog] photo_max_mb: downscale (publish it smaller) or refuse (officers are told)"),
     Spec("photos", "max_megapixels", int, 50, "photos with more pixels are refused before decoding (guards against decompression bombs)"),
     Spec("photos", "download_max_mb", int, 50, "photos larger than this are never downloaded, whatever over_limit says"),
+    # [report] monitoring and evaluation (Juknis Kemitraan KIM 2022)
+    Spec("report", "sk_warning_days", int, 60, "alert when a KIM's SK ends within this many days"),
+    Spec("report", "quiet_days", int, 90, "alert when an AKTIF KIM has had no accepted submission for this many days"),
+    Spec("report", "interest_percent", int, 100, "Tabel 3.3: a KIM's interest is high when its submissions in the period reach this percentage of the kabupaten's median (and are more than 0)"),
+    Spec("report", "power_min", int, 500, "Tabel 3.3: Kekuatan (reach) at or above this is high"),
+    Spec("report", "influence_min", int, 50, "Tabel 3.3: Pengaruh (positive responses) at or above this is high; power and influence are high only when both are"),
+    Spec("report", "weight_published", int, 60, "award ranking: weight of published items (scores are shares of the best KIM's number)"),
+    Spec("report", "weight_approval", int, 30, "award ranking: weight of the approval rate"),
+    Spec("report", "weight_comments", int, 10, "award ranking: weight of comments on the KIM's posts"),
+    Spec("report", "place", str, "Paringin", "place written before the date above the signature"),
+    Spec("report", "signer_title", str, "Kepala Dinas", "who signs the report (under 'Mengetahui,')"),
+    Spec("report", "signer_name", str, "", "name of the signer; empty leaves a line to write it by hand"),
+    Spec("report", "signer_nip", str, "", "NIP of the signer; empty leaves a line to write it by hand"),
+    Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
+    Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
+    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's CSV files; empty = only the Laporan tab"),
 )
 
 PHOTO_STORES = ("drive", "local")
@@ -189,6 +205,21 @@ class Settings:
     log_format: str
     max_retries: int
     retry_wait_ms: int
+    sk_warning_days: int = 60
+    quiet_days: int = 90
+    interest_percent: int = 100
+    power_min: int = 500
+    influence_min: int = 50
+    weight_published: int = 60
+    weight_approval: int = 30
+    weight_comments: int = 10
+    place: str = "Paringin"
+    signer_title: str = "Kepala Dinas"
+    signer_name: str = ""
+    signer_nip: str = ""
+    monthly: bool = False
+    monthly_hour: int = 7
+    monthly_out_dir: Path | None = None
     source: str = "<defaults>"
     photos: PhotoSettings = PhotoSettings()
 
@@ -339,6 +370,14 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
     ):
         if raw[key] < low:
             problems.append(f"{where}: [{section}] {key} must be at least {low}, got {raw[key]}")
+    for key in ("sk_warning_days", "quiet_days", "interest_percent", "power_min", "influence_min",
+                "weight_published", "weight_approval", "weight_comments"):
+        if raw[key] < 0:
+            problems.append(f"{where}: [report] {key} must be at least 0, got {raw[key]}")
+    if raw["weight_published"] + raw["weight_approval"] + raw["weight_comments"] <= 0:
+        problems.append(f"{where}: [report] weight_published, weight_approval and weight_comments cannot all be 0")
+    if not 0 <= raw["monthly_hour"] <= 23:
+        problems.append(f"{where}: [report] monthly_hour must be between 0 and 23, got {raw['monthly_hour']}")
     if raw["body_max"] > SHEETS_CELL_MAX:
         problems.append(
             f"{where}: [intake] body_max must be at most {SHEETS_CELL_MAX} (a Google Sheets cell holds at most "
@@ -406,6 +445,21 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         log_format=raw["log_format"],
         max_retries=raw["max_retries"],
         retry_wait_ms=raw["retry_wait_ms"],
+        sk_warning_days=raw["sk_warning_days"],
+        quiet_days=raw["quiet_days"],
+        interest_percent=raw["interest_percent"],
+        power_min=raw["power_min"],
+        influence_min=raw["influence_min"],
+        weight_published=raw["weight_published"],
+        weight_approval=raw["weight_approval"],
+        weight_comments=raw["weight_comments"],
+        place=raw["place"],
+        signer_title=raw["signer_title"],
+        signer_name=raw["signer_name"],
+        signer_nip=raw["signer_nip"],
+        monthly=raw["monthly"],
+        monthly_hour=raw["monthly_hour"],
+        monthly_out_dir=resolve(raw["monthly_out_dir"]) if raw["monthly_out_dir"] else None,
         source=source,
         photos=photos,
     )

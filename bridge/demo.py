@@ -90,6 +90,30 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
     return len(data)
 
 
+def show_report(deps: Deps, workdir: Path, out: Out) -> None:
+    """Write this month's report, as `mymein-bridge report` would, and print its main tables."""
+    from bridge.commands.report import write_report
+    from bridge.core.period import parse_period
+
+    now = deps.now()
+    period = parse_period(f"{now.year}-{now.month:02d}")
+    folder = workdir / f"laporan-{period.key}"
+    out(f"6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period {period.key})")
+    result = write_report(deps, period, folder)
+    out(f"  tab '{result.tab}' written (print or download it from Google Sheets); CSV files in {folder}")
+    shown = {  # table → (columns shown, their widths)
+        "tabel-5-2-diseminasi": ((1, 2, 5), (24, 52, 16)),
+        "tabel-3-3-pemetaan": ((0, 2, 7), (24, 8, 40)),
+        "tindak-lanjut": ((0, 2), (24, 70)),
+    }
+    for name, (picked, widths) in shown.items():
+        table = result.report.table(name)
+        out(f"  {table.title}:")
+        rows = [[str(table.header[i]) for i in picked]] + [[str(r[i]) for i in picked] for r in table.rows]
+        for line in _table(rows, list(widths)):
+            out(f"  {line}")
+
+
 def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None = None, out: Out = print) -> int:
     """Run the demo end to end; with ``serve`` keep the sandbox up until Ctrl-C."""
     from bridge.sandbox.server import SandboxServer
@@ -148,6 +172,8 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
             for post in blog.get("posts", []):
                 if post.get("status") == "LIVE":
                     out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
+        out("")
+        show_report(deps, workdir, out)
         out("")
         out(f"Open the blog preview in a browser: {server.url}/")
         out(f"Sandbox state (JSON): {server.url}/_sandbox/state   request counts: {server.url}/_sandbox/stats")

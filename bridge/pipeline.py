@@ -6,7 +6,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bridge.alerts import cycle_alerts
 from bridge.app import Deps
+from bridge.core.registry import Alert
 from bridge.archive import run_archive
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
@@ -26,6 +28,7 @@ class CycleReport:
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
     skipped: bool = False  # the spreadsheet could not be read: nothing was done
+    alerts: list[Alert] = field(default_factory=list)  # partnership alerts (logged once per cycle)
 
     @property
     def plan(self) -> list[str]:
@@ -108,6 +111,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         log.warning("cycle skipped: %s", exc)
         return report
     run_intake(deps, snap, report.intake)
+    report.alerts = cycle_alerts(deps, snap)
     run_publish(deps, snap.review, report.publish)
     try:
         report.archived = run_archive(deps, snap.review, report.publish.updates)

@@ -1,18 +1,29 @@
 """`init`: prepare the spreadsheet for officers. Safe to run again: it only adds what is missing.
 
 Calls: one metadata read, one batched read of the header rows, and at most
-three writes (add tabs, write headers, set dropdowns/protection/frozen rows).
+four writes (add tabs, widen a tab the KIM profile outgrows, write headers, set
+dropdowns/protection/frozen rows).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Sequence
 
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
-from bridge.core.model import KIM_HEADERS, OFFICER_COLUMNS, REVIEW_HEADERS, Partnership, ReviewColumn, Status
+from bridge.core.model import (
+    FREQUENCIES,
+    KIM_HEADERS,
+    OFFICER_COLUMNS,
+    REVIEW_HEADERS,
+    KimColumn,
+    KimType,
+    Partnership,
+    ReviewColumn,
+    Status,
+)
 from bridge.exceptions import SchemaError
 
 log = logging.getLogger("bridge.init")
@@ -35,6 +46,41 @@ def _bridge_column_groups(index: dict[ReviewColumn, int]) -> list[tuple[int, int
         else:
             groups.append((i, i + 1))
     return groups
+
+
+def _column_rule(sheet_id: int, col: int, condition: dict[str, Any], message: str, strict: bool = True) -> dict[str, Any]:
+    return {
+        "setDataValidation": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
+            "rule": {"condition": condition, "strict": strict, "showCustomUi": True, "inputMessage": message},
+        }
+    }
+
+
+def registry_validations(sheet_id: int, index: dict[KimColumn, int], kecamatan: Sequence[str]) -> list[dict[str, Any]]:
+    """Dropdowns for the registry's closed vocabularies, and a hint on its number columns."""
+
+    def one_of(values: Sequence[str]) -> dict[str, Any]:
+        return {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in values]}
+
+    rules = {
+        KimColumn.PARTNERSHIP: (one_of([p.value for p in Partnership]), "AKTIF, DITINJAU (sedang ditinjau) atau DIHENTIKAN. "
+                                "Untuk DITINJAU dan DIHENTIKAN tulis alasannya di kolom Alasan Status.", True),
+        KimColumn.TIPE: (one_of([t.value for t in KimType]), "A: pengelolaan dan diseminasi informasi. B: pemberdayaan "
+                         "masyarakat yang ditambah diseminasi informasi.", True),
+        KimColumn.KECAMATAN: (one_of(list(kecamatan)), "Pilih kecamatan di Kabupaten Balangan.", True),
+        KimColumn.FREQUENCY: (one_of(list(FREQUENCIES)), "Seberapa sering KIM menyebarkan informasi.", True),
+        KimColumn.POWER: ({"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]},
+                          "Jangkauan KIM: jumlah pengikut, pelanggan atau peserta kegiatan (angka saja).", False),
+        KimColumn.INFLUENCE: ({"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]},
+                              "Tanggapan positif: jumlah suka, bagikan dan sejenisnya (angka saja).", False),
+    }
+    out = []
+    for column, (condition, message, strict) in rules.items():
+        col = index.get(column)
+        if col is not None:
+            out.append(_column_rule(sheet_id, col, condition, message, strict))
+    return out
 
 
 def prepare(deps: Deps) -> list[str]:
@@ -106,6 +152,16 @@ def prepare(deps: Deps) -> list[str]:
             else:
                 report.append(f"  '{t}': added column(s) {', '.join(missing)}")
         headers_now[t] = current + missing
+    # The registry's Tabel 3.1 profile is wider than a new tab's 26 columns: widen first.
+    widen = [
+        {"appendDimension": {"sheetId": info.tabs[t].sheet_id, "dimension": "COLUMNS",
+                             "length": len(headers_now[t]) - info.tabs[t].column_count}}
+        for t in tabs
+        if len(headers_now[t]) > info.tabs[t].column_count
+    ]
+    if widen:
+        deps.sheets.batch_update(sid, widen)
+        info = deps.sheets.info(sid, refresh=True)
     deps.sheets.update_ranges(sid, header_writes)
 
     # 4. Frozen header, Status dropdown, protected bridge columns
@@ -139,24 +195,9 @@ def prepare(deps: Deps) -> list[str]:
             }
         }
     )
-    kim_tab = info.tabs[s.registry_tab]
-    from bridge.core.model import KimColumn
-
-    partner_col = kim_index.get(KimColumn.PARTNERSHIP)
-    if partner_col is not None:
-        requests.append(
-            {
-                "setDataValidation": {
-                    "range": {"sheetId": kim_tab.sheet_id, "startRowIndex": 1, "startColumnIndex": partner_col, "endColumnIndex": partner_col + 1},
-                    "rule": {
-                        "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": p.value} for p in Partnership]},
-                        "strict": True,
-                        "showCustomUi": True,
-                    },
-                }
-            }
-        )
+    requests += registry_validations(info.tabs[s.registry_tab].sheet_id, kim_index, deps.wilayah.kecamatan_names)
     report.append(f"Status dropdown set on '{s.review_tab}' ({', '.join(st.value for st in Status)})")
+    report.append(f"dropdowns set on '{s.registry_tab}' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi)")
     if review.protected_ranges == 0:
         editors: dict[str, Any] = {"users": list(s.officers)} if s.officers else {}
         for start, end in _bridge_column_groups(review_index):

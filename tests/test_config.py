@@ -136,3 +136,23 @@ def test_photos_section_is_validated_together(tmp_path: Path) -> None:
     ok = _write(tmp_path, '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n[photos]\nstore = "local"\nlocal_dir = "www/foto"\nbase_url = "https://foto.example.go.id/m/"\n')
     photos = load_settings(ok, env={"MYMEIN_PHOTOS_FORMAT": "webp"}).photos
     assert photos.local_dir == tmp_path / "www" / "foto" and photos.format == "webp" and photos.max_side == 1600
+def test_report_settings_are_checked_together(tmp_path: Path) -> None:
+    """A monthly hour of 24 or weights that are all zero would break the report silently."""
+    cfg = tmp_path / "bridge.toml"
+    cfg.write_text('[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n[report]\nmonthly_hour = 24\nweight_published = 0\n'
+                   'weight_approval = 0\nweight_comments = 0\nquiet_days = -1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg, env={})
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "[report] quiet_days must be at least 0, got -1",
+        "[report] weight_published, weight_approval and weight_comments cannot all be 0",
+        "[report] monthly_hour must be between 0 and 23, got 24",
+    ]
+    settings = load_settings(_ok(tmp_path), env={"MYMEIN_REPORT_MONTHLY": "true"})
+    assert settings.monthly is True and settings.sk_warning_days == 60 and settings.monthly_out_dir is None
+
+
+def _ok(tmp_path: Path) -> Path:
+    cfg = tmp_path / "ok.toml"
+    cfg.write_text('[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n', encoding="utf-8")
+    return cfg

@@ -207,3 +207,49 @@ def _ref(data: dict[str, Any], status: str = "") -> PostRef:
         status=str(data.get("status", "") or status),
         published=str(data.get("published", "") or ""),
     )
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+class BloggerStats:
+    """What Blogger tells about readers (outtakes): comments per post and the blog's page views."""
+
+    def __init__(self, gateway: BloggerGateway) -> None:
+        self.gateway = gateway
+
+    def comments_by_url(self) -> dict[str, int]:
+        """Live post URL → its comment count (``replies.totalItems``), over every page of posts."""
+        g = self.gateway
+        out: dict[str, int] = {}
+        token: str | None = None
+        while True:
+            page_token = token
+
+            def request(page_token: str | None = page_token) -> Any:
+                kwargs: dict[str, Any] = {"blogId": g.blog_id, "status": "LIVE", "fetchBodies": False, "maxResults": 500,
+                                          "fields": "nextPageToken,items(url,replies/totalItems)"}
+                if page_token:
+                    kwargs["pageToken"] = page_token
+                return g.service.posts().list(**kwargs)
+
+            data = g._call("posts.list live (report)", request)
+            for post in data.get("items", []) or []:
+                if post.get("url"):
+                    out[str(post["url"])] = _count((post.get("replies") or {}).get("totalItems"))
+            token = data.get("nextPageToken")
+            if not token:
+                return out
+
+    def page_views(self) -> dict[str, int]:
+        """The blog's page views: ``SEVEN_DAYS``, ``THIRTY_DAYS`` and ``ALL_TIME`` → count."""
+        g = self.gateway
+        data = g._call(
+            f"pageViews.get {g.blog_id}",
+            lambda: g.service.pageViews().get(blogId=g.blog_id, range=["7DAYS", "30DAYS", "all"]),
+        )
+        return {str(c.get("timeRange", "")): _count(c.get("count")) for c in data.get("counts", []) or []}

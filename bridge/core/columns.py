@@ -510,14 +510,35 @@ def parse_emails(cell: Any) -> frozenset[str]:
     return frozenset(p.lower() for p in re.split(r"[,;\s]+", cell_text(cell)) if "@" in p)
 
 
+def _whole_number(text: str) -> int | None:
+    """'1.250', '1,250', '1250 pengikut' → 1250; ``None`` when there is no number."""
+    m = re.search(r"\d[\d.,\s]*", text)
+    if not m:
+        return None
+    digits = re.sub(r"\D", "", m.group(0))
+    return int(digits) if digits else None
+
+
 def row_to_kim(row: Sequence[Any], row_number: int, index: Mapping[KimColumn, int], tz: ZoneInfo) -> KimRecord:
-    """One KIM-registry row; unreadable dates become ``None`` (an unreadable SK expiry is kept
-    as typed in ``sk_until_unreadable``), partnership is upper-cased."""
+    """One KIM-registry row; unreadable dates become ``None`` (an unreadable SK date or expiry
+    is kept as typed in ``sk_date_unreadable``/``sk_until_unreadable``), partnership is upper-cased."""
 
     def text(col: KimColumn) -> str:
         return " ".join(cell_text(_cell(row, index.get(col))).split())
 
+    def number(col: KimColumn) -> tuple[int | None, str]:
+        raw = _cell(row, index.get(col))
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return (int(raw), "") if raw >= 0 else (None, text(col))
+        typed = text(col)
+        value = _whole_number(typed) if typed else None
+        return value, (typed if typed and value is None else "")
+
     sk_until = parse_date_cell(_cell(row, index.get(KimColumn.SK_UNTIL)), tz)
+    sk_date = parse_date_cell(_cell(row, index.get(KimColumn.SK_DATE)), tz)
+    power, power_bad = number(KimColumn.POWER)
+    influence, influence_bad = number(KimColumn.INFLUENCE)
+    emails_cell = cell_text(_cell(row, index.get(KimColumn.OPERATOR_EMAILS)))
 
     return KimRecord(
         name=text(KimColumn.NAME),
@@ -525,16 +546,34 @@ def row_to_kim(row: Sequence[Any], row_number: int, index: Mapping[KimColumn, in
         desa=text(KimColumn.DESA),
         nomor_induk=text(KimColumn.NOMOR_INDUK),
         sk_number=text(KimColumn.SK_NUMBER),
-        sk_date=parse_date_cell(_cell(row, index.get(KimColumn.SK_DATE)), tz),
+        sk_date=sk_date,
         sk_until=sk_until,
         sk_until_unreadable=text(KimColumn.SK_UNTIL) if sk_until is None else "",
         partnership=text(KimColumn.PARTNERSHIP).upper(),
         chair=text(KimColumn.CHAIR),
         board=cell_text(_cell(row, index.get(KimColumn.BOARD))).strip(),
-        operator_emails=parse_emails(_cell(row, index.get(KimColumn.OPERATOR_EMAILS))),
+        operator_emails=parse_emails(emails_cell),
         phone=text(KimColumn.PHONE),
         note=cell_text(_cell(row, index.get(KimColumn.NOTE))).strip(),
         row_number=row_number,
+        sk_date_unreadable=text(KimColumn.SK_DATE) if sk_date is None else "",
+        tipe=text(KimColumn.TIPE).upper(),
+        address=text(KimColumn.ADDRESS),
+        kim_email=text(KimColumn.KIM_EMAIL),
+        audience=text(KimColumn.AUDIENCE),
+        media=text(KimColumn.MEDIA),
+        activity=text(KimColumn.ACTIVITY),
+        issues=text(KimColumn.ISSUES),
+        frequency=text(KimColumn.FREQUENCY),
+        content=text(KimColumn.CONTENT),
+        term=text(KimColumn.TERM),
+        power=power,
+        power_unreadable=power_bad,
+        influence=influence,
+        influence_unreadable=influence_bad,
+        status_reason=text(KimColumn.STATUS_REASON),
+        ended=parse_date_cell(_cell(row, index.get(KimColumn.ENDED)), tz),
+        emails_typed=tuple(p for p in re.split(r"[,;\s]+", emails_cell) if p),
     )
 
 

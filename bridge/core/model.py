@@ -116,17 +116,56 @@ class KimColumn(StrEnum):
     OPERATOR_EMAILS = "Email Operator"
     PHONE = "Telepon"
     NOTE = "Catatan"
+    # The rest of the Juknis' Tabel 3.1 profile, after the columns older registries already have
+    # (``init`` appends what a tab lacks, so existing columns never move).
+    TIPE = "Tipe KIM"
+    ADDRESS = "Alamat"
+    KIM_EMAIL = "Email KIM"
+    AUDIENCE = "Khalayak Sasaran"
+    MEDIA = "Jenis Media"
+    ACTIVITY = "Bidang Kegiatan"
+    ISSUES = "Isu Publik"
+    FREQUENCY = "Frekuensi"
+    CONTENT = "Jenis Konten"
+    TERM = "Periode Kemitraan"
+    POWER = "Kekuatan (jangkauan)"
+    INFLUENCE = "Pengaruh (tanggapan positif)"
+    STATUS_REASON = "Alasan Status"
+    ENDED = "Tanggal Dihentikan"
 
 
 KIM_HEADERS: tuple[str, ...] = tuple(c.value for c in KimColumn)
 
 
 class Partnership(StrEnum):
-    """Values of the registry's ``Status Kemitraan`` column."""
+    """Values of the registry's ``Status Kemitraan`` column, in the Juknis' own terms."""
 
     AKTIF = "AKTIF"
-    TIDAK_AKTIF = "TIDAK AKTIF"
-    DIBEKUKAN = "DIBEKUKAN"
+    DITINJAU = "DITINJAU"  # under review (the reason goes in Alasan Status)
+    DIHENTIKAN = "DIHENTIKAN"  # terminated (reason in Alasan Status, date in Tanggal Dihentikan)
+
+
+#: Older words officers typed before the Juknis terms; they keep working.
+PARTNERSHIP_ALIASES: dict[str, Partnership] = {
+    "ACTIVE": Partnership.AKTIF,
+    "TIDAK AKTIF": Partnership.DIHENTIKAN,
+    "NONAKTIF": Partnership.DIHENTIKAN,
+    "NON AKTIF": Partnership.DIHENTIKAN,
+    "DIBEKUKAN": Partnership.DITINJAU,
+    "BEKU": Partnership.DITINJAU,
+}
+
+
+class KimType(StrEnum):
+    """Tipe KIM (Juknis): A manages and disseminates information; B empowers the community and
+    adds dissemination."""
+
+    A = "A"
+    B = "B"
+
+
+#: The registry's Frekuensi dropdown (how often a KIM disseminates).
+FREQUENCIES: tuple[str, ...] = ("Harian", "Mingguan", "Bulanan", "Tidak tentu")
 
 
 @dataclass(frozen=True)
@@ -174,6 +213,24 @@ class KimRecord:
     phone: str = ""
     note: str = ""
     row_number: int = 0
+    sk_date_unreadable: str = ""  # the 'Tanggal SK' cell as typed, when it is not a date
+    tipe: str = ""
+    address: str = ""
+    kim_email: str = ""
+    audience: str = ""
+    media: str = ""
+    activity: str = ""
+    issues: str = ""
+    frequency: str = ""
+    content: str = ""
+    term: str = ""
+    power: int | None = None  # Kekuatan: reach (followers, subscribers, attendance); None = not filled in
+    power_unreadable: str = ""
+    influence: int | None = None  # Pengaruh: positive responses (likes and the like)
+    influence_unreadable: str = ""
+    status_reason: str = ""
+    ended: date | None = None
+    emails_typed: tuple[str, ...] = ()  # every e-mail-like word in Email Operator, as typed (for the self-check)
 
 
 @dataclass(frozen=True)

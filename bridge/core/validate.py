@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bridge.core import sanitize
 from bridge.core.columns import drive_file_id
 from bridge.core.model import FormResponse, KimColumn, KimRecord, Partnership, Reason, Submission, Wilayah
+from bridge.core.registry import normalised_partnership, partnership_of
 from bridge.core.wilayah import WilayahIndex, place_key
 
 if TYPE_CHECKING:
@@ -29,11 +30,6 @@ LINK_MAX = 2000
 DATE_FORMAT = "%d/%m/%Y"
 _SHOWN = 60  # characters of an offending value quoted in a reason
 
-#: Partnership values that allow publishing; anything else (blank, unknown) does not.
-_ACTIVE = frozenset({Partnership.AKTIF.value, "ACTIVE"})
-#: Partnership values that block publishing (typed loosely in the registry).
-_INACTIVE = {"TIDAK AKTIF": Partnership.TIDAK_AKTIF, "NONAKTIF": Partnership.TIDAK_AKTIF, "NON AKTIF": Partnership.TIDAK_AKTIF,
-             "DIBEKUKAN": Partnership.DIBEKUKAN, "BEKU": Partnership.DIBEKUKAN}
 #: Registry columns without which no KIM can be found for a desa.
 LOOKUP_COLUMNS = (KimColumn.NAME, KimColumn.KECAMATAN, KimColumn.DESA)
 
@@ -58,13 +54,9 @@ class Rules:
         )
 
 
-def _partnership(record: KimRecord) -> str:
-    return " ".join(record.partnership.upper().replace("_", " ").replace("-", " ").split())
-
-
 def is_active(record: KimRecord) -> bool:
     """True only when the registry marks the KIM AKTIF (case-insensitive); blank or unknown is not active."""
-    return _partnership(record) in _ACTIVE
+    return partnership_of(record) is Partnership.AKTIF
 
 
 def kim_columns_needed(rules: Rules, email_collected: bool) -> tuple[KimColumn, ...]:
@@ -154,19 +146,20 @@ def _columns_missing(missing: Sequence[KimColumn], check_id: str, check_en: str)
 
 
 def _partnership_reasons(kim: KimRecord) -> list[Reason]:
-    """Only an explicitly active KIM passes; inactive, blank and unknown statuses are named."""
-    value = _partnership(kim)
-    if value in _ACTIVE:
+    """Only an explicitly active KIM passes; under review, terminated, blank and unknown statuses are named."""
+    value = normalised_partnership(kim.partnership)
+    state = partnership_of(kim)
+    if state is Partnership.AKTIF:
         return []
-    state = _INACTIVE.get(value)
     if state is not None:
-        return [Reason("kim_inactive", f"Kemitraan {kim.name} berstatus {state.value}; berita hanya diterima dari KIM AKTIF.",
-                       f"KIM {kim.name!r} partnership is {state.value}")]
+        why = f" Alasan: {kim.status_reason}." if kim.status_reason else ""
+        return [Reason("kim_inactive", f"Kemitraan {kim.name} berstatus {value}; berita hanya diterima dari KIM AKTIF.{why}",
+                       f"KIM {kim.name!r} partnership is {value} ({state.value})")]
     if not value:
         return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} kosong di tab KIM; berita hanya diterima dari KIM "
                        "AKTIF. Isi AKTIF di tab KIM bila kemitraannya aktif.", f"KIM {kim.name!r} has no partnership status")]
     return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} berisi {_q(kim.partnership)}, yang tidak dikenal; berita hanya "
-                   "diterima dari KIM AKTIF. Tulis AKTIF, TIDAK AKTIF atau DIBEKUKAN di tab KIM.",
+                   "diterima dari KIM AKTIF. Tulis AKTIF, DITINJAU atau DIHENTIKAN di tab KIM.",
                    f"KIM {kim.name!r} has an unknown partnership status {kim.partnership!r}")]
 
 

@@ -318,7 +318,31 @@ def posts_delete(ctx: Ctx) -> Raw:
         return Raw(204, b"", "text/plain")
 
 
+#: pageViews.get's ``range`` values → the ``timeRange`` Blogger answers with.
+# Source: https://developers.google.com/blogger/docs/3.0/reference/pageViews/get and the Pageviews
+# schema of the blogger v3 discovery document (counts[].count is an int64, sent as a string).
+PAGE_VIEW_RANGES = {"7DAYS": "SEVEN_DAYS", "30DAYS": "THIRTY_DAYS", "all": "ALL_TIME"}
+
+
+def page_views_get(ctx: Ctx) -> dict[str, Any]:
+    """The blog's page views for each requested range (a blog's ``pageViews`` in the state; 0 when unset).
+
+    Blogger counts views of the whole blog only: there is no per-post figure in the API.
+    """
+    with ctx.state.lock:
+        blog = _blog(ctx)
+        stored = blog.get("pageViews", {}) or {}
+        wanted = ctx.params.get("range", []) or []
+        counts = [{"timeRange": PAGE_VIEW_RANGES[r], "count": str(int(stored.get(PAGE_VIEW_RANGES[r], 0)))}
+                  for r in wanted if r in PAGE_VIEW_RANGES]
+        res: dict[str, Any] = {"kind": "blogger#page_views", "blogId": blog["id"]}
+        if counts:
+            res["counts"] = counts
+        return apply_fields(res, parse_fields(ctx.params.get("fields")))
+
+
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {
+    "blogger.pageViews.get": page_views_get,
     "blogger.blogs.get": blogs_get,
     "blogger.posts.insert": posts_insert,
     "blogger.posts.get": posts_get,

@@ -40,7 +40,29 @@ RESPONSES_HEADER = [
 REGISTRY_HEADER = [
     "Nama KIM", "Kecamatan", "Desa/Kelurahan", "Nomor Induk Komunitas", "Nomor SK", "Tanggal SK", "SK Berlaku Sampai",
     "Status Kemitraan", "Ketua", "Pengurus", "Email Operator", "Telepon", "Catatan",
+    # the rest of the Juknis Tabel 3.1 profile
+    "Tipe KIM", "Alamat", "Email KIM", "Khalayak Sasaran", "Jenis Media", "Bidang Kegiatan", "Isu Publik", "Frekuensi",
+    "Jenis Konten", "Periode Kemitraan", "Kekuatan (jangkauan)", "Pengaruh (tanggapan positif)", "Alasan Status",
+    "Tanggal Dihentikan",
 ]
+#: Each demo KIM's Tabel 3.1 profile: Tipe, Jenis Media, Bidang Kegiatan, Frekuensi, Kekuatan, Pengaruh
+#: (Panaitan has no numbers yet, so its Tabel 3.3 row says "data belum lengkap").
+_PROFILE: dict[str, tuple[str, str, str, str, Any, Any]] = {
+    "KIM Lasung Batu Bersatu": ("A", "Facebook, WhatsApp", "Pertanian", "Mingguan", 1850, 240),
+    "KIM Melati Mantuyan": ("B", "WhatsApp, tatap muka", "Kesehatan", "Bulanan", 420, 95),
+    "KIM Karet Buntu Karau": ("B", "Facebook", "Perkebunan", "Mingguan", 760, 30),
+    "KIM Mantimin Maju": ("A", "Facebook, YouTube", "Pemerintahan desa", "Mingguan", 1200, 160),
+    "KIM Pudak Lestari": ("A", "Instagram", "Lingkungan", "Tidak tentu", 300, 40),
+    "KIM Pitap Bersinar": ("B", "Tatap muka", "Kerajinan", "Tidak tentu", 150, 12),
+    "KIM Batu Piring": ("A", "Facebook, Instagram", "Kelurahan", "Mingguan", 980, 120),
+    "KIM Panaitan Sejahtera": ("B", "WhatsApp", "UMKM", "Bulanan", "", ""),
+}
+
+
+def _profiled(row: list[Any]) -> list[Any]:
+    tipe, media, bidang, freq, power, influence = _PROFILE[row[0]]
+    return row + [tipe, f"Desa {row[2]}, Kecamatan {row[1]}", "", "Warga desa", media, bidang, "", freq, "Berita desa",
+                  "2025-2027", power, influence, "", ""]
 
 
 def png_bytes(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -177,6 +199,7 @@ def demo_state() -> dict[str, Any]:
 
     registry = [
         REGISTRY_HEADER,
+        *(_profiled(row) for row in [
         ["KIM Lasung Batu Bersatu", "Paringin", "Lasung Batu", "KIM-6311-0601", "188.45/012/DISKOMINFO/2025",
          "2025-01-15", "2027-01-15", "AKTIF", "Ahmad Fauzi", "Rahmadi, Nur Aini", "kim.lasungbatu@gmail.com",
          "+6281251230001", ""],
@@ -199,6 +222,7 @@ def demo_state() -> dict[str, Any]:
         ["KIM Panaitan Sejahtera", "Lampihong", "Panaitan", "KIM-6311-0502", "188.45/009/DISKOMINFO/2023",
          _dt("2023-06-30T00:00:00"), _dt("2025-06-30T00:00:00"), "AKTIF", "H. Basrani", "Rusmilawati",
          "kim.panaitan@gmail.com", "+6281251230008", "SK perlu diperpanjang"],
+        ]),
     ]
 
     blog_posts = [
@@ -241,7 +265,7 @@ def demo_state() -> dict[str, Any]:
             "sheets": [
                 {"sheetId": 0, "title": DEMO_RESPONSES_TAB, "rowCount": 1000, "columnCount": 26, "frozenRowCount": 1,
                  "rows": responses, "protectedRanges": [], "dataValidation": [], "charts": []},
-                {"sheetId": 1187364520, "title": DEMO_REGISTRY_TAB, "rowCount": 1000, "columnCount": 26, "frozenRowCount": 1,
+                {"sheetId": 1187364520, "title": DEMO_REGISTRY_TAB, "rowCount": 1000, "columnCount": len(REGISTRY_HEADER), "frozenRowCount": 1,
                  "rows": registry, "protectedRanges": [], "dataValidation": [], "charts": []},
             ],
         }],
@@ -249,6 +273,7 @@ def demo_state() -> dict[str, Any]:
             "id": DEMO_BLOG_ID, "name": "KIM Balangan", "description": "Berita dari Komunitas Informasi Masyarakat Kabupaten Balangan",
             "url": "https://kimbalangan.blogspot.com/", "timeZone": "Asia/Makassar",
             "published": "2026-11-01T08:00:00+08:00", "posts": blog_posts,
+            "pageViews": {"SEVEN_DAYS": 412, "THIRTY_DAYS": 1587, "ALL_TIME": 1587},
         }],
         "drive": {"files": files, "me": BRIDGE_ACCOUNT},
         "auth": {"rejected_tokens": []},

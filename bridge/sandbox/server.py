@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.clock import Clock
-from bridge.sandbox import blogger, discovery, drive, oauth, sheets
+from bridge.sandbox import blogger, discovery, drive, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
@@ -163,7 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(400, bad_request("Invalid JSON body.").body())
             return
         if path == "/" and method == "GET":
-            self._send(200, render_preview(sb.state).encode("utf-8"), "text/html; charset=utf-8")
+            tab = query.get("tab", [None])[0]
+            self._send(200, render_preview(sb.state, tab=tab).encode("utf-8"), "text/html; charset=utf-8")
         elif path.startswith("/p/") and method == "GET":
             page = render_preview(sb.state, post_id=urllib.parse.unquote(path[3:]))
             self._send(200 if page else 404, (page or "<h1>404</h1>").encode("utf-8"), "text/html; charset=utf-8")
@@ -426,7 +427,9 @@ article{background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.12);p
 article h2{margin:.1em 0 .3em}article h2 a{color:#0b5d3b;text-decoration:none}
 .meta{font-family:sans-serif;font-size:.82em;color:#666;margin-bottom:.8em}
 .label{display:inline-block;background:#e3efe8;color:#0b5d3b;border-radius:3px;padding:0 .45em;margin-right:.3em}
-.content img{max-width:100%;height:auto}footer{text-align:center;font-family:sans-serif;font-size:.8em;color:#777;padding:2em}
+.content img{max-width:100%;height:auto}
+.side{display:flex;gap:1.2em;align-items:flex-start;padding:1em}.side .left{flex:1;min-width:0;overflow-x:auto}.side .right{flex:0 0 300px}
+.side .right main{margin:0;max-width:none}footer{text-align:center;font-family:sans-serif;font-size:.8em;color:#777;padding:2em}
 """
 
 
@@ -440,8 +443,9 @@ def _article(post: dict[str, Any], link: bool = True) -> str:
             f'<div class="content">{post.get("content", "")}</div></article>')
 
 
-def render_preview(state: SandboxState, post_id: str | None = None) -> str:
-    """The blogs' LIVE posts, newest first, as a reader would see them (or one post)."""
+def render_preview(state: SandboxState, post_id: str | None = None, tab: str | None = None) -> str:
+    """The spreadsheet's tabs as tables (``tab`` chosen, default Review) beside the blogs' LIVE
+    posts, newest first, as a reader would see them; or one post alone."""
     with state.lock:
         for blog in state.data["blogs"]:
             blogger.promote_due(blog, state.now())  # a reader sees a scheduled post once it is due
@@ -462,10 +466,16 @@ def render_preview(state: SandboxState, post_id: str | None = None) -> str:
         )
     if post_id is not None and not parts:
         return ""
+    blog_html = "".join(parts) or "<main><p>Belum ada blog.</p></main>"
+    if post_id is None:
+        sheet_html = preview_sheet.render_tabs(state.to_json(), tab)
+        if sheet_html:
+            blog_html = (f'<div class="side"><div class="left">{sheet_html}</div>'
+                         f'<div class="right">{blog_html}</div></div>')
     return ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-            f"<title>Pratinjau blog - sandbox</title><style>{_CSS}</style></head><body>"
-            + ("".join(parts) or "<main><p>Belum ada blog.</p></main>")
+            f"<title>Pratinjau blog - sandbox</title><style>{_CSS}{preview_sheet.CSS}</style></head><body>"
+            + blog_html
             + "<footer>MY MEIN bridge &middot; sandbox lokal</footer></body></html>")
 
 

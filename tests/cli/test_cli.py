@@ -8,7 +8,7 @@ import pytest
 
 from bridge.cli import EXIT_CONFIG, build_parser, main
 
-COMMANDS = ("demo", "sandbox", "check", "init", "once", "run", "auth")
+COMMANDS = ("demo", "sandbox", "check", "init", "once", "run", "report", "auth")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -457,7 +457,7 @@ def test_registry_values_that_are_not_clearly_valid_do_not_pass(bridge: Bridge) 
     )
     assert _note(bridge, "Buntu Karau") == (
         Status.TIDAK_VALID.value, "1. Status Kemitraan KIM Karet Buntu Karau berisi 'VAKUM', yang tidak dikenal; berita hanya diterima dari KIM AKTIF. "
-        "Tulis AKTIF, TIDAK AKTIF atau DIBEKUKAN di tab KIM."
+        "Tulis AKTIF, DITINJAU atau DIHENTIKAN di tab KIM."
     )
     assert _note(bridge, "Mantimin")[0] == Status.MENUNGGU.value
 
