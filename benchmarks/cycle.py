@@ -247,6 +247,7 @@ def _measure(sandbox: Proc, client: Proc, full_scan: bool = False) -> dict[str, 
     stats = sandbox.ask("stats")
     m["requests"] = stats["requests"]
     m["bytes"] = stats["bytes"]
+    m["methods"] = {k: v["requests"] for k, v in sorted(stats["by_method"].items())}
     return m
 
 
@@ -422,7 +423,7 @@ def main(argv: list[str] | None = None) -> None:
         for name, m in (("bridge", b), ("naive", n)):
             if m:
                 parts.append(f"{name} {m['requests']:.0f} req {m['bytes'] / 1024:,.1f} KiB {m['wall'] * 1000:,.0f} ms "
-                             f"cpu {m['cpu'] * 1000:,.0f} ms rss {m['rss']:,.0f} MiB ({m['info']})")
+                             f"cpu {m['cpu'] * 1000:,.0f} ms rss {m['rss']:,.0f} MiB ({m['info']}; {m.get('methods', {})})")
         print(" | ".join(parts), flush=True)
 
     for n in sizes["rows"]:
