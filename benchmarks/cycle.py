@@ -343,7 +343,7 @@ def _ratio(naive: float, bridge: float) -> str:
     if bridge <= 0:
         return "∞" if naive > 0 else "1×"
     r = naive / bridge
-    return f"{r:,.0f}×" if r >= 10 else f"{r:.2f}×"
+    return f"{r:,.0f}×" if r >= 10 else f"{r:.2f}×" if r >= 0.1 else f"{r:.2g}×"
 
 
 def _cells(m: dict[str, Any]) -> list[str]:
