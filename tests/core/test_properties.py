@@ -207,12 +207,10 @@ def _play(ops: list[tuple[object, ...]], check_every_cycle: bool) -> None:
 @settings(max_examples=300, derandomize=True, database=None, deadline=None)
 @given(_OPS)
 def test_the_watermark_never_repeats_a_row_and_the_full_scan_misses_none(ops: list[tuple[object, ...]]) -> None:
-    """A response would reach Review twice, or never, after officers sort, insert or delete rows.
-
-    A row inserted above the watermark while as many rows above it are deleted leaves the
-    watermark row in place, so cycles from the watermark do not see it: the periodic full
-    scan is what finds it (``_play`` checks "never skipped" after each full scan).
-    """
+    """A response would reach Review twice, or never, after officers sort, insert or delete rows."""
+    # A row inserted above the watermark while as many rows above it are deleted leaves the
+    # watermark row in place, so cycles reading from the watermark do not see it: the periodic
+    # full scan is what finds it, hence "never skipped" is checked after each full scan.
     _play(ops, check_every_cycle=False)
 
 

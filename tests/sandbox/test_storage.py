@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import gspread
+import pytest
 
 from bridge.adapters.drive import DriveGateway, FileVersion
 from bridge.clock import ManualClock
 from bridge.sandbox.seed import DEMO_REGISTRY_TAB, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer
+from bridge.sandbox import state as state_module
 from bridge.sandbox.state import JOURNAL_KEY, SandboxState, drive_time
 
 from .helpers import call
@@ -116,3 +118,27 @@ def test_writes_are_journaled_and_a_crash_loses_nothing_acknowledged(tmp_path: P
     assert not Path(f"{path}.journal").exists()  # a clean stop folds the journal into the file
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["spreadsheets"][0]["sheets"][0]["rows"][3][1] == "tulis 2"
+
+
+def test_a_new_tab_or_a_long_journal_rewrites_the_state_file(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tab added by `init`, or weeks of writes, would be lost or replayed slower on every start."""
+    monkeypatch.setattr(state_module, "JOURNAL_MIN_COMPACT", 0)  # compact once the journal outgrows the file
+    path = tmp_path / "sandbox.json"
+    sb = SandboxServer(SandboxState.from_json(demo_state()), port=0, state_path=str(path), clock=clock).start()
+    try:
+        add = {"requests": [{"addSheet": {"properties": {"title": "Review"}}}]}
+        assert call(sb.url, "POST", f"/v4/spreadsheets/{SS}:batchUpdate", json=add).status_code == 200
+        assert not Path(f"{path}.journal").exists()  # saved whole, not journaled
+        assert "Review" in [s["title"] for s in json.loads(path.read_text(encoding="utf-8"))["spreadsheets"][0]["sheets"]]
+        before = json.loads(path.read_text(encoding="utf-8"))[JOURNAL_KEY]
+        big = "x" * 200_000  # one journal line larger than the whole state file
+        for n, text in enumerate([big, "baris 1", "baris 2"]):
+            resp = call(sb.url, "PUT", f"/v4/spreadsheets/{SS}/values/Review!A{n + 1}",
+                        params={"valueInputOption": "RAW"}, json={"values": [[text]]})
+            assert resp.status_code == 200
+        assert json.loads(path.read_text(encoding="utf-8"))[JOURNAL_KEY] != before  # folded into a new snapshot
+        assert SandboxState.load(path).sheet_rows(SS, "Review") == [[big], ["baris 1"], ["baris 2"]]
+    finally:
+        sb.stop()
