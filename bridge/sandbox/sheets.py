@@ -363,8 +363,9 @@ def _clear(ss: dict[str, Any], text: str) -> str:
     r0, r1, c0, c1 = gr.clamp()
     r1, c1 = min(r1, sheet["rowCount"]), min(c1, sheet["columnCount"])
     for r in range(r0, min(r1, len(sheet["rows"]))):
-        if c0 >= len(sheet["rows"][r]):
-            continue
+        stored = sheet["rows"][r]
+        if c0 >= len(stored) and not (stored and is_empty(stored[-1])):
+            continue  # nothing to clear or trim in this row: leave it shared (copy-on-write)
         row = _own(sheet["rows"], r)
         for c in range(c0, min(c1, len(row))):
             row[c] = None
