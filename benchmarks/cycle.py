@@ -1,148 +1,455 @@
-"""Benchmark: what one cycle costs in Sheets/Blogger/Drive requests, bytes and seconds.
+"""Benchmark: the bridge's cycles side by side with a naive poller, in requests, bytes, seconds and memory.
 
-Runs on the in-process sandbox (no Google), so the seconds are the bridge's own
-work plus loopback HTTP; the request and byte counts are what Google would see.
+Runs on the sandbox (no Google), in three processes: the sandbox, the bridge, and a naive
+poller written here (gspread, the whole responses and Review tabs every cycle, new rows
+appended to a tab of its own). Requests and bytes are what Google would see (response
+bytes); wall time includes the sandbox's serving; CPU time and peak RSS are the client
+process's own (peak RSS per scenario: Linux ``clear_refs`` resets the high-water mark).
 
-    .venv/bin/python -m benchmarks.cycle              # 10,000-row history
-    .venv/bin/python -m benchmarks.cycle --rows 2000 --review 500 --publish 10
+    .venv/bin/python -m benchmarks.cycle --quick              # 1k/10k rows, Review 0/1k, backfill 10k (minutes)
+    .venv/bin/python -m benchmarks.cycle                      # 1k/10k/100k rows, Review 0/1k/10k, backfill 10k/100k
+    .venv/bin/python -m benchmarks.cycle --markdown out.md    # also write the tables as Markdown
 
-Scenarios:
-  history   a responses tab with --rows old rows, first run with start = now
-  quiet     nothing new (median of 5 cycles)
-  new-1     one new response
-  new-100   a hundred new responses at once
-  backfill  --review responses queued in one cycle (start = backfill), i.e. a Review tab that size
-  quiet-R   nothing new while the Review tab holds those rows (read every cycle)
-  publish   --publish approved rows published with photos in one cycle
+Scenarios per (responses rows, Review rows): ``idle`` (median of 3 cycles with nothing new),
+``new-1``/``new-50``/``new-500`` (that many new responses), ``full-scan`` (the daily re-read);
+then ``backfill`` (the first cycle with ``start = backfill``), and with ``--publish N`` the
+bridge publishing N approved rows with photos in one cycle. The naive poller's idle cycle
+is its full scan. "per day" = cycles at the default interval, one of them a full scan.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
+import os
+import platform
+import resource
 import statistics
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from bridge.adapters.retry import RetryPolicy
-from bridge.app import build_deps
-from bridge.config import load_settings, render_config
-from bridge.core.model import ReviewColumn, Status
-from bridge.pipeline import CycleReport, run_cycle
-from bridge.prepare import prepare
 from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
 from bridge.sandbox.state import SandboxState
 
 VALID_ROWS = (1, 2, 3, 4)  # seed rows from villages with an active KIM
+NAIVE_TAB = "Naive"
+FULL = {"rows": (1_000, 10_000, 100_000), "review": (0, 1_000, 10_000), "backfill": (10_000, 100_000)}
+QUICK = {"rows": (1_000, 10_000), "review": (0, 1_000), "backfill": (10_000,)}
 
 
-class Bench:
-    def __init__(self, server: SandboxServer, workdir: Path) -> None:
-        self.server = server
-        self.workdir = workdir
-        self.counter = 0
-        self.templates = [server.state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)[i] for i in VALID_ROWS]
+# -- the responses a form would write ------------------------------------------------------------
 
-    def config(self, **values: Any) -> Path:
-        cfg = sandbox_config_values(self.server.url, self.server.state, self.workdir)
+def responses(templates: list[list[Any]], first: int, count: int) -> list[list[Any]]:
+    """``count`` distinct, valid responses numbered from ``first`` (≈364-character bodies)."""
+    rows = []
+    for n in range(first, first + count):
+        row = list(templates[n % len(templates)])
+        row[0] = {"datetime": f"2026-{1 + n % 11:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:{(n // 60) % 60:02d}"}
+        row[5] = f"{row[5]} (kabar nomor {n})"
+        row[6] = f"{row[6]}\n\nLaporan nomor {n}."
+        rows.append(row)
+    return rows
+
+
+def _templates() -> list[list[Any]]:
+    rows = SandboxState.from_json(demo_state()).sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)
+    return [rows[i] for i in VALID_ROWS]
+
+
+# -- process 1: the sandbox ---------------------------------------------------------------------
+
+def _sandbox_main(conn: Connection, rows: int) -> None:
+    state = SandboxState.from_json(demo_state())
+    header = state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)[0]
+    templates = _templates()
+    state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, [header] + responses(templates, 1, rows))
+    made = rows
+    with SandboxServer(state) as server:
+        conn.send(server.url)
+        while True:
+            cmd, arg = conn.recv()
+            if cmd == "add":  # a form submission: appended like Forms does (not a counted API call)
+                with state.lock:
+                    sheet = state.sheet(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)
+                    sheet["rows"].extend(responses(templates, made + 1, arg))
+                    sheet["rowCount"] = max(sheet["rowCount"], len(sheet["rows"]))
+                    state.touch(state.spreadsheet(DEMO_SPREADSHEET_ID))
+                made += arg
+                conn.send(made)
+            elif cmd == "approve":  # an officer approves `arg` waiting rows in Review
+                from bridge.core.model import ReviewColumn, Status
+
+                rows = state.sheet_rows(DEMO_SPREADSHEET_ID, "Review")
+                status = [str(h) for h in rows[0]].index(ReviewColumn.STATUS.value)
+                left = arg
+                for row in rows[1:]:
+                    if left and len(row) > status and row[status] == Status.MENUNGGU.value:
+                        row[status] = Status.DISETUJUI.value
+                        left -= 1
+                state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+                conn.send(arg - left)
+            elif cmd == "reset":
+                server.reset_stats()
+                conn.send(None)
+            elif cmd == "stats":
+                conn.send(server.stats())
+            else:
+                conn.send(None)
+                return
+
+
+# -- processes 2 and 3: the clients --------------------------------------------------------------
+
+def _peak_reset() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def _peak_mib() -> float:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _measured(fn: Any) -> dict[str, Any]:
+    _peak_reset()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    info = fn()
+    return {"wall": time.perf_counter() - wall0, "cpu": time.process_time() - cpu0, "rss": _peak_mib(), "info": info}
+
+
+class BridgeClient:
+    """The bridge as `run` uses it: connected once, then one cycle after another."""
+
+    def __init__(self, url: str, workdir: Path, start: str) -> None:
+        from bridge.adapters.retry import RetryPolicy
+        from bridge.app import build_deps
+        from bridge.config import load_settings, render_config
+        from bridge.prepare import prepare
+
+        cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
         cfg[("blog", "publish_mode")] = "live"
-        for key, value in values.items():
-            section, name = key.split("__")
-            cfg[(section, name)] = value
-        path = self.workdir / "bench.toml"
+        cfg[("intake", "start")] = start
+        path = workdir / "bench.toml"
         path.write_text(render_config(cfg), encoding="utf-8")
-        return path
-
-    def start(self, **values: Any) -> None:
-        """Connect like `run` does: once, then every cycle reuses the connections."""
-        self.deps = build_deps(load_settings(self.config(**values), env={}), retry=RetryPolicy(attempts=1))
+        self.deps = build_deps(load_settings(path, env={}), retry=RetryPolicy(attempts=1))
         prepare(self.deps)
 
-    def cycle(self) -> tuple[CycleReport, float, dict[str, Any]]:
-        self.server.reset_stats()
-        start = time.perf_counter()
+    def cycle(self, full_scan: bool = False) -> str:
+        from bridge.pipeline import LAST_FULL_SCAN, run_cycle
+
+        if full_scan:
+            self.deps.ledger.set_meta(LAST_FULL_SCAN, "")
         report = run_cycle(self.deps)
-        return report, time.perf_counter() - start, self.server.stats()
-
-    def responses(self, count: int) -> list[list[Any]]:
-        rows = []
-        for _ in range(count):
-            self.counter += 1
-            n = self.counter
-            row = list(self.templates[n % len(self.templates)])
-            row[0] = {"datetime": f"2026-{1 + n % 11:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:{(n // 60) % 60:02d}"}
-            row[5] = f"{row[5]} (kabar nomor {n})"
-            row[6] = f"{row[6]}\n\nLaporan nomor {n}."
-            rows.append(row)
-        return rows
-
-    def add_responses(self, count: int) -> None:
-        rows = self.server.state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)
-        self.server.state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, rows + self.responses(count))
-
-    def approve(self, count: int) -> None:
-        rows = self.server.state.sheet_rows(DEMO_SPREADSHEET_ID, "Review")
-        status = [str(h) for h in rows[0]].index(ReviewColumn.STATUS.value)
-        for row in rows[1:]:
-            if count and row[status] == Status.MENUNGGU.value:
-                row[status] = Status.DISETUJUI.value
-                count -= 1
-        self.server.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+        return f"queued {report.intake.queued}, read {report.intake.read_rows} rows"
 
 
-def _line(name: str, seconds: float, stats: dict[str, Any], what: str) -> str:
-    sheets = sum(v["requests"] for k, v in stats["by_method"].items() if k.startswith("sheets."))
-    return (
-        f"{name:<10} {seconds * 1000:9.0f} ms {stats['requests']:6d} req {sheets:6d} sheets "
-        f"{stats['bytes'] / 1024:9.1f} KiB  {what}"
-    )
+class NaiveClient:
+    """The naive poller: every cycle, both whole tabs through gspread; new rows appended to its tab."""
+
+    def __init__(self, url: str, start: str) -> None:
+        from bridge.adapters.auth import sandbox_credentials
+        from bridge.adapters.clients import sheets_client
+
+        self.gc = sheets_client(sandbox_credentials(), url)
+        sh = self.gc.open_by_key(DEMO_SPREADSHEET_ID)
+        titles = [ws.title for ws in sh.worksheets()]
+        self.out = sh.worksheet(NAIVE_TAB) if NAIVE_TAB in titles else sh.add_worksheet(NAIVE_TAB, 10, 10)
+        self.responses = sh.worksheet(DEMO_RESPONSES_TAB)
+        self.review = sh.worksheet("Review") if "Review" in titles else sh.add_worksheet("Review", 10, 10)
+        self.seen: set[tuple[str, ...]] = set()
+        if start == "now":
+            self.seen = {tuple(r) for r in self.responses.get_all_values()[1:]}
+
+    def cycle(self, full_scan: bool = False) -> str:
+        rows = self.responses.get_all_values()[1:]
+        review = self.review.get_all_values()
+        new = [r for r in rows if tuple(r) not in self.seen]
+        if new:
+            self.out.append_rows([[r[0], r[5], r[6][:100]] for r in new], value_input_option="RAW")
+            self.seen.update(tuple(r) for r in new)
+        return f"queued {len(new)}, read {len(rows)} + {len(review) - 1 if review else 0} rows"
+
+
+def _client_main(conn: Connection, kind: str, url: str, workdir: str, start: str) -> None:
+    client = BridgeClient(url, Path(workdir), start) if kind == "bridge" else NaiveClient(url, start)
+    conn.send("ready")
+    while True:
+        cmd, arg = conn.recv()
+        if cmd == "cycle":
+            conn.send(_measured(lambda: client.cycle(full_scan=bool(arg))))
+        else:
+            conn.send(None)
+            return
+
+
+# -- the harness ---------------------------------------------------------------------------------
+
+@dataclass
+class Proc:
+    conn: Connection
+    proc: Any
+
+    def ask(self, cmd: str, arg: Any = None) -> Any:
+        self.conn.send((cmd, arg))
+        return _recv(self)
+
+    def stop(self) -> None:
+        try:
+            self.ask("stop")
+        except (EOFError, OSError):
+            pass
+        self.proc.join(timeout=30)
+
+
+def _recv(p: Proc) -> Any:
+    """The answer, or an error as soon as the process died (its traceback is on stderr)."""
+    while not p.conn.poll(0.5):
+        if not p.proc.is_alive():
+            raise RuntimeError(f"benchmark process {p.proc.pid} died (exit code {p.proc.exitcode})")
+    return p.conn.recv()
+
+
+def _spawn(target: Any, *args: Any) -> tuple[Proc, Any]:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=target, args=(child, *args), daemon=True)
+    proc.start()
+    p = Proc(parent, proc)
+    return p, _recv(p)
+
+
+@dataclass
+class Row:
+    scenario: str
+    rows: int
+    review: int
+    result: dict[str, dict[str, Any]] = field(default_factory=dict)  # "bridge"/"naive" → measurement
+
+
+def _measure(sandbox: Proc, client: Proc, full_scan: bool = False) -> dict[str, Any]:
+    sandbox.ask("reset")
+    m = client.ask("cycle", full_scan)
+    stats = sandbox.ask("stats")
+    m["requests"] = stats["requests"]
+    m["bytes"] = stats["bytes"]
+    m["methods"] = {k: v["requests"] for k, v in sorted(stats["by_method"].items())}
+    return m
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    out = dict(runs[-1])
+    for key in ("wall", "cpu", "rss", "requests", "bytes"):
+        out[key] = statistics.median(r[key] for r in runs)
+    return out
+
+
+def run_config(rows: int, review: int, out: list[Row], log: Any) -> None:
+    """Responses tab of ``rows`` rows of which ``review`` sit in Review; every scenario for both clients."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sandbox, url = _spawn(_sandbox_main, rows - review)
+        try:
+            bridge, _ = _spawn(_client_main, "bridge", url, tmp, "now")
+            bridge.ask("cycle")  # the first run: history recorded, nothing queued
+            if review:
+                sandbox.ask("add", review)
+                bridge.ask("cycle")  # Review now holds `review` rows
+            naive, _ = _spawn(_client_main, "naive", url, tmp, "now")
+            try:
+                for _ in range(1):  # warm both (connections, caches) before measuring
+                    bridge.ask("cycle"), naive.ask("cycle")
+                idle = Row("idle", rows, review)
+                idle.result["bridge"] = _median([_measure(sandbox, bridge) for _ in range(3)])
+                idle.result["naive"] = _median([_measure(sandbox, naive) for _ in range(3)])
+                out.append(idle)
+                log(idle)
+                for k in (1, 50, 500):
+                    sandbox.ask("add", k)
+                    row = Row(f"new-{k}", rows, review)
+                    row.result["bridge"] = _measure(sandbox, bridge)
+                    row.result["naive"] = _measure(sandbox, naive)
+                    out.append(row)
+                    log(row)
+                scan = Row("full-scan", rows, review)
+                scan.result["bridge"] = _measure(sandbox, bridge, full_scan=True)
+                scan.result["naive"] = _measure(sandbox, naive, full_scan=True)
+                out.append(scan)
+                log(scan)
+            finally:
+                naive.stop()
+                bridge.stop()
+        finally:
+            sandbox.stop()
+
+
+def run_backfill(rows: int, out: list[Row], log: Any) -> None:
+    """The first cycle with ``start = backfill``: every one of ``rows`` responses queued."""
+    for kind in ("bridge", "naive"):
+        with tempfile.TemporaryDirectory() as tmp:
+            sandbox, url = _spawn(_sandbox_main, rows)
+            try:
+                client, _ = _spawn(_client_main, kind, url, tmp, "backfill")
+                try:
+                    m = _measure(sandbox, client)
+                finally:
+                    client.stop()
+            finally:
+                sandbox.stop()
+        if kind == "bridge":
+            row = Row("backfill", rows, 0)
+            out.append(row)
+        row.result[kind] = m
+    log(row)
+
+
+def run_publish(count: int, out: list[Row], log: Any) -> None:
+    """``count`` approved rows published with photos in one cycle (the bridge only: the naive poller does not publish)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sandbox, url = _spawn(_sandbox_main, 0)
+        try:
+            client, _ = _spawn(_client_main, "bridge", url, tmp, "backfill")
+            try:
+                client.ask("cycle")
+                sandbox.ask("add", count)
+                client.ask("cycle")
+                sandbox.ask("approve", count)
+                row = Row(f"publish-{count}", count, count)
+                row.result["bridge"] = _measure(sandbox, client)
+            finally:
+                client.stop()
+        finally:
+            sandbox.stop()
+    out.append(row)
+    log(row)
+
+
+# -- reporting -----------------------------------------------------------------------------------
+
+def _ratio(naive: float, bridge: float) -> str:
+    if bridge <= 0:
+        return "∞" if naive > 0 else "1×"
+    r = naive / bridge
+    return f"{r:,.0f}×" if r >= 10 else f"{r:.2f}×" if r >= 0.1 else f"{r:.2g}×"
+
+
+def _cells(m: dict[str, Any]) -> list[str]:
+    return [f"{m['requests']:.0f}", f"{m['bytes'] / 1024:,.1f}", f"{m['wall'] * 1000:,.0f}", f"{m['cpu'] * 1000:,.0f}",
+            f"{m['rss']:,.0f}"]
+
+
+HEAD = ("| scenario | rows | Review | bridge req | KiB | wall ms | CPU ms | RSS MiB | naive req | KiB | wall ms | CPU ms "
+        "| RSS MiB | × req | × bytes | × wall | × CPU | × RSS |")
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = [HEAD, "|" + "|".join(["---"] * (HEAD.count("|") - 1)) + "|"]
+    for r in rows:
+        b, n = r.result["bridge"], r.result.get("naive")
+        ratios = [_ratio(n[k], b[k]) for k in ("requests", "bytes", "wall", "cpu", "rss")] if n else ["—"] * 5
+        naive = _cells(n) if n else ["—"] * 5
+        lines.append("| " + " | ".join([r.scenario, f"{r.rows:,}", f"{r.review:,}", *_cells(b), *naive, *ratios]) + " |")
+    return lines
+
+
+def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
+    """Requests and bytes per day at the interval: idle cycles plus one full scan (naive: every cycle a full scan)."""
+    cycles = 24 * 60 // interval_minutes
+    lines = [f"| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
+             "|---|---|---|---|---|---|---|---|"]
+    by = {(r.rows, r.review, r.scenario): r for r in rows}
+    for (n, rv, sc), idle in by.items():
+        if sc != "idle" or (n, rv, "full-scan") not in by:
+            continue
+        scan = by[(n, rv, "full-scan")]
+        b_req = (cycles - 1) * idle.result["bridge"]["requests"] + scan.result["bridge"]["requests"]
+        b_bytes = (cycles - 1) * idle.result["bridge"]["bytes"] + scan.result["bridge"]["bytes"]
+        n_req = cycles * idle.result["naive"]["requests"]
+        n_bytes = cycles * idle.result["naive"]["bytes"]
+        lines.append(f"| {n:,} | {rv:,} | {b_req:,.0f} | {b_bytes / 2**20:,.1f} | {n_req:,.0f} | {n_bytes / 2**20:,.1f} "
+                     f"| {_ratio(n_req, b_req)} | {_ratio(n_bytes, b_bytes)} |")
+    return lines
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
 def main(argv: list[str] | None = None) -> None:
+    from bridge.config import load_settings  # noqa: F401 - import errors show before any process starts
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=10_000, help="old responses already in the tab")
-    parser.add_argument("--review", type=int, default=1_000, help="responses queued in the backfill scenario")
-    parser.add_argument("--publish", type=int, default=20, help="approved rows published in one cycle")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: " + str(QUICK))
+    parser.add_argument("--rows", type=int, nargs="*", help="responses-tab sizes (overrides the size set)")
+    parser.add_argument("--review", type=int, nargs="*", help="Review-tab sizes (overrides the size set)")
+    parser.add_argument("--backfill", type=int, nargs="*", help="backfill sizes (overrides the size set; none: skip)")
+    parser.add_argument("--publish", type=int, default=0, help="also publish this many approved rows with photos "
+                        "in one cycle (the bridge only)")
+    parser.add_argument("--interval", type=int, default=None, help="minutes between cycles for the per-day cost "
+                        "(default: the bridge's default interval)")
+    parser.add_argument("--markdown", type=Path, help="write the tables to this Markdown file too")
     args = parser.parse_args(argv)
-    out: Callable[[str], None] = print
+    sizes = dict(QUICK if args.quick else FULL)
+    for key in ("rows", "review", "backfill"):
+        if getattr(args, key) is not None:
+            sizes[key] = tuple(getattr(args, key))
+    interval = args.interval or _default_interval()
 
-    with tempfile.TemporaryDirectory() as tmp, SandboxServer(SandboxState.from_json(demo_state())) as server:
-        bench = Bench(server, Path(tmp))
-        header = server.state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)[0]
-        server.state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, [header] + bench.responses(args.rows))
-        bench.start(intake__start="now")
-        out(f"{'scenario':<10} {'time':>12} {'requests':>10} {'sheets':>13} {'response bytes':>14}")
-        report, secs, stats = bench.cycle()
-        out(_line("history", secs, stats, f"{report.intake.skipped} old rows recorded, none queued"))
-        runs = [bench.cycle() for _ in range(5)]
-        secs = statistics.median(r[1] for r in runs)
-        out(_line("quiet", secs, runs[-1][2], f"median of 5; {args.rows} rows in the tab"))
-        bench.add_responses(1)
-        report, secs, stats = bench.cycle()
-        out(_line("new-1", secs, stats, f"queued {report.intake.queued}"))
-        bench.add_responses(100)
-        report, secs, stats = bench.cycle()
-        out(_line("new-100", secs, stats, f"queued {report.intake.queued}"))
-        bench.deps.close()
+    results: list[Row] = []
+    started = time.perf_counter()
 
-    with tempfile.TemporaryDirectory() as tmp, SandboxServer(SandboxState.from_json(demo_state())) as server:
-        bench = Bench(server, Path(tmp))
-        header = server.state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)[0]
-        server.state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, [header] + bench.responses(args.review))
-        bench.start()
-        report, secs, stats = bench.cycle()
-        out(_line("backfill", secs, stats, f"queued {report.intake.queued}"))
-        runs = [bench.cycle() for _ in range(5)]
-        secs = statistics.median(r[1] for r in runs)
-        out(_line(f"quiet-{args.review}", secs, runs[-1][2], f"median of 5; Review tab has {args.review} rows"))
-        bench.approve(args.publish)
-        report, secs, stats = bench.cycle()
-        out(_line("publish", secs, stats, f"published {report.publish.published} with photos"))
-        for method, entry in sorted(stats["by_method"].items()):
-            out(f"{'':<10} {'':>12} {entry['requests']:6d} {method}")
-        bench.deps.close()
+    def log(row: Row) -> None:
+        b, n = row.result.get("bridge"), row.result.get("naive")
+        parts = [f"{row.scenario:<10} rows {row.rows:>7,} review {row.review:>6,}"]
+        for name, m in (("bridge", b), ("naive", n)):
+            if m:
+                parts.append(f"{name} {m['requests']:.0f} req {m['bytes'] / 1024:,.1f} KiB {m['wall'] * 1000:,.0f} ms "
+                             f"cpu {m['cpu'] * 1000:,.0f} ms rss {m['rss']:,.0f} MiB ({m['info']}; {m.get('methods', {})})")
+        print(" | ".join(parts), flush=True)
+
+    for n in sizes["rows"]:
+        for rv in sizes["review"]:
+            if rv <= n:
+                run_config(n, rv, results, log)
+    for n in sizes["backfill"]:
+        run_backfill(n, results, log)
+    if args.publish:
+        run_publish(args.publish, results, log)
+
+    text = [f"Command: `{' '.join(['.venv/bin/python -m benchmarks.cycle', *(argv if argv is not None else sys.argv[1:])])}`",
+            f"Machine: {machine()}", f"Run time: {time.perf_counter() - started:,.0f} s", "",
+            "Per cycle (× = naive ÷ bridge: how many times less the bridge costs):", "", *table(results), "",
+            f"Per day at the default interval ({interval} min: {24 * 60 // interval} cycles, one a full scan):", "",
+            *per_day(results, interval)]
+    print("\n" + "\n".join(text))
+    if args.markdown:
+        args.markdown.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+def _default_interval() -> int:
+    from bridge.config import SPECS
+
+    return int(next(s.default for s in SPECS if (s.section, s.key) == ("bridge", "poll_interval_minutes")))
+
 
 if __name__ == "__main__":
     main()

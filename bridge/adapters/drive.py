@@ -15,7 +15,7 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
-from bridge.exceptions import BridgeError, PublishError
+from bridge.exceptions import BridgeError, PublishError, RetriableError
 
 log = logging.getLogger("bridge.drive")
 
@@ -28,6 +28,14 @@ class FileInfo:
     name: str
     mime_type: str
     size: int
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """What Drive says about a file's last change: ``version`` grows on every change to it."""
+
+    version: int
+    modified_time: str
 
 
 class DriveGateway:
@@ -133,6 +141,26 @@ class DriveGateway:
             ),
             item,
         )
+
+    def file_version(self, file_id: str) -> FileVersion:
+        """The file's Drive ``version`` and ``modifiedTime`` in one ``files.get`` (a few hundred bytes).
+
+        For the spreadsheet this is the change signal (issue 13): Drive documents ``version``
+        as monotonically increasing with every change to the file, so an unchanged version
+        means no tab changed since it was last read. Any failure raises a ``BridgeError``;
+        a caller treats that as "changed" and reads the tabs.
+        """
+
+        def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
+            return RetriableError(f"files.get {file_id} (version): HTTP {status}: {message}")
+
+        data = execute(
+            f"files.get {file_id} version",
+            lambda: self.service.files().get(fileId=file_id, fields="version,modifiedTime", supportsAllDrives=True),
+            self.retry,
+            permanent,
+        )
+        return FileVersion(version=int(data.get("version", 0) or 0), modified_time=str(data.get("modifiedTime", "")))
 
 
 def _q(text: str) -> str:

@@ -8,6 +8,7 @@ names the offending value and what to do.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -95,8 +96,13 @@ class KimRegistry:
         return tuple(c for c in wanted if c in self.missing)
 
 
+@functools.lru_cache(maxsize=1024)
 def content_key(operator: str, title: str, body: str) -> str:
-    """Key for spotting a resubmitted news item: casefolded, whitespace-insensitive hash."""
+    """Key for spotting a resubmitted news item: casefolded, whitespace-insensitive hash.
+
+    Cached (a pure function of its text): validation and intake both ask for a new row's
+    key, and the second ask costs a dictionary look-up instead of cleaning the body again.
+    """
 
     def norm(s: str) -> str:
         text = sanitize.clean_body(unicodedata.normalize("NFKC", str(s)), -1).text

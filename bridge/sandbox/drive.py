@@ -130,8 +130,36 @@ def _fields(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any]:
     return apply_fields(res, parse_fields(ctx.params.get("fields") or DEFAULT_FIELDS))
 
 
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+
+
+def spreadsheet_resource(ss: dict[str, Any]) -> dict[str, Any]:
+    """A sandbox spreadsheet as its Drive File resource: ``version``/``modifiedTime`` move on every write."""
+    modified = ss.get("modifiedTime", "2026-11-01T00:00:00.000Z")
+    return {
+        "kind": "drive#file",
+        "id": ss["id"],
+        "name": ss.get("title", "Untitled spreadsheet"),
+        "mimeType": SPREADSHEET_MIME,
+        "createdTime": ss.get("createdTime", "2026-11-01T00:00:00.000Z"),
+        "modifiedTime": modified,
+        "version": str(ss.get("version", 1)),
+        "trashed": False,
+        "webViewLink": f"https://docs.google.com/spreadsheets/d/{ss['id']}/edit?usp=drivesdk",
+    }
+
+
 def files_get(ctx: Ctx) -> Any:
     with ctx.state.lock:
+        try:
+            ss = ctx.state.spreadsheet(ctx.params["fileId"])
+        except NotFound:
+            pass
+        else:
+            if ctx.params.get("alt") == "media":
+                raise ApiError(403, "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
+                               reason="fileNotDownloadable")
+            return apply_fields(spreadsheet_resource(ss), parse_fields(ctx.params.get("fields") or DEFAULT_FIELDS))
         record = _file(ctx)
         if ctx.params.get("alt") == "media":
             if record.get("mimeType", "").startswith("application/vnd.google-apps."):

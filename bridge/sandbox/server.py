@@ -242,7 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
                           {k.lower(): v for k, v in self.headers.items()}, self.base_url, match.upload, account=account)
                 result = handler(ctx)
                 if method != "GET":
-                    sb.persist()
+                    sb.persist(method_id)
                     sb.maybe_fail_after()
                 self._respond(result, pretty)
             except ApiError as exc:
@@ -294,6 +294,7 @@ class SandboxServer:
         if clock is not None:
             state.clock = clock
         self.state = state
+        state.journaling = bool(state_path)
         self.host = host
         self.port = port
         self.state_path = state_path
@@ -325,6 +326,9 @@ class SandboxServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self.state_path:  # fold the journal in: after a clean stop the state file alone is the state
+            with self.state.lock:
+                self.state.save(self.state_path)
 
     def __enter__(self) -> "SandboxServer":
         return self.start() if self._httpd is None else self
@@ -344,11 +348,17 @@ class SandboxServer:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
 
-    def persist(self) -> None:
-        """Save the state to ``state_path`` (if any); the lock keeps snapshots in order."""
+    def persist(self, method_id: str | None = None) -> None:
+        """Save the state to ``state_path`` (if any); the lock keeps snapshots in order.
+
+        After a Sheets write only the rows it changed are appended to the journal
+        (``SandboxState.persist``); after anything else the whole state is rewritten.
+        """
         if self.state_path:
             with self.state.lock:
-                self.state.save(self.state_path)
+                if not (method_id or "").startswith("sheets."):
+                    self.state.changed()
+                self.state.persist(self.state_path)
 
     # -- stats ---------------------------------------------------------------
     def count(self, method_id: str, nbytes: int) -> None:

@@ -11,6 +11,7 @@ append grows the grid; batch updates are all-or-nothing.
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any, Callable
 
 from bridge.sandbox import a1, strict
@@ -127,13 +128,15 @@ def values_batch_get(ctx: Ctx) -> dict[str, Any]:
         return out
 
 
-def _ensure_cell(sheet: dict[str, Any], r: int, c: int) -> None:
+def _ensure_cell(sheet: dict[str, Any], r: int, c: int) -> list[Any]:
+    """Grow the stored grid to hold cell (r, c); returns row ``r``, owned by the write under way."""
     rows = sheet["rows"]
     while len(rows) <= r:
         rows.append([])
-    row = rows[r]
+    row = _own(rows, r)
     while len(row) <= c:
         row.append(None)
+    return row
 
 
 def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, option: str, ctx: Ctx | None = None) -> dict[str, Any]:
@@ -181,8 +184,7 @@ def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, opt
             if value is None:
                 continue
             stored = parsed[i][j]
-            _ensure_cell(sheet, r0 + i, c0 + j)
-            sheet["rows"][r0 + i][c0 + j] = stored
+            _ensure_cell(sheet, r0 + i, c0 + j)[c0 + j] = stored
             cells += 1
     return {
         "spreadsheetId": ss["id"],
@@ -206,12 +208,69 @@ def _with_response_values(ctx: Ctx, ss: dict[str, Any], result: dict[str, Any]) 
     return result
 
 
+class _Tx(threading.local):
+    """The write under way in this thread: which row lists it already owns (copy-on-write)."""
+
+    owned: dict[int, list[Any]] | None = None
+
+
+_TX = _Tx()
+
+
+def _own(rows: list[list[Any]], r: int) -> list[Any]:
+    """Row ``r`` of ``rows``, copied first if the live spreadsheet still shares it (then written back).
+
+    Inside :func:`_atomic` the working copy shares every row list with the live spreadsheet;
+    a row is copied only when a write is about to change it, so a write costs what it changes.
+    """
+    row = rows[r]
+    owned = _TX.owned
+    if owned is not None and id(row) not in owned:
+        row = list(row)
+        rows[r] = row
+        owned[id(row)] = row
+    return row
+
+
+def _own_all(rows: list[list[Any]]) -> None:
+    """Own every row (a column insert/delete/resize changes them all anyway)."""
+    for r in range(len(rows)):
+        _own(rows, r)
+
+
+def _working_copy(live: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the spreadsheet that shares its row lists: O(sheets + rows) pointers, no cells copied."""
+    work = dict(live)
+    sheets = []
+    for sheet in live["sheets"]:
+        copied = {k: (v if k == "rows" else copy.deepcopy(v)) for k, v in sheet.items()}
+        copied["rows"] = list(sheet["rows"])  # the outer list only; rows are copied on write (_own)
+        sheets.append(copied)
+    work["sheets"] = sheets
+    for key, value in live.items():
+        if key != "sheets":
+            work[key] = copy.deepcopy(value)
+    return work
+
+
 def _atomic(ctx: Ctx, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
-    """Apply ``fn`` to a copy of the spreadsheet and swap it in only if nothing failed."""
+    """Apply ``fn`` to a working copy of the spreadsheet and swap it in only if nothing failed.
+
+    The working copy shares row lists with the live spreadsheet; writers copy a row before
+    changing it (:func:`_own`), so a failed batch leaves the live rows as they were and a
+    write to one row of a 100k-row tab copies one row, not the tab. Every successful write
+    moves the spreadsheet's Drive ``version``/``modifiedTime`` on (``SandboxState.touch``).
+    """
     with ctx.state.lock:
         live = _ss(ctx)
-        work = copy.deepcopy(live)
-        result = fn(work)
+        work = _working_copy(live)
+        _TX.owned = {}
+        try:
+            result = fn(work)
+        finally:
+            _TX.owned = None
+        ctx.state.touch(work)
+        ctx.state.journal_rows(live, work)
         live.clear()
         live.update(work)
         return result
@@ -360,7 +419,10 @@ def _clear(ss: dict[str, Any], text: str, ctx: Ctx | None = None) -> str:
                   if not is_empty(rows[r][c])]
         strict.check_protected(ss, sheet, filled, ctx.account, ctx.state)
     for r in range(r0, min(r1, len(sheet["rows"]))):
-        row = sheet["rows"][r]
+        stored = sheet["rows"][r]
+        if c0 >= len(stored) and not (stored and is_empty(stored[-1])):
+            continue  # nothing to clear or trim in this row: leave it shared (copy-on-write)
+        row = _own(sheet["rows"], r)
         for c in range(c0, min(c1, len(row))):
             row[c] = None
         while row and is_empty(row[-1]):
@@ -512,8 +574,7 @@ def _set_cells(sheet: dict[str, Any], r0: int, c0: int, rows: list[list[Any]], g
             strict.check_cell_size(value)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
-            _ensure_cell(sheet, r0 + i, c0 + j)
-            sheet["rows"][r0 + i][c0 + j] = value
+            _ensure_cell(sheet, r0 + i, c0 + j)[c0 + j] = value
 
 
 def _gr_bounds(sheet: dict[str, Any], rng: dict[str, Any]) -> tuple[int, int, int, int]:
@@ -607,6 +668,7 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
                             if key == "rowCount":
                                 del sheet["rows"][value:]
                             else:
+                                _own_all(sheet["rows"])
                                 for row in sheet["rows"]:
                                     del row[value:]
                     else:
@@ -643,6 +705,7 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
                     sheet["rows"][start:start] = [[] for _ in range(n)]
                 sheet["rowCount"] += n
             else:
+                _own_all(sheet["rows"])
                 for row in sheet["rows"]:
                     if start < len(row):
                         row[start:start] = [None] * n
@@ -659,6 +722,7 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
         else:
             if start == 0 and end >= limit:
                 raise ValueError("Sorry, it is not possible to delete all non-frozen columns.")
+            _own_all(sheet["rows"])
             for row in sheet["rows"]:
                 del row[start:end]
             sheet["columnCount"] -= n
