@@ -1,24 +1,32 @@
 """Publishing: DISETUJUI rows become Blogger posts exactly once; DITARIK posts go back to draft.
 
 Exactly once across crashes:
-1. the intent is written to the ledger *before* Blogger is called;
-2. every post carries an invisible marker of its submission ID;
+1. the intent is written to the ledger *before* Blogger is called, with the
+   post's title, labels and the time;
+2. every post carries two markers of its submission ID and fingerprint (an HTML
+   comment and an empty named anchor, see :mod:`bridge.core.render`);
 3. an intent left unfinished (crash, or a timeout after Blogger applied the
-   insert) is reconciled by finding the marker on the blog before any new insert.
+   insert) is reconciled by finding the post on the blog before any new insert:
+   by a marker, or, if Blogger dropped both, by title + labels + time of the intent.
+
+Re-approving a published post (DISETUJUI on TERBIT, after editing) updates that
+same post; the journal keeps what was published, part by part, so the note says
+what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bridge.adapters.blogger import PostRef
+from bridge.adapters.blogger import PostRef, ref_of
 from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, render, sanitize
+from bridge.core import columns, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.drive_photos import rehost_photos
 from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError
@@ -38,6 +46,7 @@ class PublishResult:
     retry_later: int = 0
     repaired: int = 0
     reconciled: int = 0
+    updated: int = 0  # published posts updated after re-approval
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     updates: dict[str, dict[ReviewColumn, str]] = field(default_factory=dict)
@@ -112,8 +121,22 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
     return title, body
 
 
-def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime | None]:
-    """The post for one approved row (photos re-hosted) and its scheduled time, if any."""
+#: Parts of a post the journal remembers (by hash), named as officers know them.
+PARTS = ("Judul", "Isi", "Foto", "Label", "Jadwal")
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
+
+
+def _fingerprint(deps: Deps, row: ReviewRow) -> str:
+    """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
+    sub = deps.ledger.submission(row.id)
+    return sub.fingerprint if sub is not None else row.get(ReviewColumn.FINGERPRINT).strip()
+
+
+def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime | None, dict[str, str]]:
+    """The post for one approved row (photos re-hosted), its scheduled time if any, and its parts' hashes."""
     s = deps.settings
     title, body = _post_text(deps, row)
     schedule = _parse_schedule(row, deps)
@@ -137,6 +160,7 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
                 received_at=row.get(ReviewColumn.RECEIVED),
                 submission_id=row.id,
                 labels=render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label),
+                fingerprint=_fingerprint(deps, row),
             ),
         )
     except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
@@ -146,20 +170,31 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
             f"post template failed for this row: {'; '.join(exc.problems)}",
             submission_id=row.id,
         ) from exc
-    return rendered, schedule
+    parts = {
+        "Judul": _digest(rendered.title),
+        "Isi": _digest(body),
+        "Foto": _digest(sorted(photos)),
+        "Label": _digest(list(rendered.labels)),
+        "Jadwal": schedule.isoformat() if schedule is not None else "",
+    }
+    return rendered, schedule, parts
 
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
-    rendered, schedule = _render(deps, row)
+    rendered, schedule, parts = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
-    deps.ledger.record_intent(row.id)
+    fp = _fingerprint(deps, row)
+    since = deps.now()
+    deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
-        published_at=schedule, item=row.id, marker=render.marker_for(row.id),
+        published_at=schedule, item=row.id, marker=render.marker_for(row.id, fp), fingerprint=fp, since=since,
     )
+    deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
+    deps.ledger.record_content(row.id, parts)
     if schedule is not None and not draft:
         # Blogger schedules through posts.publish(publishDate); a future date on a live insert goes
         # out at once. Until publish succeeds the journal knows a draft (published on the next try).
@@ -170,12 +205,13 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
 
 def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
     """Put a withdrawn post back: with the officers' current Judul/Isi, mode and schedule."""
-    rendered, schedule = _render(deps, row)
+    rendered, schedule, parts = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     ref = deps.blogger.update(
         post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id, status="DRAFT"
     )
+    deps.ledger.record_content(row.id, parts)
     if deps.settings.publish_mode == "live":
         ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
     return _record_published(deps, row, ref, schedule)
@@ -207,13 +243,24 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     the ledger file was lost, approved or withdrawn rows whose post may exist.
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
-    ids = [e.submission_id for e in deps.ledger.journal_entries(INTENT)]
-    ids += [r.id for r in rows if _needs_lookup(deps, r)]
+    intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
+    ids = list(intents) + [r.id for r in rows if r.id not in intents and _needs_lookup(deps, r)]
     if not ids:
         return
-    found = deps.blogger.find_markers(ids, render.marker_for)
+    posts = deps.blogger.posts()
+    claimed: set[str] = set()
     for sid in ids:
-        ref = found.get(sid)
+        entry = intents.get(sid)
+        sub = deps.ledger.submission(sid)
+        since = _parse_iso(entry.intent_at) if entry else None
+        post = identity.match_post(
+            posts, sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
+            title=entry.intent_title if entry else "", labels=entry.intent_labels if entry else (),
+            since=since, claimed=frozenset(claimed),
+        )
+        ref = ref_of(post) if post is not None else None
+        if post is not None:
+            claimed.add(post.id)
         if ref is None:
             # Recorded, so the blog is not searched for it again every cycle; approving inserts it.
             deps.ledger.record_failed(sid, "no post carries its marker")
@@ -224,13 +271,67 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
 
+def _parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+    """DISETUJUI on a published post: the same post gets the row's current text, photo, labels and
+    schedule (never a second post). Nothing changed: the write-back is repaired, nothing is sent."""
+    rendered, schedule, parts = _render(deps, row)
+    old = entry.content_parts
+    changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
+    if not changed:
+        # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
+        result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
+        result.repaired += 1
+        return
+    what = ", ".join(changed) if old is not None else ""
+    result.plan.append(f"update {row.id} (post {entry.post_id}): {what or 'everything (not known what was published)'}")
+    if deps.dry_run:
+        return
+    ref = deps.blogger.update(
+        entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id,
+        status=entry.post_status,
+    )
+    live = deps.settings.publish_mode == "live"
+    old_schedule = old.get("Jadwal", "") if old is not None else None
+    if live and old_schedule != parts["Jadwal"] and ref.status != "DRAFT":
+        if schedule is not None:
+            if ref.status == "LIVE":
+                deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
+            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
+        elif ref.status == "SCHEDULED":
+            ref = deps.blogger.publish(entry.post_id, item=row.id)  # schedule removed or passed: out now
+    status = ref.status or entry.post_status
+    if status == "SCHEDULED" and schedule is not None:
+        when = format_time(schedule, deps)
+    elif entry.post_status == "SCHEDULED" and status == "LIVE":
+        when = format_time(deps.now(), deps)
+    else:
+        when = entry.published_at or format_time(deps.now(), deps)
+    deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
+    deps.ledger.record_content(row.id, parts)
+    deps.ledger.set_status(row.id, Status.TERBIT.value)
+    values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when)
+    changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
+    values[ReviewColumn.SYSTEM_NOTE] = (
+        f"Post yang sama diperbarui pada {format_time(deps.now(), deps)} WITA{changes}; tidak ada post baru. "
+        + values[ReviewColumn.SYSTEM_NOTE]
+    )
+    result.updates[row.id] = values
+    result.updated += 1
+    log.info("%s: post %s updated after re-approval (%s)", row.id, entry.post_id, ", ".join(changed) if old else "all")
+
+
 def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
     """DISETUJUI: publish once. A row whose post exists is never inserted again."""
     still_draft = entry is not None and entry.post_status == "DRAFT" and deps.settings.publish_mode == "live"
     if entry and entry.post_id and entry.state == DONE and not still_draft:
-        # Published already (the write-back was lost, or an officer set DISETUJUI on it again).
-        result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
-        result.repaired += 1
+        _update(deps, row, entry, result)
         return
     if entry and entry.post_id:
         # withdrawn earlier, its re-publishing failed, or (live mode) it never left draft: the same post goes out
