@@ -49,6 +49,7 @@ class IntakeResult:
     drift: list[str] = field(default_factory=list)
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    queued_ids: list[str] = field(default_factory=list)  # appended to Review this cycle (not in the snapshot yet)
 
 
 def format_time(dt: datetime | None, deps: Deps) -> str:
@@ -359,7 +360,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
         earlier = [r for r in (*review_rows, *arsip) if r.id]
         cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
-    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in snap.review} - {""}
+    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = ledger.known_fingerprints() | review_fps
 
     stored_mark = ledger.watermark(tab)
@@ -477,6 +478,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         return
     with ledger.transaction():
         ledger.mark_in_review([i for i, _ in to_write])
+        result.queued_ids = [i for i, _ in to_write]
         if decision.next_watermark is not None:
             ledger.set_watermark(tab, decision.next_watermark.row, decision.next_watermark.fingerprint)
     result.queued = len(to_write)

@@ -50,6 +50,16 @@ class PublishResult:
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     updates: dict[str, dict[ReviewColumn, str]] = field(default_factory=dict)
+    #: Where to find a row whose ID cell is wrong: ID → (fingerprint, row number when read).
+    hints: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: Notes for rows with no usable ID: (row number when read, its ID cell then, note); written only if
+    #: that row still holds that ID (or none).
+    row_notes: list[tuple[int, str, str]] = field(default_factory=list)
+    fingerprint_column: int | None = None  # Sidik Jari's column in Review as last read
+
+    def put(self, sub_id: str, values: dict[ReviewColumn, str]) -> None:
+        """Cells to write on one submission's row (merged with what an earlier step wrote)."""
+        self.updates.setdefault(sub_id, {}).update(values)
 
 
 def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
@@ -286,7 +296,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
-        result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
+        result.put(row.id, _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at))
         result.repaired += 1
         return
     what = ", ".join(changed) if old is not None else ""
@@ -322,7 +332,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
         f"Post yang sama diperbarui pada {format_time(deps.now(), deps)} WITA{changes}; tidak ada post baru. "
         + values[ReviewColumn.SYSTEM_NOTE]
     )
-    result.updates[row.id] = values
+    result.put(row.id, values)
     result.updated += 1
     log.info("%s: post %s updated after re-approval (%s)", row.id, entry.post_id, ", ".join(changed) if old else "all")
 
@@ -341,7 +351,7 @@ def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Pu
         values = _publish_new(deps, row)
         result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
     if not deps.dry_run:
-        result.updates[row.id] = values
+        result.put(row.id, values)
         result.published += 1
 
 
@@ -362,10 +372,10 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
-    result.updates[row.id] = {
+    result.put(row.id, {
         ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
         "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
-    }
+    })
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
@@ -388,7 +398,7 @@ def _terbit_by_hand(row: ReviewRow, entry: JournalEntry | None, result: PublishR
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
     """Tell the officer (once) why their status change did nothing."""
     if row.get(ReviewColumn.SYSTEM_NOTE).strip() != note:
-        result.updates[row.id] = {ReviewColumn.SYSTEM_NOTE: note}
+        result.put(row.id, {ReviewColumn.SYSTEM_NOTE: note})
 
 
 TEMPLATE_BROKEN = (
@@ -448,16 +458,16 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
                     deps.ledger.record_failed(row.id, exc.reason_en)
                 deps.ledger.set_status(row.id, Status.GAGAL.value)
-            result.updates[row.id] = {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id}
+            result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
             result.failed += 1
             result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
             log.error("%s could not be published: %s", row.id, exc.reason_en)
         except RetriableError as exc:
             result.retry_later += 1
-            result.updates[row.id] = {
+            result.put(row.id, {
                 ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
                 "beberapa menit; Status tidak perlu diubah."
-            }
+            })
             log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
         except AuthError:
             write_back(deps, result)
@@ -467,18 +477,24 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
 
 def write_back(deps: Deps, result: PublishResult) -> None:
     """One re-read of where the IDs are now (rows may have moved) and one batched RAW write."""
-    if deps.dry_run or not result.updates:
+    if deps.dry_run or not (result.updates or result.row_notes):
         return
     s = deps.settings
+    fp_column = {s.review_tab: result.fingerprint_column} if result.hints and result.fingerprint_column is not None else None
     try:
-        review = locate_ids(deps, [s.review_tab])[s.review_tab]
+        review = locate_ids(deps, [s.review_tab], fp_column)[s.review_tab]
     except RetriableError as exc:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("write-back postponed: %s", exc)
         return
     data: list[tuple[str, list[list[Any]]]] = []
+    taken = set(review.rows.values())
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
+        if row_number is None and sub_id in result.hints:  # its ID cell was cleared or edited: the fingerprint finds it
+            fp, was = result.hints[sub_id]
+            by_fp = review.by_fingerprint or {}
+            row_number = by_fp.get(fp) or (was if was not in taken else None)
         if row_number is None:
             log.warning("%s: row no longer in the Review tab; result kept in the ledger only", sub_id)
             continue
@@ -486,6 +502,11 @@ def write_back(deps: Deps, result: PublishResult) -> None:
             if column in review.index:
                 cell = f"{a1_tab(s.review_tab)}!{column_letter(review.index[column])}{row_number}"
                 data.append((cell, [[value]]))
+    note_col = review.index.get(ReviewColumn.SYSTEM_NOTE)
+    for row_number, row_id, note in result.row_notes:
+        still = review.rows.get(row_id) == row_number if row_id else row_number not in taken
+        if still and note_col is not None:
+            data.append((f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{row_number}", [[note]]))
     try:
         deps.sheets.update_ranges(s.review_spreadsheet_id, data)
     except RetriableError as exc:

@@ -17,8 +17,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
+from bridge.core.identity import KnownSubmission
 from bridge.core.watermark import Queued
 from bridge.exceptions import FatalError
 
@@ -144,21 +145,6 @@ class LedgerSubmission:
     in_review: bool
     content_key: str
     origin: str = "form"
-
-
-@dataclass(frozen=True)
-class KnownSubmission:
-    """A submission as the Review watch needs it: identity, the cells that recognise it, its last row."""
-
-    id: str
-    fingerprint: str
-    status: str
-    in_review: bool
-    received_at: str
-    operator: str
-    email: str
-    last_row: dict[str, str]
-    deleted_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -383,7 +369,7 @@ class Ledger:
         ).fetchone()
         return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
 
-    def known(self) -> list[KnownSubmission]:
+    def known(self, received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
         """Every submission that reached a tab, for matching Review rows to what the bridge queued."""
         rows = self.db.execute(
             "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at"
@@ -395,7 +381,7 @@ class Ledger:
                 last = json.loads(r[7]) if r[7] else {}
             except ValueError:
                 last = {}
-            out.append(KnownSubmission(r[0], r[1], r[2], bool(r[3]), r[4] or "", r[5] or "", r[6] or "", last, r[8] or ""))
+            out.append(KnownSubmission(r[0], r[1], r[2], bool(r[3]), received(r[4] or ""), r[5] or "", r[6] or "", last, r[8] or ""))
         return out
 
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
