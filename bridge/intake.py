@@ -478,6 +478,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         return
     with ledger.transaction():
         ledger.mark_in_review([i for i, _ in to_write])
+        ledger.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write})  # as written
         result.queued_ids = [i for i, _ in to_write]
         if decision.next_watermark is not None:
             ledger.set_watermark(tab, decision.next_watermark.row, decision.next_watermark.fingerprint)

@@ -386,8 +386,16 @@ def _rejected(row: ReviewRow, entry: JournalEntry | None, result: PublishResult)
         _explain(row, result, "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website.")
 
 
-def _terbit_by_hand(row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
-    """TERBIT is written by the bridge after publishing; typed by hand on a row without a post, say so."""
+def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
+    """TERBIT is written by the bridge after publishing: a cleared or edited Tautan Post is put back;
+    TERBIT typed by hand on a row without a post is explained."""
+    if entry and entry.post_id and entry.state == DONE:
+        link = _post_link(deps, entry.post_id, entry.post_url)
+        if row.get(ReviewColumn.POST_URL).strip() != link:
+            result.put(row.id, {ReviewColumn.POST_URL: link})
+            result.plan.append(f"restore Tautan Post of {row.id}")
+            log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
+        return
     if not (entry and entry.post_id) and not row.get(ReviewColumn.POST_URL).strip():
         _explain(
             row, result,
@@ -440,7 +448,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 _rejected(row, entry, result)
                 continue
             if status == Status.TERBIT:
-                _terbit_by_hand(row, entry, result)
+                _terbit(deps, row, entry, result)
                 continue
             if not render.is_submission_id(row.id):
                 raise PublishError(
