@@ -98,7 +98,10 @@ def _settled(row: ReviewRow, deps: Deps) -> bool:
     """Done with, so it may leave Review: TERBIT with its post's link, or DITOLAK with nothing on the
     website (a rejected item whose post is still live stays in view until someone withdraws it)."""
     if row.status == Status.TERBIT:
-        return bool(row.get(ReviewColumn.POST_URL).strip())
+        # a draft waits in Review until an officer publishes it in Blogger (Review then shows the public link)
+        entry = deps.ledger.journal(row.id)
+        draft = bool(entry and entry.state == DONE and entry.post_status == "DRAFT")
+        return bool(row.get(ReviewColumn.POST_URL).strip()) and not draft
     if row.status == Status.DITOLAK:
         entry = deps.ledger.journal(row.id)
         return not (entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT")

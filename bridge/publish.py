@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bridge.adapters.blogger import PostRef, ref_of
@@ -29,7 +29,7 @@ from bridge.app import Deps
 from bridge.core import columns, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.drive_photos import rehost_photos
-from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError
+from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
 
@@ -409,6 +409,50 @@ def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
         result.put(row.id, {ReviewColumn.SYSTEM_NOTE: note})
 
 
+#: How often draft-mode posts are looked up to see whether an officer published them in Blogger.
+DRAFT_CHECK_EVERY = timedelta(minutes=10)
+DRAFT_CHECK_MAX = 20  # posts looked up per check (one posts.get each)
+DRAFT_CHECKED = "draft_check_at"
+
+
+def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+    """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
+    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft."""
+    drafts = []
+    for row in rows:
+        if row.status != Status.TERBIT:
+            continue
+        entry = deps.ledger.journal(row.id)
+        if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
+            drafts.append((row, entry))
+    if not drafts:
+        return
+    last = _parse_iso(deps.ledger.get_meta(DRAFT_CHECKED))
+    if last is not None and deps.now() - last < DRAFT_CHECK_EVERY:
+        return
+    if not deps.dry_run:
+        deps.ledger.set_meta(DRAFT_CHECKED, deps.now().isoformat())
+    for row, entry in drafts[:DRAFT_CHECK_MAX]:
+        try:
+            ref = deps.blogger.get(entry.post_id, item=row.id)
+        except RetriableError as exc:
+            log.warning("could not look at draft posts now: %s", exc)
+            return
+        if ref is None or ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
+            continue
+        when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
+        when = format_time(when_dt or deps.now(), deps)
+        result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
+        if deps.dry_run:
+            continue
+        deps.ledger.record_done(row.id, entry.post_id, ref.url, ref.status, when)
+        values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
+        if ref.status == "LIVE":
+            values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."
+        result.put(row.id, values)
+        log.info("%s: draft post %s is now %s in Blogger: %s", row.id, entry.post_id, ref.status, ref.url)
+
+
 TEMPLATE_BROKEN = (
     "Belum diterbitkan: template post kantor rusak. Staf TI perlu memperbaikinya (mymein-bridge check); "
     "baris ini terbit otomatis setelah itu."
@@ -435,6 +479,12 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             result.problems.append(f"could not reconcile unfinished posts yet: {exc}")
             log.warning("reconcile postponed: %s", exc)
             return
+    try:
+        check_drafts(deps, rows, result)
+    except AuthError:
+        raise
+    except FatalError as exc:
+        log.warning("could not look at draft posts: %s", exc)
     for row in rows:
         if deps.should_stop():
             log.info("stop requested: leaving the remaining rows for the next run")

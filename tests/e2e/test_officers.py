@@ -445,3 +445,30 @@ def test_dry_run_after_a_lost_ledger_plans_the_rebuild_and_changes_nothing(bridg
     assert not list(bridge.workdir.glob("bridge-state.sqlite3*"))
     bridge.cycle()
     assert_exactly_once(bridge, approved)
+
+
+# --- 5. draft mode ------------------------------------------------------------------------------
+
+
+def test_a_draft_an_officer_published_in_blogger_shows_its_public_link(bridge: Bridge) -> None:
+    """Draft mode: once an officer clicks Publish in Blogger, Review shows the public link and the time;
+    until then the row stays in Review (not archived as a draft)."""
+    bridge.cycle(blog__publish_mode="draft")
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle(blog__publish_mode="draft")
+    assert "blogger.com/blog/post/edit" in _row(bridge, sid)[LINK]
+    bridge.now = bridge.now + timedelta(days=40)
+    bridge.cycle(blog__publish_mode="draft")
+    assert _row(bridge, sid)[STATUS] == Status.TERBIT.value, "a draft is not archived"
+    (mine,) = _posts_of(bridge, sid)
+    post = next(p for p in bridge.sandbox.state.blog(DEMO_BLOG_ID)["posts"] if p["id"] == mine["id"])
+    post.update(status="LIVE", url="https://kimbalangan.blogspot.com/2027/01/diterbitkan-petugas.html",
+                published="2027-01-02T09:15:00+08:00")  # what Publikasikan in Blogger does
+    bridge.now = bridge.now + timedelta(minutes=11)
+    bridge.cycle(blog__publish_mode="draft")
+    row = _row(bridge, sid)
+    assert row[LINK] == post["url"] and row[ReviewColumn.PUBLISHED.value].startswith("02/01/2027 09:15")
+    assert "Sudah tayang" in row[SYSTEM] and "belum tayang" not in row[SYSTEM]
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle(blog__publish_mode="draft")
+    assert any(r[ID] == sid for r in _tab(bridge, "Arsip")), "archived once it is live"
