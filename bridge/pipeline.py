@@ -115,12 +115,12 @@ def run_cycle(deps: Deps) -> CycleReport:
         return report
     run_intake(deps, snap, report.intake)
     watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
-    run_publish(deps, watch.rows, report.publish)
-    try:
+    try:  # before publishing: a deletion is on record as early as possible
         report.deleted = record_deleted(deps, watch.deleted, report.publish.plan)
     except FatalError as exc:
         report.problems.append(f"recording deleted rows: {exc}")
         log.error("recording deleted rows: %s", exc)
+    run_publish(deps, watch.rows, report.publish)
     try:
         report.archived = run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:
