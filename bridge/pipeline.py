@@ -11,7 +11,7 @@ from bridge.archive import record_deleted, run_archive
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
 from bridge.publish import PublishResult, run_publish
-from bridge.review_watch import run_watch
+from bridge.review_watch import remember_rows, run_watch
 from bridge.snapshot import Snapshot, read_snapshot
 
 log = logging.getLogger("bridge.cycle")
@@ -121,6 +121,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.problems.append(f"recording deleted rows: {exc}")
         log.error("recording deleted rows: %s", exc)
     run_publish(deps, watch.rows, report.publish)
+    remember_rows(deps, watch, report.publish.updates)
     try:
         report.archived = run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:

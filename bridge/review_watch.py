@@ -57,16 +57,23 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         log.warning("Review row %d (ID %r): left alone: %s", row_number, row_id, note.split(".")[0])
         result.plan.append(f"leave Review row {row_number} alone and explain why")
     result.row_notes += plan.notes
-    by_id = {k.id: k for k in known}
+    return plan
+
+
+def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
+    """Keep each row as it now reads (this cycle's writes included) where it changed: a row deleted
+    later is archived as it last was."""
+    if not plan.seen:
+        return
+    last = {k.id: k.last_row for k in deps.ledger.known()}
     changed = {}
     for sub_id, row in plan.seen.items():
-        now = {c.name: str(v) for c, v in row.values.items()}
-        if by_id.get(sub_id) is not None and by_id[sub_id].last_row != now:
+        now = {c.name: str(v) for c, v in {**row.values, **updates.get(sub_id, {})}.items()}
+        if sub_id in last and last[sub_id] != now:
             changed[sub_id] = now
     if changed:
         with deps.ledger.transaction():
             deps.ledger.set_last_rows(changed)
-    return plan
 
 
-__all__ = ["run_watch"]
+__all__ = ["remember_rows", "run_watch"]
