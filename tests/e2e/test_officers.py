@@ -473,3 +473,18 @@ def test_a_draft_an_officer_published_in_blogger_shows_its_public_link(bridge: B
     bridge.now = bridge.now + timedelta(days=31)
     bridge.cycle(blog__publish_mode="draft")
     assert any(r[ID] == sid for r in _tab(bridge, "Arsip")), "archived once it is live"
+
+
+def test_a_deleted_row_brought_back_by_undo_is_not_processed_again(bridge: Bridge) -> None:
+    """An officer deletes an approved row, the system records it in Arsip, then Ctrl+Z brings the row
+    back: it is not published (it is already in Arsip) and the note says to delete it again."""
+    bridge.cycle()
+    sid = [r[ID] for r in bridge.review() if r[STATUS] == Status.MENUNGGU.value][0]
+    before = bridge.rows("Review")
+    _delete_rows(bridge, {sid})
+    assert bridge.cycle().deleted == 1
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", before)  # undo
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    report = bridge.cycle()
+    assert report.publish.published == 0 and not _posts_of(bridge, sid)
+    assert "sudah dicatat di Arsip sebagai baris yang dihapus" in _row(bridge, sid)[SYSTEM]
