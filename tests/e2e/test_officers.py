@@ -234,6 +234,9 @@ def test_both_cells_cleared_are_recognised_by_the_other_cells_or_explained(bridg
     assert bridge.cycle().publish.published == 0
     typed = next(r for r in _tab(bridge, "Review") if r[ReviewColumn.TITLE.value] == "Baris yang diketik petugas")
     assert "tidak dapat memastikan kiriman mana" in typed[SYSTEM] and "Riwayat versi" in typed[SYSTEM]
+    _delete_rows(bridge, {""})  # the officer deletes the typed row, as the note says
+    bridge.cycle()
+    assert_exactly_once(bridge, set())
 
 
 def test_a_cleared_id_then_a_lost_ledger_neither_requeues_nor_duplicates(bridge: Bridge) -> None:
@@ -259,6 +262,7 @@ def test_a_cleared_post_link_is_restored(bridge: Bridge) -> None:
     _set_cell(bridge, sid, ReviewColumn.POST_URL, "")
     bridge.cycle()
     assert _row(bridge, sid)[LINK] == link
+    assert_exactly_once(bridge, {sid})
 
 
 # --- 4. re-approving a published post ---------------------------------------------------------
@@ -299,6 +303,7 @@ def test_a_new_schedule_on_a_scheduled_post_moves_that_post(bridge: Bridge) -> N
     assert post["status"] == "SCHEDULED" and post["published"].startswith("2026-11-27T09:00:00")
     row = _row(bridge, sid)
     assert "Jadwal" in row[SYSTEM] and row[ReviewColumn.PUBLISHED.value].startswith("27/11/2026 09:00")
+    assert_exactly_once(bridge, {sid})
 
 
 def test_reapproval_after_a_crash_mid_update_still_gives_one_post(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -349,6 +354,7 @@ def test_statuses_are_normalised_or_explained_once(bridge: Bridge, caplog: pytes
     bridge.officer_sets({second: Status.DITOLAK.value})
     bridge.cycle()
     assert "tidak dikenali" not in _row(bridge, second)[SYSTEM]
+    assert_exactly_once(bridge, {first})
 
 
 # --- Blogger dropping HTML comments; 7. dry-run ---------------------------------------------------
@@ -473,6 +479,7 @@ def test_a_draft_an_officer_published_in_blogger_shows_its_public_link(bridge: B
     bridge.now = bridge.now + timedelta(days=31)
     bridge.cycle(blog__publish_mode="draft")
     assert any(r[ID] == sid for r in _tab(bridge, "Arsip")), "archived once it is live"
+    assert_exactly_once(bridge, {sid})
 
 
 def test_a_deleted_row_brought_back_by_undo_is_not_processed_again(bridge: Bridge) -> None:
