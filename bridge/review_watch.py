@@ -39,6 +39,10 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
     Returns the plan: ``plan.rows`` are the rows publishing acts on, ``plan.deleted``
     the submissions whose rows are gone.
     """
+    if ReviewColumn.FINGERPRINT not in snap.review_index:
+        # Sidik Jari renamed or deleted (intake stops and says so): without it no row can be told
+        # apart with certainty, so nothing is restored or taken as deleted until it is back.
+        return identity.WatchPlan(rows=list(snap.review))
     known = deps.ledger.known(lambda text: _received_text(deps, text))
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued)
     result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
@@ -65,7 +69,7 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
     later is archived as it last was."""
     if not plan.seen:
         return
-    last = {k.id: k.last_row for k in deps.ledger.known()}
+    last = plan.last_rows
     changed = {}
     for sub_id, row in plan.seen.items():
         now = {c.name: str(v) for c, v in {**row.values, **updates.get(sub_id, {})}.items()}

@@ -162,6 +162,7 @@ class WatchPlan:
     deleted: list[KnownSubmission] = field(default_factory=list)
     unknown_statuses: list[tuple[str, str]] = field(default_factory=list)  # (ID or row, value) newly explained
     seen: dict[str, ReviewRow] = field(default_factory=dict)
+    last_rows: dict[str, dict[str, str]] = field(default_factory=dict)  # each known submission's row as last seen
 
 
 def _same(a: str, b: str) -> bool:
@@ -201,7 +202,7 @@ def plan_review(rows: Sequence[ReviewRow], known: Sequence[KnownSubmission], jus
     by the other; if both are, by when it was received, operator and email, when exactly
     one submission missing from Review fits. Anything less certain is left alone with a note.
     """
-    plan = WatchPlan()
+    plan = WatchPlan(last_rows={k.id: k.last_row for k in known})
     live = [k for k in known if not k.deleted_at]
     by_id = {k.id: k for k in live}
     by_fp = {k.fingerprint: k for k in live}

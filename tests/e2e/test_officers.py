@@ -495,3 +495,19 @@ def test_a_deleted_row_brought_back_by_undo_is_not_processed_again(bridge: Bridg
     report = bridge.cycle()
     assert report.publish.published == 0 and not _posts_of(bridge, sid)
     assert "sudah dicatat di Arsip sebagai baris yang dihapus" in _row(bridge, sid)[SYSTEM]
+
+
+def test_a_renamed_sidik_jari_header_is_not_taken_for_deleted_rows(bridge: Bridge) -> None:
+    """An officer renames the Sidik Jari header: nothing is restored or archived as deleted meanwhile,
+    and once `init` puts the header back everything carries on."""
+    bridge.cycle()
+    rows = bridge.rows("Review")
+    header = [str(h) for h in rows[0]]
+    rows[0][header.index(FP)] = "Sidik"
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    report = bridge.cycle()
+    assert report.deleted == 0 and len(_tab(bridge, "Arsip")) == 0
+    rows[0][header.index(FP)] = FP
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    assert bridge.cycle().deleted == 0
+    assert_exactly_once(bridge, set())
