@@ -105,12 +105,12 @@ GONE_STATUSES = frozenset({"ARSIP", "DIHAPUS"})
 
 NOTE_UNCLEAR = (
     "Kolom ID dan/atau Sidik Jari baris ini kosong atau diubah, dan sistem tidak dapat memastikan kiriman mana ini. "
-    "Petugas: kembalikan isinya (menu File > Riwayat versi), atau hapus baris ini bila memang tidak diperlukan. "
-    "Sampai itu, sistem tidak memproses baris ini."
+    "Petugas: kembalikan isinya seperti semula (lihat menu File > Histori versi), atau hapus baris ini bila memang "
+    "tidak diperlukan. Selama belum diperbaiki, sistem tidak memproses baris ini."
 )
 NOTE_TWO_OWNERS = (
     "ID dan Sidik Jari baris ini milik dua kiriman yang berbeda, sehingga sistem tidak memproses baris ini. "
-    "Petugas: kembalikan kolom ID atau Sidik Jari seperti semula (menu File > Riwayat versi)."
+    "Petugas: kembalikan kolom ID atau Sidik Jari seperti semula (lihat menu File > Histori versi)."
 )
 NOTE_COPY = (
     "Baris ini salinan dari baris lain dengan kiriman yang sama ({id}); sistem hanya memproses baris pertama. "
@@ -122,8 +122,8 @@ NOTE_DELETED_BACK = (
 )
 UNKNOWN_STATUS_PREFIX = "Status '"
 NOTE_UNKNOWN_STATUS = (
-    UNKNOWN_STATUS_PREFIX + "{value}' tidak dikenali sistem, jadi baris ini belum diproses. Petugas: pilih salah satu "
-    "dari daftar: DISETUJUI (terbitkan), DITOLAK (tolak), DITARIK (tarik post yang sudah tayang)."
+    UNKNOWN_STATUS_PREFIX + "{value}' tidak dikenali sistem, jadi baris ini belum diproses. Ubah Status menjadi "
+    "salah satu pilihan di daftar: DISETUJUI (terbitkan), DITOLAK (tolak), DITARIK (tarik post yang sudah tayang)."
 )
 
 

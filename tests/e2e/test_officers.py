@@ -233,7 +233,7 @@ def test_both_cells_cleared_are_recognised_by_the_other_cells_or_explained(bridg
     bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows + [stray])
     assert bridge.cycle().publish.published == 0
     typed = next(r for r in _tab(bridge, "Review") if r[ReviewColumn.TITLE.value] == "Baris yang diketik petugas")
-    assert "tidak dapat memastikan kiriman mana" in typed[SYSTEM] and "Riwayat versi" in typed[SYSTEM]
+    assert "tidak dapat memastikan kiriman mana" in typed[SYSTEM] and "Histori versi" in typed[SYSTEM]
     _delete_rows(bridge, {""})  # the officer deletes the typed row, as the note says
     bridge.cycle()
     assert_exactly_once(bridge, set())
