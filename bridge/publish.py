@@ -309,12 +309,14 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     )
     live = deps.settings.publish_mode == "live"
     old_schedule = old.get("Jadwal", "") if old is not None else None
-    if live and old_schedule != parts["Jadwal"] and ref.status != "DRAFT":
+    # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
+    # failed half-way (reverted, not yet published) goes out again.
+    if live and (old_schedule != parts["Jadwal"] or ref.status == "DRAFT"):
         if schedule is not None:
             if ref.status == "LIVE":
                 deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
             ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
-        elif ref.status == "SCHEDULED":
+        elif ref.status in ("SCHEDULED", "DRAFT"):
             ref = deps.blogger.publish(entry.post_id, item=row.id)  # schedule removed or passed: out now
     status = ref.status or entry.post_status
     if status == "SCHEDULED" and schedule is not None:
