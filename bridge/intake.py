@@ -145,7 +145,7 @@ def rebuild_ledger(
     deferred: list[tuple[ReviewRow, str, str]] = []
     count = 0
 
-    def add(r: ReviewRow, sub_id: str, fp: str, status: str) -> None:
+    def add(r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt") -> None:
         ledger.add_submission(
             id=sub_id,
             fingerprint=fp,
@@ -161,7 +161,7 @@ def rebuild_ledger(
             status=status,
             reasons="",
             in_review=True,
-            origin="rebuilt",
+            origin=origin,
         )
         post = identity.match_post(posts, sub_id, fp)
         if post is not None:
@@ -191,7 +191,7 @@ def rebuild_ledger(
         for r, fp, status in deferred:
             received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
             sub_id = ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
-            add(r, sub_id, fp, status)
+            add(r, sub_id, fp, status, origin=identity.RENUMBERED)
             count += 1
             if plan is not None:
                 plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")

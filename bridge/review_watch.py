@@ -50,7 +50,9 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         result.put(fix.sub_id, fix.cells)
         result.hints[fix.sub_id] = (fix.fingerprint, fix.row_number)
         restored = [c.value for c in fix.cells if c in (ReviewColumn.ID, ReviewColumn.FINGERPRINT)]
-        if restored:
+        if restored and fix.cells.get(ReviewColumn.SYSTEM_NOTE, "").startswith(identity.NOTE_NEW_ID[:20]):
+            log.warning("Review row %d: empty ID cell and no record of it: new ID %s given", fix.row_number, fix.sub_id)
+        elif restored:
             log.warning("Review row %d: %s restored for %s (cleared or edited by hand)", fix.row_number, ", ".join(restored), fix.sub_id)
             result.plan.append(f"restore {', '.join(restored)} of {fix.sub_id} on Review row {fix.row_number}")
         if ReviewColumn.STATUS in fix.cells:

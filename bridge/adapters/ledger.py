@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from bridge.core.identity import KnownSubmission
+from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
 from bridge.exceptions import FatalError
 
@@ -372,7 +372,7 @@ class Ledger:
     def known(self, received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
         """Every submission that reached a tab, for matching Review rows to what the bridge queued."""
         rows = self.db.execute(
-            "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at"
+            "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
         )
         out = []
@@ -381,7 +381,12 @@ class Ledger:
                 last = json.loads(r[7]) if r[7] else {}
             except ValueError:
                 last = {}
-            out.append(KnownSubmission(r[0], r[1], r[2], bool(r[3]), received(r[4] or ""), r[5] or "", r[6] or "", last, r[8] or ""))
+            out.append(
+                KnownSubmission(
+                    r[0], r[1], r[2], bool(r[3]), received(r[4] or ""), r[5] or "", r[6] or "", last, r[8] or "",
+                    renumbered=r[9] == RENUMBERED,
+                )
+            )
         return out
 
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:

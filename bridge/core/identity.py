@@ -127,6 +127,14 @@ NOTE_UNKNOWN_STATUS = (
 )
 
 
+#: Ledger origin of a submission that got a new ID in a rebuild (its ID cell was empty, nothing else knew it).
+RENUMBERED = "renumbered"
+NOTE_NEW_ID = (
+    "Kolom ID baris ini kosong dan data lokal sistem hilang, sehingga ID lamanya tidak dapat dipastikan; "
+    "sistem memberi ID baru {id}. ID lama tidak dipakai lagi untuk kiriman lain."
+)
+
+
 @dataclass(frozen=True)
 class KnownSubmission:
     """A submission the ledger saw reach a tab: identity, the cells that recognise it, its last row."""
@@ -140,6 +148,7 @@ class KnownSubmission:
     email: str
     last_row: dict[str, str]
     deleted_at: str = ""
+    renumbered: bool = False  # given a new ID by a rebuild
 
 
 @dataclass
@@ -236,6 +245,9 @@ def plan_review(rows: Sequence[ReviewRow], known: Sequence[KnownSubmission], jus
         elif rfp and rfp in by_fp:
             k = by_fp[rfp]
             cells[ReviewColumn.ID] = k.id
+            if k.renumbered:
+                note = str(row.get(ReviewColumn.SYSTEM_NOTE))
+                cells[ReviewColumn.SYSTEM_NOTE] = NOTE_NEW_ID.format(id=k.id) + ("\n" + note if note else "")
         elif not rfp and (not rid or rid not in by_id):
             fits = [
                 c for c in live

@@ -511,3 +511,20 @@ def test_a_renamed_sidik_jari_header_is_not_taken_for_deleted_rows(bridge: Bridg
     bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
     assert bridge.cycle().deleted == 0
     assert_exactly_once(bridge, set())
+
+
+def test_a_cleared_id_of_an_unpublished_row_and_a_lost_ledger_give_a_new_id_and_say_so(bridge: Bridge) -> None:
+    """Nothing remembers the old ID (no post, no ledger): the row gets a new, never-used ID and the note says why."""
+    bridge.cycle()
+    old = bridge.review()[0][ID]
+    fp = _row(bridge, old)[FP]
+    _set_cell(bridge, old, ReviewColumn.ID, "")
+    bridge.lose_ledger()
+    report = bridge.cycle()
+    assert report.intake.queued == 0
+    row = next(r for r in _tab(bridge, "Review") if r[FP] == fp)
+    assert row[ID] != old and row[ID] > max(r[ID] for r in _tab(bridge, "Review") if r[FP] != fp)
+    assert f"sistem memberi ID baru {row[ID]}" in row[SYSTEM]
+    bridge.cycle()
+    assert row[SYSTEM] == next(r for r in _tab(bridge, "Review") if r[FP] == fp)[SYSTEM], "said once"
+    assert_exactly_once(bridge, set())
