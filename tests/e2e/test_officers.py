@@ -528,3 +528,22 @@ def test_a_cleared_id_of_an_unpublished_row_and_a_lost_ledger_give_a_new_id_and_
     bridge.cycle()
     assert row[SYSTEM] == next(r for r in _tab(bridge, "Review") if r[FP] == fp)[SYSTEM], "said once"
     assert_exactly_once(bridge, set())
+
+
+def test_a_rebuild_reads_the_blog_once_and_an_idle_cycle_costs_what_it_did(bridge: Bridge) -> None:
+    """After a lost ledger the blog is listed once (one page per status, bodies included), not per row;
+    afterwards a quiet cycle is one Sheets read again, deletions and all."""
+    bridge.cycle()
+    approved = set(_approve_valid(bridge))
+    bridge.cycle()
+    bridge.officer_sets({sid: Status.DISETUJUI.value for sid in approved})
+    _delete_rows(bridge, {bridge.review()[-1][ID]})
+    bridge.cycle()
+    bridge.lose_ledger()
+    bridge.sandbox.reset_stats()
+    bridge.cycle()
+    by_method = {m: e["requests"] for m, e in bridge.stats()["by_method"].items()}
+    assert by_method["blogger.posts.list"] == 3
+    assert "blogger.posts.insert" not in by_method
+    assert bridge.settled_cycle_cost() == {"sheets.spreadsheets.values.batchGet": 1}
+    assert_exactly_once(bridge, approved)
