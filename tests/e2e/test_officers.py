@@ -547,3 +547,31 @@ def test_a_rebuild_reads_the_blog_once_and_an_idle_cycle_costs_what_it_did(bridg
     assert "blogger.posts.insert" not in by_method
     assert bridge.settled_cycle_cost() == {"sheets.spreadsheets.values.batchGet": 1}
     assert_exactly_once(bridge, approved)
+
+
+def test_a_rescheduling_that_fails_half_way_is_finished_by_the_next_approval(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live post gets a future Jadwal Terbit: it is reverted, then Blogger refuses the scheduling. The row
+    says GAGAL; approving again schedules that same post (never a second one, never left a draft)."""
+    from bridge.adapters.blogger import BloggerGateway
+    from bridge.exceptions import PublishError
+
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle()
+    bridge.officer_sets({sid: {"datetime": "2026-11-26T08:00:00"}}, column=ReviewColumn.SCHEDULE)
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+
+    def refuse(self: BloggerGateway, post_id: str, **kwargs: Any) -> Any:
+        raise PublishError("Gagal terbit: Blogger menolak permintaan (HTTP 400). Hubungi staf TI.", "refused", submission_id=sid)
+
+    monkeypatch.setattr(BloggerGateway, "publish", refuse)
+    bridge.cycle()
+    monkeypatch.undo()
+    assert _row(bridge, sid)[STATUS] == Status.GAGAL.value
+    assert [p["status"] for p in _posts_of(bridge, sid)] == ["DRAFT"]
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle()
+    (post,) = _posts_of(bridge, sid)
+    assert post["status"] == "SCHEDULED" and post["published"].startswith("2026-11-26T08:00:00")
+    assert _row(bridge, sid)[STATUS] == Status.TERBIT.value
+    assert_exactly_once(bridge, {sid})
