@@ -15,6 +15,7 @@ from typing import Any
 from bridge.adapters.ledger import DONE
 from bridge.app import Deps
 from bridge.core import columns
+from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import RetriableError
 from bridge.intake import format_time
@@ -35,11 +36,72 @@ def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
     return None
 
 
+def _deleted_note(deps: Deps, k: KnownSubmission, status: str, live: bool, when: str) -> str:
+    head = f"Baris dihapus dari Review pada {when} WITA (status terakhir: {status or 'kosong'})."
+    if live:
+        return head + " Post di blog tetap seperti adanya; sistem tidak mengubah atau menghapusnya. Bila post harus turun, tarik lewat Blogger."
+    return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
+
+
+def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
+    """Submissions whose Review row an officer deleted go to Arsip as they last were, with a note; the
+    ledger marks them so they are never published or queued again. One append for all, each ID once."""
+    if not deleted:
+        return 0
+    s = deps.settings
+    when = format_time(deps.now(), deps)
+    if deps.dry_run:
+        if plan is not None:
+            plan += [f"record {k.id} in Arsip: its Review row was deleted" for k in deleted]
+        return 0
+    sid = s.review_spreadsheet_id
+    info = deps.sheets.info(sid)
+    if s.archive_tab not in info.tabs:
+        log.warning("archive tab '%s' missing: %d deleted Review rows wait to be recorded (run `mymein-bridge init`)", s.archive_tab, len(deleted))
+        return 0
+    try:
+        arsip = locate_ids(deps, [s.archive_tab])[s.archive_tab]
+        rows = []
+        for k in deleted:
+            if k.id in arsip.rows:
+                continue  # an officer moved it to Arsip, or an earlier append's answer was lost
+            values = {ReviewColumn[name]: v for name, v in k.last_row.items() if name in ReviewColumn.__members__}
+            values.setdefault(ReviewColumn.ID, k.id)
+            values.setdefault(ReviewColumn.FINGERPRINT, k.fingerprint)
+            values.setdefault(ReviewColumn.OPERATOR, k.operator)
+            values.setdefault(ReviewColumn.RECEIVED, k.received)
+            entry = deps.ledger.journal(k.id)
+            has_post = bool(entry and entry.post_id and entry.state == DONE)
+            if has_post and entry is not None and not values.get(ReviewColumn.POST_URL):
+                values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
+            live = has_post and entry is not None and entry.post_status in ("LIVE", "SCHEDULED")
+            status = values.get(ReviewColumn.STATUS, "")
+            values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(deps, k, status, live, when)
+            rows.append(_archive_row(ReviewRow(0, values), deps, arsip.index))
+        if rows:
+            deps.sheets.append_rows(sid, s.archive_tab, rows)
+    except RetriableError as exc:
+        log.warning("recording deleted Review rows postponed: %s", exc)
+        return 0
+    with deps.ledger.transaction():
+        for k in deleted:
+            deps.ledger.mark_deleted(k.id, deps.now().isoformat())
+    for k in deleted:
+        entry = deps.ledger.journal(k.id)
+        post = f"its post {entry.post_id} stays as it is" if entry and entry.post_id and entry.state == DONE else "never published"
+        log.warning("%s: Review row deleted by an officer; recorded in '%s' (last status %s), %s",
+                    k.id, s.archive_tab, k.last_row.get("STATUS", "") or "?", post)
+    return len(deleted)
+
+
 def _settled(row: ReviewRow, deps: Deps) -> bool:
     """Done with, so it may leave Review: TERBIT with its post's link, or DITOLAK with nothing on the
     website (a rejected item whose post is still live stays in view until someone withdraws it)."""
     if row.status == Status.TERBIT:
-        return bool(row.get(ReviewColumn.POST_URL).strip())
+        # a draft waits in Review until an officer publishes it in Blogger (Review then shows the public link)
+        entry = deps.ledger.journal(row.id)
+        draft = bool(entry and entry.state == DONE and entry.post_status == "DRAFT")
+        return bool(row.get(ReviewColumn.POST_URL).strip()) and not draft
     if row.status == Status.DITOLAK:
         entry = deps.ledger.journal(row.id)
         return not (entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT")

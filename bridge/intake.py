@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
+from bridge.adapters.ledger import BlogPostRecord
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
-from bridge.core import columns, validate, watermark
+from bridge.core import columns, identity, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.photos.check import check_photos
@@ -49,6 +50,7 @@ class IntakeResult:
     drift: list[str] = field(default_factory=list)
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    queued_ids: list[str] = field(default_factory=list)  # appended to Review this cycle (not in the snapshot yet)
 
 
 def format_time(dt: datetime | None, deps: Deps) -> str:
@@ -89,30 +91,65 @@ def _missing_review_columns(snap: Snapshot) -> list[str]:
     return [c.value for c in BRIDGE_COLUMNS if c.value in snap.review_missing]
 
 
+NOTE_BACK_FROM_BLOG = (
+    "Kiriman ini sudah terbit di blog (post dikenali dari penandanya), tetapi barisnya tidak ada di Review maupun "
+    "Arsip; sistem mengembalikannya sebagai TERBIT. Tidak perlu disetujui lagi."
+)
+
+
+def arsip_rows(deps: Deps) -> list[ReviewRow]:
+    """The Arsip tab's rows with an ID or a fingerprint (read only when rebuilding, rarely)."""
+    s = deps.settings
+    info = deps.sheets.info(s.review_spreadsheet_id)
+    if s.archive_tab not in info.tabs:
+        return []
+    (arsip,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.archive_tab)])
+    if not arsip:
+        return []
+    idx, _ = columns.review_header_index([str(h) for h in arsip[0]])
+    rows = (columns.row_to_review(v, n, idx) for n, v in enumerate(arsip[1:], start=2))
+    return [r for r in rows if r.id or r.get(ReviewColumn.FINGERPRINT).strip()]
+
+
 def queued_before(deps: Deps, snap: Snapshot) -> list[ReviewRow]:
     """Every row queued before: the Review tab's, then the Arsip tab's (read only here, rarely)."""
-    s = deps.settings
-    rows: list[ReviewRow] = list(snap.review)
-    info = deps.sheets.info(s.review_spreadsheet_id)
-    if s.archive_tab in info.tabs:
-        (arsip,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.archive_tab)])
-        if arsip:
-            idx, _ = columns.review_header_index([str(h) for h in arsip[0]])
-            rows += [r for r in (columns.row_to_review(v, n, idx) for n, v in enumerate(arsip[1:], start=2)) if r.id]
-    return rows
+    return list(snap.review) + [r for r in arsip_rows(deps) if r.id]
 
 
-def rebuild_ledger(deps: Deps, rows: Sequence[ReviewRow]) -> int:
-    """After the local state was lost: re-learn every queued submission (see :func:`queued_before`)."""
+def _post_time(post: identity.BlogPost, deps: Deps) -> str:
+    try:
+        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), deps) if post.published else ""
+    except ValueError:
+        return ""
+
+
+def rebuild_ledger(
+    deps: Deps,
+    rows: Sequence[ReviewRow],
+    arsip: Sequence[ReviewRow] = (),
+    posts: Sequence[identity.BlogPost] = (),
+    plan: list[str] | None = None,
+) -> int:
+    """After the local state was lost: re-learn every queued submission from the Review and Arsip
+    rows, and every post from the blog's markers (read once, by the caller).
+
+    * a row's post is found by the fingerprint in its marker (or, for posts from before
+      fingerprints, by ID), so a published item is known as published: never queued again;
+    * a row whose ID cell was cleared gets the ID its post carries, or a new one;
+    * a post whose response is in neither tab is remembered: intake puts the response back
+      in Review as TERBIT when it reads it from the form;
+    * IDs are allocated above every ID seen in Review, Arsip and the markers.
+    """
+    ledger = deps.ledger
+    fp_posts = identity.by_fingerprint(posts)
+    seen_fps: set[str] = set()
+    deferred: list[tuple[ReviewRow, str, str]] = []
     count = 0
-    with deps.ledger.transaction():
-        for r in rows:
-            fp = r.get(ReviewColumn.FINGERPRINT).strip()
-            if not fp or not r.id:
-                continue
-            deps.ledger.add_submission(
-                id=r.id,
-                fingerprint=fp,
+
+    def add(r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt") -> None:
+        ledger.add_submission(
+            id=sub_id,
+            fingerprint=fp,
                 row_number=0,
                 received_at=r.get(ReviewColumn.RECEIVED),
                 kecamatan=r.get(ReviewColumn.KECAMATAN),
@@ -121,15 +158,58 @@ def rebuild_ledger(deps: Deps, rows: Sequence[ReviewRow]) -> int:
                 operator=r.get(ReviewColumn.OPERATOR),
                 email=r.get(ReviewColumn.EMAIL),
                 title=r.get(ReviewColumn.TITLE),
-                content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
-                status=(r.status or Status.MENUNGGU).value,
-                reasons="",
-                in_review=True,
-                origin="rebuilt",
-            )
+            content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
+            status=status,
+            reasons="",
+            in_review=True,
+            origin=origin,
+        )
+        post = identity.match_post(posts, sub_id, fp)
+        if post is not None:
+            ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
+        elif r.status in (Status.DISETUJUI, Status.DITARIK) and status != ARCHIVED:
+            ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
+
+    with ledger.transaction():
+        ledger.note_ids([r.id for r in (*rows, *arsip)] + [m.id for p in posts for m in p.markers])
+        for r, place in [(r, "review") for r in rows] + [(r, "arsip") for r in arsip]:
+            fp = r.get(ReviewColumn.FINGERPRINT).strip()
+            status = ARCHIVED if place == "arsip" else (r.status or Status.MENUNGGU).value
+            if not fp and r.id:  # the fingerprint cell was cleared: the post's marker may still tell it
+                post = identity.match_post(posts, r.id)
+                fp = next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
+            if not fp or fp in seen_fps:
+                continue  # nothing identifies the response (or it is a copy): the Review watch explains it
+            seen_fps.add(fp)
+            sub_id = r.id
+            if not sub_id and fp in fp_posts:
+                sub_id = next((m.id for m in fp_posts[fp].markers if m.fingerprint == fp), "")
+            if not sub_id or ledger.submission(sub_id) is not None:
+                deferred.append((r, fp, status))  # ID cleared, or the same ID on two submissions: a new one
+                continue
+            add(r, sub_id, fp, status)
             count += 1
-    if count:
-        log.warning("local ledger was empty: rebuilt %d submissions from the Review and Arsip tabs", count)
+        for r, fp, status in deferred:
+            received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
+            sub_id = ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
+            add(r, sub_id, fp, status, origin=identity.RENUMBERED)
+            count += 1
+            if plan is not None:
+                plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")
+        gone = 0
+        for fp, post in fp_posts.items():
+            if fp in seen_fps:
+                continue
+            sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
+            ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
+            gone += 1
+    if count or fp_posts:
+        log.warning(
+            "local ledger was empty: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
+            "(%d of them for responses in neither tab)", count, len(fp_posts), gone,
+        )
+    if plan is not None and (count or gone):
+        plan.append(f"rebuild: {count} submissions from Review/Arsip, {len(fp_posts)} bridge posts on the blog, {gone} to restore as TERBIT")
     return count
 
 
@@ -210,6 +290,43 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
     return outcome.written + outcome.reduced
 
 
+ARCHIVED = "ARSIP"  # the ledger status of a submission in Arsip (see bridge.archive)
+
+
+def _back_from_blog(
+    deps: Deps, response: FormResponse, fp: str, post: BlogPostRecord, result: IntakeResult
+) -> dict[str, dict[ReviewColumn, str]]:
+    """A response already on the blog whose row is in neither tab (deleted, then the ledger was lost):
+    it goes back to Review as TERBIT with its link, under the ID its post carries. Never re-queued."""
+    ledger = deps.ledger
+    s = deps.settings
+    sub = validate.unvalidated(response, fp, "")
+    sub_id = post.submission_id
+    if not sub_id or ledger.submission(sub_id) is not None:
+        sub_id = ledger.next_id((sub.received_at or deps.now()).astimezone(s.tz).year)
+    sub = validate.with_id(sub, sub_id)
+    values = review_values(sub, deps)
+    link = post.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{post.post_id}"
+    values.update({
+        ReviewColumn.STATUS: Status.TERBIT.value,
+        ReviewColumn.POST_URL: link,
+        ReviewColumn.PUBLISHED: post.published,
+        ReviewColumn.SYSTEM_NOTE: NOTE_BACK_FROM_BLOG,
+    })
+    ledger.add_submission(
+        id=sub_id, fingerprint=fp, row_number=response.row_number,
+        received_at=sub.received_at.isoformat() if sub.received_at else "",
+        kecamatan=sub.kecamatan, desa=sub.desa, kim=sub.kim, operator=sub.operator, email=sub.email, title=sub.title,
+        content_key="", status=Status.TERBIT.value, reasons="",
+    )
+    ledger.record_done(sub_id, post.post_id, post.post_url, post.post_status, post.published)
+    ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
+    ledger.forget_blog_post(fp)
+    log.warning("row %d is already on the blog as post %s (%s): back in Review as TERBIT", response.row_number, post.post_id, sub_id)
+    result.plan.append(f"restore {sub_id} [TERBIT] row {response.row_number}: already on the blog as post {post.post_id}")
+    return {sub_id: values}
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
     s = deps.settings
@@ -243,10 +360,19 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     fresh = not ledger.get_meta(INTAKE_STARTED) and ledger.is_empty()
     cutoff: datetime | None = None
     if fresh:
-        earlier = queued_before(deps, snap)
-        result.rebuilt = rebuild_ledger(deps, earlier)
+        try:
+            arsip = arsip_rows(deps)
+            posts = deps.blogger.posts()  # once, paged, with bodies: what was published is on the blog
+        except RetriableError as exc:
+            result.halted = f"rebuilding the local ledger needs the Arsip tab and the blog, not reachable now: {exc}"
+            result.problems.append(result.halted)
+            log.warning("intake postponed: %s", result.halted)
+            return
+        review_rows = list(snap.review) + list(snap.review_unidentified)
+        result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
+        earlier = [r for r in (*review_rows, *arsip) if r.id]
         cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
-    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in snap.review} - {""}
+    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = ledger.known_fingerprints() | review_fps
 
     stored_mark = ledger.watermark(tab)
@@ -282,9 +408,13 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     today = deps.now().date()
 
     queued_values: dict[str, dict[ReviewColumn, str]] = {}
+    on_blog = ledger.blog_posts() if new else {}
     with ledger.transaction():
         contents = ledger.content_keys()
         for response, fp in new:
+            if fp in on_blog:
+                queued_values.update(_back_from_blog(deps, response, fp, on_blog[fp], result))
+                continue
             try:
                 sub = validate.validate(
                     response,
@@ -362,6 +492,9 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         return
     with ledger.transaction():
         ledger.mark_in_review(written)  # a row Google refused in every form stays pending, alone
+        done = set(written)
+        ledger.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write if i in done})  # as written
+        result.queued_ids = list(written)
         if decision.next_watermark is not None:
             ledger.set_watermark(tab, decision.next_watermark.row, decision.next_watermark.fingerprint)
     result.queued = len(written)

@@ -20,28 +20,43 @@ class IdRows:
 
     rows: dict[str, int]  # ID -> sheet row number
     index: dict[ReviewColumn, int]
+    by_fingerprint: dict[str, int] | None = None  # fingerprint -> row number (only when asked for)
 
 
-def locate_ids(deps: Deps, tabs: list[str]) -> dict[str, IdRows]:
+def locate_ids(deps: Deps, tabs: list[str], fingerprints: dict[str, int] | None = None) -> dict[str, IdRows]:
     """Read where each ID sits now in ``tabs`` (officers may have sorted or moved things).
 
     One ``values.batchGet`` of each tab's header and column A; a second only for a
-    tab whose ID column officers moved elsewhere.
+    tab whose ID column officers moved elsewhere. ``fingerprints`` (tab → the
+    Sidik Jari column index as last read) adds that column to the same call, to
+    find rows whose ID cell an officer cleared; it is used only if the header
+    still says Sidik Jari there.
     """
     sid = deps.settings.review_spreadsheet_id
-    values = deps.sheets.batch_get(sid, [r for tab in tabs for r in (f"{a1_tab(tab)}!1:1", f"{a1_tab(tab)}!A:A")])
+    fingerprints = fingerprints or {}
+    ranges = [r for tab in tabs for r in (f"{a1_tab(tab)}!1:1", f"{a1_tab(tab)}!A:A")]
+    fp_tabs = [tab for tab in tabs if tab in fingerprints]
+    ranges += [f"{a1_tab(tab)}!{column_letter(fingerprints[tab])}:{column_letter(fingerprints[tab])}" for tab in fp_tabs]
+    values = deps.sheets.batch_get(sid, ranges)
     headers = {tab: values[2 * n] for n, tab in enumerate(tabs)}
     id_cols = {tab: values[2 * n + 1] for n, tab in enumerate(tabs)}
+    fp_cols = {tab: values[2 * len(tabs) + n] for n, tab in enumerate(fp_tabs)}
     index = {tab: columns.review_header_index([str(h) for h in (headers[tab][0] if headers[tab] else [])])[0] for tab in tabs}
     moved = [tab for tab in tabs if index[tab].get(ReviewColumn.ID, 0) != 0]
     if moved:
         letters = {tab: column_letter(index[tab][ReviewColumn.ID]) for tab in moved}
         again = deps.sheets.batch_get(sid, [f"{a1_tab(tab)}!{letters[tab]}:{letters[tab]}" for tab in moved])
         id_cols.update(zip(moved, again))
+    def by_fp(tab: str) -> dict[str, int] | None:
+        if tab not in fp_cols or index[tab].get(ReviewColumn.FINGERPRINT) != fingerprints[tab]:
+            return None
+        return {str(r[0]).strip(): n for n, r in enumerate(fp_cols[tab], start=1) if n > 1 and r and str(r[0]).strip()}
+
     return {
         tab: IdRows(
             rows={str(r[0]).strip(): n for n, r in enumerate(id_cols[tab], start=1) if n > 1 and r and str(r[0]).strip()},
             index=index[tab],
+            by_fingerprint=by_fp(tab),
         )
         for tab in tabs
     }

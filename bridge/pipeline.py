@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from bridge.alerts import cycle_alerts
 from bridge.app import Deps
 from bridge.core.registry import Alert
-from bridge.archive import run_archive
+from bridge.archive import record_deleted, run_archive
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
 from bridge.publish import PublishResult, run_publish
+from bridge.review_watch import remember_rows, run_watch
 from bridge.snapshot import Snapshot, read_snapshot
 
 log = logging.getLogger("bridge.cycle")
@@ -25,6 +26,7 @@ class CycleReport:
     intake: IntakeResult = field(default_factory=IntakeResult)
     publish: PublishResult = field(default_factory=PublishResult)
     archived: int = 0
+    deleted: int = 0  # Review rows deleted by officers, recorded in Arsip
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
     skipped: bool = False  # the spreadsheet could not be read: nothing was done
@@ -40,7 +42,7 @@ class CycleReport:
         return {
             "new": i.new, "queued": i.queued, "invalid": i.invalid, "duplicates": i.duplicates,
             "published": p.published, "failed": p.failed, "withdrawn": p.reverted, "retry_later": p.retry_later,
-            "archived": self.archived,
+            "archived": self.archived, "deleted": self.deleted, "updated": p.updated,
         }
 
     def summary(self) -> str:
@@ -51,6 +53,10 @@ class CycleReport:
             f"; published {c['published']}, failed {c['failed']}, withdrawn {c['withdrawn']}, retry later {c['retry_later']}"
             f"; archived {c['archived']}"
         )
+        if c["updated"]:
+            text += f"; updated {c['updated']}"
+        if c["deleted"]:
+            text += f"; deleted rows recorded {c['deleted']}"
         if i.skipped:
             text += f"; left out as history {i.skipped}"
         if i.halted:
@@ -112,9 +118,16 @@ def run_cycle(deps: Deps) -> CycleReport:
         return report
     run_intake(deps, snap, report.intake)
     report.alerts = cycle_alerts(deps, snap)
-    run_publish(deps, snap.review, report.publish)
+    watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
+    try:  # before publishing: a deletion is on record as early as possible
+        report.deleted = record_deleted(deps, watch.deleted, report.publish.plan)
+    except FatalError as exc:
+        report.problems.append(f"recording deleted rows: {exc}")
+        log.error("recording deleted rows: %s", exc)
+    run_publish(deps, watch.rows, report.publish)
+    remember_rows(deps, watch, report.publish.updates)
     try:
-        report.archived = run_archive(deps, snap.review, report.publish.updates)
+        report.archived = run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)

@@ -1,27 +1,35 @@
 """Publishing: DISETUJUI rows become Blogger posts exactly once; DITARIK posts go back to draft.
 
 Exactly once across crashes:
-1. the intent is written to the ledger *before* Blogger is called;
-2. every post carries an invisible marker of its submission ID;
+1. the intent is written to the ledger *before* Blogger is called, with the
+   post's title, labels and the time;
+2. every post carries two markers of its submission ID and fingerprint (an HTML
+   comment and an empty named anchor, see :mod:`bridge.core.render`);
 3. an intent left unfinished (crash, or a timeout after Blogger applied the
-   insert) is reconciled by finding the marker on the blog before any new insert.
+   insert) is reconciled by finding the post on the blog before any new insert:
+   by a marker, or, if Blogger dropped both, by title + labels + time of the intent.
+
+Re-approving a published post (DISETUJUI on TERBIT, after editing) updates that
+same post; the journal keeps what was published, part by part, so the note says
+what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from bridge.adapters.blogger import PostRef
+from bridge.adapters.blogger import PostRef, ref_of
 from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, render, sanitize
-from bridge.core.plaintext import dropped_labels_note, fit_labels
+from bridge.core import columns, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import AuthError, ConfigError, PublishError, RetriableError
+from bridge.core.plaintext import dropped_labels_note, fit_labels
+from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -39,9 +47,20 @@ class PublishResult:
     retry_later: int = 0
     repaired: int = 0
     reconciled: int = 0
+    updated: int = 0  # published posts updated after re-approval
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     updates: dict[str, dict[ReviewColumn, str]] = field(default_factory=dict)
+    #: Where to find a row whose ID cell is wrong: ID → (fingerprint, row number when read).
+    hints: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: Notes for rows with no usable ID: (row number when read, its ID cell then, note); written only if
+    #: that row still holds that ID (or none).
+    row_notes: list[tuple[int, str, str]] = field(default_factory=list)
+    fingerprint_column: int | None = None  # Sidik Jari's column in Review as last read
+
+    def put(self, sub_id: str, values: dict[ReviewColumn, str]) -> None:
+        """Cells to write on one submission's row (merged with what an earlier step wrote)."""
+        self.updates.setdefault(sub_id, {}).update(values)
 
 
 def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
@@ -113,8 +132,25 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
     return title, body
 
 
-def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime | None, list[PublishedPhoto]]:
-    """The post for one approved row (photos processed and hosted), its scheduled time, if any, and its photos."""
+#: Parts of a post the journal remembers (by hash), named as officers know them.
+PARTS = ("Judul", "Isi", "Foto", "Label", "Jadwal")
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
+
+
+def _fingerprint(deps: Deps, row: ReviewRow) -> str:
+    """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
+    sub = deps.ledger.submission(row.id)
+    return sub.fingerprint if sub is not None else row.get(ReviewColumn.FINGERPRINT).strip()
+
+
+def _render(
+    deps: Deps, row: ReviewRow
+) -> tuple[render.RenderedPost, datetime | None, dict[str, str], list[PublishedPhoto]]:
+    """The post for one approved row (photos processed and hosted), its scheduled time if any,
+    its parts' hashes and its photos."""
     s = deps.settings
     title, body = _post_text(deps, row)
     schedule = _parse_schedule(row, deps)
@@ -138,6 +174,7 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
                 received_at=row.get(ReviewColumn.RECEIVED),
                 submission_id=row.id,
                 labels=fit_labels(render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label))[0],
+                fingerprint=_fingerprint(deps, row),
             ),
         )
     except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
@@ -147,7 +184,14 @@ def _render(deps: Deps, row: ReviewRow) -> tuple[render.RenderedPost, datetime |
             f"post template failed for this row: {'; '.join(exc.problems)}",
             submission_id=row.id,
         ) from exc
-    return rendered, schedule, photos
+    parts = {
+        "Judul": _digest(rendered.title),
+        "Isi": _digest(body),
+        "Foto": _digest(sorted(p.url for p in photos)),
+        "Label": _digest(list(rendered.labels)),
+        "Jadwal": schedule.isoformat() if schedule is not None else "",
+    }
+    return rendered, schedule, parts, photos
 
 
 def _with_photos(values: dict[ReviewColumn, str], photos: list[PublishedPhoto]) -> dict[ReviewColumn, str]:
@@ -172,15 +216,19 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
-    rendered, schedule, photos = _render(deps, row)
+    rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
-    deps.ledger.record_intent(row.id)
+    fp = _fingerprint(deps, row)
+    since = deps.now()
+    deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
-        published_at=schedule, item=row.id, marker=render.marker_for(row.id),
+        published_at=schedule, item=row.id, marker=render.marker_for(row.id, fp), fingerprint=fp, since=since,
     )
+    deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
+    deps.ledger.record_content(row.id, parts)
     if schedule is not None and not draft:
         # Blogger schedules through posts.publish(publishDate); a future date on a live insert goes
         # out at once. Until publish succeeds the journal knows a draft (published on the next try).
@@ -191,12 +239,13 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
 
 def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
     """Put a withdrawn post back: with the officers' current Judul/Isi, mode and schedule."""
-    rendered, schedule, photos = _render(deps, row)
+    rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     ref = deps.blogger.update(
         post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id, status="DRAFT"
     )
+    deps.ledger.record_content(row.id, parts)
     if deps.settings.publish_mode == "live":
         ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
@@ -228,13 +277,24 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     the ledger file was lost, approved or withdrawn rows whose post may exist.
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
-    ids = [e.submission_id for e in deps.ledger.journal_entries(INTENT)]
-    ids += [r.id for r in rows if _needs_lookup(deps, r)]
+    intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
+    ids = list(intents) + [r.id for r in rows if r.id not in intents and _needs_lookup(deps, r)]
     if not ids:
         return
-    found = deps.blogger.find_markers(ids, render.marker_for)
+    posts = deps.blogger.posts()
+    claimed: set[str] = set()
     for sid in ids:
-        ref = found.get(sid)
+        entry = intents.get(sid)
+        sub = deps.ledger.submission(sid)
+        since = _parse_iso(entry.intent_at) if entry else None
+        post = identity.match_post(
+            posts, sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
+            title=entry.intent_title if entry else "", labels=entry.intent_labels if entry else (),
+            since=since, claimed=frozenset(claimed),
+        )
+        ref = ref_of(post) if post is not None else None
+        if post is not None:
+            claimed.add(post.id)
         if ref is None:
             # Recorded, so the blog is not searched for it again every cycle; approving inserts it.
             deps.ledger.record_failed(sid, "no post carries its marker")
@@ -245,13 +305,69 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
 
+def _parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+    """DISETUJUI on a published post: the same post gets the row's current text, photo, labels and
+    schedule (never a second post). Nothing changed: the write-back is repaired, nothing is sent."""
+    rendered, schedule, parts, photos = _render(deps, row)
+    old = entry.content_parts
+    changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
+    if not changed:
+        # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
+        result.put(row.id, _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at))
+        result.repaired += 1
+        return
+    what = ", ".join(changed) if old is not None else ""
+    result.plan.append(f"update {row.id} (post {entry.post_id}): {what or 'everything (not known what was published)'}")
+    if deps.dry_run:
+        return
+    ref = deps.blogger.update(
+        entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id,
+        status=entry.post_status,
+    )
+    live = deps.settings.publish_mode == "live"
+    old_schedule = old.get("Jadwal", "") if old is not None else None
+    # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
+    # failed half-way (reverted, not yet published) goes out again.
+    if live and (old_schedule != parts["Jadwal"] or ref.status == "DRAFT"):
+        if schedule is not None:
+            if ref.status == "LIVE":
+                deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
+            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
+        elif ref.status in ("SCHEDULED", "DRAFT"):
+            ref = deps.blogger.publish(entry.post_id, item=row.id)  # schedule removed or passed: out now
+    status = ref.status or entry.post_status
+    if status == "SCHEDULED" and schedule is not None:
+        when = format_time(schedule, deps)
+    elif entry.post_status == "SCHEDULED" and status == "LIVE":
+        when = format_time(deps.now(), deps)
+    else:
+        when = entry.published_at or format_time(deps.now(), deps)
+    deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
+    deps.ledger.record_content(row.id, parts)
+    deps.ledger.set_status(row.id, Status.TERBIT.value)
+    values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when)
+    changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
+    values[ReviewColumn.SYSTEM_NOTE] = (
+        f"Post yang sama diperbarui pada {format_time(deps.now(), deps)} WITA{changes}; tidak ada post baru. "
+        + values[ReviewColumn.SYSTEM_NOTE]
+    )
+    result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))
+    result.updated += 1
+    log.info("%s: post %s updated after re-approval (%s)", row.id, entry.post_id, ", ".join(changed) if old else "all")
+
+
 def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
     """DISETUJUI: publish once. A row whose post exists is never inserted again."""
     still_draft = entry is not None and entry.post_status == "DRAFT" and deps.settings.publish_mode == "live"
     if entry and entry.post_id and entry.state == DONE and not still_draft:
-        # Published already (the write-back was lost, or an officer set DISETUJUI on it again).
-        result.updates[row.id] = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
-        result.repaired += 1
+        _update(deps, row, entry, result)
         return
     if entry and entry.post_id:
         # withdrawn earlier, its re-publishing failed, or (live mode) it never left draft: the same post goes out
@@ -261,7 +377,7 @@ def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Pu
         values = _publish_new(deps, row)
         result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
     if not deps.dry_run:
-        result.updates[row.id] = values
+        result.put(row.id, values)
         result.published += 1
 
 
@@ -282,10 +398,10 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
-    result.updates[row.id] = {
+    result.put(row.id, {
         ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
         "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
-    }
+    })
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
@@ -296,8 +412,16 @@ def _rejected(row: ReviewRow, entry: JournalEntry | None, result: PublishResult)
         _explain(row, result, "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website.")
 
 
-def _terbit_by_hand(row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
-    """TERBIT is written by the bridge after publishing; typed by hand on a row without a post, say so."""
+def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
+    """TERBIT is written by the bridge after publishing: a cleared or edited Tautan Post is put back;
+    TERBIT typed by hand on a row without a post is explained."""
+    if entry and entry.post_id and entry.state == DONE:
+        link = _post_link(deps, entry.post_id, entry.post_url)
+        if row.get(ReviewColumn.POST_URL).strip() != link:
+            result.put(row.id, {ReviewColumn.POST_URL: link})
+            result.plan.append(f"restore Tautan Post of {row.id}")
+            log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
+        return
     if not (entry and entry.post_id) and not row.get(ReviewColumn.POST_URL).strip():
         _explain(
             row, result,
@@ -308,7 +432,51 @@ def _terbit_by_hand(row: ReviewRow, entry: JournalEntry | None, result: PublishR
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
     """Tell the officer (once) why their status change did nothing."""
     if row.get(ReviewColumn.SYSTEM_NOTE).strip() != note:
-        result.updates[row.id] = {ReviewColumn.SYSTEM_NOTE: note}
+        result.put(row.id, {ReviewColumn.SYSTEM_NOTE: note})
+
+
+#: How often draft-mode posts are looked up to see whether an officer published them in Blogger.
+DRAFT_CHECK_EVERY = timedelta(minutes=10)
+DRAFT_CHECK_MAX = 20  # posts looked up per check (one posts.get each)
+DRAFT_CHECKED = "draft_check_at"
+
+
+def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+    """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
+    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft."""
+    drafts = []
+    for row in rows:
+        if row.status != Status.TERBIT:
+            continue
+        entry = deps.ledger.journal(row.id)
+        if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
+            drafts.append((row, entry))
+    if not drafts:
+        return
+    last = _parse_iso(deps.ledger.get_meta(DRAFT_CHECKED))
+    if last is not None and deps.now() - last < DRAFT_CHECK_EVERY:
+        return
+    if not deps.dry_run:
+        deps.ledger.set_meta(DRAFT_CHECKED, deps.now().isoformat())
+    for row, entry in drafts[:DRAFT_CHECK_MAX]:
+        try:
+            ref = deps.blogger.get(entry.post_id, item=row.id)
+        except RetriableError as exc:
+            log.warning("could not look at draft posts now: %s", exc)
+            return
+        if ref is None or ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
+            continue
+        when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
+        when = format_time(when_dt or deps.now(), deps)
+        result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
+        if deps.dry_run:
+            continue
+        deps.ledger.record_done(row.id, entry.post_id, ref.url, ref.status, when)
+        values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
+        if ref.status == "LIVE":
+            values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."
+        result.put(row.id, values)
+        log.info("%s: draft post %s is now %s in Blogger: %s", row.id, entry.post_id, ref.status, ref.url)
 
 
 TEMPLATE_BROKEN = (
@@ -337,6 +505,12 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             result.problems.append(f"could not reconcile unfinished posts yet: {exc}")
             log.warning("reconcile postponed: %s", exc)
             return
+    try:
+        check_drafts(deps, rows, result)
+    except AuthError:
+        raise
+    except FatalError as exc:
+        log.warning("could not look at draft posts: %s", exc)
     for row in rows:
         if deps.should_stop():
             log.info("stop requested: leaving the remaining rows for the next run")
@@ -350,7 +524,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 _rejected(row, entry, result)
                 continue
             if status == Status.TERBIT:
-                _terbit_by_hand(row, entry, result)
+                _terbit(deps, row, entry, result)
                 continue
             if not render.is_submission_id(row.id):
                 raise PublishError(
@@ -368,16 +542,16 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
                     deps.ledger.record_failed(row.id, exc.reason_en)
                 deps.ledger.set_status(row.id, Status.GAGAL.value)
-            result.updates[row.id] = {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id}
+            result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
             result.failed += 1
             result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
             log.error("%s could not be published: %s", row.id, exc.reason_en)
         except RetriableError as exc:
             result.retry_later += 1
-            result.updates[row.id] = {
+            result.put(row.id, {
                 ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
                 "beberapa menit; Status tidak perlu diubah."
-            }
+            })
             log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
         except AuthError:
             write_back(deps, result)
@@ -387,18 +561,24 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
 
 def write_back(deps: Deps, result: PublishResult) -> None:
     """One re-read of where the IDs are now (rows may have moved) and one batched RAW write."""
-    if deps.dry_run or not result.updates:
+    if deps.dry_run or not (result.updates or result.row_notes):
         return
     s = deps.settings
+    fp_column = {s.review_tab: result.fingerprint_column} if result.hints and result.fingerprint_column is not None else None
     try:
-        review = locate_ids(deps, [s.review_tab])[s.review_tab]
+        review = locate_ids(deps, [s.review_tab], fp_column)[s.review_tab]
     except RetriableError as exc:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("write-back postponed: %s", exc)
         return
     groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
+    taken = set(review.rows.values())
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
+        if row_number is None and sub_id in result.hints:  # its ID cell was cleared or edited: the fingerprint finds it
+            fp, was = result.hints[sub_id]
+            by_fp = review.by_fingerprint or {}
+            row_number = by_fp.get(fp) or (was if was not in taken else None)
         if row_number is None:
             log.warning("%s: row no longer in the Review tab; result kept in the ledger only", sub_id)
             continue
@@ -406,6 +586,12 @@ def write_back(deps: Deps, result: PublishResult) -> None:
             if column in review.index:
                 cell = f"{a1_tab(s.review_tab)}!{column_letter(review.index[column])}{row_number}"
                 groups.setdefault(sub_id, []).append((cell, [[value]]))
+    note_col = review.index.get(ReviewColumn.SYSTEM_NOTE)
+    for row_number, row_id, note in result.row_notes:
+        still = review.rows.get(row_id) == row_number if row_id else row_number not in taken
+        if still and note_col is not None:
+            groups.setdefault(row_id or f"row {row_number}", []).append(
+                (f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{row_number}", [[note]]))
     try:
         from bridge.isolate import update_isolating
 

@@ -30,6 +30,8 @@ class Snapshot:
     review_missing: tuple[str, ...] = ()  # Review headers not found (officers renamed or deleted them)
     kim_missing: tuple[str, ...] = ()  # KIM registry headers not found
     warnings: list[str] = field(default_factory=list)
+    #: Review rows with content but an empty ID cell (an officer cleared it): the Review watch recognises them.
+    review_unidentified: list[ReviewRow] = field(default_factory=list)
 
 
 def responses_range(tab: str, start_row: int) -> str:
@@ -78,6 +80,7 @@ def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
             "run `mymein-bridge init -c CONFIG` to restore the headers"
         )
     review = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_v[1:], start=2)]
+    unidentified = [r for r in review if not r.id and any(str(v).strip() for v in r.values.values())]
     review = [r for r in review if r.id]
 
     kim_index, kim_missing = columns.kim_header_index([str(h) for h in (kim_v[0] if kim_v else [])])
@@ -94,4 +97,5 @@ def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
         kim=kim,
         review_missing=tuple(review_missing),
         kim_missing=tuple(kim_missing),
+        review_unidentified=unidentified,
     )

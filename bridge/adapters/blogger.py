@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
+from bridge.core.identity import BlogPost, match_post
+from bridge.core.render import find_markers
 from bridge.exceptions import BridgeError, FatalError, PublishError
 
 log = logging.getLogger("bridge.blogger")
@@ -96,12 +98,15 @@ class BloggerGateway:
         published_at: datetime | None = None,
         item: str = "",
         marker: str = "",
+        fingerprint: str = "",
+        since: datetime | None = None,
     ) -> PostRef:
         """Insert a post, retrying without ever creating it twice.
 
         A 5xx or timeout may come *after* Blogger created the post, so before
-        each retry the blog is searched for the post's marker (``marker`` must
-        be in ``html``); only when it is absent is the insert sent again.
+        each retry the blog is searched for the post: by its markers (``html``
+        carries them; ``marker`` non-empty turns this on), else by title, labels
+        and a time no earlier than ``since``; only when it is absent is the insert sent again.
         """
         body: dict[str, Any] = {"kind": "blogger#post", "title": title, "content": html, "labels": labels}
         if published_at is not None:
@@ -112,10 +117,10 @@ class BloggerGateway:
         def attempt() -> PostRef:
             nonlocal tried
             if tried and marker:
-                found = self.find_markers([item], lambda _i: marker)
-                if item in found:
-                    log.warning("%s: an earlier attempt did create post %s; not inserting again", item, found[item].id)
-                    return found[item]
+                post = match_post(self.posts(), item, fingerprint, title=title, labels=labels, since=since)
+                if post is not None:
+                    log.warning("%s: an earlier attempt did create post %s; not inserting again", item, post.id)
+                    return ref_of(post, status)
             tried = True
             data = self._call(
                 f"posts.insert {item}",
@@ -123,7 +128,8 @@ class BloggerGateway:
                 item=item,
                 retry=NO_RETRY,
             )
-            if marker and marker not in str(data.get("content", marker)):
+            content = data.get("content")
+            if marker and content is not None and item not in {m.id for m in find_markers(str(content))}:
                 # Exactly-once after a crash relies on finding this marker on the blog again.
                 log.error(
                     "%s: Blogger did not keep the bridge's marker in post %s; after a crash this post could be "
@@ -160,14 +166,66 @@ class BloggerGateway:
         )
         return _ref(data, status)
 
-    def find_markers(self, ids: Iterable[str], marker_of: Callable[[str], str]) -> dict[str, PostRef]:
-        """Find posts (live, scheduled or draft) whose content carries the marker of any id.
+    def get(self, post_id: str, *, item: str = "") -> PostRef | None:
+        """A post's current state (None when it is gone): to see a draft an officer published in Blogger."""
+        try:
+            data = self._call(
+                f"posts.get {item}",
+                lambda: self.service.posts().get(
+                    blogId=self.blog_id, postId=post_id, fetchBody=False, view="AUTHOR", fields="id,url,status,published"
+                ),
+            )
+        except FatalError as exc:
+            if "HTTP 404" in str(exc):
+                return None
+            raise
+        return _ref(data, "LIVE" if data.get("url") else "DRAFT")
 
-        Used to reconcile publish intents left unfinished by a crash: a post found
-        here was created, so it must not be inserted again. One listing per status,
-        because Blogger reports a post's status only to blog admins.
+    def posts(self) -> list[BlogPost]:
+        """Every post of the blog (live, scheduled, draft), paged, with bodies: read once per rebuild
+        or reconcile. One listing per status, because Blogger reports status only to blog admins."""
+        out: list[BlogPost] = []
+        for status in ("LIVE", "SCHEDULED", "DRAFT"):
+            token: str | None = None
+            while True:
+                page_token = token
+
+                def request(page_token: str | None = page_token, status: str = status) -> Any:
+                    kwargs: dict[str, Any] = {
+                        "blogId": self.blog_id,
+                        "status": status,
+                        "fetchBodies": True,
+                        "maxResults": 100,
+                        "view": "AUTHOR",
+                        "fields": "nextPageToken,items(id,url,status,published,updated,title,labels,content)",
+                    }
+                    if page_token:
+                        kwargs["pageToken"] = page_token
+                    return self.service.posts().list(**kwargs)
+
+                data = self._call(f"posts.list {status.lower()} (reconcile)", request)
+                for post in data.get("items", []) or []:
+                    ref = _ref(post, status)
+                    out.append(
+                        BlogPost(
+                            id=ref.id, url=ref.url, status=ref.status, published=ref.published,
+                            updated=str(post.get("updated", "") or ""), title=str(post.get("title", "") or ""),
+                            labels=tuple(str(x) for x in post.get("labels", []) or []),
+                            markers=frozenset(find_markers(str(post.get("content", "")))),
+                        )
+                    )
+                token = data.get("nextPageToken")
+                if not token:
+                    break
+        return out
+
+    def find_markers(self, ids: Iterable[str], marker_of: Callable[[str], str] | None = None) -> dict[str, PostRef]:
+        """Find posts (live, scheduled or draft) whose markers carry any of ``ids``.
+
+        Stops listing once every id is found. ``marker_of`` is not needed any more
+        (markers are parsed, comment or anchor) and is accepted for old callers.
         """
-        wanted = {i: marker_of(i) for i in ids}
+        wanted = set(ids)
         found: dict[str, PostRef] = {}
         for status in ("LIVE", "SCHEDULED", "DRAFT"):
             token: str | None = None
@@ -189,14 +247,17 @@ class BloggerGateway:
 
                 data = self._call(f"posts.list {status.lower()} (reconcile)", request)
                 for post in data.get("items", []) or []:
-                    content = str(post.get("content", ""))
-                    for sid, marker in wanted.items():
-                        if sid not in found and marker in content:
-                            found[sid] = _ref(post, status)
+                    for sid in {m.id for m in find_markers(str(post.get("content", "")))} & wanted:
+                        found.setdefault(sid, _ref(post, status))
                 token = data.get("nextPageToken")
                 if not token:
                     break
         return found
+
+
+def ref_of(post: BlogPost, status: str = "") -> PostRef:
+    """The reference of a post read by :meth:`BloggerGateway.posts`."""
+    return PostRef(id=post.id, url=post.url, status=post.status or status, published=post.published)
 
 
 def _ref(data: dict[str, Any], status: str = "") -> PostRef:

@@ -3,20 +3,23 @@
 The ledger is a cache of what the sheet already says plus the one thing the
 sheet cannot hold safely: the *intent* to publish, written before Blogger is
 called, so a crash between "post created" and "TERBIT written" is reconciled
-instead of publishing twice. Losing the file loses nothing: the Review (and
-Arsip) tab rebuilds it.
+instead of publishing twice. Losing the file loses nothing: the Review and
+Arsip tabs and the blog's post markers rebuild it (:func:`bridge.intake.rebuild_ledger`).
 
 The schema evolves with numbered migrations recorded in ``schema_migrations``.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
+from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
 from bridge.exceptions import FatalError
 
@@ -104,7 +107,35 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (copy_key, store)
     );
     """,
+    # 3 (issue 9): ID counters (allocation O(1), never below an ID seen anywhere); what the journal needs
+    # to find a post without its markers and to update it; the last seen Review row of each submission
+    # (so a deleted row is archived as it was); posts found on the blog whose rows are gone.
+    """
+    CREATE TABLE id_counters (
+        year INTEGER PRIMARY KEY,
+        last INTEGER NOT NULL
+    );
+    ALTER TABLE publish_journal ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+    ALTER TABLE publish_journal ADD COLUMN intent_title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE publish_journal ADD COLUMN intent_labels TEXT NOT NULL DEFAULT '';
+    ALTER TABLE publish_journal ADD COLUMN intent_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE publish_journal ADD COLUMN content_parts TEXT NOT NULL DEFAULT '';
+    ALTER TABLE submissions ADD COLUMN last_row TEXT NOT NULL DEFAULT '';
+    ALTER TABLE submissions ADD COLUMN deleted_at TEXT NOT NULL DEFAULT '';
+    CREATE TABLE blog_posts (
+        fingerprint TEXT PRIMARY KEY,
+        submission_id TEXT NOT NULL,
+        post_id TEXT NOT NULL,
+        post_url TEXT NOT NULL,
+        post_status TEXT NOT NULL,
+        published TEXT NOT NULL
+    );
+    """,
 )
+
+#: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
+DELETED = "DIHAPUS"
+ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
 
 # Journal states
 INTENT = "intent"  # about to call (or calling) Blogger; outcome unknown after a crash
@@ -127,6 +158,11 @@ class JournalEntry:
     post_status: str
     published_at: str
     error: str
+    fingerprint: str = ""
+    intent_title: str = ""
+    intent_labels: tuple[str, ...] = ()
+    intent_at: str = ""
+    content_parts: dict[str, str] | None = None  # what was published, part by part (hashes), for updates
 
 
 #: Photo copy states (migration 2)
@@ -169,6 +205,18 @@ class LedgerSubmission:
     in_review: bool
     content_key: str
     origin: str = "form"
+
+
+@dataclass(frozen=True)
+class BlogPostRecord:
+    """A post found on the blog (by its marker) for a response whose row is in neither tab."""
+
+    fingerprint: str
+    submission_id: str
+    post_id: str
+    post_url: str
+    post_status: str
+    published: str
 
 
 class Ledger:
@@ -276,11 +324,46 @@ class Ledger:
         return {r[0]: r[1] for r in self.db.execute("SELECT content_key, id FROM submissions WHERE content_key != '' ORDER BY id DESC")}
 
     def next_id(self, year: int) -> str:
+        """A new submission ID, above every ID this ledger has given or seen (:meth:`note_ids`).
+
+        O(1) per row: a counter per year. Only its first use in a year (or on a
+        ledger from before the counters) looks at the submissions once.
+        """
         prefix = f"MM-{year}-"
-        row = self.db.execute(
-            "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?", (len(prefix) + 1, prefix + "%")
-        ).fetchone()
-        return f"{prefix}{(row[0] or 0) + 1:04d}"
+        row = self.db.execute("SELECT last FROM id_counters WHERE year = ?", (year,)).fetchone()
+        if row is None:
+            seen = self.db.execute(
+                "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?", (len(prefix) + 1, prefix + "%")
+            ).fetchone()
+            last = int(seen[0] or 0)
+        else:
+            last = int(row[0])
+        self.db.execute(
+            "INSERT INTO id_counters VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last", (year, last + 1)
+        )
+        return f"{prefix}{last + 1:04d}"
+
+    def note_ids(self, ids: Iterable[str]) -> None:
+        """IDs seen in Review, Arsip or the blog's markers: later IDs are allocated above them."""
+        top: dict[int, int] = {}
+        for text in ids:
+            m = ID_PATTERN.match(str(text).strip())
+            if m:
+                year, n = int(m.group(1)), int(m.group(2))
+                top[year] = max(top.get(year, 0), n)
+        for year, n in top.items():
+            current = self.db.execute("SELECT last FROM id_counters WHERE year = ?", (year,)).fetchone()
+            if current is None:
+                prefix = f"MM-{year}-"
+                seen = self.db.execute(
+                    "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?",
+                    (len(prefix) + 1, prefix + "%"),
+                ).fetchone()
+                n = max(n, int(seen[0] or 0))
+            self.db.execute(
+                "INSERT INTO id_counters VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = MAX(last, excluded.last)",
+                (year, n),
+            )
 
     def add_submission(
         self,
@@ -311,6 +394,7 @@ class Ledger:
                 title, content_key, status, reasons, int(in_review), origin, _now(),
             ),
         )
+        self.note_ids([id])
 
     def add_skipped(self, fingerprint: str, row_number: int, why: str) -> None:
         self.db.execute(
@@ -337,6 +421,58 @@ class Ledger:
             "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE id = ?", (submission_id,)
         ).fetchone()
         return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
+
+    def by_fingerprint(self, fingerprint: str) -> LedgerSubmission | None:
+        r = self.db.execute(
+            "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE fingerprint = ?",
+            (fingerprint,),
+        ).fetchone()
+        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
+
+    def known(self, received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
+        """Every submission that reached a tab, for matching Review rows to what the bridge queued."""
+        rows = self.db.execute(
+            "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at, origin"
+            " FROM submissions WHERE in_review = 1 ORDER BY id"
+        )
+        out = []
+        for r in rows:
+            try:
+                last = json.loads(r[7]) if r[7] else {}
+            except ValueError:
+                last = {}
+            out.append(
+                KnownSubmission(
+                    r[0], r[1], r[2], bool(r[3]), received(r[4] or ""), r[5] or "", r[6] or "", last, r[8] or "",
+                    renumbered=r[9] == RENUMBERED,
+                )
+            )
+        return out
+
+    def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
+        """Remember how each submission's Review row last looked (only rows that changed are passed)."""
+        self.db.executemany(
+            "UPDATE submissions SET last_row = ? WHERE id = ?",
+            [(json.dumps(v, ensure_ascii=False, sort_keys=True), i) for i, v in rows.items()],
+        )
+
+    def mark_deleted(self, submission_id: str, when: str) -> None:
+        self.db.execute("UPDATE submissions SET status = ?, deleted_at = ? WHERE id = ?", (DELETED, when, submission_id))
+
+    # --- posts found on the blog whose rows are in neither tab ------------------------------
+
+    def add_blog_post(self, rec: BlogPostRecord) -> None:
+        self.db.execute(
+            "INSERT INTO blog_posts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(fingerprint) DO NOTHING",
+            (rec.fingerprint, rec.submission_id, rec.post_id, rec.post_url, rec.post_status, rec.published),
+        )
+
+    def blog_posts(self) -> dict[str, BlogPostRecord]:
+        rows = self.db.execute("SELECT * FROM blog_posts")
+        return {r[0]: BlogPostRecord(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+    def forget_blog_post(self, fingerprint: str) -> None:
+        self.db.execute("DELETE FROM blog_posts WHERE fingerprint = ?", (fingerprint,))
 
     def submissions(self) -> Iterator[sqlite3.Row]:
         yield from self.db.execute("SELECT * FROM submissions ORDER BY id")
@@ -374,8 +510,14 @@ class Ledger:
         r = self.db.execute("SELECT * FROM publish_journal WHERE submission_id = ?", (submission_id,)).fetchone()
         if r is None:
             return None
+        try:
+            parts = json.loads(r["content_parts"]) if r["content_parts"] else None
+        except ValueError:
+            parts = None
         return JournalEntry(
-            r["submission_id"], r["state"], r["attempts"], r["post_id"], r["post_url"], r["post_status"], r["published_at"], r["error"]
+            r["submission_id"], r["state"], r["attempts"], r["post_id"], r["post_url"], r["post_status"], r["published_at"],
+            r["error"], r["fingerprint"], r["intent_title"],
+            tuple(json.loads(r["intent_labels"])) if r["intent_labels"] else (), r["intent_at"], parts,
         )
 
     def journal_entries(self, state: str | None = None) -> list[JournalEntry]:
@@ -383,13 +525,25 @@ class Ledger:
         ids = [r[0] for r in self.db.execute(query, (state,) if state else ())]
         return [e for e in (self.journal(i) for i in ids) if e is not None]
 
-    def record_intent(self, submission_id: str) -> None:
-        """Durably note that Blogger is about to be called for this submission."""
+    def record_intent(
+        self, submission_id: str, *, fingerprint: str = "", title: str = "", labels: Iterable[str] = (), at: str = ""
+    ) -> None:
+        """Durably note that Blogger is about to be called for this submission, with what is
+        needed to recognise the post even if Blogger drops its markers (title, labels, time)."""
         self.db.execute(
-            "INSERT INTO publish_journal (submission_id, state, attempts, updated_at) VALUES (?, ?, 1, ?)"
+            "INSERT INTO publish_journal (submission_id, state, attempts, updated_at, fingerprint, intent_title,"
+            " intent_labels, intent_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)"
             " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, attempts = attempts + 1,"
-            " error = '', updated_at = excluded.updated_at",
-            (submission_id, INTENT, _now()),
+            " error = '', updated_at = excluded.updated_at, fingerprint = excluded.fingerprint,"
+            " intent_title = excluded.intent_title, intent_labels = excluded.intent_labels, intent_at = excluded.intent_at",
+            (submission_id, INTENT, _now(), fingerprint, title, json.dumps(list(labels), ensure_ascii=False), at),
+        )
+
+    def record_content(self, submission_id: str, parts: dict[str, str]) -> None:
+        """What the post now holds (hashes of title, body, photo, labels, schedule)."""
+        self.db.execute(
+            "UPDATE publish_journal SET content_parts = ? WHERE submission_id = ?",
+            (json.dumps(parts, sort_keys=True), submission_id),
         )
 
     def record_done(self, submission_id: str, post_id: str, post_url: str, post_status: str, published_at: str) -> None:

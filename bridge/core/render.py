@@ -3,8 +3,21 @@
 Order matters: the body becomes HTML only through :func:`sanitize.body_to_html`;
 the template is rendered with autoescape on and ``StrictUndefined``; the whole
 result goes through :func:`sanitize.strict_allowlist`; *then* the invisible
-submission marker is appended (the allowlist strips comments), so publishing
-can find a post it already made after a crash.
+submission markers are appended (the allowlist strips comments), so publishing
+can find a post it already made after a crash, or after the ledger was lost.
+
+Two markers, each carrying the submission ID *and* the response's fingerprint
+(the fingerprint survives a rebuild that assigns IDs anew; the ID is what
+officers see):
+
+* ``<!-- mymein-id: MM-2026-0001 fp: 3f2a…c9 -->``: invisible everywhere, but
+  Blogger users report HTML comments disappearing from posts (issue 12);
+* ``<a name="mymein.MM-2026-0001.3f2a…c9"></a>``: an empty named anchor. Blogger
+  itself turns the jump break ``<!--more-->`` into ``<a name="more"></a>`` in
+  post content, so it keeps empty named anchors where it drops comments; an
+  anchor renders nothing and is not a link. A ``data-*`` attribute or a visible
+  text line were the alternatives: Blogger's treatment of the first is
+  undocumented, and the second is seen by every reader.
 """
 
 from __future__ import annotations
@@ -20,9 +33,14 @@ from markupsafe import Markup
 from bridge.core import sanitize
 from bridge.exceptions import ConfigError
 
-MARKER_FORMAT = "<!-- mymein-id: {id} -->"
-_MARKER = re.compile(r"<!--\s*mymein-id:\s*([A-Za-z0-9_-]+)\s*-->")
+MARKER_FORMAT = "<!-- mymein-id: {id} -->"  # the comment marker before fingerprints (still recognised)
+COMMENT_FORMAT = "<!-- mymein-id: {id} fp: {fp} -->"
+ANCHOR_FORMAT = '<a name="mymein.{id}.{fp}"></a>'
+_MARKER = re.compile(r"<!--\s*mymein-id:\s*([A-Za-z0-9_-]+)(?:\s+fp:\s*([A-Za-z0-9-]*))?\s*-->")
+# The tag itself must be there (escaped submitter text reads "&lt;a"), attributes in any order or quoting.
+_ANCHOR = re.compile(r"""<a\s[^>]*?\bname\s*=\s*["']?mymein\.([A-Za-z0-9_-]+)\.([A-Za-z0-9-]*)["'\s>]""", re.IGNORECASE)
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_FP = re.compile(r"^[A-Za-z0-9-]*$")
 LABEL_MAX = 200
 TITLE_MAX = 300
 TIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -53,6 +71,7 @@ class PostContext:
     submission_id: str = ""
     labels: Sequence[str] = ()
     desa_label: str = "Desa"  # "Desa" or "Kelurahan"
+    fingerprint: str = ""  # the response's fingerprint, carried by the markers
 
 
 @dataclass(frozen=True)
@@ -64,15 +83,34 @@ class RenderedPost:
     labels: list[str] = field(default_factory=list)
 
 
-def marker_for(submission_id: str) -> str:
-    """The invisible marker carried by the post of one submission.
+@dataclass(frozen=True)
+class Marker:
+    """What a post's marker says: whose post it is."""
+
+    id: str
+    fingerprint: str = ""  # empty in markers written before fingerprints were carried
+
+
+def marker_for(submission_id: str, fingerprint: str = "") -> str:
+    """The markers carried by the post of one submission (comment, then anchor).
 
     Raises:
-        ValueError: the ID has characters that could break out of an HTML comment.
+        ValueError: the ID or fingerprint has characters that could break out of the markup.
     """
-    if not _ID.match(submission_id):
-        raise ValueError(f"submission id {submission_id!r} cannot be used in a post marker")
-    return MARKER_FORMAT.format(id=submission_id)
+    if not _ID.match(submission_id) or not _FP.match(fingerprint or ""):
+        raise ValueError(f"submission id {submission_id!r} / {fingerprint!r} cannot be used in a post marker")
+    if not fingerprint:
+        return MARKER_FORMAT.format(id=submission_id)
+    return COMMENT_FORMAT.format(id=submission_id, fp=fingerprint) + ANCHOR_FORMAT.format(id=submission_id, fp=fingerprint)
+
+
+def find_markers(html: str) -> set[Marker]:
+    """Every marker in a post's HTML, comment or anchor (a post normally carries one submission's)."""
+    text = html or ""
+    found = {Marker(m.group(1), m.group(2) or "") for m in _MARKER.finditer(text)}
+    found |= {Marker(m.group(1), m.group(2)) for m in _ANCHOR.finditer(text)}
+    with_fp = {m.id for m in found if m.fingerprint}
+    return {m for m in found if m.fingerprint or m.id not in with_fp}
 
 
 def is_submission_id(text: str) -> bool:
@@ -82,7 +120,7 @@ def is_submission_id(text: str) -> bool:
 
 def find_marker_ids(html: str) -> set[str]:
     """Submission IDs whose markers appear in a post's HTML."""
-    return set(_MARKER.findall(html or ""))
+    return {m.id for m in find_markers(html)}
 
 
 def _label(text: str) -> str:
@@ -179,7 +217,7 @@ def render_post(template_text: str, post: PostContext) -> RenderedPost:
         raise ConfigError([f"post template{where}: {exc}"], "post template") from exc
     html = sanitize.strict_allowlist(rendered).strip()
     if post.submission_id:
-        html = f"{html}\n{marker_for(post.submission_id)}"
+        html = f"{html}\n{marker_for(post.submission_id, post.fingerprint)}"
     return RenderedPost(title=title, html=html, labels=list(post.labels))
 
 
@@ -213,11 +251,13 @@ def check_template(template_text: str, *, photo_optional: bool = True) -> list[s
 
 __all__ = [
     "MARKER_FORMAT",
+    "Marker",
     "Photo",
     "PostContext",
     "RenderedPost",
     "check_template",
     "find_marker_ids",
+    "find_markers",
     "is_submission_id",
     "labels_for",
     "marker_for",

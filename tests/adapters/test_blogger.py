@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import json
 import ssl
 from typing import Any
@@ -68,7 +71,7 @@ def test_find_markers_pages_through_all_statuses() -> None:
     draft: dict[str, Any] = {"items": [{"id": "3", "content": "<p>b</p><!-- mymein-id: MM-2026-0001 -->"}]}
     pages = [live1, live2, scheduled, draft]
     gw, http = _gateway([({"status": "200"}, json.dumps(p)) for p in pages])
-    found = gw.find_markers(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"], lambda i: f"<!-- mymein-id: {i} -->")
+    found = gw.find_markers(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"])
     assert {k: (v.id, v.status) for k, v in found.items()} == {"MM-2026-0001": ("3", "DRAFT"), "MM-2026-0002": ("2", "LIVE")}
     assert ["status=LIVE" in u for u, *_ in http.request_sequence] == [True, True, False, False]
     assert "status=DRAFT" in http.request_sequence[-1][0]
@@ -78,11 +81,23 @@ def test_insert_after_ambiguous_failure_checks_marker_first() -> None:
     """A 500 that hid a successful insert does not produce a second post."""
     marker = "<!-- mymein-id: MM-2026-0001 -->"
     listed = {"items": [{"id": "9", "status": "LIVE", "url": "u9", "content": "<p>x</p>" + marker}]}
-    gw, http = _gateway([_err(500), ({"status": "200"}, json.dumps(listed))])
+    gw, http = _gateway([_err(500), ({"status": "200"}, json.dumps(listed)), ({"status": "200"}, "{}"), ({"status": "200"}, "{}")])
     ref = gw.insert(title="T", html="<p>x</p>" + marker, labels=[], draft=False, item="MM-2026-0001", marker=marker)
     assert ref.id == "9"
     methods = [req[1] for req in http.request_sequence]
-    assert methods == ["POST", "GET"]  # one insert, one lookup, no second insert
+    assert methods == ["POST", "GET", "GET", "GET"]  # one insert, one listing per status, no second insert
+
+
+def test_insert_after_ambiguous_failure_finds_a_post_whose_markers_were_stripped() -> None:
+    """Blogger dropped the markers and the answer to the insert was lost: title, labels and time still
+    recognise the post, so no second post is made."""
+    marker = "<!-- mymein-id: MM-2026-0001 -->"
+    listed = {"items": [{"id": "9", "status": "LIVE", "url": "u9", "title": "T", "labels": ["Juai"],
+                         "updated": "2026-11-23T10:00:30+08:00", "content": "<p>x</p>"}]}
+    gw, http = _gateway([_err(500), ({"status": "200"}, json.dumps(listed)), ({"status": "200"}, "{}"), ({"status": "200"}, "{}")])
+    since = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+    ref = gw.insert(title="T", html="<p>x</p>" + marker, labels=["Juai"], draft=False, item="MM-2026-0001", marker=marker, since=since)
+    assert ref.id == "9" and [req[1] for req in http.request_sequence].count("POST") == 1
 
 
 def test_a_rate_limit_403_is_retried_not_gagal() -> None:

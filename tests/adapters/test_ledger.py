@@ -110,3 +110,25 @@ def test_a_ledger_it_cannot_write_is_a_plain_problem(tmp_path: Path) -> None:
     (tmp_path / "not-a-folder").write_text("")
     with pytest.raises(FatalError, match="must belong to the user the bridge runs as"):
         Ledger(tmp_path / "not-a-folder" / "bridge.sqlite3")
+
+
+def test_ids_are_never_reused_and_stay_above_every_id_seen(tmp_path: Path) -> None:
+    """A lost ledger rebuilt from Review, Arsip and the blog never hands out an ID a post already carries."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        ledger.note_ids(["MM-2026-0007", "MM-2026-0003", "not-an-id", "MM-2025-0040"])
+        assert ledger.next_id(2026) == "MM-2026-0008"
+        ledger.note_ids(["MM-2026-0005"])  # lower: changes nothing
+        assert ledger.next_id(2026) == "MM-2026-0009"
+        assert ledger.next_id(2025) == "MM-2025-0041"
+
+
+def test_id_allocation_does_not_scan_submissions_per_row(tmp_path: Path) -> None:
+    """Queueing many rows stays fast: after the first ID of a year, no query reads the submissions table."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        ledger.next_id(2026)
+        statements: list[str] = []
+        ledger.db.set_trace_callback(statements.append)
+        for _ in range(5):
+            ledger.next_id(2026)
+        ledger.db.set_trace_callback(None)
+        assert statements and not any("submissions" in s for s in statements)

@@ -3,12 +3,17 @@
 Each round starts ``mymein-bridge once`` as a real process and SIGKILLs it after a
 seeded random delay, while the sandbox fails requests (429/500/503) both before
 and *after* applying them (the ambiguous case: the post exists but the bridge
-never heard back). Between rounds new responses arrive and an officer approves
-what is waiting; halfway through, the local ledger file is lost as well. At the
-end the faults stop and the bridge runs to completion.
+never heard back), and Blogger drops every HTML comment from post content (so
+only the second marker is left). Between rounds new responses arrive, an officer
+approves what is waiting, deletes a row now and then and clears an ID cell;
+halfway through, the local ledger file is lost as well. At the end the faults
+stop and the bridge runs to completion.
 
-Whatever happened in between, every approved submission must be on the blog
-exactly once, marked TERBIT with its link, and every response queued once.
+Whatever happened in between (counted by fingerprint, since a cleared ID may
+legitimately get a new one after the ledger is lost): every approved submission
+not deleted before it was published is on the blog exactly once, marked TERBIT
+with its link; nothing else is posted; every response is in exactly one place
+(Review or Arsip); no ID is used twice; no post carries another item's marker.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from pathlib import Path
 import pytest
 
 from bridge.core.model import ReviewColumn, Status
-from bridge.core.render import find_marker_ids
+from bridge.core.render import find_markers
+from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 from bridge.sandbox.server import SandboxServer
 
 from .conftest import Bridge
@@ -69,15 +75,39 @@ def _new_response(template: list, n: int) -> list:
 
 
 def _approve_waiting(bridge: Bridge) -> set[str]:
-    """The officer approves every MENUNGGU row and retries every GAGAL one."""
-    todo = {
-        r[ReviewColumn.ID.value]: Status.DISETUJUI.value
-        for r in bridge.review()
-        if r[ReviewColumn.STATUS.value] in (Status.MENUNGGU.value, Status.GAGAL.value)
-    }
-    if todo:
-        bridge.officer_sets(todo)
-    return set(todo)
+    """The officer approves every MENUNGGU row and retries every GAGAL one; returns their fingerprints."""
+    waiting = [
+        r for r in bridge.review()
+        if r[ReviewColumn.ID.value] and r[ReviewColumn.STATUS.value] in (Status.MENUNGGU.value, Status.GAGAL.value)
+    ]
+    if waiting:
+        bridge.officer_sets({r[ReviewColumn.ID.value]: Status.DISETUJUI.value for r in waiting})
+    return {r[ReviewColumn.FINGERPRINT.value] for r in waiting}
+
+
+def _officer_edits(bridge: Bridge, rng: random.Random, n: int) -> set[str]:
+    """Every few rounds an officer deletes a Review row or clears an ID cell. Returns deleted fingerprints."""
+    rows = bridge.rows("Review")
+    header = [str(h) for h in rows[0]]
+    body = [r for r in rows[1:] if r and any(str(c).strip() for c in r)]
+    if not body:
+        return set()
+    victim = rng.choice(body)
+    fp_col = header.index(ReviewColumn.FINGERPRINT.value)
+    if n % 4 == 1:
+        rows.remove(victim)
+        bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+        return {str(victim[fp_col]) if fp_col < len(victim) else ""} - {""}
+    if n % 4 == 3:
+        victim[header.index(ReviewColumn.ID.value)] = ""
+        bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+    return set()
+
+
+def _tab(bridge: Bridge, tab: str) -> list[dict]:
+    rows = bridge.rows(tab)
+    header = [str(h) for h in rows[0]]
+    return [{h: (r[i] if i < len(r) else "") for i, h in enumerate(header)} for r in rows[1:] if r and any(str(c).strip() for c in r)]
 
 
 def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: SandboxServer, tmp_path: Path) -> None:
@@ -92,8 +122,10 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
     rng = random.Random(20261123)
     valid_templates = [bridge.responses()[i] for i in (1, 2, 3)]
     approved: set[str] = set()
+    deleted: set[str] = set()
     killed = 0
 
+    sandbox.state.blog(DEMO_BLOG_ID)["stripComments"] = True
     sandbox.set_faults(FAULTS)
     for n in range(ROUNDS):
         if n % 3 != 0:
@@ -102,7 +134,9 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
             bridge.set_responses(rows)
         if n % 4 != 3:
             approved |= _approve_waiting(bridge)
-        if _once(config, log, sandbox, kill_at=rng.randint(1, 15)) is None:
+        deleted |= _officer_edits(bridge, rng, n)
+        # up to 45 requests: intake checks each new photo (2 Drive calls), so kills reach every phase
+        if _once(config, log, sandbox, kill_at=rng.randint(1, 45)) is None:
             killed += 1
         if n == ROUNDS // 2:  # the server's disk is wiped too: the Review tab and the blog must suffice
             bridge.lose_ledger()
@@ -114,19 +148,34 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
     assert _once(config, log, sandbox) == 0, log.read_text(errors="replace")[-4000:]
 
     assert killed >= ROUNDS // 4, "the test should really interrupt the bridge"
-    review = bridge.review()
-    ids = [r[ReviewColumn.ID.value] for r in review]
-    responses = bridge.responses()[1:]
-    assert len(ids) == len(set(ids)) == len(responses), "every response is queued exactly once"
-    fingerprints = [r[ReviewColumn.FINGERPRINT.value] for r in review]
-    assert len(fingerprints) == len(set(fingerprints))
+    assert deleted, "the officer really deleted rows"
+    assert all("<!--" not in p.get("content", "") for p in bridge.posts() if find_markers(p.get("content", "")))
+    review, arsip = _tab(bridge, "Review"), _tab(bridge, "Arsip")
+    responses = [r for r in bridge.responses()[1:] if any(str(c).strip() for c in r)]
+    fps = [r[ReviewColumn.FINGERPRINT.value] for r in review + arsip]
+    assert len(fps) == len(set(fps)) == len(responses), "every response is in exactly one place"
+    in_arsip = {r[ReviewColumn.FINGERPRINT.value] for r in arsip}
+    in_review = {r[ReviewColumn.FINGERPRINT.value] for r in review}
+    # A deletion the bridge saw is recorded in Arsip. One it could not know of is back in Review, never
+    # lost: a row deleted before a lost ledger had seen it, or a row whose append the bridge never heard
+    # confirmed (killed in between), which is appended again. Either way each response is in one place.
+    assert deleted <= in_arsip | in_review, "a deleted row is recorded in Arsip, or back in Review, never lost"
+    assert deleted & in_arsip, "deletions the bridge saw are recorded in Arsip"
+    ids = [r[ReviewColumn.ID.value] for r in review + arsip]
+    assert "" not in ids and len(ids) == len(set(ids)), "every row has an ID, none used twice"
 
-    posted = Counter(sid for post in bridge.posts() for sid in find_marker_ids(post.get("content", "")))
+    id_of = {r[ReviewColumn.FINGERPRINT.value]: r[ReviewColumn.ID.value] for r in review + arsip}
+    posted: Counter[str] = Counter()
+    for post in bridge.posts():
+        for m in find_markers(post.get("content", "")):
+            assert id_of.get(m.fingerprint) == m.id, ("no post carries another item's marker", m)
+            posted[m.fingerprint] += 1
     assert approved, "the officer approved something"
-    assert {sid: c for sid, c in posted.items() if c != 1} == {}, "no submission is posted twice"
-    assert set(posted) == approved, "every approved submission is posted, and nothing else"
-    by_id = {r[ReviewColumn.ID.value]: r for r in review}
-    for sid in approved:
-        row = by_id[sid]
-        assert row[ReviewColumn.STATUS.value] == Status.TERBIT.value, (sid, row[ReviewColumn.SYSTEM_NOTE.value])
-        assert row[ReviewColumn.POST_URL.value].startswith("http"), sid
+    assert {fp: c for fp, c in posted.items() if c != 1} == {}, "no submission is posted twice"
+    assert set(posted) <= approved, "nothing is posted that was not approved"
+    by_fp = {r[ReviewColumn.FINGERPRINT.value]: r for r in review}
+    assert approved - in_arsip <= set(posted), "every approved submission still in Review is posted"
+    for fp in approved - in_arsip:
+        row = by_fp[fp]
+        assert row[ReviewColumn.STATUS.value] == Status.TERBIT.value, (fp, row[ReviewColumn.SYSTEM_NOTE.value])
+        assert row[ReviewColumn.POST_URL.value].startswith("http"), fp

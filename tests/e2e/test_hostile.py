@@ -78,6 +78,9 @@ def test_hostile_corpus(bridge: Bridge) -> None:
         for tag, attrs in parser.tags:
             assert tag in OUR_TAGS, (tag, post["title"])
             for name, value in attrs:
+                if tag == "a" and name == "name":  # the bridge's own anchor marker, and nothing else
+                    assert str(value).startswith("mymein.") and attrs == [("name", value)], attrs
+                    continue
                 assert name in OUR_ATTRS, (tag, name)
                 if name in ("href", "src"):
                     assert str(value).startswith(("http://", "https://")), value

@@ -268,7 +268,8 @@ def test_lost_ledger_never_republishes(bridge: Bridge) -> None:
     bridge.officer_sets({sid: Status.DISETUJUI.value for sid in approved})  # as if TERBIT was never written
     _lose_ledger(bridge)
     report = bridge.cycle()
-    assert report.publish.reconciled == len(approved) and report.publish.published == 0
+    # the rebuild reads the blog and knows each post: the same post is updated (never a second one)
+    assert report.publish.updated == len(approved) and report.publish.published == 0
     assert len(_ours(bridge)) == count
     assert all(r["Status"] == Status.TERBIT.value for r in bridge.review() if r["ID"] in approved)
 
@@ -369,7 +370,8 @@ def test_officer_text_that_would_publish_badly_is_gagal(bridge: Bridge) -> None:
 
 
 def test_a_row_with_an_id_the_bridge_did_not_make_is_gagal(bridge: Bridge) -> None:
-    """An officer copies a row and edits its ID: that row fails with a reason, the rest publish."""
+    """An officer copies a row and edits its ID: the copy is recognised by its fingerprint and left alone
+    with a note (never a second post), the rest publish."""
     bridge.cycle()
     approved = _approve_valid(bridge)
     rows = bridge.rows("Review")
@@ -377,8 +379,10 @@ def test_a_row_with_an_id_the_bridge_did_not_make_is_gagal(bridge: Bridge) -> No
     copy[0] = "MM-2026-0001 (revisi)"
     bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows + [copy])
     report = bridge.cycle()
-    assert report.publish.published == len(approved) and report.publish.failed == 1
-    assert _row(bridge, "MM-2026-0001 (revisi)")["Status"] == Status.GAGAL.value
+    assert report.publish.published == len(approved) and report.publish.failed == 0
+    copy_row = _row(bridge, "MM-2026-0001 (revisi)")
+    assert copy_row["Status"] == Status.DISETUJUI.value and "salinan" in copy_row[SYSTEM]
+    assert len(_posts_of(bridge, "MM-2026-0001")) == 1
 
 
 def test_a_template_that_fails_for_one_row_fails_only_that_row(bridge: Bridge) -> None:

@@ -117,3 +117,24 @@ def test_published_and_updated_come_from_the_sandbox_clock(sandbox: SandboxServe
     clock.advance(timedelta(days=2, hours=1))
     patched = blogger.posts().patch(blogId=B, postId=live["id"], body={"title": "Waktu 2"}).execute()
     assert patched["updated"] == "2026-11-25T11:00:00+08:00" and patched["published"] == live["published"]
+
+
+def test_blogger_rewrites_content_like_blogger(sandbox: SandboxServer, blogger: Any) -> None:
+    """Content comes back as Blogger stores it (jump break as an anchor, no empty paragraphs, collapsed
+    whitespace), so a bridge that relies on byte-for-byte content fails here first (issue 12)."""
+    sent = "<p>Satu.</p>\n\n<!--more-->\n<p>  </p><p>&nbsp;</p>\n<p>Dua   kalimat.</p><!-- mymein-id: MM-2026-0001 -->"
+    post = blogger.posts().insert(blogId=B, body={"title": "T", "content": sent}).execute()
+    assert post["content"] == '<p>Satu.</p> <a name="more"></a> <p>Dua kalimat.</p><!-- mymein-id: MM-2026-0001 -->'
+    again = blogger.posts().get(blogId=B, postId=post["id"]).execute()
+    assert again["content"] == post["content"]
+
+
+def test_comment_stripping_switch_drops_comments_but_keeps_anchors(sandbox: SandboxServer, blogger: Any) -> None:
+    """The worst case users report: every HTML comment disappears; empty named anchors (Blogger's own
+    jump-break form) stay. Switched per blog with "stripComments" in the state."""
+    sandbox.state.blog(B)["stripComments"] = True
+    sent = '<p>x</p><!-- mymein-id: MM-2026-0001 fp: ab12 --><a name="mymein.MM-2026-0001.ab12"></a>'
+    post = blogger.posts().insert(blogId=B, body={"title": "T", "content": sent}).execute()
+    assert post["content"] == '<p>x</p><a name="mymein.MM-2026-0001.ab12"></a>'
+    patched = blogger.posts().patch(blogId=B, postId=post["id"], body={"content": "<p>y</p><!-- c -->"}).execute()
+    assert patched["content"] == "<p>y</p>"

@@ -1,0 +1,289 @@
+"""Which post belongs to which submission, and which Review row is which submission: pure matching.
+
+The sheet and the blog are the truth; the ledger is a cache. These functions
+decide from plain data what the sheet and the blog say, so that a lost ledger,
+a deleted row or a cleared cell never leads to a lost or a second post.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.render import Marker
+
+#: How much earlier than the journal's intent a post may carry as its time (clocks differ a little).
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class BlogPost:
+    """A post as read back from the blog (all statuses), with its markers parsed."""
+
+    id: str
+    url: str
+    status: str
+    published: str
+    updated: str
+    title: str
+    labels: tuple[str, ...] = ()
+    markers: frozenset[Marker] = field(default_factory=frozenset)
+
+
+def _time(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def match_post(
+    posts: Sequence[BlogPost],
+    submission_id: str,
+    fingerprint: str = "",
+    *,
+    title: str = "",
+    labels: Iterable[str] = (),
+    since: datetime | None = None,
+    claimed: frozenset[str] = frozenset(),
+) -> BlogPost | None:
+    """The post of one submission, or None.
+
+    In order of certainty:
+    1. a marker with the submission's fingerprint (whatever ID a rebuild gave it);
+    2. a marker with its ID and no fingerprint (posts from before fingerprints), or with
+       its ID when the caller knows no fingerprint;
+    3. when Blogger dropped every marker: a post with no marker at all, the same title
+       and labels, made no earlier than the intent (``since``). Posts in ``claimed``
+       belong to others already.
+    A marker with this ID but another fingerprint is another submission's post.
+    """
+    if fingerprint:
+        for post in posts:
+            if any(m.fingerprint == fingerprint for m in post.markers):
+                return post
+    for post in posts:
+        if any(m.id == submission_id and (not m.fingerprint or not fingerprint) for m in post.markers):
+            return post
+    if not title or since is None:
+        return None
+    want_labels = {_norm(x) for x in labels}
+    floor = since - CLOCK_SLACK
+    candidates = []
+    for post in posts:
+        if post.markers or post.id in claimed:
+            continue
+        if _norm(post.title) != _norm(title) or {_norm(x) for x in post.labels} != want_labels:
+            continue
+        made = max((t for t in (_time(post.updated), _time(post.published)) if t is not None), default=None)
+        if made is not None and made >= floor:
+            candidates.append((made, post))
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def by_fingerprint(posts: Sequence[BlogPost]) -> dict[str, BlogPost]:
+    """Posts by the fingerprint their markers carry (the first post wins; others are duplicates)."""
+    out: dict[str, BlogPost] = {}
+    for post in posts:
+        for m in post.markers:
+            if m.fingerprint:
+                out.setdefault(m.fingerprint, post)
+    return out
+
+
+# --- Review rows → submissions ------------------------------------------------------------
+
+#: Ledger statuses of submissions no longer expected in Review.
+GONE_STATUSES = frozenset({"ARSIP", "DIHAPUS"})
+
+NOTE_UNCLEAR = (
+    "Kolom ID dan/atau Sidik Jari baris ini kosong atau diubah, dan sistem tidak dapat memastikan kiriman mana ini. "
+    "Petugas: kembalikan isinya seperti semula (lihat menu File > Histori versi), atau hapus baris ini bila memang "
+    "tidak diperlukan. Selama belum diperbaiki, sistem tidak memproses baris ini."
+)
+NOTE_TWO_OWNERS = (
+    "ID dan Sidik Jari baris ini milik dua kiriman yang berbeda, sehingga sistem tidak memproses baris ini. "
+    "Petugas: kembalikan kolom ID atau Sidik Jari seperti semula (lihat menu File > Histori versi)."
+)
+NOTE_COPY = (
+    "Baris ini salinan dari baris lain dengan kiriman yang sama ({id}); sistem hanya memproses baris pertama. "
+    "Petugas: hapus baris salinan ini."
+)
+NOTE_DELETED_BACK = (
+    "Kiriman {id} sudah dicatat di Arsip sebagai baris yang dihapus; sistem tidak memprosesnya lagi. "
+    "Petugas: hapus baris ini dari Review. Bila kiriman harus terbit, operator mengirimnya ulang lewat formulir."
+)
+UNKNOWN_STATUS_PREFIX = "Status '"
+NOTE_UNKNOWN_STATUS = (
+    UNKNOWN_STATUS_PREFIX + "{value}' tidak dikenali sistem, jadi baris ini belum diproses. Ubah Status menjadi "
+    "salah satu pilihan di daftar: DISETUJUI (terbitkan), DITOLAK (tolak), DITARIK (tarik post yang sudah tayang)."
+)
+
+
+#: Ledger origin of a submission that got a new ID in a rebuild (its ID cell was empty, nothing else knew it).
+RENUMBERED = "renumbered"
+NOTE_NEW_ID = (
+    "Kolom ID baris ini kosong dan data lokal sistem hilang, sehingga ID lamanya tidak dapat dipastikan; "
+    "sistem memberi ID baru {id}. ID lama tidak dipakai lagi untuk kiriman lain."
+)
+
+
+@dataclass(frozen=True)
+class KnownSubmission:
+    """A submission the ledger saw reach a tab: identity, the cells that recognise it, its last row."""
+
+    id: str
+    fingerprint: str
+    status: str
+    in_review: bool
+    received: str  # as Review shows it ("dd/mm/yyyy HH:MM:SS")
+    operator: str
+    email: str
+    last_row: dict[str, str]
+    deleted_at: str = ""
+    renumbered: bool = False  # given a new ID by a rebuild
+
+
+@dataclass
+class RowFix:
+    """Cells to write on one row, found by its submission ID or (when the ID cell is wrong) by fingerprint."""
+
+    sub_id: str
+    fingerprint: str
+    row_number: int
+    cells: dict[ReviewColumn, str]
+
+
+@dataclass
+class WatchPlan:
+    """What the Review tab says, set against what the bridge queued."""
+
+    rows: list[ReviewRow] = field(default_factory=list)  # rows to act on, ID/fingerprint restored
+    fixes: list[RowFix] = field(default_factory=list)
+    notes: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, its ID cell, note): rows without a usable ID
+    deleted: list[KnownSubmission] = field(default_factory=list)
+    unknown_statuses: list[tuple[str, str]] = field(default_factory=list)  # (ID or row, value) newly explained
+    seen: dict[str, ReviewRow] = field(default_factory=dict)
+    last_rows: dict[str, dict[str, str]] = field(default_factory=dict)  # each known submission's row as last seen
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+
+def _status_fix(row: ReviewRow, cells: dict[ReviewColumn, str], plan: WatchPlan, key: str) -> None:
+    """Normalise an obvious status spelling; explain an unknown one (once: only when the note changes)."""
+    raw = str(row.get(ReviewColumn.STATUS))
+    note = str(row.get(ReviewColumn.SYSTEM_NOTE))
+    lines = note.split("\n") if note else []
+    ours = [i for i, line in enumerate(lines) if line.startswith(UNKNOWN_STATUS_PREFIX) and "tidak dikenali sistem" in line]
+    rest = "\n".join(line for i, line in enumerate(lines) if i not in ours)
+    if not raw.strip():
+        status = None
+    else:
+        status = Status.parse(raw)
+        if status is None:
+            wanted = NOTE_UNKNOWN_STATUS.format(value=raw.strip()[:40])
+            if not (ours and lines[ours[0]] == wanted):
+                cells[ReviewColumn.SYSTEM_NOTE] = wanted + ("\n" + rest if rest else "")
+                plan.unknown_statuses.append((key, raw.strip()))
+            return
+        if raw != status.value:
+            cells[ReviewColumn.STATUS] = status.value
+            row.values[ReviewColumn.STATUS] = status.value
+    if ours:  # the status is understood now: take the old explanation away
+        cells[ReviewColumn.SYSTEM_NOTE] = rest
+        row.values[ReviewColumn.SYSTEM_NOTE] = rest
+
+
+def plan_review(rows: Sequence[ReviewRow], known: Sequence[KnownSubmission], just_queued: Iterable[str] = ()) -> WatchPlan:
+    """Match every Review row to the submission it is, restore system cells officers cleared or
+    edited where the match is certain, and list the submissions whose rows are gone.
+
+    A row is recognised by its ID and fingerprint; if one of them is cleared or edited,
+    by the other; if both are, by when it was received, operator and email, when exactly
+    one submission missing from Review fits. Anything less certain is left alone with a note.
+    """
+    plan = WatchPlan(last_rows={k.id: k.last_row for k in known})
+    live = [k for k in known if not k.deleted_at]
+    by_id = {k.id: k for k in live}
+    by_fp = {k.fingerprint: k for k in live}
+    gone_id = {k.id: k for k in known if k.deleted_at}
+    gone_fp = {k.fingerprint: k for k in known if k.deleted_at}
+    present_ids = {r.id for r in rows if r.id}
+    present_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in rows} - {""}
+    for row in rows:
+        rid, rfp = row.id, row.get(ReviewColumn.FINGERPRINT).strip()
+        cells: dict[ReviewColumn, str] = {}
+        k: KnownSubmission | None = None
+        if (rid and rid in gone_id and rid not in by_id) or (rfp and rfp in gone_fp and rfp not in by_fp):
+            sub = gone_id.get(rid) or gone_fp[rfp]
+            note = NOTE_DELETED_BACK.format(id=sub.id)
+            if row.get(ReviewColumn.SYSTEM_NOTE) != note:
+                plan.notes.append((row.row_number, rid, note))
+            continue
+        if rid in by_id:
+            k = by_id[rid]
+            if rfp != k.fingerprint:
+                other = by_fp.get(rfp) if rfp else None
+                if other is not None and other.id not in present_ids:
+                    k, cells[ReviewColumn.ID] = other, other.id  # the ID was edited: the fingerprint tells whose row
+                elif other is not None:
+                    plan.seen.setdefault(k.id, row)
+                    if row.get(ReviewColumn.SYSTEM_NOTE) != NOTE_TWO_OWNERS:
+                        plan.notes.append((row.row_number, rid, NOTE_TWO_OWNERS))
+                    continue
+                else:
+                    cells[ReviewColumn.FINGERPRINT] = k.fingerprint
+        elif rfp and rfp in by_fp:
+            k = by_fp[rfp]
+            cells[ReviewColumn.ID] = k.id
+            if k.renumbered:
+                note = str(row.get(ReviewColumn.SYSTEM_NOTE))
+                cells[ReviewColumn.SYSTEM_NOTE] = NOTE_NEW_ID.format(id=k.id) + ("\n" + note if note else "")
+        elif not rfp and (not rid or rid not in by_id):
+            fits = [
+                c for c in live
+                if c.in_review and c.status not in GONE_STATUSES and c.id not in present_ids and c.fingerprint not in present_fps
+                and c.received and _same(c.received, row.get(ReviewColumn.RECEIVED))
+                and _same(c.operator, row.get(ReviewColumn.OPERATOR)) and _same(c.email, row.get(ReviewColumn.EMAIL))
+            ]
+            if len(fits) == 1:
+                k = fits[0]
+                cells[ReviewColumn.ID] = k.id
+                cells[ReviewColumn.FINGERPRINT] = k.fingerprint
+            elif not rid:
+                if row.get(ReviewColumn.SYSTEM_NOTE) != NOTE_UNCLEAR:
+                    plan.notes.append((row.row_number, rid, NOTE_UNCLEAR))
+                continue
+        if k is None:
+            if rid:
+                plan.rows.append(row)  # an ID the bridge never made: publishing explains it
+            continue
+        if k.id in plan.seen:
+            note = NOTE_COPY.format(id=k.id)
+            if row.get(ReviewColumn.SYSTEM_NOTE) != note and rid != k.id:
+                plan.notes.append((row.row_number, rid, note))
+            continue
+        row.values[ReviewColumn.ID] = k.id
+        row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
+        _status_fix(row, cells, plan, k.id)
+        plan.seen[k.id] = row
+        plan.rows.append(row)
+        if cells:
+            plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
+    skip = set(just_queued)
+    plan.deleted = [
+        k for k in live if k.in_review and k.status not in GONE_STATUSES and k.id not in plan.seen and k.id not in skip
+    ]
+    return plan
+
+
+__all__ = ["BlogPost", "KnownSubmission", "RowFix", "WatchPlan", "by_fingerprint", "match_post", "plan_review"]

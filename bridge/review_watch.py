@@ -1,0 +1,85 @@
+"""The Review watch: what officers did to the Review tab since the last cycle, before anything is published.
+
+Officers delete rows, sort, clear or paste over cells. Every cycle (from the
+snapshot already read, no extra request) each row is matched to the submission
+it is (:func:`bridge.core.identity.plan_review`):
+* a system cell (ID, Sidik Jari) cleared or edited is restored where the match is certain;
+* an obvious status spelling is normalised, an unknown one explained;
+* a submission whose row is gone is handed to :func:`bridge.archive.record_deleted`;
+* the ledger remembers each row as last seen, so a deleted row is archived as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from bridge.app import Deps
+from bridge.core import identity
+from bridge.core.model import ReviewColumn
+from bridge.intake import format_time
+from bridge.publish import PublishResult
+from bridge.snapshot import Snapshot
+
+log = logging.getLogger("bridge.review")
+
+
+def _received_text(deps: Deps, value: str) -> str:
+    """The ledger's received time as Review shows it (form rows keep ISO, rebuilt rows Review's text)."""
+    try:
+        return format_time(datetime.fromisoformat(value), deps)
+    except ValueError:
+        return value
+
+
+def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: Iterable[str] = ()) -> identity.WatchPlan:
+    """Plan the Review tab's repairs; they are written with publishing's one write-back.
+
+    Returns the plan: ``plan.rows`` are the rows publishing acts on, ``plan.deleted``
+    the submissions whose rows are gone.
+    """
+    if ReviewColumn.FINGERPRINT not in snap.review_index:
+        # Sidik Jari renamed or deleted (intake stops and says so): without it no row can be told
+        # apart with certainty, so nothing is restored or taken as deleted until it is back.
+        return identity.WatchPlan(rows=list(snap.review))
+    known = deps.ledger.known(lambda text: _received_text(deps, text))
+    plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued)
+    result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
+    for fix in plan.fixes:
+        result.put(fix.sub_id, fix.cells)
+        result.hints[fix.sub_id] = (fix.fingerprint, fix.row_number)
+        restored = [c.value for c in fix.cells if c in (ReviewColumn.ID, ReviewColumn.FINGERPRINT)]
+        if restored and fix.cells.get(ReviewColumn.SYSTEM_NOTE, "").startswith(identity.NOTE_NEW_ID[:20]):
+            log.warning("Review row %d: empty ID cell and no record of it: new ID %s given", fix.row_number, fix.sub_id)
+        elif restored:
+            log.warning("Review row %d: %s restored for %s (cleared or edited by hand)", fix.row_number, ", ".join(restored), fix.sub_id)
+            result.plan.append(f"restore {', '.join(restored)} of {fix.sub_id} on Review row {fix.row_number}")
+        if ReviewColumn.STATUS in fix.cells:
+            result.plan.append(f"normalise status of {fix.sub_id} to {fix.cells[ReviewColumn.STATUS]}")
+    for key, value in plan.unknown_statuses:
+        log.warning("%s: status %r is not one the bridge knows; the officers were told which to choose", key, value)
+    for row_number, row_id, note in plan.notes:
+        log.warning("Review row %d (ID %r): left alone: %s", row_number, row_id, note.split(".")[0])
+        result.plan.append(f"leave Review row {row_number} alone and explain why")
+    result.row_notes += plan.notes
+    return plan
+
+
+def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
+    """Keep each row as it now reads (this cycle's writes included) where it changed: a row deleted
+    later is archived as it last was."""
+    if not plan.seen:
+        return
+    last = plan.last_rows
+    changed = {}
+    for sub_id, row in plan.seen.items():
+        now = {c.name: str(v) for c, v in {**row.values, **updates.get(sub_id, {})}.items()}
+        if sub_id in last and last[sub_id] != now:
+            changed[sub_id] = now
+    if changed:
+        with deps.ledger.transaction():
+            deps.ledger.set_last_rows(changed)
+
+
+__all__ = ["remember_rows", "run_watch"]
