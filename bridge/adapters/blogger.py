@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
@@ -186,38 +186,42 @@ class BloggerGateway:
         or reconcile. One listing per status, because Blogger reports status only to blog admins."""
         out: list[BlogPost] = []
         for status in ("LIVE", "SCHEDULED", "DRAFT"):
-            token: str | None = None
-            while True:
-                page_token = token
-
-                def request(page_token: str | None = page_token, status: str = status) -> Any:
-                    kwargs: dict[str, Any] = {
-                        "blogId": self.blog_id,
-                        "status": status,
-                        "fetchBodies": True,
-                        "maxResults": 100,
-                        "view": "AUTHOR",
-                        "fields": "nextPageToken,items(id,url,status,published,updated,title,labels,content)",
-                    }
-                    if page_token:
-                        kwargs["pageToken"] = page_token
-                    return self.service.posts().list(**kwargs)
-
-                data = self._call(f"posts.list {status.lower()} (reconcile)", request)
-                for post in data.get("items", []) or []:
-                    ref = _ref(post, status)
-                    out.append(
-                        BlogPost(
-                            id=ref.id, url=ref.url, status=ref.status, published=ref.published,
-                            updated=str(post.get("updated", "") or ""), title=str(post.get("title", "") or ""),
-                            labels=tuple(str(x) for x in post.get("labels", []) or []),
-                            markers=frozenset(find_markers(str(post.get("content", "")))),
-                        )
+            for post in self._pages(status, "id,url,status,published,updated,title,labels,content"):
+                ref = _ref(post, status)
+                out.append(
+                    BlogPost(
+                        id=ref.id, url=ref.url, status=ref.status, published=ref.published,
+                        updated=str(post.get("updated", "") or ""), title=str(post.get("title", "") or ""),
+                        labels=tuple(str(x) for x in post.get("labels", []) or []),
+                        markers=frozenset(find_markers(str(post.get("content", "")))),
                     )
-                token = data.get("nextPageToken")
-                if not token:
-                    break
+                )
         return out
+
+    def _pages(self, status: str, item_fields: str) -> Iterator[dict[str, Any]]:
+        """The posts of one status, page by page (100 a page, with bodies), until the caller stops."""
+        token: str | None = None
+        while True:
+            page_token = token
+
+            def request(page_token: str | None = page_token) -> Any:
+                kwargs: dict[str, Any] = {
+                    "blogId": self.blog_id,
+                    "status": status,
+                    "fetchBodies": True,
+                    "maxResults": 100,
+                    "view": "AUTHOR",
+                    "fields": f"nextPageToken,items({item_fields})",
+                }
+                if page_token:
+                    kwargs["pageToken"] = page_token
+                return self.service.posts().list(**kwargs)
+
+            data = self._call(f"posts.list {status.lower()} (reconcile)", request)
+            yield from data.get("items", []) or []
+            token = data.get("nextPageToken")
+            if not token:
+                return
 
     def find_markers(self, ids: Iterable[str], marker_of: Callable[[str], str] | None = None) -> dict[str, PostRef]:
         """Find posts (live, scheduled or draft) whose markers carry any of ``ids``.
@@ -228,30 +232,13 @@ class BloggerGateway:
         wanted = set(ids)
         found: dict[str, PostRef] = {}
         for status in ("LIVE", "SCHEDULED", "DRAFT"):
-            token: str | None = None
-            while len(found) < len(wanted):
-                page_token = token
-
-                def request(page_token: str | None = page_token, status: str = status) -> Any:
-                    kwargs: dict[str, Any] = {
-                        "blogId": self.blog_id,
-                        "status": status,
-                        "fetchBodies": True,
-                        "maxResults": 100,
-                        "view": "AUTHOR",
-                        "fields": "nextPageToken,items(id,url,status,published,content)",
-                    }
-                    if page_token:
-                        kwargs["pageToken"] = page_token
-                    return self.service.posts().list(**kwargs)
-
-                data = self._call(f"posts.list {status.lower()} (reconcile)", request)
-                for post in data.get("items", []) or []:
-                    for sid in {m.id for m in find_markers(str(post.get("content", "")))} & wanted:
-                        found.setdefault(sid, _ref(post, status))
-                token = data.get("nextPageToken")
-                if not token:
-                    break
+            if len(found) >= len(wanted):
+                break
+            for post in self._pages(status, "id,url,status,published,content"):
+                for sid in {m.id for m in find_markers(str(post.get("content", "")))} & wanted:
+                    found.setdefault(sid, _ref(post, status))
+                if len(found) >= len(wanted):
+                    break  # the generator stops: no further page is asked for
         return found
 
 
