@@ -393,8 +393,11 @@ def files_list(ctx: Ctx) -> Any:
     tests = _query(str(ctx.params.get("q") or ""))
     size = int(ctx.params.get("pageSize") or 100)
     with ctx.state.lock:
-        found = [r for r in ctx.state.data["drive"]["files"] if all(t(r) for t in tests)]
-        files = [resource(r) for r in found[:size]]
+        # Only files the token's account can open are listed (files.list searches "files the user
+        # has access to" by default: https://developers.google.com/drive/api/guides/search-files).
+        found = [r for r in ctx.state.data["drive"]["files"] if all(t(r) for t in tests)
+                 and (not ctx.account or role_of(ctx.state, r, ctx.account) > 0)]
+        files = [resource(r, owner_of(ctx.state, r)) for r in found[:size]]
     res = {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
     return apply_fields(res, parse_fields(ctx.params.get("fields") or "kind,incompleteSearch,files(kind,id,name,mimeType)"))
 

@@ -220,3 +220,20 @@ def test_a_spreadsheet_not_shared_with_the_account_is_403(sandbox: SandboxServer
     write = call(sandbox.url, "PUT", f"{SS}/values/KIM!A2", auth=False, headers=stranger, params={"valueInputOption": "RAW"},
                  json={"values": [["x"]]})
     assert write.status_code == 403  # a Viewer may read, not write
+
+
+def test_files_list_shows_only_files_the_account_can_open(sandbox: SandboxServer, drive: Any) -> None:
+    """The bridge could find (and reuse) a photo copy another account owns and it cannot read."""
+    from googleapiclient.http import MediaInMemoryUpload
+
+    from bridge.sandbox.seed import png_bytes
+
+    media = MediaInMemoryUpload(png_bytes(2, 2, (1, 2, 3)), mimetype="image/png", resumable=False)
+    created = drive.files().create(body={"name": "milik-bridge.png", "appProperties": {"mymein_photo": "k1"}},
+                                   media_body=media, fields="id").execute()
+    q = "appProperties has { key='mymein_photo' and value='k1' } and trashed = false"
+    assert [f["id"] for f in drive.files().list(q=q, fields="files(id)").execute()["files"]] == [created["id"]]
+    stranger = oauth.issue_token(sandbox.state, "orang.lain@gmail.com")
+    resp = requests.get(f"{sandbox.url}/drive/v3/files", params={"q": q, "fields": "files(id)"},
+                        headers={"Authorization": f"Bearer {stranger}"}, timeout=5)
+    assert resp.status_code == 200 and resp.json()["files"] == []
