@@ -394,14 +394,23 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
     result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
     if deps.dry_run:
         return
-    if entry.post_status != "DRAFT":
+    live = entry.post_status != "DRAFT"
+    if not live:
+        # Draft mode: an officer may have clicked Publikasikan in Blogger since the last draft check
+        # (every DRAFT_CHECK_EVERY, TERBIT rows only), so the ledger's DRAFT is not proof: ask Blogger.
+        ref = deps.blogger.get(entry.post_id, item=row.id)
+        live = ref is not None and ref.status in ("LIVE", "SCHEDULED")
+    if live:
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
-    result.put(row.id, {
-        ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
-        "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
-    })
+    if live:
+        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
+                "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru).")
+    else:
+        note = ("Post ini masih draf di Blogger dan belum tayang, jadi tidak ada yang diturunkan dari website. "
+                "Pilih DISETUJUI untuk menerbitkannya lagi (dengan Judul/Isi terbaru).")
+    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: note})
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
