@@ -398,8 +398,13 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
     if not live:
         # Draft mode: an officer may have clicked Publikasikan in Blogger since the last draft check
         # (every DRAFT_CHECK_EVERY, TERBIT rows only), so the ledger's DRAFT is not proof: ask Blogger.
-        ref = deps.blogger.get(entry.post_id, item=row.id)
-        live = ref is not None and ref.status in ("LIVE", "SCHEDULED")
+        try:
+            ref = deps.blogger.get(entry.post_id, item=row.id)
+            live = ref is not None and ref.status in ("LIVE", "SCHEDULED")
+        except AuthError:
+            raise
+        except FatalError:
+            live = True  # cannot tell: revert anyway (its failure is explained as a failed withdrawal)
     if live:
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
