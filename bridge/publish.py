@@ -320,7 +320,8 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
-        result.put(row.id, _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at))
+        values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
+        result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))  # the note as first written
         result.repaired += 1
         return
     what = ", ".join(changed) if old is not None else ""
