@@ -444,6 +444,22 @@ def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Publ
         )
 
 
+NOTE_GAGAL_BY_HAND = (
+    "Status GAGAL diisi sistem bila penerbitan gagal; kiriman ini tidak sedang gagal terbit. "
+    "Pilih DISETUJUI untuk menerbitkannya atau DITOLAK untuk menolaknya."
+)
+
+
+def _gagal_by_hand(deps: Deps, row: ReviewRow, result: PublishResult) -> None:
+    """GAGAL is written by the system with its reason: picked from the dropdown on another row, say so
+    (the ledger has GAGAL for every row the system made GAGAL, also after a rebuild from the sheet)."""
+    if not render.is_submission_id(row.id):
+        return
+    sub = deps.ledger.submission(row.id)
+    if sub is not None and sub.status != Status.GAGAL.value:
+        _explain(row, result, NOTE_GAGAL_BY_HAND)
+
+
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
     """Tell the officer (once) why their status change did nothing."""
     if row.get(ReviewColumn.SYSTEM_NOTE).strip() != note:
@@ -531,6 +547,9 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             log.info("stop requested: leaving the remaining rows for the next run")
             break
         status = row.status
+        if status == Status.GAGAL:
+            _gagal_by_hand(deps, row, result)
+            continue
         if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
             continue
         entry = deps.ledger.journal(row.id)
