@@ -320,7 +320,8 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
-        result.put(row.id, _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at))
+        values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
+        result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))  # the note as first written
         result.repaired += 1
         return
     what = ", ".join(changed) if old is not None else ""
@@ -394,14 +395,28 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
     result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
     if deps.dry_run:
         return
-    if entry.post_status != "DRAFT":
+    live = entry.post_status != "DRAFT"
+    if not live:
+        # Draft mode: an officer may have clicked Publikasikan in Blogger since the last draft check
+        # (every DRAFT_CHECK_EVERY, TERBIT rows only), so the ledger's DRAFT is not proof: ask Blogger.
+        try:
+            ref = deps.blogger.get(entry.post_id, item=row.id)
+            live = ref is not None and ref.status in ("LIVE", "SCHEDULED")
+        except AuthError:
+            raise
+        except FatalError:
+            live = True  # cannot tell: revert anyway (its failure is explained as a failed withdrawal)
+    if live:
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
-    result.put(row.id, {
-        ReviewColumn.SYSTEM_NOTE: f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
-        "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru)."
-    })
+    if live:
+        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
+                "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru).")
+    else:
+        note = ("Post ini masih draf di Blogger dan belum tayang, jadi tidak ada yang diturunkan dari website. "
+                "Pilih DISETUJUI untuk menerbitkannya lagi (dengan Judul/Isi terbaru).")
+    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: note})
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
@@ -427,6 +442,22 @@ def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Publ
             row, result,
             "Status TERBIT diisi sistem setelah post terbit; kiriman ini belum punya post. Pilih DISETUJUI untuk menerbitkannya.",
         )
+
+
+NOTE_GAGAL_BY_HAND = (
+    "Status GAGAL diisi sistem bila penerbitan gagal; kiriman ini tidak sedang gagal terbit. "
+    "Pilih DISETUJUI untuk menerbitkannya atau DITOLAK untuk menolaknya."
+)
+
+
+def _gagal_by_hand(deps: Deps, row: ReviewRow, result: PublishResult) -> None:
+    """GAGAL is written by the system with its reason: picked from the dropdown on another row, say so
+    (the ledger has GAGAL for every row the system made GAGAL, also after a rebuild from the sheet)."""
+    if not render.is_submission_id(row.id):
+        return
+    sub = deps.ledger.submission(row.id)
+    if sub is not None and sub.status != Status.GAGAL.value:
+        _explain(row, result, NOTE_GAGAL_BY_HAND)
 
 
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
@@ -516,6 +547,9 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             log.info("stop requested: leaving the remaining rows for the next run")
             break
         status = row.status
+        if status == Status.GAGAL:
+            _gagal_by_hand(deps, row, result)
+            continue
         if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
             continue
         entry = deps.ledger.journal(row.id)

@@ -190,8 +190,8 @@ def partnership_alerts(
         if state is Partnership.AKTIF:
             last = last_accepted.get(kim_key(r.name))
             if last is None or (today - last).days > quiet_days:
-                text = (f"Kiriman terakhir yang diterima pada {last.strftime(DATE_FORMAT)}, lebih dari {quiet_days} hari lalu."
-                        if last else "Belum ada kiriman dari KIM ini yang diterima petugas.")
+                text = (f"Kiriman terakhir yang disetujui petugas dikirim pada {last.strftime(DATE_FORMAT)}, lebih dari {quiet_days} hari lalu."
+                        if last else "Belum ada kiriman dari KIM ini yang disetujui petugas.")
                 out.append(Alert(r.name, r.kecamatan, "quiet", text, f"no accepted submission in {quiet_days} days"))
     out.sort(key=lambda a: (ALERT_ORDER.index(a.code), kim_key(a.kim)))
     return out

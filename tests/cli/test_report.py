@@ -58,7 +58,7 @@ def test_check_lists_registry_problems_and_alerts(bridge: Bridge, capsys: pytest
         "WARN   KIM Melati Mantuyan (Halong): SK berakhir pada 15/01/2027 (53 hari lagi); siapkan perpanjangan.",
     ]
     assert out[start + 6] == "WARN   KIM Pitap Bersinar (Tebing Tinggi): Kemitraan dihentikan."
-    assert out[start + 7] == "WARN   KIM Batu Piring (Paringin Selatan): Belum ada kiriman dari KIM ini yang diterima petugas."
+    assert out[start + 7] == "WARN   KIM Batu Piring (Paringin Selatan): Belum ada kiriman dari KIM ini yang disetujui petugas."
     assert out[-1] == "All good."
 
 

@@ -77,8 +77,15 @@ def test_alerts_for_sk_status_and_quiet_kim() -> None:
         ("KIM Segera", "SK berakhir pada 29/11/2026 (60 hari lagi); siapkan perpanjangan."),
         ("KIM Henti", "Kemitraan dihentikan sejak 01/08/2026. Alasan: Pindah kabupaten."),
         ("KIM Tinjau", "Kemitraan sedang ditinjau. Alasan: Pengurus berafiliasi partai."),
-        ("KIM Lewat", "Kiriman terakhir yang diterima pada 01/07/2026, lebih dari 90 hari lalu."),
-        ("KIM Sepi", "Kiriman terakhir yang diterima pada 01/01/2026, lebih dari 90 hari lalu."),
+        ("KIM Lewat", "Kiriman terakhir yang disetujui petugas dikirim pada 01/07/2026, lebih dari 90 hari lalu."),
+        ("KIM Sepi", "Kiriman terakhir yang disetujui petugas dikirim pada 01/01/2026, lebih dari 90 hari lalu."),
     ]
     assert summarise_alerts(alerts) == ("partnership alerts: sk_expired 1 (KIM Lewat); sk_expiring 1 (KIM Segera); "
                                         "dihentikan 1 (KIM Henti); ditinjau 1 (KIM Tinjau); quiet 2 (KIM Lewat, KIM Sepi)")
+
+
+def test_quiet_alert_says_approved_not_received() -> None:
+    """A KIM whose news was sent but rejected would read 'no submission received', contradicting
+    the Review tab's Diterima column; the alert says none was approved (disetujui) by an officer."""
+    (alert,) = partnership_alerts([_kim(2, "KIM Ditolak Terus")], {}, date(2026, 9, 30), sk_warning_days=60, quiet_days=90)
+    assert alert.id == "Belum ada kiriman dari KIM ini yang disetujui petugas."

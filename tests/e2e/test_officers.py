@@ -482,6 +482,38 @@ def test_a_draft_an_officer_published_in_blogger_shows_its_public_link(bridge: B
     assert_exactly_once(bridge, {sid})
 
 
+def test_withdrawing_a_draft_an_officer_just_published_in_blogger_takes_it_down(bridge: Bridge) -> None:
+    """Draft mode: an officer clicks Publikasikan in Blogger, then sets DITARIK before the system noticed:
+    the post leaves the website (it used to stay live while Review said it was withdrawn)."""
+    bridge.cycle(blog__publish_mode="draft")
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle(blog__publish_mode="draft")
+    (mine,) = _posts_of(bridge, sid)
+    post = next(p for p in bridge.sandbox.state.blog(DEMO_BLOG_ID)["posts"] if p["id"] == mine["id"])
+    post.update(status="LIVE", url="https://kimbalangan.blogspot.com/2026/11/diterbitkan-petugas.html")
+    bridge.officer_sets({sid: Status.DITARIK.value})
+    assert bridge.cycle(blog__publish_mode="draft").publish.reverted == 1
+    assert [p["status"] for p in _posts_of(bridge, sid)] == ["DRAFT"]
+    assert _row(bridge, sid)[SYSTEM].startswith("Post ditarik kembali menjadi draf pada ")
+    assert_exactly_once(bridge, {sid})
+
+
+def test_withdrawing_a_draft_never_published_says_nothing_was_taken_down(bridge: Bridge) -> None:
+    """Draft mode: DITARIK on a post still a draft in Blogger says it was never on the website,
+    instead of claiming it was pulled back."""
+    bridge.cycle(blog__publish_mode="draft")
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle(blog__publish_mode="draft")
+    bridge.officer_sets({sid: Status.DITARIK.value})
+    assert bridge.cycle(blog__publish_mode="draft").publish.reverted == 1
+    assert [p["status"] for p in _posts_of(bridge, sid)] == ["DRAFT"]
+    assert _row(bridge, sid)[SYSTEM] == (
+        "Post ini masih draf di Blogger dan belum tayang, jadi tidak ada yang diturunkan dari website. "
+        "Pilih DISETUJUI untuk menerbitkannya lagi (dengan Judul/Isi terbaru)."
+    )
+    assert_exactly_once(bridge, {sid})
+
+
 def test_a_deleted_row_brought_back_by_undo_is_not_processed_again(bridge: Bridge) -> None:
     """An officer deletes an approved row, the system records it in Arsip, then Ctrl+Z brings the row
     back: it is not published (it is already in Arsip) and the note says to delete it again."""

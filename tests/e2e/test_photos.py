@@ -365,3 +365,16 @@ def test_check_proves_the_web_server_publishes_the_local_folder(settled: Bridge,
     config = str(settled.write_config(photos__store="local", photos__local_dir=str(folder), photos__base_url=wrong))
     assert main(["check", "-c", config], clock=settled.clock) == EXIT_PROBLEMS
     assert f"FAIL a test photo written to {folder} does NOT display at {wrong}mymein-check.jpg: HTTP 404" in capsys.readouterr().out
+
+
+def test_approving_again_unchanged_keeps_the_photo_link_in_the_note(settled: Bridge) -> None:
+    """DISETUJUI again on a published row with nothing changed would drop 'Foto terbit: …' from
+    Catatan Sistem, so officers lose where the published photo is."""
+    sid, row = _publish(settled, "Foto tetap tercatat", images.jpeg(64, 48))
+    (img,) = _imgs(_post(settled, sid))
+    before = row[SYSTEM]
+    settled.officer_sets({sid: Status.DISETUJUI.value})
+    assert settled.cycle().publish.repaired == 1
+    after = _row(settled, "Foto tetap tercatat")
+    assert after["Status"] == Status.TERBIT.value
+    assert after[SYSTEM] == before == f"Sudah tayang di website KIM Balangan.\nFoto terbit: {img['src']}"

@@ -355,6 +355,35 @@ def test_status_changes_that_do_nothing_are_explained(bridge: Bridge) -> None:
     assert "sheets.spreadsheets.values.batchUpdate" not in bridge.stats()["by_method"]  # explained once
 
 
+def test_gagal_picked_by_hand_is_explained_once(bridge: Bridge) -> None:
+    """An officer picks GAGAL from the dropdown on a waiting row: it used to sit there silently, as if
+    publishing had failed; the note says GAGAL is the system's and what to choose instead."""
+    bridge.cycle()
+    waiting = [r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value][0]
+    bridge.officer_sets({waiting: Status.GAGAL.value})
+    bridge.cycle()
+    row = _row(bridge, waiting)
+    assert row["Status"] == Status.GAGAL.value
+    assert row[SYSTEM] == ("Status GAGAL diisi sistem bila penerbitan gagal; kiriman ini tidak sedang gagal terbit. "
+                           "Pilih DISETUJUI untuk menerbitkannya atau DITOLAK untuk menolaknya.")
+    bridge.sandbox.reset_stats()
+    bridge.cycle()
+    assert "sheets.spreadsheets.values.batchUpdate" not in bridge.stats()["by_method"]  # explained once
+    bridge.officer_sets({waiting: Status.DISETUJUI.value})
+    assert bridge.cycle().publish.published == 1
+
+
+def test_gagal_written_by_the_system_keeps_its_reason(bridge: Bridge) -> None:
+    """A row the system made GAGAL keeps the failure reason officers must act on (not replaced by a hint)."""
+    bridge.cycle()
+    sid = _approve_valid(bridge)[0]
+    bridge.officer_sets({sid: "besok pagi"}, column=ReviewColumn.SCHEDULE)
+    bridge.cycle()
+    bridge.cycle()
+    row = _row(bridge, sid)
+    assert row["Status"] == Status.GAGAL.value and row[SYSTEM].startswith("Jadwal Terbit 'besok pagi' tidak terbaca.")
+
+
 def test_officer_text_that_would_publish_badly_is_gagal(bridge: Bridge) -> None:
     """A Judul/Isi the sheet turned into a failing formula (#NAME?, #ERROR!) or a title over the
     limit is not published as is; the row says what to fix, and the others publish."""
