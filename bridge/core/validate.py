@@ -159,7 +159,8 @@ def _partnership_reasons(kim: KimRecord) -> list[Reason]:
         return []
     if state is not None:
         why = f" Alasan: {kim.status_reason}." if kim.status_reason else ""
-        return [Reason("kim_inactive", f"Kemitraan {kim.name} berstatus {value}; berita hanya diterima dari KIM AKTIF.{why}",
+        shown = value if value == state.value else f"{value} (istilah Juknis: {state.value})"  # old words still read
+        return [Reason("kim_inactive", f"Kemitraan {kim.name} berstatus {shown}; berita hanya diterima dari KIM AKTIF.{why}",
                        f"KIM {kim.name!r} partnership is {value} ({state.value})")]
     if not value:
         return [Reason("kim_status_unknown", f"Status Kemitraan {kim.name} kosong di tab KIM; berita hanya diterima dari KIM "

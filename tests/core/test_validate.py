@@ -102,7 +102,7 @@ def test_frozen_partnership_and_expired_sk(wilayah: WilayahIndex, registry: KimR
     """News from a frozen KIM or one with an expired SK would pass unchecked."""
     frozen = run(make_response(kecamatan="Juai", desa="Hamarung"), wilayah, registry, email_collected=False)
     assert codes(frozen) == ["kim_inactive"]
-    assert frozen.reasons[0].id == "Kemitraan KIM Hamarung berstatus DIBEKUKAN; berita hanya diterima dari KIM AKTIF."
+    assert frozen.reasons[0].id == "Kemitraan KIM Hamarung berstatus DIBEKUKAN (istilah Juknis: DITINJAU); berita hanya diterima dari KIM AKTIF."
     expired = run(make_response(kecamatan="Juai", desa="Juai", email="juai@kim.id"), wilayah, registry)
     assert codes(expired) == ["sk_expired"]
     assert expired.reasons[0].id == (

@@ -23,5 +23,5 @@ def test_kim_under_review_or_terminated_stays_invalid_with_its_reason(wilayah: W
     assert _run(response, wilayah, review) == [
         "Kemitraan KIM Hamarung berstatus DITINJAU; berita hanya diterima dari KIM AKTIF. Alasan: Ketua diangkat menjadi ASN."]
     ended = KimRecord("KIM Hamarung", "Juai", "Hamarung", partnership="TIDAK AKTIF")
-    assert _run(response, wilayah, ended) == ["Kemitraan KIM Hamarung berstatus TIDAK AKTIF; berita hanya diterima dari KIM AKTIF."]
+    assert _run(response, wilayah, ended) == ["Kemitraan KIM Hamarung berstatus TIDAK AKTIF (istilah Juknis: DIHENTIKAN); berita hanya diterima dari KIM AKTIF."]
     assert _run(response, wilayah, KimRecord("KIM Hamarung", "Juai", "Hamarung", partnership="AKTIF")) == []
