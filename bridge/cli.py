@@ -123,7 +123,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.prepare import prepare
 
-    deps = build_deps(_load(args), clock=args.clock)
+    settings = _load(args)
+    _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
+    deps = build_deps(settings, clock=args.clock)
     try:
         lines = prepare(deps)
     finally:
@@ -289,7 +291,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         print(f"Error: --period {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    deps = build_deps(_load(args), clock=args.clock)
+    settings = _load(args)
+    _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
+    deps = build_deps(settings, clock=args.clock)
     try:
         result = write_report(deps, period, Path(args.out) if args.out else None)
     except OSError as exc:  # the tab is written first; only the files failed

@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from bridge.adapters.auth import SANDBOX_TOKEN
-from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
+from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
 from tests.conftest import TEST_NOW
@@ -203,3 +203,17 @@ def test_sigterm_during_a_cycle_finishes_the_current_item_and_writes_it_back(bri
     assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK  # the next start finishes the queue, once each
     assert len(bridge.posts()) - existing == len(approved)
     assert {r["Status"] for r in bridge.review() if r["ID"] in approved} == {Status.TERBIT.value}
+
+
+@pytest.mark.parametrize("command", (["init"], ["report", "--period", "2026-11"]))
+def test_init_and_report_exit_2_on_an_unusable_ledger_folder(
+    command: list[str], bridge: Bridge, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """init and report said exit 4 with a generic /var/lib hint where once and run say exit 2 and which folder."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    config = bridge.write_config(bridge__state_path=str(blocker / "bridge.sqlite3"))
+    assert main([*command, "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"Configuration problem in {config}:"
+    assert err.splitlines()[1].startswith(f"  - the ledger folder {blocker} does not exist and cannot be created (")
