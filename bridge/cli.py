@@ -321,6 +321,18 @@ def _port(text: str) -> int:
     return port
 
 
+def _summary(doc: str) -> str:
+    """The one-line summary `mymein-bridge --help` lists: the docstring's first sentence, whole.
+
+    Its first line alone ended mid-sentence ("... start the sandbox in this process,").
+    """
+    paragraph = " ".join(doc.split("\n\n", 1)[0].split())
+    sentence = paragraph.split(". ", 1)[0].rstrip(".")
+    if len(sentence) > 90 and ": " in sentence:  # the gist is before the colon, the details after
+        sentence = sentence.split(": ", 1)[0]
+    return sentence
+
+
 def _config_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-c", "--config", required=True, help="the bridge's TOML config file")
 
@@ -337,9 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
         doc = inspect.cleandoc(handler.__doc__ or "")  # dedent misses lines after a first line that starts at the quotes
-        first = doc.splitlines()[0] if doc else name
         p = sub.add_parser(
-            name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+            name, help=_summary(doc) or name, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
         )
         p.set_defaults(handler=handler)
         return p
