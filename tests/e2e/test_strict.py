@@ -326,3 +326,11 @@ def test_a_blank_row_in_arsip_does_not_misplace_archived_rows(bridge: Bridge) ->
     after = bridge.rows("Arsip")
     assert after[2] == [] and after[3][0] == "MM-2025-0999"  # the gap and the old row stay where they were
     assert sorted(r[0] for r in after[4:]) == sorted(ids[1:])
+
+
+def test_unit_says_which_folders_to_add_to_read_write_paths() -> None:
+    """With the local photo store the service hit a read-only /var/www (ProtectSystem=strict) although check said OK."""
+    unit = (Path(__file__).parents[2] / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    comment = unit.split("ReadWritePaths=/var/lib/mymein-bridge /etc/mymein-bridge\n")[0]
+    assert '[photos] store = "local"' in comment and "[report] monthly_out_dir" in comment
+    assert "#   ReadWritePaths=/var/lib/mymein-bridge /etc/mymein-bridge /var/www/mymein-foto" in comment
