@@ -165,6 +165,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     sheets = deps.sheets
     header: list[list[object]] = []
     hmap = None
+    form_unreadable = False
     try:
         info = sheets.info(settings.spreadsheet_id)
         lines.append(f"{OK} spreadsheet '{info.title}' (locale {info.locale or '?'}, time zone {info.time_zone or '?'})")
@@ -184,9 +185,25 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
             if hmap.unknown:
                 lines.append(f"{WARN} questions the bridge ignores: {', '.join(hmap.unknown)}")
     except AuthError as exc:
+        form_unreadable = True
         bad(f"form spreadsheet: {exc}")
     except BridgeError as exc:
+        form_unreadable = True
         bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}{_share_hint(deps, exc)}")
+    tabs = ", ".join(f"'{t}'" for t in (settings.review_tab, settings.registry_tab, settings.archive_tab))
+    if form_unreadable and settings.review_spreadsheet_id == settings.spreadsheet_id:
+        # The same spreadsheet again would only repeat the same failure (and its retries).
+        bad(f"tabs {tabs} not checked: they are in the spreadsheet that could not be read (above)")
+    else:
+        _check_review_spreadsheet(settings, deps, lines, bad)
+    if hmap is not None and not hmap.missing_required:
+        lines.extend(check_form_uploads(settings, deps, hmap))
+    return _check_blog_and_rest(settings, deps, lines, bad)
+
+
+def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
+    """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
+    sheets = deps.sheets
     try:
         # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
         review_info = sheets.info(settings.review_spreadsheet_id)
@@ -194,7 +211,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
             if tab in review_info.tabs:
                 lines.append(f"{OK} tab '{tab}' present")
             else:
-                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
+                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
@@ -205,9 +222,10 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     except BridgeError as exc:
         key = "review_spreadsheet_id" if settings.review_spreadsheet_id != settings.spreadsheet_id else "spreadsheet_id"
         bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}")
-    if hmap is not None and not hmap.missing_required:
-        lines.extend(check_form_uploads(settings, deps, hmap))
 
+
+def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad) -> tuple[list[str], bool]:
+    """The blog, the template, the officers, the photo store and the ledger; then the verdict."""
     try:
         blog = deps.blogger.blog()
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")

@@ -217,3 +217,26 @@ def test_init_and_report_exit_2_on_an_unusable_ledger_folder(
     err = capsys.readouterr().err
     assert err.splitlines()[0] == f"Configuration problem in {config}:"
     assert err.splitlines()[1].startswith(f"  - the ledger folder {blocker} does not exist and cannot be created (")
+
+
+def test_check_with_google_unreachable_asks_the_spreadsheet_once(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """With the network down check read the same spreadsheet twice (twice the retries) and printed the failure twice."""
+    config = bridge.write_config(google__endpoint="http://127.0.0.1:1", bridge__max_retries=1)
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert [line.split(":")[0] for line in fails] == [
+        "FAIL form spreadsheet 1MyMeinDemoSheet00000000000000000000000000000 ([sheets] spreadsheet_id)",
+        "FAIL tabs 'Review', 'KIM', 'Arsip' not checked",
+        "FAIL blog 7000000000000000001",
+    ]
+    assert fails[0].endswith(": network error: cannot reach 127.0.0.1:1: Connection refused")
+    assert fails[1] == "FAIL tabs 'Review', 'KIM', 'Arsip' not checked: they are in the spreadsheet that could not be read (above)"
+
+
+def test_check_names_the_config_to_init(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing tab said `init -c CONFIG`, leaving IT staff to guess which file."""
+    config = bridge.write_config(sheets__archive_tab="Arsip Lama")
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert (f"FAIL tab 'Arsip Lama' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
+            in out.splitlines())
