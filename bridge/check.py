@@ -251,7 +251,26 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad) 
     level = {"ok": OK, "warn": WARN, "fail": BAD}
     lines += [f"{level[lv]} {text}" for lv, text in check_photo_lines(settings, deps.ledger)]
 
+    lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
     ok = not any(line.startswith(BAD) for line in lines)
     lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")
     return lines, ok
+
+
+def _monthly_lines(settings: Settings) -> list[str]:
+    """With ``[report] monthly``: can `run` write the CSV files? It finds out only on the 1st, and does not retry."""
+    folder = settings.monthly_out_dir
+    if not settings.monthly:
+        return []
+    if folder is None:
+        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no CSV files)"]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return [f"{BAD} [report] monthly_out_dir {folder} does not exist and cannot be created ({exc.strerror or exc}): "
+                "create it for the user the bridge runs as, or empty the key"]
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly CSV files would fail"]
+    return [f"{OK} monthly report: tab 'Laporan <month>' and CSV files in {folder}/<month> on the 1st at "
+            f"{settings.monthly_hour:02d}:00 WITA"]

@@ -240,3 +240,19 @@ def test_check_names_the_config_to_init(bridge: Bridge, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert (f"FAIL tab 'Arsip Lama' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
             in out.splitlines())
+
+
+def test_check_tells_whether_the_monthly_csv_folder_can_be_written(bridge: Bridge, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A monthly_out_dir `run` cannot write showed only on the 1st, in the log, and was never retried."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    config = bridge.write_config(report__monthly=True, report__monthly_out_dir=str(blocker / "laporan"))
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert len(fails) == 1 and fails[0].startswith(f"FAIL [report] monthly_out_dir {blocker / 'laporan'} does not exist and cannot be created (")
+    assert fails[0].endswith("): create it for the user the bridge runs as, or empty the key")
+    config = bridge.write_config(report__monthly=True, report__monthly_out_dir=str(tmp_path / "laporan"))
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    assert (f"OK   monthly report: tab 'Laporan <month>' and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
+            "07:00 WITA") in capsys.readouterr().out.splitlines()
