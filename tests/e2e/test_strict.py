@@ -334,3 +334,10 @@ def test_unit_says_which_folders_to_add_to_read_write_paths() -> None:
     comment = unit.split("ReadWritePaths=/var/lib/mymein-bridge /etc/mymein-bridge\n")[0]
     assert '[photos] store = "local"' in comment and "[report] monthly_out_dir" in comment
     assert "#   ReadWritePaths=/var/lib/mymein-bridge /etc/mymein-bridge /var/www/mymein-foto" in comment
+
+
+def test_unit_says_a_service_refused_at_start_needs_a_start_after_auth() -> None:
+    """After a reboot with a revoked token the service stayed stopped (exit 3), while the unit said no restart is needed."""
+    unit = (Path(__file__).parents[2] / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    assert "stopped with exit 3 and systemd left it stopped" in unit
+    assert "after `auth`, sudo systemctl start mymein-bridge" in unit
