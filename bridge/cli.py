@@ -43,12 +43,25 @@ def ledger_folder_problem(state_path: Path) -> str:
                 "(or set [bridge] state_path to a folder that user owns)")
     if not folder.is_dir():
         return f"[bridge] state_path {state_path}: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK) and _read_only_mount(folder):  # chown cannot help there
+        return (f"the ledger folder {folder} is on a read-only file system; under systemd (ProtectSystem=strict) add it "
+                "to ReadWritePaths= in the unit, or set [bridge] state_path to /var/lib/mymein-bridge/bridge.sqlite3")
     if not os.access(folder, os.W_OK | os.X_OK):
         return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
                 "(or set [bridge] state_path to a folder that user owns)")
     if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
         return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
     return ""
+
+
+def _read_only_mount(folder: Path) -> bool:
+    """Whether ``folder`` is on a read-only mount (as systemd's ProtectSystem=strict makes most of /)."""
+    import os
+
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _require_ledger_folder(settings) -> None:  # settings: Settings
