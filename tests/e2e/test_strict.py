@@ -341,3 +341,18 @@ def test_unit_says_a_service_refused_at_start_needs_a_start_after_auth() -> None
     unit = (Path(__file__).parents[2] / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
     assert "stopped with exit 3 and systemd left it stopped" in unit
     assert "after `auth`, sudo systemctl start mymein-bridge" in unit
+
+
+def test_probe_blog_probes_the_anchor_marker_posts_carry(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a blog that drops comments the probe said the bridge would not find its posts, though posts carry the anchor."""
+    from bridge.sandbox.seed import DEMO_BLOG_ID
+
+    bridge.sandbox.state.blog(DEMO_BLOG_ID)["stripComments"] = True
+    assert main(["check", "-c", str(bridge.write_config()), "--probe-blog"], clock=bridge.clock) == 0
+    probe = [line for line in capsys.readouterr().out.splitlines() if " probe: " in line and "marker" in line]
+    probe_id = "MM-PROBE-20261123100000"
+    fp = __import__("hashlib").sha256(probe_id.encode()).hexdigest()[:16]
+    for where in ("posts.get", "posts.list"):
+        assert f"WARN probe: {where} DROPPED marker <!-- mymein-id: {probe_id} fp: {fp} -->" in probe
+        assert f'OK   probe: {where} kept marker <a name="mymein.{probe_id}.{fp}">' in probe
+        assert f"OK   probe: the bridge finds its post by marker in {where}" in probe
