@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from bridge.core.columns import HeaderMap
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
+#: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
+PLACEHOLDER = "PASTE-THE-"
 
 
 def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], bool]:
@@ -27,6 +29,12 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
     from bridge.app import build_deps
 
     lines: list[str] = [f"{OK} config {settings.source} is valid"]
+    for key, value, where in (
+        ("[sheets] spreadsheet_id", settings.spreadsheet_id, "the spreadsheet's URL: .../spreadsheets/d/<id>/edit"),
+        ("[blog] blog_id", settings.blog_id, "the Blogger dashboard URL: blogger.com/blog/posts/<id>"),
+    ):
+        if value.startswith(PLACEHOLDER):  # the example file's value, never a real id
+            lines.append(f"{BAD} {key} is still the example's {value}: put the id from {where} in {settings.source}")
 
     target = f"sandbox at {settings.endpoint}" if settings.endpoint else "Google"
     if not settings.uses_sandbox and settings.token.is_file():

@@ -256,3 +256,16 @@ def test_check_tells_whether_the_monthly_csv_folder_can_be_written(bridge: Bridg
     assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
     assert (f"OK   monthly report: tab 'Laporan <month>' and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
             "07:00 WITA") in capsys.readouterr().out.splitlines()
+
+
+def test_check_says_the_example_ids_are_still_there(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """The example's PASTE-THE-… ids passed as 'config is valid' and failed later as Google errors, not as 'paste the id'."""
+    config = bridge.write_config(sheets__spreadsheet_id="PASTE-THE-SPREADSHEET-ID", blog__blog_id="PASTE-THE-BLOG-ID")
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == [
+        "FAIL [sheets] spreadsheet_id is still the example's PASTE-THE-SPREADSHEET-ID: put the id from the "
+        f"spreadsheet's URL: .../spreadsheets/d/<id>/edit in {config}",
+        f"FAIL [blog] blog_id is still the example's PASTE-THE-BLOG-ID: put the id from the Blogger dashboard URL: "
+        f"blogger.com/blog/posts/<id> in {config}",
+    ]
