@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from bridge.core.columns import HeaderMap
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
+#: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
+PLACEHOLDER = "PASTE-THE-"
 
 
 def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], bool]:
@@ -27,6 +29,12 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
     from bridge.app import build_deps
 
     lines: list[str] = [f"{OK} config {settings.source} is valid"]
+    for key, value, where in (
+        ("[sheets] spreadsheet_id", settings.spreadsheet_id, "the spreadsheet's URL: .../spreadsheets/d/<id>/edit"),
+        ("[blog] blog_id", settings.blog_id, "the Blogger dashboard URL: blogger.com/blog/posts/<id>"),
+    ):
+        if value.startswith(PLACEHOLDER):  # the example file's value, never a real id
+            lines.append(f"{BAD} {key} is still the example's {value}: put the id from {where} in {settings.source}")
 
     target = f"sandbox at {settings.endpoint}" if settings.endpoint else "Google"
     if not settings.uses_sandbox and settings.token.is_file():
@@ -165,6 +173,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     sheets = deps.sheets
     header: list[list[object]] = []
     hmap = None
+    form_unreadable = False
     try:
         info = sheets.info(settings.spreadsheet_id)
         lines.append(f"{OK} spreadsheet '{info.title}' (locale {info.locale or '?'}, time zone {info.time_zone or '?'})")
@@ -184,9 +193,25 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
             if hmap.unknown:
                 lines.append(f"{WARN} questions the bridge ignores: {', '.join(hmap.unknown)}")
     except AuthError as exc:
+        form_unreadable = True
         bad(f"form spreadsheet: {exc}")
     except BridgeError as exc:
+        form_unreadable = True
         bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}{_share_hint(deps, exc)}")
+    tabs = ", ".join(f"'{t}'" for t in (settings.review_tab, settings.registry_tab, settings.archive_tab))
+    if form_unreadable and settings.review_spreadsheet_id == settings.spreadsheet_id:
+        # The same spreadsheet again would only repeat the same failure (and its retries).
+        bad(f"tabs {tabs} not checked: they are in the spreadsheet that could not be read (above)")
+    else:
+        _check_review_spreadsheet(settings, deps, lines, bad)
+    if hmap is not None and not hmap.missing_required:
+        lines.extend(check_form_uploads(settings, deps, hmap))
+    return _check_blog_and_rest(settings, deps, lines, bad)
+
+
+def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
+    """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
+    sheets = deps.sheets
     try:
         # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
         review_info = sheets.info(settings.review_spreadsheet_id)
@@ -194,7 +219,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
             if tab in review_info.tabs:
                 lines.append(f"{OK} tab '{tab}' present")
             else:
-                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
+                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
@@ -205,9 +230,10 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     except BridgeError as exc:
         key = "review_spreadsheet_id" if settings.review_spreadsheet_id != settings.spreadsheet_id else "spreadsheet_id"
         bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}")
-    if hmap is not None and not hmap.missing_required:
-        lines.extend(check_form_uploads(settings, deps, hmap))
 
+
+def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad) -> tuple[list[str], bool]:
+    """The blog, the template, the officers, the photo store and the ledger; then the verdict."""
     try:
         blog = deps.blogger.blog()
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
@@ -233,7 +259,26 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
     level = {"ok": OK, "warn": WARN, "fail": BAD}
     lines += [f"{level[lv]} {text}" for lv, text in check_photo_lines(settings, deps.ledger)]
 
+    lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
     ok = not any(line.startswith(BAD) for line in lines)
     lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")
     return lines, ok
+
+
+def _monthly_lines(settings: Settings) -> list[str]:
+    """With ``[report] monthly``: can `run` write the CSV files? It finds out only on the 1st, and does not retry."""
+    folder = settings.monthly_out_dir
+    if not settings.monthly:
+        return []
+    if folder is None:
+        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no CSV files)"]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return [f"{BAD} [report] monthly_out_dir {folder} does not exist and cannot be created ({exc.strerror or exc}): "
+                "create it for the user the bridge runs as, or empty the key"]
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly CSV files would fail"]
+    return [f"{OK} monthly report: tab 'Laporan <month>' and CSV files in {folder}/<month> on the 1st at "
+            f"{settings.monthly_hour:02d}:00 WITA"]

@@ -43,12 +43,25 @@ def ledger_folder_problem(state_path: Path) -> str:
                 "(or set [bridge] state_path to a folder that user owns)")
     if not folder.is_dir():
         return f"[bridge] state_path {state_path}: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK) and _read_only_mount(folder):  # chown cannot help there
+        return (f"the ledger folder {folder} is on a read-only file system; under systemd (ProtectSystem=strict) add it "
+                "to ReadWritePaths= in the unit, or set [bridge] state_path to /var/lib/mymein-bridge/bridge.sqlite3")
     if not os.access(folder, os.W_OK | os.X_OK):
         return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
                 "(or set [bridge] state_path to a folder that user owns)")
     if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
         return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
     return ""
+
+
+def _read_only_mount(folder: Path) -> bool:
+    """Whether ``folder`` is on a read-only mount (as systemd's ProtectSystem=strict makes most of /)."""
+    import os
+
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _require_ledger_folder(settings) -> None:  # settings: Settings
@@ -123,7 +136,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.prepare import prepare
 
-    deps = build_deps(_load(args), clock=args.clock)
+    settings = _load(args)
+    _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
+    deps = build_deps(settings, clock=args.clock)
     try:
         lines = prepare(deps)
     finally:
@@ -289,7 +304,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         print(f"Error: --period {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    deps = build_deps(_load(args), clock=args.clock)
+    settings = _load(args)
+    _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
+    deps = build_deps(settings, clock=args.clock)
     try:
         result = write_report(deps, period, Path(args.out) if args.out else None)
     except OSError as exc:  # the tab is written first; only the files failed
@@ -317,6 +334,18 @@ def _port(text: str) -> int:
     return port
 
 
+def _summary(doc: str) -> str:
+    """The one-line summary `mymein-bridge --help` lists: the docstring's first sentence, whole.
+
+    Its first line alone ended mid-sentence ("... start the sandbox in this process,").
+    """
+    paragraph = " ".join(doc.split("\n\n", 1)[0].split())
+    sentence = paragraph.split(". ", 1)[0].rstrip(".")
+    if len(sentence) > 90 and ": " in sentence:  # the gist is before the colon, the details after
+        sentence = sentence.split(": ", 1)[0]
+    return sentence
+
+
 def _config_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-c", "--config", required=True, help="the bridge's TOML config file")
 
@@ -333,9 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
         doc = inspect.cleandoc(handler.__doc__ or "")  # dedent misses lines after a first line that starts at the quotes
-        first = doc.splitlines()[0] if doc else name
         p = sub.add_parser(
-            name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+            name, help=_summary(doc) or name, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
         )
         p.set_defaults(handler=handler)
         return p

@@ -232,6 +232,18 @@ class Settings:
         return self.auth == "sandbox"
 
 
+def _did_you_mean(section: str, key: str) -> str:
+    """For an unknown key: the section it belongs in, or the known key it is a typo of ('' if none is close)."""
+    import difflib
+
+    homes = [s.section for s in SPECS if s.key == key]
+    if homes:
+        return f": it belongs in [{homes[0]}]"
+    names = {f"{s.section}.{s.key}": s for s in SPECS}
+    close = difflib.get_close_matches(f"{section}.{key}", list(names), n=1, cutoff=0.8)
+    return f" (did you mean [{names[close[0]].section}] {names[close[0]].key}?)" if close else ""
+
+
 def _coerce(spec: Spec, value: Any, where: str, problems: list[str]) -> Any:
     """Coerce a TOML or environment value to the spec's type, noting problems."""
     name = f"{where} [{spec.section}] {spec.key}"
@@ -314,7 +326,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
             continue
         for key in table:
             if (section, key) not in known:
-                problems.append(f"{source}: unknown key [{section}] {key}")
+                problems.append(f"{source}: unknown key [{section}] {key}{_did_you_mean(section, key)}")
 
     raw: dict[str, Any] = {}
     for spec in SPECS:

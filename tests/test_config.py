@@ -156,3 +156,17 @@ def _ok(tmp_path: Path) -> Path:
     cfg = tmp_path / "ok.toml"
     cfg.write_text('[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n', encoding="utf-8")
     return cfg
+
+
+def test_an_unknown_key_says_where_it_belongs_or_what_it_is_a_typo_of(tmp_path: Path) -> None:
+    """A typo or a key in the wrong section said only 'unknown key', leaving IT staff to search the example file."""
+    path = _write(tmp_path, '[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\npublish_mod = "live"\n'
+                            '[photo]\nstore = "drive"\n[report]\npoll_interval_minutes = 1\nzzz = 1\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    assert info.value.problems == [
+        f"{path}: unknown key [blog] publish_mod (did you mean [blog] publish_mode?)",
+        f"{path}: unknown key [photo] store: it belongs in [photos]",
+        f"{path}: unknown key [report] poll_interval_minutes: it belongs in [bridge]",
+        f"{path}: unknown key [report] zzz",
+    ]

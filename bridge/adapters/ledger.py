@@ -241,6 +241,18 @@ class Ledger:
             self.migrate()
             self.db.execute("BEGIN IMMEDIATE")  # fail now, not in the middle of a cycle, if it is read-only
             self.db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # cannot open or write: whose file it is
+                raise FatalError(
+                    f"cannot use the local ledger {self.path} ({exc}); the file and its folder must belong to the user "
+                    "the bridge runs as (e.g. sudo chown -R mymein: /var/lib/mymein-bridge)"
+                ) from exc
+            # Not an ownership problem, and chown would not help: the file itself is unreadable as a ledger.
+            raise FatalError(
+                f"the local ledger {self.path} is damaged or not a bridge ledger ({exc}): move it aside "
+                f"(mv {self.path} {self.path}.damaged); the next cycle rebuilds it from the Review and Arsip tabs "
+                "and the blog, publishing nothing twice"
+            ) from exc
         except (sqlite3.Error, OSError) as exc:
             raise FatalError(
                 f"cannot use the local ledger {self.path} ({exc}); the file and its folder must belong to the user "

@@ -143,4 +143,24 @@ def translate_google_errors(what: str) -> Iterator[None]:
     except google.auth.exceptions.RefreshError as exc:
         raise credentials_refused(what, exc) from exc
     except NETWORK_ERRORS as exc:
-        raise RetriableError(f"{what}: network error: {exc}") from exc
+        raise RetriableError(f"{what}: network error: {network_reason(exc)}") from exc
+
+
+def network_reason(exc: BaseException) -> str:
+    """A transport failure in the words IT staff need ("cannot reach HOST:PORT: Connection refused"):
+    urllib3's own text repeats the whole request URL and the connection object's repr."""
+    import re
+
+    inner: BaseException = exc
+    if isinstance(exc, requests.RequestException) and exc.args and isinstance(exc.args[0], BaseException):
+        inner = exc.args[0]  # urllib3's MaxRetryError (or a timeout) inside requests' error
+    pool = getattr(inner, "pool", None)
+    host = str(getattr(pool, "host", "") or "")
+    if host and getattr(pool, "port", None):
+        host = f"{host}:{pool.port}"  # type: ignore[union-attr]
+    reason = getattr(inner, "reason", None)
+    text = str(reason if isinstance(reason, BaseException) else inner)
+    text = re.sub(r"^(<[^>]*>|HTTPS?Connection(Pool)?\([^)]*\)): ", "", text)
+    text = text.removeprefix("Failed to establish a new connection: ")
+    text = re.sub(r"\[Errno -?\d+\] ", "", text)
+    return f"cannot reach {host}: {text}" if host else text

@@ -132,3 +132,16 @@ def test_id_allocation_does_not_scan_submissions_per_row(tmp_path: Path) -> None
             ledger.next_id(2026)
         ledger.db.set_trace_callback(None)
         assert statements and not any("submissions" in s for s in statements)
+
+
+def test_a_damaged_ledger_says_move_it_aside_not_chown(tmp_path: Path) -> None:
+    """A ledger file that is not a database told IT staff to chown it, which cannot help; moving it aside does."""
+    path = tmp_path / "bridge.sqlite3"
+    path.write_text("not a database at all, but long enough to have a header " * 4, encoding="utf-8")
+    with pytest.raises(FatalError) as info:
+        Ledger(str(path))
+    assert str(info.value) == (
+        f"the local ledger {path} is damaged or not a bridge ledger (file is not a database): move it aside "
+        f"(mv {path} {path}.damaged); the next cycle rebuilds it from the Review and Arsip tabs and the blog, "
+        "publishing nothing twice"
+    )

@@ -57,3 +57,24 @@ def test_sheets_errorinfo_reason_counts_as_a_rate_limit() -> None:
         {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com"}]}}
     assert error_reasons(body) == frozenset({"RATE_LIMIT_EXCEEDED"})
     assert is_temporary(403, error_reasons(body))
+
+
+def test_a_refused_connection_is_said_in_a_few_words() -> None:
+    """With the network down, every log line and FAIL line repeated urllib3's whole request URL and pool repr."""
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        with pytest.raises(RetriableError) as info:
+            with translate_google_errors("values.batchGet SHEET"):
+                requests.get(f"http://127.0.0.1:{port}/v4/spreadsheets/SHEET?fields=a%2Cb", timeout=5)
+    assert str(info.value) == f"values.batchGet SHEET: network error: cannot reach 127.0.0.1:{port}: Connection refused"
+
+
+def test_an_os_level_failure_keeps_its_words() -> None:
+    """A bare OSError from httplib2 (Blogger, Drive) lost nothing but its errno number."""
+    with pytest.raises(RetriableError) as info:
+        with translate_google_errors("blogs.get 7"):
+            raise ConnectionRefusedError(111, "Connection refused")
+    assert str(info.value) == "blogs.get 7: network error: Connection refused"

@@ -49,3 +49,40 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     """Running without a command shows the list of commands."""
     assert main([]) == EXIT_CONFIG
     assert "COMMAND" in capsys.readouterr().out
+
+
+def test_command_list_shows_whole_summaries() -> None:
+    """`mymein-bridge --help` cut summaries mid-sentence ("start the sandbox in this process,")."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    summaries = {action.dest: action.help for action in sub._choices_actions}  # type: ignore[attr-defined]
+    assert summaries == {
+        "demo": "Try the whole bridge with no Google account",
+        "sandbox": "Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3) on this machine",
+        "check": "Check the config, the credentials, the spreadsheet tabs and the blog, in plain words",
+        "init": "Prepare the spreadsheet (safe to run again)",
+        "once": "Run one cycle: read new form responses, queue them in Review, publish approved rows",
+        "run": "Run the bridge as a service: one cycle every [bridge] poll_interval_minutes",
+        "report": "Write the monitoring-and-evaluation report (Juknis Kemitraan KIM 2022) for a period",
+        "auth": "Sign in as a blog author (OAuth, installed app) and save the token (owner-only file)",
+    }
+
+
+def test_a_ledger_folder_on_a_read_only_mount_points_to_read_write_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under systemd's ProtectSystem=strict a ledger outside ReadWritePaths was blamed on ownership (chown cannot help)."""
+    import os
+
+    from bridge.cli import ledger_folder_problem
+
+    real_statvfs = os.statvfs
+
+    class ReadOnly:
+        def __init__(self, path: object) -> None:
+            self.f_flag = real_statvfs(path).f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    monkeypatch.setattr(os, "statvfs", ReadOnly)
+    assert ledger_folder_problem(tmp_path / "bridge.sqlite3") == (
+        f"the ledger folder {tmp_path} is on a read-only file system; under systemd (ProtectSystem=strict) add it "
+        "to ReadWritePaths= in the unit, or set [bridge] state_path to /var/lib/mymein-bridge/bridge.sqlite3"
+    )

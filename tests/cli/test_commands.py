@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from bridge.adapters.auth import SANDBOX_TOKEN
-from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
+from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
 from tests.conftest import TEST_NOW
@@ -203,3 +203,69 @@ def test_sigterm_during_a_cycle_finishes_the_current_item_and_writes_it_back(bri
     assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK  # the next start finishes the queue, once each
     assert len(bridge.posts()) - existing == len(approved)
     assert {r["Status"] for r in bridge.review() if r["ID"] in approved} == {Status.TERBIT.value}
+
+
+@pytest.mark.parametrize("command", (["init"], ["report", "--period", "2026-11"]))
+def test_init_and_report_exit_2_on_an_unusable_ledger_folder(
+    command: list[str], bridge: Bridge, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """init and report said exit 4 with a generic /var/lib hint where once and run say exit 2 and which folder."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    config = bridge.write_config(bridge__state_path=str(blocker / "bridge.sqlite3"))
+    assert main([*command, "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"Configuration problem in {config}:"
+    assert err.splitlines()[1].startswith(f"  - the ledger folder {blocker} does not exist and cannot be created (")
+
+
+def test_check_with_google_unreachable_asks_the_spreadsheet_once(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """With the network down check read the same spreadsheet twice (twice the retries) and printed the failure twice."""
+    config = bridge.write_config(google__endpoint="http://127.0.0.1:1", bridge__max_retries=1)
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert [line.split(":")[0] for line in fails] == [
+        "FAIL form spreadsheet 1MyMeinDemoSheet00000000000000000000000000000 ([sheets] spreadsheet_id)",
+        "FAIL tabs 'Review', 'KIM', 'Arsip' not checked",
+        "FAIL blog 7000000000000000001",
+    ]
+    assert fails[0].endswith(": network error: cannot reach 127.0.0.1:1: Connection refused")
+    assert fails[1] == "FAIL tabs 'Review', 'KIM', 'Arsip' not checked: they are in the spreadsheet that could not be read (above)"
+
+
+def test_check_names_the_config_to_init(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing tab said `init -c CONFIG`, leaving IT staff to guess which file."""
+    config = bridge.write_config(sheets__archive_tab="Arsip Lama")
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert (f"FAIL tab 'Arsip Lama' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
+            in out.splitlines())
+
+
+def test_check_tells_whether_the_monthly_csv_folder_can_be_written(bridge: Bridge, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A monthly_out_dir `run` cannot write showed only on the 1st, in the log, and was never retried."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    config = bridge.write_config(report__monthly=True, report__monthly_out_dir=str(blocker / "laporan"))
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert len(fails) == 1 and fails[0].startswith(f"FAIL [report] monthly_out_dir {blocker / 'laporan'} does not exist and cannot be created (")
+    assert fails[0].endswith("): create it for the user the bridge runs as, or empty the key")
+    config = bridge.write_config(report__monthly=True, report__monthly_out_dir=str(tmp_path / "laporan"))
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    assert (f"OK   monthly report: tab 'Laporan <month>' and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
+            "07:00 WITA") in capsys.readouterr().out.splitlines()
+
+
+def test_check_says_the_example_ids_are_still_there(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """The example's PASTE-THE-… ids passed as 'config is valid' and failed later as Google errors, not as 'paste the id'."""
+    config = bridge.write_config(sheets__spreadsheet_id="PASTE-THE-SPREADSHEET-ID", blog__blog_id="PASTE-THE-BLOG-ID")
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == [
+        "FAIL [sheets] spreadsheet_id is still the example's PASTE-THE-SPREADSHEET-ID: put the id from the "
+        f"spreadsheet's URL: .../spreadsheets/d/<id>/edit in {config}",
+        f"FAIL [blog] blog_id is still the example's PASTE-THE-BLOG-ID: put the id from the Blogger dashboard URL: "
+        f"blogger.com/blog/posts/<id> in {config}",
+    ]

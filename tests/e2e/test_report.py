@@ -234,3 +234,25 @@ def test_a_formula_title_stays_text_in_the_tab_and_the_csv(quarter: Quarter, tmp
     assert any(r[2:3] == ['=HYPERLINK("http://contoh-berbahaya.example","Klik")'] for r in quarter.rows(TAB))
     assert [r[8] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24,0"
     assert quarter.sheet(TAB)["protectedRanges"][0]["warningOnly"] is True
+
+
+def test_monthly_csv_failure_says_how_to_write_them_by_hand(quarter: Quarter, tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """The monthly CSVs failed once and were never tried again, and the log did not say how to make them."""
+    from datetime import datetime
+
+    from bridge.commands.report import maybe_monthly_report
+    from tests.conftest import WITA
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    quarter.sandbox.clock.set(datetime(2026, 10, 1, 7, 0, tzinfo=WITA))  # type: ignore[attr-defined]
+    deps = quarter.deps(report__monthly=True, report__monthly_out_dir=str(blocker))
+    try:
+        assert maybe_monthly_report(deps) is None
+    finally:
+        deps.close()
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "bridge.report" and r.levelname == "ERROR"]
+    assert message.startswith(f"monthly report 2026-09: tab written, but not the CSV files in {blocker} (")
+    assert message.endswith(f"they are not tried again: fix the folder, then run: mymein-bridge report -c "
+                            f"{deps.settings.source} --period 2026-09 --out {blocker / '2026-09'}")

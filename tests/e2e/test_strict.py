@@ -330,3 +330,33 @@ def test_a_blank_row_in_arsip_does_not_misplace_archived_rows(bridge: Bridge) ->
     after = bridge.rows("Arsip")
     assert after[2] == [] and after[3][0] == "MM-2025-0999"  # the gap and the old row stay where they were
     assert sorted(r[0] for r in after[4:]) == sorted(ids[1:])
+
+
+def test_unit_says_which_folders_to_add_to_read_write_paths() -> None:
+    """With the local photo store the service hit a read-only /var/www (ProtectSystem=strict) although check said OK."""
+    unit = (Path(__file__).parents[2] / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    comment = unit.split("ReadWritePaths=/var/lib/mymein-bridge /etc/mymein-bridge\n")[0]
+    assert '[photos] store = "local"' in comment and "[report] monthly_out_dir" in comment
+    assert "#   ReadWritePaths=/var/lib/mymein-bridge /etc/mymein-bridge /var/www/mymein-foto" in comment
+
+
+def test_unit_says_a_service_refused_at_start_needs_a_start_after_auth() -> None:
+    """After a reboot with a revoked token the service stayed stopped (exit 3), while the unit said no restart is needed."""
+    unit = (Path(__file__).parents[2] / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    assert "stopped with exit 3 and systemd left it stopped" in unit
+    assert "after `auth`, sudo systemctl start mymein-bridge" in unit
+
+
+def test_probe_blog_probes_the_anchor_marker_posts_carry(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a blog that drops comments the probe said the bridge would not find its posts, though posts carry the anchor."""
+    from bridge.sandbox.seed import DEMO_BLOG_ID
+
+    bridge.sandbox.state.blog(DEMO_BLOG_ID)["stripComments"] = True
+    assert main(["check", "-c", str(bridge.write_config()), "--probe-blog"], clock=bridge.clock) == 0
+    probe = [line for line in capsys.readouterr().out.splitlines() if " probe: " in line and "marker" in line]
+    probe_id = "MM-PROBE-20261123100000"
+    fp = __import__("hashlib").sha256(probe_id.encode()).hexdigest()[:16]
+    for where in ("posts.get", "posts.list"):
+        assert f"WARN probe: {where} DROPPED marker <!-- mymein-id: {probe_id} fp: {fp} -->" in probe
+        assert f'OK   probe: {where} kept marker <a name="mymein.{probe_id}.{fp}">' in probe
+        assert f"OK   probe: the bridge finds its post by marker in {where}" in probe
