@@ -165,8 +165,13 @@ def blogs_get(ctx: Ctx) -> dict[str, Any]:
 
 
 def _next_id(ctx: Ctx) -> str:
+    """A post ID never handed out before, even if the post that had it was deleted (Blogger's IDs are
+    unique for good: a deleted post's ID answers 404, it is not given to a new post)."""
     ids = [int(p["id"]) for b in ctx.state.data["blogs"] for p in b["posts"] if str(p.get("id", "")).isdigit()]
-    return str(max(ids, default=3141592653589793000) + 1)
+    issued = int(ctx.state.data.get("last_post_id") or 0)
+    new = max(ids + [issued], default=0) or 3141592653589793000
+    ctx.state.data["last_post_id"] = str(new + 1)
+    return str(new + 1)
 
 
 EDITABLE = ("title", "content", "labels", "customMetaData", "location", "images", "titleLink", "readerComments")

@@ -138,3 +138,15 @@ def test_comment_stripping_switch_drops_comments_but_keeps_anchors(sandbox: Sand
     assert post["content"] == '<p>x</p><a name="mymein.MM-2026-0001.ab12"></a>'
     patched = blogger.posts().patch(blogId=B, postId=post["id"], body={"content": "<p>y</p><!-- c -->"}).execute()
     assert patched["content"] == "<p>y</p>"
+
+
+def test_a_deleted_posts_id_is_never_given_to_a_new_post(blogger: Any) -> None:
+    """A test of a post deleted in Blogger could pass because the next post took the old post's ID."""
+    posts = blogger.posts()
+    first = posts.insert(blogId=B, body={"title": "Pertama", "content": "<p>1</p>"}).execute()
+    posts.delete(blogId=B, postId=first["id"]).execute()
+    second = posts.insert(blogId=B, body={"title": "Kedua", "content": "<p>2</p>"}).execute()
+    assert int(second["id"]) > int(first["id"])
+    with pytest.raises(HttpError) as info:
+        posts.get(blogId=B, postId=first["id"]).execute()
+    assert info.value.resp.status == 404
