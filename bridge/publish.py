@@ -29,6 +29,7 @@ from bridge.app import Deps
 from bridge.core import columns, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
+from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
@@ -203,7 +204,13 @@ def _with_photos(values: dict[ReviewColumn, str], photos: list[PublishedPhoto]) 
 
 
 def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
-    """Say in Catatan Sistem which labels were left out to fit Blogger's 200 characters."""
+    """Say in Catatan Sistem which labels were left out to fit Blogger's 200 characters, and keep the
+    trace of a row that failed the automatic checks (the report counts it as not valid)."""
+    before = row.get(ReviewColumn.SYSTEM_NOTE)
+    if ReviewColumn.SYSTEM_NOTE in values and FAILED_AT_INTAKE not in values[ReviewColumn.SYSTEM_NOTE] and (
+        before.lstrip().startswith("1. ") or FAILED_AT_INTAKE in before
+    ):
+        values[ReviewColumn.SYSTEM_NOTE] += "\n" + FAILED_AT_INTAKE
     s = deps.settings
     kecamatan, desa = row.get(ReviewColumn.KECAMATAN), row.get(ReviewColumn.DESA)
     all_labels = render.labels_for(kecamatan, desa, row.get(ReviewColumn.KIM), s.labels, s.extra_labels,

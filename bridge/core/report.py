@@ -29,6 +29,11 @@ NO_NOTE = "(tanpa catatan)"
 APPROVED = frozenset({Status.DISETUJUI, Status.TERBIT, Status.GAGAL, Status.DITARIK})
 
 
+#: Kept in Catatan Sistem when a row that failed the automatic checks is published after an officer
+#: approved it, so the report still counts it as not valid once the list of problems is replaced.
+FAILED_AT_INTAKE = "Saat masuk tidak lolos pemeriksaan otomatis; diterbitkan setelah disetujui petugas."
+
+
 @dataclass(frozen=True)
 class Item:
     """One submission as the Review or Arsip tab shows it."""
@@ -47,8 +52,10 @@ class Item:
 
     @property
     def valid(self) -> bool:
-        """Passed the automatic checks: not TIDAK VALID, and no numbered list of problems in Catatan Sistem."""
-        return self.status is not Status.TIDAK_VALID and not self.system_note.lstrip().startswith("1. ")
+        """Passed the automatic checks: not TIDAK VALID, no numbered list of problems in Catatan Sistem, and
+        not published with the note that it had failed them (the publish note replaces the list)."""
+        note = self.system_note
+        return self.status is not Status.TIDAK_VALID and not note.lstrip().startswith("1. ") and FAILED_AT_INTAKE not in note
 
     @property
     def is_published(self) -> bool:

@@ -49,3 +49,13 @@ def test_kim_without_numbers_is_not_guessed_and_interest_needs_submissions() -> 
     assert sorted(rows) == ["KIM A", "KIM B"]
     assert rows["KIM A"][3:] == ("Tinggi", 10, 1, "Minat tinggi, kekuatan dan pengaruh rendah", "Pembinaan dan peningkatan kapasitas")
     assert rows["KIM B"][3:] == ("Rendah", "", "", "Data belum lengkap", "Lengkapi Kekuatan dan Pengaruh di tab KIM.")
+
+
+def test_a_row_published_after_failing_the_checks_is_not_counted_valid() -> None:
+    """The summary's Valid column would count a TIDAK VALID row an officer approved, once it was published."""
+    from bridge.core.report import FAILED_AT_INTAKE
+
+    published = "Sudah tayang di website KIM Balangan.\n" + FAILED_AT_INTAKE
+    assert not _item(1, Status.TERBIT, note=published).valid
+    assert not _item(2, Status.TIDAK_VALID, note="1. Desa tidak dikenal.").valid
+    assert _item(3, Status.TERBIT, note="Sudah tayang di website KIM Balangan.").valid

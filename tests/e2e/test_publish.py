@@ -105,7 +105,26 @@ def test_invalid_row_may_be_approved_after_checking(bridge: Bridge) -> None:
     sid = next(r["ID"] for r in bridge.review() if r["Status"] == Status.TIDAK_VALID.value)
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     assert bridge.cycle().publish.published == 1
-    assert {r["ID"]: r["Status"] for r in bridge.review()}[sid] == Status.TERBIT.value
+    row = {r["ID"]: r for r in bridge.review()}[sid]
+    assert row["Status"] == Status.TERBIT.value
+
+
+def test_an_approved_invalid_row_keeps_its_trace_for_the_report(bridge: Bridge) -> None:
+    """The monthly report would count a TIDAK VALID row as valid once publishing replaced its list of problems."""
+    from bridge.core.report import FAILED_AT_INTAKE
+
+    bridge.cycle()
+    rows = {r["ID"]: r for r in bridge.review()}
+    bad = next(i for i, r in rows.items() if r["Status"] == Status.TIDAK_VALID.value)
+    good = next(i for i, r in rows.items() if r["Status"] == Status.MENUNGGU.value)
+    bridge.officer_sets({bad: Status.DISETUJUI.value, good: Status.DISETUJUI.value})
+    bridge.cycle()
+    notes = {r["ID"]: r[SYSTEM] for r in bridge.review()}
+    assert FAILED_AT_INTAKE in notes[bad].splitlines() and FAILED_AT_INTAKE not in notes[good]
+    bridge.officer_sets({bad: Status.DISETUJUI.value}, column=ReviewColumn.STATUS)  # approved again, unchanged
+    bridge.officer_sets({bad: "Judul baru setelah diperiksa"}, column=ReviewColumn.TITLE)
+    bridge.cycle()
+    assert {r["ID"]: r[SYSTEM] for r in bridge.review()}[bad].count(FAILED_AT_INTAKE) == 1
 
 
 def test_draft_mode_links_to_the_editor(bridge: Bridge) -> None:
