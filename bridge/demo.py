@@ -90,7 +90,7 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
     return len(data)
 
 
-def show_report(deps: Deps, workdir: Path, out: Out) -> None:
+def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> None:
     """Write this month's report, as `mymein-bridge report` would, and print its main tables."""
     from bridge.commands.report import write_report
     from bridge.core.period import parse_period
@@ -100,7 +100,8 @@ def show_report(deps: Deps, workdir: Path, out: Out) -> None:
     folder = workdir / f"laporan-{period.key}"
     out(f"6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period {period.key})")
     result = write_report(deps, period, folder)
-    out(f"  tab '{result.tab}' written (print or download it from Google Sheets); CSV files in {folder}")
+    where = str(folder) if kept else f"{folder} (a temporary folder, removed when the demo ends; `demo --dir DIR` keeps it)"
+    out(f"  tab '{result.tab}' written (print or download it from Google Sheets); CSV files in {where}")
     shown = {  # table → (columns shown, their widths)
         "tabel-5-2-diseminasi": ((1, 2, 5), (24, 52, 16)),
         "tabel-3-3-pemetaan": ((0, 2, 7), (24, 8, 40)),
@@ -173,7 +174,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
                 if post.get("status") == "LIVE":
                     out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
         out("")
-        show_report(deps, workdir, out)
+        show_report(deps, workdir, out, kept=tmp is None)
         out("")
         out(f"Open the blog preview in a browser: {server.url}/")
         out(f"Sandbox state (JSON): {server.url}/_sandbox/state   request counts: {server.url}/_sandbox/stats")
