@@ -67,14 +67,17 @@ def test_formula_text_stays_text(bridge: Bridge) -> None:
 
 
 def test_nothing_new_costs_one_sheets_read(bridge: Bridge) -> None:
-    """A quiet cycle uses one Sheets request, so the 60/min quota is never at risk."""
-    deps = bridge.deps()
-    from bridge.pipeline import run_cycle
+    """A quiet cycle that reads the sheet (the safety net) uses one Sheets request, so the 60/min quota is never at risk."""
+    from bridge.pipeline import QUIET_UNTIL, run_cycle
 
+    deps = bridge.deps()
     run_cycle(deps)
+    with deps.ledger.transaction():
+        deps.ledger.set_meta(QUIET_UNTIL, "")  # as when the safety-net read is due
     bridge.sandbox.reset_stats()
     run_cycle(deps)
-    assert bridge.stats()["by_method"] == {"sheets.spreadsheets.values.batchGet": {"requests": 1, "bytes": bridge.stats()["bytes"]}}
+    assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {
+        "drive.files.get": 1, "sheets.spreadsheets.values.batchGet": 1}
     deps.close()
 
 
@@ -90,13 +93,20 @@ def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
     bridge.set_responses(rows)
     from bridge.pipeline import run_cycle
 
+    from bridge.pipeline import QUIET_UNTIL
+
     deps = bridge.deps(intake__start="now")
     first_report = run_cycle(deps)
     assert first_report.intake.skipped == 10_000 and first_report.intake.queued == 0
     bridge.sandbox.reset_stats()
+    run_cycle(deps)  # unchanged since the first: the change signal only
+    assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {"drive.files.get": 1}
+    with deps.ledger.transaction():
+        deps.ledger.set_meta(QUIET_UNTIL, "")  # as when the safety-net read is due
+    bridge.sandbox.reset_stats()
     run_cycle(deps)
     stats = bridge.stats()
-    assert stats["requests"] == 1
+    assert stats["requests"] == 2
     assert stats["by_method"]["sheets.spreadsheets.values.batchGet"]["requests"] == 1
     assert stats["bytes"] < 20_000
     deps.close()
@@ -256,6 +266,7 @@ def test_sheets_calls_do_not_grow_with_rows(bridge: Bridge) -> None:
     finally:
         deps.close()
     assert counts[0] == counts[1] == {
+        "drive.files.get": 1,  # the change signal (the new responses changed it)
         "sheets.spreadsheets.values.batchGet": 1,
         "sheets.spreadsheets.values.append": 1,
     }
