@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from bridge.adapters.ledger import BlogPostRecord
+from bridge.adapters.ledger import BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
 from bridge.core import columns, identity, validate, watermark
@@ -327,6 +328,19 @@ def _back_from_blog(
     return {sub_id: values}
 
 
+class KnownFingerprints(Container[str]):
+    """The fingerprints already queued or skipped (ledger) or visible in Review, asked one at a time.
+
+    The watermark asks only about the rows it read (from the watermark: usually none), so a cycle's
+    cost does not grow with every fingerprint ever recorded (issue 13)."""
+
+    def __init__(self, ledger: Ledger, visible: set[str]) -> None:
+        self.ledger, self.visible = ledger, visible
+
+    def __contains__(self, fingerprint: object) -> bool:
+        return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.has_fingerprint(fingerprint))
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
     s = deps.settings
@@ -373,7 +387,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         earlier = [r for r in (*review_rows, *arsip) if r.id]
         cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
-    known = ledger.known_fingerprints() | review_fps
+    known = KnownFingerprints(ledger, review_fps)
 
     stored_mark = ledger.watermark(tab)
     mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None

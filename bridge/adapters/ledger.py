@@ -312,6 +312,14 @@ class Ledger:
         rows = self.db.execute("SELECT fingerprint FROM submissions UNION SELECT fingerprint FROM skipped")
         return {r[0] for r in rows}
 
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        """One indexed look-up (both columns are keys): the cycle never loads every fingerprint."""
+        row = self.db.execute(
+            "SELECT EXISTS(SELECT 1 FROM submissions WHERE fingerprint = ?) OR EXISTS(SELECT 1 FROM skipped WHERE fingerprint = ?)",
+            (fingerprint, fingerprint),
+        ).fetchone()
+        return bool(row[0])
+
     def queued_from_form(self) -> list[Queued]:
         """Submissions read from a responses row (not rebuilt from Review), in queue order."""
         rows = self.db.execute(

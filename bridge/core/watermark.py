@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bridge.core.model import FormResponse
@@ -121,7 +121,7 @@ def _last(pairs: Sequence[tuple[FormResponse, str]]) -> Watermark | None:
     return Watermark(row=response.row_number, fingerprint=fp)
 
 
-def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, known_fingerprints: set[str]) -> Decision:
+def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, known_fingerprints: Container[str]) -> Decision:
     """Decide from a read that starts at the watermark row.
 
     Args:
@@ -148,7 +148,7 @@ def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, kn
     return Decision(verified=True, new=after, next_watermark=_last(pairs))
 
 
-def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: set[str]) -> Decision:
+def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: Container[str]) -> Decision:
     """Decide from a read of every data row: new = fingerprint not known. Idempotent."""
     pairs = assign_fingerprints(all_rows)
     return Decision(
