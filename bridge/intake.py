@@ -341,6 +341,22 @@ class KnownFingerprints(Container[str]):
         return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.has_fingerprint(fingerprint))
 
 
+class ContentKeys:
+    """Earlier submissions by content key: this cycle's first, then one indexed ledger look-up per key
+    (never every key of the history loaded per cycle, issue 13)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.added: dict[str, str] = {}
+
+    def get(self, key: str, /) -> str | None:
+        return self.added.get(key) or self.ledger.first_with_content(key)
+
+    def setdefault(self, key: str, sub_id: str) -> None:
+        if key and self.get(key) is None:
+            self.added[key] = sub_id
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
     s = deps.settings
@@ -424,7 +440,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     queued_values: dict[str, dict[ReviewColumn, str]] = {}
     on_blog = ledger.blog_posts() if new else {}
     with ledger.transaction():
-        contents = ledger.content_keys()
+        contents = ContentKeys(ledger)
         for response, fp in new:
             if fp in on_blog:
                 queued_values.update(_back_from_blog(deps, response, fp, on_blog[fp], result))
@@ -455,7 +471,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             sub_id = ledger.next_id(year)
             sub = validate.with_id(sub, sub_id)
             values = review_values(sub, deps)
-            key = validate.content_key(sub.operator, sub.title, sub.body)
+            key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
             ledger.add_submission(
                 id=sub_id,
                 fingerprint=fp,

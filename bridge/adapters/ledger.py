@@ -328,6 +328,13 @@ class Ledger:
         )
         return [Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") for r in rows]
 
+    def first_with_content(self, key: str) -> str | None:
+        """The earliest (lowest) ID queued with this content key, as :meth:`content_keys` maps it."""
+        if not key:
+            return None
+        row = self.db.execute("SELECT MIN(id) FROM submissions WHERE content_key = ?", (key,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
     def content_keys(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT content_key, id FROM submissions WHERE content_key != '' ORDER BY id DESC")}
 

@@ -259,6 +259,7 @@ class Submission:
     photos: tuple[str, ...]
     reasons: tuple[Reason, ...] = ()
     id: str = ""  # assigned by the ledger when queued
+    content_key: str = ""  # validate.content_key of operator, title, body (computed once, by validation)
 
     @property
     def valid(self) -> bool:
