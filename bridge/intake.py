@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
 from bridge.adapters.ledger import BlogPostRecord, Ledger
-from bridge.adapters.sheets import a1_tab
+from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.photos.check import check_photos
-from bridge.snapshot import Snapshot
+from bridge.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 
 log = logging.getLogger("bridge.intake")
 
@@ -328,6 +328,41 @@ def _back_from_blog(
     return {sub_id: values}
 
 
+def full_read_pages(
+    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, *, first_from_snapshot: bool = True
+) -> Iterator[list[FormResponse]]:
+    """Every responses row from row 2, ``FULL_READ_PAGE`` rows per request (bounded memory, issue 13).
+
+    ``first_from_snapshot``: the snapshot holds the first page (else it is read too). Later pages read only
+    the columns up to the last one the form's questions use. Pages cover the grid as the
+    spreadsheet's metadata gives it; rows appended after that are read from the watermark next cycle.
+    """
+    s = deps.settings
+    tab = s.responses_tab
+    page = FULL_READ_PAGE
+    used = [i for fld in hmap.index for i in hmap.columns_of(fld)]
+    last_col = column_letter(max(used)) if used else LAST_COLUMN
+    grid = deps.sheets.info(s.spreadsheet_id).tabs[tab].row_count
+    start = 2
+    while True:
+        end = start + page - 1
+        if start == 2 and first_from_snapshot:
+            rows = snap.responses
+        else:
+            try:
+                (rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A{start}:{last_col}{end}"])
+            except FatalError as exc:
+                if "exceeds grid limits" not in str(exc):
+                    raise
+                break  # the grid shrank since its size was read: nothing below
+        out = _responses(rows, start, hmap, snap)
+        result.read_rows += len(out)
+        yield out
+        if end >= grid:
+            break
+        start = end + 1
+
+
 class KnownFingerprints(Container[str]):
     """The fingerprints already queued or skipped (ledger) or visible in Review, asked one at a time.
 
@@ -407,20 +442,20 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
 
     stored_mark = ledger.watermark(tab)
     mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
-    rows = _responses(snap.responses, snap.responses_start, hmap, snap)
-    result.read_rows = len(rows)
-
-    if mark is not None and snap.responses_start == mark.row:
-        decision = watermark.decide(rows, mark, known)
-        if decision.rescan_needed:
-            log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
-            result.rescanned = True
-            (all_rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A2:ZZ"])
-            rows = _responses(all_rows, 2, hmap, snap)
-            result.read_rows = len(rows)
-            decision = watermark.decide_full(rows, known)
+    if snap.responses_page:  # a full read: page by page, keeping only the new rows
+        decision = watermark.decide_pages(full_read_pages(deps, snap, hmap, result), known)
     else:
-        decision = watermark.decide_full(rows, known)
+        rows = _responses(snap.responses, snap.responses_start, hmap, snap)
+        result.read_rows = len(rows)
+        if mark is not None and snap.responses_start == mark.row:
+            decision = watermark.decide(rows, mark, known)
+            if decision.rescan_needed:
+                log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
+                result.rescanned = True
+                result.read_rows = 0
+                decision = watermark.decide_pages(full_read_pages(deps, snap, hmap, result, first_from_snapshot=False), known)
+        else:
+            decision = watermark.decide_full(rows, known)
     if snap.responses_start == 2 and not deps.dry_run:
         deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
 

@@ -183,7 +183,7 @@ def _read(deps: Deps, start_row: int) -> Snapshot:
     """The snapshot; when the sheet changed shape since the metadata was cached, look again once."""
     cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
     try:
-        return read_snapshot(deps, start_row)
+        return read_snapshot(deps, start_row, full=start_row == 2)
     except AuthError:
         raise
     except FatalError as exc:
@@ -196,7 +196,7 @@ def _read(deps: Deps, start_row: int) -> Snapshot:
         else:  # a tab renamed, removed or re-created by `init` while the service ran
             log.info("spreadsheet changed since its layout was cached (%s); reading it again", exc)
         deps.sheets.forget_all()
-        return read_snapshot(deps, start_row)
+        return read_snapshot(deps, start_row, full=start_row == 2)
 
 
 def run_cycle(deps: Deps) -> CycleReport:

@@ -160,6 +160,29 @@ def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: Container[
     )
 
 
+def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
+    """:func:`decide_full` over a read of every data row that arrives page by page, in sheet order.
+
+    Only the new rows' responses are kept; the rest of each page is dropped once fingerprinted,
+    so memory is bounded by a page plus the tab's fingerprints. Same answer as :func:`decide_full`.
+    """
+    counts: dict[str, int] = {}
+    new: list[tuple[FormResponse, str]] = []
+    seen: set[str] = set()
+    last: Watermark | None = None
+    for page in pages:
+        pairs = assign_fingerprints(page, seed=counts)
+        for response, fp in pairs:
+            base, n = split_fingerprint(fp)
+            counts[base] = max(counts.get(base, 0), n)
+            seen.add(fp)
+            if fp not in known_fingerprints:
+                new.append((response, fp))
+            if last is None or response.row_number > last.row:
+                last = Watermark(row=response.row_number, fingerprint=fp)
+    return Decision(verified=False, new=new, next_watermark=last, seen=frozenset(seen), full=True)
+
+
 @dataclass(frozen=True)
 class Queued:
     """A queued submission as the ledger remembers it: where it was read, and from whom."""
@@ -194,6 +217,7 @@ __all__ = [
     "assign_fingerprints",
     "decide",
     "decide_full",
+    "decide_pages",
     "fingerprint",
     "plan_read",
     "replaced",
