@@ -50,6 +50,8 @@ class CycleReport:
         }
 
     def summary(self) -> str:
+        if self.unchanged:
+            return "spreadsheet unchanged since the last cycle (its Drive version) and nothing due: nothing read"
         i, c = self.intake, self.counts()
         head = "DRY RUN (nothing written): " if self.dry_run else ""
         text = (
@@ -207,7 +209,7 @@ def run_cycle(deps: Deps) -> CycleReport:
     versions = _versions(deps)
     if mark and _unchanged(deps, versions):
         report.unchanged = True
-        log.debug("spreadsheet unchanged since the last cycle and nothing due: no Sheets read")
+        log.debug("cycle done: %s", report.summary())
         return report
     writes_before = dict(deps.sheets.writes)
     if not deps.dry_run and deps.ledger.get_meta(QUIET_UNTIL):

@@ -34,7 +34,7 @@ def test_an_unchanged_spreadsheet_costs_one_drive_call_and_no_sheets_request(bri
     """An idle bridge would spend Sheets quota (and bytes growing with Review) every minute for nothing."""
     _settle(bridge)
     report = bridge.cycle()
-    assert report.unchanged
+    assert report.unchanged and "unchanged" in report.summary()
     assert _costs(bridge) == UNCHANGED
     assert bridge.stats()["bytes"] < 1_000
 
