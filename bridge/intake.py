@@ -335,7 +335,8 @@ def full_read_pages(
 
     ``first_from_snapshot``: the snapshot holds the first page (else it is read too). Later pages read only
     the columns up to the last one the form's questions use. Pages cover the grid as the
-    spreadsheet's metadata gives it; rows appended after that are read from the watermark next cycle.
+    spreadsheet's metadata gives it, looked at again once when a full page reaches its end (the
+    cached size may be older than rows Forms appended since).
     """
     s = deps.settings
     tab = s.responses_tab
@@ -343,6 +344,7 @@ def full_read_pages(
     used = [i for fld in hmap.index for i in hmap.columns_of(fld)]
     last_col = column_letter(max(used)) if used else LAST_COLUMN
     grid = deps.sheets.info(s.spreadsheet_id).tabs[tab].row_count
+    refreshed = False
     start = 2
     while True:
         end = start + page - 1
@@ -358,6 +360,9 @@ def full_read_pages(
         out = _responses(rows, start, hmap, snap)
         result.read_rows += len(out)
         yield out
+        if end >= grid and len(rows) == page and not refreshed:
+            # a full page at the end of the grid as cached: the tab may have grown since (Forms appends)
+            grid, refreshed = deps.sheets.info(s.spreadsheet_id, refresh=True).tabs[tab].row_count, True
         if end >= grid:
             break
         start = end + 1

@@ -573,3 +573,25 @@ def test_moved_rows_with_the_watermark_further_down_are_not_edits_either(bridge:
     bridge.set_responses([header, b, c, new])
     assert bridge.cycle().intake.queued == 1
     assert _flagged(bridge) == []
+
+
+def test_a_full_read_in_pages_finds_rows_beyond_the_grid_size_it_cached(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Responses arriving after the layout was cached would wait for a later cycle (or the safety net) to be queued."""
+    import bridge.intake as intake
+    import bridge.snapshot as snapshot
+    from bridge.pipeline import run_cycle
+
+    monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
+    monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
+    rows = bridge.responses()
+    bridge.set_responses(rows[:1])  # a new form: no response yet, its grid two rows
+    from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID
+
+    bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)["rowCount"] = 2
+    deps = bridge.deps()
+    try:
+        assert run_cycle(deps).intake.queued == 0  # caches the layout: a one-row grid
+        bridge.set_responses(rows)
+        assert run_cycle(deps).intake.queued == len(_data_rows(bridge))
+    finally:
+        deps.close()
