@@ -10,11 +10,13 @@ process's own (peak RSS per scenario: Linux ``clear_refs`` resets the high-water
     .venv/bin/python -m benchmarks.cycle                      # 1k/10k/100k rows, Review 0/1k/10k, backfill 10k/100k
     .venv/bin/python -m benchmarks.cycle --markdown out.md    # also write the tables as Markdown
 
-Scenarios per (responses rows, Review rows): ``idle`` (median of 3 cycles with nothing new),
+Scenarios per (responses rows, Review rows): ``idle`` (median of 3 cycles with nothing new: the
+change signal says unchanged), ``idle-read`` (the same, but the 15-minute safety-net read is due),
 ``new-1``/``new-50``/``new-500`` (that many new responses), ``full-scan`` (the daily re-read);
 then ``backfill`` (the first cycle with ``start = backfill``), and with ``--publish N`` the
 bridge publishing N approved rows with photos in one cycle. The naive poller's idle cycle
-is its full scan. "per day" = cycles at the default interval, one of them a full scan.
+is its full scan. "per day" = cycles at the default interval: one full scan, a safety-net read
+every 15 minutes, the rest unchanged.
 """
 
 from __future__ import annotations
@@ -149,12 +151,17 @@ class BridgeClient:
         self.deps = build_deps(load_settings(path, env={}), retry=RetryPolicy(attempts=1))
         prepare(self.deps)
 
-    def cycle(self, full_scan: bool = False) -> str:
-        from bridge.pipeline import LAST_FULL_SCAN, run_cycle
+    def cycle(self, mode: str = "") -> str:
+        """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed); "full-scan"."""
+        from bridge.pipeline import LAST_FULL_SCAN, QUIET_UNTIL, run_cycle
 
-        if full_scan:
+        if mode == "full-scan":
             self.deps.ledger.set_meta(LAST_FULL_SCAN, "")
+        if mode == "read":
+            self.deps.ledger.set_meta(QUIET_UNTIL, "")
         report = run_cycle(self.deps)
+        if report.unchanged:
+            return "unchanged: no Sheets read"
         return f"queued {report.intake.queued}, read {report.intake.read_rows} rows"
 
 
@@ -175,7 +182,7 @@ class NaiveClient:
         if start == "now":
             self.seen = {tuple(r) for r in self.responses.get_all_values()[1:]}
 
-    def cycle(self, full_scan: bool = False) -> str:
+    def cycle(self, mode: str = "") -> str:
         rows = self.responses.get_all_values()[1:]
         review = self.review.get_all_values()
         new = [r for r in rows if tuple(r) not in self.seen]
@@ -191,7 +198,7 @@ def _client_main(conn: Connection, kind: str, url: str, workdir: str, start: str
     while True:
         cmd, arg = conn.recv()
         if cmd == "cycle":
-            conn.send(_measured(lambda: client.cycle(full_scan=bool(arg))))
+            conn.send(_measured(lambda: client.cycle(str(arg or ""))))
         else:
             conn.send(None)
             return
@@ -241,9 +248,9 @@ class Row:
     result: dict[str, dict[str, Any]] = field(default_factory=dict)  # "bridge"/"naive" → measurement
 
 
-def _measure(sandbox: Proc, client: Proc, full_scan: bool = False) -> dict[str, Any]:
+def _measure(sandbox: Proc, client: Proc, mode: str = "") -> dict[str, Any]:
     sandbox.ask("reset")
-    m = client.ask("cycle", full_scan)
+    m = client.ask("cycle", mode)
     stats = sandbox.ask("stats")
     m["requests"] = stats["requests"]
     m["bytes"] = stats["bytes"]
@@ -277,6 +284,12 @@ def run_config(rows: int, review: int, out: list[Row], log: Any) -> None:
                 idle.result["naive"] = _median([_measure(sandbox, naive) for _ in range(3)])
                 out.append(idle)
                 log(idle)
+                # An idle cycle that reads (the 15-minute safety net, or an edit with nothing to do)
+                read = Row("idle-read", rows, review)
+                read.result["bridge"] = _median([_measure(sandbox, bridge, "read") for _ in range(3)])
+                read.result["naive"] = idle.result["naive"]
+                out.append(read)
+                log(read)
                 for k in (1, 50, 500):
                     sandbox.ask("add", k)
                     row = Row(f"new-{k}", rows, review)
@@ -285,8 +298,8 @@ def run_config(rows: int, review: int, out: list[Row], log: Any) -> None:
                     out.append(row)
                     log(row)
                 scan = Row("full-scan", rows, review)
-                scan.result["bridge"] = _measure(sandbox, bridge, full_scan=True)
-                scan.result["naive"] = _measure(sandbox, naive, full_scan=True)
+                scan.result["bridge"] = _measure(sandbox, bridge, "full-scan")
+                scan.result["naive"] = _measure(sandbox, naive, "full-scan")
                 out.append(scan)
                 log(scan)
             finally:
@@ -366,8 +379,15 @@ def table(rows: list[Row]) -> list[str]:
 
 
 def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
-    """Requests and bytes per day at the interval: idle cycles plus one full scan (naive: every cycle a full scan)."""
+    """Requests and bytes per day at the interval (naive: every cycle a full scan).
+
+    Bridge: one full scan, a safety-net read every ``SAFETY_READ_EVERY`` (the ``idle-read`` cost),
+    every other cycle unchanged (the ``idle`` cost). Officers' edits add reads like ``idle-read``.
+    """
+    from bridge.pipeline import SAFETY_READ_EVERY
+
     cycles = 24 * 60 // interval_minutes
+    reads = min(cycles - 1, int(24 * 60 // (SAFETY_READ_EVERY.total_seconds() / 60)) - 1)
     lines = [f"| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
              "|---|---|---|---|---|---|---|---|"]
     by = {(r.rows, r.review, r.scenario): r for r in rows}
@@ -375,8 +395,11 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
         if sc != "idle" or (n, rv, "full-scan") not in by:
             continue
         scan = by[(n, rv, "full-scan")]
-        b_req = (cycles - 1) * idle.result["bridge"]["requests"] + scan.result["bridge"]["requests"]
-        b_bytes = (cycles - 1) * idle.result["bridge"]["bytes"] + scan.result["bridge"]["bytes"]
+        read = by.get((n, rv, "idle-read"), idle)
+        b_req = (cycles - 1 - reads) * idle.result["bridge"]["requests"] + reads * read.result["bridge"]["requests"] \
+            + scan.result["bridge"]["requests"]
+        b_bytes = (cycles - 1 - reads) * idle.result["bridge"]["bytes"] + reads * read.result["bridge"]["bytes"] \
+            + scan.result["bridge"]["bytes"]
         n_req = cycles * idle.result["naive"]["requests"]
         n_bytes = cycles * idle.result["naive"]["bytes"]
         lines.append(f"| {n:,} | {rv:,} | {b_req:,.0f} | {b_bytes / 2**20:,.1f} | {n_req:,.0f} | {n_bytes / 2**20:,.1f} "
@@ -438,7 +461,7 @@ def main(argv: list[str] | None = None) -> None:
     text = [f"Command: `{' '.join(['.venv/bin/python -m benchmarks.cycle', *(argv if argv is not None else sys.argv[1:])])}`",
             f"Machine: {machine()}", f"Run time: {time.perf_counter() - started:,.0f} s", "",
             "Per cycle (× = naive ÷ bridge: how many times less the bridge costs):", "", *table(results), "",
-            f"Per day at the default interval ({interval} min: {24 * 60 // interval} cycles, one a full scan):", "",
+            f"Per day at the default interval ({interval} min: {24 * 60 // interval} cycles: one a full scan, a safety-net read every 15 min, the rest unchanged):", "",
             *per_day(results, interval)]
     print("\n" + "\n".join(text))
     if args.markdown:

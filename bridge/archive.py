@@ -156,6 +156,17 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     return len(fresh)
 
 
+def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
+    """When the earliest of these rows becomes old enough to archive (None: none ever will as they are).
+
+    A row that is not settled yet changes only by an edit (which the change signal sees)."""
+    s = deps.settings
+    if s.archive_after_days <= 0:
+        return None
+    due = [when for row in rows if _settled(row, deps) and (when := _age_reference(row, deps)) is not None]
+    return min(due) + timedelta(days=s.archive_after_days) if due else None
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)

@@ -82,7 +82,7 @@ SPECS: tuple[Spec, ...] = (
     # [bridge]
     Spec("bridge", "state_path", str, "state/bridge.sqlite3", "local SQLite ledger"),
     Spec("bridge", "timezone", str, "Asia/Makassar", "time zone for times shown to officers (WITA)"),
-    Spec("bridge", "poll_interval_minutes", int, 5, "minutes between cycles for `run`"),
+    Spec("bridge", "poll_interval_minutes", int, 1, "minutes between cycles for `run`"),
     Spec("bridge", "wilayah_csv", str, "", "official kecamatan/desa list; empty = config/balangan_wilayah.csv"),
     Spec("bridge", "log_format", str, "text", "text or json (one line per event either way)"),
     Spec("bridge", "max_retries", int, 5, "attempts for a Google call that fails with 429/5xx/timeout"),

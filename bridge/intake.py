@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from bridge.adapters.ledger import BlogPostRecord
-from bridge.adapters.sheets import a1_tab
+from bridge.adapters.ledger import BlogPostRecord, Ledger
+from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.photos.check import check_photos
-from bridge.snapshot import Snapshot
+from bridge.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 
 log = logging.getLogger("bridge.intake")
 
@@ -327,6 +328,75 @@ def _back_from_blog(
     return {sub_id: values}
 
 
+def full_read_pages(
+    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, *, first_from_snapshot: bool = True
+) -> Iterator[list[FormResponse]]:
+    """Every responses row from row 2, ``FULL_READ_PAGE`` rows per request (bounded memory, issue 13).
+
+    ``first_from_snapshot``: the snapshot holds the first page (else it is read too). Later pages read only
+    the columns up to the last one the form's questions use. Pages cover the grid as the
+    spreadsheet's metadata gives it, looked at again once when a full page reaches its end (the
+    cached size may be older than rows Forms appended since).
+    """
+    s = deps.settings
+    tab = s.responses_tab
+    page = FULL_READ_PAGE
+    used = [i for fld in hmap.index for i in hmap.columns_of(fld)]
+    last_col = column_letter(max(used)) if used else LAST_COLUMN
+    grid = deps.sheets.info(s.spreadsheet_id).tabs[tab].row_count
+    refreshed = False
+    start = 2
+    while True:
+        end = start + page - 1
+        if start == 2 and first_from_snapshot:
+            rows = snap.responses
+        else:
+            try:
+                (rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A{start}:{last_col}{end}"])
+            except FatalError as exc:
+                if "exceeds grid limits" not in str(exc):
+                    raise
+                break  # the grid shrank since its size was read: nothing below
+        out = _responses(rows, start, hmap, snap)
+        result.read_rows += len(out)
+        yield out
+        if end >= grid and len(rows) == page and not refreshed:
+            # a full page at the end of the grid as cached: the tab may have grown since (Forms appends)
+            grid, refreshed = deps.sheets.info(s.spreadsheet_id, refresh=True).tabs[tab].row_count, True
+        if end >= grid:
+            break
+        start = end + 1
+
+
+class KnownFingerprints(Container[str]):
+    """The fingerprints already queued or skipped (ledger) or visible in Review, asked one at a time.
+
+    The watermark asks only about the rows it read (from the watermark: usually none), so a cycle's
+    cost does not grow with every fingerprint ever recorded (issue 13)."""
+
+    def __init__(self, ledger: Ledger, visible: set[str]) -> None:
+        self.ledger, self.visible = ledger, visible
+
+    def __contains__(self, fingerprint: object) -> bool:
+        return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.has_fingerprint(fingerprint))
+
+
+class ContentKeys:
+    """Earlier submissions by content key: this cycle's first, then one indexed ledger look-up per key
+    (never every key of the history loaded per cycle, issue 13)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.added: dict[str, str] = {}
+
+    def get(self, key: str, /) -> str | None:
+        return self.added.get(key) or self.ledger.first_with_content(key)
+
+    def setdefault(self, key: str, sub_id: str) -> None:
+        if key and self.get(key) is None:
+            self.added[key] = sub_id
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
     s = deps.settings
@@ -373,24 +443,24 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         earlier = [r for r in (*review_rows, *arsip) if r.id]
         cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
-    known = ledger.known_fingerprints() | review_fps
+    known = KnownFingerprints(ledger, review_fps)
 
     stored_mark = ledger.watermark(tab)
     mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
-    rows = _responses(snap.responses, snap.responses_start, hmap, snap)
-    result.read_rows = len(rows)
-
-    if mark is not None and snap.responses_start == mark.row:
-        decision = watermark.decide(rows, mark, known)
-        if decision.rescan_needed:
-            log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
-            result.rescanned = True
-            (all_rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A2:ZZ"])
-            rows = _responses(all_rows, 2, hmap, snap)
-            result.read_rows = len(rows)
-            decision = watermark.decide_full(rows, known)
+    if snap.responses_page:  # a full read: page by page, keeping only the new rows
+        decision = watermark.decide_pages(full_read_pages(deps, snap, hmap, result), known)
     else:
-        decision = watermark.decide_full(rows, known)
+        rows = _responses(snap.responses, snap.responses_start, hmap, snap)
+        result.read_rows = len(rows)
+        if mark is not None and snap.responses_start == mark.row:
+            decision = watermark.decide(rows, mark, known)
+            if decision.rescan_needed:
+                log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
+                result.rescanned = True
+                result.read_rows = 0
+                decision = watermark.decide_pages(full_read_pages(deps, snap, hmap, result, first_from_snapshot=False), known)
+        else:
+            decision = watermark.decide_full(rows, known)
     if snap.responses_start == 2 and not deps.dry_run:
         deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
 
@@ -410,7 +480,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     queued_values: dict[str, dict[ReviewColumn, str]] = {}
     on_blog = ledger.blog_posts() if new else {}
     with ledger.transaction():
-        contents = ledger.content_keys()
+        contents = ContentKeys(ledger)
         for response, fp in new:
             if fp in on_blog:
                 queued_values.update(_back_from_blog(deps, response, fp, on_blog[fp], result))
@@ -441,7 +511,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             sub_id = ledger.next_id(year)
             sub = validate.with_id(sub, sub_id)
             values = review_values(sub, deps)
-            key = validate.content_key(sub.operator, sub.title, sub.body)
+            key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
             ledger.add_submission(
                 id=sub_id,
                 fingerprint=fp,

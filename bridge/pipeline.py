@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+import json
+from datetime import datetime, time, timedelta
 
 from bridge.alerts import cycle_alerts
 from bridge.app import Deps
 from bridge.core.registry import Alert
-from bridge.archive import record_deleted, run_archive
-from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.adapters.ledger import INTENT
+from bridge.archive import next_archive_due, record_deleted, run_archive
+from bridge.core.model import ReviewRow, Status
+from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
-from bridge.publish import PublishResult, run_publish
+from bridge.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.review_watch import remember_rows, run_watch
 from bridge.snapshot import Snapshot, read_snapshot
 
@@ -30,6 +33,7 @@ class CycleReport:
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
     skipped: bool = False  # the spreadsheet could not be read: nothing was done
+    unchanged: bool = False  # the spreadsheet had not changed and nothing was due: no Sheets read (issue 13)
     alerts: list[Alert] = field(default_factory=list)  # partnership alerts (logged once per cycle)
 
     @property
@@ -46,6 +50,8 @@ class CycleReport:
         }
 
     def summary(self) -> str:
+        if self.unchanged:
+            return "spreadsheet unchanged since the last cycle (its Drive version) and nothing due: nothing read"
         i, c = self.intake, self.counts()
         head = "DRY RUN (nothing written): " if self.dry_run else ""
         text = (
@@ -78,11 +84,108 @@ def full_scan_due(deps: Deps) -> bool:
         return True
 
 
+# --- the change signal (issue 13) ---------------------------------------------------------
+#
+# Drive v3's files resource documents ``version`` as "a monotonically increasing version number
+# for the file. This reflects every change made to the file on the server, even those not visible
+# to the user" (https://developers.google.com/drive/api/reference/rest/v3/files#File). One
+# ``files.get`` per cycle (a few hundred bytes) tells whether any tab changed since the last read;
+# when none did and nothing time-based is due, the cycle reads nothing from Sheets. The bridge's
+# own writes are added to the version it read (one per write request, as in the sandbox), so they
+# do not look like an officer's edit; if Google counts differently, the next cycle just reads once.
+# The sheet stays the truth: a real read at least every SAFETY_READ_EVERY whatever the signal says,
+# a failed Drive call counts as "changed", and an unfinished cycle leaves nothing to skip on.
+
+SHEET_VERSIONS = "sheet_versions"  # JSON {spreadsheet id: Drive version after the last real cycle}
+QUIET_UNTIL = "quiet_until"  # ISO time up to which an unchanged spreadsheet needs no read ("" = read)
+SAFETY_READ_EVERY = timedelta(minutes=15)
+
+
+def _spreadsheet_ids(deps: Deps) -> list[str]:
+    s = deps.settings
+    return list(dict.fromkeys([s.spreadsheet_id, s.review_spreadsheet_id]))
+
+
+def _versions(deps: Deps) -> dict[str, int] | None:
+    """The spreadsheets' Drive versions now (one ``files.get`` each); None when Drive did not answer."""
+    try:
+        return {sid: deps.drive.file_version(sid).version for sid in _spreadsheet_ids(deps)}
+    except AuthError:
+        raise
+    except BridgeError as exc:
+        log.info("change signal unavailable, reading the spreadsheet: %s", exc)
+        return None
+
+
+def _unchanged(deps: Deps, versions: dict[str, int] | None) -> bool:
+    """True when the last real cycle left nothing due before now and no spreadsheet changed since."""
+    if versions is None or deps.dry_run:
+        return False
+    try:
+        stored = json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}")
+        until = datetime.fromisoformat(deps.ledger.get_meta(QUIET_UNTIL))
+    except ValueError:
+        return False
+    return stored == versions and deps.now() < until and not full_scan_due(deps)
+
+
+def _parse_meta_time(deps: Deps, key: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(deps.ledger.get_meta(key))
+    except ValueError:
+        return None
+
+
+def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> datetime | None:
+    """Up to when an unchanged spreadsheet needs no read after this cycle (None: read next cycle).
+
+    Anything left to do or time-based keeps the next cycle reading: a problem, a temporary failure
+    to retry, a stop, a publish whose outcome is unknown; else the earliest of the safety-net read,
+    the daily full scan, the next draft check, a scheduled post's time, the next archiving and the
+    next day (partnership alerts count days).
+    """
+    if report.problems or report.publish.retry_later or report.intake.halted or deps.should_stop():
+        return None
+    if deps.ledger.journal_entries(INTENT):
+        return None
+    now = deps.now()
+    times = [now + SAFETY_READ_EVERY]
+    last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
+    times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
+    for row in rows:
+        if row.status != Status.TERBIT:
+            continue
+        entry = deps.ledger.journal(row.id)
+        if entry is None or not entry.post_id:
+            continue
+        if entry.post_status == "DRAFT":
+            checked = _parse_meta_time(deps, DRAFT_CHECKED)
+            times.append(checked + DRAFT_CHECK_EVERY if checked else now)
+        elif entry.post_status == "SCHEDULED":
+            times.append(now + DRAFT_CHECK_EVERY)  # confirmed as it goes live, like a draft
+    archive_due = next_archive_due(deps, rows)
+    if archive_due is not None:
+        times.append(archive_due)
+    local = now.astimezone(deps.settings.tz)
+    times.append(datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=deps.settings.tz))
+    return min(times)
+
+
+def _remember_versions(deps: Deps, versions: dict[str, int] | None, writes_before: dict[str, int], until: datetime | None) -> None:
+    """After a real cycle: the versions the spreadsheets have now by the bridge's own count."""
+    if versions is None or deps.dry_run:
+        return
+    after = {sid: v + deps.sheets.writes.get(sid, 0) - writes_before.get(sid, 0) for sid, v in versions.items()}
+    with deps.ledger.transaction():
+        deps.ledger.set_meta(SHEET_VERSIONS, json.dumps(after, sort_keys=True))
+        deps.ledger.set_meta(QUIET_UNTIL, until.isoformat() if until is not None else "")
+
+
 def _read(deps: Deps, start_row: int) -> Snapshot:
     """The snapshot; when the sheet changed shape since the metadata was cached, look again once."""
     cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
     try:
-        return read_snapshot(deps, start_row)
+        return read_snapshot(deps, start_row, full=start_row == 2)
     except AuthError:
         raise
     except FatalError as exc:
@@ -95,7 +198,7 @@ def _read(deps: Deps, start_row: int) -> Snapshot:
         else:  # a tab renamed, removed or re-created by `init` while the service ran
             log.info("spreadsheet changed since its layout was cached (%s); reading it again", exc)
         deps.sheets.forget_all()
-        return read_snapshot(deps, start_row)
+        return read_snapshot(deps, start_row, full=start_row == 2)
 
 
 def run_cycle(deps: Deps) -> CycleReport:
@@ -103,6 +206,15 @@ def run_cycle(deps: Deps) -> CycleReport:
     report = CycleReport(dry_run=deps.dry_run)
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
+    versions = _versions(deps)
+    if mark and _unchanged(deps, versions):
+        report.unchanged = True
+        log.debug("cycle done: %s", report.summary())
+        return report
+    writes_before = dict(deps.sheets.writes)
+    if not deps.dry_run and deps.ledger.get_meta(QUIET_UNTIL):
+        with deps.ledger.transaction():  # a cycle that stops half-way leaves the next one reading
+            deps.ledger.set_meta(QUIET_UNTIL, "")
     start_row = mark[0] if mark else 2
     if mark and full_scan_due(deps):
         # Once a day, read the whole tab (a row sorted above an unmoved watermark is still
@@ -133,5 +245,6 @@ def run_cycle(deps: Deps) -> CycleReport:
         log.error("archive: %s", exc)
         deps.sheets.forget_all()  # perhaps a tab re-created meanwhile: read the layout again next cycle
     report.problems += report.intake.problems + report.publish.problems
+    _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))
     log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})
     return report

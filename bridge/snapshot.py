@@ -13,6 +13,9 @@ from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.exceptions import FatalError, SchemaError
 
 LAST_COLUMN = "ZZ"
+#: Rows per request when the whole responses tab is read (the daily full scan, a first run, a rescan):
+#: memory stays bounded by a page at any tab size (issue 13).
+FULL_READ_PAGE = 5_000
 
 
 @dataclass
@@ -32,17 +35,21 @@ class Snapshot:
     warnings: list[str] = field(default_factory=list)
     #: Review rows with content but an empty ID cell (an officer cleared it): the Review watch recognises them.
     review_unidentified: list[ReviewRow] = field(default_factory=list)
+    #: 0: ``responses`` is everything from ``responses_start``; N: a full read's first page of N rows
+    #: (intake reads the rest page by page, see :func:`bridge.intake.full_read_pages`).
+    responses_page: int = 0
 
 
-def responses_range(tab: str, start_row: int) -> str:
-    return f"{a1_tab(tab)}!A{start_row}:{LAST_COLUMN}"
+def responses_range(tab: str, start_row: int, page: int = 0) -> str:
+    return f"{a1_tab(tab)}!A{start_row}:{LAST_COLUMN}{start_row + page - 1 if page else ''}"
 
 
-def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
+def read_snapshot(deps: Deps, start_row: int, *, full: bool = False) -> Snapshot:
     """One ``values.batchGet`` (two if Review lives in another spreadsheet).
 
     Args:
         start_row: first responses row to read (the watermark row, to verify it; 2 = all).
+        full: a read of the whole tab: only its first page here, the rest by intake.
 
     Raises:
         FatalError: a tab the bridge needs is missing (run ``init``).
@@ -60,7 +67,8 @@ def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
     if missing:
         raise FatalError(f"tab(s) {', '.join(missing)} missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
 
-    form_ranges = [f"{a1_tab(s.responses_tab)}!1:1", responses_range(s.responses_tab, start_row)]
+    page = FULL_READ_PAGE if full else 0
+    form_ranges = [f"{a1_tab(s.responses_tab)}!1:1", responses_range(s.responses_tab, start_row, page)]
     review_ranges = [a1_tab(s.review_tab), a1_tab(s.registry_tab)]
     if same:
         header_v, rows_v, review_v, kim_v = deps.sheets.batch_get(s.spreadsheet_id, form_ranges + review_ranges)
@@ -98,4 +106,5 @@ def read_snapshot(deps: Deps, start_row: int) -> Snapshot:
         review_missing=tuple(review_missing),
         kim_missing=tuple(kim_missing),
         review_unidentified=unidentified,
+        responses_page=page,
     )

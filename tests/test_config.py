@@ -107,7 +107,7 @@ def test_files_it_cannot_read_give_a_plain_message(tmp_path: Path) -> None:
 
 def test_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
     path = _write(tmp_path, render_config({("sheets", "spreadsheet_id"): "x", ("blog", "blog_id"): "1"}))
-    path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 5", "poll_interval_minutes = 2.5"))
+    path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 1", "poll_interval_minutes = 2.5"))
     with pytest.raises(ConfigError, match="poll_interval_minutes: expected a whole number, got 2.5"):
         load_settings(path, env={})
 
@@ -115,7 +115,7 @@ def test_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["inf", "nan"])
 def test_infinity_is_not_a_whole_number_either(tmp_path: Path, value: str) -> None:
     path = _write(tmp_path, render_config({("sheets", "spreadsheet_id"): "x", ("blog", "blog_id"): "1"}))
-    path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 5", f"poll_interval_minutes = {value}"))
+    path.write_text(path.read_text(encoding="utf-8").replace("poll_interval_minutes = 1", f"poll_interval_minutes = {value}"))
     with pytest.raises(ConfigError, match="expected a whole number"):
         load_settings(path, env={})
 

@@ -324,6 +324,14 @@ class Ledger:
         rows = self.db.execute("SELECT fingerprint FROM submissions UNION SELECT fingerprint FROM skipped")
         return {r[0] for r in rows}
 
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        """One indexed look-up (both columns are keys): the cycle never loads every fingerprint."""
+        row = self.db.execute(
+            "SELECT EXISTS(SELECT 1 FROM submissions WHERE fingerprint = ?) OR EXISTS(SELECT 1 FROM skipped WHERE fingerprint = ?)",
+            (fingerprint, fingerprint),
+        ).fetchone()
+        return bool(row[0])
+
     def queued_from_form(self) -> list[Queued]:
         """Submissions read from a responses row (not rebuilt from Review), in queue order."""
         rows = self.db.execute(
@@ -331,6 +339,13 @@ class Ledger:
             " WHERE origin = 'form' AND row_number > 0 ORDER BY rowid"
         )
         return [Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") for r in rows]
+
+    def first_with_content(self, key: str) -> str | None:
+        """The earliest (lowest) ID queued with this content key, as :meth:`content_keys` maps it."""
+        if not key:
+            return None
+        row = self.db.execute("SELECT MIN(id) FROM submissions WHERE content_key = ?", (key,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
 
     def content_keys(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT content_key, id FROM submissions WHERE content_key != '' ORDER BY id DESC")}

@@ -82,6 +82,9 @@ class SheetsGateway:
         self.http = client.http_client
         self.retry = retry
         self._info: dict[str, SpreadsheetInfo] = {}
+        #: write requests that succeeded, per spreadsheet (each moves its Drive ``version`` on):
+        #: the cycle adds them to the version it read, so its own writes do not look like an edit.
+        self.writes: dict[str, int] = {}
 
     def _call(self, what: str, fn: Callable[[], T], *, retry: bool = True) -> T:
         def once() -> T:
@@ -190,6 +193,9 @@ class SheetsGateway:
 
     # --- writes (all RAW) ------------------------------------------------------------------
 
+    def _wrote(self, spreadsheet_id: str) -> None:
+        self.writes[spreadsheet_id] = self.writes.get(spreadsheet_id, 0) + 1
+
     def append_rows(self, spreadsheet_id: str, tab: str, rows: Sequence[Sequence[Any]], *, below_row: int = 0) -> str:
         """Append rows after the tab's last row (grows the grid); returns the updated A1 range.
 
@@ -215,6 +221,7 @@ class SheetsGateway:
             ),
             retry=False,
         )
+        self._wrote(spreadsheet_id)
         return str(data.get("updates", {}).get("updatedRange", ""))
 
     def update_ranges(self, spreadsheet_id: str, data: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> int:
@@ -229,6 +236,7 @@ class SheetsGateway:
         result = self._call(
             f"values.batchUpdate {spreadsheet_id}", lambda: self.http.values_batch_update(spreadsheet_id, body)
         )
+        self._wrote(spreadsheet_id)
         return int(result.get("totalUpdatedCells", 0))
 
     def batch_update(
@@ -245,5 +253,6 @@ class SheetsGateway:
             lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
             retry=retry,
         )
+        self._wrote(spreadsheet_id)
         self.forget(spreadsheet_id)
         return list(result.get("replies", []))

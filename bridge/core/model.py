@@ -6,6 +6,7 @@ here, so the sheet UI and the code can never disagree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -24,12 +25,20 @@ class Status(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Status | None:
-        """Read a status cell leniently (case, spacing); ``None`` if unknown or empty."""
-        norm = " ".join(str(text).replace("_", " ").split()).upper()
-        for status in cls:
-            if status.value == norm:
-                return status
-        return None
+        """Read a status cell leniently (case, spacing); ``None`` if unknown or empty.
+
+        Asked about every Review row several times a cycle, over a handful of distinct cell texts:
+        the answers are cached (issue 13)."""
+        return _parse_status(str(text))
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_status(text: str) -> Status | None:
+    norm = " ".join(text.replace("_", " ").split()).upper()
+    for status in Status:
+        if status.value == norm:
+            return status
+    return None
 
 
 #: Statuses only the bridge writes; the others are the officers'.
@@ -259,6 +268,7 @@ class Submission:
     photos: tuple[str, ...]
     reasons: tuple[Reason, ...] = ()
     id: str = ""  # assigned by the ledger when queued
+    content_key: str = ""  # validate.content_key of operator, title, body (computed once, by validation)
 
     @property
     def valid(self) -> bool:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bridge.core import sanitize
 from bridge.core.columns import drive_file_id
@@ -94,6 +94,12 @@ class KimRegistry:
     def missing_of(self, wanted: Sequence[KimColumn]) -> tuple[KimColumn, ...]:
         """Those of ``wanted`` that the registry tab lacks, in the given order."""
         return tuple(c for c in wanted if c in self.missing)
+
+
+class ContentLookup(Protocol):
+    """``content_key`` → ID of the earliest submission with that content (a dict, or the ledger asked per key)."""
+
+    def get(self, key: str, /) -> str | None: ...
 
 
 @functools.lru_cache(maxsize=1024)
@@ -230,7 +236,7 @@ def validate(
     wilayah: WilayahIndex,
     registry: KimRegistry,
     rules: Rules,
-    known_contents: Mapping[str, str],
+    known_contents: ContentLookup,
     today: date,
     email_collected: bool,
 ) -> Submission:
@@ -332,8 +338,9 @@ def validate(
             "lengkapi beritanya.", f"body too short ({len(body)} < {rules.body_min} characters)")
 
     # Duplicate
+    key = content_key(operator, title, body)  # once per row: intake stores it as it is
     if title or body:
-        earlier = known_contents.get(content_key(operator, title, body))
+        earlier = known_contents.get(key)
         if earlier:
             add("duplicate", f"Kiriman ganda: operator, judul dan isinya sama dengan kiriman {earlier}. Cukup terbitkan salah satu.",
                 f"duplicate of {earlier}")
@@ -357,6 +364,7 @@ def validate(
         body=body,
         photos=photos,
         reasons=tuple(reasons),
+        content_key=key,
     )
 
 

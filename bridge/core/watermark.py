@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bridge.core.model import FormResponse
@@ -121,7 +121,7 @@ def _last(pairs: Sequence[tuple[FormResponse, str]]) -> Watermark | None:
     return Watermark(row=response.row_number, fingerprint=fp)
 
 
-def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, known_fingerprints: set[str]) -> Decision:
+def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, known_fingerprints: Container[str]) -> Decision:
     """Decide from a read that starts at the watermark row.
 
     Args:
@@ -148,7 +148,7 @@ def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, kn
     return Decision(verified=True, new=after, next_watermark=_last(pairs))
 
 
-def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: set[str]) -> Decision:
+def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: Container[str]) -> Decision:
     """Decide from a read of every data row: new = fingerprint not known. Idempotent."""
     pairs = assign_fingerprints(all_rows)
     return Decision(
@@ -158,6 +158,29 @@ def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: set[str]) 
         seen=frozenset(fp for _, fp in pairs),
         full=True,
     )
+
+
+def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
+    """:func:`decide_full` over a read of every data row that arrives page by page, in sheet order.
+
+    Only the new rows' responses are kept; the rest of each page is dropped once fingerprinted,
+    so memory is bounded by a page plus the tab's fingerprints. Same answer as :func:`decide_full`.
+    """
+    counts: dict[str, int] = {}
+    new: list[tuple[FormResponse, str]] = []
+    seen: set[str] = set()
+    last: Watermark | None = None
+    for page in pages:
+        pairs = assign_fingerprints(page, seed=counts)
+        for response, fp in pairs:
+            base, n = split_fingerprint(fp)
+            counts[base] = max(counts.get(base, 0), n)
+            seen.add(fp)
+            if fp not in known_fingerprints:
+                new.append((response, fp))
+            if last is None or response.row_number > last.row:
+                last = Watermark(row=response.row_number, fingerprint=fp)
+    return Decision(verified=False, new=new, next_watermark=last, seen=frozenset(seen), full=True)
 
 
 @dataclass(frozen=True)
@@ -194,6 +217,7 @@ __all__ = [
     "assign_fingerprints",
     "decide",
     "decide_full",
+    "decide_pages",
     "fingerprint",
     "plan_read",
     "replaced",

@@ -29,6 +29,15 @@ def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
         assert again.known_fingerprints() == {"fp1"}
 
 
+def test_a_fingerprint_is_looked_up_one_at_a_time(tmp_path: Path) -> None:
+    """A response already queued or left out as history would be queued (again) on the next cycle."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "queued")
+        ledger.add_skipped("history", 3, "history")
+        assert ledger.has_fingerprint("queued") and ledger.has_fingerprint("history")
+        assert not ledger.has_fingerprint("new")
+
+
 def test_ids_are_sequential_per_year(tmp_path: Path) -> None:
     """Officers see readable IDs that never repeat: MM-2026-0001, MM-2026-0002, ..."""
     with Ledger(tmp_path / "s.sqlite3") as ledger:

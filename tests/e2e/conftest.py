@@ -15,7 +15,7 @@ from bridge.app import Deps, build_deps
 from bridge.clock import ManualClock
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
-from bridge.pipeline import CycleReport, run_cycle
+from bridge.pipeline import QUIET_UNTIL, CycleReport, run_cycle
 from bridge.prepare import prepare
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
@@ -86,6 +86,25 @@ class Bridge:
         try:
             run_cycle(deps)
             run_cycle(deps)
+            self.sandbox.reset_stats()
+            run_cycle(deps)
+        finally:
+            deps.close()
+        return {method: entry["requests"] for method, entry in self.stats()["by_method"].items()}
+
+    def read_cycle_cost(self) -> dict[str, int]:
+        """Requests by API method of a settled cycle that reads the sheet (as the safety net makes it do)."""
+        deps = self.deps()
+
+        def read_next() -> None:
+            with deps.ledger.transaction():
+                deps.ledger.set_meta(QUIET_UNTIL, "")
+
+        try:
+            read_next()  # the process's first read caches the layout, as `run` does
+            run_cycle(deps)
+            run_cycle(deps)
+            read_next()
             self.sandbox.reset_stats()
             run_cycle(deps)
         finally:

@@ -67,14 +67,17 @@ def test_formula_text_stays_text(bridge: Bridge) -> None:
 
 
 def test_nothing_new_costs_one_sheets_read(bridge: Bridge) -> None:
-    """A quiet cycle uses one Sheets request, so the 60/min quota is never at risk."""
-    deps = bridge.deps()
-    from bridge.pipeline import run_cycle
+    """A quiet cycle that reads the sheet (the safety net) uses one Sheets request, so the 60/min quota is never at risk."""
+    from bridge.pipeline import QUIET_UNTIL, run_cycle
 
+    deps = bridge.deps()
     run_cycle(deps)
+    with deps.ledger.transaction():
+        deps.ledger.set_meta(QUIET_UNTIL, "")  # as when the safety-net read is due
     bridge.sandbox.reset_stats()
     run_cycle(deps)
-    assert bridge.stats()["by_method"] == {"sheets.spreadsheets.values.batchGet": {"requests": 1, "bytes": bridge.stats()["bytes"]}}
+    assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {
+        "drive.files.get": 1, "sheets.spreadsheets.values.batchGet": 1}
     deps.close()
 
 
@@ -90,13 +93,20 @@ def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
     bridge.set_responses(rows)
     from bridge.pipeline import run_cycle
 
+    from bridge.pipeline import QUIET_UNTIL
+
     deps = bridge.deps(intake__start="now")
     first_report = run_cycle(deps)
     assert first_report.intake.skipped == 10_000 and first_report.intake.queued == 0
     bridge.sandbox.reset_stats()
+    run_cycle(deps)  # unchanged since the first: the change signal only
+    assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {"drive.files.get": 1}
+    with deps.ledger.transaction():
+        deps.ledger.set_meta(QUIET_UNTIL, "")  # as when the safety-net read is due
+    bridge.sandbox.reset_stats()
     run_cycle(deps)
     stats = bridge.stats()
-    assert stats["requests"] == 1
+    assert stats["requests"] == 2
     assert stats["by_method"]["sheets.spreadsheets.values.batchGet"]["requests"] == 1
     assert stats["bytes"] < 20_000
     deps.close()
@@ -256,6 +266,7 @@ def test_sheets_calls_do_not_grow_with_rows(bridge: Bridge) -> None:
     finally:
         deps.close()
     assert counts[0] == counts[1] == {
+        "drive.files.get": 1,  # the change signal (the new responses changed it)
         "sheets.spreadsheets.values.batchGet": 1,
         "sheets.spreadsheets.values.append": 1,
     }
@@ -562,3 +573,25 @@ def test_moved_rows_with_the_watermark_further_down_are_not_edits_either(bridge:
     bridge.set_responses([header, b, c, new])
     assert bridge.cycle().intake.queued == 1
     assert _flagged(bridge) == []
+
+
+def test_a_full_read_in_pages_finds_rows_beyond_the_grid_size_it_cached(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Responses arriving after the layout was cached would wait for a later cycle (or the safety net) to be queued."""
+    import bridge.intake as intake
+    import bridge.snapshot as snapshot
+    from bridge.pipeline import run_cycle
+
+    monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
+    monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
+    rows = bridge.responses()
+    bridge.set_responses(rows[:1])  # a new form: no response yet, its grid two rows
+    from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID
+
+    bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)["rowCount"] = 2
+    deps = bridge.deps()
+    try:
+        assert run_cycle(deps).intake.queued == 0  # caches the layout: a one-row grid
+        bridge.set_responses(rows)
+        assert run_cycle(deps).intake.queued == len(_data_rows(bridge))
+    finally:
+        deps.close()

@@ -577,7 +577,8 @@ def test_a_rebuild_reads_the_blog_once_and_an_idle_cycle_costs_what_it_did(bridg
     by_method = {m: e["requests"] for m, e in bridge.stats()["by_method"].items()}
     assert by_method["blogger.posts.list"] == 3
     assert "blogger.posts.insert" not in by_method
-    assert bridge.settled_cycle_cost() == {"sheets.spreadsheets.values.batchGet": 1}
+    assert bridge.settled_cycle_cost() == {"drive.files.get": 1}  # unchanged: the change signal only
+    assert bridge.read_cycle_cost() == {"drive.files.get": 1, "sheets.spreadsheets.values.batchGet": 1}
     assert_exactly_once(bridge, approved)
 
 

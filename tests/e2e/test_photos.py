@@ -133,7 +133,8 @@ def test_photo_over_the_size_limit_is_refused_or_downscaled_per_config(settled: 
     refused = _row(settled, "Foto besar ditolak")
     assert refused["Status"] == Status.TIDAK_VALID.value
     assert re.search(r"berukuran 2\.\d MB, melebihi batas 1 MB", refused[SYSTEM])
-    assert calls(settled, "drive.files.get") == 1, "refused by its size in the metadata, not downloaded"
+    # 2 = the cycle's change signal (files.get of the spreadsheet) + the photo's metadata
+    assert calls(settled, "drive.files.get") == 2, "refused by its size in the metadata, not downloaded"
 
     submit(settled, "Foto besar diperkecil", add_form_photo(settled, images.noisy_jpeg(4000, 3000, seed=2), "besar2.jpg"))
     settled.cycle(blog__photo_max_mb=1)
@@ -315,18 +316,21 @@ def test_what_a_photo_costs_in_drive_calls(settled: Bridge) -> None:
     """Each cycle would re-read or re-upload photos, spending Drive quota and the office's bandwidth."""
     submit(settled, "Kiriman untuk dihitung", add_form_photo(settled, images.jpeg(), "hitung.jpg"))
     settled.cycle()
-    assert settled.stats()["by_method"].get("drive.files.get", {}).get("requests") == 2, "intake: metadata + bytes"
+    # 3 = the cycle's change signal (files.get of the spreadsheet) + the photo's metadata + its bytes
+    assert settled.stats()["by_method"].get("drive.files.get", {}).get("requests") == 3, "intake: metadata + bytes"
     settled.sandbox.reset_stats()
     (sid,) = _approve(settled, "Kiriman untuk dihitung")
     settled.cycle()
     drive = {m: e["requests"] for m, e in settled.stats()["by_method"].items() if m.startswith("drive.")}
-    assert drive == {"drive.files.get": 1, "drive.files.list": 1, "drive.files.create": 1, "drive.permissions.create": 1}
+    # files.get: the cycle's change signal, the photo's bytes
+    assert drive == {"drive.files.get": 2, "drive.files.list": 1, "drive.files.create": 1, "drive.permissions.create": 1}
     settled.sandbox.reset_stats()
     settled.officer_sets({sid: Status.DITARIK.value})
     settled.cycle()
     settled.officer_sets({sid: Status.DISETUJUI.value})
-    settled.cycle()  # re-published: the same hosted copy, no Drive call at all
-    assert not [m for m in settled.stats()["by_method"] if m.startswith("drive.")]
+    settled.cycle()  # re-published: the same hosted copy, no Drive call but the cycles' change signal
+    drive = {m: e["requests"] for m, e in settled.stats()["by_method"].items() if m.startswith("drive.")}
+    assert drive == {"drive.files.get": 2}, "one change-signal files.get per cycle, nothing for the photo"
     assert _row(settled, "Kiriman untuk dihitung")["Status"] == Status.TERBIT.value
 
 

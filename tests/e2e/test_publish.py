@@ -497,4 +497,5 @@ def test_withdrawn_never_published_row_after_lost_ledger_does_not_scan_blog_each
     first = bridge.review()[0]["ID"]
     bridge.officer_sets({first: Status.DITARIK.value})
     bridge.lose_ledger()
-    assert bridge.settled_cycle_cost() == {"sheets.spreadsheets.values.batchGet": 1}
+    assert bridge.settled_cycle_cost() == {"drive.files.get": 1}  # unchanged: the change signal only
+    assert bridge.read_cycle_cost() == {"drive.files.get": 1, "sheets.spreadsheets.values.batchGet": 1}
