@@ -150,6 +150,24 @@ class Bridge:
         return self.sandbox.stats()
 
 
+class Killed(BaseException):
+    """The process dies here (SIGKILL): nothing after this line runs, no handler catches it."""
+
+
+def die_on_call(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, *, call: int = 1) -> None:
+    """The ``call``-th call of ``owner.name`` kills the bridge; earlier calls run as usual."""
+    real = getattr(owner, name)
+    calls = {"n": 0}
+
+    def dying(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise Killed()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, dying)
+
+
 @pytest.fixture
 def sandbox(clock: ManualClock) -> Iterator[SandboxServer]:
     state = SandboxState.from_json(demo_state())
@@ -168,4 +186,4 @@ def bridge(sandbox: SandboxServer, tmp_path: Path) -> Bridge:
     return b
 
 
-__all__ = ["Bridge", "REVIEW_HEADERS", "NOW", "WITA"]
+__all__ = ["Bridge", "Killed", "die_on_call", "REVIEW_HEADERS", "NOW", "WITA"]

@@ -20,7 +20,7 @@ from bridge.core.render import find_markers
 from bridge.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
-from .conftest import Bridge
+from .conftest import Bridge, Killed, die_on_call
 
 ID, FP, SYSTEM, STATUS = ReviewColumn.ID.value, ReviewColumn.FINGERPRINT.value, ReviewColumn.SYSTEM_NOTE.value, ReviewColumn.STATUS.value
 LINK = ReviewColumn.POST_URL.value
@@ -315,13 +315,7 @@ def test_reapproval_after_a_crash_mid_update_still_gives_one_post(bridge: Bridge
     _set_cell(bridge, sid, ReviewColumn.TITLE, "Judul baru sebelum mati listrik")
     bridge.officer_sets({sid: Status.DISETUJUI.value})
 
-    class Killed(BaseException):
-        pass
-
-    def die(self: Ledger, *args: Any, **kwargs: Any) -> None:
-        raise Killed()
-
-    monkeypatch.setattr(Ledger, "record_content", die)
+    die_on_call(monkeypatch, Ledger, "record_content")
     with pytest.raises(Killed):
         bridge.cycle()
     monkeypatch.undo()
@@ -367,19 +361,7 @@ def test_posts_are_found_again_when_blogger_drops_comments(bridge: Bridge, monke
     bridge.cycle()
     approved = set(_approve_valid(bridge))
 
-    class Killed(BaseException):
-        pass
-
-    real = Ledger.record_done
-    calls = {"n": 0}
-
-    def die_after_first_insert(self: Ledger, *args: Any, **kwargs: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise Killed()
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Ledger, "record_done", die_after_first_insert)
+    die_on_call(monkeypatch, Ledger, "record_done", call=2)  # after the first insert
     with pytest.raises(Killed):
         bridge.cycle()
     monkeypatch.undo()
@@ -405,13 +387,7 @@ def test_a_post_stripped_of_every_marker_is_found_by_title_labels_and_time(bridg
     approved = _approve_valid(bridge)
     sid = approved[0]
 
-    class Killed(BaseException):
-        pass
-
-    def die(self: Ledger, *args: Any, **kwargs: Any) -> None:
-        raise Killed()
-
-    monkeypatch.setattr(Ledger, "record_done", die)
+    die_on_call(monkeypatch, Ledger, "record_done")
     with pytest.raises(Killed):
         bridge.cycle()
     monkeypatch.undo()

@@ -21,7 +21,7 @@ from bridge.core.render import find_marker_ids
 from bridge.photos import host
 from tests import images
 
-from .conftest import Bridge
+from .conftest import Bridge, Killed
 from .photos import add_form_photo, calls, submit, uploads
 
 SYSTEM = ReviewColumn.SYSTEM_NOTE.value
@@ -180,10 +180,6 @@ def test_two_submissions_sharing_a_photo_process_and_host_it_once(settled: Bridg
     assert len(srcs) == 1
     assert processed == [len(photo)] and uploads(settled) == 1
     assert 'class="mymein-galeri"' in _post(settled, second["ID"])["content"], "several photos make a gallery"
-
-
-class Killed(BaseException):
-    """The process dies here (SIGKILL): nothing after this line runs, no handler catches it."""
 
 
 def test_a_kill_between_processing_and_hosting_is_recovered_without_a_second_upload(settled: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:

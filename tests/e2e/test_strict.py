@@ -298,7 +298,7 @@ def test_check_names_the_account_a_spreadsheet_must_be_shared_with(bridge: Bridg
     bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["permissions"] = []
     assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
-    assert f"share the spreadsheet with that account as Editor" in out and BRIDGE_ACCOUNT in out
+    assert "share the spreadsheet with that account as Editor" in out and BRIDGE_ACCOUNT in out
 
 
 def test_labels_are_dropped_from_the_least_important_end_and_counted_as_blogger_counts() -> None:
