@@ -20,6 +20,7 @@ from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
+from bridge.snapshot import read_review_rows
 
 log = logging.getLogger("bridge.archive")
 
@@ -134,6 +135,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         found = locate_ids(deps, [s.review_tab, s.archive_tab])
         where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
         fresh = [r for r in due if r.id in where]
+        fresh = _read_in_full(deps, fresh, where, found[s.review_tab].index)
         # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
         arsip_index = found[s.archive_tab].index
         to_append = [_archive_row(r, deps, arsip_index) for r in fresh if r.id not in archived]
@@ -154,6 +156,24 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return 0
     log.info("archived %d rows older than %d days to '%s'", len(fresh), s.archive_after_days, s.archive_tab)
     return len(fresh)
+
+
+def _read_in_full(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
+    """The rows as the sheet holds them now: a row the cycle saw only through its ID and Status
+    (the rest from the ledger's copy) is read in full before Arsip keeps it for good."""
+    cached = [r for r in rows if r.cached]
+    if not cached:
+        return rows
+    now = read_review_rows(deps, index, [where[r.id] for r in cached])
+    out = []
+    for r in rows:
+        if r.cached:
+            row = now.get(where[r.id])
+            if row is None or row.id != r.id or row.status != r.status or not _settled(row, deps):
+                continue  # changed since the cycle's read: the next cycle looks again
+            r = row
+        out.append(r)
+    return out
 
 
 def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:

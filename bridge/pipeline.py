@@ -129,6 +129,16 @@ def _unchanged(deps: Deps, versions: dict[str, int] | None) -> bool:
     return stored == versions and deps.now() < until and not full_scan_due(deps)
 
 
+def _changed(deps: Deps, versions: dict[str, int] | None) -> bool:
+    """False only when every spreadsheet's Drive version is the one the last real cycle left."""
+    if versions is None:
+        return True
+    try:
+        return json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}") != versions
+    except ValueError:
+        return True
+
+
 def _parse_meta_time(deps: Deps, key: str) -> datetime | None:
     try:
         return datetime.fromisoformat(deps.ledger.get_meta(key))
@@ -181,11 +191,11 @@ def _remember_versions(deps: Deps, versions: dict[str, int] | None, writes_befor
         deps.ledger.set_meta(QUIET_UNTIL, until.isoformat() if until is not None else "")
 
 
-def _read(deps: Deps, start_row: int) -> Snapshot:
+def _read(deps: Deps, start_row: int, changed: bool = True) -> Snapshot:
     """The snapshot; when the sheet changed shape since the metadata was cached, look again once."""
     cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
     try:
-        return read_snapshot(deps, start_row, full=start_row == 2)
+        return read_snapshot(deps, start_row, full=start_row == 2, changed=changed)
     except AuthError:
         raise
     except FatalError as exc:
@@ -198,7 +208,7 @@ def _read(deps: Deps, start_row: int) -> Snapshot:
         else:  # a tab renamed, removed or re-created by `init` while the service ran
             log.info("spreadsheet changed since its layout was cached (%s); reading it again", exc)
         deps.sheets.forget_all()
-        return read_snapshot(deps, start_row, full=start_row == 2)
+        return read_snapshot(deps, start_row, full=start_row == 2, changed=changed)
 
 
 def run_cycle(deps: Deps) -> CycleReport:
@@ -222,7 +232,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         start_row = 2
         deps.sheets.forget_all()
     try:
-        snap = _read(deps, start_row)
+        snap = _read(deps, start_row, _changed(deps, versions))
     except RetriableError as exc:
         report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
         report.skipped = True

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bridge.adapters.sheets import SpreadsheetInfo, a1_tab
+from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns
+from bridge.core import columns, review_view
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.exceptions import FatalError, SchemaError
+
+log = logging.getLogger("bridge.snapshot")
 
 LAST_COLUMN = "ZZ"
 #: Rows per request when the whole responses tab is read (the daily full scan, a first run, a rescan):
@@ -44,12 +50,15 @@ def responses_range(tab: str, start_row: int, page: int = 0) -> str:
     return f"{a1_tab(tab)}!A{start_row}:{LAST_COLUMN}{start_row + page - 1 if page else ''}"
 
 
-def read_snapshot(deps: Deps, start_row: int, *, full: bool = False) -> Snapshot:
-    """One ``values.batchGet`` (two if Review lives in another spreadsheet).
+def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bool = True) -> Snapshot:
+    """One ``values.batchGet`` (two if Review lives in another spreadsheet), and one more for the
+    Review rows with work when there are any (see "Review through its ID and Status columns" below).
 
     Args:
         start_row: first responses row to read (the watermark row, to verify it; 2 = all).
         full: a read of the whole tab: only its first page here, the rest by intake.
+        changed: the spreadsheet may have changed since the last cycle (its Drive version moved):
+            DISETUJUI/DITARIK rows are read in full even if their status is as last seen.
 
     Raises:
         FatalError: a tab the bridge needs is missing (run ``init``).
@@ -69,27 +78,51 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False) -> Snapshot
 
     page = FULL_READ_PAGE if full else 0
     form_ranges = [f"{a1_tab(s.responses_tab)}!1:1", responses_range(s.responses_tab, start_row, page)]
-    review_ranges = [a1_tab(s.review_tab), a1_tab(s.registry_tab)]
+    layout = None if full or _whole_read_due(deps) else _stored_layout(deps)
+    review_ranges = _view_ranges(s.review_tab, layout) if layout else [a1_tab(s.review_tab)]
+    review_ranges.append(a1_tab(s.registry_tab))
     if same:
-        header_v, rows_v, review_v, kim_v = deps.sheets.batch_get(s.spreadsheet_id, form_ranges + review_ranges)
+        values = deps.sheets.batch_get(s.spreadsheet_id, form_ranges + review_ranges)
+        (header_v, rows_v), review_v = values[:2], values[2:]
     else:
         header_v, rows_v = deps.sheets.batch_get(s.spreadsheet_id, form_ranges)
-        review_v, kim_v = deps.sheets.batch_get(s.review_spreadsheet_id, review_ranges)
+        review_v = deps.sheets.batch_get(s.review_spreadsheet_id, review_ranges)
+    kim_v = review_v.pop()
 
     try:
         sheet_tz = ZoneInfo(form.time_zone) if form.time_zone else s.tz
     except (ZoneInfoNotFoundError, ValueError):
         sheet_tz = s.tz
 
-    review_index, review_missing = columns.review_header_index([str(h) for h in (review_v[0] if review_v else [])])
+    rows: list[ReviewRow] | None = None
+    if layout is not None:
+        header_row, ids, statuses = review_v
+        header = [str(h) for h in (header_row[0] if header_row else [])]
+        if header == layout:
+            rows = _through_view(deps, header, ids[1:], statuses[1:], changed)
+        else:
+            log.info("Review headers changed since the last cycle: reading the tab whole")
+        if rows is None:
+            (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
+            header = [str(h) for h in (review_all[0] if review_all else [])]
+    else:
+        review_all = review_v[0]
+        header = [str(h) for h in (review_all[0] if review_all else [])]
+
+    review_index, review_missing = columns.review_header_index(header)
     if ReviewColumn.ID not in review_index or ReviewColumn.STATUS not in review_index:
         raise SchemaError(
             f"Review tab '{s.review_tab}' has no '{ReviewColumn.ID.value}' or '{ReviewColumn.STATUS.value}' column: "
             "run `mymein-bridge init -c CONFIG` to restore the headers"
         )
-    review = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_v[1:], start=2)]
-    unidentified = [r for r in review if not r.id and any(str(v).strip() for v in r.values.values())]
-    review = [r for r in review if r.id]
+    if rows is None:
+        rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
+        if not deps.dry_run:
+            with deps.ledger.transaction():
+                deps.ledger.set_meta(REVIEW_LAYOUT, json.dumps(header, ensure_ascii=False))
+                deps.ledger.set_meta(REVIEW_READ_WHOLE, deps.now().isoformat())
+    unidentified = [r for r in rows if not r.id and any(str(v).strip() for v in r.values.values())]
+    review = [r for r in rows if r.id]
 
     kim_index, kim_missing = columns.kim_header_index([str(h) for h in (kim_v[0] if kim_v else [])])
     kim = [columns.row_to_kim(row, n, kim_index, s.tz) for n, row in enumerate(kim_v[1:], start=2) if any(str(c).strip() for c in row)]
@@ -108,3 +141,83 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False) -> Snapshot
         review_unidentified=unidentified,
         responses_page=page,
     )
+
+
+# --- Review through its ID and Status columns (issue 13) -----------------------------------
+#
+# A cycle reads Review's ID and Status columns, not its rows; rows are read in full only where
+# there is work (:mod:`bridge.core.review_view`). The layout those two columns are found by is
+# the header row as last read whole, kept in the ledger; the header row is read with the columns,
+# and if it changed the tab is read whole again, once. A full read (the daily full scan, a first
+# run, a rescan) reads Review whole, and so does the first read REVIEW_WHOLE_EVERY after the last
+# whole one: that puts the ledger's copies of the rows right, and finds what the two columns
+# cannot show (a Sidik Jari or Tautan Post cleared on a settled row, a row typed without an ID).
+
+REVIEW_LAYOUT = "review_layout"  # ledger meta: Review's header row (JSON list) as last read whole
+REVIEW_READ_WHOLE = "review_read_whole"  # ledger meta: ISO time of the last whole read
+REVIEW_WHOLE_EVERY = timedelta(hours=6)
+#: Read the tab whole instead when more rows than this share need reading (or too many ranges).
+WHOLE_READ_SHARE = 0.25
+MAX_SPANS = 40
+
+
+def _whole_read_due(deps: Deps) -> bool:
+    try:
+        return deps.now() - datetime.fromisoformat(deps.ledger.get_meta(REVIEW_READ_WHOLE)) >= REVIEW_WHOLE_EVERY
+    except ValueError:
+        return True
+
+
+def _stored_layout(deps: Deps) -> list[str] | None:
+    try:
+        layout = json.loads(deps.ledger.get_meta(REVIEW_LAYOUT) or "null")
+    except ValueError:
+        return None
+    if not isinstance(layout, list):
+        return None
+    index, _ = columns.review_header_index([str(h) for h in layout])
+    return [str(h) for h in layout] if ReviewColumn.ID in index and ReviewColumn.STATUS in index else None
+
+
+def _view_ranges(tab: str, layout: list[str]) -> list[str]:
+    index, _ = columns.review_header_index(layout)
+    id_col, status_col = column_letter(index[ReviewColumn.ID]), column_letter(index[ReviewColumn.STATUS])
+    return [f"{a1_tab(tab)}!1:1", f"{a1_tab(tab)}!{id_col}:{id_col}", f"{a1_tab(tab)}!{status_col}:{status_col}"]
+
+
+def _through_view(
+    deps: Deps, header: list[str], ids: list[list[Any]], statuses: list[list[Any]], changed: bool
+) -> list[ReviewRow] | None:
+    """Review's rows from the two columns, the ledger's copies, and one read of the rows with work;
+    None when so many rows need reading that reading the tab whole is cheaper."""
+    plan = review_view.plan_view(ids, statuses, deps.ledger.last_rows(), acting=review_view.ACTING if changed else frozenset())
+    if not plan.to_read:
+        return plan.rows
+    total = max(len(ids), len(statuses))
+    if len(review_view.spans(plan.to_read)) > MAX_SPANS or len(plan.to_read) > max(20, total * WHOLE_READ_SHARE):
+        return None
+    index, _ = columns.review_header_index(header)
+    fresh = read_review_rows(deps, index, plan.to_read, width=len(header))
+    rows = [r for r in plan.rows if r.row_number not in fresh] + list(fresh.values())
+    rows.sort(key=lambda r: r.row_number)
+    return rows
+
+
+def read_review_rows(
+    deps: Deps, index: dict[ReviewColumn, int], row_numbers: Sequence[int], *, width: int = 0
+) -> dict[int, ReviewRow]:
+    """Review rows read in full, by sheet row number: one ``values.batchGet`` of a few spans.
+
+    Rows close together share a span, so a row or two between them is read too (and returned).
+    """
+    if not row_numbers:
+        return {}
+    s = deps.settings
+    spans = review_view.spans(row_numbers)
+    last = column_letter(max(width, max(index.values()) + 1) - 1)
+    ranges = [f"{a1_tab(s.review_tab)}!A{a}:{last}{b}" for a, b in spans]
+    out: dict[int, ReviewRow] = {}
+    for (a, _b), values in zip(spans, deps.sheets.batch_get(s.review_spreadsheet_id, ranges)):
+        for n, row in enumerate(values, start=a):
+            out[n] = columns.row_to_review(row, n, index)
+    return out

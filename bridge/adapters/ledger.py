@@ -476,6 +476,20 @@ class Ledger:
             )
         return out
 
+    def last_rows(self) -> dict[str, dict[str, str]]:
+        """Each submission in Review as its row last looked (ID → column name → text); a row never
+        seen yet, or one whose copy is unreadable, is left out (the cycle reads it in full)."""
+        out: dict[str, dict[str, str]] = {}
+        query = "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+        for sub_id, text in self.db.execute(query):
+            try:
+                row = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and row:
+                out[sub_id] = row
+        return out
+
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         """Remember how each submission's Review row last looked (only rows that changed are passed)."""
         self.db.executemany(

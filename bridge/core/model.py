@@ -285,6 +285,9 @@ class ReviewRow:
 
     row_number: int
     values: dict[ReviewColumn, str] = field(default_factory=dict)
+    #: True when only the ID and Status cells were read this cycle and the rest is the ledger's copy
+    #: of the row as last seen (:mod:`bridge.core.review_view`); read it in full before copying it.
+    cached: bool = field(default=False, compare=False)
 
     def get(self, column: ReviewColumn) -> str:
         return self.values.get(column, "")

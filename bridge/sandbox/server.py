@@ -122,7 +122,14 @@ class _Handler(BaseHTTPRequestHandler):
         return len(body)
 
     def _send_json(self, status: int, obj: Any, pretty: bool = True, headers: dict[str, str] | None = None) -> int:
-        text = json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None)
+        # Google indents its JSON answers by two spaces unless the request says prettyPrint=false
+        # ("Returns response with indentations and line breaks", a standard parameter of every API,
+        # https://cloud.google.com/apis/docs/system-parameters); then the answer is one line with no
+        # whitespace between tokens, as googleapis.com answers (e.g. discovery/v1/apis?prettyPrint=false).
+        if pretty:
+            text = json.dumps(obj, ensure_ascii=False, indent=2)
+        else:
+            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
         return self._send(status, (text + "\n").encode("utf-8"), "application/json; charset=UTF-8", headers)
 
     def _handle(self, method: str) -> None:

@@ -19,6 +19,7 @@ from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_markers
 from bridge.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
+from bridge.snapshot import REVIEW_WHOLE_EVERY
 
 from .conftest import Bridge, Killed, die_on_call
 
@@ -204,7 +205,8 @@ def test_a_cleared_id_on_an_approved_row_is_restored_and_published(bridge: Bridg
 
 
 def test_an_edited_id_and_a_cleared_fingerprint_are_restored(bridge: Bridge) -> None:
-    """A pasted-over ID is put back from the fingerprint; a cleared Sidik Jari is put back from the ID."""
+    """A pasted-over ID is put back from the fingerprint at once (the ID column is read every cycle);
+    a cleared Sidik Jari is put back from the ID at the next whole read of Review (within 6 hours)."""
     bridge.cycle()
     first, second = [r[ID] for r in bridge.review()][:2]
     fp_second = _row(bridge, second)[FP]
@@ -212,6 +214,9 @@ def test_an_edited_id_and_a_cleared_fingerprint_are_restored(bridge: Bridge) -> 
     _set_cell(bridge, second, ReviewColumn.FINGERPRINT, "")
     bridge.cycle()
     assert _row(bridge, first)[ID] == first
+    assert _row(bridge, second)[FP] == ""  # not in the two columns a cycle reads
+    bridge.clock.advance(REVIEW_WHOLE_EVERY)
+    bridge.cycle()
     assert _row(bridge, second)[FP] == fp_second
     assert not any(r[ID] == "MM-2026-9999" for r in _tab(bridge, "Review"))
     assert_exactly_once(bridge, set())
@@ -225,12 +230,13 @@ def test_both_cells_cleared_are_recognised_by_the_other_cells_or_explained(bridg
     fp = _row(bridge, sid)[FP]
     _set_cell(bridge, sid, ReviewColumn.FINGERPRINT, "")
     _set_cell(bridge, sid, ReviewColumn.ID, "")
-    bridge.cycle()
+    bridge.cycle()  # its Status beside an empty ID cell: the row is read in full at once
     assert _row(bridge, sid)[FP] == fp
     rows = bridge.rows("Review")
     stray = [""] * len(rows[0])
     stray[[str(h) for h in rows[0]].index(ReviewColumn.TITLE.value)] = "Baris yang diketik petugas"
     bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows + [stray])
+    bridge.clock.advance(REVIEW_WHOLE_EVERY)  # no ID and no Status: seen at the next whole read
     assert bridge.cycle().publish.published == 0
     typed = next(r for r in _tab(bridge, "Review") if r[ReviewColumn.TITLE.value] == "Baris yang diketik petugas")
     assert "tidak dapat memastikan kiriman mana" in typed[SYSTEM] and "Histori versi" in typed[SYSTEM]
@@ -254,12 +260,14 @@ def test_a_cleared_id_then_a_lost_ledger_neither_requeues_nor_duplicates(bridge:
 
 
 def test_a_cleared_post_link_is_restored(bridge: Bridge) -> None:
-    """A TERBIT row whose Tautan Post an officer cleared gets its link back (and is archived later as usual)."""
+    """A TERBIT row whose Tautan Post an officer cleared gets its link back at the next whole read of
+    Review, within 6 hours (and is archived later as usual)."""
     bridge.cycle()
     sid = _approve_valid(bridge)[0]
     bridge.cycle()
     link = _row(bridge, sid)[LINK]
     _set_cell(bridge, sid, ReviewColumn.POST_URL, "")
+    bridge.clock.advance(REVIEW_WHOLE_EVERY)
     bridge.cycle()
     assert _row(bridge, sid)[LINK] == link
     assert_exactly_once(bridge, {sid})

@@ -1,0 +1,103 @@
+"""The Review tab seen through two columns: which rows the cycle must read in full (pure).
+
+A cycle that reads the sheet (an officer's edit moved the spreadsheet's Drive
+version, or the safety net is due) reads Review's ID and Status columns only,
+about 30 bytes a row, not the whole row (about 1 KB). Each row is then either
+
+* **settled**: its ID is the ledger's, appears once, its Status is the one the
+  ledger last saw, and that status asks nothing of the bridge now. Its other
+  cells are taken from the ledger's copy of the row as last read or written
+  (``last_row``); or
+* **to read**: anything else (a status an officer changed, DISETUJUI or DITARIK
+  waiting for the bridge while the spreadsheet changed, an ID the ledger does not
+  know or sees twice, an ID cell cleared with a status beside it). Only these rows
+  are read in full.
+
+The ledger's copy is a cache, so it is never the only look: every few hours (and
+at the daily full scan) the cycle reads the whole tab and puts every copy right
+again (a cell edited by hand on a settled row, say a cleared Sidik Jari, is seen
+there), and archiving reads each row in full before it copies it to Arsip.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bridge.core.columns import cell_text
+from bridge.core.model import ReviewColumn, ReviewRow, Status
+
+#: Statuses that ask the bridge to act this cycle: their rows are always read in full, so what is
+#: published (or withdrawn) is what the sheet says now, never the cache.
+ACTING = frozenset({Status.DISETUJUI, Status.DITARIK})
+
+
+@dataclass
+class ViewPlan:
+    rows: list[ReviewRow] = field(default_factory=list)  # settled rows, their cells from the ledger's copy
+    to_read: list[int] = field(default_factory=list)  # sheet row numbers to read in full, ascending
+
+
+def _column(values: Sequence[Sequence[Any]], n: int) -> str:
+    cell = values[n] if n < len(values) else []
+    return cell_text(cell[0]).strip() if cell else ""
+
+
+def plan_view(
+    ids: Sequence[Sequence[Any]],
+    statuses: Sequence[Sequence[Any]],
+    cached: Mapping[str, Mapping[str, str]],
+    first_row: int = 2,
+    acting: frozenset[Status] = ACTING,
+) -> ViewPlan:
+    """Split the Review rows into settled ones and ones to read in full.
+
+    Args:
+        ids, statuses: the ID and Status columns from ``first_row`` down, as ``values.batchGet``
+            returns them (one list per row; Sheets trims empty trailing rows and cells).
+        cached: each known submission's row as the ledger last saw it (column names → text).
+        acting: statuses whose rows are read in full even when settled. The caller passes none
+            when the spreadsheet has not changed since the last cycle (its Drive version): then the
+            ledger's copy is what the sheet holds, and a row left DISETUJUI or DITARIK (a retry,
+            a withdrawal with no post) costs no extra read.
+    """
+    plan = ViewPlan()
+    count = Counter(_column(ids, n) for n in range(len(ids)))
+    for n in range(max(len(ids), len(statuses))):
+        rid, raw = _column(ids, n), (cell_text(statuses[n][0]) if n < len(statuses) and statuses[n] else "")
+        row_number = first_row + n
+        if not rid and not raw.strip():
+            continue  # blank as far as these columns tell (a row with only other cells is seen by the full scan)
+        last = cached.get(rid) if rid else None
+        status = Status.parse(raw)
+        if (
+            last is None
+            or count[rid] > 1
+            or str(last.get(ReviewColumn.STATUS.name, "")) != raw
+            or str(last.get(ReviewColumn.ID.name, rid)).strip() != rid
+            or status in acting
+        ):
+            plan.to_read.append(row_number)
+            continue
+        values = {ReviewColumn[name]: str(text) for name, text in last.items() if name in ReviewColumn.__members__}
+        values[ReviewColumn.ID] = rid
+        values[ReviewColumn.STATUS] = raw
+        plan.rows.append(ReviewRow(row_number, values, cached=True))
+    return plan
+
+
+def spans(row_numbers: Sequence[int], gap: int = 3) -> list[tuple[int, int]]:
+    """Ascending row numbers as (first, last) spans; rows up to ``gap`` apart share one span
+    (a few extra rows cost less than another range in the request)."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(row_numbers):
+        if out and n - out[-1][1] <= gap + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+__all__ = ["ACTING", "ViewPlan", "plan_view", "spans"]
