@@ -11,12 +11,14 @@ process's own (peak RSS per scenario: Linux ``clear_refs`` resets the high-water
     .venv/bin/python -m benchmarks.cycle --markdown out.md    # also write the tables as Markdown
 
 Scenarios per (responses rows, Review rows): ``idle`` (median of 3 cycles with nothing new: the
-change signal says unchanged), ``idle-read`` (the same, but the 15-minute safety-net read is due),
+change signal says unchanged), ``idle-read`` (the same, but the 15-minute safety-net read is due:
+Review through its ID and Status columns), ``read-whole`` (the same when the 6-hourly whole read of
+Review is due),
 ``new-1``/``new-50``/``new-500`` (that many new responses), ``full-scan`` (the daily re-read);
 then ``backfill`` (the first cycle with ``start = backfill``), and with ``--publish N`` the
 bridge publishing N approved rows with photos in one cycle. The naive poller's idle cycle
-is its full scan. "per day" = cycles at the default interval: one full scan, a safety-net read
-every 15 minutes, the rest unchanged.
+is its full scan. "per day" = cycles at the default interval: one full scan, a whole read of Review
+every 6 hours, a safety-net read every 15 minutes, the rest unchanged.
 """
 
 from __future__ import annotations
@@ -152,13 +154,17 @@ class BridgeClient:
         prepare(self.deps)
 
     def cycle(self, mode: str = "") -> str:
-        """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed); "full-scan"."""
+        """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed);
+        "read-whole": the same when the 6-hourly whole read of Review is due too; "full-scan"."""
         from bridge.pipeline import LAST_FULL_SCAN, QUIET_UNTIL, run_cycle
+        from bridge.snapshot import REVIEW_READ_WHOLE
 
         if mode == "full-scan":
             self.deps.ledger.set_meta(LAST_FULL_SCAN, "")
-        if mode == "read":
+        if mode in ("read", "read-whole"):
             self.deps.ledger.set_meta(QUIET_UNTIL, "")
+        if mode == "read-whole":
+            self.deps.ledger.set_meta(REVIEW_READ_WHOLE, "")
         report = run_cycle(self.deps)
         if report.unchanged:
             return "unchanged: no Sheets read"
@@ -290,6 +296,12 @@ def run_config(rows: int, review: int, out: list[Row], log: Any) -> None:
                 read.result["naive"] = idle.result["naive"]
                 out.append(read)
                 log(read)
+                # The same every 6 hours, when Review is read whole (REVIEW_WHOLE_EVERY)
+                whole = Row("read-whole", rows, review)
+                whole.result["bridge"] = _median([_measure(sandbox, bridge, "read-whole") for _ in range(3)])
+                whole.result["naive"] = idle.result["naive"]
+                out.append(whole)
+                log(whole)
                 for k in (1, 50, 500):
                     sandbox.ask("add", k)
                     row = Row(f"new-{k}", rows, review)
@@ -381,13 +393,17 @@ def table(rows: list[Row]) -> list[str]:
 def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
     """Requests and bytes per day at the interval (naive: every cycle a full scan).
 
-    Bridge: one full scan, a safety-net read every ``SAFETY_READ_EVERY`` (the ``idle-read`` cost),
-    every other cycle unchanged (the ``idle`` cost). Officers' edits add reads like ``idle-read``.
+    Bridge: one full scan, a whole read of Review every ``REVIEW_WHOLE_EVERY`` (the ``read-whole``
+    cost; the full scan is one of them), a safety-net read every ``SAFETY_READ_EVERY`` (the
+    ``idle-read`` cost; the others are among them), every other cycle unchanged (the ``idle`` cost).
+    Officers' edits add reads like ``idle-read``.
     """
     from bridge.pipeline import SAFETY_READ_EVERY
+    from bridge.snapshot import REVIEW_WHOLE_EVERY
 
     cycles = 24 * 60 // interval_minutes
-    reads = min(cycles - 1, int(24 * 60 // (SAFETY_READ_EVERY.total_seconds() / 60)) - 1)
+    wholes = int(24 * 3600 // REVIEW_WHOLE_EVERY.total_seconds()) - 1
+    reads = min(cycles - 1, int(24 * 60 // (SAFETY_READ_EVERY.total_seconds() / 60)) - 1) - wholes
     lines = [f"| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
              "|---|---|---|---|---|---|---|---|"]
     by = {(r.rows, r.review, r.scenario): r for r in rows}
@@ -396,10 +412,13 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
             continue
         scan = by[(n, rv, "full-scan")]
         read = by.get((n, rv, "idle-read"), idle)
-        b_req = (cycles - 1 - reads) * idle.result["bridge"]["requests"] + reads * read.result["bridge"]["requests"] \
-            + scan.result["bridge"]["requests"]
-        b_bytes = (cycles - 1 - reads) * idle.result["bridge"]["bytes"] + reads * read.result["bridge"]["bytes"] \
-            + scan.result["bridge"]["bytes"]
+        whole = by.get((n, rv, "read-whole"), read)
+
+        def day(key: str) -> float:
+            return ((cycles - 1 - reads - wholes) * idle.result["bridge"][key] + reads * read.result["bridge"][key]
+                    + wholes * whole.result["bridge"][key] + scan.result["bridge"][key])
+
+        b_req, b_bytes = day("requests"), day("bytes")
         n_req = cycles * idle.result["naive"]["requests"]
         n_bytes = cycles * idle.result["naive"]["bytes"]
         lines.append(f"| {n:,} | {rv:,} | {b_req:,.0f} | {b_bytes / 2**20:,.1f} | {n_req:,.0f} | {n_bytes / 2**20:,.1f} "
@@ -461,7 +480,7 @@ def main(argv: list[str] | None = None) -> None:
     text = [f"Command: `{' '.join(['.venv/bin/python -m benchmarks.cycle', *(argv if argv is not None else sys.argv[1:])])}`",
             f"Machine: {machine()}", f"Run time: {time.perf_counter() - started:,.0f} s", "",
             "Per cycle (× = naive ÷ bridge: how many times less the bridge costs):", "", *table(results), "",
-            f"Per day at the default interval ({interval} min: {24 * 60 // interval} cycles: one a full scan, a safety-net read every 15 min, the rest unchanged):", "",
+            f"Per day at the default interval ({interval} min: {24 * 60 // interval} cycles: one a full scan, Review read whole every 6 hours, a safety-net read every 15 min, the rest unchanged):", "",
             *per_day(results, interval)]
     print("\n" + "\n".join(text))
     if args.markdown:

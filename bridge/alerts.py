@@ -34,6 +34,8 @@ def cycle_alerts(deps: Deps, snap: Snapshot) -> list[Alert]:
         known = {}
     seen = dict(known)
     for row in snap.review:
+        if row.cached:
+            continue  # as last read: already counted then (a status an officer changes is read afresh)
         kim = row.get(ReviewColumn.KIM).strip()
         when = columns.parse_datetime_cell(row.get(ReviewColumn.RECEIVED), s.tz)
         if kim and when is not None and row.status in APPROVED:

@@ -43,7 +43,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         # Sidik Jari renamed or deleted (intake stops and says so): without it no row can be told
         # apart with certainty, so nothing is restored or taken as deleted until it is back.
         return identity.WatchPlan(rows=list(snap.review))
-    known = deps.ledger.known(lambda text: _received_text(deps, text))
+    known = deps.ledger.known(lambda text: _received_text(deps, text), copies=snap.copies)
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued)
     result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
     for fix in plan.fixes:
@@ -74,6 +74,8 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
     last = plan.last_rows
     changed = {}
     for sub_id, row in plan.seen.items():
+        if row.cached and sub_id not in updates:
+            continue  # its cells are the ledger's copy: nothing to remember
         now = {c.name: str(v) for c, v in {**row.values, **updates.get(sub_id, {})}.items()}
         if sub_id in last and last[sub_id] != now:
             changed[sub_id] = now

@@ -37,6 +37,9 @@ class Snapshot:
     review: list[ReviewRow]
     kim: list[KimRecord]
     review_missing: tuple[str, ...] = ()  # Review headers not found (officers renamed or deleted them)
+    #: The ledger's copies of the rows (ID → column name → text) when Review was read through its
+    #: ID and Status columns; None after a whole read.
+    copies: dict[str, dict[str, str]] | None = None
     kim_missing: tuple[str, ...] = ()  # KIM registry headers not found
     warnings: list[str] = field(default_factory=list)
     #: Review rows with content but an empty ID cell (an officer cleared it): the Review watch recognises them.
@@ -95,11 +98,13 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         sheet_tz = s.tz
 
     rows: list[ReviewRow] | None = None
+    copies: dict[str, dict[str, str]] | None = None
     if layout is not None:
         header_row, ids, statuses = review_v
         header = [str(h) for h in (header_row[0] if header_row else [])]
         if header == layout:
-            rows = _through_view(deps, header, ids[1:], statuses[1:], changed)
+            copies = deps.ledger.last_rows()
+            rows = _through_view(deps, header, ids[1:], statuses[1:], copies, changed)
         else:
             log.info("Review headers changed since the last cycle: reading the tab whole")
         if rows is None:
@@ -140,6 +145,7 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         kim_missing=tuple(kim_missing),
         review_unidentified=unidentified,
         responses_page=page,
+        copies=copies,
     )
 
 
@@ -186,11 +192,12 @@ def _view_ranges(tab: str, layout: list[str]) -> list[str]:
 
 
 def _through_view(
-    deps: Deps, header: list[str], ids: list[list[Any]], statuses: list[list[Any]], changed: bool
+    deps: Deps, header: list[str], ids: list[list[Any]], statuses: list[list[Any]],
+    copies: dict[str, dict[str, str]], changed: bool,
 ) -> list[ReviewRow] | None:
     """Review's rows from the two columns, the ledger's copies, and one read of the rows with work;
     None when so many rows need reading that reading the tab whole is cheaper."""
-    plan = review_view.plan_view(ids, statuses, deps.ledger.last_rows(), acting=review_view.ACTING if changed else frozenset())
+    plan = review_view.plan_view(ids, statuses, copies, acting=review_view.ACTING if changed else frozenset())
     if not plan.to_read:
         return plan.rows
     total = max(len(ids), len(statuses))

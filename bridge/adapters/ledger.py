@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
@@ -456,18 +456,26 @@ class Ledger:
         ).fetchone()
         return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
 
-    def known(self, received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
-        """Every submission that reached a tab, for matching Review rows to what the bridge queued."""
+    def known(
+        self, received: Callable[[str], str] = lambda text: text, copies: Mapping[str, dict[str, str]] | None = None
+    ) -> list[KnownSubmission]:
+        """Every submission that reached a tab, for matching Review rows to what the bridge queued.
+
+        ``copies``: the rows as :meth:`last_rows` returned them this cycle, so they are not parsed twice.
+        """
         rows = self.db.execute(
             "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
         )
         out = []
         for r in rows:
-            try:
-                last = json.loads(r[7]) if r[7] else {}
-            except ValueError:
-                last = {}
+            if copies is not None and r[0] in copies:
+                last = copies[r[0]]
+            else:
+                try:
+                    last = json.loads(r[7]) if r[7] else {}
+                except ValueError:
+                    last = {}
             out.append(
                 KnownSubmission(
                     r[0], r[1], r[2], bool(r[3]), received(r[4] or ""), r[5] or "", r[6] or "", last, r[8] or "",

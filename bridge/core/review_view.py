@@ -33,6 +33,8 @@ from bridge.core.model import ReviewColumn, ReviewRow, Status
 #: published (or withdrawn) is what the sheet says now, never the cache.
 ACTING = frozenset({Status.DISETUJUI, Status.DITARIK})
 
+_COLUMNS = {c.name: c for c in ReviewColumn}  # the ledger keeps cells under the column's name
+
 
 @dataclass
 class ViewPlan:
@@ -81,7 +83,7 @@ def plan_view(
         ):
             plan.to_read.append(row_number)
             continue
-        values = {ReviewColumn[name]: str(text) for name, text in last.items() if name in ReviewColumn.__members__}
+        values = {_COLUMNS[name]: str(text) for name, text in last.items() if name in _COLUMNS}
         values[ReviewColumn.ID] = rid
         values[ReviewColumn.STATUS] = raw
         plan.rows.append(ReviewRow(row_number, values, cached=True))
