@@ -481,14 +481,19 @@ DRAFT_CHECKED = "draft_check_at"
 
 def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
-    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft."""
+    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft.
+
+    DITOLAK rows whose post the ledger knows as a draft are looked at too (after the TERBIT ones): a draft
+    an officer published in Blogger and then rejected is live, and must stay in Review with the note that
+    DITOLAK does not take it down (:func:`_rejected`), not be archived as if nothing were on the website."""
     drafts = []
-    for row in rows:
-        if row.status != Status.TERBIT:
-            continue
-        entry = deps.ledger.journal(row.id)
-        if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
-            drafts.append((row, entry))
+    for status in (Status.TERBIT, Status.DITOLAK):
+        for row in rows:
+            if row.status != status:
+                continue
+            entry = deps.ledger.journal(row.id)
+            if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
+                drafts.append((row, entry))
     if not drafts:
         return
     last = _parse_iso(deps.ledger.get_meta(DRAFT_CHECKED))
@@ -510,6 +515,11 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         if deps.dry_run:
             continue
         deps.ledger.record_done(row.id, entry.post_id, ref.url, ref.status, when)
+        if row.status == Status.DITOLAK:
+            # The row stays DITOLAK; its note comes from _rejected, which now sees a live post.
+            result.put(row.id, {ReviewColumn.POST_URL: ref.url, ReviewColumn.PUBLISHED: when})
+            log.warning("%s: rejected, but its draft post %s was published in Blogger: %s", row.id, entry.post_id, ref.url)
+            continue
         values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
         if ref.status == "LIVE":
             values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."
