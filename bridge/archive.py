@@ -17,7 +17,7 @@ from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import RetriableError
+from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.intake import format_time
 from bridge.locate import locate_ids
 from bridge.snapshot import read_review_rows
@@ -109,6 +109,35 @@ def _settled(row: ReviewRow, deps: Deps) -> bool:
     return False
 
 
+def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
+    """A DITOLAK row whose post the ledger knows as a draft: Blogger is asked before the row leaves Review.
+
+    An officer may have published the draft in Blogger since the last draft check (every 10 minutes,
+    :func:`bridge.publish.check_drafts`). A live post keeps its row in Review, where the next cycle's
+    note says DITOLAK does not take it down. One ``posts.get`` per such row, only when it is due."""
+    if row.status != Status.DITOLAK:
+        return False
+    entry = deps.ledger.journal(row.id)
+    if not (entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT"):
+        return False
+    try:
+        ref = deps.blogger.get(entry.post_id, item=row.id)
+    except AuthError:
+        raise
+    except (RetriableError, FatalError) as exc:
+        log.warning("%s: cannot tell whether its draft post %s is still a draft; kept in Review: %s", row.id, entry.post_id, exc)
+        return True
+    if ref is None or ref.status not in ("LIVE", "SCHEDULED"):
+        return False
+    try:
+        when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps) if ref.published else ""
+    except ValueError:
+        when = ""
+    deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, ref.status, when or entry.published_at)
+    log.warning("%s: rejected, but its draft post %s was published in Blogger; kept in Review", row.id, entry.post_id)
+    return True
+
+
 def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> int:
     """Move rows older than ``archive_after_days``; returns how many moved."""
     s = deps.settings
@@ -124,6 +153,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         when = _age_reference(row, deps)
         if when is not None and when < cutoff:
             due.append(row)
+    due = [r for r in due if not _published_after_all(deps, r)]
     if not due:
         return 0
     sid = s.review_spreadsheet_id

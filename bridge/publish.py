@@ -84,8 +84,17 @@ def _post_link(deps: Deps, post_id: str, url: str) -> str:
     return url or DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=post_id)
 
 
-def _done_values(deps: Deps, post_id: str, url: str, status: str, when: str) -> dict[ReviewColumn, str]:
-    if status == "DRAFT":
+def _done_values(
+    deps: Deps, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
+) -> dict[ReviewColumn, str]:
+    """The Review cells of a published row. ``when`` is when readers see the post: empty for a draft,
+    which is on no website yet (the draft check writes the time once an officer publishes it)."""
+    if status == "DRAFT" and schedule is not None:
+        # A draft is not scheduled: Blogger holds it only once an officer publishes it with a future date.
+        at = schedule.astimezone(deps.settings.tz).strftime("%d/%m/%Y %H:%M")  # as officers write a schedule
+        note = (f"Tersimpan sebagai DRAF di Blogger, belum tayang dan belum terjadwal. Agar tayang pada Jadwal Terbit "
+                f"{at} WITA: buka Tautan Post, periksa, pastikan tanggal post {at}, lalu klik Publikasikan sebelum waktu itu.")
+    elif status == "DRAFT":
         note = "Tersimpan sebagai DRAF di Blogger, belum tayang di website. Buka Tautan Post, periksa, lalu klik Publikasikan."
     elif status == "SCHEDULED":
         note = f"Terjadwal di Blogger; tayang otomatis pada {when} WITA."
@@ -259,12 +268,16 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
 
 
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
-    # Waktu Terbit: when readers see it (the schedule, for a scheduled post), not when the bridge ran.
-    when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.now(), deps)
+    # Waktu Terbit: when readers see it (the schedule, for a scheduled post), not when the bridge ran;
+    # nothing yet for a draft.
+    if ref.status == "DRAFT":
+        when = ""
+    else:
+        when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.now(), deps)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
-    return _done_values(deps, ref.id, ref.url, ref.status, when)
+    return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
 
 
 def _needs_lookup(deps: Deps, row: ReviewRow) -> bool:
@@ -307,7 +320,7 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             deps.ledger.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, format_time(deps.now(), deps))
+        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.now(), deps))
         result.reconciled += 1
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
@@ -327,7 +340,8 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
-        values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, entry.published_at)
+        when = "" if entry.post_status == "DRAFT" else entry.published_at
+        values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, when, schedule)
         result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))  # the note as first written
         result.repaired += 1
         return
@@ -355,12 +369,14 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
         when = format_time(schedule, deps)
     elif entry.post_status == "SCHEDULED" and status == "LIVE":
         when = format_time(deps.now(), deps)
+    elif status == "DRAFT":
+        when = ""
     else:
         when = entry.published_at or format_time(deps.now(), deps)
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
-    values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when)
+    values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
         f"Post yang sama diperbarui pada {format_time(deps.now(), deps)} WITA{changes}; tidak ada post baru. "
@@ -481,14 +497,19 @@ DRAFT_CHECKED = "draft_check_at"
 
 def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
-    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft."""
+    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft.
+
+    DITOLAK rows whose post the ledger knows as a draft are looked at too (after the TERBIT ones): a draft
+    an officer published in Blogger and then rejected is live, and must stay in Review with the note that
+    DITOLAK does not take it down (:func:`_rejected`), not be archived as if nothing were on the website."""
     drafts = []
-    for row in rows:
-        if row.status != Status.TERBIT:
-            continue
-        entry = deps.ledger.journal(row.id)
-        if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
-            drafts.append((row, entry))
+    for status in (Status.TERBIT, Status.DITOLAK):
+        for row in rows:
+            if row.status != status:
+                continue
+            entry = deps.ledger.journal(row.id)
+            if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
+                drafts.append((row, entry))
     if not drafts:
         return
     last = _parse_iso(deps.ledger.get_meta(DRAFT_CHECKED))
@@ -510,6 +531,11 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         if deps.dry_run:
             continue
         deps.ledger.record_done(row.id, entry.post_id, ref.url, ref.status, when)
+        if row.status == Status.DITOLAK:
+            # The row stays DITOLAK; its note comes from _rejected, which now sees a live post.
+            result.put(row.id, {ReviewColumn.POST_URL: ref.url, ReviewColumn.PUBLISHED: when})
+            log.warning("%s: rejected, but its draft post %s was published in Blogger: %s", row.id, entry.post_id, ref.url)
+            continue
         values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
         if ref.status == "LIVE":
             values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."

@@ -15,6 +15,11 @@ every check raises :class:`~bridge.sandbox.errors.ApiError` 400 with Google's wo
   ``warningOnly`` ranges only warn in the UI: the API writes.
 * A ``strict`` ONE_OF_LIST rule rejects other values written through the API, as the UI does
   ("Reject the input", https://support.google.com/docs/answer/186103). Empty cells are allowed.
+  Values are compared exactly, letter case and spaces included. Whether Google accepts a list item
+  written in another case (``disetujui`` for ``DISETUJUI``) is unknown to us: searching documentation,
+  issue threads and Q&A pages found no source either way, and no recorded response (gspread's cassette
+  ``WorksheetTest.test_add_validation`` shows a 400 for a malformed body, not for a value). Until a
+  recorded response shows Google accepting it, the sandbox refuses it, the strict side for the bridge.
 """
 
 from __future__ import annotations

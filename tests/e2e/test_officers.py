@@ -498,6 +498,63 @@ def test_withdrawing_a_draft_never_published_says_nothing_was_taken_down(bridge:
     assert_exactly_once(bridge, {sid})
 
 
+def _publish_in_blogger(b: Bridge, sid: str, url: str) -> None:
+    """What an officer's click on Publikasikan in Blogger does to the bridge's draft."""
+    (mine,) = _posts_of(b, sid)
+    post = next(p for p in b.sandbox.state.blog(DEMO_BLOG_ID)["posts"] if p["id"] == mine["id"])
+    post.update(status="LIVE", url=url, published="2026-11-24T09:15:00+08:00")
+
+
+REJECTED_LIVE_NOTE = "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website."
+
+
+def test_rejecting_a_draft_an_officer_published_in_blogger_keeps_it_in_review(bridge: Bridge) -> None:
+    """Draft mode: an officer publishes the draft in Blogger, then sets DITOLAK: the post is live, so the
+    row stays in Review with the note to use DITARIK (it used to be archived while the post was on the website)."""
+    draft = {"blog__publish_mode": "draft"}
+    bridge.cycle(**draft)
+    sid = _approve_valid(bridge)[0]
+    bridge.cycle(**draft)
+    url = "https://kimbalangan.blogspot.com/2026/11/diterbitkan-lalu-ditolak.html"
+    _publish_in_blogger(bridge, sid, url)
+    bridge.officer_sets({sid: Status.DITOLAK.value})
+    bridge.now = bridge.now + timedelta(minutes=11)  # the draft check is due
+    bridge.cycle(**draft)
+    row = _row(bridge, sid)
+    assert row[STATUS] == Status.DITOLAK.value and row[SYSTEM] == REJECTED_LIVE_NOTE
+    assert row[LINK] == url and row[ReviewColumn.PUBLISHED.value].startswith("24/11/2026 09:15")
+    bridge.now = bridge.now + timedelta(days=40)
+    bridge.cycle(**draft)
+    assert _row(bridge, sid)[STATUS] == Status.DITOLAK.value
+    assert not any(r[ID] == sid for r in _tab(bridge, "Arsip")), "a live post's row stays in Review"
+    assert [p["status"] for p in _posts_of(bridge, sid)] == ["LIVE"]
+
+
+def test_rejecting_a_just_published_draft_is_checked_with_blogger_before_archiving(bridge: Bridge) -> None:
+    """Draft mode: the draft is published in Blogger and rejected between two draft checks, on a row old
+    enough to archive: Blogger is asked before the row leaves Review, so it stays, and the note follows."""
+    draft = {"blog__publish_mode": "draft"}
+    bridge.cycle(**draft)
+    sid, other = _approve_valid(bridge)[:2]
+    bridge.cycle(**draft)
+    bridge.officer_sets({other: Status.DITOLAK.value})  # a draft rejected and never published: archived as before
+    bridge.now = bridge.now + timedelta(days=40)
+    assert bridge.cycle(**draft).archived == 1  # the draft check runs here and finds both still drafts
+    assert _row(bridge, sid)[STATUS] == Status.TERBIT.value and [r[ID] for r in _tab(bridge, "Arsip")] == [other]
+    _publish_in_blogger(bridge, sid, "https://kimbalangan.blogspot.com/2026/11/baru-saja-diterbitkan.html")
+    bridge.officer_sets({sid: Status.DITOLAK.value})
+    bridge.now = bridge.now + timedelta(minutes=1)  # before the next draft check
+    bridge.sandbox.reset_stats()
+    report = bridge.cycle(**draft)
+    assert bridge.stats()["by_method"]["blogger.posts.get"]["requests"] == 1
+    assert report.archived == 0 and _row(bridge, sid)[STATUS] == Status.DITOLAK.value
+    bridge.now = bridge.now + timedelta(minutes=16)  # the next read writes the note
+    bridge.cycle(**draft)
+    assert _row(bridge, sid)[SYSTEM] == REJECTED_LIVE_NOTE
+    assert not any(r[ID] == sid for r in _tab(bridge, "Arsip"))
+    assert_exactly_once(bridge, {sid, other})
+
+
 def test_a_deleted_row_brought_back_by_undo_is_not_processed_again(bridge: Bridge) -> None:
     """An officer deletes an approved row, the system records it in Arsip, then Ctrl+Z brings the row
     back: it is not published (it is already in Arsip) and the note says to delete it again."""

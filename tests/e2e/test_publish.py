@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from bridge.adapters.ledger import Ledger
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
 from bridge.pipeline import run_cycle
-from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
 
@@ -137,6 +138,7 @@ def test_draft_mode_links_to_the_editor(bridge: Bridge) -> None:
         if row["ID"] in approved:
             assert row[ReviewColumn.POST_URL.value].startswith("https://www.blogger.com/blog/post/edit/")
             assert "DRAF" in row[SYSTEM]
+            assert row[ReviewColumn.PUBLISHED.value] == "", "a draft is on no website yet"
 
 
 def test_permanent_error_marks_gagal_then_retry_succeeds(bridge: Bridge) -> None:
@@ -235,6 +237,34 @@ def test_scheduled_publishing_time(bridge: Bridge) -> None:
     assert post["published"].startswith("2026-11-25T08:00:00")
     row = {r["ID"]: r for r in bridge.review()}[sid]
     assert row["Status"] == Status.TERBIT.value and "Terjadwal" in row[SYSTEM]
+
+
+def test_draft_mode_with_a_schedule_says_the_schedule_waits_for_publikasikan(bridge: Bridge) -> None:
+    """Draft mode + Jadwal Terbit: Waktu Terbit showed the draft's save time, as if it had gone out then.
+    It stays empty and the note says how to make the schedule apply; once an officer publishes the draft
+    in Blogger with that date, Review shows the scheduled time."""
+    draft = {"blog__publish_mode": "draft"}
+    bridge.cycle(**draft)
+    sid = _approve_valid(bridge)[0]
+    bridge.officer_sets({sid: {"datetime": "2026-11-25T08:00:00"}}, column=ReviewColumn.SCHEDULE)
+    bridge.cycle(**draft)
+    (post,) = [p for p in _ours(bridge) if sid in find_marker_ids(p["content"])]
+    assert post["status"] == "DRAFT"
+    row = {r["ID"]: r for r in bridge.review()}[sid]
+    assert row["Status"] == Status.TERBIT.value and row[ReviewColumn.PUBLISHED.value] == ""
+    assert row[SYSTEM].splitlines()[0] == (
+        "Tersimpan sebagai DRAF di Blogger, belum tayang dan belum terjadwal. Agar tayang pada Jadwal Terbit "
+        "25/11/2026 08:00 WITA: buka Tautan Post, periksa, pastikan tanggal post 25/11/2026 08:00, lalu klik "
+        "Publikasikan sebelum waktu itu."
+    )
+    stored = next(p for p in bridge.sandbox.state.blog(DEMO_BLOG_ID)["posts"] if p["id"] == post["id"])
+    assert stored["published"].startswith("2026-11-25T08:00:00"), "the draft carries the intended date"
+    stored.update(status="SCHEDULED", url="https://kimbalangan.blogspot.com/2026/11/terjadwal.html")  # Publikasikan
+    bridge.now = bridge.now + timedelta(minutes=16)  # the next read of Review, with its draft check
+    bridge.cycle(**draft)
+    row = {r["ID"]: r for r in bridge.review()}[sid]
+    assert row[ReviewColumn.PUBLISHED.value].startswith("25/11/2026 08:00")
+    assert row[SYSTEM].startswith("Terjadwal di Blogger; tayang otomatis pada 25/11/2026 08:00")
 
 
 def test_schedule_survives_a_failure_between_creating_and_scheduling(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -184,6 +184,19 @@ def test_strict_dropdown_refuses_other_values(sandbox: SandboxServer) -> None:
     assert resp.status_code == 400 and "violates the data validation rules" in resp.json()["error"]["message"]
 
 
+def test_strict_dropdown_compares_letter_case_exactly(sandbox: SandboxServer) -> None:
+    """A Status typed as 'disetujui' would pass the sandbox's dropdown although no source says Google's does
+    (see bridge.sandbox.strict): the tests would trust a spelling real Sheets may refuse."""
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "DISETUJUI"}]}, "strict": True}
+    sandbox.state.sheet(DEMO_SPREADSHEET_ID, "KIM")["dataValidation"] = [
+        {"range": {"sheetId": KIM_SHEET_ID, "startRowIndex": 1, "startColumnIndex": 7, "endColumnIndex": 8}, "rule": rule}]
+    params = {"valueInputOption": "RAW"}
+    for typed in ("disetujui", "DISETUJUI "):
+        resp = call(sandbox.url, "PUT", f"{SS}/values/KIM!H2", params=params, json={"values": [[typed]]})
+        assert resp.status_code == 400 and "violates the data validation rules" in resp.json()["error"]["message"]
+    assert call(sandbox.url, "PUT", f"{SS}/values/KIM!H2", params=params, json={"values": [["DISETUJUI"]]}).status_code == 200
+
+
 def test_blogger_refuses_labels_over_200_characters(sandbox: SandboxServer) -> None:
     """Long labels would publish in tests and be refused with 400 by the real blog."""
     path = f"/v3/blogs/{DEMO_BLOG_ID}/posts"
