@@ -12,7 +12,7 @@ from bridge.app import Deps
 from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
 from bridge.archive import next_archive_due, record_deleted, run_archive
-from bridge.core.model import ReviewRow, Status
+from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.intake import IntakeResult, run_intake
 from bridge.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
@@ -162,8 +162,11 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     times = [now + SAFETY_READ_EVERY]
     last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
+    updates = report.publish.updates
     for row in rows:
-        if row.status != Status.TERBIT:
+        # the status as this cycle left it: a row it just published as a draft is checked like the others
+        status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
+        if status not in (Status.TERBIT, Status.DITOLAK):  # what check_drafts looks at
             continue
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:

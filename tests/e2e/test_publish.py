@@ -12,6 +12,7 @@ from bridge.adapters.ledger import Ledger
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
 from bridge.pipeline import run_cycle
+from bridge.publish import DRAFT_CHECK_EVERY
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
@@ -260,7 +261,7 @@ def test_draft_mode_with_a_schedule_says_the_schedule_waits_for_publikasikan(bri
     stored = next(p for p in bridge.sandbox.state.blog(DEMO_BLOG_ID)["posts"] if p["id"] == post["id"])
     assert stored["published"].startswith("2026-11-25T08:00:00"), "the draft carries the intended date"
     stored.update(status="SCHEDULED", url="https://kimbalangan.blogspot.com/2026/11/terjadwal.html")  # Publikasikan
-    bridge.now = bridge.now + timedelta(minutes=16)  # the next read of Review, with its draft check
+    bridge.now = bridge.now + DRAFT_CHECK_EVERY  # the draft check is due: the cycle reads for it
     bridge.cycle(**draft)
     row = {r["ID"]: r for r in bridge.review()}[sid]
     assert row[ReviewColumn.PUBLISHED.value].startswith("25/11/2026 08:00")
