@@ -269,3 +269,102 @@ def test_check_says_the_example_ids_are_still_there(bridge: Bridge, capsys: pyte
         f"FAIL [blog] blog_id is still the example's PASTE-THE-BLOG-ID: put the id from the Blogger dashboard URL: "
         f"blogger.com/blog/posts/<id> in {config}",
     ]
+
+
+def _user_auth_config(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A config that signs in as a user at the sandbox (its consent screen and token endpoint)."""
+    client = bridge.workdir / "credentials.json"
+    client.write_text(json.dumps({"installed": {
+        "client_id": "cid.apps.googleusercontent.com", "client_secret": "secret",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": "https://oauth2.googleapis.com/token",
+        "redirect_uris": ["http://localhost"]}}), encoding="utf-8")
+    token = bridge.workdir / "token.json"
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "0")
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT")  # restored (absent) after the test; `auth` sets it for http
+    return bridge.write_config(google__auth="user", google__client_secret=str(client), google__token=str(token)), token
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_auth_prints_the_address_once(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff pasting the sign-in address got one copy in the numbered steps, not two."""
+    import requests
+
+    config, token = _user_auth_config(bridge, monkeypatch)
+    said: list[str] = []
+
+    def officer_pastes(_prompt: str) -> str:
+        said.append(capsys.readouterr().out)
+        url = next(x.strip() for x in said[-1].splitlines() if "/o/oauth2/auth?" in x)
+        return requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
+
+    monkeypatch.setattr("builtins.input", officer_pastes)
+    assert main(["auth", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    captured = capsys.readouterr()
+    lines = (said[0] + captured.out + captured.err).splitlines()
+    assert sum("/o/oauth2/auth?" in line for line in lines) == 1
+    at = next(n for n, line in enumerate(lines) if "/o/oauth2/auth?" in line)
+    assert lines[at - 1] == "1. Buka alamat ini di browser komputer mana pun / Open this address in a browser on any computer:"
+    assert lines[at].startswith(f"   {bridge.sandbox.url}/o/oauth2/auth?")
+    assert lines[-1] == (f"Token tersimpan / token saved: {token} (permissions 600). "
+                         f"Next: mymein-bridge check -c {config}")
+
+
+def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """With --listen the sign-in address was printed twice (the OAuth library logged it too) and the
+    redirect, authorization code included, was logged."""
+    import threading
+    import urllib.request
+
+    config, token = _user_auth_config(bridge, monkeypatch)
+    port = _free_port()
+    seen: list[str] = []
+
+    def browser() -> None:  # the laptop's browser, through the ssh -L tunnel
+        import re
+
+        import requests
+
+        location = f"http://localhost:{port}/?error=the_test_found_no_address"  # ends the flow if all else fails
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                captured = capsys.readouterr()
+                seen.append(captured.out + captured.err)
+                found = re.search(r"http\S*/o/oauth2/auth\?\S+", "".join(seen))
+                if found:
+                    location = requests.get(found.group(0), allow_redirects=False, timeout=5).headers["Location"]
+                    break
+                time.sleep(0.05)
+        finally:
+            with urllib.request.urlopen(location.replace("localhost", "127.0.0.1", 1), timeout=10) as page:
+                page.read()
+
+    helper = threading.Thread(target=browser, daemon=True)
+    helper.start()
+    assert main(["auth", "-c", str(config), "--listen", "--port", str(port)], clock=bridge.clock) == EXIT_OK
+    helper.join(timeout=30)
+    captured = capsys.readouterr()
+    lines = ("".join(seen) + captured.out + captured.err).splitlines()
+    assert sum("/o/oauth2/auth?" in line for line in lines) == 1
+    assert not any("&code=" in line for line in lines)
+    at = next(n for n, line in enumerate(lines) if "/o/oauth2/auth?" in line)
+    assert lines[:at] == [
+        f"1. Dari laptop / From your laptop: ssh -L {port}:localhost:{port} <this-server>",
+        "2. Buka alamat ini di browser laptop itu / Open this address in that laptop's browser:",
+    ]
+    assert lines[at].startswith(f"   {bridge.sandbox.url}/o/oauth2/auth?")
+    assert lines[at + 1:] == [
+        "3. Masuk dengan akun Google penulis blog, izinkan akses; bridge menunggu di sini. "
+        "/ Sign in as a blog author and allow access; the bridge waits here.",
+        f"Token tersimpan / token saved: {token} (permissions 600). Next: mymein-bridge check -c {config}",
+    ]
+    assert json.loads(token.read_text(encoding="utf-8"))["refresh_token"].startswith("1//sandbox-")
