@@ -1,8 +1,9 @@
 """The ``mymein-bridge`` command line: parse options, call one library function, map errors.
 
-Exit codes: 0 ok; 1 a check found problems; 2 bad usage or configuration;
-3 credentials problem; 4 another problem a person must fix; 75 temporary
-failure (try again later).
+Exit codes: 0 ok; 1 a check found problems; 2 bad usage or configuration, or a local
+ledger that cannot be used (folder or file); 3 credentials problem; 4 another problem;
+75 temporary failure (try again later). systemd restarts `run` on 4 and 75, not on 2 or 3
+(deploy/mymein-bridge.service).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable, Sequence
 
 from bridge import __version__
 from bridge.clock import Clock
-from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, RetriableError
+from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, RetriableError
 
 log = logging.getLogger("bridge.cli")
 
@@ -431,6 +432,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except AuthError as exc:
         print(f"Credentials problem: {exc}", file=sys.stderr)
         return EXIT_AUTH
+    except LedgerError as exc:  # a person must fix the file: 2, so systemd does not restart-loop on it
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except FatalError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_FATAL

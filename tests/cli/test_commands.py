@@ -368,3 +368,36 @@ def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, mo
         f"Token tersimpan / token saved: {token} (permissions 600). Next: mymein-bridge check -c {config}",
     ]
     assert json.loads(token.read_text(encoding="utf-8"))["refresh_token"].startswith("1//sandbox-")
+
+
+def test_a_damaged_ledger_stops_run_with_exit_2_and_moving_it_aside_rebuilds_it(
+    bridge: Bridge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged ledger ended `run` with exit 4, which systemd restarted every 30 s forever; the message's
+    own command must be all it takes, and the rebuilt ledger must publish nothing twice."""
+    config = str(bridge.write_config())
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    posts, review = len(bridge.posts()), bridge.review()
+    assert sum(r["Status"] == Status.TERBIT.value for r in review) == 4
+
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    ledger.write_bytes(b"\x00 power cut " * 400)
+    capsys.readouterr()
+    for command in ("run", "once", "init"):
+        assert main([command, "-c", config], clock=bridge.clock) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+        assert capsys.readouterr().err == (
+            f"Error: the local ledger {ledger} is damaged or not a bridge ledger (file is not a database). It is only "
+            "a cache, which the bridge rebuilds from the Review and Arsip tabs and the blog without publishing "
+            f"anything twice: move it aside with sudo mv {ledger} {ledger}.damaged, then start the bridge again "
+            "(sudo systemctl start mymein-bridge, or run the command again)\n"
+        )
+    unit = (ROOT / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    assert "\nRestartPreventExitStatus=2 3\n" in unit
+
+    ledger.rename(f"{ledger}.damaged")  # what the message says, without sudo: the test owns the file
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert len(bridge.posts()) == posts
+    assert bridge.review() == review
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
