@@ -107,7 +107,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     KIM under review or terminated, KIM with no accepted news for [report] quiet_days).
 
     Exits 0 when everything is reachable, 1 when something needs fixing (registry problems and
-    alerts are WARN lines: officers fix them in the sheet).
+    alerts are WARN lines: officers fix them in the sheet), 75 when the only problem is that
+    Google or the network cannot be reached now (try again later, as `run` does).
     With --probe-blog it also creates a draft post on the blog (markers and a photo, as the
     bridge builds posts), reads it back, fetches the photo anonymously and deletes the draft:
     run it once at install.
@@ -116,13 +117,13 @@ def cmd_check(args: argparse.Namespace) -> int:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
     """
-    from bridge.check import run_check
+    from bridge.check import Verdict, run_check
 
     settings = _load(args)
-    lines, ok = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
+    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
     for line in lines:
         print(line)
-    return EXIT_OK if ok else EXIT_PROBLEMS
+    return {Verdict.OK: EXIT_OK, Verdict.PROBLEMS: EXIT_PROBLEMS, Verdict.UNREACHABLE: EXIT_TEMPFAIL}[verdict]
 
 
 def cmd_init(args: argparse.Namespace) -> int:

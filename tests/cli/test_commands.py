@@ -22,6 +22,7 @@ from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 from tests.conftest import TEST_NOW
 from tests.e2e.conftest import Bridge
 
@@ -222,8 +223,11 @@ def test_init_and_report_exit_2_on_an_unusable_ledger_folder(
 def test_check_with_google_unreachable_asks_the_spreadsheet_once(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     """With the network down check read the same spreadsheet twice (twice the retries) and printed the failure twice."""
     config = bridge.write_config(google__endpoint="http://127.0.0.1:1", bridge__max_retries=1)
-    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
-    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_TEMPFAIL
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == ("Google or the network is not answering now (the FAIL lines above): run check again later. "
+                       "Nothing else that could be checked needs fixing.")
+    fails = [line for line in out if line.startswith("FAIL")]
     assert [line.split(":")[0] for line in fails] == [
         "FAIL form spreadsheet 1MyMeinDemoSheet00000000000000000000000000000 ([sheets] spreadsheet_id)",
         "FAIL tabs 'Review', 'KIM', 'Arsip' not checked",
@@ -401,3 +405,44 @@ def test_a_damaged_ledger_stops_run_with_exit_2_and_moving_it_aside_rebuilds_it(
     assert len(bridge.posts()) == posts
     assert bridge.review() == review
     assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+
+
+def test_check_exits_75_when_only_google_is_unreachable_and_1_when_something_else_is_wrong(
+    bridge: Bridge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check said exit 1 ("fix something") with only the network down, where `run` and `once` say 75 (try later)."""
+    config = str(bridge.write_config(bridge__max_retries=1, bridge__retry_wait_ms=1))
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert any(line.startswith("OK   a hosted photo displays for readers: ") for line in capsys.readouterr().out.splitlines())
+
+    bridge.sandbox.set_faults({"rate": 1.0, "codes": [503]})  # Google answers, but only "try later"
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_TEMPFAIL
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert fails and all("HTTP 503" in line or "not checked" in line for line in fails), fails
+    bridge.sandbox.set_faults({})
+
+    bridge.sandbox.stop()  # Google, and the hosted photo with it, no longer answer
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_TEMPFAIL
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out if line.startswith("FAIL")] == [
+        f"FAIL form spreadsheet {DEMO_SPREADSHEET_ID} ([sheets] spreadsheet_id)",
+        "FAIL tabs 'Review', 'KIM', 'Arsip' not checked",
+        "FAIL blog 7000000000000000001",
+        "FAIL a hosted photo does NOT display for readers",
+    ]
+    assert out[-1].startswith("Google or the network is not answering now (the FAIL lines above)")
+
+    assert main(["check", "-c", config, "--probe-blog"], clock=bridge.clock) == EXIT_TEMPFAIL
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == "FAIL probe: not run, as Google did not answer (above); run check --probe-blog again later"
+
+    template = bridge.workdir / "post.html"
+    template.write_text('<img src="{{ photos[0].url }}" alt="">\n{{ body }}', encoding="utf-8")
+    assert main(["check", "-c", str(bridge.write_config(bridge__max_retries=1, blog__template=str(template)))],
+                clock=bridge.clock) == EXIT_PROBLEMS  # a real problem as well: fix it, whatever the network does
+    out = capsys.readouterr().out.splitlines()
+    assert f"FAIL post template {template}: post template: list object has no element 0 (a post without a photo)" in out
+    assert out[-1] == "Some things need fixing (see FAIL lines above)."
