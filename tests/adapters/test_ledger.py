@@ -187,8 +187,7 @@ def test_a_folder_where_the_ledger_should_be(tmp_path: Path) -> None:
 
 
 def test_a_ledger_it_cannot_open_names_each_file_to_chown(tmp_path: Path) -> None:
-    """The chown hint named /var/lib/mymein-bridge and user mymein whatever the state_path and the user were,
-    and missed the -wal/-shm files a `sudo` run leaves owned by root."""
+    """The chown hint named /var/lib/mymein-bridge and mymein whatever the path and user, and missed -wal/-shm."""
     import pwd
 
     path = tmp_path / "bridge.sqlite3"

@@ -323,8 +323,7 @@ def test_auth_prints_the_address_once(bridge: Bridge, monkeypatch: pytest.Monkey
 
 def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    """With --listen the sign-in address was printed twice (the OAuth library logged it too) and the
-    redirect, authorization code included, was logged."""
+    """With --listen the sign-in address showed twice (the OAuth library logged it too), and the code was logged."""
     import threading
     import urllib.request
 
@@ -377,8 +376,7 @@ def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, mo
 def test_a_damaged_ledger_stops_run_with_exit_2_and_moving_it_aside_rebuilds_it(
     bridge: Bridge, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A damaged ledger ended `run` with exit 4, which systemd restarted every 30 s forever; the message's
-    own command must be all it takes, and the rebuilt ledger must publish nothing twice."""
+    """A damaged ledger ended `run` with exit 4, restarted every 30 s forever; its message's `mv` must fix it, publishing nothing twice."""
     config = str(bridge.write_config())
     assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
     bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
