@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bridge.clock import Clock
 from bridge.config import Settings
-from bridge.exceptions import AuthError, BridgeError
+from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 if TYPE_CHECKING:
     from bridge.adapters.sheets import SpreadsheetInfo
@@ -20,15 +22,33 @@ OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 PLACEHOLDER = "PASTE-THE-"
 
 
-def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], bool]:
+class Verdict(StrEnum):
+    """What ``check`` found, as the CLI turns it into an exit code."""
+
+    OK = "ok"  # everything needed is in order
+    PROBLEMS = "problems"  # something a person must fix (a FAIL line that is not only "not reachable")
+    UNREACHABLE = "unreachable"  # only Google or the network did not answer: try again later, as `run` does
+
+
+VERDICT_LINES = {
+    Verdict.OK: "All good.",
+    Verdict.PROBLEMS: "Some things need fixing (see FAIL lines above).",
+    Verdict.UNREACHABLE: "Google or the network is not answering now (the FAIL lines above): run check again later. "
+                         "Nothing else that could be checked needs fixing.",
+}
+
+
+def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], Verdict]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
-        the report lines and whether everything needed is in order.
+        the report lines, the verdict line last, and the verdict: UNREACHABLE when every FAIL
+        line only says that Google or the network did not answer (a temporary condition).
     """
     from bridge.app import build_deps
 
     lines: list[str] = [f"{OK} config {settings.source} is valid"]
+    unreachable: set[str] = set()  # the FAIL lines that are only Google or the network not answering
     for key, value, where in (
         ("[sheets] spreadsheet_id", settings.spreadsheet_id, "the spreadsheet's URL: .../spreadsheets/d/<id>/edit"),
         ("[blog] blog_id", settings.blog_id, "the Blogger dashboard URL: blogger.com/blog/posts/<id>"),
@@ -45,15 +65,17 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
     problem = ledger_folder_problem(settings.state_path)
     if problem:
         lines.append(f"{BAD} {problem}")
-        return lines, False
+        return _verdict(lines, unreachable)
     try:
         deps = build_deps(settings, clock=clock)
-    except AuthError as exc:
+    except (AuthError, RetriableError) as exc:  # refused, or Google not reachable to renew the token
         lines.append(f"{BAD} credentials: {exc}")
-        return lines, False
+        if isinstance(exc, RetriableError):
+            unreachable.add(lines[-1])
+        return _verdict(lines, unreachable)
     except BridgeError as exc:  # e.g. a ledger the bridge's user cannot write
         lines.append(f"{BAD} {exc}")
-        return lines, False
+        return _verdict(lines, unreachable)
     lines.append(f"{OK} credentials loaded ({settings.auth}) for {target}")
     if not settings.uses_sandbox and not os.access(settings.token.parent, os.W_OK):
         lines.append(
@@ -62,18 +84,29 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
         )
 
     try:
-        lines, ok = _check_services(settings, deps, lines)
-        if probe_blog:
-            from bridge.probe import BAD as PROBE_BAD, probe_blog as run_probe
+        _check_services(settings, deps, lines, unreachable)
+        if probe_blog and unreachable:  # a draft it might not be able to delete again
+            lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
+            unreachable.add(lines[-1])
+        elif probe_blog:
+            from bridge.probe import probe_blog as run_probe
 
-            probe = run_probe(deps)
-            lines[-1:-1] = probe
-            if any(line.startswith(PROBE_BAD) for line in probe):
-                ok = False
-                lines[-1] = "Some things need fixing (see FAIL lines above)."
-        return lines, ok
+            lines.extend(run_probe(deps))
+        return _verdict(lines, unreachable)
     finally:
         deps.close()
+
+
+def _verdict(lines: list[str], unreachable: set[str]) -> tuple[list[str], Verdict]:
+    """The lines with the verdict line added, and the verdict."""
+    fails = [line for line in lines if line.startswith(BAD)]
+    if not fails:
+        verdict = Verdict.OK
+    elif all(line in unreachable for line in fails):
+        verdict = Verdict.UNREACHABLE
+    else:
+        verdict = Verdict.PROBLEMS
+    return [*lines, VERDICT_LINES[verdict]], verdict
 
 
 CELL_LIMIT = 10_000_000
@@ -107,8 +140,11 @@ def bridge_account(deps: "Deps") -> str:
     return str((about.get("user") or {}).get("emailAddress", ""))
 
 
-def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap") -> list[str]:
-    """Read the latest form upload as the bridge does; say whom to share what with when it cannot."""
+def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unreachable: set[str] | None = None) -> list[str]:
+    """Read the latest form upload as the bridge does; say whom to share what with when it cannot.
+
+    A FAIL line that only says Drive did not answer is also added to ``unreachable``.
+    """
     from bridge.adapters.sheets import a1_tab, column_letter
     from bridge.core.columns import drive_file_id
     from bridge.core.model import Field
@@ -120,7 +156,10 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap") -> l
     try:
         (values,) = deps.sheets.batch_get(settings.spreadsheet_id, [f"{a1_tab(settings.responses_tab)}!{letter}2:{letter}"])
     except BridgeError as exc:
-        return [f"{BAD} form uploads: cannot read the photo column: {exc}"]
+        line = f"{BAD} form uploads: cannot read the photo column: {exc}"
+        if isinstance(exc, RetriableError) and unreachable is not None:
+            unreachable.add(line)
+        return [line]
     latest = ""
     for row in reversed(values):
         links = [p.strip() for p in str(row[0] if row else "").replace("\n", ",").split(",") if p.strip()]
@@ -130,10 +169,15 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap") -> l
             break
     if not latest:
         return [f"{OK} form uploads: no photo uploaded yet (checked again next time)"]
-    who = bridge_account(deps) or "the bridge's Google account"
     try:
         info = deps.drive.info(latest)
+    except RetriableError as exc:  # not a sharing problem: Drive did not answer
+        line = f"{BAD} form uploads: Drive did not answer for the latest photo uploaded through the form ({exc})"
+        if unreachable is not None:
+            unreachable.add(line)
+        return [line]
     except BridgeError as exc:
+        who = bridge_account(deps) or "the bridge's Google account"
         return [
             f"{BAD} form uploads: {who} cannot read the latest photo uploaded through the form (file {latest}: "
             f"{getattr(exc, 'reason_en', '') or exc}). Every approved row with a photo would become GAGAL. The owner of "
@@ -141,6 +185,7 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap") -> l
             "folder '<form title> (File responses)' > Share > add "
             f"{who} > Viewer. Then run check again."
         ]
+    who = bridge_account(deps) or "the bridge's Google account"
     return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})"]
 def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
     """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
@@ -163,17 +208,20 @@ def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
         lines.append(f"{OK} partnership alerts: none")
 
 
-def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[list[str], bool]:
+def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachable: set[str]) -> None:
     from bridge.adapters.sheets import a1_tab
     from bridge.core.columns import map_headers
 
-    def bad(text: str) -> None:
+    def bad(text: str, cause: BaseException | None = None) -> None:
+        """A FAIL line; one whose cause is only Google or the network not answering is noted as such."""
         lines.append(f"{BAD} {text}")
+        if isinstance(cause, RetriableError):
+            unreachable.add(lines[-1])
 
     sheets = deps.sheets
     header: list[list[object]] = []
     hmap = None
-    form_unreadable = False
+    form_unreadable: BaseException | None = None
     try:
         info = sheets.info(settings.spreadsheet_id)
         lines.append(f"{OK} spreadsheet '{info.title}' (locale {info.locale or '?'}, time zone {info.time_zone or '?'})")
@@ -193,20 +241,20 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str]) -> tuple[l
             if hmap.unknown:
                 lines.append(f"{WARN} questions the bridge ignores: {', '.join(hmap.unknown)}")
     except AuthError as exc:
-        form_unreadable = True
+        form_unreadable = exc
         bad(f"form spreadsheet: {exc}")
     except BridgeError as exc:
-        form_unreadable = True
-        bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}{_share_hint(deps, exc)}")
+        form_unreadable = exc
+        bad(f"form spreadsheet {settings.spreadsheet_id} ([sheets] spreadsheet_id): {exc}{_share_hint(deps, exc)}", exc)
     tabs = ", ".join(f"'{t}'" for t in (settings.review_tab, settings.registry_tab, settings.archive_tab))
-    if form_unreadable and settings.review_spreadsheet_id == settings.spreadsheet_id:
+    if form_unreadable is not None and settings.review_spreadsheet_id == settings.spreadsheet_id:
         # The same spreadsheet again would only repeat the same failure (and its retries).
-        bad(f"tabs {tabs} not checked: they are in the spreadsheet that could not be read (above)")
+        bad(f"tabs {tabs} not checked: they are in the spreadsheet that could not be read (above)", form_unreadable)
     else:
         _check_review_spreadsheet(settings, deps, lines, bad)
     if hmap is not None and not hmap.missing_required:
-        lines.extend(check_form_uploads(settings, deps, hmap))
-    return _check_blog_and_rest(settings, deps, lines, bad)
+        lines.extend(check_form_uploads(settings, deps, hmap, unreachable))
+    _check_blog_and_rest(settings, deps, lines, bad, unreachable)
 
 
 def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
@@ -229,16 +277,20 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         bad(f"review spreadsheet: {exc}")
     except BridgeError as exc:
         key = "review_spreadsheet_id" if settings.review_spreadsheet_id != settings.spreadsheet_id else "spreadsheet_id"
-        bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}")
+        bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}", exc)
 
 
-def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad) -> tuple[list[str], bool]:
-    """The blog, the template, the officers, the photo store and the ledger; then the verdict."""
+def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, unreachable: set[str]) -> None:
+    """The blog, the template, the officers, the photo store and the ledger.
+
+    When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for
+    the same reason (no connection, 429, 5xx) is that network problem, not a broken photo address.
+    """
     try:
         blog = deps.blogger.blog()
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
-        bad(f"blog {settings.blog_id}: {exc}")
+        bad(f"blog {settings.blog_id}: {exc}", exc)
 
     from bridge.core.render import check_template
 
@@ -257,13 +309,17 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad) 
     from bridge.photos.probe import check_photo_lines
 
     level = {"ok": OK, "warn": WARN, "fail": BAD}
-    lines += [f"{level[lv]} {text}" for lv, text in check_photo_lines(settings, deps.ledger)]
+    for lv, text in check_photo_lines(settings, deps.ledger):
+        lines.append(f"{level[lv]} {text}")
+        if lv == "fail" and unreachable and TEMPORARY_FETCH.search(text):
+            unreachable.add(lines[-1])
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
-    ok = not any(line.startswith(BAD) for line in lines)
-    lines.append("All good." if ok else "Some things need fixing (see FAIL lines above).")
-    return lines, ok
+
+
+#: How bridge.photos.probe says a reader's fetch met no server or a temporary answer.
+TEMPORARY_FETCH = re.compile(r": (cannot connect \(|HTTP (429|5\d\d) )")
 
 
 def _monthly_lines(settings: Settings) -> list[str]:

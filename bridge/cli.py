@@ -1,8 +1,9 @@
 """The ``mymein-bridge`` command line: parse options, call one library function, map errors.
 
-Exit codes: 0 ok; 1 a check found problems; 2 bad usage or configuration;
-3 credentials problem; 4 another problem a person must fix; 75 temporary
-failure (try again later).
+Exit codes: 0 ok; 1 a check found problems; 2 bad usage or configuration, or a local
+ledger that cannot be used (folder or file); 3 credentials problem; 4 another problem;
+75 temporary failure (try again later). systemd restarts `run` on 4 and 75, not on 2 or 3
+(deploy/mymein-bridge.service).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable, Sequence
 
 from bridge import __version__
 from bridge.clock import Clock
-from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, RetriableError
+from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, RetriableError
 
 log = logging.getLogger("bridge.cli")
 
@@ -106,7 +107,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     KIM under review or terminated, KIM with no accepted news for [report] quiet_days).
 
     Exits 0 when everything is reachable, 1 when something needs fixing (registry problems and
-    alerts are WARN lines: officers fix them in the sheet).
+    alerts are WARN lines: officers fix them in the sheet), 75 when the only problem is that
+    Google or the network cannot be reached now (try again later, as `run` does).
     With --probe-blog it also creates a draft post on the blog (markers and a photo, as the
     bridge builds posts), reads it back, fetches the photo anonymously and deletes the draft:
     run it once at install.
@@ -115,13 +117,13 @@ def cmd_check(args: argparse.Namespace) -> int:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
     """
-    from bridge.check import run_check
+    from bridge.check import Verdict, run_check
 
     settings = _load(args)
-    lines, ok = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
+    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
     for line in lines:
         print(line)
-    return EXIT_OK if ok else EXIT_PROBLEMS
+    return {Verdict.OK: EXIT_OK, Verdict.PROBLEMS: EXIT_PROBLEMS, Verdict.UNREACHABLE: EXIT_TEMPFAIL}[verdict]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -431,6 +433,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except AuthError as exc:
         print(f"Credentials problem: {exc}", file=sys.stderr)
         return EXIT_AUTH
+    except LedgerError as exc:  # a person must fix the file: 2, so systemd does not restart-loop on it
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except FatalError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_FATAL

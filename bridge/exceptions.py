@@ -7,6 +7,7 @@
     ├── FatalError               stop and tell a human (bad config, no access, missing tab)
     │   ├── ConfigError          the config file or environment is wrong
     │   ├── AuthError            no token, expired or revoked token, no permission
+    │   ├── LedgerError          the local ledger file cannot be used (damaged, wrong owner, disk full)
     │   └── SchemaError          the sheet's columns do not match what the bridge needs
     └── SubmissionError          skip this one item, record the reason, go on with the rest
         └── PublishError         one approved item could not be published (row becomes GAGAL)
@@ -46,6 +47,11 @@ class ConfigError(FatalError):
 
 class AuthError(FatalError):
     """Credentials are missing, expired, revoked or lack permission."""
+
+
+class LedgerError(FatalError):
+    """The local ledger (SQLite) cannot be opened or written: a person must fix the file on this
+    machine (the message says how), so the CLI exits 2, which systemd does not restart on."""
 
 
 class SchemaError(FatalError):

@@ -232,17 +232,34 @@ def _no_token(exc: Exception) -> AuthError:
 
 
 def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None]) -> UserCredentials:
-    """Loopback flow with a listener, for an SSH tunnel (``ssh -L PORT:localhost:PORT server``)."""
+    """Loopback flow with a listener, for an SSH tunnel (``ssh -L PORT:localhost:PORT server``).
+
+    The consent URL is said once, through ``say``: google-auth-oauthlib both logs and prints its
+    prompt (so IT staff saw the URL twice), and logs each request to the listener, the
+    authorization code included.
+    """
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
-    say(f"Listening on localhost:{port}. From your laptop: ssh -L {port}:localhost:{port} <this-server>, then open the URL below.")
+    class _SayingFlow(InstalledAppFlow):
+        def authorization_url(self, **kwargs: Any) -> tuple[str, str]:
+            url, state = super().authorization_url(**kwargs)
+            say("2. Buka alamat ini di browser laptop itu / Open this address in that laptop's browser:")
+            say(f"   {url}")
+            say("3. Masuk dengan akun Google penulis blog, izinkan akses; bridge menunggu di sini. "
+                "/ Sign in as a blog author and allow access; the bridge waits here.")
+            return url, state
+
+    flow = _SayingFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    say(f"1. Dari laptop / From your laptop: ssh -L {port}:localhost:{port} <this-server>")
+    library_log = logging.getLogger("google_auth_oauthlib.flow")
+    level = library_log.level
+    library_log.setLevel(logging.WARNING)
     try:
         creds = flow.run_local_server(
             host="localhost",
             port=port,
             open_browser=False,
-            authorization_prompt_message="Buka / Open: {url}",
+            authorization_prompt_message=None,  # said above, once
             access_type="offline",
             prompt="consent",
         )
@@ -250,6 +267,8 @@ def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[st
         raise AuthError(f"cannot listen on localhost:{port} ({exc}); choose another --port") from exc
     except Exception as exc:  # oauthlib raises many unrelated types (even a Warning); all mean "no token"
         raise _no_token(exc) from exc
+    finally:
+        library_log.setLevel(level)
     if not isinstance(creds, UserCredentials):  # pragma: no cover
         raise AuthError("unexpected credentials type from the OAuth flow")
     return creds

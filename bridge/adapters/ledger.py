@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
-from bridge.exceptions import FatalError
+from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: submissions, watermark, header map, publish journal, re-hosted photos
@@ -219,6 +219,54 @@ class BlogPostRecord:
     published: str
 
 
+def cannot_open(path: str, exc: BaseException) -> BridgeError:
+    """Why the ledger at ``path`` did not open, with the exact commands that fix it.
+
+    Every case but a busy file needs a person, so it is a :class:`LedgerError` (exit 2, which
+    systemd does not restart on) rather than a generic fatal error that it restarts every 30 s.
+    """
+    import os
+    import pwd
+
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary code of an extended one
+    file = Path(path)
+    again = "then start the bridge again (sudo systemctl start mymein-bridge, or run the command again)"
+    companions = [f for f in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")) if f.exists()]
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return RetriableError(f"the local ledger {path} stayed busy for 30 s (another mymein-bridge command was writing "
+                              f"it; {exc}): try again in a minute")
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        # chown cannot help: the bytes are not a ledger. Its -wal/-shm go with it, or SQLite would
+        # replay them into the new file.
+        moves = " && ".join(f"sudo mv {f} {file.with_name(file.name + '.damaged' + f.name[len(file.name):])}"
+                            for f in (file, *companions))
+        return LedgerError(
+            f"the local ledger {path} is damaged or not a bridge ledger ({exc}). It is only a cache, which the bridge "
+            "rebuilds from the Review and Arsip tabs and the blog without publishing anything twice: move it aside "
+            f"with {moves}, {again}"
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return LedgerError(f"cannot write the local ledger {path}: the disk is full ({exc}). Free space on it "
+                           f"(df -h {file.parent}), {again}")
+    if file.is_dir():
+        return LedgerError(f"the local ledger {path} is a folder, not a file: set [bridge] state_path to a file, e.g. "
+                           f"{file / 'bridge.sqlite3'}, {again}")
+    try:
+        user = pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # no name for this uid (a container)
+        user = str(os.geteuid())
+    if not file.parent.is_dir():
+        return LedgerError(f"the ledger folder {file.parent} does not exist and cannot be created "
+                           f"({getattr(exc, 'strerror', None) or exc}): create it for user {user} (sudo mkdir -p "
+                           f"{file.parent} && sudo chown {user}: {file.parent}) or set [bridge] state_path to a folder "
+                           f"that user owns, {again}")
+    owned = " ".join(str(f) for f in (file.parent, file, *companions) if f.exists())
+    return LedgerError(
+        f"cannot open the local ledger {path} ({getattr(exc, 'strerror', None) or exc}): its folder and files must "
+        f"belong to the user the bridge runs as ({user}): sudo chown {user}: {owned}, {again}"
+    )
+
+
 class Ledger:
     """A small repository over one SQLite file (or ``:memory:``)."""
 
@@ -226,7 +274,8 @@ class Ledger:
         """Open (creating if needed) the ledger and check that it can be written.
 
         Raises:
-            FatalError: the file or its folder cannot be created or written (wrong owner).
+            LedgerError: the file is damaged, or it or its folder cannot be opened or written.
+            RetriableError: another bridge command kept the file busy for 30 s.
         """
         self.path = str(path)
         try:
@@ -241,23 +290,10 @@ class Ledger:
             self.migrate()
             self.db.execute("BEGIN IMMEDIATE")  # fail now, not in the middle of a cycle, if it is read-only
             self.db.execute("ROLLBACK")
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError):  # cannot open or write: whose file it is
-                raise FatalError(
-                    f"cannot use the local ledger {self.path} ({exc}); the file and its folder must belong to the user "
-                    "the bridge runs as (e.g. sudo chown -R mymein: /var/lib/mymein-bridge)"
-                ) from exc
-            # Not an ownership problem, and chown would not help: the file itself is unreadable as a ledger.
-            raise FatalError(
-                f"the local ledger {self.path} is damaged or not a bridge ledger ({exc}): move it aside "
-                f"(mv {self.path} {self.path}.damaged); the next cycle rebuilds it from the Review and Arsip tabs "
-                "and the blog, publishing nothing twice"
-            ) from exc
         except (sqlite3.Error, OSError) as exc:
-            raise FatalError(
-                f"cannot use the local ledger {self.path} ({exc}); the file and its folder must belong to the user "
-                "the bridge runs as (e.g. sudo chown -R mymein: /var/lib/mymein-bridge)"
-            ) from exc
+            if getattr(self, "db", None) is not None:
+                self.db.close()
+            raise cannot_open(self.path, exc) from exc
 
     def close(self) -> None:
         self.db.close()
@@ -274,12 +310,17 @@ class Ledger:
         an empty ledger when there is no file yet. The file is never created or changed."""
         if not Path(path).is_file():
             return cls(":memory:")
-        source = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            source = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error as exc:
+            raise cannot_open(str(path), exc) from exc
         try:
             mem = cls(":memory:")
             source.backup(mem.db)
             mem.migrate()  # an older file: bring the copy's schema up to date
             return mem
+        except sqlite3.Error as exc:
+            raise cannot_open(str(path), exc) from exc
         finally:
             source.close()
 

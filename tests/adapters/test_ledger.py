@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bridge.adapters.ledger import DONE, FAILED, INTENT, MIGRATIONS, REVERTED, Ledger
-from bridge.exceptions import FatalError
+from bridge.adapters.ledger import DONE, FAILED, INTENT, MIGRATIONS, REVERTED, Ledger, cannot_open
+from bridge.exceptions import LedgerError, RetriableError
 
 
 def _add(ledger: Ledger, sid: str, fp: str, key: str = "") -> None:
@@ -117,7 +119,7 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
 def test_a_ledger_it_cannot_write_is_a_plain_problem(tmp_path: Path) -> None:
     """Wrong owner or path: say what to fix when the bridge starts, not a traceback mid-cycle."""
     (tmp_path / "not-a-folder").write_text("")
-    with pytest.raises(FatalError, match="must belong to the user the bridge runs as"):
+    with pytest.raises(LedgerError, match=f"the ledger folder {tmp_path / 'not-a-folder'} does not exist and cannot be created"):
         Ledger(tmp_path / "not-a-folder" / "bridge.sqlite3")
 
 
@@ -147,10 +149,70 @@ def test_a_damaged_ledger_says_move_it_aside_not_chown(tmp_path: Path) -> None:
     """A ledger file that is not a database told IT staff to chown it, which cannot help; moving it aside does."""
     path = tmp_path / "bridge.sqlite3"
     path.write_text("not a database at all, but long enough to have a header " * 4, encoding="utf-8")
-    with pytest.raises(FatalError) as info:
+    with pytest.raises(LedgerError) as info:
         Ledger(str(path))
     assert str(info.value) == (
-        f"the local ledger {path} is damaged or not a bridge ledger (file is not a database): move it aside "
-        f"(mv {path} {path}.damaged); the next cycle rebuilds it from the Review and Arsip tabs and the blog, "
-        "publishing nothing twice"
+        f"the local ledger {path} is damaged or not a bridge ledger (file is not a database). It is only a cache, "
+        "which the bridge rebuilds from the Review and Arsip tabs and the blog without publishing anything twice: "
+        f"move it aside with sudo mv {path} {path}.damaged, then start the bridge again (sudo systemctl start "
+        "mymein-bridge, or run the command again)"
+    )
+
+
+def test_a_damaged_ledger_moves_aside_with_its_wal(tmp_path: Path) -> None:
+    """Moving only the file aside left its -wal, which SQLite would replay into the new ledger."""
+    path = tmp_path / "bridge.sqlite3"
+    path.write_text("not a database at all, but long enough to have a header " * 4, encoding="utf-8")
+    Path(f"{path}-wal").write_bytes(b"")
+    with pytest.raises(LedgerError, match="move it aside with ") as info:
+        Ledger(str(path))
+    assert f"sudo mv {path} {path}.damaged && sudo mv {path}-wal {path}.damaged-wal, then start" in str(info.value)
+
+
+def test_a_dry_run_on_a_damaged_ledger_says_the_same(tmp_path: Path) -> None:
+    """`once --dry-run` on a damaged ledger was a traceback."""
+    path = tmp_path / "bridge.sqlite3"
+    path.write_text("not a database at all, but long enough to have a header " * 4, encoding="utf-8")
+    with pytest.raises(LedgerError, match=f"move it aside with sudo mv {path} {path}.damaged,"):
+        Ledger.scratch_copy(path)
+
+
+def test_a_folder_where_the_ledger_should_be(tmp_path: Path) -> None:
+    """A folder at state_path was told to chown, which cannot help."""
+    (tmp_path / "bridge.sqlite3").mkdir()
+    with pytest.raises(LedgerError) as info:
+        Ledger(tmp_path / "bridge.sqlite3")
+    assert str(info.value).startswith(f"the local ledger {tmp_path / 'bridge.sqlite3'} is a folder, not a file: set "
+                                      f"[bridge] state_path to a file, e.g. {tmp_path / 'bridge.sqlite3' / 'bridge.sqlite3'}")
+
+
+def test_a_ledger_it_cannot_open_names_each_file_to_chown(tmp_path: Path) -> None:
+    """The chown hint named /var/lib/mymein-bridge and mymein whatever the path and user, and missed -wal/-shm."""
+    import pwd
+
+    path = tmp_path / "bridge.sqlite3"
+    with Ledger(path):
+        pass
+    Path(f"{path}-shm").write_bytes(b"")
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    error = sqlite3.OperationalError("attempt to write a readonly database")
+    error.sqlite_errorcode = sqlite3.SQLITE_READONLY  # type: ignore[attr-defined]
+    assert str(cannot_open(str(path), error)) == (
+        f"cannot open the local ledger {path} (attempt to write a readonly database): its folder and files must belong "
+        f"to the user the bridge runs as ({user}): sudo chown {user}: {tmp_path} {path} {path}-shm, then start the "
+        "bridge again (sudo systemctl start mymein-bridge, or run the command again)"
+    )
+
+
+def test_a_busy_ledger_is_temporary_and_a_full_disk_is_not(tmp_path: Path) -> None:
+    """A ledger another command kept busy is worth retrying (exit 75); a full disk needs a person (exit 2)."""
+    path = tmp_path / "bridge.sqlite3"
+    busy = sqlite3.OperationalError("database is locked")
+    busy.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+    assert type(cannot_open(str(path), busy)) is RetriableError
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+    assert str(cannot_open(str(path), full)) == (
+        f"cannot write the local ledger {path}: the disk is full (database or disk is full). Free space on it "
+        f"(df -h {tmp_path}), then start the bridge again (sudo systemctl start mymein-bridge, or run the command again)"
     )

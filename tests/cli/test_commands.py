@@ -22,6 +22,7 @@ from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 from tests.conftest import TEST_NOW
 from tests.e2e.conftest import Bridge
 
@@ -222,8 +223,11 @@ def test_init_and_report_exit_2_on_an_unusable_ledger_folder(
 def test_check_with_google_unreachable_asks_the_spreadsheet_once(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     """With the network down check read the same spreadsheet twice (twice the retries) and printed the failure twice."""
     config = bridge.write_config(google__endpoint="http://127.0.0.1:1", bridge__max_retries=1)
-    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
-    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_TEMPFAIL
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == ("Google or the network is not answering now (the FAIL lines above): run check again later. "
+                       "Nothing else that could be checked needs fixing.")
+    fails = [line for line in out if line.startswith("FAIL")]
     assert [line.split(":")[0] for line in fails] == [
         "FAIL form spreadsheet 1MyMeinDemoSheet00000000000000000000000000000 ([sheets] spreadsheet_id)",
         "FAIL tabs 'Review', 'KIM', 'Arsip' not checked",
@@ -269,3 +273,174 @@ def test_check_says_the_example_ids_are_still_there(bridge: Bridge, capsys: pyte
         f"FAIL [blog] blog_id is still the example's PASTE-THE-BLOG-ID: put the id from the Blogger dashboard URL: "
         f"blogger.com/blog/posts/<id> in {config}",
     ]
+
+
+def _user_auth_config(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A config that signs in as a user at the sandbox (its consent screen and token endpoint)."""
+    client = bridge.workdir / "credentials.json"
+    client.write_text(json.dumps({"installed": {
+        "client_id": "cid.apps.googleusercontent.com", "client_secret": "secret",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": "https://oauth2.googleapis.com/token",
+        "redirect_uris": ["http://localhost"]}}), encoding="utf-8")
+    token = bridge.workdir / "token.json"
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "0")
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT")  # restored (absent) after the test; `auth` sets it for http
+    return bridge.write_config(google__auth="user", google__client_secret=str(client), google__token=str(token)), token
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_auth_prints_the_address_once(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff pasting the sign-in address got one copy in the numbered steps, not two."""
+    import requests
+
+    config, token = _user_auth_config(bridge, monkeypatch)
+    said: list[str] = []
+
+    def officer_pastes(_prompt: str) -> str:
+        said.append(capsys.readouterr().out)
+        url = next(x.strip() for x in said[-1].splitlines() if "/o/oauth2/auth?" in x)
+        return requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
+
+    monkeypatch.setattr("builtins.input", officer_pastes)
+    assert main(["auth", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    captured = capsys.readouterr()
+    lines = (said[0] + captured.out + captured.err).splitlines()
+    assert sum("/o/oauth2/auth?" in line for line in lines) == 1
+    at = next(n for n, line in enumerate(lines) if "/o/oauth2/auth?" in line)
+    assert lines[at - 1] == "1. Buka alamat ini di browser komputer mana pun / Open this address in a browser on any computer:"
+    assert lines[at].startswith(f"   {bridge.sandbox.url}/o/oauth2/auth?")
+    assert lines[-1] == (f"Token tersimpan / token saved: {token} (permissions 600). "
+                         f"Next: mymein-bridge check -c {config}")
+
+
+def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """With --listen the sign-in address showed twice (the OAuth library logged it too), and the code was logged."""
+    import threading
+    import urllib.request
+
+    config, token = _user_auth_config(bridge, monkeypatch)
+    port = _free_port()
+    seen: list[str] = []
+
+    def browser() -> None:  # the laptop's browser, through the ssh -L tunnel
+        import re
+
+        import requests
+
+        location = f"http://localhost:{port}/?error=the_test_found_no_address"  # ends the flow if all else fails
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                captured = capsys.readouterr()
+                seen.append(captured.out + captured.err)
+                found = re.search(r"http\S*/o/oauth2/auth\?\S+", "".join(seen))
+                if found:
+                    location = requests.get(found.group(0), allow_redirects=False, timeout=5).headers["Location"]
+                    break
+                time.sleep(0.05)
+        finally:
+            with urllib.request.urlopen(location.replace("localhost", "127.0.0.1", 1), timeout=10) as page:
+                page.read()
+
+    helper = threading.Thread(target=browser, daemon=True)
+    helper.start()
+    assert main(["auth", "-c", str(config), "--listen", "--port", str(port)], clock=bridge.clock) == EXIT_OK
+    helper.join(timeout=30)
+    captured = capsys.readouterr()
+    lines = ("".join(seen) + captured.out + captured.err).splitlines()
+    assert sum("/o/oauth2/auth?" in line for line in lines) == 1
+    assert not any("&code=" in line for line in lines)
+    at = next(n for n, line in enumerate(lines) if "/o/oauth2/auth?" in line)
+    assert lines[:at] == [
+        f"1. Dari laptop / From your laptop: ssh -L {port}:localhost:{port} <this-server>",
+        "2. Buka alamat ini di browser laptop itu / Open this address in that laptop's browser:",
+    ]
+    assert lines[at].startswith(f"   {bridge.sandbox.url}/o/oauth2/auth?")
+    assert lines[at + 1:] == [
+        "3. Masuk dengan akun Google penulis blog, izinkan akses; bridge menunggu di sini. "
+        "/ Sign in as a blog author and allow access; the bridge waits here.",
+        f"Token tersimpan / token saved: {token} (permissions 600). Next: mymein-bridge check -c {config}",
+    ]
+    assert json.loads(token.read_text(encoding="utf-8"))["refresh_token"].startswith("1//sandbox-")
+
+
+def test_a_damaged_ledger_stops_run_with_exit_2_and_moving_it_aside_rebuilds_it(
+    bridge: Bridge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged ledger ended `run` with exit 4, restarted every 30 s forever; its message's `mv` must fix it, publishing nothing twice."""
+    config = str(bridge.write_config())
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    posts, review = len(bridge.posts()), bridge.review()
+    assert sum(r["Status"] == Status.TERBIT.value for r in review) == 4
+
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    ledger.write_bytes(b"\x00 power cut " * 400)
+    capsys.readouterr()
+    for command in ("run", "once", "init"):
+        assert main([command, "-c", config], clock=bridge.clock) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+        assert capsys.readouterr().err == (
+            f"Error: the local ledger {ledger} is damaged or not a bridge ledger (file is not a database). It is only "
+            "a cache, which the bridge rebuilds from the Review and Arsip tabs and the blog without publishing "
+            f"anything twice: move it aside with sudo mv {ledger} {ledger}.damaged, then start the bridge again "
+            "(sudo systemctl start mymein-bridge, or run the command again)\n"
+        )
+    unit = (ROOT / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    assert "\nRestartPreventExitStatus=2 3\n" in unit
+
+    ledger.rename(f"{ledger}.damaged")  # what the message says, without sudo: the test owns the file
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert len(bridge.posts()) == posts
+    assert bridge.review() == review
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+
+
+def test_check_exits_75_when_only_google_is_unreachable_and_1_when_something_else_is_wrong(
+    bridge: Bridge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check said exit 1 ("fix something") with only the network down, where `run` and `once` say 75 (try later)."""
+    config = str(bridge.write_config(bridge__max_retries=1, bridge__retry_wait_ms=1))
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert any(line.startswith("OK   a hosted photo displays for readers: ") for line in capsys.readouterr().out.splitlines())
+
+    bridge.sandbox.set_faults({"rate": 1.0, "codes": [503]})  # Google answers, but only "try later"
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_TEMPFAIL
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert fails and all("HTTP 503" in line or "not checked" in line for line in fails), fails
+    bridge.sandbox.set_faults({})
+
+    bridge.sandbox.stop()  # Google, and the hosted photo with it, no longer answer
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_TEMPFAIL
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out if line.startswith("FAIL")] == [
+        f"FAIL form spreadsheet {DEMO_SPREADSHEET_ID} ([sheets] spreadsheet_id)",
+        "FAIL tabs 'Review', 'KIM', 'Arsip' not checked",
+        "FAIL blog 7000000000000000001",
+        "FAIL a hosted photo does NOT display for readers",
+    ]
+    assert out[-1].startswith("Google or the network is not answering now (the FAIL lines above)")
+
+    assert main(["check", "-c", config, "--probe-blog"], clock=bridge.clock) == EXIT_TEMPFAIL
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == "FAIL probe: not run, as Google did not answer (above); run check --probe-blog again later"
+
+    template = bridge.workdir / "post.html"
+    template.write_text('<img src="{{ photos[0].url }}" alt="">\n{{ body }}', encoding="utf-8")
+    assert main(["check", "-c", str(bridge.write_config(bridge__max_retries=1, blog__template=str(template)))],
+                clock=bridge.clock) == EXIT_PROBLEMS  # a real problem as well: fix it, whatever the network does
+    out = capsys.readouterr().out.splitlines()
+    assert f"FAIL post template {template}: post template: list object has no element 0 (a post without a photo)" in out
+    assert out[-1] == "Some things need fixing (see FAIL lines above)."
