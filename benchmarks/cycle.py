@@ -143,7 +143,7 @@ class BridgeClient:
         from bridge.adapters.retry import RetryPolicy
         from bridge.app import build_deps
         from bridge.config import load_settings, render_config
-        from bridge.prepare import prepare
+        from bridge.commands.prepare import prepare
 
         cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
         cfg[("blog", "publish_mode")] = "live"
@@ -156,8 +156,8 @@ class BridgeClient:
     def cycle(self, mode: str = "") -> str:
         """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed);
         "read-whole": the same when the 6-hourly whole read of Review is due too; "full-scan"."""
-        from bridge.pipeline import LAST_FULL_SCAN, QUIET_UNTIL, run_cycle
-        from bridge.snapshot import REVIEW_READ_WHOLE
+        from bridge.cycle.pipeline import LAST_FULL_SCAN, QUIET_UNTIL, run_cycle
+        from bridge.cycle.snapshot import REVIEW_READ_WHOLE
 
         if mode == "full-scan":
             self.deps.ledger.set_meta(LAST_FULL_SCAN, "")
@@ -398,8 +398,8 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
     ``idle-read`` cost; the others are among them), every other cycle unchanged (the ``idle`` cost).
     Officers' edits add reads like ``idle-read``.
     """
-    from bridge.pipeline import SAFETY_READ_EVERY
-    from bridge.snapshot import REVIEW_WHOLE_EVERY
+    from bridge.cycle.pipeline import SAFETY_READ_EVERY
+    from bridge.cycle.snapshot import REVIEW_WHOLE_EVERY
 
     cycles = 24 * 60 // interval_minutes
     wholes = int(24 * 3600 // REVIEW_WHOLE_EVERY.total_seconds()) - 1

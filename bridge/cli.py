@@ -117,7 +117,7 @@ def cmd_check(args: argparse.Namespace) -> int:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
     """
-    from bridge.check import Verdict, run_check
+    from bridge.commands.check import Verdict, run_check
 
     settings = _load(args)
     lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
@@ -136,7 +136,7 @@ def cmd_init(args: argparse.Namespace) -> int:
       mymein-bridge init -c bridge.toml
     """
     from bridge.app import build_deps
-    from bridge.prepare import prepare
+    from bridge.commands.prepare import prepare
 
     settings = _load(args)
     _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
@@ -165,8 +165,8 @@ def cmd_once(args: argparse.Namespace) -> int:
 
     from bridge.adapters.ledger import Ledger
     from bridge.app import build_deps
-    from bridge.pipeline import run_cycle
-    from bridge.scheduler import single_instance
+    from bridge.cycle.pipeline import run_cycle
+    from bridge.service.scheduler import single_instance
 
     settings = _load(args)
     if not args.dry_run:
@@ -208,8 +208,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     from bridge.app import Deps, build_deps
     from bridge.commands.report import maybe_monthly_report
-    from bridge.pipeline import run_cycle
-    from bridge.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
+    from bridge.cycle.pipeline import run_cycle
+    from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
 
     settings = _load(args)
     _require_ledger_folder(settings)
@@ -281,7 +281,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
       mymein-bridge demo
       mymein-bridge demo --port 8765 --dir demo-state --no-serve
     """
-    from bridge.demo import run_demo
+    from bridge.commands.demo import run_demo
 
     return run_demo(port=args.port, workdir=Path(args.dir) if args.dir else None, serve=args.serve, out=print)
 

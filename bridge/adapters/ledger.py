@@ -4,7 +4,7 @@ The ledger is a cache of what the sheet already says plus the one thing the
 sheet cannot hold safely: the *intent* to publish, written before Blogger is
 called, so a crash between "post created" and "TERBIT written" is reconciled
 instead of publishing twice. Losing the file loses nothing: the Review and
-Arsip tabs and the blog's post markers rebuild it (:func:`bridge.intake.rebuild_ledger`).
+Arsip tabs and the blog's post markers rebuild it (:func:`bridge.cycle.intake.rebuild_ledger`).
 
 The schema evolves with numbered migrations recorded in ``schema_migrations``.
 """

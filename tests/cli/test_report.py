@@ -64,7 +64,7 @@ def test_check_lists_registry_problems_and_alerts(bridge: Bridge, capsys: pytest
 
 def test_demo_ends_with_a_report_on_its_data(tmp_path: Path) -> None:
     """A newcomer trying the demo would never see the monitoring report."""
-    from bridge.demo import run_demo
+    from bridge.commands.demo import run_demo
 
     lines: list[str] = []
     assert run_demo(workdir=tmp_path, serve=False, out=lines.append) == 0

@@ -15,8 +15,8 @@ from bridge.app import Deps, build_deps
 from bridge.clock import ManualClock
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
-from bridge.pipeline import QUIET_UNTIL, CycleReport, run_cycle
-from bridge.prepare import prepare
+from bridge.cycle.pipeline import QUIET_UNTIL, CycleReport, run_cycle
+from bridge.commands.prepare import prepare
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
 from bridge.sandbox.state import SandboxState

@@ -11,7 +11,7 @@ import pytest
 
 from bridge.core.model import Status
 from bridge.exceptions import RetriableError
-from bridge.pipeline import SAFETY_READ_EVERY, run_cycle
+from bridge.cycle.pipeline import SAFETY_READ_EVERY, run_cycle
 
 from .conftest import Bridge
 

@@ -68,7 +68,7 @@ def test_formula_text_stays_text(bridge: Bridge) -> None:
 
 def test_nothing_new_costs_one_sheets_read(bridge: Bridge) -> None:
     """A quiet cycle that reads the sheet (the safety net) uses one Sheets request, so the 60/min quota is never at risk."""
-    from bridge.pipeline import QUIET_UNTIL, run_cycle
+    from bridge.cycle.pipeline import QUIET_UNTIL, run_cycle
 
     deps = bridge.deps()
     run_cycle(deps)
@@ -91,9 +91,9 @@ def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
         row[5] = f"Kabar desa nomor {i}"
         rows.append(row)
     bridge.set_responses(rows)
-    from bridge.pipeline import run_cycle
+    from bridge.cycle.pipeline import run_cycle
 
-    from bridge.pipeline import QUIET_UNTIL
+    from bridge.cycle.pipeline import QUIET_UNTIL
 
     deps = bridge.deps(intake__start="now")
     first_report = run_cycle(deps)
@@ -252,7 +252,7 @@ def _add_responses(b: Bridge, count: int, hour: int) -> None:
 
 def test_sheets_calls_do_not_grow_with_rows(bridge: Bridge) -> None:
     """Queuing 1 or 40 new responses costs the same Sheets calls: one read, one write."""
-    from bridge.pipeline import run_cycle
+    from bridge.cycle.pipeline import run_cycle
 
     deps = bridge.deps()
     try:
@@ -577,9 +577,9 @@ def test_moved_rows_with_the_watermark_further_down_are_not_edits_either(bridge:
 
 def test_a_full_read_in_pages_finds_rows_beyond_the_grid_size_it_cached(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     """Responses arriving after the layout was cached would wait for a later cycle (or the safety net) to be queued."""
-    import bridge.intake as intake
-    import bridge.snapshot as snapshot
-    from bridge.pipeline import run_cycle
+    import bridge.cycle.intake as intake
+    import bridge.cycle.snapshot as snapshot
+    from bridge.cycle.pipeline import run_cycle
 
     monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
     monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)

@@ -11,8 +11,8 @@ import pytest
 from bridge.adapters.ledger import Ledger
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
-from bridge.pipeline import run_cycle
-from bridge.publish import DRAFT_CHECK_EVERY
+from bridge.cycle.pipeline import run_cycle
+from bridge.cycle.publish import DRAFT_CHECK_EVERY
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
@@ -205,7 +205,7 @@ def test_ambiguous_failures_publish_exactly_once(bridge: Bridge) -> None:
 
 def test_dry_run_writes_nothing(bridge: Bridge) -> None:
     """`once --dry-run` reads and plans, but the sheet, blog, Drive and ledger stay untouched."""
-    from bridge.pipeline import run_cycle
+    from bridge.cycle.pipeline import run_cycle
 
     bridge.cycle()
     _approve_valid(bridge)

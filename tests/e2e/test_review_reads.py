@@ -10,9 +10,9 @@ import pytest
 from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
-from bridge.pipeline import LAST_FULL_SCAN
+from bridge.cycle.pipeline import LAST_FULL_SCAN
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
-from bridge.snapshot import REVIEW_READ_WHOLE
+from bridge.cycle.snapshot import REVIEW_READ_WHOLE
 from tests.e2e.conftest import Bridge
 
 ID, STATUS = ReviewColumn.ID.value, ReviewColumn.STATUS.value

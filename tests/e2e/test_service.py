@@ -11,7 +11,7 @@ import pytest
 
 from bridge.exceptions import FatalError
 from bridge.logs import JsonFormatter
-from bridge.pipeline import run_cycle
+from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox.server import SandboxServer
 
 from .conftest import Bridge

@@ -142,7 +142,7 @@ def test_expired_user_token_is_renewed_at_the_sandbox(bridge: Bridge) -> None:
     bridge.clock.advance(timedelta(hours=2))  # the access token expired by the sandbox's clock
     deps = bridge.deps(**user)
     try:
-        from bridge.pipeline import run_cycle
+        from bridge.cycle.pipeline import run_cycle
 
         assert not run_cycle(deps).problems
     finally:
@@ -196,7 +196,7 @@ def test_init_updates_protection_editors_and_warns_about_the_example(bridge: Bri
     """Officers changed in the config kept (or lacked) edit rights on the bridge's columns; the example address went unnoticed."""
     deps = bridge.deps(sheets__officers=["petugas.baru@balangankab.go.id", "petugas1@example.go.id"])
     try:
-        from bridge.prepare import prepare
+        from bridge.commands.prepare import prepare
 
         lines = prepare(deps)
     finally:

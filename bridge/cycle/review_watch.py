@@ -5,7 +5,7 @@ snapshot already read, no extra request) each row is matched to the submission
 it is (:func:`bridge.core.identity.plan_review`):
 * a system cell (ID, Sidik Jari) cleared or edited is restored where the match is certain;
 * an obvious status spelling is normalised, an unknown one explained;
-* a submission whose row is gone is handed to :func:`bridge.archive.record_deleted`;
+* a submission whose row is gone is handed to :func:`bridge.cycle.archive.record_deleted`;
 * the ledger remembers each row as last seen, so a deleted row is archived as it was.
 """
 
@@ -18,9 +18,9 @@ from datetime import datetime
 from bridge.app import Deps
 from bridge.core import identity
 from bridge.core.model import ReviewColumn
-from bridge.intake import format_time
-from bridge.publish import PublishResult
-from bridge.snapshot import Snapshot
+from bridge.cycle.intake import format_time
+from bridge.cycle.publish import PublishResult
+from bridge.cycle.snapshot import Snapshot
 
 log = logging.getLogger("bridge.review")
 

@@ -89,7 +89,7 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
             lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
             unreachable.add(lines[-1])
         elif probe_blog:
-            from bridge.probe import probe_blog as run_probe
+            from bridge.commands.probe import probe_blog as run_probe
 
             lines.extend(run_probe(deps))
         return _verdict(lines, unreachable)
@@ -300,7 +300,7 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
     else:
         lines.append(f"{OK} post template {settings.template}")
 
-    from bridge.protection import example_officers
+    from bridge.commands.protection import example_officers
 
     for address in example_officers(settings.officers):
         lines.append(f"{WARN} [sheets] officers lists {address}, the example address: put the officers' real Google "

@@ -23,7 +23,7 @@ from bridge.core import columns, identity, validate, watermark
 from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.photos.check import check_photos
-from bridge.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
+from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 
 log = logging.getLogger("bridge.intake")
 
@@ -264,9 +264,9 @@ def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.R
 
 def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult) -> list[str] | None:
     """One RAW append of the rows to Review, below its last row; a row Google refuses is isolated
-    (see :mod:`bridge.isolate`). Returns the IDs now in Review; None = all stay pending."""
-    from bridge.isolate import append_isolating
-    from bridge.refused import reduced_review_row
+    (see :mod:`bridge.cycle.isolate`). Returns the IDs now in Review; None = all stay pending."""
+    from bridge.cycle.isolate import append_isolating
+    from bridge.cycle.refused import reduced_review_row
 
     s = deps.settings
     values = dict(to_write)
@@ -291,7 +291,7 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
     return outcome.written + outcome.reduced
 
 
-ARCHIVED = "ARSIP"  # the ledger status of a submission in Arsip (see bridge.archive)
+ARCHIVED = "ARSIP"  # the ledger status of a submission in Arsip (see bridge.cycle.archive)
 
 
 def _back_from_blog(

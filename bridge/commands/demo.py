@@ -19,8 +19,8 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps, build_deps
 from bridge.config import load_settings, render_config
 from bridge.core.model import ReviewColumn, Status
-from bridge.pipeline import run_cycle
-from bridge.prepare import prepare
+from bridge.cycle.pipeline import run_cycle
+from bridge.commands.prepare import prepare
 
 Out = Callable[[str], None]
 

@@ -18,9 +18,9 @@ from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, FatalError, RetriableError
-from bridge.intake import format_time
-from bridge.locate import locate_ids
-from bridge.snapshot import read_review_rows
+from bridge.cycle.intake import format_time
+from bridge.cycle.locate import locate_ids
+from bridge.cycle.snapshot import read_review_rows
 
 log = logging.getLogger("bridge.archive")
 
@@ -113,7 +113,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     """A DITOLAK row whose post the ledger knows as a draft: Blogger is asked before the row leaves Review.
 
     An officer may have published the draft in Blogger since the last draft check (every 10 minutes,
-    :func:`bridge.publish.check_drafts`). A live post keeps its row in Review, where the next cycle's
+    :func:`bridge.cycle.publish.check_drafts`). A live post keeps its row in Review, where the next cycle's
     note says DITOLAK does not take it down. One ``posts.get`` per such row, only when it is due."""
     if row.status != Status.DITOLAK:
         return False

@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 import json
 from datetime import datetime, time, timedelta
 
-from bridge.alerts import cycle_alerts
+from bridge.cycle.alerts import cycle_alerts
 from bridge.app import Deps
 from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
-from bridge.archive import next_archive_due, record_deleted, run_archive
+from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
-from bridge.intake import IntakeResult, run_intake
-from bridge.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
-from bridge.review_watch import remember_rows, run_watch
-from bridge.snapshot import Snapshot, read_snapshot
+from bridge.cycle.intake import IntakeResult, run_intake
+from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
+from bridge.cycle.review_watch import remember_rows, run_watch
+from bridge.cycle.snapshot import Snapshot, read_snapshot
 
 log = logging.getLogger("bridge.cycle")
 

@@ -212,8 +212,8 @@ def prepare(deps: Deps) -> list[str]:
         who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
         report.append(f"protected the bridge's columns on '{s.review_tab}' (editable by: {who})")
     else:
-        from bridge.check import bridge_account
-        from bridge.protection import editor_updates, protected_ranges
+        from bridge.commands.check import bridge_account
+        from bridge.commands.protection import editor_updates, protected_ranges
 
         updates = editor_updates(protected_ranges(deps, sid, review.sheet_id), s.officers, bridge_account(deps), PROTECTION_NOTE)
         requests += updates
@@ -222,7 +222,7 @@ def prepare(deps: Deps) -> list[str]:
             report.append(f"protection on '{s.review_tab}': editors updated to [sheets] officers ({who})")
         else:
             report.append(f"protection already present on '{s.review_tab}'")
-    from bridge.protection import example_officers
+    from bridge.commands.protection import example_officers
 
     for address in example_officers(s.officers):
         report.append(

@@ -31,8 +31,8 @@ from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
-from bridge.intake import format_time
-from bridge.locate import locate_ids
+from bridge.cycle.intake import format_time
+from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
 
 log = logging.getLogger("bridge.publish")
@@ -660,7 +660,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
             groups.setdefault(row_id or f"row {row_number}", []).append(
                 (f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{row_number}", [[note]]))
     try:
-        from bridge.isolate import update_isolating
+        from bridge.cycle.isolate import update_isolating
 
         for sub_id in update_isolating(deps.sheets, s.review_spreadsheet_id, groups):  # one refused row blocks no other
             result.problems.append(f"{sub_id}: Google refused the Review write-back; the ledger keeps the result")

@@ -45,7 +45,7 @@ class Snapshot:
     #: Review rows with content but an empty ID cell (an officer cleared it): the Review watch recognises them.
     review_unidentified: list[ReviewRow] = field(default_factory=list)
     #: 0: ``responses`` is everything from ``responses_start``; N: a full read's first page of N rows
-    #: (intake reads the rest page by page, see :func:`bridge.intake.full_read_pages`).
+    #: (intake reads the rest page by page, see :func:`bridge.cycle.intake.full_read_pages`).
     responses_page: int = 0
 
 

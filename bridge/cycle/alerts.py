@@ -18,7 +18,7 @@ from bridge.core import columns
 from bridge.core.model import ReviewColumn
 from bridge.core.registry import Alert, kim_key, partnership_alerts, summarise_alerts
 from bridge.core.report import APPROVED
-from bridge.snapshot import Snapshot
+from bridge.cycle.snapshot import Snapshot
 
 log = logging.getLogger("bridge.alerts")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bridge.exceptions import AuthError, FatalError
-from bridge.scheduler import ServiceCycle, StopFlag, single_instance
+from bridge.service.scheduler import ServiceCycle, StopFlag, single_instance
 
 
 def test_second_bridge_on_same_state_refuses(tmp_path: Path) -> None:

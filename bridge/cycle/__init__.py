@@ -1,0 +1,1 @@
+"""The walk of one cycle: snapshot → intake → review watch → publish → archive (``pipeline.run_cycle``)."""

@@ -1,0 +1,1 @@
+"""`run`: the scheduler, the single-instance lock and signals."""
