@@ -135,6 +135,7 @@ MIGRATIONS: tuple[str, ...] = (
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
 DELETED = "DIHAPUS"
+ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
 ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
 
 # Journal states
@@ -526,10 +527,14 @@ class Ledger:
         return out
 
     def last_rows(self) -> dict[str, dict[str, str]]:
-        """Each submission in Review as its row last looked (ID → column name → text); a row never
-        seen yet, or one whose copy is unreadable, is left out (the cycle reads it in full)."""
+        """Each submission expected in Review (not archived, not deleted) as its row last looked
+        (ID → column name → text); a row never seen yet, or one whose copy is unreadable, is left
+        out (the cycle reads it in full)."""
         out: dict[str, dict[str, str]] = {}
-        query = "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+        query = (
+            "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+            f" AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
+        )
         for sub_id, text in self.db.execute(query):
             try:
                 row = json.loads(text)

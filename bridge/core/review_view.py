@@ -40,6 +40,10 @@ _COLUMNS = {c.name: c for c in ReviewColumn}  # the ledger keeps cells under the
 class ViewPlan:
     rows: list[ReviewRow] = field(default_factory=list)  # settled rows, their cells from the ledger's copy
     to_read: list[int] = field(default_factory=list)  # sheet row numbers to read in full, ascending
+    #: Submissions with a copy whose ID the column shows nowhere: deleted, or their ID and Status
+    #: cleared (the Sidik Jari may still say whose row it is). Only a whole read can tell.
+    missing: list[str] = field(default_factory=list)
+    ids: dict[int, str] = field(default_factory=dict)  # row number → ID cell as the column showed it
 
 
 def _column(values: Sequence[Sequence[Any]], n: int) -> str:
@@ -59,7 +63,7 @@ def plan_view(
     Args:
         ids, statuses: the ID and Status columns from ``first_row`` down, as ``values.batchGet``
             returns them (one list per row; Sheets trims empty trailing rows and cells).
-        cached: each known submission's row as the ledger last saw it (column names → text).
+        cached: each submission expected in Review, as the ledger last saw its row (column names → text).
         acting: statuses whose rows are read in full even when settled. The caller passes none
             when the spreadsheet has not changed since the last cycle (its Drive version): then the
             ledger's copy is what the sheet holds, and a row left DISETUJUI or DITARIK (a retry,
@@ -67,9 +71,11 @@ def plan_view(
     """
     plan = ViewPlan()
     count = Counter(_column(ids, n) for n in range(len(ids)))
+    plan.missing = sorted(set(cached) - set(count))
     for n in range(max(len(ids), len(statuses))):
         rid, raw = _column(ids, n), (cell_text(statuses[n][0]) if n < len(statuses) and statuses[n] else "")
         row_number = first_row + n
+        plan.ids[row_number] = rid
         if not rid and not raw.strip():
             continue  # blank as far as these columns tell (a row with only other cells is seen by the full scan)
         last = cached.get(rid) if rid else None

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from bridge.adapters.ledger import DONE
+from bridge.adapters.ledger import ARCHIVED, DONE
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
@@ -24,7 +24,6 @@ from bridge.cycle.snapshot import read_review_rows
 
 log = logging.getLogger("bridge.archive")
 
-ARCHIVED = "ARSIP"
 
 
 def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:

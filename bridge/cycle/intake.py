@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from bridge.adapters.ledger import BlogPostRecord, Ledger
+from bridge.adapters.ledger import ARCHIVED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, validate, watermark
@@ -291,7 +291,6 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
     return outcome.written + outcome.reduced
 
 
-ARCHIVED = "ARSIP"  # the ledger status of a submission in Arsip (see bridge.cycle.archive)
 
 
 def _back_from_blog(

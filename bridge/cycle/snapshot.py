@@ -198,6 +198,12 @@ def _through_view(
     """Review's rows from the two columns, the ledger's copies, and one read of the rows with work;
     None when so many rows need reading that reading the tab whole is cheaper."""
     plan = review_view.plan_view(ids, statuses, copies, acting=review_view.ACTING if changed else frozenset())
+    if plan.missing:
+        # Never conclude "deleted" from two columns: a row whose ID and Status were cleared is still
+        # there, and its Sidik Jari says whose it is. One whole read decides (once per deletion).
+        log.info("%d submission(s) not in Review's ID column (%s): reading the tab whole",
+                 len(plan.missing), ", ".join(plan.missing[:5]))
+        return None
     if not plan.to_read:
         return plan.rows
     total = max(len(ids), len(statuses))
@@ -205,6 +211,12 @@ def _through_view(
         return None
     index, _ = columns.review_header_index(header)
     fresh = read_review_rows(deps, index, plan.to_read, width=len(header))
+    moved = [n for n, row in fresh.items() if row.id != plan.ids.get(n, "")]
+    if moved:
+        # An officer sorted, inserted or deleted rows between the two reads: the row numbers the
+        # columns gave are stale, so nothing read through them is trusted. One whole read instead.
+        log.info("Review rows moved between the cycle's reads (row %d): reading the tab whole", moved[0])
+        return None
     rows = [r for r in plan.rows if r.row_number not in fresh] + list(fresh.values())
     rows.sort(key=lambda r: r.row_number)
     return rows
