@@ -131,6 +131,12 @@ MIGRATIONS: tuple[str, ...] = (
         published TEXT NOT NULL
     );
     """,
+    # 4 (issue 13): intake looks up one row's latest submission (is a new response an edit?) and the
+    # rows still pending for Review without reading every submission, at any ledger size.
+    """
+    CREATE INDEX submissions_row ON submissions(row_number);
+    CREATE INDEX submissions_pending ON submissions(id) WHERE in_review = 0;
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -340,6 +346,18 @@ class Ledger:
         )
         return [Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") for r in rows]
 
+    def queued_at(self, row_number: int) -> Queued | None:
+        """The submission last queued from this responses row, as :meth:`queued_from_form` keeps it
+        (the latest one read from that row wins); one indexed look-up."""
+        if row_number <= 0:
+            return None
+        r = self.db.execute(
+            "SELECT id, fingerprint, row_number, operator, email FROM submissions"
+            " WHERE origin = 'form' AND row_number = ? ORDER BY rowid DESC LIMIT 1",
+            (row_number,),
+        ).fetchone()
+        return Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") if r else None
+
     def first_with_content(self, key: str) -> str | None:
         """The earliest (lowest) ID queued with this content key, as :meth:`content_keys` maps it."""
         if not key:
@@ -432,9 +450,17 @@ class Ledger:
         """Keep the Review row (JSON) until it is confirmed written, so a failed append can be redone."""
         self.db.execute("UPDATE submissions SET review_row = ? WHERE id = ?", (payload, submission_id))
 
-    def pending_rows(self) -> list[tuple[str, str, str]]:
-        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab."""
-        rows = self.db.execute("SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 ORDER BY id")
+    def pending_rows(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
+        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab, by ID.
+
+        Args:
+            after: only IDs above this one (the last ID of the previous page).
+            limit: at most this many (-1: all), so a backfill's rows are read a page at a time.
+        """
+        rows = self.db.execute(
+            "SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 AND id > ? ORDER BY id LIMIT ?",
+            (after, limit),
+        )
         return [(r[0], r[1], r[2]) for r in rows]
 
     def mark_in_review(self, ids: Iterable[str]) -> None:

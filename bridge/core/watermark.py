@@ -160,27 +160,44 @@ def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: Container[
     )
 
 
-def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
+class PageScan:
     """:func:`decide_full` over a read of every data row that arrives page by page, in sheet order.
 
-    Only the new rows' responses are kept; the rest of each page is dropped once fingerprinted,
-    so memory is bounded by a page plus the tab's fingerprints. Same answer as :func:`decide_full`.
+    :meth:`page` returns a page's new rows as soon as it is read, so the caller can record them
+    and let the page go: memory is bounded by a page plus the tab's fingerprints (``seen``),
+    whatever the tab's size or the number of new rows (issue 13). Feeding every page, then
+    :meth:`decision`, gives the same answer as :func:`decide_full` on all rows at once.
     """
-    counts: dict[str, int] = {}
-    new: list[tuple[FormResponse, str]] = []
-    seen: set[str] = set()
-    last: Watermark | None = None
-    for page in pages:
-        pairs = assign_fingerprints(page, seed=counts)
-        for response, fp in pairs:
+
+    def __init__(self, known_fingerprints: Container[str]) -> None:
+        self.known = known_fingerprints
+        self.counts: dict[str, int] = {}
+        self.seen: set[str] = set()
+        self.last: Watermark | None = None
+
+    def page(self, responses: Sequence[FormResponse]) -> list[tuple[FormResponse, str]]:
+        """Fingerprint the next page (occurrences counted across pages); returns its new rows."""
+        new: list[tuple[FormResponse, str]] = []
+        for response, fp in assign_fingerprints(responses, seed=self.counts):
             base, n = split_fingerprint(fp)
-            counts[base] = max(counts.get(base, 0), n)
-            seen.add(fp)
-            if fp not in known_fingerprints:
+            self.counts[base] = max(self.counts.get(base, 0), n)
+            self.seen.add(fp)
+            if fp not in self.known:
                 new.append((response, fp))
-            if last is None or response.row_number > last.row:
-                last = Watermark(row=response.row_number, fingerprint=fp)
-    return Decision(verified=False, new=new, next_watermark=last, seen=frozenset(seen), full=True)
+            if self.last is None or response.row_number > self.last.row:
+                self.last = Watermark(row=response.row_number, fingerprint=fp)
+        return new
+
+    def decision(self, new: Sequence[tuple[FormResponse, str]] = ()) -> Decision:
+        """The decision once every page was fed (``new``: the new rows the caller kept, if any)."""
+        return Decision(verified=False, new=list(new), next_watermark=self.last, seen=frozenset(self.seen), full=True)
+
+
+def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
+    """:func:`decide_full` over pages, keeping every new row (see :class:`PageScan` to let them go)."""
+    scan = PageScan(known_fingerprints)
+    new = [pair for page in pages for pair in scan.page(page)]
+    return scan.decision(new)
 
 
 @dataclass(frozen=True)
@@ -212,6 +229,7 @@ def replaced(new: Sequence[tuple[FormResponse, str]], seen: Set[str], queued: It
 
 __all__ = [
     "Decision",
+    "PageScan",
     "Queued",
     "Watermark",
     "assign_fingerprints",
