@@ -154,3 +154,26 @@ def test_a_damaged_ledger_says_move_it_aside_not_chown(tmp_path: Path) -> None:
         f"(mv {path} {path}.damaged); the next cycle rebuilds it from the Review and Arsip tabs and the blog, "
         "publishing nothing twice"
     )
+
+
+def test_pending_rows_come_a_page_at_a_time(tmp_path: Path) -> None:
+    """A backfill's pending rows are appended to Review in pages, none left out, none twice."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        for n in range(1, 6):
+            _add(ledger, f"MM-2026-000{n}", f"fp{n}")
+        ledger.mark_in_review(["MM-2026-0002"])
+        first = ledger.pending_rows(limit=2)
+        rest = ledger.pending_rows(after=first[-1][0], limit=2)
+        assert [r[0] for r in first + rest] == ["MM-2026-0001", "MM-2026-0003", "MM-2026-0004", "MM-2026-0005"]
+        assert ledger.pending_rows(after=rest[-1][0], limit=2) == [] and len(ledger.pending_rows()) == 4
+
+
+def test_the_latest_submission_of_a_row(tmp_path: Path) -> None:
+    """A new response on a row is compared with the one last queued from that row (is it an edit?)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "old")
+        _add(ledger, "MM-2026-0002", "newer")  # also row 2 (the tab was sorted, or the row refilled)
+        latest = ledger.queued_at(2)
+        assert latest is not None and (latest.id, latest.fingerprint) == ("MM-2026-0002", "newer")
+        assert latest == ledger.queued_from_form()[-1]
+        assert ledger.queued_at(3) is None and ledger.queued_at(0) is None
