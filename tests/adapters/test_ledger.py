@@ -177,3 +177,19 @@ def test_the_latest_submission_of_a_row(tmp_path: Path) -> None:
         assert latest is not None and (latest.id, latest.fingerprint) == ("MM-2026-0002", "newer")
         assert latest == ledger.queued_from_form()[-1]
         assert ledger.queued_at(3) is None and ledger.queued_at(0) is None
+
+
+def test_known_submissions_share_equal_short_texts(tmp_path: Path) -> None:
+    """Matching Review rows at 10k+ rows would hold one copy of every village, status and column name per row."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "a")
+        _add(ledger, "MM-2026-0002", "b")
+        ledger.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {sid: {"ID": sid, "DESA": "Juai", "BODY": "x" * 300 + sid} for sid in ("MM-2026-0001", "MM-2026-0002")}
+        ledger.set_last_rows(rows)
+        first, second = ledger.known()
+        assert first.last_row == rows["MM-2026-0001"] and second.last_row == rows["MM-2026-0002"]
+        assert first.operator is second.operator and first.status is second.status
+        assert first.last_row["DESA"] is second.last_row["DESA"]
+        assert [k for k in first.last_row][0] is [k for k in second.last_row][0]
+        assert first.last_row["ID"] is first.id
