@@ -201,3 +201,12 @@ def test_page_scan_gives_the_one_read_answer_page_by_page() -> None:
     assert [len(p) for p in per_page] == [2, 3, 1]
     assert paged.new == [] and paged.seen == whole.seen and paged.next_watermark == whole.next_watermark and paged.full
     assert wm.decide_pages([tab[i:i + 3] for i in range(0, len(tab), 3)], {wm.fingerprint(tab[1])}) == whole
+
+
+def test_a_scan_tells_every_fingerprint_it_saw_from_its_counts() -> None:
+    """An edited response is told from a moved one by whether its earlier fingerprint is anywhere in the tab."""
+    seen = wm.Occurrences({"aaaa": 3, "bbbb": 1})
+    assert set(seen) == {"aaaa", "aaaa-2", "aaaa-3", "bbbb"} and len(seen) == 4
+    assert "aaaa-3" in seen and "bbbb" in seen
+    assert all(fp not in seen for fp in ("aaaa-4", "aaaa-1", "aaaa-0", "aaaa-02", "bbbb-2", "cccc", "aaaa-x"))
+    assert seen == frozenset({"aaaa", "aaaa-2", "aaaa-3", "bbbb"})
