@@ -15,7 +15,8 @@ change signal says unchanged), ``idle-read`` (the same, but the 15-minute safety
 Review through its ID and Status columns), ``read-whole`` (the same when the 6-hourly whole read of
 Review is due),
 ``new-1``/``new-50``/``new-500`` (that many new responses), ``full-scan`` (the daily re-read);
-then ``backfill`` (the first cycle with ``start = backfill``), and with ``--publish N`` the
+with ``--first-run`` also ``first-run`` (the bridge's first cycle with ``start = now``: history
+recorded, nothing queued); then ``backfill`` (the first cycle with ``start = backfill``), and with ``--publish N`` the
 bridge publishing N approved rows with photos in one cycle. The naive poller's idle cycle
 is its full scan. "per day" = cycles at the default interval: one full scan, a whole read of Review
 every 6 hours, a safety-net read every 15 minutes, the rest unchanged.
@@ -271,13 +272,21 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def run_config(rows: int, review: int, out: list[Row], log: Any) -> None:
-    """Responses tab of ``rows`` rows of which ``review`` sit in Review; every scenario for both clients."""
+def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool = False) -> None:
+    """Responses tab of ``rows`` rows of which ``review`` sit in Review; every scenario for both clients.
+
+    ``first_run``: also report the bridge's first run (history recorded, nothing queued) as ``first-run``.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, url = _spawn(_sandbox_main, rows - review)
         try:
             bridge, _ = _spawn(_client_main, "bridge", url, tmp, "now")
-            bridge.ask("cycle")  # the first run: history recorded, nothing queued
+            first = _measure(sandbox, bridge)  # the first run: history recorded, nothing queued
+            if first_run:
+                row = Row("first-run", rows - review, 0)
+                row.result["bridge"] = first
+                out.append(row)
+                log(row)
             if review:
                 sandbox.ask("add", review)
                 bridge.ask("cycle")  # Review now holds `review` rows
@@ -448,6 +457,8 @@ def main(argv: list[str] | None = None) -> None:
                         "in one cycle (the bridge only)")
     parser.add_argument("--interval", type=int, default=None, help="minutes between cycles for the per-day cost "
                         "(default: the bridge's default interval)")
+    parser.add_argument("--first-run", action="store_true", help="also report each size's first run "
+                        "(start = now: history recorded, nothing queued; the bridge only)")
     parser.add_argument("--markdown", type=Path, help="write the tables to this Markdown file too")
     args = parser.parse_args(argv)
     sizes = dict(QUICK if args.quick else FULL)
@@ -471,7 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     for n in sizes["rows"]:
         for rv in sizes["review"]:
             if rv <= n:
-                run_config(n, rv, results, log)
+                run_config(n, rv, results, log, first_run=args.first_run)
     for n in sizes["backfill"]:
         run_backfill(n, results, log)
     if args.publish:

@@ -131,6 +131,12 @@ MIGRATIONS: tuple[str, ...] = (
         published TEXT NOT NULL
     );
     """,
+    # 4 (issue 13): intake looks up one row's latest submission (is a new response an edit?) and the
+    # rows still pending for Review without reading every submission, at any ledger size.
+    """
+    CREATE INDEX submissions_row ON submissions(row_number);
+    CREATE INDEX submissions_pending ON submissions(id) WHERE in_review = 0;
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -143,6 +149,25 @@ INTENT = "intent"  # about to call (or calling) Blogger; outcome unknown after a
 DONE = "done"  # the post exists (post_id known)
 FAILED = "failed"  # permanent failure; an officer may retry
 REVERTED = "reverted"  # post taken back to draft after DITARIK
+
+
+#: Texts up to this long are shared across the rows :meth:`Ledger.known` returns (longer ones are unique).
+_SHARED_TEXT = 100
+
+
+def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]]], dict[str, object]]]:
+    """One memo of short texts for a whole listing: ``shared`` for a cell, ``row_of`` as the JSON
+    ``object_pairs_hook`` of a stored row (keys and short values taken from the memo)."""
+    memo: dict[str, str] = {}
+    keep = memo.setdefault
+
+    def shared(text: str) -> str:
+        return keep(text, text) if len(text) <= _SHARED_TEXT else text
+
+    def row_of(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        return {keep(k, k): keep(v, v) if v.__class__ is str and len(v) <= _SHARED_TEXT else v for k, v in pairs}
+
+    return shared, row_of
 
 
 def _now() -> str:
@@ -382,6 +407,18 @@ class Ledger:
         )
         return [Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") for r in rows]
 
+    def queued_at(self, row_number: int) -> Queued | None:
+        """The submission last queued from this responses row, as :meth:`queued_from_form` keeps it
+        (the latest one read from that row wins); one indexed look-up."""
+        if row_number <= 0:
+            return None
+        r = self.db.execute(
+            "SELECT id, fingerprint, row_number, operator, email FROM submissions"
+            " WHERE origin = 'form' AND row_number = ? ORDER BY rowid DESC LIMIT 1",
+            (row_number,),
+        ).fetchone()
+        return Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") if r else None
+
     def first_with_content(self, key: str) -> str | None:
         """The earliest (lowest) ID queued with this content key, as :meth:`content_keys` maps it."""
         if not key:
@@ -474,9 +511,17 @@ class Ledger:
         """Keep the Review row (JSON) until it is confirmed written, so a failed append can be redone."""
         self.db.execute("UPDATE submissions SET review_row = ? WHERE id = ?", (payload, submission_id))
 
-    def pending_rows(self) -> list[tuple[str, str, str]]:
-        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab."""
-        rows = self.db.execute("SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 ORDER BY id")
+    def pending_rows(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
+        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab, by ID.
+
+        Args:
+            after: only IDs above this one (the last ID of the previous page).
+            limit: at most this many (-1: all), so a backfill's rows are read a page at a time.
+        """
+        rows = self.db.execute(
+            "SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 AND id > ? ORDER BY id LIMIT ?",
+            (after, limit),
+        )
         return [(r[0], r[1], r[2]) for r in rows]
 
     def mark_in_review(self, ids: Iterable[str]) -> None:
@@ -504,24 +549,29 @@ class Ledger:
         """Every submission that reached a tab, for matching Review rows to what the bridge queued.
 
         ``copies``: the rows as :meth:`last_rows` returned them this cycle, so they are not parsed twice.
+        Equal short texts (column names, statuses, villages, KIMs, operators, the system note, each
+        submission's own ID and fingerprint) are one string object across the list, not one per row:
+        at 10k Review rows that keeps about a third of this list's memory off the heap (issue 13).
         """
+        shared, row_of = _interner()
         rows = self.db.execute(
             "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
         )
         out = []
         for r in rows:
+            sub_id, fingerprint = shared(r[0]), shared(r[1])
             if copies is not None and r[0] in copies:
                 last = copies[r[0]]
             else:
                 try:
-                    last = json.loads(r[7]) if r[7] else {}
+                    last = json.loads(r[7], object_pairs_hook=row_of) if r[7] else {}
                 except ValueError:
                     last = {}
             out.append(
                 KnownSubmission(
-                    r[0], r[1], r[2], bool(r[3]), received(r[4] or ""), r[5] or "", r[6] or "", last, r[8] or "",
-                    renumbered=r[9] == RENUMBERED,
+                    sub_id, fingerprint, shared(r[2]), bool(r[3]), received(r[4] or ""), shared(r[5] or ""),
+                    shared(r[6] or ""), last, r[8] or "", renumbered=r[9] == RENUMBERED,
                 )
             )
         return out
@@ -530,6 +580,7 @@ class Ledger:
         """Each submission expected in Review (not archived, not deleted) as its row last looked
         (ID → column name → text); a row never seen yet, or one whose copy is unreadable, is left
         out (the cycle reads it in full)."""
+        _, row_of = _interner()
         out: dict[str, dict[str, str]] = {}
         query = (
             "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
@@ -537,7 +588,7 @@ class Ledger:
         )
         for sub_id, text in self.db.execute(query):
             try:
-                row = json.loads(text)
+                row = json.loads(text, object_pairs_hook=row_of)
             except ValueError:
                 continue
             if isinstance(row, dict) and row:

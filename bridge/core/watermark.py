@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Container, Iterable, Mapping, Sequence, Set
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bridge.core.model import FormResponse
@@ -100,7 +100,7 @@ class Decision:
     rescan_needed: bool = False
     next_watermark: Watermark | None = None
     reason: str = ""  # English, for the log, when a rescan is needed
-    seen: frozenset[str] = frozenset()  # every fingerprint in the tab (only from a read of every row)
+    seen: Set[str] = frozenset()  # every fingerprint in the tab (only from a read of every row)
     full: bool = False  # decided from a read of every row, so ``seen`` is complete
 
 
@@ -160,27 +160,67 @@ def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: Container[
     )
 
 
-def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
+class Occurrences(Set[str]):
+    """The fingerprints of a read, told from each base hash's count of occurrences (``abc``,
+    ``abc-2`` … ``abc-n`` for a count of n): a page scan keeps one dict, not a set of every
+    fingerprint as well (at 100k rows each costs megabytes, issue 13)."""
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self.counts = counts
+
+    def __contains__(self, fp: object) -> bool:
+        if not isinstance(fp, str):
+            return False
+        base, n = split_fingerprint(fp)
+        return 1 <= n <= self.counts.get(base, 0) and fp == (base if n == 1 else f"{base}-{n}")
+
+    def __iter__(self) -> Iterator[str]:
+        for base, count in self.counts.items():
+            yield base
+            for n in range(2, count + 1):
+                yield f"{base}-{n}"
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+
+class PageScan:
     """:func:`decide_full` over a read of every data row that arrives page by page, in sheet order.
 
-    Only the new rows' responses are kept; the rest of each page is dropped once fingerprinted,
-    so memory is bounded by a page plus the tab's fingerprints. Same answer as :func:`decide_full`.
+    :meth:`page` returns a page's new rows as soon as it is read, so the caller can record them
+    and let the page go: memory is bounded by a page plus one count per response (``seen``),
+    whatever the tab's size or the number of new rows (issue 13). Feeding every page, then
+    :meth:`decision`, gives the same answer as :func:`decide_full` on all rows at once.
     """
-    counts: dict[str, int] = {}
-    new: list[tuple[FormResponse, str]] = []
-    seen: set[str] = set()
-    last: Watermark | None = None
-    for page in pages:
-        pairs = assign_fingerprints(page, seed=counts)
-        for response, fp in pairs:
+
+    def __init__(self, known_fingerprints: Container[str]) -> None:
+        self.known = known_fingerprints
+        self.counts: dict[str, int] = {}
+        self.seen = Occurrences(self.counts)  # grows with ``counts``
+        self.last: Watermark | None = None
+
+    def page(self, responses: Sequence[FormResponse]) -> list[tuple[FormResponse, str]]:
+        """Fingerprint the next page (occurrences counted across pages); returns its new rows."""
+        new: list[tuple[FormResponse, str]] = []
+        for response, fp in assign_fingerprints(responses, seed=self.counts):
             base, n = split_fingerprint(fp)
-            counts[base] = max(counts.get(base, 0), n)
-            seen.add(fp)
-            if fp not in known_fingerprints:
+            self.counts[base] = max(self.counts.get(base, 0), n)
+            if fp not in self.known:
                 new.append((response, fp))
-            if last is None or response.row_number > last.row:
-                last = Watermark(row=response.row_number, fingerprint=fp)
-    return Decision(verified=False, new=new, next_watermark=last, seen=frozenset(seen), full=True)
+            if self.last is None or response.row_number > self.last.row:
+                self.last = Watermark(row=response.row_number, fingerprint=fp)
+        return new
+
+    def decision(self, new: Sequence[tuple[FormResponse, str]] = ()) -> Decision:
+        """The decision once every page was fed (``new``: the new rows the caller kept, if any)."""
+        return Decision(verified=False, new=list(new), next_watermark=self.last, seen=self.seen, full=True)
+
+
+def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
+    """:func:`decide_full` over pages, keeping every new row (see :class:`PageScan` to let them go)."""
+    scan = PageScan(known_fingerprints)
+    new = [pair for page in pages for pair in scan.page(page)]
+    return scan.decision(new)
 
 
 @dataclass(frozen=True)
@@ -212,6 +252,8 @@ def replaced(new: Sequence[tuple[FormResponse, str]], seen: Set[str], queued: It
 
 __all__ = [
     "Decision",
+    "Occurrences",
+    "PageScan",
     "Queued",
     "Watermark",
     "assign_fingerprints",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
@@ -31,6 +31,8 @@ TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
 #: Ledger meta key: intake has run on this ledger (so an empty ledger is not a first run).
 INTAKE_STARTED = "intake_started"
+#: Pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once).
+APPEND_PAGE = 5_000
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
 BRIDGE_COLUMNS: tuple[ReviewColumn, ...] = tuple(
     c for c in ReviewColumn if c not in (ReviewColumn.OFFICER_NOTE, ReviewColumn.SCHEDULE)
@@ -220,32 +222,35 @@ def _oldest_received(rows: Sequence[ReviewRow], deps: Deps) -> datetime | None:
     return min((t for t in times if t is not None), default=None)
 
 
-def _leave_out_history(
-    deps: Deps, new: list[tuple[FormResponse, str]], first_run: bool, cutoff: datetime | None, result: IntakeResult
-) -> list[tuple[FormResponse, str]]:
-    """With ``[intake] start = "now"``: record history as skipped, return what is left to queue.
+class History:
+    """With ``[intake] start = "now"``: which new responses are history, recorded as skipped, not queued.
 
-    On a first run every response is history; after a lost ledger, every response
-    older than the oldest submission queued before (``cutoff``).
+    On a first run every response is history; after a lost ledger, every response older than the
+    oldest submission queued before (``cutoff``). Asked row by row as pages arrive (issue 13).
     """
-    if deps.settings.start != "now" or not new:
-        return new
-    if first_run:
-        history, why = new, "start=now: history before the bridge's first run"
-    elif cutoff is not None:
-        history = [(r, fp) for r, fp in new if r.received_at is not None and r.received_at < cutoff]
-        why = "start=now: older than every queued submission"
-    else:
-        return new
-    if history:
-        with deps.ledger.transaction():
-            for response, fp in history:
-                deps.ledger.add_skipped(fp, response.row_number, why)
-        result.skipped = len(history)
-    if first_run:
-        log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", len(history))
-    skipped = {fp for _, fp in history}
-    return [(r, fp) for r, fp in new if fp not in skipped]
+
+    def __init__(self, deps: Deps, first_run: bool, cutoff: datetime | None) -> None:
+        self.ledger = deps.ledger
+        self.why = ""
+        self.first_run = deps.settings.start == "now" and first_run
+        if deps.settings.start != "now":
+            self.active = False
+        elif first_run:
+            self.active, self.why = True, "start=now: history before the bridge's first run"
+        else:
+            self.active, self.why = cutoff is not None, "start=now: older than every queued submission"
+        self.cutoff = cutoff
+        self.skipped = 0
+
+    def leave_out(self, response: FormResponse, fp: str) -> bool:
+        """True when the response is history: it is recorded as skipped (inside the caller's transaction)."""
+        if not self.active:
+            return False
+        if not self.first_run and not (response.received_at is not None and self.cutoff is not None and response.received_at < self.cutoff):
+            return False
+        self.ledger.add_skipped(fp, response.row_number, self.why)
+        self.skipped += 1
+        return True
 
 
 def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.Rules, email_collected: bool) -> list[str]:
@@ -262,7 +267,9 @@ def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.R
     return [line]
 
 
-def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult) -> list[str] | None:
+def _append(
+    deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult, below_row: int
+) -> list[str] | None:
     """One RAW append of the rows to Review, below its last row; a row Google refuses is isolated
     (see :mod:`bridge.cycle.isolate`). Returns the IDs now in Review; None = all stay pending."""
     from bridge.cycle.isolate import append_isolating
@@ -274,7 +281,7 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
         outcome = append_isolating(
             deps.sheets, s.review_spreadsheet_id, s.review_tab,
             [(i, columns.review_to_row(v, snap.review_index)) for i, v in to_write],
-            below_row=max((r.row_number for r in snap.review), default=1),
+            below_row=below_row,
             reduced=lambda i, why: columns.review_to_row(reduced_review_row(values[i], why), snap.review_index),
         )
     except AuthError:
@@ -282,7 +289,7 @@ def _append(deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewCol
     except RetriableError as exc:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)
-        return False
+        return None
     except FatalError as exc:
         result.problems.append(f"Review tab not updated: Google refused the rows; they stay pending: {exc}")
         log.error("Google refused to append %d rows to Review; they stay pending, publishing goes on: %s", len(to_write), exc)
@@ -446,127 +453,199 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
 
     stored_mark = ledger.watermark(tab)
     mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
-    if snap.responses_page:  # a full read: page by page, keeping only the new rows
-        decision = watermark.decide_pages(full_read_pages(deps, snap, hmap, result), known)
-    else:
-        rows = _responses(snap.responses, snap.responses_start, hmap, snap)
-        result.read_rows = len(rows)
-        if mark is not None and snap.responses_start == mark.row:
-            decision = watermark.decide(rows, mark, known)
-            if decision.rescan_needed:
-                log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
-                result.rescanned = True
-                result.read_rows = 0
-                decision = watermark.decide_pages(full_read_pages(deps, snap, hmap, result, first_from_snapshot=False), known)
-        else:
-            decision = watermark.decide_full(rows, known)
-    if snap.responses_start == 2 and not deps.dry_run:
-        deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
+    history = History(deps, fresh and not result.rebuilt, cutoff)
+    queue = _Queue(deps, snap, hmap, result)
+    result.problems += _registry_gaps(deps, queue.registry, queue.rules, queue.email_collected)
 
-    new = _leave_out_history(deps, decision.new, fresh and not result.rebuilt, cutoff, result)
-    if fresh and not deps.dry_run:
-        ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
-    result.new = len(new)
-
-    registry = validate.KimRegistry(snap.kim, missing=snap.kim_missing)
-    rules = validate.Rules.from_settings(s)
-    email_collected = hmap.has_email
-    result.problems += _registry_gaps(deps, registry, rules, email_collected)
-    # Only a read of every row can tell an edited response from one moved by sorting or deleting.
-    edits = watermark.replaced(new, decision.seen, ledger.queued_from_form()) if new and decision.full else {}
-    today = deps.now().date()
-
-    queued_values: dict[str, dict[ReviewColumn, str]] = {}
-    on_blog = ledger.blog_posts() if new else {}
+    # One transaction for the read and the queueing (all or nothing, as before), but page by page:
+    # each page's new rows are recorded and let go, so memory does not grow with the tab (issue 13).
     with ledger.transaction():
-        contents = ContentKeys(ledger)
-        for response, fp in new:
-            if fp in on_blog:
-                queued_values.update(_back_from_blog(deps, response, fp, on_blog[fp], result))
-                continue
-            try:
-                sub = validate.validate(
-                    response,
-                    fingerprint=fp,
-                    wilayah=deps.wilayah,
-                    registry=registry,
-                    rules=rules,
-                    known_contents=contents,
-                    today=today,
-                    email_collected=email_collected,
-                )
-            except Exception as exc:  # a rule bug must not lose the row: queue it for a human
-                log.exception("row %d: validation crashed; queued as TIDAK VALID", response.row_number)
-                sub = validate.unvalidated(response, fp, f"{type(exc).__name__}: {exc}")
-            earlier = edits.get(fp)
-            if earlier is not None and validate.same_sender(sub, earlier.operator, earlier.email):
-                sub = validate.as_edit_of(sub, earlier.id)
-                log.warning(
-                    "row %d looks like an edit of %s (its response is gone from that row); queued for officers to compare",
-                    response.row_number, earlier.id,
-                )
-            sub = check_photos(deps, sub)  # issue 11: photo problems become reasons (never raises)
-            year = (sub.received_at or deps.now()).astimezone(s.tz).year
-            sub_id = ledger.next_id(year)
-            sub = validate.with_id(sub, sub_id)
-            values = review_values(sub, deps)
-            key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
-            ledger.add_submission(
-                id=sub_id,
-                fingerprint=fp,
-                row_number=response.row_number,
-                received_at=sub.received_at.isoformat() if sub.received_at else "",
-                kecamatan=sub.kecamatan,
-                desa=sub.desa,
-                kim=sub.kim,
-                operator=sub.operator,
-                email=sub.email,
-                title=sub.title,
-                content_key=key if sub.valid or not any(r.code == "duplicate" for r in sub.reasons) else "",
-                status=sub.status.value,
-                reasons=" | ".join(r.en for r in sub.reasons),
-            )
-            ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
-            contents.setdefault(key, sub_id)
-            queued_values[sub_id] = values
-            if sub.valid:
-                log.info("row %d queued as %s (%s, %s): %s", response.row_number, sub_id, sub.desa, sub.kim, sub.title)
+        if snap.responses_page:  # a full read
+            decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
+        else:
+            rows = _responses(snap.responses, snap.responses_start, hmap, snap)
+            result.read_rows = len(rows)
+            if mark is not None and snap.responses_start == mark.row:
+                decision = watermark.decide(rows, mark, known)
+                if decision.rescan_needed:
+                    log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
+                    result.rescanned = True
+                    result.read_rows = 0
+                    del rows
+                    pages = full_read_pages(deps, snap, hmap, result, first_from_snapshot=False)
+                    decision = _queue_pages(pages, known, history, queue)
             else:
-                result.invalid += 1
-                if any(r.code == "duplicate" for r in sub.reasons):
-                    result.duplicates += 1
-                log.warning(
-                    "row %d queued as %s TIDAK VALID: %s", response.row_number, sub_id, "; ".join(r.en for r in sub.reasons)
-                )
+                decision = _queue_pages([rows], known, history, queue)
+            for response, fp in decision.new:  # read from the watermark: no edit can be told from a partial read
+                if not history.leave_out(response, fp):
+                    queue.add(response, fp, None)
+        if snap.responses_start == 2 and not deps.dry_run:
+            deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
+        if fresh and not deps.dry_run:
+            ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
+    if history.skipped:
+        result.skipped = history.skipped
+    if history.first_run and (history.skipped or queue.count):
+        log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
+    result.new = queue.count
+    _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+
+
+class _Queue:
+    """Records new responses as submissions (sanitized, validated, IDs given), one at a time."""
+
+    def __init__(self, deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult) -> None:
+        self.deps, self.result = deps, result
+        self.registry = validate.KimRegistry(snap.kim, missing=snap.kim_missing)
+        self.rules = validate.Rules.from_settings(deps.settings)
+        self.email_collected = hmap.has_email
+        self.today = deps.now().date()
+        self.contents = ContentKeys(deps.ledger)
+        self._on_blog: dict[str, BlogPostRecord] | None = None
+        self.count = 0
+
+    def on_blog(self) -> dict[str, BlogPostRecord]:
+        if self._on_blog is None:  # read once, and only when there is something new
+            self._on_blog = self.deps.ledger.blog_posts()
+        return self._on_blog
+
+    def add(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> None:
+        """Queue one new response (inside the caller's transaction); ``earlier``: what it may be an edit of."""
+        deps, ledger, result, s = self.deps, self.deps.ledger, self.result, self.deps.settings
+        self.count += 1
+        on_blog = self.on_blog()
+        if fp in on_blog:
+            _back_from_blog(deps, response, fp, on_blog[fp], result)
+            return
+        try:
+            sub = validate.validate(
+                response,
+                fingerprint=fp,
+                wilayah=deps.wilayah,
+                registry=self.registry,
+                rules=self.rules,
+                known_contents=self.contents,
+                today=self.today,
+                email_collected=self.email_collected,
+            )
+        except Exception as exc:  # a rule bug must not lose the row: queue it for a human
+            log.exception("row %d: validation crashed; queued as TIDAK VALID", response.row_number)
+            sub = validate.unvalidated(response, fp, f"{type(exc).__name__}: {exc}")
+        if earlier is not None and validate.same_sender(sub, earlier.operator, earlier.email):
+            sub = validate.as_edit_of(sub, earlier.id)
+            log.warning(
+                "row %d looks like an edit of %s (its response is gone from that row); queued for officers to compare",
+                response.row_number, earlier.id,
+            )
+        sub = check_photos(deps, sub)  # issue 11: photo problems become reasons (never raises)
+        year = (sub.received_at or deps.now()).astimezone(s.tz).year
+        sub_id = ledger.next_id(year)
+        sub = validate.with_id(sub, sub_id)
+        values = review_values(sub, deps)
+        key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
+        ledger.add_submission(
+            id=sub_id,
+            fingerprint=fp,
+            row_number=response.row_number,
+            received_at=sub.received_at.isoformat() if sub.received_at else "",
+            kecamatan=sub.kecamatan,
+            desa=sub.desa,
+            kim=sub.kim,
+            operator=sub.operator,
+            email=sub.email,
+            title=sub.title,
+            content_key=key if sub.valid or not any(r.code == "duplicate" for r in sub.reasons) else "",
+            status=sub.status.value,
+            reasons=" | ".join(r.en for r in sub.reasons),
+        )
+        ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
+        self.contents.setdefault(key, sub_id)
+        if sub.valid:
+            log.info("row %d queued as %s (%s, %s): %s", response.row_number, sub_id, sub.desa, sub.kim, sub.title)
+        else:
+            result.invalid += 1
+            if any(r.code == "duplicate" for r in sub.reasons):
+                result.duplicates += 1
+            log.warning(
+                "row %d queued as %s TIDAK VALID: %s", response.row_number, sub_id, "; ".join(r.en for r in sub.reasons)
+            )
+        if deps.dry_run:  # the plan is shown only for a dry run: a backfill keeps no line per row
             result.plan.append(f"queue {sub_id} [{sub.status.value}] row {response.row_number}: {sub.title[:60]}")
 
-    # Append everything not yet in Review: this cycle's rows and any left pending by a failed cycle.
-    pending = ledger.pending_rows()
-    to_write: list[tuple[str, dict[ReviewColumn, str]]] = []
-    already: list[str] = []
-    for sub_id, fp, payload in pending:
-        if fp in review_fps:
-            already.append(sub_id)
-            continue
-        values = queued_values.get(sub_id) or {ReviewColumn[k]: v for k, v in json.loads(payload or "{}").items()}
-        to_write.append((sub_id, values))
-    if already:
-        ledger.mark_in_review(already)
 
+def _queue_pages(
+    pages: Iterable[Sequence[FormResponse]], known: Container[str], history: History, queue: _Queue
+) -> watermark.Decision:
+    """A read of every row: each page's new rows queued (or left out as history) as the page arrives.
+
+    Only a read of every row can tell an edited response from one moved by sorting or deleting
+    (:func:`bridge.core.watermark.replaced`): a new row is an edit when the response last queued
+    from its row is nowhere in the tab. That is known at once when the row was never queued from or
+    its earlier response was already seen; otherwise that row and every new row after it (to keep
+    sheet order, so IDs and duplicate checks come out the same) wait for the end of the read.
+    Returns the decision (its ``new`` only the rows that waited, already queued).
+    """
+    scan = watermark.PageScan(known)
+    ledger = queue.deps.ledger
+    waiting: list[tuple[FormResponse, str, watermark.Queued]] = []
+    held = False
+    for page in pages:
+        for response, fp in scan.page(page):
+            if history.leave_out(response, fp):
+                continue
+            earlier = ledger.queued_at(response.row_number)
+            if not held and (earlier is None or earlier.fingerprint in scan.seen):
+                queue.add(response, fp, None)
+            else:
+                held = True
+                waiting.append((response, fp, earlier))
+    for response, fp, earlier in waiting:
+        gone = earlier is not None and earlier.fingerprint not in scan.seen
+        queue.add(response, fp, earlier if gone else None)
+    return scan.decision()
+
+
+def _append_pending(
+    deps: Deps, snap: Snapshot, review_fps: set[str], next_mark: watermark.Watermark | None, result: IntakeResult
+) -> None:
+    """Append everything not yet in Review (this cycle's rows and any left pending by a failed cycle),
+    ``APPEND_PAGE`` rows per request; the watermark advances once all are written."""
+    ledger = deps.ledger
+    tab = deps.settings.responses_tab
+    below = max((r.row_number for r in snap.review), default=1)
+    after = ""
+    while True:
+        pending = ledger.pending_rows(after=after, limit=APPEND_PAGE)
+        if not pending:
+            break
+        after = pending[-1][0]
+        to_write: list[tuple[str, dict[ReviewColumn, str]]] = []
+        already: list[str] = []
+        for sub_id, fp, payload in pending:
+            if fp in review_fps:
+                already.append(sub_id)
+                continue
+            to_write.append((sub_id, {ReviewColumn[k]: v for k, v in json.loads(payload or "{}").items()}))
+        del pending
+        if already:
+            ledger.mark_in_review(already)
+        if deps.dry_run:
+            result.queued += len(to_write)
+            continue
+        written = _append(deps, snap, to_write, result, below) if to_write else []
+        if written is None:
+            return  # the rest stay pending too: tried again next cycle, the watermark stays
+        with ledger.transaction():
+            ledger.mark_in_review(written)  # a row Google refused in every form stays pending, alone
+            done = set(written)
+            ledger.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write if i in done})  # as written
+        result.queued_ids += written
+        result.queued += len(written)
+        below += len(written)
     if deps.dry_run:
-        result.queued = len(to_write)
         return
-    written = _append(deps, snap, to_write, result) if to_write else []
-    if written is None:
-        return
-    with ledger.transaction():
-        ledger.mark_in_review(written)  # a row Google refused in every form stays pending, alone
-        done = set(written)
-        ledger.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write if i in done})  # as written
-        result.queued_ids = list(written)
-        if decision.next_watermark is not None:
-            ledger.set_watermark(tab, decision.next_watermark.row, decision.next_watermark.fingerprint)
-    result.queued = len(written)
+    if next_mark is not None:
+        ledger.set_watermark(tab, next_mark.row, next_mark.fingerprint)
 
 
 __all__ = ["BRIDGE_COLUMNS", "IntakeResult", "queued_before", "run_intake", "rebuild_ledger", "review_values"]

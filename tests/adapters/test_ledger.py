@@ -216,3 +216,42 @@ def test_a_busy_ledger_is_temporary_and_a_full_disk_is_not(tmp_path: Path) -> No
         f"cannot write the local ledger {path}: the disk is full (database or disk is full). Free space on it "
         f"(df -h {tmp_path}), then start the bridge again (sudo systemctl start mymein-bridge, or run the command again)"
     )
+
+
+def test_pending_rows_come_a_page_at_a_time(tmp_path: Path) -> None:
+    """A backfill's pending rows are appended to Review in pages, none left out, none twice."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        for n in range(1, 6):
+            _add(ledger, f"MM-2026-000{n}", f"fp{n}")
+        ledger.mark_in_review(["MM-2026-0002"])
+        first = ledger.pending_rows(limit=2)
+        rest = ledger.pending_rows(after=first[-1][0], limit=2)
+        assert [r[0] for r in first + rest] == ["MM-2026-0001", "MM-2026-0003", "MM-2026-0004", "MM-2026-0005"]
+        assert ledger.pending_rows(after=rest[-1][0], limit=2) == [] and len(ledger.pending_rows()) == 4
+
+
+def test_the_latest_submission_of_a_row(tmp_path: Path) -> None:
+    """A new response on a row is compared with the one last queued from that row (is it an edit?)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "old")
+        _add(ledger, "MM-2026-0002", "newer")  # also row 2 (the tab was sorted, or the row refilled)
+        latest = ledger.queued_at(2)
+        assert latest is not None and (latest.id, latest.fingerprint) == ("MM-2026-0002", "newer")
+        assert latest == ledger.queued_from_form()[-1]
+        assert ledger.queued_at(3) is None and ledger.queued_at(0) is None
+
+
+def test_known_submissions_share_equal_short_texts(tmp_path: Path) -> None:
+    """Matching Review rows at 10k+ rows would hold one copy of every village, status and column name per row."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "a")
+        _add(ledger, "MM-2026-0002", "b")
+        ledger.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {sid: {"ID": sid, "DESA": "Juai", "BODY": "x" * 300 + sid} for sid in ("MM-2026-0001", "MM-2026-0002")}
+        ledger.set_last_rows(rows)
+        first, second = ledger.known()
+        assert first.last_row == rows["MM-2026-0001"] and second.last_row == rows["MM-2026-0002"]
+        assert first.operator is second.operator and first.status is second.status
+        assert first.last_row["DESA"] is second.last_row["DESA"]
+        assert [k for k in first.last_row][0] is [k for k in second.last_row][0]
+        assert first.last_row["ID"] is first.id

@@ -187,3 +187,26 @@ def test_edited_row_is_linked_to_its_earlier_submission_but_moved_rows_are_not()
     second = replace(edit, title="Dua (revisi lagi)", raw_timestamp="46097.5")
     full = decide_full([tab[0], second, tab[2]], known | {wm.fingerprint(edit)})
     assert [q.id for q in wm.replaced(full.new, full.seen, queued).values()] == ["MM-2026-0004"]
+
+
+def test_page_scan_gives_the_one_read_answer_page_by_page() -> None:
+    """A tab read in pages queues the same rows, repeats numbered across pages, as one read of it all."""
+    tab = sheet("a", "b", "a", "c", "a", "d", "b")
+    tab = [replace(r, raw_timestamp="46090") if r.title in ("a", "b") else r for r in tab]  # true repeats
+    whole = decide_full(tab, {wm.fingerprint(tab[1])})
+    scan = wm.PageScan({wm.fingerprint(tab[1])})
+    per_page = [scan.page(tab[i:i + 3]) for i in range(0, len(tab), 3)]
+    paged = scan.decision()
+    assert [fp for page in per_page for _, fp in page] == [fp for _, fp in whole.new]
+    assert [len(p) for p in per_page] == [2, 3, 1]
+    assert paged.new == [] and paged.seen == whole.seen and paged.next_watermark == whole.next_watermark and paged.full
+    assert wm.decide_pages([tab[i:i + 3] for i in range(0, len(tab), 3)], {wm.fingerprint(tab[1])}) == whole
+
+
+def test_a_scan_tells_every_fingerprint_it_saw_from_its_counts() -> None:
+    """An edited response is told from a moved one by whether its earlier fingerprint is anywhere in the tab."""
+    seen = wm.Occurrences({"aaaa": 3, "bbbb": 1})
+    assert set(seen) == {"aaaa", "aaaa-2", "aaaa-3", "bbbb"} and len(seen) == 4
+    assert "aaaa-3" in seen and "bbbb" in seen
+    assert all(fp not in seen for fp in ("aaaa-4", "aaaa-1", "aaaa-0", "aaaa-02", "bbbb-2", "cccc", "aaaa-x"))
+    assert seen == frozenset({"aaaa", "aaaa-2", "aaaa-3", "bbbb"})
