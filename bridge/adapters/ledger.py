@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Collection, Iterable, Iterator, Mapping
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
@@ -544,11 +544,17 @@ class Ledger:
         return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
 
     def known(
-        self, received: Callable[[str], str] = lambda text: text, copies: Mapping[str, dict[str, str]] | None = None
+        self,
+        received: Callable[[str], str] = lambda text: text,
+        copies: Mapping[str, dict[str, str]] | None = None,
+        rows_for: Collection[str] | None = None,
     ) -> list[KnownSubmission]:
         """Every submission that reached a tab, for matching Review rows to what the bridge queued.
 
         ``copies``: the rows as :meth:`last_rows` returned them this cycle, so they are not parsed twice.
+        ``rows_for``: only these submissions' rows are loaded (the others get ``{}``; see
+        :meth:`last_rows_of`): right after a backfill every response is in Review, and loading all
+        their rows for a tab that shows none of them yet would be most of the cycle's memory.
         Equal short texts (column names, statuses, villages, KIMs, operators, the system note, each
         submission's own ID and fingerprint) are one string object across the list, not one per row:
         at 10k Review rows that keeps about a third of this list's memory off the heap (issue 13).
@@ -563,6 +569,8 @@ class Ledger:
             sub_id, fingerprint = shared(r[0]), shared(r[1])
             if copies is not None and r[0] in copies:
                 last = copies[r[0]]
+            elif rows_for is not None and r[0] not in rows_for:
+                last = {}
             else:
                 try:
                     last = json.loads(r[7], object_pairs_hook=row_of) if r[7] else {}
@@ -574,6 +582,22 @@ class Ledger:
                     shared(r[6] or ""), last, r[8] or "", renumbered=r[9] == RENUMBERED,
                 )
             )
+        return out
+
+    def last_rows_of(self, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+        """These submissions' rows as they last looked (those with a readable copy)."""
+        out: dict[str, dict[str, str]] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sub_id, text in self.db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk):
+                try:
+                    row = json.loads(text) if text else None
+                except ValueError:
+                    continue
+                if isinstance(row, dict) and row:
+                    out[sub_id] = row
         return out
 
     def last_rows(self) -> dict[str, dict[str, str]]:

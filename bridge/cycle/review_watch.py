@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from bridge.app import Deps
@@ -43,8 +44,13 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         # Sidik Jari renamed or deleted (intake stops and says so): without it no row can be told
         # apart with certainty, so nothing is restored or taken as deleted until it is back.
         return identity.WatchPlan(rows=list(snap.review))
-    known = deps.ledger.known(lambda text: _received_text(deps, text), copies=snap.copies)
+    present = {r.id for r in (*snap.review, *snap.review_unidentified) if r.id}
+    known = deps.ledger.known(lambda text: _received_text(deps, text), copies=snap.copies, rows_for=present)
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued)
+    if plan.deleted:  # archived as they last were: their rows, which `known` left out
+        last = deps.ledger.last_rows_of(k.id for k in plan.deleted)
+        plan.deleted = [replace(k, last_row=last.get(k.id, {})) for k in plan.deleted]
+        plan.last_rows.update({k.id: k.last_row for k in plan.deleted})
     result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
     for fix in plan.fixes:
         result.put(fix.sub_id, fix.cells)

@@ -255,3 +255,19 @@ def test_known_submissions_share_equal_short_texts(tmp_path: Path) -> None:
         assert first.last_row["DESA"] is second.last_row["DESA"]
         assert [k for k in first.last_row][0] is [k for k in second.last_row][0]
         assert first.last_row["ID"] is first.id
+
+
+def test_known_loads_only_the_rows_asked_for_and_last_rows_of_gives_the_rest(tmp_path: Path) -> None:
+    """Right after a backfill every response is in Review: matching an empty-looking tab must not load them all."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "a")
+        _add(ledger, "MM-2026-0002", "b")
+        ledger.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {sid: {"ID": sid, "STATUS": "MENUNGGU"} for sid in ("MM-2026-0001", "MM-2026-0002")}
+        ledger.set_last_rows(rows)
+        first, second = ledger.known(rows_for={"MM-2026-0002"})
+        assert first.last_row == {} and second.last_row == rows["MM-2026-0002"]
+        assert ledger.last_rows_of(["MM-2026-0001", "MM-2026-0009"]) == {"MM-2026-0001": rows["MM-2026-0001"]}
+        assert set(ledger.last_rows()) == {"MM-2026-0001", "MM-2026-0002"}
+        ledger.set_status("MM-2026-0001", "ARSIP")
+        assert set(ledger.last_rows()) == {"MM-2026-0002"}  # archived: not expected in Review any more
