@@ -143,6 +143,17 @@ class Bridge:
                 row[col] = status_by_id[row[0]]
         self.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
 
+    def set_cell(self, sid: str, column: ReviewColumn, value: Any) -> None:
+        """An officer edits one cell of a submission's Review row, wherever its ID and the column are now."""
+        rows = self.rows("Review")
+        header = [str(h) for h in rows[0]]
+        at, col = header.index(ReviewColumn.ID.value), header.index(column.value)
+        for row in rows[1:]:
+            if len(row) > at and row[at] == sid:
+                row.extend([""] * (col + 1 - len(row)))
+                row[col] = value
+        self.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+
     def posts(self) -> list[dict[str, Any]]:
         return self.sandbox.state.posts(DEMO_BLOG_ID)
 

@@ -59,16 +59,6 @@ def _delete_rows(b: Bridge, ids: set[str]) -> None:
     b.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", [rows[0]] + [r for r in rows[1:] if not r or r[0] not in ids])
 
 
-def _set_cell(b: Bridge, sid: str, column: ReviewColumn, value: Any) -> None:
-    rows = b.rows("Review")
-    col = [str(h) for h in rows[0]].index(column.value)
-    for r in rows[1:]:
-        if r and r[0] == sid:
-            r.extend([""] * (col + 1 - len(r)))
-            r[col] = value
-    b.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
-
-
 def _strip_comments(b: Bridge) -> None:
     """The worst case users report: Blogger drops every HTML comment from post content."""
     b.sandbox.state.blog(DEMO_BLOG_ID)["stripComments"] = True
@@ -196,7 +186,7 @@ def test_a_cleared_id_on_an_approved_row_is_restored_and_published(bridge: Bridg
     bridge.cycle()
     approved = set(_approve_valid(bridge))
     sid = sorted(approved)[0]
-    _set_cell(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     report = bridge.cycle()
     assert report.publish.published == len(approved) and report.deleted == 0
     row = _row(bridge, sid)
@@ -210,13 +200,13 @@ def test_an_edited_id_and_a_cleared_fingerprint_are_restored(bridge: Bridge) -> 
     bridge.cycle()
     first, second = [r[ID] for r in bridge.review()][:2]
     fp_second = _row(bridge, second)[FP]
-    _set_cell(bridge, second, ReviewColumn.FINGERPRINT, "")
+    bridge.set_cell(second, ReviewColumn.FINGERPRINT, "")
     bridge.cycle()
     assert _row(bridge, second)[FP] == ""  # not in the two columns a cycle reads
     bridge.clock.advance(REVIEW_WHOLE_EVERY)
     bridge.cycle()
     assert _row(bridge, second)[FP] == fp_second
-    _set_cell(bridge, first, ReviewColumn.ID, "MM-2026-9999")
+    bridge.set_cell(first, ReviewColumn.ID, "MM-2026-9999")
     bridge.cycle()  # its ID is missing from the ID column: the tab is read whole at once
     assert _row(bridge, first)[ID] == first
     assert not any(r[ID] == "MM-2026-9999" for r in _tab(bridge, "Review"))
@@ -229,8 +219,8 @@ def test_both_cells_cleared_are_recognised_by_the_other_cells_or_explained(bridg
     bridge.cycle()
     sid = bridge.review()[0][ID]
     fp = _row(bridge, sid)[FP]
-    _set_cell(bridge, sid, ReviewColumn.FINGERPRINT, "")
-    _set_cell(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.FINGERPRINT, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     bridge.cycle()  # its Status beside an empty ID cell: the row is read in full at once
     assert _row(bridge, sid)[FP] == fp
     rows = bridge.rows("Review")
@@ -252,7 +242,7 @@ def test_a_cleared_id_then_a_lost_ledger_neither_requeues_nor_duplicates(bridge:
     approved = set(_approve_valid(bridge))
     bridge.cycle()
     sid = sorted(approved)[0]
-    _set_cell(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     bridge.lose_ledger()
     report = bridge.cycle()
     assert report.intake.queued == 0 and report.publish.published == 0
@@ -267,7 +257,7 @@ def test_a_cleared_post_link_is_restored(bridge: Bridge) -> None:
     sid = _approve_valid(bridge)[0]
     bridge.cycle()
     link = _row(bridge, sid)[LINK]
-    _set_cell(bridge, sid, ReviewColumn.POST_URL, "")
+    bridge.set_cell(sid, ReviewColumn.POST_URL, "")
     bridge.clock.advance(REVIEW_WHOLE_EVERY)
     bridge.cycle()
     assert _row(bridge, sid)[LINK] == link
@@ -284,8 +274,8 @@ def test_reapproving_an_edited_post_updates_that_same_post(bridge: Bridge) -> No
     approved = set(_approve_valid(bridge))
     bridge.cycle()
     sid = sorted(approved)[0]
-    _set_cell(bridge, sid, ReviewColumn.TITLE, "Judul yang sudah diperbaiki")
-    _set_cell(bridge, sid, ReviewColumn.BODY, "Isi yang sudah diperbaiki petugas.")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul yang sudah diperbaiki")
+    bridge.set_cell(sid, ReviewColumn.BODY, "Isi yang sudah diperbaiki petugas.")
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     report = bridge.cycle()
     assert report.publish.updated == 1 and report.publish.published == 0
@@ -321,7 +311,7 @@ def test_reapproval_after_a_crash_mid_update_still_gives_one_post(bridge: Bridge
     approved = set(_approve_valid(bridge))
     bridge.cycle()
     sid = sorted(approved)[0]
-    _set_cell(bridge, sid, ReviewColumn.TITLE, "Judul baru sebelum mati listrik")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul baru sebelum mati listrik")
     bridge.officer_sets({sid: Status.DISETUJUI.value})
 
     die_on_call(monkeypatch, Ledger, "record_content")
@@ -592,7 +582,7 @@ def test_a_cleared_id_of_an_unpublished_row_and_a_lost_ledger_give_a_new_id_and_
     bridge.cycle()
     old = bridge.review()[0][ID]
     fp = _row(bridge, old)[FP]
-    _set_cell(bridge, old, ReviewColumn.ID, "")
+    bridge.set_cell(old, ReviewColumn.ID, "")
     bridge.lose_ledger()
     report = bridge.cycle()
     assert report.intake.queued == 0

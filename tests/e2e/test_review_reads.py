@@ -35,18 +35,6 @@ def _review_ranges(calls: list[list[str]]) -> list[list[str]]:
     return [[r for r in call if r.startswith("'Review'")] for call in calls]
 
 
-def _set(bridge: Bridge, sid: str, column: ReviewColumn, value: Any) -> None:
-    """An officer edits one cell of a row, wherever the ID and the column are now."""
-    rows = bridge.rows("Review")
-    header = [str(h) for h in rows[0]]
-    at, col = header.index(ID), header.index(column.value)
-    for row in rows[1:]:
-        if len(row) > at and row[at] == sid:
-            row.extend([""] * (col + 1 - len(row)))
-            row[col] = value
-    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
-
-
 def _settle(bridge: Bridge) -> None:
     bridge.cycle()  # queued
     bridge.cycle()  # first look at the rows it queued
@@ -110,14 +98,14 @@ def test_headers_moved_by_an_officer_are_followed(bridge: Bridge, monkeypatch: p
             shift = -col if start == col else (1 if start < col else 0)
             rng["startColumnIndex"], rng["endColumnIndex"] = start + shift, rng.get("endColumnIndex", start + 1) + shift
     sid = next(r[ID] for r in bridge.review() if r[STATUS] == Status.MENUNGGU.value)
-    _set(bridge, sid, ReviewColumn.STATUS, Status.DISETUJUI.value)
+    bridge.set_cell(sid, ReviewColumn.STATUS, Status.DISETUJUI.value)
     calls = _record(monkeypatch)
     assert bridge.cycle().publish.published == 1
     reads = _review_ranges(calls)
     assert reads[0] == ["'Review'!1:1", "'Review'!A:A", "'Review'!L:L"] and reads[1] == ["'Review'"]
     assert next(r for r in bridge.review() if r[ID] == sid)[STATUS] == Status.TERBIT.value
     calls.clear()
-    _set(bridge, sid, ReviewColumn.OFFICER_NOTE, "catatan")
+    bridge.set_cell(sid, ReviewColumn.OFFICER_NOTE, "catatan")
     bridge.cycle()
     assert _review_ranges(calls) == [["'Review'!1:1", "'Review'!B:B", "'Review'!A:A"]]
 

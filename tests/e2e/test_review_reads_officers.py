@@ -4,6 +4,7 @@ the cycle's two reads; ID and Status cleared): both are read whole now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -25,19 +26,22 @@ ID, STATUS, TITLE, BODY = ReviewColumn.ID.value, ReviewColumn.STATUS.value, Revi
 FP = ReviewColumn.FINGERPRINT.value
 
 
-def _set(bridge: Bridge, sid: str, column: ReviewColumn, value: Any) -> None:
-    rows = bridge.rows("Review")
-    header = [str(h) for h in rows[0]]
-    at, col = header.index(ID), header.index(column.value)
-    for row in rows[1:]:
-        if len(row) > at and row[at] == sid:
-            row.extend([""] * (col + 1 - len(row)))
-            row[col] = value
-    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
-
-
 def _put_rows(bridge: Bridge, rows: list[list[Any]]) -> None:
     bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", rows)
+
+def _fail_inserts(monkeypatch: pytest.MonkeyPatch, times: int, before: Callable[[], None] = lambda: None) -> None:
+    """Blogger's posts.insert answers 503 the first ``times`` calls (``before`` runs just before each)."""
+    real = BloggerGateway.insert
+    calls = {"n": 0}
+
+    def flaky(self: Any, **kw: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] <= times:
+            before()
+            raise RetriableError("503 backend error")
+        return real(self, **kw)
+
+    monkeypatch.setattr(BloggerGateway, "insert", flaky)
 
 
 def _settle(bridge: Bridge) -> None:
@@ -73,8 +77,8 @@ def _publish(bridge: Bridge, sid: str) -> dict[str, Any]:
 def test_edit_waiting_row_then_approve_later(bridge: Bridge) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul suntingan petugas")
-    _set(bridge, sid, ReviewColumn.BODY, "Isi suntingan petugas yang cukup panjang untuk lolos validasi isi berita desa.")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul suntingan petugas")
+    bridge.set_cell(sid, ReviewColumn.BODY, "Isi suntingan petugas yang cukup panjang untuk lolos validasi isi berita desa.")
     bridge.cycle()
     bridge.clock.advance(timedelta(minutes=5))
     bridge.cycle()
@@ -90,7 +94,7 @@ def test_edit_title_of_terbit_row_then_reapprove(bridge: Bridge) -> None:
     sid = _waiting(bridge)[0]
     first = _publish(bridge, sid)
     bridge.cycle()
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul diperbaiki")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul diperbaiki")
     bridge.cycle()  # the edit seen (row settled, cached)
     bridge.clock.advance(timedelta(minutes=3))
     post = _publish(bridge, sid)
@@ -103,19 +107,10 @@ def test_edit_title_of_terbit_row_then_reapprove(bridge: Bridge) -> None:
 def test_retry_after_temporary_failure_publishes_the_edit(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    real = BloggerGateway.insert
-    calls = {"n": 0}
-
-    def flaky(self: Any, **kw: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise RetriableError("503 backend error")
-        return real(self, **kw)
-
-    monkeypatch.setattr(BloggerGateway, "insert", flaky)
+    _fail_inserts(monkeypatch, 1)
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     assert bridge.cycle().publish.retry_later == 1
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul setelah gangguan")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul setelah gangguan")
     bridge.clock.advance(timedelta(minutes=2))
     bridge.cycle()
     (post,) = _posts_of(bridge, sid)
@@ -127,19 +122,10 @@ def test_retry_after_temporary_failure_publishes_the_edit(bridge: Bridge, monkey
 def test_retry_twice_with_edit_in_between(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    real = BloggerGateway.insert
-    calls = {"n": 0}
-
-    def flaky(self: Any, **kw: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] <= 2:
-            raise RetriableError("503 backend error")
-        return real(self, **kw)
-
-    monkeypatch.setattr(BloggerGateway, "insert", flaky)
+    _fail_inserts(monkeypatch, 2)
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     bridge.cycle()
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul kedua")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul kedua")
     bridge.clock.advance(timedelta(minutes=2))
     bridge.cycle()
     bridge.clock.advance(timedelta(minutes=2))
@@ -152,7 +138,7 @@ def test_retry_twice_with_edit_in_between(bridge: Bridge, monkeypatch: pytest.Mo
 def test_sort_reverse_then_approve(bridge: Bridge) -> None:
     _settle(bridge)
     sid, other = _waiting(bridge)[:2]
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul sebelum diurutkan")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul sebelum diurutkan")
     bridge.cycle()
     rows = bridge.rows("Review")
     _put_rows(bridge, [rows[0]] + list(reversed(rows[1:])))
@@ -184,7 +170,7 @@ def test_paste_row_over_another(bridge: Bridge) -> None:
 def test_clear_id_cell(bridge: Bridge) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    _set(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     bridge.cycle()
     assert sid in {r[ID] for r in bridge.review()}
     post = _publish(bridge, sid)
@@ -197,8 +183,8 @@ def test_clear_id_and_status_cells_is_not_a_deletion(bridge: Bridge) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
     fp = _row(bridge, sid)[FP]
-    _set(bridge, sid, ReviewColumn.STATUS, "")
-    _set(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.STATUS, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     report = bridge.cycle()
     assert report.deleted == 0, "a row still in Review (its Sidik Jari intact) was recorded as deleted"
     assert fp in {r[FP] for r in bridge.review()}
@@ -209,8 +195,8 @@ def test_clear_id_and_status_cells_is_not_a_deletion(bridge: Bridge) -> None:
 def test_clear_id_and_status_cells_with_whole_read(bridge: Bridge) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    _set(bridge, sid, ReviewColumn.STATUS, "")
-    _set(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.STATUS, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     bridge.clock.advance(timedelta(hours=7))
     report = bridge.cycle()
     assert report.deleted == 0
@@ -232,7 +218,7 @@ def test_lower_case_status(bridge: Bridge) -> None:
 def test_delete_rows(bridge: Bridge) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    _set(bridge, sid, ReviewColumn.OFFICER_NOTE, "catatan terakhir")
+    bridge.set_cell(sid, ReviewColumn.OFFICER_NOTE, "catatan terakhir")
     bridge.cycle()
     rows = bridge.rows("Review")
     _put_rows(bridge, [rows[0]] + [r for r in rows[1:] if not r or r[0] != sid])
@@ -248,7 +234,7 @@ def test_lose_ledger_then_approve(bridge: Bridge) -> None:
     done = _publish(bridge, a)
     b = _waiting(bridge)[0]
     bridge.lose_ledger()
-    _set(bridge, b, ReviewColumn.TITLE, "Judul setelah ledger hilang")
+    bridge.set_cell(b, ReviewColumn.TITLE, "Judul setelah ledger hilang")
     bridge.officer_sets({b: Status.DISETUJUI.value, a: Status.DISETUJUI.value})
     bridge.cycle()
     bridge.cycle()
@@ -265,11 +251,11 @@ def test_rejected_note_edited_31_days_later_is_archived_as_edited(bridge: Bridge
     sid = _waiting(bridge)[0]
     bridge.officer_sets({sid: Status.DITOLAK.value})
     bridge.cycle()
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul diedit saat ditolak")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul diedit saat ditolak")
     bridge.cycle()  # cached with the old note from here on
     bridge.clock.advance(timedelta(days=31))
     _no_whole_read_now(bridge)
-    _set(bridge, sid, ReviewColumn.OFFICER_NOTE, "Ditolak: foto bukan dari desa ini")
+    bridge.set_cell(sid, ReviewColumn.OFFICER_NOTE, "Ditolak: foto bukan dari desa ini")
     assert bridge.cycle().archived >= 1
     (kept,) = [r for r in _tab(bridge, "Arsip") if r[ID] == sid]
     assert kept[ReviewColumn.OFFICER_NOTE.value] == "Ditolak: foto bukan dari desa ini"
@@ -284,7 +270,7 @@ def test_terbit_row_edited_is_archived_as_edited(bridge: Bridge) -> None:
     bridge.cycle()
     bridge.clock.advance(timedelta(days=31))
     _no_whole_read_now(bridge)
-    _set(bridge, sid, ReviewColumn.OFFICER_NOTE, "Sudah dicek")
+    bridge.set_cell(sid, ReviewColumn.OFFICER_NOTE, "Sudah dicek")
     assert bridge.cycle().archived >= 1
     (kept,) = [r for r in _tab(bridge, "Arsip") if r[ID] == sid]
     assert kept[ReviewColumn.OFFICER_NOTE.value] == "Sudah dicek"
@@ -298,7 +284,7 @@ def test_blank_row_inserted_in_the_middle(bridge: Bridge) -> None:
     _put_rows(bridge, rows[:2] + [[]] + rows[2:])
     bridge.cycle()
     sid = ids[-1]
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul di bawah baris kosong")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul di bawah baris kosong")
     bridge.cycle()
     post = _publish(bridge, sid)
     assert "Judul di bawah baris kosong" in post["title"]
@@ -317,7 +303,7 @@ def test_move_columns_swap_title_and_body(bridge: Bridge) -> None:
         r[t], r[b] = r[b], r[t]
     _put_rows(bridge, rows)
     bridge.cycle()
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul setelah kolom dipindah")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul setelah kolom dipindah")
     bridge.cycle()
     post = _publish(bridge, sid)
     assert "Judul setelah kolom dipindah" in post["title"]
@@ -356,7 +342,7 @@ def test_withdraw_edit_reapprove(bridge: Bridge) -> None:
     first = _publish(bridge, sid)
     bridge.officer_sets({sid: Status.DITARIK.value})
     bridge.cycle()
-    _set(bridge, sid, ReviewColumn.TITLE, "Judul setelah ditarik")
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Judul setelah ditarik")
     bridge.cycle()
     bridge.clock.advance(timedelta(minutes=3))
     post = _publish(bridge, sid)
@@ -385,17 +371,7 @@ def test_odd_cells(bridge: Bridge, id_cell: Any, status_cell: Any) -> None:
 def test_edit_during_cycle_of_a_retrying_row(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    real = BloggerGateway.insert
-    calls = {"n": 0}
-
-    def flaky(self: Any, **kw: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            _set(bridge, sid, ReviewColumn.TITLE, "Judul ditulis saat siklus berjalan")
-            raise RetriableError("503")
-        return real(self, **kw)
-
-    monkeypatch.setattr(BloggerGateway, "insert", flaky)
+    _fail_inserts(monkeypatch, 1, lambda: bridge.set_cell(sid, ReviewColumn.TITLE, "Judul ditulis saat siklus berjalan"))
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     bridge.cycle()
     bridge.clock.advance(timedelta(minutes=2))
@@ -408,12 +384,12 @@ def test_edit_during_cycle_of_a_retrying_row(bridge: Bridge, monkeypatch: pytest
 def test_clear_id_and_status_then_repair_and_approve(bridge: Bridge) -> None:
     _settle(bridge)
     sid = _waiting(bridge)[0]
-    _set(bridge, sid, ReviewColumn.STATUS, "")
-    _set(bridge, sid, ReviewColumn.ID, "")
+    bridge.set_cell(sid, ReviewColumn.STATUS, "")
+    bridge.set_cell(sid, ReviewColumn.ID, "")
     report = bridge.cycle()
     assert report.deleted == 0 and not [r for r in _tab(bridge, "Arsip") if r[ID] == sid]
     assert any(r[ID] == sid for r in bridge.review())  # restored from its Sidik Jari by the whole read
-    _set(bridge, sid, ReviewColumn.STATUS, Status.DISETUJUI.value)
+    bridge.set_cell(sid, ReviewColumn.STATUS, Status.DISETUJUI.value)
     bridge.cycle()
     bridge.cycle()
     assert len(_posts_of(bridge, sid)) == 1, "approved item never published"
@@ -490,7 +466,7 @@ def test_approve_everything_at_once_after_edits(bridge: Bridge) -> None:
     _settle(bridge)
     ids = _waiting(bridge)
     for sid in ids:
-        _set(bridge, sid, ReviewColumn.TITLE, f"Judul baru {sid}")
+        bridge.set_cell(sid, ReviewColumn.TITLE, f"Judul baru {sid}")
     bridge.cycle()
     bridge.officer_sets({sid: Status.DISETUJUI.value for sid in ids})
     bridge.cycle()
