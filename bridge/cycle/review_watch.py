@@ -45,11 +45,12 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         # apart with certainty, so nothing is restored or taken as deleted until it is back.
         return identity.WatchPlan(rows=list(snap.review))
     present = {r.id for r in (*snap.review, *snap.review_unidentified) if r.id}
-    known = deps.ledger.known(lambda text: _received_text(deps, text), copies=snap.copies, rows_for=present)
-    plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued)
-    if plan.deleted:  # archived as they last were: their rows, which `known` left out
+    known = deps.ledger.known(copies=snap.copies, rows_for=present)
+    shown = lambda text: _received_text(deps, text)  # noqa: E731
+    plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued, received_text=shown)
+    if plan.deleted:  # archived as they last were: their rows, which `known` left out, and their times as Review shows them
         last = deps.ledger.last_rows_of(k.id for k in plan.deleted)
-        plan.deleted = [replace(k, last_row=last.get(k.id, {})) for k in plan.deleted]
+        plan.deleted = [replace(k, last_row=last.get(k.id, {}), received=shown(k.received)) for k in plan.deleted]
         plan.last_rows.update({k.id: k.last_row for k in plan.deleted})
     result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
     for fix in plan.fixes:
