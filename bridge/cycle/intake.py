@@ -31,6 +31,9 @@ TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
 #: Ledger meta key: intake has run on this ledger (so an empty ledger is not a first run).
 INTAKE_STARTED = "intake_started"
+#: ISO time (or "-" for none) below which responses are history after a rebuild, kept until the
+#: rebuild's first read has finished.
+REBUILD_CUTOFF = "rebuild_cutoff"
 #: Pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once).
 APPEND_PAGE = 5_000
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
@@ -433,8 +436,19 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     ledger.set_header_map(tab, hmap.to_json())
 
     # A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else.
-    fresh = not ledger.get_meta(INTAKE_STARTED) and ledger.is_empty()
+    started = ledger.get_meta(INTAKE_STARTED)
+    fresh = not started and ledger.is_empty()
+    resumed = False
     cutoff: datetime | None = None
+    if not fresh and not started and ledger.get_meta(REBUILD_CUTOFF):
+        # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
+        # its history cutoff still applies, or old responses would be queued as new.
+        saved = ledger.get_meta(REBUILD_CUTOFF)
+        resumed = True
+        try:
+            cutoff = None if saved == "-" else datetime.fromisoformat(saved)
+        except ValueError:
+            cutoff = None
     if fresh:
         try:
             arsip = arsip_rows(deps)
@@ -448,6 +462,9 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
         earlier = [r for r in (*review_rows, *arsip) if r.id]
         cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
+        if result.rebuilt and not deps.dry_run:
+            with ledger.transaction():  # committed with the rebuild, before the read that may still fail
+                ledger.set_meta(REBUILD_CUTOFF, cutoff.isoformat() if cutoff else "-")
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = KnownFingerprints(ledger, review_fps)
 
@@ -481,7 +498,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
                     queue.add(response, fp, None)
         if snap.responses_start == 2 and not deps.dry_run:
             deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
-        if fresh and not deps.dry_run:
+        if (fresh or resumed) and not deps.dry_run:
             ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
     if history.skipped:
         result.skipped = history.skipped

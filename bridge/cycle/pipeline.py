@@ -241,7 +241,11 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
-    run_intake(deps, snap, report.intake)
+    try:
+        run_intake(deps, snap, report.intake)
+    except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole
+        report.problems.append(f"could not read the whole responses tab, intake will retry next cycle: {exc}")
+        log.warning("intake postponed (a page of the responses tab could not be read): %s", exc)
     report.alerts = cycle_alerts(deps, snap)
     watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
     try:  # before publishing: a deletion is on record as early as possible

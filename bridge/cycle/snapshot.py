@@ -211,7 +211,8 @@ def _through_view(
         return None
     index, _ = columns.review_header_index(header)
     fresh = read_review_rows(deps, index, plan.to_read, width=len(header))
-    moved = [n for n, row in fresh.items() if row.id != plan.ids.get(n, "")]
+    # a row with work that came back empty, or rows holding other IDs, mean the tab moved
+    moved = [n for n in plan.to_read if n not in fresh] + [n for n, row in fresh.items() if row.id != plan.ids.get(n, "")]
     if moved:
         # An officer sorted, inserted or deleted rows between the two reads: the row numbers the
         # columns gave are stale, so nothing read through them is trusted. One whole read instead.
