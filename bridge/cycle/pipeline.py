@@ -17,7 +17,7 @@ from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.cycle.intake import IntakeResult, run_intake
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
-from bridge.cycle.snapshot import Snapshot, read_snapshot
+from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
 
 log = logging.getLogger("bridge.cycle")
 
@@ -255,6 +255,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         log.error("recording deleted rows: %s", exc)
     run_publish(deps, watch.rows, report.publish)
     remember_rows(deps, watch, report.publish.updates)
+    note_whole_read(deps, snap)
     try:
         report.archived = run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:

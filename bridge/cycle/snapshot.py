@@ -40,6 +40,9 @@ class Snapshot:
     #: The ledger's copies of the rows (ID → column name → text) when Review was read through its
     #: ID and Status columns; None after a whole read.
     copies: dict[str, dict[str, str]] | None = None
+    #: Review was read whole: once the cycle has remembered the rows, the next whole read is
+    #: REVIEW_WHOLE_EVERY away (see :func:`note_whole_read`).
+    read_whole: bool = False
     kim_missing: tuple[str, ...] = ()  # KIM registry headers not found
     warnings: list[str] = field(default_factory=list)
     #: Review rows with content but an empty ID cell (an officer cleared it): the Review watch recognises them.
@@ -99,6 +102,9 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
 
     rows: list[ReviewRow] | None = None
     copies: dict[str, dict[str, str]] | None = None
+    #: Review was read whole: once the cycle has remembered the rows, the next whole read is
+    #: REVIEW_WHOLE_EVERY away (see :func:`note_whole_read`).
+    read_whole: bool = False
     if layout is not None:
         header_row, ids, statuses = review_v
         header = [str(h) for h in (header_row[0] if header_row else [])]
@@ -120,12 +126,12 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
             f"Review tab '{s.review_tab}' has no '{ReviewColumn.ID.value}' or '{ReviewColumn.STATUS.value}' column: "
             "run `mymein-bridge init -c CONFIG` to restore the headers"
         )
+    rows_whole = rows is None
     if rows is None:
         rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
         if not deps.dry_run:
             with deps.ledger.transaction():
                 deps.ledger.set_meta(REVIEW_LAYOUT, json.dumps(header, ensure_ascii=False))
-                deps.ledger.set_meta(REVIEW_READ_WHOLE, deps.now().isoformat())
     unidentified = [r for r in rows if not r.id and any(str(v).strip() for v in r.values.values())]
     review = [r for r in rows if r.id]
 
@@ -146,6 +152,7 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         review_unidentified=unidentified,
         responses_page=page,
         copies=copies,
+        read_whole=rows_whole,
     )
 
 
@@ -165,6 +172,14 @@ REVIEW_WHOLE_EVERY = timedelta(hours=6)
 #: Read the tab whole instead when more rows than this share need reading (or too many ranges).
 WHOLE_READ_SHARE = 0.25
 MAX_SPANS = 40
+
+
+def note_whole_read(deps: Deps, snap: Snapshot) -> None:
+    """After the cycle has remembered every row it read whole: the ledger's copies are right as of now.
+    (Recorded at the end, so a cycle cut short reads whole again instead of trusting stale copies.)"""
+    if snap.read_whole and not deps.dry_run:
+        with deps.ledger.transaction():
+            deps.ledger.set_meta(REVIEW_READ_WHOLE, deps.now().isoformat())
 
 
 def _whole_read_due(deps: Deps) -> bool:
