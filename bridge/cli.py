@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 from bridge import __version__
 from bridge.clock import Clock
-from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, RetriableError
+from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, NotFoundError, RetriableError
 
 log = logging.getLogger("bridge.cli")
 
@@ -433,7 +433,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except AuthError as exc:
         print(f"Credentials problem: {exc}", file=sys.stderr)
         return EXIT_AUTH
-    except LedgerError as exc:  # a person must fix the file: 2, so systemd does not restart-loop on it
+    except (LedgerError, NotFoundError) as exc:  # a person must fix the file or the config: 2, no restart loop
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except FatalError as exc:

@@ -8,6 +8,7 @@
     │   ├── ConfigError          the config file or environment is wrong
     │   ├── AuthError            no token, expired or revoked token, no permission
     │   ├── LedgerError          the local ledger file cannot be used (damaged, wrong owner, disk full)
+    │   ├── NotFoundError        a spreadsheet the config names does not exist (a wrong id)
     │   └── SchemaError          the sheet's columns do not match what the bridge needs
     └── SubmissionError          skip this one item, record the reason, go on with the rest
         └── PublishError         one approved item could not be published (row becomes GAGAL)
@@ -52,6 +53,12 @@ class AuthError(FatalError):
 class LedgerError(FatalError):
     """The local ledger (SQLite) cannot be opened or written: a person must fix the file on this
     machine (the message says how), so the CLI exits 2, which systemd does not restart on."""
+
+
+class NotFoundError(FatalError):
+    """A spreadsheet the config names does not exist for the bridge's account (HTTP 404): only an
+    edit of the config fixes it, so the CLI exits 2, which systemd does not restart on. (No access,
+    HTTP 403, stays a FatalError: an officer can share the file again and `run` resumes by itself.)"""
 
 
 class SchemaError(FatalError):

@@ -16,7 +16,7 @@ import gspread
 from gspread.exceptions import APIError
 
 from bridge.adapters.retry import NO_RETRY, RetryPolicy, error_for_status, error_reasons, translate_google_errors
-from bridge.exceptions import FatalError, RetriableError
+from bridge.exceptions import FatalError, NotFoundError, RetriableError
 
 log = logging.getLogger("bridge.sheets")
 
@@ -96,7 +96,7 @@ class SheetsGateway:
                     message = str(exc.error.get("message", "")) if isinstance(exc.error, Mapping) else str(exc)
                     err = error_for_status(status, message, what, error_reasons({"error": exc.error}))
                     if status == 404:
-                        err = FatalError(
+                        err = NotFoundError(
                             f"{what}: not found (HTTP 404). Check this spreadsheet id in the config ([sheets] "
                             "spreadsheet_id, or review_spreadsheet_id when Review lives elsewhere)."
                         )

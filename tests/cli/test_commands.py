@@ -444,3 +444,11 @@ def test_check_exits_75_when_only_google_is_unreachable_and_1_when_something_els
     out = capsys.readouterr().out.splitlines()
     assert f"FAIL post template {template}: post template: list object has no element 0 (a post without a photo)" in out
     assert out[-1] == "Some things need fixing (see FAIL lines above)."
+
+
+def test_a_spreadsheet_id_that_does_not_exist_exits_2(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong id only a config edit fixes: exit 2, which systemd does not restart every 30 s."""
+    config = bridge.write_config(sheets__spreadsheet_id="1ThisSpreadsheetDoesNotExist000000000000000000")
+    assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert "not found (HTTP 404). Check this spreadsheet id in the config ([sheets] spreadsheet_id" in err
