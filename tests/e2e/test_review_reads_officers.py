@@ -43,6 +43,20 @@ def _fail_inserts(monkeypatch: pytest.MonkeyPatch, times: int, before: Callable[
 
     monkeypatch.setattr(BloggerGateway, "insert", flaky)
 
+def _between_reads(monkeypatch: pytest.MonkeyPatch, officer: Callable[[], None]) -> None:
+    """``officer`` edits the tab once, right after the cycle's ID/Status read and before anything else."""
+    real = SheetsGateway.batch_get
+    state = {"done": False}
+
+    def edited_after(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
+        out = real(self, spreadsheet_id, ranges)
+        if not state["done"] and any(str(r).endswith("!A:A") for r in ranges):
+            state["done"] = True
+            officer()
+        return out
+
+    monkeypatch.setattr(SheetsGateway, "batch_get", edited_after)
+
 
 def _settle(bridge: Bridge) -> None:
     bridge.cycle()
@@ -314,20 +328,13 @@ def test_sort_between_the_two_reads(bridge: Bridge, monkeypatch: pytest.MonkeyPa
     _settle(bridge)
     sid = _waiting(bridge)[0]
     bridge.officer_sets({sid: Status.DISETUJUI.value})
-    real = SheetsGateway.batch_get
-    state = {"done": False}
 
-    def sorting(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
-        out = real(self, spreadsheet_id, ranges)
-        if not state["done"] and any(str(r).endswith("!A:A") for r in ranges):
-            state["done"] = True
-            rows = bridge.rows("Review")
-            _put_rows(bridge, [rows[0]] + list(reversed(rows[1:])))
-        return out
+    def sorting() -> None:
+        rows = bridge.rows("Review")
+        _put_rows(bridge, [rows[0]] + list(reversed(rows[1:])))
 
-    monkeypatch.setattr(SheetsGateway, "batch_get", sorting)
+    _between_reads(monkeypatch, sorting)
     report = bridge.cycle()
-    monkeypatch.setattr(SheetsGateway, "batch_get", real)
     bridge.cycle()
     bridge.cycle()
     assert report.deleted == 0, "a submission whose row only moved was recorded as deleted"
@@ -401,20 +408,13 @@ def test_row_deleted_above_between_the_two_reads(bridge: Bridge, monkeypatch: py
     ids = _waiting(bridge)
     sid = ids[-1]
     bridge.officer_sets({sid: Status.DISETUJUI.value})
-    real = SheetsGateway.batch_get
-    state = {"done": False}
 
-    def deleting(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
-        out = real(self, spreadsheet_id, ranges)
-        if not state["done"] and any(str(r).endswith("!A:A") for r in ranges):
-            state["done"] = True
-            rows = bridge.rows("Review")
-            _put_rows(bridge, [rows[0]] + rows[2:])  # the first data row deleted
-        return out
+    def deleting() -> None:
+        rows = bridge.rows("Review")
+        _put_rows(bridge, [rows[0]] + rows[2:])  # the first data row deleted
 
-    monkeypatch.setattr(SheetsGateway, "batch_get", deleting)
+    _between_reads(monkeypatch, deleting)
     report = bridge.cycle()
-    monkeypatch.setattr(SheetsGateway, "batch_get", real)
     bridge.cycle()
     bridge.cycle()
     assert report.deleted <= 1
@@ -429,22 +429,15 @@ def test_last_rows_deleted_between_the_two_reads(bridge: Bridge, monkeypatch: py
         bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Review")["rowCount"] = len(rows)
     last = rows[-1][0]
     bridge.officer_sets({last: Status.DITOLAK.value})
-    real = SheetsGateway.batch_get
-    state = {"done": False}
 
-    def deleting(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
-        out = real(self, spreadsheet_id, ranges)
-        if not state["done"] and any(str(r).endswith("!A:A") for r in ranges):
-            state["done"] = True
-            rows = bridge.rows("Review")
-            _put_rows(bridge, rows[:-2])
-            with bridge.sandbox.state.lock:
-                bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Review")["rowCount"] = len(rows) - 2
-        return out
+    def deleting() -> None:
+        rows = bridge.rows("Review")
+        _put_rows(bridge, rows[:-2])
+        with bridge.sandbox.state.lock:
+            bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Review")["rowCount"] = len(rows) - 2
 
-    monkeypatch.setattr(SheetsGateway, "batch_get", deleting)
+    _between_reads(monkeypatch, deleting)
     bridge.cycle()  # must not raise
-    monkeypatch.setattr(SheetsGateway, "batch_get", real)
     bridge.cycle()
 
 

@@ -9,9 +9,25 @@ from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
 from .conftest import Bridge
 from .test_officers import _posts_of, _tab
-from .test_review_reads_officers import _put_rows, _settle, _no_whole_read_now
+from .test_review_reads_officers import _between_reads, _no_whole_read_now, _put_rows, _settle
 
 ID, STATUS = ReviewColumn.ID.value, ReviewColumn.STATUS.value
+
+
+def _fail_page_two_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read of the responses tab's second page (pages of 3 rows) answers 503 once."""
+    from bridge.exceptions import RetriableError
+
+    real = SheetsGateway.batch_get
+    state = {"n": 0}
+
+    def flaky(self: SheetsGateway, spreadsheet_id: str, ranges: Any, *a: Any, **kw: Any) -> Any:
+        if len(ranges) == 1 and "!A5:" in ranges[0] and state["n"] == 0:
+            state["n"] += 1
+            raise RetriableError("503 backend error")
+        return real(self, spreadsheet_id, ranges, *a, **kw)
+
+    monkeypatch.setattr(SheetsGateway, "batch_get", flaky)
 
 
 def test_last_row_approved_row_above_deleted_between_reads(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,20 +41,13 @@ def test_last_row_approved_row_above_deleted_between_reads(bridge: Bridge, monke
     rows = bridge.rows("Review")
     last = rows[-1][0]
     bridge.officer_sets({last: Status.DISETUJUI.value})
-    real = SheetsGateway.batch_get
-    state = {"done": False}
 
-    def deleting(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
-        out = real(self, spreadsheet_id, ranges)
-        if not state["done"] and any(str(r).endswith("!A:A") for r in ranges):
-            state["done"] = True
-            rows = bridge.rows("Review")
-            _put_rows(bridge, [rows[0]] + rows[2:])  # the first data row deleted; the approved last row moves up
-        return out
+    def deleting() -> None:
+        rows = bridge.rows("Review")
+        _put_rows(bridge, [rows[0]] + rows[2:])  # the first data row deleted; the approved last row moves up
 
-    monkeypatch.setattr(SheetsGateway, "batch_get", deleting)
+    _between_reads(monkeypatch, deleting)
     report = bridge.cycle()
-    monkeypatch.setattr(SheetsGateway, "batch_get", real)
     arsip_ids = [r[ID] for r in _tab(bridge, "Arsip")]
     assert last not in arsip_ids, f"approved row {last} (still in Review) recorded as deleted; deleted={report.deleted}"
     bridge.cycle(); bridge.cycle()
@@ -49,22 +58,12 @@ def test_temporary_error_on_a_later_page_of_a_full_read(bridge: Bridge, monkeypa
     """run_cycle promises not to raise for temporary trouble; a 503 on page 2 of the first run's read."""
     import bridge.cycle.intake as intake
     import bridge.cycle.snapshot as snapshot
-    from bridge.exceptions import RetriableError
     from .test_intake_pages import _data_rows, _each_once
 
     monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
     monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
     expected = len(_data_rows(bridge))
-    real = SheetsGateway.batch_get
-    state = {"n": 0}
-
-    def flaky(self: SheetsGateway, spreadsheet_id: str, ranges: Any, *a: Any, **kw: Any) -> Any:
-        if len(ranges) == 1 and "!A5:" in ranges[0] and state["n"] == 0:
-            state["n"] += 1
-            raise RetriableError("503 backend error")
-        return real(self, spreadsheet_id, ranges, *a, **kw)
-
-    monkeypatch.setattr(SheetsGateway, "batch_get", flaky)
+    _fail_page_two_once(monkeypatch)
     report = bridge.cycle()  # the cycle goes on and says why intake waits
     assert report.problems and report.intake.queued == 0
     bridge.cycle()
@@ -75,7 +74,6 @@ def test_lost_ledger_start_now_503_on_page_two_then_history_requeued(bridge: Bri
     """After a lost ledger with start=now, one temporary error on a later page must not let history in."""
     import bridge.cycle.intake as intake
     import bridge.cycle.snapshot as snapshot
-    from bridge.exceptions import RetriableError
     from .test_intake import _lose_ledger, _response, _data_rows
 
     history = len(_data_rows(bridge))
@@ -86,16 +84,7 @@ def test_lost_ledger_start_now_503_on_page_two_then_history_requeued(bridge: Bri
     _lose_ledger(bridge)
     monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
     monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
-    real = SheetsGateway.batch_get
-    state = {"n": 0}
-
-    def flaky(self: SheetsGateway, spreadsheet_id: str, ranges: Any, *a: Any, **kw: Any) -> Any:
-        if len(ranges) == 1 and "!A5:" in ranges[0] and state["n"] == 0:
-            state["n"] += 1
-            raise RetriableError("503 backend error")
-        return real(self, spreadsheet_id, ranges, *a, **kw)
-
-    monkeypatch.setattr(SheetsGateway, "batch_get", flaky)
+    _fail_page_two_once(monkeypatch)
     assert bridge.cycle(intake__start="now").problems  # the rebuild is on record, the read is not
     report = bridge.cycle(intake__start="now")
     assert report.intake.queued == 0 and report.intake.skipped == history, (report.intake.queued, report.intake.skipped)
