@@ -170,6 +170,20 @@ def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]
     return shared, row_of
 
 
+def _row_copies(rows: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """(id, last_row JSON) pairs as ID → row, short texts shared; empty or unreadable copies left out."""
+    _, row_of = _interner()
+    out: dict[str, dict[str, str]] = {}
+    for sub_id, text in rows:
+        try:
+            row = json.loads(text, object_pairs_hook=row_of) if text else None
+        except ValueError:
+            continue
+        if isinstance(row, dict) and row:
+            out[sub_id] = row
+    return out
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -591,33 +605,18 @@ class Ledger:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for sub_id, text in self.db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk):
-                try:
-                    row = json.loads(text) if text else None
-                except ValueError:
-                    continue
-                if isinstance(row, dict) and row:
-                    out[sub_id] = row
+            out.update(_row_copies(self.db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk)))
         return out
 
     def last_rows(self) -> dict[str, dict[str, str]]:
         """Each submission expected in Review (not archived, not deleted) as its row last looked
         (ID → column name → text); a row never seen yet, or one whose copy is unreadable, is left
         out (the cycle reads it in full)."""
-        _, row_of = _interner()
-        out: dict[str, dict[str, str]] = {}
         query = (
             "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
             f" AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
         )
-        for sub_id, text in self.db.execute(query):
-            try:
-                row = json.loads(text, object_pairs_hook=row_of)
-            except ValueError:
-                continue
-            if isinstance(row, dict) and row:
-                out[sub_id] = row
-        return out
+        return _row_copies(self.db.execute(query))
 
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         """Remember how each submission's Review row last looked (only rows that changed are passed)."""

@@ -440,10 +440,10 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     fresh = not started and ledger.is_empty()
     resumed = False
     cutoff: datetime | None = None
-    if not fresh and not started and ledger.get_meta(REBUILD_CUTOFF):
+    saved = "" if fresh or started else ledger.get_meta(REBUILD_CUTOFF)
+    if saved:
         # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
         # its history cutoff still applies, or old responses would be queued as new.
-        saved = ledger.get_meta(REBUILD_CUTOFF)
         resumed = True
         try:
             cutoff = None if saved == "-" else datetime.fromisoformat(saved)

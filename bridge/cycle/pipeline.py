@@ -117,16 +117,15 @@ def _versions(deps: Deps) -> dict[str, int] | None:
         return None
 
 
-def _unchanged(deps: Deps, versions: dict[str, int] | None) -> bool:
+def _unchanged(deps: Deps, changed: bool) -> bool:
     """True when the last real cycle left nothing due before now and no spreadsheet changed since."""
-    if versions is None or deps.dry_run:
+    if changed or deps.dry_run:
         return False
     try:
-        stored = json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}")
         until = datetime.fromisoformat(deps.ledger.get_meta(QUIET_UNTIL))
     except ValueError:
         return False
-    return stored == versions and deps.now() < until and not full_scan_due(deps)
+    return deps.now() < until and not full_scan_due(deps)
 
 
 def _changed(deps: Deps, versions: dict[str, int] | None) -> bool:
@@ -220,7 +219,8 @@ def run_cycle(deps: Deps) -> CycleReport:
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
     versions = _versions(deps)
-    if mark and _unchanged(deps, versions):
+    changed = _changed(deps, versions)
+    if mark and _unchanged(deps, changed):
         report.unchanged = True
         log.debug("cycle done: %s", report.summary())
         return report
@@ -235,7 +235,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         start_row = 2
         deps.sheets.forget_all()
     try:
-        snap = _read(deps, start_row, _changed(deps, versions))
+        snap = _read(deps, start_row, changed)
     except RetriableError as exc:
         report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
         report.skipped = True

@@ -102,9 +102,6 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
 
     rows: list[ReviewRow] | None = None
     copies: dict[str, dict[str, str]] | None = None
-    #: Review was read whole: once the cycle has remembered the rows, the next whole read is
-    #: REVIEW_WHOLE_EVERY away (see :func:`note_whole_read`).
-    read_whole: bool = False
     if layout is not None:
         header_row, ids, statuses = review_v
         header = [str(h) for h in (header_row[0] if header_row else [])]
