@@ -64,7 +64,7 @@ def quarter(clock: ManualClock, tmp_path: Path) -> Iterator[Quarter]:
 
 
 def _csv(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def test_every_csv_matches_the_quarter_checked_by_hand(quarter: Quarter, tmp_path: Path) -> None:
@@ -73,7 +73,8 @@ def test_every_csv_matches_the_quarter_checked_by_hand(quarter: Quarter, tmp_pat
     names = sorted(p.name for p in result.files)
     assert names == sorted(p.name for p in GOLDEN.iterdir())
     for path in result.files:
-        assert path.read_text(encoding="utf-8") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name  # Excel reads UTF-8 only with the BOM
+        assert path.read_text(encoding="utf-8-sig") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
 
 
 def test_quadrants_ranking_and_alerts_of_each_kim(quarter: Quarter, tmp_path: Path) -> None:
@@ -234,6 +235,19 @@ def test_a_formula_title_stays_text_in_the_tab_and_the_csv(quarter: Quarter, tmp
     assert any(r[2:3] == ['=HYPERLINK("http://contoh-berbahaya.example","Klik")'] for r in quarter.rows(TAB))
     assert [r[8] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24,0"
     assert quarter.sheet(TAB)["protectedRanges"][0]["warningOnly"] is True
+
+
+def test_a_formula_after_a_semicolon_stays_text_in_the_csv(quarter: Quarter, tmp_path: Path) -> None:
+    """A title like 'Panen raya;=cmd|...' ran a formula when an officer opened the CSV in Excel set to Indonesian."""
+    review = quarter.rows("Review")
+    title_col = [str(h) for h in review[0]].index("Judul")
+    review[2][title_col] = "Panen raya;=cmd|' /C calc'!A0;"
+    quarter.sandbox.state.set_sheet_rows(QUARTER_SPREADSHEET_ID, "Review", review)
+    quarter.report(tmp_path / "out")
+    text = (tmp_path / "out" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8-sig")
+    assert "Panen raya;'=cmd|' /C calc'!A0;" in text
+    assert [c for line in text.splitlines() for c in line.split(";") if c.startswith("=")] == []  # Excel's view
+    assert any(r[2:3] == ["Panen raya;=cmd|' /C calc'!A0;"] for r in quarter.rows(TAB))  # the tab keeps it (RAW)
 
 
 def test_monthly_csv_failure_says_how_to_write_them_by_hand(quarter: Quarter, tmp_path: Path,
