@@ -250,6 +250,18 @@ def test_a_formula_after_a_semicolon_stays_text_in_the_csv(quarter: Quarter, tmp
     assert any(r[2:3] == ["Panen raya;=cmd|' /C calc'!A0;"] for r in quarter.rows(TAB))  # the tab keeps it (RAW)
 
 
+def test_a_link_planted_at_a_csv_name_is_refused_not_written_through(quarter: Quarter, tmp_path: Path) -> None:
+    """Someone who can write the reports folder could make `report` overwrite any file the bridge's user can write."""
+    victim = tmp_path / "victim.conf"
+    victim.write_text("milik orang lain\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "tabel-5-2-diseminasi.csv").symlink_to(victim)
+    with pytest.raises(OSError, match="is a symbolic link; the bridge does not write through links"):
+        quarter.report(out)
+    assert victim.read_text(encoding="utf-8") == "milik orang lain\n"
+
+
 def test_monthly_csv_failure_says_how_to_write_them_by_hand(quarter: Quarter, tmp_path: Path,
                                                             caplog: pytest.LogCaptureFixture) -> None:
     """The monthly CSVs failed once and were never tried again, and the log did not say how to make them."""
