@@ -23,6 +23,7 @@ from google.auth.credentials import Credentials as BaseCredentials
 from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
 
+from bridge.adapters.files import write_atomic
 from bridge.adapters.retry import REAUTH_HINT
 from bridge.config import Settings
 from bridge.exceptions import AuthError, ConfigError, RetriableError
@@ -102,15 +103,24 @@ def load_user_credentials(
     return creds
 
 
+def _private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parent owner-only (0700), whatever the umask; leave existing ones as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=stat.S_IRWXU)
+        except FileExistsError:
+            continue
+        os.chmod(path, stat.S_IRWXU)  # exactly 0700: mkdir's mode is masked by whatever umask the shell had
+
+
 def save_token(creds: UserCredentials, token_path: Path) -> None:
-    """Write the token with owner-only permissions (0600), atomically."""
-    token_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = token_path.with_name(token_path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(creds.to_json())
-    os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
-    os.replace(tmp, token_path)
+    """Write the token with owner-only permissions (0600), atomically, in a folder created 0700."""
+    _private_folder(token_path.parent)
+    write_atomic(token_path, creds.to_json().encode("utf-8"), mode=stat.S_IRUSR | stat.S_IWUSR)
 
 
 def token_uri_for(settings: Settings) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -57,9 +56,9 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
             lines.append(f"{BAD} {key} is still the example's {value}: put the id from {where} in {settings.source}")
 
     target = f"sandbox at {settings.endpoint}" if settings.endpoint else "Google"
-    if not settings.uses_sandbox and settings.token.is_file():
-        if settings.token.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
+    from bridge.commands.secret_files import secret_file_problems
+
+    lines.extend(f"{BAD} {problem}" for problem in secret_file_problems(settings))
     from bridge.cli import ledger_folder_problem
 
     problem = ledger_folder_problem(settings.state_path)

@@ -321,6 +321,47 @@ def test_auth_prints_the_address_once(bridge: Bridge, monkeypatch: pytest.Monkey
                          f"Next: mymein-bridge check -c {config}")
 
 
+def test_check_fails_on_secret_files_other_users_can_read_or_swap(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A world-readable token.json was only a warning ("All good"), a 0666 credentials.json not mentioned at all."""
+    import requests
+
+    config, token = _user_auth_config(bridge, monkeypatch)
+    client = bridge.workdir / "credentials.json"
+    client.chmod(0o600)
+
+    def officer_pastes(_prompt: str) -> str:
+        url = next(x.strip() for x in capsys.readouterr().out.splitlines() if "/o/oauth2/auth?" in x)
+        return requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
+
+    monkeypatch.setattr("builtins.input", officer_pastes)
+    assert main(["auth", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    capsys.readouterr()
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    assert capsys.readouterr().out.splitlines()[-1] == "All good."
+
+    token.chmod(0o644)
+    client.chmod(0o666)
+    bridge.workdir.chmod(0o777)
+    try:
+        assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    finally:
+        bridge.workdir.chmod(0o700)
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert fails == [
+        f"FAIL token {token} can be read by other users of this server (permissions 644); run: chmod 600 {token}",
+        f"FAIL OAuth client file ([google] client_secret) {client} can be read by other users of this server "
+        f"(permissions 666); run: chmod 600 {client}",
+        f"FAIL the folder {bridge.workdir} of the token and client files can be written by any user of this server "
+        f"(permissions 777), who could swap them; run: chmod 700 {bridge.workdir}",
+    ]
+    token.chmod(0o640)  # group-readable is other users too
+    client.chmod(0o600)
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")] == [
+        f"FAIL token {token} can be read by other users of this server (permissions 640); run: chmod 600 {token}"]
+
+
 def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """With --listen the sign-in address showed twice (the OAuth library logged it too), and the code was logged."""
