@@ -37,7 +37,6 @@ BLOGGER_SCOPE = "https://www.googleapis.com/auth/blogger"
 USER_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE, BLOGGER_SCOPE)
 SERVICE_ACCOUNT_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE)
 
-SANDBOX_TOKEN = "sandbox-token"
 
 
 
@@ -51,9 +50,26 @@ class GoogleCredentials:
     user_email: str = ""
 
 
-def sandbox_credentials() -> UserCredentials:
-    """A static bearer token the sandbox accepts; never valid at Google."""
-    return UserCredentials(token=SANDBOX_TOKEN)
+def sandbox_credentials(token: str) -> UserCredentials:
+    """A bearer token the sandbox issued (it accepts no other); never valid at Google."""
+    return UserCredentials(token=token)
+
+
+def read_sandbox_token(path: Path) -> str:
+    """The access token in the file the sandbox wrote beside its config (``[google] token``).
+
+    Raises:
+        AuthError: the file is missing or holds no token.
+    """
+    try:
+        token = json.loads(path.read_text(encoding="utf-8")).get("token")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise AuthError(f"the sandbox token file {path} ([google] token) cannot be read ({exc}); write the config "
+                        "again with `mymein-bridge sandbox --write-config FILE`") from exc
+    if not isinstance(token, str) or not token:
+        raise AuthError(f"the sandbox token file {path} ([google] token) holds no token; write the config again with "
+                        "`mymein-bridge sandbox --write-config FILE`")
+    return token
 
 
 def load_user_credentials(
@@ -131,7 +147,7 @@ def token_uri_for(settings: Settings) -> str | None:
 def load_credentials(settings: Settings) -> GoogleCredentials:
     """Credentials for every adapter, according to ``[google] auth``."""
     if settings.uses_sandbox:
-        creds = sandbox_credentials()
+        creds = sandbox_credentials(read_sandbox_token(settings.token))
         return GoogleCredentials(sheets=creds, blogger=creds, drive=creds, user_email="sandbox@localhost")
     user = load_user_credentials(settings.token, token_uri=token_uri_for(settings))
     if settings.auth == "service_account" and settings.service_account is not None:

@@ -182,6 +182,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if serve if serve is not None else interactive:
             out("Sandbox keeps running for the preview; press Ctrl-C to stop.")
+            out(f"Admin token of this run (header X-Sandbox-Admin, needed by POST /_sandbox/*): {server.admin_token}")
             try:
                 threading.Event().wait()
             except KeyboardInterrupt:

@@ -1,11 +1,20 @@
 """The sandbox HTTP server: Sheets v4 + Blogger v3 + Drive v3 wire protocol on one local port.
 
 Google API paths are routed and validated with the bundled discovery documents
-(:mod:`bridge.sandbox.discovery`), need ``Authorization: Bearer <any token>``
-(tokens listed in ``auth.rejected_tokens`` get 401) and answer with Google's JSON
-and error shapes. Methods declared by Google but not modelled answer 501.
+(:mod:`bridge.sandbox.discovery`), need ``Authorization: Bearer <token>`` with a token the
+sandbox issued (:mod:`bridge.sandbox.oauth`; any other, or one listed in ``auth.rejected_tokens``,
+gets 401) and answer with Google's JSON and error shapes. Methods declared by Google but not
+modelled answer 501.
 
-Admin endpoints (no auth, not counted in stats):
+Every request must name the sandbox in ``Host:`` as the address it listens on (``localhost`` too
+on loopback), else 421: a web page that rebinds its own name to 127.0.0.1 (DNS rebinding) cannot
+read or drive the sandbox through the office worker's browser.
+
+Admin endpoints (not counted in stats). Those that change something (every ``POST /_sandbox/*``)
+need the per-run admin token in an ``X-Sandbox-Admin`` header (403 without it): a custom header a
+cross-site form or ``fetch`` cannot send without the sandbox's consent (CORS preflight, which it
+never grants), and a token another machine on the network cannot guess. The token is printed at
+start and written into the config the sandbox writes; in-process users have ``server.admin_token``.
 
 * ``GET /`` and ``GET /p/{postId}`` - HTML preview of the blogs' LIVE posts;
 * ``GET /_sandbox/files/{id}`` - a Drive file's bytes if shared with ``anyone`` (else 403);
@@ -22,10 +31,12 @@ which account a bearer token belongs to, and when it expires, is decided there t
 from __future__ import annotations
 
 import errno
+import hmac
 import html
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import sys
@@ -44,6 +55,8 @@ from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
 
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
+#: The header that carries the per-run admin token (POST /_sandbox/*).
+ADMIN_HEADER = "X-Sandbox-Admin"
 DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
                                   "reason": None}
 
@@ -143,6 +156,10 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         self.base_url = f"http://{host}" if host else sb.url
         try:
+            if not self._host_allowed(host):
+                self._send(421, b"Misdirected request: this sandbox answers only at its own address.\n",
+                           "text/plain; charset=utf-8")
+                return
             if raw_path == "/o/oauth2/auth" and method == "GET":
                 status, location = oauth.authorize(sb.state, {k: v[0] for k, v in query.items()})
                 if status == 302:
@@ -161,9 +178,31 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def _host_allowed(self, host: str | None) -> bool:
+        """``Host:`` names this socket's own address and port (``localhost`` too when that is loopback)."""
+        if not host:
+            return False
+        local = self.connection.getsockname()
+        address, port = str(local[0]), int(local[1])
+        if address.startswith("::ffff:"):  # an IPv4 client on a dual-stack socket
+            address = address[len("::ffff:"):]
+        names = {f"[{address}]" if ":" in address else address}
+        if address.startswith("127.") or address == "::1":
+            names.add("localhost")
+        allowed = {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+        return host.strip().lower() in allowed
+
+    def _admin_allowed(self) -> bool:
+        given = self.headers.get(ADMIN_HEADER, "")
+        return hmac.compare_digest(given.encode("utf-8", "replace"), self.server.sandbox.admin_token.encode("utf-8"))
+
     # -- admin ----------------------------------------------------------------
     def _admin(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
         sb = self.server.sandbox
+        if path.startswith("/_sandbox/") and method != "GET" and not self._admin_allowed():
+            self._send_json(403, ApiError(403, f"Changing the sandbox needs its admin token in the {ADMIN_HEADER} header "
+                                               "(printed when the sandbox started, and in the config it wrote).").body())
+            return
         try:
             payload = json.loads(body.decode("utf-8")) if body.strip() else {}
         except ValueError:
@@ -290,7 +329,7 @@ class SandboxServer:
     """The local Google stand-in; ``with SandboxServer() as sb: ... sb.url``."""
 
     def __init__(self, state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0,
-                 state_path: str | None = None, clock: Clock | None = None) -> None:
+                 state_path: str | None = None, clock: Clock | None = None, admin_token: str | None = None) -> None:
         if state is None:
             if state_path and Path(state_path).exists():
                 state = SandboxState.load(state_path)
@@ -305,6 +344,8 @@ class SandboxServer:
         self.host = host
         self.port = port
         self.state_path = state_path
+        #: Needed by every request that changes the sandbox over HTTP; new for each run.
+        self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -347,6 +388,16 @@ class SandboxServer:
     def clock(self) -> Clock:
         """What the sandbox asks for the time; tests hand the same clock to the bridge."""
         return self.state.clock
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for an HTTP request that changes the sandbox (``POST /_sandbox/*``)."""
+        return {ADMIN_HEADER: self.admin_token}
+
+    @property
+    def api_token(self) -> str:
+        """A token this sandbox issued for its default account (what ``auth = "sandbox"`` configs carry)."""
+        return oauth.config_token(self.state)
 
     @property
     def url(self) -> str:
@@ -498,12 +549,37 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
 
 # -- config + CLI ----------------------------------------------------------------
 
+#: Beside a config pointing at the sandbox: the access token the sandbox issued for it.
+TOKEN_FILE = "sandbox-token.json"
+
+
+def write_token_file(path: Path, token: str) -> None:
+    """The sandbox's token for ``auth = "sandbox"``, owner-only, rewritten only when it changed."""
+    text = json.dumps({"token": token, "note": "issued by the mymein-bridge sandbox; never valid at Google"}) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    from bridge.adapters.files import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"), mode=0o600)
+
+
 def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathLike[str]) -> dict[tuple[str, str], Any]:
-    """Bridge config values pointing at this sandbox (for ``bridge.config.render_config``)."""
+    """Bridge config values pointing at this sandbox (for ``bridge.config.render_config``).
+
+    Writes ``sandbox-token.json`` into ``cfg_dir``: a token the sandbox issued (it accepts no other),
+    which ``[google] token`` then names.
+    """
+    token_file = Path(cfg_dir).resolve() / TOKEN_FILE
+    write_token_file(token_file, oauth.config_token(state))
     data = state.to_json()
     values: dict[tuple[str, str], Any] = {
         ("google", "endpoint"): url,
         ("google", "auth"): "sandbox",
+        ("google", "token"): str(token_file),
         ("blog", "photo_url"): f"{url}/_sandbox/files/{{id}}",
         ("bridge", "state_path"): str((Path(cfg_dir).resolve() / "bridge-state.sqlite3")),
     }
@@ -531,7 +607,7 @@ def config_we_may_write(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxState) -> Path:
+def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxState, admin_token: str = "") -> Path:
     from bridge.config import render_config
 
     target = Path(path).expanduser().resolve()
@@ -539,6 +615,9 @@ def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxS
     values = sandbox_config_values(url, state, target.parent)
     header = (f"{WRITTEN_BY} for the local sandbox at {url}.\n"
               "Nothing here reaches Google. Point [google] endpoint at real Google (empty) to go live.")
+    if admin_token:
+        header += (f"\nSandbox admin token of this run (POST /_sandbox/* needs the header {ADMIN_HEADER}: <token>):\n"
+                   f"{admin_token}")
     target.write_text(render_config(values, header=header), encoding="utf-8")
     return target
 
@@ -570,8 +649,14 @@ def serve_forever_cli(port: int, state_path: str | None, write_config: str | Non
     try:
         where = f"state saved to {Path(state_path).resolve()}" if state_path else "state in memory only (demo seed)"
         print(f"Sandbox listening on {server.url}  ({where}; open {server.url}/ for the blog preview)", flush=True)
+        warning = exposure_warning(host, server.port)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
+        print(f"Admin token of this run (header {ADMIN_HEADER}, needed by POST /_sandbox/*): {server.admin_token}",
+              flush=True)
         if write_config:
-            cfg = write_sandbox_config(write_config, server.url, server.state)
+            cfg = write_sandbox_config(write_config, server.url, server.state, server.admin_token)
+            server.persist()  # the token the config carries stays valid after a restart with --state
             print(f"Config written to {cfg}", flush=True)
         while not stop.wait(0.2):
             pass
@@ -583,6 +668,28 @@ def serve_forever_cli(port: int, state_path: str | None, write_config: str | Non
             signal.signal(signal.SIGTERM, previous)
     print("Sandbox stopped.", file=sys.stderr, flush=True)
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a --host value) is reachable from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, port: int) -> str:
+    """What to say when the sandbox listens beyond this machine ('' on loopback)."""
+    if is_loopback(host):
+        return ""
+    every = " (every address of this machine)" if host in ("0.0.0.0", "", "::") else ""
+    return (f"WARNING: the sandbox listens on {host or '0.0.0.0'}:{port}{every}, not only on this machine: every computer "
+            "that can reach it may sign in at its consent page and read or change its sheets and posts. It is a "
+            "development tool; use --host 127.0.0.1 unless another machine must reach it, and only on a trusted network.")
 
 
 def describe_start_error(exc: BaseException, host: str, port: int, state_path: str | None) -> str:

@@ -18,7 +18,6 @@ from typing import Iterator
 
 import pytest
 
-from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
@@ -145,7 +144,7 @@ def test_check_all_green_then_a_revoked_token(bridge: Bridge, capsys: pytest.Cap
     assert all(line.startswith(("OK  ", "WARN")) for line in out[:-1]), out
 
     data = bridge.sandbox.state.to_json()
-    data["auth"]["rejected_tokens"] = [SANDBOX_TOKEN]
+    data["auth"]["rejected_tokens"] = [bridge.sandbox.api_token]  # the token the config carries
     bridge.sandbox.state.replace(data)
     assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
