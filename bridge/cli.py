@@ -91,7 +91,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     Without --state it starts from a demo seed: a form responses tab with
     submissions from Balangan villages, a KIM registry and a blog. Open the
-    printed URL in a browser to see the blog preview.
+    printed URL in a browser to see the blog preview. Changes through
+    POST /_sandbox/* need the admin token it prints (header X-Sandbox-Admin);
+    the config it writes carries a token the sandbox issued for the bridge.
 
     Example:
       mymein-bridge sandbox --port 8765 --state sandbox.json --write-config sandbox.toml
@@ -378,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("sandbox", cmd_sandbox)
     p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765; 0 = any free port)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other is reachable by other machines, with a warning)")
     p.add_argument("--state", default=None, help="JSON state file to load and persist (created from the demo seed if missing)")
     p.add_argument("--write-config", default=None, metavar="CFG", help="write a bridge config pointing at this sandbox")
 
