@@ -38,8 +38,6 @@ USER_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE, BLOGGER_SCOPE)
 SERVICE_ACCOUNT_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE)
 
 
-
-
 @dataclass(frozen=True)
 class GoogleCredentials:
     """The credentials each adapter uses."""
