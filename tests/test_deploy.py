@@ -53,10 +53,13 @@ def test_unit_comment_states_an_exposure_score_below_3() -> None:
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
 def test_systemd_analyze_measures_the_score_the_unit_states() -> None:
-    """The unit's stated exposure score would drift from what systemd measures after an edit."""
+    """An edit would weaken the unit past 'OK', or its stated exposure score drift from what systemd measures."""
     done = subprocess.run(["systemd-analyze", "security", "--offline=true", "--no-pager", str(UNIT)],
                           capture_output=True, text=True, timeout=60, check=False)
     match = re.search(r"Overall exposure level for \S+: (\d+\.\d) (\w+)", done.stdout)
     if match is None:  # an older systemd without --offline
         pytest.skip(f"systemd-analyze cannot measure a unit file here: {done.stderr.strip()[:200]}")
-    assert (float(match.group(1)), match.group(2)) == (_stated_score(), "OK")
+    assert float(match.group(1)) < 3.0
+    version = subprocess.run(["systemd-analyze", "--version"], capture_output=True, text=True, check=False).stdout
+    if version.startswith("systemd 252 "):  # the version the comment was measured with; others weigh a little differently
+        assert float(match.group(1)) == _stated_score()
