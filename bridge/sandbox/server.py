@@ -22,7 +22,8 @@ start and written into the config the sandbox writes; in-process users have ``se
 * ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed", "reason"}``
   (``reason``: the error reason injected faults carry, e.g. ``userRateLimitExceeded`` for a Drive or
   Blogger 403, ``RATE_LIMIT_EXCEEDED`` as the Sheets ErrorInfo reason);
-* ``GET|POST /_sandbox/state`` - the whole state JSON.
+* ``GET|POST /_sandbox/state`` - the whole state JSON (the issued tokens, grants and codes only with
+  the admin token: they are credentials).
 
 ``POST /token`` is Google's OAuth 2.0 token endpoint (refresh grants), see :mod:`bridge.sandbox.oauth`;
 which account a bearer token belongs to, and when it expires, is decided there too.
@@ -240,7 +241,11 @@ class _Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError) as exc:
                 self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
         elif path == "/_sandbox/state" and method == "GET":
-            self._send_json(200, sb.state.to_json())
+            data = sb.state.to_json()
+            if not self._admin_allowed():  # the tokens it issued are credentials: only with the admin token
+                auth = data.get("auth", {})
+                data["auth"] = {k: v for k, v in auth.items() if k not in ("tokens", "grants", "codes", "config_token")}
+            self._send_json(200, data)
         elif path == "/_sandbox/state" and method == "POST":
             sb.state.replace(payload)
             sb.persist()

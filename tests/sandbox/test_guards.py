@@ -107,3 +107,13 @@ def test_cli_prints_the_admin_token_writes_it_to_the_config_and_warns_beyond_loo
         for stream in (proc.stdout, proc.stderr):
             if stream:
                 stream.close()
+
+
+def test_reading_the_state_shows_no_issued_token_without_the_admin_token(sandbox: SandboxServer) -> None:
+    """Anyone who could read the state page could copy the bridge's token and act as the blog author."""
+    token = sandbox.api_token
+    public = requests.get(sandbox.url + "/_sandbox/state", timeout=5)
+    assert public.status_code == 200 and token not in public.text
+    assert public.json()["spreadsheets"][0]["id"] == DEMO_SPREADSHEET_ID
+    full = requests.get(sandbox.url + "/_sandbox/state", headers=sandbox.admin_headers, timeout=5).json()
+    assert token in full["auth"]["tokens"]
