@@ -44,6 +44,8 @@ class LostQuestion:
             what = f"question for '{self.field}' renamed: '{self.old_header}' -> '{self.new_header}'"
         elif self.old_header:
             what = f"question for '{self.field}' ('{self.old_header}') renamed or removed"
+        elif self.new_header:
+            what = f"no question for '{self.field}' found ('{self.new_header}' is the only question not recognised)"
         else:
             what = f"no question for '{self.field}' found"
         return f"{what}; add this line under [sheets.aliases] in the config: {self.alias_line}"
@@ -64,8 +66,8 @@ def _guess(now: HeaderMap, previous: HeaderMap | None, fld: Field) -> str:
     """The header that seems to be the field's now: an unrecognised header in its old column, else the
     only unrecognised header that is new since the remembered map."""
     unknown = {normalise_header(h): h for h in now.unknown}
-    if previous is None:
-        return ""
+    if previous is None:  # nothing remembered: only a lone unrecognised header can be told
+        return now.unknown[0] if len(unknown) == 1 else ""
     old = previous.index.get(fld)
     if old is not None and old < len(now.headers) and normalise_header(now.headers[old]) in unknown:
         return now.headers[old]

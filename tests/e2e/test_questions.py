@@ -194,3 +194,13 @@ def test_upgrade_then_lost_ledger_requeues_no_history(bridge: Bridge, monkeypatc
     _add_response(bridge, "Berita sesudah pemutakhiran", 11)
     assert bridge.cycle().intake.queued == 1
     assert len(bridge.review()) == queued + 1 and _flagged_as_edits(bridge) == []
+
+
+def test_renamed_photo_question_stops_intake_after_a_lost_ledger_too(bridge: Bridge) -> None:
+    """With the ledger lost, Review's photos tell the form had a photo question: a renamed one still stops intake."""
+    queued = bridge.cycle().intake.queued
+    bridge.lose_ledger()
+    _edit_header(bridge, _rename(FOTO, "Foto Kegiatan"))
+    report = bridge.cycle()
+    assert report.intake.halted_config and 'photo = ["Foto Kegiatan"]' in report.intake.halted
+    assert len(bridge.review()) == queued
