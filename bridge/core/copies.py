@@ -56,15 +56,14 @@ def write_row(located: Sequence[int], decided: int | None) -> int | None:
     """The row to write a submission's results to, given where its ID is now (``located``, every row,
     ascending) and the row its decision was read from this cycle (``decided``, when it had copies).
 
-    One row: that row (it may have moved). Several: the decided row if it is still the upper row of
-    the ID; when this cycle saw no copy (one was pasted since), the upper row, as the rule says. A
-    decided row that moved while copies exist cannot be told from its copies: nothing is written (the
-    ledger keeps the result and the next cycle writes it), so a copy is never written to.
+    When this cycle saw no copy: the one row (it may have moved), or of several (a copy pasted since
+    the read) the upper one, as the rule says. When it saw copies: the decided row, if it is still the
+    upper row holding the ID. Anything else (rows moved, a copy deleted, the upper row's ID cleared)
+    cannot be told from the copies: nothing is written (the ledger keeps the result and the next
+    cycle writes it), so a copy is never written to.
     """
     if not located:
         return None
-    if len(located) == 1:
-        return located[0]
     if decided is None:
         return counting_row(located)
     return decided if decided == counting_row(located) else None

@@ -644,8 +644,12 @@ def write_back(deps: Deps, result: PublishResult) -> None:
     taken = set(review.rows.values())
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
-        if sub_id in review.copies or sub_id in result.decided:
-            row_number = copies.write_row(review.copies.get(sub_id) or ([row_number] if row_number else []), result.decided.get(sub_id))
+        if sub_id in review.copies or sub_id in result.decided:  # a copied row: only where the decision came from
+            decided = result.decided.get(sub_id)
+            row_number = copies.write_row(review.copies.get(sub_id) or ((row_number,) if row_number else ()), decided)
+            if row_number is None and sub_id in result.hints:  # the upper row's ID was cleared: restored there only
+                was = result.hints[sub_id][1]
+                row_number = was if was == decided and was not in taken else None
             if row_number is None:
                 log.warning("%s: its Review row and a copy moved since they were read; result kept in the ledger, written next cycle", sub_id)
                 continue

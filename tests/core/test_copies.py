@@ -34,7 +34,9 @@ def test_copy_line_goes_when_the_copy_is_deleted() -> None:
 
 def test_write_row_never_picks_a_copy() -> None:
     """Results go to the row the decision came from; when rows moved so that it cannot be told, nowhere."""
-    assert copies.write_row([7], 4) == 7  # no copy any more: the row, wherever it moved
+    assert copies.write_row([7], None) == 7  # no copy seen: the row, wherever it moved
+    assert copies.write_row([4], 4) == 4  # the copy deleted since the read
+    assert copies.write_row([7], 4) is None  # the one row left may be the copy (the upper row's ID cleared)
     assert copies.write_row([4, 9], 4) == 4
     assert copies.write_row([5, 9], 4) is None  # moved: 5 may be either row
     assert copies.write_row([4, 5], 5) is None  # the decided number now holds the copy

@@ -99,3 +99,21 @@ def test_copy_of_a_published_row_is_never_written_and_its_note_goes_with_it(brid
     ((_, only),) = _rows_of(bridge, sid)
     assert "salinan" not in only[SYSTEM] and only[STATUS] == Status.TERBIT.value
     assert len(_posts_of(bridge, sid)) == 1
+
+
+def test_upper_row_with_its_id_cleared_still_counts_and_the_copy_is_left_alone(bridge: Bridge) -> None:
+    """The upper row's ID cleared, its copy still has it: the upper row (found by its Sidik Jari) gets its ID back,
+    is published once and marked TERBIT; the copy's DITOLAK is never overwritten."""
+    bridge.cycle()
+    sid = _menunggu(bridge)
+    _paste_copy(bridge, sid)
+    (upper, _), (copy, _) = _rows_of(bridge, sid)
+    _set_on_row(bridge, upper, ReviewColumn.STATUS, Status.DISETUJUI.value)
+    _set_on_row(bridge, copy, ReviewColumn.STATUS, Status.DITOLAK.value)
+    _set_on_row(bridge, upper, ReviewColumn.ID, "")
+    for _ in range(3):
+        bridge.cycle()
+    (n1, first), (n2, second) = _rows_of(bridge, sid)
+    assert (n1, n2) == (upper, copy)
+    assert first[STATUS] == Status.TERBIT.value and second[STATUS] == Status.DITOLAK.value and second[LINK] == ""
+    assert len(_posts_of(bridge, sid)) == 1
