@@ -111,6 +111,9 @@ class Fingerprinter:
         legacy_of: current fingerprint → the legacy one it was recognised as before ('' if none).
         legacy_known: fingerprints a legacy one is looked up in (default ``known``).
         seed: occurrences of a base hash already seen above the first response.
+        legacy: whether to look for legacy fingerprints at all. Once every response of the tab has
+            been read under the current scheme (its pairs remembered), only ``legacy_of`` is asked:
+            a second hash of every row (~20 µs each, 2 s at 100k rows) is not worth it.
     """
 
     def __init__(
@@ -119,8 +122,10 @@ class Fingerprinter:
         legacy_of: Callable[[str], str] | None = None,
         legacy_known: Container[str] | None = None,
         seed: Mapping[str, int] | None = None,
+        legacy: bool = True,
     ) -> None:
         self.known = known
+        self.legacy = legacy
         self.legacy_of = legacy_of or (lambda fp: "")
         self.legacy_known = known if legacy_known is None else legacy_known
         self.counts: dict[str, int] = dict(seed or {})
@@ -129,13 +134,13 @@ class Fingerprinter:
 
     def __call__(self, response: FormResponse) -> str:
         fp = _occurrence(self.counts, fingerprint(response))
-        old = _occurrence(self.legacy_counts, legacy_fingerprint(response))
+        old = _occurrence(self.legacy_counts, legacy_fingerprint(response)) if self.legacy else ""
         if fp in self.known:
             return fp
         remembered = self.legacy_of(fp)
         if remembered:
             return remembered
-        if old in self.legacy_known:
+        if old and old in self.legacy_known:
             self.recognised[fp] = old
             return old
         return fp
@@ -201,13 +206,14 @@ def decide(
     known_fingerprints: Container[str],
     legacy_of: Callable[[str], str] | None = None,
     legacy_known: Container[str] | None = None,
+    legacy: bool = True,
 ) -> Decision:
     """Decide from a read that starts at the watermark row.
 
     Args:
         rows_from_watermark: non-empty responses read from ``watermark.row`` on, in sheet order.
         known_fingerprints: every fingerprint already queued or skipped.
-        legacy_of, legacy_known: see :class:`Fingerprinter`.
+        legacy_of, legacy_known, legacy: see :class:`Fingerprinter`.
 
     Returns:
         A verified decision, or one with ``rescan_needed`` (then read the whole tab
@@ -220,7 +226,7 @@ def decide(
     if not rows or rows[0].row_number != watermark.row:
         return Decision(verified=False, rescan_needed=True, reason=f"row {watermark.row} (the watermark) is empty or gone")
     base, n = split_fingerprint(watermark.fingerprint)
-    fpr = Fingerprinter(known_fingerprints, legacy_of, legacy_known, seed={base: n - 1})
+    fpr = Fingerprinter(known_fingerprints, legacy_of, legacy_known, seed={base: n - 1}, legacy=legacy)
     pairs = assign_fingerprints(rows, fingerprinter=fpr)
     if pairs[0][1] != watermark.fingerprint:
         return Decision(verified=False, rescan_needed=True, reason=f"row {watermark.row} (the watermark) holds another response")
@@ -287,9 +293,10 @@ class PageScan:
         known_fingerprints: Container[str],
         legacy_of: Callable[[str], str] | None = None,
         legacy_known: Container[str] | None = None,
+        legacy: bool = True,
     ) -> None:
         self.known = known_fingerprints
-        self.fingerprinter = Fingerprinter(known_fingerprints, legacy_of, legacy_known)
+        self.fingerprinter = Fingerprinter(known_fingerprints, legacy_of, legacy_known, legacy=legacy)
         self.counts: dict[str, int] = {}
         self.seen = Occurrences(self.counts)  # grows with ``counts``
         self.last: Watermark | None = None

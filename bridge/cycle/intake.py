@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
@@ -405,11 +405,14 @@ class Legacy:
     def __init__(self, ledger: Ledger, known: Container[str]) -> None:
         self.ledger = ledger
         self.known = _KnownOrPosted(ledger, known)
+        #: hash each row the legacy way too: until a whole read under the current scheme (after the
+        #: upgrade, or after a lost ledger was rebuilt from Review's legacy fingerprints)
+        self.pending = ledger.get_meta(FINGERPRINTS) != FINGERPRINTS_NOW
 
     def of(self, fingerprint: str) -> str:
         return self.ledger.legacy_fingerprint(fingerprint)
 
-    def remember(self, pairs: dict[str, str] | Any) -> None:
+    def remember(self, pairs: Mapping[str, str]) -> None:
         if pairs:
             self.ledger.remember_legacy(pairs)
             log.info("%d responses recognised by the fingerprint an earlier version gave them", len(pairs))
@@ -525,7 +528,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             rows = _responses(snap.responses, snap.responses_start, hmap, snap)
             result.read_rows = len(rows)
             if mark is not None and snap.responses_start == mark.row:
-                decision = watermark.decide(rows, mark, known, legacy.of, legacy.known)
+                decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
                 legacy.remember(decision.recognised)
                 if decision.rescan_needed:
                     log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
@@ -646,7 +649,7 @@ def _queue_pages(
     sheet order, so IDs and duplicate checks come out the same) wait for the end of the read.
     Returns the decision (its ``new`` only the rows that waited, already queued).
     """
-    scan = watermark.PageScan(known, queue.legacy.of, queue.legacy.known)
+    scan = watermark.PageScan(known, queue.legacy.of, queue.legacy.known, queue.legacy.pending)
     ledger = queue.deps.ledger
     waiting: list[tuple[FormResponse, str, watermark.Queued]] = []
     held = False

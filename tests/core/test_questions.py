@@ -60,3 +60,11 @@ def test_legacy_fingerprints_stay_recognised_and_remembered() -> None:
     no_email = [replace(r, email="") for r in tab]
     again = wm.decide_full(no_email, legacy, remembered.get)
     assert [r.row_number for r, _ in again.new] == [4] and again.recognised == {}
+
+
+def test_legacy_hash_only_while_the_upgrade_read_is_pending() -> None:
+    """Once every response was read under the current scheme, rows are hashed once (remembered pairs still count)."""
+    tab = [make_response(row_number=2, title="t", raw_timestamp="46090")]
+    legacy = {wm.legacy_fingerprint(tab[0])}
+    assert len(wm.decide_full(tab, legacy, legacy=False).new) == 1
+    assert wm.decide_full(tab, legacy, {wm.fingerprint(tab[0]): next(iter(legacy))}.get, legacy=False).new == []
