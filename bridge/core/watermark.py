@@ -241,9 +241,10 @@ def decide_full(
     known_fingerprints: Container[str],
     legacy_of: Callable[[str], str] | None = None,
     legacy_known: Container[str] | None = None,
+    legacy: bool = True,
 ) -> Decision:
     """Decide from a read of every data row: new = fingerprint not known. Idempotent."""
-    fpr = Fingerprinter(known_fingerprints, legacy_of, legacy_known)
+    fpr = Fingerprinter(known_fingerprints, legacy_of, legacy_known, legacy=legacy)
     pairs = assign_fingerprints(all_rows, fingerprinter=fpr)
     return Decision(
         verified=False,
