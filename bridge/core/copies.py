@@ -29,7 +29,7 @@ NOTE_HAS_COPY = (
 )
 NOTE_IS_COPY = (
     "Baris ini salinan baris {first} (kiriman {id}, ID dan Sidik Jari sama). Aturan sistem: hanya baris paling "
-    "atas yang berlaku, jadi Status di baris ini tidak dipakai dan sistem tidak menulis apa pun di sini. "
+    "atas yang berlaku, jadi Status di baris ini tidak dipakai dan sistem hanya menulis catatan ini di sini. "
     "Petugas: hapus baris salinan ini (bila keputusan di baris ini yang benar, pilih dulu Status itu di baris {first})."
 )
 
