@@ -357,11 +357,14 @@ class SheetsGateway:
         return int(result.get("totalUpdatedCells", 0))
 
     def batch_update(
-        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True
+        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True,
+        keeps_layout: bool = False,
     ) -> list[dict[str, Any]]:
         """spreadsheets.batchUpdate (structure: tabs, validation, protection, rows).
 
-        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index).
+        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index), and
+        ``keeps_layout=True`` for requests that change no tab (developer metadata only), so the
+        cached layout is kept and the next cycle does not fetch it again.
         """
         if not requests_:
             return []
@@ -371,5 +374,6 @@ class SheetsGateway:
             retry=retry,
         )
         self._wrote(spreadsheet_id)
-        self.forget(spreadsheet_id)
+        if not keeps_layout:
+            self.forget(spreadsheet_id)
         return list(result.get("replies", []))
