@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -33,6 +34,12 @@ class Deps:
     clock: Clock
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
+    #: take the spreadsheet's lease from another bridge at the next cycle (``--take-over``)
+    take_over: bool = False
+    #: `run`: while another bridge holds the lease, wait and take over when it expires (else refuse)
+    standby: bool = False
+    #: waits a claimed lease settles before it is read back (tests pass one that waits no wall time)
+    sleep: Callable[[float], None] = field(default=time.sleep)
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""

@@ -53,6 +53,13 @@ class BloggerGateway:
         self.service = service
         self.blog_id = blog_id
         self.retry = retry
+        #: called before each write to the blog (the cycle checks it still holds the spreadsheet's
+        #: lease and raises its generation there first, see bridge.cycle.lease); None: nothing to check.
+        self.before_write: Callable[[], None] | None = None
+
+    def _writing(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
 
     def _call(
         self,
@@ -108,6 +115,7 @@ class BloggerGateway:
         carries them; ``marker`` non-empty turns this on), else by title, labels
         and a time no earlier than ``since``; only when it is absent is the insert sent again.
         """
+        self._writing()
         body: dict[str, Any] = {"kind": "blogger#post", "title": title, "content": html, "labels": labels}
         if published_at is not None:
             body["published"] = published_at.isoformat()
@@ -140,6 +148,7 @@ class BloggerGateway:
         return self.retry.call(f"posts.insert {item}", attempt)
 
     def publish(self, post_id: str, *, item: str = "", publish_at: datetime | None = None) -> PostRef:
+        self._writing()
         kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id}
         if publish_at is not None:
             kwargs["publishDate"] = publish_at.isoformat()
@@ -147,6 +156,7 @@ class BloggerGateway:
         return _ref(data, "SCHEDULED" if publish_at is not None else "LIVE")
 
     def revert(self, post_id: str, *, item: str = "") -> PostRef:
+        self._writing()
         data = self._call(
             f"posts.revert {item}",
             lambda: self.service.posts().revert(blogId=self.blog_id, postId=post_id),
@@ -158,6 +168,7 @@ class BloggerGateway:
 
     def update(self, post_id: str, *, title: str, html: str, labels: list[str], item: str = "", status: str = "") -> PostRef:
         """Replace a post's title, content and labels; ``status`` is what the caller knows it to be."""
+        self._writing()
         body = {"title": title, "content": html, "labels": labels}
         data = self._call(
             f"posts.patch {item}",

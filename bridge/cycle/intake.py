@@ -477,6 +477,11 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     # One transaction for the read and the queueing (all or nothing, as before), but page by page:
     # each page's new rows are recorded and let go, so memory does not grow with the tab (issue 13).
     with ledger.transaction():
+        # New IDs go above every ID in Review whatever this ledger's counter says (issue 17: a ledger
+        # restored from a backup, or another bridge's rows). Arsip's and the blog's highest come with
+        # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
+        # cost a request and the whole blog; the record is written before every write, so it holds them.
+        ledger.note_ids(r.id for r in snap.review)
         if snap.responses_page:  # a full read
             decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
         else:
