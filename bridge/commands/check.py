@@ -317,7 +317,8 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
     try:
-        lines.extend(_lease_lines(deps))
+        if deps.sheets.is_cached(settings.review_spreadsheet_id):  # else it could not be read: said above
+            lines.extend(_lease_lines(deps))
     except BridgeError as exc:
         bad(f"spreadsheet lease: could not read it: {exc}", exc)
 

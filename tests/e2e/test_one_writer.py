@@ -274,3 +274,34 @@ def test_once_refuses_with_exit_4_and_take_over_moves_it(bridge: Bridge, tmp_pat
     assert "another mymein-bridge writes this spreadsheet" in err and "--take-over" in err
     assert cli.main(["once", "-c", str(config), "--take-over"], clock=bridge.clock) == cli.EXIT_OK
     _assert_exactly_once(bridge)
+
+
+def test_check_says_who_holds_the_lease_and_that_the_ledger_is_not_the_sheets(bridge: Bridge, tmp_path: Path,
+                                                                                 capsys: Any) -> None:
+    """IT staff would not learn from `check` that another machine writes the spreadsheet, or that this ledger is stale."""
+    from bridge import cli
+
+    laptop = _second(bridge, tmp_path)
+    bridge.cycle()
+    cli.main(["check", "-c", str(bridge.write_config())], clock=bridge.clock)
+    out = capsys.readouterr().out
+    assert "OK   spreadsheet lease: held by this bridge" in out
+    assert "OK   local ledger is the one that wrote the spreadsheet last" in out
+    cli.main(["check", "-c", str(laptop.write_config())], clock=bridge.clock)
+    out = capsys.readouterr().out
+    assert f"WARN spreadsheet lease: another mymein-bridge writes this spreadsheet: host " in out
+    assert str(_ledger(bridge).resolve()) in out
+    assert "WARN local ledger not trusted: the spreadsheet was last written with another ledger" in out
+
+
+def test_the_lock_message_no_longer_suggests_a_second_ledger(tmp_path: Path) -> None:
+    """The lock message told IT staff to 'use another state_path': two ledgers on one spreadsheet post items twice."""
+    from bridge.exceptions import FatalError
+    from bridge.service.scheduler import single_instance
+
+    state = tmp_path / "bridge.sqlite3"
+    with single_instance(state):
+        with pytest.raises(FatalError) as caught:
+            with single_instance(state):
+                pass
+    assert "state_path" not in str(caught.value) and "only one bridge may write a spreadsheet" in str(caught.value)
