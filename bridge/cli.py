@@ -185,6 +185,8 @@ def cmd_once(args: argparse.Namespace) -> int:
         finally:
             deps.close()
     print(report.summary())
+    for line in report.lease:
+        print(f"  note: {line}")
     for line in report.intake.drift:
         print(f"  note: responses tab changed: {line}")
     for line in report.plan:
