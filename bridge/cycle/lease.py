@@ -195,11 +195,12 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     trusted = lease.ledger_trusted(record, ledger.ledger_id(), ledger.generation())
     if not trusted:
         assert record is not None
-        why = lease.why_untrusted(record, ledger.ledger_id(), ledger.generation())
-        line = (f"local ledger not trusted: {why}. It is treated as lost: rebuilt from the Review and Arsip tabs and "
-                "the blog, publishing nothing twice")
-        log.warning(line)
-        notes.append(line)
+        if not ledger.is_empty():  # an empty one (new, or lost) is rebuilt anyway, and intake says so
+            why = lease.why_untrusted(record, ledger.ledger_id(), ledger.generation())
+            line = (f"local ledger not trusted: {why}. It is treated as lost: rebuilt from the Review and Arsip tabs "
+                    "and the blog, publishing nothing twice")
+            log.warning(line)
+            notes.append(line)
         ledger.reset()
     if record is not None and record.ids:
         ledger.note_ids(f"MM-{y}-{n}" for y, n in record.ids.items())  # IDs above any given, whatever this ledger says
