@@ -315,6 +315,11 @@ def run_cycle(deps: Deps) -> CycleReport:
     guard.install()
     try:
         return _run_cycle(deps, report, versions, changed, start_row, writes_before)
+    except LeaseHeldError as exc:  # taken over while this cycle was publishing (bridge.cycle.lease.Guard)
+        if not deps.standby:
+            raise
+        _stand_by(deps, versions, exc, report)
+        return report
     finally:
         guard.uninstall()
 

@@ -305,3 +305,36 @@ def test_the_lock_message_no_longer_suggests_a_second_ledger(tmp_path: Path) -> 
             with single_instance(state):
                 pass
     assert "state_path" not in str(caught.value) and "only one bridge may write a spreadsheet" in str(caught.value)
+
+
+def test_a_take_over_during_a_cycle_stops_the_old_bridges_next_insert(bridge: Bridge, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old server, mid-cycle when the new one took over, would insert posts the new one also inserts."""
+    from bridge.cycle import publish
+    from bridge.exceptions import LeaseHeldError
+
+    new = _second(bridge, tmp_path, "new-server")
+    bridge.cycle()
+    _approve_waiting(bridge)
+    real = publish.check_drafts
+
+    def taken_over_meanwhile(deps: Any, rows: Any, result: Any) -> None:
+        monkeypatch.setattr(publish, "check_drafts", real)  # once, in the old server's cycle
+        took = new.deps()
+        took.take_over = True
+        try:
+            run_cycle(took)  # claims, rebuilds, and waits out the hand-over before publishing
+        finally:
+            took.close()
+        bridge.now = bridge.now + timedelta(seconds=31)  # the old server's last look is now 30 s old
+        real(deps, rows, result)
+
+    monkeypatch.setattr(publish, "check_drafts", taken_over_meanwhile)
+    posts_before = len(bridge.posts())
+    with pytest.raises(LeaseHeldError, match="taken over during this cycle"):
+        bridge.cycle()
+    assert len(bridge.posts()) == posts_before, "the old server inserted nothing after the take-over"
+
+    bridge.now = bridge.now + timedelta(minutes=2)
+    assert new.cycle().publish.published >= 1
+    _assert_exactly_once(bridge)
