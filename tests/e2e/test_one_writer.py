@@ -19,6 +19,7 @@ from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_markers
 from bridge.cycle.pipeline import CycleReport, run_cycle
 from bridge.exceptions import BridgeError
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
 
@@ -338,3 +339,27 @@ def test_a_take_over_during_a_cycle_stops_the_old_bridges_next_insert(bridge: Br
     bridge.now = bridge.now + timedelta(minutes=2)
     assert new.cycle().publish.published >= 1
     _assert_exactly_once(bridge)
+
+
+def test_new_ids_go_above_review_and_the_records_highest_whatever_the_counter_says(bridge: Bridge) -> None:
+    """A ledger whose counter is behind (however it got there) would give a new response an ID already in Review or Arsip."""
+    bridge.cycle()
+    review = bridge.review()
+    top = max(r[ID] for r in review)
+    bridge.sandbox.state.set_sheet_rows(  # an officer deletes the newest row: it is recorded in Arsip
+        DEMO_SPREADSHEET_ID, "Review",
+        [row for row in bridge.rows("Review") if not row or row[0] != top])
+    bridge.cycle()
+    assert top in {r[0] for r in bridge.rows("Arsip")[1:] if r}
+    with sqlite3.connect(_ledger(bridge)) as db:  # the counter falls behind
+        db.execute("UPDATE id_counters SET last = 1")
+    _add_responses(bridge, 1, start=50)
+    bridge.cycle()
+    newest = max(r[ID] for r in bridge.review())
+    assert newest > top, (newest, top)
+    _assert_exactly_once_ids(bridge)
+
+
+def _assert_exactly_once_ids(bridge: Bridge) -> None:
+    ids = [r[0] for tab in ("Review", "Arsip") for r in bridge.rows(tab)[1:] if r and r[0]]
+    assert [i for i, c in Counter(ids).items() if c > 1] == [], "no ID used twice across Review and Arsip"
