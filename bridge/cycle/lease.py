@@ -185,7 +185,10 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     stored = stored_record(deps)
     record = read_record(deps) if changed or stored is None or deps.take_over else stored
     decision = lease.decide(record, holder, now, ttl(deps), take_over=deps.take_over)
-    if decision.verdict is Verdict.HELD:
+    if decision.verdict is Verdict.HELD and deps.dry_run:  # a dry run may look at any time; it writes nothing
+        assert record is not None
+        notes.append("a real run would write nothing: " + held_message(deps, record))
+    elif decision.verdict is Verdict.HELD:
         assert record is not None
         if stored is not None and stored.holder.same_place(holder) and not deps.dry_run:
             log.warning("the spreadsheet's lease was taken over by %s; this bridge stops writing",
@@ -205,7 +208,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     if record is not None and record.ids:
         ledger.note_ids(f"MM-{y}-{n}" for y, n in record.ids.items())  # IDs above any given, whatever this ledger says
     if deps.dry_run:
-        if decision.claim or not trusted:
+        if decision.verdict is not Verdict.HELD and (decision.claim or not trusted):
             notes.append(f"a real run would claim the spreadsheet's lease ({decision.verdict.value})")
         return Guard(deps, record, now)
     if decision.claim or not trusted:

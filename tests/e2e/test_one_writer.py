@@ -363,3 +363,18 @@ def test_new_ids_go_above_review_and_the_records_highest_whatever_the_counter_sa
 def _assert_exactly_once_ids(bridge: Bridge) -> None:
     ids = [r[0] for tab in ("Review", "Arsip") for r in bridge.rows(tab)[1:] if r and r[0]]
     assert [i for i, c in Counter(ids).items() if c > 1] == [], "no ID used twice across Review and Arsip"
+
+
+def test_a_dry_run_may_look_while_another_bridge_holds_the_spreadsheet(bridge: Bridge, tmp_path: Path,
+                                                                       capsys: Any) -> None:
+    """`once --dry-run` on a laptop would be refused, though README promises it may look at any time."""
+    from bridge import cli
+
+    laptop = _second(bridge, tmp_path)
+    bridge.cycle()
+    before = len(bridge.rows("Review"))
+    assert cli.main(["once", "-c", str(laptop.write_config()), "--dry-run"], clock=bridge.clock) in (cli.EXIT_OK,
+                                                                                                    cli.EXIT_PROBLEMS)
+    out = capsys.readouterr().out
+    assert "DRY RUN" in out and "note: a real run would write nothing: another mymein-bridge writes" in out
+    assert len(bridge.rows("Review")) == before and not _ledger(laptop).exists()
