@@ -36,7 +36,7 @@ from bridge.adapters.sheets import create_metadata_request, update_metadata_requ
 from bridge.app import Deps
 from bridge.core import lease
 from bridge.core.lease import Holder, Record, Verdict
-from bridge.exceptions import FatalError, LeaseHeldError
+from bridge.exceptions import AuthError, FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.lease")
 
@@ -232,9 +232,16 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
            else lease.first_record(holder, ledger.ledger_id(), gen, now, ids))
     try:
         _write(deps, new, create=record is None)
-    except FatalError as exc:  # created by another bridge at the same moment (the fixed id is taken)
-        raise LeaseHeldError(f"another bridge claimed this spreadsheet at the same moment ({exc}); "
-                             "the next cycle looks again") from exc
+    except FatalError as exc:
+        if record is not None or isinstance(exc, AuthError):
+            raise
+        rival = read_record(deps)
+        if rival is None:
+            raise
+        # Created by another bridge at the same moment: Google refuses a second record with the fixed id.
+        ledger.set_meta(LEASE_RECORD, rival.to_json())
+        raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
+                             + held_message(deps, rival), expires=rival.expires(ttl(deps))) from exc
     if record is not None and not record.holder.same_place(holder):
         deps.sleep(SETTLE_SECONDS)
         back = read_record(deps)
@@ -242,7 +249,8 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
             if back is not None:
                 ledger.set_meta(LEASE_RECORD, back.to_json())
             raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
-                                 + (held_message(deps, back) if back else ""))
+                                 + (held_message(deps, back) if back else ""),
+                                 expires=back.expires(ttl(deps)) if back else None)
         ledger.set_meta(HANDOVER_UNTIL, (now + HANDOVER).isoformat())
         ledger.set_meta(HANDOVER_SCAN, "1")
         how = "taken over by request" if verdict is Verdict.TAKE_OVER else "its lease had expired"

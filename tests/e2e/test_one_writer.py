@@ -378,3 +378,54 @@ def test_a_dry_run_may_look_while_another_bridge_holds_the_spreadsheet(bridge: B
     out = capsys.readouterr().out
     assert "DRY RUN" in out and "note: a real run would write nothing: another mymein-bridge writes" in out
     assert len(bridge.rows("Review")) == before and not _ledger(laptop).exists()
+
+
+def test_two_first_claims_at_the_same_moment_cannot_both_win(bridge: Bridge, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two new bridges both finding no record would both create one and both write the spreadsheet."""
+    from bridge.cycle import lease
+    from bridge.exceptions import LeaseHeldError
+
+    laptop = _second(bridge, tmp_path)
+    bridge.cycle()  # the server creates the record
+    real = lease.read_record
+    looks = {"n": 0}
+
+    def read_before_the_server_wrote(deps: Any) -> Any:
+        looks["n"] += 1
+        return None if looks["n"] == 1 else real(deps)  # the laptop's first look came before the server's create
+
+    monkeypatch.setattr(lease, "read_record", read_before_the_server_wrote)
+    with pytest.raises(LeaseHeldError, match="at the same moment"):
+        laptop.cycle()
+    assert len([r for r in bridge.rows("Review")[1:] if r]) == len(bridge.responses()) - 1, "the laptop queued nothing"
+
+
+def test_a_claim_read_back_as_anothers_backs_off(bridge: Bridge, tmp_path: Path) -> None:
+    """Two bridges taking over at the same moment would both write: the one whose claim was overwritten must stop."""
+    from bridge.exceptions import LeaseHeldError
+
+    laptop = _second(bridge, tmp_path)
+    bridge.cycle()
+    _add_responses(bridge, 1, start=60)
+    deps = laptop.deps()
+    deps.take_over = True
+
+    def server_takes_it_back_meanwhile(seconds: float) -> None:
+        server = bridge.deps()
+        server.take_over = True
+        try:
+            run_cycle(server)
+        finally:
+            server.close()
+
+    deps.sleep = server_takes_it_back_meanwhile
+    try:
+        with pytest.raises(LeaseHeldError, match="backs off"):
+            run_cycle(deps)
+    finally:
+        deps.close()
+    bridge.now = bridge.now + timedelta(minutes=2)
+    _approve_waiting(bridge)
+    bridge.cycle()
+    _assert_exactly_once(bridge)
