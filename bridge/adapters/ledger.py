@@ -732,6 +732,15 @@ class Ledger:
             (submission_id, FAILED, error, _now()),
         )
 
+    def forget_post(self, submission_id: str, error: str) -> None:
+        """The post was deleted in Blogger: nothing of it is kept, so approving the row again inserts a
+        new post instead of updating one that is gone (issue 17)."""
+        self.db.execute(
+            "UPDATE publish_journal SET state = ?, post_id = '', post_url = '', post_status = '', published_at = '',"
+            " content_parts = '', error = ?, updated_at = ? WHERE submission_id = ?",
+            (FAILED, error, _now(), submission_id),
+        )
+
     def record_reverted(self, submission_id: str) -> None:
         self.db.execute(
             "UPDATE publish_journal SET state = ?, post_status = 'DRAFT', updated_at = ? WHERE submission_id = ?",

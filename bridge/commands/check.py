@@ -291,6 +291,7 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}", exc)
+    lines.extend(clock_lines(deps))
 
     from bridge.core.render import check_template
 
@@ -316,6 +317,19 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+
+
+def clock_lines(deps: Deps) -> list[str]:
+    """This server's clock against Google's (the ``Date`` of Google's answers above, issue 17)."""
+    from bridge.adapters.google_time import SKEW_LIMIT
+
+    gt = deps.google_time
+    if gt is None or gt.skew is None:
+        return []
+    if gt.skewed():
+        return [f"{WARN} clock: {gt.describe()} (more than {int(SKEW_LIMIT.total_seconds() // 60)} minutes). Schedules "
+                "follow Google's time, but fix the server's time: timedatectl set-ntp true"]
+    return [f"{OK} clock: this server's time agrees with Google's (within {int(SKEW_LIMIT.total_seconds() // 60)} minutes)"]
 
 
 #: How bridge.photos.probe says a reader's fetch met no server or a temporary answer.

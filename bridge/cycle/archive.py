@@ -17,7 +17,7 @@ from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
@@ -123,7 +123,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
         ref = deps.blogger.get(entry.post_id, item=row.id)
     except AuthError:
         raise
-    except (RetriableError, FatalError) as exc:
+    except (RetriableError, FatalError, LimitError) as exc:
         log.warning("%s: cannot tell whether its draft post %s is still a draft; kept in Review: %s", row.id, entry.post_id, exc)
         return True
     if ref is None or ref.status not in ("LIVE", "SCHEDULED"):

@@ -12,6 +12,7 @@ from bridge.app import Deps
 from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
+from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.cycle.intake import IntakeResult, run_intake
@@ -35,6 +36,7 @@ class CycleReport:
     skipped: bool = False  # the spreadsheet could not be read: nothing was done
     unchanged: bool = False  # the spreadsheet had not changed and nothing was due: no Sheets read (issue 13)
     alerts: list[Alert] = field(default_factory=list)  # partnership alerts (logged once per cycle)
+    clock_skewed: bool = False  # this server's clock is more than 2 minutes off Google's (issue 17)
 
     @property
     def plan(self) -> list[str]:
@@ -162,6 +164,10 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
+    check = next_check(deps) or now
+    check = check if check > now else now + BLOG_CHECK_EVERY
+    if watching(deps):
+        times.append(check)  # the next look at the blog (issue 17)
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
@@ -170,6 +176,8 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:
             continue
+        if status == Status.TERBIT and entry.post_status in ("LIVE", "SCHEDULED"):
+            times.append(check)  # watched from now on
         if entry.post_status == "DRAFT":
             checked = _parse_meta_time(deps, DRAFT_CHECKED)
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
@@ -219,6 +227,8 @@ def run_cycle(deps: Deps) -> CycleReport:
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
     versions = _versions(deps)
+    if deps.google_time is not None:
+        report.clock_skewed = deps.google_time.warn_if_skewed()  # Drive's answer carried Google's Date
     changed = _changed(deps, versions)
     if mark and _unchanged(deps, changed):
         report.unchanged = True
