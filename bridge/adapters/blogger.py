@@ -23,9 +23,9 @@ from bridge.exceptions import BridgeError, FatalError, PublishError
 #: ``403 dailyLimitExceededUnreg``), on any call.
 DAILY_QUOTA_REASONS = frozenset({"dailyLimitExceeded", "dailyLimitExceededUnreg", "quotaExceeded"})
 #: On ``posts.insert`` a rate-limit 403 is Blogger's posts-per-day limit ("wait 24 hours", Blogger
-#: Help on word verification); what v3 answers then is undocumented (see bridge.sandbox.blogger), so
-#: every rate-limit reason counts, and the insert is not repeated within the day.
-POST_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+#: Help on word verification); what v3 answers then is undocumented (see bridge.sandbox.blogger). The
+#: per-user short-term limit (``userRateLimitExceeded``, "slow down") is still retried.
+POST_LIMIT_REASONS = frozenset({"rateLimitExceeded"})
 
 log = logging.getLogger("bridge.blogger")
 
