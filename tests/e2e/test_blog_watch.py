@@ -10,7 +10,7 @@ from typing import Any
 
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
-from bridge.cycle.blog_watch import BLOG_CHECK_EVERY
+
 from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID
 
@@ -18,6 +18,7 @@ from .conftest import Bridge
 
 SYSTEM = ReviewColumn.SYSTEM_NOTE.value
 LINK = ReviewColumn.POST_URL.value
+TEN_MINUTES = timedelta(minutes=10)  # bridge.cycle.blog_watch.BLOG_CHECK_EVERY
 
 
 def _publish_one(bridge: Bridge, **overrides: Any) -> str:
@@ -60,7 +61,7 @@ def test_a_post_deleted_in_blogger_is_said_so_and_approving_again_makes_a_new_po
     """A deleted post would leave TERBIT with a dead link, and DISETUJUI would give a GAGAL blaming blog_id."""
     sid = _publish_one(bridge)
     _in_blogger(bridge, _post(bridge, sid)["id"], delete=True)
-    bridge.now = bridge.now + BLOG_CHECK_EVERY
+    bridge.now = bridge.now + TEN_MINUTES
     bridge.cycle()
     row = _row(bridge, sid)
     assert row["Status"] == Status.GAGAL.value and "DIHAPUS di Blogger" in row[SYSTEM] and row[LINK] == ""
@@ -76,7 +77,7 @@ def test_a_post_reverted_to_draft_in_blogger_no_longer_says_it_is_on_the_website
     sid = _publish_one(bridge)
     post_id = _post(bridge, sid)["id"]
     _in_blogger(bridge, post_id, status="DRAFT")
-    bridge.now = bridge.now + BLOG_CHECK_EVERY
+    bridge.now = bridge.now + TEN_MINUTES
     bridge.cycle()
     row = _row(bridge, sid)
     assert "Sudah tayang" not in row[SYSTEM] and "DRAF di Blogger" in row[SYSTEM]
@@ -92,7 +93,7 @@ def test_a_draft_deleted_in_blogger_is_not_looked_up_forever(bridge: Bridge) -> 
     _in_blogger(bridge, _post(bridge, sid)["id"], delete=True)
     bridge.sandbox.reset_stats()
     for _ in range(4):
-        bridge.now = bridge.now + BLOG_CHECK_EVERY
+        bridge.now = bridge.now + TEN_MINUTES
         bridge.cycle(blog__publish_mode="draft")
     assert _costs(bridge).get("blogger.posts.get", 0) == 1
     assert "DIHAPUS di Blogger" in _row(bridge, sid)[SYSTEM]
@@ -105,7 +106,7 @@ def test_an_archived_rows_post_deleted_in_blogger_is_marked_in_arsip(bridge: Bri
     bridge.cycle()  # archived
     assert sid not in {r["ID"] for r in bridge.review()}
     _in_blogger(bridge, _post(bridge, sid)["id"], delete=True)
-    bridge.now = bridge.now + BLOG_CHECK_EVERY
+    bridge.now = bridge.now + TEN_MINUTES
     bridge.cycle()
     rows = bridge.rows("Arsip")
     header = [str(h) for h in rows[0]]
