@@ -114,7 +114,9 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
     with deps.ledger.transaction():
         deps.ledger.set_meta(BLOG_CHECKED, deps.now().isoformat())  # also with nothing to watch: the clock starts
         deps.ledger.set_meta(BLOG_WATCHING, str(len(targets)))
-    if not targets:
+    if not targets or due is None:
+        # None: a new or rebuilt ledger, whose rebuild has just read the whole blog: the first look is
+        # BLOG_CHECK_EVERY from now, not a second listing in the same cycle
         return
     times = [_known_time(deps, e) for e, _ in targets]
     known = [t for t in times if t is not None]
