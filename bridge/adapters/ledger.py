@@ -732,6 +732,13 @@ class Ledger:
             (submission_id, FAILED, error, _now()),
         )
 
+    def note_post_date(self, submission_id: str, published: str) -> None:
+        """The date of a published post on Blogger, as the blog watch's listings start from it. Kept in
+        ``intent_at``, which a finished publish no longer needs (a new intent overwrites it)."""
+        self.db.execute(
+            "UPDATE publish_journal SET intent_at = ? WHERE submission_id = ? AND state = ?", (published, submission_id, DONE)
+        )
+
     def forget_post(self, submission_id: str, error: str) -> None:
         """The post was deleted in Blogger: nothing of it is kept, so approving the row again inserts a
         new post instead of updating one that is gone (issue 17)."""

@@ -27,6 +27,7 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.cycle.blogger_pause import pause
 from bridge.cycle.intake import format_time
 from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
 
@@ -68,10 +69,12 @@ def next_check(deps: Deps) -> datetime | None:
 
 
 def _known_time(deps: Deps, entry: JournalEntry) -> datetime | None:
-    """When the post was first sent (the intent) or shown as published, if the ledger knows."""
-    for text in (entry.intent_at,):
+    """The post's date as far as the ledger knows: when it was first sent (the intent; or its date on
+    Blogger, noted by :meth:`Ledger.note_post_date`), else when it was shown as published."""
+    if entry.intent_at:
         try:
-            return datetime.fromisoformat(text) if text else None
+            when = datetime.fromisoformat(entry.intent_at.replace("Z", "+00:00"))
+            return when if when.tzinfo is not None else when.replace(tzinfo=deps.settings.tz)
         except ValueError:
             pass
     return columns.parse_datetime_cell(entry.published_at, deps.settings.tz) if entry.published_at else None
@@ -133,11 +136,16 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
             ref = deps.blogger.get(entry.post_id, item=entry.submission_id)
             if ref is None:
                 post_gone(deps, entry, row, result, arsip)
-            else:
-                _compare(deps, entry, row, ref, result, arsip)
+                continue
+            if ref.published:  # its date moved before the window (or was never known): the next listing covers it
+                deps.ledger.note_post_date(entry.submission_id, ref.published)
+            _compare(deps, entry, row, ref, result, arsip)
     except AuthError:
         raise
-    except (RetriableError, LimitError) as exc:
+    except LimitError as exc:  # the daily quota is spent: nothing more to Blogger today
+        pause(deps, exc, "the blog watch's listing")
+        return
+    except RetriableError as exc:
         log.warning("could not look at the blog now, will look again: %s", exc)
         return
     except BridgeError as exc:

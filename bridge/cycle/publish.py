@@ -32,6 +32,7 @@ from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.cycle.blog_watch import post_gone, watch_blog
+from bridge.cycle.blogger_pause import limit_note, pause, paused_until
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -624,7 +625,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
             log.error("%s could not be published: %s", row.id, exc.reason_en)
         except LimitError as exc:
-            paused = _pause(deps, row, entry, exc)
+            paused = _pause(deps, row, exc)
             _explain(row, result, limit_note(paused, deps))
             result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
         except RetriableError as exc:
@@ -640,39 +641,13 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
     write_back(deps, result)
 
 
-# --- Blogger's daily limits (issue 17) ----------------------------------------------------------
-#
-# Blogger limits posts per day ("wait 24 hours", Blogger Help on word verification) and the API has a
-# daily request quota; asking again the same day cannot help. After the first refusal nothing is
-# sent to Blogger until the next day (WITA, by Google's clock): no retry, no listing, one note.
-
-PAUSED_UNTIL = "blogger_paused_until"
-
-
-def paused_until(deps: Deps) -> datetime | None:
-    """The end of a pause after Blogger's refusal, if one is running now."""
-    until = _parse_iso(deps.ledger.get_meta(PAUSED_UNTIL))
-    return until if until is not None and deps.google_now() < until else None
-
-
-def limit_note(until: datetime, deps: Deps) -> str:
-    day = until.astimezone(deps.settings.tz).strftime("%d/%m/%Y")
-    return ("Blogger menolak permintaan baru untuk hari ini (batas jumlah post per hari atau kuota harian tercapai). "
-            f"Kiriman ini menunggu dan diproses otomatis mulai {day} pukul 00:00 WITA; Status tidak perlu diubah.")
-
-
-def _pause(deps: Deps, row: ReviewRow, entry: JournalEntry | None, exc: LimitError) -> datetime:
-    """Stop sending to Blogger until tomorrow 00:00 WITA; a refused insert created nothing, so its intent
-    is closed (the next cycle does not search the blog for it)."""
-    local = deps.google_now().astimezone(deps.settings.tz)
-    until = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=deps.settings.tz)
-    with deps.ledger.transaction():
-        deps.ledger.set_meta(PAUSED_UNTIL, until.isoformat())
-        current = deps.ledger.journal(row.id)
-        if current is not None and current.state == INTENT:
-            deps.ledger.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
-    log.error("Blogger refused %s for today (%s); nothing more is sent to Blogger until %s", row.id, exc, until.isoformat())
-    return until
+def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
+    """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
+    cycle does not search the blog for it), and the pause starts."""
+    current = deps.ledger.journal(row.id)
+    if current is not None and current.state == INTENT and not deps.dry_run:
+        deps.ledger.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
+    return pause(deps, exc, row.id)
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:

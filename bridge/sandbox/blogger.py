@@ -145,7 +145,7 @@ def _assign_url(blog: dict[str, Any], post: dict[str, Any]) -> None:
 # Source: blogger.v3.json, schemas.Post.properties.status: "Status of the post. Only set for
 # admin-level requests." The write methods (insert, publish, revert, patch, update) have no
 # ``view``; the sandbox answers them with ``status`` (a write is an admin-level request of the author).
-VIEW_METHODS = frozenset({"blogger.posts.get", "blogger.posts.list"})
+VIEW_METHODS = frozenset({"blogger.posts.get", "blogger.posts.list", "blogger.posts.search"})  # search: no view at all
 
 
 def _out(ctx: Ctx, post: dict[str, Any], body_flag: str = "fetchBody") -> dict[str, Any]:
@@ -214,6 +214,7 @@ def posts_insert(ctx: Ctx) -> dict[str, Any]:
     check_labels(body)
     with ctx.state.lock:
         blog = _blog(ctx)
+        _count_post(ctx)
         now = now_rfc3339(ctx, blog)
         post: dict[str, Any] = {"kind": "blogger#post", "id": _next_id(ctx), "blog": {"id": blog["id"]}}
         published = body.get("published")
@@ -496,9 +497,6 @@ def _count_post(ctx: Ctx) -> None:
 def _metered(handler: Callable[[Ctx], Any]) -> Callable[[Ctx], Any]:
     def run(ctx: Ctx) -> Any:
         _count_request(ctx)
-        if ctx.method_id == "blogger.posts.insert":
-            with ctx.state.lock:
-                _count_post(ctx)
         return handler(ctx)
 
     return run

@@ -131,3 +131,32 @@ def test_watching_the_blog_costs_three_listings_per_ten_minutes_and_nothing_in_b
         assert {m: n for m, n in costs.items() if m.startswith("blogger.")} == {"blogger.posts.list": 3}
     finally:
         deps.close()
+
+
+def test_a_post_dated_back_in_blogger_costs_one_lookup_then_is_listed(bridge: Bridge) -> None:
+    """A post whose date an officer moved a year back would be looked up one by one every ten minutes, or called deleted."""
+    sid = _publish_one(bridge)
+    post_id = _post(bridge, sid)["id"]
+    state = bridge.sandbox.state
+    with state.lock:
+        post = next(p for p in state.blog(DEMO_BLOG_ID)["posts"] if p["id"] == post_id)
+        post["published"] = "2025-11-01T08:00:00+08:00"
+    bridge.sandbox.reset_stats()
+    for _ in range(2):
+        bridge.now = bridge.now + TEN_MINUTES
+        bridge.cycle()
+    costs = _costs(bridge)
+    assert costs["blogger.posts.list"] == 6 and costs.get("blogger.posts.get", 0) == 1
+    row = _row(bridge, sid)
+    assert row["Status"] == Status.TERBIT.value and row[LINK] == post["url"]
+
+
+def test_a_spent_daily_quota_stops_the_watch_until_tomorrow(bridge: Bridge) -> None:
+    """With Blogger's daily quota spent, the watch would be refused again every ten minutes all day."""
+    _publish_one(bridge)
+    bridge.sandbox.state.data["bloggerLimits"] = {"requestsPerDay": 0}
+    bridge.sandbox.reset_stats()
+    for _ in range(4):
+        bridge.now = bridge.now + TEN_MINUTES
+        bridge.cycle()
+    assert _costs(bridge).get("blogger.posts.list", 0) == 1  # the one refusal
