@@ -49,6 +49,16 @@ def deleted_note(when: str) -> str:
             "Pilih DISETUJUI bila kiriman ini harus terbit lagi (sebagai post baru), atau DITOLAK bila tidak.")
 
 
+def arsip_deleted_note(when: str) -> str:
+    return (f"Post ini sudah DIHAPUS di Blogger (terlihat sistem pada {when} WITA); tautan lamanya tidak berlaku lagi "
+            "dan kiriman ini tidak tayang di website.")
+
+
+def arsip_reverted_note(when: str) -> str:
+    return (f"Post ini dikembalikan menjadi DRAF di Blogger (bukan oleh sistem; terlihat pada {when} WITA) dan tidak tayang "
+            "di website. Bila harus tayang lagi, buka Tautan Post lalu klik Publikasikan di Blogger.")
+
+
 def reverted_note(when: str) -> str:
     return (f"Post ini dikembalikan menjadi DRAF di Blogger (bukan oleh sistem; terlihat pada {when} WITA) dan tidak tayang "
             "di website. Buka Tautan Post lalu klik Publikasikan, atau pilih DISETUJUI agar sistem menayangkannya lagi.")
@@ -170,7 +180,7 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
     }
     log.warning("%s: post %s was reverted to draft in Blogger; it is not on the website", sid, entry.post_id)
     if row is None:
-        arsip[sid] = values
+        arsip[sid] = {**values, ReviewColumn.SYSTEM_NOTE: arsip_reverted_note(when)}
     else:
         result.put(sid, values)
 
@@ -193,7 +203,7 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
     log.warning("%s: post %s was deleted in Blogger; the row says so", sid, entry.post_id)
     if row is None:
         if arsip is not None:
-            arsip[sid] = values
+            arsip[sid] = {**values, ReviewColumn.SYSTEM_NOTE: arsip_deleted_note(when)}
     else:
         result.put(sid, values)
 

@@ -13,6 +13,7 @@ from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
+from bridge.cycle.blogger_pause import paused_until
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.cycle.intake import IntakeResult, run_intake
@@ -166,6 +167,9 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     updates = report.publish.updates
     check = next_check(deps) or now
     check = check if check > now else now + BLOG_CHECK_EVERY
+    paused = paused_until(deps)
+    if paused is not None:
+        check = max(check, paused)  # no Blogger request before the daily limit's pause ends
     if watching(deps):
         times.append(check)  # the next look at the blog (issue 17)
     for row in rows:

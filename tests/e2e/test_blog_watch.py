@@ -160,3 +160,19 @@ def test_a_spent_daily_quota_stops_the_watch_until_tomorrow(bridge: Bridge) -> N
         bridge.now = bridge.now + TEN_MINUTES
         bridge.cycle()
     assert _costs(bridge).get("blogger.posts.list", 0) == 1  # the one refusal
+
+
+def test_an_archived_rows_post_reverted_in_blogger_is_marked_in_arsip(bridge: Bridge) -> None:
+    """Arsip would keep saying a post taken back to draft in Blogger is on the website."""
+    sid = _publish_one(bridge)
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()  # archived
+    post_id = _post(bridge, sid)["id"]
+    _in_blogger(bridge, post_id, status="DRAFT")
+    bridge.now = bridge.now + TEN_MINUTES
+    bridge.cycle()
+    rows = bridge.rows("Arsip")
+    header = [str(h) for h in rows[0]]
+    row = next(dict(zip(header, r)) for r in rows[1:] if r and r[header.index("ID")] == sid)
+    assert "DRAF di Blogger" in row[SYSTEM] and row[LINK].endswith(f"/{post_id}")
+    assert row[ReviewColumn.PUBLISHED.value] == ""
