@@ -33,6 +33,9 @@ class Deps:
     clock: Clock
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
+    #: The settings as loaded, when ``settings`` names the tabs as the sheet has them now (a tab
+    #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).
+    configured: Settings | None = None
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""

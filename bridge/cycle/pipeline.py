@@ -242,6 +242,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
+    report.problems += snap.warnings
     try:
         run_intake(deps, snap, report.intake)
     except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole

@@ -64,3 +64,149 @@ def test_many_rows_vanishing_at_once_are_not_recorded_as_deleted(bridge: Bridge,
     _set(bridge, "Review", [rows[0]] + [r for r in rows[1:] if r[0] not in gone])
     assert bridge.cycle().deleted == 2, "a few rows deleted by officers are still recorded"
     assert {r[ID] for r in _tab(bridge, "Arsip")} == gone
+
+
+# --- 2. tabs found by identity, not by name ----------------------------------------------------------
+
+
+def _rename(b: Bridge, old: str, new: str) -> None:
+    """An officer renames a tab in Google Sheets (its sheetId, and the tag on it, stay)."""
+    with b.sandbox.state.lock:
+        ss = b.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)
+        next(s for s in ss["sheets"] if s["title"] == old)["title"] = new
+        b.sandbox.state.touch(ss)
+
+
+def _titles(b: Bridge) -> list[str]:
+    return [s["title"] for s in b.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["sheets"]]
+
+
+def test_a_renamed_review_tab_is_followed_by_its_identity(bridge: Bridge, caplog: pytest.LogCaptureFixture,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Officers rename Review: `check` and `once` said "run init", init made a fresh empty Review, and the
+    next cycle recorded every waiting row in Arsip as deleted by an officer. Now the bridge follows the
+    tab under its new name, says so once, init makes no second Review, and approvals there still publish."""
+    from bridge.cli import EXIT_OK, main
+    from bridge.core.model import Status
+    from bridge.cycle.pipeline import run_cycle
+
+    service = bridge.deps()  # a running service: the old name is in its cached layout
+    run_cycle(service)
+    waiting = {r[ID] for r in _tab(bridge, "Review")}
+    _rename(bridge, "Review", "Antrian Petugas")
+    with caplog.at_level("INFO"):
+        report = run_cycle(service)
+        again = run_cycle(service)
+    service.close()
+    assert report.problems == [] and report.deleted == 0 and again.deleted == 0
+    renamed = [r.getMessage() for r in caplog.records if "is now called 'Antrian Petugas'" in r.getMessage()]
+    assert renamed == ["the Review tab 'Review' is now called 'Antrian Petugas': the bridge follows it by its identity "
+                       f"(sheetId {next(s['sheetId'] for s in bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)['sheets'] if s['title'] == 'Antrian Petugas')}); "
+                       "no change to the config is needed"]
+    assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert ("WARN tab 'Antrian Petugas' present: the Review tab, configured as 'Review' and renamed since; the bridge "
+            "finds it by its identity and follows it (the config may keep 'Review', or say 'Antrian Petugas')") in out
+    lines = bridge.init()
+    assert "Review" not in _titles(bridge)
+    assert any(line.startswith("found tab 'Antrian Petugas' (the Review tab") for line in lines)
+    first = bridge.cycle()
+    assert first.deleted == 0 and _tab(bridge, "Arsip") == []
+    assert {r[ID] for r in _tab(bridge, "Antrian Petugas")} == waiting
+    rows = bridge.rows("Antrian Petugas")
+    header = [str(h) for h in rows[0]]
+    at = header.index(ReviewColumn.STATUS.value)
+    target = next(r for r in rows[1:] if r[at] == Status.MENUNGGU.value)
+    target[at] = Status.DISETUJUI.value
+    _set(bridge, "Antrian Petugas", rows)
+    assert bridge.cycle().publish.published == 1
+    row = next(r for r in _tab(bridge, "Antrian Petugas") if r[ID] == target[0])
+    assert row[ReviewColumn.STATUS.value] == Status.TERBIT.value
+
+
+def test_a_title_row_above_the_review_headers_is_explained_and_init_changes_nothing(
+        bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A title row inserted above Review's headers: check and once said "run init", init wrote headers
+    beside the title, and the next cycle recorded every waiting row as deleted. Now both say where the
+    headers are and what to do, init refuses to write headers beside a title, and nothing is recorded."""
+    from bridge.cli import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, main
+    from bridge.exceptions import SchemaError
+
+    bridge.cycle()
+    rows = bridge.rows("Review")
+    _set(bridge, "Review", [["ANTRIAN KIRIMAN KIM BALANGAN"], *rows])
+    config = str(bridge.write_config())
+    explained = ("Review tab 'Review': the headers ('ID' and 'Status' among them) are on row 2, not row 1; row 1 holds "
+                 "'ANTRIAN KIRIMAN KIM BALANGAN'. The bridge reads its headers from row 1 only. Delete row 1 above the "
+                 "headers")
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_FATAL
+    err = capsys.readouterr().err
+    assert explained in err and "run `mymein-bridge init" not in err
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert f"FAIL {explained}" in out and "run `mymein-bridge init" not in out
+    with pytest.raises(SchemaError, match="init changed no headers"):
+        bridge.init()
+    assert bridge.rows("Review")[:2] == [["ANTRIAN KIRIMAN KIM BALANGAN"], rows[0]]
+    _set(bridge, "Review", rows)  # the officer deletes the title row
+    report = bridge.cycle()
+    assert report.deleted == 0 and report.problems == [] and _tab(bridge, "Arsip") == []
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+
+
+# --- 4. a deleted Arsip is made again from the ledger ---------------------------------------------------
+
+
+def _delete_tab(b: Bridge, title: str) -> None:
+    """An officer deletes a tab (Google deletes the developer metadata on it too)."""
+    deps = b.deps()
+    try:
+        sheet_id = deps.sheets.info(DEMO_SPREADSHEET_ID).tabs[title].sheet_id
+        deps.sheets.batch_update(DEMO_SPREADSHEET_ID, [{"deleteSheet": {"sheetId": sheet_id}}])
+    finally:
+        deps.close()
+
+
+def test_a_deleted_arsip_is_made_again_with_every_row_the_ledger_keeps(bridge: Bridge, caplog: pytest.LogCaptureFixture,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The Arsip tab deleted: archived rows were gone, the cycle reported nothing and exited 0, and init
+    made an empty Arsip although the ledger still knew every row. Now check and the cycle report the
+    missing tab, and the cycle (or init) makes it again, tagged, with every archived and deleted row."""
+    from datetime import timedelta
+
+    from bridge.cli import EXIT_OK, main
+    from bridge.core.model import Status
+
+    bridge.cycle()
+    review = _tab(bridge, "Review")
+    gone = review[0][ID]
+    _set(bridge, "Review", [r for r in bridge.rows("Review") if not r or r[0] != gone])
+    assert bridge.cycle().deleted == 1
+    bridge.officer_sets({r[ID]: Status.DITOLAK.value for r in review[1:]})
+    bridge.now = bridge.now + timedelta(days=40)
+    assert bridge.cycle().archived > 0
+    before = {r[ID]: r for r in _tab(bridge, "Arsip")}
+    assert gone in before and len(before) > 2
+    _delete_tab(bridge, "Arsip")
+    assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert (f"WARN tab 'Arsip' (Arsip) missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)' (deleted?): the next cycle "
+            f"makes it again with the {len(before)} archived or deleted row(s) the local ledger keeps") in out
+    with caplog.at_level("WARNING"):
+        report = bridge.cycle()
+    said = (f"the Arsip tab 'Arsip' was missing (deleted?): made again with the {len(before)} archived or deleted row(s) "
+            "the local ledger still keeps")
+    logged = [r.getMessage() for r in caplog.records] + capsys.readouterr().err.splitlines()  # `check` set up the CLI's log
+    assert said in report.problems and any(line.endswith(said) for line in logged)
+    after = {r[ID]: r for r in _tab(bridge, "Arsip")}
+    assert set(after) == set(before)
+    assert after[gone][ReviewColumn.SYSTEM_NOTE.value] == before[gone][ReviewColumn.SYSTEM_NOTE.value]
+    for sid, row in before.items():
+        assert after[sid][ReviewColumn.STATUS.value] == row[ReviewColumn.STATUS.value]
+        assert after[sid][ReviewColumn.FINGERPRINT.value] == row[ReviewColumn.FINGERPRINT.value]
+    assert bridge.cycle().problems == [], "made once"
+    _delete_tab(bridge, "Arsip")
+    lines = bridge.init()
+    assert f"  'Arsip': {len(before)} archived or deleted row(s) written back from the local ledger" in lines
+    assert {r[ID] for r in _tab(bridge, "Arsip")} == set(before)
+    assert bridge.cycle().problems == []
