@@ -117,6 +117,11 @@ def prepare(deps: Deps) -> list[str]:
     found = find_tabs(s, info)
     wanted_by_role = {REVIEW: REVIEW_HEADERS, KIM: KIM_HEADERS, ARSIP: REVIEW_HEADERS}
     to_add = {role: f.configured for role, f in found.items() if f.tab is None}
+    taken = [f"'{t}'" for t in to_add.values() if t in info.tabs]
+    if taken:  # a tab renamed to another of ours' configured name: making it again would clash
+        raise SchemaError(f"tab name(s) {', '.join(taken)} in the config are used by another of the bridge's tabs "
+                          "(renamed?): rename the tabs back, or change [sheets] review_tab/archive_tab/registry_tab; "
+                          "init changed nothing")
     requests_ = tag_requests(found) + new_tab_requests(info, to_add, {r: len(h) for r, h in wanted_by_role.items()})
     if requests_:
         deps.sheets.batch_update(sid, requests_)

@@ -139,7 +139,13 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
     _note_renames(deps, found)
     deps.settings = settings_following(configured, found)
     if found[ARSIP].tab is None and found[REVIEW].tab is not None:
-        problems.append(rebuild_arsip(deps, info, configured.archive_tab))
+        if configured.archive_tab in info.tabs:  # the name is taken by a tab tagged as another of ours
+            problems.append(f"the Arsip tab is missing and its name '{configured.archive_tab}' is used by the "
+                            f"{info.tabs[configured.archive_tab].tag(TAB_KEY) or 'another'} tab: rename that tab back, "
+                            "or set [sheets] archive_tab to a free name, and the next cycle makes Arsip again")
+            log.warning("%s", problems[-1])
+        else:
+            problems.append(rebuild_arsip(deps, info, configured.archive_tab))
     return problems
 
 
