@@ -210,3 +210,46 @@ def test_a_deleted_arsip_is_made_again_with_every_row_the_ledger_keeps(bridge: B
     assert f"  'Arsip': {len(before)} archived or deleted row(s) written back from the local ledger" in lines
     assert {r[ID] for r in _tab(bridge, "Arsip")} == set(before)
     assert bridge.cycle().problems == []
+
+
+def test_an_existing_deployment_gets_its_tabs_tagged_once_then_follows_a_rename(bridge: Bridge) -> None:
+    """Tabs made before issue 17 carry no tag: the first cycle tags them in one request (not one every
+    cycle), and a rename after that is followed like any other."""
+    from bridge.cycle.pipeline import QUIET_UNTIL, run_cycle
+
+    bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID).pop("developerMetadata", None)  # an older init
+    deps = bridge.deps()
+    try:
+        bridge.sandbox.reset_stats()
+        run_cycle(deps)
+        first = bridge.stats()["by_method"]["sheets.spreadsheets.batchUpdate"]["requests"]
+        tags = sorted(m["metadataValue"] for m in bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["developerMetadata"])
+        assert tags == ["arsip", "kim", "review"]
+        with deps.ledger.transaction():
+            deps.ledger.set_meta(QUIET_UNTIL, "")  # the next cycle reads the sheet
+        bridge.sandbox.reset_stats()
+        run_cycle(deps)
+        methods = bridge.stats()["by_method"]
+        assert "sheets.spreadsheets.values.batchGet" in methods and "sheets.spreadsheets.batchUpdate" not in methods
+    finally:
+        deps.close()
+    assert first == 1
+    _rename(bridge, "KIM", "Daftar KIM")
+    report = bridge.cycle()
+    assert report.problems == [] and report.alerts, "the registry is read from the renamed tab"
+
+
+def test_a_dry_run_with_arsip_deleted_says_so_and_makes_nothing(bridge: Bridge) -> None:
+    """`once --dry-run` would make the Arsip tab again, a write the dry run promised not to make."""
+    from bridge.cycle.pipeline import run_cycle
+
+    bridge.cycle()
+    _delete_tab(bridge, "Arsip")
+    deps = bridge.deps()
+    deps.dry_run = True
+    try:
+        report = run_cycle(deps)
+    finally:
+        deps.close()
+    assert "Arsip" not in _titles(bridge)
+    assert "the Arsip tab 'Arsip' is missing: a real cycle makes it again with 0 row(s) from the ledger" in report.problems
