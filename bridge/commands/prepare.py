@@ -25,7 +25,9 @@ from bridge.core.model import (
     Status,
 )
 from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
-from bridge.cycle.tabs import ARSIP, KIM, REVIEW, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests
+from bridge.cycle.tabs import (
+    ARSIP, KIM, REVIEW, arsip_fill_request, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests,
+)
 from bridge.exceptions import SchemaError
 
 log = logging.getLogger("bridge.init")
@@ -122,7 +124,15 @@ def prepare(deps: Deps) -> list[str]:
         raise SchemaError(f"tab name(s) {', '.join(taken)} in the config are used by another of the bridge's tabs "
                           "(renamed?): rename the tabs back, or change [sheets] review_tab/archive_tab/registry_tab; "
                           "init changed nothing")
-    requests_ = tag_requests(found) + new_tab_requests(info, to_add, {r: len(h) for r, h in wanted_by_role.items()})
+    archived = arsip_rows(deps) if ARSIP in to_add else []
+    requests_ = tag_requests(found) + new_tab_requests(info, to_add, {r: len(h) for r, h in wanted_by_role.items()},
+                                                       {ARSIP: len(archived) + 1})
+    if archived:
+        # A new Arsip while the ledger knows archived rows: they go in it, in the same request that makes
+        # the tab (all or nothing), never an empty Arsip (issue 17).
+        arsip_id = next(r["addSheet"]["properties"]["sheetId"] for r in requests_
+                        if r.get("addSheet", {}).get("properties", {}).get("title") == to_add[ARSIP])
+        requests_.append(arsip_fill_request(arsip_id, archived))
     if requests_:
         deps.sheets.batch_update(sid, requests_)
         info = deps.sheets.info(sid, refresh=True)
@@ -138,7 +148,6 @@ def prepare(deps: Deps) -> list[str]:
     s = settings_following(s, found)
     deps.settings = s
     wanted = {found[REVIEW].title: REVIEW_HEADERS, found[KIM].title: KIM_HEADERS, found[ARSIP].title: REVIEW_HEADERS}
-    archived = arsip_rows(deps) if ARSIP in to_add else []
 
     # 3. Headers (added at the end of existing headers if some are missing), never beside a title row
     tabs = list(wanted)
@@ -162,8 +171,6 @@ def prepare(deps: Deps) -> list[str]:
                 report.append(f"  '{t}': added column(s) {', '.join(missing)}")
         headers_now[t] = current + missing
     if archived:
-        # A new Arsip while the ledger knows archived rows: they go in it, not an empty tab (issue 17).
-        header_writes.append((f"{a1_tab(s.archive_tab)}!A2:{column_letter(len(REVIEW_HEADERS) - 1)}{len(archived) + 1}", archived))
         report.append(f"  '{s.archive_tab}': {len(archived)} archived or deleted row(s) written back from the local ledger")
     # The registry's Tabel 3.1 profile is wider than a new tab's 26 columns: widen first.
     widen = [
@@ -172,9 +179,6 @@ def prepare(deps: Deps) -> list[str]:
         for t in tabs
         if len(headers_now[t]) > info.tabs[t].column_count
     ]
-    if len(archived) + 1 > info.tabs[s.archive_tab].row_count:
-        widen.append({"appendDimension": {"sheetId": info.tabs[s.archive_tab].sheet_id, "dimension": "ROWS",
-                                          "length": len(archived) + 1 - info.tabs[s.archive_tab].row_count}})
     if widen:
         deps.sheets.batch_update(sid, widen)
         info = deps.sheets.info(sid, refresh=True)

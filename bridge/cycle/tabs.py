@@ -22,11 +22,12 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, a1_tab, column_letter, create_metadata_request
+from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, create_metadata_request, fit_cell
 from bridge.app import Deps
 from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
+from bridge.exceptions import RetriableError
 
 log = logging.getLogger("bridge.tabs")
 
@@ -85,7 +86,8 @@ def tag_requests(found: dict[str, FoundTab]) -> list[dict[str, Any]]:
             for f in found.values() if f.tab is not None and not f.tagged]
 
 
-def new_tab_requests(info: SpreadsheetInfo, titles: dict[str, str], columns_for: dict[str, int]) -> list[dict[str, Any]]:
+def new_tab_requests(info: SpreadsheetInfo, titles: dict[str, str], columns_for: dict[str, int],
+                     rows_for: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """addSheet + createDeveloperMetadata for each role in ``titles``, in one batch: the sheetId is
     chosen here (Google takes any unused non-negative id, ``AddSheetRequest.properties.sheetId``) so
     the tag can name the tab in the same request."""
@@ -98,7 +100,8 @@ def new_tab_requests(info: SpreadsheetInfo, titles: dict[str, str], columns_for:
         taken.add(next_id)
         out.append({"addSheet": {"properties": {
             "sheetId": next_id, "title": title,
-            "gridProperties": {"rowCount": 1000, "columnCount": max(26, columns_for.get(role, 26)), "frozenRowCount": 1},
+            "gridProperties": {"rowCount": max(1000, (rows_for or {}).get(role, 0)),
+                               "columnCount": max(26, columns_for.get(role, 26)), "frozenRowCount": 1},
         }}})
         out.append(create_metadata_request(TAB_KEY, role, sheet_id=next_id))
     return out
@@ -133,9 +136,12 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
     problems: list[str] = []
     tags = tag_requests(found)
     if tags and not deps.dry_run:
-        deps.sheets.batch_update(configured.review_spreadsheet_id, tags)
-        log.info("tagged tab(s) %s so they are found by identity if renamed",
-                 ", ".join(f"'{f.title}'" for f in found.values() if f.tab is not None and not f.tagged))
+        names = ", ".join(f"'{f.title}'" for f in found.values() if f.tab is not None and not f.tagged)
+        try:
+            deps.sheets.batch_update(configured.review_spreadsheet_id, tags)
+            log.info("tagged tab(s) %s so they are found by identity if renamed", names)
+        except RetriableError as exc:  # the tabs are found by name meanwhile: tag them next cycle
+            log.warning("could not tag tab(s) %s yet, will try next cycle: %s", names, exc)
     _note_renames(deps, found)
     deps.settings = settings_following(configured, found)
     if found[ARSIP].tab is None and found[REVIEW].tab is not None:
@@ -145,7 +151,12 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
                             "or set [sheets] archive_tab to a free name, and the next cycle makes Arsip again")
             log.warning("%s", problems[-1])
         else:
-            problems.append(rebuild_arsip(deps, info, configured.archive_tab))
+            try:
+                problems.append(rebuild_arsip(deps, info, configured.archive_tab))
+            except RetriableError as exc:
+                problems.append(f"the Arsip tab '{configured.archive_tab}' is missing and could not be made again yet "
+                                f"(will retry next cycle): {exc}")
+                log.warning("%s", problems[-1])
     return problems
 
 
@@ -188,8 +199,25 @@ def arsip_rows(deps: Deps) -> list[list[str]]:
     return rows
 
 
+def arsip_fill_request(sheet_id: int, rows: list[list[str]]) -> dict[str, Any]:
+    """``updateCells`` writing Arsip's headers and ``rows`` into a new tab, to go in the batch that adds
+    it: string values stay text, as with RAW."""
+    body = [list(REVIEW_HEADERS), *rows]
+    return {"updateCells": {
+        "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": str(fit_cell(v))}} if str(v) else {} for v in row]}
+                 for row in body],
+        "fields": "userEnteredValue",
+    }}
+
+
 def rebuild_arsip(deps: Deps, info: SpreadsheetInfo, title: str) -> str:
-    """Make the Arsip tab again (tagged), with every row the ledger keeps for it; returns what was done."""
+    """Make the Arsip tab again (tagged), with every row the ledger keeps for it; returns what was done.
+
+    One ``batchUpdate``: the tab, its tag and its rows (``updateCells`` with string values: text stays
+    text, as with RAW) land together or not at all, so a failure leaves no empty Arsip behind for the
+    next cycle to take as complete. Not retried here (it adds a tab); the next cycle tries again.
+    """
     rows = arsip_rows(deps)
     sid = deps.settings.review_spreadsheet_id
     what = (f"the Arsip tab '{title}' was missing (deleted?): made again with the {len(rows)} archived or deleted "
@@ -197,17 +225,12 @@ def rebuild_arsip(deps: Deps, info: SpreadsheetInfo, title: str) -> str:
     if deps.dry_run:
         log.warning("DRY RUN: %s would be made again with %d row(s)", title, len(rows))
         return f"the Arsip tab '{title}' is missing: a real cycle makes it again with {len(rows)} row(s) from the ledger"
-    deps.sheets.batch_update(sid, new_tab_requests(info, {ARSIP: title}, {ARSIP: len(REVIEW_HEADERS)}))
-    body = [list(REVIEW_HEADERS), *rows]
-    grid = max(1000, len(body))
-    if grid > 1000:
-        fresh = deps.sheets.info(sid, refresh=True).tabs[title]
-        deps.sheets.batch_update(sid, [{"appendDimension": {"sheetId": fresh.sheet_id, "dimension": "ROWS", "length": grid - 1000}}])
-    last = column_letter(len(REVIEW_HEADERS) - 1)
-    deps.sheets.update_ranges(sid, [(f"{a1_tab(title)}!A1:{last}{len(body)}", body)])
+    requests = new_tab_requests(info, {ARSIP: title}, {ARSIP: len(REVIEW_HEADERS)}, {ARSIP: len(rows) + 1})
+    requests.append(arsip_fill_request(requests[0]["addSheet"]["properties"]["sheetId"], rows))
+    deps.sheets.batch_update(sid, requests, retry=False)
     log.warning("%s", what)
     return what
 
 
-__all__ = ["ARSIP", "KIM", "REVIEW", "TAB_KEY", "FoundTab", "arsip_rows", "find_tabs", "follow_names", "follow_tabs", "new_tab_requests",
-           "rebuild_arsip", "tag_requests"]
+__all__ = ["ARSIP", "KIM", "REVIEW", "TAB_KEY", "FoundTab", "arsip_fill_request", "arsip_rows", "find_tabs", "follow_names",
+           "follow_tabs", "new_tab_requests", "rebuild_arsip", "settings_following", "tag_requests"]
