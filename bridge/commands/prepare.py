@@ -139,6 +139,12 @@ def prepare(deps: Deps) -> list[str]:
     for role, f in found.items():
         if f.tab is None:
             report.append(f"created tab '{f.configured}'")
+            waiting = len(deps.ledger.last_rows()) if role == REVIEW else 0
+            if waiting:
+                report.append(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab. "
+                              "If it was deleted by mistake, restore it (File > Version history in Google Sheets, or "
+                              "copy its rows back) before the next cycle; otherwise the next cycle treats them as rows "
+                              "deleted from Review")
         elif f.renamed:
             report.append(f"found tab '{f.title}' (the {role.capitalize()} tab, configured as '{f.configured}' and "
                           "renamed since; found by its identity, no second one made)")

@@ -253,3 +253,14 @@ def test_a_dry_run_with_arsip_deleted_says_so_and_makes_nothing(bridge: Bridge) 
         deps.close()
     assert "Arsip" not in _titles(bridge)
     assert "the Arsip tab 'Arsip' is missing: a real cycle makes it again with 0 row(s) from the ledger" in report.problems
+
+
+def test_init_making_a_new_review_warns_of_the_submissions_the_old_one_held(bridge: Bridge) -> None:
+    """A deleted Review tab remade by init gave no hint that its waiting rows would next be taken as deleted."""
+    bridge.cycle()
+    waiting = len(_tab(bridge, "Review"))
+    _delete_tab(bridge, "Review")
+    lines = bridge.init()
+    assert "created tab 'Review'" in lines
+    assert any(line.startswith(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab")
+               for line in lines)
