@@ -272,15 +272,35 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
 
 def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
+    from bridge.adapters.sheets import a1_tab
+    from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
+    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, follow_names
+
     sheets = deps.sheets
     try:
         # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
         review_info = sheets.info(settings.review_spreadsheet_id)
-        for tab in (settings.review_tab, settings.registry_tab, settings.archive_tab):
-            if tab in review_info.tabs:
-                lines.append(f"{OK} tab '{tab}' present")
+        # Found by identity (issue 17): a renamed tab is the same tab, followed by the bridge.
+        found = follow_names(deps, review_info)
+        for role in (REVIEW, KIM, ARSIP):
+            f = found[role]
+            if f.tab is not None and f.renamed:
+                lines.append(f"{WARN} tab '{f.title}' present: the {role.capitalize()} tab, configured as '{f.configured}' "
+                             "and renamed since; the bridge finds it by its identity and follows it (the config may "
+                             f"keep '{f.configured}', or say '{f.title}')")
+            elif f.tab is not None:
+                lines.append(f"{OK} tab '{f.title}' present")
+            elif role == ARSIP and found[REVIEW].tab is not None:
+                kept = len(deps.ledger.archived_rows())
+                lines.append(f"{WARN} tab '{f.configured}' (Arsip) missing in '{review_info.title}' (deleted?): the next cycle "
+                             f"makes it again with the {kept} archived or deleted row(s) the local ledger keeps")
             else:
-                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
+                bad(f"tab '{f.configured}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
+        settings = deps.settings
+        if found[REVIEW].tab is not None:
+            (top,) = sheets.batch_get(settings.review_spreadsheet_id, [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"])
+            if review_header_row(top) != 0:
+                bad(explain_header_row(settings.review_tab, top))
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
