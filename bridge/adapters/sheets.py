@@ -278,7 +278,11 @@ class SheetsGateway:
         return [Metadata.from_api(m.get("developerMetadata", {})) for m in data.get("matchedDeveloperMetadata", [])]
 
     def get_metadata(self, spreadsheet_id: str, metadata_id: int) -> Metadata | None:
-        """The developer metadata entry ``metadata_id``, or ``None`` when there is none; one request."""
+        """The developer metadata entry ``metadata_id``, or ``None`` when there is none; one request.
+
+        Google answers 404 both for an id that does not exist and for a spreadsheet that does not: read
+        :meth:`info` first where the difference matters.
+        """
         url = f"{SPREADSHEETS_API_V4_BASE_URL}/{spreadsheet_id}/developerMetadata/{int(metadata_id)}"
         try:
             data = self._call(f"developerMetadata.get {spreadsheet_id}/{metadata_id}",

@@ -12,8 +12,10 @@ descriptions are also in the discovery document the sandbox validates against):
 - "Developer metadata must always have a key specified" and "must always have visibility
   specified" (``DeveloperMetadata`` schema); ``location.locationType`` is read-only: Google fills it
   in (``SPREADSHEET`` with ``spreadsheet: true``, ``SHEET`` with ``sheetId``);
-- metadata lives on its location: deleting a sheet deletes the metadata on it (the sandbox drops
-  it in ``deleteSheet``, see :func:`drop_sheet`);
+- metadata "will remain associated at those locations as they move around and the spreadsheet is
+  edited [...] If the associated object is deleted then its metadata is deleted too" (the
+  ``DeveloperMetadata`` resource page): a renamed or moved sheet keeps it, ``deleteSheet`` drops it
+  (:func:`drop_sheet`);
 - a lookup matches when every field it sets matches; ``locationMatchingStrategy`` defaults to
   INTERSECTING and needs a ``metadataLocation``; "Spreadsheet metadata cannot intersect any other
   developer metadata location" (``DeveloperMetadataLookup.locationType``);
@@ -204,7 +206,8 @@ def search(ctx: Ctx, ss: dict[str, Any]) -> dict[str, Any]:
     """
     filters = (ctx.body or {}).get("dataFilters") or []
     out = []
-    probe = {"metadataId": 0, "metadataKey": "", "visibility": "DOCUMENT", "location": {"locationType": "SPREADSHEET", "spreadsheet": True}}
+    probe = {"metadataId": 0, "metadataKey": "", "visibility": "DOCUMENT",
+             "location": {"locationType": "SPREADSHEET", "spreadsheet": True}}
     try:
         for f in filters:  # a filter Google refuses is refused even when nothing is stored
             filter_matches(f, probe)
