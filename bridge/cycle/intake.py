@@ -21,7 +21,7 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 
@@ -288,8 +288,8 @@ def _append(
             below_row=below_row,
             reduced=lambda i, why: columns.review_to_row(reduced_review_row(values[i], why), snap.review_index),
         )
-    except AuthError:
-        raise  # the credentials are gone: nothing else in the cycle can work either
+    except (AuthError, LeaseHeldError):
+        raise  # the credentials are gone, or another bridge writes now: nothing else in the cycle may go on
     except RetriableError as exc:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)

@@ -19,8 +19,9 @@ record as expired or free at the same moment both write a claim. The first recor
 fixed metadata id, which Google refuses to create twice; a claim of an existing record is written,
 left to settle :data:`SETTLE_SECONDS`, and read back, and the bridge goes on only if it still names
 it. Both can still win only when one's read and write of the record lie more than SETTLE_SECONDS
-apart. Publishing is kept safe inside that window and after any take-over: the previous holder
-checks the record again before each insert once its last look is :data:`RECHECK` old, and the new
+apart. Writing is kept safe inside that window and after any take-over: the previous holder
+checks the record again before a write (sheet or blog) once its last look is :data:`RECHECK` old, and
+then writes nothing more in that cycle (a bridge that hung past its lease stops there); the new
 holder inserts no new post for :data:`HANDOVER` after its claim, then scans the blog for the marker
 of every approved row before inserting (:func:`handover_lookup`).
 """
@@ -119,12 +120,14 @@ def held_message(deps: Deps, record: Record) -> str:
 
 class Guard:
     """Raises the generation (and renews the lease) before the cycle's first write; installed as
-    the gateways' ``before_write`` for one cycle. Before each blog write it looks at the record
-    again once its last look is :data:`RECHECK` old (a take-over since then stops the insert)."""
+    the gateways' ``before_write`` for one cycle. Before any write it looks at the record again once
+    its last look is :data:`RECHECK` old: a take-over since then (this bridge hung, or a long cycle)
+    stops that write and every later one of the cycle (callers treat it as a write not made)."""
 
     def __init__(self, deps: Deps, record: Record | None, checked: datetime) -> None:
         self.deps, self.record, self.checked = deps, record, checked
         self.raised = False
+        self.lost: Record | None = None
         self._busy = False
 
     def install(self) -> None:
@@ -136,11 +139,18 @@ class Guard:
         self.deps.blogger.before_write = None
 
     def sheet_write(self, spreadsheet_id: str) -> None:
+        self.still_ours()
         self.raise_generation()
 
     def blog_write(self) -> None:
+        self.still_ours()
+        self.raise_generation()
+
+    def still_ours(self) -> None:
         deps = self.deps
-        if deps.now() - self.checked >= RECHECK:
+        if self._busy or deps.dry_run:
+            return
+        if self.lost is None and deps.now() - self.checked >= RECHECK:
             self._busy = True
             try:
                 record = read_record(deps)
@@ -149,10 +159,14 @@ class Guard:
             self.checked = deps.now()
             if record is not None and not record.holder.same_place(me(deps)):
                 deps.ledger.set_meta(LEASE_RECORD, record.to_json())
-                raise LeaseHeldError("the spreadsheet's lease was taken over during this cycle; nothing more is "
-                                     "published here. " + held_message(deps, record))
-            self.record = record or self.record
-        self.raise_generation()
+                self.lost = record
+                log.warning("the spreadsheet's lease was taken over by %s during this cycle; nothing more is written",
+                            record.holder.describe())
+            elif record is not None:
+                self.record = record
+        if self.lost is not None:
+            raise LeaseHeldError("the spreadsheet's lease was taken over during this cycle; nothing more is "
+                                 "written here. " + held_message(deps, self.lost))
 
     def raise_generation(self) -> None:
         if self.raised or self._busy or self.deps.dry_run:

@@ -429,3 +429,31 @@ def test_a_claim_read_back_as_anothers_backs_off(bridge: Bridge, tmp_path: Path)
     _approve_waiting(bridge)
     bridge.cycle()
     _assert_exactly_once(bridge)
+
+
+def test_a_bridge_that_hung_past_a_take_over_appends_nothing(bridge: Bridge, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that froze mid-cycle while the standby took over would append every new response to Review a second time."""
+    from bridge.cycle import pipeline
+    from bridge.exceptions import LeaseHeldError
+
+    new = _second(bridge, tmp_path, "standby")
+    bridge.cycle()
+    _add_responses(bridge, 2, start=70)
+    real = pipeline.run_intake
+
+    def frozen_then_resumed(deps: Any, snap: Any, result: Any) -> None:
+        monkeypatch.setattr(pipeline, "run_intake", real)  # once, in the old server's cycle
+        bridge.now = bridge.now + timedelta(minutes=31)  # frozen longer than its lease
+        took = new.deps()
+        took.standby = True
+        try:
+            assert not run_cycle(took).standby  # the standby takes over and queues the two responses
+        finally:
+            took.close()
+        real(deps, snap, result)
+
+    monkeypatch.setattr(pipeline, "run_intake", frozen_then_resumed)
+    with pytest.raises(LeaseHeldError, match="taken over during this cycle"):
+        bridge.cycle()
+    _assert_exactly_once(bridge)
