@@ -43,6 +43,7 @@ class Rules:
     body_min: int = 50
     body_max: int = 20000
     require_registered_email: bool = True
+    max_photos: int = 10
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Rules:
@@ -52,6 +53,7 @@ class Rules:
             body_min=settings.body_min,
             body_max=settings.body_max,
             require_registered_email=settings.require_registered_email,
+            max_photos=settings.photos.max_photos,
         )
 
 
@@ -360,8 +362,12 @@ def validate(
             add("duplicate", f"Kiriman ganda: operator, judul dan isinya sama dengan kiriman {earlier}. Cukup terbitkan salah satu.",
                 f"duplicate of {earlier}")
 
-    # Photos
-    for n, link in enumerate(photos, start=1):
+    # Photos: a cell of a thousand links must not cost a thousand Drive reads (issue 18)
+    if len(photos) > rules.max_photos:
+        add("photo_too_many", f"Ada {len(photos)} tautan foto; paling banyak {rules.max_photos} foto per berita, dan tidak ada yang "
+            f"diperiksa. Sisakan paling banyak {rules.max_photos} tautan di kolom Foto pada tab Review, atau minta operator mengirim "
+            "ulang.", f"{len(photos)} photo links, over max_photos {rules.max_photos}: none read")
+    for n, link in enumerate(photos[: rules.max_photos], start=1):
         if drive_file_id(link) is None:
             add("photo_not_drive", f"Tautan foto ke-{n} {_q(link)} bukan tautan Google Drive; unggah foto lewat formulir.",
                 f"photo {n} is not a Drive link: {link!r}")

@@ -28,6 +28,8 @@ def check_photos(deps: Deps, sub: Submission) -> Submission:
     """``sub`` with one reason per photo that cannot be published (so it is queued TIDAK VALID)."""
     reasons: list[Reason] = []
     item = f"row {sub.row_number}"
+    if len(sub.photos) > deps.settings.photos.max_photos:
+        return sub  # validation gave the reason; none of the links is read (issue 18)
     for n, link in enumerate(sub.photos, start=1):
         file_id = drive_file_id(link)
         if not file_id or deps.ledger.photo_source(file_id) is not None:

@@ -192,8 +192,9 @@ def test_photo_links_must_be_drive_links(wilayah: WilayahIndex, registry: KimReg
 
 def test_rules_from_settings() -> None:
     """Changing [intake] limits in the config would have no effect."""
-    settings = SimpleNamespace(title_max=80, body_min=10, body_max=500, require_registered_email=False)
-    assert Rules.from_settings(settings) == Rules(80, 10, 500, False)  # type: ignore[arg-type]
+    settings = SimpleNamespace(title_max=80, body_min=10, body_max=500, require_registered_email=False,
+                               photos=SimpleNamespace(max_photos=3))
+    assert Rules.from_settings(settings) == Rules(80, 10, 500, False, 3)  # type: ignore[arg-type]
 
 
 def test_unvalidated_and_with_id() -> None:
@@ -289,3 +290,11 @@ def test_visible_text_with_invisible_characters_inside_stays_valid(wilayah: Wila
     """A real title with a soft hyphen or an emoji variation selector would be refused as invisible."""
     sub = run(make_response(title="Panen\u00ad raya \u2764\ufe0f di Desa"), wilayah, registry)
     assert "title_invisible" not in codes(sub)
+
+
+def test_more_photo_links_than_allowed_is_one_reason_and_no_link_is_judged(wilayah: WilayahIndex, registry: KimRegistry) -> None:
+    """A Foto cell of a thousand links would fill Catatan Sistem with a thousand reasons (and cost a thousand Drive reads)."""
+    links = tuple(f"https://example.com/{i}.jpg" for i in range(1000))
+    sub = run(make_response(photos=links), wilayah, registry, Rules(max_photos=10))
+    assert codes(sub).count("photo_too_many") == 1 and codes(sub).count("photo_not_drive") == 10
+    assert "Ada 1000 tautan foto; paling banyak 10 foto per berita" in next(r.id for r in sub.reasons if r.code == "photo_too_many")
