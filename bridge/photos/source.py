@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bridge.adapters.ledger import PhotoSource
 from bridge.exceptions import PublishError
+from bridge.photos.origin import origin_problem
 from bridge.photos.process import ACCEPTED, Inspection, Options, PhotoProblem, inspect
 
 if TYPE_CHECKING:
@@ -54,6 +55,20 @@ def refusal(problem: PhotoProblem, n: int, name: str, settings: Settings, item: 
             f"{label} terlalu besar{size}; batasnya {settings.photos.max_megapixels} megapiksel. Foto kamera ponsel "
             "biasa sudah cukup."
         )
+    elif problem.code == "not_form_upload":
+        owner = str(facts.get("owner") or "")
+        whose = f" (pemiliknya {owner})" if owner else ""
+        text = (
+            f"{label} bukan foto yang diunggah lewat formulir: file itu ada di luar folder unggahan formulir{whose}. "
+            "Sistem hanya menerbitkan foto kiriman formulir, agar file pribadi di Google Drive tidak ikut tersebar."
+        )
+    elif problem.code == "trashed":
+        text = f"{label} sudah dihapus pemiliknya dari Google Drive (ada di Sampah)."
+    elif problem.code == "no_upload_folder":
+        text = (
+            f"{label} tidak dapat diperiksa: sistem belum mengetahui folder unggahan formulir. Minta staf TI mengisi "
+            "[photos] upload_folder_id (lihat README, bagian Foto)."
+        )
     elif problem.code == "too_big":
         text = f"{label} berukuran {facts.get('mb', 0):.1f} MB, melebihi batas {facts.get('limit')} MB."
     else:
@@ -79,14 +94,16 @@ def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = Fa
     on the bytes instead.
 
     Raises:
-        PublishError: missing, not shared with the bridge, not an image, too large or unreadable.
+        PublishError: missing, not shared with the bridge, not a form upload (:mod:`bridge.photos.origin`),
+            not an image, too large or unreadable.
         RetriableError: Drive is unreachable for now.
     """
     s = deps.settings
     name, problem = "", None
     if not known:
         info = deps.drive.info(file_id, item=item)
-        name, problem = info.name, _size_problem(info.size, s)
+        # Where it lives first: a file that is not a form upload is never downloaded (issue 18).
+        name, problem = info.name, origin_problem(deps, info, item) or _size_problem(info.size, s)
     if problem is None:
         content = deps.drive.download(file_id, item=item)
         problem = _size_problem(len(content), s)

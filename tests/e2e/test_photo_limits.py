@@ -61,3 +61,117 @@ def test_max_photos_is_the_office_setting(settled: Bridge) -> None:
     row = _row(settled, "Kiriman tiga foto")
     assert row["Status"] == Status.TIDAK_VALID.value and "Ada 3 tautan foto; paling banyak 2 foto" in row[SYSTEM]
     assert _drive_calls(settled) == {"drive.files.get": 1}
+
+
+def _drive_file(b: Bridge, file_id: str, owner: str, *, parents: list[str] | None = None, shared_with: str = "",
+                folder: bool = False, data: bytes = b"", trashed: bool = False) -> str:
+    """A Drive file (or folder) that did not come through the form; returns its open?id= link."""
+    import base64
+
+    record: dict[str, Any] = {
+        "id": file_id, "name": f"{file_id}.jpg" if not folder else file_id, "owner": owner,
+        "mimeType": "application/vnd.google-apps.folder" if folder else "image/jpeg",
+        "parents": parents or [], "createdTime": "2026-11-23T01:00:00.000Z", "trashed": trashed,
+        "permissions": [{"kind": "drive#permission", "id": "10000000000000000077", "type": "user", "role": "reader",
+                         "emailAddress": shared_with}] if shared_with else [],
+        "content_b64": base64.b64encode(data).decode(),
+    }
+    with b.sandbox.state.lock:
+        b.sandbox.state.data["drive"]["files"].append(record)
+    return f"https://drive.google.com/open?id={file_id}"
+
+
+def test_a_private_photo_readable_by_the_bridge_is_never_published(settled: Bridge) -> None:
+    """A link to a private photo in the blog author's own Drive, or to a file shared only with that account,
+    would be queued MENUNGGU, published, and made readable by anyone."""
+    from bridge.sandbox.seed import BRIDGE_ACCOUNT
+    from tests import images
+
+    private = _drive_file(settled, "1PrivatAuthorPhoto0000000000000000", BRIDGE_ACCOUNT, data=images.jpeg())
+    shared = _drive_file(settled, "1SharedOnlyWithBridge000000000000", "tetangga@gmail.com", shared_with=BRIDGE_ACCOUNT,
+                         data=images.jpeg(), parents=["1TetanggaFolder000000000000000000"])
+    _drive_file(settled, "1TetanggaFolder000000000000000000", "tetangga@gmail.com", folder=True)
+    _drive_file(settled, "1SharedFolderOfStranger0000000000", "orang.lain@gmail.com", folder=True, shared_with=BRIDGE_ACCOUNT)
+    in_folder = _drive_file(settled, "1InSharedFolderOfStranger00000000", "orang.lain@gmail.com", data=images.jpeg(),
+                            parents=["1SharedFolderOfStranger0000000000"])
+    good = add_form_photo(settled, images.jpeg(80, 60), "kiriman.jpg")
+    submit(settled, "Foto pribadi penulis blog", private)
+    submit(settled, "Foto yang dibagikan ke akun blog", shared)
+    submit(settled, "Foto di folder orang lain", in_folder)
+    submit(settled, "Foto kiriman formulir", good)
+    settled.cycle()
+    for title, owner in (("Foto pribadi penulis blog", BRIDGE_ACCOUNT), ("Foto yang dibagikan ke akun blog", "tetangga@gmail.com"),
+                         ("Foto di folder orang lain", "orang.lain@gmail.com")):
+        row = _row(settled, title)
+        assert row["Status"] == Status.TIDAK_VALID.value, title
+        assert "bukan foto yang diunggah lewat formulir: file itu ada di luar folder unggahan formulir " \
+            f"(pemiliknya {owner})" in row[SYSTEM], row[SYSTEM]
+    assert _row(settled, "Foto kiriman formulir")["Status"] == Status.MENUNGGU.value
+    # files.get: the change signal; metadata of the 4 photos; the stranger's folder (the only folder not known);
+    # the bytes of the form upload alone: nothing outside the form is downloaded
+    assert _drive_calls(settled) == {"drive.files.get": 1 + 4 + 1 + 1}
+    settled.sandbox.reset_stats()
+    settled.officer_sets({_row(settled, t)["ID"]: Status.DISETUJUI.value for t in ("Foto pribadi penulis blog", "Foto yang dibagikan ke akun blog")})
+    settled.cycle()
+    assert _row(settled, "Foto pribadi penulis blog")["Status"] == _row(settled, "Foto yang dibagikan ke akun blog")["Status"] == Status.GAGAL.value
+    assert "drive.files.create" not in _drive_calls(settled) and "drive.permissions.create" not in _drive_calls(settled)
+
+
+def test_an_officer_cannot_swap_in_a_private_photo_before_approving(settled: Bridge) -> None:
+    """An edited Foto cell pointing at the author's private file would be published at approval, unchecked."""
+    from bridge.sandbox.seed import BRIDGE_ACCOUNT
+    from tests import images
+
+    submit(settled, "Kiriman yang fotonya diganti", add_form_photo(settled, images.jpeg(), "asli.jpg"))
+    settled.cycle()
+    sid = _row(settled, "Kiriman yang fotonya diganti")["ID"]
+    settled.set_cell(sid, ReviewColumn.PHOTOS, _drive_file(settled, "1PrivatLagi000000000000000000000", BRIDGE_ACCOUNT, data=images.jpeg()))
+    settled.officer_sets({sid: Status.DISETUJUI.value})
+    settled.cycle()
+    row = _row(settled, "Kiriman yang fotonya diganti")
+    assert row["Status"] == Status.GAGAL.value and "bukan foto yang diunggah lewat formulir" in row[SYSTEM]
+
+
+def test_a_form_upload_its_owner_deleted_is_not_published(settled: Bridge) -> None:
+    """A photo the form owner put in the trash is still readable by others until emptied, and would be published."""
+    from bridge.sandbox.seed import FORM_OWNER, PHOTO_FOLDER_ID
+    from tests import images
+
+    link = _drive_file(settled, "1DiSampah000000000000000000000000", FORM_OWNER, parents=[PHOTO_FOLDER_ID], data=images.jpeg(), trashed=True)
+    submit(settled, "Foto yang sudah dihapus", link)
+    settled.cycle()
+    row = _row(settled, "Foto yang sudah dihapus")
+    assert row["Status"] == Status.TIDAK_VALID.value and "sudah dihapus pemiliknya dari Google Drive (ada di Sampah)" in row[SYSTEM]
+
+
+def test_the_upload_folder_is_learnt_from_the_first_responses_or_set_in_config(bridge: Bridge) -> None:
+    """Without upload_folder_id every photo would be refused (or any readable file accepted); with a wrong one
+    every form photo would be refused, which the office must see."""
+    from tests import images
+
+    from bridge.photos.origin import ROOT_KEY
+    from bridge.sandbox.seed import UPLOADS_FOLDER_ID
+
+    def learnt() -> str:
+        deps = bridge.deps()
+        try:
+            return deps.ledger.get_meta(ROOT_KEY)
+        finally:
+            deps.close()
+
+    bridge.cycle()  # the demo rows: the folder is learnt from row 2's photo
+    assert learnt() == UPLOADS_FOLDER_ID, "the top folder '<form> (File responses)', parent of the question folder"
+    assert not any("unggahan formulir" in r[SYSTEM] for r in bridge.review())
+    bridge.lose_ledger()
+    bridge.sandbox.reset_stats()
+    submit(bridge, "Kiriman setelah ledger hilang", add_form_photo(bridge, images.jpeg(), "lagi.jpg"))
+    bridge.cycle()
+    assert _row(bridge, "Kiriman setelah ledger hilang")["Status"] == Status.MENUNGGU.value
+    assert learnt() == UPLOADS_FOLDER_ID, "learnt again from the same first rows"
+    submit(bridge, "Kiriman dengan folder salah", add_form_photo(bridge, images.jpeg(90, 60), "salah.jpg"))
+    bridge.cycle(photos__upload_folder_id="1FolderLainYangBukanFormulir0000")
+    row = _row(bridge, "Kiriman dengan folder salah")
+    assert row["Status"] == Status.TIDAK_VALID.value and "di luar folder unggahan formulir" in row[SYSTEM]
+    submit(bridge, "Kiriman dengan folder benar", add_form_photo(bridge, images.jpeg(100, 60), "benar.jpg"))
+    bridge.cycle(photos__upload_folder_id=UPLOADS_FOLDER_ID)
+    assert _row(bridge, "Kiriman dengan folder benar")["Status"] == Status.MENUNGGU.value
