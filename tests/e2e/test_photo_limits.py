@@ -175,3 +175,37 @@ def test_the_upload_folder_is_learnt_from_the_first_responses_or_set_in_config(b
     submit(bridge, "Kiriman dengan folder benar", add_form_photo(bridge, images.jpeg(100, 60), "benar.jpg"))
     bridge.cycle(photos__upload_folder_id=UPLOADS_FOLDER_ID)
     assert _row(bridge, "Kiriman dengan folder benar")["Status"] == Status.MENUNGGU.value
+
+
+def test_photos_that_decode_huge_are_not_valid_at_intake_and_others_go_on(settled: Bridge) -> None:
+    """A 26-byte WebP or a small PNG of 7000 x 7000 pixels would be decoded near 1 GB while publishing and the
+    service killed by the kernel, taking every other submission's cycle with it."""
+    from tests import images
+
+    hostile = {"Foto WebP kecil raksasa": (images.webp_bomb(), "kecil.webp"), "Foto PNG transparan raksasa": (images.png_bomb(), "besar.png"),
+               "Foto WebP animasi": (images.animated_webp(), "animasi.webp")}
+    for title, (data, name) in hostile.items():
+        submit(settled, title, add_form_photo(settled, data, name))
+    submit(settled, "Foto biasa di antara foto berat", add_form_photo(settled, images.jpeg(), "biasa.jpg"))
+    settled.cycle()
+    assert "terlalu berat untuk diproses (7000 × 7000 piksel): butuh sekitar 187 MiB memori, batasnya 64 MiB" in \
+        _row(settled, "Foto WebP kecil raksasa")[SYSTEM]
+    assert "(7000 × 7000 piksel): butuh sekitar 187 MiB" in _row(settled, "Foto PNG transparan raksasa")[SYSTEM]
+    assert "(1000 × 1000 piksel, 30 bingkai animasi): butuh sekitar 114 MiB" in _row(settled, "Foto WebP animasi")[SYSTEM]
+    assert all(_row(settled, t)["Status"] == Status.TIDAK_VALID.value for t in hostile)
+    assert _row(settled, "Foto biasa di antara foto berat")["Status"] == Status.MENUNGGU.value
+    settled.cycle(photos__max_decoded_mb=128)  # an office with more memory raises the budget: new rows only
+    submit(settled, "Foto animasi dengan batas lebih longgar", add_form_photo(settled, images.animated_webp(frames=20), "animasi2.webp"))
+    settled.cycle(photos__max_decoded_mb=128)
+    assert _row(settled, "Foto animasi dengan batas lebih longgar")["Status"] == Status.MENUNGGU.value
+
+
+def test_a_truncated_photo_is_not_valid_at_intake_not_gagal_at_publishing(settled: Bridge) -> None:
+    """A photo cut off by a weak signal would wait as MENUNGGU, and the officer who approved it would get GAGAL."""
+    from tests import images
+
+    submit(settled, "Foto terpotong", add_form_photo(settled, images.truncated_jpeg(), "terpotong.jpg"))
+    settled.cycle()
+    row = _row(settled, "Foto terpotong")
+    assert row["Status"] == Status.TIDAK_VALID.value
+    assert "Foto ke-1 (terpotong.jpg) rusak atau tidak dapat dibaca sebagai gambar" in row[SYSTEM]
