@@ -100,7 +100,7 @@ SPECS: tuple[Spec, ...] = (
     # issue 18: only form uploads, a bounded number per row, a bounded memory per photo
     Spec("photos", "max_photos", int, 10, "most photo links one submission may have; more makes the row TIDAK VALID, and none of them is read"),
     Spec("photos", "upload_folder_id", str, "", "the form's upload folder '<form title> (File responses)'; only photos inside it are accepted; empty = found from the first photo in the responses tab"),
-    Spec("photos", "max_decoded_mb", int, 64, "photos whose decoded pixels (width x height x bands x bytes per band, every frame) exceed this many MiB are refused before decoding"),
+    Spec("photos", "max_decoded_mb", int, 48, "photos whose decoded pixels (width x height x bands x bytes per band, every frame) exceed this many MiB are refused before decoding"),
     # [report] monitoring and evaluation (Juknis Kemitraan KIM 2022)
     Spec("report", "sk_warning_days", int, 60, "alert when a KIM's SK ends within this many days"),
     Spec("report", "quiet_days", int, 90, "alert when an AKTIF KIM has had no accepted submission for this many days"),
@@ -139,7 +139,7 @@ class PhotoSettings:
     download_max_mb: int = 50
     max_photos: int = 10
     upload_folder_id: str = ""
-    max_decoded_mb: int = 64
+    max_decoded_mb: int = 48
 
 
 def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> PhotoSettings:

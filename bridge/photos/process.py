@@ -64,7 +64,7 @@ class Options:
     output: str = "jpeg"
     quality: int = 82
     max_megapixels: int = 50
-    max_decoded_mb: int = 64
+    max_decoded_mb: int = 48
 
     @property
     def recipe(self) -> str:
@@ -247,16 +247,43 @@ _UPRIGHT = {
     2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
     5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
 }
-#: Modes the resize works in directly; others are converted first (a palette would be resized by nearest pixel).
-_RESIZABLE = ("L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "I", "F")
+#: Modes resized as they are; the others (alpha, palette, 16-bit, 1-bit) are flattened strip by strip first.
+_PLAIN = ("RGB", "L", "CMYK")
+_GREY = ("1", "L", "LA", "I", "F")
+
+
+def _flat(part: Image.Image, grey: bool) -> Image.Image:
+    """One strip as RGB (or L): 16-bit scaled to 8, alpha flattened on white, palette expanded."""
+    if part.mode.startswith("I;16") or part.mode == "I":
+        part = part.point(lambda v: v / 256)
+    if part.mode in ("LA", "PA", "RGBA") or (part.mode == "P" and "transparency" in part.info):
+        rgba = part.convert("RGBA")
+        part = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return part.convert("L" if grey else "RGB")
+
+
+def _shrunk_in_strips(img: Image.Image, max_side: int) -> Image.Image:
+    """The picture flattened to RGB (or L) and reduced by a whole factor that keeps it at least ``max_side``,
+    made a strip of rows at a time: the full-size converted copy (and the premultiplied copy Pillow makes to
+    resize RGBA) never exists, so memory stays near the decoded pixels themselves."""
+    width, height = img.size
+    factor = max(1, max(width, height) // max_side)
+    grey = img.mode in _GREY or img.mode.startswith("I;16")
+    out = Image.new("L" if grey else "RGB", ((width + factor - 1) // factor, (height + factor - 1) // factor))
+    rows = factor * max(1, 256 // factor)  # a whole number of reduced rows per strip
+    for top in range(0, height, rows):
+        part = _flat(img.crop((0, top, width, min(height, top + rows))), grey)
+        out.paste(part.reduce(factor) if factor > 1 else part, (0, top // factor))
+    return out
 
 
 def process(content: bytes, options: Options) -> tuple[Inspection, Processed]:
     """Decode, shrink, orient, convert, strip and re-encode one photo.
 
     Memory stays near one copy of the decoded pixels (checked against ``max_decoded_mb`` before
-    decoding): the photo is shrunk to ``max_side`` first, in the mode it was decoded in, and only
-    the small picture is turned upright and converted to sRGB.
+    decoding): the photo is shrunk towards ``max_side`` first (alpha, palette and 16-bit pictures
+    flattened strip by strip on the way), and only the small picture is turned upright and
+    converted to sRGB.
 
     Raises:
         PhotoProblem: as :func:`inspect`, or the pixels cannot be decoded (a truncated file).
@@ -269,14 +296,10 @@ def process(content: bytes, options: Options) -> tuple[Inspection, Processed]:
             img.draft("RGB", _jpeg_target(img.size, options))
         orientation = img.getexif().get(0x0112, 1)
         icc = img.info.get("icc_profile")
-        transparency = "transparency" in img.info
         img.load()
-        if work.mode.startswith("I;16"):  # 16-bit grey PNG: to 8 bits before anything else
-            work = work.point(lambda v: v / 256).convert("L")
-            img.close()
-        elif work.mode not in _RESIZABLE:
-            work = work.convert("RGBA" if work.mode in ("P", "PA", "LA") and (transparency or "A" in work.mode) else "RGB")
-            img.close()  # the decoded original is not needed beside its converted copy
+        if img.mode not in _PLAIN:
+            work = _shrunk_in_strips(img, options.max_side)
+            img.close()  # the decoded original is not needed beside its small copy
         work.thumbnail((options.max_side, options.max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
         if orientation in _UPRIGHT:
             work = work.transpose(_UPRIGHT[orientation])

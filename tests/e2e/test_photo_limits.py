@@ -188,7 +188,7 @@ def test_photos_that_decode_huge_are_not_valid_at_intake_and_others_go_on(settle
         submit(settled, title, add_form_photo(settled, data, name))
     submit(settled, "Foto biasa di antara foto berat", add_form_photo(settled, images.jpeg(), "biasa.jpg"))
     settled.cycle()
-    assert "terlalu berat untuk diproses (7000 × 7000 piksel): butuh sekitar 187 MiB memori, batasnya 64 MiB" in \
+    assert "terlalu berat untuk diproses (7000 × 7000 piksel): butuh sekitar 187 MiB memori, batasnya 48 MiB" in \
         _row(settled, "Foto WebP kecil raksasa")[SYSTEM]
     assert "(7000 × 7000 piksel): butuh sekitar 187 MiB" in _row(settled, "Foto PNG transparan raksasa")[SYSTEM]
     assert "(1000 × 1000 piksel, 30 bingkai animasi): butuh sekitar 114 MiB" in _row(settled, "Foto WebP animasi")[SYSTEM]
