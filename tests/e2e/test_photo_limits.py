@@ -209,3 +209,21 @@ def test_a_truncated_photo_is_not_valid_at_intake_not_gagal_at_publishing(settle
     row = _row(settled, "Foto terpotong")
     assert row["Status"] == Status.TIDAK_VALID.value
     assert "Foto ke-1 (terpotong.jpg) rusak atau tidak dapat dibaca sebagai gambar" in row[SYSTEM]
+
+
+def test_check_says_whether_the_latest_photo_is_in_the_upload_folder(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong [photos] upload_folder_id would make every photo row TIDAK VALID, found only by officers."""
+    from bridge.cli import EXIT_OK, EXIT_PROBLEMS, main
+    from bridge.sandbox.seed import UPLOADS_FOLDER_ID
+
+    assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
+    assert "OK   upload folder: photos are accepted only from the form's upload folder, learnt at the first cycle" in capsys.readouterr().out
+    bridge.cycle()
+    assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
+    assert f"OK   upload folder: the latest photo lies in the form's upload folder {UPLOADS_FOLDER_ID} (learnt from the first responses)" \
+        in capsys.readouterr().out
+    config = str(bridge.write_config(photos__upload_folder_id="1SalahKetik00000000000000000000"))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    line = next(x for x in capsys.readouterr().out.splitlines() if "upload folder" in x)
+    assert line.startswith("FAIL upload folder: the latest photo uploaded through the form is not in folder 1SalahKetik") \
+        and "([photos] upload_folder_id)" in line and "Every row with a photo would be TIDAK VALID" in line
