@@ -204,7 +204,11 @@ def _upload_folder_line(settings: Settings, deps: "Deps", info: "FileInfo") -> s
     except BridgeError as exc:
         return f"{BAD} upload folder: cannot read the folders of the latest photo: {exc}"
     if problem is None:
-        return f"{OK} upload folder: the latest photo lies in the form's upload folder {root} ({where})"
+        try:  # the name shows IT staff at a glance whether the learnt folder is really '<form> (File responses)'
+            name = f"'{deps.drive.info(root).name}' "
+        except BridgeError:
+            name = ""
+        return f"{OK} upload folder: the latest photo lies in the form's upload folder {name}({root}, {where})"
     return (f"{BAD} upload folder: the latest photo uploaded through the form is not in folder {root} ({where}): {problem.detail}. "
             "Every row with a photo would be TIDAK VALID. Set [photos] upload_folder_id to the id of the folder "
             "'<form title> (File responses)' in the form owner's Drive")

@@ -220,8 +220,8 @@ def test_check_says_whether_the_latest_photo_is_in_the_upload_folder(bridge: Bri
     assert "OK   upload folder: photos are accepted only from the form's upload folder, learnt at the first cycle" in capsys.readouterr().out
     bridge.cycle()
     assert main(["check", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
-    assert f"OK   upload folder: the latest photo lies in the form's upload folder {UPLOADS_FOLDER_ID} (learnt from the first responses)" \
-        in capsys.readouterr().out
+    assert "OK   upload folder: the latest photo lies in the form's upload folder 'MY MEIN - Kiriman Berita KIM (File responses)' " \
+        f"({UPLOADS_FOLDER_ID}, learnt from the first responses)" in capsys.readouterr().out
     config = str(bridge.write_config(photos__upload_folder_id="1SalahKetik00000000000000000000"))
     assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     line = next(x for x in capsys.readouterr().out.splitlines() if "upload folder" in x)
