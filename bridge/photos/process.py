@@ -2,14 +2,17 @@
 
 Two steps with different costs:
 
-* :func:`inspect` reads only the header (``Image.open`` is lazy): the type from the
-  bytes, never from Drive's ``mimeType`` or the file name, and the pixel size, so a
-  decompression bomb (20,000 × 20,000 in a few kilobytes) is refused before any
-  pixel is decoded. Intake calls it to tell officers about problems early.
+* :func:`inspect` reads the header (``Image.open`` is lazy): the type from the
+  bytes, never from Drive's ``mimeType`` or the file name, the pixel size and the
+  decoded size (pixels × bands × bytes per band × frames), so a decompression bomb
+  (20,000 × 20,000 in a few kilobytes, or a 26-byte WebP of 7000 × 7000) is refused
+  before any pixel is decoded (issue 18). Intake calls it with ``decode=True`` to
+  read the pixels within that budget and tell officers about truncated files early.
 * :func:`process` decodes (JPEGs at a reduced DCT scale when that is enough, which
-  keeps a 12-megapixel photo well under 150 MB), applies the EXIF orientation,
-  converts to sRGB, drops every metadata block (EXIF with GPS, XMP, IPTC, ICC,
-  comments), resizes and re-encodes. The same bytes and options always give the
+  keeps a 12-megapixel photo well under 150 MB), shrinks first (alpha, palette and
+  16-bit pictures flattened strip by strip), applies the EXIF orientation, converts
+  to sRGB, drops every metadata block (EXIF with GPS, XMP, IPTC, ICC, comments) and
+  re-encodes. The same bytes and options always give the
   same output, which is what lets the hash of the source name the hosted copy.
 """
 
