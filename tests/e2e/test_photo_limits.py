@@ -227,3 +227,17 @@ def test_check_says_whether_the_latest_photo_is_in_the_upload_folder(bridge: Bri
     line = next(x for x in capsys.readouterr().out.splitlines() if "upload folder" in x)
     assert line.startswith("FAIL upload folder: the latest photo uploaded through the form is not in folder 1SalahKetik") \
         and "([photos] upload_folder_id)" in line and "Every row with a photo would be TIDAK VALID" in line
+
+
+def test_the_service_unit_caps_memory_above_the_photo_budget() -> None:
+    """Without a memory ceiling a bug in photo decoding could take the whole server's memory (the unit set none)."""
+    import re as _re
+    from pathlib import Path
+
+    from bridge.config import SPECS
+
+    unit = (Path(__file__).parents[2] / "deploy" / "mymein-bridge.service").read_text(encoding="utf-8")
+    (cap,) = _re.findall(r"^MemoryMax=(\d+)M$", unit, flags=_re.MULTILINE)
+    budget = next(s.default for s in SPECS if (s.section, s.key) == ("photos", "max_decoded_mb"))
+    # measured: the service's own 68 MB plus at most 2.5 decoded copies (HEIC); benchmarks/RESULTS.md
+    assert int(cap) >= 68 + 2.5 * 2 * budget, "room for max_decoded_mb doubled, as the unit's comment promises"
