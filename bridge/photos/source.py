@@ -112,7 +112,9 @@ def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = Fa
     if not known:
         info = deps.drive.info(file_id, item=item)
         # Where it lives first: a file that is not a form upload is never downloaded (issue 18).
-        name, problem = info.name, origin_problem(deps, info, item) or _size_problem(info.size, s)
+        outside = origin_problem(deps, info, item)
+        # The name of a file that is not the form's stays out of the sheet: it may be private.
+        name, problem = ("", outside) if outside is not None else (info.name, _size_problem(info.size, s))
     if problem is None:
         content = deps.drive.download(file_id, item=item)
         problem = _size_problem(len(content), s)

@@ -104,8 +104,9 @@ def test_a_private_photo_readable_by_the_bridge_is_never_published(settled: Brid
                          ("Foto di folder orang lain", "orang.lain@gmail.com")):
         row = _row(settled, title)
         assert row["Status"] == Status.TIDAK_VALID.value, title
-        assert "bukan foto yang diunggah lewat formulir: file itu ada di luar folder unggahan formulir " \
+        assert "Foto ke-1 bukan foto yang diunggah lewat formulir: file itu ada di luar folder unggahan formulir " \
             f"(pemiliknya {owner})" in row[SYSTEM], row[SYSTEM]
+        assert ".jpg" not in row[SYSTEM], "a private file's name stays out of the sheet"
     assert _row(settled, "Foto kiriman formulir")["Status"] == Status.MENUNGGU.value
     # files.get: the change signal; metadata of the 4 photos; the stranger's folder (the only folder not known);
     # the bytes of the form upload alone: nothing outside the form is downloaded
