@@ -137,6 +137,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX submissions_row ON submissions(row_number);
     CREATE INDEX submissions_pending ON submissions(id) WHERE in_review = 0;
     """,
+    # 5 (issue 17): fingerprints no longer hash the e-mail and photo links; a response queued under
+    # its legacy fingerprint is recognised by it once, and the pair is kept here, so it stays
+    # recognised when a form change takes the e-mail or photo column away.
+    """
+    CREATE TABLE fingerprint_aliases (
+        fingerprint TEXT PRIMARY KEY,
+        legacy TEXT NOT NULL
+    );
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -413,6 +422,19 @@ class Ledger:
         ).fetchone()
         return bool(row[0])
 
+    def legacy_fingerprint(self, fingerprint: str) -> str:
+        """The legacy fingerprint a response with this (current) fingerprint was recognised as ('' if none)."""
+        row = self.db.execute("SELECT legacy FROM fingerprint_aliases WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def remember_legacy(self, pairs: Mapping[str, str]) -> None:
+        """Keep current → legacy fingerprint pairs (see :class:`bridge.core.watermark.Fingerprinter`)."""
+        self.db.executemany("INSERT OR REPLACE INTO fingerprint_aliases VALUES (?, ?)", list(pairs.items()))
+
+    def has_blog_post(self, fingerprint: str) -> bool:
+        """Whether a bridge post on the blog carries this fingerprint in its marker (one look-up)."""
+        return self.db.execute("SELECT 1 FROM blog_posts WHERE fingerprint = ?", (fingerprint,)).fetchone() is not None
+
     def queued_from_form(self) -> list[Queued]:
         """Submissions read from a responses row (not rebuilt from Review), in queue order."""
         rows = self.db.execute(
@@ -618,6 +640,16 @@ class Ledger:
         )
         return _row_copies(self.db.execute(query))
 
+    def archived_rows(self) -> list[tuple[str, str, str, dict[str, str]]]:
+        """Each submission that left Review for Arsip (archived, or its row deleted by an officer), in
+        ID order: (ID, status, deleted_at, its row as last seen). What a lost Arsip tab is rebuilt from."""
+        rows = self.db.execute(
+            "SELECT id, status, deleted_at, last_row FROM submissions"
+            f" WHERE status IN ('{ARCHIVED}', '{DELETED}') OR deleted_at != '' ORDER BY id"
+        ).fetchall()
+        copies = _row_copies((r[0], r[3]) for r in rows)
+        return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
+
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         """Remember how each submission's Review row last looked (only rows that changed are passed)."""
         self.db.executemany(
@@ -730,6 +762,22 @@ class Ledger:
             " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
             " updated_at = excluded.updated_at",
             (submission_id, FAILED, error, _now()),
+        )
+
+    def note_post_date(self, submission_id: str, published: str) -> None:
+        """The date of a published post on Blogger, as the blog watch's listings start from it. Kept in
+        ``intent_at``, which a finished publish no longer needs (a new intent overwrites it)."""
+        self.db.execute(
+            "UPDATE publish_journal SET intent_at = ? WHERE submission_id = ? AND state = ?", (published, submission_id, DONE)
+        )
+
+    def forget_post(self, submission_id: str, error: str) -> None:
+        """The post was deleted in Blogger: nothing of it is kept, so approving the row again inserts a
+        new post instead of updating one that is gone (issue 17)."""
+        self.db.execute(
+            "UPDATE publish_journal SET state = ?, post_id = '', post_url = '', post_status = '', published_at = '',"
+            " content_parts = '', error = ?, updated_at = ? WHERE submission_id = ?",
+            (FAILED, error, _now(), submission_id),
         )
 
     def record_reverted(self, submission_id: str) -> None:

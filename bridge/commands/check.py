@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from bridge.clock import Clock
 from bridge.config import Settings
+from bridge.core.columns import HeaderMap
+from bridge.core.questions import LostQuestion, halt_message, lost_questions, needed_fields
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 if TYPE_CHECKING:
     from bridge.adapters.drive import FileInfo
     from bridge.adapters.sheets import SpreadsheetInfo
     from bridge.app import Deps
-    from bridge.core.columns import HeaderMap
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 #: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
@@ -233,6 +234,15 @@ def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
         lines.append(f"{OK} partnership alerts: none")
 
 
+def _lost_questions(settings: Settings, deps: Deps, hmap: HeaderMap) -> list[LostQuestion]:
+    """Questions the bridge mapped before (the ledger remembers) that no header maps now."""
+    stored = deps.ledger.header_map(settings.responses_tab)
+    if not stored:
+        return []
+    previous = HeaderMap.from_json(stored)
+    return lost_questions(hmap, previous, needed_fields(previous, False, settings.aliases))
+
+
 def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachable: set[str]) -> None:
     from bridge.adapters.sheets import a1_tab
     from bridge.core.columns import map_headers
@@ -258,7 +268,10 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
         else:
             header = sheets.batch_get(settings.spreadsheet_id, [f"{a1_tab(settings.responses_tab)}!1:1"])[0]
             hmap = map_headers([str(h) for h in (header[0] if header else [])], settings.aliases)
-            if hmap.missing_required:
+            lost = _lost_questions(settings, deps, hmap)
+            if lost:
+                bad(f"intake stopped: {halt_message(lost, settings.responses_tab)}")
+            elif hmap.missing_required:
                 names = ", ".join(str(f) for f in hmap.missing_required)
                 bad(f"responses tab '{settings.responses_tab}' lacks required question(s): {names}")
             else:
@@ -284,15 +297,35 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
 
 def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
+    from bridge.adapters.sheets import a1_tab
+    from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
+    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, follow_names
+
     sheets = deps.sheets
     try:
         # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
         review_info = sheets.info(settings.review_spreadsheet_id)
-        for tab in (settings.review_tab, settings.registry_tab, settings.archive_tab):
-            if tab in review_info.tabs:
-                lines.append(f"{OK} tab '{tab}' present")
+        # Found by identity (issue 17): a renamed tab is the same tab, followed by the bridge.
+        found = follow_names(deps, review_info)
+        for role in (REVIEW, KIM, ARSIP):
+            f = found[role]
+            if f.tab is not None and f.renamed:
+                lines.append(f"{WARN} tab '{f.title}' present: the {role.capitalize()} tab, configured as '{f.configured}' "
+                             "and renamed since; the bridge finds it by its identity and follows it (the config may "
+                             f"keep '{f.configured}', or say '{f.title}')")
+            elif f.tab is not None:
+                lines.append(f"{OK} tab '{f.title}' present")
+            elif role == ARSIP and found[REVIEW].tab is not None:
+                kept = len(deps.ledger.archived_rows())
+                lines.append(f"{WARN} tab '{f.configured}' (Arsip) missing in '{review_info.title}' (deleted?): the next cycle "
+                             f"makes it again with the {kept} archived or deleted row(s) the local ledger keeps")
             else:
-                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
+                bad(f"tab '{f.configured}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
+        settings = deps.settings
+        if found[REVIEW].tab is not None:
+            (top,) = sheets.batch_get(settings.review_spreadsheet_id, [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"])
+            if review_header_row(top) != 0:
+                bad(explain_header_row(settings.review_tab, top))
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
@@ -316,6 +349,7 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}", exc)
+    lines.extend(clock_lines(deps))
 
     from bridge.core.render import check_template
 
@@ -341,6 +375,19 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+
+
+def clock_lines(deps: Deps) -> list[str]:
+    """This server's clock against Google's (the ``Date`` of Google's answers above, issue 17)."""
+    from bridge.adapters.google_time import SKEW_LIMIT
+
+    gt = deps.google_time
+    if gt is None or gt.skew is None:
+        return []
+    if gt.skewed():
+        return [f"{WARN} clock: {gt.describe()} (more than {int(SKEW_LIMIT.total_seconds() // 60)} minutes). Schedules "
+                "follow Google's time, but fix the server's time: timedatectl set-ntp true"]
+    return [f"{OK} clock: this server's time agrees with Google's (within {int(SKEW_LIMIT.total_seconds() // 60)} minutes)"]
 
 
 #: How bridge.photos.probe says a reader's fetch met no server or a temporary answer.

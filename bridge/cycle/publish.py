@@ -26,11 +26,13 @@ from bridge.adapters.blogger import PostRef, ref_of
 from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, identity, render, sanitize
+from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
-from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
+from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
+from bridge.cycle.blog_watch import post_gone, watch_blog
+from bridge.cycle.blogger_pause import limit_note, pause, paused_until
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -58,6 +60,8 @@ class PublishResult:
     #: that row still holds that ID (or none).
     row_notes: list[tuple[int, str, str]] = field(default_factory=list)
     fingerprint_column: int | None = None  # Sidik Jari's column in Review as last read
+    #: Submissions whose Review row was copied → the row their decision was read from (core.copies)
+    decided: dict[str, int] = field(default_factory=dict)
 
     def put(self, sub_id: str, values: dict[ReviewColumn, str]) -> None:
         """Cells to write on one submission's row (merged with what an earlier step wrote)."""
@@ -77,7 +81,7 @@ def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
             f"unreadable schedule {cell!r}",
             submission_id=row.id,
         )
-    return when if when > deps.now() else None
+    return when if when > deps.google_now() else None  # Blogger decides by its own clock, not this server's
 
 
 def _post_link(deps: Deps, post_id: str, url: str) -> str:
@@ -238,7 +242,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
     fp = _fingerprint(deps, row)
-    since = deps.now()
+    since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
@@ -259,12 +263,10 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
-    ref = deps.blogger.update(
-        post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id, status="DRAFT"
-    )
+    ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     deps.ledger.record_content(row.id, parts)
     if deps.settings.publish_mode == "live":
-        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
+        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule or deps.google_now())
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
@@ -350,10 +352,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     result.plan.append(f"update {row.id} (post {entry.post_id}): {what or 'everything (not known what was published)'}")
     if deps.dry_run:
         return
-    ref = deps.blogger.update(
-        entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id,
-        status=entry.post_status,
-    )
+    ref = deps.blogger.update(entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     live = deps.settings.publish_mode == "live"
     old_schedule = old.get("Jadwal", "") if old is not None else None
     # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
@@ -364,7 +363,9 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
                 deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
             ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
         elif ref.status in ("SCHEDULED", "DRAFT"):
-            ref = deps.blogger.publish(entry.post_id, item=row.id)  # schedule removed or passed: out now
+            # schedule removed or passed: out now, said explicitly (without publishDate Blogger would use
+            # the post's saved schedule date, ignoring the officer's change)
+            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=deps.google_now())
     status = ref.status or entry.post_status
     if status == "SCHEDULED" and schedule is not None:
         when = format_time(schedule, deps)
@@ -524,7 +525,13 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         except RetriableError as exc:
             log.warning("could not look at draft posts now: %s", exc)
             return
-        if ref is None or ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
+        if ref is None:  # deleted in Blogger: say so once, and stop asking about it
+            if row.status == Status.DITOLAK:
+                deps.ledger.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
+            else:
+                post_gone(deps, entry, row, result)
+            continue
+        if ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
         when = format_time(when_dt or deps.now(), deps)
@@ -566,16 +573,19 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
     if not deps.dry_run:
         try:
             reconcile(deps, rows, result)
-        except RetriableError as exc:
+        except (RetriableError, LimitError) as exc:
             result.problems.append(f"could not reconcile unfinished posts yet: {exc}")
             log.warning("reconcile postponed: %s", exc)
             return
-    try:
-        check_drafts(deps, rows, result)
-    except AuthError:
-        raise
-    except FatalError as exc:
-        log.warning("could not look at draft posts: %s", exc)
+    paused = paused_until(deps)
+    if paused is None:
+        watch_blog(deps, rows, result)
+        try:
+            check_drafts(deps, rows, result)
+        except AuthError:
+            raise
+        except (FatalError, LimitError) as exc:
+            log.warning("could not look at draft posts: %s", exc)
     for row in rows:
         if deps.should_stop():
             log.info("stop requested: leaving the remaining rows for the next run")
@@ -587,6 +597,9 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
         if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
             continue
         entry = deps.ledger.journal(row.id)
+        if paused is not None and status in (Status.DISETUJUI, Status.DITARIK) and render.is_submission_id(row.id):
+            _explain(row, result, limit_note(paused, deps))  # no Blogger request until the pause ends
+            continue
         try:
             if status == Status.DITOLAK:
                 _rejected(row, entry, result)
@@ -614,6 +627,10 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             result.failed += 1
             result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
             log.error("%s could not be published: %s", row.id, exc.reason_en)
+        except LimitError as exc:
+            paused = _pause(deps, row, exc)
+            _explain(row, result, limit_note(paused, deps))
+            result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
         except RetriableError as exc:
             result.retry_later += 1
             result.put(row.id, {
@@ -625,6 +642,15 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             write_back(deps, result)
             raise
     write_back(deps, result)
+
+
+def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
+    """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
+    cycle does not search the blog for it), and the pause starts."""
+    current = deps.ledger.journal(row.id)
+    if current is not None and current.state == INTENT and not deps.dry_run:
+        deps.ledger.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
+    return pause(deps, exc, row.id)
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:
@@ -643,6 +669,18 @@ def write_back(deps: Deps, result: PublishResult) -> None:
     taken = set(review.rows.values())
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
+        if sub_id in review.copies or sub_id in result.decided:  # a copied row: only where the decision came from
+            decided = result.decided.get(sub_id)
+            row_number = copies.write_row(review.copies.get(sub_id) or ((row_number,) if row_number else ()), decided)
+            if row_number is None and sub_id in result.hints:  # the upper row's ID was cleared: restored there only
+                was = result.hints[sub_id][1]
+                row_number = was if was == decided and was not in taken else None
+            if row_number is None:
+                log.warning("%s: its Review row and a copy moved since they were read; result kept in the ledger, written next cycle", sub_id)
+                continue
+            if ReviewColumn.SYSTEM_NOTE in values:  # the note this cycle writes still says where the copies are
+                others = [n for n in review.copies.get(sub_id, ()) if n != row_number]
+                values = {**values, ReviewColumn.SYSTEM_NOTE: copies.with_copy_line(values[ReviewColumn.SYSTEM_NOTE], others)}
         if row_number is None and sub_id in result.hints:  # its ID cell was cleared or edited: the fingerprint finds it
             fp, was = result.hints[sub_id]
             by_fp = review.by_fingerprint or {}
@@ -656,7 +694,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
                 groups.setdefault(sub_id, []).append((cell, [[value]]))
     note_col = review.index.get(ReviewColumn.SYSTEM_NOTE)
     for row_number, row_id, note in result.row_notes:
-        still = review.rows.get(row_id) == row_number if row_id else row_number not in taken
+        still = (review.rows.get(row_id) == row_number or row_number in review.copies.get(row_id, ())) if row_id else row_number not in taken
         if still and note_col is not None:
             groups.setdefault(row_id or f"row {row_number}", []).append(
                 (f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{row_number}", [[note]]))
