@@ -15,6 +15,7 @@ from bridge.core.questions import LostQuestion, halt_message, lost_questions, ne
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 if TYPE_CHECKING:
+    from bridge.adapters.drive import FileInfo
     from bridge.adapters.sheets import SpreadsheetInfo
     from bridge.app import Deps
 
@@ -187,7 +188,31 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unre
             f"{who} > Viewer. Then run check again."
         ]
     who = bridge_account(deps) or "the bridge's Google account"
-    return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})"]
+    return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})", _upload_folder_line(settings, deps, info)]
+
+
+def _upload_folder_line(settings: Settings, deps: "Deps", info: "FileInfo") -> str:
+    """Whether the latest form photo lies in the folder photos are accepted from (issue 18)."""
+    from bridge.photos.origin import ROOT_KEY, origin_problem
+
+    root = settings.photos.upload_folder_id or deps.ledger.get_meta(ROOT_KEY)
+    if not root:
+        return (f"{OK} upload folder: photos are accepted only from the form's upload folder, learnt at the first cycle "
+                "from the first photo in the responses tab (or set [photos] upload_folder_id)")
+    where = "[photos] upload_folder_id" if settings.photos.upload_folder_id else "learnt from the first responses"
+    try:
+        problem = origin_problem(deps, info, "check")
+    except BridgeError as exc:
+        return f"{BAD} upload folder: cannot read the folders of the latest photo: {exc}"
+    if problem is None:
+        try:  # the name shows IT staff at a glance whether the learnt folder is really '<form> (File responses)'
+            name = f"'{deps.drive.info(root).name}' "
+        except BridgeError:
+            name = ""
+        return f"{OK} upload folder: the latest photo lies in the form's upload folder {name}({root}, {where})"
+    return (f"{BAD} upload folder: the latest photo uploaded through the form is not in folder {root} ({where}): {problem.detail}. "
+            "Every row with a photo would be TIDAK VALID. Set [photos] upload_folder_id to the id of the folder "
+            "'<form title> (File responses)' in the form owner's Drive")
 def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
     """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
     as officers fix them in the sheet)."""
