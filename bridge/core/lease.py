@@ -133,15 +133,33 @@ class Decision:
         return self.verdict in (Verdict.FREE, Verdict.EXPIRED, Verdict.TAKE_OVER)
 
 
-def decide(record: Record | None, me: Holder, now: datetime, ttl: timedelta, *, take_over: bool = False) -> Decision:
-    """Whether this bridge may write the spreadsheet the record is on."""
+def decide(
+    record: Record | None, me: Holder, now: datetime, ttl: timedelta, *,
+    take_over: bool = False, booted: datetime | None = None,
+) -> Decision:
+    """Whether this bridge may write the spreadsheet the record is on.
+
+    ``booted`` is when this machine started. A lease held by this host name and ledger path under
+    another boot id, last renewed before that moment, was held by this machine before a reboot (no
+    process of that boot can be alive): it is taken back at once, so a rebooted server does not wait
+    out its own lease. A clone with the same host name that still runs renews after our boot, and
+    is refused as before.
+    """
     if record is None:
         return Decision(Verdict.FREE, None)
     if record.holder.same_place(me):
         return Decision(Verdict.OURS, record)
+    if booted is not None and previous_boot(record, me, booted):
+        return Decision(Verdict.EXPIRED, record)
     if now >= record.expires(ttl):
         return Decision(Verdict.EXPIRED, record)
     return Decision(Verdict.TAKE_OVER if take_over else Verdict.HELD, record)
+
+
+def previous_boot(record: Record, me: Holder, booted: datetime) -> bool:
+    """The record names this machine and ledger path before its last reboot."""
+    h = record.holder
+    return (h.host, h.path) == (me.host, me.path) and h.boot != me.boot and record.heartbeat <= booted
 
 
 def ledger_trusted(record: Record | None, ledger: str, gen: int) -> bool:
@@ -174,5 +192,5 @@ def why_untrusted(record: Record, ledger: str, gen: int) -> str:
 
 __all__ = [
     "KEY", "METADATA_ID", "MIN_TTL", "Decision", "Holder", "Record", "Verdict", "decide", "first_record",
-    "lease_ttl", "ledger_trusted", "merge_ids", "renew_due", "why_untrusted",
+    "lease_ttl", "ledger_trusted", "previous_boot", "merge_ids", "renew_due", "why_untrusted",
 ]

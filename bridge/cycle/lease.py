@@ -59,6 +59,15 @@ def _boot_id() -> str:
         return ""
 
 
+def _booted(deps: Deps) -> datetime | None:
+    """When this machine started, on the bridge's clock (now less the kernel's uptime)."""
+    try:
+        with open("/proc/uptime", encoding="ascii") as f:
+            return deps.now() - timedelta(seconds=float(f.read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def me(deps: Deps) -> Holder:
     """This bridge as the record names it."""
     return Holder(socket.gethostname(), _boot_id(), str(deps.settings.state_path.resolve()), os.getpid())
@@ -198,7 +207,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     ledger, now, holder = deps.ledger, deps.now(), me(deps)
     stored = stored_record(deps)
     record = read_record(deps) if changed or stored is None or deps.take_over else stored
-    decision = lease.decide(record, holder, now, ttl(deps), take_over=deps.take_over)
+    decision = lease.decide(record, holder, now, ttl(deps), take_over=deps.take_over, booted=_booted(deps))
     if decision.verdict is Verdict.HELD and deps.dry_run:  # a dry run may look at any time; it writes nothing
         assert record is not None
         notes.append("a real run would write nothing: " + held_message(deps, record))

@@ -79,3 +79,19 @@ def test_the_lease_lasts_thirty_minutes_or_five_poll_intervals() -> None:
     """A slow poll interval would let the lease lapse between two cycles of a live bridge."""
     assert lease_ttl(1) == timedelta(minutes=30)
     assert lease_ttl(10) == timedelta(minutes=50)
+
+
+def test_a_lease_left_by_this_machine_before_a_reboot_is_taken_back_at_once() -> None:
+    """After a reboot the service would write nothing for half an hour, waiting out its own lease."""
+    rebooted = Holder(SERVER.host, "boot-2", SERVER.path, 400)
+    booted = T0 + timedelta(minutes=5)  # the machine came back after the last heartbeat
+    d = decide(_record(), rebooted, T0 + timedelta(minutes=6), TTL, booted=booted)
+    assert d.verdict is Verdict.EXPIRED and d.claim
+
+
+def test_a_running_clone_with_the_same_host_name_is_still_refused() -> None:
+    """A cloned server that still renews its lease would be written beside."""
+    clone = Holder(SERVER.host, "boot-2", SERVER.path, 400)
+    booted = T0 - timedelta(hours=2)  # the clone booted before the holder's last heartbeat
+    d = decide(_record(), clone, T0 + timedelta(minutes=6), TTL, booted=booted)
+    assert d.verdict is Verdict.HELD
