@@ -213,7 +213,10 @@ def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
     if s.archive_after_days <= 0:
         return None
     due = [when for row in rows if _settled(row, deps) and (when := _age_reference(row, deps)) is not None]
-    return min(due) + timedelta(days=s.archive_after_days) if due else None
+    try:
+        return min(due) + timedelta(days=s.archive_after_days) if due else None
+    except OverflowError:  # an officer's date near the calendar's end: that row never becomes due
+        return None
 
 
 def _is_number(text: str) -> bool:

@@ -20,6 +20,7 @@ EDGE_DATES: list[Any] = [
     "31/12/9999 23:59:59",
     {"datetime": "9999-12-31T23:59:59"},
     2958465.9999999995,  # the last serial number, which rounds to the millisecond past the calendar
+
 ]
 
 
@@ -47,7 +48,7 @@ def test_a_schedule_at_the_edge_of_the_calendar_fails_only_its_row(bridge: Bridg
     assert report.publish.published == len(ids) - 1 and len(_ours(bridge)) == len(ids) - 1
 
 
-@pytest.mark.parametrize("edge", EDGE_DATES)
+@pytest.mark.parametrize("edge", [*EDGE_DATES, "30/12/9999 00:00"])  # the last time read: archiving adds days to it
 def test_a_received_time_at_the_edge_of_the_calendar_changes_nothing_else(bridge: Bridge, edge: Any) -> None:
     """An officer's 9999 in Diterima of a settled row stopped the cycle (archiving, the quiet-time sums)."""
     bridge.cycle()
@@ -60,6 +61,7 @@ def test_a_received_time_at_the_edge_of_the_calendar_changes_nothing_else(bridge
     assert report.problems == []
     assert report.archived == len(ids) - 1, "the other published rows went to Arsip"
     assert [r["ID"] for r in bridge.review() if r["ID"] in ids] == [ids[0]], "the unreadable one stays in view"
+    assert bridge.cycle().problems == [], "alone among the settled rows, it still stops nothing"
 
 
 @pytest.mark.parametrize("edge", EDGE_DATES)
