@@ -50,9 +50,9 @@ def ledger_folder_problem(state_path: Path) -> str:
     if not os.access(folder, os.W_OK | os.X_OK):
         return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
                 "(or set [bridge] state_path to a folder that user owns)")
-    if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
-        return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
-    return ""
+    from bridge.service.scheduler import ledger_files_problem
+
+    return ledger_files_problem(state_path, user)
 
 
 def _read_only_mount(folder: Path) -> bool:

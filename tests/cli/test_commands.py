@@ -452,3 +452,62 @@ def test_a_spreadsheet_id_that_does_not_exist_exits_2(bridge: Bridge, capsys: py
     assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
     err = capsys.readouterr().err
     assert "not found (HTTP 404). Check this spreadsheet id in the config ([sheets] spreadsheet_id" in err
+
+
+def _lock_left_to_root(monkeypatch: pytest.MonkeyPatch, lock: Path) -> None:
+    """As after `sudo mymein-bridge once`: the lock file is root's, so the service's user cannot open it
+    (the tests run as root, whom no mode stops: the refusal is the kernel's, simulated)."""
+    real_access, real_open = os.access, os.open
+
+    def access(path: object, mode: int, *args: object, **kwargs: object) -> bool:
+        return False if Path(str(path)) == lock else real_access(path, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    def open_(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(str(path)) == lock:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_a_lock_file_left_to_root_stops_run_with_exit_2_and_the_chown_for_both_files(
+    bridge: Bridge, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a `sudo once`, run died with PermissionError (exit 1, restarted every 30 s forever) and check said OK."""
+    import getpass
+
+    config = str(bridge.write_config())
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    lock = bridge.workdir / "bridge-state.sqlite3.lock"
+    assert lock.exists()
+    _lock_left_to_root(monkeypatch, lock)
+    capsys.readouterr()
+    problem = (f"the ledger's lock file {lock} is not readable and writable by user {getpass.getuser()} (a command run "
+               f"with sudo leaves them to root): sudo chown {getpass.getuser()}: {ledger} {lock}")
+    for command in ("run", "once"):
+        assert main([command, "-c", config], clock=bridge.clock) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+        assert capsys.readouterr().err == f"Configuration problem in {config}:\n  - {problem}\n"
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    assert f"FAIL {problem}" in capsys.readouterr().out.splitlines()
+
+
+def test_a_lock_file_that_cannot_be_opened_after_the_checks_still_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock refused between the start-up check and the lock itself ended run with a PermissionError traceback."""
+    import pwd
+
+    from bridge.exceptions import LedgerError
+    from bridge.service.scheduler import single_instance
+
+    ledger, lock = tmp_path / "bridge.sqlite3", tmp_path / "bridge.sqlite3.lock"
+    ledger.write_bytes(b"")
+    monkeypatch.setattr(os, "open", lambda *a, **k: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    with pytest.raises(LedgerError) as caught:
+        with single_instance(ledger):
+            pass
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    assert str(caught.value) == (f"the ledger's lock file {lock} cannot be opened by user {user} (Permission denied): "
+                                 f"sudo chown {user}: {ledger} {lock}")
