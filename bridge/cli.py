@@ -167,6 +167,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     if not args.dry_run:
@@ -177,6 +178,7 @@ def cmd_once(args: argparse.Namespace) -> int:
                           ledger=Ledger.scratch_copy(settings.state_path) if args.dry_run else None)
         deps.dry_run = args.dry_run
         try:
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2; no row turns GAGAL
             report = run_cycle(deps)
         finally:
             deps.close()
@@ -210,6 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     _require_ledger_folder(settings)
@@ -222,6 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             # Reach Google once at start: unreachable (network still down) ends `run` with 75, as
             # README promises, instead of waiting silently. The answer is cached for the first cycle.
             deps.sheets.info(settings.spreadsheet_id)
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2, not an error each cycle
         except BaseException:
             deps.close()
             raise

@@ -511,3 +511,55 @@ def test_a_lock_file_that_cannot_be_opened_after_the_checks_still_exits_2(
     user = pwd.getpwuid(os.geteuid()).pw_name
     assert str(caught.value) == (f"the ledger's lock file {lock} cannot be opened by user {user} (Permission denied): "
                                  f"sudo chown {user}: {ledger} {lock}")
+
+
+def test_a_wrong_blog_id_stops_run_with_exit_2_naming_the_setting(bridge: Bridge, tmp_path: Path) -> None:
+    """A blog id Blogger does not know kept `run` going with an error each cycle, approved rows turning GAGAL."""
+    config = str(bridge.write_config(blog__blog_id="7000000000000000002"))
+    log = tmp_path / "run.log"
+    with _service(config, log) as service:
+        assert service.wait(timeout=60) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+    assert log.read_text(encoding="utf-8").splitlines()[-1] == (
+        f"Error: [blog] blog_id in {config}: Blogger knows no blog 7000000000000000002 (blogs.get 7000000000000000002: "
+        "HTTP 404: Blog not found); check the id: it is the number in the Blogger dashboard's address, "
+        "https://www.blogger.com/blog/posts/<id> of the blog the bridge's account writes for"
+    )
+
+
+@pytest.mark.parametrize(("pasted", "says"), [
+    ("https://kimbalangan.blogspot.com/", "is the blog's address (https://kimbalangan.blogspot.com/), not its id: put "
+     "blog_id = \"7000000000000000001\" (Blogger's id of 'KIM Balangan', also the number in the Blogger "
+     "dashboard's address, https://www.blogger.com/blog/posts/<id>)"),
+    ("https://www.blogger.com/blog/posts/7000000000000000001", "is a Blogger dashboard address "
+     "(https://www.blogger.com/blog/posts/7000000000000000001), not the blog's id: put blog_id = \"7000000000000000001\" "
+     "(the number in that address)"),
+    ("https://kimbalangan.example.id/", "is a web address (https://kimbalangan.example.id/), not a blog id, and Blogger "
+     "knows no blog there: put the blog's id, the number in the Blogger dashboard's address, "
+     "https://www.blogger.com/blog/posts/<id>"),
+])
+def test_an_address_pasted_as_blog_id_exits_2_saying_which_id_to_put(
+    pasted: str, says: str, bridge: Bridge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IT staff who pasted the blog's address for its id had to find out alone that the id is a number, and which."""
+    good = str(bridge.write_config())
+    assert main(["once", "-c", good], clock=bridge.clock) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    before = bridge.review()
+    config = str(bridge.write_config(blog__blog_id=pasted))
+    capsys.readouterr()
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_CONFIG
+    assert capsys.readouterr().err == f"Error: [blog] blog_id in {config} {says}\n"
+    assert bridge.review() == before, "no approved row turned GAGAL for a config mistake"
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    assert f"FAIL blog {pasted}: [blog] blog_id in {config} {says}" in capsys.readouterr().out.splitlines()
+
+
+def test_a_spreadsheet_that_does_not_exist_is_asked_for_once(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """Drive's 404 for the change signal was retried four times (seconds of backoff) before the cycle read the sheet."""
+    config = bridge.write_config(sheets__spreadsheet_id="1ThisSpreadsheetDoesNotExist000000000000000000")
+    bridge.sandbox.reset_stats()
+    assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
+    assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {
+        "blogger.blogs.get": 1, "drive.files.get": 1, "sheets.spreadsheets.get": 1,
+    }
+    assert "retrying" not in capsys.readouterr().err
