@@ -31,6 +31,7 @@ from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -575,6 +576,13 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
         raise
     except FatalError as exc:
         log.warning("could not look at draft posts: %s", exc)
+    try:
+        _each_row(deps, rows, result)
+    finally:  # what was done is written back, even when a problem a person must fix stops the loop
+        write_back(deps, result)
+
+
+def _each_row(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     for row in rows:
         if deps.should_stop():
             log.info("stop requested: leaving the remaining rows for the next run")
@@ -620,10 +628,25 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 "beberapa menit; Status tidak perlu diubah."
             })
             log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
-        except AuthError:
-            write_back(deps, result)
+        except FatalError:  # a person must fix it (credentials, ledger, photo store): rows stay as they are
             raise
-    write_back(deps, result)
+        except Exception as exc:  # noqa: BLE001 - one row's unforeseen failure stops no other row (issue 18)
+            _failed_unforeseen(deps, row, result, exc)
+
+
+def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
+    """The row is GAGAL with the cause; its journal is left as it is, so a post already made is found
+    again by its markers (reconcile) and never made twice when an officer approves the row again."""
+    cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
+    values = {ReviewColumn.SYSTEM_NOTE: note}
+    if row.status in (Status.DISETUJUI, Status.DITARIK):
+        values[ReviewColumn.STATUS] = Status.GAGAL.value
+        result.failed += 1
+        if not deps.dry_run and render.is_submission_id(row.id):
+            deps.ledger.set_status(row.id, Status.GAGAL.value)
+    result.put(row.id, values)
+    result.problems.append(f"{row.id or f'Review row {row.row_number}'}: publishing failed ({cause})")
+    result.plan.append(f"cannot handle {row.id}: {cause}")
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:
