@@ -160,7 +160,10 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     try:
         found = locate_ids(deps, [s.review_tab, s.archive_tab])
         where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
-        fresh = [r for r in due if r.id in where]
+        # A submission with a copied row stays until the copy is deleted (its notes say so): Arsip keeps one row.
+        fresh = [r for r in due if r.id in where and r.id not in found[s.review_tab].copies]
+        if not fresh:
+            return 0
         fresh = _read_in_full(deps, fresh, where, found[s.review_tab].index)
         # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
         arsip_index = found[s.archive_tab].index
