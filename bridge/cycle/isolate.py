@@ -124,6 +124,8 @@ def row_failed(step: str, row: str, exc: BaseException) -> tuple[str, str]:
     if key in _reported:
         log.debug("%s: %s failed again (%s)", row, step, cause)
     else:
+        if len(_reported) >= 10_000:  # a service running for months: forget, rather than grow without end
+            _reported.clear()
         _reported.add(key)
         log.error("%s: %s failed for this row only, the others go on: %s", row, step, cause, exc_info=exc)
     return cause, ROW_FAILED_NOTE.format(cause=cause)
