@@ -20,12 +20,14 @@ CYCLES = settings(max_examples=30, derandomize=True, database=None, deadline=Non
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                          HealthCheck.data_too_large])
 
+# No value here equals a real ID or fingerprint of another row: two rows claiming one ID are left alone
+# by design (the Review watch's note), which is not a failure to process the other row.
 _EDGES = [
     "9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "31/12/9999 23:59:59", "01/01/0001 00:00", "30/12/9999 00:00",
     "00/00/0000", "29/02/2027", "2958466", "-1", "1e308", "NaN", "inf",
     "#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#ERROR!", "#NUM!", "#NULL!", "Loading...",
     "TRUE", "", " ", "\ud800", "x\udfff", "\ud83d", "\u202e\u2066", "\x00\x07\x1b[31m", "\r", "\u2028",
-    "MM-2026-0001", "DISETUJUI", "TERBIT", "DITARIK", "https://drive.google.com/open?id=", "javascript:alert(1)",
+    "MM-2026-9999", "DISETUJUI", "TERBIT", "DITARIK", "https://drive.google.com/open?id=", "javascript:alert(1)",
     "A" * 50_000, "\u0301" * 50_000, "<b>" * 16_000, "😀" * 25_000,
 ]
 _TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)  # every category, surrogates too
