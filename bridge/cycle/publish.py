@@ -580,8 +580,10 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
         log.warning("could not look at draft posts: %s", exc)
     try:
         _each_row(deps, rows, result)
-    finally:  # what was done is written back, even when a problem a person must fix stops the loop
+    except Exception:  # what was done is written back, even when a problem a person must fix stops the loop
         write_back(deps, result)
+        raise
+    write_back(deps, result)
 
 
 def _each_row(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
