@@ -112,3 +112,25 @@ def test_a_lone_surrogate_in_a_text_cell_is_cleaned(bridge: Bridge) -> None:
     assert "Panen raya \ufffd di desa" in titles
     bridge.cycle()
     assert len(bridge.review()) == len(rows) - 1, "queued once, not again each cycle"
+
+
+@pytest.mark.parametrize("edge", EDGE_DATES)
+def test_the_report_reads_rows_with_dates_at_the_edge_of_the_calendar(bridge: Bridge, edge: Any) -> None:
+    """A Diterima or Waktu Terbit of 9999-12-31T23:59:59Z stopped the monthly report for every KIM."""
+    from bridge.commands.report import write_report
+    from bridge.core.period import parse_period
+
+    bridge.cycle()
+    ids = _approve_valid(bridge)
+    bridge.cycle()
+    for column in (ReviewColumn.RECEIVED, ReviewColumn.PUBLISHED, ReviewColumn.SCHEDULE):
+        bridge.set_cell(ids[0], column, edge)
+    rows = bridge.rows(DEMO_REGISTRY_TAB)
+    rows[2][5], rows[2][6], rows[2][-1] = edge, edge, edge  # Tanggal SK, SK Berlaku Sampai, Tanggal Dihentikan
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_REGISTRY_TAB, rows)
+    deps = bridge.deps()
+    try:
+        result = write_report(deps, parse_period("2026-11"))
+    finally:
+        deps.close()
+    assert result.report.tables and not any("tidak terbaca" in n for t in result.report.tables for n in t.notes)
