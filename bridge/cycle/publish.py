@@ -162,6 +162,23 @@ def _fingerprint(deps: Deps, row: ReviewRow) -> str:
     return sub.fingerprint if sub is not None else row.get(ReviewColumn.FINGERPRINT).strip()
 
 
+def _markable(row: ReviewRow, fp: str) -> None:
+    """A post must carry the row's ID and fingerprint in its markers: a Sidik Jari typed by hand on a
+    row the bridge does not know cannot (the marker refused it with a ValueError, issue 18).
+
+    Raises:
+        PublishError: the row is GAGAL with what to do.
+    """
+    try:
+        render.marker_for(row.id, fp)
+    except ValueError as exc:
+        raise PublishError(
+            f"Sidik Jari '{fp[:40]}' bukan buatan sistem, jadi post tidak dapat ditandai. Kosongkan sel Sidik Jari "
+            "(sistem mengisinya lagi bila barisnya dikenali), lalu ubah Status menjadi DISETUJUI lagi.",
+            str(exc), submission_id=row.id,
+        ) from exc
+
+
 def _render(
     deps: Deps, row: ReviewRow
 ) -> tuple[render.RenderedPost, datetime | None, dict[str, str], list[PublishedPhoto]]:
@@ -238,16 +255,18 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
+    _markable(row, _fingerprint(deps, row))
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
     fp = _fingerprint(deps, row)
+    marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
-        published_at=schedule, item=row.id, marker=render.marker_for(row.id, fp), fingerprint=fp, since=since,
+        published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
     )
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
     deps.ledger.record_content(row.id, parts)

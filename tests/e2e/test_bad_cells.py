@@ -134,3 +134,17 @@ def test_the_report_reads_rows_with_dates_at_the_edge_of_the_calendar(bridge: Br
     finally:
         deps.close()
     assert result.report.tables and not any("tidak terbaca" in n for t in result.report.tables for n in t.notes)
+
+
+def test_an_approved_row_with_a_foreign_id_and_an_odd_fingerprint_is_gagal_with_what_to_do(bridge: Bridge) -> None:
+    """An ID typed by hand with text in Sidik Jari stopped the cycle (the post marker refused it) after journaling an intent."""
+    bridge.cycle()
+    ids = _approve_valid(bridge)
+    bridge.set_cell(ids[0], ReviewColumn.FINGERPRINT, "9999-12-31T23:59:59Z")
+    bridge.set_cell(ids[0], ReviewColumn.ID, "MM-2026-9999")
+    report = bridge.cycle()
+    review = {str(r["ID"]): r for r in bridge.review()}
+    assert review["MM-2026-9999"]["Status"] == Status.GAGAL.value
+    assert review["MM-2026-9999"][SYSTEM].startswith("Sidik Jari '9999-12-31T23:59:59Z' bukan buatan sistem")
+    assert [review[i]["Status"] for i in ids[1:]] == [Status.TERBIT.value] * (len(ids) - 1)
+    assert report.publish.failed == 1
