@@ -18,6 +18,7 @@ from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
+from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
@@ -179,14 +180,24 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
         arsip_index = found[s.archive_tab].index
         to_append: list[list[str]] = []
+        notes: list[tuple[str, list[list[Any]]]] = []
+        note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
         for r in list(fresh):
             if r.id in archived:
                 continue
-            row = _guarded(lambda: _archive_row(r, deps, arsip_index), r, None)
-            if row is None:
-                fresh.remove(r)  # stays in Review as it is
-            else:
-                to_append.append(row)
+            try:
+                to_append.append(_archive_row(r, deps, arsip_index))
+            except (AuthError, FatalError, RetriableError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
+                fresh.remove(r)
+                _, note = row_failed("archiving", r.id, exc)
+                old = r.get(ReviewColumn.SYSTEM_NOTE)
+                if note_col is not None and note not in old:  # once, not a write every cycle
+                    cell = f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{where[r.id]}"
+                    notes.append((cell, [[f"{note}\n{old}" if old else note]]))
+        if notes:  # before any row is deleted below, while the row numbers hold
+            deps.sheets.update_ranges(sid, notes)
         if to_append:
             # Below Arsip's last row even with blank rows above it (Google appends after the first table).
             deps.sheets.append_rows(sid, s.archive_tab, to_append, below_row=max(archived.values(), default=1))
