@@ -50,9 +50,9 @@ def ledger_folder_problem(state_path: Path) -> str:
     if not os.access(folder, os.W_OK | os.X_OK):
         return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
                 "(or set [bridge] state_path to a folder that user owns)")
-    if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
-        return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
-    return ""
+    from bridge.service.scheduler import ledger_files_problem
+
+    return ledger_files_problem(state_path, user)
 
 
 def _read_only_mount(folder: Path) -> bool:
@@ -172,6 +172,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     if not args.dry_run:
@@ -183,6 +184,7 @@ def cmd_once(args: argparse.Namespace) -> int:
         deps.dry_run = args.dry_run
         deps.take_over = args.take_over
         try:
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2; no row turns GAGAL
             report = run_cycle(deps)
         finally:
             deps.close()
@@ -224,6 +226,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     _require_ledger_folder(settings)
@@ -240,6 +243,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             # Reach Google once at start: unreachable (network still down) ends `run` with 75, as
             # README promises, instead of waiting silently. The answer is cached for the first cycle.
             deps.sheets.info(settings.spreadsheet_id)
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2, not an error each cycle
         except BaseException:
             deps.close()
             raise

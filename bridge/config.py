@@ -70,7 +70,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("intake", "body_max", int, 20000, "longest accepted news body, in characters (at most 50000, the most a Sheets cell holds)"),
     Spec("intake", "require_registered_email", bool, True, "when the form collects e-mails, the respondent must be a KIM operator"),
     # [blog]
-    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website"),
+    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website: the number in the Blogger dashboard's address (blogger.com/blog/posts/<id>), not the blog's address"),
     Spec("blog", "publish_mode", str, "draft", "draft (officers publish in Blogger) or live"),
     Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
     Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),

@@ -15,7 +15,7 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
-from bridge.exceptions import BridgeError, PublishError, RetriableError
+from bridge.exceptions import BridgeError, FatalError, PublishError, RetriableError
 
 log = logging.getLogger("bridge.drive")
 
@@ -166,7 +166,9 @@ class DriveGateway:
         """
 
         def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
-            return RetriableError(f"files.get {file_id} (version): HTTP {status}: {message}")
+            # Not retriable: a 404 or 403 stays one on the next try. It was retried four times with
+            # backoff before the cycle read the sheet and said what is wrong (issue 18).
+            return FatalError(f"files.get {file_id} (version): HTTP {status}: {message}")
 
         data = execute(
             f"files.get {file_id} version",

@@ -343,8 +343,10 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
     When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for
     the same reason (no connection, 429, 5xx) is that network problem, not a broken photo address.
     """
+    from bridge.service.startup import require_blog
+
     try:
-        blog = deps.blogger.blog()
+        blog = require_blog(settings.blog_id, settings.source, deps.blogger)  # an address pasted for the id: which id
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}", exc)
