@@ -1,0 +1,236 @@
+"""The report as a PDF an officer prints, signs and hands in: A4 landscape, the kop as Indonesian
+government letters have it (logo, PEMERINTAH KABUPATEN, the dinas, address line, double rule),
+each table with its own column widths and its header row repeated on every page, rows never
+split, "Halaman X dari Y", the chart of the Laporan tab, and the signature block.
+
+Laid out with reportlab's platypus (pure Python wheel, no system packages).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, Polygon, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (Flowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                TableStyle)
+
+from bridge.config import Settings
+from bridge.core.report import Report
+from bridge.core.report import Table as ReportTable
+from bridge.core.report_print import TITLE, document_tables, is_number_column, kop_lines, signature_columns, title_lines, weights
+
+PAGE = landscape(A4)
+MARGIN = 1.5 * cm
+WIDTH = PAGE[0] - 2 * MARGIN
+FONT, BOLD, ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+GREY = colors.Color(0.88, 0.88, 0.88)
+#: Series colours of the chart (one per kecamatan), distinguishable in print and in grey.
+SERIES = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000", "#a50021", "#3a3838", "#00b0f0")
+CHART_HEIGHT = 190
+
+
+def _style(name: str, size: float = 8, font: str = FONT, align: int = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.2, alignment=align)
+
+
+CELL = _style("cell")
+CELL_RIGHT = _style("cell-right", align=TA_RIGHT)
+HEAD = _style("head", font=BOLD, align=TA_CENTER)
+NOTE = _style("note", size=8, font=ITALIC)
+HEADING = _style("heading", size=10, font=BOLD, leading=13)
+TITLE_STYLE = _style("title", size=12, font=BOLD, align=TA_CENTER, leading=15)
+CENTER = _style("center", size=10, align=TA_CENTER, leading=13)
+SIGN = _style("sign", size=10, align=TA_CENTER, leading=13)
+SIGN_NAME = _style("sign-name", size=10, font=BOLD, align=TA_CENTER, leading=13)
+
+
+def _text(value: Any) -> str:
+    """Cell text as Paragraph markup: escaped, and only characters the standard fonts can draw."""
+    text = escape(str(value))
+    return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "Halaman X dari Y" once the page count is known (pages are kept until save)."""
+
+    def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(FONT, 8)
+            self.setFillColor(colors.black)
+            self.drawString(MARGIN, MARGIN / 2, _text(self._footer).replace("&amp;", "&"))
+            self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Halaman {self._pageNumber} dari {total}")
+            super().showPage()
+        super().save()
+
+
+class _DoubleRule(Flowable):
+    """The kop's double rule: a thick line over a thin one."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self._width = aw
+        return aw, 6
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(2.2)
+        self.canv.line(0, 5, self._width, 5)
+        self.canv.setLineWidth(0.7)
+        self.canv.line(0, 1, self._width, 1)
+
+
+def _placeholder_logo(size: float) -> Drawing:
+    """A neutral shield outline where the kabupaten's logo goes, until [report] logo names a file."""
+    d = Drawing(size, size)
+    w = size * 0.8
+    x0 = (size - w) / 2
+    d.add(Polygon([x0, size, x0 + w, size, x0 + w, size * 0.4, size / 2, 0, x0, size * 0.4],
+                  strokeColor=colors.grey, fillColor=None, strokeWidth=1))
+    d.add(String(size / 2, size * 0.55, "LOGO", fontName=FONT, fontSize=7, fillColor=colors.grey, textAnchor="middle"))
+    return d
+
+
+def _kop(s: Settings) -> list[Flowable]:
+    size = 2.1 * cm
+    logo: Flowable
+    path = s.letterhead.logo
+    if path is not None and Path(path).is_file():
+        logo = Image(str(path), width=size, height=size, kind="proportional")
+    else:
+        logo = _placeholder_logo(size)
+    lines = kop_lines(s)
+    styles = [_style("kop1", 14, BOLD, TA_CENTER, 17), _style("kop2", 15, BOLD, TA_CENTER, 18)] + \
+        [_style("kop3", 9, FONT, TA_CENTER, 11)] * (len(lines) - 2)
+    text = [Paragraph(_text(line), st) for line, st in zip(lines, styles)]
+    kop = Table([[logo, text, ""]], colWidths=[size + 0.4 * cm, WIDTH - 2 * (size + 0.4 * cm), size + 0.4 * cm])
+    kop.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "CENTER"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return [kop, Spacer(1, 3), _DoubleRule(), Spacer(1, 8)]
+
+
+def _widths(table: ReportTable) -> list[float]:
+    w = weights(table)
+    scale = WIDTH * min(1.0, sum(w) / 100) / sum(w)  # a table of few narrow columns stays narrow
+    return [x * scale for x in w]
+
+
+def _grid(table: ReportTable) -> Table:
+    numeric = [is_number_column(table, c) for c in range(len(table.header))]
+    head = [Paragraph(_text(h), HEAD) for h in table.header]
+    body: list[list[Any]] = [[Paragraph(_text(v), CELL_RIGHT if numeric[c] else CELL) for c, v in enumerate(row)]
+                             for row in table.rows]
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GREY),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    if not body:
+        body = [[Paragraph("(tidak ada data dalam periode ini)", NOTE)] + [""] * (len(table.header) - 1)]
+        style.append(("SPAN", (0, 1), (-1, 1)))
+    # repeatRows: the header on every page; splitInRow=0 (reportlab's default): a row is never cut in two.
+    grid = Table([head, *body], colWidths=_widths(table), repeatRows=1, hAlign="LEFT", splitInRow=0)
+    grid.setStyle(TableStyle(style))
+    return grid
+
+
+def _chart(table: ReportTable) -> Drawing:
+    """Published news per month, stacked by kecamatan (the Laporan tab's chart)."""
+    names = list(table.header[1:-1])
+    d = Drawing(WIDTH, CHART_HEIGHT)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 30, WIDTH - 230, CHART_HEIGHT - 55
+    data = [[int(row[1 + k]) for row in table.rows] for k in range(len(names))]
+    chart.data = data or [[0]]
+    chart.categoryAxis.categoryNames = [str(row[0]) for row in table.rows] or [""]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    top = max((int(row[-1]) for row in table.rows), default=0)
+    chart.valueAxis.valueMax = max(5, top + 1)
+    chart.valueAxis.valueStep = max(1, (top + 5) // 5)
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 8
+    for k in range(len(names)):
+        chart.bars[k].fillColor = colors.HexColor(SERIES[k % len(SERIES)])
+        chart.bars[k].strokeColor = None
+    d.add(chart)
+    legend = Legend()
+    legend.x, legend.y = WIDTH - 160, CHART_HEIGHT - 20
+    legend.fontName, legend.fontSize = FONT, 8
+    legend.alignment = "right"
+    legend.columnMaximum = 12  # one column, beside the chart
+    legend.colorNamePairs = [(colors.HexColor(SERIES[k % len(SERIES)]), name) for k, name in enumerate(names)]
+    d.add(legend)
+    d.add(String(chart.x, CHART_HEIGHT - 12, "Berita terbit per kecamatan per bulan", fontName=BOLD, fontSize=9))
+    return d
+
+
+def _signature(s: Settings, made: datetime) -> Table:
+    columns = signature_columns(s, made.date())
+    cells = []
+    for col in columns:
+        paras: list[Flowable] = []
+        for kind, text in col:
+            if kind == "space":
+                paras.append(Spacer(1, 48))
+            else:
+                paras.append(Paragraph(_text(text) if kind != "name" else f"<u>{_text(text)}</u>",
+                                       SIGN_NAME if kind == "name" else SIGN))
+        cells.append(paras)
+    col_w = WIDTH * 0.38
+    if len(cells) == 1:
+        grid = Table([["", cells[0]]], colWidths=[WIDTH - col_w, col_w])
+    else:
+        grid = Table([[cells[0], "", cells[1]]], colWidths=[col_w, WIDTH - 2 * col_w, col_w])
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return grid
+
+
+def build_pdf(report: Report, made: datetime, s: Settings, path: Path, *, provisional: bool = False) -> Path:
+    """Write the report's PDF to ``path`` (A4 landscape) and return it."""
+    story: list[Flowable] = [*_kop(s)]
+    for n, line in enumerate(title_lines(report, made, provisional)):
+        story.append(Paragraph(_text(line), TITLE_STYLE if n == 0 else CENTER))
+    story.append(Spacer(1, 10))
+    tables = document_tables(report)
+    for number, table in enumerate(tables, start=1):
+        block: list[Flowable] = [Paragraph(_text(f"{number}. {table.title}"), HEADING), Spacer(1, 3), _grid(table)]
+        block += [Paragraph(_text(note), NOTE) for note in table.notes]
+        if table is report.chart and table.rows:
+            block += [Spacer(1, 6), _chart(table)]
+        if number == len(tables):
+            # The last table, its chart and the signature stay on one page: never a signature alone.
+            story.append(KeepTogether([*block, Spacer(1, 14), _signature(s, made)]))
+        else:
+            # A table that fits a page starts on a fresh page rather than break; a longer one flows,
+            # its header row repeated on each page.
+            story += [KeepTogether(block), Spacer(1, 12)]
+    footer = f"Laporan Monitoring dan Evaluasi Kemitraan Komunikasi dengan KIM - {report.period.label}"
+    doc = SimpleDocTemplate(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=f"{TITLE} {report.period.label}", author=s.letterhead.dinas,
+                            creator="mymein-bridge", invariant=1)
+    doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=footer, **k))
+    return path
+
+
+__all__ = ["build_pdf"]
