@@ -13,17 +13,18 @@ import csv
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
 
 from bridge.adapters.blogger import BloggerStats
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
+from bridge.config import Settings
 from bridge.commands.report_sheet import layout
 from bridge.core import columns
 from bridge.core.model import KimRecord, ReviewColumn, Status
-from bridge.core.period import Period
+from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
 from bridge.core.report import Item, PageViews, Report, Rules, build_report, dedupe, last_accepted
 from bridge.exceptions import AuthError, BridgeError, FatalError
@@ -141,6 +142,7 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
         views = None
     report = build_report(period, data.items, data.registry, alerts, comments, views, deps.wilayah.kecamatan_names,
                           rules(deps))
+    report.provisional = not has_ended(period, today)
     return report, alerts
 
 
@@ -171,8 +173,28 @@ def write_csv(report: Report, out_dir: Path) -> list[Path]:
     return files
 
 
+def pdf_name(period: Period) -> str:
+    return f"laporan-{period.key}.pdf"
+
+
+def xlsx_name(period: Period) -> str:
+    return f"laporan-{period.key}.xlsx"
+
+
+def write_files(report: Report, out_dir: Path, made: datetime, s: Settings) -> list[Path]:
+    """The PDF to print and sign, the Excel workbook, and one CSV per table, in ``out_dir``."""
+    from bridge.commands.report_pdf import build_pdf
+    from bridge.commands.report_xlsx import build_xlsx
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = build_pdf(report, made, s, out_dir / pdf_name(report.period), provisional=report.provisional)
+    xlsx = build_xlsx(report, made, s, out_dir / xlsx_name(report.period), provisional=report.provisional)
+    return [pdf, xlsx, *write_csv(report, out_dir)]
+
+
 def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> ReportResult:
-    """Compute the report for ``period``, replace its tab whole, and write the CSV files to ``out_dir``."""
+    """Compute the report for ``period``, replace its tab whole, and write the PDF, the workbook and
+    the CSV files to ``out_dir``."""
     s = deps.settings
     report, alerts = compute(deps, period)
     title = tab_title(period)
@@ -181,12 +203,12 @@ def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> Rep
     requests, values = layout(report, title, old.sheet_id if old else None, deps.now(), s)
     deps.sheets.batch_update(s.review_spreadsheet_id, requests)
     deps.sheets.update_ranges(s.review_spreadsheet_id, [(f"{a1_tab(title)}!A1", values)])
-    files = write_csv(report, out_dir) if out_dir is not None else []
-    log.info("report %s written to tab '%s'%s", period.key, title, f" and {len(files)} CSV files in {out_dir}" if files else "")
+    files = write_files(report, out_dir, deps.now(), s) if out_dir is not None else []
+    log.info("report %s written to tab '%s'%s", period.key, title, f" and {len(files)} files in {out_dir}" if files else "")
     return ReportResult(report, title, files, alerts)
 
 
-__all__ = ["ReportResult", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "tab_title", "write_csv",
+__all__ = ["ReportResult", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "pdf_name", "tab_title", "write_csv", "write_files", "xlsx_name",
            "write_report"]
 
 

@@ -54,12 +54,12 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         centered.append(r)
     kop_end = len(rows)
     line()
-    for text in (TITLE, f"Periode: {report.period.label} ({report.period.start.strftime('%d/%m/%Y')} s.d. "
+    for text in (TITLE + (" (SEMENTARA)" if report.provisional else ""), f"Periode: {report.period.label} ({report.period.start.strftime('%d/%m/%Y')} s.d. "
                  f"{report.period.end.strftime('%d/%m/%Y')})", f"Dibuat: {long_date(made.date())} pukul "
                  f"{made.strftime('%H.%M')} WITA"):
         r = line(text)
         centered.append(r)
-        if text == TITLE:
+        if text.startswith(TITLE):
             bold.append(r)
     line()
 

@@ -7,6 +7,8 @@ landscape, fitted to the page width, with its header row repeated on every page.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -117,8 +119,24 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     wb.properties.title = title_lines(report, made, provisional)[0]
     # Fixed times, so the same report gives the same file (openpyxl stamps "now" otherwise).
     wb.properties.created = wb.properties.modified = made.replace(tzinfo=None)
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(_stable_zip(buf.getvalue(), made))
     return path
+
+
+def _stable_zip(data: bytes, made: datetime) -> bytes:
+    """The same workbook with every member stamped ``made``: the same report gives the same bytes
+    (zipfile stamps each member with the current time)."""
+    out = io.BytesIO()
+    stamp = (made.year, made.month, made.day, made.hour, made.minute, made.second - made.second % 2)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
 
 
 __all__ = ["build_xlsx"]
