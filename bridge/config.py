@@ -107,7 +107,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "weight_approval", int, 30, "award ranking: weight of the approval rate"),
     Spec("report", "weight_comments", int, 10, "award ranking: weight of comments on the KIM's posts"),
     Spec("report", "place", str, "Paringin", "place written before the date above the signature"),
-    Spec("report", "signer_title", str, "Kepala Dinas", "who signs the report (under 'Mengetahui,')"),
+    Spec("report", "signer_title", str, "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian", "who signs the report (under 'Mengetahui,'): the full title, as on the signature"),
     Spec("report", "signer_name", str, "", "name of the signer; empty leaves a line to write it by hand"),
     Spec("report", "signer_nip", str, "", "NIP of the signer; empty leaves a line to write it by hand"),
     # The PDF's kop (letterhead) and signature block (issue 21)
@@ -245,7 +245,7 @@ class Settings:
     weight_approval: int = 30
     weight_comments: int = 10
     place: str = "Paringin"
-    signer_title: str = "Kepala Dinas"
+    signer_title: str = "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian"
     signer_name: str = ""
     signer_nip: str = ""
     letterhead: Letterhead = field(default_factory=lambda: Letterhead())

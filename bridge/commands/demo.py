@@ -101,7 +101,10 @@ def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> No
     out(f"6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period {period.key})")
     result = write_report(deps, period, folder)
     where = str(folder) if kept else f"{folder} (a temporary folder, removed when the demo ends; `demo --dir DIR` keeps it)"
-    out(f"  tab '{result.tab}' written (print or download it from Google Sheets); CSV files in {where}")
+    out(f"  tab '{result.tab}' written; PDF to print and sign, Excel workbook and CSV files in {where}")
+    if result.report.drafts:
+        out(f"  {result.report.drafts} approved item(s) are drafts waiting in Blogger (publish_mode = draft): "
+            "publish them there to count them")
     shown = {  # table → (columns shown, their widths)
         "tabel-5-2-diseminasi": ((1, 2, 5), (24, 52, 16)),
         "tabel-3-3-pemetaan": ((0, 2, 7), (24, 8, 40)),

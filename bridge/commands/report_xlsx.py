@@ -8,8 +8,9 @@ landscape, fitted to the page width, with its header row repeated on every page.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -118,14 +119,15 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     wb.properties.creator = "mymein-bridge"
     wb.properties.title = title_lines(report, made, provisional)[0]
     # Fixed times, so the same report gives the same file (openpyxl stamps "now" otherwise).
-    wb.properties.created = wb.properties.modified = made.replace(tzinfo=None)
+    utc = made.astimezone(timezone.utc).replace(tzinfo=None) if made.tzinfo else made
+    wb.properties.created = wb.properties.modified = utc
     buf = io.BytesIO()
     wb.save(buf)
-    path.write_bytes(_stable_zip(buf.getvalue(), made))
+    path.write_bytes(_stable_zip(buf.getvalue(), made, utc))
     return path
 
 
-def _stable_zip(data: bytes, made: datetime) -> bytes:
+def _stable_zip(data: bytes, made: datetime, utc: datetime) -> bytes:
     """The same workbook with every member stamped ``made``: the same report gives the same bytes
     (zipfile stamps each member with the current time)."""
     out = io.BytesIO()
@@ -135,7 +137,10 @@ def _stable_zip(data: bytes, made: datetime) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = info.external_attr
-            dst.writestr(member, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + utc.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            dst.writestr(member, data)
     return out.getvalue()
 
 

@@ -72,8 +72,9 @@ def test_demo_ends_with_a_report_on_its_data(tmp_path: Path) -> None:
     lines: list[str] = []
     assert run_demo(workdir=tmp_path, serve=False, out=lines.append) == 0
     start = lines.index("6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period 2026-11)")
-    assert lines[start + 1] == (f"  tab 'Laporan 2026-11' written (print or download it from Google Sheets); CSV files in "
+    assert lines[start + 1] == (f"  tab 'Laporan 2026-11' written; PDF to print and sign, Excel workbook and CSV files in "
                                 f"{tmp_path / 'laporan-2026-11'}")
+    assert (tmp_path / "laporan-2026-11" / "laporan-2026-11.pdf").read_bytes().startswith(b"%PDF-")
     assert "  Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM:" in lines
     assert (tmp_path / "laporan-2026-11" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8").count("\n") == 5
 

@@ -145,7 +145,8 @@ def test_a_report_costs_four_sheets_requests_whatever_the_rows(quarter: Quarter,
 
 def test_laporan_tab_has_kop_title_period_tables_chart_and_signature(quarter: Quarter) -> None:
     """The printed report would lack its letterhead, period, date made or the place to sign."""
-    quarter.report(report__signer_name="Drs. H. Contoh Nama, M.Si", report__signer_nip="19700101 199003 1 001")
+    quarter.report(report__signer_name="Drs. H. Contoh Nama, M.Si", report__signer_nip="19700101 199003 1 001",
+                   report__signer_rank="Pembina Utama Muda (IV/c)")
     rows = quarter.rows(TAB)
     firsts = [str(r[0]) if r else "" for r in rows]
     assert firsts[:7] == ["PEMERINTAH KABUPATEN BALANGAN", "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN", "",
@@ -158,9 +159,9 @@ def test_laporan_tab_has_kop_title_period_tables_chart_and_signature(quarter: Qu
         "7. Peringkat untuk Penghargaan KIM", "8. Tabel 3.3 Pemetaan KIM menurut minat, kekuatan dan pengaruh",
         "9. Berita terbit per kecamatan per bulan",
     ]
-    signature = [str(r[7]) for r in rows[-8:]]
-    assert signature == ["Paringin, 5 Oktober 2026", "Mengetahui,", "Kepala Dinas", "", "", "", "Drs. H. Contoh Nama, M.Si",
-                         "NIP. 19700101 199003 1 001"]
+    signature = [str(r[7]) for r in rows[-9:]]
+    assert signature == ["Paringin, 5 Oktober 2026", "Mengetahui,", "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian", "", "", "",
+                         "Drs. H. Contoh Nama, M.Si", "Pembina Utama Muda (IV/c)", "NIP. 19700101 199003 1 001"]
     assert any("Blogger tidak menyediakan jumlah tayangan per berita" in t for t in firsts)
     (chart,) = quarter.sheet(TAB)["charts"]
     assert chart["spec"]["basicChart"]["chartType"] == "COLUMN" and len(chart["spec"]["basicChart"]["series"]) == 8
