@@ -90,6 +90,17 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
     return len(data)
 
 
+#: The demo report's kop and signature: example contacts (".example" domains), so the PDF shows every line.
+DEMO_LETTERHEAD = {
+    ("report", "address"): "Jl. Contoh No. 1, Paringin 71618 (alamat contoh)",
+    ("report", "telephone"): "(0526) 000000",
+    ("report", "email"): "diskominfo@balangankab.example",
+    ("report", "website"): "diskominfo.balangankab.example",
+    ("report", "signer_rank"): "Pembina Utama Muda (IV/c)",
+    ("report", "preparer_title"): "Pengelola Kemitraan KIM",
+}
+
+
 def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> None:
     """Write this month's report, as `mymein-bridge report` would, and print its main tables."""
     from bridge.commands.report import write_report
@@ -146,6 +157,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         cfg = workdir / "bridge.toml"
         values = sandbox_config_values(server.url, server.state, workdir)
         values[("blog", "publish_mode")] = "live"
+        values.update(DEMO_LETTERHEAD)
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
         deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0), clock=clock)

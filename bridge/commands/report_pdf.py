@@ -157,7 +157,9 @@ def _chart(table: ReportTable) -> Drawing:
     names = list(table.header[1:-1])
     d = Drawing(WIDTH, CHART_HEIGHT)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, WIDTH - 230, CHART_HEIGHT - 55
+    # A bar no wider than about 2 cm: one month must not fill the page with one block.
+    chart.x, chart.y, chart.height = 40, 30, CHART_HEIGHT - 55
+    chart.width = min(WIDTH - 230, max(160, 90 * len(table.rows)))
     data = [[int(row[1 + k]) for row in table.rows] for k in range(len(names))]
     chart.data = data or [[0]]
     chart.categoryAxis.categoryNames = [str(row[0]) for row in table.rows] or [""]
@@ -175,7 +177,7 @@ def _chart(table: ReportTable) -> Drawing:
         chart.bars[k].strokeColor = None
     d.add(chart)
     legend = Legend()
-    legend.x, legend.y = WIDTH - 160, CHART_HEIGHT - 20
+    legend.x, legend.y = chart.x + chart.width + 30, CHART_HEIGHT - 20
     legend.fontName, legend.fontSize = FONT, 8
     legend.alignment = "right"
     legend.columnMaximum = 12  # one column, beside the chart
@@ -186,23 +188,25 @@ def _chart(table: ReportTable) -> Drawing:
 
 
 def _signature(s: Settings, made: datetime) -> Table:
+    """One row per line, so the two columns' names, ranks and NIPs stand side by side."""
     columns = signature_columns(s, made.date())
-    cells = []
-    for col in columns:
-        paras: list[Flowable] = []
-        for kind, text in col:
-            if kind == "space":
-                paras.append(Spacer(1, 48))
-            else:
-                paras.append(Paragraph(_text(text) if kind != "name" else f"<u>{_text(text)}</u>",
-                                       SIGN_NAME if kind == "name" else SIGN))
-        cells.append(paras)
+
+    def cell(kind: str, text: str) -> Any:
+        if kind == "space":
+            return ""
+        return Paragraph(f"<u>{_text(text)}</u>" if kind == "name" else _text(text), SIGN_NAME if kind == "name" else SIGN)
+
     col_w = WIDTH * 0.38
-    if len(cells) == 1:
-        grid = Table([["", cells[0]]], colWidths=[WIDTH - col_w, col_w])
+    lines = list(zip(*columns))
+    if len(columns) == 1:
+        data = [["", cell(*line[0])] for line in lines]
+        widths = [WIDTH - col_w, col_w]
     else:
-        grid = Table([[cells[0], "", cells[1]]], colWidths=[col_w, WIDTH - 2 * col_w, col_w])
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+        data = [[cell(*line[0]), "", cell(*line[1])] for line in lines]
+        widths = [col_w, WIDTH - 2 * col_w, col_w]
+    grid = Table(data, colWidths=widths, rowHeights=[56 if line[0][0] == "space" else None for line in lines])
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return grid
 
 

@@ -96,7 +96,7 @@ def _cover(ws: Worksheet, report: Report, made: datetime, s: Settings, provision
     ws.title = "Sampul"
     lines = [*kop_lines(s), "", *title_lines(report, made, provisional), "", "Isi buku kerja:", *names, ""]
     for col in signature_columns(s, made.date()):
-        lines += [text for kind, text in col if kind != "space"] + [""]
+        lines += [text for kind, text in col if kind != "space" and text] + [""]
     for n, text in enumerate(lines, start=1):
         cell = ws.cell(row=n, column=1, value=text)
         cell.data_type = "s"

@@ -107,7 +107,8 @@ BLANK_NIP = "NIP. ......................................"
 
 def signature_columns(s: Settings, day: date) -> list[list[SignLine]]:
     """The signature block: one column (Mengetahui, the signer) or, with [report] preparer_title, two
-    (Mengetahui on the left, Yang membuat with place and date on the right, as Indonesian reports have it)."""
+    (Mengetahui on the left, Yang membuat with place and date on the right, as Indonesian reports have it).
+    Both columns have the same lines in the same order, so names, ranks and NIPs print side by side."""
     k = s.letterhead
     place_date = f"{s.place}, {long_date(day)}"
     signer: list[SignLine] = [("text", "Mengetahui,"), ("text", s.signer_title), ("space", ""),
@@ -117,10 +118,8 @@ def signature_columns(s: Settings, day: date) -> list[list[SignLine]]:
     if not k.preparer_title:
         return [[("text", place_date), *signer]]
     preparer: list[SignLine] = [("text", place_date), ("text", "Yang membuat,"), ("text", k.preparer_title), ("space", ""),
-                                ("name", k.preparer_name or BLANK_NAME)]
-    if k.preparer_rank:
-        preparer.append(("text", k.preparer_rank))
-    preparer.append(("text", f"NIP. {k.preparer_nip}" if k.preparer_nip else BLANK_NIP))
+                                ("name", k.preparer_name or BLANK_NAME), ("text", k.preparer_rank),
+                                ("text", f"NIP. {k.preparer_nip}" if k.preparer_nip else BLANK_NIP)]
     return [[("text", ""), *signer], preparer]
 
 
