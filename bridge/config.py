@@ -125,7 +125,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "preparer_nip", str, "", "NIP of who prepared the report; empty leaves a line"),
     Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
     Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
-    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's CSV files; empty = only the Laporan tab"),
+    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
 )
 
 PHOTO_STORES = ("drive", "local")

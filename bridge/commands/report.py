@@ -235,7 +235,7 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
         log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
         return None
     except OSError as exc:  # the tab is written (CSV files come last); do not rewrite it every cycle
-        log.error("monthly report %s: tab written, but not the CSV files in %s (%s); they are not tried again: "
+        log.error("monthly report %s: tab written, but not the report files in %s (%s); they are not tried again: "
                   "fix the folder, then run: mymein-bridge report -c %s --period %s --out %s", period.key,
                   s.monthly_out_dir, exc.strerror or exc, s.source, period.key, s.monthly_out_dir / period.key)
         deps.ledger.set_meta(MONTHLY_DONE, period.key)

@@ -255,6 +255,6 @@ def test_monthly_csv_failure_says_how_to_write_them_by_hand(quarter: Quarter, tm
     finally:
         deps.close()
     (message,) = [r.getMessage() for r in caplog.records if r.name == "bridge.report" and r.levelname == "ERROR"]
-    assert message.startswith(f"monthly report 2026-09: tab written, but not the CSV files in {blocker} (")
+    assert message.startswith(f"monthly report 2026-09: tab written, but not the report files in {blocker} (")
     assert message.endswith(f"they are not tried again: fix the folder, then run: mymein-bridge report -c "
                             f"{deps.settings.source} --period 2026-09 --out {blocker / '2026-09'}")
