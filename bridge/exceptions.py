@@ -32,6 +32,11 @@ class RetriableError(BridgeError):
         self.status = status
 
 
+class LimitError(BridgeError):
+    """Google refuses for the rest of the day (a daily request quota, or Blogger's posts-per-day limit):
+    asking again within the day cannot help, so it is never retried; the caller waits for tomorrow."""
+
+
 class FatalError(BridgeError):
     """A failure a human must fix before the bridge can go on."""
 

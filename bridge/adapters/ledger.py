@@ -640,6 +640,16 @@ class Ledger:
         )
         return _row_copies(self.db.execute(query))
 
+    def archived_rows(self) -> list[tuple[str, str, str, dict[str, str]]]:
+        """Each submission that left Review for Arsip (archived, or its row deleted by an officer), in
+        ID order: (ID, status, deleted_at, its row as last seen). What a lost Arsip tab is rebuilt from."""
+        rows = self.db.execute(
+            "SELECT id, status, deleted_at, last_row FROM submissions"
+            f" WHERE status IN ('{ARCHIVED}', '{DELETED}') OR deleted_at != '' ORDER BY id"
+        ).fetchall()
+        copies = _row_copies((r[0], r[3]) for r in rows)
+        return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
+
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         """Remember how each submission's Review row last looked (only rows that changed are passed)."""
         self.db.executemany(
@@ -752,6 +762,22 @@ class Ledger:
             " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
             " updated_at = excluded.updated_at",
             (submission_id, FAILED, error, _now()),
+        )
+
+    def note_post_date(self, submission_id: str, published: str) -> None:
+        """The date of a published post on Blogger, as the blog watch's listings start from it. Kept in
+        ``intent_at``, which a finished publish no longer needs (a new intent overwrites it)."""
+        self.db.execute(
+            "UPDATE publish_journal SET intent_at = ? WHERE submission_id = ? AND state = ?", (published, submission_id, DONE)
+        )
+
+    def forget_post(self, submission_id: str, error: str) -> None:
+        """The post was deleted in Blogger: nothing of it is kept, so approving the row again inserts a
+        new post instead of updating one that is gone (issue 17)."""
+        self.db.execute(
+            "UPDATE publish_journal SET state = ?, post_id = '', post_url = '', post_status = '', published_at = '',"
+            " content_parts = '', error = ?, updated_at = ? WHERE submission_id = ?",
+            (FAILED, error, _now(), submission_id),
         )
 
     def record_reverted(self, submission_id: str) -> None:

@@ -12,9 +12,12 @@ from bridge.app import Deps
 from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
+from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
+from bridge.cycle.blogger_pause import paused_until
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
+from bridge.cycle.layout import hold_mass_vanish
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
@@ -35,6 +38,7 @@ class CycleReport:
     skipped: bool = False  # the spreadsheet could not be read: nothing was done
     unchanged: bool = False  # the spreadsheet had not changed and nothing was due: no Sheets read (issue 13)
     alerts: list[Alert] = field(default_factory=list)  # partnership alerts (logged once per cycle)
+    clock_skewed: bool = False  # this server's clock is more than 2 minutes off Google's (issue 17)
 
     @property
     def plan(self) -> list[str]:
@@ -164,6 +168,13 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
+    check = next_check(deps) or now
+    check = check if check > now else now + BLOG_CHECK_EVERY
+    paused = paused_until(deps)
+    if paused is not None:
+        check = max(check, paused)  # no Blogger request before the daily limit's pause ends
+    if watching(deps):
+        times.append(check)  # the next look at the blog (issue 17)
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
@@ -172,6 +183,8 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:
             continue
+        if status == Status.TERBIT and entry.post_status in ("LIVE", "SCHEDULED"):
+            times.append(check)  # watched from now on
         if entry.post_status == "DRAFT":
             checked = _parse_meta_time(deps, DRAFT_CHECKED)
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
@@ -221,6 +234,8 @@ def run_cycle(deps: Deps) -> CycleReport:
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
     versions = _versions(deps)
+    if deps.google_time is not None:
+        report.clock_skewed = deps.google_time.warn_if_skewed()  # Drive's answer carried Google's Date
     changed = _changed(deps, versions)
     if mark and _unchanged(deps, changed):
         report.unchanged = True
@@ -243,6 +258,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
+    report.problems += snap.warnings
     try:
         run_intake(deps, snap, report.intake)
     except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole
@@ -250,6 +266,9 @@ def run_cycle(deps: Deps) -> CycleReport:
         log.warning("intake postponed (a page of the responses tab could not be read): %s", exc)
     report.alerts = cycle_alerts(deps, snap)
     watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
+    held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
+    if held:
+        report.problems.append(held)
     try:  # before publishing: a deletion is on record as early as possible
         report.deleted = record_deleted(deps, watch.deleted, report.publish.plan)
     except FatalError as exc:
@@ -258,8 +277,8 @@ def run_cycle(deps: Deps) -> CycleReport:
     run_publish(deps, watch.rows, report.publish)
     remember_rows(deps, watch, report.publish.updates)
     note_whole_read(deps, snap)
-    try:
-        report.archived = run_archive(deps, watch.rows, report.publish.updates)
+    try:  # not while Review's rows are out of place: archiving deletes Review rows by number
+        report.archived = 0 if held else run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)

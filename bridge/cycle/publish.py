@@ -30,7 +30,9 @@ from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
-from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
+from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
+from bridge.cycle.blog_watch import post_gone, watch_blog
+from bridge.cycle.blogger_pause import limit_note, pause, paused_until
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -79,7 +81,7 @@ def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
             f"unreadable schedule {cell!r}",
             submission_id=row.id,
         )
-    return when if when > deps.now() else None
+    return when if when > deps.google_now() else None  # Blogger decides by its own clock, not this server's
 
 
 def _post_link(deps: Deps, post_id: str, url: str) -> str:
@@ -128,10 +130,11 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
             )
     title, title_cut = sanitize.clean_title(row.get(ReviewColumn.TITLE), s.title_max)
     body, body_cut = sanitize.clean_body(row.get(ReviewColumn.BODY), s.body_max)
-    if not title or not body:
+    if not sanitize.has_visible(title) or not sanitize.has_visible(body):
         raise PublishError(
-            "Judul atau Isi kosong; isi di tab Review lalu ubah Status menjadi DISETUJUI lagi.",
-            "title or body is empty",
+            "Judul atau Isi kosong atau hanya berisi karakter yang tidak terlihat; isi di tab Review lalu ubah Status "
+            "menjadi DISETUJUI lagi.",
+            "title or body is empty or invisible",
             submission_id=row.id,
         )
     for name, cut, limit in (("Judul", title_cut, s.title_max), ("Isi", body_cut, s.body_max)):
@@ -239,7 +242,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
     fp = _fingerprint(deps, row)
-    since = deps.now()
+    since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
@@ -260,12 +263,10 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
-    ref = deps.blogger.update(
-        post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id, status="DRAFT"
-    )
+    ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     deps.ledger.record_content(row.id, parts)
     if deps.settings.publish_mode == "live":
-        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
+        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule or deps.google_now())
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
@@ -351,10 +352,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     result.plan.append(f"update {row.id} (post {entry.post_id}): {what or 'everything (not known what was published)'}")
     if deps.dry_run:
         return
-    ref = deps.blogger.update(
-        entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id,
-        status=entry.post_status,
-    )
+    ref = deps.blogger.update(entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     live = deps.settings.publish_mode == "live"
     old_schedule = old.get("Jadwal", "") if old is not None else None
     # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
@@ -365,7 +363,9 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
                 deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
             ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
         elif ref.status in ("SCHEDULED", "DRAFT"):
-            ref = deps.blogger.publish(entry.post_id, item=row.id)  # schedule removed or passed: out now
+            # schedule removed or passed: out now, said explicitly (without publishDate Blogger would use
+            # the post's saved schedule date, ignoring the officer's change)
+            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=deps.google_now())
     status = ref.status or entry.post_status
     if status == "SCHEDULED" and schedule is not None:
         when = format_time(schedule, deps)
@@ -525,7 +525,13 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         except RetriableError as exc:
             log.warning("could not look at draft posts now: %s", exc)
             return
-        if ref is None or ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
+        if ref is None:  # deleted in Blogger: say so once, and stop asking about it
+            if row.status == Status.DITOLAK:
+                deps.ledger.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
+            else:
+                post_gone(deps, entry, row, result)
+            continue
+        if ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
         when = format_time(when_dt or deps.now(), deps)
@@ -567,16 +573,19 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
     if not deps.dry_run:
         try:
             reconcile(deps, rows, result)
-        except RetriableError as exc:
+        except (RetriableError, LimitError) as exc:
             result.problems.append(f"could not reconcile unfinished posts yet: {exc}")
             log.warning("reconcile postponed: %s", exc)
             return
-    try:
-        check_drafts(deps, rows, result)
-    except AuthError:
-        raise
-    except FatalError as exc:
-        log.warning("could not look at draft posts: %s", exc)
+    paused = paused_until(deps)
+    if paused is None:
+        watch_blog(deps, rows, result)
+        try:
+            check_drafts(deps, rows, result)
+        except AuthError:
+            raise
+        except (FatalError, LimitError) as exc:
+            log.warning("could not look at draft posts: %s", exc)
     for row in rows:
         if deps.should_stop():
             log.info("stop requested: leaving the remaining rows for the next run")
@@ -588,6 +597,9 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
         if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
             continue
         entry = deps.ledger.journal(row.id)
+        if paused is not None and status in (Status.DISETUJUI, Status.DITARIK) and render.is_submission_id(row.id):
+            _explain(row, result, limit_note(paused, deps))  # no Blogger request until the pause ends
+            continue
         try:
             if status == Status.DITOLAK:
                 _rejected(row, entry, result)
@@ -615,6 +627,10 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             result.failed += 1
             result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
             log.error("%s could not be published: %s", row.id, exc.reason_en)
+        except LimitError as exc:
+            paused = _pause(deps, row, exc)
+            _explain(row, result, limit_note(paused, deps))
+            result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
         except RetriableError as exc:
             result.retry_later += 1
             result.put(row.id, {
@@ -626,6 +642,15 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             write_back(deps, result)
             raise
     write_back(deps, result)
+
+
+def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
+    """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
+    cycle does not search the blog for it), and the pause starts."""
+    current = deps.ledger.journal(row.id)
+    if current is not None and current.state == INTENT and not deps.dry_run:
+        deps.ledger.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
+    return pause(deps, exc, row.id)
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:

@@ -21,6 +21,7 @@ which account a bearer token belongs to, and when it expires, is decided there t
 
 from __future__ import annotations
 
+import email.utils
 import errno
 import html
 import json
@@ -33,6 +34,7 @@ import threading
 import time
 import traceback
 import urllib.parse
+from datetime import timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -73,6 +75,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         return
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """Every Google answer carries Google's time in ``Date`` (RFC 9110 6.6.1, IMF-fixdate, GMT);
+        the sandbox tells its own injectable clock's, so a test can set the server's clock apart
+        from Google's (issue 17: a server clock hours fast)."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = self.server.sandbox.state.now().astimezone(timezone.utc)
+        return email.utils.format_datetime(now, usegmt=True)
 
     def do_GET(self) -> None:  # noqa: N802
         self._handle("GET")
