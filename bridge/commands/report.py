@@ -23,58 +23,18 @@ from bridge.app import Deps
 from bridge.config import Settings
 from bridge.commands.report_sheet import layout
 from bridge.core import columns
-from bridge.core.model import KimRecord, ReviewColumn, Status
+from bridge.core.model import KimRecord
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
-from bridge.core.report import Item, PageViews, Report, Rules, build_report, dedupe, last_accepted
-from bridge.exceptions import AuthError, BridgeError, FatalError
+from bridge.commands.report_read import SheetData, read_sheet
+from bridge.core.report import PageViews, Report, Rules, build_report
+from bridge.exceptions import AuthError, BridgeError
 
 log = logging.getLogger("bridge.report")
 
 
 def tab_title(period: Period) -> str:
     return f"Laporan {period.key}"
-
-
-@dataclass(frozen=True)
-class SheetData:
-    """What the report reads from the spreadsheet, in one call."""
-
-    items: list[Item]
-    registry: list[KimRecord]
-
-
-def _items(values: list[list[Any]], deps: Deps) -> list[Item]:
-    if not values:
-        return []
-    index, _ = columns.review_header_index([str(h) for h in values[0]])
-    tz = deps.settings.tz
-
-    def cell(row: list[Any], column: ReviewColumn) -> Any:
-        i = index.get(column)
-        return row[i] if i is not None and i < len(row) else ""
-
-    def text(row: list[Any], column: ReviewColumn) -> str:
-        return columns.cell_text(cell(row, column)).strip()
-
-    out = []
-    for row in values[1:]:
-        if not any(str(c).strip() for c in row):
-            continue
-        out.append(Item(
-            id=text(row, ReviewColumn.ID),
-            received=columns.parse_datetime_cell(cell(row, ReviewColumn.RECEIVED), tz),
-            kecamatan=text(row, ReviewColumn.KECAMATAN),
-            kim=text(row, ReviewColumn.KIM),
-            title=" ".join(text(row, ReviewColumn.TITLE).split()),
-            status=Status.parse(text(row, ReviewColumn.STATUS)),
-            system_note=text(row, ReviewColumn.SYSTEM_NOTE),
-            officer_note=text(row, ReviewColumn.OFFICER_NOTE),
-            has_photo=bool(text(row, ReviewColumn.PHOTOS)),
-            post_url=text(row, ReviewColumn.POST_URL),
-            published=columns.parse_datetime_cell(cell(row, ReviewColumn.PUBLISHED), tz),
-        ))
-    return out
 
 
 def registry_records(values: list[list[Any]], deps: Deps) -> list[KimRecord]:
@@ -91,24 +51,9 @@ def registry_records(values: list[list[Any]], deps: Deps) -> list[KimRecord]:
     return out
 
 
-def read_sheet(deps: Deps) -> SheetData:
-    """Review, Arsip and KIM in one ``values.batchGet`` (a tab that does not exist is left out)."""
-    from bridge.cycle.tabs import follow_names
-
-    info = deps.sheets.info(deps.settings.review_spreadsheet_id, refresh=True)
-    follow_names(deps, info)  # a tab officers renamed is found by its identity (issue 17)
-    s = deps.settings
-    tabs = [t for t in (s.review_tab, s.archive_tab, s.registry_tab) if t in info.tabs]
-    if s.review_tab not in info.tabs:
-        raise FatalError(f"tab '{s.review_tab}' not found: run `mymein-bridge init -c CONFIG` first")
-    values = dict(zip(tabs, deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(t) for t in tabs])))
-    items = dedupe(_items(values.get(s.review_tab, []), deps), _items(values.get(s.archive_tab, []), deps))
-    return SheetData(items, registry_records(values.get(s.registry_tab, []), deps))
-
-
 def alerts_as_of(deps: Deps, data: SheetData, day: date) -> list[Alert]:
     s = deps.settings
-    return partnership_alerts(data.registry, last_accepted(data.items), day, sk_warning_days=s.sk_warning_days,
+    return partnership_alerts(data.registry, data.last_accepted, day, sk_warning_days=s.sk_warning_days,
                               quiet_days=s.quiet_days)
 
 
@@ -131,7 +76,7 @@ class ReportResult:
 
 def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
     """Read everything and compute the report (no writes)."""
-    data = read_sheet(deps)
+    data = read_sheet(deps, period)
     today = deps.now().date()
     alerts = alerts_as_of(deps, data, min(today, period.end))
     stats = BloggerStats(deps.blogger)
