@@ -134,22 +134,97 @@ def _widths(table: ReportTable) -> list[float]:
     return [x * scale for x in w]
 
 
-def _grid(table: ReportTable) -> Table:
-    numeric = [is_number_column(table, c) for c in range(len(table.header))]
-    head = [Paragraph(_text(h), HEAD) for h in table.header]
-    body: list[list[Any]] = [[Paragraph(_text(v), CELL_RIGHT if numeric[c] else CELL) for c, v in enumerate(row)]
-                             for row in table.rows]
+#: Cell paddings (points), the same in every grid, so a row's height can be measured before its table is built.
+PAD_TOP, PAD_BOTTOM, PAD_SIDE = 2, 3, 3
+#: A table longer than this is laid out a page at a time (:class:`_PagedGrid`), never all at once.
+PAGED_ROWS = 40
+#: Rows that go with a long table's heading, so a heading never ends a page alone.
+LEAD_ROWS = 3
+
+
+def _grid_style(rows: int, empty: bool) -> TableStyle:
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GREY),
              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
-    if not body:
-        body = [[Paragraph("(tidak ada data dalam periode ini)", NOTE)] + [""] * (len(table.header) - 1)]
+             ("TOPPADDING", (0, 0), (-1, -1), PAD_TOP), ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_BOTTOM),
+             ("LEFTPADDING", (0, 0), (-1, -1), PAD_SIDE), ("RIGHTPADDING", (0, 0), (-1, -1), PAD_SIDE)]
+    if empty:
         style.append(("SPAN", (0, 1), (-1, 1)))
-    # repeatRows: the header on every page; splitInRow=0 (reportlab's default): a row is never cut in two.
-    grid = Table([head, *body], colWidths=_widths(table), repeatRows=1, hAlign="LEFT", splitInRow=0)
-    grid.setStyle(TableStyle(style))
-    return grid
+    return TableStyle(style)
+
+
+class _Cells:
+    """Builds a table's header and body cells as Paragraphs, one row at a time."""
+
+    def __init__(self, table: ReportTable) -> None:
+        self.table = table
+        self.widths = _widths(table)
+        self.numeric = [is_number_column(table, c) for c in range(len(table.header))]
+
+    def header(self) -> list[Any]:
+        return [Paragraph(_text(h), HEAD) for h in self.table.header]
+
+    def row(self, n: int) -> list[Any]:
+        return [Paragraph(_text(v), CELL_RIGHT if self.numeric[c] else CELL) for c, v in enumerate(self.table.rows[n])]
+
+    def height(self, cells: list[Any]) -> float:
+        return max(p.wrap(w - 2 * PAD_SIDE, 10_000)[1] for p, w in zip(cells, self.widths)) + PAD_TOP + PAD_BOTTOM
+
+    def grid(self, first: int, end: int) -> Table:
+        head = self.header()
+        body = [self.row(n) for n in range(first, end)]
+        empty = not self.table.rows
+        if empty:
+            body = [[Paragraph("(tidak ada data dalam periode ini)", NOTE)] + [""] * (len(self.table.header) - 1)]
+        # repeatRows: the header on every page; splitInRow=0 (reportlab's default): a row is never cut in two.
+        grid = Table([head, *body], colWidths=self.widths, repeatRows=1, hAlign="LEFT", splitInRow=0)
+        grid.setStyle(_grid_style(len(body), empty))
+        return grid
+
+
+def _grid(table: ReportTable) -> Table:
+    return _Cells(table).grid(0, len(table.rows))
+
+
+class _PagedGrid(Flowable):
+    """Rows ``first``.. of a long table, laid out one page at a time: each page gets a grid with the
+    header row and the whole rows that fit; the rest stays as data until the next page. Memory then
+    follows one page of cells, not the whole table (a month of 10,000 news items). ``lead`` (the
+    table's heading) goes on the first page, with at least :data:`LEAD_ROWS` rows."""
+
+    def __init__(self, cells: _Cells, first: int = 0, lead: Sequence[Flowable] = ()) -> None:
+        super().__init__()
+        self.cells, self.first, self.lead = cells, first, list(lead)
+        self._fit: Table | None = None
+
+    def _fitting(self, aw: float, ah: float) -> int:
+        used = sum(f.wrap(aw, ah)[1] for f in self.lead) + self.cells.height(self.cells.header())
+        n = self.first
+        while n < len(self.cells.table.rows):
+            used += self.cells.height(self.cells.row(n))
+            if used > ah - 2:
+                break
+            n += 1
+        return n
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self._fit = None
+        return aw, ah + 1  # never drawn whole: the frame asks for split(), which gives real grids
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        end = self._fitting(aw, ah)
+        rows = len(self.cells.table.rows)
+        least = min(LEAD_ROWS, rows - self.first) if self.lead else 1
+        if end - self.first < least:
+            if ah < PAGE[1] / 2:
+                return []  # too little room here: the next page
+            end = max(end, self.first + 1)  # a row taller than half a page goes alone rather than never
+        parts: list[Flowable] = [*self.lead, self.cells.grid(self.first, end)]
+        if end < rows:
+            parts.append(_PagedGrid(self.cells, end))
+        return parts
+
+    def draw(self) -> None:  # pragma: no cover - wrap() always asks for a split
+        raise AssertionError("a paged grid is split, never drawn")
 
 
 def _chart(table: ReportTable) -> Drawing:
@@ -218,16 +293,23 @@ def build_pdf(report: Report, made: datetime, s: Settings, path: Path, *, provis
     story.append(Spacer(1, 10))
     tables = document_tables(report)
     for number, table in enumerate(tables, start=1):
-        block: list[Flowable] = [Paragraph(_text(f"{number}. {table.title}"), HEADING), Spacer(1, 3), _grid(table)]
-        block += [Paragraph(_text(note), NOTE) for note in table.notes]
-        if table is report.chart and table.rows:
-            block += [Spacer(1, 6), _chart(table)]
+        heading = Paragraph(_text(f"{number}. {table.title}"), HEADING)
+        notes = [Paragraph(_text(note), NOTE) for note in table.notes]
+        chart = [Spacer(1, 6), _chart(table)] if table is report.chart and table.rows else []
+        if len(table.rows) > PAGED_ROWS:
+            # A long table: the heading with its first rows, then page after page, header repeated.
+            story += [_PagedGrid(_Cells(table), 0, [heading, Spacer(1, 3)]), *notes, *chart]
+            if number == len(tables):
+                story.append(KeepTogether([Spacer(1, 14), _signature(s, made)]))
+            else:
+                story.append(Spacer(1, 12))
+            continue
+        block: list[Flowable] = [heading, Spacer(1, 3), _grid(table), *notes, *chart]
         if number == len(tables):
             # The last table, its chart and the signature stay on one page: never a signature alone.
             story.append(KeepTogether([*block, Spacer(1, 14), _signature(s, made)]))
         else:
-            # A table that fits a page starts on a fresh page rather than break; a longer one flows,
-            # its header row repeated on each page.
+            # A table that fits a page starts on a fresh page rather than break.
             story += [KeepTogether(block), Spacer(1, 12)]
     footer = f"Laporan Monitoring dan Evaluasi Kemitraan Komunikasi dengan KIM - {report.period.label}"
     doc = SimpleDocTemplate(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

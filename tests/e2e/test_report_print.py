@@ -96,6 +96,7 @@ def test_every_page_of_a_long_table_repeats_its_header_and_no_row_is_cut(quarter
     for text in with_rows:
         # Tabel 5.2's header, or the comments table's: whichever table the page continues
         assert ("Aktivitas Diseminasi" in text and "Link Media" in text) or ("Judul" in text and "Komentar" in text)
+        assert text.count("Aktivitas Diseminasi") <= 1  # once at the top of the page, never again mid-page
     for k in range(1, 121):
         # Each row's title and its link are on the same page, in both tables that list it
         title, link = f"Berita tambahan {k:03d}", f"tambahan-{k:03d}"
