@@ -196,6 +196,19 @@ def test_preview_shows_the_tabs_beside_the_blog_and_the_laporan_as_printed(quart
     assert '<td colspan="7"></td><td colspan="4">Mengetahui,</td>' in laporan
 
 
+def test_printing_the_preview_leaves_out_the_blog_and_the_tab_bar(quarter: Quarter) -> None:
+    """Printed from the preview, the report would come out on Letter portrait with the blog sidebar and the tab bar."""
+    import requests
+
+    quarter.report()
+    laporan = requests.get(f"{quarter.sandbox.url}/", params={"tab": TAB}, timeout=5).text
+    css = laporan[laporan.index("@media print{"):]
+    assert "@page{size:A4 landscape;margin:1.5cm}" in css
+    assert ".side .right,footer,.tabs,.where{display:none}" in css
+    assert "table.laporan tr{break-inside:avoid}" in css  # no row printed half on each page
+    assert '<div class="where">' in laporan
+
+
 def test_run_writes_the_previous_months_report_once_on_the_first_at_the_hour(quarter: Quarter, tmp_path: Path) -> None:
     """The monthly report would be missing, early, or written again every cycle."""
     from datetime import datetime
