@@ -346,6 +346,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"Report {period.key} ({period.label}){provisional}: {published} published item(s){drafts}; tab '{result.tab}' written")
     for path in result.files:
         print(f"  {path}")
+    for link in result.uploaded:
+        print(f"  Drive: {link}")
     if result.alerts:  # in Indonesian, word for word as `check` prints them
         print(f"  partnership alerts: {len(result.alerts)}")
     for alert in result.alerts:

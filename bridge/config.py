@@ -127,6 +127,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "preparer_name", str, "", "name of who prepared the report; empty leaves a line"),
     Spec("report", "preparer_rank", str, "", "rank/grade of who prepared the report; empty leaves it out"),
     Spec("report", "preparer_nip", str, "", "NIP of who prepared the report; empty leaves a line"),
+    Spec("report", "drive_folder_id", str, "", "Drive folder officers can open: report and the monthly run put the PDF and the workbook there (the period's earlier ones replaced); empty = no upload"),
     Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
     Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
     Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
@@ -260,6 +261,7 @@ class Settings:
     signer_name: str = ""
     signer_nip: str = ""
     letterhead: Letterhead = field(default_factory=lambda: Letterhead())
+    report_drive_folder_id: str = ""
     monthly: bool = False
     monthly_hour: int = 7
     monthly_out_dir: Path | None = None
@@ -517,6 +519,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
             email=raw["email"], website=raw["website"], logo=resolve(raw["logo"]) if raw["logo"] else None,
             signer_rank=raw["signer_rank"], preparer_title=raw["preparer_title"], preparer_name=raw["preparer_name"],
             preparer_rank=raw["preparer_rank"], preparer_nip=raw["preparer_nip"]),
+        report_drive_folder_id=raw["drive_folder_id"],
         monthly=raw["monthly"],
         monthly_hour=raw["monthly_hour"],
         monthly_out_dir=resolve(raw["monthly_out_dir"]) if raw["monthly_out_dir"] else None,

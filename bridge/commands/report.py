@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
@@ -72,6 +72,7 @@ class ReportResult:
     tab: str
     files: list[Path]
     alerts: list[Alert]
+    uploaded: list[str] = field(default_factory=list)  # links to the PDF and the workbook in Drive
 
 
 def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
@@ -153,10 +154,52 @@ def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> Rep
     deps.sheets.update_ranges(s.review_spreadsheet_id, [(f"{a1_tab(title)}!A1", values)])
     files = write_files(report, out_dir, deps.now(), s) if out_dir is not None else []
     log.info("report %s written to tab '%s'%s", period.key, title, f" and {len(files)} files in {out_dir}" if files else "")
-    return ReportResult(report, title, files, alerts)
+    uploaded = upload_forms(deps, report, files) if s.report_drive_folder_id else []
+    return ReportResult(report, title, files, alerts, uploaded)
 
 
-__all__ = ["ReportResult", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "pdf_name", "tab_title", "write_csv", "write_files", "xlsx_name",
+def drive_file_link(file_id: str) -> str:
+    return f"https://drive.google.com/file/d/{file_id}/view"
+
+
+def drive_folder_link(folder_id: str) -> str:
+    return f"https://drive.google.com/drive/folders/{folder_id}"
+
+
+MIME = {".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+#: appProperty naming the report file a Drive file holds, so a rerun replaces it (found again without the ledger).
+DRIVE_KEY = "mymein_report"
+
+
+def upload_forms(deps: Deps, report: Report, files: list[Path]) -> list[str]:
+    """Put the PDF and the workbook in ``[report] drive_folder_id``, replacing the period's earlier
+    ones (found by their appProperty); made in a temporary folder when there is no --out."""
+    import tempfile
+
+    s = deps.settings
+    folder = s.report_drive_folder_id
+    with tempfile.TemporaryDirectory(prefix="mymein-laporan-") as tmp:
+        forms = [p for p in files if p.suffix in MIME]
+        if not forms:
+            from bridge.commands.report_pdf import build_pdf
+            from bridge.commands.report_xlsx import build_xlsx
+
+            made = deps.now()
+            forms = [build_pdf(report, made, s, Path(tmp) / pdf_name(report.period), provisional=report.provisional),
+                     build_xlsx(report, made, s, Path(tmp) / xlsx_name(report.period), provisional=report.provisional)]
+        links = []
+        for path in forms:
+            old = deps.drive.find_own(DRIVE_KEY, path.name)
+            new = deps.drive.upload_to_folder(name=path.name, mime_type=MIME[path.suffix], content=path.read_bytes(),
+                                              folder_id=folder, app_properties={DRIVE_KEY: path.name})
+            if old is not None:
+                deps.drive.delete_own(old[0], folder)  # after the new one is there: never a moment without it
+            links.append(drive_file_link(new))
+    log.info("report %s: PDF and workbook in Drive folder %s", report.period.key, folder)
+    return links
+
+
+__all__ = ["ReportResult", "drive_file_link", "drive_folder_link", "upload_forms", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "pdf_name", "tab_title", "write_csv", "write_files", "xlsx_name",
            "write_report"]
 
 

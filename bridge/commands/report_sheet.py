@@ -61,6 +61,8 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         centered.append(r)
         if text.startswith(TITLE):
             bold.append(r)
+    if s.report_drive_folder_id:  # where officers download the PDF to sign and the workbook
+        centered.append(line(f"PDF untuk dicetak dan Excel: https://drive.google.com/drive/folders/{s.report_drive_folder_id}"))
     line()
 
     tables: list[Table] = []

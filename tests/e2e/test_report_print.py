@@ -191,3 +191,28 @@ def test_the_pdf_draws_text_outside_latin_1_without_failing(quarter: Quarter, tm
     _add_published(quarter, 1, title="Panen raya \U0001f33e di Juai \u2013 \u0101")
     pages = _pages(_pdf(quarter, tmp_path / "out"))
     assert any(re.search(r"Panen raya \S* di Juai", text) for text in pages)
+
+
+def test_drive_folder_gets_the_pdf_and_the_workbook_and_a_rerun_replaces_them(quarter: Quarter, tmp_path: Path,
+                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Officers could not download the report from Drive, or would find a stale copy beside each rerun's."""
+    from bridge.sandbox.seed import BRIDGE_ACCOUNT, FORM_OWNER
+
+    folder = "1LaporanFolder000000000000000000"
+    with quarter.sandbox.state.lock:
+        quarter.sandbox.state.data["drive"]["files"].append({
+            "id": folder, "name": "Laporan KIM", "mimeType": "application/vnd.google-apps.folder", "owner": FORM_OWNER,
+            "parents": [], "createdTime": "2026-10-01T00:00:00.000Z", "content_b64": "",
+            "permissions": [{"kind": "drive#permission", "id": "10000000000000000002", "type": "user", "role": "writer",
+                             "emailAddress": BRIDGE_ACCOUNT}]})
+    quarter.deps(report__drive_folder_id=folder).close()
+    cfg = str(quarter.workdir / "bridge.toml")
+    for _ in range(2):
+        assert main(["report", "-c", cfg, "--period", "2026-Q3"], clock=quarter.sandbox.clock) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    in_folder = [f for f in quarter.sandbox.state.data["drive"]["files"] if folder in f.get("parents", [])]
+    assert sorted(f["name"] for f in in_folder) == ["laporan-2026-Q3.pdf", "laporan-2026-Q3.xlsx"]
+    assert out[-8:-6] == [f"  Drive: https://drive.google.com/file/d/{f['id']}/view" for f in in_folder]
+    assert all(not f["permissions"] for f in in_folder)  # shared as the folder is, never with anyone
+    assert [r[0] for r in quarter.rows("Laporan 2026-Q3")][6] == (
+        f"PDF untuk dicetak dan Excel: https://drive.google.com/drive/folders/{folder}")
