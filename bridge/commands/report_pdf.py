@@ -8,6 +8,7 @@ Laid out with reportlab's platypus (pure Python wheel, no system packages).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
@@ -29,6 +30,8 @@ from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
 from bridge.core.report_print import TITLE, document_tables, is_number_column, kop_lines, signature_columns, title_lines, weights
+
+log = logging.getLogger("bridge.report")
 
 PAGE = landscape(A4)
 MARGIN = 1.5 * cm
@@ -117,6 +120,8 @@ def _kop(s: Settings) -> list[Flowable]:
     if path is not None and Path(path).is_file():
         logo = Image(str(path), width=size, height=size, kind="proportional")
     else:
+        if path is not None:
+            log.warning("[report] logo %s is not a file: the kop shows a placeholder", path)
         logo = _placeholder_logo(size)
     lines = kop_lines(s)
     styles = [_style("kop1", 14, BOLD, TA_CENTER, 17), _style("kop2", 15, BOLD, TA_CENTER, 18)] + \

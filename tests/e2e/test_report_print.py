@@ -216,3 +216,16 @@ def test_drive_folder_gets_the_pdf_and_the_workbook_and_a_rerun_replaces_them(qu
     assert all(not f["permissions"] for f in in_folder)  # shared as the folder is, never with anyone
     assert [r[0] for r in quarter.rows("Laporan 2026-Q3")][6] == (
         f"PDF untuk dicetak dan Excel: https://drive.google.com/drive/folders/{folder}")
+
+
+def test_the_kabupatens_logo_from_config_is_on_the_kop(quarter: Quarter, tmp_path: Path) -> None:
+    """The kop would show the placeholder even though IT staff named the kabupaten's logo file."""
+    from tests.images import png
+
+    logo = tmp_path / "logo-balangan.png"
+    logo.write_bytes(png(200, 240, alpha=True))
+    with_logo = PdfReader(_pdf(quarter, tmp_path / "a", report__logo=str(logo)))
+    without = PdfReader(_pdf(quarter, tmp_path / "b"))
+    assert len(with_logo.pages[0].images) == 1
+    assert len(without.pages[0].images) == 0  # the placeholder is drawn, not an image
+    assert "LOGO" in (without.pages[0].extract_text() or "") and "LOGO" not in (with_logo.pages[0].extract_text() or "")
