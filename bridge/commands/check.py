@@ -430,18 +430,18 @@ TEMPORARY_FETCH = re.compile(r": (cannot connect \(|HTTP (429|5\d\d) )")
 
 
 def _monthly_lines(settings: Settings) -> list[str]:
-    """With ``[report] monthly``: can `run` write the CSV files? It finds out only on the 1st, and does not retry."""
+    """With ``[report] monthly``: can `run` write the report files (PDF, workbook, CSV)? It finds out only on the 1st, and does not retry."""
     folder = settings.monthly_out_dir
     if not settings.monthly:
         return []
     if folder is None:
-        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no CSV files)"]
+        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no PDF, Excel or CSV files)"]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return [f"{BAD} [report] monthly_out_dir {folder} does not exist and cannot be created ({exc.strerror or exc}): "
                 "create it for the user the bridge runs as, or empty the key"]
     if not os.access(folder, os.W_OK | os.X_OK):
-        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly CSV files would fail"]
-    return [f"{OK} monthly report: tab 'Laporan <month>' and CSV files in {folder}/<month> on the 1st at "
+        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly PDF, Excel and CSV files would fail"]
+    return [f"{OK} monthly report: tab 'Laporan <month>' and the PDF, Excel and CSV files in {folder}/<month> on the 1st at "
             f"{settings.monthly_hour:02d}:00 WITA"]

@@ -264,7 +264,7 @@ def test_check_tells_whether_the_monthly_csv_folder_can_be_written(bridge: Bridg
     assert fails[0].endswith("): create it for the user the bridge runs as, or empty the key")
     config = bridge.write_config(report__monthly=True, report__monthly_out_dir=str(tmp_path / "laporan"))
     assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
-    assert (f"OK   monthly report: tab 'Laporan <month>' and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
+    assert (f"OK   monthly report: tab 'Laporan <month>' and the PDF, Excel and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
             "07:00 WITA") in capsys.readouterr().out.splitlines()
 
 
