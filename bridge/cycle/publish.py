@@ -478,7 +478,9 @@ def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Publ
     TERBIT typed by hand on a row without a post is explained."""
     if entry and entry.post_id and entry.state == DONE:
         link = _post_link(deps, entry.post_id, entry.post_url)
-        if row.get(ReviewColumn.POST_URL).strip() != link:
+        # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
+        shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
+        if shown.strip() != link:
             result.put(row.id, {ReviewColumn.POST_URL: link})
             result.plan.append(f"restore Tautan Post of {row.id}")
             log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)

@@ -176,3 +176,14 @@ def test_an_archived_rows_post_reverted_in_blogger_is_marked_in_arsip(bridge: Br
     row = next(dict(zip(header, r)) for r in rows[1:] if r and r[header.index("ID")] == sid)
     assert "DRAF di Blogger" in row[SYSTEM] and row[LINK].endswith(f"/{post_id}")
     assert row[ReviewColumn.PUBLISHED.value] == ""
+
+
+def test_a_post_reverted_in_blogger_is_not_blamed_on_an_officer_editing_the_link(bridge: Bridge, caplog: Any) -> None:
+    """IT staff read 'Tautan Post was cleared or edited in Review' for a link no officer touched."""
+    sid = _publish_one(bridge)
+    _in_blogger(bridge, _post(bridge, sid)["id"], status="DRAFT")
+    bridge.now = bridge.now + TEN_MINUTES
+    caplog.clear()
+    bridge.cycle()
+    assert "reverted to draft in Blogger" in caplog.text
+    assert "cleared or edited" not in caplog.text
