@@ -299,7 +299,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
     from bridge.adapters.sheets import a1_tab
     from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
-    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, follow_names
+    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, ROLE_LABEL, follow_names
 
     sheets = deps.sheets
     try:
@@ -310,7 +310,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         for role in (REVIEW, KIM, ARSIP):
             f = found[role]
             if f.tab is not None and f.renamed:
-                lines.append(f"{WARN} tab '{f.title}' present: the {role.capitalize()} tab, configured as '{f.configured}' "
+                lines.append(f"{WARN} tab '{f.title}' present: the {ROLE_LABEL[role]} tab, configured as '{f.configured}' "
                              "and renamed since; the bridge finds it by its identity and follows it (the config may "
                              f"keep '{f.configured}', or say '{f.title}')")
             elif f.tab is not None:

@@ -266,3 +266,14 @@ def test_init_making_a_new_review_warns_of_the_submissions_the_old_one_held(brid
     assert "created tab 'Review'" in lines
     assert any(line.startswith(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab")
                for line in lines)
+
+
+def test_a_renamed_kim_tab_is_named_kim_in_check(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """After the KIM tab is renamed, `check` spoke of "the Kim tab", a name no officer uses."""
+    from bridge.cli import main
+
+    bridge.cycle()
+    _rename(bridge, "KIM", "Daftar KIM")
+    main(["check", "-c", str(bridge.write_config())], clock=bridge.clock)
+    out = capsys.readouterr().out
+    assert "the KIM tab, configured as 'KIM'" in out and "Kim tab" not in out
