@@ -375,6 +375,12 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+    from bridge.cycle.blogger_pause import paused_until
+
+    until = paused_until(deps)
+    if until is not None:
+        lines.append(f"{WARN} Blogger refused new posts for today (posts-per-day limit or daily API quota): approved rows "
+                     f"wait and go out by themselves from {until.astimezone(settings.tz):%d/%m/%Y %H:%M} WITA; nothing to fix")
     try:
         if deps.sheets.is_cached(settings.review_spreadsheet_id):  # else it could not be read: said above
             lines.extend(_lease_lines(deps))
