@@ -277,7 +277,7 @@ def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: dateti
     if ref.status == "DRAFT":
         when = ""
     else:
-        when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.now(), deps)
+        when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.google_now(), deps)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
@@ -339,7 +339,7 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             deps.ledger.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.now(), deps))
+        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.google_now(), deps))
         result.reconciled += 1
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
@@ -386,18 +386,18 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     if status == "SCHEDULED" and schedule is not None:
         when = format_time(schedule, deps)
     elif entry.post_status == "SCHEDULED" and status == "LIVE":
-        when = format_time(deps.now(), deps)
+        when = format_time(deps.google_now(), deps)
     elif status == "DRAFT":
         when = ""
     else:
-        when = entry.published_at or format_time(deps.now(), deps)
+        when = entry.published_at or format_time(deps.google_now(), deps)
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
-        f"Post yang sama diperbarui pada {format_time(deps.now(), deps)} WITA{changes}; tidak ada post baru. "
+        f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps)} WITA{changes}; tidak ada post baru. "
         + values[ReviewColumn.SYSTEM_NOTE]
     )
     result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))
@@ -457,7 +457,7 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
     if live:
-        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
+        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.google_now(), deps)}. "
                 "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru).")
     else:
         note = ("Post ini masih draf di Blogger dan belum tayang, jadi tidak ada yang diturunkan dari website. "
@@ -557,7 +557,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         if ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
-        when = format_time(when_dt or deps.now(), deps)
+        when = format_time(when_dt or deps.google_now(), deps)
         result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
         if deps.dry_run:
             continue
