@@ -298,7 +298,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
 def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
     from bridge.adapters.sheets import a1_tab
-    from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
+    from bridge.core.header_row import LOOK_ROWS, explain_header_row, kim_title_rows, review_header_row
     from bridge.cycle.tabs import ARSIP, KIM, REVIEW, ROLE_LABEL, follow_names
 
     sheets = deps.sheets
@@ -322,14 +322,21 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
             else:
                 bad(f"tab '{f.configured}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
         settings = deps.settings
+        moved = None
         if found[REVIEW].tab is not None:
-            (top,) = sheets.batch_get(settings.review_spreadsheet_id, [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"])
+            ranges = [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"]
+            if found[KIM].tab is not None:  # the same request: a title row above the KIM headers too
+                ranges.append(f"{a1_tab(settings.registry_tab)}!1:{LOOK_ROWS}")
+            top, *kim_top = sheets.batch_get(settings.review_spreadsheet_id, ranges)
             if review_header_row(top) != 0:
                 bad(explain_header_row(settings.review_tab, top))
+            moved = kim_title_rows(kim_top[0]) if kim_top else None
+            if moved:
+                bad(f"KIM tab '{settings.registry_tab}': {moved}; until then new responses wait")
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
-        if settings.review_tab in review_info.tabs:
+        if settings.review_tab in review_info.tabs and not moved:  # moved: its rows cannot be read, said above
             _check_registry(settings, deps, lines)
     except AuthError as exc:
         bad(f"review spreadsheet: {exc}")

@@ -468,6 +468,11 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         result.halted, result.halted_config = str(exc), True
         log.error("intake stopped: %s", exc)
         return
+    if snap.kim_moved:  # every new response would be TIDAK VALID for a registry it could not read
+        result.halted = (f"KIM tab '{s.registry_tab}': {snap.kim_moved}. The responses wait and are queued once "
+                         "the headers are on row 1 again")
+        log.error("intake stopped: %s", result.halted)
+        return
     missing = _missing_review_columns(snap)
     if missing:
         result.halted = (

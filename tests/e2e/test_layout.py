@@ -277,3 +277,32 @@ def test_a_renamed_kim_tab_is_named_kim_in_check(bridge: Bridge, capsys: pytest.
     main(["check", "-c", str(bridge.write_config())], clock=bridge.clock)
     out = capsys.readouterr().out
     assert "the KIM tab, configured as 'KIM'" in out and "Kim tab" not in out
+
+
+def test_a_title_row_above_the_kim_headers_stops_intake_instead_of_rejecting_every_response(bridge: Bridge) -> None:
+    """A title row inserted above the KIM tab's headers made every new response TIDAK VALID ("no column
+    'Nama KIM'") and told IT staff to run init; now intake waits, says which row holds the headers, and
+    queues the responses normally once the title row is gone."""
+    bridge.cycle()
+    kim = bridge.rows("KIM")
+    _set(bridge, "KIM", [["DAFTAR KIM KABUPATEN BALANGAN"], *kim])
+    _more_responses(bridge, 1)
+    report = bridge.cycle()
+    assert report.intake.queued == 0 and report.intake.invalid == 0
+    assert report.intake.halted.startswith("KIM tab 'KIM': the headers ('Nama KIM' among them) are on row 2, not row 1")
+    assert "run `mymein-bridge init" not in report.intake.halted
+    _set(bridge, "KIM", kim)
+    again = bridge.cycle()
+    assert again.intake.queued == 1 and again.intake.invalid == 0
+
+
+def test_check_fails_on_a_title_row_above_the_kim_headers(bridge: Bridge) -> None:
+    """`check` said "KIM registry: 0 KIM, no problems found" and "All good." with the KIM headers moved to row 2."""
+    from bridge.commands.check import run_check
+    from bridge.config import load_settings
+
+    bridge.cycle()
+    _set(bridge, "KIM", [["DAFTAR KIM KABUPATEN BALANGAN"], *bridge.rows("KIM")])
+    lines, _ = run_check(load_settings(bridge.write_config(), env={}), clock=bridge.clock)
+    assert any(line.startswith("FAIL KIM tab 'KIM': the headers ('Nama KIM' among them) are on row 2") for line in lines)
+    assert "All good." not in lines
