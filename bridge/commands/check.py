@@ -325,11 +325,17 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         moved = None
         if found[REVIEW].tab is not None:
             ranges = [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"]
-            if found[KIM].tab is not None:  # the same request: a title row above the KIM headers too
+            if found[ARSIP].tab is not None:  # the same request: a title row above the Arsip headers too
+                ranges.append(f"{a1_tab(settings.archive_tab)}!1:{LOOK_ROWS}")
+            if found[KIM].tab is not None:  # and above the KIM headers
                 ranges.append(f"{a1_tab(settings.registry_tab)}!1:{LOOK_ROWS}")
-            top, *kim_top = sheets.batch_get(settings.review_spreadsheet_id, ranges)
+            top, *more = sheets.batch_get(settings.review_spreadsheet_id, ranges)
             if review_header_row(top) != 0:
                 bad(explain_header_row(settings.review_tab, top))
+            arsip_top = more.pop(0) if found[ARSIP].tab is not None else None
+            if arsip_top and review_header_row(arsip_top) != 0:
+                bad(explain_header_row(settings.archive_tab, arsip_top, "Arsip"))
+            kim_top = more
             moved = kim_title_rows(kim_top[0]) if kim_top else None
             if moved:
                 bad(f"KIM tab '{settings.registry_tab}': {moved}; until then new responses wait")

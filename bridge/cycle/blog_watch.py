@@ -216,6 +216,11 @@ def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> None
     s = deps.settings
     try:
         found = locate_ids(deps, [s.archive_tab])[s.archive_tab]
+        if ReviewColumn.ID not in found.index:  # a title row above the headers: no cell can be placed
+            log.warning("Arsip rows whose post changed in Blogger (%s) not updated: the Arsip tab '%s' has no 'ID' "
+                        "header in row 1 (a title row inserted above the headers?); delete the rows above the headers",
+                        ", ".join(sorted(updates)), s.archive_tab)
+            return
         groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
         for sid, values in updates.items():
             row_number = found.rows.get(sid)
