@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from bridge.adapters import clients
 from bridge.adapters.auth import load_credentials
@@ -35,12 +35,14 @@ class Deps:
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
     google_time: GoogleTime | None = None  # Google's clock, from its answers' Date headers
+    notifier: Any = None  # operator messages' channel (bridge.adapters.notify), None = off (issue 19)
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
         self.ledger.close()
         self.sheets.client.http_client.session.close()
-        for service in {id(s): s for s in (self.blogger.service, self.drive.service, self.drive.upload_service)}.values():
+        services = (self.blogger.service, self.drive.service, self.drive.upload_service, getattr(self.notifier, "service", None))
+        for service in {id(s): s for s in services if s is not None}.values():
             close = getattr(service, "close", None)
             if close is not None:
                 close()
@@ -81,6 +83,7 @@ def build_deps(
     drive = DriveGateway(reader, retry, upload_service=uploader)
     ledger = ledger or Ledger(settings.state_path)
     log_held_warning(ledger)
+    notifier = build_notifier(settings, creds.blogger, endpoint)
     return Deps(
         settings=settings,
         sheets=sheets,
@@ -91,4 +94,17 @@ def build_deps(
         template=settings.template.read_text(encoding="utf-8"),
         clock=clock,
         google_time=google_time,
+        notifier=notifier,
     )
+
+
+def build_notifier(settings: Settings, credentials: Any, endpoint: str) -> Any:
+    """The operator messages' channel, or None when they are off (the default)."""
+    from bridge.adapters.notify import AppriseChannel, GmailChannel
+
+    n = settings.notify
+    if not n.operator_messages:
+        return None
+    if n.channel == "apprise":
+        return AppriseChannel(n.apprise_urls)
+    return GmailChannel(clients.gmail_service(credentials, endpoint))

@@ -10,6 +10,7 @@
     │   ├── LedgerError          the local ledger file cannot be used (damaged, wrong owner, disk full)
     │   ├── NotFoundError        a spreadsheet the config names does not exist (a wrong id)
     │   └── SchemaError          the sheet's columns do not match what the bridge needs
+    ├── AddressError             a message's address is unusable: reported once, never retried
     └── SubmissionError          skip this one item, record the reason, go on with the rest
         └── PublishError         one approved item could not be published (row becomes GAGAL)
 
@@ -88,3 +89,7 @@ class SubmissionError(BridgeError):
 
 class PublishError(SubmissionError):
     """A permanent publishing failure for one item; its Review row becomes GAGAL."""
+
+
+class AddressError(BridgeError):
+    """A message cannot reach its address (malformed, unknown): reported once, never retried."""

@@ -89,6 +89,7 @@ class ReviewColumn(StrEnum):
     POST_URL = "Tautan Post"
     PUBLISHED = "Waktu Terbit (WITA)"
     FINGERPRINT = "Sidik Jari"
+    NOTICES = "Notifikasi Terkirim"  # messages sent to the operator, one line per event (issue 19)
 
 
 REVIEW_HEADERS: tuple[str, ...] = tuple(c.value for c in ReviewColumn)

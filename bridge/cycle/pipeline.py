@@ -38,6 +38,7 @@ class CycleReport:
     unchanged: bool = False  # the spreadsheet had not changed and nothing was due: no Sheets read (issue 13)
     alerts: list[Alert] = field(default_factory=list)  # partnership alerts (logged once per cycle)
     clock_skewed: bool = False  # this server's clock is more than 2 minutes off Google's (issue 17)
+    notices_due: bool = False  # operator messages to send or retry next cycle: read the sheet then (issue 19)
 
     @property
     def plan(self) -> list[str]:
@@ -158,7 +159,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     the daily full scan, the next draft check, a scheduled post's time, the next archiving and the
     next day (partnership alerts count days).
     """
-    if report.problems or report.publish.retry_later or report.intake.halted or deps.should_stop():
+    if report.problems or report.publish.retry_later or report.intake.halted or report.notices_due or deps.should_stop():
         return None
     if deps.ledger.journal_entries(INTENT):
         return None
@@ -278,6 +279,13 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)
         deps.sheets.forget_all()  # perhaps a tab re-created meanwhile: read the layout again next cycle
+    if deps.notifier is not None:  # operator messages (issue 19): after publishing, never in its way
+        from bridge.cycle.notify import run_notices
+
+        notices = run_notices(deps, watch.rows, report.publish.updates, deps.notifier)
+        report.problems += notices.problems
+        if notices.pending or report.intake.queued:
+            report.notices_due = True
     report.problems += report.intake.problems + report.publish.problems
     _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))
     log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})

@@ -13,7 +13,9 @@ Admin endpoints (no auth, not counted in stats):
 * ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed", "reason"}``
   (``reason``: the error reason injected faults carry, e.g. ``userRateLimitExceeded`` for a Drive or
   Blogger 403, ``RATE_LIMIT_EXCEEDED`` as the Sheets ErrorInfo reason);
-* ``GET|POST /_sandbox/state`` - the whole state JSON.
+* ``GET|POST /_sandbox/state`` - the whole state JSON;
+* ``GET /_sandbox/outbox`` - messages sent through Gmail ``users.messages.send`` and the webhook sink;
+* ``POST /_sandbox/webhook/{name}`` - a local webhook sink (Apprise ``json://``), kept in the outbox.
 
 ``POST /token`` is Google's OAuth 2.0 token endpoint (refresh grants), see :mod:`bridge.sandbox.oauth`;
 which account a bearer token belongs to, and when it expires, is decided there too.
@@ -40,12 +42,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.clock import Clock
-from bridge.sandbox import blogger, discovery, drive, oauth, preview_sheet, sheets
+from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
 
-HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS, **gmail.HANDLERS}
 DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
                                   "reason": None}
 
@@ -211,6 +213,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, sb.set_faults(payload))
             except (TypeError, ValueError) as exc:
                 self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
+        elif path == "/_sandbox/outbox" and method == "GET":
+            self._send_json(200, gmail.outbox(sb.state))
+        elif path.startswith("/_sandbox/webhook/") and method == "POST":
+            entry = gmail.webhook(sb.state, urllib.parse.unquote(path[len("/_sandbox/webhook/"):]), payload)
+            sb.persist()
+            self._send_json(200, entry)
         elif path == "/_sandbox/state" and method == "GET":
             self._send_json(200, sb.state.to_json())
         elif path == "/_sandbox/state" and method == "POST":

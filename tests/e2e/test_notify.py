@@ -1,0 +1,146 @@
+"""Operator messages end to end (issue 19): every event, Gmail and Apprise, exactly once across kills and a lost ledger."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from bridge.core.model import ReviewColumn, Status
+from bridge.cycle import notify
+from bridge.sandbox.gmail import outbox
+
+from .conftest import Bridge, Killed
+
+ON = {"notify__operator_messages": True}
+NOTICES = ReviewColumn.NOTICES.value
+
+
+def _box(b: Bridge) -> list[dict[str, Any]]:
+    return outbox(b.sandbox.state)
+
+
+def _subjects(b: Bridge) -> Counter[str]:
+    return Counter(m["subject"] for m in _box(b))
+
+
+def _first_with_email(b: Bridge, status: Status) -> list[str]:
+    return [r["ID"] for r in b.review() if r["Status"] == status.value and "@" in str(r[ReviewColumn.EMAIL.value])]
+
+
+def test_every_event_reaches_the_operator_once_by_gmail(bridge: Bridge) -> None:
+    """Operators hear of receipt, needed fixes, publication, rejection and withdrawal, each once, by e-mail."""
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)  # rows queued last cycle are told they arrived
+    waiting, invalid = _first_with_email(bridge, Status.MENUNGGU), _first_with_email(bridge, Status.TIDAK_VALID)
+    assert len(waiting) >= 3 and invalid
+    box = _box(bridge)
+    assert all(m["channel"] == "gmail" for m in box)
+    assert Counter(m["subject"].split(" (")[0] for m in box) == {
+        "Berita Anda sudah diterima": len(waiting), "Berita Anda perlu diperbaiki": len(invalid)}
+    review = {r["ID"]: r for r in bridge.review()}
+    assert review[waiting[0]][NOTICES].startswith("diterima 23/11/2026")
+    assert review[invalid[0]][NOTICES].startswith("perlu-perbaikan 23/11/2026")
+    assert review[invalid[0]][ReviewColumn.SYSTEM_NOTE.value].splitlines()[0] in next(
+        m["body"] for m in box if invalid[0] in m["subject"])
+    bridge.officer_sets({waiting[0]: Status.DISETUJUI.value, waiting[1]: Status.DITOLAK.value})
+    bridge.set_cell(waiting[1], ReviewColumn.OFFICER_NOTE, "Foto tidak sesuai isi berita")
+    bridge.cycle(**ON)
+    published = next(m for m in _box(bridge) if m["subject"] == f"Berita Anda sudah terbit ({waiting[0]})")
+    assert {r["ID"]: r for r in bridge.review()}[waiting[0]][ReviewColumn.POST_URL.value] in published["body"]
+    rejected = next(m for m in _box(bridge) if m["subject"] == f"Berita Anda tidak diterbitkan ({waiting[1]})")
+    assert "Foto tidak sesuai isi berita" in rejected["body"]
+    bridge.officer_sets({waiting[0]: Status.DITARIK.value})
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    subjects = _subjects(bridge)
+    assert subjects[f"Berita Anda ditarik dari situs ({waiting[0]})"] == 1
+    assert max(subjects.values()) == 1, "no message twice"
+    assert len(_box(bridge)) == len(waiting) + len(invalid) + 3
+
+
+def test_messages_are_off_by_default(bridge: Bridge) -> None:
+    """A deployment that does not turn messages on sends nothing and writes no Notifikasi cell."""
+    bridge.cycle()
+    bridge.cycle()
+    assert _box(bridge) == []
+    assert all(not r[NOTICES] for r in bridge.review())
+
+
+def _kill_before_write_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    def dying(*args: Any, **kwargs: Any) -> None:
+        raise Killed()
+
+    monkeypatch.setattr(notify, "_write_exact", dying)
+
+
+def test_killed_between_send_and_write_back_sends_nothing_twice(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bridge killed after sending, before writing what it sent, writes it next cycle and sends nothing again."""
+    bridge.cycle(**ON)
+    with monkeypatch.context() as m:
+        _kill_before_write_back(m)
+        with pytest.raises(Killed):
+            bridge.cycle(**ON)
+    sent = len(_box(bridge))
+    assert sent > 0
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    assert len(_box(bridge)) == sent
+    marked = [r for r in bridge.review() if r[NOTICES]]
+    assert len(marked) == sent and all(" ? " not in r[NOTICES] for r in marked)
+
+
+def test_lost_ledger_between_send_and_write_back_sends_nothing_twice(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a kill between send and write-back and a wiped disk, the sheet alone keeps every message from going twice."""
+    bridge.cycle(**ON)
+    with monkeypatch.context() as m:
+        _kill_before_write_back(m)
+        with pytest.raises(Killed):
+            bridge.cycle(**ON)
+    sent = len(_box(bridge))
+    bridge.lose_ledger()
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    assert len(_box(bridge)) == sent
+    assert max(_subjects(bridge).values()) == 1
+
+
+def test_apprise_json_reaches_the_sandbox_webhook(bridge: Bridge) -> None:
+    """With channel = apprise, each operator message goes to the configured URL with the operator's address."""
+    url = bridge.sandbox.url.replace("http://", "json://") + "/_sandbox/webhook/{address}"
+    opts = {**ON, "notify__channel": "apprise", "notify__apprise_urls": [url]}
+    bridge.cycle(**opts)
+    bridge.cycle(**opts)
+    box = _box(bridge)
+    waiting = _first_with_email(bridge, Status.MENUNGGU)
+    assert box and all(m["channel"].startswith("webhook:") and "@" in m["to"] for m in box)
+    review = {r["ID"]: r for r in bridge.review()}
+    assert {m["to"] for m in box} <= {str(review[i][ReviewColumn.EMAIL.value]).lower() for i in review}
+    assert sum(1 for m in box if m["subject"].startswith("Berita Anda sudah diterima")) == len(waiting)
+
+
+def test_a_bad_address_is_reported_once_and_never_retried(bridge: Bridge) -> None:
+    """An operator address Gmail refuses shows GAGAL on the row once; later cycles do not try again."""
+    rows = bridge.responses()
+    col = next(i for i, h in enumerate(rows[0]) if "mail" in str(h).lower())
+    rows[1][col] = "operator@tanpa-titik"
+    bridge.set_responses(rows)
+    bridge.cycle(**ON)
+    sid = next(r["ID"] for r in bridge.review() if r[ReviewColumn.EMAIL.value] == "operator@tanpa-titik")
+    for _ in range(3):
+        bridge.cycle(**ON)
+    assert not any(sid in m["subject"] for m in _box(bridge))
+    assert {r["ID"]: r for r in bridge.review()}[sid][NOTICES].endswith(" GAGAL: alamat tidak valid")
+
+
+def test_settled_cycles_write_no_notice_cells_again(bridge: Bridge) -> None:
+    """Once every operator has been told, a cycle sends nothing and writes nothing more for messages."""
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    sent = len(_box(bridge))
+    bridge.sandbox.reset_stats()
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    assert len(_box(bridge)) == sent
+    assert "sheets.spreadsheets.values.batchUpdate" not in bridge.stats()["by_method"]
