@@ -120,6 +120,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about"),
     Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
     Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
+    Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
     Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle"),
 )
 
@@ -138,6 +139,7 @@ class NotifySettings:
     max_age_days: int = 14
     templates: Path = REPO_CONFIG_DIR / "templates"
     max_per_cycle: int = 50
+    reject_without_message: bool = False
 
     @property
     def email(self) -> bool:
@@ -170,6 +172,7 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         max_age_days=raw["notice_max_age_days"],
         templates=templates,
         max_per_cycle=raw["notice_max_per_cycle"],
+        reject_without_message=bool(raw["reject_without_message"]),
     )
 
 

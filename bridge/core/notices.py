@@ -46,6 +46,8 @@ STATUS_EVENT: dict[Status, Event] = {
 SENT = "terkirim"
 SENDING = "?"
 FAILED = "GAGAL"
+WAITING = "MENUNGGU"  # not sent yet, and why (DITOLAK without a message to the operator)
+REJECT_WAITS = "tulis alasannya di kolom 'Pesan untuk Operator'"
 TIME_FORMAT = "%d/%m/%Y %H:%M"
 
 
@@ -54,14 +56,16 @@ class Mark:
     """One line of the cell: the event and what became of its message."""
 
     event: Event
-    state: str  # SENT, SENDING or FAILED
-    text: str  # the time (SENT, SENDING) or the reason (FAILED)
+    state: str  # SENT, SENDING, FAILED or WAITING
+    text: str  # the time (SENT, SENDING) or the reason (FAILED, WAITING)
 
     def line(self) -> str:
         if self.state == SENT:
             return f"{self.event.value} {self.text}"
         if self.state == SENDING:
             return f"{self.event.value} {SENDING} {self.text}"
+        if self.state == WAITING:
+            return f"{self.event.value} {WAITING}: {self.text}"
         return f"{self.event.value} {FAILED}: {self.text}"
 
 
@@ -77,6 +81,8 @@ def parse_marks(cell: str) -> dict[Event, Mark]:
         rest = rest.strip()
         if rest.startswith(SENDING):
             marks[event] = Mark(event, SENDING, rest[1:].strip())
+        elif rest.upper().startswith(WAITING):
+            marks[event] = Mark(event, WAITING, rest[len(WAITING):].lstrip(": ").strip())
         elif rest.upper().startswith(FAILED):
             marks[event] = Mark(event, FAILED, rest[len(FAILED):].lstrip(": ").strip())
         else:
@@ -90,7 +96,7 @@ def format_marks(marks: Mapping[Event, Mark]) -> str:
 
 
 def due_events(status: Status | None, post_url: str, marks: Mapping[Event, Mark], enabled: frozenset[Event]) -> list[Event]:
-    """Events to send for a row now: switched on, not yet recorded in its cell (in any state)."""
+    """Events to send for a row now: switched on, not yet recorded in its cell (a WAITING line is not a record)."""
     if status is None:
         return []
     events: list[Event] = []
@@ -99,7 +105,7 @@ def due_events(status: Status | None, post_url: str, marks: Mapping[Event, Mark]
     event = STATUS_EVENT.get(status)
     if event is not None and event != Event.DITERIMA and not (event == Event.TERBIT and not post_url.strip()):
         events.append(event)
-    return [e for e in events if e in enabled and e not in marks]
+    return [e for e in events if e in enabled and (e not in marks or marks[e].state == WAITING)]
 
 
 @dataclass(frozen=True)
@@ -130,5 +136,5 @@ def stamp(when: datetime) -> str:
     return when.strftime(TIME_FORMAT)
 
 
-__all__ = ["Event", "Mark", "Message", "STATUS_EVENT", "SENT", "SENDING", "FAILED", "parse_marks", "format_marks",
+__all__ = ["Event", "Mark", "Message", "STATUS_EVENT", "SENT", "SENDING", "FAILED", "WAITING", "REJECT_WAITS", "parse_marks", "format_marks",
            "due_events", "render_message", "stamp"]

@@ -26,7 +26,7 @@ from bridge.adapters.notify import Channel
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.core.notices import FAILED, SENDING, SENT, Event, Mark, Message, due_events, format_marks, parse_marks, render_message, stamp
+from bridge.core.notices import FAILED, REJECT_WAITS, SENDING, SENT, WAITING, Event, Mark, Message, due_events, format_marks, parse_marks, render_message, stamp
 from bridge.cycle.locate import locate_ids
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.exceptions import AddressError, BridgeError, RetriableError
@@ -74,7 +74,8 @@ def _too_old(deps: Deps, row: ReviewRow) -> bool:
 
 
 def _context(row: ReviewRow, event: Event) -> dict[str, str]:
-    reason = row.get(ReviewColumn.SYSTEM_NOTE) if event == Event.PERLU_PERBAIKAN else row.get(ReviewColumn.OFFICER_NOTE)
+    # the officer's words to the operator, never the internal Catatan Petugas
+    reason = row.get(ReviewColumn.SYSTEM_NOTE) if event == Event.PERLU_PERBAIKAN else row.get(ReviewColumn.OPERATOR_MESSAGE)
     return {
         "id": row.id, "judul": row.get(ReviewColumn.TITLE), "operator": row.get(ReviewColumn.OPERATOR),
         "kecamatan": row.get(ReviewColumn.KECAMATAN), "desa": row.get(ReviewColumn.DESA), "kim": row.get(ReviewColumn.KIM),
@@ -91,6 +92,7 @@ class _Item:
     row: ReviewRow
     event: Event
     message: Message | None  # None: already sent (the ledger says so), only the cell is missing
+    waits: bool = False  # not sent: DITOLAK without a message to the operator (the cell says so)
 
 
 def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult) -> list[_Item]:
@@ -113,6 +115,10 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
             continue
         address = sorted(columns.parse_emails(view.get(ReviewColumn.EMAIL)))
         for event in due:
+            if event == Event.DITOLAK and not n.reject_without_message and not view.get(ReviewColumn.OPERATOR_MESSAGE).strip():
+                if event not in marks:  # said once; the row waits until an officer writes the message
+                    items.append(_Item(view, event, None, waits=True))
+                continue
             state, detail = _ledger_state(deps, row.id, event)
             if state == "sent":
                 items.append(_Item(view, event, None))
@@ -204,6 +210,9 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return result
     final: dict[str, dict[Event, Mark]] = {}
     for item in items:
+        if item.waits:
+            final.setdefault(item.row.id, {})[item.event] = Mark(item.event, WAITING, REJECT_WAITS)
+            continue
         if item.message is None:
             state, when = _ledger_state(deps, item.row.id, item.event)
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENT, stamp(datetime.fromisoformat(when)))

@@ -45,12 +45,13 @@ def test_every_event_reaches_the_operator_once_by_gmail(bridge: Bridge) -> None:
     assert review[invalid[0]][ReviewColumn.SYSTEM_NOTE.value].splitlines()[0] in next(
         m["body"] for m in box if invalid[0] in m["subject"])
     bridge.officer_sets({waiting[0]: Status.DISETUJUI.value, waiting[1]: Status.DITOLAK.value})
-    bridge.set_cell(waiting[1], ReviewColumn.OFFICER_NOTE, "Foto tidak sesuai isi berita")
+    bridge.set_cell(waiting[1], ReviewColumn.OFFICER_NOTE, "catatan internal: operator ini sering salah")
+    bridge.set_cell(waiting[1], ReviewColumn.OPERATOR_MESSAGE, "Foto tidak sesuai isi berita")
     bridge.cycle(**ON)
     published = next(m for m in _box(bridge) if m["subject"] == f"Berita Anda sudah terbit ({waiting[0]})")
     assert {r["ID"]: r for r in bridge.review()}[waiting[0]][ReviewColumn.POST_URL.value] in published["body"]
     rejected = next(m for m in _box(bridge) if m["subject"] == f"Berita Anda tidak diterbitkan ({waiting[1]})")
-    assert "Foto tidak sesuai isi berita" in rejected["body"]
+    assert "Foto tidak sesuai isi berita" in rejected["body"] and "catatan internal" not in rejected["body"]
     bridge.officer_sets({waiting[0]: Status.DITARIK.value})
     bridge.cycle(**ON)
     bridge.cycle(**ON)
@@ -144,3 +145,51 @@ def test_settled_cycles_write_no_notice_cells_again(bridge: Bridge) -> None:
     bridge.cycle(**ON)
     assert len(_box(bridge)) == sent
     assert "sheets.spreadsheets.values.batchUpdate" not in bridge.stats()["by_method"]
+
+
+def test_a_rejection_without_a_message_waits_and_says_so(bridge: Bridge) -> None:
+    """DITOLAK with an empty 'Pesan untuk Operator' tells nobody yet, says why on the row, and goes once the message is written."""
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    sid = _first_with_email(bridge, Status.MENUNGGU)[0]
+    bridge.officer_sets({sid: Status.DITOLAK.value})
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    assert not any(m["subject"].startswith("Berita Anda tidak diterbitkan") for m in _box(bridge))
+    cell = {r["ID"]: r for r in bridge.review()}[sid][NOTICES]
+    assert cell.splitlines()[1] == "ditolak MENUNGGU: tulis alasannya di kolom 'Pesan untuk Operator'"
+    bridge.set_cell(sid, ReviewColumn.OPERATOR_MESSAGE, "Berita ini sudah pernah dimuat")
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    rejected = [m for m in _box(bridge) if m["subject"] == f"Berita Anda tidak diterbitkan ({sid})"]
+    assert len(rejected) == 1 and "Berita ini sudah pernah dimuat" in rejected[0]["body"]
+    assert {r["ID"]: r for r in bridge.review()}[sid][NOTICES].splitlines()[1].startswith("ditolak 23/11/2026")
+
+
+def test_a_rejection_may_go_without_a_message_when_configured(bridge: Bridge) -> None:
+    """With reject_without_message on, DITOLAK is told at once, with a line asking the operator to call."""
+    opts = {**ON, "notify__reject_without_message": True}
+    bridge.cycle(**opts)
+    sid = _first_with_email(bridge, Status.MENUNGGU)[0]
+    bridge.officer_sets({sid: Status.DITOLAK.value})
+    bridge.cycle(**opts)
+    rejected = [m for m in _box(bridge) if m["subject"] == f"Berita Anda tidak diterbitkan ({sid})"]
+    assert len(rejected) == 1 and "hubungi Diskominfo" in rejected[0]["body"]
+
+
+def test_a_review_tab_from_before_issue_19_keeps_working(bridge: Bridge) -> None:
+    """A deployment that has not run `init` since the upgrade queues and publishes as before; messages wait for the column."""
+    rows = bridge.rows("Review")
+    keep = [i for i, h in enumerate(rows[0]) if h not in (NOTICES, ReviewColumn.OPERATOR_MESSAGE.value, ReviewColumn.DECIDED.value)]
+    bridge.sandbox.state.set_sheet_rows(bridge_sid(), "Review", [[r[i] if i < len(r) else "" for i in keep] for r in rows])
+    report = bridge.cycle(**ON)
+    assert report.intake.queued > 0 and not report.intake.halted
+    report = bridge.cycle(**ON)
+    assert _box(bridge) == []
+    assert any("Notifikasi Terkirim" in p for p in report.problems)
+
+
+def bridge_sid() -> str:
+    from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+
+    return DEMO_SPREADSHEET_ID
