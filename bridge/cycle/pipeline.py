@@ -14,6 +14,7 @@ from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
+from bridge.cycle.decided import stamp_decisions
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
@@ -270,6 +271,7 @@ def run_cycle(deps: Deps) -> CycleReport:
     except FatalError as exc:
         report.problems.append(f"recording deleted rows: {exc}")
         log.error("recording deleted rows: %s", exc)
+    stamp_decisions(deps, watch.rows, snap.review_index, report.publish)  # Diputuskan (WITA), issue 19
     run_publish(deps, watch.rows, report.publish)
     remember_rows(deps, watch, report.publish.updates)
     note_whole_read(deps, snap)
