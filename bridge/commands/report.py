@@ -72,6 +72,7 @@ def _items(values: list[list[Any]], deps: Deps) -> list[Item]:
             has_photo=bool(text(row, ReviewColumn.PHOTOS)),
             post_url=text(row, ReviewColumn.POST_URL),
             published=columns.parse_datetime_cell(cell(row, ReviewColumn.PUBLISHED), tz),
+            decided=columns.parse_datetime_cell(cell(row, ReviewColumn.DECIDED), tz),
         ))
     return out
 

@@ -17,9 +17,9 @@ from bridge.core.report import Report, Table
 
 KOP = ("PEMERINTAH KABUPATEN BALANGAN", "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN")
 TITLE = "LAPORAN MONITORING DAN EVALUASI KEMITRAAN KOMUNIKASI DENGAN KIM"
-COLUMNS = 11
-#: Pixel widths; together about the printable width of A4 landscape.
-WIDTHS = (105, 150, 175, 80, 80, 80, 80, 80, 80, 90, 110)
+COLUMNS = 13  # the widest table: Ringkasan per KIM (with the waiting times to a decision, issue 19)
+#: Pixel widths; together about the printable width of A4 landscape (1110 px).
+WIDTHS = (90, 130, 150, 70, 70, 70, 70, 70, 70, 75, 75, 75, 95)
 CHART_ROWS = 20
 GREY = {"red": 0.9, "green": 0.9, "blue": 0.9}
 
@@ -86,7 +86,7 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         line()
 
     # Signature block, on the right of the page
-    sign_col = 7
+    sign_col = COLUMNS - 4  # the signature block keeps the page's last four columns
     sign_rows = [f"{s.place}, {long_date(made.date())}", "Mengetahui,", s.signer_title, "", "", "",
                  s.signer_name or "(.................................................)",
                  f"NIP. {s.signer_nip}" if s.signer_nip else "NIP. ......................................"]

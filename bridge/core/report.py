@@ -49,6 +49,7 @@ class Item:
     has_photo: bool = False
     post_url: str = ""
     published: datetime | None = None
+    decided: datetime | None = None  # Diputuskan (WITA): when the bridge first saw the officer's decision
 
     @property
     def valid(self) -> bool:
@@ -170,16 +171,20 @@ def _counts(items: Sequence[Item]) -> tuple[Cell, ...]:
     withdrawn = sum(1 for i in items if i.status is Status.DITARIK)
     to_publish = [_hours(i.received, i.published) for i in published if i.received and i.published]
     med, p90 = _time_cells(to_publish)
+    to_decide = [_hours(i.received, i.decided) for i in items if i.received and i.decided]
+    wait_med, wait_p90 = _time_cells(to_decide)
     return (len(items), sum(1 for i in items if i.valid), approved, rejected, len(published), withdrawn, med, p90,
-            _top_reasons(items))
+            wait_med, wait_p90, _top_reasons(items))
 
 
 SUMMARY_HEADER = ("Dikirim", "Valid", "Disetujui", "Ditolak", "Terbit", "Ditarik", "Median jam kirim-terbit",
-                  "Persentil 90 jam kirim-terbit", "Alasan penolakan terbanyak")
+                  "Persentil 90 jam kirim-terbit", "Median jam kirim-keputusan", "Persentil 90 jam kirim-keputusan",
+                  "Alasan penolakan terbanyak")
 SUMMARY_NOTES = (
     "Dihitung dari kiriman yang diterima dalam periode ini (tab Review dan Arsip). Valid: lolos pemeriksaan otomatis. "
     "Disetujui: pernah disetujui petugas (termasuk yang sudah terbit, gagal terbit atau ditarik).",
-    "Waktu keputusan petugas belum dicatat sistem, sehingga lama sampai keputusan belum dapat dihitung.",
+    "Lama sampai keputusan: dari Diterima sampai Diputuskan (WITA), waktu sistem pertama kali melihat keputusan petugas "
+    "(DISETUJUI atau DITOLAK); kiriman tanpa waktu keputusan (diputuskan sebelum kolom itu ada) tidak ikut dihitung.",
 )
 
 

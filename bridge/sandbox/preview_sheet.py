@@ -146,8 +146,9 @@ def _laporan(rows: list[list[Any]], charts: list[dict[str, Any]]) -> str:
             out.append(wide("kop", texts[0], ' class="kopend"' if n == 1 else ""))
         elif state == "top":
             out.append(wide("title" if n == 3 else "center", texts[0]))
-        elif min(filled) >= 7:
-            out.append(f'<tr><td colspan="7"></td><td colspan="{width - 7}">{html.escape(" ".join(texts[7:]).strip())}</td></tr>')
+        elif min(filled) >= width - 4:  # the signature block: the page's last four columns
+            sign = width - 4
+            out.append(f'<tr><td colspan="{sign}"></td><td colspan="4">{html.escape(" ".join(texts[sign:]).strip())}</td></tr>')
         elif state == "between" and filled == [0]:
             out.append(wide("h", texts[0]))
             state = "header"

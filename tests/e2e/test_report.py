@@ -157,7 +157,7 @@ def test_laporan_tab_has_kop_title_period_tables_chart_and_signature(quarter: Qu
         "7. Peringkat untuk Penghargaan KIM", "8. Tabel 3.3 Pemetaan KIM menurut minat, kekuatan dan pengaruh",
         "9. Berita terbit per kecamatan per bulan",
     ]
-    signature = [str(r[7]) for r in rows[-8:]]
+    signature = [str(r[9]) for r in rows[-8:]]  # the last four of 13 columns
     assert signature == ["Paringin, 5 Oktober 2026", "Mengetahui,", "Kepala Dinas", "", "", "", "Drs. H. Contoh Nama, M.Si",
                          "NIP. 19700101 199003 1 001"]
     assert any("Blogger tidak menyediakan jumlah tayangan per berita" in t for t in firsts)
@@ -187,10 +187,10 @@ def test_preview_shows_the_tabs_beside_the_blog_and_the_laporan_as_printed(quart
         assert f'href="/?tab={tab.replace(" ", "%20")}"' in page
     assert "Gotong Royong Saluran Irigasi" in page and "<header><h1>KIM Balangan</h1>" in page
     laporan = requests.get(f"{quarter.sandbox.url}/", params={"tab": TAB}, timeout=5).text
-    assert '<td class="kop" colspan="11">PEMERINTAH KABUPATEN BALANGAN</td>' in laporan
-    assert '<td class="h" colspan="11">9. Berita terbit per kecamatan per bulan</td>' in laporan
+    assert '<td class="kop" colspan="13">PEMERINTAH KABUPATEN BALANGAN</td>' in laporan
+    assert '<td class="h" colspan="13">9. Berita terbit per kecamatan per bulan</td>' in laporan
     assert 'title="Paringin: 2"' in laporan  # the chart's August bar
-    assert '<td colspan="7"></td><td colspan="4">Mengetahui,</td>' in laporan
+    assert '<td colspan="9"></td><td colspan="4">Mengetahui,</td>' in laporan
 
 
 def test_run_writes_the_previous_months_report_once_on_the_first_at_the_hour(quarter: Quarter, tmp_path: Path) -> None:
