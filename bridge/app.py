@@ -35,6 +35,9 @@ class Deps:
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
     google_time: GoogleTime | None = None  # Google's clock, from its answers' Date headers
+    #: The settings as loaded, when ``settings`` names the tabs as the sheet has them now (a tab
+    #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).
+    configured: Settings | None = None
     notifier: Any = None  # operator messages' channel (bridge.adapters.notify), None = off (issue 19)
 
     def close(self) -> None:

@@ -97,6 +97,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("photos", "over_limit", str, "downscale", "a photo larger than [blog] photo_max_mb: downscale (publish it smaller) or refuse (officers are told)"),
     Spec("photos", "max_megapixels", int, 50, "photos with more pixels are refused before decoding (guards against decompression bombs)"),
     Spec("photos", "download_max_mb", int, 50, "photos larger than this are never downloaded, whatever over_limit says"),
+    # issue 18: only form uploads, a bounded number per row, a bounded memory per photo
+    Spec("photos", "max_photos", int, 10, "most photo links one submission may have; more makes the row TIDAK VALID, and none of them is read"),
+    Spec("photos", "upload_folder_id", str, "", "the form's upload folder '<form title> (File responses)'; only photos inside it are accepted; empty = found from the first photo in the responses tab"),
+    Spec("photos", "max_decoded_mb", int, 48, "photos whose decoded pixels (width x height x bands x bytes per band, every frame) exceed this many MiB are refused before decoding"),
     # [report] monitoring and evaluation (Juknis Kemitraan KIM 2022)
     Spec("report", "sk_warning_days", int, 60, "alert when a KIM's SK ends within this many days"),
     Spec("report", "quiet_days", int, 90, "alert when an AKTIF KIM has had no accepted submission for this many days"),
@@ -194,6 +198,9 @@ class PhotoSettings:
     over_limit: str = "downscale"
     max_megapixels: int = 50
     download_max_mb: int = 50
+    max_photos: int = 10
+    upload_folder_id: str = ""
+    max_decoded_mb: int = 48
 
 
 def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> PhotoSettings:
@@ -205,7 +212,8 @@ def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: 
         problems.append(f"{where}: [photos] format must be jpeg or webp, got {fmt!r}")
     if over not in PHOTO_OVER_LIMIT:
         problems.append(f"{where}: [photos] over_limit must be downscale or refuse, got {over!r}")
-    for key, low, high in (("max_side", 200, 8000), ("quality", 1, 95), ("max_megapixels", 1, 400), ("download_max_mb", 1, 1000)):
+    for key, low, high in (("max_side", 200, 8000), ("quality", 1, 95), ("max_megapixels", 1, 400), ("download_max_mb", 1, 1000),
+                           ("max_photos", 1, 50), ("max_decoded_mb", 8, 2048)):
         if not low <= raw[key] <= high:
             problems.append(f"{where}: [photos] {key} must be between {low} and {high}, got {raw[key]}")
     if raw["download_max_mb"] < raw["photo_max_mb"]:
@@ -225,6 +233,9 @@ def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: 
         over_limit=over,
         max_megapixels=raw["max_megapixels"],
         download_max_mb=raw["download_max_mb"],
+        max_photos=raw["max_photos"],
+        upload_folder_id=str(raw["upload_folder_id"]).strip(),
+        max_decoded_mb=raw["max_decoded_mb"],
     )
 
 

@@ -640,6 +640,16 @@ class Ledger:
         )
         return _row_copies(self.db.execute(query))
 
+    def archived_rows(self) -> list[tuple[str, str, str, dict[str, str]]]:
+        """Each submission that left Review for Arsip (archived, or its row deleted by an officer), in
+        ID order: (ID, status, deleted_at, its row as last seen). What a lost Arsip tab is rebuilt from."""
+        rows = self.db.execute(
+            "SELECT id, status, deleted_at, last_row FROM submissions"
+            f" WHERE status IN ('{ARCHIVED}', '{DELETED}') OR deleted_at != '' ORDER BY id"
+        ).fetchall()
+        copies = _row_copies((r[0], r[3]) for r in rows)
+        return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
+
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         """Remember how each submission's Review row last looked (only rows that changed are passed)."""
         self.db.executemany(

@@ -93,8 +93,11 @@ def registry_records(values: list[list[Any]], deps: Deps) -> list[KimRecord]:
 
 def read_sheet(deps: Deps) -> SheetData:
     """Review, Arsip and KIM in one ``values.batchGet`` (a tab that does not exist is left out)."""
+    from bridge.cycle.tabs import follow_names
+
+    info = deps.sheets.info(deps.settings.review_spreadsheet_id, refresh=True)
+    follow_names(deps, info)  # a tab officers renamed is found by its identity (issue 17)
     s = deps.settings
-    info = deps.sheets.info(s.review_spreadsheet_id, refresh=True)
     tabs = [t for t in (s.review_tab, s.archive_tab, s.registry_tab) if t in info.tabs]
     if s.review_tab not in info.tabs:
         raise FatalError(f"tab '{s.review_tab}' not found: run `mymein-bridge init -c CONFIG` first")

@@ -36,11 +36,22 @@ def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
     return None
 
 
-def _deleted_note(deps: Deps, k: KnownSubmission, status: str, live: bool, when: str) -> str:
+def _deleted_note(status: str, live: bool, when: str) -> str:
     head = f"Baris dihapus dari Review pada {when} WITA (status terakhir: {status or 'kosong'})."
     if live:
         return head + " Post di blog tetap seperti adanya; sistem tidak mengubah atau menghapusnya. Bila post harus turun, tarik lewat Blogger."
     return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
+
+
+def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> str:
+    """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
+    entry = deps.ledger.journal(sub_id)
+    live = bool(entry and entry.post_id and entry.state == DONE and entry.post_status in ("LIVE", "SCHEDULED"))
+    try:
+        when = format_time(datetime.fromisoformat(deleted_at), deps)
+    except ValueError:
+        when = deleted_at
+    return _deleted_note(status, live, when)
 
 
 def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
@@ -76,7 +87,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
             live = has_post and entry is not None and entry.post_status in ("LIVE", "SCHEDULED")
             status = values.get(ReviewColumn.STATUS, "")
-            values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(deps, k, status, live, when)
+            values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(status, live, when)
             rows.append(_archive_row(ReviewRow(0, values), deps, arsip.index))
         if rows:
             deps.sheets.append_rows(sid, s.archive_tab, rows)

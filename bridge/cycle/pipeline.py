@@ -18,6 +18,7 @@ from bridge.cycle.decided import stamp_decisions
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
+from bridge.cycle.layout import hold_mass_vanish
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
@@ -259,6 +260,7 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
+    report.problems += snap.warnings
     try:
         run_intake(deps, snap, report.intake)
     except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole
@@ -266,6 +268,9 @@ def run_cycle(deps: Deps) -> CycleReport:
         log.warning("intake postponed (a page of the responses tab could not be read): %s", exc)
     report.alerts = cycle_alerts(deps, snap)
     watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
+    held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
+    if held:
+        report.problems.append(held)
     try:  # before publishing: a deletion is on record as early as possible
         report.deleted = record_deleted(deps, watch.deleted, report.publish.plan)
     except FatalError as exc:
@@ -275,8 +280,8 @@ def run_cycle(deps: Deps) -> CycleReport:
     run_publish(deps, watch.rows, report.publish)
     remember_rows(deps, watch, report.publish.updates)
     note_whole_read(deps, snap)
-    try:
-        report.archived = run_archive(deps, watch.rows, report.publish.updates)
+    try:  # not while Review's rows are out of place: archiving deletes Review rows by number
+        report.archived = 0 if held else run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)

@@ -130,10 +130,11 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
             )
     title, title_cut = sanitize.clean_title(row.get(ReviewColumn.TITLE), s.title_max)
     body, body_cut = sanitize.clean_body(row.get(ReviewColumn.BODY), s.body_max)
-    if not title or not body:
+    if not sanitize.has_visible(title) or not sanitize.has_visible(body):
         raise PublishError(
-            "Judul atau Isi kosong; isi di tab Review lalu ubah Status menjadi DISETUJUI lagi.",
-            "title or body is empty",
+            "Judul atau Isi kosong atau hanya berisi karakter yang tidak terlihat; isi di tab Review lalu ubah Status "
+            "menjadi DISETUJUI lagi.",
+            "title or body is empty or invisible",
             submission_id=row.id,
         )
     for name, cut, limit in (("Judul", title_cut, s.title_max), ("Isi", body_cut, s.body_max)):

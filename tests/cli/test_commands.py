@@ -244,10 +244,12 @@ def test_check_with_google_unreachable_asks_the_spreadsheet_once(bridge: Bridge,
 
 def test_check_names_the_config_to_init(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     """A missing tab said `init -c CONFIG`, leaving IT staff to guess which file."""
-    config = bridge.write_config(sheets__archive_tab="Arsip Lama")
+    config = bridge.write_config()
+    ss = bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)
+    ss["sheets"] = [s for s in ss["sheets"] if s["title"] != "KIM"]  # deleted by an officer
     assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
-    assert (f"FAIL tab 'Arsip Lama' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
+    assert (f"FAIL tab 'KIM' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
             in out.splitlines())
 
 

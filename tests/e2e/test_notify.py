@@ -187,6 +187,10 @@ def test_a_review_tab_from_before_issue_19_keeps_working(bridge: Bridge) -> None
     report = bridge.cycle(**ON)
     assert _box(bridge) == []
     assert any("Notifikasi Terkirim" in p for p in report.problems)
+    bridge.init()  # adds the new columns
+    assert NOTICES in bridge.rows("Review")[0]
+    bridge.cycle(**ON)
+    assert _box(bridge) and max(_subjects(bridge).values()) == 1
 
 
 def bridge_sid() -> str:
