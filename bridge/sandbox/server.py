@@ -479,6 +479,18 @@ def _article(post: dict[str, Any], link: bool = True) -> str:
             f'<div class="content">{post.get("content", "")}</div></article>')
 
 
+def _outbox_html(box: list[dict[str, Any]]) -> str:
+    """What operators and officers were sent (Gmail and the webhook sink), newest first."""
+    if not box:
+        return ""
+    items = "".join(
+        f'<article><h2>{html.escape(m.get("subject", "") or "(tanpa subjek)")}</h2>'
+        f'<div class="meta">{html.escape(m.get("channel", ""))} &rarr; {html.escape(m.get("to", ""))} &middot; '
+        f'{html.escape(str(m.get("time", "")))}</div><pre>{html.escape(m.get("body", ""))}</pre></article>'
+        for m in reversed(box))
+    return f'<main><h1>Kotak keluar (pesan yang dikirim sistem)</h1>{items}</main>'
+
+
 def render_preview(state: SandboxState, post_id: str | None = None, tab: str | None = None) -> str:
     """The spreadsheet's tabs as tables (``tab`` chosen, default Review) beside the blogs' LIVE
     posts, newest first, as a reader would see them; or one post alone."""
@@ -508,6 +520,8 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
         if sheet_html:
             blog_html = (f'<div class="side"><div class="left">{sheet_html}</div>'
                          f'<div class="right">{blog_html}</div></div>')
+    if post_id is None:
+        blog_html += _outbox_html(gmail.outbox(state))
     return ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             f"<title>Pratinjau blog - sandbox</title><style>{_CSS}{preview_sheet.CSS}</style></head><body>"
