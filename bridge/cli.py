@@ -254,7 +254,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
       mymein-bridge auth -c bridge.toml
       mymein-bridge auth -c bridge.toml --listen --port 8085
     """
-    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token
+    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token, user_scopes
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
@@ -266,9 +266,9 @@ def cmd_auth(args: argparse.Namespace) -> int:
         if settings.endpoint.startswith("http://"):
             os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # oauthlib insists on https otherwise
     if args.listen:
-        creds = listener_flow(config, port=args.port, say=print)
+        creds = listener_flow(config, port=args.port, say=print, scopes=user_scopes(settings))
     else:
-        creds = paste_back_flow(config, ask=input, say=print, port=args.port)
+        creds = paste_back_flow(config, ask=input, say=print, port=args.port, scopes=user_scopes(settings))
     save_token(creds, settings.token)
     print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
     return EXIT_OK
