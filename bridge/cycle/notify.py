@@ -26,6 +26,7 @@ from bridge.adapters.notify import Channel
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.report import DRAFT_LINK
 from bridge.core.notices import FAILED, REJECT_WAITS, SENDING, SENT, WAITING, Event, Mark, Message, due_events, format_marks, parse_marks, render_message, stamp
 from bridge.cycle.locate import locate_ids
 from bridge.adapters.sheets import a1_tab, column_letter
@@ -73,6 +74,17 @@ def _too_old(deps: Deps, row: ReviewRow) -> bool:
     return deps.now() - received > timedelta(days=deps.settings.notify.max_age_days)
 
 
+def _live_link(deps: Deps, row: ReviewRow) -> str:
+    """The public link once readers can see the post; "" for a draft (the editor link is for officers
+    only) or a scheduled post not out yet. In draft mode, the message goes when the draft check has
+    seen the officer publish it (it writes the link and the time)."""
+    url = row.get(ReviewColumn.POST_URL).strip()
+    published = columns.parse_datetime_cell(row.get(ReviewColumn.PUBLISHED), deps.settings.tz)
+    if not url or DRAFT_LINK in url or published is None or published > deps.now():
+        return ""
+    return url
+
+
 def _context(row: ReviewRow, event: Event) -> dict[str, str]:
     # the officer's words to the operator, never the internal Catatan Petugas
     reason = row.get(ReviewColumn.SYSTEM_NOTE) if event == Event.PERLU_PERBAIKAN else row.get(ReviewColumn.OPERATOR_MESSAGE)
@@ -107,7 +119,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
         view = ReviewRow(row_number=row.row_number, values=values)
         status = Status.parse(view.get(ReviewColumn.STATUS))
         marks = parse_marks(view.get(ReviewColumn.NOTICES))
-        due = due_events(status, view.get(ReviewColumn.POST_URL), marks, enabled)
+        due = due_events(status, _live_link(deps, view), marks, enabled)
         # "?" lines: the ledger tells how far the send got; with no ledger record nobody knows, and
         # the line stays (at most once: never twice)
         due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]]

@@ -197,3 +197,15 @@ def bridge_sid() -> str:
     from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
     return DEMO_SPREADSHEET_ID
+
+
+def test_a_draft_is_not_announced_as_published(bridge: Bridge) -> None:
+    """In draft mode the operator would get the officers' Blogger editor link as if the news were live."""
+    bridge.cycle(**ON)
+    sid = _first_with_email(bridge, Status.MENUNGGU)[0]
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle(blog__publish_mode="draft", **ON)
+    bridge.cycle(blog__publish_mode="draft", **ON)
+    assert {r["ID"]: r for r in bridge.review()}[sid]["Status"] == Status.TERBIT.value
+    assert not any(m["subject"].startswith("Berita Anda sudah terbit") for m in _box(bridge))
+    assert not any("blogger.com/blog/post/edit" in m["body"] for m in _box(bridge))
