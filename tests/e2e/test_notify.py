@@ -209,3 +209,41 @@ def test_a_draft_is_not_announced_as_published(bridge: Bridge) -> None:
     assert {r["ID"]: r for r in bridge.review()}[sid]["Status"] == Status.TERBIT.value
     assert not any(m["subject"].startswith("Berita Anda sudah terbit") for m in _box(bridge))
     assert not any("blogger.com/blog/post/edit" in m["body"] for m in _box(bridge))
+
+
+def test_a_failing_channel_is_retried_with_backoff_then_shown_on_the_row(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A channel that is down would be hammered every cycle, or the message silently dropped."""
+    from datetime import timedelta
+
+    from bridge.adapters.notify import AppriseChannel
+
+    calls: list[str] = []
+    real = AppriseChannel.send
+
+    def counting(self: AppriseChannel, message: Any) -> None:
+        calls.append(message.key)
+        real(self, message)
+
+    monkeypatch.setattr(AppriseChannel, "send", counting)
+    opts = {**ON, "notify__channel": "apprise", "notify__apprise_urls": ["json://127.0.0.1:9/down"],
+            "notify__events": ["diterima"]}
+    bridge.cycle(**opts)
+    bridge.cycle(**opts)
+    first = len(calls)
+    assert first == len(_first_with_email(bridge, Status.MENUNGGU)) and first > 0
+    assert all(not r[NOTICES] for r in bridge.review()), "a message not sent is not recorded as sent"
+    bridge.cycle(**opts)  # within the first wait (2 min): no new attempt
+    assert len(calls) == first
+    bridge.now = bridge.now + timedelta(minutes=3)
+    bridge.cycle(**opts)
+    assert len(calls) == 2 * first
+    for _ in range(30):  # a day and more, one cycle an hour
+        bridge.now = bridge.now + timedelta(hours=1)
+        bridge.cycle(**opts)
+    attempts = len(calls)
+    assert attempts < 20 * first, "backoff: far fewer attempts than cycles"
+    rows = [r for r in bridge.review() if r["Status"] == Status.MENUNGGU.value and "@" in str(r[ReviewColumn.EMAIL.value])]
+    assert all(r[NOTICES] == "diterima GAGAL: tidak terkirim setelah dicoba 24 jam" for r in rows)
+    bridge.now = bridge.now + timedelta(hours=5)
+    bridge.cycle(**opts)
+    assert len(calls) == attempts
