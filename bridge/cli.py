@@ -116,11 +116,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     Example:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
+      mymein-bridge check -c /etc/mymein-bridge/bridge.toml --send-test operator@example.com
+
+    With operator messages on ([notify]), it verifies the templates and each channel without
+    sending; --send-test ADDRESS sends one test message there.
     """
     from bridge.commands.check import Verdict, run_check
 
     settings = _load(args)
-    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
+    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog, send_test=args.send_test)
     for line in lines:
         print(line)
     return {Verdict.OK: EXIT_OK, Verdict.PROBLEMS: EXIT_PROBLEMS, Verdict.UNREACHABLE: EXIT_TEMPFAIL}[verdict]
@@ -388,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(p)
     p.add_argument("--probe-blog", action="store_true",
                    help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
+    p.add_argument("--send-test", default="", metavar="ADDRESS",
+                   help="operator messages on: send one test message to this address through the configured channel")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)
