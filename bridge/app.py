@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
@@ -34,6 +35,12 @@ class Deps:
     clock: Clock
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
+    #: take the spreadsheet's lease from another bridge at the next cycle (``--take-over``)
+    take_over: bool = False
+    #: `run`: while another bridge holds the lease, wait and take over when it expires (else refuse)
+    standby: bool = False
+    #: waits a claimed lease settles before it is read back (tests pass one that waits no wall time)
+    sleep: Callable[[float], None] = field(default=time.sleep)
     google_time: GoogleTime | None = None  # Google's clock, from its answers' Date headers
     #: The settings as loaded, when ``settings`` names the tabs as the sheet has them now (a tab
     #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).

@@ -73,6 +73,13 @@ class BloggerGateway:
         self.service = service
         self.blog_id = blog_id
         self.retry = retry
+        #: called before each write to the blog (the cycle checks it still holds the spreadsheet's
+        #: lease and raises its generation there first, see bridge.cycle.lease); None: nothing to check.
+        self.before_write: Callable[[], None] | None = None
+
+    def _writing(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
 
     def _call(
         self,
@@ -128,6 +135,7 @@ class BloggerGateway:
         carries them; ``marker`` non-empty turns this on), else by title, labels
         and a time no earlier than ``since``; only when it is absent is the insert sent again.
         """
+        self._writing()
         body: dict[str, Any] = {"kind": "blogger#post", "title": title, "content": html, "labels": labels}
         if published_at is not None:
             body["published"] = published_at.isoformat()
@@ -170,11 +178,13 @@ class BloggerGateway:
     def publish(self, post_id: str, *, publish_at: datetime, item: str = "") -> PostRef:
         """Publish at ``publish_at`` (a future time schedules it). Always sent: without ``publishDate``
         Blogger publishes "at a previously saved schedule date (if present)", so "now" must say now."""
+        self._writing()
         kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id, "publishDate": publish_at.isoformat()}
         data = self._call(f"posts.publish {item}", lambda: self.service.posts().publish(**kwargs), item=item)
         return self._known(_ref(data), item)
 
     def revert(self, post_id: str, *, item: str = "") -> PostRef:
+        self._writing()
         data = self._call(
             f"posts.revert {item}",
             lambda: self.service.posts().revert(blogId=self.blog_id, postId=post_id),
@@ -186,6 +196,7 @@ class BloggerGateway:
 
     def update(self, post_id: str, *, title: str, html: str, labels: list[str], item: str = "") -> PostRef:
         """Replace a post's title, content and labels."""
+        self._writing()
         body = {"title": title, "content": html, "labels": labels}
         data = self._call(
             f"posts.patch {item}",

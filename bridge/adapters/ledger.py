@@ -151,6 +151,8 @@ MIGRATIONS: tuple[str, ...] = (
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
 DELETED = "DIHAPUS"
 ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
+LEDGER_ID = "ledger_id"  # meta: this ledger's random id (issue 17)
+LEDGER_GEN = "ledger_gen"  # meta: the generation it last wrote to the spreadsheet's record
 ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
 
 # Journal states
@@ -400,6 +402,44 @@ class Ledger:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- generation (issue 17): which ledger this is, and how far it has written the sheet ---
+
+    def ledger_id(self) -> str:
+        """This ledger's random id (made on first use, and again after :meth:`reset`): the
+        spreadsheet's record names the ledger that wrote it last (:mod:`bridge.core.lease`)."""
+        current = self.get_meta(LEDGER_ID)
+        if not current:
+            import secrets
+
+            current = secrets.token_hex(8)
+            self.set_meta(LEDGER_ID, current)  # one statement: durable on its own, or with the caller's transaction
+        return current
+
+    def generation(self) -> int:
+        """The generation this ledger last wrote to the spreadsheet's record (or was about to)."""
+        try:
+            return int(self.get_meta(LEDGER_GEN, "0"))
+        except ValueError:
+            return 0
+
+    def set_generation(self, gen: int) -> None:
+        self.set_meta(LEDGER_GEN, str(gen))
+
+    def id_tops(self) -> dict[int, int]:
+        """The highest ID number given or seen per year (the counters of :meth:`next_id`)."""
+        return {int(r[0]): int(r[1]) for r in self.db.execute("SELECT year, last FROM id_counters")}
+
+    def reset(self) -> None:
+        """Forget everything: the ledger is another machine's or behind the spreadsheet, so it is treated
+        as lost and rebuilt from the sheet and the blog (the cycle's rebuild of an empty ledger).
+        It gets a new id; the schema stays."""
+        tables = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations') "
+            "AND name NOT LIKE 'sqlite_%'")]
+        with self.transaction():
+            for table in tables:
+                self.db.execute(f'DELETE FROM "{table}"')
 
     # --- submissions -----------------------------------------------------------------------
 

@@ -166,6 +166,9 @@ class SheetsGateway:
         #: write requests that succeeded, per spreadsheet (each moves its Drive ``version`` on):
         #: the cycle adds them to the version it read, so its own writes do not look like an edit.
         self.writes: dict[str, int] = {}
+        #: called with the spreadsheet id before each write (the cycle raises the spreadsheet's
+        #: generation and renews its lease first, see bridge.cycle.lease); None: nothing to do.
+        self.before_write: Callable[[str], None] | None = None
 
     def _call(self, what: str, fn: Callable[[], T], *, retry: bool = True) -> T:
         def once() -> T:
@@ -314,6 +317,10 @@ class SheetsGateway:
 
     # --- writes (all RAW) ------------------------------------------------------------------
 
+    def _writing(self, spreadsheet_id: str) -> None:
+        if self.before_write is not None:
+            self.before_write(spreadsheet_id)
+
     def _wrote(self, spreadsheet_id: str) -> None:
         self.writes[spreadsheet_id] = self.writes.get(spreadsheet_id, 0) + 1
 
@@ -331,6 +338,7 @@ class SheetsGateway:
         """
         if not rows:
             return ""
+        self._writing(spreadsheet_id)
         start = f"{a1_tab(tab)}!A{max(below_row, 1)}"
         data = self._call(
             f"values.append {tab}",
@@ -349,6 +357,7 @@ class SheetsGateway:
         """Write several ranges in one call; returns the number of cells updated."""
         if not data:
             return 0
+        self._writing(spreadsheet_id)
         body = {
             "valueInputOption": RAW,
             "data": [{"range": rng, "majorDimension": "ROWS", "values": [[fit_cell(v) for v in r] for r in values]}
@@ -361,19 +370,24 @@ class SheetsGateway:
         return int(result.get("totalUpdatedCells", 0))
 
     def batch_update(
-        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True
+        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True,
+        keeps_layout: bool = False,
     ) -> list[dict[str, Any]]:
         """spreadsheets.batchUpdate (structure: tabs, validation, protection, rows).
 
-        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index).
+        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index), and
+        ``keeps_layout=True`` for requests that change no tab (developer metadata only), so the
+        cached layout is kept and the next cycle does not fetch it again.
         """
         if not requests_:
             return []
+        self._writing(spreadsheet_id)
         result = self._call(
             f"spreadsheets.batchUpdate {spreadsheet_id}",
             lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
             retry=retry,
         )
         self._wrote(spreadsheet_id)
-        self.forget(spreadsheet_id)
+        if not keeps_layout:
+            self.forget(spreadsheet_id)
         return list(result.get("replies", []))

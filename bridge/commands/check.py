@@ -379,6 +379,40 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+    try:
+        if deps.sheets.is_cached(settings.review_spreadsheet_id):  # else it could not be read: said above
+            lines.extend(_lease_lines(deps))
+    except BridgeError as exc:
+        bad(f"spreadsheet lease: could not read it: {exc}", exc)
+
+
+def _lease_lines(deps: Deps) -> list[str]:
+    """Who writes the spreadsheet (its lease) and whether the local ledger is the one that wrote it last."""
+    from bridge.adapters.ledger import LEDGER_ID
+    from bridge.core import lease as rules
+    from bridge.cycle import lease
+
+    record = lease.read_record(deps)
+    if record is None:
+        return [f"{OK} spreadsheet lease: no bridge has claimed it yet; the next cycle does"]
+    holder, now, ttl = lease.me(deps), deps.now(), lease.ttl(deps)
+    ledger_id = deps.ledger.get_meta(LEDGER_ID)  # not made here: check writes nothing
+    age = int((now - record.heartbeat).total_seconds() // 60)
+    out = []
+    if record.holder.same_place(holder):
+        out.append(f"{OK} spreadsheet lease: held by this bridge ({record.holder.describe()}), renewed {age} minute(s) ago")
+    elif now >= record.expires(ttl):
+        out.append(f"{WARN} spreadsheet lease: last held by {record.holder.describe()}, expired {age} minute(s) after its "
+                   "last renewal; the next cycle here takes it over")
+    else:
+        out.append(f"{WARN} spreadsheet lease: {lease.held_message(deps, record)}")
+    if rules.ledger_trusted(record, ledger_id, deps.ledger.generation()):
+        out.append(f"{OK} local ledger is the one that wrote the spreadsheet last (generation {record.gen})")
+    else:
+        out.append(f"{WARN} local ledger not trusted: {rules.why_untrusted(record, ledger_id, deps.ledger.generation())}. "
+                   "The next cycle that may write treats it as lost and rebuilds it from the Review and Arsip tabs and "
+                   "the blog, publishing nothing twice")
+    return out
 
 
 def clock_lines(deps: Deps) -> list[str]:

@@ -21,7 +21,7 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 
@@ -288,8 +288,8 @@ def _append(
             below_row=below_row,
             reduced=lambda i, why: columns.review_to_row(reduced_review_row(values[i], why), snap.review_index),
         )
-    except AuthError:
-        raise  # the credentials are gone: nothing else in the cycle can work either
+    except (AuthError, LeaseHeldError):
+        raise  # the credentials are gone, or another bridge writes now: nothing else in the cycle may go on
     except RetriableError as exc:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)
@@ -522,6 +522,11 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     # One transaction for the read and the queueing (all or nothing, as before), but page by page:
     # each page's new rows are recorded and let go, so memory does not grow with the tab (issue 13).
     with ledger.transaction():
+        # New IDs go above every ID in Review whatever this ledger's counter says (issue 17: a ledger
+        # restored from a backup, or another bridge's rows). Arsip's and the blog's highest come with
+        # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
+        # cost a request and the whole blog; the record is written before every write, so it holds them.
+        ledger.note_ids(r.id for r in snap.review)
         if snap.responses_page:  # a full read
             decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
         else:

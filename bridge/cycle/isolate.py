@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from bridge.adapters.sheets import SheetsGateway
-from bridge.exceptions import FatalError
+from bridge.exceptions import FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.isolate")
 
@@ -50,6 +50,8 @@ def append_isolating(
         sheets.append_rows(spreadsheet_id, tab, [r for _, r in rows], below_row=below_row)
         out.written = [i for i, _ in rows]
         return out
+    except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+        raise
     except FatalError as exc:
         batch_error, batch_why = exc, str(exc)
         log.warning("Google refused %d row(s) for '%s' (%s); writing them one by one", len(rows), tab, exc)
@@ -63,10 +65,14 @@ def append_isolating(
                 out.written.append(item)
                 last += 1
                 continue
+            except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+                raise
             except FatalError as exc:
                 why = str(exc)
         try:
             sheets.append_rows(spreadsheet_id, tab, [reduced(item, why)], below_row=last)
+        except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+            raise
         except FatalError as exc:
             if n == 0 and not out.written:  # the tab refuses (protection, cell limit), not one row
                 raise batch_error from exc
@@ -89,6 +95,8 @@ def update_isolating(
     try:
         sheets.update_ranges(spreadsheet_id, data)
         return []
+    except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+        raise
     except FatalError as exc:
         if len(groups) <= 1:
             log.error("Google refused the write-back of %s: %s", ", ".join(groups), exc)
@@ -98,6 +106,8 @@ def update_isolating(
     for item, cells in groups.items():
         try:
             sheets.update_ranges(spreadsheet_id, cells)
+        except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+            raise
         except FatalError as exc:
             refused.append(item)
             log.error("%s: Google refused its write-back (%s); the ledger keeps the result", item, exc)

@@ -33,6 +33,7 @@ from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import limit_note, pause, paused_until
+from bridge.cycle import lease
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -293,6 +294,14 @@ def _needs_lookup(deps: Deps, row: ReviewRow) -> bool:
     return sub is None or sub.origin != "form"
 
 
+def _unposted(deps: Deps, row: ReviewRow) -> bool:
+    """An approved row with no post known to this ledger (after a take-over: look on the blog first)."""
+    if row.status != Status.DISETUJUI or not render.is_submission_id(row.id):
+        return False
+    entry = deps.ledger.journal(row.id)
+    return entry is None or not entry.post_id
+
+
 def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """Before any insert, find posts the ledger does not know about by their marker.
 
@@ -301,10 +310,17 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
     intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
-    ids = list(intents) + [r.id for r in rows if r.id not in intents and _needs_lookup(deps, r)]
+    handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
+    ids = list(intents) + [r.id for r in rows if r.id not in intents and (_needs_lookup(deps, r) or handover and _unposted(deps, r))]
     if not ids:
+        if handover:
+            lease.handover_scanned(deps)
         return
     posts = deps.blogger.posts()
+    if handover:
+        # The first look after this bridge took the spreadsheet over: the previous holder may have
+        # published any approved row in its last cycle (see bridge.cycle.lease). Once is enough.
+        lease.handover_scanned(deps)
     claimed: set[str] = set()
     for sid in ids:
         entry = intents.get(sid)
@@ -399,6 +415,11 @@ def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Pu
         # withdrawn earlier, its re-publishing failed, or (live mode) it never left draft: the same post goes out
         values = _republish(deps, row, entry.post_id)
         result.plan.append(f"re-publish {row.id} (post {entry.post_id}): {row.get(ReviewColumn.TITLE)[:60]}")
+    elif lease.in_handover(deps) and not deps.dry_run:
+        # Just taken over from another bridge: its last insert may still land. Wait, then look first.
+        result.retry_later += 1
+        log.info("%s: waiting for the hand-over from the previous bridge before publishing", row.id)
+        return
     else:  # an INTENT left here was not found by reconcile: the earlier attempt created nothing
         values = _publish_new(deps, row)
         result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")

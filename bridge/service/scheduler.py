@@ -43,9 +43,12 @@ def single_instance(state_path: Path) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             other = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            # Not "use another state_path": two ledgers on one spreadsheet is the setup that published
+            # items twice (issue 17); the spreadsheet's lease now stops the second, but say the right thing.
             raise FatalError(
-                f"another mymein-bridge (pid {other}) is already running on {state_path}; "
-                "stop it first (systemctl stop mymein-bridge) or use another state_path"
+                f"another mymein-bridge (pid {other}) is already running on {state_path}; only one bridge may "
+                "write a spreadsheet. Stop it first (sudo systemctl stop mymein-bridge), or wait for it to finish; "
+                "`once --dry-run` may look at any time"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
