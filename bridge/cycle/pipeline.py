@@ -383,10 +383,13 @@ def _run_cycle(
     if deps.notifier is not None:  # operator messages (issue 19): after publishing, never in its way
         from bridge.cycle.notify import run_notices
 
-        notices = run_notices(deps, watch.rows, report.publish.updates, deps.notifier)
-        report.problems += notices.problems
-        if notices.pending or report.intake.queued:
-            report.notices_due = True
+        try:
+            notices = run_notices(deps, watch.rows, report.publish.updates, deps.notifier)
+            report.problems += notices.problems
+            report.notices_due = notices.pending or bool(report.intake.queued)
+        except RetriableError as exc:  # the Review tab could not be read or written: next cycle
+            report.problems.append(f"operator messages postponed, will retry next cycle: {exc}")
+            log.warning("operator messages postponed: %s", exc)
     report.problems += report.intake.problems + report.publish.problems
     _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))
     log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})

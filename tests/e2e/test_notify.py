@@ -247,3 +247,21 @@ def test_a_failing_channel_is_retried_with_backoff_then_shown_on_the_row(bridge:
     bridge.now = bridge.now + timedelta(hours=5)
     bridge.cycle(**opts)
     assert len(calls) == attempts
+
+
+def test_a_sheets_failure_while_messaging_only_postpones_the_messages(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Sheets hiccup after publishing would crash the cycle (and `once`) over a mere message."""
+    from bridge.exceptions import RetriableError
+
+    bridge.cycle(**ON)
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise RetriableError("503 from Sheets")
+
+    with monkeypatch.context() as m:
+        m.setattr(notify, "locate_ids", unavailable)
+        report = bridge.cycle(**ON)
+    assert any("operator messages postponed" in p for p in report.problems)
+    assert _box(bridge) == []
+    bridge.cycle(**ON)
+    assert _box(bridge) and max(_subjects(bridge).values()) == 1
