@@ -225,6 +225,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.app import Deps, build_deps
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
+    from bridge.clock import system_clock
+    from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
 
     settings = _load(args)
@@ -247,15 +249,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
-    def cycle_then_monthly_report(deps: Deps) -> None:
-        run_cycle(deps)
+    def cycle_then_monthly_report(deps: Deps) -> object:
+        report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+        return report
 
     with single_instance(settings.state_path):
         cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
-            run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)
+            run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop,
+                        pulse=Pulse(args.clock or system_clock))
         finally:
             cycle.close()
     return EXIT_OK
