@@ -35,6 +35,8 @@ from bridge.exceptions import AddressError, BridgeError, RetriableError
 log = logging.getLogger("bridge.notify")
 
 GIVE_UP_AFTER = timedelta(hours=24)
+GAVE_UP = "tidak terkirim setelah dicoba 24 jam"
+BAD_ADDRESS = "alamat tidak valid"
 FIRST_WAIT = timedelta(minutes=2)
 MAX_WAIT = timedelta(hours=2)
 
@@ -56,7 +58,8 @@ def _key(sub_id: str, event: Event) -> str:
 
 
 def _ledger_state(deps: Deps, sub_id: str, event: Event) -> tuple[str, str]:
-    """(state, detail): ('', ''), ('intent', time), ('sent', time), ('retry', 'attempts|first|next')."""
+    """(state, detail): ('', ''), ('intent', time), ('sent', time), ('retry', 'attempts|first|next'),
+    ('failed', reason shown on the row)."""
     value = deps.ledger.get_meta(_key(sub_id, event))
     state, _, detail = value.partition(" ")
     return state, detail
@@ -132,7 +135,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
                     items.append(_Item(view, event, None, waits=True))
                 continue
             state, detail = _ledger_state(deps, row.id, event)
-            if state == "sent":
+            if state in ("sent", "failed"):  # done with: only the cell is missing
                 items.append(_Item(view, event, None))
                 continue
             if state == "retry":
@@ -189,8 +192,8 @@ def _failed(deps: Deps, item: _Item, exc: RetriableError, result: NoticeResult) 
     attempts, first = (int(detail.split("|")[0]), datetime.fromisoformat(detail.split("|")[1])) if state == "retry" else (0, now)
     if now - first >= GIVE_UP_AFTER:
         result.failed += 1
-        _set(deps, item.row.id, item.event, f"sent {now.isoformat()}")  # done with: the row says GAGAL
-        return Mark(item.event, FAILED, "tidak terkirim setelah dicoba 24 jam")
+        _set(deps, item.row.id, item.event, f"failed {GAVE_UP}")  # done with: the row says GAGAL
+        return Mark(item.event, FAILED, GAVE_UP)
     wait = min(FIRST_WAIT * (2 ** attempts), MAX_WAIT)
     _set(deps, item.row.id, item.event, f"retry {attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
     result.retry_later += 1
@@ -226,8 +229,9 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, WAITING, REJECT_WAITS)
             continue
         if item.message is None:
-            state, when = _ledger_state(deps, item.row.id, item.event)
-            final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENT, stamp(datetime.fromisoformat(when)))
+            state, detail = _ledger_state(deps, item.row.id, item.event)
+            mark = Mark(item.event, FAILED, detail) if state == "failed" else Mark(item.event, SENT, stamp(datetime.fromisoformat(detail)))
+            final.setdefault(item.row.id, {})[item.event] = mark
             continue
         if item not in to_send:
             continue
@@ -235,8 +239,8 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             channel.send(item.message)
         except AddressError as exc:
             result.failed += 1
-            _set(deps, item.row.id, item.event, f"sent {deps.now().isoformat()}")
-            final.setdefault(item.row.id, {})[item.event] = Mark(item.event, FAILED, "alamat tidak valid")
+            _set(deps, item.row.id, item.event, f"failed {BAD_ADDRESS}")
+            final.setdefault(item.row.id, {})[item.event] = Mark(item.event, FAILED, BAD_ADDRESS)
             log.warning("%s: %s message refused, address not usable: %s", item.row.id, item.event.value, exc)
             continue
         except RetriableError as exc:

@@ -265,3 +265,19 @@ def test_a_sheets_failure_while_messaging_only_postpones_the_messages(bridge: Br
     assert _box(bridge) == []
     bridge.cycle(**ON)
     assert _box(bridge) and max(_subjects(bridge).values()) == 1
+
+
+def test_a_refused_address_killed_before_write_back_still_shows_gagal(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a kill, a message Gmail refused would be shown on the row as sent."""
+    rows = bridge.responses()
+    col = next(i for i, h in enumerate(rows[0]) if "mail" in str(h).lower())
+    rows[1][col] = "operator@tanpa-titik"
+    bridge.set_responses(rows)
+    bridge.cycle(**ON)
+    with monkeypatch.context() as m:
+        _kill_before_write_back(m)
+        with pytest.raises(Killed):
+            bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    cell = next(r[NOTICES] for r in bridge.review() if r[ReviewColumn.EMAIL.value] == "operator@tanpa-titik")
+    assert cell.endswith(" GAGAL: alamat tidak valid")
