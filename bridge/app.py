@@ -110,11 +110,39 @@ def build_deps(
 
 def build_notifier(settings: Settings, credentials: Any, endpoint: str) -> Any:
     """The operator messages' channel, or None when they are off (the default)."""
-    from bridge.adapters.notify import AppriseChannel, GmailChannel
-
     n = settings.notify
     if not n.operator_messages:
         return None
+    return build_channel(settings, credentials, endpoint)
+
+
+def build_channel(settings: Settings, credentials: Any, endpoint: str) -> Any:
+    """The configured message channel ([notify] channel), whatever is switched on."""
+    from bridge.adapters.notify import AppriseChannel, GmailChannel
+
+    n = settings.notify
     if n.channel == "apprise":
         return AppriseChannel(n.apprise_urls)
     return GmailChannel(clients.gmail_service(credentials, endpoint))
+
+
+def it_alert(settings: Settings) -> Callable[[str, str], None] | None:
+    """What `run` calls to tell IT ([notify] it_alerts) that the bridge stopped or works again; None
+    when nobody is to be told. Credentials are loaded at each alert: the token may be what failed."""
+    if not settings.notify.it_alerts:
+        return None
+
+    def send(subject: str, body: str) -> None:
+        from bridge.core.notices import Message
+
+        creds = load_credentials(settings).blogger if settings.notify.channel == "email" else None
+        channel = build_channel(settings, creds, settings.endpoint)
+        try:
+            for n, address in enumerate(settings.notify.it_alerts):
+                channel.send(Message(address, subject, body, f"it-alert:{n}"))
+        finally:
+            close = getattr(getattr(channel, "service", None), "close", None)
+            if close is not None:
+                close()
+
+    return send

@@ -222,7 +222,7 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
-    from bridge.app import Deps, build_deps
+    from bridge.app import Deps, build_deps, it_alert
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
     from bridge.clock import system_clock
@@ -259,7 +259,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
             run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop,
-                        pulse=Pulse(args.clock or system_clock))
+                        pulse=Pulse(args.clock or system_clock, it_alert(settings)))
         finally:
             cycle.close()
     return EXIT_OK

@@ -124,6 +124,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about"),
     Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
     Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
+    Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle"),
     Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
     Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle"),
 )
@@ -144,11 +145,12 @@ class NotifySettings:
     templates: Path = REPO_CONFIG_DIR / "templates"
     max_per_cycle: int = 50
     reject_without_message: bool = False
+    it_alerts: tuple[str, ...] = ()
 
     @property
     def email(self) -> bool:
         """Whether the bridge's Google account sends e-mail (``auth`` must ask for gmail.send)."""
-        return self.operator_messages and self.channel == "email"
+        return (self.operator_messages or bool(self.it_alerts)) and self.channel == "email"
 
 
 def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> NotifySettings:
@@ -159,7 +161,7 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
     unknown = [e for e in raw["events"] if e not in NOTIFY_EVENTS]
     if unknown:
         problems.append(f"{where}: [notify] events: unknown {', '.join(map(str, unknown))} (known: {', '.join(NOTIFY_EVENTS)})")
-    if raw["operator_messages"] and channel == "apprise" and not raw["apprise_urls"]:
+    if (raw["operator_messages"] or raw["it_alerts"]) and channel == "apprise" and not raw["apprise_urls"]:
         problems.append(f"{where}: [notify] channel = \"apprise\" needs apprise_urls")
     if raw["notice_max_per_cycle"] < 1:
         problems.append(f"{where}: [notify] notice_max_per_cycle must be at least 1")
@@ -177,6 +179,7 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         templates=templates,
         max_per_cycle=raw["notice_max_per_cycle"],
         reject_without_message=bool(raw["reject_without_message"]),
+        it_alerts=tuple(str(a) for a in raw["it_alerts"]),
     )
 
 

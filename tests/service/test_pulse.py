@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, Iterator
 from datetime import timedelta
 
 import pytest
@@ -45,3 +46,58 @@ def test_one_alive_line_an_hour(clock: ManualClock, caplog: pytest.LogCaptureFix
         "alive: 61 cycle(s) since 2026-11-23T10:00:00+08:00, 0 failed; last good cycle 2026-11-23T11:00:00+08:00",
         "alive: 60 cycle(s) since 2026-11-23T11:00:00+08:00, 0 failed; last good cycle 2026-11-23T12:00:00+08:00",
     ]
+
+
+def test_it_is_told_on_the_first_failure_and_on_recovery_only(clock: ManualClock) -> None:
+    """IT would get a mail every minute while Google is down, or never hear that the bridge stopped."""
+    told: list[tuple[str, str]] = []
+    pulse = Pulse(clock, lambda subject, body: told.append((subject, body)))
+    pulse.record(None)
+    for _ in range(5):
+        pulse.record("Google refused the credentials")
+    pulse.record(None)
+    pulse.record(None)
+    assert [s for s, _ in told] == ["MY MEIN bridge tidak bekerja", "MY MEIN bridge bekerja lagi"]
+    assert "Google refused the credentials" in told[0][1] and "5 siklus gagal" in told[1][1]
+
+
+def test_an_alert_that_cannot_go_does_not_stop_the_service(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> None:
+    """A mail server that is down too would crash `run` at the moment it is needed most."""
+    def down(subject: str, body: str) -> None:
+        raise OSError("connection refused")
+
+    pulse = Pulse(clock, down)
+    pulse.record("boom")
+    assert "IT alert 'MY MEIN bridge tidak bekerja' not sent: connection refused" in caplog.text
+
+
+@pytest.fixture
+def sandbox(clock: ManualClock) -> Iterator[Any]:
+    from bridge.sandbox.seed import demo_state
+    from bridge.sandbox.server import SandboxServer
+    from bridge.sandbox.state import SandboxState
+
+    with SandboxServer(SandboxState.from_json(demo_state()), clock=clock) as server:
+        yield server
+
+
+def test_it_alerts_reach_the_configured_addresses(sandbox: Any, tmp_path: Any) -> None:
+    """The alert callback `run` uses would be wired to nothing, or to the wrong account."""
+    from bridge.app import it_alert
+    from bridge.config import load_settings, render_config
+    from bridge.sandbox.gmail import outbox
+    from bridge.sandbox.server import sandbox_config_values
+
+    values = sandbox_config_values(sandbox.url, sandbox.state, tmp_path)
+    nobody = tmp_path / "nobody.toml"
+    nobody.write_text(render_config(values), encoding="utf-8")
+    assert it_alert(load_settings(nobody, env={})) is None
+    values[("notify", "it_alerts")] = ["it@balangankab.go.id", "kabid@balangankab.go.id"]
+    path = tmp_path / "bridge.toml"
+    path.write_text(render_config(values), encoding="utf-8")
+    settings = load_settings(path, env={})
+    send = it_alert(settings)
+    assert send is not None
+    send("MY MEIN bridge tidak bekerja", "uji")
+    assert [(m["to"], m["subject"]) for m in outbox(sandbox.state)] == [
+        ("it@balangankab.go.id", "MY MEIN bridge tidak bekerja"), ("kabid@balangankab.go.id", "MY MEIN bridge tidak bekerja")]
