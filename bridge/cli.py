@@ -50,9 +50,9 @@ def ledger_folder_problem(state_path: Path) -> str:
     if not os.access(folder, os.W_OK | os.X_OK):
         return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
                 "(or set [bridge] state_path to a folder that user owns)")
-    if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
-        return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
-    return ""
+    from bridge.service.scheduler import ledger_files_problem
+
+    return ledger_files_problem(state_path, user)
 
 
 def _read_only_mount(folder: Path) -> bool:
@@ -174,6 +174,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     if not args.dry_run:
@@ -185,6 +186,7 @@ def cmd_once(args: argparse.Namespace) -> int:
         deps.dry_run = args.dry_run
         deps.take_over = args.take_over
         try:
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2; no row turns GAGAL
             report = run_cycle(deps)
         finally:
             deps.close()
@@ -228,6 +230,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.clock import system_clock
     from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     _require_ledger_folder(settings)
@@ -244,6 +247,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             # Reach Google once at start: unreachable (network still down) ends `run` with 75, as
             # README promises, instead of waiting silently. The answer is cached for the first cycle.
             deps.sheets.info(settings.spreadsheet_id)
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2, not an error each cycle
         except BaseException:
             deps.close()
             raise
@@ -312,18 +316,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the monitoring-and-evaluation report (Juknis Kemitraan KIM 2022) for a period: the
-    'Laporan <period>' tab, laid out to print on A4, replaced whole on each run, and with --out
-    the same tables as CSV files.
+    'Laporan <period>' tab, replaced whole on each run, and with --out a PDF to print and sign
+    (A4 landscape, with the kop and the signature block), an Excel workbook and one CSV file per
+    table.
 
     PERIOD is a month 2026-11, a quarter 2026-Q4, a half-year 2026-S2, a year 2026 or a range
-    2026-10-01..2026-11-30. From the sheet, use File > Download (Excel, PDF) or File > Print.
+    2026-10-01..2026-11-30. A period that ends after today is refused unless --allow-future; a
+    period that has not ended is marked SEMENTARA (provisional) on the title.
 
     Example:
       mymein-bridge report -c bridge.toml --period 2026-11 --out laporan-2026-11
     """
     from bridge.app import build_deps
     from bridge.commands.report import write_report
-    from bridge.core.period import PeriodError, parse_period
+    from bridge.core.period import PeriodError, ends_after, parse_period
 
     try:
         period = parse_period(args.period)
@@ -334,18 +340,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
     deps = build_deps(settings, clock=args.clock)
     try:
+        today = deps.now().date()
+        if ends_after(period, today) and not args.allow_future:
+            print(f"Error: --period {period.key} ends on {period.end:%d/%m/%Y}, after today ({today:%d/%m/%Y}): its report "
+                  "would be incomplete; add --allow-future for a provisional (SEMENTARA) report", file=sys.stderr)
+            return EXIT_CONFIG
         result = write_report(deps, period, Path(args.out) if args.out else None)
     except OSError as exc:  # the tab is written first; only the files failed
-        print(f"Error: the tab was written, but not the CSV files in {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"Error: the tab was written, but not the report files in {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FATAL
     finally:
         deps.close()
-    published = len(result.report.table("tabel-5-2-diseminasi").rows)
-    print(f"Report {period.key} ({period.label}): {published} published item(s); tab '{result.tab}' written")
+    report = result.report
+    published = len(report.table("tabel-5-2-diseminasi").rows)
+    drafts = f", {report.drafts} approved item(s) waiting as drafts in Blogger" if report.drafts else ""
+    provisional = " (provisional: the period has not ended)" if report.provisional else ""
+    print(f"Report {period.key} ({period.label}){provisional}: {published} published item(s){drafts}; tab '{result.tab}' written")
     for path in result.files:
         print(f"  {path}")
+    for link in result.uploaded:
+        print(f"  Drive: {link}")
+    if result.alerts:  # in Indonesian, word for word as `check` prints them
+        print(f"  partnership alerts: {len(result.alerts)}")
     for alert in result.alerts:
-        print(f"  alert: {alert.kim}: {alert.en}")
+        print(f"    {alert.kim} ({alert.kecamatan}): {alert.id}")
     return EXIT_OK
 
 
@@ -426,7 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", cmd_report)
     _config_arg(p)
     p.add_argument("--period", required=True, metavar="P", help="2026-11, 2026-Q4, 2026-S2, 2026 or 2026-10-01..2026-11-30")
-    p.add_argument("--out", default="", metavar="DIR", help="also write the tables as CSV files in this folder")
+    p.add_argument("--out", default="", metavar="DIR", help="also write the PDF, the Excel workbook and the CSV files in this folder")
+    p.add_argument("--allow-future", action="store_true", help="accept a period that ends after today (marked SEMENTARA)")
     p = add("auth", cmd_auth)
     _config_arg(p)
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")

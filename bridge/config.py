@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,7 +70,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("intake", "body_max", int, 20000, "longest accepted news body, in characters (at most 50000, the most a Sheets cell holds)"),
     Spec("intake", "require_registered_email", bool, True, "when the form collects e-mails, the respondent must be a KIM operator"),
     # [blog]
-    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website"),
+    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website: the number in the Blogger dashboard's address (blogger.com/blog/posts/<id>), not the blog's address"),
     Spec("blog", "publish_mode", str, "draft", "draft (officers publish in Blogger) or live"),
     Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
     Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),
@@ -111,12 +111,26 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "weight_approval", int, 30, "award ranking: weight of the approval rate"),
     Spec("report", "weight_comments", int, 10, "award ranking: weight of comments on the KIM's posts"),
     Spec("report", "place", str, "Paringin", "place written before the date above the signature"),
-    Spec("report", "signer_title", str, "Kepala Dinas", "who signs the report (under 'Mengetahui,')"),
+    Spec("report", "signer_title", str, "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian", "who signs the report (under 'Mengetahui,'): the full title, as on the signature"),
     Spec("report", "signer_name", str, "", "name of the signer; empty leaves a line to write it by hand"),
     Spec("report", "signer_nip", str, "", "NIP of the signer; empty leaves a line to write it by hand"),
+    # The PDF's kop (letterhead) and signature block (issue 21)
+    Spec("report", "kabupaten", str, "Balangan", "kop: PEMERINTAH KABUPATEN <this>"),
+    Spec("report", "dinas", str, "Dinas Komunikasi, Informatika, Statistik dan Persandian", "kop: the dinas' full name (printed in capitals)"),
+    Spec("report", "address", str, "", "kop: the office's street address, e.g. Jl. A. Yani Km. 4,5 Paringin 71618"),
+    Spec("report", "telephone", str, "", "kop: telephone number; empty leaves it out"),
+    Spec("report", "email", str, "", "kop: e-mail address; empty leaves it out"),
+    Spec("report", "website", str, "", "kop: website; empty leaves it out"),
+    Spec("report", "logo", str, "", "kop: the kabupaten's logo (PNG or JPEG); empty = a neutral placeholder"),
+    Spec("report", "signer_rank", str, "", "rank/grade line under the signer's name, e.g. Pembina Utama Muda (IV/c); empty leaves a line"),
+    Spec("report", "preparer_title", str, "", "second signature column 'Yang membuat,' (who prepared the report): title; empty = no second column"),
+    Spec("report", "preparer_name", str, "", "name of who prepared the report; empty leaves a line"),
+    Spec("report", "preparer_rank", str, "", "rank/grade of who prepared the report; empty leaves it out"),
+    Spec("report", "preparer_nip", str, "", "NIP of who prepared the report; empty leaves a line"),
+    Spec("report", "drive_folder_id", str, "", "Drive folder officers can open: report and the monthly run put the PDF and the workbook there (the period's earlier ones replaced); empty = no upload"),
     Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
     Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
-    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's CSV files; empty = only the Laporan tab"),
+    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
     # [notify] (issue 19): off unless operator_messages = true
     Spec("notify", "operator_messages", bool, False, "tell operators (to the form's e-mail) when their item is received, needs fixing, published, rejected or withdrawn"),
     Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)"),
@@ -186,6 +200,24 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
 PHOTO_STORES = ("drive", "local")
 PHOTO_FORMATS = ("jpeg", "webp")
 PHOTO_OVER_LIMIT = ("downscale", "refuse")
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The report PDF's kop and the extra lines of its signature block ([report], issue 21)."""
+
+    kabupaten: str = "Balangan"
+    dinas: str = "Dinas Komunikasi, Informatika, Statistik dan Persandian"
+    address: str = ""
+    telephone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: Path | None = None
+    signer_rank: str = ""
+    preparer_title: str = ""
+    preparer_name: str = ""
+    preparer_rank: str = ""
+    preparer_nip: str = ""
 
 
 @dataclass(frozen=True)
@@ -289,9 +321,11 @@ class Settings:
     weight_approval: int = 30
     weight_comments: int = 10
     place: str = "Paringin"
-    signer_title: str = "Kepala Dinas"
+    signer_title: str = "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian"
     signer_name: str = ""
     signer_nip: str = ""
+    letterhead: Letterhead = field(default_factory=lambda: Letterhead())
+    report_drive_folder_id: str = ""
     monthly: bool = False
     monthly_hour: int = 7
     monthly_out_dir: Path | None = None
@@ -546,6 +580,12 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         signer_title=raw["signer_title"],
         signer_name=raw["signer_name"],
         signer_nip=raw["signer_nip"],
+        letterhead=Letterhead(
+            kabupaten=raw["kabupaten"], dinas=raw["dinas"], address=raw["address"], telephone=raw["telephone"],
+            email=raw["email"], website=raw["website"], logo=resolve(raw["logo"]) if raw["logo"] else None,
+            signer_rank=raw["signer_rank"], preparer_title=raw["preparer_title"], preparer_name=raw["preparer_name"],
+            preparer_rank=raw["preparer_rank"], preparer_nip=raw["preparer_nip"]),
+        report_drive_folder_id=raw["drive_folder_id"],
         monthly=raw["monthly"],
         monthly_hour=raw["monthly_hour"],
         monthly_out_dir=resolve(raw["monthly_out_dir"]) if raw["monthly_out_dir"] else None,
@@ -591,4 +631,4 @@ def render_config(values: Mapping[tuple[str, str], Any], header: str = "") -> st
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-__all__ = ["PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]
+__all__ = ["Letterhead", "PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]

@@ -16,7 +16,7 @@ from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
 from bridge.core.identity import BlogPost, match_post
 from bridge.core.render import find_markers
-from bridge.exceptions import BridgeError, FatalError, PublishError
+from bridge.exceptions import BridgeError, FatalError, NotFoundError, PublishError
 
 #: 403 reasons that last the rest of the day (never retried; the bridge waits for tomorrow): the
 #: daily request quota, in Google's ``usageLimits`` shape (benweet/stackedit#1223: Blogger v3 answered
@@ -53,6 +53,24 @@ BLOGGER_REASONS_ID = {
     404: "blog atau post tidak ditemukan (periksa blog_id di konfigurasi)",
     400: "Blogger menolak isi post",
 }
+
+
+def _not_found_is_config(what: str) -> Callable[[int, str, frozenset[str]], BridgeError]:
+    def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
+        if status == 404:
+            return NotFoundError(f"{what}: HTTP 404: {message}")
+        return FatalError(f"{what}: HTTP {status}: {message}")
+
+    return permanent
+
+
+def _blog_info(data: dict[str, Any]) -> BlogInfo:
+    return BlogInfo(
+        id=str(data.get("id", "")),
+        name=str(data.get("name", "")),
+        url=str(data.get("url", "")),
+        posts=int(data.get("posts", {}).get("totalItems", 0) or 0),
+    )
 
 
 def _daily_limit(insert: bool) -> Callable[[int, frozenset[str]], bool]:
@@ -107,13 +125,24 @@ class BloggerGateway:
         return execute(what, request, retry or self.retry, permanent, _daily_limit(what.startswith("posts.insert")))
 
     def blog(self) -> BlogInfo:
-        data = self._call(f"blogs.get {self.blog_id}", lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0))
-        return BlogInfo(
-            id=str(data.get("id", "")),
-            name=str(data.get("name", "")),
-            url=str(data.get("url", "")),
-            posts=int(data.get("posts", {}).get("totalItems", 0) or 0),
-        )
+        """The configured blog.
+
+        Raises:
+            NotFoundError: Blogger knows no blog with this id (HTTP 404): a config edit fixes it.
+        """
+        what = f"blogs.get {self.blog_id}"
+        return _blog_info(execute(what, lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0), self.retry,
+                                  _not_found_is_config(what), _daily_limit(False)))
+
+    def blog_by_url(self, url: str) -> BlogInfo:
+        """The blog at ``url`` (``blogs.getByUrl``), to tell IT staff which id a pasted address stands for.
+
+        Raises:
+            NotFoundError: no blog at that address.
+        """
+        what = f"blogs.getByUrl {url}"
+        return _blog_info(execute(what, lambda: self.service.blogs().getByUrl(url=url), self.retry,
+                                  _not_found_is_config(what), _daily_limit(False)))
 
     def insert(
         self,

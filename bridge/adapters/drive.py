@@ -15,7 +15,7 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
-from bridge.exceptions import BridgeError, PublishError, RetriableError
+from bridge.exceptions import BridgeError, FatalError, PublishError, RetriableError
 
 log = logging.getLogger("bridge.drive")
 
@@ -126,6 +126,25 @@ class DriveGateway:
         self.share_public(file_id, item=item)
         return file_id
 
+    def upload_to_folder(self, *, name: str, mime_type: str, content: bytes, folder_id: str,
+                         app_properties: dict[str, str]) -> str:
+        """Upload ``content`` as a new file in ``folder_id``, shared as the folder is (not public); returns its id."""
+        meta: dict[str, Any] = {"name": name, "mimeType": mime_type, "parents": [folder_id],
+                                "appProperties": dict(app_properties)}
+        media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=False)
+        created = execute(
+            f"files.create {name}",
+            lambda: self.upload_service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
+            self.retry, _report_error(folder_id),
+        )
+        return str(created["id"])
+
+    def delete_own(self, file_id: str, folder_id: str) -> None:
+        """Delete a file the bridge wrote in ``folder_id`` (an earlier copy of a report it replaced)."""
+        execute(f"files.delete {file_id}",
+                lambda: self.upload_service.files().delete(fileId=file_id, supportsAllDrives=True),
+                self.retry, _report_error(folder_id))
+
     def find_own(self, key: str, value: str, *, item: str = "") -> tuple[str, bool] | None:
         """The first untrashed file written by the bridge with appProperty ``key = value``: (id, shared).
 
@@ -166,7 +185,9 @@ class DriveGateway:
         """
 
         def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
-            return RetriableError(f"files.get {file_id} (version): HTTP {status}: {message}")
+            # Not retriable: a 404 or 403 stays one on the next try. It was retried four times with
+            # backoff before the cycle read the sheet and said what is wrong (issue 18).
+            return FatalError(f"files.get {file_id} (version): HTTP {status}: {message}")
 
         data = execute(
             f"files.get {file_id} version",
@@ -175,6 +196,16 @@ class DriveGateway:
             permanent,
         )
         return FileVersion(version=int(data.get("version", 0) or 0), modified_time=str(data.get("modifiedTime", "")))
+
+
+def _report_error(folder_id: str) -> Callable[..., BridgeError]:
+    """A refused upload of a report file: what IT staff can do (not the photo wording of ``_call``)."""
+
+    def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
+        return FatalError(f"Drive refused the report file in folder {folder_id} ([report] drive_folder_id): HTTP {status}: "
+                          f"{message}; share the folder with the bridge's account as Editor, or empty drive_folder_id")
+
+    return permanent
 
 
 def _q(text: str) -> str:

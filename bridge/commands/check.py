@@ -348,8 +348,10 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
     When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for
     the same reason (no connection, 429, 5xx) is that network problem, not a broken photo address.
     """
+    from bridge.service.startup import require_blog
+
     try:
-        blog = deps.blogger.blog()
+        blog = require_blog(settings.blog_id, settings.source, deps.blogger)  # an address pasted for the id: which id
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}", exc)
@@ -433,18 +435,18 @@ TEMPORARY_FETCH = re.compile(r": (cannot connect \(|HTTP (429|5\d\d) )")
 
 
 def _monthly_lines(settings: Settings) -> list[str]:
-    """With ``[report] monthly``: can `run` write the CSV files? It finds out only on the 1st, and does not retry."""
+    """With ``[report] monthly``: can `run` write the report files (PDF, workbook, CSV)? It finds out only on the 1st, and does not retry."""
     folder = settings.monthly_out_dir
     if not settings.monthly:
         return []
     if folder is None:
-        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no CSV files)"]
+        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no PDF, Excel or CSV files)"]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return [f"{BAD} [report] monthly_out_dir {folder} does not exist and cannot be created ({exc.strerror or exc}): "
                 "create it for the user the bridge runs as, or empty the key"]
     if not os.access(folder, os.W_OK | os.X_OK):
-        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly CSV files would fail"]
-    return [f"{OK} monthly report: tab 'Laporan <month>' and CSV files in {folder}/<month> on the 1st at "
+        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly PDF, Excel and CSV files would fail"]
+    return [f"{OK} monthly report: tab 'Laporan <month>' and the PDF, Excel and CSV files in {folder}/<month> on the 1st at "
             f"{settings.monthly_hour:02d}:00 WITA"]

@@ -105,6 +105,17 @@ def show_messages(state: Any, out: Out) -> None:
             out(f"    | {line}")
 
 
+#: The demo report's kop and signature: example contacts (".example" domains), so the PDF shows every line.
+DEMO_LETTERHEAD = {
+    ("report", "address"): "Jl. Contoh No. 1, Paringin 71618 (alamat contoh)",
+    ("report", "telephone"): "(0526) 000000",
+    ("report", "email"): "diskominfo@balangankab.example",
+    ("report", "website"): "diskominfo.balangankab.example",
+    ("report", "signer_rank"): "Pembina Utama Muda (IV/c)",
+    ("report", "preparer_title"): "Pengelola Kemitraan KIM",
+}
+
+
 def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> None:
     """Write this month's report, as `mymein-bridge report` would, and print its main tables."""
     from bridge.commands.report import write_report
@@ -116,7 +127,10 @@ def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> No
     out(f"6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period {period.key})")
     result = write_report(deps, period, folder)
     where = str(folder) if kept else f"{folder} (a temporary folder, removed when the demo ends; `demo --dir DIR` keeps it)"
-    out(f"  tab '{result.tab}' written (print or download it from Google Sheets); CSV files in {where}")
+    out(f"  tab '{result.tab}' written; PDF to print and sign, Excel workbook and CSV files in {where}")
+    if result.report.drafts:
+        out(f"  {result.report.drafts} approved item(s) are drafts waiting in Blogger (publish_mode = draft): "
+            "publish them there to count them")
     shown = {  # table → (columns shown, their widths)
         "tabel-5-2-diseminasi": ((1, 2, 5), (24, 52, 16)),
         "tabel-3-3-pemetaan": ((0, 2, 7), (24, 8, 40)),
@@ -159,6 +173,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         values = sandbox_config_values(server.url, server.state, workdir)
         values[("blog", "publish_mode")] = "live"
         values[("notify", "operator_messages")] = True  # to the sandbox's Gmail: shown in step 5
+        values.update(DEMO_LETTERHEAD)
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
         deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0), clock=clock)

@@ -413,8 +413,8 @@ def unvalidated(response: FormResponse, fingerprint: str, error: str) -> Submiss
         reasons=(
             Reason(
                 "internal_error",
-                "Pemeriksaan otomatis gagal karena kesalahan sistem; periksa kiriman ini secara manual.",
-                f"validation crashed: {error}",
+                f"Pemeriksaan otomatis gagal karena kesalahan sistem ({error}); periksa kiriman ini secara manual.",
+                f"not checked automatically: {error}",
             ),
         ),
     )

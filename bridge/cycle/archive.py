@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from bridge.adapters.ledger import ARCHIVED, DONE
 from bridge.app import Deps
@@ -18,7 +18,9 @@ from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
+from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.cycle.intake import format_time
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
 
@@ -158,12 +160,8 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     for row in rows:
         if row.id in updates:
             continue  # changed this cycle (e.g. just published): officers see the result in Review first
-        if not _settled(row, deps):
-            continue
-        when = _age_reference(row, deps)
-        if when is not None and when < cutoff:
+        if _guarded(lambda: _due(row, deps, cutoff), row, False):
             due.append(row)
-    due = [r for r in due if not _published_after_all(deps, r)]
     if not due:
         return 0
     sid = s.review_spreadsheet_id
@@ -181,7 +179,25 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         fresh = _read_in_full(deps, fresh, where, found[s.review_tab].index)
         # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
         arsip_index = found[s.archive_tab].index
-        to_append = [_archive_row(r, deps, arsip_index) for r in fresh if r.id not in archived]
+        to_append: list[list[str]] = []
+        notes: list[tuple[str, list[list[Any]]]] = []
+        note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
+        for r in list(fresh):
+            if r.id in archived:
+                continue
+            try:
+                to_append.append(_archive_row(r, deps, arsip_index))
+            except (AuthError, FatalError, RetriableError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
+                fresh.remove(r)
+                _, note = row_failed("archiving", r.id, exc)
+                old = r.get(ReviewColumn.SYSTEM_NOTE)
+                if note_col is not None and note not in old:  # once, not a write every cycle
+                    cell = f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{where[r.id]}"
+                    notes.append((cell, [[f"{note}\n{old}" if old else note]]))
+        if notes:  # before any row is deleted below, while the row numbers hold
+            deps.sheets.update_ranges(sid, notes)
         if to_append:
             # Below Arsip's last row even with blank rows above it (Google appends after the first table).
             deps.sheets.append_rows(sid, s.archive_tab, to_append, below_row=max(archived.values(), default=1))
@@ -199,6 +215,27 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return 0
     log.info("archived %d rows older than %d days to '%s'", len(fresh), s.archive_after_days, s.archive_tab)
     return len(fresh)
+
+
+def _due(row: ReviewRow, deps: Deps, cutoff: datetime) -> bool:
+    if not _settled(row, deps):
+        return False
+    when = _age_reference(row, deps)
+    return when is not None and when < cutoff and not _published_after_all(deps, row)
+
+
+T = TypeVar("T")
+
+
+def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
+    """One row's step; an unforeseen failure leaves that row in Review as it is, the others go on (issue 18)."""
+    try:
+        return step()
+    except (AuthError, FatalError, RetriableError):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        row_failed("archiving", row.id or f"Review row {row.row_number}", exc)
+        return otherwise
 
 
 def _read_in_full(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
@@ -226,8 +263,12 @@ def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
     s = deps.settings
     if s.archive_after_days <= 0:
         return None
-    due = [when for row in rows if _settled(row, deps) and (when := _age_reference(row, deps)) is not None]
-    return min(due) + timedelta(days=s.archive_after_days) if due else None
+    due = [when for row in rows
+           if (when := _guarded(lambda: _age_reference(row, deps) if _settled(row, deps) else None, row, None)) is not None]
+    try:
+        return min(due) + timedelta(days=s.archive_after_days) if due else None
+    except OverflowError:  # an officer's date near the calendar's end: that row never becomes due
+        return None
 
 
 def _is_number(text: str) -> bool:

@@ -114,4 +114,31 @@ def update_isolating(
     return refused
 
 
-__all__ = ["AppendOutcome", "append_isolating", "update_isolating"]
+#: Catatan Sistem of a row whose handling failed in a way the bridge did not foresee (issue 18).
+ROW_FAILED_NOTE = (
+    "Baris ini tidak dapat diproses karena kesalahan sistem ({cause}); baris lain tetap diproses. "
+    "Staf TI dapat melihat rinciannya di log; periksa isi baris ini."
+)
+_reported: set[tuple[str, str, str]] = set()
+
+
+def row_failed(step: str, row: str, exc: BaseException) -> tuple[str, str]:
+    """One row's unforeseen failure in ``step``: logged once per process with the row, the cause and
+    its traceback (a row that fails the same way every cycle does not fill the log), the cycle goes on.
+
+    Returns:
+        The cause in one line (for the cycle's problems) and the Catatan Sistem note for officers.
+    """
+    cause = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    key = (step, row, cause)
+    if key in _reported:
+        log.debug("%s: %s failed again (%s)", row, step, cause)
+    else:
+        if len(_reported) >= 10_000:  # a service running for months: forget, rather than grow without end
+            _reported.clear()
+        _reported.add(key)
+        log.error("%s: %s failed for this row only, the others go on: %s", row, step, cause, exc_info=exc)
+    return cause, ROW_FAILED_NOTE.format(cause=cause)
+
+
+__all__ = ["AppendOutcome", "ROW_FAILED_NOTE", "append_isolating", "row_failed", "update_isolating"]

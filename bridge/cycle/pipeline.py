@@ -6,8 +6,11 @@ import logging
 from dataclasses import dataclass, field
 import json
 from datetime import datetime, time, timedelta
+from typing import Callable, TypeVar
 
 from bridge.cycle.alerts import cycle_alerts
+from bridge.cycle.isolate import row_failed
+from bridge.core.identity import WatchPlan
 from bridge.app import Deps
 from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
@@ -291,6 +294,22 @@ def _read(deps: Deps, start_row: int, changed: bool = True) -> Snapshot:
         return read_snapshot(deps, start_row, full=start_row == 2, changed=changed)
 
 
+T = TypeVar("T")
+
+
+def _unforeseen_spared(report: CycleReport, step: str, run: Callable[[], T], otherwise: T) -> T:
+    """A step over the whole sheet whose unforeseen failure (a bug, not Google) must not stop the
+    cycle: logged once, said in the cycle's problems, and ``otherwise`` used (issue 18)."""
+    try:
+        return run()
+    except BridgeError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        cause, _ = row_failed(step, "this cycle", exc)
+        report.problems.append(f"{step} failed, the rest of the cycle went on: {cause}")
+        return otherwise
+
+
 def run_cycle(deps: Deps) -> CycleReport:
     """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
     report = CycleReport(dry_run=deps.dry_run)
@@ -360,8 +379,11 @@ def _run_cycle(
     except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole
         report.problems.append(f"could not read the whole responses tab, intake will retry next cycle: {exc}")
         log.warning("intake postponed (a page of the responses tab could not be read): %s", exc)
-    report.alerts = cycle_alerts(deps, snap)
-    watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
+    report.alerts = _unforeseen_spared(report, "partnership alerts", lambda: cycle_alerts(deps, snap), [])
+    # Unforeseen failure of the watch: publishing goes on with the rows as read, nothing restored or
+    # taken as deleted this cycle (as when Sidik Jari is missing).
+    watch = _unforeseen_spared(report, "the Review watch", lambda: run_watch(deps, snap, report.publish, report.intake.queued_ids),
+                               WatchPlan(rows=list(snap.review)))
     held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
     if held:
         report.problems.append(held)

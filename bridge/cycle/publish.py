@@ -33,6 +33,7 @@ from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import limit_note, pause, paused_until
+from bridge.cycle.isolate import row_failed
 from bridge.cycle import lease
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
@@ -162,6 +163,23 @@ def _fingerprint(deps: Deps, row: ReviewRow) -> str:
     return sub.fingerprint if sub is not None else row.get(ReviewColumn.FINGERPRINT).strip()
 
 
+def _markable(row: ReviewRow, fp: str) -> None:
+    """A post must carry the row's ID and fingerprint in its markers: a Sidik Jari typed by hand on a
+    row the bridge does not know cannot (the marker refused it with a ValueError, issue 18).
+
+    Raises:
+        PublishError: the row is GAGAL with what to do.
+    """
+    try:
+        render.marker_for(row.id, fp)
+    except ValueError as exc:
+        raise PublishError(
+            f"Sidik Jari '{fp[:40]}' bukan buatan sistem, jadi post tidak dapat ditandai. Kosongkan sel Sidik Jari "
+            "(sistem mengisinya lagi bila barisnya dikenali), lalu ubah Status menjadi DISETUJUI lagi.",
+            str(exc), submission_id=row.id,
+        ) from exc
+
+
 def _render(
     deps: Deps, row: ReviewRow
 ) -> tuple[render.RenderedPost, datetime | None, dict[str, str], list[PublishedPhoto]]:
@@ -238,16 +256,18 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
+    _markable(row, _fingerprint(deps, row))
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
     fp = _fingerprint(deps, row)
+    marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
-        published_at=schedule, item=row.id, marker=render.marker_for(row.id, fp), fingerprint=fp, since=since,
+        published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
     )
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
     deps.ledger.record_content(row.id, parts)
@@ -607,62 +627,82 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             raise
         except (FatalError, LimitError) as exc:
             log.warning("could not look at draft posts: %s", exc)
-    for row in rows:
-        if deps.should_stop():
-            log.info("stop requested: leaving the remaining rows for the next run")
-            break
-        status = row.status
-        if status == Status.GAGAL:
-            _gagal_by_hand(deps, row, result)
-            continue
-        if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
-            continue
-        entry = deps.ledger.journal(row.id)
-        if paused is not None and status in (Status.DISETUJUI, Status.DITARIK) and render.is_submission_id(row.id):
-            _explain(row, result, limit_note(paused, deps))  # no Blogger request until the pause ends
-            continue
-        try:
-            if status == Status.DITOLAK:
-                _rejected(row, entry, result)
+    try:
+        for row in rows:
+            if deps.should_stop():
+                log.info("stop requested: leaving the remaining rows for the next run")
+                break
+            status = row.status
+            if status == Status.GAGAL:
+                _gagal_by_hand(deps, row, result)
                 continue
-            if status == Status.TERBIT:
-                _terbit(deps, row, entry, result)
+            if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
                 continue
-            if not render.is_submission_id(row.id):
-                raise PublishError(
-                    f"ID '{row.id}' bukan ID buatan sistem (seperti MM-2026-0001); jangan mengubah kolom ID. "
-                    "Kiriman baru masuk lewat formulir.",
-                    f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
-                    submission_id=row.id,
-                )
-            if status == Status.DISETUJUI:
-                _approved(deps, row, entry, result)
-            else:
-                _withdrawn(deps, row, entry, result)
-        except PublishError as exc:
-            if not deps.dry_run and render.is_submission_id(row.id):
-                if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
-                    deps.ledger.record_failed(row.id, exc.reason_en)
-                deps.ledger.set_status(row.id, Status.GAGAL.value)
-            result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
-            result.failed += 1
-            result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
-            log.error("%s could not be published: %s", row.id, exc.reason_en)
-        except LimitError as exc:
-            paused = _pause(deps, row, exc)
-            _explain(row, result, limit_note(paused, deps))
-            result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
-        except RetriableError as exc:
-            result.retry_later += 1
-            result.put(row.id, {
-                ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
-                "beberapa menit; Status tidak perlu diubah."
-            })
-            log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
-        except AuthError:
-            write_back(deps, result)
-            raise
+            entry = deps.ledger.journal(row.id)
+            if paused is not None and status in (Status.DISETUJUI, Status.DITARIK) and render.is_submission_id(row.id):
+                _explain(row, result, limit_note(paused, deps))  # no Blogger request until the pause ends
+                continue
+            try:
+                if status == Status.DITOLAK:
+                    _rejected(row, entry, result)
+                    continue
+                if status == Status.TERBIT:
+                    _terbit(deps, row, entry, result)
+                    continue
+                if not render.is_submission_id(row.id):
+                    raise PublishError(
+                        f"ID '{row.id}' bukan ID buatan sistem (seperti MM-2026-0001); jangan mengubah kolom ID. "
+                        "Kiriman baru masuk lewat formulir.",
+                        f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
+                        submission_id=row.id,
+                    )
+                if status == Status.DISETUJUI:
+                    _approved(deps, row, entry, result)
+                else:
+                    _withdrawn(deps, row, entry, result)
+            except PublishError as exc:
+                if not deps.dry_run and render.is_submission_id(row.id):
+                    if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
+                        deps.ledger.record_failed(row.id, exc.reason_en)
+                    deps.ledger.set_status(row.id, Status.GAGAL.value)
+                result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
+                result.failed += 1
+                result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
+                log.error("%s could not be published: %s", row.id, exc.reason_en)
+            except LimitError as exc:
+                paused = _pause(deps, row, exc)
+                _explain(row, result, limit_note(paused, deps))
+                result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
+            except RetriableError as exc:
+                result.retry_later += 1
+                result.put(row.id, {
+                    ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
+                    "beberapa menit; Status tidak perlu diubah."
+                })
+                log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
+            except FatalError:  # a person must fix it (credentials, ledger, photo store): rows stay as they are
+                raise
+            except Exception as exc:  # noqa: BLE001 - one row's unforeseen failure stops no other row (issue 18)
+                _failed_unforeseen(deps, row, result, exc)
+    except Exception:  # what was done is written back, even when a problem a person must fix stops the loop
+        write_back(deps, result)
+        raise
     write_back(deps, result)
+
+
+def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
+    """The row is GAGAL with the cause; its journal is left as it is, so a post already made is found
+    again by its markers (reconcile) and never made twice when an officer approves the row again."""
+    cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
+    values = {ReviewColumn.SYSTEM_NOTE: note}
+    if row.status in (Status.DISETUJUI, Status.DITARIK):
+        values[ReviewColumn.STATUS] = Status.GAGAL.value
+        result.failed += 1
+        if not deps.dry_run and render.is_submission_id(row.id):
+            deps.ledger.set_status(row.id, Status.GAGAL.value)
+    result.put(row.id, values)
+    result.problems.append(f"{row.id or f'Review row {row.row_number}'}: publishing failed ({cause})")
+    result.plan.append(f"cannot handle {row.id}: {cause}")
 
 
 def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:

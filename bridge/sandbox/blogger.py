@@ -161,6 +161,25 @@ def _out(ctx: Ctx, post: dict[str, Any], body_flag: str = "fetchBody") -> dict[s
     return res
 
 
+def _address(url: str) -> str:
+    """A blog address without scheme, ``www.`` or trailing slash: ``http://x.blogspot.com`` is ``x.blogspot.com/``'s blog."""
+    text = str(url).strip().lower()
+    text = text.split("://", 1)[1] if "://" in text else text
+    return text.removeprefix("www.").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+
+
+def blogs_get_by_url(ctx: Ctx) -> dict[str, Any]:
+    """``blogs.getByUrl``: the blog at an address, as ``blogs.get`` shows it; 404 when no blog is there
+    (https://developers.google.com/blogger/docs/3.0/reference/blogs/getByUrl: "Retrieves a blog by its URL").
+    Blogger answers for its own address whatever the scheme, so the scheme and a trailing slash are ignored."""
+    wanted = _address(str(ctx.params.get("url", "")))
+    blog = next((b for b in ctx.state.data["blogs"] if wanted and _address(str(b.get("url", ""))) == wanted), None)
+    if blog is None:
+        raise ApiError(404, "Blog not found", reason="notFound")
+    ctx.params["blogId"] = blog["id"]
+    return blogs_get(ctx)
+
+
 def blogs_get(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
@@ -505,6 +524,7 @@ def _metered(handler: Callable[[Ctx], Any]) -> Callable[[Ctx], Any]:
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {
     "blogger.pageViews.get": page_views_get,
     "blogger.blogs.get": blogs_get,
+    "blogger.blogs.getByUrl": blogs_get_by_url,
     "blogger.posts.insert": posts_insert,
     "blogger.posts.get": posts_get,
     "blogger.posts.list": posts_list,

@@ -139,11 +139,16 @@ class _Handler(BaseHTTPRequestHandler):
         # ("Returns response with indentations and line breaks", a standard parameter of every API,
         # https://cloud.google.com/apis/docs/system-parameters); then the answer is one line with no
         # whitespace between tokens, as googleapis.com answers (e.g. discovery/v1/apis?prettyPrint=false).
-        if pretty:
-            text = json.dumps(obj, ensure_ascii=False, indent=2)
-        else:
-            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-        return self._send(status, (text + "\n").encode("utf-8"), "application/json; charset=UTF-8", headers)
+        layout: dict[str, Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
+        try:
+            body = (json.dumps(obj, ensure_ascii=False, **layout) + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            # A cell may hold a lone UTF-16 surrogate (Sheets keeps text as UTF-16; Apps Script can
+            # write "\uD800"). UTF-8 cannot carry it, JSON can as an escape: RFC 8259, section 8.2
+            # ("Unicode Characters") names "\uDEAD" as a string JSON allows, and Python's decoder
+            # (the clients') turns it into a lone surrogate. The worst case reaches the bridge (issue 18).
+            body = (json.dumps(obj, ensure_ascii=True, **layout) + "\n").encode("ascii")
+        return self._send(status, body, "application/json; charset=UTF-8", headers)
 
     def _handle(self, method: str) -> None:
         sb = self.server.sandbox

@@ -23,6 +23,15 @@ def test_blog_get_and_unknown_blog(blogger: Any) -> None:
     assert info.value.resp.status == 404 and b"Blog not found" in info.value.content
 
 
+def test_blog_by_url(blogger: Any) -> None:
+    """A blog address pasted as blog_id could not be turned into the id to put in the config."""
+    for url in ("https://kimbalangan.blogspot.com/", "http://kimbalangan.blogspot.com"):
+        assert blogger.blogs().getByUrl(url=url).execute()["id"] == B
+    with pytest.raises(HttpError) as info:
+        blogger.blogs().getByUrl(url="https://lain.blogspot.com/").execute()
+    assert info.value.resp.status == 404 and b"Blog not found" in info.value.content
+
+
 def test_draft_live_search_revert_publish_roundtrip(sandbox: SandboxServer, blogger: Any) -> None:
     """Publishing would misreport draft/live status or URLs compared with Blogger."""
     posts = blogger.posts()
