@@ -40,7 +40,8 @@ VERDICT_LINES = {
 }
 
 
-def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], Verdict]:
+def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False,
+              send_test: str = "") -> tuple[list[str], Verdict]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
@@ -87,6 +88,9 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
 
     try:
         _check_services(settings, deps, lines, unreachable)
+        from bridge.commands.notify_check import notice_lines
+
+        lines.extend(notice_lines(settings, deps, send_test))  # operator messages (issue 19), when on
         if probe_blog and unreachable:  # a draft it might not be able to delete again
             lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
             unreachable.add(lines[-1])
