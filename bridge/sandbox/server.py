@@ -10,7 +10,7 @@ Every request must name the sandbox in ``Host:`` as the address it listens on (`
 on loopback), else 421: a web page that rebinds its own name to 127.0.0.1 (DNS rebinding) cannot
 read or drive the sandbox through the office worker's browser.
 
-Admin endpoints (not counted in stats). Those that change something (every ``POST /_sandbox/*``)
+Admin endpoints (not counted in stats). Those that change something (``POST /_sandbox/*`` but the webhook sink)
 need the per-run admin token in an ``X-Sandbox-Admin`` header (403 without it): a custom header a
 cross-site form or ``fetch`` cannot send without the sandbox's consent (CORS preflight, which it
 never grants), and a token another machine on the network cannot guess. The token is printed at
@@ -23,7 +23,10 @@ start and written into the config the sandbox writes; in-process users have ``se
   (``reason``: the error reason injected faults carry, e.g. ``userRateLimitExceeded`` for a Drive or
   Blogger 403, ``RATE_LIMIT_EXCEEDED`` as the Sheets ErrorInfo reason);
 * ``GET|POST /_sandbox/state`` - the whole state JSON (the issued tokens, grants and codes only with
-  the admin token: they are credentials).
+  the admin token: they are credentials);
+* ``GET /_sandbox/outbox`` - messages sent through Gmail ``users.messages.send`` and the webhook sink;
+* ``POST /_sandbox/webhook/{name}`` - a local webhook sink (Apprise ``json://``), kept in the outbox
+  (the one POST that needs no admin token: the bridge's notifier posts there, as to a real webhook).
 
 ``POST /token`` is Google's OAuth 2.0 token endpoint (refresh grants), see :mod:`bridge.sandbox.oauth`;
 which account a bearer token belongs to, and when it expires, is decided there too.
@@ -52,12 +55,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.clock import Clock
-from bridge.sandbox import blogger, discovery, drive, oauth, preview_sheet, sheets
+from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
 
-HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS, **gmail.HANDLERS}
 #: The header that carries the per-run admin token (POST /_sandbox/*).
 ADMIN_HEADER = "X-Sandbox-Admin"
 DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
@@ -216,7 +219,8 @@ class _Handler(BaseHTTPRequestHandler):
     # -- admin ----------------------------------------------------------------
     def _admin(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
         sb = self.server.sandbox
-        if path.startswith("/_sandbox/") and method != "GET" and not self._admin_allowed():
+        changes = path.startswith("/_sandbox/") and method != "GET" and not path.startswith("/_sandbox/webhook/")
+        if changes and not self._admin_allowed():
             self._send_json(403, ApiError(403, f"Changing the sandbox needs its admin token in the {ADMIN_HEADER} header "
                                                "(printed when the sandbox started, and in the config it wrote).").body())
             return
@@ -256,6 +260,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, sb.set_faults(payload))
             except (TypeError, ValueError) as exc:
                 self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
+        elif path == "/_sandbox/outbox" and method == "GET":
+            self._send_json(200, gmail.outbox(sb.state))
+        elif path.startswith("/_sandbox/webhook/") and method == "POST":
+            entry = gmail.webhook(sb.state, urllib.parse.unquote(path[len("/_sandbox/webhook/"):]), payload)
+            sb.persist()
+            self._send_json(200, entry)
         elif path == "/_sandbox/state" and method == "GET":
             data = sb.state.to_json()
             if not self._admin_allowed():  # the tokens it issued are credentials: only with the admin token
@@ -532,6 +542,18 @@ def _article(post: dict[str, Any], link: bool = True) -> str:
             f'<div class="content">{post.get("content", "")}</div></article>')
 
 
+def _outbox_html(box: list[dict[str, Any]]) -> str:
+    """What operators and officers were sent (Gmail and the webhook sink), newest first."""
+    if not box:
+        return ""
+    items = "".join(
+        f'<article><h2>{html.escape(m.get("subject", "") or "(tanpa subjek)")}</h2>'
+        f'<div class="meta">{html.escape(m.get("channel", ""))} &rarr; {html.escape(m.get("to", ""))} &middot; '
+        f'{html.escape(str(m.get("time", "")))}</div><pre>{html.escape(m.get("body", ""))}</pre></article>'
+        for m in reversed(box))
+    return f'<main><h1>Kotak keluar (pesan yang dikirim sistem)</h1>{items}</main>'
+
+
 def render_preview(state: SandboxState, post_id: str | None = None, tab: str | None = None) -> str:
     """The spreadsheet's tabs as tables (``tab`` chosen, default Review) beside the blogs' LIVE
     posts, newest first, as a reader would see them; or one post alone."""
@@ -561,6 +583,8 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
         if sheet_html:
             blog_html = (f'<div class="side"><div class="left">{sheet_html}</div>'
                          f'<div class="right">{blog_html}</div></div>')
+    if post_id is None:
+        blog_html += _outbox_html(gmail.outbox(state))
     return ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             f"<title>Pratinjau blog - sandbox</title><style>{_CSS}{preview_sheet.CSS}</style></head><body>"
