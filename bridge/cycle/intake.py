@@ -485,7 +485,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             if mark is not None and snap.responses_start == mark.row:
                 decision = watermark.decide(rows, mark, known)
                 if decision.rescan_needed:
-                    log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
+                    log.warning("responses tab '%s': %s: rescanning", tab, _rescan_reason(decision, ledger))
                     result.rescanned = True
                     result.read_rows = 0
                     del rows
@@ -506,6 +506,16 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+
+
+def _rescan_reason(decision: watermark.Decision, ledger: Ledger) -> str:
+    """Why the watermark cannot be trusted, in the words that fit what happened: a cycle whose
+    Review append failed left its rows known but the watermark where it was; nothing was sorted."""
+    if decision.verified and ledger.pending_rows(limit=1):
+        return "responses below the watermark were queued by an earlier cycle and still wait to be appended to Review"
+    if decision.verified:
+        return "a response below the watermark is already known (queued before a restart, or a repeat of an earlier row)"
+    return f"{decision.reason} (sorted, deleted or inserted rows)"
 
 
 class _Queue:
