@@ -102,11 +102,11 @@ class ServiceCycle(Generic[C]):
 def run_forever(
     cycle: Callable[[], object],
     *,
-    interval_minutes: int,
+    interval_seconds: int,
     stop: StopFlag,
     install_signals: bool = True,
 ) -> None:
-    """Run ``cycle`` now and then every ``interval_minutes`` until ``stop`` is set."""
+    """Run ``cycle`` now and then every ``interval_seconds`` until ``stop`` is set."""
     scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
 
     def job() -> None:
@@ -139,8 +139,11 @@ def run_forever(
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     scheduler.add_job(
-        job, IntervalTrigger(minutes=interval_minutes), next_run_time=datetime.now().astimezone(), id="cycle"
+        job, IntervalTrigger(seconds=interval_seconds), next_run_time=datetime.now().astimezone(), id="cycle"
     )
-    log.info("scheduler started: one cycle every %d minute(s)", interval_minutes)
+    if interval_seconds % 60:
+        log.info("scheduler started: one cycle every %d second(s)", interval_seconds)
+    else:
+        log.info("scheduler started: one cycle every %d minute(s)", interval_seconds // 60)
     scheduler.start()
     log.info("scheduler stopped")
