@@ -465,6 +465,8 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         if result.rebuilt and not deps.dry_run:
             with ledger.transaction():  # committed with the rebuild, before the read that may still fail
                 ledger.set_meta(REBUILD_CUTOFF, cutoff.isoformat() if cutoff else "-")
+    if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
+        return
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = KnownFingerprints(ledger, review_fps)
 
@@ -506,6 +508,31 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+
+
+def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
+    """New IDs are given above every ID in Review (no request: the cycle read them) and, when Review
+    shows one this ledger never gave (restored from an older copy), above Arsip's too (one read).
+    False: Arsip could not be read, so intake waits rather than give an ID twice."""
+    from bridge.cycle.locate import locate_ids
+
+    ledger = deps.ledger
+    with ledger.transaction():
+        stale = ledger.note_ids(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
+    if not stale:
+        return True
+    tab = deps.settings.archive_tab
+    log.warning("Review holds IDs this ledger never gave (restored from an older copy?): new IDs are given above them and Arsip's")
+    try:
+        if tab in deps.sheets.info(deps.settings.review_spreadsheet_id).tabs:
+            arsip = locate_ids(deps, [tab])[tab].rows
+            with ledger.transaction():
+                ledger.note_ids(arsip)
+    except RetriableError as exc:
+        result.problems.append(f"intake postponed: Arsip's IDs are needed to give new IDs after a ledger restore: {exc}")
+        log.warning("intake postponed: cannot read Arsip's IDs after a ledger restore: %s", exc)
+        return False
+    return True
 
 
 def _rescan_reason(decision: watermark.Decision, ledger: Ledger) -> str:

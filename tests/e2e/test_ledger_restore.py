@@ -1,0 +1,46 @@
+"""A ledger put back from an older copy (found by the soak, issue 23): no ID is given twice."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from .conftest import Bridge
+
+
+def _respond(b: Bridge, title: str, minute: int) -> None:
+    rows = b.responses()
+    new = list(rows[1])
+    new[0] = {"datetime": f"2026-11-23T11:{minute:02d}:00"}
+    new[5] = title
+    b.set_responses(rows + [new])
+
+
+def _copy(src: Path, dst: Path) -> None:
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_ledger_restored_from_an_older_copy_gives_no_id_twice(bridge: Bridge) -> None:
+    """After IT staff restore last night's ledger, new items got the IDs of items queued since:
+    two rows with one ID, and officers' decisions landing on the wrong item."""
+    bridge.cycle()
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    _copy(ledger, bridge.workdir / "old.sqlite3")
+    _respond(bridge, "Berita sesudah salinan", 1)
+    bridge.cycle()
+    bridge.lose_ledger()
+    shutil.copyfile(bridge.workdir / "old.sqlite3", ledger)
+    _respond(bridge, "Berita sesudah pemulihan", 2)
+    bridge.cycle()
+    bridge.cycle()
+    ids = Counter(r["ID"] for r in bridge.review())
+    assert [i for i, n in ids.items() if n > 1] == []
+    titles = {r["Judul"] for r in bridge.review()}
+    assert {"Berita sesudah salinan", "Berita sesudah pemulihan"} <= titles
