@@ -12,7 +12,8 @@ What runs:
 * faults: ``--fault-rate`` of all Google calls fail (429/500/503; a quarter of them after the
   change was applied), plus a targeted fault every minute (the next row-deleting batchUpdate, Review
   append, photo upload or post insert fails, before or after applying);
-* kills: SIGTERM, SIGKILL, and SIGKILL right after a write, at random (``--kill-every`` seconds on average);
+* kills: SIGTERM, SIGKILL, and SIGKILL right after a write, at random (``--kill-every`` seconds on average),
+  except in the last ``--steady`` minutes, where one process runs on to show RSS and open files stay flat;
 * the ledger: ``--ledger-losses`` times deleted, and as often put back from an older copy;
 * the clock: jumps forward by hours to weeks (rows get old enough for Arsip, scheduled posts go
   live), now and then back by hours;
@@ -320,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-every", type=float, default=90, help="seconds between kills, on average (default 90)")
     parser.add_argument("--ledger-losses", type=int, default=2, help="ledger deletions, and as many restores of an old copy (default 2)")
     parser.add_argument("--interval", type=int, default=5, help="[bridge] poll_interval_seconds (default 5)")
+    parser.add_argument("--steady", type=float, default=None,
+                        help="last minutes of the chaos without kills or ledger events, so one process lives long enough "
+                             "to show whether RSS and open files stay flat (default: a sixth of --minutes, at most 10)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random, printed)")
     parser.add_argument("--dir", default="", help="keep the config, ledger and the bridge's log here (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -356,8 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         bridge.start()
         end = time.monotonic() + args.minutes * 60
         span = args.minutes * 60
-        losses = sorted(rng.uniform(0.15, 0.85) * span for _ in range(args.ledger_losses))
-        restores = sorted(rng.uniform(0.15, 0.85) * span for _ in range(args.ledger_losses))
+        steady = 60 * (args.steady if args.steady is not None else min(10.0, args.minutes / 6))
+        stormy = span - steady  # kills and ledger events only before this
+        losses = sorted(rng.uniform(0.1, 0.9) * stormy for _ in range(args.ledger_losses))
+        restores = sorted(rng.uniform(0.1, 0.9) * stormy for _ in range(args.ledger_losses))
         backup_at = [t * 0.5 for t in restores]
         backups: list[Path] = []
         next_kill = time.monotonic() + rng.expovariate(1 / args.kill_every)
@@ -413,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     server.move_clock({"advance_seconds": rng.choice([3600 * 6, 86400, 86400 * 3, 86400 * 12])})
                     tally.events["clock: forward"] += 1
-            if now >= next_kill and bridge.alive():
+            if now >= next_kill and bridge.alive() and t < stormy:
                 next_kill = now + rng.expovariate(1 / args.kill_every)
                 kind = rng.choice(["SIGTERM", "SIGKILL", "SIGKILL after a write"])
                 if kind == "SIGKILL after a write":
