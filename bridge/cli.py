@@ -189,6 +189,8 @@ def cmd_once(args: argparse.Namespace) -> int:
         print(f"  ! {line}")
     if report.skipped:
         return EXIT_TEMPFAIL  # nothing could be read: try again later
+    if report.intake.halted_config:
+        return EXIT_CONFIG  # a form question no longer maps: only a config (or header) edit fixes it
     # 1 whenever an item needs a person, a GAGAL row included (e.g. a wrong blog_id).
     failed = report.publish.failed and not args.dry_run  # a dry run only shows what would fail
     return EXIT_PROBLEMS if report.problems or report.intake.halted or failed else EXIT_OK

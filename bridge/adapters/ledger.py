@@ -137,6 +137,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX submissions_row ON submissions(row_number);
     CREATE INDEX submissions_pending ON submissions(id) WHERE in_review = 0;
     """,
+    # 5 (issue 17): fingerprints no longer hash the e-mail and photo links; a response queued under
+    # its legacy fingerprint is recognised by it once, and the pair is kept here, so it stays
+    # recognised when a form change takes the e-mail or photo column away.
+    """
+    CREATE TABLE fingerprint_aliases (
+        fingerprint TEXT PRIMARY KEY,
+        legacy TEXT NOT NULL
+    );
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -412,6 +421,19 @@ class Ledger:
             (fingerprint, fingerprint),
         ).fetchone()
         return bool(row[0])
+
+    def legacy_fingerprint(self, fingerprint: str) -> str:
+        """The legacy fingerprint a response with this (current) fingerprint was recognised as ('' if none)."""
+        row = self.db.execute("SELECT legacy FROM fingerprint_aliases WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def remember_legacy(self, pairs: Mapping[str, str]) -> None:
+        """Keep current → legacy fingerprint pairs (see :class:`bridge.core.watermark.Fingerprinter`)."""
+        self.db.executemany("INSERT OR REPLACE INTO fingerprint_aliases VALUES (?, ?)", list(pairs.items()))
+
+    def has_blog_post(self, fingerprint: str) -> bool:
+        """Whether a bridge post on the blog carries this fingerprint in its marker (one look-up)."""
+        return self.db.execute("SELECT 1 FROM blog_posts WHERE fingerprint = ?", (fingerprint,)).fetchone() is not None
 
     def queued_from_form(self) -> list[Queued]:
         """Submissions read from a responses row (not rebuilt from Review), in queue order."""

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 from bridge.clock import Clock
 from bridge.config import Settings
+from bridge.core.columns import HeaderMap
+from bridge.core.questions import LostQuestion, halt_message, lost_questions, needed_fields
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 if TYPE_CHECKING:
     from bridge.adapters.sheets import SpreadsheetInfo
     from bridge.app import Deps
-    from bridge.core.columns import HeaderMap
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 #: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
@@ -208,6 +209,15 @@ def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
         lines.append(f"{OK} partnership alerts: none")
 
 
+def _lost_questions(settings: Settings, deps: Deps, hmap: HeaderMap) -> list[LostQuestion]:
+    """Questions the bridge mapped before (the ledger remembers) that no header maps now."""
+    stored = deps.ledger.header_map(settings.responses_tab)
+    if not stored:
+        return []
+    previous = HeaderMap.from_json(stored)
+    return lost_questions(hmap, previous, needed_fields(previous, False, settings.aliases))
+
+
 def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachable: set[str]) -> None:
     from bridge.adapters.sheets import a1_tab
     from bridge.core.columns import map_headers
@@ -233,7 +243,10 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
         else:
             header = sheets.batch_get(settings.spreadsheet_id, [f"{a1_tab(settings.responses_tab)}!1:1"])[0]
             hmap = map_headers([str(h) for h in (header[0] if header else [])], settings.aliases)
-            if hmap.missing_required:
+            lost = _lost_questions(settings, deps, hmap)
+            if lost:
+                bad(f"intake stopped: {halt_message(lost, settings.responses_tab)}")
+            elif hmap.missing_required:
                 names = ", ".join(str(f) for f in hmap.missing_required)
                 bad(f"responses tab '{settings.responses_tab}' lacks required question(s): {names}")
             else:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from bridge.core import copies
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.render import Marker
 
@@ -112,10 +113,6 @@ NOTE_TWO_OWNERS = (
     "ID dan Sidik Jari baris ini milik dua kiriman yang berbeda, sehingga sistem tidak memproses baris ini. "
     "Petugas: kembalikan kolom ID atau Sidik Jari seperti semula (lihat menu File > Histori versi)."
 )
-NOTE_COPY = (
-    "Baris ini salinan dari baris lain dengan kiriman yang sama ({id}); sistem hanya memproses baris pertama. "
-    "Petugas: hapus baris salinan ini."
-)
 NOTE_DELETED_BACK = (
     "Kiriman {id} sudah dicatat di Arsip sebagai baris yang dihapus; sistem tidak memprosesnya lagi. "
     "Petugas: hapus baris ini dari Review. Bila kiriman harus terbit, operator mengirimnya ulang lewat formulir."
@@ -171,6 +168,8 @@ class WatchPlan:
     deleted: list[KnownSubmission] = field(default_factory=list)
     unknown_statuses: list[tuple[str, str]] = field(default_factory=list)  # (ID or row, value) newly explained
     seen: dict[str, ReviewRow] = field(default_factory=dict)
+    #: submissions with copied rows → the copies' row numbers (the row in ``seen`` counts, see core.copies)
+    copies: dict[str, list[int]] = field(default_factory=dict)
     last_rows: dict[str, dict[str, str]] = field(default_factory=dict)  # each known submission's row as last seen
 
 
@@ -203,6 +202,24 @@ def _status_fix(row: ReviewRow, cells: dict[ReviewColumn, str], plan: WatchPlan,
         row.values[ReviewColumn.SYSTEM_NOTE] = rest
 
 
+def _note_copies(plan: WatchPlan) -> None:
+    """The counting row of each copied submission says where its copies are; a row whose copies are
+    gone loses that line."""
+    for sub_id, row in plan.seen.items():
+        note = str(row.get(ReviewColumn.SYSTEM_NOTE))
+        if sub_id not in plan.copies and copies.HAS_COPY_PREFIX not in note:
+            continue
+        wanted = copies.with_copy_line(note, plan.copies.get(sub_id, ()))
+        if wanted == note:
+            continue
+        row.values[ReviewColumn.SYSTEM_NOTE] = wanted
+        fix = next((f for f in plan.fixes if f.sub_id == sub_id), None)
+        if fix is None:
+            plan.fixes.append(RowFix(sub_id, row.get(ReviewColumn.FINGERPRINT), row.row_number, {}))
+            fix = plan.fixes[-1]
+        fix.cells[ReviewColumn.SYSTEM_NOTE] = wanted
+
+
 def plan_review(
     rows: Sequence[ReviewRow],
     known: Sequence[KnownSubmission],
@@ -226,7 +243,7 @@ def plan_review(
     gone_fp = {k.fingerprint: k for k in known if k.deleted_at}
     present_ids = {r.id for r in rows if r.id}
     present_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in rows} - {""}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r.row_number):  # the upper row of copies counts (core.copies)
         rid, rfp = row.id, row.get(ReviewColumn.FINGERPRINT).strip()
         cells: dict[ReviewColumn, str] = {}
         k: KnownSubmission | None = None
@@ -275,8 +292,9 @@ def plan_review(
                 plan.rows.append(row)  # an ID the bridge never made: publishing explains it
             continue
         if k.id in plan.seen:
-            note = NOTE_COPY.format(id=k.id)
-            if row.get(ReviewColumn.SYSTEM_NOTE) != note and rid != k.id:
+            plan.copies.setdefault(k.id, []).append(row.row_number)
+            note = copies.copy_note(k.id, plan.seen[k.id].row_number)
+            if row.get(ReviewColumn.SYSTEM_NOTE) != note:
                 plan.notes.append((row.row_number, rid, note))
             continue
         row.values[ReviewColumn.ID] = k.id
@@ -286,6 +304,7 @@ def plan_review(
         plan.rows.append(row)
         if cells:
             plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
+    _note_copies(plan)
     skip = set(just_queued)
     plan.deleted = [
         k for k in live if k.in_review and k.status not in GONE_STATUSES and k.id not in plan.seen and k.id not in skip

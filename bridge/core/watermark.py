@@ -8,9 +8,17 @@ because the tab was sorted, or rows were deleted or inserted) the caller
 re-reads the whole tab and :func:`decide_full` decides against the known set
 alone. Re-running with the same known set gives the same answer (idempotent).
 
-Fingerprints hash the response's content including its raw timestamp, not its
-row number, so they survive sorting. Identical rows (a double-tapped submit in
-the same second) get ``hash``, ``hash-2``, ``hash-3`` in sheet order.
+Fingerprints hash the response's raw timestamp and the answers of the required
+questions, by field (never by column position or header text), not its row number,
+so they survive sorting, and a question added, renamed, moved or deleted in the
+form never changes the fingerprint of a response already queued (issue 17): the
+e-mail and the photo links are left out, as the e-mail question may be deleted
+and the photo question renamed. Fingerprints written before (Review, Arsip, blog
+markers, ledger) hashed those too (:func:`legacy_fingerprint`); a response queued
+under one is still recognised by it (:class:`Fingerprinter`), and the pair is
+remembered so that it stays recognised after the e-mail or photo column is gone.
+Identical rows (a double-tapped submit in the same second) get ``hash``,
+``hash-2``, ``hash-3`` in sheet order.
 Caveat: a response edited in place in the responses tab gets a new fingerprint
 and is therefore queued again; :func:`replaced` spots it (same row, earlier
 fingerprint gone from the tab) so officers are told which item it seems to edit.
@@ -20,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from bridge.core.model import FormResponse
@@ -44,7 +52,25 @@ def _timestamp_key(raw: str) -> str:
 
 
 def fingerprint(response: FormResponse) -> str:
-    """16 hex characters identifying a response by its content and raw timestamp (not its row)."""
+    """16 hex characters identifying a response by its raw timestamp and required answers (not its row).
+
+    Only what every form must ask (:data:`bridge.core.model.REQUIRED_FIELDS`) counts, so a
+    question added, renamed, moved or deleted never changes it."""
+    parts = [
+        "v2",  # never equal to a legacy fingerprint's input
+        _timestamp_key(response.raw_timestamp),
+        _norm(response.kecamatan),
+        _norm(response.desa),
+        _norm(response.operator),
+        _norm(response.title),
+        _norm(response.body),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def legacy_fingerprint(response: FormResponse) -> str:
+    """The fingerprint as bridges before issue 17 wrote it (e-mail and photo links hashed too):
+    only to recognise responses queued under it."""
     parts = [
         _timestamp_key(response.raw_timestamp),
         _norm(response.email).lower(),
@@ -64,23 +90,74 @@ def split_fingerprint(fp: str) -> tuple[str, int]:
     return (base, int(n)) if sep and n.isdigit() else (fp, 1)
 
 
+def _occurrence(counts: dict[str, int], base: str) -> str:
+    counts[base] = counts.get(base, 0) + 1
+    n = counts[base]
+    return base if n == 1 else f"{base}-{n}"
+
+
+class Fingerprinter:
+    """Each response's fingerprint in sheet order (repeats ``-2``, ``-3``...), as the ledger knows it.
+
+    A response gets the current scheme's fingerprint, unless it was queued (or skipped, or
+    published) under the legacy one: then it keeps that one, so what Review, Arsip and the blog
+    markers carry still matches after an upgrade and nothing is queued twice. Each response newly
+    recognised by its legacy fingerprint is listed in ``recognised`` (current → legacy) for the
+    caller to remember (``legacy_of``): the legacy fingerprint hashes the e-mail and photo links,
+    which a form change may take away later.
+
+    Args:
+        known: fingerprints already queued or skipped.
+        legacy_of: current fingerprint → the legacy one it was recognised as before ('' if none).
+        legacy_known: fingerprints a legacy one is looked up in (default ``known``).
+        seed: occurrences of a base hash already seen above the first response.
+        legacy: whether to look for legacy fingerprints at all. Once every response of the tab has
+            been read under the current scheme (its pairs remembered), only ``legacy_of`` is asked:
+            a second hash of every row (~20 µs each, 2 s at 100k rows) is not worth it.
+    """
+
+    def __init__(
+        self,
+        known: Container[str] = frozenset(),
+        legacy_of: Callable[[str], str] | None = None,
+        legacy_known: Container[str] | None = None,
+        seed: Mapping[str, int] | None = None,
+        legacy: bool = True,
+    ) -> None:
+        self.known = known
+        self.legacy = legacy
+        self.legacy_of = legacy_of or (lambda fp: "")
+        self.legacy_known = known if legacy_known is None else legacy_known
+        self.counts: dict[str, int] = dict(seed or {})
+        self.legacy_counts: dict[str, int] = dict(seed or {})  # bases of the two schemes never collide
+        self.recognised: dict[str, str] = {}
+
+    def __call__(self, response: FormResponse) -> str:
+        fp = _occurrence(self.counts, fingerprint(response))
+        old = _occurrence(self.legacy_counts, legacy_fingerprint(response)) if self.legacy else ""
+        if fp in self.known:
+            return fp
+        remembered = self.legacy_of(fp)
+        if remembered:
+            return remembered
+        if old and old in self.legacy_known:
+            self.recognised[fp] = old
+            return old
+        return fp
+
+
 def assign_fingerprints(
-    responses: Iterable[FormResponse], seed: Mapping[str, int] | None = None
+    responses: Iterable[FormResponse], seed: Mapping[str, int] | None = None, fingerprinter: Fingerprinter | None = None
 ) -> list[tuple[FormResponse, str]]:
     """Fingerprint responses in sheet order; repeats get ``-2``, ``-3``...
 
     Args:
         seed: occurrences of a base hash already seen above the first response
             (used when reading from the watermark rather than from row 2).
+        fingerprinter: one that knows the legacy fingerprints (and keeps counting across calls).
     """
-    counts: dict[str, int] = dict(seed or {})
-    out: list[tuple[FormResponse, str]] = []
-    for r in responses:
-        base = fingerprint(r)
-        counts[base] = counts.get(base, 0) + 1
-        n = counts[base]
-        out.append((r, base if n == 1 else f"{base}-{n}"))
-    return out
+    fpr = fingerprinter or Fingerprinter(seed=seed)
+    return [(r, fpr(r)) for r in responses]
 
 
 @dataclass(frozen=True)
@@ -102,6 +179,8 @@ class Decision:
     reason: str = ""  # English, for the log, when a rescan is needed
     seen: Set[str] = frozenset()  # every fingerprint in the tab (only from a read of every row)
     full: bool = False  # decided from a read of every row, so ``seen`` is complete
+    #: responses newly recognised by their legacy fingerprint: current → legacy (to remember)
+    recognised: Mapping[str, str] = field(default_factory=dict)
 
 
 def start_row(watermark: Watermark | None) -> int:
@@ -121,12 +200,20 @@ def _last(pairs: Sequence[tuple[FormResponse, str]]) -> Watermark | None:
     return Watermark(row=response.row_number, fingerprint=fp)
 
 
-def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, known_fingerprints: Container[str]) -> Decision:
+def decide(
+    rows_from_watermark: Sequence[FormResponse],
+    watermark: Watermark,
+    known_fingerprints: Container[str],
+    legacy_of: Callable[[str], str] | None = None,
+    legacy_known: Container[str] | None = None,
+    legacy: bool = True,
+) -> Decision:
     """Decide from a read that starts at the watermark row.
 
     Args:
         rows_from_watermark: non-empty responses read from ``watermark.row`` on, in sheet order.
         known_fingerprints: every fingerprint already queued or skipped.
+        legacy_of, legacy_known, legacy: see :class:`Fingerprinter`.
 
     Returns:
         A verified decision, or one with ``rescan_needed`` (then read the whole tab
@@ -139,24 +226,33 @@ def decide(rows_from_watermark: Sequence[FormResponse], watermark: Watermark, kn
     if not rows or rows[0].row_number != watermark.row:
         return Decision(verified=False, rescan_needed=True, reason=f"row {watermark.row} (the watermark) is empty or gone")
     base, n = split_fingerprint(watermark.fingerprint)
-    pairs = assign_fingerprints(rows, seed={base: n - 1})
+    fpr = Fingerprinter(known_fingerprints, legacy_of, legacy_known, seed={base: n - 1}, legacy=legacy)
+    pairs = assign_fingerprints(rows, fingerprinter=fpr)
     if pairs[0][1] != watermark.fingerprint:
         return Decision(verified=False, rescan_needed=True, reason=f"row {watermark.row} (the watermark) holds another response")
     after = pairs[1:]
     if any(fp in known_fingerprints for _, fp in after):
         return Decision(verified=True, rescan_needed=True, reason="a response below the watermark is already known")
-    return Decision(verified=True, new=after, next_watermark=_last(pairs))
+    return Decision(verified=True, new=after, next_watermark=_last(pairs), recognised=dict(fpr.recognised))
 
 
-def decide_full(all_rows: Sequence[FormResponse], known_fingerprints: Container[str]) -> Decision:
+def decide_full(
+    all_rows: Sequence[FormResponse],
+    known_fingerprints: Container[str],
+    legacy_of: Callable[[str], str] | None = None,
+    legacy_known: Container[str] | None = None,
+    legacy: bool = True,
+) -> Decision:
     """Decide from a read of every data row: new = fingerprint not known. Idempotent."""
-    pairs = assign_fingerprints(all_rows)
+    fpr = Fingerprinter(known_fingerprints, legacy_of, legacy_known, legacy=legacy)
+    pairs = assign_fingerprints(all_rows, fingerprinter=fpr)
     return Decision(
         verified=False,
         new=[(r, fp) for r, fp in pairs if fp not in known_fingerprints],
         next_watermark=_last(pairs),
         seen=frozenset(fp for _, fp in pairs),
         full=True,
+        recognised=dict(fpr.recognised),
     )
 
 
@@ -193,8 +289,15 @@ class PageScan:
     :meth:`decision`, gives the same answer as :func:`decide_full` on all rows at once.
     """
 
-    def __init__(self, known_fingerprints: Container[str]) -> None:
+    def __init__(
+        self,
+        known_fingerprints: Container[str],
+        legacy_of: Callable[[str], str] | None = None,
+        legacy_known: Container[str] | None = None,
+        legacy: bool = True,
+    ) -> None:
         self.known = known_fingerprints
+        self.fingerprinter = Fingerprinter(known_fingerprints, legacy_of, legacy_known, legacy=legacy)
         self.counts: dict[str, int] = {}
         self.seen = Occurrences(self.counts)  # grows with ``counts``
         self.last: Watermark | None = None
@@ -202,7 +305,7 @@ class PageScan:
     def page(self, responses: Sequence[FormResponse]) -> list[tuple[FormResponse, str]]:
         """Fingerprint the next page (occurrences counted across pages); returns its new rows."""
         new: list[tuple[FormResponse, str]] = []
-        for response, fp in assign_fingerprints(responses, seed=self.counts):
+        for response, fp in assign_fingerprints(responses, fingerprinter=self.fingerprinter):
             base, n = split_fingerprint(fp)
             self.counts[base] = max(self.counts.get(base, 0), n)
             if fp not in self.known:
@@ -213,7 +316,10 @@ class PageScan:
 
     def decision(self, new: Sequence[tuple[FormResponse, str]] = ()) -> Decision:
         """The decision once every page was fed (``new``: the new rows the caller kept, if any)."""
-        return Decision(verified=False, new=list(new), next_watermark=self.last, seen=self.seen, full=True)
+        return Decision(
+            verified=False, new=list(new), next_watermark=self.last, seen=self.seen, full=True,
+            recognised=dict(self.fingerprinter.recognised),
+        )
 
 
 def decide_pages(pages: Iterable[Sequence[FormResponse]], known_fingerprints: Container[str]) -> Decision:
@@ -252,6 +358,7 @@ def replaced(new: Sequence[tuple[FormResponse, str]], seen: Set[str], queued: It
 
 __all__ = [
     "Decision",
+    "Fingerprinter",
     "Occurrences",
     "PageScan",
     "Queued",
@@ -261,6 +368,7 @@ __all__ = [
     "decide_full",
     "decide_pages",
     "fingerprint",
+    "legacy_fingerprint",
     "plan_read",
     "replaced",
     "split_fingerprint",

@@ -233,7 +233,9 @@ def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[
     found = locate_ids(deps, [s.review_tab, s.archive_tab])
     where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
     done = [r.id for r in due if r.id not in where and r.id in archived]  # an earlier attempt was applied
-    now = _read_now(deps, [r for r in due if r.id in where], where, found[s.review_tab].index)
+    # A submission with a copied row stays until the copy is deleted (its notes say so): Arsip keeps one row.
+    copies = found[s.review_tab].copies
+    now = _read_now(deps, [r for r in due if r.id in where and r.id not in copies], where, found[s.review_tab].index)
     if not now:
         return done
     review_sheet, arsip_sheet = info.tabs[s.review_tab].sheet_id, info.tabs[s.archive_tab].sheet_id

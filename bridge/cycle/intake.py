@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
@@ -19,8 +19,8 @@ from typing import Any, Sequence
 from bridge.adapters.ledger import ARCHIVED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, identity, validate, watermark
-from bridge.core.model import FormResponse, ReviewColumn, ReviewRow, Status, Submission
+from bridge.core import columns, identity, questions, validate, watermark
+from bridge.core.model import Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, RetriableError
 from bridge.photos.check import check_photos
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
@@ -53,6 +53,7 @@ class IntakeResult:
     rescanned: bool = False
     rebuilt: int = 0
     halted: str = ""
+    halted_config: bool = False  # stopped until the config (or a header) is fixed: `once` exits 2
     drift: list[str] = field(default_factory=list)
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -390,6 +391,43 @@ class KnownFingerprints(Container[str]):
         return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.has_fingerprint(fingerprint))
 
 
+#: Ledger meta key: the fingerprint scheme every response of the tab was last read under. Until it
+#: says the current one, the next cycle reads the whole tab (the first cycle after the upgrade), so
+#: every response queued under a legacy fingerprint has its pair remembered before a form change
+#: can take the e-mail or photo column away.
+FINGERPRINTS = "fingerprint_scheme"
+FINGERPRINTS_NOW = "2"
+
+
+class Legacy:
+    """Responses queued under a legacy fingerprint (before issue 17): looked up one at a time."""
+
+    def __init__(self, ledger: Ledger, known: Container[str]) -> None:
+        self.ledger = ledger
+        self.known = _KnownOrPosted(ledger, known)
+        #: hash each row the legacy way too: until a whole read under the current scheme (after the
+        #: upgrade, or after a lost ledger was rebuilt from Review's legacy fingerprints)
+        self.pending = ledger.get_meta(FINGERPRINTS) != FINGERPRINTS_NOW
+
+    def of(self, fingerprint: str) -> str:
+        return self.ledger.legacy_fingerprint(fingerprint)
+
+    def remember(self, pairs: Mapping[str, str]) -> None:
+        if pairs:
+            self.ledger.remember_legacy(pairs)
+            log.info("%d responses recognised by the fingerprint an earlier version gave them", len(pairs))
+
+
+class _KnownOrPosted(Container[str]):
+    """Known, or carried by a bridge post's marker (a response published, then its row deleted)."""
+
+    def __init__(self, ledger: Ledger, known: Container[str]) -> None:
+        self.ledger, self.known = ledger, known
+
+    def __contains__(self, fingerprint: object) -> bool:
+        return isinstance(fingerprint, str) and (fingerprint in self.known or self.ledger.has_blog_post(fingerprint))
+
+
 class ContentKeys:
     """Earlier submissions by content key: this cycle's first, then one indexed ledger look-up per key
     (never every key of the history loaded per cycle, issue 13)."""
@@ -418,10 +456,16 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     result.drift = hmap.drift_report(previous)
     for line in result.drift:
         log.warning("responses tab '%s': %s", tab, line)
+    photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
+    lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
+    if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
+        result.halted, result.halted_config = questions.halt_message(lost, tab), True
+        log.error("intake stopped: %s", result.halted)
+        return
     try:
         columns.require(hmap)
     except FatalError as exc:
-        result.halted = str(exc)
+        result.halted, result.halted_config = str(exc), True
         log.error("intake stopped: %s", exc)
         return
     missing = _missing_review_columns(snap)
@@ -469,11 +513,12 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         return
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = KnownFingerprints(ledger, review_fps)
+    legacy = Legacy(ledger, known)
 
     stored_mark = ledger.watermark(tab)
     mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
     history = History(deps, fresh and not result.rebuilt, cutoff)
-    queue = _Queue(deps, snap, hmap, result)
+    queue = _Queue(deps, snap, hmap, result, legacy)
     result.problems += _registry_gaps(deps, queue.registry, queue.rules, queue.email_collected)
 
     # One transaction for the read and the queueing (all or nothing, as before), but page by page:
@@ -485,7 +530,8 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
             rows = _responses(snap.responses, snap.responses_start, hmap, snap)
             result.read_rows = len(rows)
             if mark is not None and snap.responses_start == mark.row:
-                decision = watermark.decide(rows, mark, known)
+                decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
+                legacy.remember(decision.recognised)
                 if decision.rescan_needed:
                     log.warning("responses tab '%s': %s: rescanning", tab, _rescan_reason(decision, ledger))
                     result.rescanned = True
@@ -500,6 +546,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
                     queue.add(response, fp, None)
         if snap.responses_start == 2 and not deps.dry_run:
             deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
+            deps.ledger.set_meta(FINGERPRINTS, FINGERPRINTS_NOW)  # every legacy fingerprint in the tab is remembered
         if (fresh or resumed) and not deps.dry_run:
             ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
     if history.skipped:
@@ -548,8 +595,8 @@ def _rescan_reason(decision: watermark.Decision, ledger: Ledger) -> str:
 class _Queue:
     """Records new responses as submissions (sanitized, validated, IDs given), one at a time."""
 
-    def __init__(self, deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult) -> None:
-        self.deps, self.result = deps, result
+    def __init__(self, deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, legacy: Legacy) -> None:
+        self.deps, self.result, self.legacy = deps, result, legacy
         self.registry = validate.KimRegistry(snap.kim, missing=snap.kim_missing)
         self.rules = validate.Rules.from_settings(deps.settings)
         self.email_collected = hmap.has_email
@@ -639,12 +686,15 @@ def _queue_pages(
     sheet order, so IDs and duplicate checks come out the same) wait for the end of the read.
     Returns the decision (its ``new`` only the rows that waited, already queued).
     """
-    scan = watermark.PageScan(known)
+    scan = watermark.PageScan(known, queue.legacy.of, queue.legacy.known, queue.legacy.pending)
     ledger = queue.deps.ledger
     waiting: list[tuple[FormResponse, str, watermark.Queued]] = []
     held = False
     for page in pages:
-        for response, fp in scan.page(page):
+        new = scan.page(page)
+        queue.legacy.remember(scan.fingerprinter.recognised)  # page by page: nothing grows with the tab
+        scan.fingerprinter.recognised.clear()
+        for response, fp in new:
             if history.leave_out(response, fp):
                 continue
             earlier = ledger.queued_at(response.row_number)

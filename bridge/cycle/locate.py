@@ -6,7 +6,7 @@ row numbers of the cycle's first read: it looks the IDs up again, in one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
@@ -18,9 +18,10 @@ from bridge.core.model import ReviewColumn
 class IdRows:
     """Where each ID is now in a Review-shaped tab (Review or Arsip), and its column layout."""
 
-    rows: dict[str, int]  # ID -> sheet row number
+    rows: dict[str, int]  # ID -> sheet row number (of copied rows, the upper one: see core.copies)
     index: dict[ReviewColumn, int]
     by_fingerprint: dict[str, int] | None = None  # fingerprint -> row number (only when asked for)
+    copies: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ID on several rows -> every row, ascending
 
 
 def locate_ids(deps: Deps, tabs: list[str], fingerprints: dict[str, int] | None = None) -> dict[str, IdRows]:
@@ -52,11 +53,20 @@ def locate_ids(deps: Deps, tabs: list[str], fingerprints: dict[str, int] | None 
             return None
         return {str(r[0]).strip(): n for n, r in enumerate(fp_cols[tab], start=1) if n > 1 and r and str(r[0]).strip()}
 
+    def where(tab: str) -> dict[str, list[int]]:
+        rows: dict[str, list[int]] = {}
+        for n, r in enumerate(id_cols[tab], start=1):
+            if n > 1 and r and str(r[0]).strip():
+                rows.setdefault(str(r[0]).strip(), []).append(n)
+        return rows
+
+    found = {tab: where(tab) for tab in tabs}
     return {
         tab: IdRows(
-            rows={str(r[0]).strip(): n for n, r in enumerate(id_cols[tab], start=1) if n > 1 and r and str(r[0]).strip()},
+            rows={i: ns[0] for i, ns in found[tab].items()},
             index=index[tab],
             by_fingerprint=by_fp(tab),
+            copies={i: tuple(ns) for i, ns in found[tab].items() if len(ns) > 1},
         )
         for tab in tabs
     }

@@ -14,7 +14,7 @@ from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
-from bridge.cycle.intake import IntakeResult, run_intake
+from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
@@ -78,6 +78,8 @@ def full_scan_due(deps: Deps) -> bool:
     last = deps.ledger.get_meta(LAST_FULL_SCAN)
     if not last:
         return True
+    if deps.ledger.get_meta(FINGERPRINTS) != FINGERPRINTS_NOW:
+        return True  # the first cycle after the upgrade to issue 17's fingerprints reads every response
     try:
         return deps.now() - datetime.fromisoformat(last) >= FULL_SCAN_EVERY
     except ValueError:

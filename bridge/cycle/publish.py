@@ -26,7 +26,7 @@ from bridge.adapters.blogger import PostRef, ref_of
 from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, identity, render, sanitize
+from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
@@ -58,6 +58,8 @@ class PublishResult:
     #: that row still holds that ID (or none).
     row_notes: list[tuple[int, str, str]] = field(default_factory=list)
     fingerprint_column: int | None = None  # Sidik Jari's column in Review as last read
+    #: Submissions whose Review row was copied → the row their decision was read from (core.copies)
+    decided: dict[str, int] = field(default_factory=dict)
 
     def put(self, sub_id: str, values: dict[ReviewColumn, str]) -> None:
         """Cells to write on one submission's row (merged with what an earlier step wrote)."""
@@ -642,6 +644,18 @@ def write_back(deps: Deps, result: PublishResult) -> None:
     taken = set(review.rows.values())
     for sub_id, values in result.updates.items():
         row_number = review.rows.get(sub_id)
+        if sub_id in review.copies or sub_id in result.decided:  # a copied row: only where the decision came from
+            decided = result.decided.get(sub_id)
+            row_number = copies.write_row(review.copies.get(sub_id) or ((row_number,) if row_number else ()), decided)
+            if row_number is None and sub_id in result.hints:  # the upper row's ID was cleared: restored there only
+                was = result.hints[sub_id][1]
+                row_number = was if was == decided and was not in taken else None
+            if row_number is None:
+                log.warning("%s: its Review row and a copy moved since they were read; result kept in the ledger, written next cycle", sub_id)
+                continue
+            if ReviewColumn.SYSTEM_NOTE in values:  # the note this cycle writes still says where the copies are
+                others = [n for n in review.copies.get(sub_id, ()) if n != row_number]
+                values = {**values, ReviewColumn.SYSTEM_NOTE: copies.with_copy_line(values[ReviewColumn.SYSTEM_NOTE], others)}
         if row_number is None and sub_id in result.hints:  # its ID cell was cleared or edited: the fingerprint finds it
             fp, was = result.hints[sub_id]
             by_fp = review.by_fingerprint or {}
@@ -655,7 +669,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
                 groups.setdefault(sub_id, []).append((cell, [[value]]))
     note_col = review.index.get(ReviewColumn.SYSTEM_NOTE)
     for row_number, row_id, note in result.row_notes:
-        still = review.rows.get(row_id) == row_number if row_id else row_number not in taken
+        still = (review.rows.get(row_id) == row_number or row_number in review.copies.get(row_id, ())) if row_id else row_number not in taken
         if still and note_col is not None:
             groups.setdefault(row_id or f"row {row_number}", []).append(
                 (f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{row_number}", [[note]]))

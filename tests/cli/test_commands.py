@@ -93,14 +93,19 @@ def test_once_dry_run_changes_nothing(bridge: Bridge, capsys: pytest.CaptureFixt
 
 
 def test_once_exit_code_says_whether_to_look(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
-    """0 all done; 1 something needs a person (the ! lines); 75 Google unreachable, try again later."""
+    """0 all done; 1 something needs a person (a GAGAL row); 2 a form question no longer maps (a config fix);
+    75 Google unreachable, try again later."""
     config = str(bridge.write_config(bridge__retry_wait_ms=1))
-    header = bridge.responses()[0]
-    bridge.set_responses([[h for h in header if h != "Judul Berita"]])
-    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    rows = bridge.responses()
+    bridge.set_responses([[h for h in rows[0] if h != "Judul Berita"]])
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_CONFIG
     assert "INTAKE STOPPED" in capsys.readouterr().out
-    bridge.set_responses([header])
+    bridge.set_responses(rows)
     assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    waiting = next(r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value)
+    bridge.officer_sets({waiting: {"formula": "- Warga bergotong royong"}}, column=ReviewColumn.BODY)
+    bridge.officer_sets({waiting: Status.DISETUJUI.value})
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     bridge.sandbox.stop()
     assert main(["once", "-c", config], clock=bridge.clock) == EXIT_TEMPFAIL
     assert "could not read the spreadsheet" in capsys.readouterr().out
