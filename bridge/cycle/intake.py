@@ -136,6 +136,8 @@ def rebuild_ledger(
     arsip: Sequence[ReviewRow] = (),
     posts: Sequence[identity.BlogPost] = (),
     plan: list[str] | None = None,
+    *,
+    why: str = "local ledger was empty",
 ) -> int:
     """After the local state was lost: re-learn every queued submission from the Review and Arsip
     rows, and every post from the blog's markers (read once, by the caller).
@@ -212,8 +214,8 @@ def rebuild_ledger(
             gone += 1
     if count or fp_posts:
         log.warning(
-            "local ledger was empty: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
-            "(%d of them for responses in neither tab)", count, len(fp_posts), gone,
+            "%s: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
+            "(%d of them for responses in neither tab)", why, count, len(fp_posts), gone,
         )
     if plan is not None and (count or gone):
         plan.append(f"rebuild: {count} submissions from Review/Arsip, {len(fp_posts)} bridge posts on the blog, {gone} to restore as TERBIT")
@@ -558,27 +560,36 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
 
 
 def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
-    """New IDs are given above every ID in Review (no request: the cycle read them) and, when Review
-    shows one this ledger never gave (restored from an older copy), above Arsip's too (one read).
-    False: Arsip could not be read, so intake waits rather than give an ID twice."""
-    from bridge.cycle.locate import locate_ids
+    """A ledger restored from an older copy learns what was queued since, before anything is queued.
 
+    New IDs are given above every ID in Review (no request: the cycle read them). When Review shows
+    an ID this ledger never gave, the ledger is older than the sheet: the submissions it does not
+    know, in Review and in Arsip (one read), with their posts (the blog, read once), are learned as
+    a rebuild learns them. Otherwise a response queued, refused and archived after the copy was made
+    would be queued again as new (and could be approved and published). Returns False when Arsip or
+    the blog cannot be read: intake waits rather than queue anything twice."""
     ledger = deps.ledger
     with ledger.transaction():
         stale = ledger.note_ids(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
     if not stale:
         return True
-    tab = deps.settings.archive_tab
-    log.warning("Review holds IDs this ledger never gave (restored from an older copy?): new IDs are given above them and Arsip's")
+    log.warning("Review holds IDs this ledger never gave (restored from an older copy?): learning what Review, Arsip "
+                "and the blog hold that it does not know")
     try:
-        if tab in deps.sheets.info(deps.settings.review_spreadsheet_id).tabs:
-            arsip = locate_ids(deps, [tab])[tab].rows
-            with ledger.transaction():
-                ledger.note_ids(arsip)
+        arsip = arsip_rows(deps)
+        posts = deps.blogger.posts()
     except RetriableError as exc:
-        result.problems.append(f"intake postponed: Arsip's IDs are needed to give new IDs after a ledger restore: {exc}")
-        log.warning("intake postponed: cannot read Arsip's IDs after a ledger restore: %s", exc)
+        result.problems.append(f"intake postponed: after a ledger restore Arsip and the blog must be read first: {exc}")
+        log.warning("intake postponed: after a ledger restore, Arsip and the blog are not reachable now: %s", exc)
         return False
+    unknown = lambda r: bool(r.id) and ledger.submission(r.id) is None  # noqa: E731
+    rows = [r for r in (*snap.review, *snap.review_unidentified) if unknown(r)]
+    archived = [r for r in arsip if unknown(r)]
+    with ledger.transaction():
+        ledger.note_ids([r.id for r in arsip] + [m.id for p in posts for m in p.markers])
+    # Posts of submissions the ledger knows are not taken as posts "in neither tab".
+    theirs = [p for p in posts if any(ledger.submission(m.id) is None for m in p.markers)]
+    rebuild_ledger(deps, rows, archived, theirs, result.plan, why="local ledger older than the sheet")
     return True
 
 

@@ -44,3 +44,30 @@ def test_a_ledger_restored_from_an_older_copy_gives_no_id_twice(bridge: Bridge) 
     assert [i for i, n in ids.items() if n > 1] == []
     titles = {r["Judul"] for r in bridge.review()}
     assert {"Berita sesudah salinan", "Berita sesudah pemulihan"} <= titles
+
+
+def test_a_restored_ledger_does_not_queue_again_what_was_refused_and_archived_since(bridge: Bridge) -> None:
+    """A response queued, refused and archived after last night's copy came back as a new MENUNGGU
+    row after the restore, and an officer approving it would have published a refused item."""
+    from datetime import timedelta
+
+    from bridge.core.model import Status
+
+    bridge.cycle()
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    _copy(ledger, bridge.workdir / "old.sqlite3")
+    _respond(bridge, "Berita yang ditolak", 1)
+    _respond(bridge, "Berita yang menunggu", 2)
+    bridge.cycle()
+    refused = next(r["ID"] for r in bridge.review() if r["Judul"] == "Berita yang ditolak")
+    bridge.officer_sets({refused: Status.DITOLAK.value})
+    bridge.cycle()
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()
+    assert refused not in {r["ID"] for r in bridge.review()}  # archived
+    bridge.lose_ledger()
+    shutil.copyfile(bridge.workdir / "old.sqlite3", ledger)
+    bridge.cycle()
+    bridge.cycle()
+    titles = Counter(r["Judul"] for r in bridge.review())
+    assert titles["Berita yang ditolak"] == 0 and titles["Berita yang menunggu"] == 1
