@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from bridge.adapters.ledger import ARCHIVED, BlogPostRecord, Ledger
+from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
@@ -590,6 +590,23 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
     # Posts of submissions the ledger knows are not taken as posts "in neither tab".
     theirs = [p for p in posts if any(ledger.submission(m.id) is None for m in p.markers)]
     rebuild_ledger(deps, rows, archived, theirs, result.plan, why="local ledger older than the sheet")
+    # What it does know may have been published, updated or withdrawn since the copy: the blog says.
+    fixed = 0
+    with ledger.transaction():
+        for r in (*snap.review, *arsip):
+            if not r.id or r.id in {x.id for x in rows} or r.id in {x.id for x in archived}:
+                continue
+            post = identity.match_post(posts, r.id, r.get(ReviewColumn.FINGERPRINT).strip())
+            entry = ledger.journal(r.id)
+            if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
+                                and entry.state in (DONE, REVERTED)):
+                continue
+            ledger.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
+            if post.status == "DRAFT" and r.status == Status.DITARIK:
+                ledger.record_reverted(r.id)  # withdrawn since the copy was made
+            fixed += 1
+    if fixed:
+        log.warning("local ledger older than the sheet: %d known submissions' posts taken from the blog", fixed)
     return True
 
 

@@ -71,3 +71,32 @@ def test_a_restored_ledger_does_not_queue_again_what_was_refused_and_archived_si
     bridge.cycle()
     titles = Counter(r["Judul"] for r in bridge.review())
     assert titles["Berita yang ditolak"] == 0 and titles["Berita yang menunggu"] == 1
+
+
+def test_a_restored_ledger_updates_the_post_published_since_instead_of_a_second_one(bridge: Bridge) -> None:
+    """An item published after last night's copy, edited and approved again after the restore, was
+    published a second time: two live posts of one news item."""
+    from bridge.core.model import ReviewColumn, Status
+
+    bridge.cycle()
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    _respond(bridge, "Berita terbit sesudah salinan", 1)
+    _respond(bridge, "Berita yang menunggu", 2)
+    bridge.cycle()
+    _copy(ledger, bridge.workdir / "old.sqlite3")  # knows both, as MENUNGGU
+    sid = next(r["ID"] for r in bridge.review() if r["Judul"] == "Berita terbit sesudah salinan")
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle()
+    _respond(bridge, "Berita sesudah itu", 3)
+    bridge.cycle()  # an ID the old copy never gave: the restore can be told
+    bridge.lose_ledger()
+    shutil.copyfile(bridge.workdir / "old.sqlite3", ledger)
+    bridge.cycle()
+    bridge.set_cell(sid, ReviewColumn.TITLE, "Berita terbit sesudah salinan (diperbarui)")
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle()
+    from bridge.core.render import find_marker_ids
+
+    mine = [p for p in bridge.posts() if sid in find_marker_ids(str(p.get("content", "")))]
+    assert [p["status"] for p in mine] == ["LIVE"]
+    assert mine[0]["title"] == "Berita terbit sesudah salinan (diperbarui)"
