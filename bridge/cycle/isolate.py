@@ -82,12 +82,12 @@ def append_isolating(
 
 
 def update_isolating(
-    sheets: SheetsGateway, spreadsheet_id: str, groups: dict[str, list[tuple[str, list[list[Any]]]]]
+    sheets: SheetsGateway, spreadsheet_id: str, groups: dict[str, list[tuple[str, list[list[Any]]]]], *, retry: bool = True
 ) -> list[str]:
     """Write each item's cells in one batch; after a refusal, item by item. Returns the items refused."""
     data = [cell for cells in groups.values() for cell in cells]
     try:
-        sheets.update_ranges(spreadsheet_id, data)
+        sheets.update_ranges(spreadsheet_id, data, retry=retry)
         return []
     except FatalError as exc:
         if len(groups) <= 1:
@@ -97,7 +97,7 @@ def update_isolating(
     refused = []
     for item, cells in groups.items():
         try:
-            sheets.update_ranges(spreadsheet_id, cells)
+            sheets.update_ranges(spreadsheet_id, cells, retry=retry)
         except FatalError as exc:
             refused.append(item)
             log.error("%s: Google refused its write-back (%s); the ledger keeps the result", item, exc)

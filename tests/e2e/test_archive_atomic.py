@@ -144,3 +144,27 @@ def test_an_older_bridges_terbit_copy_in_arsip_is_made_right_when_the_withdrawn_
     [row] = [a for a in _arsip(bridge) if a["ID"] == sid]
     assert row[ReviewColumn.STATUS.value] == Status.DITARIK.value
     assert "ditarik menjadi draf" in row[ReviewColumn.SYSTEM_NOTE.value]
+
+
+def test_a_write_back_retried_after_officers_sorted_review_lands_on_the_right_rows(bridge: Bridge) -> None:
+    """The write-back of TERBIT and the link fails with 503 and an officer sorts Review during the
+    backoff: the retry wrote to the old row numbers, so one item showed another's TERBIT and link."""
+    bridge.cycle()
+    ids = [r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value]
+    bridge.officer_sets({ids[0]: Status.DISETUJUI.value})
+    bridge.sandbox.set_faults({"targets": [{"method": "sheets.spreadsheets.values.batchUpdate", "code": 503}]})
+
+    def officer_sorts(_seconds: float) -> None:
+        rows = bridge.rows("Review")
+        bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Review", [rows[0], *reversed(rows[1:])])
+
+    settings = load_settings(bridge.write_config(), env={})
+    deps = build_deps(settings, retry=RetryPolicy(attempts=3, initial=0.001, maximum=0.01, sleep=officer_sorts),
+                      clock=bridge.clock)
+    try:
+        run_cycle(deps)
+    finally:
+        deps.close()
+    status = {r["ID"]: r["Status"] for r in bridge.review()}
+    assert status[ids[0]] == Status.TERBIT.value
+    assert [i for i, s in status.items() if s == Status.TERBIT.value] == [ids[0]]
