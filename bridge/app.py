@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -10,6 +11,7 @@ from bridge.adapters import clients
 from bridge.adapters.auth import load_credentials
 from bridge.adapters.blogger import BloggerGateway
 from bridge.adapters.drive import DriveGateway
+from bridge.adapters.google_time import GoogleTime
 from bridge.adapters.ledger import Ledger
 from bridge.adapters.retry import RetryPolicy
 from bridge.adapters.sheets import SheetsGateway
@@ -33,6 +35,16 @@ class Deps:
     clock: Clock
     should_stop: Callable[[], bool] = field(default=lambda: False)
     dry_run: bool = False
+    #: take the spreadsheet's lease from another bridge at the next cycle (``--take-over``)
+    take_over: bool = False
+    #: `run`: while another bridge holds the lease, wait and take over when it expires (else refuse)
+    standby: bool = False
+    #: waits a claimed lease settles before it is read back (tests pass one that waits no wall time)
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    google_time: GoogleTime | None = None  # Google's clock, from its answers' Date headers
+    #: The settings as loaded, when ``settings`` names the tabs as the sheet has them now (a tab
+    #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).
+    configured: Settings | None = None
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
@@ -46,6 +58,12 @@ class Deps:
     def now(self) -> datetime:
         """Current time in the bridge's time zone (WITA)."""
         return self.clock().astimezone(self.settings.tz)
+
+    def google_now(self) -> datetime:
+        """Google's time now (WITA): what Blogger compares a schedule with. The server's clock when
+        no answer has told Google's time yet."""
+        now = self.google_time.now() if self.google_time is not None else self.clock()
+        return now.astimezone(self.settings.tz)
 
 
 def default_retry(settings: Settings) -> RetryPolicy:
@@ -67,10 +85,13 @@ def build_deps(
         clock = SandboxClock(settings.endpoint)
     creds = load_credentials(settings)
     endpoint = settings.endpoint
-    sheets = SheetsGateway(clients.sheets_client(creds.sheets, endpoint), retry)
-    blogger = BloggerGateway(clients.blogger_service(creds.blogger, endpoint), settings.blog_id, retry)
-    reader = clients.drive_service(creds.drive, endpoint)
-    uploader = reader if creds.drive is creds.blogger else clients.drive_service(creds.blogger, endpoint)
+    clock = clock or system_clock
+    google_time = GoogleTime(clock)
+    seen = google_time.observe
+    sheets = SheetsGateway(clients.sheets_client(creds.sheets, endpoint, seen), retry)
+    blogger = BloggerGateway(clients.blogger_service(creds.blogger, endpoint, seen), settings.blog_id, retry)
+    reader = clients.drive_service(creds.drive, endpoint, seen)
+    uploader = reader if creds.drive is creds.blogger else clients.drive_service(creds.blogger, endpoint, seen)
     drive = DriveGateway(reader, retry, upload_service=uploader)
     ledger = ledger or Ledger(settings.state_path)
     log_held_warning(ledger)
@@ -82,5 +103,6 @@ def build_deps(
         ledger=ledger,
         wilayah=WilayahIndex.from_csv(settings.wilayah_csv),
         template=settings.template.read_text(encoding="utf-8"),
-        clock=clock or system_clock,
+        clock=clock,
+        google_time=google_time,
     )

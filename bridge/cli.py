@@ -50,9 +50,9 @@ def ledger_folder_problem(state_path: Path) -> str:
     if not os.access(folder, os.W_OK | os.X_OK):
         return (f"the ledger folder {folder} is not writable by user {user}: sudo chown {user}: {folder} "
                 "(or set [bridge] state_path to a folder that user owns)")
-    if state_path.exists() and not os.access(state_path, os.R_OK | os.W_OK):
-        return f"the ledger {state_path} is not readable and writable by user {user}: sudo chown {user}: {state_path}"
-    return ""
+    from bridge.service.scheduler import ledger_files_problem
+
+    return ledger_files_problem(state_path, user)
 
 
 def _read_only_mount(folder: Path) -> bool:
@@ -155,11 +155,14 @@ def cmd_once(args: argparse.Namespace) -> int:
 
     With --dry-run nothing is written anywhere (sheet, blog, Drive or the local
     ledger); it prints what it would queue and publish. A real cycle refuses to
-    start while another bridge (e.g. the `run` service) uses the same state file.
+    start while another bridge (e.g. the `run` service) uses the same state file,
+    or holds the spreadsheet's lease from another machine or state file (exit 4,
+    naming it); --take-over takes the lease from it (that bridge then stops writing).
 
     Example:
       mymein-bridge once -c bridge.toml
       mymein-bridge once -c bridge.toml --dry-run
+      mymein-bridge once -c bridge.toml --take-over
     """
     from contextlib import nullcontext
 
@@ -167,6 +170,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     if not args.dry_run:
@@ -176,11 +180,15 @@ def cmd_once(args: argparse.Namespace) -> int:
         deps = build_deps(settings, clock=args.clock,
                           ledger=Ledger.scratch_copy(settings.state_path) if args.dry_run else None)
         deps.dry_run = args.dry_run
+        deps.take_over = args.take_over
         try:
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2; no row turns GAGAL
             report = run_cycle(deps)
         finally:
             deps.close()
     print(report.summary())
+    for line in report.lease:
+        print(f"  note: {line}")
     for line in report.intake.drift:
         print(f"  note: responses tab changed: {line}")
     for line in report.plan:
@@ -204,28 +212,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     With [report] monthly = true it also writes the previous month's report on the 1st at
     [report] monthly_hour (or at the first cycle after, if it was not running then).
 
-    Only one bridge may run on a state file; SIGTERM or Ctrl-C finish the
-    current item and exit. See deploy/mymein-bridge.service for systemd.
+    Only one bridge may write a spreadsheet: while another one (another machine, or
+    another state file) holds its lease, `run` stands by, writing nothing, and takes
+    over when that lease expires (it is renewed while its bridge runs); --take-over
+    takes it at once (the other bridge then stops writing). SIGTERM or Ctrl-C finish
+    the current item and exit. See deploy/mymein-bridge.service for systemd.
 
     Example:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
+      mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
     from bridge.app import Deps, build_deps
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
+    from bridge.service.startup import refuse_a_wrong_blog_id
 
     settings = _load(args)
     _require_ledger_folder(settings)
     stop = StopFlag()
 
+    take_over = [args.take_over]  # once: the first connection's first cycle takes the lease over
+
     def connect() -> Deps:
         deps = build_deps(settings, clock=args.clock)
         deps.should_stop = stop
+        deps.standby = True  # another bridge holds the spreadsheet: wait, take over when its lease expires
+        deps.take_over, take_over[0] = take_over[0], False
         try:
             # Reach Google once at start: unreachable (network still down) ends `run` with 75, as
             # README promises, instead of waiting silently. The answer is cached for the first cycle.
             deps.sheets.info(settings.spreadsheet_id)
+            refuse_a_wrong_blog_id(settings.blog_id, settings.source, deps.blogger)  # exit 2, not an error each cycle
         except BaseException:
             deps.close()
             raise
@@ -396,8 +414,10 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(p)
     p.add_argument("--dry-run", action="store_true", help="read everything, write nothing, print the plan")
     p.add_argument("--start", choices=("backfill", "now"), help="first run on a sheet with history: queue it all, or only what comes next (overrides [intake] start)")
+    p.add_argument("--take-over", action="store_true", help=TAKE_OVER_HELP)
     p = add("run", cmd_run)
     _config_arg(p)
+    p.add_argument("--take-over", action="store_true", help=TAKE_OVER_HELP)
     p.add_argument("--start", choices=("backfill", "now"), help="first run on a sheet with history (overrides [intake] start)")
     p = add("report", cmd_report)
     _config_arg(p)
@@ -408,6 +428,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")
     p.add_argument("--port", type=_port, default=8085, help="loopback port in the redirect address (default 8085)")
     return parser
+
+
+TAKE_OVER_HELP = ("take the spreadsheet's lease from the bridge that holds it (another machine or state file), "
+                  "which then stops writing; use it when moving the service here")
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:

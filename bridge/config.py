@@ -71,7 +71,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("intake", "body_max", int, 20000, "longest accepted news body, in characters (at most 50000, the most a Sheets cell holds)"),
     Spec("intake", "require_registered_email", bool, True, "when the form collects e-mails, the respondent must be a KIM operator"),
     # [blog]
-    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website"),
+    Spec("blog", "blog_id", str, "", "Blogger blog id of the KIM Balangan website: the number in the Blogger dashboard's address (blogger.com/blog/posts/<id>), not the blog's address"),
     Spec("blog", "publish_mode", str, "draft", "draft (officers publish in Blogger) or live"),
     Spec("blog", "labels", list, ["kecamatan", "desa", "kim"], "which labels each post gets: kecamatan, desa, kim"),
     Spec("blog", "extra_labels", list, ["KIM Balangan"], "labels added to every post"),
@@ -99,6 +99,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("photos", "over_limit", str, "downscale", "a photo larger than [blog] photo_max_mb: downscale (publish it smaller) or refuse (officers are told)"),
     Spec("photos", "max_megapixels", int, 50, "photos with more pixels are refused before decoding (guards against decompression bombs)"),
     Spec("photos", "download_max_mb", int, 50, "photos larger than this are never downloaded, whatever over_limit says"),
+    # issue 18: only form uploads, a bounded number per row, a bounded memory per photo
+    Spec("photos", "max_photos", int, 10, "most photo links one submission may have; more makes the row TIDAK VALID, and none of them is read"),
+    Spec("photos", "upload_folder_id", str, "", "the form's upload folder '<form title> (File responses)'; only photos inside it are accepted; empty = found from the first photo in the responses tab"),
+    Spec("photos", "max_decoded_mb", int, 48, "photos whose decoded pixels (width x height x bands x bytes per band, every frame) exceed this many MiB are refused before decoding"),
     # [report] monitoring and evaluation (Juknis Kemitraan KIM 2022)
     Spec("report", "sk_warning_days", int, 60, "alert when a KIM's SK ends within this many days"),
     Spec("report", "quiet_days", int, 90, "alert when an AKTIF KIM has had no accepted submission for this many days"),
@@ -135,6 +139,9 @@ class PhotoSettings:
     over_limit: str = "downscale"
     max_megapixels: int = 50
     download_max_mb: int = 50
+    max_photos: int = 10
+    upload_folder_id: str = ""
+    max_decoded_mb: int = 48
 
 
 def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> PhotoSettings:
@@ -146,7 +153,8 @@ def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: 
         problems.append(f"{where}: [photos] format must be jpeg or webp, got {fmt!r}")
     if over not in PHOTO_OVER_LIMIT:
         problems.append(f"{where}: [photos] over_limit must be downscale or refuse, got {over!r}")
-    for key, low, high in (("max_side", 200, 8000), ("quality", 1, 95), ("max_megapixels", 1, 400), ("download_max_mb", 1, 1000)):
+    for key, low, high in (("max_side", 200, 8000), ("quality", 1, 95), ("max_megapixels", 1, 400), ("download_max_mb", 1, 1000),
+                           ("max_photos", 1, 50), ("max_decoded_mb", 8, 2048)):
         if not low <= raw[key] <= high:
             problems.append(f"{where}: [photos] {key} must be between {low} and {high}, got {raw[key]}")
     if raw["download_max_mb"] < raw["photo_max_mb"]:
@@ -166,6 +174,9 @@ def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: 
         over_limit=over,
         max_megapixels=raw["max_megapixels"],
         download_max_mb=raw["download_max_mb"],
+        max_photos=raw["max_photos"],
+        upload_folder_id=str(raw["upload_folder_id"]).strip(),
+        max_decoded_mb=raw["max_decoded_mb"],
     )
 
 

@@ -9,6 +9,7 @@
     │   ├── AuthError            no token, expired or revoked token, no permission
     │   ├── LedgerError          the local ledger file cannot be used (damaged, wrong owner, disk full)
     │   ├── NotFoundError        a spreadsheet the config names does not exist (a wrong id)
+    │   ├── LeaseHeldError       another bridge writes this spreadsheet (its lease is live)
     │   └── SchemaError          the sheet's columns do not match what the bridge needs
     └── SubmissionError          skip this one item, record the reason, go on with the rest
         └── PublishError         one approved item could not be published (row becomes GAGAL)
@@ -18,6 +19,8 @@ nothing above the adapters ever sees a gspread or googleapiclient exception.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class BridgeError(Exception):
@@ -30,6 +33,11 @@ class RetriableError(BridgeError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class LimitError(BridgeError):
+    """Google refuses for the rest of the day (a daily request quota, or Blogger's posts-per-day limit):
+    asking again within the day cannot help, so it is never retried; the caller waits for tomorrow."""
 
 
 class FatalError(BridgeError):
@@ -59,6 +67,16 @@ class NotFoundError(FatalError):
     """A spreadsheet the config names does not exist for the bridge's account (HTTP 404): only an
     edit of the config fixes it, so the CLI exits 2, which systemd does not restart on. (No access,
     HTTP 403, stays a FatalError: an officer can share the file again and `run` resumes by itself.)"""
+
+
+class LeaseHeldError(FatalError):
+    """Another bridge (another machine, or another ledger on this one) holds the spreadsheet's lease:
+    this one writes nothing. The message names the holder and how to take over; ``expires`` is
+    when the lease lapses unless its holder renews it."""
+
+    def __init__(self, message: str, *, expires: datetime | None = None) -> None:
+        super().__init__(message)
+        self.expires = expires
 
 
 class SchemaError(FatalError):

@@ -92,3 +92,45 @@ def jpeg_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
     data[sof + 5 : sof + 7] = height.to_bytes(2, "big")
     data[sof + 7 : sof + 9] = width.to_bytes(2, "big")
     return bytes(data)
+
+
+def webp_bomb(width: int = 7000, height: int = 7000) -> bytes:
+    """A 26-byte lossless WebP whose header claims ``width`` × ``height`` pixels (196 MB as an RGBA canvas)."""
+    import struct
+
+    bits = (width - 1) | ((height - 1) << 14) | (1 << 28)  # 14-bit sides, alpha used, version 0
+    vp8l = b"\x2f" + struct.pack("<I", bits) + b"\x00"
+    chunk = b"VP8L" + struct.pack("<I", len(vp8l)) + vp8l
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+
+
+def png_bomb(width: int = 7000, height: int = 7000) -> bytes:
+    """A valid RGBA PNG of ``width`` × ``height`` transparent pixels: about 190 kB, 196 MB decoded.
+
+    Compressed row by row, so making it never holds the decoded pixels.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * (width * 4)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def animated_webp(width: int = 1000, height: int = 1000, frames: int = 30) -> bytes:
+    """An animated WebP: each frame is small to store, the whole animation large to decode."""
+    pictures = [scene(width, height).rotate(i * 12) for i in range(frames)]
+    out = io.BytesIO()
+    pictures[0].save(out, "WEBP", save_all=True, append_images=pictures[1:], quality=50, method=0)
+    return out.getvalue()
+
+
+def truncated_jpeg() -> bytes:
+    """A phone JPEG cut off halfway, as an upload interrupted by a weak signal."""
+    data = jpeg(640, 480)
+    return data[: len(data) // 2]

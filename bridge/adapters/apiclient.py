@@ -14,7 +14,7 @@ from typing import Any, Callable
 from googleapiclient.errors import HttpError
 
 from bridge.adapters.retry import RetryPolicy, error_for_status, error_reasons, translate_google_errors
-from bridge.exceptions import AuthError, BridgeError, RetriableError
+from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
 
 Permanent = Callable[[int, str, frozenset[str]], BridgeError]  # status, message, error reasons
 
@@ -34,8 +34,14 @@ def http_error_message(exc: HttpError) -> str:
         return str(exc)
 
 
-def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent: Permanent) -> Any:
-    """Build and execute ``request()`` under ``retry``, translating errors to our tree."""
+def execute(
+    what: str, request: Callable[[], Any], retry: RetryPolicy, permanent: Permanent,
+    daily_limit: Callable[[int, frozenset[str]], bool] | None = None,
+) -> Any:
+    """Build and execute ``request()`` under ``retry``, translating errors to our tree.
+
+    ``daily_limit(status, reasons)`` tells an error that lasts the rest of the day (raised as
+    :class:`LimitError`, never retried) for an API that has one."""
 
     def once() -> Any:
         with translate_google_errors(what):
@@ -45,6 +51,8 @@ def execute(what: str, request: Callable[[], Any], retry: RetryPolicy, permanent
                 status = int(exc.resp.status)
                 message = http_error_message(exc)
                 reasons = error_reasons(_error_body(exc))
+                if daily_limit is not None and daily_limit(status, reasons):
+                    raise LimitError(f"{what}: HTTP {status} ({', '.join(sorted(reasons))}): {message}") from exc
                 err = error_for_status(status, message, what, reasons)
                 if isinstance(err, (RetriableError, AuthError)):
                     raise err from exc

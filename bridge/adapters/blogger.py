@@ -16,7 +16,16 @@ from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
 from bridge.core.identity import BlogPost, match_post
 from bridge.core.render import find_markers
-from bridge.exceptions import BridgeError, FatalError, PublishError
+from bridge.exceptions import BridgeError, FatalError, NotFoundError, PublishError
+
+#: 403 reasons that last the rest of the day (never retried; the bridge waits for tomorrow): the
+#: daily request quota, in Google's ``usageLimits`` shape (benweet/stackedit#1223: Blogger v3 answered
+#: ``403 dailyLimitExceededUnreg``), on any call.
+DAILY_QUOTA_REASONS = frozenset({"dailyLimitExceeded", "dailyLimitExceededUnreg", "quotaExceeded"})
+#: On ``posts.insert`` a rate-limit 403 is Blogger's posts-per-day limit ("wait 24 hours", Blogger
+#: Help on word verification); what v3 answers then is undocumented (see bridge.sandbox.blogger). The
+#: per-user short-term limit (``userRateLimitExceeded``, "slow down") is still retried.
+POST_LIMIT_REASONS = frozenset({"rateLimitExceeded"})
 
 log = logging.getLogger("bridge.blogger")
 
@@ -46,13 +55,49 @@ BLOGGER_REASONS_ID = {
 }
 
 
+def _not_found_is_config(what: str) -> Callable[[int, str, frozenset[str]], BridgeError]:
+    def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
+        if status == 404:
+            return NotFoundError(f"{what}: HTTP 404: {message}")
+        return FatalError(f"{what}: HTTP {status}: {message}")
+
+    return permanent
+
+
+def _blog_info(data: dict[str, Any]) -> BlogInfo:
+    return BlogInfo(
+        id=str(data.get("id", "")),
+        name=str(data.get("name", "")),
+        url=str(data.get("url", "")),
+        posts=int(data.get("posts", {}).get("totalItems", 0) or 0),
+    )
+
+
+def _daily_limit(insert: bool) -> Callable[[int, frozenset[str]], bool]:
+    def test(status: int, reasons: frozenset[str]) -> bool:
+        return status == 403 and bool(reasons & (DAILY_QUOTA_REASONS | (POST_LIMIT_REASONS if insert else frozenset())))
+
+    return test
+
+
 class BloggerGateway:
-    """Posts of one blog."""
+    """Posts of one blog.
+
+    Blogger reports a post's ``status`` only to admin-level requests (blogger.v3.json, Post.status):
+    reads ask ``view=ADMIN``; a write whose answer lacks it is followed by one ``posts.get``. The
+    bridge never guesses a status."""
 
     def __init__(self, service: Any, blog_id: str, retry: RetryPolicy = NO_RETRY) -> None:
         self.service = service
         self.blog_id = blog_id
         self.retry = retry
+        #: called before each write to the blog (the cycle checks it still holds the spreadsheet's
+        #: lease and raises its generation there first, see bridge.cycle.lease); None: nothing to check.
+        self.before_write: Callable[[], None] | None = None
+
+    def _writing(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
 
     def _call(
         self,
@@ -77,16 +122,27 @@ class BloggerGateway:
                 )
             return FatalError(f"{what}: HTTP {status}: {message}")
 
-        return execute(what, request, retry or self.retry, permanent)
+        return execute(what, request, retry or self.retry, permanent, _daily_limit(what.startswith("posts.insert")))
 
     def blog(self) -> BlogInfo:
-        data = self._call(f"blogs.get {self.blog_id}", lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0))
-        return BlogInfo(
-            id=str(data.get("id", "")),
-            name=str(data.get("name", "")),
-            url=str(data.get("url", "")),
-            posts=int(data.get("posts", {}).get("totalItems", 0) or 0),
-        )
+        """The configured blog.
+
+        Raises:
+            NotFoundError: Blogger knows no blog with this id (HTTP 404): a config edit fixes it.
+        """
+        what = f"blogs.get {self.blog_id}"
+        return _blog_info(execute(what, lambda: self.service.blogs().get(blogId=self.blog_id, maxPosts=0), self.retry,
+                                  _not_found_is_config(what), _daily_limit(False)))
+
+    def blog_by_url(self, url: str) -> BlogInfo:
+        """The blog at ``url`` (``blogs.getByUrl``), to tell IT staff which id a pasted address stands for.
+
+        Raises:
+            NotFoundError: no blog at that address.
+        """
+        what = f"blogs.getByUrl {url}"
+        return _blog_info(execute(what, lambda: self.service.blogs().getByUrl(url=url), self.retry,
+                                  _not_found_is_config(what), _daily_limit(False)))
 
     def insert(
         self,
@@ -108,10 +164,10 @@ class BloggerGateway:
         carries them; ``marker`` non-empty turns this on), else by title, labels
         and a time no earlier than ``since``; only when it is absent is the insert sent again.
         """
+        self._writing()
         body: dict[str, Any] = {"kind": "blogger#post", "title": title, "content": html, "labels": labels}
         if published_at is not None:
             body["published"] = published_at.isoformat()
-        status = "DRAFT" if draft else "LIVE"  # what we asked for: Blogger only reports status to admins
         tried = False
 
         def attempt() -> PostRef:
@@ -120,7 +176,7 @@ class BloggerGateway:
                 post = match_post(self.posts(), item, fingerprint, title=title, labels=labels, since=since)
                 if post is not None:
                     log.warning("%s: an earlier attempt did create post %s; not inserting again", item, post.id)
-                    return ref_of(post, status)
+                    return self._known(ref_of(post), item)
             tried = True
             data = self._call(
                 f"posts.insert {item}",
@@ -135,18 +191,29 @@ class BloggerGateway:
                     "%s: Blogger did not keep the bridge's marker in post %s; after a crash this post could be "
                     "published twice. Please report this (the post template or Blogger changed).", item, data.get("id")
                 )
-            return _ref(data, status)
+            return self._known(_ref(data), item)
 
         return self.retry.call(f"posts.insert {item}", attempt)
 
-    def publish(self, post_id: str, *, item: str = "", publish_at: datetime | None = None) -> PostRef:
-        kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id}
-        if publish_at is not None:
-            kwargs["publishDate"] = publish_at.isoformat()
+    def _known(self, ref: PostRef, item: str) -> PostRef:
+        """``ref`` with its status: when Blogger left it out of a write's answer, ask it (admin view)."""
+        if ref.status or not ref.id:
+            return ref
+        current = self.get(ref.id, item=item)
+        if current is None:
+            raise FatalError(f"post {ref.id} ({item}) is gone right after it was written")
+        return current
+
+    def publish(self, post_id: str, *, publish_at: datetime, item: str = "") -> PostRef:
+        """Publish at ``publish_at`` (a future time schedules it). Always sent: without ``publishDate``
+        Blogger publishes "at a previously saved schedule date (if present)", so "now" must say now."""
+        self._writing()
+        kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id, "publishDate": publish_at.isoformat()}
         data = self._call(f"posts.publish {item}", lambda: self.service.posts().publish(**kwargs), item=item)
-        return _ref(data, "SCHEDULED" if publish_at is not None else "LIVE")
+        return self._known(_ref(data), item)
 
     def revert(self, post_id: str, *, item: str = "") -> PostRef:
+        self._writing()
         data = self._call(
             f"posts.revert {item}",
             lambda: self.service.posts().revert(blogId=self.blog_id, postId=post_id),
@@ -154,17 +221,18 @@ class BloggerGateway:
             failed="Gagal menarik post (post MASIH TAYANG di website)",
             again="DITARIK",
         )
-        return _ref(data, "DRAFT")
+        return self._known(_ref(data), item)
 
-    def update(self, post_id: str, *, title: str, html: str, labels: list[str], item: str = "", status: str = "") -> PostRef:
-        """Replace a post's title, content and labels; ``status`` is what the caller knows it to be."""
+    def update(self, post_id: str, *, title: str, html: str, labels: list[str], item: str = "") -> PostRef:
+        """Replace a post's title, content and labels."""
+        self._writing()
         body = {"title": title, "content": html, "labels": labels}
         data = self._call(
             f"posts.patch {item}",
             lambda: self.service.posts().patch(blogId=self.blog_id, postId=post_id, body=body),
             item=item,
         )
-        return _ref(data, status)
+        return self._known(_ref(data), item)
 
     def get(self, post_id: str, *, item: str = "") -> PostRef | None:
         """A post's current state (None when it is gone): to see a draft an officer published in Blogger."""
@@ -172,14 +240,18 @@ class BloggerGateway:
             data = self._call(
                 f"posts.get {item}",
                 lambda: self.service.posts().get(
-                    blogId=self.blog_id, postId=post_id, fetchBody=False, view="AUTHOR", fields="id,url,status,published"
+                    blogId=self.blog_id, postId=post_id, fetchBody=False, view="ADMIN", fields="id,url,status,published"
                 ),
             )
         except FatalError as exc:
             if "HTTP 404" in str(exc):
                 return None
             raise
-        return _ref(data, "LIVE" if data.get("url") else "DRAFT")
+        ref = _ref(data)
+        if not ref.status:
+            raise FatalError(f"posts.get {item}: Blogger did not report the post's status (is the bridge's account "
+                             "an administrator of the blog?)")
+        return None if ref.status == "SOFT_TRASHED" else ref  # in the bin: gone from the blog
 
     def posts(self) -> list[BlogPost]:
         """Every post of the blog (live, scheduled, draft), paged, with bodies: read once per rebuild
@@ -210,7 +282,7 @@ class BloggerGateway:
                     "status": status,
                     "fetchBodies": True,
                     "maxResults": 100,
-                    "view": "AUTHOR",
+                    "view": "ADMIN",
                     "fields": f"nextPageToken,items({item_fields})",
                 }
                 if page_token:
@@ -222,6 +294,32 @@ class BloggerGateway:
             token = data.get("nextPageToken")
             if not token:
                 return
+
+    def post_states(self, since: datetime | None = None) -> dict[str, PostRef]:
+        """Post ID → its state, for every live, scheduled and draft post published at or after ``since``
+        (all when None): one listing per status (500 a page, Blogger's largest), no bodies, four
+        fields a post. What the blog watch compares the ledger with (issue 17)."""
+        out: dict[str, PostRef] = {}
+        for status in ("LIVE", "SCHEDULED", "DRAFT"):
+            token: str | None = None
+            while True:
+                kwargs: dict[str, Any] = {
+                    "blogId": self.blog_id, "status": status, "fetchBodies": False, "maxResults": 500, "view": "ADMIN",
+                    "fields": "items(id,status,url,published),nextPageToken",
+                }
+                if since is not None:
+                    kwargs["startDate"] = since.isoformat()
+                if token:
+                    kwargs["pageToken"] = token
+                data = self._call(f"posts.list {status.lower()} (blog watch)",
+                                  lambda kwargs=kwargs: self.service.posts().list(**kwargs))
+                for post in data.get("items", []) or []:
+                    ref = _ref(post, status)
+                    out[ref.id] = ref
+                token = data.get("nextPageToken")
+                if not token:
+                    break
+        return out
 
     def find_markers(self, ids: Iterable[str], marker_of: Callable[[str], str] | None = None) -> dict[str, PostRef]:
         """Find posts (live, scheduled or draft) whose markers carry any of ``ids``.
@@ -248,7 +346,8 @@ def ref_of(post: BlogPost, status: str = "") -> PostRef:
 
 
 def _ref(data: dict[str, Any], status: str = "") -> PostRef:
-    """A post reference; ``status`` stands in when Blogger leaves it out (non-admin authors)."""
+    """A post reference; ``status`` is the one the listing asked for (admin views report it anyway),
+    never a guess: empty when unknown."""
     return PostRef(
         id=str(data.get("id", "")),
         url=str(data.get("url", "") or ""),

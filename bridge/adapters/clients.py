@@ -8,7 +8,7 @@ google-api-python-client is built from the discovery documents it ships
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlparse
 
 import gspread
@@ -21,14 +21,19 @@ from googleapiclient.discovery import build
 GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 HTTP_TIMEOUT = 60.0
 
+#: Receives each answer's ``Date`` header (see :mod:`bridge.adapters.google_time`).
+Observe = Callable[[Any], None]
+
 
 class EndpointSession(AuthorizedSession):
     """An authorized requests session that sends Google-bound requests to ``endpoint``."""
 
-    def __init__(self, credentials: Credentials, endpoint: str = "", timeout: float = HTTP_TIMEOUT) -> None:
+    def __init__(self, credentials: Credentials, endpoint: str = "", timeout: float = HTTP_TIMEOUT,
+                 observe: Observe | None = None) -> None:
         super().__init__(credentials)
         self.endpoint = endpoint.rstrip("/")
         self.default_timeout = timeout
+        self.observe = observe
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if self.endpoint:
@@ -38,12 +43,16 @@ class EndpointSession(AuthorizedSession):
                     break
         if kwargs.get("timeout") is None:  # gspread passes timeout=None explicitly: never wait forever
             kwargs["timeout"] = self.default_timeout
-        return super().request(method, url, *args, **kwargs)
+        response = super().request(method, url, *args, **kwargs)
+        if self.observe is not None:
+            self.observe(response.headers.get("Date"))
+        return response
 
 
-def sheets_client(credentials: Credentials, endpoint: str = "") -> gspread.Client:
+def sheets_client(credentials: Credentials, endpoint: str = "", observe: Observe | None = None) -> gspread.Client:
     """A gspread client (plain HTTPClient: no BackOffHTTPClient; we retry ourselves)."""
-    client = gspread.Client(auth=None, session=EndpointSession(credentials, endpoint))  # type: ignore[arg-type]
+    session = EndpointSession(credentials, endpoint, observe=observe)
+    client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
     client.set_timeout(HTTP_TIMEOUT)
     return client
 
@@ -68,23 +77,34 @@ class EndpointHttp(httplib2.Http):
         return super().request(uri, *args, **kwargs)
 
 
-def _http(credentials: Credentials, endpoint: str = "") -> AuthorizedHttp:
+def _http(credentials: Credentials, endpoint: str = "", observe: Observe | None = None) -> AuthorizedHttp:
     timeout = int(HTTP_TIMEOUT)
     http = EndpointHttp(endpoint, timeout=timeout) if endpoint.startswith("http://") else httplib2.Http(timeout=timeout)
+    if observe is not None:
+        real = http.request
+
+        def request(*args: Any, **kwargs: Any) -> Any:
+            response, content = real(*args, **kwargs)
+            observe(response.get("date"))  # httplib2 keys headers in lower case
+            return response, content
+
+        http.request = request  # type: ignore[method-assign]
     return AuthorizedHttp(credentials, http=http)
 
 
-def blogger_service(credentials: Credentials, endpoint: str = "") -> Any:
+def blogger_service(credentials: Credentials, endpoint: str = "", observe: Observe | None = None) -> Any:
     """Blogger v3 from the bundled discovery document."""
     options = {"api_endpoint": endpoint.rstrip("/") + "/"} if endpoint else None
     return build(
-        "blogger", "v3", http=_http(credentials, endpoint), static_discovery=True, cache_discovery=False, client_options=options
+        "blogger", "v3", http=_http(credentials, endpoint, observe), static_discovery=True, cache_discovery=False,
+        client_options=options,
     )
 
 
-def drive_service(credentials: Credentials, endpoint: str = "") -> Any:
+def drive_service(credentials: Credentials, endpoint: str = "", observe: Observe | None = None) -> Any:
     """Drive v3 from the bundled discovery document."""
     options = {"api_endpoint": endpoint.rstrip("/") + "/drive/v3/"} if endpoint else None
     return build(
-        "drive", "v3", http=_http(credentials, endpoint), static_discovery=True, cache_discovery=False, client_options=options
+        "drive", "v3", http=_http(credentials, endpoint, observe), static_discovery=True, cache_discovery=False,
+        client_options=options,
     )

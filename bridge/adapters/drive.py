@@ -15,11 +15,18 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
-from bridge.exceptions import BridgeError, PublishError, RetriableError
+from bridge.exceptions import BridgeError, FatalError, PublishError, RetriableError
 
 log = logging.getLogger("bridge.drive")
 
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
+
+
+FOLDER_MIME = "application/vnd.google-apps.folder"
+#: What ``info`` asks for. Drive v3 File: ``parents`` ("The ID of the parent folder containing the file"),
+#: ``owners`` ("The owner of this file"), ``trashed`` ("other users can still access the file in the owner's
+#: trash until it's permanently deleted"): the descriptions in the discovery document google-api-python-client ships.
+INFO_FIELDS = "id,name,mimeType,size,parents,owners(emailAddress),trashed"
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,9 @@ class FileInfo:
     name: str
     mime_type: str
     size: int
+    parents: tuple[str, ...] = ()  # only the folders the bridge's account can open
+    owner: str = ""  # e-mail, when Drive shows it
+    trashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,14 +80,18 @@ class DriveGateway:
     def info(self, file_id: str, *, item: str = "") -> FileInfo:
         data = self._call(
             f"files.get {file_id}",
-            lambda: self.service.files().get(fileId=file_id, fields="id,name,mimeType,size", supportsAllDrives=True),
+            lambda: self.service.files().get(fileId=file_id, fields=INFO_FIELDS, supportsAllDrives=True),
             item,
         )
+        owners = data.get("owners") or [{}]
         return FileInfo(
             id=str(data.get("id", file_id)),
             name=str(data.get("name", "")),
             mime_type=str(data.get("mimeType", "")),
             size=int(data.get("size", 0) or 0),
+            parents=tuple(str(p) for p in data.get("parents") or ()),
+            owner=str(owners[0].get("emailAddress", "")),
+            trashed=bool(data.get("trashed", False)),
         )
 
     def download(self, file_id: str, *, item: str = "") -> bytes:
@@ -176,7 +190,9 @@ class DriveGateway:
         """
 
         def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
-            return RetriableError(f"files.get {file_id} (version): HTTP {status}: {message}")
+            # Not retriable: a 404 or 403 stays one on the next try. It was retried four times with
+            # backoff before the cycle read the sheet and said what is wrong (issue 18).
+            return FatalError(f"files.get {file_id} (version): HTTP {status}: {message}")
 
         data = execute(
             f"files.get {file_id} version",

@@ -151,6 +151,8 @@ MIGRATIONS: tuple[str, ...] = (
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
 DELETED = "DIHAPUS"
 ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
+LEDGER_ID = "ledger_id"  # meta: this ledger's random id (issue 17)
+LEDGER_GEN = "ledger_gen"  # meta: the generation it last wrote to the spreadsheet's record
 ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
 
 # Journal states
@@ -401,6 +403,44 @@ class Ledger:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
+    # --- generation (issue 17): which ledger this is, and how far it has written the sheet ---
+
+    def ledger_id(self) -> str:
+        """This ledger's random id (made on first use, and again after :meth:`reset`): the
+        spreadsheet's record names the ledger that wrote it last (:mod:`bridge.core.lease`)."""
+        current = self.get_meta(LEDGER_ID)
+        if not current:
+            import secrets
+
+            current = secrets.token_hex(8)
+            self.set_meta(LEDGER_ID, current)  # one statement: durable on its own, or with the caller's transaction
+        return current
+
+    def generation(self) -> int:
+        """The generation this ledger last wrote to the spreadsheet's record (or was about to)."""
+        try:
+            return int(self.get_meta(LEDGER_GEN, "0"))
+        except ValueError:
+            return 0
+
+    def set_generation(self, gen: int) -> None:
+        self.set_meta(LEDGER_GEN, str(gen))
+
+    def id_tops(self) -> dict[int, int]:
+        """The highest ID number given or seen per year (the counters of :meth:`next_id`)."""
+        return {int(r[0]): int(r[1]) for r in self.db.execute("SELECT year, last FROM id_counters")}
+
+    def reset(self) -> None:
+        """Forget everything: the ledger is another machine's or behind the spreadsheet, so it is treated
+        as lost and rebuilt from the sheet and the blog (the cycle's rebuild of an empty ledger).
+        It gets a new id; the schema stays."""
+        tables = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations') "
+            "AND name NOT LIKE 'sqlite_%'")]
+        with self.transaction():
+            for table in tables:
+                self.db.execute(f'DELETE FROM "{table}"')
+
     # --- submissions -----------------------------------------------------------------------
 
     def is_empty(self) -> bool:
@@ -647,6 +687,16 @@ class Ledger:
         )
         return _row_copies(self.db.execute(query))
 
+    def archived_rows(self) -> list[tuple[str, str, str, dict[str, str]]]:
+        """Each submission that left Review for Arsip (archived, or its row deleted by an officer), in
+        ID order: (ID, status, deleted_at, its row as last seen). What a lost Arsip tab is rebuilt from."""
+        rows = self.db.execute(
+            "SELECT id, status, deleted_at, last_row FROM submissions"
+            f" WHERE status IN ('{ARCHIVED}', '{DELETED}') OR deleted_at != '' ORDER BY id"
+        ).fetchall()
+        copies = _row_copies((r[0], r[3]) for r in rows)
+        return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
+
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         """Remember how each submission's Review row last looked (only rows that changed are passed)."""
         self.db.executemany(
@@ -759,6 +809,22 @@ class Ledger:
             " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
             " updated_at = excluded.updated_at",
             (submission_id, FAILED, error, _now()),
+        )
+
+    def note_post_date(self, submission_id: str, published: str) -> None:
+        """The date of a published post on Blogger, as the blog watch's listings start from it. Kept in
+        ``intent_at``, which a finished publish no longer needs (a new intent overwrites it)."""
+        self.db.execute(
+            "UPDATE publish_journal SET intent_at = ? WHERE submission_id = ? AND state = ?", (published, submission_id, DONE)
+        )
+
+    def forget_post(self, submission_id: str, error: str) -> None:
+        """The post was deleted in Blogger: nothing of it is kept, so approving the row again inserts a
+        new post instead of updating one that is gone (issue 17)."""
+        self.db.execute(
+            "UPDATE publish_journal SET state = ?, post_id = '', post_url = '', post_status = '', published_at = '',"
+            " content_parts = '', error = ?, updated_at = ? WHERE submission_id = ?",
+            (FAILED, error, _now(), submission_id),
         )
 
     def record_reverted(self, submission_id: str) -> None:

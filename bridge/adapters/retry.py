@@ -26,6 +26,9 @@ log = logging.getLogger("bridge.retry")
 T = TypeVar("T")
 
 RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Answers that stay the same however often they are asked again: never retried, even when an
+#: adapter wrapped one as retriable for its caller (a 404 was asked five times, issue 18).
+NEVER_RETRIED = frozenset({400, 404})
 
 #: ``error.errors[].reason`` values with which Google signals a quota as HTTP 403
 #: (Drive and Blogger do; googleapiclient retries these too). Daily limits are not among
@@ -92,7 +95,7 @@ class RetryPolicy:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_after_delay(self.deadline),
             wait=tenacity.wait_random_exponential(multiplier=self.initial, max=self.maximum),
-            retry=tenacity.retry_if_exception_type(RetriableError),
+            retry=tenacity.retry_if_exception(worth_retrying),
             sleep=self.sleep,
             before_sleep=before_sleep,
             reraise=True,
@@ -101,6 +104,11 @@ class RetryPolicy:
 
 
 NO_RETRY = RetryPolicy(attempts=1)
+
+
+def worth_retrying(exc: BaseException) -> bool:
+    """A RetriableError, unless Google's answer was one that does not change (:data:`NEVER_RETRIED`)."""
+    return isinstance(exc, RetriableError) and exc.status not in NEVER_RETRIED
 
 
 def error_for_status(status: int, message: str, what: str, reasons: frozenset[str] = frozenset()) -> BridgeError:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import gspread
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
 from bridge.adapters.retry import NO_RETRY, RetryPolicy, error_for_status, error_reasons, translate_google_errors
 from bridge.exceptions import FatalError, NotFoundError, RetriableError
@@ -55,6 +56,71 @@ def fit_cell(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Metadata:
+    """One Sheets developer metadata entry: a key/value the bridge pins on the spreadsheet or on a tab.
+
+    Google keeps it on its location: a tab's entries follow the tab when it is renamed or moved and
+    go when it is deleted; officers cannot see or edit them in the Sheets UI
+    (https://developers.google.com/workspace/sheets/api/guides/metadata).
+    """
+
+    id: int
+    key: str
+    value: str
+    #: the tab it is on; ``None`` when it is on the whole spreadsheet
+    sheet_id: int | None = None
+    visibility: str = "DOCUMENT"
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> "Metadata":
+        loc = data.get("location", {}) or {}
+        return cls(
+            id=int(data.get("metadataId", 0)),
+            key=str(data.get("metadataKey", "")),
+            value=str(data.get("metadataValue", "")),
+            sheet_id=int(loc["sheetId"]) if "sheetId" in loc else None,
+            visibility=str(data.get("visibility", "DOCUMENT")),
+        )
+
+
+def _location(sheet_id: int | None) -> dict[str, Any]:
+    return {"spreadsheet": True} if sheet_id is None else {"sheetId": int(sheet_id)}
+
+
+def create_metadata_request(key: str, value: str, *, sheet_id: int | None = None, metadata_id: int | None = None,
+                            visibility: str = "DOCUMENT") -> dict[str, Any]:
+    """A ``createDeveloperMetadata`` request, to put in a :meth:`SheetsGateway.batch_update` with others.
+
+    Its reply is ``{"createDeveloperMetadata": {"developerMetadata": {...}}}`` (read it with
+    :meth:`Metadata.from_api`). A ``metadata_id`` already taken makes Google refuse the whole batch
+    with a 400: two writers that both create id N cannot both succeed.
+    """
+    meta: dict[str, Any] = {"metadataKey": key, "metadataValue": value, "location": _location(sheet_id),
+                            "visibility": visibility}
+    if metadata_id is not None:
+        meta["metadataId"] = int(metadata_id)
+    return {"createDeveloperMetadata": {"developerMetadata": meta}}
+
+
+def update_metadata_request(metadata_id: int, value: str) -> dict[str, Any]:
+    """An ``updateDeveloperMetadata`` request setting the value of the entry ``metadata_id``.
+
+    Its reply is ``{"updateDeveloperMetadata": {"developerMetadata": [every entry changed]}}``:
+    an empty list when the entry no longer exists (nothing matched the filter).
+    """
+    return {"updateDeveloperMetadata": {
+        "dataFilters": [{"developerMetadataLookup": {"metadataId": int(metadata_id)}}],
+        "developerMetadata": {"metadataValue": value},
+        "fields": "metadataValue",
+    }}
+
+
+def delete_metadata_request(metadata_id: int) -> dict[str, Any]:
+    """A ``deleteDeveloperMetadata`` request for the entry ``metadata_id``."""
+    return {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": int(metadata_id)}}}}
+
+
+@dataclass(frozen=True)
 class TabInfo:
     title: str
     sheet_id: int
@@ -63,6 +129,12 @@ class TabInfo:
     frozen_rows: int = 0
     protected_ranges: int = 0
     validations: bool = False
+    #: the developer metadata on this tab (read with the tab list, at no extra request)
+    metadata: tuple[Metadata, ...] = ()
+
+    def tag(self, key: str) -> str | None:
+        """The value of this tab's first metadata entry with ``key``, or ``None``."""
+        return next((m.value for m in self.metadata if m.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -72,6 +144,15 @@ class SpreadsheetInfo:
     locale: str
     time_zone: str
     tabs: Mapping[str, TabInfo]
+    #: developer metadata on the whole spreadsheet
+    metadata: tuple[Metadata, ...] = ()
+
+    def tab_by_id(self, sheet_id: int) -> TabInfo | None:
+        return next((t for t in self.tabs.values() if t.sheet_id == sheet_id), None)
+
+    def tabs_tagged(self, key: str, value: str) -> list[TabInfo]:
+        """The tabs carrying metadata ``key`` = ``value``, in tab order."""
+        return [t for t in self.tabs.values() if t.tag(key) == value]
 
 
 class SheetsGateway:
@@ -85,6 +166,9 @@ class SheetsGateway:
         #: write requests that succeeded, per spreadsheet (each moves its Drive ``version`` on):
         #: the cycle adds them to the version it read, so its own writes do not look like an edit.
         self.writes: dict[str, int] = {}
+        #: called with the spreadsheet id before each write (the cycle raises the spreadsheet's
+        #: generation and renews its lease first, see bridge.cycle.lease); None: nothing to do.
+        self.before_write: Callable[[str], None] | None = None
 
     def _call(self, what: str, fn: Callable[[], T], *, retry: bool = True) -> T:
         def once() -> T:
@@ -121,7 +205,9 @@ class SheetsGateway:
                     params={
                         "includeGridData": "false",
                         "fields": "spreadsheetId,properties(title,locale,timeZone),"
-                        "sheets(properties(sheetId,title,gridProperties),protectedRanges(protectedRangeId))",
+                        "developerMetadata(metadataId,metadataKey,metadataValue,location,visibility),"
+                        "sheets(properties(sheetId,title,gridProperties),protectedRanges(protectedRangeId),"
+                        "developerMetadata(metadataId,metadataKey,metadataValue,location,visibility))",
                     },
                 ),
             )
@@ -137,6 +223,7 @@ class SheetsGateway:
                     column_count=int(grid.get("columnCount", 26)),
                     frozen_rows=int(grid.get("frozenRowCount", 0)),
                     protected_ranges=len(sheet.get("protectedRanges", []) or []),
+                    metadata=tuple(Metadata.from_api(m) for m in sheet.get("developerMetadata", []) or []),
                 )
             self._info[spreadsheet_id] = SpreadsheetInfo(
                 id=spreadsheet_id,
@@ -144,6 +231,7 @@ class SheetsGateway:
                 locale=props.get("locale", ""),
                 time_zone=props.get("timeZone", ""),
                 tabs=tabs,
+                metadata=tuple(Metadata.from_api(m) for m in data.get("developerMetadata", []) or []),
             )
         return self._info[spreadsheet_id]
 
@@ -172,6 +260,37 @@ class SheetsGateway:
                 return list(sheet.get("protectedRanges", []) or [])
         return []
 
+    def search_metadata(self, spreadsheet_id: str, key: str, *, sheet_id: int | None = None) -> list[Metadata]:
+        """Every developer metadata entry with ``key`` (on tab ``sheet_id`` only, when given); one request.
+
+        ``spreadsheets.developerMetadata.search`` with a ``developerMetadataLookup``
+        (https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.developerMetadata/search).
+        A read: retried like the others.
+        """
+        lookup: dict[str, Any] = {"metadataKey": key}
+        if sheet_id is not None:
+            lookup["metadataLocation"] = {"sheetId": int(sheet_id)}
+        url = f"{SPREADSHEETS_API_V4_BASE_URL}/{spreadsheet_id}/developerMetadata:search"
+        data = self._call(
+            f"developerMetadata.search {spreadsheet_id}",
+            lambda: self.http.request("post", url, json={"dataFilters": [{"developerMetadataLookup": lookup}]}).json(),
+        )
+        return [Metadata.from_api(m.get("developerMetadata", {})) for m in data.get("matchedDeveloperMetadata", [])]
+
+    def get_metadata(self, spreadsheet_id: str, metadata_id: int) -> Metadata | None:
+        """The developer metadata entry ``metadata_id``, or ``None`` when there is none; one request.
+
+        Google answers 404 both for an id that does not exist and for a spreadsheet that does not: read
+        :meth:`info` first where the difference matters.
+        """
+        url = f"{SPREADSHEETS_API_V4_BASE_URL}/{spreadsheet_id}/developerMetadata/{int(metadata_id)}"
+        try:
+            data = self._call(f"developerMetadata.get {spreadsheet_id}/{metadata_id}",
+                              lambda: self.http.request("get", url).json())
+        except NotFoundError:
+            return None
+        return Metadata.from_api(data)
+
     def batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[list[list[Any]]]:
         """Values of several ranges in one call, as values (dates as serial numbers)."""
         data = self._call(
@@ -198,6 +317,10 @@ class SheetsGateway:
 
     # --- writes (all RAW) ------------------------------------------------------------------
 
+    def _writing(self, spreadsheet_id: str) -> None:
+        if self.before_write is not None:
+            self.before_write(spreadsheet_id)
+
     def _wrote(self, spreadsheet_id: str) -> None:
         self.writes[spreadsheet_id] = self.writes.get(spreadsheet_id, 0) + 1
 
@@ -215,6 +338,7 @@ class SheetsGateway:
         """
         if not rows:
             return ""
+        self._writing(spreadsheet_id)
         start = f"{a1_tab(tab)}!A{max(below_row, 1)}"
         data = self._call(
             f"values.append {tab}",
@@ -238,6 +362,7 @@ class SheetsGateway:
         before another attempt (officers may sort or delete rows during a backoff)."""
         if not data:
             return 0
+        self._writing(spreadsheet_id)
         body = {
             "valueInputOption": RAW,
             "data": [{"range": rng, "majorDimension": "ROWS", "values": [[fit_cell(v) for v in r] for r in values]}
@@ -250,19 +375,24 @@ class SheetsGateway:
         return int(result.get("totalUpdatedCells", 0))
 
     def batch_update(
-        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True
+        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]], *, retry: bool = True,
+        keeps_layout: bool = False,
     ) -> list[dict[str, Any]]:
         """spreadsheets.batchUpdate (structure: tabs, validation, protection, rows).
 
-        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index).
+        Pass ``retry=False`` for requests that are not idempotent (deleting rows by index), and
+        ``keeps_layout=True`` for requests that change no tab (developer metadata only), so the
+        cached layout is kept and the next cycle does not fetch it again.
         """
         if not requests_:
             return []
+        self._writing(spreadsheet_id)
         result = self._call(
             f"spreadsheets.batchUpdate {spreadsheet_id}",
             lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
             retry=retry,
         )
         self._wrote(spreadsheet_id)
-        self.forget(spreadsheet_id)
+        if not keeps_layout:
+            self.forget(spreadsheet_id)
         return list(result.get("replies", []))

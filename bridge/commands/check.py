@@ -15,6 +15,7 @@ from bridge.core.questions import LostQuestion, halt_message, lost_questions, ne
 from bridge.exceptions import AuthError, BridgeError, RetriableError
 
 if TYPE_CHECKING:
+    from bridge.adapters.drive import FileInfo
     from bridge.adapters.sheets import SpreadsheetInfo
     from bridge.app import Deps
 
@@ -187,7 +188,31 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unre
             f"{who} > Viewer. Then run check again."
         ]
     who = bridge_account(deps) or "the bridge's Google account"
-    return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})"]
+    return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})", _upload_folder_line(settings, deps, info)]
+
+
+def _upload_folder_line(settings: Settings, deps: "Deps", info: "FileInfo") -> str:
+    """Whether the latest form photo lies in the folder photos are accepted from (issue 18)."""
+    from bridge.photos.origin import ROOT_KEY, origin_problem
+
+    root = settings.photos.upload_folder_id or deps.ledger.get_meta(ROOT_KEY)
+    if not root:
+        return (f"{OK} upload folder: photos are accepted only from the form's upload folder, learnt at the first cycle "
+                "from the first photo in the responses tab (or set [photos] upload_folder_id)")
+    where = "[photos] upload_folder_id" if settings.photos.upload_folder_id else "learnt from the first responses"
+    try:
+        problem = origin_problem(deps, info, "check")
+    except BridgeError as exc:
+        return f"{BAD} upload folder: cannot read the folders of the latest photo: {exc}"
+    if problem is None:
+        try:  # the name shows IT staff at a glance whether the learnt folder is really '<form> (File responses)'
+            name = f"'{deps.drive.info(root).name}' "
+        except BridgeError:
+            name = ""
+        return f"{OK} upload folder: the latest photo lies in the form's upload folder {name}({root}, {where})"
+    return (f"{BAD} upload folder: the latest photo uploaded through the form is not in folder {root} ({where}): {problem.detail}. "
+            "Every row with a photo would be TIDAK VALID. Set [photos] upload_folder_id to the id of the folder "
+            "'<form title> (File responses)' in the form owner's Drive")
 def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
     """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
     as officers fix them in the sheet)."""
@@ -272,15 +297,35 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
 
 def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
+    from bridge.adapters.sheets import a1_tab
+    from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
+    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, follow_names
+
     sheets = deps.sheets
     try:
         # Named as what it is: a wrong review_spreadsheet_id is not the form spreadsheet's fault.
         review_info = sheets.info(settings.review_spreadsheet_id)
-        for tab in (settings.review_tab, settings.registry_tab, settings.archive_tab):
-            if tab in review_info.tabs:
-                lines.append(f"{OK} tab '{tab}' present")
+        # Found by identity (issue 17): a renamed tab is the same tab, followed by the bridge.
+        found = follow_names(deps, review_info)
+        for role in (REVIEW, KIM, ARSIP):
+            f = found[role]
+            if f.tab is not None and f.renamed:
+                lines.append(f"{WARN} tab '{f.title}' present: the {role.capitalize()} tab, configured as '{f.configured}' "
+                             "and renamed since; the bridge finds it by its identity and follows it (the config may "
+                             f"keep '{f.configured}', or say '{f.title}')")
+            elif f.tab is not None:
+                lines.append(f"{OK} tab '{f.title}' present")
+            elif role == ARSIP and found[REVIEW].tab is not None:
+                kept = len(deps.ledger.archived_rows())
+                lines.append(f"{WARN} tab '{f.configured}' (Arsip) missing in '{review_info.title}' (deleted?): the next cycle "
+                             f"makes it again with the {kept} archived or deleted row(s) the local ledger keeps")
             else:
-                bad(f"tab '{tab}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
+                bad(f"tab '{f.configured}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
+        settings = deps.settings
+        if found[REVIEW].tab is not None:
+            (top,) = sheets.batch_get(settings.review_spreadsheet_id, [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"])
+            if review_header_row(top) != 0:
+                bad(explain_header_row(settings.review_tab, top))
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
@@ -299,11 +344,14 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
     When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for
     the same reason (no connection, 429, 5xx) is that network problem, not a broken photo address.
     """
+    from bridge.service.startup import require_blog
+
     try:
-        blog = deps.blogger.blog()
+        blog = require_blog(settings.blog_id, settings.source, deps.blogger)  # an address pasted for the id: which id
         lines.append(f"{OK} blog '{blog.name}' ({blog.url}), {blog.posts} posts, publishing as {settings.publish_mode}")
     except BridgeError as exc:
         bad(f"blog {settings.blog_id}: {exc}", exc)
+    lines.extend(clock_lines(deps))
 
     from bridge.core.render import check_template
 
@@ -329,6 +377,53 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+    try:
+        if deps.sheets.is_cached(settings.review_spreadsheet_id):  # else it could not be read: said above
+            lines.extend(_lease_lines(deps))
+    except BridgeError as exc:
+        bad(f"spreadsheet lease: could not read it: {exc}", exc)
+
+
+def _lease_lines(deps: Deps) -> list[str]:
+    """Who writes the spreadsheet (its lease) and whether the local ledger is the one that wrote it last."""
+    from bridge.adapters.ledger import LEDGER_ID
+    from bridge.core import lease as rules
+    from bridge.cycle import lease
+
+    record = lease.read_record(deps)
+    if record is None:
+        return [f"{OK} spreadsheet lease: no bridge has claimed it yet; the next cycle does"]
+    holder, now, ttl = lease.me(deps), deps.now(), lease.ttl(deps)
+    ledger_id = deps.ledger.get_meta(LEDGER_ID)  # not made here: check writes nothing
+    age = int((now - record.heartbeat).total_seconds() // 60)
+    out = []
+    if record.holder.same_place(holder):
+        out.append(f"{OK} spreadsheet lease: held by this bridge ({record.holder.describe()}), renewed {age} minute(s) ago")
+    elif now >= record.expires(ttl):
+        out.append(f"{WARN} spreadsheet lease: last held by {record.holder.describe()}, expired {age} minute(s) after its "
+                   "last renewal; the next cycle here takes it over")
+    else:
+        out.append(f"{WARN} spreadsheet lease: {lease.held_message(deps, record)}")
+    if rules.ledger_trusted(record, ledger_id, deps.ledger.generation()):
+        out.append(f"{OK} local ledger is the one that wrote the spreadsheet last (generation {record.gen})")
+    else:
+        out.append(f"{WARN} local ledger not trusted: {rules.why_untrusted(record, ledger_id, deps.ledger.generation())}. "
+                   "The next cycle that may write treats it as lost and rebuilds it from the Review and Arsip tabs and "
+                   "the blog, publishing nothing twice")
+    return out
+
+
+def clock_lines(deps: Deps) -> list[str]:
+    """This server's clock against Google's (the ``Date`` of Google's answers above, issue 17)."""
+    from bridge.adapters.google_time import SKEW_LIMIT
+
+    gt = deps.google_time
+    if gt is None or gt.skew is None:
+        return []
+    if gt.skewed():
+        return [f"{WARN} clock: {gt.describe()} (more than {int(SKEW_LIMIT.total_seconds() // 60)} minutes). Schedules "
+                "follow Google's time, but fix the server's time: timedatectl set-ntp true"]
+    return [f"{OK} clock: this server's time agrees with Google's (within {int(SKEW_LIMIT.total_seconds() // 60)} minutes)"]
 
 
 #: How bridge.photos.probe says a reader's fetch met no server or a temporary answer.

@@ -24,6 +24,10 @@ from bridge.core.model import (
     ReviewColumn,
     Status,
 )
+from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
+from bridge.cycle.tabs import (
+    ARSIP, KIM, REVIEW, arsip_fill_request, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests,
+)
 from bridge.exceptions import SchemaError
 
 log = logging.getLogger("bridge.init")
@@ -109,35 +113,55 @@ def prepare(deps: Deps) -> list[str]:
     for field_ in hmap.missing_optional:
         report.append(f"  optional question not in the form: {field_}")
 
-    # 2. Tabs
+    # 2. Tabs, found by identity (issue 17): a tagged tab under another name is the same tab, never
+    #    made twice; a tab found by its configured name is tagged; a missing one is made and tagged.
     info = deps.sheets.info(sid)
-    wanted = {s.review_tab: REVIEW_HEADERS, s.registry_tab: KIM_HEADERS, s.archive_tab: REVIEW_HEADERS}
-    to_add = [t for t in wanted if t not in info.tabs]
-    if to_add:
-        deps.sheets.batch_update(
-            sid,
-            [
-                {
-                    "addSheet": {
-                        "properties": {
-                            "title": t,
-                            "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(wanted[t])), "frozenRowCount": 1},
-                        }
-                    }
-                }
-                for t in to_add
-            ],
-        )
-        for t in to_add:
-            report.append(f"created tab '{t}'")
+    found = find_tabs(s, info)
+    wanted_by_role = {REVIEW: REVIEW_HEADERS, KIM: KIM_HEADERS, ARSIP: REVIEW_HEADERS}
+    to_add = {role: f.configured for role, f in found.items() if f.tab is None}
+    taken = [f"'{t}'" for t in to_add.values() if t in info.tabs]
+    if taken:  # a tab renamed to another of ours' configured name: making it again would clash
+        raise SchemaError(f"tab name(s) {', '.join(taken)} in the config are used by another of the bridge's tabs "
+                          "(renamed?): rename the tabs back, or change [sheets] review_tab/archive_tab/registry_tab; "
+                          "init changed nothing")
+    archived = arsip_rows(deps) if ARSIP in to_add else []
+    requests_ = tag_requests(found) + new_tab_requests(info, to_add, {r: len(h) for r, h in wanted_by_role.items()},
+                                                       {ARSIP: len(archived) + 1})
+    if archived:
+        # A new Arsip while the ledger knows archived rows: they go in it, in the same request that makes
+        # the tab (all or nothing), never an empty Arsip (issue 17).
+        arsip_id = next(r["addSheet"]["properties"]["sheetId"] for r in requests_
+                        if r.get("addSheet", {}).get("properties", {}).get("title") == to_add[ARSIP])
+        requests_.append(arsip_fill_request(arsip_id, archived))
+    if requests_:
+        deps.sheets.batch_update(sid, requests_)
         info = deps.sheets.info(sid, refresh=True)
-    for t in wanted:
-        if t not in to_add:
-            report.append(f"found tab '{t}'")
+    for role, f in found.items():
+        if f.tab is None:
+            report.append(f"created tab '{f.configured}'")
+            waiting = len(deps.ledger.last_rows()) if role == REVIEW else 0
+            if waiting:
+                report.append(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab. "
+                              "If it was deleted by mistake, restore it (File > Version history in Google Sheets, or "
+                              "copy its rows back) before the next cycle; otherwise the next cycle treats them as rows "
+                              "deleted from Review")
+        elif f.renamed:
+            report.append(f"found tab '{f.title}' (the {role.capitalize()} tab, configured as '{f.configured}' and "
+                          "renamed since; found by its identity, no second one made)")
+        else:
+            report.append(f"found tab '{f.title}'")
+    found = find_tabs(s, info)
+    s = settings_following(s, found)
+    deps.settings = s
+    wanted = {found[REVIEW].title: REVIEW_HEADERS, found[KIM].title: KIM_HEADERS, found[ARSIP].title: REVIEW_HEADERS}
 
-    # 3. Headers (added at the end of existing headers if some are missing)
+    # 3. Headers (added at the end of existing headers if some are missing), never beside a title row
     tabs = list(wanted)
-    existing = deps.sheets.batch_get(sid, [f"{a1_tab(t)}!1:1" for t in tabs])
+    existing = deps.sheets.batch_get(sid, [f"{a1_tab(t)}!1:{LOOK_ROWS}" for t in tabs])
+    for t, values in zip(tabs, existing):
+        if wanted[t] is REVIEW_HEADERS and (review_header_row(values) or 0) > 0:
+            kind = "Review" if t == s.review_tab else "Arsip"
+            raise SchemaError(explain_header_row(t, values, kind) + " init changed no headers.")
     header_writes: list[tuple[str, list[list[Any]]]] = []
     headers_now: dict[str, list[str]] = {}
     for t, values in zip(tabs, existing):
@@ -147,11 +171,13 @@ def prepare(deps: Deps) -> list[str]:
             start = len(current)
             rng = f"{a1_tab(t)}!{column_letter(start)}1:{column_letter(start + len(missing) - 1)}1"
             header_writes.append((rng, [missing]))
-            if t in to_add:
+            if not current:
                 report.append(f"  '{t}': {len(missing)} headers written")
             else:
                 report.append(f"  '{t}': added column(s) {', '.join(missing)}")
         headers_now[t] = current + missing
+    if archived:
+        report.append(f"  '{s.archive_tab}': {len(archived)} archived or deleted row(s) written back from the local ledger")
     # The registry's Tabel 3.1 profile is wider than a new tab's 26 columns: widen first.
     widen = [
         {"appendDimension": {"sheetId": info.tabs[t].sheet_id, "dimension": "COLUMNS",

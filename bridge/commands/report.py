@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
@@ -41,9 +41,20 @@ class SheetData:
 
     items: list[Item]
     registry: list[KimRecord]
+    #: Rows that could not be read, left out of the counts: "<tab> baris <n> (<cause>)", for the report's notes.
+    unreadable: tuple[str, ...] = ()
 
 
-def _items(values: list[list[Any]], deps: Deps) -> list[Item]:
+def _unreadable(tab: str, n: int, exc: Exception, skipped: list[str] | None) -> None:
+    """A row the report cannot read: logged once, named in the report's notes, left out of the counts."""
+    from bridge.cycle.isolate import row_failed
+
+    cause, _ = row_failed("the report", f"{tab} row {n}", exc)
+    if skipped is not None:
+        skipped.append(f"{tab} baris {n} ({cause})")
+
+
+def _items(values: list[list[Any]], deps: Deps, tab: str = "Review", skipped: list[str] | None = None) -> list[Item]:
     if not values:
         return []
     index, _ = columns.review_header_index([str(h) for h in values[0]])
@@ -57,10 +68,17 @@ def _items(values: list[list[Any]], deps: Deps) -> list[Item]:
         return columns.cell_text(cell(row, column)).strip()
 
     out = []
-    for row in values[1:]:
-        if not any(str(c).strip() for c in row):
-            continue
-        out.append(Item(
+    for n, row in enumerate(values[1:], start=2):
+        try:
+            if any(str(c).strip() for c in row):
+                out.append(_item(row, cell, text, tz))
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the report (issue 18)
+            _unreadable(tab, n, exc, skipped)
+    return out
+
+
+def _item(row: list[Any], cell: Any, text: Any, tz: Any) -> Item:
+    return Item(
             id=text(row, ReviewColumn.ID),
             received=columns.parse_datetime_cell(cell(row, ReviewColumn.RECEIVED), tz),
             kecamatan=text(row, ReviewColumn.KECAMATAN),
@@ -72,11 +90,10 @@ def _items(values: list[list[Any]], deps: Deps) -> list[Item]:
             has_photo=bool(text(row, ReviewColumn.PHOTOS)),
             post_url=text(row, ReviewColumn.POST_URL),
             published=columns.parse_datetime_cell(cell(row, ReviewColumn.PUBLISHED), tz),
-        ))
-    return out
+        )
 
 
-def registry_records(values: list[list[Any]], deps: Deps) -> list[KimRecord]:
+def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | None = None) -> list[KimRecord]:
     """The KIM tab's rows as records (a row that cannot be read is skipped with a log line)."""
     if not values:
         return []
@@ -86,20 +103,25 @@ def registry_records(values: list[list[Any]], deps: Deps) -> list[KimRecord]:
         try:
             out.append(columns.row_to_kim(row, n, index, deps.settings.tz))
         except Exception as exc:  # noqa: BLE001 - one bad registry row must not stop the report
-            log.warning("KIM tab row %d cannot be read, skipped: %s", n, exc)
+            _unreadable(deps.settings.registry_tab, n, exc, skipped)
     return out
 
 
 def read_sheet(deps: Deps) -> SheetData:
     """Review, Arsip and KIM in one ``values.batchGet`` (a tab that does not exist is left out)."""
+    from bridge.cycle.tabs import follow_names
+
+    info = deps.sheets.info(deps.settings.review_spreadsheet_id, refresh=True)
+    follow_names(deps, info)  # a tab officers renamed is found by its identity (issue 17)
     s = deps.settings
-    info = deps.sheets.info(s.review_spreadsheet_id, refresh=True)
     tabs = [t for t in (s.review_tab, s.archive_tab, s.registry_tab) if t in info.tabs]
     if s.review_tab not in info.tabs:
         raise FatalError(f"tab '{s.review_tab}' not found: run `mymein-bridge init -c CONFIG` first")
     values = dict(zip(tabs, deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(t) for t in tabs])))
-    items = dedupe(_items(values.get(s.review_tab, []), deps), _items(values.get(s.archive_tab, []), deps))
-    return SheetData(items, registry_records(values.get(s.registry_tab, []), deps))
+    skipped: list[str] = []
+    items = dedupe(_items(values.get(s.review_tab, []), deps, s.review_tab, skipped),
+                   _items(values.get(s.archive_tab, []), deps, s.archive_tab, skipped))
+    return SheetData(items, registry_records(values.get(s.registry_tab, []), deps, skipped), tuple(skipped))
 
 
 def alerts_as_of(deps: Deps, data: SheetData, day: date) -> list[Alert]:
@@ -141,6 +163,12 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
         views = None
     report = build_report(period, data.items, data.registry, alerts, comments, views, deps.wilayah.kecamatan_names,
                           rules(deps))
+    if data.unreadable and report.tables:  # said where the report is read, not only in the log
+        first = report.tables[0]
+        note = (f"Tidak dihitung karena barisnya tidak terbaca (periksa isinya): {'; '.join(data.unreadable)}.")
+        report.tables[0] = replace(first, notes=(*first.notes, note))
+        if report.chart is first:
+            report.chart = report.tables[0]
     return report, alerts
 
 

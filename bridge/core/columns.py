@@ -272,15 +272,29 @@ def require(header_map: HeaderMap, tab: str = "responses tab") -> None:
 # ---------------------------------------------------------------- cell values
 
 
+#: A UTF-16 surrogate on its own. JSON may carry one as ``"\\ud800"`` (RFC 8259, section 8.2: such
+#: strings are legal JSON and decoders differ), and Python then holds a ``str`` that no UTF-8
+#: encoder accepts: hashing it for the fingerprint raised for the whole cycle (issue 18).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, the replacement character."""
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def cell_text(cell: Any) -> str:
-    """A cell as text: integral numbers without '.0', booleans as TRUE/FALSE, None as ''."""
+    """A cell as text: integral numbers without '.0', booleans as TRUE/FALSE, None as '';
+    lone surrogates as U+FFFD (every tab is read through here)."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell)
+    return clean_text(str(cell))
 
 
 def _cell(row: Sequence[Any], i: int | None) -> Any:
@@ -290,10 +304,37 @@ def _cell(row: Sequence[Any], i: int | None) -> Any:
     return row[i]
 
 
+#: The calendar the bridge reads dates in: a day inside Python's (years 1 to 9999) at each end, so
+#: a date can be shown in any time zone and moved by a day without leaving it. A cell outside it
+#: (``9999-12-31T23:59:59Z``, ``0001-01-01T00:00:00+14:00``) is unreadable, with a reason, like any
+#: other unreadable date: it used to raise OverflowError and stop every cycle (issue 18).
+EARLIEST = datetime(1, 1, 2)
+LATEST = datetime(9999, 12, 30)
+
+
+def _in_calendar(dt: datetime, tz: ZoneInfo) -> datetime | None:
+    """``dt`` (naive = local in ``tz``) as an aware datetime in ``tz``; ``None`` when outside the calendar."""
+    try:
+        local = dt.astimezone(tz) if dt.tzinfo else dt.replace(tzinfo=tz)
+    except (OverflowError, ValueError):
+        return None
+    return local if EARLIEST <= local.replace(tzinfo=None) <= LATEST else None
+
+
 def serial_to_datetime(serial: float, tz: ZoneInfo) -> datetime:
-    """A Sheets serial number (naive local time in ``tz``) as an aware datetime, to the millisecond."""
+    """A Sheets serial number (naive local time in ``tz``) as an aware datetime, to the millisecond.
+
+    Raises:
+        ValueError: the serial number lies outside the calendar (see :data:`LATEST`).
+    """
     ms = round(float(serial) * 86_400_000)
-    return (SERIAL_EPOCH + timedelta(milliseconds=ms)).replace(tzinfo=tz)
+    try:
+        local = SERIAL_EPOCH + timedelta(milliseconds=ms)
+    except OverflowError as exc:
+        raise ValueError(f"serial number {serial!r} is outside the calendar") from exc
+    if not EARLIEST <= local <= LATEST:
+        raise ValueError(f"serial number {serial!r} is outside the calendar")
+    return local.replace(tzinfo=tz)
 
 
 def datetime_to_serial(dt: datetime, tz: ZoneInfo) -> float:
@@ -335,10 +376,13 @@ def parse_datetime_cell(value: Any, tz: ZoneInfo, *, day_first: bool = True) -> 
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
-        return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
+        return _in_calendar(value, tz)
     if isinstance(value, (int, float)):
-        return serial_to_datetime(value, tz) if 0 < value < 2_958_466 else None
-    text = " ".join(str(value).split())
+        try:
+            return serial_to_datetime(value, tz) if 0 < value < 2_958_466 else None
+        except ValueError:  # NaN, or so close to the end that it rounds past it
+            return None
+    text = " ".join(clean_text(str(value)).split())
     if not text:
         return None
     if _NUMBER.match(text):
@@ -347,12 +391,12 @@ def parse_datetime_cell(value: Any, tz: ZoneInfo, *, day_first: bool = True) -> 
     if m:
         a, b, y, hh, mi, ss, frac, ampm = m.groups()
         dt = _from_parts(int(a), int(b), int(y), int(hh or 0), int(mi or 0), int(ss or 0), frac or "", ampm or "", day_first)
-        return dt.replace(tzinfo=tz) if dt else None
+        return _in_calendar(dt, tz) if dt else None
     try:
         dt = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text)
     except ValueError:
         return None
-    return dt.astimezone(tz) if dt.tzinfo else dt.replace(tzinfo=tz)
+    return _in_calendar(dt, tz)
 
 
 #: Month names and abbreviations as officers type them (Indonesian first, English too).
@@ -398,11 +442,32 @@ def parse_date_cell(value: Any, tz: ZoneInfo) -> date | None:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str):
-        named = _named_month_date(value)
+        named = _named_month_date(value) or _plain_date(value)
         if named is not None:
             return named
     dt = parse_datetime_cell(value, tz)
     return dt.date() if dt else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _plain_date(text: str) -> date | None:
+    """``2027-12-31`` or ``31/12/2027`` (day first) as a date: a date with no time needs no time
+    zone, so every date of the calendar is one (``31/12/9999`` for an SK with no end)."""
+    text = text.strip()
+    m = _ISO_DATE.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif (m := _DMY_DATE.match(text)) is not None:
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        return None
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
 
 
 def drive_file_id(link: str) -> str | None:

@@ -201,6 +201,7 @@ class FormResponse:
     body: str = ""
     photos: tuple[str, ...] = ()  # Drive links as the form wrote them
     raw_timestamp: str = ""  # the cell as read, for the fingerprint and for reasons
+    unreadable: str = ""  # why the row could not be read as usual (English): queued for officers to check
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,35 @@ def clean_body(text: object, max_len: int) -> Cleaned:
     return _cap(body, max_len)
 
 
+#: Characters that draw nothing on their own although :func:`clean_line` keeps them (they are letters,
+#: symbols or format characters by category): Unicode's Other_Default_Ignorable_Code_Point and
+#: Variation_Selector sets (DerivedCoreProperties.txt: U+034F, the Hangul fillers U+115F/U+1160/U+3164/
+#: U+FFA0, U+17B4/U+17B5, the tag characters U+E0000-E0FFF, variation selectors), plus U+2800 BRAILLE
+#: PATTERN BLANK, which fonts draw as an empty cell. Format characters (Cf: soft hyphen, the rest of the
+#: tags), combining marks with nothing to sit on, and spaces are caught by their category.
+_BLANK_GLYPHS = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, 0x180B, 0x180C, 0x180D, 0x180F]
+    + list(range(0xFE00, 0xFE10))
+    + list(range(0xFFF0, 0xFFF9))
+)
+_NOT_DRAWN = frozenset({"Cc", "Cf", "Cs", "Cn", "Co", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def _drawn(char: str) -> bool:
+    code = ord(char)
+    if code in _BLANK_GLYPHS or 0xE0000 <= code <= 0xE0FFF:
+        return False
+    return unicodedata.category(char) not in _NOT_DRAWN
+
+
+def has_visible(text: str) -> bool:
+    """Whether the text shows anything on screen: a title of only U+2800, U+3164, soft hyphens or tag
+    characters passes :func:`clean_line` but would publish as a blank title (issue 18)."""
+    if text.isascii():
+        return any(c.isprintable() and not c.isspace() for c in text)
+    return any(_drawn(c) for c in text)
+
+
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet would treat the text as a formula if typed in (=, +, -, @ lead)."""
     s = str(text).lstrip(" \t\r\n")
@@ -196,6 +225,7 @@ __all__ = [
     "clean_body",
     "clean_line",
     "clean_title",
+    "has_visible",
     "looks_like_formula",
     "strict_allowlist",
 ]

@@ -43,6 +43,7 @@ class Rules:
     body_min: int = 50
     body_max: int = 20000
     require_registered_email: bool = True
+    max_photos: int = 10
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Rules:
@@ -52,6 +53,7 @@ class Rules:
             body_min=settings.body_min,
             body_max=settings.body_max,
             require_registered_email=settings.require_registered_email,
+            max_photos=settings.photos.max_photos,
         )
 
 
@@ -122,6 +124,13 @@ def _q(value: str) -> str:
     """A value quoted for a reason, shortened."""
     v = " ".join(str(value).split())
     return f"'{v[:_SHOWN]}…'" if len(v) > _SHOWN else f"'{v}'"
+
+
+def _codes(text: str, shown: int = 3) -> str:
+    """The distinct characters of an invisible text as code points (U+2800, U+00AD, …), for officers to search."""
+    seen = list(dict.fromkeys(c for c in text if c not in " \n"))
+    codes = ", ".join(f"U+{ord(c):04X}" for c in seen[:shown])
+    return codes + (", …" if len(seen) > shown else "")
 
 
 def _maybe(suggestions: list[str]) -> tuple[str, str]:
@@ -320,6 +329,10 @@ def validate(
         add("operator_empty", "Nama operator kosong; tulis nama operator KIM pengirim berita.", "operator name is empty")
     if not title:
         add("title_empty", "Judul berita kosong; isi Judul di tab Review atau minta operator mengirim ulang.", "title is empty")
+    elif not sanitize.has_visible(title):
+        add("title_invisible", f"Judul hanya berisi karakter yang tidak terlihat ({_codes(title)}), sehingga akan terbit "
+            "sebagai judul kosong. Tulis Judul di tab Review atau minta operator mengirim ulang.",
+            f"title has only invisible characters ({_codes(title)})")
     elif title_cut:
         n = len(sanitize.clean_line(response.title, -1).text)
         add("title_too_long", f"Judul terlalu panjang ({n} karakter, maksimal {rules.title_max}); sudah dipotong, "
@@ -329,6 +342,10 @@ def validate(
             "besar bukan judul berita; ganti Judul sebelum menyetujui.", "title starts with '=' like a spreadsheet formula")
     if not body:
         add("body_empty", "Isi berita kosong; isi kolom Isi di tab Review atau minta operator mengirim ulang.", "body is empty")
+    elif not sanitize.has_visible(body):
+        add("body_invisible", f"Isi berita hanya berisi karakter yang tidak terlihat ({_codes(body)}), sehingga akan terbit "
+            "kosong. Tulis Isi di tab Review atau minta operator mengirim ulang.",
+            f"body has only invisible characters ({_codes(body)})")
     elif body_cut:
         n = len(sanitize.clean_body(response.body, -1).text)
         add("body_too_long", f"Isi berita terlalu panjang ({n} karakter, maksimal {rules.body_max}); sudah dipotong, "
@@ -345,8 +362,12 @@ def validate(
             add("duplicate", f"Kiriman ganda: operator, judul dan isinya sama dengan kiriman {earlier}. Cukup terbitkan salah satu.",
                 f"duplicate of {earlier}")
 
-    # Photos
-    for n, link in enumerate(photos, start=1):
+    # Photos: a cell of a thousand links must not cost a thousand Drive reads (issue 18)
+    if len(photos) > rules.max_photos:
+        add("photo_too_many", f"Ada {len(photos)} tautan foto; paling banyak {rules.max_photos} foto per berita, dan tidak ada yang "
+            f"diperiksa. Sisakan paling banyak {rules.max_photos} tautan di kolom Foto pada tab Review, atau minta operator mengirim "
+            "ulang.", f"{len(photos)} photo links, over max_photos {rules.max_photos}: none read")
+    for n, link in enumerate(photos[: rules.max_photos], start=1):
         if drive_file_id(link) is None:
             add("photo_not_drive", f"Tautan foto ke-{n} {_q(link)} bukan tautan Google Drive; unggah foto lewat formulir.",
                 f"photo {n} is not a Drive link: {link!r}")
@@ -392,8 +413,8 @@ def unvalidated(response: FormResponse, fingerprint: str, error: str) -> Submiss
         reasons=(
             Reason(
                 "internal_error",
-                "Pemeriksaan otomatis gagal karena kesalahan sistem; periksa kiriman ini secara manual.",
-                f"validation crashed: {error}",
+                f"Pemeriksaan otomatis gagal karena kesalahan sistem ({error}); periksa kiriman ini secara manual.",
+                f"not checked automatically: {error}",
             ),
         ),
     )

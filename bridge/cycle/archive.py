@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, JournalEntry
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
@@ -18,8 +18,9 @@ from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
 from bridge.cycle.intake import format_time
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
 
@@ -57,6 +58,15 @@ def _deleted_note(status: str, fate: str, when: str) -> str:
     if fate == "draft":
         return head + " Post-nya masih draf di Blogger (tidak tayang); sistem tidak menerbitkannya. Bila harus terbit, operator mengirimnya ulang lewat formulir."
     return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
+
+
+def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> str:
+    """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
+    try:
+        when = format_time(datetime.fromisoformat(deleted_at), deps)
+    except ValueError:
+        when = deleted_at
+    return _deleted_note(status, _post_fate(deps.ledger.journal(sub_id)), when)
 
 
 _FATE_LOG = {
@@ -164,7 +174,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
         ref = deps.blogger.get(entry.post_id, item=row.id)
     except AuthError:
         raise
-    except (RetriableError, FatalError) as exc:
+    except (RetriableError, FatalError, LimitError) as exc:
         log.warning("%s: cannot tell whether its draft post %s is still a draft; kept in Review: %s", row.id, entry.post_id, exc)
         return True
     if ref is None or ref.status not in ("LIVE", "SCHEDULED"):
@@ -188,12 +198,8 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     for row in rows:
         if row.id in updates:
             continue  # changed this cycle (e.g. just published): officers see the result in Review first
-        if not _settled(row, deps):
-            continue
-        when = _age_reference(row, deps)
-        if when is not None and when < cutoff:
+        if _guarded(lambda: _due(row, deps, cutoff), row, False):
             due.append(row)
-    due = [r for r in due if not _published_after_all(deps, r)]
     if not due:
         return 0
     sid = s.review_spreadsheet_id
@@ -240,25 +246,64 @@ def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[
         return done
     review_sheet, arsip_sheet = info.tabs[s.review_tab].sheet_id, info.tabs[s.archive_tab].sheet_id
     arsip_index = found[s.archive_tab].index
+    cells: dict[str, list[str]] = {}
+    notes: list[tuple[str, list[list[Any]]]] = []
+    note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
+    for r in list(now):
+        try:
+            cells[r.id] = _archive_row(r, deps, arsip_index)
+        except (AuthError, FatalError, RetriableError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
+            now.remove(r)
+            _, note = row_failed("archiving", r.id, exc)
+            old = r.get(ReviewColumn.SYSTEM_NOTE)
+            if note_col is not None and note not in old:  # once, not a write every cycle
+                notes.append((f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{where[r.id]}", [[f"{note}\n{old}" if old else note]]))
+    if notes:  # the same read's row numbers, before any row is deleted
+        deps.sheets.update_ranges(sid, notes, retry=False)
+    if not now:
+        return done
     requests: list[dict[str, Any]] = []
     new = [r for r in now if r.id not in archived]
     if new:
         # appendCells goes after the last row with data, so blank rows above it do not matter.
         requests.append({"appendCells": {"sheetId": arsip_sheet, "fields": "userEnteredValue",
-                                         "rows": [_row_data(_archive_row(r, deps, arsip_index)) for r in new]}})
+                                         "rows": [_row_data(cells[r.id]) for r in new]}})
     for r in now:
         if r.id in archived:
             # Already in Arsip (an officer copied it there, or an older bridge appended it and failed
             # to delete it): that row is made what Review holds now, in the same request.
             requests.append({"updateCells": {
                 "start": {"sheetId": arsip_sheet, "rowIndex": archived[r.id] - 1, "columnIndex": 0},
-                "fields": "userEnteredValue", "rows": [_row_data(_archive_row(r, deps, arsip_index))]}})
+                "fields": "userEnteredValue", "rows": [_row_data(cells[r.id])]}})
     requests += [
         {"deleteDimension": {"range": {"sheetId": review_sheet, "dimension": "ROWS", "startIndex": n - 1, "endIndex": n}}}
         for n in sorted((where[r.id] for r in now), reverse=True)
     ]
     deps.sheets.batch_update(sid, requests, retry=False)  # retried by the caller, after reading again
     return done + [r.id for r in now]
+
+
+def _due(row: ReviewRow, deps: Deps, cutoff: datetime) -> bool:
+    if not _settled(row, deps):
+        return False
+    when = _age_reference(row, deps)
+    return when is not None and when < cutoff and not _published_after_all(deps, row)
+
+
+T = TypeVar("T")
+
+
+def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
+    """One row's step; an unforeseen failure leaves that row in Review as it is, the others go on (issue 18)."""
+    try:
+        return step()
+    except (AuthError, FatalError, RetriableError):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        row_failed("archiving", row.id or f"Review row {row.row_number}", exc)
+        return otherwise
 
 
 def _row_data(cells: list[str]) -> dict[str, Any]:
@@ -289,8 +334,12 @@ def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
     s = deps.settings
     if s.archive_after_days <= 0:
         return None
-    due = [when for row in rows if _settled(row, deps) and (when := _age_reference(row, deps)) is not None]
-    return min(due) + timedelta(days=s.archive_after_days) if due else None
+    due = [when for row in rows
+           if (when := _guarded(lambda: _age_reference(row, deps) if _settled(row, deps) else None, row, None)) is not None]
+    try:
+        return min(due) + timedelta(days=s.archive_after_days) if due else None
+    except OverflowError:  # an officer's date near the calendar's end: that row never becomes due
+        return None
 
 
 def _is_number(text: str) -> bool:

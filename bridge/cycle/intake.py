@@ -21,8 +21,9 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import AuthError, FatalError, RetriableError
+from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 
 log = logging.getLogger("bridge.intake")
@@ -87,10 +88,35 @@ def review_values(sub: Submission, deps: Deps) -> dict[ReviewColumn, str]:
 def _responses(rows: Sequence[Sequence[Any]], start: int, hmap: columns.HeaderMap, snap: Snapshot) -> list[FormResponse]:
     out = []
     for offset, row in enumerate(rows):
-        if hmap.is_blank(row):
-            continue  # an emptied row is not a submission (whatever other columns hold)
-        out.append(columns.row_to_response(row, start + offset, hmap, snap.sheet_tz, locale=snap.form.locale))
+        try:
+            if hmap.is_blank(row):
+                continue  # an emptied row is not a submission (whatever other columns hold)
+            out.append(columns.row_to_response(row, start + offset, hmap, snap.sheet_tz, locale=snap.form.locale))
+        except Exception as exc:  # noqa: BLE001 - one unreadable row stops no other (issue 18)
+            out.append(_salvaged(row, start + offset, hmap, exc))
     return out
+
+
+def _salvaged(row: Sequence[Any], row_number: int, hmap: columns.HeaderMap, exc: Exception) -> FormResponse:
+    """A row that could not be read as usual, with every cell that still reads: queued for officers
+    (TIDAK VALID, the cause in Catatan Sistem) rather than lost or retried forever."""
+    cause, _ = row_failed("reading the response", f"responses row {row_number}", exc)
+
+    def text(fld: Field) -> str:
+        try:
+            return columns.cell_text(hmap.cell(row, fld))
+        except Exception:  # noqa: BLE001
+            return ""
+
+    try:  # as row_to_response reads them, so that the fingerprint is the one a normal read gives
+        photos = columns.split_photo_links(hmap.cell(row, Field.PHOTO))
+    except Exception:  # noqa: BLE001
+        photos = ()
+    return FormResponse(
+        row_number=row_number, received_at=None, email=text(Field.EMAIL).strip(), kecamatan=text(Field.KECAMATAN),
+        desa=text(Field.DESA), operator=text(Field.OPERATOR), title=text(Field.TITLE), body=text(Field.BODY),
+        photos=photos, raw_timestamp=text(Field.TIMESTAMP).strip(), unreadable=cause,
+    )
 
 
 def _missing_review_columns(snap: Snapshot) -> list[str]:
@@ -290,8 +316,8 @@ def _append(
             below_row=below_row,
             reduced=lambda i, why: columns.review_to_row(reduced_review_row(values[i], why), snap.review_index),
         )
-    except AuthError:
-        raise  # the credentials are gone: nothing else in the cycle can work either
+    except (AuthError, LeaseHeldError):
+        raise  # the credentials are gone, or another bridge writes now: nothing else in the cycle may go on
     except RetriableError as exc:
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("could not append %d rows to Review; they stay pending: %s", len(to_write), exc)
@@ -526,6 +552,11 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     # One transaction for the read and the queueing (all or nothing, as before), but page by page:
     # each page's new rows are recorded and let go, so memory does not grow with the tab (issue 13).
     with ledger.transaction():
+        # New IDs go above every ID in Review whatever this ledger's counter says (issue 17: a ledger
+        # restored from a backup, or another bridge's rows). Arsip's and the blog's highest come with
+        # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
+        # cost a request and the whole blog; the record is written before every write, so it holds them.
+        ledger.note_ids(r.id for r in snap.review)
         if snap.responses_page:  # a full read
             decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
         else:
@@ -640,12 +671,19 @@ class _Queue:
 
     def add(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> None:
         """Queue one new response (inside the caller's transaction); ``earlier``: what it may be an edit of."""
-        deps, ledger, result, s = self.deps, self.deps.ledger, self.result, self.deps.settings
+        deps = self.deps
         self.count += 1
         on_blog = self.on_blog()
         if fp in on_blog:
-            _back_from_blog(deps, response, fp, on_blog[fp], result)
+            _back_from_blog(deps, response, fp, on_blog[fp], self.result)
             return
+        self._queue(response, fp, self._checked(response, fp, earlier))
+
+    def _checked(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> Submission:
+        """The response validated; whatever fails on the way queues it for officers to check (issue 18)."""
+        deps = self.deps
+        if response.unreadable:  # logged when it was read
+            return validate.unvalidated(response, fp, response.unreadable)
         try:
             sub = validate.validate(
                 response,
@@ -658,15 +696,22 @@ class _Queue:
                 email_collected=self.email_collected,
             )
         except Exception as exc:  # a rule bug must not lose the row: queue it for a human
-            log.exception("row %d: validation crashed; queued as TIDAK VALID", response.row_number)
-            sub = validate.unvalidated(response, fp, f"{type(exc).__name__}: {exc}")
+            cause, _ = row_failed("validation", f"responses row {response.row_number}", exc)
+            return validate.unvalidated(response, fp, cause)
         if earlier is not None and validate.same_sender(sub, earlier.operator, earlier.email):
             sub = validate.as_edit_of(sub, earlier.id)
             log.warning(
                 "row %d looks like an edit of %s (its response is gone from that row); queued for officers to compare",
                 response.row_number, earlier.id,
             )
-        sub = check_photos(deps, sub)  # issue 11: photo problems become reasons (never raises)
+        try:
+            return check_photos(deps, sub)  # issue 11: photo problems become reasons (never raises)
+        except Exception as exc:  # noqa: BLE001
+            cause, _ = row_failed("checking photos", f"responses row {response.row_number}", exc)
+            return validate.unvalidated(response, fp, cause)
+
+    def _queue(self, response: FormResponse, fp: str, sub: Submission) -> None:
+        deps, ledger, result, s = self.deps, self.deps.ledger, self.result, self.deps.settings
         year = (sub.received_at or deps.now()).astimezone(s.tz).year
         sub_id = ledger.next_id(year)
         sub = validate.with_id(sub, sub_id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from bridge.adapters.sheets import SheetsGateway
-from bridge.exceptions import FatalError
+from bridge.exceptions import FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.isolate")
 
@@ -50,6 +50,8 @@ def append_isolating(
         sheets.append_rows(spreadsheet_id, tab, [r for _, r in rows], below_row=below_row)
         out.written = [i for i, _ in rows]
         return out
+    except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+        raise
     except FatalError as exc:
         batch_error, batch_why = exc, str(exc)
         log.warning("Google refused %d row(s) for '%s' (%s); writing them one by one", len(rows), tab, exc)
@@ -63,10 +65,14 @@ def append_isolating(
                 out.written.append(item)
                 last += 1
                 continue
+            except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+                raise
             except FatalError as exc:
                 why = str(exc)
         try:
             sheets.append_rows(spreadsheet_id, tab, [reduced(item, why)], below_row=last)
+        except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+            raise
         except FatalError as exc:
             if n == 0 and not out.written:  # the tab refuses (protection, cell limit), not one row
                 raise batch_error from exc
@@ -89,6 +95,8 @@ def update_isolating(
     try:
         sheets.update_ranges(spreadsheet_id, data, retry=retry)
         return []
+    except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+        raise
     except FatalError as exc:
         if len(groups) <= 1:
             log.error("Google refused the write-back of %s: %s", ", ".join(groups), exc)
@@ -98,10 +106,39 @@ def update_isolating(
     for item, cells in groups.items():
         try:
             sheets.update_ranges(spreadsheet_id, cells, retry=retry)
+        except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
+            raise
         except FatalError as exc:
             refused.append(item)
             log.error("%s: Google refused its write-back (%s); the ledger keeps the result", item, exc)
     return refused
 
 
-__all__ = ["AppendOutcome", "append_isolating", "update_isolating"]
+#: Catatan Sistem of a row whose handling failed in a way the bridge did not foresee (issue 18).
+ROW_FAILED_NOTE = (
+    "Baris ini tidak dapat diproses karena kesalahan sistem ({cause}); baris lain tetap diproses. "
+    "Staf TI dapat melihat rinciannya di log; periksa isi baris ini."
+)
+_reported: set[tuple[str, str, str]] = set()
+
+
+def row_failed(step: str, row: str, exc: BaseException) -> tuple[str, str]:
+    """One row's unforeseen failure in ``step``: logged once per process with the row, the cause and
+    its traceback (a row that fails the same way every cycle does not fill the log), the cycle goes on.
+
+    Returns:
+        The cause in one line (for the cycle's problems) and the Catatan Sistem note for officers.
+    """
+    cause = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    key = (step, row, cause)
+    if key in _reported:
+        log.debug("%s: %s failed again (%s)", row, step, cause)
+    else:
+        if len(_reported) >= 10_000:  # a service running for months: forget, rather than grow without end
+            _reported.clear()
+        _reported.add(key)
+        log.error("%s: %s failed for this row only, the others go on: %s", row, step, cause, exc_info=exc)
+    return cause, ROW_FAILED_NOTE.format(cause=cause)
+
+
+__all__ = ["AppendOutcome", "ROW_FAILED_NOTE", "append_isolating", "row_failed", "update_isolating"]

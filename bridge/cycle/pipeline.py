@@ -6,15 +6,22 @@ import logging
 from dataclasses import dataclass, field
 import json
 from datetime import datetime, time, timedelta
+from typing import Callable, TypeVar
 
 from bridge.cycle.alerts import cycle_alerts
+from bridge.cycle.isolate import row_failed
+from bridge.core.identity import WatchPlan
 from bridge.app import Deps
 from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
+from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
+from bridge.cycle.blogger_pause import paused_until
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import AuthError, BridgeError, FatalError, RetriableError
+from bridge.cycle import lease
+from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
+from bridge.cycle.layout import hold_mass_vanish
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
@@ -35,6 +42,9 @@ class CycleReport:
     skipped: bool = False  # the spreadsheet could not be read: nothing was done
     unchanged: bool = False  # the spreadsheet had not changed and nothing was due: no Sheets read (issue 13)
     alerts: list[Alert] = field(default_factory=list)  # partnership alerts (logged once per cycle)
+    lease: list[str] = field(default_factory=list)  # the ledger was not trusted, or (dry run) a claim is due
+    standby: str = ""  # another bridge holds the spreadsheet's lease: nothing was done (why, and how to take over)
+    clock_skewed: bool = False  # this server's clock is more than 2 minutes off Google's (issue 17)
 
     @property
     def plan(self) -> list[str]:
@@ -50,6 +60,8 @@ class CycleReport:
         }
 
     def summary(self) -> str:
+        if self.standby:
+            return f"standing by, nothing written: {self.standby}"
         if self.unchanged:
             return "spreadsheet unchanged since the last cycle (its Drive version) and nothing due: nothing read"
         i, c = self.intake, self.counts()
@@ -164,6 +176,13 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
+    check = next_check(deps) or now
+    check = check if check > now else now + BLOG_CHECK_EVERY
+    paused = paused_until(deps)
+    if paused is not None:
+        check = max(check, paused)  # no Blogger request before the daily limit's pause ends
+    if watching(deps):
+        times.append(check)  # the next look at the blog (issue 17)
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
@@ -172,6 +191,8 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:
             continue
+        if status == Status.TERBIT and entry.post_status in ("LIVE", "SCHEDULED"):
+            times.append(check)  # watched from now on
         if entry.post_status == "DRAFT":
             checked = _parse_meta_time(deps, DRAFT_CHECKED)
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
@@ -195,6 +216,62 @@ def _remember_versions(deps: Deps, versions: dict[str, int] | None, writes_befor
         deps.ledger.set_meta(QUIET_UNTIL, until.isoformat() if until is not None else "")
 
 
+def _heartbeat(deps: Deps, versions: dict[str, int] | None) -> None:
+    """A cycle that reads nothing renews the lease when it is near expiry; its own write is
+    added to the remembered version, so the next cycle is not taken for an officer's edit."""
+    if versions is None or deps.dry_run:
+        return
+    sid = deps.settings.review_spreadsheet_id
+    before = deps.sheets.writes.get(sid, 0)
+    try:
+        if not lease.renew_if_due(deps):
+            return
+    except RetriableError as exc:
+        log.info("lease heartbeat postponed: %s", exc)
+        return
+    try:
+        remembered = json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}")
+    except ValueError:
+        return
+    if remembered == versions:
+        remembered[sid] = remembered.get(sid, 0) + deps.sheets.writes.get(sid, 0) - before
+        with deps.ledger.transaction():
+            deps.ledger.set_meta(SHEET_VERSIONS, json.dumps(remembered, sort_keys=True))
+
+
+def _standing_by(deps: Deps, versions: dict[str, int] | None, report: CycleReport) -> bool:
+    """`run` waiting for another bridge's lease to expire: nothing to look at while the spreadsheet has
+    not changed (the holder has not renewed it) and the lease has not expired. One Drive call."""
+    until = deps.ledger.get_meta(lease.STANDBY_UNTIL)
+    if not until or not deps.standby or versions is None:
+        return False
+    try:
+        expired = deps.now() >= datetime.fromisoformat(until)
+        same = json.loads(deps.ledger.get_meta(lease.STANDBY_VERSIONS) or "null") == versions
+    except ValueError:
+        return False
+    if expired or not same:
+        return False
+    report.standby = f"another bridge holds the spreadsheet's lease until {until}"
+    return True
+
+
+def _stand_by(deps: Deps, versions: dict[str, int] | None, exc: LeaseHeldError, report: CycleReport) -> None:
+    """Remember when the holder's lease expires: until then, and while the spreadsheet does not change,
+    the standby's cycles read nothing (:func:`_standing_by`)."""
+    report.standby = str(exc)
+    if deps.ledger.get_meta(lease.STANDBY_UNTIL):
+        log.info("still standing by: %s", exc)
+    else:
+        log.warning("standing by: %s", exc)
+    if deps.dry_run:
+        return
+    with deps.ledger.transaction():
+        deps.ledger.set_meta(QUIET_UNTIL, "")  # once it takes over, its first cycle reads whatever the version says
+        deps.ledger.set_meta(lease.STANDBY_VERSIONS, json.dumps(versions, sort_keys=True) if versions else "")
+        deps.ledger.set_meta(lease.STANDBY_UNTIL, exc.expires.isoformat() if exc.expires else deps.now().isoformat())
+
+
 def _read(deps: Deps, start_row: int, changed: bool = True) -> Snapshot:
     """The snapshot; when the sheet changed shape since the metadata was cached, look again once."""
     cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
@@ -215,27 +292,78 @@ def _read(deps: Deps, start_row: int, changed: bool = True) -> Snapshot:
         return read_snapshot(deps, start_row, full=start_row == 2, changed=changed)
 
 
+T = TypeVar("T")
+
+
+def _unforeseen_spared(report: CycleReport, step: str, run: Callable[[], T], otherwise: T) -> T:
+    """A step over the whole sheet whose unforeseen failure (a bug, not Google) must not stop the
+    cycle: logged once, said in the cycle's problems, and ``otherwise`` used (issue 18)."""
+    try:
+        return run()
+    except BridgeError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        cause, _ = row_failed(step, "this cycle", exc)
+        report.problems.append(f"{step} failed, the rest of the cycle went on: {cause}")
+        return otherwise
+
+
 def run_cycle(deps: Deps) -> CycleReport:
     """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
     report = CycleReport(dry_run=deps.dry_run)
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
     versions = _versions(deps)
+    if deps.google_time is not None:
+        report.clock_skewed = deps.google_time.warn_if_skewed()  # Drive's answer carried Google's Date
     changed = _changed(deps, versions)
+    if _standing_by(deps, versions, report):
+        return report
     if mark and _unchanged(deps, changed):
         report.unchanged = True
+        _heartbeat(deps, versions)
         log.debug("cycle done: %s", report.summary())
         return report
     writes_before = dict(deps.sheets.writes)
     if not deps.dry_run and deps.ledger.get_meta(QUIET_UNTIL):
         with deps.ledger.transaction():  # a cycle that stops half-way leaves the next one reading
             deps.ledger.set_meta(QUIET_UNTIL, "")
-    start_row = mark[0] if mark else 2
     if mark and full_scan_due(deps):
         # Once a day, read the whole tab (a row sorted above an unmoved watermark is still
         # found) and the spreadsheets' metadata afresh (time zone, tabs, grid sizes).
-        start_row = 2
         deps.sheets.forget_all()
+    try:
+        # One writer per spreadsheet, and a ledger the sheet vouches for (issue 17): before anything
+        # reads the ledger, so one that is not trusted is emptied and rebuilt by this cycle's intake.
+        guard = lease.check(deps, changed, report.lease)
+    except LeaseHeldError as exc:
+        if not deps.standby:
+            raise
+        _stand_by(deps, versions, exc, report)
+        return report
+    except RetriableError as exc:
+        report.problems.append(f"could not read the spreadsheet, will retry next cycle: {exc}")
+        report.skipped = True
+        log.warning("cycle skipped: %s", exc)
+        return report
+    mark = deps.ledger.watermark(s.responses_tab)  # none after a ledger that was not trusted
+    start_row = 2 if not mark or full_scan_due(deps) else mark[0]
+    guard.install()
+    try:
+        return _run_cycle(deps, report, versions, changed, start_row, writes_before)
+    except LeaseHeldError as exc:  # taken over while this cycle was publishing (bridge.cycle.lease.Guard)
+        if not deps.standby:
+            raise
+        _stand_by(deps, versions, exc, report)
+        return report
+    finally:
+        guard.uninstall()
+
+
+def _run_cycle(
+    deps: Deps, report: CycleReport, versions: dict[str, int] | None, changed: bool, start_row: int,
+    writes_before: dict[str, int],
+) -> CycleReport:
     try:
         snap = _read(deps, start_row, changed)
     except RetriableError as exc:
@@ -243,13 +371,20 @@ def run_cycle(deps: Deps) -> CycleReport:
         report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
+    report.problems += snap.warnings
     try:
         run_intake(deps, snap, report.intake)
     except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole
         report.problems.append(f"could not read the whole responses tab, intake will retry next cycle: {exc}")
         log.warning("intake postponed (a page of the responses tab could not be read): %s", exc)
-    report.alerts = cycle_alerts(deps, snap)
-    watch = run_watch(deps, snap, report.publish, report.intake.queued_ids)
+    report.alerts = _unforeseen_spared(report, "partnership alerts", lambda: cycle_alerts(deps, snap), [])
+    # Unforeseen failure of the watch: publishing goes on with the rows as read, nothing restored or
+    # taken as deleted this cycle (as when Sidik Jari is missing).
+    watch = _unforeseen_spared(report, "the Review watch", lambda: run_watch(deps, snap, report.publish, report.intake.queued_ids),
+                               WatchPlan(rows=list(snap.review)))
+    held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
+    if held:
+        report.problems.append(held)
     try:  # before publishing: a deletion is on record as early as possible
         report.deleted = record_deleted(deps, watch.deleted, report.publish.plan)
     except FatalError as exc:
@@ -258,8 +393,8 @@ def run_cycle(deps: Deps) -> CycleReport:
     run_publish(deps, watch.rows, report.publish)
     remember_rows(deps, watch, report.publish.updates)
     note_whole_read(deps, snap)
-    try:
-        report.archived = run_archive(deps, watch.rows, report.publish.updates)
+    try:  # not while Review's rows are out of place: archiving deletes Review rows by number
+        report.archived = 0 if held else run_archive(deps, watch.rows, report.publish.updates)
     except FatalError as exc:
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)

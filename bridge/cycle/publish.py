@@ -30,7 +30,11 @@ from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
-from bridge.exceptions import AuthError, ConfigError, FatalError, PublishError, RetriableError
+from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
+from bridge.cycle.blog_watch import post_gone, watch_blog
+from bridge.cycle.blogger_pause import limit_note, pause, paused_until
+from bridge.cycle.isolate import row_failed
+from bridge.cycle import lease
 from bridge.cycle.intake import format_time
 from bridge.cycle.locate import locate_ids
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -79,7 +83,7 @@ def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
             f"unreadable schedule {cell!r}",
             submission_id=row.id,
         )
-    return when if when > deps.now() else None
+    return when if when > deps.google_now() else None  # Blogger decides by its own clock, not this server's
 
 
 def _post_link(deps: Deps, post_id: str, url: str) -> str:
@@ -128,10 +132,11 @@ def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
             )
     title, title_cut = sanitize.clean_title(row.get(ReviewColumn.TITLE), s.title_max)
     body, body_cut = sanitize.clean_body(row.get(ReviewColumn.BODY), s.body_max)
-    if not title or not body:
+    if not sanitize.has_visible(title) or not sanitize.has_visible(body):
         raise PublishError(
-            "Judul atau Isi kosong; isi di tab Review lalu ubah Status menjadi DISETUJUI lagi.",
-            "title or body is empty",
+            "Judul atau Isi kosong atau hanya berisi karakter yang tidak terlihat; isi di tab Review lalu ubah Status "
+            "menjadi DISETUJUI lagi.",
+            "title or body is empty or invisible",
             submission_id=row.id,
         )
     for name, cut, limit in (("Judul", title_cut, s.title_max), ("Isi", body_cut, s.body_max)):
@@ -156,6 +161,23 @@ def _fingerprint(deps: Deps, row: ReviewRow) -> str:
     """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
     sub = deps.ledger.submission(row.id)
     return sub.fingerprint if sub is not None else row.get(ReviewColumn.FINGERPRINT).strip()
+
+
+def _markable(row: ReviewRow, fp: str) -> None:
+    """A post must carry the row's ID and fingerprint in its markers: a Sidik Jari typed by hand on a
+    row the bridge does not know cannot (the marker refused it with a ValueError, issue 18).
+
+    Raises:
+        PublishError: the row is GAGAL with what to do.
+    """
+    try:
+        render.marker_for(row.id, fp)
+    except ValueError as exc:
+        raise PublishError(
+            f"Sidik Jari '{fp[:40]}' bukan buatan sistem, jadi post tidak dapat ditandai. Kosongkan sel Sidik Jari "
+            "(sistem mengisinya lagi bila barisnya dikenali), lalu ubah Status menjadi DISETUJUI lagi.",
+            str(exc), submission_id=row.id,
+        ) from exc
 
 
 def _render(
@@ -234,16 +256,18 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
 
 def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
+    _markable(row, _fingerprint(deps, row))
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     draft = deps.settings.publish_mode == "draft"
     fp = _fingerprint(deps, row)
-    since = deps.now()
+    marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
+    since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
-        published_at=schedule, item=row.id, marker=render.marker_for(row.id, fp), fingerprint=fp, since=since,
+        published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
     )
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
     deps.ledger.record_content(row.id, parts)
@@ -260,12 +284,10 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
-    ref = deps.blogger.update(
-        post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id, status="DRAFT"
-    )
+    ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     deps.ledger.record_content(row.id, parts)
     if deps.settings.publish_mode == "live":
-        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
+        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule or deps.google_now())
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
@@ -292,6 +314,14 @@ def _needs_lookup(deps: Deps, row: ReviewRow) -> bool:
     return sub is None or sub.origin != "form"
 
 
+def _unposted(deps: Deps, row: ReviewRow) -> bool:
+    """An approved row with no post known to this ledger (after a take-over: look on the blog first)."""
+    if row.status != Status.DISETUJUI or not render.is_submission_id(row.id):
+        return False
+    entry = deps.ledger.journal(row.id)
+    return entry is None or not entry.post_id
+
+
 def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """Before any insert, find posts the ledger does not know about by their marker.
 
@@ -300,10 +330,17 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
     intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
-    ids = list(intents) + [r.id for r in rows if r.id not in intents and _needs_lookup(deps, r)]
+    handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
+    ids = list(intents) + [r.id for r in rows if r.id not in intents and (_needs_lookup(deps, r) or handover and _unposted(deps, r))]
     if not ids:
+        if handover:
+            lease.handover_scanned(deps)
         return
     posts = deps.blogger.posts()
+    if handover:
+        # The first look after this bridge took the spreadsheet over: the previous holder may have
+        # published any approved row in its last cycle (see bridge.cycle.lease). Once is enough.
+        lease.handover_scanned(deps)
     claimed: set[str] = set()
     for sid in ids:
         entry = intents.get(sid)
@@ -351,10 +388,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     result.plan.append(f"update {row.id} (post {entry.post_id}): {what or 'everything (not known what was published)'}")
     if deps.dry_run:
         return
-    ref = deps.blogger.update(
-        entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id,
-        status=entry.post_status,
-    )
+    ref = deps.blogger.update(entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     live = deps.settings.publish_mode == "live"
     old_schedule = old.get("Jadwal", "") if old is not None else None
     # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
@@ -365,7 +399,9 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
                 deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
             ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
         elif ref.status in ("SCHEDULED", "DRAFT"):
-            ref = deps.blogger.publish(entry.post_id, item=row.id)  # schedule removed or passed: out now
+            # schedule removed or passed: out now, said explicitly (without publishDate Blogger would use
+            # the post's saved schedule date, ignoring the officer's change)
+            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=deps.google_now())
     status = ref.status or entry.post_status
     if status == "SCHEDULED" and schedule is not None:
         when = format_time(schedule, deps)
@@ -399,6 +435,11 @@ def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Pu
         # withdrawn earlier, its re-publishing failed, or (live mode) it never left draft: the same post goes out
         values = _republish(deps, row, entry.post_id)
         result.plan.append(f"re-publish {row.id} (post {entry.post_id}): {row.get(ReviewColumn.TITLE)[:60]}")
+    elif lease.in_handover(deps) and not deps.dry_run:
+        # Just taken over from another bridge: its last insert may still land. Wait, then look first.
+        result.retry_later += 1
+        log.info("%s: waiting for the hand-over from the previous bridge before publishing", row.id)
+        return
     else:  # an INTENT left here was not found by reconcile: the earlier attempt created nothing
         values = _publish_new(deps, row)
         result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
@@ -525,7 +566,13 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         except RetriableError as exc:
             log.warning("could not look at draft posts now: %s", exc)
             return
-        if ref is None or ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
+        if ref is None:  # deleted in Blogger: say so once, and stop asking about it
+            if row.status == Status.DITOLAK:
+                deps.ledger.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
+            else:
+                post_gone(deps, entry, row, result)
+            continue
+        if ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
         when = format_time(when_dt or deps.now(), deps)
@@ -567,65 +614,104 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
     if not deps.dry_run:
         try:
             reconcile(deps, rows, result)
-        except RetriableError as exc:
+        except (RetriableError, LimitError) as exc:
             result.problems.append(f"could not reconcile unfinished posts yet: {exc}")
             log.warning("reconcile postponed: %s", exc)
             return
-    try:
-        check_drafts(deps, rows, result)
-    except AuthError:
-        raise
-    except FatalError as exc:
-        log.warning("could not look at draft posts: %s", exc)
-    for row in rows:
-        if deps.should_stop():
-            log.info("stop requested: leaving the remaining rows for the next run")
-            break
-        status = row.status
-        if status == Status.GAGAL:
-            _gagal_by_hand(deps, row, result)
-            continue
-        if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
-            continue
-        entry = deps.ledger.journal(row.id)
+    paused = paused_until(deps)
+    if paused is None:
+        watch_blog(deps, rows, result)
         try:
-            if status == Status.DITOLAK:
-                _rejected(row, entry, result)
-                continue
-            if status == Status.TERBIT:
-                _terbit(deps, row, entry, result)
-                continue
-            if not render.is_submission_id(row.id):
-                raise PublishError(
-                    f"ID '{row.id}' bukan ID buatan sistem (seperti MM-2026-0001); jangan mengubah kolom ID. "
-                    "Kiriman baru masuk lewat formulir.",
-                    f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
-                    submission_id=row.id,
-                )
-            if status == Status.DISETUJUI:
-                _approved(deps, row, entry, result)
-            else:
-                _withdrawn(deps, row, entry, result)
-        except PublishError as exc:
-            if not deps.dry_run and render.is_submission_id(row.id):
-                if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
-                    deps.ledger.record_failed(row.id, exc.reason_en)
-                deps.ledger.set_status(row.id, Status.GAGAL.value)
-            result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
-            result.failed += 1
-            result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
-            log.error("%s could not be published: %s", row.id, exc.reason_en)
-        except RetriableError as exc:
-            result.retry_later += 1
-            result.put(row.id, {
-                ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
-                "beberapa menit; Status tidak perlu diubah."
-            })
-            log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
+            check_drafts(deps, rows, result)
         except AuthError:
-            write_back(deps, result)
             raise
+        except (FatalError, LimitError) as exc:
+            log.warning("could not look at draft posts: %s", exc)
+    try:
+        for row in rows:
+            if deps.should_stop():
+                log.info("stop requested: leaving the remaining rows for the next run")
+                break
+            status = row.status
+            if status == Status.GAGAL:
+                _gagal_by_hand(deps, row, result)
+                continue
+            if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
+                continue
+            entry = deps.ledger.journal(row.id)
+            if paused is not None and status in (Status.DISETUJUI, Status.DITARIK) and render.is_submission_id(row.id):
+                _explain(row, result, limit_note(paused, deps))  # no Blogger request until the pause ends
+                continue
+            try:
+                if status == Status.DITOLAK:
+                    _rejected(row, entry, result)
+                    continue
+                if status == Status.TERBIT:
+                    _terbit(deps, row, entry, result)
+                    continue
+                if not render.is_submission_id(row.id):
+                    raise PublishError(
+                        f"ID '{row.id}' bukan ID buatan sistem (seperti MM-2026-0001); jangan mengubah kolom ID. "
+                        "Kiriman baru masuk lewat formulir.",
+                        f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
+                        submission_id=row.id,
+                    )
+                if status == Status.DISETUJUI:
+                    _approved(deps, row, entry, result)
+                else:
+                    _withdrawn(deps, row, entry, result)
+            except PublishError as exc:
+                if not deps.dry_run and render.is_submission_id(row.id):
+                    if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
+                        deps.ledger.record_failed(row.id, exc.reason_en)
+                    deps.ledger.set_status(row.id, Status.GAGAL.value)
+                result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
+                result.failed += 1
+                result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
+                log.error("%s could not be published: %s", row.id, exc.reason_en)
+            except LimitError as exc:
+                paused = _pause(deps, row, exc)
+                _explain(row, result, limit_note(paused, deps))
+                result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
+            except RetriableError as exc:
+                result.retry_later += 1
+                result.put(row.id, {
+                    ReviewColumn.SYSTEM_NOTE: "Gangguan sementara di layanan Google. Sistem mencoba lagi otomatis dalam "
+                    "beberapa menit; Status tidak perlu diubah."
+                })
+                log.warning("%s: temporary failure, will retry next cycle: %s", row.id, exc)
+            except FatalError:  # a person must fix it (credentials, ledger, photo store): rows stay as they are
+                raise
+            except Exception as exc:  # noqa: BLE001 - one row's unforeseen failure stops no other row (issue 18)
+                _failed_unforeseen(deps, row, result, exc)
+    except Exception:  # what was done is written back, even when a problem a person must fix stops the loop
+        write_back(deps, result)
+        raise
     write_back(deps, result)
+
+
+def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
+    """The row is GAGAL with the cause; its journal is left as it is, so a post already made is found
+    again by its markers (reconcile) and never made twice when an officer approves the row again."""
+    cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
+    values = {ReviewColumn.SYSTEM_NOTE: note}
+    if row.status in (Status.DISETUJUI, Status.DITARIK):
+        values[ReviewColumn.STATUS] = Status.GAGAL.value
+        result.failed += 1
+        if not deps.dry_run and render.is_submission_id(row.id):
+            deps.ledger.set_status(row.id, Status.GAGAL.value)
+    result.put(row.id, values)
+    result.problems.append(f"{row.id or f'Review row {row.row_number}'}: publishing failed ({cause})")
+    result.plan.append(f"cannot handle {row.id}: {cause}")
+
+
+def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
+    """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
+    cycle does not search the blog for it), and the pause starts."""
+    current = deps.ledger.journal(row.id)
+    if current is not None and current.state == INTENT and not deps.dry_run:
+        deps.ledger.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
+    return pause(deps, exc, row.id)
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:

@@ -30,7 +30,7 @@ def _received_text(deps: Deps, value: str) -> str:
     """The ledger's received time as Review shows it (form rows keep ISO, rebuilt rows Review's text)."""
     try:
         return format_time(datetime.fromisoformat(value), deps)
-    except ValueError:
+    except (ValueError, OverflowError):
         return value
 
 

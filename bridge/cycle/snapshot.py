@@ -14,6 +14,8 @@ from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, review_view
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
+from bridge.core.header_row import explain_header_row
+from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError, SchemaError
 
 log = logging.getLogger("bridge.snapshot")
@@ -78,6 +80,8 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         )
     same = s.review_spreadsheet_id == s.spreadsheet_id
     review_info = form if same else deps.sheets.info(s.review_spreadsheet_id)
+    tab_problems = follow_tabs(deps, review_info)  # by identity: a renamed tab is followed (issue 17)
+    s = deps.settings
     missing = [t for t in (s.review_tab, s.registry_tab) if t not in review_info.tabs]
     if missing:
         raise FatalError(f"tab(s) {', '.join(missing)} missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
@@ -119,10 +123,9 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
 
     review_index, review_missing = columns.review_header_index(header)
     if ReviewColumn.ID not in review_index or ReviewColumn.STATUS not in review_index:
-        raise SchemaError(
-            f"Review tab '{s.review_tab}' has no '{ReviewColumn.ID.value}' or '{ReviewColumn.STATUS.value}' column: "
-            "run `mymein-bridge init -c CONFIG` to restore the headers"
-        )
+        if rows is not None:  # read through the columns: look at the whole tab before saying what is wrong
+            (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
+        raise SchemaError(explain_header_row(s.review_tab, review_all))
     rows_whole = rows is None
     if rows is None:
         rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
@@ -150,6 +153,7 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         responses_page=page,
         copies=copies,
         read_whole=rows_whole,
+        warnings=tab_problems,
     )
 
 

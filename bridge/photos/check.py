@@ -1,8 +1,9 @@
 """The intake check: officers see a photo's problem in Catatan Sistem before they approve.
 
 One call per new submission (:func:`check_photos`). It downloads each form
-upload once, judges it by its bytes (type, size, pixel count: nothing is
-decoded) and remembers its content hash, so publishing knows the photo without
+upload once, judges it by its bytes (type, size, pixel count and decoded size
+from the header, then the pixels themselves within that budget, so a truncated
+file shows here) and remembers its content hash, so publishing knows the photo without
 reading it again when a copy is hosted already. It never raises: a photo that
 Drive cannot give right now is checked again when publishing.
 """
@@ -28,12 +29,14 @@ def check_photos(deps: Deps, sub: Submission) -> Submission:
     """``sub`` with one reason per photo that cannot be published (so it is queued TIDAK VALID)."""
     reasons: list[Reason] = []
     item = f"row {sub.row_number}"
+    if len(sub.photos) > deps.settings.photos.max_photos:
+        return sub  # validation gave the reason; none of the links is read (issue 18)
     for n, link in enumerate(sub.photos, start=1):
         file_id = drive_file_id(link)
         if not file_id or deps.ledger.photo_source(file_id) is not None:
             continue  # not a Drive link (validation says so), or read before
         try:
-            read_source(deps, file_id, n, item=item)
+            read_source(deps, file_id, n, item=item, decode=True)
         except SubmissionError as exc:
             reasons.append(Reason("photo", exc.reason_id, exc.reason_en))
             log.warning("%s: photo %d cannot be published: %s", item, n, exc.reason_en)

@@ -95,7 +95,16 @@ def rehost_photos(deps: Deps, row: ReviewRow) -> list[PublishedPhoto]:
     store = build_store(deps.settings, deps.drive)
     opts = options(deps.settings)
     out: list[PublishedPhoto] = []
-    for n, link in enumerate(photo_links(row.get(ReviewColumn.PHOTOS)), start=1):
+    links = photo_links(row.get(ReviewColumn.PHOTOS))
+    most = deps.settings.photos.max_photos
+    if len(links) > most:  # checked before any Drive call: an edited cell of a thousand links costs nothing
+        raise PublishError(
+            f"Kolom Foto berisi {len(links)} tautan; paling banyak {most} foto per berita. Sisakan paling banyak {most} "
+            "tautan, lalu ubah Status menjadi DISETUJUI lagi.",
+            f"{len(links)} photo links, over [photos] max_photos {most}",
+            submission_id=row.id,
+        )
+    for n, link in enumerate(links, start=1):
         file_id = columns.drive_file_id(link)
         if not file_id:
             raise PublishError(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bridge.adapters.ledger import PhotoSource
 from bridge.exceptions import PublishError
+from bridge.photos.origin import origin_problem
 from bridge.photos.process import ACCEPTED, Inspection, Options, PhotoProblem, inspect
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ _TYPES = ", ".join(ACCEPTED.values())
 def options(settings: Settings) -> Options:
     """Processing options from ``[photos]``."""
     p = settings.photos
-    return Options(max_side=p.max_side, output=p.format, quality=p.quality, max_megapixels=p.max_megapixels)
+    return Options(max_side=p.max_side, output=p.format, quality=p.quality, max_megapixels=p.max_megapixels,
+                   max_decoded_mb=p.max_decoded_mb)
 
 
 def _name(name: str) -> str:
@@ -54,6 +56,27 @@ def refusal(problem: PhotoProblem, n: int, name: str, settings: Settings, item: 
             f"{label} terlalu besar{size}; batasnya {settings.photos.max_megapixels} megapiksel. Foto kamera ponsel "
             "biasa sudah cukup."
         )
+    elif problem.code == "not_form_upload":
+        owner = str(facts.get("owner") or "")
+        whose = f" (pemiliknya {owner})" if owner else ""
+        text = (
+            f"{label} bukan foto yang diunggah lewat formulir: file itu ada di luar folder unggahan formulir{whose}. "
+            "Sistem hanya menerbitkan foto kiriman formulir, agar file pribadi di Google Drive tidak ikut tersebar."
+        )
+    elif problem.code == "trashed":
+        text = f"{label} sudah dihapus pemiliknya dari Google Drive (ada di Sampah)."
+    elif problem.code == "no_upload_folder":
+        text = (
+            f"{label} tidak dapat diperiksa: sistem belum mengetahui folder unggahan formulir. Minta staf TI mengisi "
+            "[photos] upload_folder_id (lihat README, bagian Foto)."
+        )
+    elif problem.code == "too_much_memory":
+        w, h, frames = facts.get("width"), facts.get("height"), int(facts.get("frames", 1) or 1)
+        animated = f", {frames} bingkai animasi" if frames > 1 else ""
+        text = (
+            f"{label} terlalu berat untuk diproses ({w} × {h} piksel{animated}): butuh sekitar {facts.get('mb', 0):.0f} MiB "
+            f"memori, batasnya {settings.photos.max_decoded_mb} MiB. Foto kamera ponsel biasa (JPG) sudah cukup."
+        )
     elif problem.code == "too_big":
         text = f"{label} berukuran {facts.get('mb', 0):.1f} MB, melebihi batas {facts.get('limit')} MB."
     else:
@@ -70,30 +93,35 @@ def _size_problem(size: int, settings: Settings) -> PhotoProblem | None:
     return None
 
 
-def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False) -> tuple[bytes, Inspection]:
+def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False, decode: bool = False) -> tuple[bytes, Inspection]:
     """Download form upload ``file_id``, judge it by its bytes and remember what it is.
 
     Two Drive calls (files.get metadata, then media); nothing is downloaded when
     the metadata already says the file is too large. For a photo read before
     (``known``: intake checked it) only the media is fetched; its size is checked
-    on the bytes instead.
+    on the bytes instead. With ``decode`` (intake) the pixels are read too, within the
+    memory budget, so a truncated file is TIDAK VALID at intake, not GAGAL at publishing.
 
     Raises:
-        PublishError: missing, not shared with the bridge, not an image, too large or unreadable.
+        PublishError: missing, not shared with the bridge, not a form upload (:mod:`bridge.photos.origin`),
+            not an image, too large or unreadable.
         RetriableError: Drive is unreachable for now.
     """
     s = deps.settings
     name, problem = "", None
     if not known:
         info = deps.drive.info(file_id, item=item)
-        name, problem = info.name, _size_problem(info.size, s)
+        # Where it lives first: a file that is not a form upload is never downloaded (issue 18).
+        outside = origin_problem(deps, info, item)
+        # The name of a file that is not the form's stays out of the sheet: it may be private.
+        name, problem = ("", outside) if outside is not None else (info.name, _size_problem(info.size, s))
     if problem is None:
         content = deps.drive.download(file_id, item=item)
         problem = _size_problem(len(content), s)
     if problem is not None:
         raise refusal(problem, n, name, s, item)
     try:
-        facts = inspect(content, options(s))
+        facts = inspect(content, options(s), decode=decode)
     except PhotoProblem as exc:
         raise refusal(exc, n, name, s, item) from exc
     except Exception as exc:  # a parser bug on one odd file must not stop the cycle

@@ -105,7 +105,10 @@ def resource(record: dict[str, Any], owner: str = "") -> dict[str, Any]:
         "name": record.get("name", "Untitled"),
         "mimeType": record.get("mimeType", "application/octet-stream"),
         "parents": list(record.get("parents", [])),
-        "owners": [{"kind": "drive#user", "displayName": owner.split("@")[0], "emailAddress": owner, "me": False}],
+        # Drive v3 File.owners: "The owner of this file" (User: displayName, emailAddress, permissionId, me);
+        # File.parents: "The ID of the parent folder containing the file" (the discovery document's descriptions).
+        "owners": [{"kind": "drive#user", "displayName": owner.split("@")[0], "emailAddress": owner, "me": False,
+                    "permissionId": permission_id(owner)}],
         "createdTime": record.get("createdTime", "2026-11-01T00:00:00.000Z"),
         "modifiedTime": record.get("modifiedTime", record.get("createdTime", "2026-11-01T00:00:00.000Z")),
         "trashed": bool(record.get("trashed", False)),
@@ -123,10 +126,34 @@ def resource(record: dict[str, Any], owner: str = "") -> dict[str, Any]:
     return res
 
 
+def permission_id(email: str) -> str:
+    """The account's Drive ``permissionId`` (the same in ``about.get``'s user and in a file's ``owners``)."""
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:20]
+
+
+def visible_parents(state: Any, record: dict[str, Any], account: str) -> list[str]:
+    """The file's parents as ``account`` sees them: a folder it cannot open is left out.
+
+    Drive reports no parent for a file "Shared with me" whose folder was not shared too
+    (https://github.com/tidyverse/googledrive/issues/60: "The parents field is frequently NULL
+    for files that are 'Shared with me'"); the bridge must not learn folders it cannot see.
+    """
+    out = []
+    for parent in record.get("parents", []) or []:
+        try:
+            folder = state.drive_file(parent)
+        except NotFound:
+            continue
+        if not account or role_of(state, folder, account) > 0:
+            out.append(parent)
+    return out
+
+
 def _fields(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any]:
     res = resource(record, owner_of(ctx.state, record))
     if ctx.account:
         res["owners"][0]["me"] = res["owners"][0]["emailAddress"].lower() == ctx.account.lower()
+        res["parents"] = visible_parents(ctx.state, record, ctx.account)
     return apply_fields(res, parse_fields(ctx.params.get("fields") or DEFAULT_FIELDS))
 
 
@@ -397,7 +424,8 @@ def files_list(ctx: Ctx) -> Any:
         # has access to" by default: https://developers.google.com/drive/api/guides/search-files).
         found = [r for r in ctx.state.data["drive"]["files"] if all(t(r) for t in tests)
                  and (not ctx.account or role_of(ctx.state, r, ctx.account) > 0)]
-        files = [resource(r, owner_of(ctx.state, r)) for r in found[:size]]
+        files = [{**resource(r, owner_of(ctx.state, r)), "parents": visible_parents(ctx.state, r, ctx.account)}
+                 if ctx.account else resource(r, owner_of(ctx.state, r)) for r in found[:size]]
     res = {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
     return apply_fields(res, parse_fields(ctx.params.get("fields") or "kind,incompleteSearch,files(kind,id,name,mimeType)"))
 
@@ -414,7 +442,7 @@ def about_get(ctx: Ctx) -> Any:
 
     email = ctx.account or default_account(ctx.state)
     res = {"kind": "drive#about", "user": {"kind": "drive#user", "displayName": email.split("@")[0],
-                                           "emailAddress": email, "me": True, "permissionId": hashlib.sha256(email.encode()).hexdigest()[:20]}}
+                                           "emailAddress": email, "me": True, "permissionId": permission_id(email)}}
     return apply_fields(res, parse_fields(ctx.params.get("fields")))
 
 

@@ -45,8 +45,9 @@ class ApiError(Exception):
     """Raised by handlers; rendered as Google's ``{"error": {...}}`` body."""
 
     def __init__(self, code: int, message: str = "", reason: str | None = None, headers: dict[str, str] | None = None,
-                 info_reason: str | None = None):
+                 info_reason: str | None = None, domain: str = "global"):
         super().__init__(message)
+        self.domain = domain
         self.code = code
         self.message = message or DEFAULT_MESSAGES.get(code, "Error")
         self.reason = reason
@@ -63,7 +64,7 @@ class ApiError(Exception):
                 error["details"] = [{"@type": ERROR_INFO, "reason": info, "domain": "googleapis.com",
                                      "metadata": {"service": "sheets.googleapis.com"}}]
             return {"error": error}
-        entry = {"message": self.message, "domain": "global", "reason": self.reason or reason}
+        entry = {"message": self.message, "domain": self.domain, "reason": self.reason or reason}
         if api in ("drive", "blogger"):
             return {"error": {"code": self.code, "message": self.message, "errors": [entry]}}
         return {"error": {"code": self.code, "message": self.message, "status": status, "errors": [entry]}}

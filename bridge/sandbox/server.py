@@ -26,6 +26,7 @@ which account a bearer token belongs to, and when it expires, is decided there t
 
 from __future__ import annotations
 
+import email.utils
 import errno
 import html
 import json
@@ -38,6 +39,7 @@ import threading
 import time
 import traceback
 import urllib.parse
+from datetime import timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -83,6 +85,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         return
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """Every Google answer carries Google's time in ``Date`` (RFC 9110 6.6.1, IMF-fixdate, GMT);
+        the sandbox tells its own injectable clock's, so a test can set the server's clock apart
+        from Google's (issue 17: a server clock hours fast)."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = self.server.sandbox.state.now().astimezone(timezone.utc)
+        return email.utils.format_datetime(now, usegmt=True)
 
     def do_GET(self) -> None:  # noqa: N802
         self._handle("GET")
@@ -136,11 +147,16 @@ class _Handler(BaseHTTPRequestHandler):
         # ("Returns response with indentations and line breaks", a standard parameter of every API,
         # https://cloud.google.com/apis/docs/system-parameters); then the answer is one line with no
         # whitespace between tokens, as googleapis.com answers (e.g. discovery/v1/apis?prettyPrint=false).
-        if pretty:
-            text = json.dumps(obj, ensure_ascii=False, indent=2)
-        else:
-            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-        return self._send(status, (text + "\n").encode("utf-8"), "application/json; charset=UTF-8", headers)
+        layout: dict[str, Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
+        try:
+            body = (json.dumps(obj, ensure_ascii=False, **layout) + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            # A cell may hold a lone UTF-16 surrogate (Sheets keeps text as UTF-16; Apps Script can
+            # write "\uD800"). UTF-8 cannot carry it, JSON can as an escape: RFC 8259, section 8.2
+            # ("Unicode Characters") names "\uDEAD" as a string JSON allows, and Python's decoder
+            # (the clients') turns it into a lone surrogate. The worst case reaches the bridge (issue 18).
+            body = (json.dumps(obj, ensure_ascii=True, **layout) + "\n").encode("ascii")
+        return self._send(status, body, "application/json; charset=UTF-8", headers)
 
     def _handle(self, method: str) -> None:
         sb = self.server.sandbox

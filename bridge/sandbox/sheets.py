@@ -14,14 +14,15 @@ import copy
 import threading
 from typing import Any, Callable
 
-from bridge.sandbox import a1, strict
+from bridge.sandbox import a1, devmeta, strict
 from bridge.sandbox.a1 import GridRange, format_range, is_empty, parse_input, parse_range, render
 from bridge.sandbox.common import Ctx, apply_fields, parse_fields
 from bridge.sandbox.errors import ApiError, bad_request
 from bridge.sandbox.state import NotFound
 
 
-READS = frozenset({"sheets.spreadsheets.get", "sheets.spreadsheets.values.get", "sheets.spreadsheets.values.batchGet"})
+READS = frozenset({"sheets.spreadsheets.get", "sheets.spreadsheets.values.get", "sheets.spreadsheets.values.batchGet",
+                   "sheets.spreadsheets.developerMetadata.search", "sheets.spreadsheets.developerMetadata.get"})
 
 
 def _ss(ctx: Ctx) -> dict[str, Any]:
@@ -520,8 +521,11 @@ def spreadsheet_resource(ss: dict[str, Any], base_url: str, include_grid: bool, 
                 res[key] = copy.deepcopy(sheet[key])
         if sheet.get("basicFilter"):
             res["basicFilter"] = copy.deepcopy(sheet["basicFilter"])
+        sheet_meta = devmeta.on_sheet(ss, sheet["sheetId"])
+        if sheet_meta:
+            res["developerMetadata"] = sheet_meta
         sheets.append(res)
-    return {
+    out: dict[str, Any] = {
         "spreadsheetId": ss["id"],
         "properties": {
             "title": ss["title"],
@@ -533,6 +537,10 @@ def spreadsheet_resource(ss: dict[str, Any], base_url: str, include_grid: bool, 
         "sheets": sheets,
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{ss['id']}/edit",
     }
+    book_meta = devmeta.on_spreadsheet(ss)
+    if book_meta:
+        out["developerMetadata"] = book_meta
+    return out
 
 
 def spreadsheets_get(ctx: Ctx) -> dict[str, Any]:
@@ -633,7 +641,7 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
         i, _ = _sheet_by_id(ss, req.get("sheetId"))
         if len(sheets) == 1:
             raise ValueError("You can't remove all the sheets in a document.")
-        sheets.pop(i)
+        devmeta.drop_sheet(ss, sheets.pop(i)["sheetId"])
         return {}
     if kind == "updateSheetProperties":
         props = req.get("properties", {})
@@ -839,6 +847,8 @@ def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[s
             _, sheet = _sheet_by_id(ss, req.get("sheetId"))
             sheet.pop("basicFilter", None)
         return {}
+    if kind in devmeta.KINDS:
+        return devmeta.apply(ss, kind, req)
     raise NotImplementedError(kind)
 
 
@@ -893,8 +903,9 @@ def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
                     _check_may_delete(ctx, ss, req[kind] or {})
                 replies.append(_apply_request(ss, kind, req[kind] or {}))
                 strict.check_cell_limit(ss, f"Invalid requests[{i}].{kind}: ")
-            except NotImplementedError:
-                raise bad_request(f"Invalid requests[{i}]: the sandbox does not support the request kind '{kind}'.") from None
+            except NotImplementedError as exc:
+                what = f"the request kind '{kind}'" if str(exc) == kind else str(exc)
+                raise bad_request(f"Invalid requests[{i}]: the sandbox does not support {what}.") from None
             except ValueError as exc:
                 raise bad_request(f"Invalid requests[{i}].{kind}: {exc}") from None
             except ApiError:
@@ -909,6 +920,16 @@ def spreadsheets_batch_update(ctx: Ctx) -> dict[str, Any]:
     return _atomic(ctx, run)
 
 
+def developer_metadata_search(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        return devmeta.search(ctx, _ss(ctx))
+
+
+def developer_metadata_get(ctx: Ctx) -> dict[str, Any]:
+    with ctx.state.lock:
+        return devmeta.get(ctx, _ss(ctx))
+
+
 HANDLERS: dict[str, Callable[[Ctx], Any]] = {
     "sheets.spreadsheets.get": spreadsheets_get,
     "sheets.spreadsheets.batchUpdate": spreadsheets_batch_update,
@@ -919,4 +940,6 @@ HANDLERS: dict[str, Callable[[Ctx], Any]] = {
     "sheets.spreadsheets.values.append": values_append,
     "sheets.spreadsheets.values.clear": values_clear,
     "sheets.spreadsheets.values.batchClear": values_batch_clear,
+    "sheets.spreadsheets.developerMetadata.search": developer_metadata_search,
+    "sheets.spreadsheets.developerMetadata.get": developer_metadata_get,
 }

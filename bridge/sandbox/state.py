@@ -19,6 +19,10 @@ Cells in ``rows`` are JSON strings, numbers, booleans, ``null``/``""`` (empty),
 spreadsheet's ``timeZone``) or ``{"date": "2025-01-15"}`` (a date without time, what
 USER_ENTERED makes of ``2025-01-15``). Rows may be ragged (shorter than the grid).
 
+A spreadsheet's optional ``developerMetadata`` is a list of Sheets ``DeveloperMetadata`` objects as
+the API returns them (``metadataId``, ``metadataKey``, ``metadataValue``, ``visibility``, ``location``
+with ``locationType`` SPREADSHEET or SHEET + ``sheetId``); see :mod:`bridge.sandbox.devmeta`.
+
 A spreadsheet's optional ``version`` (int) and ``modifiedTime`` (RFC 3339) are its Drive
 file's: every write moves them on (:meth:`SandboxState.touch`); Drive ``files.get`` serves them.
 

@@ -21,11 +21,43 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bridge.exceptions import AuthError, BridgeError, FatalError
+from bridge.exceptions import AuthError, BridgeError, FatalError, LedgerError
 
 C = TypeVar("C")
 
 log = logging.getLogger("bridge.run")
+
+
+def lock_path_of(state_path: Path) -> Path:
+    return state_path.with_name(state_path.name + ".lock")
+
+
+def _user() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # no name for this uid (a container)
+        return str(os.geteuid())
+
+
+def ledger_files_problem(state_path: Path, user: str = "") -> str:
+    """Why this user cannot use the ledger's files (empty when it can), with the one ``chown`` that fixes it.
+
+    A command run with ``sudo`` (``sudo mymein-bridge once``) leaves the ledger, its -wal/-shm and
+    its lock file to root; the service's user then cannot open them. The lock file used to be
+    missed: ``run`` died with PermissionError, exit 1, restarted by systemd every 30 s (issue 18).
+    """
+    user = user or _user()
+    files = [f for f in (state_path, Path(f"{state_path}-wal"), Path(f"{state_path}-shm"), lock_path_of(state_path))
+             if f.exists()]
+    refused = [f for f in files if not os.access(f, os.R_OK | os.W_OK)]
+    if not refused:
+        return ""
+    names = " and ".join(("the ledger's lock file " if f == lock_path_of(state_path) else "the ledger ") + str(f)
+                          for f in refused)
+    return (f"{names} {'is' if len(refused) == 1 else 'are'} not readable and writable by user {user} (a command run "
+            f"with sudo leaves them to root): sudo chown {user}: {' '.join(str(f) for f in files)}")
 
 
 @contextmanager
@@ -34,18 +66,28 @@ def single_instance(state_path: Path) -> Iterator[Path]:
 
     Raises:
         FatalError: another bridge already holds the lock.
+        LedgerError: this user cannot open the lock file (exit 2: a person must chown it).
     """
-    lock_path = state_path.with_name(state_path.name + ".lock")
+    lock_path = lock_path_of(state_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except PermissionError as exc:
+        problem = ledger_files_problem(state_path) or (
+            f"the ledger's lock file {lock_path} cannot be opened by user {_user()} ({exc.strerror}): "
+            f"sudo chown {_user()}: {state_path} {lock_path}")
+        raise LedgerError(problem) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             other = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            # Not "use another state_path": two ledgers on one spreadsheet is the setup that published
+            # items twice (issue 17); the spreadsheet's lease now stops the second, but say the right thing.
             raise FatalError(
-                f"another mymein-bridge (pid {other}) is already running on {state_path}; "
-                "stop it first (systemctl stop mymein-bridge) or use another state_path"
+                f"another mymein-bridge (pid {other}) is already running on {state_path}; only one bridge may "
+                "write a spreadsheet. Stop it first (sudo systemctl stop mymein-bridge), or wait for it to finish; "
+                "`once --dry-run` may look at any time"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import json
@@ -108,13 +108,21 @@ def test_a_rate_limit_403_is_retried_not_gagal() -> None:
     assert len(http.request_sequence) == 2
 
 
-def test_status_is_known_even_when_blogger_omits_it() -> None:
-    """Blogger reports a post's status only to blog admins; an author's posts still read as DRAFT/LIVE."""
+def test_a_status_blogger_leaves_out_is_asked_for_never_guessed() -> None:
+    """Blogger reports status only to admin-level requests (blogger.v3.json); a guessed LIVE could hide a draft."""
     bare = {"id": "5", "url": ""}
-    gw, _ = _gateway([({"status": "200"}, json.dumps(bare))] * 3)
-    assert gw.insert(title="T", html="x", labels=[], draft=True, item="MM-2026-0001").status == "DRAFT"
-    assert gw.publish("5", item="MM-2026-0001").status == "LIVE"
-    assert gw.revert("5", item="MM-2026-0001").status == "DRAFT"
+    admin = {"id": "5", "url": "", "status": "SCHEDULED"}
+    gw, http = _gateway([({"status": "200"}, json.dumps(bare)), ({"status": "200"}, json.dumps(admin))])
+    uris: list[str] = []
+    real = http.request
+
+    def request(uri: str, *args: Any, **kwargs: Any) -> Any:
+        uris.append(uri)
+        return real(uri, *args, **kwargs)
+
+    http.request = request  # type: ignore[method-assign]
+    assert gw.publish("5", item="MM-2026-0001", publish_at=datetime(2026, 11, 25, tzinfo=timezone.utc)).status == "SCHEDULED"
+    assert "publishDate=2026-11-25" in uris[0] and "view=ADMIN" in uris[1]
 
 
 def test_a_marker_blogger_did_not_keep_is_reported(caplog: pytest.LogCaptureFixture) -> None:

@@ -271,3 +271,20 @@ def test_known_loads_only_the_rows_asked_for_and_last_rows_of_gives_the_rest(tmp
         assert set(ledger.last_rows()) == {"MM-2026-0001", "MM-2026-0002"}
         ledger.set_status("MM-2026-0001", "ARSIP")
         assert set(ledger.last_rows()) == {"MM-2026-0002"}  # archived: not expected in Review any more
+
+
+def test_a_reset_ledger_is_empty_with_a_new_id(tmp_path: Path) -> None:
+    """A ledger found stale or foreign would keep its wrong IDs and journal, or keep claiming to be the sheet's."""
+    path = tmp_path / "s.sqlite3"
+    with Ledger(path) as ledger:
+        _add(ledger, "MM-2026-0007", "fp7")
+        ledger.set_watermark("Form", 9, "fp7")
+        ledger.record_intent("MM-2026-0007")
+        first = ledger.ledger_id()
+        ledger.set_generation(12)
+        assert ledger.ledger_id() == first and ledger.generation() == 12 and ledger.id_tops() == {2026: 7}
+        ledger.reset()
+        assert ledger.is_empty() and ledger.journal_entries() == [] and ledger.id_tops() == {}
+        assert ledger.generation() == 0 and ledger.ledger_id() != first
+    with Ledger(path) as again:  # the schema stays, and the new id is kept
+        assert again.migrate() == len(MIGRATIONS) and again.ledger_id() == again.ledger_id()

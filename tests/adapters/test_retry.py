@@ -78,3 +78,18 @@ def test_an_os_level_failure_keeps_its_words() -> None:
         with translate_google_errors("blogs.get 7"):
             raise ConnectionRefusedError(111, "Connection refused")
     assert str(info.value) == "blogs.get 7: network error: Connection refused"
+
+
+def test_a_404_is_asked_once_even_when_wrapped_as_retriable() -> None:
+    """A call that answers 404 was asked again and again with backoff: a not-found stays not-found."""
+    from bridge.adapters.retry import RetryPolicy
+
+    calls: list[int] = []
+
+    def not_there() -> None:
+        calls.append(1)
+        raise RetriableError("files.get x: HTTP 404: File not found", status=404)
+
+    with pytest.raises(RetriableError):
+        RetryPolicy(attempts=5, sleep=lambda s: None).call("files.get x", not_there)
+    assert calls == [1]

@@ -244,10 +244,12 @@ def test_check_with_google_unreachable_asks_the_spreadsheet_once(bridge: Bridge,
 
 def test_check_names_the_config_to_init(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     """A missing tab said `init -c CONFIG`, leaving IT staff to guess which file."""
-    config = bridge.write_config(sheets__archive_tab="Arsip Lama")
+    config = bridge.write_config()
+    ss = bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)
+    ss["sheets"] = [s for s in ss["sheets"] if s["title"] != "KIM"]  # deleted by an officer
     assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
-    assert (f"FAIL tab 'Arsip Lama' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
+    assert (f"FAIL tab 'KIM' missing in 'MY MEIN - Kiriman Berita KIM (Jawaban)': run `mymein-bridge init -c {config}`"
             in out.splitlines())
 
 
@@ -457,3 +459,114 @@ def test_a_spreadsheet_id_that_does_not_exist_exits_2(bridge: Bridge, capsys: py
     assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
     err = capsys.readouterr().err
     assert "not found (HTTP 404). Check this spreadsheet id in the config ([sheets] spreadsheet_id" in err
+
+
+def _lock_left_to_root(monkeypatch: pytest.MonkeyPatch, lock: Path) -> None:
+    """As after `sudo mymein-bridge once`: the lock file is root's, so the service's user cannot open it
+    (the tests run as root, whom no mode stops: the refusal is the kernel's, simulated)."""
+    real_access, real_open = os.access, os.open
+
+    def access(path: object, mode: int, *args: object, **kwargs: object) -> bool:
+        return False if Path(str(path)) == lock else real_access(path, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    def open_(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(str(path)) == lock:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_a_lock_file_left_to_root_stops_run_with_exit_2_and_the_chown_for_both_files(
+    bridge: Bridge, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a `sudo once`, run died with PermissionError (exit 1, restarted every 30 s forever) and check said OK."""
+    import getpass
+
+    config = str(bridge.write_config())
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_OK
+    ledger = bridge.workdir / "bridge-state.sqlite3"
+    lock = bridge.workdir / "bridge-state.sqlite3.lock"
+    assert lock.exists()
+    _lock_left_to_root(monkeypatch, lock)
+    capsys.readouterr()
+    problem = (f"the ledger's lock file {lock} is not readable and writable by user {getpass.getuser()} (a command run "
+               f"with sudo leaves them to root): sudo chown {getpass.getuser()}: {ledger} {lock}")
+    for command in ("run", "once"):
+        assert main([command, "-c", config], clock=bridge.clock) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+        assert capsys.readouterr().err == f"Configuration problem in {config}:\n  - {problem}\n"
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    assert f"FAIL {problem}" in capsys.readouterr().out.splitlines()
+
+
+def test_a_lock_file_that_cannot_be_opened_after_the_checks_still_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock refused between the start-up check and the lock itself ended run with a PermissionError traceback."""
+    import pwd
+
+    from bridge.exceptions import LedgerError
+    from bridge.service.scheduler import single_instance
+
+    ledger, lock = tmp_path / "bridge.sqlite3", tmp_path / "bridge.sqlite3.lock"
+    ledger.write_bytes(b"")
+    monkeypatch.setattr(os, "open", lambda *a, **k: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    with pytest.raises(LedgerError) as caught:
+        with single_instance(ledger):
+            pass
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    assert str(caught.value) == (f"the ledger's lock file {lock} cannot be opened by user {user} (Permission denied): "
+                                 f"sudo chown {user}: {ledger} {lock}")
+
+
+def test_a_wrong_blog_id_stops_run_with_exit_2_naming_the_setting(bridge: Bridge, tmp_path: Path) -> None:
+    """A blog id Blogger does not know kept `run` going with an error each cycle, approved rows turning GAGAL."""
+    config = str(bridge.write_config(blog__blog_id="7000000000000000002"))
+    log = tmp_path / "run.log"
+    with _service(config, log) as service:
+        assert service.wait(timeout=60) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+    assert log.read_text(encoding="utf-8").splitlines()[-1] == (
+        f"Error: [blog] blog_id in {config}: Blogger knows no blog 7000000000000000002 (blogs.get 7000000000000000002: "
+        "HTTP 404: Blog not found); check the id: it is the number in the Blogger dashboard's address, "
+        "https://www.blogger.com/blog/posts/<id> of the blog the bridge's account writes for"
+    )
+
+
+@pytest.mark.parametrize(("pasted", "says"), [
+    ("https://kimbalangan.blogspot.com/", "is the blog's address (https://kimbalangan.blogspot.com/), not its id: put "
+     "blog_id = \"7000000000000000001\" (Blogger's id of 'KIM Balangan', also the number in the Blogger "
+     "dashboard's address, https://www.blogger.com/blog/posts/<id>)"),
+    ("https://www.blogger.com/blog/posts/7000000000000000001", "is a Blogger dashboard address "
+     "(https://www.blogger.com/blog/posts/7000000000000000001), not the blog's id: put blog_id = \"7000000000000000001\" "
+     "(the number in that address)"),
+    ("https://kimbalangan.example.id/", "is a web address (https://kimbalangan.example.id/), not a blog id, and Blogger "
+     "knows no blog there: put the blog's id, the number in the Blogger dashboard's address, "
+     "https://www.blogger.com/blog/posts/<id>"),
+])
+def test_an_address_pasted_as_blog_id_exits_2_saying_which_id_to_put(
+    pasted: str, says: str, bridge: Bridge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IT staff who pasted the blog's address for its id had to find out alone that the id is a number, and which."""
+    good = str(bridge.write_config())
+    assert main(["once", "-c", good], clock=bridge.clock) == EXIT_OK
+    bridge.officer_sets({r["ID"]: Status.DISETUJUI.value for r in bridge.review() if r["Status"] == Status.MENUNGGU.value})
+    before = bridge.review()
+    config = str(bridge.write_config(blog__blog_id=pasted))
+    capsys.readouterr()
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_CONFIG
+    assert capsys.readouterr().err == f"Error: [blog] blog_id in {config} {says}\n"
+    assert bridge.review() == before, "no approved row turned GAGAL for a config mistake"
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    assert f"FAIL blog {pasted}: [blog] blog_id in {config} {says}" in capsys.readouterr().out.splitlines()
+
+
+def test_a_spreadsheet_that_does_not_exist_is_asked_for_once(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """Drive's 404 for the change signal was retried four times (seconds of backoff) before the cycle read the sheet."""
+    config = bridge.write_config(sheets__spreadsheet_id="1ThisSpreadsheetDoesNotExist000000000000000000")
+    bridge.sandbox.reset_stats()
+    assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
+    assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {
+        "blogger.blogs.get": 1, "drive.files.get": 1, "sheets.spreadsheets.get": 1,
+    }
+    assert "retrying" not in capsys.readouterr().err

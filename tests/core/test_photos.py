@@ -170,3 +170,62 @@ def test_processing_is_deterministic() -> None:
     """Two cycles processing the same photo would produce different files (and so duplicates)."""
     data = images.jpeg(orientation=6)
     assert P.process(data, OPTS)[1].content == P.process(data, OPTS)[1].content
+
+
+HOSTILE = {
+    "webp 7000x7000 in 26 bytes": (images.webp_bomb, 187, 1),
+    "RGBA png 7000x7000": (images.png_bomb, 187, 1),
+    "animated webp, 30 frames of 1000x1000": (images.animated_webp, 114, 30),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_tiny_files_that_decode_huge_are_refused_before_decoding(name: str, no_decoding: list[str]) -> None:
+    """A 26-byte WebP or a 190 kB PNG of 7000 x 7000 (under 50 megapixels) made the bridge peak near 1 GB while
+    processing it, so the server ran out of memory (issue 18)."""
+    make, mib, frames = HOSTILE[name]
+    data = make()
+    for step in (P.inspect, P.process):
+        with pytest.raises(PhotoProblem) as exc:
+            step(data, OPTS)
+        assert exc.value.code == "too_much_memory"
+        assert round(float(exc.value.facts["mb"])) == mib and exc.value.facts["frames"] == frames  # type: ignore[arg-type]
+    assert no_decoding == []
+
+
+def test_the_budget_counts_a_jpeg_at_the_scale_it_is_decoded() -> None:
+    """A 50-megapixel camera JPEG (150 MB at full size) would be refused, though it is decoded at 1/4 scale (9 MB)."""
+    header_only = images.jpeg_bomb(8660, 5773)
+    assert P.inspect(header_only, Options(max_decoded_mb=10)).width == 8660
+    with pytest.raises(PhotoProblem) as small:
+        P.inspect(header_only, Options(max_side=8000, max_decoded_mb=64))  # full scale: 143 MiB
+    assert small.value.code == "too_much_memory"
+
+
+def test_decoded_size_is_pixels_bands_bytes_and_frames() -> None:
+    """The memory budget would let 16-bit or palette images through at a quarter of their real cost."""
+    assert P.decoded_bytes(Image.new("RGB", (10, 10)), "PNG", (10, 10)) == 300
+    assert P.decoded_bytes(Image.new("I;16", (10, 10)), "PNG", (10, 10)) == 200
+    assert P.decoded_bytes(Image.new("P", (10, 10)), "PNG", (10, 10)) == 400, "processed as RGBA"
+    assert P.decoded_bytes(Image.new("RGB", (10, 10)), "WEBP", (10, 10)) == 400, "libwebp's RGBA canvas"
+
+
+def test_a_truncated_photo_is_found_when_decoding_at_intake() -> None:
+    """A half-uploaded photo would pass intake as MENUNGGU and only fail (GAGAL) once an officer approved it."""
+    data = images.truncated_jpeg()
+    assert P.inspect(data, OPTS).width == 640, "the header alone looks fine"
+    with pytest.raises(PhotoProblem) as exc:
+        P.inspect(data, OPTS, decode=True)
+    assert exc.value.code == "unreadable" and "truncated" in exc.value.detail
+
+
+@pytest.mark.parametrize("mode", ["P", "LA", "I;16", "1", "CMYK"])
+def test_every_mode_is_shrunk_then_made_rgb(mode: str) -> None:
+    """Palette, grey-alpha, 16-bit or CMYK photos would fail, or be resized by nearest pixel and look jagged."""
+    img = images.scene(600, 450).convert("RGBA" if mode == "LA" else "RGB")
+    img = img.convert(mode) if mode != "I;16" else img.convert("L").convert("I").point(lambda v: v * 256).convert("I;16")
+    out = io.BytesIO()
+    img.save(out, "TIFF" if mode == "CMYK" else "PNG") if mode != "CMYK" else img.save(out, "JPEG")
+    _, done = P.process(out.getvalue(), Options(max_side=400))
+    assert (done.width, done.height) == (400, 300)
+    assert _open(done.content).mode == "RGB"

@@ -192,8 +192,9 @@ def test_photo_links_must_be_drive_links(wilayah: WilayahIndex, registry: KimReg
 
 def test_rules_from_settings() -> None:
     """Changing [intake] limits in the config would have no effect."""
-    settings = SimpleNamespace(title_max=80, body_min=10, body_max=500, require_registered_email=False)
-    assert Rules.from_settings(settings) == Rules(80, 10, 500, False)  # type: ignore[arg-type]
+    settings = SimpleNamespace(title_max=80, body_min=10, body_max=500, require_registered_email=False,
+                               photos=SimpleNamespace(max_photos=3))
+    assert Rules.from_settings(settings) == Rules(80, 10, 500, False, 3)  # type: ignore[arg-type]
 
 
 def test_unvalidated_and_with_id() -> None:
@@ -263,3 +264,37 @@ def test_edit_of_an_earlier_submission_is_flagged_for_the_same_sender() -> None:
     assert flagged.reasons[-1].id == (
         "Tampaknya ini suntingan dari kiriman MM-2026-0002 (baris formulir yang sama). Periksa keduanya dan terbitkan salah satu saja."
     )
+
+
+INVISIBLE_TITLES = ["\u2800\u2800\u2800", "\u3164", "\u00ad\u00ad", "\U000e0042\U000e0065\U000e0072\U000e0069\U000e0074\U000e0061",
+                    "\u2800 \u3164 \u00ad", "\u115f\u1160\uffa0", "\u034f\ufe0f", "\u0301\u0302"]
+
+
+@pytest.mark.parametrize("title", INVISIBLE_TITLES)
+def test_a_title_of_only_invisible_characters_is_not_valid(wilayah: WilayahIndex, registry: KimRegistry, title: str) -> None:
+    """A title of Braille blanks, Hangul fillers, soft hyphens or tag characters would pass and publish as a blank title."""
+    sub = run(make_response(title=title), wilayah, registry)
+    assert "title_invisible" in codes(sub)
+    (reason,) = [r for r in sub.reasons if r.code == "title_invisible"]
+    assert reason.id.startswith("Judul hanya berisi karakter yang tidak terlihat (U+") and "judul kosong" in reason.id
+
+
+def test_a_body_of_only_invisible_characters_is_not_valid(wilayah: WilayahIndex, registry: KimRegistry) -> None:
+    """A body of 60 Braille blanks would pass the 50-character minimum and publish an empty post."""
+    sub = run(make_response(body="\u2800" * 60 + "\n\n" + "\U000e0041" * 10), wilayah, registry)
+    assert "body_invisible" in codes(sub) and "body_too_short" not in codes(sub)
+    assert "(U+2800, U+000A" not in next(r.id for r in sub.reasons if r.code == "body_invisible")
+
+
+def test_visible_text_with_invisible_characters_inside_stays_valid(wilayah: WilayahIndex, registry: KimRegistry) -> None:
+    """A real title with a soft hyphen or an emoji variation selector would be refused as invisible."""
+    sub = run(make_response(title="Panen\u00ad raya \u2764\ufe0f di Desa"), wilayah, registry)
+    assert "title_invisible" not in codes(sub)
+
+
+def test_more_photo_links_than_allowed_is_one_reason_and_no_link_is_judged(wilayah: WilayahIndex, registry: KimRegistry) -> None:
+    """A Foto cell of a thousand links would fill Catatan Sistem with a thousand reasons (and cost a thousand Drive reads)."""
+    links = tuple(f"https://example.com/{i}.jpg" for i in range(1000))
+    sub = run(make_response(photos=links), wilayah, registry, Rules(max_photos=10))
+    assert codes(sub).count("photo_too_many") == 1 and codes(sub).count("photo_not_drive") == 10
+    assert "Ada 1000 tautan foto; paling banyak 10 foto per berita" in next(r.id for r in sub.reasons if r.code == "photo_too_many")

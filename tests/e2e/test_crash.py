@@ -6,8 +6,11 @@ and *after* applying them (the ambiguous case: the post exists but the bridge
 never heard back), and Blogger drops every HTML comment from post content (so
 only the second marker is left). Between rounds new responses arrive, an officer
 approves what is waiting, deletes a row now and then and clears an ID cell;
-halfway through, the local ledger file is lost as well. At the end the faults
-stop and the bridge runs to completion.
+halfway through, the local ledger file is lost as well; before that, it is restored
+from an older backup (issue 17). A second bridge with a ledger of its own runs
+between kills: refused while the server holds the spreadsheet's lease, and twice
+taking it over (killed the first time), the server taking it back the next round.
+At the end the faults stop and the bridge runs to completion.
 
 Whatever happened in between (counted by fingerprint, since a cleared ID may
 legitimately get a new one after the ledger is lost): every approved submission
@@ -21,10 +24,12 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -43,15 +48,16 @@ ROUNDS = 20
 FAULTS = {"rate": 0.15, "after_rate": 0.2, "codes": [429, 500, 503], "latency_ms": 5, "seed": 1}
 
 
-def _once(config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None = None) -> int | None:
+def _once(config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None = None, *, take_over: bool = False) -> int | None:
     """Run one cycle in a real process. With ``kill_at``, SIGKILL it once the sandbox has
     received that many of its requests (counting requests, not seconds, keeps the kill
     points spread over the cycle on a fast or a slow machine). Returns None when killed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = sandbox.stats()["requests"]
+    extra = ["--take-over"] if take_over else []
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.clocked_cli", sandbox.clock().isoformat(), "once", "-c", str(config)],
+            [sys.executable, "-m", "tests.clocked_cli", sandbox.clock().isoformat(), "once", "-c", str(config), *extra],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
         )
         if kill_at is None:
@@ -63,6 +69,22 @@ def _once(config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None =
                 return None
             time.sleep(0.001)
         return proc.returncode
+
+
+def _backup(path: Path, to: Path) -> None:
+    """A backup of the ledger as `sqlite3 .backup` makes it (WAL included)."""
+    src, dst = sqlite3.connect(path), sqlite3.connect(to)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def _restore(backup: Path, path: Path) -> None:
+    for stale in path.parent.glob(path.name + "*"):
+        stale.unlink()
+    _backup(backup, path)
 
 
 def _new_response(template: list, n: int) -> list:
@@ -117,7 +139,6 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
         overrides={("blog", "publish_mode"): "live", ("bridge", "retry_wait_ms"): 20, ("bridge", "max_retries"): 4},
     )
     bridge.init()
-    config = bridge.write_config()
     log = tmp_path / "bridge.log"
     rng = random.Random(20261123)
     valid_templates = [bridge.responses()[i] for i in (1, 2, 3)]
@@ -125,9 +146,20 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
     deleted: set[str] = set()
     killed = 0
 
+    # Issue 17: a second bridge with a ledger of its own (IT staff's laptop) between kills: refused while
+    # the server holds the spreadsheet, then taking it over twice (the server takes it back each time);
+    # and the server's ledger restored from an older backup.
+    laptop = Bridge(sandbox=sandbox, workdir=tmp_path / "laptop", overrides=dict(bridge.overrides))
+    laptop.workdir.mkdir()
+    laptop_config = laptop.write_config()
+    config = bridge.write_config()
+    backup = tmp_path / "backup.sqlite3"
+    take_back = False
+
     sandbox.state.blog(DEMO_BLOG_ID)["stripComments"] = True
     sandbox.set_faults(FAULTS)
     for n in range(ROUNDS):
+        bridge.now = bridge.now + timedelta(minutes=2)  # past a take-over's hand-over minute
         if n % 3 != 0:
             rows = bridge.responses()
             rows.append(_new_response(valid_templates[n % len(valid_templates)], n))
@@ -136,14 +168,29 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
             approved |= _approve_waiting(bridge)
         deleted |= _officer_edits(bridge, rng, n)
         # up to 45 requests: intake checks each new photo (2 Drive calls), so kills reach every phase
-        if _once(config, log, sandbox, kill_at=rng.randint(1, 45)) is None:
+        if _once(config, log, sandbox, kill_at=rng.randint(1, 45), take_over=take_back) is None:
             killed += 1
+        take_back = False
         if n == ROUNDS // 2:  # the server's disk is wiped too: the Review tab and the blog must suffice
             bridge.lose_ledger()
+        if n == 2:
+            _backup(tmp_path / "bridge-state.sqlite3", backup)
+        if n == 6:  # a restore of that older backup: its counter is behind IDs already given and posted
+            _restore(backup, tmp_path / "bridge-state.sqlite3")
+        if n == 4:  # the laptop while the server holds the lease: refused, writes nothing
+            sandbox.set_faults({"rate": 0.0})
+            assert _once(laptop_config, log, sandbox) == 4, log.read_text(errors="replace")[-2000:]
+            sandbox.set_faults(FAULTS)
+        if n in (8, 14):  # the laptop takes over (killed at random the first time); the server takes it back
+            laptop_killed = _once(laptop_config, log, sandbox, kill_at=rng.randint(5, 60) if n == 8 else None, take_over=True)
+            killed += laptop_killed is None
+            take_back = True
 
     sandbox.set_faults({"rate": 0.0})
     for _ in range(3):  # queue the last arrivals, let the officer approve them, publish
-        assert _once(config, log, sandbox) == 0, log.read_text(errors="replace")[-4000:]
+        bridge.now = bridge.now + timedelta(minutes=2)
+        assert _once(config, log, sandbox, take_over=take_back) == 0, log.read_text(errors="replace")[-4000:]
+        take_back = False
         approved |= _approve_waiting(bridge)
     assert _once(config, log, sandbox) == 0, log.read_text(errors="replace")[-4000:]
 

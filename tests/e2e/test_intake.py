@@ -290,6 +290,8 @@ def test_sheets_calls_do_not_grow_with_rows(bridge: Bridge) -> None:
     assert counts[0] == counts[1] == {
         "drive.files.get": 1,  # the change signal (the new responses changed it)
         "sheets.spreadsheets.values.batchGet": 1,
+        "sheets.spreadsheets.developerMetadata.search": 1,  # the spreadsheet changed: who writes it now (issue 17)
+        "sheets.spreadsheets.batchUpdate": 1,  # the generation raised before the cycle's first write
         "sheets.spreadsheets.values.append": 1,
     }
 

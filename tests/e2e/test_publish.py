@@ -14,7 +14,7 @@ from bridge.cycle.pipeline import run_cycle
 from bridge.cycle.publish import DRAFT_CHECK_EVERY
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
-from .conftest import Bridge
+from .conftest import Bridge, Killed
 
 SYSTEM = ReviewColumn.SYSTEM_NOTE.value
 
@@ -497,10 +497,10 @@ def _crash_after_insert(bridge: Bridge) -> str:
     deps = bridge.deps()
 
     def crash(*a: object, **k: object) -> None:
-        raise RuntimeError("power cut right after posts.insert")
+        raise Killed()  # power cut right after posts.insert: the process dies, nothing catches it
 
     deps.ledger.record_done = crash  # type: ignore[method-assign]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(Killed):
         run_cycle(deps)
     deps.close()
     assert [p["status"] for p in bridge.posts() if sid in p.get("content", "")] == ["DRAFT"]

@@ -166,11 +166,13 @@ def test_revoked_grant_is_explained(bridge: Bridge, capsys: pytest.CaptureFixtur
 # --- service behaviour ----------------------------------------------------------------------------------
 
 def test_once_exits_1_when_an_approval_went_gagal(bridge: Bridge) -> None:
-    """A wrong blog_id turned every approval GAGAL while once reported success (exit 0)."""
+    """An approval that went GAGAL (here an unreadable Jadwal Terbit) while once reported success (exit 0).
+    (A wrong blog_id no longer turns approvals GAGAL: once and run stop with exit 2 before, tests/cli.)"""
     config = str(bridge.write_config())
     main(["once", "-c", config], clock=bridge.clock)
     bridge.officer_sets({"MM-2026-0001": Status.DISETUJUI.value})
-    assert main(["once", "-c", str(bridge.write_config(blog__blog_id="123"))], clock=bridge.clock) == EXIT_PROBLEMS
+    bridge.officer_sets({"MM-2026-0001": "besok pagi"}, column=ReviewColumn.SCHEDULE)
+    assert main(["once", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     assert next(r for r in bridge.review() if r["ID"] == "MM-2026-0001")["Status"] == Status.GAGAL.value
 
 

@@ -23,6 +23,15 @@ def test_blog_get_and_unknown_blog(blogger: Any) -> None:
     assert info.value.resp.status == 404 and b"Blog not found" in info.value.content
 
 
+def test_blog_by_url(blogger: Any) -> None:
+    """A blog address pasted as blog_id could not be turned into the id to put in the config."""
+    for url in ("https://kimbalangan.blogspot.com/", "http://kimbalangan.blogspot.com"):
+        assert blogger.blogs().getByUrl(url=url).execute()["id"] == B
+    with pytest.raises(HttpError) as info:
+        blogger.blogs().getByUrl(url="https://lain.blogspot.com/").execute()
+    assert info.value.resp.status == 404 and b"Blog not found" in info.value.content
+
+
 def test_draft_live_search_revert_publish_roundtrip(sandbox: SandboxServer, blogger: Any) -> None:
     """Publishing would misreport draft/live status or URLs compared with Blogger."""
     posts = blogger.posts()
@@ -52,7 +61,7 @@ def test_draft_live_search_revert_publish_roundtrip(sandbox: SandboxServer, blog
     assert posts.search(blogId=B, q="balita").execute()["items"][0]["id"] == draft["id"]
     reverted = posts.revert(blogId=B, postId=live["id"]).execute()
     assert reverted["status"] == "DRAFT"
-    assert posts.get(blogId=B, postId=live["id"]).execute()["status"] == "DRAFT"
+    assert posts.get(blogId=B, postId=live["id"], view="ADMIN").execute()["status"] == "DRAFT"
     stored = {p["id"]: p["status"] for p in sandbox.state.posts(B)}
     assert stored[draft["id"]] == "LIVE" and stored[live["id"]] == "DRAFT"
 
@@ -98,13 +107,13 @@ def test_scheduled_post_goes_live_when_the_sandbox_clock_passes_its_time(sandbox
     when = (clock() + timedelta(days=1)).isoformat()
     scheduled = posts.publish(blogId=B, postId=draft["id"], publishDate=when).execute()
     assert scheduled["status"] == "SCHEDULED"
-    assert posts.get(blogId=B, postId=draft["id"]).execute()["status"] == "SCHEDULED"
+    assert posts.get(blogId=B, postId=draft["id"], view="ADMIN").execute()["status"] == "SCHEDULED"
     assert draft["id"] not in [p["id"] for p in posts.list(blogId=B).execute()["items"]]
 
     clock.advance(timedelta(hours=23, minutes=59))
-    assert posts.get(blogId=B, postId=draft["id"]).execute()["status"] == "SCHEDULED"
+    assert posts.get(blogId=B, postId=draft["id"], view="ADMIN").execute()["status"] == "SCHEDULED"
     clock.advance(timedelta(minutes=1))
-    assert posts.get(blogId=B, postId=draft["id"]).execute()["status"] == "LIVE"
+    assert posts.get(blogId=B, postId=draft["id"], view="ADMIN").execute()["status"] == "LIVE"
     assert posts.list(blogId=B).execute()["items"][0]["id"] == draft["id"]
 
 

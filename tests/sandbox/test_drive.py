@@ -98,3 +98,28 @@ def test_files_list_finds_by_app_property_and_refuses_unknown_queries() -> None:
         with pytest.raises(ApiError) as info:
             _query(bad)
         assert info.value.code == 400
+
+
+def test_form_uploads_show_their_folders_and_a_file_shared_alone_shows_none(sandbox: SandboxServer, drive: Any) -> None:
+    """The bridge would accept a file shared with it alone as a form upload, or refuse real uploads, because
+    the sandbox showed parents Drive hides (or hid the form's folders)."""
+    from bridge.sandbox.seed import FORM_OWNER, PHOTO_FOLDER_ID, UPLOADS_FOLDER_ID
+
+    rows = sandbox.state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)
+    upload = re.findall(r"id=([\w-]+)", str(rows[1][7]))[0]
+    meta = drive.files().get(fileId=upload, fields="parents,owners(emailAddress,permissionId),trashed").execute()
+    assert meta["parents"] == [PHOTO_FOLDER_ID] and meta["trashed"] is False
+    assert meta["owners"][0]["emailAddress"] == FORM_OWNER and len(meta["owners"][0]["permissionId"]) == 20
+    question = drive.files().get(fileId=PHOTO_FOLDER_ID, fields="name,parents").execute()
+    assert question == {"name": "Foto Berita (File responses)", "parents": [UPLOADS_FOLDER_ID]}
+    top = drive.files().get(fileId=UPLOADS_FOLDER_ID, fields="name,parents").execute()
+    assert top == {"name": "MY MEIN - Kiriman Berita KIM (File responses)", "parents": []}
+    with sandbox.state.lock:
+        sandbox.state.data["drive"]["files"] += [
+            {"id": "1StrangerFolder", "name": "Pribadi", "mimeType": "application/vnd.google-apps.folder", "owner": "x@gmail.com",
+             "parents": [], "permissions": []},
+            {"id": "1SharedAlone", "name": "a.jpg", "mimeType": "image/jpeg", "owner": "x@gmail.com", "parents": ["1StrangerFolder"],
+             "permissions": [{"id": "1", "type": "user", "role": "reader", "emailAddress": "kimbalangan.bridge@gmail.com"}]},
+        ]
+    assert drive.files().get(fileId="1SharedAlone", fields="parents").execute() == {"parents": []}
+    assert sandbox.state.drive_file("1SharedAlone")["parents"] == ["1StrangerFolder"], "the owner still sees it in its folder"

@@ -1,0 +1,49 @@
+"""Blogger's daily limits (issue 17): after the first refusal, nothing is sent to Blogger until tomorrow.
+
+Blogger limits new posts per day ("wait 24 hours", Blogger Help on word verification) and the API has
+a daily request quota; asking again the same day cannot help. The pause ends at 00:00 WITA the next
+day by Google's clock; while it lasts there is no insert, no retry, no listing, and the waiting rows
+carry one plain Indonesian note.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bridge.app import Deps
+from bridge.exceptions import LimitError
+
+log = logging.getLogger("bridge.publish")
+
+PAUSED_UNTIL = "blogger_paused_until"
+
+
+def paused_until(deps: Deps) -> datetime | None:
+    """The end of the pause, if one is running now."""
+    try:
+        until = datetime.fromisoformat(deps.ledger.get_meta(PAUSED_UNTIL))
+    except ValueError:
+        return None
+    return until if deps.google_now() < until else None
+
+
+def pause(deps: Deps, exc: LimitError, what: str) -> datetime:
+    """Start (or keep) the pause until tomorrow 00:00 WITA; returns its end."""
+    local = deps.google_now().astimezone(deps.settings.tz)
+    until = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=deps.settings.tz)
+    if not deps.dry_run:
+        with deps.ledger.transaction():
+            deps.ledger.set_meta(PAUSED_UNTIL, until.isoformat())
+    log.error("Blogger refused %s for today (%s); nothing more is sent to Blogger until %s", what, exc, until.isoformat())
+    return until
+
+
+def limit_note(until: datetime, deps: Deps) -> str:
+    """What a waiting row says while the pause lasts."""
+    day = until.astimezone(deps.settings.tz).strftime("%d/%m/%Y")
+    return ("Blogger menolak permintaan baru untuk hari ini (batas jumlah post per hari atau kuota harian tercapai). "
+            f"Kiriman ini menunggu dan diproses otomatis mulai {day} pukul 00:00 WITA; Status tidak perlu diubah.")
+
+
+__all__ = ["PAUSED_UNTIL", "paused_until", "pause", "limit_note"]
