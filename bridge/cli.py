@@ -116,11 +116,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     Example:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
+      mymein-bridge check -c /etc/mymein-bridge/bridge.toml --send-test operator@example.com
+
+    With operator messages on ([notify]), it verifies the templates and each channel without
+    sending; --send-test ADDRESS sends one test message there.
     """
     from bridge.commands.check import Verdict, run_check
 
     settings = _load(args)
-    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
+    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog, send_test=args.send_test)
     for line in lines:
         print(line)
     return {Verdict.OK: EXIT_OK, Verdict.PROBLEMS: EXIT_PROBLEMS, Verdict.UNREACHABLE: EXIT_TEMPFAIL}[verdict]
@@ -222,9 +226,11 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
-    from bridge.app import Deps, build_deps
+    from bridge.app import Deps, build_deps, it_alert
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
+    from bridge.clock import system_clock
+    from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
     from bridge.service.startup import refuse_a_wrong_blog_id
 
@@ -249,15 +255,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
-    def cycle_then_monthly_report(deps: Deps) -> None:
-        run_cycle(deps)
+    def cycle_then_monthly_report(deps: Deps) -> object:
+        report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+        return report
 
     with single_instance(settings.state_path):
         cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
-            run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop)
+            run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
+                        pulse=Pulse(args.clock or system_clock, it_alert(settings)))
         finally:
             cycle.close()
     return EXIT_OK
@@ -274,7 +282,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
       mymein-bridge auth -c bridge.toml
       mymein-bridge auth -c bridge.toml --listen --port 8085
     """
-    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token
+    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token, user_scopes
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
@@ -286,9 +294,9 @@ def cmd_auth(args: argparse.Namespace) -> int:
         if settings.endpoint.startswith("http://"):
             os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # oauthlib insists on https otherwise
     if args.listen:
-        creds = listener_flow(config, port=args.port, say=print)
+        creds = listener_flow(config, port=args.port, say=print, scopes=user_scopes(settings))
     else:
-        creds = paste_back_flow(config, ask=input, say=print, port=args.port)
+        creds = paste_back_flow(config, ask=input, say=print, port=args.port, scopes=user_scopes(settings))
     save_token(creds, settings.token)
     print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
     return EXIT_OK
@@ -310,18 +318,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the monitoring-and-evaluation report (Juknis Kemitraan KIM 2022) for a period: the
-    'Laporan <period>' tab, laid out to print on A4, replaced whole on each run, and with --out
-    the same tables as CSV files.
+    'Laporan <period>' tab, replaced whole on each run, and with --out a PDF to print and sign
+    (A4 landscape, with the kop and the signature block), an Excel workbook and one CSV file per
+    table.
 
     PERIOD is a month 2026-11, a quarter 2026-Q4, a half-year 2026-S2, a year 2026 or a range
-    2026-10-01..2026-11-30. From the sheet, use File > Download (Excel, PDF) or File > Print.
+    2026-10-01..2026-11-30. A period that ends after today is refused unless --allow-future; a
+    period that has not ended is marked SEMENTARA (provisional) on the title.
 
     Example:
       mymein-bridge report -c bridge.toml --period 2026-11 --out laporan-2026-11
     """
     from bridge.app import build_deps
     from bridge.commands.report import write_report
-    from bridge.core.period import PeriodError, parse_period
+    from bridge.core.period import PeriodError, ends_after, parse_period
 
     try:
         period = parse_period(args.period)
@@ -332,18 +342,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     _require_ledger_folder(settings)  # exit 2 with what to do, as once and run (not 4)
     deps = build_deps(settings, clock=args.clock)
     try:
+        today = deps.now().date()
+        if ends_after(period, today) and not args.allow_future:
+            print(f"Error: --period {period.key} ends on {period.end:%d/%m/%Y}, after today ({today:%d/%m/%Y}): its report "
+                  "would be incomplete; add --allow-future for a provisional (SEMENTARA) report", file=sys.stderr)
+            return EXIT_CONFIG
         result = write_report(deps, period, Path(args.out) if args.out else None)
     except OSError as exc:  # the tab is written first; only the files failed
-        print(f"Error: the tab was written, but not the CSV files in {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"Error: the tab was written, but not the report files in {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FATAL
     finally:
         deps.close()
-    published = len(result.report.table("tabel-5-2-diseminasi").rows)
-    print(f"Report {period.key} ({period.label}): {published} published item(s); tab '{result.tab}' written")
+    report = result.report
+    published = len(report.table("tabel-5-2-diseminasi").rows)
+    drafts = f", {report.drafts} approved item(s) waiting as drafts in Blogger" if report.drafts else ""
+    provisional = " (provisional: the period has not ended)" if report.provisional else ""
+    print(f"Report {period.key} ({period.label}){provisional}: {published} published item(s){drafts}; tab '{result.tab}' written")
     for path in result.files:
         print(f"  {path}")
+    for link in result.uploaded:
+        print(f"  Drive: {link}")
+    if result.alerts:  # in Indonesian, word for word as `check` prints them
+        print(f"  partnership alerts: {len(result.alerts)}")
     for alert in result.alerts:
-        print(f"  alert: {alert.kim}: {alert.en}")
+        print(f"    {alert.kim} ({alert.kecamatan}): {alert.id}")
     return EXIT_OK
 
 
@@ -408,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(p)
     p.add_argument("--probe-blog", action="store_true",
                    help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
+    p.add_argument("--send-test", default="", metavar="ADDRESS",
+                   help="operator messages on: send one test message to this address through the configured channel")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)
@@ -422,7 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", cmd_report)
     _config_arg(p)
     p.add_argument("--period", required=True, metavar="P", help="2026-11, 2026-Q4, 2026-S2, 2026 or 2026-10-01..2026-11-30")
-    p.add_argument("--out", default="", metavar="DIR", help="also write the tables as CSV files in this folder")
+    p.add_argument("--out", default="", metavar="DIR", help="also write the PDF, the Excel workbook and the CSV files in this folder")
+    p.add_argument("--allow-future", action="store_true", help="accept a period that ends after today (marked SEMENTARA)")
     p = add("auth", cmd_auth)
     _config_arg(p)
     p.add_argument("--listen", action="store_true", help="receive the redirect on a local listener (for ssh -L)")

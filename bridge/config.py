@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -113,17 +113,113 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "weight_approval", int, 30, "award ranking: weight of the approval rate"),
     Spec("report", "weight_comments", int, 10, "award ranking: weight of comments on the KIM's posts"),
     Spec("report", "place", str, "Paringin", "place written before the date above the signature"),
-    Spec("report", "signer_title", str, "Kepala Dinas", "who signs the report (under 'Mengetahui,')"),
+    Spec("report", "signer_title", str, "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian", "who signs the report (under 'Mengetahui,'): the full title, as on the signature"),
     Spec("report", "signer_name", str, "", "name of the signer; empty leaves a line to write it by hand"),
     Spec("report", "signer_nip", str, "", "NIP of the signer; empty leaves a line to write it by hand"),
+    # The PDF's kop (letterhead) and signature block (issue 21)
+    Spec("report", "kabupaten", str, "Balangan", "kop: PEMERINTAH KABUPATEN <this>"),
+    Spec("report", "dinas", str, "Dinas Komunikasi, Informatika, Statistik dan Persandian", "kop: the dinas' full name (printed in capitals)"),
+    Spec("report", "address", str, "", "kop: the office's street address, e.g. Jl. A. Yani Km. 4,5 Paringin 71618"),
+    Spec("report", "telephone", str, "", "kop: telephone number; empty leaves it out"),
+    Spec("report", "email", str, "", "kop: e-mail address; empty leaves it out"),
+    Spec("report", "website", str, "", "kop: website; empty leaves it out"),
+    Spec("report", "logo", str, "", "kop: the kabupaten's logo (PNG or JPEG); empty = a neutral placeholder"),
+    Spec("report", "signer_rank", str, "", "rank/grade line under the signer's name, e.g. Pembina Utama Muda (IV/c); empty leaves a line"),
+    Spec("report", "preparer_title", str, "", "second signature column 'Yang membuat,' (who prepared the report): title; empty = no second column"),
+    Spec("report", "preparer_name", str, "", "name of who prepared the report; empty leaves a line"),
+    Spec("report", "preparer_rank", str, "", "rank/grade of who prepared the report; empty leaves it out"),
+    Spec("report", "preparer_nip", str, "", "NIP of who prepared the report; empty leaves a line"),
+    Spec("report", "drive_folder_id", str, "", "Drive folder officers can open: report and the monthly run put the PDF and the workbook there (the period's earlier ones replaced); empty = no upload"),
     Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
     Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
-    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's CSV files; empty = only the Laporan tab"),
+    Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
+    # [notify] (issue 19): off unless operator_messages = true
+    Spec("notify", "operator_messages", bool, False, "tell operators (to the form's e-mail) when their item is received, needs fixing, published, rejected or withdrawn"),
+    Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)"),
+    Spec("notify", "apprise_urls", list, [], "channel = apprise: Apprise URLs; {address} is replaced by the operator's address, e.g. mailtos://user:pass@smtp.example.com?to={address}"),
+    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about"),
+    Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
+    Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
+    Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle"),
+    Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
+    Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle"),
 )
+
+NOTIFY_CHANNELS = ("email", "apprise")
+NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik")
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """The ``[notify]`` section, validated."""
+
+    operator_messages: bool = False
+    channel: str = "email"
+    apprise_urls: tuple[str, ...] = ()
+    events: tuple[str, ...] = NOTIFY_EVENTS
+    max_age_days: int = 14
+    templates: Path = REPO_CONFIG_DIR / "templates"
+    max_per_cycle: int = 50
+    reject_without_message: bool = False
+    it_alerts: tuple[str, ...] = ()
+
+    @property
+    def email(self) -> bool:
+        """Whether the bridge's Google account sends e-mail (``auth`` must ask for gmail.send)."""
+        return (self.operator_messages or bool(self.it_alerts)) and self.channel == "email"
+
+
+def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> NotifySettings:
+    """Check ``[notify]`` (problems are added to ``problems``) and build its settings."""
+    channel = raw["channel"]
+    if channel not in NOTIFY_CHANNELS:
+        problems.append(f"{where}: [notify] channel must be email or apprise, got {channel!r}")
+    unknown = [e for e in raw["events"] if e not in NOTIFY_EVENTS]
+    if unknown:
+        problems.append(f"{where}: [notify] events: unknown {', '.join(map(str, unknown))} (known: {', '.join(NOTIFY_EVENTS)})")
+    if (raw["operator_messages"] or raw["it_alerts"]) and channel == "apprise" and not raw["apprise_urls"]:
+        problems.append(f"{where}: [notify] channel = \"apprise\" needs apprise_urls")
+    if raw["notice_max_per_cycle"] < 1:
+        problems.append(f"{where}: [notify] notice_max_per_cycle must be at least 1")
+    templates = resolve(raw["notice_templates"]) if raw["notice_templates"] else REPO_CONFIG_DIR / "templates"
+    if raw["operator_messages"]:
+        for event in raw["events"]:
+            if event in NOTIFY_EVENTS and not (templates / f"notice_{event}.txt").is_file():
+                problems.append(f"{where}: [notify] template missing: {templates / f'notice_{event}.txt'}")
+    return NotifySettings(
+        operator_messages=bool(raw["operator_messages"]),
+        channel=channel,
+        apprise_urls=tuple(str(u) for u in raw["apprise_urls"]),
+        events=tuple(str(e) for e in raw["events"]),
+        max_age_days=raw["notice_max_age_days"],
+        templates=templates,
+        max_per_cycle=raw["notice_max_per_cycle"],
+        reject_without_message=bool(raw["reject_without_message"]),
+        it_alerts=tuple(str(a) for a in raw["it_alerts"]),
+    )
+
 
 PHOTO_STORES = ("drive", "local")
 PHOTO_FORMATS = ("jpeg", "webp")
 PHOTO_OVER_LIMIT = ("downscale", "refuse")
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The report PDF's kop and the extra lines of its signature block ([report], issue 21)."""
+
+    kabupaten: str = "Balangan"
+    dinas: str = "Dinas Komunikasi, Informatika, Statistik dan Persandian"
+    address: str = ""
+    telephone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: Path | None = None
+    signer_rank: str = ""
+    preparer_title: str = ""
+    preparer_name: str = ""
+    preparer_rank: str = ""
+    preparer_nip: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,14 +323,17 @@ class Settings:
     weight_approval: int = 30
     weight_comments: int = 10
     place: str = "Paringin"
-    signer_title: str = "Kepala Dinas"
+    signer_title: str = "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian"
     signer_name: str = ""
     signer_nip: str = ""
+    letterhead: Letterhead = field(default_factory=lambda: Letterhead())
+    report_drive_folder_id: str = ""
     monthly: bool = False
     monthly_hour: int = 7
     monthly_out_dir: Path | None = None
     source: str = "<defaults>"
     photos: PhotoSettings = PhotoSettings()
+    notify: NotifySettings = NotifySettings()
     poll_interval_seconds: int = 0
     sandbox_clock: bool = False
 
@@ -444,6 +543,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         problems.append(f"{where}: [bridge] wilayah_csv: file not found: {wilayah}")
 
     photos = _photo_settings(raw, where, resolve, problems)
+    notify = _notify_settings(raw, where, resolve, problems)
 
     if problems:
         raise ConfigError(problems, source)
@@ -495,6 +595,12 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         signer_title=raw["signer_title"],
         signer_name=raw["signer_name"],
         signer_nip=raw["signer_nip"],
+        letterhead=Letterhead(
+            kabupaten=raw["kabupaten"], dinas=raw["dinas"], address=raw["address"], telephone=raw["telephone"],
+            email=raw["email"], website=raw["website"], logo=resolve(raw["logo"]) if raw["logo"] else None,
+            signer_rank=raw["signer_rank"], preparer_title=raw["preparer_title"], preparer_name=raw["preparer_name"],
+            preparer_rank=raw["preparer_rank"], preparer_nip=raw["preparer_nip"]),
+        report_drive_folder_id=raw["drive_folder_id"],
         monthly=raw["monthly"],
         monthly_hour=raw["monthly_hour"],
         monthly_out_dir=resolve(raw["monthly_out_dir"]) if raw["monthly_out_dir"] else None,
@@ -502,6 +608,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         photos=photos,
         poll_interval_seconds=raw["poll_interval_seconds"],
         sandbox_clock=raw["sandbox_clock"],
+        notify=notify,
     )
 
 
@@ -541,4 +648,4 @@ def render_config(values: Mapping[tuple[str, str], Any], header: str = "") -> st
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-__all__ = ["PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]
+__all__ = ["Letterhead", "PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]

@@ -13,7 +13,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
 import google.auth.exceptions
@@ -34,6 +34,9 @@ DRIVE_READ_SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
 BLOGGER_SCOPE = "https://www.googleapis.com/auth/blogger"
 USER_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE, BLOGGER_SCOPE)
+#: Sending only ("sensitive", not "restricted": no security assessment), asked for only when
+#: operator messages go by e-mail (issue 19): https://developers.google.com/gmail/api/auth/scopes
+GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
 SERVICE_ACCOUNT_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE)
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -55,8 +58,14 @@ def sandbox_credentials() -> UserCredentials:
     return UserCredentials(token=SANDBOX_TOKEN)
 
 
+def user_scopes(settings: Settings) -> tuple[str, ...]:
+    """The scopes `auth` asks for and renewals name: gmail.send only when e-mail is on."""
+    return USER_SCOPES + ((GMAIL_SEND_SCOPE,) if settings.notify.email else ())
+
+
 def load_user_credentials(
-    token_path: Path, *, refresh: bool = True, transport: Any = None, token_uri: str | None = None
+    token_path: Path, *, refresh: bool = True, transport: Any = None, token_uri: str | None = None,
+    scopes: Sequence[str] = USER_SCOPES,
 ) -> UserCredentials:
     """Load the author's token, refreshing it (and saving it back) when expired.
 
@@ -71,7 +80,7 @@ def load_user_credentials(
         raise AuthError(f"no user token at {token_path}. {REAUTH_HINT}")
     try:
         info = json.loads(token_path.read_text(encoding="utf-8"))
-        creds = UserCredentials.from_authorized_user_info(info, list(USER_SCOPES))
+        creds = UserCredentials.from_authorized_user_info(info, list(scopes))
         if token_uri:
             creds = creds.with_token_uri(token_uri)
     except OSError as exc:
@@ -123,7 +132,7 @@ def load_credentials(settings: Settings) -> GoogleCredentials:
     if settings.uses_sandbox:
         creds = sandbox_credentials()
         return GoogleCredentials(sheets=creds, blogger=creds, drive=creds, user_email="sandbox@localhost")
-    user = load_user_credentials(settings.token, token_uri=token_uri_for(settings))
+    user = load_user_credentials(settings.token, token_uri=token_uri_for(settings), scopes=user_scopes(settings))
     if settings.auth == "service_account" and settings.service_account is not None:
         try:
             sa = service_account.Credentials.from_service_account_file(
@@ -173,6 +182,7 @@ def paste_back_flow(
     say: Callable[[str], None],
     port: int = 8085,
     session: requests.Session | None = None,
+    scopes: Sequence[str] = USER_SCOPES,
 ) -> UserCredentials:
     """Authorize without a browser on this machine.
 
@@ -184,7 +194,7 @@ def paste_back_flow(
     """
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(scopes))
     if session is not None:
         flow.oauth2session.mount("https://", session.get_adapter("https://"))
     flow.redirect_uri = f"http://localhost:{port}/"
@@ -231,7 +241,8 @@ def _no_token(exc: Exception) -> AuthError:
     return AuthError(f"Google did not issue a token: {text}. Run `mymein-bridge auth` again.")
 
 
-def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None]) -> UserCredentials:
+def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None],
+                  scopes: Sequence[str] = USER_SCOPES) -> UserCredentials:
     """Loopback flow with a listener, for an SSH tunnel (``ssh -L PORT:localhost:PORT server``).
 
     The consent URL is said once, through ``say``: google-auth-oauthlib both logs and prints its
@@ -249,7 +260,7 @@ def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[st
                 "/ Sign in as a blog author and allow access; the bridge waits here.")
             return url, state
 
-    flow = _SayingFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    flow = _SayingFlow.from_client_config(client_config, scopes=list(scopes))
     say(f"1. Dari laptop / From your laptop: ssh -L {port}:localhost:{port} <this-server>")
     library_log = logging.getLogger("google_auth_oauthlib.flow")
     level = library_log.level

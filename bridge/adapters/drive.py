@@ -146,6 +146,25 @@ class DriveGateway:
         self.share_public(file_id, item=item)
         return file_id
 
+    def upload_to_folder(self, *, name: str, mime_type: str, content: bytes, folder_id: str,
+                         app_properties: dict[str, str]) -> str:
+        """Upload ``content`` as a new file in ``folder_id``, shared as the folder is (not public); returns its id."""
+        meta: dict[str, Any] = {"name": name, "mimeType": mime_type, "parents": [folder_id],
+                                "appProperties": dict(app_properties)}
+        media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=False)
+        created = execute(
+            f"files.create {name}",
+            lambda: self.upload_service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
+            self.retry, _report_error(folder_id),
+        )
+        return str(created["id"])
+
+    def delete_own(self, file_id: str, folder_id: str) -> None:
+        """Delete a file the bridge wrote in ``folder_id`` (an earlier copy of a report it replaced)."""
+        execute(f"files.delete {file_id}",
+                lambda: self.upload_service.files().delete(fileId=file_id, supportsAllDrives=True),
+                self.retry, _report_error(folder_id))
+
     def find_own(self, key: str, value: str, *, item: str = "") -> tuple[str, bool] | None:
         """The first untrashed file written by the bridge with appProperty ``key = value``: (id, shared).
 
@@ -201,6 +220,16 @@ class DriveGateway:
             permanent,
         )
         return FileVersion(version=int(data.get("version", 0) or 0), modified_time=str(data.get("modifiedTime", "")))
+
+
+def _report_error(folder_id: str) -> Callable[..., BridgeError]:
+    """A refused upload of a report file: what IT staff can do (not the photo wording of ``_call``)."""
+
+    def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
+        return FatalError(f"Drive refused the report file in folder {folder_id} ([report] drive_folder_id): HTTP {status}: "
+                          f"{message}; share the folder with the bridge's account as Editor, or empty drive_folder_id")
+
+    return permanent
 
 
 def _q(text: str) -> str:

@@ -40,7 +40,8 @@ VERDICT_LINES = {
 }
 
 
-def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], Verdict]:
+def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False,
+              send_test: str = "") -> tuple[list[str], Verdict]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
@@ -87,6 +88,9 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
 
     try:
         _check_services(settings, deps, lines, unreachable)
+        from bridge.commands.notify_check import notice_lines
+
+        lines.extend(notice_lines(settings, deps, send_test))  # operator messages (issue 19), when on
         if probe_blog and unreachable:  # a draft it might not be able to delete again
             lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
             unreachable.add(lines[-1])
@@ -298,8 +302,8 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
 def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
     from bridge.adapters.sheets import a1_tab
-    from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
-    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, follow_names
+    from bridge.core.header_row import LOOK_ROWS, explain_header_row, kim_title_rows, review_header_row
+    from bridge.cycle.tabs import ARSIP, KIM, REVIEW, ROLE_LABEL, follow_names
 
     sheets = deps.sheets
     try:
@@ -310,7 +314,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         for role in (REVIEW, KIM, ARSIP):
             f = found[role]
             if f.tab is not None and f.renamed:
-                lines.append(f"{WARN} tab '{f.title}' present: the {role.capitalize()} tab, configured as '{f.configured}' "
+                lines.append(f"{WARN} tab '{f.title}' present: the {ROLE_LABEL[role]} tab, configured as '{f.configured}' "
                              "and renamed since; the bridge finds it by its identity and follows it (the config may "
                              f"keep '{f.configured}', or say '{f.title}')")
             elif f.tab is not None:
@@ -322,14 +326,27 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
             else:
                 bad(f"tab '{f.configured}' missing in '{review_info.title}': run `mymein-bridge init -c {settings.source}`")
         settings = deps.settings
+        moved = None
         if found[REVIEW].tab is not None:
-            (top,) = sheets.batch_get(settings.review_spreadsheet_id, [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"])
+            ranges = [f"{a1_tab(settings.review_tab)}!1:{LOOK_ROWS}"]
+            if found[ARSIP].tab is not None:  # the same request: a title row above the Arsip headers too
+                ranges.append(f"{a1_tab(settings.archive_tab)}!1:{LOOK_ROWS}")
+            if found[KIM].tab is not None:  # and above the KIM headers
+                ranges.append(f"{a1_tab(settings.registry_tab)}!1:{LOOK_ROWS}")
+            top, *more = sheets.batch_get(settings.review_spreadsheet_id, ranges)
             if review_header_row(top) != 0:
                 bad(explain_header_row(settings.review_tab, top))
+            arsip_top = more.pop(0) if found[ARSIP].tab is not None else None
+            if arsip_top and review_header_row(arsip_top) != 0:
+                bad(explain_header_row(settings.archive_tab, arsip_top, "Arsip"))
+            kim_top = more
+            moved = kim_title_rows(kim_top[0]) if kim_top else None
+            if moved:
+                bad(f"KIM tab '{settings.registry_tab}': {moved}; until then new responses wait")
         lines.append(_cells_line(review_info))
         if settings.review_spreadsheet_id != settings.spreadsheet_id:  # the form's own sheet grows with every response
             lines.append(_cells_line(sheets.info(settings.spreadsheet_id)))
-        if settings.review_tab in review_info.tabs:
+        if settings.review_tab in review_info.tabs and not moved:  # moved: its rows cannot be read, said above
             _check_registry(settings, deps, lines)
     except AuthError as exc:
         bad(f"review spreadsheet: {exc}")
@@ -377,6 +394,12 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, 
 
     lines.extend(_monthly_lines(settings))
     lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+    from bridge.cycle.blogger_pause import paused_until
+
+    until = paused_until(deps)
+    if until is not None:
+        lines.append(f"{WARN} Blogger refused new posts for today (posts-per-day limit or daily API quota): approved rows "
+                     f"wait and go out by themselves from {until.astimezone(settings.tz):%d/%m/%Y %H:%M} WITA; nothing to fix")
     try:
         if deps.sheets.is_cached(settings.review_spreadsheet_id):  # else it could not be read: said above
             lines.extend(_lease_lines(deps))
@@ -431,18 +454,18 @@ TEMPORARY_FETCH = re.compile(r": (cannot connect \(|HTTP (429|5\d\d) )")
 
 
 def _monthly_lines(settings: Settings) -> list[str]:
-    """With ``[report] monthly``: can `run` write the CSV files? It finds out only on the 1st, and does not retry."""
+    """With ``[report] monthly``: can `run` write the report files (PDF, workbook, CSV)? It finds out only on the 1st, and does not retry."""
     folder = settings.monthly_out_dir
     if not settings.monthly:
         return []
     if folder is None:
-        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no CSV files)"]
+        return [f"{OK} monthly report: tab 'Laporan <month>' on the 1st at {settings.monthly_hour:02d}:00 WITA (no PDF, Excel or CSV files)"]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return [f"{BAD} [report] monthly_out_dir {folder} does not exist and cannot be created ({exc.strerror or exc}): "
                 "create it for the user the bridge runs as, or empty the key"]
     if not os.access(folder, os.W_OK | os.X_OK):
-        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly CSV files would fail"]
-    return [f"{OK} monthly report: tab 'Laporan <month>' and CSV files in {folder}/<month> on the 1st at "
+        return [f"{BAD} [report] monthly_out_dir {folder} is not writable by this user: the monthly PDF, Excel and CSV files would fail"]
+    return [f"{OK} monthly report: tab 'Laporan <month>' and the PDF, Excel and CSV files in {folder}/<month> on the 1st at "
             f"{settings.monthly_hour:02d}:00 WITA"]

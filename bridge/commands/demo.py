@@ -69,7 +69,7 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
     s = deps.settings
     (header,) = deps.sheets.batch_get(s.review_spreadsheet_id, [f"{a1_tab(s.review_tab)}!1:1"])
     status_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.STATUS.value))
-    note_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.OFFICER_NOTE.value))
+    note_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.OPERATOR_MESSAGE.value))
     data: list[dict[str, Any]] = []
     rejected = False
     for n, r in enumerate(rows, start=2):
@@ -82,12 +82,38 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
             data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.DITOLAK.value]]})
             note = "Mohon kirim ulang dengan data desa yang benar."
             data.append({"range": f"{a1_tab(s.review_tab)}!{note_col}{n}", "values": [[note]]})
-            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK, Catatan Petugas: \"{note}\" (petugas menyampaikannya ke operator KIM)")
+            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK, Pesan untuk Operator: \"{note}\"")
     if data:
         deps.sheets.http.values_batch_update(
             s.review_spreadsheet_id, {"valueInputOption": "USER_ENTERED", "data": data}
         )
     return len(data)
+
+
+def show_messages(state: Any, out: Out) -> None:
+    """The messages operators received (the sandbox's Gmail outbox), one in full, the rest by subject."""
+    from bridge.sandbox.gmail import outbox
+
+    box = outbox(state)
+    out(f"5b. pesan untuk operator / messages operators receive ({len(box)}, [notify] operator_messages = true):")
+    for m in box:
+        out(f"  → {m['to']}: {m['subject']}")
+    published = next((m for m in box if m["subject"].startswith("Berita Anda sudah terbit")), None)
+    if published is not None:
+        out("  contoh / example:")
+        for line in [f"Subjek: {published['subject']}", *published["body"].strip().splitlines()]:
+            out(f"    | {line}")
+
+
+#: The demo report's kop and signature: example contacts (".example" domains), so the PDF shows every line.
+DEMO_LETTERHEAD = {
+    ("report", "address"): "Jl. Contoh No. 1, Paringin 71618 (alamat contoh)",
+    ("report", "telephone"): "(0526) 000000",
+    ("report", "email"): "diskominfo@balangankab.example",
+    ("report", "website"): "diskominfo.balangankab.example",
+    ("report", "signer_rank"): "Pembina Utama Muda (IV/c)",
+    ("report", "preparer_title"): "Pengelola Kemitraan KIM",
+}
 
 
 def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> None:
@@ -101,7 +127,10 @@ def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> No
     out(f"6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period {period.key})")
     result = write_report(deps, period, folder)
     where = str(folder) if kept else f"{folder} (a temporary folder, removed when the demo ends; `demo --dir DIR` keeps it)"
-    out(f"  tab '{result.tab}' written (print or download it from Google Sheets); CSV files in {where}")
+    out(f"  tab '{result.tab}' written; PDF to print and sign, Excel workbook and CSV files in {where}")
+    if result.report.drafts:
+        out(f"  {result.report.drafts} approved item(s) are drafts waiting in Blogger (publish_mode = draft): "
+            "publish them there to count them")
     shown = {  # table → (columns shown, their widths)
         "tabel-5-2-diseminasi": ((1, 2, 5), (24, 52, 16)),
         "tabel-3-3-pemetaan": ((0, 2, 7), (24, 8, 40)),
@@ -143,6 +172,8 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         cfg = workdir / "bridge.toml"
         values = sandbox_config_values(server.url, server.state, workdir)
         values[("blog", "publish_mode")] = "live"
+        values[("notify", "operator_messages")] = True  # to the sandbox's Gmail: shown in step 5
+        values.update(DEMO_LETTERHEAD)
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
         deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0), clock=clock)
@@ -173,6 +204,8 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
             for post in blog.get("posts", []):
                 if post.get("status") == "LIVE":
                     out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
+        out("")
+        show_messages(server.state, out)
         out("")
         show_report(deps, workdir, out, kept=tmp is None)
         out("")

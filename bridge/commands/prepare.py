@@ -26,7 +26,7 @@ from bridge.core.model import (
 )
 from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.cycle.tabs import (
-    ARSIP, KIM, REVIEW, arsip_fill_request, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests,
+    ARSIP, KIM, REVIEW, ROLE_LABEL, arsip_fill_request, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests,
 )
 from bridge.exceptions import SchemaError
 
@@ -146,7 +146,7 @@ def prepare(deps: Deps) -> list[str]:
                               "copy its rows back) before the next cycle; otherwise the next cycle treats them as rows "
                               "deleted from Review")
         elif f.renamed:
-            report.append(f"found tab '{f.title}' (the {role.capitalize()} tab, configured as '{f.configured}' and "
+            report.append(f"found tab '{f.title}' (the {ROLE_LABEL[role]} tab, configured as '{f.configured}' and "
                           "renamed since; found by its identity, no second one made)")
         else:
             report.append(f"found tab '{f.title}'")

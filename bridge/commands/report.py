@@ -12,21 +12,23 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
 
 from bridge.adapters.blogger import BloggerStats
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
+from bridge.config import Settings
 from bridge.commands.report_sheet import layout
 from bridge.core import columns
-from bridge.core.model import KimRecord, ReviewColumn, Status
-from bridge.core.period import Period
+from bridge.core.model import KimRecord
+from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
-from bridge.core.report import Item, PageViews, Report, Rules, build_report, dedupe, last_accepted
-from bridge.exceptions import AuthError, BridgeError, FatalError
+from bridge.commands.report_read import SheetData, read_sheet
+from bridge.core.report import PageViews, Report, Rules, build_report
+from bridge.exceptions import AuthError, BridgeError
 
 log = logging.getLogger("bridge.report")
 
@@ -35,62 +37,13 @@ def tab_title(period: Period) -> str:
     return f"Laporan {period.key}"
 
 
-@dataclass(frozen=True)
-class SheetData:
-    """What the report reads from the spreadsheet, in one call."""
-
-    items: list[Item]
-    registry: list[KimRecord]
-    #: Rows that could not be read, left out of the counts: "<tab> baris <n> (<cause>)", for the report's notes.
-    unreadable: tuple[str, ...] = ()
-
-
-def _unreadable(tab: str, n: int, exc: Exception, skipped: list[str] | None) -> None:
+def unreadable_row(tab: str, n: int, exc: Exception, skipped: list[str] | None) -> None:
     """A row the report cannot read: logged once, named in the report's notes, left out of the counts."""
     from bridge.cycle.isolate import row_failed
 
     cause, _ = row_failed("the report", f"{tab} row {n}", exc)
     if skipped is not None:
         skipped.append(f"{tab} baris {n} ({cause})")
-
-
-def _items(values: list[list[Any]], deps: Deps, tab: str = "Review", skipped: list[str] | None = None) -> list[Item]:
-    if not values:
-        return []
-    index, _ = columns.review_header_index([str(h) for h in values[0]])
-    tz = deps.settings.tz
-
-    def cell(row: list[Any], column: ReviewColumn) -> Any:
-        i = index.get(column)
-        return row[i] if i is not None and i < len(row) else ""
-
-    def text(row: list[Any], column: ReviewColumn) -> str:
-        return columns.cell_text(cell(row, column)).strip()
-
-    out = []
-    for n, row in enumerate(values[1:], start=2):
-        try:
-            if any(str(c).strip() for c in row):
-                out.append(_item(row, cell, text, tz))
-        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the report (issue 18)
-            _unreadable(tab, n, exc, skipped)
-    return out
-
-
-def _item(row: list[Any], cell: Any, text: Any, tz: Any) -> Item:
-    return Item(
-            id=text(row, ReviewColumn.ID),
-            received=columns.parse_datetime_cell(cell(row, ReviewColumn.RECEIVED), tz),
-            kecamatan=text(row, ReviewColumn.KECAMATAN),
-            kim=text(row, ReviewColumn.KIM),
-            title=" ".join(text(row, ReviewColumn.TITLE).split()),
-            status=Status.parse(text(row, ReviewColumn.STATUS)),
-            system_note=text(row, ReviewColumn.SYSTEM_NOTE),
-            officer_note=text(row, ReviewColumn.OFFICER_NOTE),
-            has_photo=bool(text(row, ReviewColumn.PHOTOS)),
-            post_url=text(row, ReviewColumn.POST_URL),
-            published=columns.parse_datetime_cell(cell(row, ReviewColumn.PUBLISHED), tz),
-        )
 
 
 def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | None = None) -> list[KimRecord]:
@@ -103,30 +56,13 @@ def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | N
         try:
             out.append(columns.row_to_kim(row, n, index, deps.settings.tz))
         except Exception as exc:  # noqa: BLE001 - one bad registry row must not stop the report
-            _unreadable(deps.settings.registry_tab, n, exc, skipped)
+            unreadable_row(deps.settings.registry_tab, n, exc, skipped)
     return out
-
-
-def read_sheet(deps: Deps) -> SheetData:
-    """Review, Arsip and KIM in one ``values.batchGet`` (a tab that does not exist is left out)."""
-    from bridge.cycle.tabs import follow_names
-
-    info = deps.sheets.info(deps.settings.review_spreadsheet_id, refresh=True)
-    follow_names(deps, info)  # a tab officers renamed is found by its identity (issue 17)
-    s = deps.settings
-    tabs = [t for t in (s.review_tab, s.archive_tab, s.registry_tab) if t in info.tabs]
-    if s.review_tab not in info.tabs:
-        raise FatalError(f"tab '{s.review_tab}' not found: run `mymein-bridge init -c CONFIG` first")
-    values = dict(zip(tabs, deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(t) for t in tabs])))
-    skipped: list[str] = []
-    items = dedupe(_items(values.get(s.review_tab, []), deps, s.review_tab, skipped),
-                   _items(values.get(s.archive_tab, []), deps, s.archive_tab, skipped))
-    return SheetData(items, registry_records(values.get(s.registry_tab, []), deps, skipped), tuple(skipped))
 
 
 def alerts_as_of(deps: Deps, data: SheetData, day: date) -> list[Alert]:
     s = deps.settings
-    return partnership_alerts(data.registry, last_accepted(data.items), day, sk_warning_days=s.sk_warning_days,
+    return partnership_alerts(data.registry, data.last_accepted, day, sk_warning_days=s.sk_warning_days,
                               quiet_days=s.quiet_days)
 
 
@@ -145,11 +81,12 @@ class ReportResult:
     tab: str
     files: list[Path]
     alerts: list[Alert]
+    uploaded: list[str] = field(default_factory=list)  # links to the PDF and the workbook in Drive
 
 
 def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
     """Read everything and compute the report (no writes)."""
-    data = read_sheet(deps)
+    data = read_sheet(deps, period)
     today = deps.now().date()
     alerts = alerts_as_of(deps, data, min(today, period.end))
     stats = BloggerStats(deps.blogger)
@@ -169,6 +106,7 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
         report.tables[0] = replace(first, notes=(*first.notes, note))
         if report.chart is first:
             report.chart = report.tables[0]
+    report.provisional = not has_ended(period, today)
     return report, alerts
 
 
@@ -199,8 +137,28 @@ def write_csv(report: Report, out_dir: Path) -> list[Path]:
     return files
 
 
+def pdf_name(period: Period) -> str:
+    return f"laporan-{period.key}.pdf"
+
+
+def xlsx_name(period: Period) -> str:
+    return f"laporan-{period.key}.xlsx"
+
+
+def write_files(report: Report, out_dir: Path, made: datetime, s: Settings) -> list[Path]:
+    """The PDF to print and sign, the Excel workbook, and one CSV per table, in ``out_dir``."""
+    from bridge.commands.report_pdf import build_pdf
+    from bridge.commands.report_xlsx import build_xlsx
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = build_pdf(report, made, s, out_dir / pdf_name(report.period), provisional=report.provisional)
+    xlsx = build_xlsx(report, made, s, out_dir / xlsx_name(report.period), provisional=report.provisional)
+    return [pdf, xlsx, *write_csv(report, out_dir)]
+
+
 def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> ReportResult:
-    """Compute the report for ``period``, replace its tab whole, and write the CSV files to ``out_dir``."""
+    """Compute the report for ``period``, replace its tab whole, and write the PDF, the workbook and
+    the CSV files to ``out_dir``."""
     s = deps.settings
     report, alerts = compute(deps, period)
     title = tab_title(period)
@@ -209,12 +167,54 @@ def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> Rep
     requests, values = layout(report, title, old.sheet_id if old else None, deps.now(), s)
     deps.sheets.batch_update(s.review_spreadsheet_id, requests)
     deps.sheets.update_ranges(s.review_spreadsheet_id, [(f"{a1_tab(title)}!A1", values)])
-    files = write_csv(report, out_dir) if out_dir is not None else []
-    log.info("report %s written to tab '%s'%s", period.key, title, f" and {len(files)} CSV files in {out_dir}" if files else "")
-    return ReportResult(report, title, files, alerts)
+    files = write_files(report, out_dir, deps.now(), s) if out_dir is not None else []
+    log.info("report %s written to tab '%s'%s", period.key, title, f" and {len(files)} files in {out_dir}" if files else "")
+    uploaded = upload_forms(deps, report, files) if s.report_drive_folder_id else []
+    return ReportResult(report, title, files, alerts, uploaded)
 
 
-__all__ = ["ReportResult", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "tab_title", "write_csv",
+def drive_file_link(file_id: str) -> str:
+    return f"https://drive.google.com/file/d/{file_id}/view"
+
+
+def drive_folder_link(folder_id: str) -> str:
+    return f"https://drive.google.com/drive/folders/{folder_id}"
+
+
+MIME = {".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+#: appProperty naming the report file a Drive file holds, so a rerun replaces it (found again without the ledger).
+DRIVE_KEY = "mymein_report"
+
+
+def upload_forms(deps: Deps, report: Report, files: list[Path]) -> list[str]:
+    """Put the PDF and the workbook in ``[report] drive_folder_id``, replacing the period's earlier
+    ones (found by their appProperty); made in a temporary folder when there is no --out."""
+    import tempfile
+
+    s = deps.settings
+    folder = s.report_drive_folder_id
+    with tempfile.TemporaryDirectory(prefix="mymein-laporan-") as tmp:
+        forms = [p for p in files if p.suffix in MIME]
+        if not forms:
+            from bridge.commands.report_pdf import build_pdf
+            from bridge.commands.report_xlsx import build_xlsx
+
+            made = deps.now()
+            forms = [build_pdf(report, made, s, Path(tmp) / pdf_name(report.period), provisional=report.provisional),
+                     build_xlsx(report, made, s, Path(tmp) / xlsx_name(report.period), provisional=report.provisional)]
+        links = []
+        for path in forms:
+            old = deps.drive.find_own(DRIVE_KEY, path.name)
+            new = deps.drive.upload_to_folder(name=path.name, mime_type=MIME[path.suffix], content=path.read_bytes(),
+                                              folder_id=folder, app_properties={DRIVE_KEY: path.name})
+            if old is not None:
+                deps.drive.delete_own(old[0], folder)  # after the new one is there: never a moment without it
+            links.append(drive_file_link(new))
+    log.info("report %s: PDF and workbook in Drive folder %s", report.period.key, folder)
+    return links
+
+
+__all__ = ["ReportResult", "drive_file_link", "drive_folder_link", "upload_forms", "alerts_as_of", "compute", "maybe_monthly_report", "read_sheet", "registry_problems", "pdf_name", "tab_title", "write_csv", "write_files", "xlsx_name",
            "write_report"]
 
 
@@ -241,7 +241,7 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
         log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
         return None
     except OSError as exc:  # the tab is written (CSV files come last); do not rewrite it every cycle
-        log.error("monthly report %s: tab written, but not the CSV files in %s (%s); they are not tried again: "
+        log.error("monthly report %s: tab written, but not the report files in %s (%s); they are not tried again: "
                   "fix the folder, then run: mymein-bridge report -c %s --period %s --out %s", period.key,
                   s.monthly_out_dir, exc.strerror or exc, s.source, period.key, s.monthly_out_dir / period.key)
         deps.ledger.set_meta(MONTHLY_DONE, period.key)

@@ -14,9 +14,8 @@ from typing import Any
 from bridge.config import Settings
 from bridge.core.period import long_date
 from bridge.core.report import Report, Table
+from bridge.core.report_print import TITLE, kop_lines
 
-KOP = ("PEMERINTAH KABUPATEN BALANGAN", "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN")
-TITLE = "LAPORAN MONITORING DAN EVALUASI KEMITRAAN KOMUNIKASI DENGAN KIM"
 COLUMNS = 11
 #: Pixel widths; together about the printable width of A4 landscape.
 WIDTHS = (105, 150, 175, 80, 80, 80, 80, 80, 80, 90, 110)
@@ -48,19 +47,22 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
             merged.append(len(rows) - 1)
         return len(rows) - 1
 
-    for text in KOP:
+    for n, text in enumerate(kop_lines(s)):
         r = line(text)
-        bold.append(r)
+        if n < 2:  # PEMERINTAH KABUPATEN and the dinas; the address and contact lines stay plain
+            bold.append(r)
         centered.append(r)
     kop_end = len(rows)
     line()
-    for text in (TITLE, f"Periode: {report.period.label} ({report.period.start.strftime('%d/%m/%Y')} s.d. "
+    for text in (TITLE + (" (SEMENTARA)" if report.provisional else ""), f"Periode: {report.period.label} ({report.period.start.strftime('%d/%m/%Y')} s.d. "
                  f"{report.period.end.strftime('%d/%m/%Y')})", f"Dibuat: {long_date(made.date())} pukul "
                  f"{made.strftime('%H.%M')} WITA"):
         r = line(text)
         centered.append(r)
-        if text == TITLE:
+        if text.startswith(TITLE):
             bold.append(r)
+    if s.report_drive_folder_id:  # where officers download the PDF to sign and the workbook
+        centered.append(line(f"PDF untuk dicetak dan Excel: https://drive.google.com/drive/folders/{s.report_drive_folder_id}"))
     line()
 
     tables: list[Table] = []
@@ -89,6 +91,7 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
     sign_col = 7
     sign_rows = [f"{s.place}, {long_date(made.date())}", "Mengetahui,", s.signer_title, "", "", "",
                  s.signer_name or "(.................................................)",
+                 s.letterhead.signer_rank or "........................................",
                  f"NIP. {s.signer_nip}" if s.signer_nip else "NIP. ......................................"]
     sign_start = len(rows)
     for text in sign_rows:
@@ -128,7 +131,7 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         requests.append(fmt(r, r + 1, "textFormat", {"textFormat": {"italic": True, "fontSize": 9}}))
     for r, c in ((sign_start + 6, sign_col),):
         requests.append(fmt(r, r + 1, "textFormat", {"textFormat": {"bold": True, "underline": bool(s.signer_name)}}, c, width))
-    requests.append({"updateBorders": {"range": rng(kop_end - 1, kop_end), "bottom": {"style": "SOLID_THICK"}}})
+    requests.append({"updateBorders": {"range": rng(kop_end - 1, kop_end), "bottom": {"style": "DOUBLE"}}})  # the kop's double rule
     for first, end, ncols in boxes:
         # A table narrower than the page gives its last column the rest of the width (links, reasons).
         if ncols < width:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bridge.core import columns
-from bridge.core.model import ReviewColumn
+from bridge.core.model import KimColumn, ReviewColumn
 
 #: How far down a moved header row is looked for.
 LOOK_ROWS = 10
@@ -56,3 +56,19 @@ def explain_header_row(tab: str, rows: Sequence[Sequence[Any]], kind: str = "Rev
         f"rows 2-{LOOK_ROWS}. Put the header row back (Edit > Undo, or File > Version history in Google Sheets); "
         "until then the bridge leaves the tab alone and records nothing as deleted."
     )
+
+
+def kim_title_rows(rows: Sequence[Sequence[Any]], look: int = LOOK_ROWS) -> str | None:
+    """When the KIM tab's headers ('Nama KIM' among them) sit below row 1 (a title row inserted above
+    them), what to tell people; ``None`` when row 1 holds them or they are nowhere near the top."""
+    for i, row in enumerate(rows[:look]):
+        index, _ = columns.kim_header_index([str(h) for h in row])
+        if KimColumn.NAME in index:
+            if i == 0:
+                return None
+            above = "row 1" if i == 1 else f"rows 1-{i}"
+            return (f"the headers ('{KimColumn.NAME.value}' among them) are on row {i + 1}, not row 1; row 1 holds "
+                    f"{_shown(rows[0])}. The bridge reads the KIM headers from row 1 only, so no KIM could be looked "
+                    f"up. Delete {above} above the headers (put a title in the tab's name or a note instead); do not "
+                    "run init for this")
+    return None

@@ -183,7 +183,8 @@ def why_untrusted(record: Record, ledger: str, gen: int) -> str:
     """Why the local ledger was not trusted, in words for the log and ``check``."""
     if record.ledger != ledger:
         return (f"the spreadsheet was last written with another ledger ({record.holder.describe()}, "
-                f"ledger id {record.ledger}), not this one (id {ledger or 'none yet'})")
+                f"ledger id {record.ledger}), not this one (id {ledger or 'none yet'}): another bridge wrote it since, "
+                "or this file is a backup or copy of an older ledger")
     if record.gen > gen:
         return (f"this ledger is older than the spreadsheet (generation {gen}, the spreadsheet is at {record.gen}): "
                 "a backup restored, or a copy of an older file")

@@ -110,6 +110,16 @@ def previous_month(today: date) -> Period:
 
 
 
+def ends_after(period: Period, today: date) -> bool:
+    """The period ends after ``today``: its report cannot be complete (refused unless asked for)."""
+    return period.end > today
+
+
+def has_ended(period: Period, today: date) -> bool:
+    """Every day of the period is before ``today``; otherwise its report is provisional (sementara)."""
+    return period.end < today
+
+
 def monthly_report_due(now: datetime, hour: int, last_written: str) -> Period | None:
     """The month whose report is due at local time ``now``: the previous month, from the 1st at
     ``hour`` on (later in the month if the service was not running then); ``None`` once written."""
@@ -118,5 +128,5 @@ def monthly_report_due(now: datetime, hour: int, last_written: str) -> Period | 
     period = previous_month(now.date())
     return None if period.key == last_written else period
 
-__all__ = ["FORMS", "MONTHS_ID", "MONTHS_SHORT_ID", "Period", "PeriodError", "long_date", "monthly_report_due", "parse_period",
+__all__ = ["FORMS", "MONTHS_ID", "MONTHS_SHORT_ID", "Period", "PeriodError", "ends_after", "has_ended", "long_date", "monthly_report_due", "parse_period",
            "previous_month"]

@@ -58,6 +58,12 @@ class Item:
         return self.status is not Status.TIDAK_VALID and not note.lstrip().startswith("1. ") and FAILED_AT_INTAKE not in note
 
     @property
+    def is_draft(self) -> bool:
+        """TERBIT, but the link opens Blogger's editor: approved, waiting as a draft in Blogger
+        ([blog] publish_mode = draft) until someone publishes it there."""
+        return self.status is Status.TERBIT and DRAFT_LINK in self.post_url
+
+    @property
     def is_published(self) -> bool:
         """TERBIT with a link to the website (a draft's editor link does not count) and a time."""
         return (self.status is Status.TERBIT and bool(self.post_url.strip()) and DRAFT_LINK not in self.post_url
@@ -102,6 +108,8 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     views: Table | None = None
     chart: Table | None = None  # the table the chart draws (also in ``tables``)
+    drafts: int = 0  # approved items of the period waiting as drafts in Blogger
+    provisional: bool = False  # the period has not ended: the title says SEMENTARA
 
     def table(self, csv: str) -> Table:
         for t in [*self.tables, *([self.views] if self.views else [])]:
@@ -198,6 +206,7 @@ class _Context:
     comments: Mapping[str, int]
     kecamatan_order: dict[str, int]
     official: dict[str, KimRecord]
+    drafts: int = 0  # approved, waiting as drafts in Blogger (made or received in the period)
 
     def kim(self, item: Item) -> str:
         """The item's KIM as the registry spells it (or as the row has it)."""
@@ -236,7 +245,9 @@ def _tabel_5_2(c: _Context) -> Table:
         ("No", "Nama Kelompok", "Aktivitas Diseminasi", "Format (berita)", "Jumlah Kegiatan", "Keterangan Waktu (WITA)",
          "Link Media"),
         tuple(rows),
-        (f"Dalam periode ini {len(c.published)} berita dari {len(by_kim)} KIM terbit di website.",),
+        (f"Dalam periode ini {len(c.published)} berita dari {len(by_kim)} KIM terbit di website.",
+         *((f"{c.drafts} berita lain sudah disetujui tetapi masih berupa draf di Blogger (mode draf) dan belum tampil di "
+            "website; terbitkan dari Blogger agar terhitung.",) if c.drafts else ())),
     )
 
 
@@ -378,7 +389,8 @@ def build_report(
     c.cohort = [i for i in items if (d := _local_day(i.received)) is not None and d in period]
     c.published = sorted((i for i in items if i.is_published and _local_day(i.published) in period),
                          key=lambda i: (kim_key(c.kim(i)), i.published, i.id))
-    report = Report(period)
+    c.drafts = sum(1 for i in items if i.is_draft and _local_day(i.published or i.received) in period)
+    report = Report(period, drafts=c.drafts)
     comments_table, views_table = _outtakes(c, views)
     report.tables += [_tabel_5_2(c), *_summaries(c), comments_table, _follow_up(c, alerts), _ranking(c, rules), _map(c, rules)]
     report.views = views_table

@@ -87,7 +87,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     if not deleted:
         return 0
     s = deps.settings
-    when = format_time(deps.now(), deps)
+    when = format_time(deps.google_now(), deps)
     if deps.dry_run:
         if plan is not None:
             plan += [f"record {k.id} in Arsip: its Review row was deleted" for k in deleted]

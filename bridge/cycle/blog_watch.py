@@ -171,7 +171,7 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
     if entry.post_status not in ("LIVE", "SCHEDULED") or ref.status != "DRAFT":
         return  # a draft published in Blogger is shown by publish.check_drafts
     sid = entry.submission_id
-    when = format_time(deps.now(), deps)
+    when = format_time(deps.google_now(), deps)
     deps.ledger.record_done(sid, entry.post_id, "", "DRAFT", "")
     values = {
         ReviewColumn.POST_URL: DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=entry.post_id),
@@ -189,7 +189,7 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
               arsip: dict[str, dict[ReviewColumn, str]] | None = None) -> None:
     """The post was deleted in Blogger: the ledger forgets it (DISETUJUI inserts a new one) and the row says so."""
     sid = entry.submission_id
-    when = format_time(deps.now(), deps)
+    when = format_time(deps.google_now(), deps)
     with deps.ledger.transaction():
         deps.ledger.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
         if row is not None:
@@ -216,6 +216,11 @@ def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> None
     s = deps.settings
     try:
         found = locate_ids(deps, [s.archive_tab])[s.archive_tab]
+        if ReviewColumn.ID not in found.index:  # a title row above the headers: no cell can be placed
+            log.warning("Arsip rows whose post changed in Blogger (%s) not updated: the Arsip tab '%s' has no 'ID' "
+                        "header in row 1 (a title row inserted above the headers?); delete the rows above the headers",
+                        ", ".join(sorted(updates)), s.archive_tab)
+            return
         groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
         for sid, values in updates.items():
             row_number = found.rows.get(sid)

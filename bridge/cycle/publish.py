@@ -297,7 +297,7 @@ def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: dateti
     if ref.status == "DRAFT":
         when = ""
     else:
-        when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.now(), deps)
+        when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.google_now(), deps)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
@@ -359,7 +359,7 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             deps.ledger.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.now(), deps))
+        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.google_now(), deps))
         result.reconciled += 1
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
@@ -406,18 +406,18 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     if status == "SCHEDULED" and schedule is not None:
         when = format_time(schedule, deps)
     elif entry.post_status == "SCHEDULED" and status == "LIVE":
-        when = format_time(deps.now(), deps)
+        when = format_time(deps.google_now(), deps)
     elif status == "DRAFT":
         when = ""
     else:
-        when = entry.published_at or format_time(deps.now(), deps)
+        when = entry.published_at or format_time(deps.google_now(), deps)
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
-        f"Post yang sama diperbarui pada {format_time(deps.now(), deps)} WITA{changes}; tidak ada post baru. "
+        f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps)} WITA{changes}; tidak ada post baru. "
         + values[ReviewColumn.SYSTEM_NOTE]
     )
     result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))
@@ -477,7 +477,7 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
     if live:
-        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.now(), deps)}. "
+        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.google_now(), deps)}. "
                 "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru).")
     else:
         note = ("Post ini masih draf di Blogger dan belum tayang, jadi tidak ada yang diturunkan dari website. "
@@ -498,7 +498,9 @@ def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Publ
     TERBIT typed by hand on a row without a post is explained."""
     if entry and entry.post_id and entry.state == DONE:
         link = _post_link(deps, entry.post_id, entry.post_url)
-        if row.get(ReviewColumn.POST_URL).strip() != link:
+        # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
+        shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
+        if shown.strip() != link:
             result.put(row.id, {ReviewColumn.POST_URL: link})
             result.plan.append(f"restore Tautan Post of {row.id}")
             log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
@@ -575,7 +577,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         if ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
-        when = format_time(when_dt or deps.now(), deps)
+        when = format_time(when_dt or deps.google_now(), deps)
         result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
         if deps.dry_run:
             continue

@@ -55,7 +55,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
     result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
     for sub_id, rows in plan.copies.items():  # issue 17: results go to the row the decision came from
         result.decided[sub_id] = plan.seen[sub_id].row_number
-        log.warning("Review: %s is on rows %s; the upper row %d counts, the copies are left alone",
+        log.warning("Review: %s is also on row(s) %s (copies); the upper row %d counts, the copies are left alone",
                     sub_id, ", ".join(str(n) for n in rows), plan.seen[sub_id].row_number)
     for fix in plan.fixes:
         result.put(fix.sub_id, fix.cells)

@@ -14,7 +14,7 @@ from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, review_view
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
-from bridge.core.header_row import explain_header_row
+from bridge.core.header_row import explain_header_row, kim_title_rows
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError, SchemaError
 
@@ -46,6 +46,7 @@ class Snapshot:
     #: REVIEW_WHOLE_EVERY away (see :func:`note_whole_read`).
     read_whole: bool = False
     kim_missing: tuple[str, ...] = ()  # KIM registry headers not found
+    kim_moved: str = ""  # the KIM headers are below row 1 (a title row above them): what to say
     warnings: list[str] = field(default_factory=list)
     #: Review rows with content but an empty ID cell (an officer cleared it): the Review watch recognises them.
     review_unidentified: list[ReviewRow] = field(default_factory=list)
@@ -149,6 +150,7 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         kim=kim,
         review_missing=tuple(review_missing),
         kim_missing=tuple(kim_missing),
+        kim_moved=(kim_title_rows(kim_v or []) or "") if kim_missing else "",
         review_unidentified=unidentified,
         responses_page=page,
         copies=copies,

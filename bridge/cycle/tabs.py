@@ -33,6 +33,8 @@ log = logging.getLogger("bridge.tabs")
 
 TAB_KEY = "mymein.tab"
 REVIEW, ARSIP, KIM = "review", "arsip", "kim"
+#: How the roles are named in messages (the tabs' usual titles).
+ROLE_LABEL = {REVIEW: "Review", ARSIP: "Arsip", KIM: "KIM"}
 ROLES = (REVIEW, ARSIP, KIM)
 #: Ledger meta: JSON {role: the tab's title when last seen}, so a rename is logged once.
 TAB_TITLES = "tab_titles"
@@ -171,11 +173,11 @@ def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
             continue
         if f.renamed and seen.get(f.role, f.configured) != f.title:
             log.warning("the %s tab '%s' is now called '%s': the bridge follows it by its identity (sheetId %d); "
-                        "no change to the config is needed", f.role.capitalize(), seen.get(f.role, f.configured), f.title,
+                        "no change to the config is needed", ROLE_LABEL[f.role], seen.get(f.role, f.configured), f.title,
                         f.tab.sheet_id)
         if f.others:
             log.warning("tab(s) %s carry the %s tab's tag too (copies of it?): the bridge uses '%s' only",
-                        ", ".join(f"'{o}'" for o in f.others), f.role.capitalize(), f.title)
+                        ", ".join(f"'{o}'" for o in f.others), ROLE_LABEL[f.role], f.title)
     if now != {k: v for k, v in seen.items() if k in now} and not deps.dry_run:
         with deps.ledger.transaction():
             deps.ledger.set_meta(TAB_TITLES, json.dumps({**seen, **now}, ensure_ascii=False, sort_keys=True))
@@ -232,5 +234,5 @@ def rebuild_arsip(deps: Deps, info: SpreadsheetInfo, title: str) -> str:
     return what
 
 
-__all__ = ["ARSIP", "KIM", "REVIEW", "TAB_KEY", "FoundTab", "arsip_fill_request", "arsip_rows", "find_tabs", "follow_names",
+__all__ = ["ARSIP", "KIM", "REVIEW", "ROLE_LABEL", "TAB_KEY", "FoundTab", "arsip_fill_request", "arsip_rows", "find_tabs", "follow_names",
            "follow_tabs", "new_tab_requests", "rebuild_arsip", "settings_following", "tag_requests"]

@@ -29,6 +29,11 @@ table.laporan tr.head td{background:#e6e6e6;font-weight:bold;border:1px solid #7
 .bar{width:46px;display:flex;flex-direction:column-reverse}.bar span{display:block}.lbl{display:flex;gap:18px;padding:0 10px;font-size:11px}
 .lbl div{width:46px;text-align:center}.legend span{display:inline-block;margin-right:10px;font-size:11px}
 .legend i{display:inline-block;width:10px;height:10px;margin-right:3px}
+@media print{@page{size:A4 landscape;margin:1.5cm}
+body{background:#fff}.side{display:block;padding:0}.side .right,footer,.tabs,.where{display:none}
+.sheet{box-shadow:none;border-radius:0;padding:0;overflow:visible;font-size:9pt}table.laporan tr{break-inside:avoid}
+table.laporan td.h{break-after:avoid}.bars,.lbl,.legend{break-inside:avoid}
+table.grid td,table.grid th{max-width:none}}
 """
 
 COLORS = ("#1b5e20", "#1565c0", "#ef6c00", "#6a1b9a", "#c62828", "#00838f", "#5d4037", "#9e9d24")
@@ -184,7 +189,7 @@ def render_tabs(state_json: dict[str, Any], chosen: str | None) -> str:
     rows = sheet.get("rows", [])
     body = _laporan(rows, sheet.get("charts", [])) if current.startswith("Laporan ") else _grid(rows)
     return (f'<section class="sheet"><div class="tabs">{links}</div>'
-            f'<div><b>{html.escape(ss.get("title", ""))}</b> &middot; tab {html.escape(current)}</div>{body}</section>')
+            f'<div class="where"><b>{html.escape(ss.get("title", ""))}</b> &middot; tab {html.escape(current)}</div>{body}</section>')
 
 
 CSS = _CSS

@@ -18,7 +18,9 @@ Admin endpoints (no auth, not counted in stats):
   ``POST /_sandbox/faults/targets`` adds one target and keeps the rest;
 * ``GET|POST /_sandbox/clock`` - the sandbox's time; POST ``{"advance_seconds": n}`` or ``{"set": "<ISO time>"}``
   moves it (a bridge with ``[google] sandbox_clock = true`` follows it);
-* ``GET|POST /_sandbox/state`` - the whole state JSON.
+* ``GET|POST /_sandbox/state`` - the whole state JSON;
+* ``GET /_sandbox/outbox`` - messages sent through Gmail ``users.messages.send`` and the webhook sink;
+* ``POST /_sandbox/webhook/{name}`` - a local webhook sink (Apprise ``json://``), kept in the outbox.
 
 ``POST /token`` is Google's OAuth 2.0 token endpoint (refresh grants), see :mod:`bridge.sandbox.oauth`;
 which account a bearer token belongs to, and when it expires, is decided there too.
@@ -45,12 +47,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.clock import Clock, OffsetClock, system_clock
-from bridge.sandbox import blogger, discovery, drive, oauth, preview_sheet, sheets
+from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
 
-HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS, **gmail.HANDLERS}
 DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
                                   "reason": None, "targets": []}
 #: One targeted fault: the ``nth`` call (counted from when it was set) of ``method`` whose request
@@ -238,6 +240,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, sb.move_clock(payload))
             except (TypeError, ValueError) as exc:
                 self._send_json(400, bad_request(f"Cannot move the clock: {exc}").body())
+        elif path == "/_sandbox/outbox" and method == "GET":
+            self._send_json(200, gmail.outbox(sb.state))
+        elif path.startswith("/_sandbox/webhook/") and method == "POST":
+            entry = gmail.webhook(sb.state, urllib.parse.unquote(path[len("/_sandbox/webhook/"):]), payload)
+            sb.persist()
+            self._send_json(200, entry)
         elif path == "/_sandbox/state" and method == "GET":
             self._send_json(200, sb.state.to_json())
         elif path == "/_sandbox/state" and method == "POST":
@@ -580,6 +588,18 @@ def _article(post: dict[str, Any], link: bool = True) -> str:
             f'<div class="content">{post.get("content", "")}</div></article>')
 
 
+def _outbox_html(box: list[dict[str, Any]]) -> str:
+    """What operators and officers were sent (Gmail and the webhook sink), newest first."""
+    if not box:
+        return ""
+    items = "".join(
+        f'<article><h2>{html.escape(m.get("subject", "") or "(tanpa subjek)")}</h2>'
+        f'<div class="meta">{html.escape(m.get("channel", ""))} &rarr; {html.escape(m.get("to", ""))} &middot; '
+        f'{html.escape(str(m.get("time", "")))}</div><pre>{html.escape(m.get("body", ""))}</pre></article>'
+        for m in reversed(box))
+    return f'<main><h1>Kotak keluar (pesan yang dikirim sistem)</h1>{items}</main>'
+
+
 def render_preview(state: SandboxState, post_id: str | None = None, tab: str | None = None) -> str:
     """The spreadsheet's tabs as tables (``tab`` chosen, default Review) beside the blogs' LIVE
     posts, newest first, as a reader would see them; or one post alone."""
@@ -609,6 +629,8 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
         if sheet_html:
             blog_html = (f'<div class="side"><div class="left">{sheet_html}</div>'
                          f'<div class="right">{blog_html}</div></div>')
+    if post_id is None:
+        blog_html += _outbox_html(gmail.outbox(state))
     return ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             f"<title>Pratinjau blog - sandbox</title><style>{_CSS}{preview_sheet.CSS}</style></head><body>"

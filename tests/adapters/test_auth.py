@@ -165,3 +165,20 @@ def test_a_renewed_token_that_cannot_be_saved_still_works(tmp_path: Path, caplog
     creds = load_user_credentials(path)
     assert creds.token == "ya29.new"
     assert any("could not save the renewed token" in r.getMessage() for r in caplog.records)
+
+
+def test_auth_asks_for_gmail_send_only_when_operator_e_mail_is_on(tmp_path: Path) -> None:
+    """IT staff would grant the bridge mail rights it does not use, or miss them when e-mail is turned on."""
+    from bridge.adapters.auth import GMAIL_SEND_SCOPE, USER_SCOPES, user_scopes
+    from bridge.config import load_settings
+
+    off = tmp_path / "off.toml"
+    off.write_text('[google]\nauth = "user"\n[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n', encoding="utf-8")
+    on = tmp_path / "on.toml"
+    on.write_text(off.read_text(encoding="utf-8") + "[notify]\noperator_messages = true\n", encoding="utf-8")
+    webhook = tmp_path / "apprise.toml"
+    webhook.write_text(off.read_text(encoding="utf-8") + '[notify]\noperator_messages = true\nchannel = "apprise"\n'
+                       'apprise_urls = ["json://localhost/x"]\n', encoding="utf-8")
+    assert user_scopes(load_settings(off, env={})) == USER_SCOPES
+    assert user_scopes(load_settings(on, env={})) == (*USER_SCOPES, GMAIL_SEND_SCOPE)
+    assert user_scopes(load_settings(webhook, env={})) == USER_SCOPES

@@ -265,7 +265,7 @@ def test_check_tells_whether_the_monthly_csv_folder_can_be_written(bridge: Bridg
     assert fails[0].endswith("): create it for the user the bridge runs as, or empty the key")
     config = bridge.write_config(report__monthly=True, report__monthly_out_dir=str(tmp_path / "laporan"))
     assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
-    assert (f"OK   monthly report: tab 'Laporan <month>' and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
+    assert (f"OK   monthly report: tab 'Laporan <month>' and the PDF, Excel and CSV files in {tmp_path / 'laporan'}/<month> on the 1st at "
             "07:00 WITA") in capsys.readouterr().out.splitlines()
 
 
@@ -459,6 +459,39 @@ def test_a_spreadsheet_id_that_does_not_exist_exits_2(bridge: Bridge, capsys: py
     assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
     err = capsys.readouterr().err
     assert "not found (HTTP 404). Check this spreadsheet id in the config ([sheets] spreadsheet_id" in err
+
+
+def test_check_verifies_the_message_channel_and_sends_only_when_asked(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff would learn of a broken message template or channel only when operators hear nothing."""
+    from bridge.sandbox.gmail import outbox
+
+    config = str(bridge.write_config(notify__operator_messages=True))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "OK   e-mail: operator messages go through Gmail as the bridge's account" in out
+    assert outbox(bridge.sandbox.state) == []
+    assert main(["check", "-c", config, "--send-test", "it@balangankab.go.id"], clock=bridge.clock) == EXIT_OK
+    assert "OK   test message sent to it@balangankab.go.id" in capsys.readouterr().out
+    (sent,) = outbox(bridge.sandbox.state)
+    assert (sent["to"], sent["subject"]) == ("it@balangankab.go.id", "Pesan uji MY MEIN bridge")
+    broken = bridge.workdir / "templates"
+    broken.mkdir()
+    for event in ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"):
+        (broken / f"notice_{event}.txt").write_text("Subjek: {{ nomor }}\n", encoding="utf-8")
+    config = str(bridge.write_config(notify__operator_messages=True, notify__notice_templates=str(broken)))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    assert "'nomor' is undefined" in capsys.readouterr().out
+
+
+def test_check_reads_apprise_urls_without_showing_their_secrets(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mistyped Apprise URL would pass unnoticed, or its bot token would be printed in the terminal."""
+    config = str(bridge.write_config(notify__operator_messages=True, notify__channel="apprise",
+                                     notify__apprise_urls=["tgram://123456:SECRETTOKEN/{address}", "nonsense://x"]))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "OK   apprise: tgram://… URL understood" in out
+    assert "FAIL apprise: nonsense://… URL not understood by Apprise" in out
+    assert "SECRETTOKEN" not in out
 
 
 def _lock_left_to_root(monkeypatch: pytest.MonkeyPatch, lock: Path) -> None:

@@ -14,7 +14,7 @@ __all__ = ["quarter"]
 
 
 def test_report_prints_what_it_wrote(quarter: Quarter, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """IT staff would not know where the tab and the CSV files went, nor see the alerts."""
+    """IT staff would not know where the tab, the PDF, the workbook and the CSV files went, nor see the alerts as `check` words them."""
     quarter.deps().close()  # writes bridge.toml
     out_dir = tmp_path / "laporan"
     code = main(["report", "-c", str(quarter.workdir / "bridge.toml"), "--period", "2026-Q3", "--out", str(out_dir)],
@@ -24,12 +24,15 @@ def test_report_prints_what_it_wrote(quarter: Quarter, tmp_path: Path, capsys: p
              "peringkat-penghargaan", "tabel-3-3-pemetaan", "terbit-per-bulan", "outtakes-tayangan"]
     assert capsys.readouterr().out.splitlines() == [
         "Report 2026-Q3 (Triwulan III 2026): 5 published item(s); tab 'Laporan 2026-Q3' written",
+        f"  {out_dir / 'laporan-2026-Q3.pdf'}",
+        f"  {out_dir / 'laporan-2026-Q3.xlsx'}",
         *[f"  {out_dir / name}.csv" for name in files],
-        "  alert: KIM Panaitan Sejahtera: SK expired on 2026-06-30",
-        "  alert: KIM Melati Mantuyan: SK expires in 46 days",
-        "  alert: KIM Pitap Bersinar: partnership under review",
-        "  alert: KIM Panaitan Sejahtera: no accepted submission in 90 days",
-        "  alert: KIM Pudak Lestari: no accepted submission in 90 days",
+        "  partnership alerts: 5",
+        "    KIM Panaitan Sejahtera (Lampihong): SK berakhir pada 30/06/2026; perlu diperpanjang.",
+        "    KIM Melati Mantuyan (Halong): SK berakhir pada 15/11/2026 (46 hari lagi); siapkan perpanjangan.",
+        "    KIM Pitap Bersinar (Tebing Tinggi): Kemitraan sedang ditinjau. Alasan: Ketua diangkat menjadi ASN.",
+        "    KIM Panaitan Sejahtera (Lampihong): Belum ada kiriman dari KIM ini yang disetujui petugas.",
+        "    KIM Pudak Lestari (Awayan): Belum ada kiriman dari KIM ini yang disetujui petugas.",
     ]
 
 
@@ -69,10 +72,25 @@ def test_demo_ends_with_a_report_on_its_data(tmp_path: Path) -> None:
     lines: list[str] = []
     assert run_demo(workdir=tmp_path, serve=False, out=lines.append) == 0
     start = lines.index("6. report: laporan monitoring dan evaluasi / the monitoring report (mymein-bridge report --period 2026-11)")
-    assert lines[start + 1] == (f"  tab 'Laporan 2026-11' written (print or download it from Google Sheets); CSV files in "
+    assert lines[start + 1] == (f"  tab 'Laporan 2026-11' written; PDF to print and sign, Excel workbook and CSV files in "
                                 f"{tmp_path / 'laporan-2026-11'}")
+    assert (tmp_path / "laporan-2026-11" / "laporan-2026-11.pdf").read_bytes().startswith(b"%PDF-")
     assert "  Tabel 5.2 Monitoring kegiatan diseminasi informasi KIM:" in lines
     assert (tmp_path / "laporan-2026-11" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8").count("\n") == 5
+
+
+def test_demo_shows_the_messages_operators_receive(tmp_path: Path) -> None:
+    """A newcomer trying the demo would not see what operators are told, nor that a rejection carries the officer's words."""
+    from bridge.commands.demo import run_demo
+
+    lines: list[str] = []
+    assert run_demo(workdir=tmp_path, serve=False, out=lines.append) == 0
+    start = next(i for i, line in enumerate(lines) if line.startswith("5b. pesan untuk operator"))
+    told = [line for line in lines[start + 1:] if line.startswith("  → ")]
+    assert any("Berita Anda sudah diterima" in line for line in told)
+    assert any("Berita Anda sudah terbit" in line for line in told)
+    assert any("Berita Anda tidak diterbitkan" in line for line in told)
+    assert "  contoh / example:" in lines and any(line.startswith("    | Subjek: Berita Anda sudah terbit") for line in lines)
 
 
 def test_report_into_a_folder_it_cannot_write_says_so(quarter: Quarter, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,4 +103,4 @@ def test_report_into_a_folder_it_cannot_write_says_so(quarter: Quarter, tmp_path
     code = main(["report", "-c", str(quarter.workdir / "bridge.toml"), "--period", "2026-Q3", "--out", str(blocker / "sub")],
                 clock=quarter.sandbox.clock)
     assert code == EXIT_FATAL
-    assert capsys.readouterr().err == f"Error: the tab was written, but not the CSV files in {blocker / 'sub'}: Not a directory\n"
+    assert capsys.readouterr().err == f"Error: the tab was written, but not the report files in {blocker / 'sub'}: Not a directory\n"

@@ -176,3 +176,36 @@ def test_an_archived_rows_post_reverted_in_blogger_is_marked_in_arsip(bridge: Br
     row = next(dict(zip(header, r)) for r in rows[1:] if r and r[header.index("ID")] == sid)
     assert "DRAF di Blogger" in row[SYSTEM] and row[LINK].endswith(f"/{post_id}")
     assert row[ReviewColumn.PUBLISHED.value] == ""
+
+
+def test_a_post_reverted_in_blogger_is_not_blamed_on_an_officer_editing_the_link(bridge: Bridge, caplog: Any) -> None:
+    """IT staff read 'Tautan Post was cleared or edited in Review' for a link no officer touched."""
+    sid = _publish_one(bridge)
+    _in_blogger(bridge, _post(bridge, sid)["id"], status="DRAFT")
+    bridge.now = bridge.now + TEN_MINUTES
+    caplog.clear()
+    bridge.cycle()
+    assert "reverted to draft in Blogger" in caplog.text
+    assert "cleared or edited" not in caplog.text
+
+
+def test_a_title_row_above_the_arsip_headers_is_reported_not_silently_skipped(bridge: Bridge, caplog: Any) -> None:
+    """With a title row above Arsip's headers, a post deleted in Blogger left its Arsip row saying TERBIT
+    with a dead link, the log said "the row says so", and `check` said "OK tab 'Arsip' present"."""
+    from bridge.commands.check import run_check
+    from bridge.config import load_settings
+    from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+
+    sid = _publish_one(bridge)
+    bridge.now = bridge.now + timedelta(days=31)
+    bridge.cycle()  # archived
+    post_id = _post(bridge, sid)["id"]
+    bridge.sandbox.state.set_sheet_rows(DEMO_SPREADSHEET_ID, "Arsip", [["ARSIP KIRIMAN"], *bridge.rows("Arsip")])
+    lines, _ = run_check(load_settings(bridge.write_config(), env={}), clock=bridge.clock)
+    assert any(line.startswith("FAIL Arsip tab 'Arsip': the headers ('ID' and 'Status' among them) are on row 2")
+               for line in lines)
+    _in_blogger(bridge, post_id, delete=True)
+    bridge.now = bridge.now + TEN_MINUTES
+    caplog.clear()
+    bridge.cycle()
+    assert f"Arsip rows whose post changed in Blogger ({sid}) not updated: the Arsip tab 'Arsip' has no 'ID'" in caplog.text

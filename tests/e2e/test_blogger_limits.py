@@ -133,3 +133,30 @@ def test_the_daily_request_quota_pauses_blogger_until_tomorrow(bridge: Bridge) -
     bridge.now = datetime(2026, 11, 24, 0, 5, tzinfo=bridge.now.tzinfo)
     bridge.cycle()
     assert next(r for r in bridge.review() if r["ID"] == sid)["Status"] == Status.TERBIT.value
+
+
+def test_check_says_publishing_waits_for_bloggers_daily_limit(bridge: Bridge) -> None:
+    """Officers ask why approved rows do not go out; `check` said only "OK blog", not that Blogger refused until tomorrow."""
+    bridge.cycle()
+    ids = _ids(bridge)[:2]
+    bridge.officer_sets({sid: Status.DISETUJUI.value for sid in ids})
+    _limit(bridge, postsPerDay=1)
+    bridge.cycle()
+    lines, _ = run_check(load_settings(bridge.write_config(), env={}), clock=bridge.clock)
+    assert ("WARN Blogger refused new posts for today (posts-per-day limit or daily API quota): approved rows wait and "
+            "go out by themselves from 24/11/2026 00:00 WITA; nothing to fix") in lines
+
+
+def test_a_fast_server_clock_does_not_put_wrong_times_on_review(bridge: Bridge) -> None:
+    """On a server three hours fast, Waktu Terbit said 3 hours later than the post's real time on the blog."""
+    bridge.cycle()
+    sid = _ids(bridge)[0]
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    deps = _skewed_deps(bridge, FAST)
+    try:
+        run_cycle(deps)
+    finally:
+        deps.close()
+    row = next(r for r in bridge.review() if r["ID"] == sid)
+    shown = bridge.now.astimezone(bridge.clock().tzinfo).strftime("%d/%m/%Y %H:%M")
+    assert row["Status"] == Status.TERBIT.value and row[ReviewColumn.PUBLISHED.value].startswith(shown)

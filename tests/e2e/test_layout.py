@@ -183,6 +183,7 @@ def test_a_deleted_arsip_is_made_again_with_every_row_the_ledger_keeps(bridge: B
     _set(bridge, "Review", [r for r in bridge.rows("Review") if not r or r[0] != gone])
     assert bridge.cycle().deleted == 1
     bridge.officer_sets({r[ID]: Status.DITOLAK.value for r in review[1:]})
+    bridge.cycle()  # the decisions are seen (Diputuskan written; a decision first seen is archived the cycle after)
     bridge.now = bridge.now + timedelta(days=40)
     assert bridge.cycle().archived > 0
     before = {r[ID]: r for r in _tab(bridge, "Arsip")}
@@ -266,3 +267,43 @@ def test_init_making_a_new_review_warns_of_the_submissions_the_old_one_held(brid
     assert "created tab 'Review'" in lines
     assert any(line.startswith(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab")
                for line in lines)
+
+
+def test_a_renamed_kim_tab_is_named_kim_in_check(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """After the KIM tab is renamed, `check` spoke of "the Kim tab", a name no officer uses."""
+    from bridge.cli import main
+
+    bridge.cycle()
+    _rename(bridge, "KIM", "Daftar KIM")
+    main(["check", "-c", str(bridge.write_config())], clock=bridge.clock)
+    out = capsys.readouterr().out
+    assert "the KIM tab, configured as 'KIM'" in out and "Kim tab" not in out
+
+
+def test_a_title_row_above_the_kim_headers_stops_intake_instead_of_rejecting_every_response(bridge: Bridge) -> None:
+    """A title row inserted above the KIM tab's headers made every new response TIDAK VALID ("no column
+    'Nama KIM'") and told IT staff to run init; now intake waits, says which row holds the headers, and
+    queues the responses normally once the title row is gone."""
+    bridge.cycle()
+    kim = bridge.rows("KIM")
+    _set(bridge, "KIM", [["DAFTAR KIM KABUPATEN BALANGAN"], *kim])
+    _more_responses(bridge, 1)
+    report = bridge.cycle()
+    assert report.intake.queued == 0 and report.intake.invalid == 0
+    assert report.intake.halted.startswith("KIM tab 'KIM': the headers ('Nama KIM' among them) are on row 2, not row 1")
+    assert "run `mymein-bridge init" not in report.intake.halted
+    _set(bridge, "KIM", kim)
+    again = bridge.cycle()
+    assert again.intake.queued == 1 and again.intake.invalid == 0
+
+
+def test_check_fails_on_a_title_row_above_the_kim_headers(bridge: Bridge) -> None:
+    """`check` said "KIM registry: 0 KIM, no problems found" and "All good." with the KIM headers moved to row 2."""
+    from bridge.commands.check import run_check
+    from bridge.config import load_settings
+
+    bridge.cycle()
+    _set(bridge, "KIM", [["DAFTAR KIM KABUPATEN BALANGAN"], *bridge.rows("KIM")])
+    lines, _ = run_check(load_settings(bridge.write_config(), env={}), clock=bridge.clock)
+    assert any(line.startswith("FAIL KIM tab 'KIM': the headers ('Nama KIM' among them) are on row 2") for line in lines)
+    assert "All good." not in lines

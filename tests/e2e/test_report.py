@@ -70,9 +70,10 @@ def _csv(path: Path) -> list[list[str]]:
 def test_every_csv_matches_the_quarter_checked_by_hand(quarter: Quarter, tmp_path: Path) -> None:
     """Officers would send the Kepala Dinas wrong numbers: every table, cell for cell (golden files)."""
     result = quarter.report(tmp_path / "out")
-    names = sorted(p.name for p in result.files)
+    csvs = [p for p in result.files if p.suffix == ".csv"]
+    names = sorted(p.name for p in csvs)
     assert names == sorted(p.name for p in GOLDEN.iterdir())
-    for path in result.files:
+    for path in csvs:
         assert path.read_text(encoding="utf-8") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
 
 
@@ -122,7 +123,7 @@ def test_same_report_twice_and_after_the_ledger_is_lost(quarter: Quarter, tmp_pa
     assert tabs.count(TAB) == 1 and len(quarter.sheet(TAB)["charts"]) == 1
 
 
-def test_a_report_costs_four_sheets_requests_whatever_the_rows(quarter: Quarter, tmp_path: Path) -> None:
+def test_a_report_costs_five_sheets_requests_up_to_a_page_of_rows(quarter: Quarter, tmp_path: Path) -> None:
     """A big Review tab would cost more requests and hit the Sheets quota (60 per minute)."""
     quarter.sandbox.reset_stats()
     quarter.report()
@@ -135,8 +136,9 @@ def test_a_report_costs_four_sheets_requests_whatever_the_rows(quarter: Quarter,
     quarter.sandbox.reset_stats()
     quarter.report()
     assert quarter.requests() == small
+    # the header rows and KIM, then one page of Review + Arsip (PAGE_ROWS rows)
     assert {m: n for m, n in small.items() if m.startswith("sheets.")} == {
-        "sheets.spreadsheets.get": 1, "sheets.spreadsheets.values.batchGet": 1,
+        "sheets.spreadsheets.get": 1, "sheets.spreadsheets.values.batchGet": 2,
         "sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1,
     }
     assert small["blogger.pageViews.get"] == 1 and small["blogger.posts.list"] == 1
@@ -144,7 +146,8 @@ def test_a_report_costs_four_sheets_requests_whatever_the_rows(quarter: Quarter,
 
 def test_laporan_tab_has_kop_title_period_tables_chart_and_signature(quarter: Quarter) -> None:
     """The printed report would lack its letterhead, period, date made or the place to sign."""
-    quarter.report(report__signer_name="Drs. H. Contoh Nama, M.Si", report__signer_nip="19700101 199003 1 001")
+    quarter.report(report__signer_name="Drs. H. Contoh Nama, M.Si", report__signer_nip="19700101 199003 1 001",
+                   report__signer_rank="Pembina Utama Muda (IV/c)")
     rows = quarter.rows(TAB)
     firsts = [str(r[0]) if r else "" for r in rows]
     assert firsts[:7] == ["PEMERINTAH KABUPATEN BALANGAN", "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN", "",
@@ -157,9 +160,9 @@ def test_laporan_tab_has_kop_title_period_tables_chart_and_signature(quarter: Qu
         "7. Peringkat untuk Penghargaan KIM", "8. Tabel 3.3 Pemetaan KIM menurut minat, kekuatan dan pengaruh",
         "9. Berita terbit per kecamatan per bulan",
     ]
-    signature = [str(r[7]) for r in rows[-8:]]
-    assert signature == ["Paringin, 5 Oktober 2026", "Mengetahui,", "Kepala Dinas", "", "", "", "Drs. H. Contoh Nama, M.Si",
-                         "NIP. 19700101 199003 1 001"]
+    signature = [str(r[7]) for r in rows[-9:]]
+    assert signature == ["Paringin, 5 Oktober 2026", "Mengetahui,", "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian", "", "", "",
+                         "Drs. H. Contoh Nama, M.Si", "Pembina Utama Muda (IV/c)", "NIP. 19700101 199003 1 001"]
     assert any("Blogger tidak menyediakan jumlah tayangan per berita" in t for t in firsts)
     (chart,) = quarter.sheet(TAB)["charts"]
     assert chart["spec"]["basicChart"]["chartType"] == "COLUMN" and len(chart["spec"]["basicChart"]["series"]) == 8
@@ -191,6 +194,19 @@ def test_preview_shows_the_tabs_beside_the_blog_and_the_laporan_as_printed(quart
     assert '<td class="h" colspan="11">9. Berita terbit per kecamatan per bulan</td>' in laporan
     assert 'title="Paringin: 2"' in laporan  # the chart's August bar
     assert '<td colspan="7"></td><td colspan="4">Mengetahui,</td>' in laporan
+
+
+def test_printing_the_preview_leaves_out_the_blog_and_the_tab_bar(quarter: Quarter) -> None:
+    """Printed from the preview, the report would come out on Letter portrait with the blog sidebar and the tab bar."""
+    import requests
+
+    quarter.report()
+    laporan = requests.get(f"{quarter.sandbox.url}/", params={"tab": TAB}, timeout=5).text
+    css = laporan[laporan.index("@media print{"):]
+    assert "@page{size:A4 landscape;margin:1.5cm}" in css
+    assert ".side .right,footer,.tabs,.where{display:none}" in css
+    assert "table.laporan tr{break-inside:avoid}" in css  # no row printed half on each page
+    assert '<div class="where">' in laporan
 
 
 def test_run_writes_the_previous_months_report_once_on_the_first_at_the_hour(quarter: Quarter, tmp_path: Path) -> None:
@@ -253,6 +269,25 @@ def test_monthly_csv_failure_says_how_to_write_them_by_hand(quarter: Quarter, tm
     finally:
         deps.close()
     (message,) = [r.getMessage() for r in caplog.records if r.name == "bridge.report" and r.levelname == "ERROR"]
-    assert message.startswith(f"monthly report 2026-09: tab written, but not the CSV files in {blocker} (")
+    assert message.startswith(f"monthly report 2026-09: tab written, but not the report files in {blocker} (")
     assert message.endswith(f"they are not tried again: fix the folder, then run: mymein-bridge report -c "
                             f"{deps.settings.source} --period 2026-09 --out {blocker / '2026-09'}")
+
+
+def test_read_page_by_page_gives_the_same_tables(quarter: Quarter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a big sheet in pages (to bound memory) would lose, double or misplace rows at a page's edge."""
+    from bridge.commands import report_read
+
+    monkeypatch.setattr(report_read, "PAGE_ROWS", 7)
+    deps = quarter.deps()
+    try:
+        tabs = deps.sheets.info(QUARTER_SPREADSHEET_ID).tabs
+    finally:
+        deps.close()
+    rows = sum(max(0, t.row_count - 1) for name, t in tabs.items() if name in ("Review", "Arsip"))
+    assert rows > 3 * 7
+    quarter.sandbox.reset_stats()
+    result = quarter.report(tmp_path / "out")
+    assert quarter.requests()["sheets.spreadsheets.values.batchGet"] == 1 + -(-rows // 7)
+    for path in (p for p in result.files if p.suffix == ".csv"):
+        assert path.read_text(encoding="utf-8") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
