@@ -122,8 +122,11 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
                 continue
             n = arsip.rows[k.id]
             held = now.get(n)
-            if held is not None and held.id == k.id and held.get(ReviewColumn.STATUS).strip() == status.strip():
-                continue  # an officer moved it there as it was, or an earlier record's answer was lost
+            if not (held is not None and held.id == k.id and held.status == Status.TERBIT and fate == "withdrawn"):
+                # Only the contradiction the bridge itself knows for sure is corrected: Arsip says TERBIT for a
+                # post the bridge withdrew. Anything else is left as officers (or an earlier record) wrote it: a
+                # ledger restored from an older copy must not overwrite a right Arsip row with its stale view.
+                continue
             log.warning("%s: '%s' row %d said %s while its Review row last said %s; made right",
                         k.id, s.archive_tab, n, (held.get(ReviewColumn.STATUS) if held else "") or "?", status or "?")
             fixes.append((f"{a1_tab(s.archive_tab)}!A{n}:{column_letter(len(row) - 1)}{n}", [row]))
