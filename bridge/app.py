@@ -81,6 +81,10 @@ def build_deps(
 ) -> Deps:
     """Connect to Google (or the sandbox) as configured and open the ledger."""
     retry = retry or default_retry(settings)
+    if clock is None and settings.sandbox_clock:
+        from bridge.adapters.sandbox_clock import SandboxClock
+
+        clock = SandboxClock(settings.endpoint)
     creds = load_credentials(settings)
     endpoint = settings.endpoint
     clock = clock or system_clock

@@ -213,6 +213,8 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bridge as a service: one cycle every [bridge] poll_interval_minutes.
 
+    [bridge] poll_interval_seconds, when set, replaces it (soaks against the sandbox).
+
     With [report] monthly = true it also writes the previous month's report on the 1st at
     [report] monthly_hour (or at the first cycle after, if it was not running then).
 
@@ -264,7 +266,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
-            run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop,
+            run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
                         pulse=Pulse(args.clock or system_clock, it_alert(settings)))
         finally:
             cycle.close()

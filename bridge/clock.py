@@ -56,4 +56,23 @@ class RunningClock:
         return self._start + timedelta(seconds=time.monotonic() - self._origin)
 
 
-__all__ = ["Clock", "ManualClock", "RunningClock", "system_clock"]
+class OffsetClock:
+    """The machine's time plus an offset that can be moved (the standalone sandbox's clock, so a
+    soak can jump it forward or back through ``/_sandbox/clock``)."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def __call__(self) -> datetime:
+        return system_clock() + self.offset
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("OffsetClock needs an aware datetime")
+        self.offset = when - system_clock()
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset = self.offset + delta
+
+
+__all__ = ["Clock", "ManualClock", "OffsetClock", "RunningClock", "system_clock"]

@@ -55,6 +55,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("google", "auth", str, "user", "user (OAuth token of a blog author), service_account (Sheets/Drive only) or sandbox"),
     Spec("google", "client_secret", str, "credentials.json", "OAuth client (installed app) JSON, see credentials.example.json"),
     Spec("google", "token", str, "token.json", "user token written by `mymein-bridge auth` (owner-only permissions)"),
+    Spec("google", "sandbox_clock", bool, False, "sandbox only: take the time from the sandbox (GET /_sandbox/clock), so a soak or a test can move it; needs auth = \"sandbox\""),
     Spec("google", "service_account", str, "", "optional service-account key for Sheets and reading form photos; photo copies are still made by the user (a service account has no Drive storage)"),
     # [sheets]
     Spec("sheets", "spreadsheet_id", str, "", "the spreadsheet linked to the Google Form"),
@@ -85,6 +86,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("bridge", "state_path", str, "state/bridge.sqlite3", "local SQLite ledger"),
     Spec("bridge", "timezone", str, "Asia/Makassar", "time zone for times shown to officers (WITA)"),
     Spec("bridge", "poll_interval_minutes", int, 1, "minutes between cycles for `run`"),
+    Spec("bridge", "poll_interval_seconds", int, 0, "seconds between cycles for `run`, instead of poll_interval_minutes when above 0 (at least 5; for soaks against the sandbox)"),
     Spec("bridge", "wilayah_csv", str, "", "official kecamatan/desa list; empty = config/balangan_wilayah.csv"),
     Spec("bridge", "log_format", str, "text", "text or json (one line per event either way)"),
     Spec("bridge", "max_retries", int, 5, "attempts for a Google call that fails with 429/5xx/timeout"),
@@ -336,6 +338,13 @@ class Settings:
     source: str = "<defaults>"
     photos: PhotoSettings = PhotoSettings()
     notify: NotifySettings = NotifySettings()
+    poll_interval_seconds: int = 0
+    sandbox_clock: bool = False
+
+    @property
+    def poll_seconds(self) -> int:
+        """Seconds between the cycles of `run`."""
+        return self.poll_interval_seconds or 60 * self.poll_interval_minutes
 
     @property
     def tz(self) -> ZoneInfo:
@@ -462,6 +471,12 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         problems.append(f"{where}: [google] auth must be one of {', '.join(AUTH_MODES)}, got {raw['auth']!r}")
     if raw["endpoint"] and not str(raw["endpoint"]).startswith(("http://", "https://")):
         problems.append(f"{where}: [google] endpoint must start with http:// or https://, got {raw['endpoint']!r}")
+    if raw["sandbox_clock"] and raw["auth"] != "sandbox":
+        problems.append(f"{where}: [google] sandbox_clock = true works only against the sandbox (auth = \"sandbox\"); "
+                        "against Google the bridge uses the machine's clock")
+    if raw["poll_interval_seconds"] < 0 or 0 < raw["poll_interval_seconds"] < 5:
+        problems.append(f"{where}: [bridge] poll_interval_seconds must be 0 (use poll_interval_minutes) or at least 5, "
+                        f"got {raw['poll_interval_seconds']}")
     if raw["auth"] == "sandbox" and not raw["endpoint"]:
         problems.append(f"{where}: [google] auth = \"sandbox\" needs [google] endpoint (the sandbox URL)")
     if raw["auth"] == "service_account" and not raw["service_account"]:
@@ -598,6 +613,8 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         csv_dialect=raw["csv_dialect"],
         source=source,
         photos=photos,
+        poll_interval_seconds=raw["poll_interval_seconds"],
+        sandbox_clock=raw["sandbox_clock"],
         notify=notify,
     )
 

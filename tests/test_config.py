@@ -170,3 +170,17 @@ def test_an_unknown_key_says_where_it_belongs_or_what_it_is_a_typo_of(tmp_path: 
         f"{path}: unknown key [report] poll_interval_minutes: it belongs in [bridge]",
         f"{path}: unknown key [report] zzz",
     ]
+
+
+def test_a_soak_interval_in_seconds_and_the_sandbox_clock_are_checked(tmp_path: Path) -> None:
+    """A soak could not run `run` as systemd does at a few seconds per cycle; and the sandbox's clock
+    must never be followed against real Google."""
+    base = {("sheets", "spreadsheet_id"): "x", ("blog", "blog_id"): "1"}
+    ok = load_settings(_write(tmp_path, render_config({**base, ("bridge", "poll_interval_seconds"): 10})), env={})
+    assert ok.poll_seconds == 10 and not ok.sandbox_clock
+    assert load_settings(_write(tmp_path, render_config(base)), env={}).poll_seconds == 60
+    bad = {**base, ("bridge", "poll_interval_seconds"): 2, ("google", "sandbox_clock"): True}
+    with pytest.raises(ConfigError) as info:
+        load_settings(_write(tmp_path, render_config(bad)), env={})
+    assert "poll_interval_seconds must be 0 (use poll_interval_minutes) or at least 5, got 2" in str(info.value)
+    assert "sandbox_clock = true works only against the sandbox" in str(info.value)

@@ -60,7 +60,7 @@ class DriveGateway:
         self.upload_service = upload_service if upload_service is not None else service
         self.retry = retry
 
-    def _call(self, what: str, request: Callable[[], Any], item: str) -> Any:
+    def _call(self, what: str, request: Callable[[], Any], item: str, retry: RetryPolicy | None = None) -> Any:
         def permanent(status: int, message: str, reasons: frozenset[str] = frozenset()) -> BridgeError:
             why = {
                 404: "file foto tidak ditemukan di Drive (mungkin sudah dihapus, atau akun sistem tidak diberi akses)",
@@ -75,7 +75,7 @@ class DriveGateway:
                 submission_id=item,
             )
 
-        return execute(what, request, self.retry, permanent)
+        return execute(what, request, self.retry if retry is None else retry, permanent)
 
     def info(self, file_id: str, *, item: str = "") -> FileInfo:
         data = self._call(
@@ -110,6 +110,9 @@ class DriveGateway:
 
         ``app_properties`` (private to this OAuth client) let :meth:`find_own` find the file
         again when the ledger that knew its id is lost, or a crash came before it was recorded.
+        With them, a retry after an error first looks for the copy the failed attempt may have
+        made (by the first property), so an upload applied but answered with an error leaves no
+        orphan copy behind.
         """
         meta: dict[str, Any] = {"name": name, "mimeType": mime_type}
         if folder_id:
@@ -117,12 +120,29 @@ class DriveGateway:
         if app_properties:
             meta["appProperties"] = dict(app_properties)
         media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=False)
-        created = self._call(
-            f"files.create {name}",
-            lambda: self.upload_service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
-            item,
-        )
-        file_id = str(created["id"])
+        what = f"files.create {name}"
+        find = next(iter(app_properties.items()), None) if app_properties else None
+        tries = 0
+
+        def once() -> str:
+            nonlocal tries
+            tries += 1
+            if tries > 1 and find is not None:
+                # The failed attempt may have been applied (Google answered 5xx after creating the
+                # file, or the answer was lost): look for that copy before making another one.
+                found = self._find(find[0], find[1], item, NO_RETRY)
+                if found is not None:
+                    log.warning("%s: an earlier attempt did create %s (its answer was lost); no second copy", what, found[0])
+                    return found[0]
+            created = self._call(
+                what,
+                lambda: self.upload_service.files().create(body=meta, media_body=media, fields="id", supportsAllDrives=True),
+                item,
+                NO_RETRY,
+            )
+            return str(created["id"])
+
+        file_id = self.retry.call(what, once)
         self.share_public(file_id, item=item)
         return file_id
 
@@ -151,6 +171,9 @@ class DriveGateway:
         Drive search syntax: https://developers.google.com/drive/api/guides/ref-search-terms
         (``appProperties has { key='k' and value='v' }``).
         """
+        return self._find(key, value, item, None)
+
+    def _find(self, key: str, value: str, item: str, retry: RetryPolicy | None) -> tuple[str, bool] | None:
         q = f"appProperties has {{ key='{_q(key)}' and value='{_q(value)}' }} and trashed = false"
         data = self._call(
             f"files.list {key}={value}",
@@ -159,6 +182,7 @@ class DriveGateway:
                 supportsAllDrives=True, includeItemsFromAllDrives=True,
             ),
             item,
+            retry,
         )
         files = data.get("files") or []
         if not files:

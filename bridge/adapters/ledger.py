@@ -525,27 +525,34 @@ class Ledger:
         )
         return f"{prefix}{last + 1:04d}"
 
-    def note_ids(self, ids: Iterable[str]) -> None:
-        """IDs seen in Review, Arsip or the blog's markers: later IDs are allocated above them."""
+    def note_ids(self, ids: Iterable[str]) -> bool:
+        """IDs seen in Review, Arsip or the blog's markers: later IDs are allocated above them.
+
+        Returns whether any was above what this ledger had given or seen (a ledger restored from
+        an older copy: the sheet holds IDs given after the copy was made)."""
         top: dict[int, int] = {}
         for text in ids:
             m = ID_PATTERN.match(str(text).strip())
             if m:
                 year, n = int(m.group(1)), int(m.group(2))
                 top[year] = max(top.get(year, 0), n)
+        raised = False
         for year, n in top.items():
             current = self.db.execute("SELECT last FROM id_counters WHERE year = ?", (year,)).fetchone()
-            if current is None:
-                prefix = f"MM-{year}-"
-                seen = self.db.execute(
-                    "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?",
-                    (len(prefix) + 1, prefix + "%"),
-                ).fetchone()
-                n = max(n, int(seen[0] or 0))
+            prefix = f"MM-{year}-"
+            seen = self.db.execute(
+                "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?",
+                (len(prefix) + 1, prefix + "%"),
+            ).fetchone() if current is None else None
+            had = int(current[0]) if current is not None else int(seen[0] or 0) if seen else 0
+            if n <= had and current is not None:
+                continue
+            raised = raised or n > had
             self.db.execute(
                 "INSERT INTO id_counters VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = MAX(last, excluded.last)",
-                (year, n),
+                (year, max(n, had)),
             )
+        return raised
 
     def add_submission(
         self,

@@ -353,8 +353,13 @@ class SheetsGateway:
         self._wrote(spreadsheet_id)
         return str(data.get("updates", {}).get("updatedRange", ""))
 
-    def update_ranges(self, spreadsheet_id: str, data: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> int:
-        """Write several ranges in one call; returns the number of cells updated."""
+    def update_ranges(
+        self, spreadsheet_id: str, data: Sequence[tuple[str, Sequence[Sequence[Any]]]], *, retry: bool = True
+    ) -> int:
+        """Write several ranges in one call; returns the number of cells updated.
+
+        Pass ``retry=False`` when the ranges are row numbers read before: the caller reads them again
+        before another attempt (officers may sort or delete rows during a backoff)."""
         if not data:
             return 0
         self._writing(spreadsheet_id)
@@ -364,7 +369,7 @@ class SheetsGateway:
                      for rng, values in data],
         }
         result = self._call(
-            f"values.batchUpdate {spreadsheet_id}", lambda: self.http.values_batch_update(spreadsheet_id, body)
+            f"values.batchUpdate {spreadsheet_id}", lambda: self.http.values_batch_update(spreadsheet_id, body), retry=retry
         )
         self._wrote(spreadsheet_id)
         return int(result.get("totalUpdatedCells", 0))

@@ -1,9 +1,9 @@
 """Archive: old TERBIT/DITOLAK rows move from Review to Arsip, so Review shows what needs attention
 and every cycle's read stays small however long the bridge runs.
 
-Idempotent: an ID is marked ``ARSIP`` in the ledger once its row is appended to
-Arsip; a crash before the delete only means the next run deletes it without
-appending it again.
+Atomic: the append to Arsip and the delete from Review are one ``spreadsheets.batchUpdate``
+(:func:`_move_once`), so an item is in exactly one of the two tabs whatever fails; the ledger
+marks an ID ``ARSIP`` once it moved.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Callable, TypeVar
 
-from bridge.adapters.ledger import ARCHIVED, DONE
+from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, JournalEntry
+from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
-from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
@@ -38,27 +38,52 @@ def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
     return None
 
 
-def _deleted_note(status: str, live: bool, when: str) -> str:
+def _post_fate(entry: JournalEntry | None) -> str:
+    """What became of an item's post, from the ledger's journal: live, draft, withdrawn or none."""
+    if entry is None or not entry.post_id:
+        return "none"
+    if entry.state == REVERTED:
+        return "withdrawn"  # DITARIK: the bridge put it back to draft
+    if entry.state != DONE:
+        return "none"
+    return "live" if entry.post_status in ("LIVE", "SCHEDULED") else "draft"
+
+
+def _deleted_note(status: str, fate: str, when: str) -> str:
     head = f"Baris dihapus dari Review pada {when} WITA (status terakhir: {status or 'kosong'})."
-    if live:
+    if fate == "live":
         return head + " Post di blog tetap seperti adanya; sistem tidak mengubah atau menghapusnya. Bila post harus turun, tarik lewat Blogger."
+    if fate == "withdrawn":
+        return head + " Post-nya sudah ditarik menjadi draf dan tidak tayang di website; sistem tidak menerbitkannya lagi. Bila harus terbit, operator mengirimnya ulang lewat formulir."
+    if fate == "draft":
+        return head + " Post-nya masih draf di Blogger (tidak tayang); sistem tidak menerbitkannya. Bila harus terbit, operator mengirimnya ulang lewat formulir."
     return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
 
 
 def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> str:
     """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
-    entry = deps.ledger.journal(sub_id)
-    live = bool(entry and entry.post_id and entry.state == DONE and entry.post_status in ("LIVE", "SCHEDULED"))
     try:
         when = format_time(datetime.fromisoformat(deleted_at), deps)
     except ValueError:
         when = deleted_at
-    return _deleted_note(status, live, when)
+    return _deleted_note(status, _post_fate(deps.ledger.journal(sub_id)), when)
+
+
+_FATE_LOG = {
+    "live": "its post {post} stays live as it is",
+    "draft": "its post {post} stays a draft",
+    "withdrawn": "its post {post} was withdrawn to a draft before",
+    "none": "never published",
+}
 
 
 def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
     """Submissions whose Review row an officer deleted go to Arsip as they last were, with a note; the
-    ledger marks them so they are never published or queued again. One append for all, each ID once."""
+    ledger marks them so they are never published or queued again. One write for all, each ID once.
+
+    An ID already in Arsip with another status (an officer copied an older state there, or an
+    older bridge appended it and failed to delete it from Review) gets that row made right in
+    place: Arsip never says TERBIT for a post the bridge withdrew."""
     if not deleted:
         return 0
     s = deps.settings
@@ -72,27 +97,43 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     if s.archive_tab not in info.tabs:
         log.warning("archive tab '%s' missing: %d deleted Review rows wait to be recorded (run `mymein-bridge init`)", s.archive_tab, len(deleted))
         return 0
+    fates: dict[str, str] = {}
     try:
         arsip = locate_ids(deps, [s.archive_tab])[s.archive_tab]
-        rows = []
+        there = [k for k in deleted if k.id in arsip.rows]
+        now = read_review_rows(deps, arsip.index, [arsip.rows[k.id] for k in there], tab=s.archive_tab) if there else {}
+        rows: list[list[str]] = []
+        fixes: list[tuple[str, list[list[str]]]] = []
         for k in deleted:
-            if k.id in arsip.rows:
-                continue  # an officer moved it to Arsip, or an earlier append's answer was lost
             values = {ReviewColumn[name]: v for name, v in k.last_row.items() if name in ReviewColumn.__members__}
             values.setdefault(ReviewColumn.ID, k.id)
             values.setdefault(ReviewColumn.FINGERPRINT, k.fingerprint)
             values.setdefault(ReviewColumn.OPERATOR, k.operator)
             values.setdefault(ReviewColumn.RECEIVED, k.received)
             entry = deps.ledger.journal(k.id)
-            has_post = bool(entry and entry.post_id and entry.state == DONE)
-            if has_post and entry is not None and not values.get(ReviewColumn.POST_URL):
+            fate = fates[k.id] = _post_fate(entry)
+            if fate in ("live", "draft") and entry is not None and not values.get(ReviewColumn.POST_URL):
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
-            live = has_post and entry is not None and entry.post_status in ("LIVE", "SCHEDULED")
             status = values.get(ReviewColumn.STATUS, "")
-            values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(status, live, when)
-            rows.append(_archive_row(ReviewRow(0, values), deps, arsip.index))
+            values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(status, fate, when)
+            row = _archive_row(ReviewRow(0, values), deps, arsip.index)
+            if k.id not in arsip.rows:
+                rows.append(row)
+                continue
+            n = arsip.rows[k.id]
+            held = now.get(n)
+            if not (held is not None and held.id == k.id and held.status == Status.TERBIT and fate == "withdrawn"):
+                # Only the contradiction the bridge itself knows for sure is corrected: Arsip says TERBIT for a
+                # post the bridge withdrew. Anything else is left as officers (or an earlier record) wrote it: a
+                # ledger restored from an older copy must not overwrite a right Arsip row with its stale view.
+                continue
+            log.warning("%s: '%s' row %d said %s while its Review row last said %s; made right",
+                        k.id, s.archive_tab, n, (held.get(ReviewColumn.STATUS) if held else "") or "?", status or "?")
+            fixes.append((f"{a1_tab(s.archive_tab)}!A{n}:{column_letter(len(row) - 1)}{n}", [row]))
         if rows:
-            deps.sheets.append_rows(sid, s.archive_tab, rows)
+            deps.sheets.append_rows(sid, s.archive_tab, rows, below_row=max(arsip.rows.values(), default=1))
+        if fixes:
+            deps.sheets.update_ranges(sid, fixes)
     except RetriableError as exc:
         log.warning("recording deleted Review rows postponed: %s", exc)
         return 0
@@ -101,7 +142,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
             deps.ledger.mark_deleted(k.id, deps.now().isoformat())
     for k in deleted:
         entry = deps.ledger.journal(k.id)
-        post = f"its post {entry.post_id} stays as it is" if entry and entry.post_id and entry.state == DONE else "never published"
+        post = _FATE_LOG[fates[k.id]].format(post=entry.post_id if entry else "")
         log.warning("%s: Review row deleted by an officer; recorded in '%s' (last status %s), %s",
                     k.id, s.archive_tab, k.last_row.get("STATUS", "") or "?", post)
     return len(deleted)
@@ -170,51 +211,81 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         log.warning("archive tab '%s' missing: run `mymein-bridge init`; not archiving", s.archive_tab)
         return 0
     try:
-        found = locate_ids(deps, [s.review_tab, s.archive_tab])
-        where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
-        # A submission with a copied row stays until the copy is deleted (its notes say so): Arsip keeps one row.
-        fresh = [r for r in due if r.id in where and r.id not in found[s.review_tab].copies]
-        if not fresh:
-            return 0
-        fresh = _read_in_full(deps, fresh, where, found[s.review_tab].index)
-        # Skip what an earlier run appended (even one whose answer was lost): each ID once in Arsip.
-        arsip_index = found[s.archive_tab].index
-        to_append: list[list[str]] = []
-        notes: list[tuple[str, list[list[Any]]]] = []
-        note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
-        for r in list(fresh):
-            if r.id in archived:
-                continue
-            try:
-                to_append.append(_archive_row(r, deps, arsip_index))
-            except (AuthError, FatalError, RetriableError):
-                raise
-            except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
-                fresh.remove(r)
-                _, note = row_failed("archiving", r.id, exc)
-                old = r.get(ReviewColumn.SYSTEM_NOTE)
-                if note_col is not None and note not in old:  # once, not a write every cycle
-                    cell = f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{where[r.id]}"
-                    notes.append((cell, [[f"{note}\n{old}" if old else note]]))
-        if notes:  # before any row is deleted below, while the row numbers hold
-            deps.sheets.update_ranges(sid, notes)
-        if to_append:
-            # Below Arsip's last row even with blank rows above it (Google appends after the first table).
-            deps.sheets.append_rows(sid, s.archive_tab, to_append, below_row=max(archived.values(), default=1))
-        with deps.ledger.transaction():
-            for r in fresh:
-                deps.ledger.set_status(r.id, ARCHIVED)
-        sheet_id = info.tabs[s.review_tab].sheet_id
-        requests: list[dict[str, Any]] = [
-            {"deleteDimension": {"range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": n - 1, "endIndex": n}}}
-            for n in sorted((where[r.id] for r in fresh), reverse=True)
-        ]
-        deps.sheets.batch_update(sid, requests, retry=False)
+        moved = deps.sheets.retry.call(f"archive {len(due)} rows to {s.archive_tab}", lambda: _move_once(deps, due, info))
     except RetriableError as exc:
-        log.warning("archiving postponed: %s", exc)
+        log.warning("archiving postponed (every row stays in Review, none is in Arsip twice): %s", exc)
         return 0
-    log.info("archived %d rows older than %d days to '%s'", len(fresh), s.archive_after_days, s.archive_tab)
-    return len(fresh)
+    if moved:
+        with deps.ledger.transaction():
+            for sub_id in moved:
+                deps.ledger.set_status(sub_id, ARCHIVED)
+        log.info("archived %d rows older than %d days to '%s'", len(moved), s.archive_after_days, s.archive_tab)
+    return len(moved)
+
+
+def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[str]:
+    """One attempt at moving ``due`` from Review to Arsip; returns the IDs now moved.
+
+    The rows are read again right before the write, and only those still as they were chosen
+    (same ID at that row, same status, still settled) move. Appending them to Arsip and deleting
+    them from Review is one ``spreadsheets.batchUpdate``, which Google applies whole or not at
+    all: "it is guaranteed that the updates in the request will be applied together atomically"
+    (https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/batchUpdate). So an
+    item is never in both tabs nor in neither, whatever fails. An attempt whose answer was lost
+    (a 5xx after Google applied it) is seen by the next attempt's read: its IDs are in Arsip and
+    gone from Review, and nothing is sent again. What is left is the moment between that read and
+    the write (well under a second): an officer's edit landing exactly then moves with the row as
+    it was read, in Arsip, where officers can still see and change it.
+    """
+    s = deps.settings
+    sid = s.review_spreadsheet_id
+    found = locate_ids(deps, [s.review_tab, s.archive_tab])
+    where, archived = found[s.review_tab].rows, found[s.archive_tab].rows
+    done = [r.id for r in due if r.id not in where and r.id in archived]  # an earlier attempt was applied
+    # A submission with a copied row stays until the copy is deleted (its notes say so): Arsip keeps one row.
+    copies = found[s.review_tab].copies
+    now = _read_now(deps, [r for r in due if r.id in where and r.id not in copies], where, found[s.review_tab].index)
+    if not now:
+        return done
+    review_sheet, arsip_sheet = info.tabs[s.review_tab].sheet_id, info.tabs[s.archive_tab].sheet_id
+    arsip_index = found[s.archive_tab].index
+    cells: dict[str, list[str]] = {}
+    notes: list[tuple[str, list[list[Any]]]] = []
+    note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
+    for r in list(now):
+        try:
+            cells[r.id] = _archive_row(r, deps, arsip_index)
+        except (AuthError, FatalError, RetriableError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
+            now.remove(r)
+            _, note = row_failed("archiving", r.id, exc)
+            old = r.get(ReviewColumn.SYSTEM_NOTE)
+            if note_col is not None and note not in old:  # once, not a write every cycle
+                notes.append((f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{where[r.id]}", [[f"{note}\n{old}" if old else note]]))
+    if notes:  # the same read's row numbers, before any row is deleted
+        deps.sheets.update_ranges(sid, notes, retry=False)
+    if not now:
+        return done
+    requests: list[dict[str, Any]] = []
+    new = [r for r in now if r.id not in archived]
+    if new:
+        # appendCells goes after the last row with data, so blank rows above it do not matter.
+        requests.append({"appendCells": {"sheetId": arsip_sheet, "fields": "userEnteredValue",
+                                         "rows": [_row_data(cells[r.id]) for r in new]}})
+    for r in now:
+        if r.id in archived:
+            # Already in Arsip (an officer copied it there, or an older bridge appended it and failed
+            # to delete it): that row is made what Review holds now, in the same request.
+            requests.append({"updateCells": {
+                "start": {"sheetId": arsip_sheet, "rowIndex": archived[r.id] - 1, "columnIndex": 0},
+                "fields": "userEnteredValue", "rows": [_row_data(cells[r.id])]}})
+    requests += [
+        {"deleteDimension": {"range": {"sheetId": review_sheet, "dimension": "ROWS", "startIndex": n - 1, "endIndex": n}}}
+        for n in sorted((where[r.id] for r in now), reverse=True)
+    ]
+    deps.sheets.batch_update(sid, requests, retry=False)  # retried by the caller, after reading again
+    return done + [r.id for r in now]
 
 
 def _due(row: ReviewRow, deps: Deps, cutoff: datetime) -> bool:
@@ -238,21 +309,24 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
         return otherwise
 
 
-def _read_in_full(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
-    """The rows as the sheet holds them now: a row the cycle saw only through its ID and Status
-    (the rest from the ledger's copy) is read in full before Arsip keeps it for good."""
-    cached = [r for r in rows if r.cached]
-    if not cached:
-        return rows
-    now = read_review_rows(deps, index, [where[r.id] for r in cached])
+def _row_data(cells: list[str]) -> dict[str, Any]:
+    """A row as ``RowData``: every value a string (what RAW writes: never a formula, never a number)."""
+    return {"values": [{"userEnteredValue": {"stringValue": fit_cell(v)}} if v != "" else {} for v in cells]}
+
+
+def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
+    """The rows as the sheet holds them now, read in full, and only those still due: a row whose ID
+    moved, whose status an officer changed since it was chosen, or that is no longer settled stays."""
+    if not rows:
+        return []
+    now = read_review_rows(deps, index, [where[r.id] for r in rows])
     out = []
     for r in rows:
-        if r.cached:
-            row = now.get(where[r.id])
-            if row is None or row.id != r.id or row.status != r.status or not _settled(row, deps):
-                continue  # changed since the cycle's read: the next cycle looks again
-            r = row
-        out.append(r)
+        row = now.get(where[r.id])
+        if row is None or row.id != r.id or row.status != r.status or not _settled(row, deps):
+            log.info("%s: changed since it was chosen for archiving; stays in Review", r.id)
+            continue
+        out.append(row)
     return out
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from bridge.adapters.ledger import ARCHIVED, BlogPostRecord, Ledger
+from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
@@ -162,6 +162,8 @@ def rebuild_ledger(
     arsip: Sequence[ReviewRow] = (),
     posts: Sequence[identity.BlogPost] = (),
     plan: list[str] | None = None,
+    *,
+    why: str = "local ledger was empty",
 ) -> int:
     """After the local state was lost: re-learn every queued submission from the Review and Arsip
     rows, and every post from the blog's markers (read once, by the caller).
@@ -238,8 +240,8 @@ def rebuild_ledger(
             gone += 1
     if count or fp_posts:
         log.warning(
-            "local ledger was empty: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
-            "(%d of them for responses in neither tab)", count, len(fp_posts), gone,
+            "%s: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
+            "(%d of them for responses in neither tab)", why, count, len(fp_posts), gone,
         )
     if plan is not None and (count or gone):
         plan.append(f"rebuild: {count} submissions from Review/Arsip, {len(fp_posts)} bridge posts on the blog, {gone} to restore as TERBIT")
@@ -540,6 +542,8 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         if result.rebuilt and not deps.dry_run:
             with ledger.transaction():  # committed with the rebuild, before the read that may still fail
                 ledger.set_meta(REBUILD_CUTOFF, cutoff.isoformat() if cutoff else "-")
+    if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
+        return
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = KnownFingerprints(ledger, review_fps)
     legacy = Legacy(ledger, known)
@@ -567,7 +571,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
                 decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
                 legacy.remember(decision.recognised)
                 if decision.rescan_needed:
-                    log.warning("responses tab '%s' changed above the watermark (sorted, deleted or inserted rows): rescanning", tab)
+                    log.warning("responses tab '%s': %s: rescanning", tab, _rescan_reason(decision, ledger))
                     result.rescanned = True
                     result.read_rows = 0
                     del rows
@@ -589,6 +593,67 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+
+
+def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
+    """A ledger restored from an older copy learns what was queued since, before anything is queued.
+
+    New IDs are given above every ID in Review (no request: the cycle read them). When Review shows
+    an ID this ledger never gave, the ledger is older than the sheet: the submissions it does not
+    know, in Review and in Arsip (one read), with their posts (the blog, read once), are learned as
+    a rebuild learns them. Otherwise a response queued, refused and archived after the copy was made
+    would be queued again as new (and could be approved and published). Returns False when Arsip or
+    the blog cannot be read: intake waits rather than queue anything twice."""
+    ledger = deps.ledger
+    with ledger.transaction():
+        stale = ledger.note_ids(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
+    if not stale:
+        return True
+    log.warning("Review holds IDs this ledger never gave (restored from an older copy?): learning what Review, Arsip "
+                "and the blog hold that it does not know")
+    try:
+        arsip = arsip_rows(deps)
+        posts = deps.blogger.posts()
+    except RetriableError as exc:
+        result.problems.append(f"intake postponed: after a ledger restore Arsip and the blog must be read first: {exc}")
+        log.warning("intake postponed: after a ledger restore, Arsip and the blog are not reachable now: %s", exc)
+        return False
+    unknown = lambda r: bool(r.id) and ledger.submission(r.id) is None  # noqa: E731
+    rows = [r for r in (*snap.review, *snap.review_unidentified) if unknown(r)]
+    archived = [r for r in arsip if unknown(r)]
+    with ledger.transaction():
+        ledger.note_ids([r.id for r in arsip] + [m.id for p in posts for m in p.markers])
+    # Posts of submissions the ledger knows are not taken as posts "in neither tab".
+    theirs = [p for p in posts if any(ledger.submission(m.id) is None for m in p.markers)]
+    rebuild_ledger(deps, rows, archived, theirs, result.plan, why="local ledger older than the sheet")
+    # What it does know may have been published, updated or withdrawn since the copy: the blog says.
+    fixed = 0
+    with ledger.transaction():
+        for r in (*snap.review, *arsip):
+            if not r.id or r.id in {x.id for x in rows} or r.id in {x.id for x in archived}:
+                continue
+            post = identity.match_post(posts, r.id, r.get(ReviewColumn.FINGERPRINT).strip())
+            entry = ledger.journal(r.id)
+            if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
+                                and entry.state in (DONE, REVERTED)):
+                continue
+            ledger.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
+            if post.status == "DRAFT" and r.status == Status.DITARIK:
+                ledger.record_reverted(r.id)  # withdrawn since the copy was made
+            fixed += 1
+    if fixed:
+        log.warning("local ledger older than the sheet: %d known submissions' posts taken from the blog", fixed)
+    return True
+
+
+def _rescan_reason(decision: watermark.Decision, ledger: Ledger) -> str:
+    """Why the watermark cannot be trusted, in the words that fit what happened: a cycle whose
+    Review append failed left its rows known but the watermark where it was; nothing was sorted."""
+    if decision.verified and ledger.pending_rows(limit=1):
+        return "responses below the watermark were queued by an earlier cycle and still wait to be appended to Review"
+    if decision.verified:
+        return "a response below the watermark is already known (queued before a restart, or a repeat of an earlier row)"
+    return f"{decision.reason} (sorted, deleted or inserted rows)"
 
 
 class _Queue:

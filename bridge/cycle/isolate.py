@@ -88,12 +88,12 @@ def append_isolating(
 
 
 def update_isolating(
-    sheets: SheetsGateway, spreadsheet_id: str, groups: dict[str, list[tuple[str, list[list[Any]]]]]
+    sheets: SheetsGateway, spreadsheet_id: str, groups: dict[str, list[tuple[str, list[list[Any]]]]], *, retry: bool = True
 ) -> list[str]:
     """Write each item's cells in one batch; after a refusal, item by item. Returns the items refused."""
     data = [cell for cells in groups.values() for cell in cells]
     try:
-        sheets.update_ranges(spreadsheet_id, data)
+        sheets.update_ranges(spreadsheet_id, data, retry=retry)
         return []
     except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
         raise
@@ -105,7 +105,7 @@ def update_isolating(
     refused = []
     for item, cells in groups.items():
         try:
-            sheets.update_ranges(spreadsheet_id, cells)
+            sheets.update_ranges(spreadsheet_id, cells, retry=retry)
         except LeaseHeldError:  # another bridge writes now: no write, and no "refused" story
             raise
         except FatalError as exc:

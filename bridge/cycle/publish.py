@@ -717,17 +717,25 @@ def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
 
 
 def write_back(deps: Deps, result: PublishResult) -> None:
-    """One re-read of where the IDs are now (rows may have moved) and one batched RAW write."""
+    """One re-read of where the IDs are now (rows may have moved) and one batched RAW write.
+
+    Retried as a whole, the re-read included: a write retried to the row numbers of a read made
+    before the backoff lands on other items' rows when officers sorted or deleted rows meanwhile
+    (issue 23's soak wrote one item's TERBIT and link on another's row)."""
     if deps.dry_run or not (result.updates or result.row_notes):
         return
-    s = deps.settings
-    fp_column = {s.review_tab: result.fingerprint_column} if result.hints and result.fingerprint_column is not None else None
     try:
-        review = locate_ids(deps, [s.review_tab], fp_column)[s.review_tab]
+        deps.sheets.retry.call("Review write-back", lambda: _write_back_once(deps, result))
     except RetriableError as exc:
+        # The ledger knows what happened; the next cycle writes TERBIT again (repair path).
         result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
         log.warning("write-back postponed: %s", exc)
-        return
+
+
+def _write_back_once(deps: Deps, result: PublishResult) -> None:
+    s = deps.settings
+    fp_column = {s.review_tab: result.fingerprint_column} if result.hints and result.fingerprint_column is not None else None
+    review = locate_ids(deps, [s.review_tab], fp_column)[s.review_tab]
     groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
     taken = set(review.rows.values())
     for sub_id, values in result.updates.items():
@@ -761,15 +769,11 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         if still and note_col is not None:
             groups.setdefault(row_id or f"row {row_number}", []).append(
                 (f"{a1_tab(s.review_tab)}!{column_letter(note_col)}{row_number}", [[note]]))
-    try:
-        from bridge.cycle.isolate import update_isolating
+    from bridge.cycle.isolate import update_isolating
 
-        for sub_id in update_isolating(deps.sheets, s.review_spreadsheet_id, groups):  # one refused row blocks no other
-            result.problems.append(f"{sub_id}: Google refused the Review write-back; the ledger keeps the result")
-    except RetriableError as exc:
-        # The ledger knows what happened; the next cycle writes TERBIT again (repair path).
-        result.problems.append(f"Review tab not updated, will retry next cycle: {exc}")
-        log.warning("write-back postponed: %s", exc)
+    # Not retried by itself (the caller reads the rows again first); one refused row blocks no other.
+    for sub_id in update_isolating(deps.sheets, s.review_spreadsheet_id, groups, retry=False):
+        result.problems.append(f"{sub_id}: Google refused the Review write-back; the ledger keeps the result")
 
 
 __all__ = ["PublishResult", "run_publish", "reconcile", "write_back"]

@@ -242,9 +242,10 @@ def _through_view(
 
 
 def read_review_rows(
-    deps: Deps, index: dict[ReviewColumn, int], row_numbers: Sequence[int], *, width: int = 0
+    deps: Deps, index: dict[ReviewColumn, int], row_numbers: Sequence[int], *, width: int = 0, tab: str = ""
 ) -> dict[int, ReviewRow]:
-    """Review rows read in full, by sheet row number: one ``values.batchGet`` of a few spans.
+    """Review rows (or another Review-shaped tab's, ``tab``) read in full, by sheet row number: one
+    ``values.batchGet`` of a few spans.
 
     Rows close together share a span, so a row or two between them is read too (and returned).
     """
@@ -253,7 +254,7 @@ def read_review_rows(
     s = deps.settings
     spans = review_view.spans(row_numbers)
     last = column_letter(max(width, max(index.values()) + 1) - 1)
-    ranges = [f"{a1_tab(s.review_tab)}!A{a}:{last}{b}" for a, b in spans]
+    ranges = [f"{a1_tab(tab or s.review_tab)}!A{a}:{last}{b}" for a, b in spans]
     out: dict[int, ReviewRow] = {}
     for (a, _b), values in zip(spans, deps.sheets.batch_get(s.review_spreadsheet_id, ranges)):
         for n, row in enumerate(values, start=a):

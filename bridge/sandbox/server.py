@@ -22,6 +22,11 @@ start and written into the config the sandbox writes; in-process users have ``se
 * ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed", "reason"}``
   (``reason``: the error reason injected faults carry, e.g. ``userRateLimitExceeded`` for a Drive or
   Blogger 403, ``RATE_LIMIT_EXCEEDED`` as the Sheets ErrorInfo reason);
+  and ``"targets"``: faults for one method's n-th call, e.g. ``{"method": "sheets.spreadsheets.batchUpdate",
+  "contains": "deleteDimension", "nth": 1, "times": 1, "code": 429, "when": "after"}`` (see ``TARGET_KEYS``);
+  ``POST /_sandbox/faults/targets`` adds one target and keeps the rest;
+* ``GET|POST /_sandbox/clock`` - the sandbox's time; POST ``{"advance_seconds": n}`` or ``{"set": "<ISO time>"}``
+  moves it (a bridge with ``[google] sandbox_clock = true`` follows it);
 * ``GET|POST /_sandbox/state`` - the whole state JSON (the issued tokens, grants and codes only with
   the admin token: they are credentials);
 * ``GET /_sandbox/outbox`` - messages sent through Gmail ``users.messages.send`` and the webhook sink;
@@ -54,7 +59,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
-from bridge.clock import Clock
+from bridge.clock import Clock, OffsetClock, system_clock
 from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
@@ -64,7 +69,12 @@ HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLE
 #: The header that carries the per-run admin token (POST /_sandbox/*).
 ADMIN_HEADER = "X-Sandbox-Admin"
 DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
-                                  "reason": None}
+                                  "reason": None, "targets": []}
+#: One targeted fault: the ``nth`` call (counted from when it was set) of ``method`` whose request
+#: body contains ``contains`` fails with ``code``, ``times`` times in a row, ``when`` "before" the
+#: change is applied (nothing happens, as Google's 429) or "after" (applied, then the answer is an
+#: error, as a 5xx whose work was done).
+TARGET_KEYS = {"method": "", "contains": "", "nth": 1, "times": 1, "code": 429, "when": "before", "reason": None}
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -260,6 +270,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, sb.set_faults(payload))
             except (TypeError, ValueError) as exc:
                 self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
+        elif path == "/_sandbox/faults/targets" and method == "POST":
+            try:
+                self._send_json(200, sb.add_target(payload))
+            except (TypeError, ValueError) as exc:
+                self._send_json(400, bad_request(f"Invalid fault target: {exc}").body())
+        elif path == "/_sandbox/clock" and method == "GET":
+            self._send_json(200, sb.clock_json())
+        elif path == "/_sandbox/clock" and method == "POST":
+            try:
+                self._send_json(200, sb.move_clock(payload))
+            except (TypeError, ValueError) as exc:
+                self._send_json(400, bad_request(f"Cannot move the clock: {exc}").body())
         elif path == "/_sandbox/outbox" and method == "GET":
             self._send_json(200, gmail.outbox(sb.state))
         elif path.startswith("/_sandbox/webhook/") and method == "POST":
@@ -294,10 +316,12 @@ class _Handler(BaseHTTPRequestHandler):
                     method_id = self._count_as = "drive.files.create"
                     account = self._auth()
                     sb.maybe_fail_before()
+                    sb.target_fault(method_id, raw, "before")
                     ctx = Ctx(sb.state, method_id, {}, None, raw, {k.lower(): v for k, v in self.headers.items()}, self.base_url, True,
                               account=account)
                     result = drive.resumable_put(ctx, query["upload_id"][0])
                     sb.persist()
+                    sb.target_fault(method_id, raw, "after")
                     self._respond(result, pretty)
                     return
                 match = discovery.match(method, path, query)
@@ -312,6 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
                     except (UnicodeDecodeError, ValueError):
                         raise bad_request("Invalid JSON payload received. Unexpected token.") from None
                     discovery.check_request_body(match.route, body)
+                sb.target_fault(method_id, raw, "before")
                 handler = HANDLERS.get(method_id)
                 if handler is None:
                     raise ApiError(501, f"The sandbox does not implement {method_id} ({method} {path}).")
@@ -321,6 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if method != "GET":
                     sb.persist(method_id)
                     sb.maybe_fail_after()
+                    sb.target_fault(method_id, raw, "after")
                 self._respond(result, pretty)
             except ApiError as exc:
                 self._send_json(exc.code, exc.body(api_of(method_id)), pretty, exc.headers)
@@ -370,6 +396,8 @@ class SandboxServer:
                 state = SandboxState.from_json(demo_state())
         if clock is not None:
             state.clock = clock
+        elif state.clock is system_clock:
+            state.clock = OffsetClock()  # the real time, movable through /_sandbox/clock (soaks)
         self.state = state
         state.journaling = bool(state_path)
         self.host = host
@@ -469,7 +497,7 @@ class SandboxServer:
     # -- faults --------------------------------------------------------------
     def get_faults(self) -> dict[str, Any]:
         with self._lock:
-            return dict(self._faults)
+            return dict(self._faults, targets=[dict(t) for t in self._faults["targets"]])
 
     def set_faults(self, faults: dict[str, Any]) -> dict[str, Any]:
         """Replace the fault settings (missing keys take their defaults)."""
@@ -483,10 +511,69 @@ class SandboxServer:
         new["latency_ms"] = float(new["latency_ms"])
         new["codes"] = [int(c) for c in new["codes"]] or [500]
         new["reason"] = str(new["reason"]) if new["reason"] else None
+        new["targets"] = [_target(t) for t in new["targets"] or []]
         with self._lock:
             self._faults = new
             self._rng = random.Random(new["seed"]) if new["seed"] is not None else random.Random()
             return dict(new)
+
+    def add_target(self, target: dict[str, Any]) -> dict[str, Any]:
+        """Add one targeted fault to those set; returns every fault setting."""
+        checked = _target(target)
+        with self._lock:
+            self._faults = dict(self._faults, targets=[*self._faults["targets"], checked])
+            return dict(self._faults)
+
+    def target_fault(self, method_id: str, raw: bytes, when: str) -> None:
+        """Fail this call if a target says so (each target counts the calls it matches)."""
+        hit: dict[str, Any] | None = None
+        with self._lock:
+            targets = self._faults["targets"]
+            if not targets:
+                return
+            text: str | None = None
+            for t in targets:
+                if t["method"] != method_id or t["when"] != when:
+                    continue
+                if t["contains"]:
+                    if text is None:
+                        text = raw.decode("utf-8", "replace")
+                    if t["contains"] not in text:
+                        continue
+                t["seen"] += 1
+                if hit is None and t["seen"] >= t["nth"] and t["fired"] < t["times"]:
+                    t["fired"] += 1
+                    hit = t
+            self._faults["targets"] = [t for t in targets if t["fired"] < t["times"]]
+        if hit is not None:
+            code = hit["code"]
+            applied = " (after the change was applied)" if when == "after" else ""
+            raise ApiError(code, f"Sandbox fault injection{applied}: " + _fault_text(code), reason=hit["reason"],
+                           info_reason=hit["reason"])
+
+    # -- clock ---------------------------------------------------------------
+    def clock_json(self) -> dict[str, Any]:
+        now = self.state.clock()
+        return {"now": now.isoformat(), "offset_seconds": (now - system_clock()).total_seconds(),
+                "movable": hasattr(self.state.clock, "advance")}
+
+    def move_clock(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Move the sandbox's clock (``advance_seconds``, may be negative, or ``set`` an ISO time)."""
+        from datetime import datetime, timedelta
+
+        clock = self.state.clock
+        if not (hasattr(clock, "advance") and hasattr(clock, "set")):
+            raise ValueError("this sandbox's clock runs on its own and cannot be moved")
+        if "set" in payload:
+            when = datetime.fromisoformat(str(payload["set"]).replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                raise ValueError("'set' needs a time with its offset, e.g. 2026-12-03T05:00:00+00:00")
+            clock.set(when)
+        elif "advance_seconds" in payload:
+            clock.advance(timedelta(seconds=float(payload["advance_seconds"])))
+        else:
+            raise ValueError("give 'advance_seconds' or 'set'")
+        return self.clock_json()
 
     def _roll(self, rate: float) -> bool:
         with self._lock:
@@ -507,6 +594,23 @@ class SandboxServer:
             with self._lock:
                 code = self._rng.choice(codes)
             raise ApiError(code, "Sandbox fault injection (after the change was applied): " + _fault_text(code))
+
+
+def _target(target: Any) -> dict[str, Any]:
+    if not isinstance(target, dict):
+        raise ValueError("a target is an object")
+    unknown = set(target) - set(TARGET_KEYS) - {"seen", "fired"}
+    if unknown:
+        raise ValueError(f"unknown target key {sorted(unknown)[0]!r}")
+    t = {**TARGET_KEYS, **{k: v for k, v in target.items() if k in TARGET_KEYS}}
+    if not str(t["method"]):
+        raise ValueError("a target needs 'method', e.g. sheets.spreadsheets.batchUpdate")
+    if t["when"] not in ("before", "after"):
+        raise ValueError("'when' is before or after")
+    return {"method": str(t["method"]), "contains": str(t["contains"] or ""), "nth": max(int(t["nth"]), 1),
+            "times": max(int(t["times"]), 1), "code": int(t["code"]), "when": t["when"],
+            "reason": str(t["reason"]) if t["reason"] else None, "seen": int(target.get("seen", 0)),
+            "fired": int(target.get("fired", 0))}
 
 
 def _fault_text(code: int) -> str:

@@ -145,12 +145,12 @@ class ServiceCycle(Generic[C]):
 def run_forever(
     cycle: Callable[[], object],
     *,
-    interval_minutes: int,
+    interval_seconds: int,
     stop: StopFlag,
     install_signals: bool = True,
     pulse: Pulse | None = None,
 ) -> None:
-    """Run ``cycle`` now and then every ``interval_minutes`` until ``stop`` is set; ``pulse`` hears
+    """Run ``cycle`` now and then every ``interval_seconds`` until ``stop`` is set; ``pulse`` hears
     each cycle's outcome (a cycle that raised, or one that could not read the spreadsheet, failed)."""
     scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
 
@@ -193,8 +193,11 @@ def run_forever(
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     scheduler.add_job(
-        job, IntervalTrigger(minutes=interval_minutes), next_run_time=datetime.now().astimezone(), id="cycle"
+        job, IntervalTrigger(seconds=interval_seconds), next_run_time=datetime.now().astimezone(), id="cycle"
     )
-    log.info("scheduler started: one cycle every %d minute(s)", interval_minutes)
+    if interval_seconds % 60:
+        log.info("scheduler started: one cycle every %d second(s)", interval_seconds)
+    else:
+        log.info("scheduler started: one cycle every %d minute(s)", interval_seconds // 60)
     scheduler.start()
     log.info("scheduler stopped")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bridge.core.model import KimColumn, ReviewColumn, Status
-from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID
 
 from .conftest import NOW, WITA, Bridge
 
@@ -171,6 +171,28 @@ def test_sorted_and_deleted_rows_trigger_rescan(bridge: Bridge) -> None:
     assert not _flagged_as_edits(bridge)  # moved rows keep their fingerprints: no false 'edit' flags
 
 
+def test_a_failed_review_append_is_not_reported_as_a_sort(bridge: Bridge, caplog: pytest.LogCaptureFixture) -> None:
+    """After Review refused an append (429), IT staff would read "sorted, deleted or inserted rows"
+    in the log and look for an officer who sorted the form's responses; nobody did."""
+    import logging
+
+    bridge.cycle()
+    rows = bridge.responses()
+    new = list(rows[1])
+    new[0] = {"datetime": "2026-11-23T10:00:00"}
+    new[5] = "Berita yang menunggu Review"
+    bridge.set_responses(rows + [new])
+    bridge.sandbox.set_faults({"targets": [{"method": "sheets.spreadsheets.values.append", "code": 429, "times": 6}]})
+    assert bridge.cycle().intake.queued == 0
+    bridge.sandbox.set_faults({})
+    with caplog.at_level(logging.WARNING, logger="bridge.intake"):
+        report = bridge.cycle()
+    assert report.intake.queued == 1
+    said = [r.getMessage() for r in caplog.records if "rescanning" in r.getMessage()]
+    assert said == [f"responses tab '{DEMO_RESPONSES_TAB}': responses below the watermark were queued by an earlier "
+                    "cycle and still wait to be appended to Review: rescanning"]
+
+
 def test_header_variants(bridge: Bridge) -> None:
     """Reordered, renamed (English) and extra questions still map by header; nothing shifts."""
     rows = bridge.responses()
@@ -205,7 +227,7 @@ def test_missing_required_question_stops_intake_then_recovers(bridge: Bridge) ->
 @pytest.mark.parametrize("locale", ["in_ID", "en_US"])
 def test_locale_does_not_change_times(sandbox: Any, tmp_path: Path, locale: str) -> None:
     """An English-locale sheet gives the same WITA times as an Indonesian one (values, not strings)."""
-    from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+    from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID
 
     from .conftest import Bridge as B
 
@@ -294,7 +316,7 @@ def test_a_crashing_rule_does_not_lose_the_row(bridge: Bridge, monkeypatch: pyte
 
 def test_deleted_rows_shrinking_the_grid(bridge: Bridge) -> None:
     """Deleting response rows (the grid shrinks below the last processed row) does not stall intake."""
-    from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+    from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID
 
     expected = len(_data_rows(bridge))
     bridge.cycle()

@@ -378,3 +378,20 @@ def test_approving_again_unchanged_keeps_the_photo_link_in_the_note(settled: Bri
     after = _row(settled, "Foto tetap tercatat")
     assert after["Status"] == Status.TERBIT.value
     assert after[SYSTEM] == before == f"Sudah tayang di website KIM Balangan.\nFoto terbit: {img['src']}"
+
+
+def test_an_upload_applied_but_answered_500_leaves_no_orphan_copy(settled: Bridge) -> None:
+    """Drive creates the copy but answers 500: the retry would upload a second, private copy that
+    nobody ever cleans up. It finds the first one instead."""
+    from bridge.photos.stores import APP_KEY
+
+    submit(settled, "Kiriman unggahan goyah", add_form_photo(settled, images.jpeg(), "goyah.jpg"))
+    settled.cycle()
+    (sid,) = _approve(settled, "Kiriman unggahan goyah")
+    settled.sandbox.set_faults({"targets": [{"method": "drive.files.create", "code": 500, "when": "after"}]})
+    settled.cycle()
+    assert _row(settled, "Kiriman unggahan goyah")["Status"] == Status.TERBIT.value
+    copies = [f for f in settled.sandbox.state.data["drive"]["files"] if APP_KEY in (f.get("appProperties") or {})]
+    assert len(copies) == 1 and uploads(settled) == 1  # the only files.create was the one applied
+    (img,) = _imgs(_post(settled, sid))
+    assert _fetch(img["src"])[:3] == b"\xff\xd8\xff"  # shared, as readers see it
