@@ -29,7 +29,7 @@ def _delete_row(gc: gspread.Client) -> None:
 def test_a_target_fails_the_nth_matching_call_only(sandbox: SandboxServer, gc: gspread.Client) -> None:
     """A soak could not say "the second batchUpdate that deletes rows fails with 429": only random faults."""
     target = {"method": "sheets.spreadsheets.batchUpdate", "contains": "deleteDimension", "nth": 2, "code": 429}
-    assert requests.post(f"{sandbox.url}/_sandbox/faults/targets", json=target, timeout=5).status_code == 200
+    assert requests.post(f"{sandbox.url}/_sandbox/faults/targets", json=target, headers=sandbox.admin_headers, timeout=5).status_code == 200
     before = _rows(sandbox)
     _delete_row(gc)  # the first: applied
     with pytest.raises(gspread.exceptions.APIError) as info:
@@ -53,7 +53,7 @@ def test_a_target_after_applying_changes_the_sheet_and_answers_an_error(sandbox:
 
 def test_a_target_with_an_unknown_key_is_refused(sandbox: SandboxServer) -> None:
     """A typo in a soak's fault ("metod") would silently aim at nothing."""
-    answer = requests.post(f"{sandbox.url}/_sandbox/faults/targets", json={"metod": "x"}, timeout=5)
+    answer = requests.post(f"{sandbox.url}/_sandbox/faults/targets", json={"metod": "x"}, headers=sandbox.admin_headers, timeout=5)
     assert answer.status_code == 400 and "metod" in answer.json()["error"]["message"]
 
 
@@ -63,12 +63,12 @@ def test_the_clock_endpoint_moves_the_time_the_bridge_follows() -> None:
         assert isinstance(sb.clock, OffsetClock)
         follower = SandboxClock(sb.url, refresh=0)
         assert abs(follower() - datetime.now(timezone.utc)) < timedelta(seconds=5)
-        moved = requests.post(f"{sb.url}/_sandbox/clock", json={"advance_seconds": 31 * 86400}, timeout=5).json()
+        moved = requests.post(f"{sb.url}/_sandbox/clock", json={"advance_seconds": 31 * 86400}, headers=sb.admin_headers, timeout=5).json()
         assert round(moved["offset_seconds"] / 86400) == 31
         assert round((follower() - datetime.now(timezone.utc)) / timedelta(days=1)) == 31
         # a scheduled post the sandbox publishes follows the same clock
         assert round((sb.state.now() - datetime.now(timezone.utc)) / timedelta(days=1)) == 31
-        requests.post(f"{sb.url}/_sandbox/clock", json={"set": "2026-01-01T00:00:00+00:00"}, timeout=5)
+        requests.post(f"{sb.url}/_sandbox/clock", json={"set": "2026-01-01T00:00:00+00:00"}, headers=sb.admin_headers, timeout=5)
         assert follower().date().isoformat() == "2026-01-01"
         follower.close()
 
@@ -78,5 +78,5 @@ def test_a_clock_that_runs_on_its_own_says_it_cannot_be_moved() -> None:
     from bridge.clock import RunningClock
 
     with SandboxServer(SandboxState.from_json(demo_state()), clock=RunningClock(datetime(2026, 11, 23, tzinfo=timezone.utc))) as sb:
-        answer = requests.post(f"{sb.url}/_sandbox/clock", json={"advance_seconds": 60}, timeout=5)
+        answer = requests.post(f"{sb.url}/_sandbox/clock", json={"advance_seconds": 60}, headers=sb.admin_headers, timeout=5)
         assert answer.status_code == 400 and "cannot be moved" in answer.json()["error"]["message"]
