@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
-from bridge.sandbox.server import SandboxServer, sandbox_config_values
+from bridge.sandbox.server import SandboxServer, sandbox_config_values, write_token_file
 from bridge.sandbox.state import SandboxState
 
 VALID_ROWS = (1, 2, 3, 4)  # seed rows from villages with an active KIM
@@ -76,7 +76,7 @@ def _sandbox_main(conn: Connection, rows: int) -> None:
     state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, [header] + responses(templates, 1, rows))
     made = rows
     with SandboxServer(state) as server:
-        conn.send(server.url)
+        conn.send((server.url, server.api_token))  # the clients present a token this sandbox issued
         while True:
             cmd, arg = conn.recv()
             if cmd == "add":  # a form submission: appended like Forms does (not a counted API call)
@@ -140,13 +140,14 @@ def _measured(fn: Any) -> dict[str, Any]:
 class BridgeClient:
     """The bridge as `run` uses it: connected once, then one cycle after another."""
 
-    def __init__(self, url: str, workdir: Path, start: str) -> None:
+    def __init__(self, url: str, token: str, workdir: Path, start: str) -> None:
         from bridge.adapters.retry import RetryPolicy
         from bridge.app import build_deps
         from bridge.config import load_settings, render_config
         from bridge.commands.prepare import prepare
 
         cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
+        write_token_file(Path(cfg[("google", "token")]), token)  # the sandbox process's token, not this copy's
         cfg[("blog", "publish_mode")] = "live"
         cfg[("intake", "start")] = start
         path = workdir / "bench.toml"
@@ -175,11 +176,11 @@ class BridgeClient:
 class NaiveClient:
     """The naive poller: every cycle, both whole tabs through gspread; new rows appended to its tab."""
 
-    def __init__(self, url: str, start: str) -> None:
+    def __init__(self, url: str, token: str, start: str) -> None:
         from bridge.adapters.auth import sandbox_credentials
         from bridge.adapters.clients import sheets_client
 
-        self.gc = sheets_client(sandbox_credentials(), url)
+        self.gc = sheets_client(sandbox_credentials(token), url)
         sh = self.gc.open_by_key(DEMO_SPREADSHEET_ID)
         titles = [ws.title for ws in sh.worksheets()]
         self.out = sh.worksheet(NAIVE_TAB) if NAIVE_TAB in titles else sh.add_worksheet(NAIVE_TAB, 10, 10)
@@ -199,8 +200,9 @@ class NaiveClient:
         return f"queued {len(new)}, read {len(rows)} + {len(review) - 1 if review else 0} rows"
 
 
-def _client_main(conn: Connection, kind: str, url: str, workdir: str, start: str) -> None:
-    client = BridgeClient(url, Path(workdir), start) if kind == "bridge" else NaiveClient(url, start)
+def _client_main(conn: Connection, kind: str, target: tuple[str, str], workdir: str, start: str) -> None:
+    url, token = target
+    client = BridgeClient(url, token, Path(workdir), start) if kind == "bridge" else NaiveClient(url, token, start)
     conn.send("ready")
     while True:
         cmd, arg = conn.recv()
@@ -278,9 +280,9 @@ def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool
     ``first_run``: also report the bridge's first run (history recorded, nothing queued) as ``first-run``.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        sandbox, url = _spawn(_sandbox_main, rows - review)
+        sandbox, target = _spawn(_sandbox_main, rows - review)
         try:
-            bridge, _ = _spawn(_client_main, "bridge", url, tmp, "now")
+            bridge, _ = _spawn(_client_main, "bridge", target, tmp, "now")
             first = _measure(sandbox, bridge)  # the first run: history recorded, nothing queued
             if first_run:
                 row = Row("first-run", rows - review, 0)
@@ -290,7 +292,7 @@ def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool
             if review:
                 sandbox.ask("add", review)
                 bridge.ask("cycle")  # Review now holds `review` rows
-            naive, _ = _spawn(_client_main, "naive", url, tmp, "now")
+            naive, _ = _spawn(_client_main, "naive", target, tmp, "now")
             try:
                 for _ in range(1):  # warm both (connections, caches) before measuring
                     bridge.ask("cycle"), naive.ask("cycle")
@@ -334,9 +336,9 @@ def run_backfill(rows: int, out: list[Row], log: Any) -> None:
     """The first cycle with ``start = backfill``: every one of ``rows`` responses queued."""
     for kind in ("bridge", "naive"):
         with tempfile.TemporaryDirectory() as tmp:
-            sandbox, url = _spawn(_sandbox_main, rows)
+            sandbox, target = _spawn(_sandbox_main, rows)
             try:
-                client, _ = _spawn(_client_main, kind, url, tmp, "backfill")
+                client, _ = _spawn(_client_main, kind, target, tmp, "backfill")
                 try:
                     m = _measure(sandbox, client)
                 finally:
@@ -353,9 +355,9 @@ def run_backfill(rows: int, out: list[Row], log: Any) -> None:
 def run_publish(count: int, out: list[Row], log: Any) -> None:
     """``count`` approved rows published with photos in one cycle (the bridge only: the naive poller does not publish)."""
     with tempfile.TemporaryDirectory() as tmp:
-        sandbox, url = _spawn(_sandbox_main, 0)
+        sandbox, target = _spawn(_sandbox_main, 0)
         try:
-            client, _ = _spawn(_client_main, "bridge", url, tmp, "backfill")
+            client, _ = _spawn(_client_main, "bridge", target, tmp, "backfill")
             try:
                 client.ask("cycle")
                 sandbox.ask("add", count)

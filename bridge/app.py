@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from bridge.adapters import clients
 from bridge.adapters.auth import load_credentials
@@ -45,12 +45,14 @@ class Deps:
     #: The settings as loaded, when ``settings`` names the tabs as the sheet has them now (a tab
     #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).
     configured: Settings | None = None
+    notifier: Any = None  # operator messages' channel (bridge.adapters.notify), None = off (issue 19)
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
         self.ledger.close()
         self.sheets.client.http_client.session.close()
-        for service in {id(s): s for s in (self.blogger.service, self.drive.service, self.drive.upload_service)}.values():
+        services = (self.blogger.service, self.drive.service, self.drive.upload_service, getattr(self.notifier, "service", None))
+        for service in {id(s): s for s in services if s is not None}.values():
             close = getattr(service, "close", None)
             if close is not None:
                 close()
@@ -91,6 +93,7 @@ def build_deps(
     drive = DriveGateway(reader, retry, upload_service=uploader)
     ledger = ledger or Ledger(settings.state_path)
     log_held_warning(ledger)
+    notifier = build_notifier(settings, creds.blogger, endpoint)
     return Deps(
         settings=settings,
         sheets=sheets,
@@ -101,4 +104,45 @@ def build_deps(
         template=settings.template.read_text(encoding="utf-8"),
         clock=clock,
         google_time=google_time,
+        notifier=notifier,
     )
+
+
+def build_notifier(settings: Settings, credentials: Any, endpoint: str) -> Any:
+    """The operator messages' channel, or None when they are off (the default)."""
+    n = settings.notify
+    if not n.operator_messages:
+        return None
+    return build_channel(settings, credentials, endpoint)
+
+
+def build_channel(settings: Settings, credentials: Any, endpoint: str) -> Any:
+    """The configured message channel ([notify] channel), whatever is switched on."""
+    from bridge.adapters.notify import AppriseChannel, GmailChannel
+
+    n = settings.notify
+    if n.channel == "apprise":
+        return AppriseChannel(n.apprise_urls)
+    return GmailChannel(clients.gmail_service(credentials, endpoint))
+
+
+def it_alert(settings: Settings) -> Callable[[str, str], None] | None:
+    """What `run` calls to tell IT ([notify] it_alerts) that the bridge stopped or works again; None
+    when nobody is to be told. Credentials are loaded at each alert: the token may be what failed."""
+    if not settings.notify.it_alerts:
+        return None
+
+    def send(subject: str, body: str) -> None:
+        from bridge.core.notices import Message
+
+        creds = load_credentials(settings).blogger if settings.notify.channel == "email" else None
+        channel = build_channel(settings, creds, settings.endpoint)
+        try:
+            for n, address in enumerate(settings.notify.it_alerts):
+                channel.send(Message(address, subject, body, f"it-alert:{n}"))
+        finally:
+            close = getattr(getattr(channel, "service", None), "close", None)
+            if close is not None:
+                close()
+
+    return send

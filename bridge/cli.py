@@ -91,7 +91,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     Without --state it starts from a demo seed: a form responses tab with
     submissions from Balangan villages, a KIM registry and a blog. Open the
-    printed URL in a browser to see the blog preview.
+    printed URL in a browser to see the blog preview. Changes through
+    POST /_sandbox/* need the admin token it prints (header X-Sandbox-Admin);
+    the config it writes carries a token the sandbox issued for the bridge.
 
     Example:
       mymein-bridge sandbox --port 8765 --state sandbox.json --write-config sandbox.toml
@@ -116,11 +118,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     Example:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
+      mymein-bridge check -c /etc/mymein-bridge/bridge.toml --send-test operator@example.com
+
+    With operator messages on ([notify]), it verifies the templates and each channel without
+    sending; --send-test ADDRESS sends one test message there.
     """
     from bridge.commands.check import Verdict, run_check
 
     settings = _load(args)
-    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog)
+    lines, verdict = run_check(settings, clock=args.clock, probe_blog=args.probe_blog, send_test=args.send_test)
     for line in lines:
         print(line)
     return {Verdict.OK: EXIT_OK, Verdict.PROBLEMS: EXIT_PROBLEMS, Verdict.UNREACHABLE: EXIT_TEMPFAIL}[verdict]
@@ -220,9 +226,11 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
-    from bridge.app import Deps, build_deps
+    from bridge.app import Deps, build_deps, it_alert
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
+    from bridge.clock import system_clock
+    from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
     from bridge.service.startup import refuse_a_wrong_blog_id
 
@@ -247,15 +255,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
-    def cycle_then_monthly_report(deps: Deps) -> None:
-        run_cycle(deps)
+    def cycle_then_monthly_report(deps: Deps) -> object:
+        report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+        return report
 
     with single_instance(settings.state_path):
         cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
         cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
         try:
-            run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop)
+            run_forever(cycle, interval_minutes=settings.poll_interval_minutes, stop=stop,
+                        pulse=Pulse(args.clock or system_clock, it_alert(settings)))
         finally:
             cycle.close()
     return EXIT_OK
@@ -272,7 +282,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
       mymein-bridge auth -c bridge.toml
       mymein-bridge auth -c bridge.toml --listen --port 8085
     """
-    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token
+    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token, user_scopes
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
@@ -284,9 +294,9 @@ def cmd_auth(args: argparse.Namespace) -> int:
         if settings.endpoint.startswith("http://"):
             os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # oauthlib insists on https otherwise
     if args.listen:
-        creds = listener_flow(config, port=args.port, say=print)
+        creds = listener_flow(config, port=args.port, say=print, scopes=user_scopes(settings))
     else:
-        creds = paste_back_flow(config, ask=input, say=print, port=args.port)
+        creds = paste_back_flow(config, ask=input, say=print, port=args.port, scopes=user_scopes(settings))
     save_token(creds, settings.token)
     print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
     return EXIT_OK
@@ -412,7 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("sandbox", cmd_sandbox)
     p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765; 0 = any free port)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other is reachable by other machines, with a warning)")
     p.add_argument("--state", default=None, help="JSON state file to load and persist (created from the demo seed if missing)")
     p.add_argument("--write-config", default=None, metavar="CFG", help="write a bridge config pointing at this sandbox")
 
@@ -420,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(p)
     p.add_argument("--probe-blog", action="store_true",
                    help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
+    p.add_argument("--send-test", default="", metavar="ADDRESS",
+                   help="operator messages on: send one test message to this address through the configured channel")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)

@@ -131,7 +131,71 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
     Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
     Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
+    # [notify] (issue 19): off unless operator_messages = true
+    Spec("notify", "operator_messages", bool, False, "tell operators (to the form's e-mail) when their item is received, needs fixing, published, rejected or withdrawn"),
+    Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)"),
+    Spec("notify", "apprise_urls", list, [], "channel = apprise: Apprise URLs; {address} is replaced by the operator's address, e.g. mailtos://user:pass@smtp.example.com?to={address}"),
+    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about"),
+    Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
+    Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
+    Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle"),
+    Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
+    Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle"),
 )
+
+NOTIFY_CHANNELS = ("email", "apprise")
+NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik")
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """The ``[notify]`` section, validated."""
+
+    operator_messages: bool = False
+    channel: str = "email"
+    apprise_urls: tuple[str, ...] = ()
+    events: tuple[str, ...] = NOTIFY_EVENTS
+    max_age_days: int = 14
+    templates: Path = REPO_CONFIG_DIR / "templates"
+    max_per_cycle: int = 50
+    reject_without_message: bool = False
+    it_alerts: tuple[str, ...] = ()
+
+    @property
+    def email(self) -> bool:
+        """Whether the bridge's Google account sends e-mail (``auth`` must ask for gmail.send)."""
+        return (self.operator_messages or bool(self.it_alerts)) and self.channel == "email"
+
+
+def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> NotifySettings:
+    """Check ``[notify]`` (problems are added to ``problems``) and build its settings."""
+    channel = raw["channel"]
+    if channel not in NOTIFY_CHANNELS:
+        problems.append(f"{where}: [notify] channel must be email or apprise, got {channel!r}")
+    unknown = [e for e in raw["events"] if e not in NOTIFY_EVENTS]
+    if unknown:
+        problems.append(f"{where}: [notify] events: unknown {', '.join(map(str, unknown))} (known: {', '.join(NOTIFY_EVENTS)})")
+    if (raw["operator_messages"] or raw["it_alerts"]) and channel == "apprise" and not raw["apprise_urls"]:
+        problems.append(f"{where}: [notify] channel = \"apprise\" needs apprise_urls")
+    if raw["notice_max_per_cycle"] < 1:
+        problems.append(f"{where}: [notify] notice_max_per_cycle must be at least 1")
+    templates = resolve(raw["notice_templates"]) if raw["notice_templates"] else REPO_CONFIG_DIR / "templates"
+    if raw["operator_messages"]:
+        for event in raw["events"]:
+            if event in NOTIFY_EVENTS and not (templates / f"notice_{event}.txt").is_file():
+                problems.append(f"{where}: [notify] template missing: {templates / f'notice_{event}.txt'}")
+    return NotifySettings(
+        operator_messages=bool(raw["operator_messages"]),
+        channel=channel,
+        apprise_urls=tuple(str(u) for u in raw["apprise_urls"]),
+        events=tuple(str(e) for e in raw["events"]),
+        max_age_days=raw["notice_max_age_days"],
+        templates=templates,
+        max_per_cycle=raw["notice_max_per_cycle"],
+        reject_without_message=bool(raw["reject_without_message"]),
+        it_alerts=tuple(str(a) for a in raw["it_alerts"]),
+    )
+
 
 PHOTO_STORES = ("drive", "local")
 PHOTO_FORMATS = ("jpeg", "webp")
@@ -267,6 +331,7 @@ class Settings:
     monthly_out_dir: Path | None = None
     source: str = "<defaults>"
     photos: PhotoSettings = PhotoSettings()
+    notify: NotifySettings = NotifySettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -463,6 +528,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         problems.append(f"{where}: [bridge] wilayah_csv: file not found: {wilayah}")
 
     photos = _photo_settings(raw, where, resolve, problems)
+    notify = _notify_settings(raw, where, resolve, problems)
 
     if problems:
         raise ConfigError(problems, source)
@@ -525,6 +591,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         monthly_out_dir=resolve(raw["monthly_out_dir"]) if raw["monthly_out_dir"] else None,
         source=source,
         photos=photos,
+        notify=notify,
     )
 
 

@@ -11,6 +11,7 @@
     │   ├── NotFoundError        a spreadsheet the config names does not exist (a wrong id)
     │   ├── LeaseHeldError       another bridge writes this spreadsheet (its lease is live)
     │   └── SchemaError          the sheet's columns do not match what the bridge needs
+    ├── AddressError             a message's address is unusable: reported once, never retried
     └── SubmissionError          skip this one item, record the reason, go on with the rest
         └── PublishError         one approved item could not be published (row becomes GAGAL)
 
@@ -101,3 +102,7 @@ class SubmissionError(BridgeError):
 
 class PublishError(SubmissionError):
     """A permanent publishing failure for one item; its Review row becomes GAGAL."""
+
+
+class AddressError(BridgeError):
+    """A message cannot reach its address (malformed, unknown): reported once, never retried."""

@@ -6,9 +6,19 @@ import json
 import logging
 import re
 import sys
+import unicodedata
 from datetime import datetime, timezone
 
-_SECRET = re.compile(r"(ya29\.[\w\-.]+|Bearer\s+[\w\-.]+|\"(?:access_token|refresh_token|client_secret)\"\s*:\s*\"[^\"]*\")")
+_KEYS = r"(?:access_token|refresh_token|id_token|client_secret)"
+# The same secret in the three shapes it reaches a message in: JSON ("key": "v"), a Python repr of
+# a dict ('key': 'v', as an exception prints it) and a form-encoded body or query (key=v&..., or key='v' as keyword arguments print),
+# besides a bare access token or an Authorization header.
+_SECRET = re.compile(
+    r"ya29\.[\w\-.]+"
+    r"|Bearer\s+[\w\-.~+/=]+"
+    rf"|([\"']){_KEYS}\1\s*:\s*(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')"
+    rf"|\b{_KEYS}=(?:\"[^\"]*\"|'[^']*'|[^&\s\"',;]*)"
+)
 
 
 def redact(text: str) -> str:
@@ -16,13 +26,37 @@ def redact(text: str) -> str:
     return _SECRET.sub("[redacted]", text)
 
 
+# Bidirectional overrides and isolates reorder what a terminal shows, as a control character would.
+_BIDI = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """One visible line: a newline becomes `` | ``, every other control character (``\\r``, ESC of
+    an ANSI sequence, C1, line separators, bidi overrides) its ``\\xNN``/``\\uNNNN`` escape, so text
+    typed by an officer or carried by an upload's file name cannot rewrite or hide a log line."""
+    out = []
+    for char in text.replace("\r\n", "\n"):
+        if char == "\n":
+            out.append(" | ")
+        elif unicodedata.category(char) in ("Cc", "Zl", "Zp") or ord(char) in _BIDI:
+            out.append(_escape(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = record.getMessage()
         if record.exc_info and record.levelno >= logging.ERROR:
-            message += " | " + self.formatException(record.exc_info).replace("\n", " | ")
-        return redact(f"{when} {record.levelname:<7} {record.name}: {message}".replace("\n", " | "))
+            message += "\n" + self.formatException(record.exc_info)
+        return redact(escape_controls(f"{when} {record.levelname:<7} {record.name}: {message}"))
 
 
 class JsonFormatter(logging.Formatter):

@@ -27,3 +27,22 @@ def test_json_format() -> None:
     """log_format = "json" gives machine-readable lines."""
     data = json.loads(JsonFormatter().format(_record("cycle done")))
     assert data["message"] == "cycle done" and data["level"] == "info"
+
+
+def test_tokens_are_redacted_in_repr_and_form_encoded_messages() -> None:
+    """A refresh token printed as a Python dict or a form body (as oauthlib and requests show them) reached the journal."""
+    for message in ("token refresh failed: {'refresh_token': '1//repr-secret', 'client_secret': 'GOCSPX-repr'}",
+                    "POST body grant_type=refresh_token&refresh_token=1//form-secret&client_secret=GOCSPX-form",
+                    'saved {"access_token": "ya29.json", "refresh_token": "1//json-\\"secret"}',
+                    "retrying access_token=ya29x.query-secret; refresh_token='1//q'"):
+        line = TextFormatter().format(_record(message))
+        assert not any(s in line for s in ("secret", "GOCSPX", "1//", "ya29")), line
+        assert not any(s in JsonFormatter().format(_record(message)) for s in ("secret", "GOCSPX", "1//", "ya29"))
+    assert redact("grant_type=refresh_token&code=x") == "grant_type=refresh_token&code=x"  # the grant's name is no secret
+
+
+def test_control_characters_are_escaped_in_text_logs() -> None:
+    """An officer-typed ID with a carriage return or an ANSI escape rewrote the journal line on a terminal."""
+    line = TextFormatter().format(_record("row KIM-1\rFAKE: all good \x1b[2J\x1b[31mred\u202egnp.exe\u2028x\x85y\tz"))
+    assert line.endswith("row KIM-1\\x0dFAKE: all good \\x1b[2J\\x1b[31mred\\u202egnp.exe\\u2028x\\x85y\\x09z")
+    assert all(ch.isprintable() for ch in line)

@@ -13,7 +13,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
 import google.auth.exceptions
@@ -23,6 +23,7 @@ from google.auth.credentials import Credentials as BaseCredentials
 from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
 
+from bridge.adapters.files import write_atomic
 from bridge.adapters.retry import REAUTH_HINT
 from bridge.config import Settings
 from bridge.exceptions import AuthError, ConfigError, RetriableError
@@ -34,10 +35,10 @@ DRIVE_READ_SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
 BLOGGER_SCOPE = "https://www.googleapis.com/auth/blogger"
 USER_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE, BLOGGER_SCOPE)
+#: Sending only ("sensitive", not "restricted": no security assessment), asked for only when
+#: operator messages go by e-mail (issue 19): https://developers.google.com/gmail/api/auth/scopes
+GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
 SERVICE_ACCOUNT_SCOPES = (SHEETS_SCOPE, DRIVE_READ_SCOPE, DRIVE_FILE_SCOPE)
-
-SANDBOX_TOKEN = "sandbox-token"
-
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,36 @@ class GoogleCredentials:
     user_email: str = ""
 
 
-def sandbox_credentials() -> UserCredentials:
-    """A static bearer token the sandbox accepts; never valid at Google."""
-    return UserCredentials(token=SANDBOX_TOKEN)
+def sandbox_credentials(token: str) -> UserCredentials:
+    """A bearer token the sandbox issued (it accepts no other); never valid at Google."""
+    return UserCredentials(token=token)
+
+
+def read_sandbox_token(path: Path) -> str:
+    """The access token in the file the sandbox wrote beside its config (``[google] token``).
+
+    Raises:
+        AuthError: the file is missing or holds no token.
+    """
+    try:
+        token = json.loads(path.read_text(encoding="utf-8")).get("token")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise AuthError(f"the sandbox token file {path} ([google] token) cannot be read ({exc}); write the config "
+                        "again with `mymein-bridge sandbox --write-config FILE`") from exc
+    if not isinstance(token, str) or not token:
+        raise AuthError(f"the sandbox token file {path} ([google] token) holds no token; write the config again with "
+                        "`mymein-bridge sandbox --write-config FILE`")
+    return token
+
+
+def user_scopes(settings: Settings) -> tuple[str, ...]:
+    """The scopes `auth` asks for and renewals name: gmail.send only when e-mail is on."""
+    return USER_SCOPES + ((GMAIL_SEND_SCOPE,) if settings.notify.email else ())
 
 
 def load_user_credentials(
-    token_path: Path, *, refresh: bool = True, transport: Any = None, token_uri: str | None = None
+    token_path: Path, *, refresh: bool = True, transport: Any = None, token_uri: str | None = None,
+    scopes: Sequence[str] = USER_SCOPES,
 ) -> UserCredentials:
     """Load the author's token, refreshing it (and saving it back) when expired.
 
@@ -71,7 +95,7 @@ def load_user_credentials(
         raise AuthError(f"no user token at {token_path}. {REAUTH_HINT}")
     try:
         info = json.loads(token_path.read_text(encoding="utf-8"))
-        creds = UserCredentials.from_authorized_user_info(info, list(USER_SCOPES))
+        creds = UserCredentials.from_authorized_user_info(info, list(scopes))
         if token_uri:
             creds = creds.with_token_uri(token_uri)
     except OSError as exc:
@@ -102,15 +126,24 @@ def load_user_credentials(
     return creds
 
 
+def _private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parent owner-only (0700), whatever the umask; leave existing ones as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=stat.S_IRWXU)
+        except FileExistsError:
+            continue
+        os.chmod(path, stat.S_IRWXU)  # exactly 0700: mkdir's mode is masked by whatever umask the shell had
+
+
 def save_token(creds: UserCredentials, token_path: Path) -> None:
-    """Write the token with owner-only permissions (0600), atomically."""
-    token_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = token_path.with_name(token_path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(creds.to_json())
-    os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
-    os.replace(tmp, token_path)
+    """Write the token with owner-only permissions (0600), atomically, in a folder created 0700."""
+    _private_folder(token_path.parent)
+    write_atomic(token_path, creds.to_json().encode("utf-8"), mode=stat.S_IRUSR | stat.S_IWUSR)
 
 
 def token_uri_for(settings: Settings) -> str | None:
@@ -121,9 +154,9 @@ def token_uri_for(settings: Settings) -> str | None:
 def load_credentials(settings: Settings) -> GoogleCredentials:
     """Credentials for every adapter, according to ``[google] auth``."""
     if settings.uses_sandbox:
-        creds = sandbox_credentials()
+        creds = sandbox_credentials(read_sandbox_token(settings.token))
         return GoogleCredentials(sheets=creds, blogger=creds, drive=creds, user_email="sandbox@localhost")
-    user = load_user_credentials(settings.token, token_uri=token_uri_for(settings))
+    user = load_user_credentials(settings.token, token_uri=token_uri_for(settings), scopes=user_scopes(settings))
     if settings.auth == "service_account" and settings.service_account is not None:
         try:
             sa = service_account.Credentials.from_service_account_file(
@@ -173,6 +206,7 @@ def paste_back_flow(
     say: Callable[[str], None],
     port: int = 8085,
     session: requests.Session | None = None,
+    scopes: Sequence[str] = USER_SCOPES,
 ) -> UserCredentials:
     """Authorize without a browser on this machine.
 
@@ -184,7 +218,7 @@ def paste_back_flow(
     """
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    flow = InstalledAppFlow.from_client_config(client_config, scopes=list(scopes))
     if session is not None:
         flow.oauth2session.mount("https://", session.get_adapter("https://"))
     flow.redirect_uri = f"http://localhost:{port}/"
@@ -231,7 +265,8 @@ def _no_token(exc: Exception) -> AuthError:
     return AuthError(f"Google did not issue a token: {text}. Run `mymein-bridge auth` again.")
 
 
-def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None]) -> UserCredentials:
+def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[str], None],
+                  scopes: Sequence[str] = USER_SCOPES) -> UserCredentials:
     """Loopback flow with a listener, for an SSH tunnel (``ssh -L PORT:localhost:PORT server``).
 
     The consent URL is said once, through ``say``: google-auth-oauthlib both logs and prints its
@@ -249,7 +284,7 @@ def listener_flow(client_config: dict[str, Any], *, port: int, say: Callable[[st
                 "/ Sign in as a blog author and allow access; the bridge waits here.")
             return url, state
 
-    flow = _SayingFlow.from_client_config(client_config, scopes=list(USER_SCOPES))
+    flow = _SayingFlow.from_client_config(client_config, scopes=list(scopes))
     say(f"1. Dari laptop / From your laptop: ssh -L {port}:localhost:{port} <this-server>")
     library_log = logging.getLogger("google_auth_oauthlib.flow")
     level = library_log.level

@@ -108,3 +108,12 @@ def drive_service(credentials: Credentials, endpoint: str = "", observe: Observe
         "drive", "v3", http=_http(credentials, endpoint, observe), static_discovery=True, cache_discovery=False,
         client_options=options,
     )
+
+
+def gmail_service(credentials: Credentials, endpoint: str = "") -> Any:
+    """Gmail v1 from the bundled discovery document (only ``users.messages.send`` is used)."""
+    options = {"api_endpoint": endpoint.rstrip("/") + "/"} if endpoint else None
+    return build(
+        "gmail", "v1", http=_http(credentials, endpoint), static_discovery=True, cache_discovery=False,
+        client_options=options,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -40,7 +39,8 @@ VERDICT_LINES = {
 }
 
 
-def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False) -> tuple[list[str], Verdict]:
+def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: bool = False,
+              send_test: str = "") -> tuple[list[str], Verdict]:
     """Check config, credentials, spreadsheet tabs and the blog.
 
     Returns:
@@ -59,9 +59,9 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
             lines.append(f"{BAD} {key} is still the example's {value}: put the id from {where} in {settings.source}")
 
     target = f"sandbox at {settings.endpoint}" if settings.endpoint else "Google"
-    if not settings.uses_sandbox and settings.token.is_file():
-        if settings.token.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            lines.append(f"{WARN} token {settings.token} is readable by other users; run: chmod 600 {settings.token}")
+    from bridge.commands.secret_files import secret_file_problems
+
+    lines.extend(f"{BAD} {problem}" for problem in secret_file_problems(settings))
     from bridge.cli import ledger_folder_problem
 
     problem = ledger_folder_problem(settings.state_path)
@@ -87,6 +87,9 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
 
     try:
         _check_services(settings, deps, lines, unreachable)
+        from bridge.commands.notify_check import notice_lines
+
+        lines.extend(notice_lines(settings, deps, send_test))  # operator messages (issue 19), when on
         if probe_blog and unreachable:  # a draft it might not be able to delete again
             lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
             unreachable.add(lines[-1])

@@ -69,7 +69,7 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
     s = deps.settings
     (header,) = deps.sheets.batch_get(s.review_spreadsheet_id, [f"{a1_tab(s.review_tab)}!1:1"])
     status_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.STATUS.value))
-    note_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.OFFICER_NOTE.value))
+    note_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.OPERATOR_MESSAGE.value))
     data: list[dict[str, Any]] = []
     rejected = False
     for n, r in enumerate(rows, start=2):
@@ -82,12 +82,27 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
             data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.DITOLAK.value]]})
             note = "Mohon kirim ulang dengan data desa yang benar."
             data.append({"range": f"{a1_tab(s.review_tab)}!{note_col}{n}", "values": [[note]]})
-            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK, Catatan Petugas: \"{note}\" (petugas menyampaikannya ke operator KIM)")
+            out(f"  petugas: {r[ReviewColumn.ID]} → DITOLAK, Pesan untuk Operator: \"{note}\"")
     if data:
         deps.sheets.http.values_batch_update(
             s.review_spreadsheet_id, {"valueInputOption": "USER_ENTERED", "data": data}
         )
     return len(data)
+
+
+def show_messages(state: Any, out: Out) -> None:
+    """The messages operators received (the sandbox's Gmail outbox), one in full, the rest by subject."""
+    from bridge.sandbox.gmail import outbox
+
+    box = outbox(state)
+    out(f"5b. pesan untuk operator / messages operators receive ({len(box)}, [notify] operator_messages = true):")
+    for m in box:
+        out(f"  → {m['to']}: {m['subject']}")
+    published = next((m for m in box if m["subject"].startswith("Berita Anda sudah terbit")), None)
+    if published is not None:
+        out("  contoh / example:")
+        for line in [f"Subjek: {published['subject']}", *published["body"].strip().splitlines()]:
+            out(f"    | {line}")
 
 
 #: The demo report's kop and signature: example contacts (".example" domains), so the PDF shows every line.
@@ -157,6 +172,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         cfg = workdir / "bridge.toml"
         values = sandbox_config_values(server.url, server.state, workdir)
         values[("blog", "publish_mode")] = "live"
+        values[("notify", "operator_messages")] = True  # to the sandbox's Gmail: shown in step 5
         values.update(DEMO_LETTERHEAD)
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
@@ -189,6 +205,8 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
                 if post.get("status") == "LIVE":
                     out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
         out("")
+        show_messages(server.state, out)
+        out("")
         show_report(deps, workdir, out, kept=tmp is None)
         out("")
         out(f"Open the blog preview in a browser: {server.url}/")
@@ -197,6 +215,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if serve if serve is not None else interactive:
             out("Sandbox keeps running for the preview; press Ctrl-C to stop.")
+            out(f"Admin token of this run (header X-Sandbox-Admin, needed by POST /_sandbox/*): {server.admin_token}")
             try:
                 threading.Event().wait()
             except KeyboardInterrupt:

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bridge.adapters.blogger import BloggerStats
+from bridge.adapters.files import write_in_place
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
 from bridge.config import Settings
 from bridge.commands.report_sheet import layout
 from bridge.core import columns
+from bridge.core.inert import inert_cell
 from bridge.core.model import KimRecord
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
@@ -110,29 +112,25 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
     return report, alerts
 
 
-def _inert(cell: Any) -> Any:
-    """Text that Excel would run as a formula (=, +, @, or - followed by more) gets a leading
-    apostrophe: a submitted title such as ``=HYPERLINK(...)`` stays text when the CSV is opened."""
-    if isinstance(cell, str) and (cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and len(cell) > 1)):
-        return "'" + cell
-    return cell
-
-
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_inert(c) for c in row] for row in rows)
+    writer.writerows([inert_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
 def write_csv(report: Report, out_dir: Path) -> list[Path]:
-    """One file per table; page views (which change by the hour) in their own file. No time of making."""
+    """One file per table; page views (which change by the hour) in their own file. No time of making.
+
+    UTF-8 with a byte order mark, so Excel shows accented letters and dashes right instead of guessing a
+    code page; a symbolic link planted at a file's name is refused, not written through.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for table in [*report.tables, *([report.views] if report.views else [])]:
         path = out_dir / f"{table.csv}.csv"
-        path.write_text(csv_text(table.header, table.rows), encoding="utf-8")
+        write_in_place(path, csv_text(table.header, table.rows).encode("utf-8-sig"))
         files.append(path)
     return files
 

@@ -8,6 +8,7 @@ Laid out with reportlab's platypus (pure Python wheel, no system packages).
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (Flowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
+from bridge.adapters.files import write_in_place
 from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
@@ -317,10 +319,12 @@ def build_pdf(report: Report, made: datetime, s: Settings, path: Path, *, provis
             # A table that fits a page starts on a fresh page rather than break.
             story += [KeepTogether(block), Spacer(1, 12)]
     footer = f"Laporan Monitoring dan Evaluasi Kemitraan Komunikasi dengan KIM - {report.period.label}"
-    doc = SimpleDocTemplate(str(path), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+    buf = io.BytesIO()  # written below without following a link planted at the name
+    doc = SimpleDocTemplate(buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=f"{TITLE} {report.period.label}", author=s.letterhead.dinas,
                             creator="mymein-bridge", invariant=1)
     doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=footer, **k))
+    write_in_place(path, buf.getvalue())
     return path
 
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bridge.adapters.files import write_in_place
 from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
@@ -123,7 +124,7 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     wb.properties.created = wb.properties.modified = utc
     buf = io.BytesIO()
     wb.save(buf)
-    path.write_bytes(_stable_zip(buf.getvalue(), made, utc))
+    write_in_place(path, _stable_zip(buf.getvalue(), made, utc))  # a link planted at the name is refused
     return path
 
 

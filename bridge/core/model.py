@@ -89,6 +89,9 @@ class ReviewColumn(StrEnum):
     POST_URL = "Tautan Post"
     PUBLISHED = "Waktu Terbit (WITA)"
     FINGERPRINT = "Sidik Jari"
+    OPERATOR_MESSAGE = "Pesan untuk Operator"  # the officer's words to the operator, apart from internal notes (issue 19)
+    DECIDED = "Diputuskan (WITA)"  # when the bridge first saw an officer's decision (issue 19)
+    NOTICES = "Notifikasi Terkirim"  # messages sent to the operator, one line per event (issue 19)
 
 
 REVIEW_HEADERS: tuple[str, ...] = tuple(c.value for c in ReviewColumn)
@@ -105,8 +108,13 @@ OFFICER_COLUMNS = frozenset(
         ReviewColumn.STATUS,
         ReviewColumn.OFFICER_NOTE,
         ReviewColumn.SCHEDULE,
+        ReviewColumn.OPERATOR_MESSAGE,
     }
 )
+
+#: Columns added with issue 19: a Review tab made before them works on without them (nothing of a
+#: submission is lost); `init` adds them, and the features that need them say so until then.
+LATER_COLUMNS = frozenset({ReviewColumn.OPERATOR_MESSAGE, ReviewColumn.DECIDED, ReviewColumn.NOTICES})
 
 
 class KimColumn(StrEnum):

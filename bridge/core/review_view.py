@@ -28,6 +28,7 @@ from typing import Any
 
 from bridge.core.columns import cell_text
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.notices import WAITING, parse_marks
 
 #: Statuses that ask the bridge to act this cycle: their rows are always read in full, so what is
 #: published (or withdrawn) is what the sheet says now, never the cache.
@@ -44,6 +45,12 @@ class ViewPlan:
     #: cleared (the Sidik Jari may still say whose row it is). Only a whole read can tell.
     missing: list[str] = field(default_factory=list)
     ids: dict[int, str] = field(default_factory=dict)  # row number → ID cell as the column showed it
+
+
+def _waits_for_officer(last: Mapping[str, str]) -> bool:
+    """An operator message waits for an officer's cell (DITOLAK without 'Pesan untuk Operator',
+    issue 19): while the spreadsheet changes, the row is read in full, so the message is seen."""
+    return any(m.state == WAITING for m in parse_marks(str(last.get(ReviewColumn.NOTICES.name, ""))).values())
 
 
 def _column(values: Sequence[Sequence[Any]], n: int) -> str:
@@ -86,6 +93,7 @@ def plan_view(
             or str(last.get(ReviewColumn.STATUS.name, "")) != raw
             or str(last.get(ReviewColumn.ID.name, rid)).strip() != rid
             or status in acting
+            or (acting and _waits_for_officer(last))
         ):
             plan.to_read.append(row_number)
             continue

@@ -20,7 +20,7 @@ from bridge.adapters.ledger import ARCHIVED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
-from bridge.core.model import Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
+from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
 from bridge.cycle.isolate import row_failed
@@ -39,7 +39,7 @@ REBUILD_CUTOFF = "rebuild_cutoff"
 APPEND_PAGE = 5_000
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
 BRIDGE_COLUMNS: tuple[ReviewColumn, ...] = tuple(
-    c for c in ReviewColumn if c not in (ReviewColumn.OFFICER_NOTE, ReviewColumn.SCHEDULE)
+    c for c in ReviewColumn if c not in (ReviewColumn.OFFICER_NOTE, ReviewColumn.SCHEDULE, ReviewColumn.OPERATOR_MESSAGE)
 )
 
 
@@ -122,7 +122,7 @@ def _salvaged(row: Sequence[Any], row_number: int, hmap: columns.HeaderMap, exc:
 
 def _missing_review_columns(snap: Snapshot) -> list[str]:
     """Review headers the bridge writes under that are missing (renamed or deleted by an officer)."""
-    return [c.value for c in BRIDGE_COLUMNS if c.value in snap.review_missing]
+    return [c.value for c in BRIDGE_COLUMNS if c.value in snap.review_missing and c not in LATER_COLUMNS]
 
 
 NOTE_BACK_FROM_BLOG = (

@@ -17,6 +17,7 @@ from bridge.adapters.ledger import INTENT
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
+from bridge.cycle.decided import stamp_decisions
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.cycle import lease
 from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
@@ -45,6 +46,7 @@ class CycleReport:
     lease: list[str] = field(default_factory=list)  # the ledger was not trusted, or (dry run) a claim is due
     standby: str = ""  # another bridge holds the spreadsheet's lease: nothing was done (why, and how to take over)
     clock_skewed: bool = False  # this server's clock is more than 2 minutes off Google's (issue 17)
+    notices_due: bool = False  # operator messages to send or retry next cycle: read the sheet then (issue 19)
 
     @property
     def plan(self) -> list[str]:
@@ -168,7 +170,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     the daily full scan, the next draft check, a scheduled post's time, the next archiving and the
     next day (partnership alerts count days).
     """
-    if report.problems or report.publish.retry_later or report.intake.halted or deps.should_stop():
+    if report.problems or report.publish.retry_later or report.intake.halted or report.notices_due or deps.should_stop():
         return None
     if deps.ledger.journal_entries(INTENT):
         return None
@@ -391,6 +393,7 @@ def _run_cycle(
     except FatalError as exc:
         report.problems.append(f"recording deleted rows: {exc}")
         log.error("recording deleted rows: %s", exc)
+    stamp_decisions(deps, watch.rows, snap.review_index, report.publish)  # Diputuskan (WITA), issue 19
     run_publish(deps, watch.rows, report.publish)
     remember_rows(deps, watch, report.publish.updates)
     note_whole_read(deps, snap)
@@ -400,6 +403,16 @@ def _run_cycle(
         report.problems.append(f"archive: {exc}")
         log.error("archive: %s", exc)
         deps.sheets.forget_all()  # perhaps a tab re-created meanwhile: read the layout again next cycle
+    if deps.notifier is not None:  # operator messages (issue 19): after publishing, never in its way
+        from bridge.cycle.notify import run_notices
+
+        try:
+            notices = run_notices(deps, watch.rows, report.publish.updates, deps.notifier)
+            report.problems += notices.problems
+            report.notices_due = notices.pending or bool(report.intake.queued)
+        except RetriableError as exc:  # the Review tab could not be read or written: next cycle
+            report.problems.append(f"operator messages postponed, will retry next cycle: {exc}")
+            log.warning("operator messages postponed: %s", exc)
     report.problems += report.intake.problems + report.publish.problems
     _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))
     log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})

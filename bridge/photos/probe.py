@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
+from bridge.adapters.files import write_atomic
 from bridge.adapters.ledger import Ledger
 
 if TYPE_CHECKING:
@@ -62,8 +63,7 @@ def _probe_local(folder: Path, base_url: str) -> tuple[str, str]:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (0, 102, 204)).save(buf, "JPEG")
     try:
-        probe.write_bytes(buf.getvalue())
-        probe.chmod(0o644)
+        write_atomic(probe, buf.getvalue(), mode=0o644)  # a link planted at the name is replaced, not followed
     except OSError as exc:
         return "fail", f"cannot write a test photo into {folder} ({exc})"
     url = base_url.rstrip("/") + "/" + PROBE_NAME

@@ -17,12 +17,12 @@ An S3-compatible store is left out on purpose (README, "Photos").
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from bridge.adapters.drive import DriveGateway
+from bridge.adapters.files import write_atomic
 from bridge.exceptions import PublishError
 
 if TYPE_CHECKING:
@@ -92,9 +92,9 @@ class DriveFolderStore:
 class LocalFolderStore:
     """Files in ``folder``, which the office's web server publishes under ``base_url``.
 
-    Written atomically (a temporary name in the same folder, then a rename), so a
-    reader or a crash never sees half a photo; the temporary name is fixed per
-    key, so a leftover from a crash is overwritten by the next attempt.
+    Written atomically (a random temporary name in the same folder, then a rename), so a
+    reader or a crash never sees half a photo, and a symbolic link planted in the folder
+    (which the web server's users may write too) is replaced, never written through.
     """
 
     name = "local"
@@ -108,19 +108,14 @@ class LocalFolderStore:
 
     def find(self, key: str, suffix: str, *, item: str = "") -> Hosted | None:
         name = f"mymein-{key}{suffix}"
-        return self._hosted(name) if (self.folder / name).is_file() else None
+        path = self.folder / name
+        return self._hosted(name) if path.is_file() and not path.is_symlink() else None
 
     def put(self, key: str, suffix: str, mime_type: str, content: bytes, *, sha256: str, item: str = "") -> Hosted:
         name = f"mymein-{key}{suffix}"
-        tmp = self.folder / f".{name}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)  # the web server runs as another user
-            os.replace(tmp, self.folder / name)
+            write_atomic(self.folder / name, content, mode=0o644)  # the web server runs as another user
         except OSError as exc:  # wrong owner, disk full: this post waits, posts without photos go on
             raise PublishError(
                 "Foto tidak dapat disimpan di folder foto server kantor; hubungi staf TI (mymein-bridge check), lalu "

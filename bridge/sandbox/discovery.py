@@ -19,7 +19,7 @@ from typing import Any
 
 from bridge.sandbox.errors import ApiError, bad_request
 
-SERVICES = ("sheets.v4", "blogger.v3", "drive.v3")
+SERVICES = ("sheets.v4", "blogger.v3", "drive.v3", "gmail.v1")
 
 
 def _documents_dir() -> Path:

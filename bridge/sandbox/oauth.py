@@ -19,8 +19,16 @@ State (``auth`` in the state JSON)::
   A revoked or expired grant answers ``400 {"error": "invalid_grant", "error_description":
   "Token has been expired or revoked."}``, Google's wording; a grant of an app left in
   *Testing* expires after 7 days ("expires", https://developers.google.com/identity/protocols/oauth2#expiration).
-* A token the sandbox did not issue (the static ``sandbox-token``) is the default account's and
-  never expires: ``auth = "sandbox"`` configs and protocol tests keep working.
+* A bearer token the sandbox did not issue gets 401 UNAUTHENTICATED "Request had invalid
+  authentication credentials..." with ErrorInfo reason ``ACCESS_TOKEN_TYPE_UNSUPPORTED``, as Google
+  answers a token it did not issue (recorded in
+  https://github.com/GoogleCloudPlatform/cloud-logging-data-source-plugin/issues/126): a sandbox that
+  took any token would let anyone who reaches its port read and change everything, and would hide a
+  bridge that sends the wrong token.
+* ``auth = "sandbox"`` configs carry a token the sandbox issued for its default account that never
+  expires (:func:`config_token`, kept in the state so a saved state keeps it valid); it is written
+  to a file beside the config the sandbox writes (``[google] token``). Tests take theirs the same way,
+  or from :func:`issue_token`.
 """
 
 from __future__ import annotations
@@ -65,19 +73,33 @@ def token_account(state: SandboxState, token: str) -> tuple[str | None, str]:
             return None, "revoked"
         entry = state.data.get("auth", {}).get("tokens", {}).get(token)
         if entry is None:
-            return default_account(state), ""
+            return None, "unknown"
         expires = entry.get("expires")
         if expires and _parse(expires) <= state.now():
             return None, "expired"
         return str(entry.get("account") or default_account(state)), ""
 
 
-def issue_token(state: SandboxState, account: str, seconds: int = ACCESS_TOKEN_SECONDS) -> str:
-    """A new access token for ``account``, valid ``seconds`` by the sandbox clock."""
+def issue_token(state: SandboxState, account: str, seconds: int | None = ACCESS_TOKEN_SECONDS) -> str:
+    """A new access token for ``account``, valid ``seconds`` by the sandbox clock (None: never expires)."""
     token = "ya29.sandbox-" + secrets.token_urlsafe(18)
     with state.lock:
-        _auth(state)["tokens"][token] = {"account": account, "expires": _iso(state.now() + timedelta(seconds=seconds))}
+        expires = _iso(state.now() + timedelta(seconds=seconds)) if seconds is not None else None
+        _auth(state)["tokens"][token] = {"account": account, "expires": expires}
     return token
+
+
+def config_token(state: SandboxState) -> str:
+    """The never-expiring token of the default account that ``auth = "sandbox"`` configs carry; issued
+    once per state and kept in it."""
+    with state.lock:
+        auth = _auth(state)
+        token = auth.get("config_token")
+        if token and token in auth["tokens"] and token not in state.rejected_tokens():
+            return str(token)
+        token = issue_token(state, default_account(state), seconds=None)
+        auth["config_token"] = token
+        return token
 
 
 def add_grant(state: SandboxState, account: str, client_id: str = "", *, testing_days: int | None = None) -> str:
@@ -146,4 +168,4 @@ def token_endpoint(state: SandboxState, raw: bytes) -> tuple[int, dict[str, Any]
                                    "https://www.googleapis.com/auth/drive.readonly https://www.googleapis.com/auth/drive.file")}
 
 
-__all__ = ["token_account", "issue_token", "add_grant", "revoke_grant", "token_endpoint", "default_account"]
+__all__ = ["config_token", "token_account", "issue_token", "add_grant", "revoke_grant", "token_endpoint", "default_account"]

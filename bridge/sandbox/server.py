@@ -1,11 +1,20 @@
 """The sandbox HTTP server: Sheets v4 + Blogger v3 + Drive v3 wire protocol on one local port.
 
 Google API paths are routed and validated with the bundled discovery documents
-(:mod:`bridge.sandbox.discovery`), need ``Authorization: Bearer <any token>``
-(tokens listed in ``auth.rejected_tokens`` get 401) and answer with Google's JSON
-and error shapes. Methods declared by Google but not modelled answer 501.
+(:mod:`bridge.sandbox.discovery`), need ``Authorization: Bearer <token>`` with a token the
+sandbox issued (:mod:`bridge.sandbox.oauth`; any other, or one listed in ``auth.rejected_tokens``,
+gets 401) and answer with Google's JSON and error shapes. Methods declared by Google but not
+modelled answer 501.
 
-Admin endpoints (no auth, not counted in stats):
+Every request must name the sandbox in ``Host:`` as the address it listens on (``localhost`` too
+on loopback), else 421: a web page that rebinds its own name to 127.0.0.1 (DNS rebinding) cannot
+read or drive the sandbox through the office worker's browser.
+
+Admin endpoints (not counted in stats). Those that change something (``POST /_sandbox/*`` but the webhook sink)
+need the per-run admin token in an ``X-Sandbox-Admin`` header (403 without it): a custom header a
+cross-site form or ``fetch`` cannot send without the sandbox's consent (CORS preflight, which it
+never grants), and a token another machine on the network cannot guess. The token is printed at
+start and written into the config the sandbox writes; in-process users have ``server.admin_token``.
 
 * ``GET /`` and ``GET /p/{postId}`` - HTML preview of the blogs' LIVE posts;
 * ``GET /_sandbox/files/{id}`` - a Drive file's bytes if shared with ``anyone`` (else 403);
@@ -13,7 +22,11 @@ Admin endpoints (no auth, not counted in stats):
 * ``GET|POST /_sandbox/faults`` - ``{"rate", "codes", "latency_ms", "after_rate", "seed", "reason"}``
   (``reason``: the error reason injected faults carry, e.g. ``userRateLimitExceeded`` for a Drive or
   Blogger 403, ``RATE_LIMIT_EXCEEDED`` as the Sheets ErrorInfo reason);
-* ``GET|POST /_sandbox/state`` - the whole state JSON.
+* ``GET|POST /_sandbox/state`` - the whole state JSON (the issued tokens, grants and codes only with
+  the admin token: they are credentials);
+* ``GET /_sandbox/outbox`` - messages sent through Gmail ``users.messages.send`` and the webhook sink;
+* ``POST /_sandbox/webhook/{name}`` - a local webhook sink (Apprise ``json://``), kept in the outbox
+  (the one POST that needs no admin token: the bridge's notifier posts there, as to a real webhook).
 
 ``POST /token`` is Google's OAuth 2.0 token endpoint (refresh grants), see :mod:`bridge.sandbox.oauth`;
 which account a bearer token belongs to, and when it expires, is decided there too.
@@ -23,10 +36,12 @@ from __future__ import annotations
 
 import email.utils
 import errno
+import hmac
 import html
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import sys
@@ -40,12 +55,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridge.clock import Clock
-from bridge.sandbox import blogger, discovery, drive, oauth, preview_sheet, sheets
+from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
 from bridge.sandbox.state import NotFound, SandboxState
 
-HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS}
+HANDLERS: dict[str, Callable[[Ctx], Any]] = {**sheets.HANDLERS, **blogger.HANDLERS, **drive.HANDLERS, **gmail.HANDLERS}
+#: The header that carries the per-run admin token (POST /_sandbox/*).
+ADMIN_HEADER = "X-Sandbox-Admin"
 DEFAULT_FAULTS: dict[str, Any] = {"rate": 0.0, "codes": [429, 500, 503], "latency_ms": 0, "after_rate": 0.0, "seed": None,
                                   "reason": None}
 
@@ -159,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         self.base_url = f"http://{host}" if host else sb.url
         try:
+            if not self._host_allowed(host):
+                self._send(421, b"Misdirected request: this sandbox answers only at its own address.\n",
+                           "text/plain; charset=utf-8")
+                return
             if raw_path == "/o/oauth2/auth" and method == "GET":
                 status, location = oauth.authorize(sb.state, {k: v[0] for k, v in query.items()})
                 if status == 302:
@@ -177,9 +198,32 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def _host_allowed(self, host: str | None) -> bool:
+        """``Host:`` names this socket's own address and port (``localhost`` too when that is loopback)."""
+        if not host:
+            return False
+        local = self.connection.getsockname()
+        address, port = str(local[0]), int(local[1])
+        if address.startswith("::ffff:"):  # an IPv4 client on a dual-stack socket
+            address = address[len("::ffff:"):]
+        names = {f"[{address}]" if ":" in address else address}
+        if address.startswith("127.") or address == "::1":
+            names.add("localhost")
+        allowed = {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+        return host.strip().lower() in allowed
+
+    def _admin_allowed(self) -> bool:
+        given = self.headers.get(ADMIN_HEADER, "")
+        return hmac.compare_digest(given.encode("utf-8", "replace"), self.server.sandbox.admin_token.encode("utf-8"))
+
     # -- admin ----------------------------------------------------------------
     def _admin(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
         sb = self.server.sandbox
+        changes = path.startswith("/_sandbox/") and method != "GET" and not path.startswith("/_sandbox/webhook/")
+        if changes and not self._admin_allowed():
+            self._send_json(403, ApiError(403, f"Changing the sandbox needs its admin token in the {ADMIN_HEADER} header "
+                                               "(printed when the sandbox started, and in the config it wrote).").body())
+            return
         try:
             payload = json.loads(body.decode("utf-8")) if body.strip() else {}
         except ValueError:
@@ -216,8 +260,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, sb.set_faults(payload))
             except (TypeError, ValueError) as exc:
                 self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
+        elif path == "/_sandbox/outbox" and method == "GET":
+            self._send_json(200, gmail.outbox(sb.state))
+        elif path.startswith("/_sandbox/webhook/") and method == "POST":
+            entry = gmail.webhook(sb.state, urllib.parse.unquote(path[len("/_sandbox/webhook/"):]), payload)
+            sb.persist()
+            self._send_json(200, entry)
         elif path == "/_sandbox/state" and method == "GET":
-            self._send_json(200, sb.state.to_json())
+            data = sb.state.to_json()
+            if not self._admin_allowed():  # the tokens it issued are credentials: only with the admin token
+                auth = data.get("auth", {})
+                data["auth"] = {k: v for k, v in auth.items() if k not in ("tokens", "grants", "codes", "config_token")}
+            self._send_json(200, data)
         elif path == "/_sandbox/state" and method == "POST":
             sb.state.replace(payload)
             sb.persist()
@@ -306,7 +360,7 @@ class SandboxServer:
     """The local Google stand-in; ``with SandboxServer() as sb: ... sb.url``."""
 
     def __init__(self, state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0,
-                 state_path: str | None = None, clock: Clock | None = None) -> None:
+                 state_path: str | None = None, clock: Clock | None = None, admin_token: str | None = None) -> None:
         if state is None:
             if state_path and Path(state_path).exists():
                 state = SandboxState.load(state_path)
@@ -321,6 +375,8 @@ class SandboxServer:
         self.host = host
         self.port = port
         self.state_path = state_path
+        #: Needed by every request that changes the sandbox over HTTP; new for each run.
+        self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -363,6 +419,16 @@ class SandboxServer:
     def clock(self) -> Clock:
         """What the sandbox asks for the time; tests hand the same clock to the bridge."""
         return self.state.clock
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for an HTTP request that changes the sandbox (``POST /_sandbox/*``)."""
+        return {ADMIN_HEADER: self.admin_token}
+
+    @property
+    def api_token(self) -> str:
+        """A token this sandbox issued for its default account (what ``auth = "sandbox"`` configs carry)."""
+        return oauth.config_token(self.state)
 
     @property
     def url(self) -> str:
@@ -476,6 +542,18 @@ def _article(post: dict[str, Any], link: bool = True) -> str:
             f'<div class="content">{post.get("content", "")}</div></article>')
 
 
+def _outbox_html(box: list[dict[str, Any]]) -> str:
+    """What operators and officers were sent (Gmail and the webhook sink), newest first."""
+    if not box:
+        return ""
+    items = "".join(
+        f'<article><h2>{html.escape(m.get("subject", "") or "(tanpa subjek)")}</h2>'
+        f'<div class="meta">{html.escape(m.get("channel", ""))} &rarr; {html.escape(m.get("to", ""))} &middot; '
+        f'{html.escape(str(m.get("time", "")))}</div><pre>{html.escape(m.get("body", ""))}</pre></article>'
+        for m in reversed(box))
+    return f'<main><h1>Kotak keluar (pesan yang dikirim sistem)</h1>{items}</main>'
+
+
 def render_preview(state: SandboxState, post_id: str | None = None, tab: str | None = None) -> str:
     """The spreadsheet's tabs as tables (``tab`` chosen, default Review) beside the blogs' LIVE
     posts, newest first, as a reader would see them; or one post alone."""
@@ -505,6 +583,8 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
         if sheet_html:
             blog_html = (f'<div class="side"><div class="left">{sheet_html}</div>'
                          f'<div class="right">{blog_html}</div></div>')
+    if post_id is None:
+        blog_html += _outbox_html(gmail.outbox(state))
     return ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             f"<title>Pratinjau blog - sandbox</title><style>{_CSS}{preview_sheet.CSS}</style></head><body>"
@@ -514,12 +594,37 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
 
 # -- config + CLI ----------------------------------------------------------------
 
+#: Beside a config pointing at the sandbox: the access token the sandbox issued for it.
+TOKEN_FILE = "sandbox-token.json"
+
+
+def write_token_file(path: Path, token: str) -> None:
+    """The sandbox's token for ``auth = "sandbox"``, owner-only, rewritten only when it changed."""
+    text = json.dumps({"token": token, "note": "issued by the mymein-bridge sandbox; never valid at Google"}) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    from bridge.adapters.files import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"), mode=0o600)
+
+
 def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathLike[str]) -> dict[tuple[str, str], Any]:
-    """Bridge config values pointing at this sandbox (for ``bridge.config.render_config``)."""
+    """Bridge config values pointing at this sandbox (for ``bridge.config.render_config``).
+
+    Writes ``sandbox-token.json`` into ``cfg_dir``: a token the sandbox issued (it accepts no other),
+    which ``[google] token`` then names.
+    """
+    token_file = Path(cfg_dir).resolve() / TOKEN_FILE
+    write_token_file(token_file, oauth.config_token(state))
     data = state.to_json()
     values: dict[tuple[str, str], Any] = {
         ("google", "endpoint"): url,
         ("google", "auth"): "sandbox",
+        ("google", "token"): str(token_file),
         ("blog", "photo_url"): f"{url}/_sandbox/files/{{id}}",
         ("bridge", "state_path"): str((Path(cfg_dir).resolve() / "bridge-state.sqlite3")),
     }
@@ -547,7 +652,7 @@ def config_we_may_write(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxState) -> Path:
+def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxState, admin_token: str = "") -> Path:
     from bridge.config import render_config
 
     target = Path(path).expanduser().resolve()
@@ -555,6 +660,9 @@ def write_sandbox_config(path: str | os.PathLike[str], url: str, state: SandboxS
     values = sandbox_config_values(url, state, target.parent)
     header = (f"{WRITTEN_BY} for the local sandbox at {url}.\n"
               "Nothing here reaches Google. Point [google] endpoint at real Google (empty) to go live.")
+    if admin_token:
+        header += (f"\nSandbox admin token of this run (POST /_sandbox/* needs the header {ADMIN_HEADER}: <token>):\n"
+                   f"{admin_token}")
     target.write_text(render_config(values, header=header), encoding="utf-8")
     return target
 
@@ -586,8 +694,14 @@ def serve_forever_cli(port: int, state_path: str | None, write_config: str | Non
     try:
         where = f"state saved to {Path(state_path).resolve()}" if state_path else "state in memory only (demo seed)"
         print(f"Sandbox listening on {server.url}  ({where}; open {server.url}/ for the blog preview)", flush=True)
+        warning = exposure_warning(host, server.port)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
+        print(f"Admin token of this run (header {ADMIN_HEADER}, needed by POST /_sandbox/*): {server.admin_token}",
+              flush=True)
         if write_config:
-            cfg = write_sandbox_config(write_config, server.url, server.state)
+            cfg = write_sandbox_config(write_config, server.url, server.state, server.admin_token)
+            server.persist()  # the token the config carries stays valid after a restart with --state
             print(f"Config written to {cfg}", flush=True)
         while not stop.wait(0.2):
             pass
@@ -599,6 +713,28 @@ def serve_forever_cli(port: int, state_path: str | None, write_config: str | Non
             signal.signal(signal.SIGTERM, previous)
     print("Sandbox stopped.", file=sys.stderr, flush=True)
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a --host value) is reachable from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, port: int) -> str:
+    """What to say when the sandbox listens beyond this machine ('' on loopback)."""
+    if is_loopback(host):
+        return ""
+    every = " (every address of this machine)" if host in ("0.0.0.0", "", "::") else ""
+    return (f"WARNING: the sandbox listens on {host or '0.0.0.0'}:{port}{every}, not only on this machine: every computer "
+            "that can reach it may sign in at its consent page and read or change its sheets and posts. It is a "
+            "development tool; use --host 127.0.0.1 unless another machine must reach it, and only on a trusted network.")
 
 
 def describe_start_error(exc: BaseException, host: str, port: int, state_path: str | None) -> str:

@@ -22,6 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bridge.exceptions import AuthError, BridgeError, FatalError, LedgerError
+from bridge.service.pulse import Pulse
 
 C = TypeVar("C")
 
@@ -126,11 +127,11 @@ class ServiceCycle(Generic[C]):
         if self._conn is None:
             self._conn = self._connect()
 
-    def __call__(self) -> None:
+    def __call__(self) -> object:
         self.connect()
         assert self._conn is not None
         try:
-            self._run(self._conn)
+            return self._run(self._conn)
         except AuthError:
             self.close()  # read the token file again next cycle
             raise
@@ -147,21 +148,32 @@ def run_forever(
     interval_minutes: int,
     stop: StopFlag,
     install_signals: bool = True,
+    pulse: Pulse | None = None,
 ) -> None:
-    """Run ``cycle`` now and then every ``interval_minutes`` until ``stop`` is set."""
+    """Run ``cycle`` now and then every ``interval_minutes`` until ``stop`` is set; ``pulse`` hears
+    each cycle's outcome (a cycle that raised, or one that could not read the spreadsheet, failed)."""
     scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
 
     def job() -> None:
         if stop():
             return
+        problem: str | None = None
         try:
-            cycle()
+            result = cycle()
+            if getattr(result, "skipped", False):
+                problems = getattr(result, "problems", None) or ["the spreadsheet could not be read"]
+                problem = str(problems[0])
         except FatalError as exc:
             log.error("cycle stopped by a problem a person must fix: %s", exc)
+            problem = str(exc)
         except BridgeError as exc:
             log.warning("cycle ended early, will try again next interval: %s", exc)
-        except Exception:  # one bad cycle must not kill the service
+            problem = str(exc)
+        except Exception as exc:  # one bad cycle must not kill the service
             log.exception("unexpected error in cycle; will try again next interval")
+            problem = f"unexpected error: {exc!r}"
+        if pulse is not None:
+            pulse.record(problem)
         if stop():
             try:  # a signal may have shut it down already
                 scheduler.shutdown(wait=False)

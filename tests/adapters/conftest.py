@@ -22,5 +22,5 @@ def policy(sleeps: list[float]) -> RetryPolicy:
 
 @pytest.fixture
 def gateway(policy: RetryPolicy) -> SheetsGateway:
-    return SheetsGateway(sheets_client(sandbox_credentials()), policy)
+    return SheetsGateway(sheets_client(sandbox_credentials("ya29.test")), policy)
 

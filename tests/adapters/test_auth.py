@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -94,6 +95,21 @@ def test_token_is_saved_owner_only(tmp_path: Path) -> None:
     assert json.loads(path.read_text())["refresh_token"] == "r"
 
 
+def test_token_folder_is_created_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    """Under umask 000, `auth` made the token's folder 0777: any user could swap the token or plant a link."""
+    path = tmp_path / "etc" / "mymein-bridge" / "token.json"
+    old = os.umask(0)
+    try:
+        save_token(Credentials(token="t", refresh_token="r", client_id="c", client_secret="s",
+                               token_uri="https://oauth2.googleapis.com/token"), path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["token.json"]
+
+
 @responses.activate
 def test_revoked_token_says_what_to_do(tmp_path: Path) -> None:
     """An expired/revoked token (or an app left in Testing) tells IT staff exactly how to fix it."""
@@ -157,11 +173,33 @@ def test_no_network_when_renewing_the_token_is_temporary(tmp_path: Path) -> None
 
 
 @responses.activate
-def test_a_renewed_token_that_cannot_be_saved_still_works(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_renewed_token_that_cannot_be_saved_still_works(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     responses.post("https://oauth2.googleapis.com/token", json={"access_token": "ya29.new", "expires_in": 3600})
     path = tmp_path / "token.json"
     path.write_text(json.dumps({"refresh_token": "r", "client_id": "c", "client_secret": "s", "token_uri": "https://oauth2.googleapis.com/token"}))
-    (tmp_path / "token.json.tmp").mkdir()  # the folder refuses the new file
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")  # the folder refuses the new file (tests may run as root)
+
+    monkeypatch.setattr("bridge.adapters.auth.write_atomic", refused)
     creds = load_user_credentials(path)
     assert creds.token == "ya29.new"
     assert any("could not save the renewed token" in r.getMessage() for r in caplog.records)
+
+
+def test_auth_asks_for_gmail_send_only_when_operator_e_mail_is_on(tmp_path: Path) -> None:
+    """IT staff would grant the bridge mail rights it does not use, or miss them when e-mail is turned on."""
+    from bridge.adapters.auth import GMAIL_SEND_SCOPE, USER_SCOPES, user_scopes
+    from bridge.config import load_settings
+
+    off = tmp_path / "off.toml"
+    off.write_text('[google]\nauth = "user"\n[sheets]\nspreadsheet_id = "x"\n[blog]\nblog_id = "1"\n', encoding="utf-8")
+    on = tmp_path / "on.toml"
+    on.write_text(off.read_text(encoding="utf-8") + "[notify]\noperator_messages = true\n", encoding="utf-8")
+    webhook = tmp_path / "apprise.toml"
+    webhook.write_text(off.read_text(encoding="utf-8") + '[notify]\noperator_messages = true\nchannel = "apprise"\n'
+                       'apprise_urls = ["json://localhost/x"]\n', encoding="utf-8")
+    assert user_scopes(load_settings(off, env={})) == USER_SCOPES
+    assert user_scopes(load_settings(on, env={})) == (*USER_SCOPES, GMAIL_SEND_SCOPE)
+    assert user_scopes(load_settings(webhook, env={})) == USER_SCOPES

@@ -127,7 +127,7 @@ def test_a_silent_server_times_out_instead_of_hanging(monkeypatch: pytest.Monkey
         silent.bind(("127.0.0.1", 0))
         silent.listen()  # accepts the connection, never answers
         endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
-        gw = SheetsGateway(clients.sheets_client(sandbox_credentials(), endpoint), NO_RETRY)
+        gw = SheetsGateway(clients.sheets_client(sandbox_credentials("ya29.test"), endpoint), NO_RETRY)
         with pytest.raises(RetriableError, match="network error"):
             gw.batch_get(SHEET_ID, ["'A'"])
         gw.client.http_client.session.close()

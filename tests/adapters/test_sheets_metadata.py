@@ -30,7 +30,7 @@ def live() -> Iterator[SheetsGateway]:
     """The gateway against a fresh sandbox (the real protocol, checked against the discovery document)."""
     with SandboxServer(SandboxState.from_json(demo_state()), port=0,
                        clock=ManualClock(datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc))) as sb:
-        gw = SheetsGateway(clients.sheets_client(sandbox_credentials(), sb.url), NO_RETRY)
+        gw = SheetsGateway(clients.sheets_client(sandbox_credentials(sb.api_token), sb.url), NO_RETRY)
         yield gw
         gw.client.http_client.session.close()
 

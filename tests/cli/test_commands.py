@@ -18,7 +18,6 @@ from typing import Iterator
 
 import pytest
 
-from bridge.adapters.auth import SANDBOX_TOKEN
 from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
 from bridge.sandbox.server import SandboxServer
@@ -150,7 +149,7 @@ def test_check_all_green_then_a_revoked_token(bridge: Bridge, capsys: pytest.Cap
     assert all(line.startswith(("OK  ", "WARN")) for line in out[:-1]), out
 
     data = bridge.sandbox.state.to_json()
-    data["auth"]["rejected_tokens"] = [SANDBOX_TOKEN]
+    data["auth"]["rejected_tokens"] = [bridge.sandbox.api_token]  # the token the config carries
     bridge.sandbox.state.replace(data)
     assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
     out = capsys.readouterr().out
@@ -328,6 +327,47 @@ def test_auth_prints_the_address_once(bridge: Bridge, monkeypatch: pytest.Monkey
                          f"Next: mymein-bridge check -c {config}")
 
 
+def test_check_fails_on_secret_files_other_users_can_read_or_swap(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A world-readable token.json was only a warning ("All good"), a 0666 credentials.json not mentioned at all."""
+    import requests
+
+    config, token = _user_auth_config(bridge, monkeypatch)
+    client = bridge.workdir / "credentials.json"
+    client.chmod(0o600)
+
+    def officer_pastes(_prompt: str) -> str:
+        url = next(x.strip() for x in capsys.readouterr().out.splitlines() if "/o/oauth2/auth?" in x)
+        return requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
+
+    monkeypatch.setattr("builtins.input", officer_pastes)
+    assert main(["auth", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    capsys.readouterr()
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_OK
+    assert capsys.readouterr().out.splitlines()[-1] == "All good."
+
+    token.chmod(0o644)
+    client.chmod(0o666)
+    bridge.workdir.chmod(0o777)
+    try:
+        assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    finally:
+        bridge.workdir.chmod(0o700)
+    fails = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert fails == [
+        f"FAIL token {token} can be read by other users of this server (permissions 644); run: chmod 600 {token}",
+        f"FAIL OAuth client file ([google] client_secret) {client} can be read by other users of this server "
+        f"(permissions 666); run: chmod 600 {client}",
+        f"FAIL the folder {bridge.workdir} of the token and client files can be written by any user of this server "
+        f"(permissions 777), who could swap them; run: chmod 700 {bridge.workdir}",
+    ]
+    token.chmod(0o640)  # group-readable is other users too
+    client.chmod(0o600)
+    assert main(["check", "-c", str(config)], clock=bridge.clock) == EXIT_PROBLEMS
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")] == [
+        f"FAIL token {token} can be read by other users of this server (permissions 640); run: chmod 600 {token}"]
+
+
 def test_auth_listen_prints_the_address_once_and_logs_no_code(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """With --listen the sign-in address showed twice (the OAuth library logged it too), and the code was logged."""
@@ -459,6 +499,39 @@ def test_a_spreadsheet_id_that_does_not_exist_exits_2(bridge: Bridge, capsys: py
     assert main(["once", "-c", str(config)], clock=bridge.clock) == EXIT_CONFIG
     err = capsys.readouterr().err
     assert "not found (HTTP 404). Check this spreadsheet id in the config ([sheets] spreadsheet_id" in err
+
+
+def test_check_verifies_the_message_channel_and_sends_only_when_asked(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff would learn of a broken message template or channel only when operators hear nothing."""
+    from bridge.sandbox.gmail import outbox
+
+    config = str(bridge.write_config(notify__operator_messages=True))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "OK   e-mail: operator messages go through Gmail as the bridge's account" in out
+    assert outbox(bridge.sandbox.state) == []
+    assert main(["check", "-c", config, "--send-test", "it@balangankab.go.id"], clock=bridge.clock) == EXIT_OK
+    assert "OK   test message sent to it@balangankab.go.id" in capsys.readouterr().out
+    (sent,) = outbox(bridge.sandbox.state)
+    assert (sent["to"], sent["subject"]) == ("it@balangankab.go.id", "Pesan uji MY MEIN bridge")
+    broken = bridge.workdir / "templates"
+    broken.mkdir()
+    for event in ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"):
+        (broken / f"notice_{event}.txt").write_text("Subjek: {{ nomor }}\n", encoding="utf-8")
+    config = str(bridge.write_config(notify__operator_messages=True, notify__notice_templates=str(broken)))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    assert "'nomor' is undefined" in capsys.readouterr().out
+
+
+def test_check_reads_apprise_urls_without_showing_their_secrets(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mistyped Apprise URL would pass unnoticed, or its bot token would be printed in the terminal."""
+    config = str(bridge.write_config(notify__operator_messages=True, notify__channel="apprise",
+                                     notify__apprise_urls=["tgram://123456:SECRETTOKEN/{address}", "nonsense://x"]))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "OK   apprise: tgram://… URL understood" in out
+    assert "FAIL apprise: nonsense://… URL not understood by Apprise" in out
+    assert "SECRETTOKEN" not in out
 
 
 def _lock_left_to_root(monkeypatch: pytest.MonkeyPatch, lock: Path) -> None:

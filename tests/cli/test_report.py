@@ -79,6 +79,20 @@ def test_demo_ends_with_a_report_on_its_data(tmp_path: Path) -> None:
     assert (tmp_path / "laporan-2026-11" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8").count("\n") == 5
 
 
+def test_demo_shows_the_messages_operators_receive(tmp_path: Path) -> None:
+    """A newcomer trying the demo would not see what operators are told, nor that a rejection carries the officer's words."""
+    from bridge.commands.demo import run_demo
+
+    lines: list[str] = []
+    assert run_demo(workdir=tmp_path, serve=False, out=lines.append) == 0
+    start = next(i for i, line in enumerate(lines) if line.startswith("5b. pesan untuk operator"))
+    told = [line for line in lines[start + 1:] if line.startswith("  → ")]
+    assert any("Berita Anda sudah diterima" in line for line in told)
+    assert any("Berita Anda sudah terbit" in line for line in told)
+    assert any("Berita Anda tidak diterbitkan" in line for line in told)
+    assert "  contoh / example:" in lines and any(line.startswith("    | Subjek: Berita Anda sudah terbit") for line in lines)
+
+
 def test_report_into_a_folder_it_cannot_write_says_so(quarter: Quarter, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A wrong --out would end in a traceback, leaving IT staff unsure whether the tab was written."""
     from bridge.cli import EXIT_FATAL

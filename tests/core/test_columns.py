@@ -221,7 +221,7 @@ def test_review_header_index_tolerates_case_and_reports_missing() -> None:
     headers = headers[::-1] + ["  sidik   jari "]
     index, missing = columns.review_header_index(headers)
     assert index[ReviewColumn.STATUS] == headers.index("STATUS")
-    assert index[ReviewColumn.FINGERPRINT] == 0  # first occurrence wins
+    assert index[ReviewColumn.FINGERPRINT] == headers.index(ReviewColumn.FINGERPRINT.value)  # first occurrence wins
     assert missing == ["Catatan Petugas"]
 
 

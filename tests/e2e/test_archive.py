@@ -124,6 +124,7 @@ def test_missing_arsip_with_old_rows_is_made_again_then_quiet(bridge: Bridge) ->
     cycle makes Arsip again (issue 17) and archives them, and quiet cycles then cost one Drive call."""
     bridge.cycle()
     bridge.officer_sets({r["ID"]: Status.DITOLAK.value for r in bridge.review()})
+    bridge.cycle()  # the decisions are seen (Diputuskan written) while the rows are young
     ss = bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)
     ss["sheets"] = [s for s in ss["sheets"] if s.get("properties", s).get("title") != "Arsip"]
     bridge.now = bridge.now + timedelta(days=31)

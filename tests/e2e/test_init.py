@@ -37,7 +37,8 @@ def test_init_creates_tabs_dropdown_and_protection(sandbox: SandboxServer, tmp_p
     covered = {c for p in protected for c in range(p["range"]["startColumnIndex"], p["range"]["endColumnIndex"])}
     officer_cols = {
         REVIEW_HEADERS.index(h)
-        for h in ("Kecamatan", "Desa/Kelurahan", "KIM", "Judul", "Isi", "Foto", "Status", "Catatan Petugas", "Jadwal Terbit (WITA)")
+        for h in ("Kecamatan", "Desa/Kelurahan", "KIM", "Judul", "Isi", "Foto", "Status", "Catatan Petugas", "Jadwal Terbit (WITA)",
+                  "Pesan untuk Operator")
     }
     assert covered == set(range(len(REVIEW_HEADERS))) - officer_cols
 

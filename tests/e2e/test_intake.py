@@ -332,6 +332,7 @@ def _response(b: Bridge, when: str, title: str, like_row: int = 1) -> list[Any]:
 def _archive_everything(b: Bridge, now: datetime) -> None:
     """Officers reject every queued row; once they are old enough the next cycle moves them to Arsip."""
     b.officer_sets({r["ID"]: Status.DITOLAK.value for r in b.review()})
+    b.cycle()  # the decisions are seen (Diputuskan written; a decision first seen is archived the cycle after)
     b.now = now
     b.cycle()
     assert b.review() == []

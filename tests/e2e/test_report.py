@@ -64,7 +64,7 @@ def quarter(clock: ManualClock, tmp_path: Path) -> Iterator[Quarter]:
 
 
 def _csv(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def test_every_csv_matches_the_quarter_checked_by_hand(quarter: Quarter, tmp_path: Path) -> None:
@@ -74,7 +74,8 @@ def test_every_csv_matches_the_quarter_checked_by_hand(quarter: Quarter, tmp_pat
     names = sorted(p.name for p in csvs)
     assert names == sorted(p.name for p in GOLDEN.iterdir())
     for path in csvs:
-        assert path.read_text(encoding="utf-8") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name  # Excel reads UTF-8 only with the BOM
+        assert path.read_text(encoding="utf-8-sig") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
 
 
 def test_quadrants_ranking_and_alerts_of_each_kim(quarter: Quarter, tmp_path: Path) -> None:
@@ -252,6 +253,32 @@ def test_a_formula_title_stays_text_in_the_tab_and_the_csv(quarter: Quarter, tmp
     assert quarter.sheet(TAB)["protectedRanges"][0]["warningOnly"] is True
 
 
+def test_a_formula_after_a_semicolon_stays_text_in_the_csv(quarter: Quarter, tmp_path: Path) -> None:
+    """A title like 'Panen raya;=cmd|...' ran a formula when an officer opened the CSV in Excel set to Indonesian."""
+    review = quarter.rows("Review")
+    title_col = [str(h) for h in review[0]].index("Judul")
+    review[2][title_col] = "Panen raya;=cmd|' /C calc'!A0;"
+    quarter.sandbox.state.set_sheet_rows(QUARTER_SPREADSHEET_ID, "Review", review)
+    quarter.report(tmp_path / "out")
+    text = (tmp_path / "out" / "tabel-5-2-diseminasi.csv").read_text(encoding="utf-8-sig")
+    assert "Panen raya;'=cmd|' /C calc'!A0;" in text
+    assert [c for line in text.splitlines() for c in line.split(";") if c.startswith("=")] == []  # Excel's view
+    assert any(r[2:3] == ["Panen raya;=cmd|' /C calc'!A0;"] for r in quarter.rows(TAB))  # the tab keeps it (RAW)
+
+
+def test_a_link_planted_at_a_csv_name_is_refused_not_written_through(quarter: Quarter, tmp_path: Path) -> None:
+    """Someone who can write the reports folder could make `report` overwrite any file the bridge's user can write."""
+    victim = tmp_path / "victim.conf"
+    victim.write_text("milik orang lain\n", encoding="utf-8")
+    for name in ("laporan-2026-Q3.pdf", "laporan-2026-Q3.xlsx", "tabel-5-2-diseminasi.csv"):
+        out = tmp_path / name.replace(".", "-")
+        out.mkdir()
+        (out / name).symlink_to(victim)
+        with pytest.raises(OSError, match=f"{name} is a symbolic link; the bridge does not write through links"):
+            quarter.report(out)
+        assert victim.read_text(encoding="utf-8") == "milik orang lain\n", name
+
+
 def test_monthly_csv_failure_says_how_to_write_them_by_hand(quarter: Quarter, tmp_path: Path,
                                                             caplog: pytest.LogCaptureFixture) -> None:
     """The monthly CSVs failed once and were never tried again, and the log did not say how to make them."""
@@ -290,4 +317,4 @@ def test_read_page_by_page_gives_the_same_tables(quarter: Quarter, tmp_path: Pat
     result = quarter.report(tmp_path / "out")
     assert quarter.requests()["sheets.spreadsheets.values.batchGet"] == 1 + -(-rows // 7)
     for path in (p for p in result.files if p.suffix == ".csv"):
-        assert path.read_text(encoding="utf-8") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
+        assert path.read_text(encoding="utf-8-sig") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name

@@ -6,11 +6,17 @@ from typing import Any
 
 import requests
 
-AUTH = {"Authorization": "Bearer sandbox"}
+#: The token each running test sandbox issued, by its URL (set by the ``sandbox`` fixture): the
+#: sandbox refuses a token it did not issue, as Google does.
+TOKENS: dict[str, str] = {}
+
+
+def auth_header(base: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[base]}"}
 
 
 def call(base: str, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> requests.Response:
-    headers = dict(AUTH) if auth else {}
+    headers = auth_header(base) if auth else {}
     headers.update(kwargs.pop("headers", {}))
     return requests.request(method, base + path, headers=headers, timeout=10, **kwargs)
 

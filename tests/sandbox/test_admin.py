@@ -26,13 +26,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _faults(sb: SandboxServer, **faults: Any) -> None:
-    resp = requests.post(f"{sb.url}/_sandbox/faults", json=faults, timeout=5)
+    resp = requests.post(f"{sb.url}/_sandbox/faults", json=faults, headers=sb.admin_headers, timeout=5)
     assert resp.status_code == 200, resp.text
 
 
 def test_stats_count_requests_and_bytes_by_method(sandbox: SandboxServer, gc: gspread.Client) -> None:
     """The 'few calls per cycle' budget of the bridge could not be measured."""
-    requests.post(f"{sandbox.url}/_sandbox/reset-stats", timeout=5)
+    requests.post(f"{sandbox.url}/_sandbox/reset-stats", headers=sandbox.admin_headers, timeout=5)
     sh = gc.open_by_key(DEMO_SPREADSHEET_ID)
     sh.values_batch_get([f"'{DEMO_RESPONSES_TAB}'!A1:H", "KIM!A:M"])
     sh.values_batch_get(["KIM!A1"])
@@ -41,7 +41,7 @@ def test_stats_count_requests_and_bytes_by_method(sandbox: SandboxServer, gc: gs
     assert stats["by_method"]["sheets.spreadsheets.values.batchGet"]["requests"] == 2
     assert stats["by_method"]["sheets.spreadsheets.get"]["requests"] == 1
     assert stats["bytes"] == sum(m["bytes"] for m in stats["by_method"].values()) > 1000
-    requests.post(f"{sandbox.url}/_sandbox/reset-stats", timeout=5)
+    requests.post(f"{sandbox.url}/_sandbox/reset-stats", headers=sandbox.admin_headers, timeout=5)
     assert requests.get(f"{sandbox.url}/_sandbox/stats", timeout=5).json() == {"requests": 0, "bytes": 0, "by_method": {}}
 
 
@@ -80,7 +80,7 @@ def test_state_persists_to_state_path(tmp_path: Path) -> None:
         assert path.exists()
         resp = requests.put(f"{sb.url}/v4/spreadsheets/{DEMO_SPREADSHEET_ID}/values/KIM!A20",
                             params={"valueInputOption": "RAW"}, json={"values": [["baru"]]},
-                            headers={"Authorization": "Bearer t"}, timeout=5)
+                            headers={"Authorization": f"Bearer {sb.api_token}"}, timeout=5)
         assert resp.status_code == 200
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["spreadsheets"][0]["sheets"][1]["rows"][19] == ["baru"]
@@ -88,7 +88,7 @@ def test_state_persists_to_state_path(tmp_path: Path) -> None:
         assert sb2.state.sheet_rows(DEMO_SPREADSHEET_ID, "KIM")[19] == ["baru"]
         new = demo_state()
         new["blogs"][0]["name"] = "Diganti"
-        assert requests.post(f"{sb2.url}/_sandbox/state", json=new, timeout=5).status_code == 200
+        assert requests.post(f"{sb2.url}/_sandbox/state", json=new, headers=sb2.admin_headers, timeout=5).status_code == 200
         assert requests.get(f"{sb2.url}/_sandbox/state", timeout=5).json()["blogs"][0]["name"] == "Diganti"
     assert json.loads(path.read_text(encoding="utf-8"))["blogs"][0]["name"] == "Diganti"
     assert not [p for p in tmp_path.iterdir() if p.name != "sandbox.json"]  # no temp files left

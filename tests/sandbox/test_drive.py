@@ -65,7 +65,7 @@ def test_seed_photo_links_resolve_to_pngs(sandbox: SandboxServer, drive: Any) ->
 def test_simple_media_upload_and_public_url_errors(sandbox: SandboxServer) -> None:
     """uploadType=media, or unknown public photo ids, would not answer like Drive/lh3."""
     resp = requests.post(f"{sandbox.url}/upload/drive/v3/files", params={"uploadType": "media"}, data=b"abc",
-                         headers={"Authorization": "Bearer t", "Content-Type": "image/jpeg"}, timeout=5)
+                         headers={"Authorization": f"Bearer {sandbox.api_token}", "Content-Type": "image/jpeg"}, timeout=5)
     assert resp.status_code == 200 and resp.json()["mimeType"] == "image/jpeg"
     assert requests.get(f"{sandbox.url}/_sandbox/files/nope", timeout=5).status_code == 404
 

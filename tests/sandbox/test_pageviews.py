@@ -17,5 +17,5 @@ def test_page_views_answer_only_the_ranges_asked_in_bloggers_shape(sandbox: Sand
                    "counts": [{"timeRange": "SEVEN_DAYS", "count": "412"}, {"timeRange": "ALL_TIME", "count": "1587"}]}
     assert "counts" not in blogger.pageViews().get(blogId=DEMO_BLOG_ID).execute()
     bad = requests.get(f"{sandbox.url}/v3/blogs/{DEMO_BLOG_ID}/pageviews", params={"range": "1YEAR"},
-                       headers={"Authorization": "Bearer t"}, timeout=5)
+                       headers={"Authorization": f"Bearer {sandbox.api_token}"}, timeout=5)
     assert bad.status_code == 400

@@ -17,6 +17,7 @@ from bridge.sandbox.server import SandboxServer
 from bridge.sandbox import state as state_module
 from bridge.sandbox.state import JOURNAL_KEY, SandboxState, drive_time
 
+from . import helpers
 from .helpers import call
 
 SS = DEMO_SPREADSHEET_ID
@@ -97,7 +98,9 @@ def test_file_version_is_one_small_request(
 def test_writes_are_journaled_and_a_crash_loses_nothing_acknowledged(tmp_path: Path, clock: ManualClock) -> None:
     """Each write would rewrite the whole state file (1 s at 100k rows), or a crash would leave it unreadable."""
     path = tmp_path / "sandbox.json"
-    sb = SandboxServer(SandboxState.from_json(demo_state()), port=0, state_path=str(path), clock=clock).start()
+    sb = SandboxServer(SandboxState.from_json(demo_state()), port=0, state_path=str(path), clock=clock)
+    token = sb.api_token  # issued before start, so the saved snapshot holds it
+    helpers.TOKENS[sb.start().url] = token
     try:
         snapshot = path.read_text(encoding="utf-8")
         for n in range(3):
@@ -126,7 +129,9 @@ def test_a_new_tab_or_a_long_journal_rewrites_the_state_file(
     """A tab added by `init`, or weeks of writes, would be lost or replayed slower on every start."""
     monkeypatch.setattr(state_module, "JOURNAL_MIN_COMPACT", 0)  # compact once the journal outgrows the file
     path = tmp_path / "sandbox.json"
-    sb = SandboxServer(SandboxState.from_json(demo_state()), port=0, state_path=str(path), clock=clock).start()
+    sb = SandboxServer(SandboxState.from_json(demo_state()), port=0, state_path=str(path), clock=clock)
+    token = sb.api_token  # issued before start, so the saved snapshot holds it
+    helpers.TOKENS[sb.start().url] = token
     try:
         add = {"requests": [{"addSheet": {"properties": {"title": "Review"}}}]}
         assert call(sb.url, "POST", f"/v4/spreadsheets/{SS}:batchUpdate", json=add).status_code == 200

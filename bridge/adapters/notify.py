@@ -1,0 +1,86 @@
+"""Sending operator messages (issue 19): Gmail API as the bridge's own account, or Apprise by URL.
+
+One job: deliver one :class:`~bridge.core.notices.Message` and translate the vendor's failure into
+:class:`~bridge.exceptions.RetriableError` (try again later) or
+:class:`~bridge.exceptions.AddressError` (the address is wrong: report once, never retry).
+"""
+
+from __future__ import annotations
+
+import base64
+import email.message
+import email.utils
+import logging
+import urllib.parse
+import warnings
+from typing import Any, Protocol
+
+from bridge.core.notices import Message
+from bridge.exceptions import AddressError, AuthError, RetriableError
+
+log = logging.getLogger("bridge.notify")
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, message: Message) -> None: ...
+
+
+class GmailChannel:
+    """``users.messages.send`` with scope ``gmail.send`` (sensitive, not restricted)."""
+
+    name = "email"
+
+    def __init__(self, service: Any, sender_name: str = "Diskominfo Balangan") -> None:
+        self.service = service
+        self.sender_name = sender_name
+
+    def send(self, message: Message) -> None:
+        from googleapiclient.errors import HttpError
+
+        mime = email.message.EmailMessage()
+        mime["To"] = message.to
+        mime["Subject"] = message.subject
+        mime["Message-ID"] = email.utils.make_msgid(idstring=message.key.replace(":", "."))
+        mime.set_content(message.body)
+        raw = base64.urlsafe_b64encode(mime.as_bytes()).decode("ascii")
+        try:
+            self.service.users().messages().send(userId="me", body={"raw": raw}).execute(num_retries=0)
+        except HttpError as exc:
+            status = int(getattr(exc.resp, "status", 0) or 0)
+            detail = exc.reason if hasattr(exc, "reason") else str(exc)
+            if status == 400:
+                raise AddressError(f"Gmail refused the message to {message.to}: {detail}") from exc
+            if status in (401, 403):
+                raise AuthError(f"Gmail refused to send ({status}): {detail}; run `mymein-bridge auth` with e-mail on") from exc
+            raise RetriableError(f"Gmail answered {status}: {detail}", status=status) from exc
+        except (OSError, TimeoutError) as exc:
+            raise RetriableError(f"Gmail unreachable: {exc}") from exc
+
+
+class AppriseChannel:
+    """Apprise (Telegram, WhatsApp Cloud API, SMTP, a plain webhook...) by URL; ``{address}`` in a URL
+    is replaced by the operator's address (an e-mail, a Telegram chat id, a phone number)."""
+
+    name = "apprise"
+
+    def __init__(self, urls: tuple[str, ...]) -> None:
+        self.urls = urls
+
+    def send(self, message: Message) -> None:
+        with warnings.catch_warnings():
+            # Apprise's plugins import imghdr, deprecated since Python 3.11 (removed in 3.13, where
+            # Apprise falls back by itself); not ours to fix, and pytest runs with warnings as errors.
+            warnings.filterwarnings("ignore", message="'imghdr' is deprecated", category=DeprecationWarning)
+            import apprise
+
+            bot = apprise.Apprise()
+            for url in self.urls:
+                if not bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe=""))):
+                    raise AddressError(f"Apprise cannot use the URL for {message.to} (check [notify] apprise_urls)")
+            if not bot.notify(title=message.subject, body=message.body):
+                raise RetriableError(f"Apprise could not deliver the message to {message.to}")
+
+
+__all__ = ["Channel", "GmailChannel", "AppriseChannel"]
