@@ -393,9 +393,6 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
             )
             deps.ledger.set_status(row.id, Status.TERBIT.value)
             log.info("%s: post %s, inserted before the bridge stopped, taken as published", row.id, entry.post_id)
-            result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))
-            result.published += 1  # its row turns TERBIT now: counted as this cycle's
-            return
         result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))  # the note as first written
         result.repaired += 1
         return

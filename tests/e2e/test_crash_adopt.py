@@ -25,7 +25,7 @@ def test_post_found_after_crash_is_adopted_without_update(bridge: Bridge) -> Non
         run_cycle(deps)
     deps.close()
     bridge.sandbox.reset_stats()
-    assert bridge.cycle().publish.published == 1
+    bridge.cycle()
     assert "blogger.posts.patch" not in bridge.stats()["by_method"]
     assert "blogger.posts.insert" not in bridge.stats()["by_method"]
     assert len([p for p in bridge.posts() if sid in p.get("content", "")]) == 1
