@@ -31,6 +31,8 @@ REPO_CONFIG_DIR = _config_dir()
 
 AUTH_MODES = ("user", "service_account", "sandbox")
 START_MODES = ("backfill", "now")
+#: Report CSV dialects (bridge.core.report_print.CSV_DIALECTS has the same names).
+CSV_DIALECTS = ("standard", "excel-id")
 PUBLISH_MODES = ("draft", "live")
 LOG_FORMATS = ("text", "json")
 LABEL_PARTS = ("kecamatan", "desa", "kim")
@@ -130,6 +132,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "drive_folder_id", str, "", "Drive folder officers can open: report and the monthly run put the PDF and the workbook there (the period's earlier ones replaced); empty = no upload"),
     Spec("report", "monthly", bool, False, "`run` writes the previous month's report on the 1st of each month"),
     Spec("report", "monthly_hour", int, 7, "hour (WITA, 0-23) at which `run` writes the monthly report"),
+    Spec("report", "csv_dialect", str, "standard", "CSV files for programs: \"standard\" (comma-separated, 12.5 with a dot) or \"excel-id\" (semicolon-separated, 12,5 with a comma, as Excel set to Indonesian opens by double-click); both UTF-8 with BOM"),
     Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
     # [notify] (issue 19): off unless operator_messages = true
     Spec("notify", "operator_messages", bool, False, "tell operators (to the form's e-mail) when their item is received, needs fixing, published, rejected or withdrawn"),
@@ -329,6 +332,7 @@ class Settings:
     monthly: bool = False
     monthly_hour: int = 7
     monthly_out_dir: Path | None = None
+    csv_dialect: str = "standard"
     source: str = "<defaults>"
     photos: PhotoSettings = PhotoSettings()
     notify: NotifySettings = NotifySettings()
@@ -469,6 +473,8 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
             problems.append(f"{where}: [sheets] {key} is empty")
     if len({raw["review_tab"], raw["registry_tab"], raw["archive_tab"], raw["responses_tab"]}) < 4:
         problems.append(f"{where}: [sheets] responses, review, registry and archive tabs must have different names")
+    if raw["csv_dialect"] not in CSV_DIALECTS:
+        problems.append(f"{where}: [report] csv_dialect must be one of {', '.join(CSV_DIALECTS)}, got {raw['csv_dialect']!r}")
     if raw["start"] not in START_MODES:
         problems.append(f"{where}: [intake] start must be one of {', '.join(START_MODES)}, got {raw['start']!r}")
     if not raw["blog_id"]:
@@ -589,6 +595,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         monthly=raw["monthly"],
         monthly_hour=raw["monthly_hour"],
         monthly_out_dir=resolve(raw["monthly_out_dir"]) if raw["monthly_out_dir"] else None,
+        csv_dialect=raw["csv_dialect"],
         source=source,
         photos=photos,
         notify=notify,

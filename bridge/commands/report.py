@@ -23,6 +23,7 @@ from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
 from bridge.config import Settings
 from bridge.commands.report_sheet import layout
+from bridge.core.report_print import CSV_DIALECTS, csv_cell
 from bridge.core import columns
 from bridge.core.inert import inert_cell
 from bridge.core.model import KimRecord
@@ -112,25 +113,28 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
     return report, alerts
 
 
-def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]], dialect: str = "standard") -> str:
+    """The table as CSV text in ``dialect`` (see :data:`bridge.core.report_print.CSV_DIALECTS`): RFC 4180
+    quoting, "\\n" line ends, every cell that a spreadsheet could start a formula in made inert."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, delimiter=CSV_DIALECTS[dialect][0], lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([inert_cell(c) for c in row] for row in rows)
+    writer.writerows([inert_cell(csv_cell(c, dialect)) for c in row] for row in rows)
     return buf.getvalue()
 
 
-def write_csv(report: Report, out_dir: Path) -> list[Path]:
+def write_csv(report: Report, out_dir: Path, dialect: str = "standard") -> list[Path]:
     """One file per table; page views (which change by the hour) in their own file. No time of making.
 
     UTF-8 with a byte order mark, so Excel shows accented letters and dashes right instead of guessing a
-    code page; a symbolic link planted at a file's name is refused, not written through.
+    code page; a symbolic link planted at a file's name is refused, not written through. ``dialect``:
+    "standard" (``,`` and 12.5) for programs, "excel-id" (``;`` and 12,5) for Excel set to Indonesian.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for table in [*report.tables, *([report.views] if report.views else [])]:
         path = out_dir / f"{table.csv}.csv"
-        write_in_place(path, csv_text(table.header, table.rows).encode("utf-8-sig"))
+        write_in_place(path, csv_text(table.header, table.rows, dialect).encode("utf-8-sig"))
         files.append(path)
     return files
 
@@ -151,7 +155,7 @@ def write_files(report: Report, out_dir: Path, made: datetime, s: Settings) -> l
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf = build_pdf(report, made, s, out_dir / pdf_name(report.period), provisional=report.provisional)
     xlsx = build_xlsx(report, made, s, out_dir / xlsx_name(report.period), provisional=report.provisional)
-    return [pdf, xlsx, *write_csv(report, out_dir)]
+    return [pdf, xlsx, *write_csv(report, out_dir, s.csv_dialect)]
 
 
 def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> ReportResult:

@@ -64,6 +64,19 @@ def typed(value: Cell) -> tuple[Literal["int", "decimal", "percent", "datetime",
     return "text", value
 
 
+#: CSV dialects: the field separator, and whether a decimal is written with a dot (for programs) or
+#: kept with the Indonesian comma (Excel set to Indonesian splits a double-clicked CSV on ";" and reads
+#: "12,5" as a number; with "," as separator it puts each whole line in column A).
+CSV_DIALECTS: dict[str, tuple[str, bool]] = {"standard": (",", True), "excel-id": (";", False)}
+
+
+def csv_cell(value: Cell, dialect: str) -> Cell:
+    """A report cell as the CSV dialect writes it: "12,5" becomes "12.5" in the standard dialect."""
+    if CSV_DIALECTS[dialect][1] and isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return value.replace(",", ".")
+    return value
+
+
 def is_number_column(table: Table, column: int) -> bool:
     """Every filled cell of the column is a number (then it is right-aligned)."""
     kinds = {typed(r[column])[0] for r in table.rows if column < len(r) and r[column] != "" and r[column] != "-"}

@@ -91,8 +91,8 @@ def test_quadrants_ranking_and_alerts_of_each_kim(quarter: Quarter, tmp_path: Pa
         "KIM Panaitan Sejahtera": "Lengkapi Kekuatan dan Pengaruh di tab KIM.",
     }
     ranking = [(r[1], r[6]) for r in _csv(tmp_path / "out" / "peringkat-penghargaan.csv")[1:]]
-    assert ranking == [("KIM Lasung Batu Bersatu", "100,0"), ("KIM Karet Buntu Karau", "42,5"), ("KIM Melati Mantuyan", "31,3"),
-                       ("KIM Panaitan Sejahtera", "0,0"), ("KIM Pudak Lestari", "0,0")]
+    assert ranking == [("KIM Lasung Batu Bersatu", "100.0"), ("KIM Karet Buntu Karau", "42.5"), ("KIM Melati Mantuyan", "31.3"),
+                       ("KIM Panaitan Sejahtera", "0.0"), ("KIM Pudak Lestari", "0.0")]
     assert [(a.kim, a.code) for a in result.alerts] == [
         ("KIM Panaitan Sejahtera", "sk_expired"), ("KIM Melati Mantuyan", "sk_expiring"), ("KIM Pitap Bersinar", "ditinjau"),
         ("KIM Panaitan Sejahtera", "quiet"), ("KIM Pudak Lestari", "quiet"),
@@ -103,8 +103,8 @@ def test_weights_from_config_change_the_score_and_are_printed(quarter: Quarter, 
     """The award committee's weights would be ignored, or the table would not say which were used."""
     quarter.report(tmp_path / "out", report__weight_published=0, report__weight_approval=0, report__weight_comments=1)
     rows = _csv(tmp_path / "out" / "peringkat-penghargaan.csv")
-    assert [(r[1], r[6]) for r in rows[1:4]] == [("KIM Lasung Batu Bersatu", "100,0"), ("KIM Karet Buntu Karau", "25,0"),
-                                                ("KIM Melati Mantuyan", "12,5")]
+    assert [(r[1], r[6]) for r in rows[1:4]] == [("KIM Lasung Batu Bersatu", "100.0"), ("KIM Karet Buntu Karau", "25.0"),
+                                                ("KIM Melati Mantuyan", "12.5")]
     assert any("Bobot: terbit 0, persetujuan 0, komentar 1." in str(r[0]) for r in quarter.rows(TAB))
 
 
@@ -249,7 +249,7 @@ def test_a_formula_title_stays_text_in_the_tab_and_the_csv(quarter: Quarter, tmp
     rows = _csv(tmp_path / "out" / "tabel-5-2-diseminasi.csv")
     assert rows[3][2] == '\'=HYPERLINK("http://contoh-berbahaya.example","Klik")'
     assert any(r[2:3] == ['=HYPERLINK("http://contoh-berbahaya.example","Klik")'] for r in quarter.rows(TAB))
-    assert [r[8] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24,0"
+    assert [r[8] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24.0"
     assert quarter.sheet(TAB)["protectedRanges"][0]["warningOnly"] is True
 
 
@@ -318,3 +318,15 @@ def test_read_page_by_page_gives_the_same_tables(quarter: Quarter, tmp_path: Pat
     assert quarter.requests()["sheets.spreadsheets.values.batchGet"] == 1 + -(-rows // 7)
     for path in (p for p in result.files if p.suffix == ".csv"):
         assert path.read_text(encoding="utf-8-sig") == (GOLDEN / path.name).read_text(encoding="utf-8"), path.name
+
+
+def test_the_excel_id_dialect_opens_in_indonesian_excel(quarter: Quarter, tmp_path: Path) -> None:
+    """Double-clicked in Excel set to Indonesian, each CSV line would land whole in column A, or 12.5 read as text."""
+    quarter.report(tmp_path / "out", report__csv_dialect="excel-id")
+    raw = (tmp_path / "out" / "ringkasan-kecamatan.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[-1][8] == "24,0" and len(rows[0]) == len(rows[-1]) > 8
+    standard = tmp_path / "std"
+    quarter.report(standard)
+    assert (standard / "ringkasan-kecamatan.csv").read_text(encoding="utf-8-sig").splitlines()[-1].split(",")[8] == "24.0"
