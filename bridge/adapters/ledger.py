@@ -774,17 +774,21 @@ class Ledger:
         return [e for e in (self.journal(i) for i in ids) if e is not None]
 
     def record_intent(
-        self, submission_id: str, *, fingerprint: str = "", title: str = "", labels: Iterable[str] = (), at: str = ""
+        self, submission_id: str, *, fingerprint: str = "", title: str = "", labels: Iterable[str] = (), at: str = "",
+        parts: dict[str, str] | None = None,
     ) -> None:
         """Durably note that Blogger is about to be called for this submission, with what is
-        needed to recognise the post even if Blogger drops its markers (title, labels, time)."""
+        needed to recognise the post even if Blogger drops its markers (title, labels, time), and
+        what the post will hold (``parts``): a post found after a crash is then known as sent."""
         self.db.execute(
             "INSERT INTO publish_journal (submission_id, state, attempts, updated_at, fingerprint, intent_title,"
-            " intent_labels, intent_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)"
+            " intent_labels, intent_at, content_parts) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, attempts = attempts + 1,"
             " error = '', updated_at = excluded.updated_at, fingerprint = excluded.fingerprint,"
-            " intent_title = excluded.intent_title, intent_labels = excluded.intent_labels, intent_at = excluded.intent_at",
-            (submission_id, INTENT, _now(), fingerprint, title, json.dumps(list(labels), ensure_ascii=False), at),
+            " intent_title = excluded.intent_title, intent_labels = excluded.intent_labels, intent_at = excluded.intent_at,"
+            " content_parts = excluded.content_parts",
+            (submission_id, INTENT, _now(), fingerprint, title, json.dumps(list(labels), ensure_ascii=False), at,
+             json.dumps(parts, sort_keys=True) if parts is not None else ""),
         )
 
     def record_content(self, submission_id: str, parts: dict[str, str]) -> None:

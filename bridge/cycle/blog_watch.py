@@ -12,7 +12,9 @@ A watched post missing from every listing is asked for once (``posts.get``, at m
 :data:`CONFIRM_MAX` a check): an officer may have moved its date before the listing's start.
 Gone (404, or in the bin): the row says so in Indonesian and becomes GAGAL, the ledger forgets
 the post, and DISETUJUI makes a new post. Live or scheduled a moment ago and a draft now: the row
-says it was taken back to draft in Blogger and shows the draft's edit link.
+says it was taken back to draft in Blogger and shows the draft's edit link. For an Arsip row the
+ledger changes only once the row was written: one that could not be (a title row above Arsip's
+headers, a Google error) is found and written again by a later check.
 """
 
 from __future__ import annotations
@@ -162,7 +164,18 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
         log.warning("could not look at the blog: %s", exc)
         return
     if arsip:
-        write_arsip(deps, arsip)
+        entries = {e.submission_id: e for e, _ in targets}
+        for sid in write_arsip(deps, arsip):
+            _settle_arsip(deps, entries[sid], arsip[sid])
+
+
+def _settle_arsip(deps: Deps, entry: JournalEntry, values: dict[ReviewColumn, str]) -> None:
+    """The ledger follows an Arsip row only once it was written: a row that could not be written (a title
+    row above the headers, a Google error) is still watched, and written by a later check."""
+    if values.get(ReviewColumn.STATUS) == Status.GAGAL.value:
+        deps.ledger.forget_post(entry.submission_id, f"post {entry.post_id} deleted in Blogger")
+    else:
+        deps.ledger.record_done(entry.submission_id, entry.post_id, "", "DRAFT", "")
 
 
 def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
@@ -172,7 +185,8 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
         return  # a draft published in Blogger is shown by publish.check_drafts
     sid = entry.submission_id
     when = format_time(deps.google_now(), deps)
-    deps.ledger.record_done(sid, entry.post_id, "", "DRAFT", "")
+    if row is not None:  # an Arsip row's ledger entry changes once the row is written (_settle_arsip)
+        deps.ledger.record_done(sid, entry.post_id, "", "DRAFT", "")
     values = {
         ReviewColumn.POST_URL: DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=entry.post_id),
         ReviewColumn.PUBLISHED: "",
@@ -190,10 +204,11 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
     """The post was deleted in Blogger: the ledger forgets it (DISETUJUI inserts a new one) and the row says so."""
     sid = entry.submission_id
     when = format_time(deps.google_now(), deps)
-    with deps.ledger.transaction():
-        deps.ledger.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
-        if row is not None:
-            deps.ledger.set_status(sid, Status.GAGAL.value)
+    if row is not None or arsip is None:  # an Arsip row: forgotten once the row is written (_settle_arsip)
+        with deps.ledger.transaction():
+            deps.ledger.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
+            if row is not None:
+                deps.ledger.set_status(sid, Status.GAGAL.value)
     values = {
         ReviewColumn.STATUS: Status.GAGAL.value,
         ReviewColumn.POST_URL: "",
@@ -208,8 +223,12 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
         result.put(sid, values)
 
 
-def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> None:
-    """Arsip rows whose post changed in Blogger: one read of where the IDs are, one batched RAW write."""
+def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> set[str]:
+    """Arsip rows whose post changed in Blogger: one read of where the IDs are, one batched RAW write.
+
+    Returns:
+        The submissions settled: their row written, or no longer in Arsip (nothing left to write).
+    """
     from bridge.cycle.isolate import update_isolating
     from bridge.cycle.locate import locate_ids
 
@@ -220,7 +239,7 @@ def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> None
             log.warning("Arsip rows whose post changed in Blogger (%s) not updated: the Arsip tab '%s' has no 'ID' "
                         "header in row 1 (a title row inserted above the headers?); delete the rows above the headers",
                         ", ".join(sorted(updates)), s.archive_tab)
-            return
+            return set()
         groups: dict[str, list[tuple[str, list[list[Any]]]]] = {}
         for sid, values in updates.items():
             row_number = found.rows.get(sid)
@@ -230,12 +249,13 @@ def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> None
                 if column in found.index:
                     cell = f"{a1_tab(s.archive_tab)}!{column_letter(found.index[column])}{row_number}"
                     groups.setdefault(sid, []).append((cell, [[value]]))
-        if groups:
-            update_isolating(deps.sheets, s.review_spreadsheet_id, groups)
+        refused = update_isolating(deps.sheets, s.review_spreadsheet_id, groups) if groups else []
     except AuthError:
         raise
     except BridgeError as exc:
         log.warning("Arsip rows whose post changed in Blogger not updated now: %s", exc)
+        return set()
+    return set(updates) - set(refused)
 
 
 __all__ = ["BLOG_CHECK_EVERY", "watch_blog", "post_gone", "next_check"]

@@ -48,6 +48,7 @@ class IntakeResult:
     read_rows: int = 0
     new: int = 0
     queued: int = 0
+    restored: int = 0  # published items with no row anywhere, put back in Review as TERBIT (not in new/queued)
     invalid: int = 0
     duplicates: int = 0
     skipped: int = 0
@@ -677,11 +678,11 @@ class _Queue:
     def add(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> None:
         """Queue one new response (inside the caller's transaction); ``earlier``: what it may be an edit of."""
         deps = self.deps
-        self.count += 1
         on_blog = self.on_blog()
-        if fp in on_blog:
+        if fp in on_blog:  # counted as restored once its row is back in Review (_append_pending)
             _back_from_blog(deps, response, fp, on_blog[fp], self.result)
             return
+        self.count += 1
         self._queue(response, fp, self._checked(response, fp, earlier))
 
     def _checked(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> Submission:
@@ -811,8 +812,10 @@ def _append_pending(
         del pending
         if already:
             ledger.mark_in_review(already)
+        back = {i for i, values in to_write if values.get(ReviewColumn.STATUS) == Status.TERBIT.value}  # _back_from_blog
         if deps.dry_run:
-            result.queued += len(to_write)
+            result.restored += len(back)
+            result.queued += len(to_write) - len(back)
             continue
         written = _append(deps, snap, to_write, result, below) if to_write else []
         if written is None:
@@ -822,7 +825,9 @@ def _append_pending(
             done = set(written)
             ledger.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write if i in done})  # as written
         result.queued_ids += written
-        result.queued += len(written)
+        restored = len(done & back)
+        result.restored += restored
+        result.queued += len(written) - restored
         below += len(written)
     if deps.dry_run:
         return

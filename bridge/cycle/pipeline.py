@@ -56,7 +56,7 @@ class CycleReport:
         """The cycle's counts by name (fields of the JSON log line)."""
         i, p = self.intake, self.publish
         return {
-            "new": i.new, "queued": i.queued, "invalid": i.invalid, "duplicates": i.duplicates,
+            "new": i.new, "queued": i.queued, "restored": i.restored, "invalid": i.invalid, "duplicates": i.duplicates,
             "published": p.published, "failed": p.failed, "withdrawn": p.reverted, "retry_later": p.retry_later,
             "archived": self.archived, "deleted": self.deleted, "updated": p.updated,
         }
@@ -68,8 +68,9 @@ class CycleReport:
             return "spreadsheet unchanged since the last cycle (its Drive version) and nothing due: nothing read"
         i, c = self.intake, self.counts()
         head = "DRY RUN (nothing written): " if self.dry_run else ""
+        restored = f", restored {c['restored']} (published, back in Review as TERBIT)" if c["restored"] else ""
         text = (
-            f"{head}new {c['new']}, queued {c['queued']}, invalid {c['invalid']}, duplicates {c['duplicates']}"
+            f"{head}new {c['new']}, queued {c['queued']}{restored}, invalid {c['invalid']}, duplicates {c['duplicates']}"
             f"; published {c['published']}, failed {c['failed']}, withdrawn {c['withdrawn']}, retry later {c['retry_later']}"
             f"; archived {c['archived']}"
         )

@@ -64,6 +64,8 @@ class PublishResult:
     fingerprint_column: int | None = None  # Sidik Jari's column in Review as last read
     #: Submissions whose Review row was copied → the row their decision was read from (core.copies)
     decided: dict[str, int] = field(default_factory=dict)
+    #: Submissions whose post, inserted before a crash, reconcile found on the blog this cycle
+    adopted: set[str] = field(default_factory=set)
 
     def put(self, sub_id: str, values: dict[ReviewColumn, str]) -> None:
         """Cells to write on one submission's row (merged with what an earlier step wrote)."""
@@ -264,7 +266,9 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     fp = _fingerprint(deps, row)
     marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
-    deps.ledger.record_intent(row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat())
+    deps.ledger.record_intent(
+        row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat(), parts=parts
+    )
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
         published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
@@ -361,6 +365,8 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             continue
         deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.google_now(), deps))
         result.reconciled += 1
+        if entry is not None:
+            result.adopted.add(sid)
         log.warning("%s: found existing post %s on the blog; not inserting again", sid, ref.id)
 
 
@@ -381,6 +387,12 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
         when = "" if entry.post_status == "DRAFT" else entry.published_at
         values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, when, schedule)
+        if row.id in result.adopted:  # inserted just before a crash: the result of this approval, not a change
+            values[ReviewColumn.SYSTEM_NOTE] = (
+                "Post ditemukan di blog setelah bridge terhenti; tidak ada post baru. " + values[ReviewColumn.SYSTEM_NOTE]
+            )
+            deps.ledger.set_status(row.id, Status.TERBIT.value)
+            log.info("%s: post %s, inserted before the bridge stopped, taken as published", row.id, entry.post_id)
         result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))  # the note as first written
         result.repaired += 1
         return
