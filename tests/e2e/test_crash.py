@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -40,6 +39,7 @@ from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 from bridge.sandbox.server import SandboxServer
 
 from .conftest import Bridge
+from .ledger_copies import backup_ledger, restore_ledger
 
 pytestmark = pytest.mark.slow
 
@@ -69,22 +69,6 @@ def _once(config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None =
                 return None
             time.sleep(0.001)
         return proc.returncode
-
-
-def _backup(path: Path, to: Path) -> None:
-    """A backup of the ledger as `sqlite3 .backup` makes it (WAL included)."""
-    src, dst = sqlite3.connect(path), sqlite3.connect(to)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
-def _restore(backup: Path, path: Path) -> None:
-    for stale in path.parent.glob(path.name + "*"):
-        stale.unlink()
-    _backup(backup, path)
 
 
 def _new_response(template: list, n: int) -> list:
@@ -174,9 +158,9 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
         if n == ROUNDS // 2:  # the server's disk is wiped too: the Review tab and the blog must suffice
             bridge.lose_ledger()
         if n == 2:
-            _backup(tmp_path / "bridge-state.sqlite3", backup)
+            backup_ledger(tmp_path / "bridge-state.sqlite3", backup)
         if n == 6:  # a restore of that older backup: its counter is behind IDs already given and posted
-            _restore(backup, tmp_path / "bridge-state.sqlite3")
+            restore_ledger(backup, tmp_path / "bridge-state.sqlite3")
         if n == 4:  # the laptop while the server holds the lease: refused, writes nothing
             sandbox.set_faults({"rate": 0.0})
             assert _once(laptop_config, log, sandbox) == 4, log.read_text(errors="replace")[-2000:]

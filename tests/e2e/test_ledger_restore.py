@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 from .conftest import Bridge
+from .ledger_copies import backup_ledger
 
 
 def _respond(b: Bridge, title: str, minute: int) -> None:
@@ -18,21 +18,12 @@ def _respond(b: Bridge, title: str, minute: int) -> None:
     b.set_responses(rows + [new])
 
 
-def _copy(src: Path, dst: Path) -> None:
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        a.backup(b)
-    finally:
-        a.close()
-        b.close()
-
-
 def test_a_ledger_restored_from_an_older_copy_gives_no_id_twice(bridge: Bridge) -> None:
     """After IT staff restore last night's ledger, new items got the IDs of items queued since:
     two rows with one ID, and officers' decisions landing on the wrong item."""
     bridge.cycle()
     ledger = bridge.workdir / "bridge-state.sqlite3"
-    _copy(ledger, bridge.workdir / "old.sqlite3")
+    backup_ledger(ledger, bridge.workdir / "old.sqlite3")
     _respond(bridge, "Berita sesudah salinan", 1)
     bridge.cycle()
     bridge.lose_ledger()
@@ -55,7 +46,7 @@ def test_a_restored_ledger_does_not_queue_again_what_was_refused_and_archived_si
 
     bridge.cycle()
     ledger = bridge.workdir / "bridge-state.sqlite3"
-    _copy(ledger, bridge.workdir / "old.sqlite3")
+    backup_ledger(ledger, bridge.workdir / "old.sqlite3")
     _respond(bridge, "Berita yang ditolak", 1)
     _respond(bridge, "Berita yang menunggu", 2)
     bridge.cycle()
@@ -83,7 +74,7 @@ def test_a_restored_ledger_updates_the_post_published_since_instead_of_a_second_
     _respond(bridge, "Berita terbit sesudah salinan", 1)
     _respond(bridge, "Berita yang menunggu", 2)
     bridge.cycle()
-    _copy(ledger, bridge.workdir / "old.sqlite3")  # knows both, as MENUNGGU
+    backup_ledger(ledger, bridge.workdir / "old.sqlite3")  # knows both, as MENUNGGU
     sid = next(r["ID"] for r in bridge.review() if r["Judul"] == "Berita terbit sesudah salinan")
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     bridge.cycle()

@@ -22,6 +22,7 @@ from bridge.exceptions import BridgeError
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge
+from .ledger_copies import backup_ledger, restore_ledger
 
 ID, FP, STATUS, LINK = (ReviewColumn.ID.value, ReviewColumn.FINGERPRINT.value, ReviewColumn.STATUS.value,
                         ReviewColumn.POST_URL.value)
@@ -78,33 +79,18 @@ def _assert_exactly_once(bridge: Bridge) -> None:
             assert str(r[LINK]).startswith("http"), r[ID]
 
 
-def _backup(path: Path, to: Path) -> None:
-    src, dst = sqlite3.connect(path), sqlite3.connect(to)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
-def _restore(backup: Path, path: Path) -> None:
-    for stale in path.parent.glob(path.name + "*"):
-        stale.unlink()
-    _backup(backup, path)
-
-
 def test_a_ledger_restored_from_an_older_backup_reuses_no_published_id(bridge: Bridge, tmp_path: Path) -> None:
     """After restoring last night's backup, a new response would take a published item's ID: one item posted twice, another marked TERBIT unpublished."""
     bridge.cycle()  # the demo responses queued
     backup = tmp_path / "backup.sqlite3"
-    _backup(_ledger(bridge), backup)  # last night's backup
+    backup_ledger(_ledger(bridge), backup)  # last night's backup
     _add_responses(bridge, 2, start=1)
     bridge.cycle()
     _approve_waiting(bridge)
     assert bridge.cycle().publish.published >= 2
     published = {r[ID]: r[FP] for r in bridge.review() if r[STATUS] == Status.TERBIT.value}
 
-    _restore(backup, _ledger(bridge))  # the disk failed; IT restores the backup and starts the service
+    restore_ledger(backup, _ledger(bridge))  # the disk failed; IT restores the backup and starts the service
     _add_responses(bridge, 2, start=3)
     report = bridge.cycle()
     _approve_waiting(bridge)
