@@ -13,13 +13,16 @@ import logging
 import sys
 import inspect
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from bridge import __version__
 from bridge.clock import Clock
 from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, NotFoundError, RetriableError
 
 log = logging.getLogger("bridge.cli")
+
+if TYPE_CHECKING:
+    from bridge.service.scheduler import StopFlag
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_AUTH, EXIT_FATAL, EXIT_TEMPFAIL = 0, 1, 2, 3, 4, 75
 
@@ -239,6 +242,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args)
     _require_ledger_folder(settings)
     stop = StopFlag()
+    restore_signals = _stop_on_signals(stop)  # systemd may stop us while we connect: exit 0, not -15
 
     take_over = [args.take_over]  # once: the first connection's first cycle takes the lease over
 
@@ -262,15 +266,38 @@ def cmd_run(args: argparse.Namespace) -> int:
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
         return report
 
-    with single_instance(settings.state_path):
-        cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
-        cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
-        try:
-            run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
-                        pulse=Pulse(args.clock or system_clock, it_alert(settings)))
-        finally:
-            cycle.close()
+    try:
+        with single_instance(settings.state_path):
+            cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
+            cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
+            try:
+                if stop():
+                    log.info("stopped while starting: no cycle run")
+                else:
+                    run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
+                                pulse=Pulse(args.clock or system_clock, it_alert(settings)))
+            finally:
+                cycle.close()
+    finally:
+        restore_signals()
     return EXIT_OK
+
+
+def _stop_on_signals(stop: StopFlag) -> Callable[[], None]:
+    """SIGTERM/SIGINT set ``stop`` (until the scheduler installs its own handlers); returns the undo."""
+    import signal
+
+    def early(signum: int, _frame: object) -> None:
+        log.info("received %s while starting: stopping before the first cycle", signal.Signals(signum).name)
+        stop.set()
+
+    before = {sig: signal.signal(sig, early) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def undo() -> None:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+    return undo
 
 
 def cmd_auth(args: argparse.Namespace) -> int:

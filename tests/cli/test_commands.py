@@ -643,3 +643,14 @@ def test_a_spreadsheet_that_does_not_exist_is_asked_for_once(bridge: Bridge, cap
         "blogger.blogs.get": 1, "drive.files.get": 1, "sheets.spreadsheets.get": 1,
     }
     assert "retrying" not in capsys.readouterr().err
+
+
+def test_run_stopped_while_starting_exits_0_without_a_cycle(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """systemd stopping the service during its start-up saw it die of SIGTERM (status -15), not stop cleanly."""
+    import bridge.service.startup as startup
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(startup, "refuse_a_wrong_blog_id", lambda *a, **k: os.kill(os.getpid(), signal.SIGTERM))
+    assert main(["run", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
+    assert bridge.review() == []  # no cycle ran
+    assert signal.getsignal(signal.SIGTERM) is before  # the test process keeps its own handler
