@@ -69,10 +69,18 @@ class JsonFormatter(logging.Formatter):
         }
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            data.update(fields)
+            data.update({k: redact(v) if isinstance(v, str) else v for k, v in fields.items()})
         if record.exc_info and record.levelno >= logging.ERROR:
             data["error"] = redact(self.formatException(record.exc_info))
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return _json_line(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _json_line(text: str) -> str:
+    """JSON escapes C0 controls itself; C1, line separators and bidi overrides are escaped too (they can
+    only stand inside strings, where ``\\uNNNN`` means the same), so a log viewer shows one honest line."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Zl", "Zp") or ord(c) in _BIDI else c for c in text
+    )
 
 
 def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:

@@ -46,3 +46,14 @@ def test_control_characters_are_escaped_in_text_logs() -> None:
     line = TextFormatter().format(_record("row KIM-1\rFAKE: all good \x1b[2J\x1b[31mred\u202egnp.exe\u2028x\x85y\tz"))
     assert line.endswith("row KIM-1\\x0dFAKE: all good \\x1b[2J\\x1b[31mred\\u202egnp.exe\\u2028x\\x85y\\x09z")
     assert all(ch.isprintable() for ch in line)
+
+
+def test_json_lines_escape_every_control_character_and_redact_fields() -> None:
+    """With log_format = "json", a bidi override or C1 character in a file name reordered the line in a log viewer,
+    and a token passed as a structured field reached the journal."""
+    record = _record("photo gnp\u202e.exe\x85 \u2028next")
+    record.fields = {"note": "refresh_token=1//field-secret", "rows": 3}
+    line = JsonFormatter().format(record)
+    assert all(ch.isprintable() for ch in line) and "1//" not in line
+    data = json.loads(line)
+    assert data["message"] == "photo gnp\u202e.exe\x85 \u2028next" and data["rows"] == 3
