@@ -6,43 +6,13 @@ here, so the sheet UI and the code can never disagree.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-
-class Status(StrEnum):
-    """Values of the Review tab's ``Status`` column (the officers' dropdown)."""
-
-    MENUNGGU = "MENUNGGU"  # valid, waiting for an officer
-    TIDAK_VALID = "TIDAK VALID"  # failed validation; an officer may still approve
-    DISETUJUI = "DISETUJUI"  # approved by an officer: the bridge publishes it
-    DITOLAK = "DITOLAK"  # rejected by an officer: never published
-    TERBIT = "TERBIT"  # published by the bridge
-    GAGAL = "GAGAL"  # publishing failed permanently; set DISETUJUI to retry
-    DITARIK = "DITARIK"  # officer withdrew a published post: the bridge reverts it to draft
-
-    @classmethod
-    def parse(cls, text: str) -> Status | None:
-        """Read a status cell leniently (case, spacing); ``None`` if unknown or empty.
-
-        Asked about every Review row several times a cycle, over a handful of distinct cell texts:
-        the answers are cached (issue 13)."""
-        return _parse_status(str(text))
-
-
-@functools.lru_cache(maxsize=512)
-def _parse_status(text: str) -> Status | None:
-    norm = " ".join(text.replace("_", " ").split()).upper()
-    for status in Status:
-        if status.value == norm:
-            return status
-    return None
-
-
-#: Statuses only the bridge writes; the others are the officers'.
-BRIDGE_STATUSES = frozenset({Status.MENUNGGU, Status.TIDAK_VALID, Status.TERBIT, Status.GAGAL})
+# The Review statuses live with the status machine (issue 22); modules keep importing them from here too.
+from bridge.core.review_machine import BRIDGE_STATUSES as BRIDGE_STATUSES
+from bridge.core.review_machine import Status as Status
 
 
 class Field(StrEnum):
