@@ -462,7 +462,7 @@ def decision_is_new(status: Status | None, before: str) -> bool:
     earlier status nobody knows (``before`` empty) is left empty rather than given a wrong time."""
     if status not in DECISIONS:
         return False
-    return status == Status.DISETUJUI or Status.parse(before) in UNDECIDED
+    return status == Status.DISETUJUI or before.strip().upper() in UNDECIDED  # the copy holds the cell as written
 
 
 def rejection_notice_waits(message: str, reject_without_message: bool) -> bool:
@@ -506,6 +506,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.DITARIK, Status.DISETUJUI, "officer, the same post again"),
     Transition(Status.DITARIK, Status.GAGAL, "withdrawal failed"),
     Transition(Status.TERBIT, Status.GAGAL, "post deleted in Blogger"),
+    Transition(Status.TERBIT, Status.TERBIT, "post changed in Blogger (link and time follow)"),
     Transition(Status.GAGAL, Status.DISETUJUI, "officer retries"),
     Transition(Status.GAGAL, Status.DITOLAK, "officer"),
     Transition(Status.DITOLAK, Status.DITOLAK, "message waits for Pesan untuk Operator"),

@@ -27,6 +27,7 @@ from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.report import DRAFT_LINK
+from bridge.core.review_machine import rejection_notice_waits
 from bridge.core.notices import FAILED, REJECT_WAITS, SENDING, SENT, WAITING, Event, Mark, Message, due_events, format_marks, parse_marks, render_message, stamp
 from bridge.cycle.locate import locate_ids
 from bridge.adapters.sheets import a1_tab, column_letter
@@ -130,7 +131,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
             continue
         address = sorted(columns.parse_emails(view.get(ReviewColumn.EMAIL)))
         for event in due:
-            if event == Event.DITOLAK and not n.reject_without_message and not view.get(ReviewColumn.OPERATOR_MESSAGE).strip():
+            if event == Event.DITOLAK and rejection_notice_waits(view.get(ReviewColumn.OPERATOR_MESSAGE), n.reject_without_message):
                 if event not in marks:  # said once; the row waits until an officer writes the message
                     items.append(_Item(view, event, None, waits=True))
                 continue

@@ -19,6 +19,7 @@ from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
 from bridge.cycle.decided import stamp_decisions
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.review_machine import ON_WEBSITE, PostState
 from bridge.cycle import lease
 from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
@@ -194,12 +195,12 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:
             continue
-        if status == Status.TERBIT and entry.post_status in ("LIVE", "SCHEDULED"):
+        if status == Status.TERBIT and entry.post_status in ON_WEBSITE:
             times.append(check)  # watched from now on
-        if entry.post_status == "DRAFT":
+        if entry.post_status == PostState.DRAFT:
             checked = _parse_meta_time(deps, DRAFT_CHECKED)
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
-        elif entry.post_status == "SCHEDULED":
+        elif entry.post_status == PostState.SCHEDULED:
             times.append(now + DRAFT_CHECK_EVERY)  # confirmed as it goes live, like a draft
     archive_due = next_archive_due(deps, rows)
     if archive_due is not None:
