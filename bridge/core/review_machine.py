@@ -272,6 +272,72 @@ def done_note(state: PostState | str, when: str, schedule: str = "") -> str:
     return "Sudah tayang di website KIM Balangan."
 
 
+# --- Blogger calls for a post: draft mode, live mode, scheduled posts ---------------------------
+
+
+class Move(StrEnum):
+    """One Blogger call on a post, after its insert or update."""
+
+    REVERT = "revert"  # posts.revert: back to draft (a live post cannot be re-scheduled as it is)
+    PUBLISH_AT_SCHEDULE = "publish-at-schedule"  # posts.publish(publishDate=the officer's Jadwal Terbit)
+    PUBLISH_NOW = "publish-now"  # posts.publish(publishDate=now), said explicitly
+
+
+def inserted_as_draft(mode: PublishMode | str, scheduled: bool) -> bool:
+    """A new post is inserted as a draft in draft mode, and when it is to be scheduled: Blogger schedules
+    through posts.publish(publishDate); a future date on a live insert goes out at once."""
+    return mode == PublishMode.DRAFT or scheduled
+
+
+def insert_moves(mode: PublishMode | str, scheduled: bool) -> tuple[Move, ...]:
+    """After the insert: live mode schedules a post with a Jadwal Terbit; a draft stays a draft."""
+    return (Move.PUBLISH_AT_SCHEDULE,) if scheduled and mode == PublishMode.LIVE else ()
+
+
+def restore_moves(mode: PublishMode | str, scheduled: bool) -> tuple[Move, ...]:
+    """After a withdrawn post's update (RESTORE): live mode puts it out (at its schedule, if any);
+    draft mode leaves it a draft for an officer to publish."""
+    if mode != PublishMode.LIVE:
+        return ()
+    return (Move.PUBLISH_AT_SCHEDULE if scheduled else Move.PUBLISH_NOW,)
+
+
+def update_moves(mode: PublishMode | str, schedule_changed: bool, scheduled: bool, state: PostState | str) -> tuple[Move, ...]:
+    """After a published post's update (UPDATE), by its state as Blogger answered the update.
+
+    Live mode: a new schedule moves the post (a live one is reverted first); a schedule removed or passed
+    puts a scheduled post out now; a post left a draft by a re-scheduling that failed half-way goes out
+    again. Draft mode: nothing (the officers publish in Blogger)."""
+    if mode != PublishMode.LIVE or not (schedule_changed or state == PostState.DRAFT):
+        return ()
+    if scheduled:
+        return ((Move.REVERT,) if state == PostState.LIVE else ()) + (Move.PUBLISH_AT_SCHEDULE,)
+    if state in (PostState.SCHEDULED, PostState.DRAFT):
+        return (Move.PUBLISH_NOW,)
+    return ()
+
+
+class Shown(StrEnum):
+    """What ``Waktu Terbit (WITA)`` shows: when readers see the post, not when the bridge ran."""
+
+    NONE = "none"  # a draft: on no website yet (the draft check writes the time once it is published)
+    SCHEDULE = "schedule"  # a scheduled post: its scheduled time
+    NOW = "now"
+    KEPT = "kept"  # an updated post keeps the time it first went out
+
+
+def shown_time(state: PostState | str, scheduled: bool, before: PostState | str | None = None, kept: bool = False) -> Shown:
+    """Waktu Terbit after publishing (``before`` None) or updating a post (``before``: its state until now;
+    ``kept``: a time is already shown)."""
+    if state == PostState.DRAFT:
+        return Shown.NONE
+    if state == PostState.SCHEDULED and scheduled:
+        return Shown.SCHEDULE
+    if before is None or (before == PostState.SCHEDULED and state == PostState.LIVE):
+        return Shown.NOW
+    return Shown.KEPT if kept else Shown.NOW
+
+
 # --- decide: one Review row, one action ---------------------------------------------------------
 
 
@@ -536,8 +602,8 @@ def mermaid() -> str:
 
 __all__ = [
     "ACTING", "ASKING", "BRIDGE_STATUSES", "DECISIONS", "NOTHING", "OFFICER_STATUSES", "ON_WEBSITE", "TRANSITIONS",
-    "UNDECIDED", "Action", "Conditions", "Fate", "Hold", "Journal", "JournalState", "PostState", "PublishMode", "Row",
-    "Status", "Step", "Transition", "archivable", "decide", "decision_is_new", "done_note", "limit_note",
-    "looks_on_blog_first", "mermaid", "post_fate", "rejection_notice_waits", "seen_on_blog", "settled",
-    "still_archivable", "withdrawn_note",
+    "UNDECIDED", "Action", "Conditions", "Fate", "Hold", "Journal", "Move", "Shown", "JournalState", "PostState", "PublishMode", "Row",
+    "Status", "Step", "Transition", "archivable", "decide", "decision_is_new", "done_note", "insert_moves", "inserted_as_draft", "limit_note",
+    "looks_on_blog_first", "mermaid", "post_fate", "rejection_notice_waits", "restore_moves", "seen_on_blog", "settled", "shown_time",
+    "still_archivable", "update_moves", "withdrawn_note",
 ]

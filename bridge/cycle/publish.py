@@ -29,7 +29,7 @@ from bridge.app import Deps
 from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core import review_machine as machine
-from bridge.core.review_machine import Action, PostState, PublishMode, Step
+from bridge.core.review_machine import Action, PostState, Step
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
@@ -255,7 +255,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
-    draft = deps.settings.publish_mode == PublishMode.DRAFT
+    mode = deps.settings.publish_mode
     fp = _fingerprint(deps, row)
     marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
@@ -263,16 +263,16 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat(), parts=parts
     )
     ref = deps.blogger.insert(
-        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
+        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=machine.inserted_as_draft(mode, schedule is not None),
         published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
     )
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
     deps.ledger.record_content(row.id, parts)
-    if schedule is not None and not draft:
-        # Blogger schedules through posts.publish(publishDate); a future date on a live insert goes
-        # out at once. Until publish succeeds the journal knows a draft (published on the next try).
+    moves = machine.insert_moves(mode, schedule is not None)
+    if moves:
+        # Until publish succeeds the journal knows a draft (published on the next try).
         deps.ledger.record_done(row.id, ref.id, ref.url, PostState.DRAFT, "")
-        ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
+        ref = _move(deps, row, ref.id, moves, schedule) or ref
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
@@ -283,18 +283,34 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     deps.ledger.record_content(row.id, parts)
-    if deps.settings.publish_mode == PublishMode.LIVE:
-        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule or deps.google_now())
+    ref = _move(deps, row, post_id, machine.restore_moves(deps.settings.publish_mode, schedule is not None), schedule) or ref
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
+def _move(deps: Deps, row: ReviewRow, post_id: str, moves: tuple[machine.Move, ...], schedule: datetime | None) -> PostRef | None:
+    """The Blogger calls the machine planned after an insert or update; returns the post as the last one left it."""
+    ref = None
+    for move in moves:
+        if move == machine.Move.REVERT:
+            deps.blogger.revert(post_id, item=row.id)
+        elif move == machine.Move.PUBLISH_AT_SCHEDULE and schedule is not None:
+            ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
+        else:  # PUBLISH_NOW
+            # out now, said explicitly (without publishDate Blogger would use the post's saved schedule
+            # date, ignoring the officer's change)
+            ref = deps.blogger.publish(post_id, item=row.id, publish_at=deps.google_now())
+    return ref
+
+
+def _shown(deps: Deps, shown: machine.Shown, schedule: datetime | None) -> str:
+    """Waktu Terbit as the machine chose it (KEPT is the caller's)."""
+    if shown == machine.Shown.NONE:
+        return ""
+    return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps)
+
+
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
-    # Waktu Terbit: when readers see it (the schedule, for a scheduled post), not when the bridge ran;
-    # nothing yet for a draft.
-    if ref.status == PostState.DRAFT:
-        when = ""
-    else:
-        when = format_time(schedule if schedule is not None and ref.status == PostState.SCHEDULED else deps.google_now(), deps)
+    when = _shown(deps, machine.shown_time(ref.status, schedule is not None), schedule)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
@@ -380,28 +396,12 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     if deps.dry_run:
         return
     ref = deps.blogger.update(entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
-    live = deps.settings.publish_mode == PublishMode.LIVE
     old_schedule = old.get("Jadwal", "") if old is not None else None
-    # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
-    # failed half-way (reverted, not yet published) goes out again.
-    if live and (old_schedule != parts["Jadwal"] or ref.status == PostState.DRAFT):
-        if schedule is not None:
-            if ref.status == PostState.LIVE:
-                deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
-            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
-        elif ref.status in (PostState.SCHEDULED, PostState.DRAFT):
-            # schedule removed or passed: out now, said explicitly (without publishDate Blogger would use
-            # the post's saved schedule date, ignoring the officer's change)
-            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=deps.google_now())
+    moves = machine.update_moves(deps.settings.publish_mode, old_schedule != parts["Jadwal"], schedule is not None, ref.status)
+    ref = _move(deps, row, entry.post_id, moves, schedule) or ref
     status = ref.status or entry.post_status
-    if status == PostState.SCHEDULED and schedule is not None:
-        when = format_time(schedule, deps)
-    elif entry.post_status == PostState.SCHEDULED and status == PostState.LIVE:
-        when = format_time(deps.google_now(), deps)
-    elif status == PostState.DRAFT:
-        when = ""
-    else:
-        when = entry.published_at or format_time(deps.google_now(), deps)
+    shown = machine.shown_time(status, schedule is not None, before=entry.post_status, kept=bool(entry.published_at))
+    when = entry.published_at if shown == machine.Shown.KEPT else _shown(deps, shown, schedule)
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)

@@ -256,6 +256,35 @@ def test_terbit_notes_by_post_state() -> None:
     assert "pastikan tanggal post 27/11/2026 08:00" in m.done_note(PostState.DRAFT, "", "27/11/2026 08:00")
 
 
+def test_scheduled_posts_and_draft_mode_blogger_calls() -> None:
+    """A post goes out when and as the mode and the officer's Jadwal Terbit say: drafts stay drafts, schedules move, none is lost."""
+    D, L, Mv = PublishMode.DRAFT, PublishMode.LIVE, m.Move
+    assert m.inserted_as_draft(D, False) and m.inserted_as_draft(L, True) and not m.inserted_as_draft(L, False)
+    assert m.insert_moves(L, True) == (Mv.PUBLISH_AT_SCHEDULE,)  # Blogger schedules through posts.publish
+    assert m.insert_moves(L, False) == () and m.insert_moves(D, True) == ()  # a draft is never scheduled
+    assert m.restore_moves(L, False) == (Mv.PUBLISH_NOW,) and m.restore_moves(L, True) == (Mv.PUBLISH_AT_SCHEDULE,)
+    assert m.restore_moves(D, True) == ()
+    assert m.update_moves(L, True, True, PostState.LIVE) == (Mv.REVERT, Mv.PUBLISH_AT_SCHEDULE)  # re-scheduled
+    assert m.update_moves(L, True, True, PostState.SCHEDULED) == (Mv.PUBLISH_AT_SCHEDULE,)
+    assert m.update_moves(L, True, False, PostState.SCHEDULED) == (Mv.PUBLISH_NOW,)  # schedule removed: out now
+    assert m.update_moves(L, False, False, PostState.DRAFT) == (Mv.PUBLISH_NOW,)  # a half-done re-scheduling
+    assert m.update_moves(L, False, True, PostState.LIVE) == ()  # text edited only
+    assert m.update_moves(L, True, False, PostState.LIVE) == ()  # a passed schedule on a live post
+    assert m.update_moves(D, True, True, PostState.DRAFT) == ()  # draft mode: officers publish in Blogger
+
+
+def test_waktu_terbit_is_when_readers_see_the_post() -> None:
+    """Waktu Terbit shows when readers see the post: nothing for a draft, the schedule, or the first time it went out."""
+    Sh = m.Shown
+    assert m.shown_time(PostState.DRAFT, True) is Sh.NONE
+    assert m.shown_time(PostState.SCHEDULED, True) is Sh.SCHEDULE and m.shown_time(PostState.LIVE, True) is Sh.NOW
+    assert m.shown_time(PostState.LIVE, False, before=PostState.LIVE, kept=True) is Sh.KEPT
+    assert m.shown_time(PostState.LIVE, False, before=PostState.LIVE, kept=False) is Sh.NOW
+    assert m.shown_time(PostState.LIVE, False, before=PostState.SCHEDULED, kept=True) is Sh.NOW  # brought forward
+    assert m.shown_time(PostState.SCHEDULED, True, before=PostState.LIVE, kept=True) is Sh.SCHEDULE
+    assert m.shown_time(PostState.DRAFT, False, before=PostState.LIVE, kept=True) is Sh.NONE
+
+
 def test_post_fate_of_a_deleted_row() -> None:
     """A deleted row's Arsip record says truly whether its post is live, a draft, withdrawn, or never made."""
     assert m.post_fate(LIVE_POST) is Fate.LIVE and m.post_fate(SCHEDULED_POST) is Fate.LIVE
