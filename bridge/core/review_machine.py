@@ -23,6 +23,7 @@ checks the doc against it)::
     TERBIT -> GAGAL           the post was deleted in Blogger
     GAGAL -> DISETUJUI        officer retries
     TERBIT / DITOLAK -> Arsip once settled and old
+    a row deleted by an officer -> Arsip, with what became of its post
 
 Adding a step (issue 20's ``PERLU KOORDINASI``, say) is one member of :class:`Status`, one entry in
 :data:`TRANSITIONS` and one function in :data:`_BY_STATUS`.
@@ -542,6 +543,7 @@ def rejection_notice_waits(message: str, reject_without_message: bool) -> bool:
 NEW = "(new)"
 ARSIP = "Arsip"
 DRAFT_AGAIN = "(post back to draft)"
+DELETED_ROW = "(row deleted by an officer)"  # from any status
 
 
 @dataclass(frozen=True)
@@ -578,11 +580,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.DITOLAK, Status.DITOLAK, "message waits for Pesan untuk Operator"),
     Transition(Status.TERBIT, ARSIP, "settled and old"),
     Transition(Status.DITOLAK, ARSIP, "nothing on the website, old"),
+    Transition(DELETED_ROW, ARSIP, "recorded with its post's fate, never published or queued again"),
 )
 
 
 def _node(name: str) -> str:
-    return {NEW: "new", ARSIP: "Arsip", DRAFT_AGAIN: "draft"}.get(name, name.replace(" ", "_"))
+    return {NEW: "new", ARSIP: "Arsip", DRAFT_AGAIN: "draft", DELETED_ROW: "deleted"}.get(name, name.replace(" ", "_"))
 
 
 def mermaid() -> str:
@@ -590,7 +593,8 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2"]
     for s in Status:
         lines.append(f"    state \"{s.value}\" as {_node(s)}")
-    lines.append(f"    state \"{DRAFT_AGAIN}\" as {_node(DRAFT_AGAIN)}")
+    for pseudo in (DRAFT_AGAIN, DELETED_ROW):
+        lines.append(f"    state \"{pseudo}\" as {_node(pseudo)}")
     lines.append(f"    [*] --> {_node(Status.MENUNGGU)}: valid")
     lines.append(f"    [*] --> {_node(Status.TIDAK_VALID)}: invalid")
     for t in TRANSITIONS:

@@ -15,6 +15,7 @@ from bridge.core import review_machine as m
 from bridge.core.model import Reason, Submission
 from bridge.core.review_machine import (
     ARSIP,
+    DELETED_ROW,
     DRAFT_AGAIN,
     NEW,
     NOTHING,
@@ -198,6 +199,9 @@ CASES: list[Case] = [
     Case(edge(S.DITOLAK, ARSIP), "its draft: moves only if Blogger says it is still a draft", m.archivable(row(S.DITOLAK), DRAFT_POST),
          Action(Step.ARCHIVE, ask_blogger=True)),
     Case(edge(S.DITOLAK, ARSIP), "MENUNGGU never moves", m.archivable(row(S.MENUNGGU), NO_JOURNAL), NOTHING),
+    Case(edge(DELETED_ROW, ARSIP), "a deleted TERBIT row: its post stays live", m.post_fate(LIVE_POST), Fate.LIVE),
+    Case(edge(DELETED_ROW, ARSIP), "a deleted withdrawn row: withdrawn", m.post_fate(WITHDRAWN_POST), Fate.WITHDRAWN),
+    Case(edge(DELETED_ROW, ARSIP), "a deleted approved row never published: none", m.post_fate(NO_JOURNAL), Fate.NONE),
 ]
 
 
@@ -317,7 +321,7 @@ def test_architecture_doc_shows_the_machine_as_the_code_has_it() -> None:
 def test_every_status_is_in_the_doc_diagram_and_nothing_else() -> None:
     """Every status in the enum appears in the doc's diagram, and the diagram names no status the code lacks."""
     named = set(re.findall(r'state "([^"]+)" as', _doc_diagram()))
-    assert named - {DRAFT_AGAIN} == {s.value for s in Status}
+    assert named - {DRAFT_AGAIN, DELETED_ROW} == {s.value for s in Status}
 
 
 def _readme_statuses(half: str) -> set[str]:
