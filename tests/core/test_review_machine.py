@@ -335,3 +335,16 @@ def _readme_statuses(half: str) -> set[str]:
 def test_readme_status_tables_list_every_status(half: str) -> None:
     """README's status tables (both halves) list exactly the statuses the code knows, so officers and IT read the same machine."""
     assert _readme_statuses(half) == {s.value for s in Status}
+
+
+def test_no_bare_post_state_literals_outside_the_machine() -> None:
+    """Blogger's post states are spelled once (PostState): a typo like "LIVE " elsewhere would silently never match."""
+    bare = re.compile(r"""["'](DRAFT|LIVE|SCHEDULED)["']""")
+    found = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "bridge").rglob("*.py"))
+        if path.name != "review_machine.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bare.search(line)
+    ]
+    assert found == []
