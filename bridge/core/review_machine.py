@@ -73,6 +73,9 @@ BRIDGE_STATUSES = frozenset({Status.MENUNGGU, Status.TIDAK_VALID, Status.TERBIT,
 OFFICER_STATUSES = frozenset(Status) - BRIDGE_STATUSES
 #: Statuses that ask the bridge to act: their rows are read in full before acting (core.review_view).
 ACTING = frozenset({Status.DISETUJUI, Status.DITARIK})
+#: Rows whose post the draft check looks at when the ledger knows it as a draft, in this order: TERBIT
+#: (published in Blogger since?), then DITOLAK (a draft published there and then rejected is live).
+DRAFT_WATCH = (Status.TERBIT, Status.DITOLAK)
 #: An officer's decision on a queued row (stamped in ``Diputuskan (WITA)``).
 DECISIONS = frozenset({Status.DISETUJUI, Status.DITOLAK})
 #: Not decided yet.
@@ -605,7 +608,7 @@ def mermaid() -> str:
 
 
 __all__ = [
-    "ACTING", "ASKING", "BRIDGE_STATUSES", "DECISIONS", "NOTHING", "OFFICER_STATUSES", "ON_WEBSITE", "TRANSITIONS",
+    "ACTING", "ASKING", "BRIDGE_STATUSES", "DECISIONS", "DRAFT_WATCH", "NOTHING", "OFFICER_STATUSES", "ON_WEBSITE", "TRANSITIONS",
     "UNDECIDED", "Action", "Conditions", "Fate", "Hold", "Journal", "Move", "Shown", "JournalState", "PostState", "PublishMode", "Row",
     "Status", "Step", "Transition", "archivable", "decide", "decision_is_new", "done_note", "insert_moves", "inserted_as_draft", "limit_note",
     "looks_on_blog_first", "mermaid", "post_fate", "rejection_notice_waits", "restore_moves", "seen_on_blog", "settled", "shown_time",

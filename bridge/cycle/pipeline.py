@@ -19,7 +19,7 @@ from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
 from bridge.cycle.decided import stamp_decisions
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.core.review_machine import ON_WEBSITE, PostState
+from bridge.core.review_machine import DRAFT_WATCH, ON_WEBSITE, PostState
 from bridge.cycle import lease
 from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
@@ -190,7 +190,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
-        if status not in (Status.TERBIT, Status.DITOLAK):  # what check_drafts looks at
+        if status not in DRAFT_WATCH:  # what check_drafts looks at
             continue
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:

@@ -514,7 +514,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
     DITOLAK does not take it down (the machine's EXPLAIN), not be archived as if nothing were on the website.
     What each answer means is :func:`bridge.core.review_machine.seen_on_blog`'s."""
     drafts = []
-    for status in (Status.TERBIT, Status.DITOLAK):
+    for status in machine.DRAFT_WATCH:
         for row in rows:
             if row.status != status:
                 continue
@@ -644,7 +644,7 @@ def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: E
     again by its markers (reconcile) and never made twice when an officer approves the row again."""
     cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
     values = {ReviewColumn.SYSTEM_NOTE: note}
-    if row.status in (Status.DISETUJUI, Status.DITARIK):
+    if row.status in machine.ACTING:  # a row the bridge was acting on: GAGAL, so it is not tried every cycle
         values[ReviewColumn.STATUS] = Status.GAGAL.value
         result.failed += 1
         if not deps.dry_run and render.is_submission_id(row.id):
