@@ -1,7 +1,8 @@
 """The domain's nouns and their Indonesian labels, in one place.
 
 Everything an officer sees in the sheet (tab headers, status values) is spelled
-here, so the sheet UI and the code can never disagree.
+here, so the sheet UI and the code can never disagree. The Review statuses are
+defined with the status machine (:mod:`bridge.core.review_machine`) and re-exported.
 """
 
 from __future__ import annotations
