@@ -25,8 +25,9 @@ checks the doc against it)::
     TERBIT / DITOLAK -> Arsip once settled and old
     a row deleted by an officer -> Arsip, with what became of its post
 
-Adding a step (issue 20's ``PERLU KOORDINASI``, say) is one member of :class:`Status`, one entry in
-:data:`TRANSITIONS` and one function in :data:`_BY_STATUS`.
+Adding a step (issue 20's ``PERLU KOORDINASI``, say) is one member of :class:`Status`, one function in
+:data:`_BY_STATUS` (what the bridge does while a row has it) and its edges in :data:`TRANSITIONS`; the
+tests then ask for a plain-data case per edge and for docs/architecture.md to show them.
 """
 
 from __future__ import annotations
