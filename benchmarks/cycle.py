@@ -143,8 +143,8 @@ class BridgeClient:
     def __init__(self, url: str, token: str, workdir: Path, start: str) -> None:
         from bridge.adapters.retry import RetryPolicy
         from bridge.app import build_deps
-        from bridge.config import load_settings, render_config
         from bridge.commands.prepare import prepare
+        from bridge.config import load_settings, render_config
 
         cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
         write_token_file(Path(cfg[("google", "token")]), token)  # the sandbox process's token, not this copy's
@@ -415,7 +415,7 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
     cycles = 24 * 60 // interval_minutes
     wholes = int(24 * 3600 // REVIEW_WHOLE_EVERY.total_seconds()) - 1
     reads = min(cycles - 1, int(24 * 60 // (SAFETY_READ_EVERY.total_seconds() / 60)) - 1) - wholes
-    lines = [f"| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
+    lines = ["| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
              "|---|---|---|---|---|---|---|---|"]
     by = {(r.rows, r.review, r.scenario): r for r in rows}
     for (n, rv, sc), idle in by.items():

@@ -9,15 +9,24 @@ ledger that cannot be used (folder or file); 3 credentials problem; 4 another pr
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import sys
-import inspect
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bridge import __version__
 from bridge.clock import Clock
-from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, NotFoundError, RetriableError
+from bridge.exceptions import (
+    AuthError,
+    BridgeError,
+    ConfigError,
+    FatalError,
+    LedgerError,
+    NotFoundError,
+    RetriableError,
+)
 
 log = logging.getLogger("bridge.cli")
 
@@ -232,9 +241,9 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
     from bridge.app import Deps, build_deps, it_alert
+    from bridge.clock import system_clock
     from bridge.commands.report import maybe_monthly_report
     from bridge.cycle.pipeline import run_cycle
-    from bridge.clock import system_clock
     from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
     from bridge.service.startup import refuse_a_wrong_blog_id
@@ -311,7 +320,13 @@ def cmd_auth(args: argparse.Namespace) -> int:
       mymein-bridge auth -c bridge.toml
       mymein-bridge auth -c bridge.toml --listen --port 8085
     """
-    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token, user_scopes
+    from bridge.adapters.auth import (
+        listener_flow,
+        paste_back_flow,
+        read_client_config,
+        save_token,
+        user_scopes,
+    )
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)

@@ -9,7 +9,8 @@ reason, or a fatal problem).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from googleapiclient.errors import HttpError
 

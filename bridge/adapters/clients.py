@@ -8,7 +8,8 @@ google-api-python-client is built from the discovery documents it ships
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlparse
 
 import gspread

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Mapping
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
@@ -196,7 +196,7 @@ def _row_copies(rows: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ def _verdict(lines: list[str], unreachable: set[str]) -> tuple[list[str], Verdic
 CELL_LIMIT = 10_000_000
 
 
-def _cells_line(info: "SpreadsheetInfo") -> str:
+def _cells_line(info: SpreadsheetInfo) -> str:
     """Cells in the spreadsheet's grids against Google's 10,000,000 (Arsip only grows)."""
     used = sum(t.row_count * t.column_count for t in info.tabs.values())
     share = used / CELL_LIMIT
@@ -128,7 +128,7 @@ def _cells_line(info: "SpreadsheetInfo") -> str:
     return f"{OK} {text}"
 
 
-def _share_hint(deps: "Deps", exc: BaseException) -> str:
+def _share_hint(deps: Deps, exc: BaseException) -> str:
     """Whom the spreadsheet's owner must share it with, when Google said 403."""
     if "HTTP 403" not in str(exc):
         return ""
@@ -136,7 +136,7 @@ def _share_hint(deps: "Deps", exc: BaseException) -> str:
     return f" The bridge signs in as {who}: share the spreadsheet with that account as Editor." if who else ""
 
 
-def bridge_account(deps: "Deps") -> str:
+def bridge_account(deps: Deps) -> str:
     """The account the bridge reads Drive with (Drive ``about.get``), or '' if Drive will not say."""
     try:
         about = deps.drive.service.about().get(fields="user(emailAddress)").execute(num_retries=0)
@@ -145,7 +145,7 @@ def bridge_account(deps: "Deps") -> str:
     return str((about.get("user") or {}).get("emailAddress", ""))
 
 
-def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unreachable: set[str] | None = None) -> list[str]:
+def check_form_uploads(settings: Settings, deps: Deps, hmap: HeaderMap, unreachable: set[str] | None = None) -> list[str]:
     """Read the latest form upload as the bridge does; say whom to share what with when it cannot.
 
     A FAIL line that only says Drive did not answer is also added to ``unreachable``.
@@ -194,7 +194,7 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unre
     return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})", _upload_folder_line(settings, deps, info)]
 
 
-def _upload_folder_line(settings: Settings, deps: "Deps", info: "FileInfo") -> str:
+def _upload_folder_line(settings: Settings, deps: Deps, info: FileInfo) -> str:
     """Whether the latest form photo lies in the folder photos are accepted from (issue 18)."""
     from bridge.photos.origin import ROOT_KEY, origin_problem
 

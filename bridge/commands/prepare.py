@@ -8,11 +8,13 @@ dropdowns/protection/frozen rows).
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
+from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.core.model import (
     FREQUENCIES,
     KIM_HEADERS,
@@ -24,9 +26,17 @@ from bridge.core.model import (
     ReviewColumn,
     Status,
 )
-from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.cycle.tabs import (
-    ARSIP, KIM, REVIEW, ROLE_LABEL, arsip_fill_request, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests,
+    ARSIP,
+    KIM,
+    REVIEW,
+    ROLE_LABEL,
+    arsip_fill_request,
+    arsip_rows,
+    find_tabs,
+    new_tab_requests,
+    settings_following,
+    tag_requests,
 )
 from bridge.exceptions import SchemaError
 

@@ -46,7 +46,7 @@ def _id_of(fragment: str) -> str:
     return m.group(0) if m else fragment
 
 
-def probe_blog(deps: "Deps") -> list[str]:
+def probe_blog(deps: Deps) -> list[str]:
     """Report lines (OK/WARN/FAIL) of one probe; never leaves a post or a file behind if it can help it."""
     from bridge.core import render
     from bridge.sandbox.seed import png_bytes
@@ -109,7 +109,7 @@ def _fetch_photo(url: str) -> list[str]:
             f"{url}. Change [blog] photo_url, or report it: Google may have changed the image address"]
 
 
-def _clean_up(deps: "Deps", post_id: str, photo_id: str) -> list[str]:
+def _clean_up(deps: Deps, post_id: str, photo_id: str) -> list[str]:
     lines: list[str] = []
     if post_id:
         try:

@@ -7,7 +7,8 @@ Google lists a protected range's editors in ``protectedRanges[].editors.users``;
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bridge.app import Deps
 

@@ -12,25 +12,26 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bridge.adapters.blogger import BloggerStats
 from bridge.adapters.files import write_in_place
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
-from bridge.config import Settings
+from bridge.commands.report_read import SheetData, read_sheet
 from bridge.commands.report_sheet import layout
-from bridge.core.report_print import CSV_DIALECTS, csv_cell
+from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.inert import inert_cell
 from bridge.core.model import KimRecord
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
-from bridge.commands.report_read import SheetData, read_sheet
 from bridge.core.report import PageViews, Report, Rules, build_report
+from bridge.core.report_print import CSV_DIALECTS, csv_cell
 from bridge.exceptions import AuthError, BridgeError
 
 log = logging.getLogger("bridge.report")

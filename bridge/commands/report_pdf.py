@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -24,14 +25,30 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (Flowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from bridge.adapters.files import write_in_place
 from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
-from bridge.core.report_print import TITLE, document_tables, is_number_column, kop_lines, signature_columns, title_lines, weights
+from bridge.core.report_print import (
+    TITLE,
+    document_tables,
+    is_number_column,
+    kop_lines,
+    signature_columns,
+    title_lines,
+    weights,
+)
 
 log = logging.getLogger("bridge.report")
 

@@ -11,9 +11,10 @@ period needs it. So memory follows the period, not the sheet's history.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps

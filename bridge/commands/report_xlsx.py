@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,7 +22,14 @@ from bridge.adapters.files import write_in_place
 from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
-from bridge.core.report_print import document_tables, kop_lines, signature_columns, title_lines, typed, weights
+from bridge.core.report_print import (
+    document_tables,
+    kop_lines,
+    signature_columns,
+    title_lines,
+    typed,
+    weights,
+)
 
 FORMATS = {"int": "0", "decimal": "0.0", "percent": "0%", "datetime": "dd/mm/yyyy hh:mm", "text": "@"}
 #: Excel's sheet names: at most 31 characters, none of []:*?/\
@@ -120,7 +127,7 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     wb.properties.creator = "mymein-bridge"
     wb.properties.title = title_lines(report, made, provisional)[0]
     # Fixed times, so the same report gives the same file (openpyxl stamps "now" otherwise).
-    utc = made.astimezone(timezone.utc).replace(tzinfo=None) if made.tzinfo else made
+    utc = made.astimezone(UTC).replace(tzinfo=None) if made.tzinfo else made
     wb.properties.created = wb.properties.modified = utc
     buf = io.BytesIO()
     wb.save(buf)

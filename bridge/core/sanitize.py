@@ -58,7 +58,7 @@ class Cleaned(NamedTuple):
     truncated: bool
 
 
-def _class(codepoints: "list[int] | frozenset[int]") -> str:
+def _class(codepoints: list[int] | frozenset[int]) -> str:
     return "[" + "".join(re.escape(chr(c)) for c in sorted(codepoints)) + "]"
 
 

@@ -9,8 +9,9 @@ marks an ID ``ARSIP`` once it moved.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, JournalEntry
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
@@ -18,11 +19,11 @@ from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
+from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
 
 log = logging.getLogger("bridge.archive")
 

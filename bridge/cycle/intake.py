@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
-from bridge.photos.check import check_photos
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
+from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
+from bridge.photos.check import check_photos
 
 log = logging.getLogger("bridge.intake")
 

@@ -23,13 +23,27 @@ from pathlib import Path
 import jinja2
 
 from bridge.adapters.notify import Channel
+from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.notices import (
+    FAILED,
+    REJECT_WAITS,
+    SENDING,
+    SENT,
+    WAITING,
+    Event,
+    Mark,
+    Message,
+    due_events,
+    format_marks,
+    parse_marks,
+    render_message,
+    stamp,
+)
 from bridge.core.report import DRAFT_LINK
-from bridge.core.notices import FAILED, REJECT_WAITS, SENDING, SENT, WAITING, Event, Mark, Message, due_events, format_marks, parse_marks, render_message, stamp
 from bridge.cycle.locate import locate_ids
-from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.exceptions import AddressError, BridgeError, RetriableError
 
 log = logging.getLogger("bridge.notify")

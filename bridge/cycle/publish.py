@@ -30,13 +30,13 @@ from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
-from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
+from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import limit_note, pause, paused_until
-from bridge.cycle.isolate import row_failed
-from bridge.cycle import lease
 from bridge.cycle.intake import format_time
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
+from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
 
 log = logging.getLogger("bridge.publish")

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, review_view
-from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.core.header_row import explain_header_row, kim_title_rows
+from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError, SchemaError
 

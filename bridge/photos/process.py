@@ -25,7 +25,7 @@ import math
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 log = logging.getLogger("bridge.photos")
 

@@ -26,8 +26,9 @@ import copy
 import html
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bridge.sandbox.common import Ctx, Raw, apply_fields, parse_fields
@@ -57,7 +58,7 @@ def parse_time(text: str, field: str = "published") -> datetime:
     except ValueError:
         raise bad_request(f"Invalid value for {field}: {text}") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value
 
 

@@ -24,7 +24,8 @@ import hashlib
 import json
 import re
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bridge.sandbox import discovery
 from bridge.sandbox.common import Ctx, Raw, apply_fields, parse_fields

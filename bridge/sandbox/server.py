@@ -54,10 +54,11 @@ import threading
 import time
 import traceback
 import urllib.parse
-from datetime import timezone
+from collections.abc import Callable
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bridge.clock import Clock, OffsetClock, system_clock
 from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
@@ -80,7 +81,7 @@ TARGET_KEYS = {"method": "", "contains": "", "nth": 1, "times": 1, "code": 429, 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    sandbox: "SandboxServer"
+    sandbox: SandboxServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up (or is killed) mid-request is normal, not an error."""
@@ -109,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         from Google's (issue 17: a server clock hours fast)."""
         if timestamp is not None:
             return super().date_time_string(timestamp)
-        now = self.server.sandbox.state.now().astimezone(timezone.utc)
+        now = self.server.sandbox.state.now().astimezone(UTC)
         return email.utils.format_datetime(now, usegmt=True)
 
     def do_GET(self) -> None:  # noqa: N802
@@ -414,7 +415,7 @@ class SandboxServer:
         self.reset_stats()
 
     # -- lifecycle -------------------------------------------------------------
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         httpd = _HTTPServer((self.host, self.port), _Handler)
         httpd.sandbox = self
         self._httpd = httpd
@@ -437,7 +438,7 @@ class SandboxServer:
             with self.state.lock:
                 self.state.save(self.state_path)
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start() if self._httpd is None else self
 
     def __exit__(self, *exc: Any) -> None:
@@ -730,7 +731,7 @@ def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathL
         ("google", "auth"): "sandbox",
         ("google", "token"): str(token_file),
         ("blog", "photo_url"): f"{url}/_sandbox/files/{{id}}",
-        ("bridge", "state_path"): str((Path(cfg_dir).resolve() / "bridge-state.sqlite3")),
+        ("bridge", "state_path"): str(Path(cfg_dir).resolve() / "bridge-state.sqlite3"),
     }
     if data["spreadsheets"]:
         first = data["spreadsheets"][0]

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import copy
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bridge.sandbox import a1, devmeta, strict
 from bridge.sandbox.a1 import GridRange, format_range, is_empty, parse_input, parse_range, render
 from bridge.sandbox.common import Ctx, apply_fields, parse_fields
 from bridge.sandbox.errors import ApiError, bad_request
 from bridge.sandbox.state import NotFound
-
 
 READS = frozenset({"sheets.spreadsheets.get", "sheets.spreadsheets.values.get", "sheets.spreadsheets.values.batchGet",
                    "sheets.spreadsheets.developerMetadata.search", "sheets.spreadsheets.developerMetadata.get"})

@@ -43,7 +43,7 @@ import os
 import secrets
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ JOURNAL_MIN_COMPACT = 64 * 1024 * 1024
 
 def drive_time(when: datetime) -> str:
     """An RFC 3339 UTC time with milliseconds, as Drive writes ``modifiedTime``."""
-    stamp = when.astimezone(timezone.utc)
+    stamp = when.astimezone(UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
@@ -154,12 +154,12 @@ class SandboxState:
             self._pending = None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], clock: Clock | None = None) -> "SandboxState":
+    def from_json(cls, data: dict[str, Any], clock: Clock | None = None) -> SandboxState:
         return cls(data, clock=clock)
 
     def now(self) -> datetime:
         """The sandbox's current time (aware, UTC)."""
-        return self.clock().astimezone(timezone.utc)
+        return self.clock().astimezone(UTC)
 
     def to_json(self) -> dict[str, Any]:
         with self.lock:
@@ -171,7 +171,7 @@ class SandboxState:
             self._install(copy.deepcopy(data))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> "SandboxState":
+    def load(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> SandboxState:
         """Read a state file and replay the writes its journal (``FILE.journal``) recorded since."""
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)

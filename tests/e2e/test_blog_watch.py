@@ -10,7 +10,6 @@ from typing import Any
 
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
-
 from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from bridge.core.model import Status
-from bridge.exceptions import RetriableError
 from bridge.cycle.pipeline import SAFETY_READ_EVERY, run_cycle
+from bridge.exceptions import RetriableError
 
 from .conftest import Bridge
 

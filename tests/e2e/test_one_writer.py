@@ -276,7 +276,7 @@ def test_check_says_who_holds_the_lease_and_that_the_ledger_is_not_the_sheets(br
     assert "OK   local ledger is the one that wrote the spreadsheet last" in out
     cli.main(["check", "-c", str(laptop.write_config())], clock=bridge.clock)
     out = capsys.readouterr().out
-    assert f"WARN spreadsheet lease: another mymein-bridge writes this spreadsheet: host " in out
+    assert "WARN spreadsheet lease: another mymein-bridge writes this spreadsheet: host " in out
     assert str(_ledger(bridge).resolve()) in out
     assert "WARN local ledger not trusted: the spreadsheet was last written with another ledger" in out
 
@@ -287,10 +287,8 @@ def test_the_lock_message_no_longer_suggests_a_second_ledger(tmp_path: Path) -> 
     from bridge.service.scheduler import single_instance
 
     state = tmp_path / "bridge.sqlite3"
-    with single_instance(state):
-        with pytest.raises(FatalError) as caught:
-            with single_instance(state):
-                pass
+    with single_instance(state), pytest.raises(FatalError) as caught, single_instance(state):
+        pass
     assert "state_path" not in str(caught.value) and "only one bridge may write a spreadsheet" in str(caught.value)
 
 

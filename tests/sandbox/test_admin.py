@@ -19,7 +19,12 @@ from googleapiclient.errors import HttpError
 
 from bridge.config import load_settings
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
-from bridge.sandbox.server import SandboxServer, sandbox_config_values, serve_forever_cli, write_sandbox_config
+from bridge.sandbox.server import (
+    SandboxServer,
+    sandbox_config_values,
+    serve_forever_cli,
+    write_sandbox_config,
+)
 from bridge.sandbox.state import SandboxState
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ import pytest
 
 from bridge.adapters.drive import DriveGateway, FileVersion
 from bridge.clock import ManualClock
+from bridge.sandbox import state as state_module
 from bridge.sandbox.seed import DEMO_REGISTRY_TAB, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer
-from bridge.sandbox import state as state_module
 from bridge.sandbox.state import JOURNAL_KEY, SandboxState, drive_time
 
 from . import helpers
