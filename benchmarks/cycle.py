@@ -25,6 +25,7 @@ every 6 hours, a safety-net read every 15 minutes, the rest unchanged.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import platform
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -207,7 +209,7 @@ def _client_main(conn: Connection, kind: str, target: tuple[str, str], workdir: 
     while True:
         cmd, arg = conn.recv()
         if cmd == "cycle":
-            conn.send(_measured(lambda: client.cycle(str(arg or ""))))
+            conn.send(_measured(partial(client.cycle, str(arg or ""))))
         else:
             conn.send(None)
             return
@@ -225,10 +227,8 @@ class Proc:
         return _recv(self)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(EOFError, OSError):
             self.ask("stop")
-        except (EOFError, OSError):
-            pass
         self.proc.join(timeout=30)
 
 
@@ -425,11 +425,9 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
         read = by.get((n, rv, "idle-read"), idle)
         whole = by.get((n, rv, "read-whole"), read)
 
-        def day(key: str) -> float:
-            return ((cycles - 1 - reads - wholes) * idle.result["bridge"][key] + reads * read.result["bridge"][key]
-                    + wholes * whole.result["bridge"][key] + scan.result["bridge"][key])
-
-        b_req, b_bytes = day("requests"), day("bytes")
+        # a day of cycles: so many of each kind, each costing what its measured run cost
+        mix = ((cycles - 1 - reads - wholes, idle), (reads, read), (wholes, whole), (1, scan))
+        b_req, b_bytes = (sum(times * r.result["bridge"][key] for times, r in mix) for key in ("requests", "bytes"))
         n_req = cycles * idle.result["naive"]["requests"]
         n_bytes = cycles * idle.result["naive"]["bytes"]
         lines.append(f"| {n:,} | {rv:,} | {b_req:,.0f} | {b_bytes / 2**20:,.1f} | {n_req:,.0f} | {n_bytes / 2**20:,.1f} "
@@ -441,7 +439,7 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as fh:
-            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), cpu)
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"

@@ -30,7 +30,7 @@ def _table(rows: list[list[str]], widths: list[int]) -> list[str]:
     lines = []
     for row in rows:
         cells = []
-        for value, width in zip(row, widths):
+        for value, width in zip(row, widths, strict=False):  # a short row (trailing blanks trimmed) shows fewer cells
             text = " ".join(str(value).split())
             cells.append((text[: width - 1] + "…") if len(text) > width else text.ljust(width))
         lines.append("  " + " | ".join(cells).rstrip())

@@ -168,13 +168,13 @@ def prepare(deps: Deps) -> list[str]:
     # 3. Headers (added at the end of existing headers if some are missing), never beside a title row
     tabs = list(wanted)
     existing = deps.sheets.batch_get(sid, [f"{a1_tab(t)}!1:{LOOK_ROWS}" for t in tabs])
-    for t, values in zip(tabs, existing):
+    for t, values in zip(tabs, existing, strict=True):
         if wanted[t] is REVIEW_HEADERS and (review_header_row(values) or 0) > 0:
             kind = "Review" if t == s.review_tab else "Arsip"
             raise SchemaError(explain_header_row(t, values, kind) + " init changed no headers.")
     header_writes: list[tuple[str, list[list[Any]]]] = []
     headers_now: dict[str, list[str]] = {}
-    for t, values in zip(tabs, existing):
+    for t, values in zip(tabs, existing, strict=True):
         current = [str(h) for h in (values[0] if values else [])]
         missing = _missing_headers(current, wanted[t])
         if missing:

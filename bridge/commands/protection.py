@@ -35,10 +35,9 @@ def editor_updates(
         if pr.get("description") != description:
             continue  # a protection the office made itself: not ours to change
         current = {u.lower() for u in (pr.get("editors") or {}).get("users", [])}
-        if bridge_account:
-            desired = {u.lower() for u in wanted}
-        else:  # we cannot tell which current editor is the bridge itself: only add, never remove
-            desired = current | {u.lower() for u in officers}
+        # Without the bridge's own account we cannot tell which current editor is the bridge itself:
+        # then only add, never remove.
+        desired = {u.lower() for u in wanted} if bridge_account else current | {u.lower() for u in officers}
         if current != desired:
             users = wanted if bridge_account else sorted(current | {u.lower() for u in officers})
             requests.append({"updateProtectedRange": {

@@ -145,7 +145,7 @@ def _kop(s: Settings) -> list[Flowable]:
     lines = kop_lines(s)
     styles = [_style("kop1", 14, BOLD, TA_CENTER, 17), _style("kop2", 15, BOLD, TA_CENTER, 18)] + \
         [_style("kop3", 9, FONT, TA_CENTER, 11)] * (len(lines) - 2)
-    text = [Paragraph(_text(line), st) for line, st in zip(lines, styles)]
+    text = [Paragraph(_text(line), st) for line, st in zip(lines, styles, strict=True)]
     kop = Table([[logo, text, ""]], colWidths=[size + 0.4 * cm, WIDTH - 2 * (size + 0.4 * cm), size + 0.4 * cm])
     kop.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "CENTER"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -191,7 +191,7 @@ class _Cells:
         return [Paragraph(_text(v), CELL_RIGHT if self.numeric[c] else CELL) for c, v in enumerate(self.table.rows[n])]
 
     def height(self, cells: list[Any]) -> float:
-        return max(p.wrap(w - 2 * PAD_SIDE, 10_000)[1] for p, w in zip(cells, self.widths)) + PAD_TOP + PAD_BOTTOM
+        return max(p.wrap(w - 2 * PAD_SIDE, 10_000)[1] for p, w in zip(cells, self.widths, strict=True)) + PAD_TOP + PAD_BOTTOM
 
     def grid(self, first: int, end: int) -> Table:
         head = self.header()
@@ -296,7 +296,7 @@ def _signature(s: Settings, made: datetime) -> Table:
         return Paragraph(f"<u>{_text(text)}</u>" if kind == "name" else _text(text), SIGN_NAME if kind == "name" else SIGN)
 
     col_w = WIDTH * 0.38
-    lines = list(zip(*columns))
+    lines = list(zip(*columns, strict=True))  # both columns have the same lines (signature_columns)
     if len(columns) == 1:
         data = [["", cell(*line[0])] for line in lines]
         widths = [WIDTH - col_w, col_w]

@@ -73,7 +73,7 @@ class _Tab:
         height = max((len(p) for p in parts), default=0)
         for r in range(height):
             row: list[Any] = [""] * self.width
-            for (a, _), part in zip(self.spans, parts):
+            for (a, _), part in zip(self.spans, parts, strict=True):
                 if r < len(part):
                     row[a:a + len(part[r])] = part[r]
             yield row
@@ -151,7 +151,7 @@ def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
         ranges = [tab.ranges(start, count) for tab, start, count in page]
         values = deps.sheets.batch_get(s.review_spreadsheet_id, [r for rs in ranges for r in rs])
         at = 0
-        for (tab, start, _), rs in zip(page, ranges):
+        for (tab, start, _), rs in zip(page, ranges, strict=True):
             parts, at = values[at:at + len(rs)], at + len(rs)
             for n, row in enumerate(tab.rows_of(parts), start=start + 2):
                 try:

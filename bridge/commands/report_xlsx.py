@@ -122,7 +122,7 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     tables = document_tables(report)
     names = [_sheet_name(n, t) for n, t in enumerate(tables, start=1)]
     _cover(wb.active, report, made, s, provisional, names)
-    for name, table in zip(names, tables):
+    for name, table in zip(names, tables, strict=True):
         _table_sheet(wb.create_sheet(name), table)
     wb.properties.creator = "mymein-bridge"
     wb.properties.title = title_lines(report, made, provisional)[0]

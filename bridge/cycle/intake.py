@@ -701,7 +701,7 @@ class _Queue:
                 today=self.today,
                 email_collected=self.email_collected,
             )
-        except Exception as exc:  # a rule bug must not lose the row: queue it for a human
+        except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the row: queue it for a human
             cause, _ = row_failed("validation", f"responses row {response.row_number}", exc)
             return validate.unvalidated(response, fp, cause)
         if earlier is not None and validate.same_sender(sub, earlier.operator, earlier.email):

@@ -256,7 +256,7 @@ def read_review_rows(
     last = column_letter(max(width, max(index.values()) + 1) - 1)
     ranges = [f"{a1_tab(tab or s.review_tab)}!A{a}:{last}{b}" for a, b in spans]
     out: dict[int, ReviewRow] = {}
-    for (a, _b), values in zip(spans, deps.sheets.batch_get(s.review_spreadsheet_id, ranges)):
+    for (a, _b), values in zip(spans, deps.sheets.batch_get(s.review_spreadsheet_id, ranges), strict=True):
         for n, row in enumerate(values, start=a):
             out[n] = columns.row_to_review(row, n, index)
     return out

@@ -81,8 +81,7 @@ def _compile(template: str) -> tuple[re.Pattern[str], list[str], int]:
 
 
 def _walk(resource: dict[str, Any]) -> Any:
-    for desc in resource.get("methods", {}).values():
-        yield desc
+    yield from resource.get("methods", {}).values()
     for sub in resource.get("resources", {}).values():
         yield from _walk(sub)
 

@@ -389,12 +389,10 @@ def _query(q: str) -> list[Callable[[dict[str, Any]], bool]]:
     tests: list[Callable[[dict[str, Any]], bool]] = []
     rest = q.strip()
     while rest:
-        for kind, pattern in _TERMS:
-            m = pattern.match(rest)
-            if m:
-                break
-        else:
+        found = next(((kind, m) for kind, pattern in _TERMS if (m := pattern.match(rest))), None)
+        if found is None:
             raise ApiError(400, "Invalid Value", reason="invalid")
+        kind, m = found
         if kind == "app":
             k, v = _unq(m.group(1)), _unq(m.group(2))
             tests.append(lambda r, k=k, v=v: (r.get("appProperties") or {}).get(k) == v)

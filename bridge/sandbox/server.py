@@ -39,6 +39,7 @@ which account a bearer token belongs to, and when it expires, is decided there t
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import errno
 import hmac
@@ -96,10 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        try:  # header and body go out in separate writes; avoid Nagle + delayed-ACK stalls
+        # header and body go out in separate writes; avoid Nagle + delayed-ACK stalls
+        with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         return

@@ -37,6 +37,7 @@ optional except the ids; ``rowCount``/``columnCount`` default to 1000 x 26.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -198,10 +199,8 @@ class SandboxState:
                 fh.write(text)
             os.replace(tmp, target)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             with self.lock:
                 self._pending = None
             raise
@@ -246,7 +245,7 @@ class SandboxState:
                 self._pending = None  # a tab added, deleted or moved: rare, save it whole
                 return
             sheets = []
-            for old, new in zip(before["sheets"], after["sheets"]):
+            for old, new in zip(before["sheets"], after["sheets"], strict=True):
                 a, b = old["rows"], new["rows"]
                 lo, hi = _common_ends(a, b)
                 meta = {k: v for k, v in new.items() if k != "rows"}

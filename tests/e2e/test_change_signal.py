@@ -68,7 +68,7 @@ def test_the_safety_net_reads_at_least_every_fifteen_minutes(bridge: Bridge) -> 
     deps = bridge.deps()  # one process, as `run` is
     try:
         assert run_cycle(deps).unchanged
-        for period in range(2):  # (the process's first read also fetches the layout it then keeps)
+        for _period in range(2):  # (the process's first read also fetches the layout it then keeps)
             for _ in range(int(SAFETY_READ_EVERY / timedelta(minutes=1)) - 1):
                 bridge.now = bridge.now + timedelta(minutes=1)
                 assert run_cycle(deps).unchanged

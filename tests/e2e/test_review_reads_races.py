@@ -51,7 +51,8 @@ def test_last_row_approved_row_above_deleted_between_reads(bridge: Bridge, monke
     report = bridge.cycle()
     arsip_ids = [r[ID] for r in _tab(bridge, "Arsip")]
     assert last not in arsip_ids, f"approved row {last} (still in Review) recorded as deleted; deleted={report.deleted}"
-    bridge.cycle(); bridge.cycle()
+    bridge.cycle()
+    bridge.cycle()
     assert len(_posts_of(bridge, last)) == 1, "approved item never published"
 
 
