@@ -236,17 +236,23 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
     period = monthly_report_due(deps.now(), s.monthly_hour, deps.ledger.get_meta(MONTHLY_DONE))
     if period is None:
         return None
+    out_dir = s.monthly_out_dir / period.key if s.monthly_out_dir else None
     try:
-        result = write_report(deps, period, s.monthly_out_dir / period.key if s.monthly_out_dir else None)
+        result = write_report(deps, period, out_dir)
     except AuthError:
         raise  # the service reconnects with a renewed token, as after a cycle
     except BridgeError as exc:
         log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
         return None
-    except OSError as exc:  # the tab is written (CSV files come last); do not rewrite it every cycle
-        log.error("monthly report %s: tab written, but not the report files in %s (%s); they are not tried again: "
-                  "fix the folder, then run: mymein-bridge report -c %s --period %s --out %s", period.key,
-                  s.monthly_out_dir, exc.strerror or exc, s.source, period.key, s.monthly_out_dir / period.key)
+    except OSError as exc:  # the tab is written (the files come last); do not rewrite it every cycle
+        if out_dir is not None:
+            log.error("monthly report %s: tab written, but not the report files in %s (%s); they are not tried again: "
+                      "fix the folder, then run: mymein-bridge report -c %s --period %s --out %s", period.key,
+                      s.monthly_out_dir, exc.strerror or exc, s.source, period.key, out_dir)
+        else:  # no folder of our own: the PDF and workbook for Drive are made in a temporary folder
+            log.error("monthly report %s: tab written, but not the PDF and workbook for Drive (%s); they are not tried "
+                      "again: fix the temporary folder (TMPDIR), then run: mymein-bridge report -c %s --period %s",
+                      period.key, exc.strerror or exc, s.source, period.key)
         deps.ledger.set_meta(MONTHLY_DONE, period.key)
         return None
     deps.ledger.set_meta(MONTHLY_DONE, period.key)

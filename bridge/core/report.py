@@ -131,6 +131,12 @@ def _local_day(when: datetime | None) -> date | None:
     return when.date() if when is not None else None
 
 
+def _within(when: datetime | None, period: Period) -> bool:
+    """On a day of ``period``; a row with no time (its cell cleared) is in no period."""
+    day = _local_day(when)
+    return day is not None and day in period
+
+
 def _hours(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 3600
 
@@ -357,7 +363,7 @@ def _map(c: _Context, rules: Rules) -> Table:
 
 def _per_month(c: _Context, kecamatan_names: Sequence[str]) -> Table:
     per = Counter((i.kecamatan, i.published.year, i.published.month) for i in c.published if i.published)
-    rows = []
+    rows: list[tuple[str | int, ...]] = []
     for y, m in c.period.months():
         counts = [per[(kec, y, m)] for kec in kecamatan_names]
         rows.append((f"{MONTHS_SHORT_ID[m - 1]} {y}", *counts, sum(counts)))
@@ -386,10 +392,10 @@ def build_report(
     kims = [r for r in registry if r.name.strip()]
     c = _Context(period, kims, [], [], comments, {k: i for i, k in enumerate(kecamatan_names)},
                  {kim_key(r.name): r for r in kims})
-    c.cohort = [i for i in items if (d := _local_day(i.received)) is not None and d in period]
-    c.published = sorted((i for i in items if i.is_published and _local_day(i.published) in period),
+    c.cohort = [i for i in items if _within(i.received, period)]
+    c.published = sorted((i for i in items if i.is_published and _within(i.published, period)),
                          key=lambda i: (kim_key(c.kim(i)), i.published, i.id))
-    c.drafts = sum(1 for i in items if i.is_draft and _local_day(i.published or i.received) in period)
+    c.drafts = sum(1 for i in items if i.is_draft and _within(i.published or i.received, period))
     report = Report(period, drafts=c.drafts)
     comments_table, views_table = _outtakes(c, views)
     report.tables += [_tabel_5_2(c), *_summaries(c), comments_table, _follow_up(c, alerts), _ranking(c, rules), _map(c, rules)]

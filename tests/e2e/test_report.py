@@ -331,3 +331,30 @@ def test_the_excel_id_dialect_opens_in_indonesian_excel(quarter: Quarter, tmp_pa
     standard = tmp_path / "std"
     quarter.report(standard)
     assert (standard / "ringkasan-kecamatan.csv").read_text(encoding="utf-8-sig").splitlines()[-1].split(",")[8] == "24.0"
+
+
+def test_monthly_report_for_drive_only_survives_an_unusable_temporary_folder(
+        quarter: Quarter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """With a Drive folder and no monthly_out_dir, a full or missing temp folder crashed the report with a TypeError every cycle."""
+    import tempfile
+    from datetime import datetime
+
+    from bridge.commands.report import maybe_monthly_report
+    from tests.conftest import WITA
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # where the PDF and workbook for Drive are made
+    quarter.sandbox.clock.set(datetime(2026, 10, 1, 7, 0, tzinfo=WITA))  # type: ignore[attr-defined]
+    deps = quarter.deps(report__monthly=True, report__drive_folder_id="1LaporanFolder000000000000000000")
+    try:
+        assert maybe_monthly_report(deps) is None
+        quarter.sandbox.reset_stats()
+        assert maybe_monthly_report(deps) is None  # not tried again next cycle: the tab is written
+        assert quarter.requests() == {}
+    finally:
+        deps.close()
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "bridge.report" and r.levelname == "ERROR"]
+    assert message.startswith("monthly report 2026-09: tab written, but not the PDF and workbook for Drive (")
+    assert message.endswith("fix the temporary folder (TMPDIR), then run: mymein-bridge report -c "
+                            f"{quarter.workdir / 'bridge.toml'} --period 2026-09")
