@@ -30,7 +30,8 @@ from bridge.exceptions import (
 
 log = logging.getLogger("bridge.cli")
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when used: `--help` and `--version` stay fast
+    from bridge.config import Settings
     from bridge.service.scheduler import StopFlag
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_AUTH, EXIT_FATAL, EXIT_TEMPFAIL = 0, 1, 2, 3, 4, 75
@@ -77,14 +78,14 @@ def _read_only_mount(folder: Path) -> bool:
         return False
 
 
-def _require_ledger_folder(settings) -> None:  # settings: Settings
+def _require_ledger_folder(settings: Settings) -> None:
     """Stop with exit 2 (systemd does not restart it: RestartPreventExitStatus) when the ledger cannot be kept."""
     problem = ledger_folder_problem(settings.state_path)
     if problem:
         raise ConfigError([problem], str(settings.source))
 
 
-def _load(args: argparse.Namespace):  # -> Settings
+def _load(args: argparse.Namespace) -> Settings:
     """The validated settings; from here on, logs use the configured format (text or JSON)."""
     from dataclasses import replace
 

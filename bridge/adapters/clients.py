@@ -72,7 +72,7 @@ class EndpointHttp(httplib2.Http):
         self._https_prefix = f"https://{parsed.netloc}/"
         self._real_prefix = f"{parsed.scheme}://{parsed.netloc}/"
 
-    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
         if uri.startswith(self._https_prefix):
             uri = self._real_prefix + uri[len(self._https_prefix):]
         return super().request(uri, *args, **kwargs)

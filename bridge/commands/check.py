@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bridge.clock import Clock
 from bridge.config import Settings
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 #: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
 PLACEHOLDER = "PASTE-THE-"
+
+
+class _Bad(Protocol):
+    """Records a FAIL line (with the exception behind it, when there is one)."""
+
+    def __call__(self, text: str, cause: BaseException | None = None) -> None: ...
 
 
 class Verdict(StrEnum):
@@ -298,7 +304,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
     _check_blog_and_rest(settings, deps, lines, bad, unreachable)
 
 
-def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
+def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad: _Bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
     from bridge.adapters.sheets import a1_tab
     from bridge.core.header_row import LOOK_ROWS, explain_header_row, kim_title_rows, review_header_row
@@ -354,7 +360,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}", exc)
 
 
-def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, unreachable: set[str]) -> None:
+def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad: _Bad, unreachable: set[str]) -> None:
     """The blog, the template, the officers, the photo store and the ledger.
 
     When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for

@@ -38,7 +38,7 @@ def _kept(fragment: str, content: str) -> bool:
     if fragment.startswith("<!--"):
         return re.sub(r"\s+", " ", fragment) in re.sub(r"\s+", " ", content)
     tag = re.match(r"<([A-Za-z0-9]+)", fragment)
-    return bool(tag) and any(tag.group(1).lower() == t.lower() for t in re.findall(r"<([A-Za-z0-9]+)[^<>]*" + re.escape(_id_of(fragment)), content))
+    return tag is not None and any(tag.group(1).lower() == t.lower() for t in re.findall(r"<([A-Za-z0-9]+)[^<>]*" + re.escape(_id_of(fragment)), content))
 
 
 def _id_of(fragment: str) -> str:

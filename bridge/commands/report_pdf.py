@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -62,7 +62,11 @@ SERIES = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf
 CHART_HEIGHT = 190
 
 
-def _style(name: str, size: float = 8, font: str = FONT, align: int = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
+#: reportlab's alignments (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY).
+Align = Literal[0, 1, 2, 4]
+
+
+def _style(name: str, size: float = 8, font: str = FONT, align: Align = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.2, alignment=align)
 
 
@@ -93,7 +97,8 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        # reportlab's own reset for a new page, as its NumberedCanvas recipe calls it; private, so not in the stubs
+        self._startPage()  # type: ignore[attr-defined]
 
     def save(self) -> None:
         total = len(self._pages)
@@ -102,7 +107,7 @@ class _NumberedCanvas(Canvas):
             self.setFont(FONT, 8)
             self.setFillColor(colors.black)
             self.drawString(MARGIN, MARGIN / 2, _text(self._footer).replace("&amp;", "&"))
-            self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Halaman {self._pageNumber} dari {total}")
+            self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Halaman {self.getPageNumber()} dari {total}")
             super().showPage()
         super().save()
 
@@ -167,7 +172,7 @@ LEAD_ROWS = 3
 
 
 def _grid_style(rows: int, empty: bool) -> TableStyle:
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GREY),
+    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GREY),
              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), PAD_TOP), ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_BOTTOM),
              ("LEFTPADDING", (0, 0), (-1, -1), PAD_SIDE), ("RIGHTPADDING", (0, 0), (-1, -1), PAD_SIDE)]
@@ -258,7 +263,8 @@ def _chart(table: ReportTable) -> Drawing:
     chart = VerticalBarChart()
     # A bar no wider than about 2 cm: one month must not fill the page with one block.
     chart.x, chart.y, chart.height = 40, 30, CHART_HEIGHT - 55
-    chart.width = min(WIDTH - 230, max(160, 90 * len(table.rows)))
+    # reportlab takes any number here (its validator is isNumber); the stubs say int
+    chart.width = min(WIDTH - 230, max(160, 90 * len(table.rows)))  # type: ignore[assignment]
     data = [[int(row[1 + k]) for row in table.rows] for k in range(len(names))]
     chart.data = data or [[0]]
     chart.categoryAxis.categoryNames = [str(row[0]) for row in table.rows] or [""]

@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bridge.adapters.files import write_in_place
@@ -44,9 +45,14 @@ def _print_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    if fit is None:  # openpyxl gives every new sheet one; its type allows none
+        fit = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    fit.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.right.text = "Halaman &P dari &N"
+    footer = ws.oddFooter
+    assert footer is not None and footer.right is not None, "openpyxl gives every sheet a footer of three parts"
+    footer.right.text = "Halaman &P dari &N"
     if header_row is not None:
         ws.print_title_rows = f"{header_row}:{header_row}"
 
@@ -96,7 +102,7 @@ def _table_sheet(ws: Worksheet, table: ReportTable) -> None:
     scale = 150 * min(1.0, sum(w) / 100) / sum(w)
     for c, x in enumerate(w, start=1):
         ws.column_dimensions[get_column_letter(c)].width = round(max(6.0, x * scale), 1)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.freeze_panes = f"A{head + 1}"  # everything above the first data row stays in view
     _print_setup(ws, head)
 
 
@@ -121,7 +127,9 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     wb = Workbook()
     tables = document_tables(report)
     names = [_sheet_name(n, t) for n, t in enumerate(tables, start=1)]
-    _cover(wb.active, report, made, s, provisional, names)
+    cover = wb.active
+    assert isinstance(cover, Worksheet), "a new workbook starts with one worksheet"
+    _cover(cover, report, made, s, provisional, names)
     for name, table in zip(names, tables, strict=True):
         _table_sheet(wb.create_sheet(name), table)
     wb.properties.creator = "mymein-bridge"

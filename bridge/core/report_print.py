@@ -50,7 +50,7 @@ _PERCENT = re.compile(r"\d+%")
 _WHEN = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}")
 
 
-def typed(value: Cell) -> tuple[Literal["int", "decimal", "percent", "datetime", "text"], object]:
+def typed(value: Cell) -> tuple[Literal["int", "decimal", "percent", "datetime", "text"], int | float | datetime | str]:
     """The value a spreadsheet cell should hold: numbers as numbers ("12,5" is 12.5, "67%" is 0.67),
     times as datetimes, everything else as text (never a formula)."""
     if isinstance(value, int):

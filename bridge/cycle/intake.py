@@ -767,7 +767,7 @@ def _queue_pages(
     """
     scan = watermark.PageScan(known, queue.legacy.of, queue.legacy.known, queue.legacy.pending)
     ledger = queue.deps.ledger
-    waiting: list[tuple[FormResponse, str, watermark.Queued]] = []
+    waiting: list[tuple[FormResponse, str, watermark.Queued | None]] = []
     held = False
     for page in pages:
         new = scan.page(page)

@@ -258,8 +258,8 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             log.warning("%s: %s message refused, address not usable: %s", item.row.id, item.event.value, exc)
             continue
         except RetriableError as exc:
-            mark = _failed(deps, item, exc, result)
-            final.setdefault(item.row.id, {})[item.event] = mark if mark is not None else Mark(item.event, SENDING, "")
+            failed = _failed(deps, item, exc, result)
+            final.setdefault(item.row.id, {})[item.event] = failed if failed is not None else Mark(item.event, SENDING, "")
             continue
         except BridgeError as exc:  # e.g. the Gmail grant: messages stop, publishing goes on
             result.problems.append(f"operator messages stopped: {exc}")
