@@ -329,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
         method_id = "unknown"
         faults = sb.get_faults()
         if faults.get("latency_ms"):
-            time.sleep(float(faults["latency_ms"]) / 1000.0)
+            sb.sleep(float(faults["latency_ms"]) / 1000.0)
         pretty = True
         self._count_as = method_id
         try:
@@ -456,6 +456,8 @@ class SandboxServer:
         self._stats: dict[str, Any] = {}
         self._faults: dict[str, Any] = dict(DEFAULT_FAULTS)
         self._rng = random.Random()
+        #: How the latency fault waits (real time: it is there to try timeouts); tests record the waits instead.
+        self.sleep: Callable[[float], None] = time.sleep
         self.reset_stats()
 
     # -- lifecycle -------------------------------------------------------------
