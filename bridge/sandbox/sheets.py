@@ -152,34 +152,12 @@ def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, opt
     n_cols = max((len(v) for v in values), default=0)
     if n_rows == 0 or n_cols == 0:
         return {"spreadsheetId": ss["id"], "updatedRange": format_range(gr.title, r0, r0 + 1, c0, c0 + 1)}
-    anchor = gr.end_row == r0 + 1 and gr.end_col == c0 + 1  # a single cell is only the top-left anchor
-    if not anchor and gr.end_row is not None and r0 + n_rows > gr.end_row:
-        raise bad_request(
-            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], but tried writing to row [{r0 + n_rows}]"
-        )
-    if not anchor and gr.end_col is not None and c0 + n_cols > gr.end_col:
-        raise bad_request(
-            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], "
-            f"but tried writing to column [{a1.col_letters(c0 + n_cols - 1)}]"
-        )
-    if r0 + n_rows > sheet["rowCount"] or c0 + n_cols > sheet["columnCount"]:
-        raise _grid_error(gr.title, r0, r0 + n_rows, c0, c0 + n_cols, sheet)
+    _check_fits(gr, n_rows, n_cols)
     locale = ss.get("locale", "en_US")
     cells = 0
     parsed = [[None if v is None else parse_input(v, option, locale) for v in row] for row in values]
     if ctx is not None:  # refuse what Google refuses before changing anything (see bridge.sandbox.strict)
-        rules = any(rule.get("rule", {}).get("strict") for rule in sheet.get("dataValidation", []))
-        written = []
-        for i, row in enumerate(parsed):
-            for j, stored in enumerate(row):
-                if stored is None:
-                    continue
-                strict.check_cell_size(stored)
-                if rules:
-                    strict.check_validation(sheet, r0 + i, c0 + j, stored, locale)
-                written.append((r0 + i, c0 + j))
-        if sheet.get("protectedRanges"):
-            strict.check_protected(ss, sheet, written, ctx.account, ctx.state)
+        _check_strict(ctx, ss, sheet, r0, c0, parsed, locale)
     for i, row in enumerate(values):
         for j, value in enumerate(row):
             if value is None:
@@ -194,6 +172,40 @@ def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, opt
         "updatedColumns": n_cols,
         "updatedCells": cells,
     }
+
+
+def _check_fits(gr: GridRange, n_rows: int, n_cols: int) -> None:
+    """Values larger than the range they are written to, or than the sheet's grid, are refused."""
+    r0, c0, sheet = gr.start_row, gr.start_col, gr.sheet
+    anchor = gr.end_row == r0 + 1 and gr.end_col == c0 + 1  # a single cell is only the top-left anchor
+    if not anchor and gr.end_row is not None and r0 + n_rows > gr.end_row:
+        raise bad_request(
+            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], but tried writing to row [{r0 + n_rows}]"
+        )
+    if not anchor and gr.end_col is not None and c0 + n_cols > gr.end_col:
+        raise bad_request(
+            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], "
+            f"but tried writing to column [{a1.col_letters(c0 + n_cols - 1)}]"
+        )
+    if r0 + n_rows > sheet["rowCount"] or c0 + n_cols > sheet["columnCount"]:
+        raise _grid_error(gr.title, r0, r0 + n_rows, c0, c0 + n_cols, sheet)
+
+
+def _check_strict(ctx: Ctx, ss: dict[str, Any], sheet: dict[str, Any], r0: int, c0: int, parsed: list[list[Any]],
+                  locale: str) -> None:
+    """Cell size, strict data validation and protected ranges, checked for every cell the write sets."""
+    rules = any(rule.get("rule", {}).get("strict") for rule in sheet.get("dataValidation", []))
+    written = []
+    for i, row in enumerate(parsed):
+        for j, stored in enumerate(row):
+            if stored is None:
+                continue
+            strict.check_cell_size(stored)
+            if rules:
+                strict.check_validation(sheet, r0 + i, c0 + j, stored, locale)
+            written.append((r0 + i, c0 + j))
+    if sheet.get("protectedRanges"):
+        strict.check_protected(ss, sheet, written, ctx.account, ctx.state)
 
 
 def _bounded(gr: GridRange) -> tuple[int, int, int, int]:
@@ -909,10 +921,6 @@ def _clear_basic_filter(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, An
     return {}
 
 
-def _developer_metadata(kind: str) -> _Request:
-    return lambda ss, req: devmeta.apply(ss, kind, req)
-
-
 #: batchUpdate's request kinds the sandbox applies, each by one handler (any other kind answers 501).
 _REQUESTS: dict[str, _Request] = {
     "addSheet": _add_sheet,
@@ -935,7 +943,7 @@ _REQUESTS: dict[str, _Request] = {
                      "mergeCells", "unmergeCells"), _format_only),
     "setBasicFilter": _set_basic_filter,
     "clearBasicFilter": _clear_basic_filter,
-    **{kind: _developer_metadata(kind) for kind in devmeta.KINDS},
+    **devmeta.REQUESTS,
 }
 
 
