@@ -36,6 +36,7 @@ class EndpointSession(AuthorizedSession):
         self.default_timeout = timeout
         self.observe = observe
 
+    # requests.Session.request spells out every keyword; ours passes them through unchanged
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if self.endpoint:
             for host in GOOGLE_HOSTS:
@@ -53,6 +54,7 @@ class EndpointSession(AuthorizedSession):
 def sheets_client(credentials: Credentials, endpoint: str = "", observe: Observe | None = None) -> gspread.Client:
     """A gspread client (plain HTTPClient: no BackOffHTTPClient; we retry ourselves)."""
     session = EndpointSession(credentials, endpoint, observe=observe)
+    # gspread types auth as Credentials; with a session of our own (which carries them) it is not used
     client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
     client.set_timeout(HTTP_TIMEOUT)
     return client
@@ -89,7 +91,7 @@ def _http(credentials: Credentials, endpoint: str = "", observe: Observe | None 
             observe(response.get("date"))  # httplib2 keys headers in lower case
             return response, content
 
-        http.request = request  # type: ignore[method-assign]
+        http.request = request  # type: ignore[method-assign]  # this one client's requests are observed
     return AuthorizedHttp(credentials, http=http)
 
 

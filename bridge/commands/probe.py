@@ -115,12 +115,12 @@ def _clean_up(deps: Deps, post_id: str, photo_id: str) -> list[str]:
         try:
             deps.blogger.service.posts().delete(blogId=deps.settings.blog_id, postId=post_id).execute(num_retries=0)
             lines.append(f"{OK} probe: draft {post_id} deleted")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - cleaning up never hides the probe's result; say what is left
             lines.append(f"{WARN} probe: delete the draft {post_id} by hand in Blogger ({exc})")
     if photo_id:
         try:
             deps.drive.upload_service.files().delete(fileId=photo_id).execute(num_retries=0)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - cleaning up never hides the probe's result; say what is left
             lines.append(f"{WARN} probe: delete the test photo {photo_id} by hand in Google Drive ({exc})")
     return lines
 

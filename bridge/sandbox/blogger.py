@@ -43,7 +43,7 @@ DEFAULT_PAGE = 20
 def _tz(blog: dict[str, Any]) -> ZoneInfo:
     try:
         return ZoneInfo(blog.get("timeZone") or "Asia/Makassar")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any unusable zone name in the blog's settings falls back to UTC
         return ZoneInfo("UTC")
 
 
@@ -295,7 +295,7 @@ def _page(ctx: Ctx, posts: list[dict[str, Any]], body_flag: str) -> dict[str, An
     if token:
         try:
             start = int(base64.urlsafe_b64decode(token.encode()).decode().split(":")[1])
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - a token we did not issue is refused however it fails to decode
             raise bad_request("Invalid pageToken") from None
     size = _page_size(ctx)
     chunk = posts[start : start + size]

@@ -113,19 +113,19 @@ class _Handler(BaseHTTPRequestHandler):
         now = self.server.sandbox.state.now().astimezone(UTC)
         return email.utils.format_datetime(now, usegmt=True)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self._handle("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self._handle("POST")
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:  # noqa: N802 - http.server's name
         self._handle("PUT")
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:  # noqa: N802 - http.server's name
         self._handle("PATCH")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:  # noqa: N802 - http.server's name
         self._handle("DELETE")
 
     # -- plumbing ------------------------------------------------------------
