@@ -563,7 +563,9 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         # restored from a backup, or another bridge's rows). Arsip's and the blog's highest come with
         # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
         # cost a request and the whole blog; the record is written before every write, so it holds them.
-        ledger.note_ids(r.id for r in snap.review)
+        # (Noted above already, with the unidentified rows' IDs, unless this is a rebuild or a dry run.)
+        if fresh or deps.dry_run:
+            ledger.note_ids(r.id for r in snap.review)
         if snap.responses_page:  # a full read
             decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
         else:
