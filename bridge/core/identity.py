@@ -217,9 +217,12 @@ def _status_fix(row: ReviewRow, cells: dict[ReviewColumn, str], plan: WatchPlan,
     """Normalise an obvious status spelling; explain an unknown one (once: only when the note changes)."""
     raw = str(row.get(ReviewColumn.STATUS))
     note = str(row.get(ReviewColumn.SYSTEM_NOTE))
-    lines = note.split("\n") if note else []
-    ours = [i for i, line in enumerate(lines) if line.startswith(UNKNOWN_STATUS_PREFIX) and "tidak dikenali sistem" in line]
-    rest = "\n".join(line for i, line in enumerate(lines) if i not in ours)
+    if UNKNOWN_STATUS_PREFIX in note:
+        lines = note.split("\n")
+        ours = [i for i, line in enumerate(lines) if line.startswith(UNKNOWN_STATUS_PREFIX) and "tidak dikenali sistem" in line]
+        rest = "\n".join(line for i, line in enumerate(lines) if i not in ours)
+    else:  # no explanation of ours in the note (nearly every row): nothing to split (issue 22)
+        lines, ours, rest = [], [], note
     if not raw.strip():
         status = None
     else:
