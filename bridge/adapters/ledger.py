@@ -11,6 +11,7 @@ The schema evolves with numbered migrations recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -190,6 +191,7 @@ def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]
 
 #: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
 #: object each after decoding (issue 13's memory).
+_DECODE_PAGE = 500  # copies decoded by one json.loads
 _REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
 
 
@@ -204,27 +206,32 @@ def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | 
     """
     if shared is None:
         shared, _ = _interner()
-    pairs = [(sub_id, text) for sub_id, text in rows if text]
-    try:
-        decoded = json.loads("[" + ",".join(text for _, text in pairs) + "]")
-    except ValueError:
-        decoded = None
-    if decoded is None or len(decoded) != len(pairs):
-        decoded = []
-        for _, text in pairs:
-            try:
-                decoded.append(json.loads(text))
-            except ValueError:
-                decoded.append(None)
     out: dict[str, dict[str, str]] = {}
-    for (sub_id, _), row in zip(pairs, decoded):
-        if row.__class__ is not dict or not row:
-            continue
-        for name in _REPEATED:
-            text = row.get(name)
-            if text.__class__ is str:
-                row[name] = shared(text)
-        out[sub_id] = row
+    rows = iter(rows)
+    while True:  # a page at a time: the joined text of every copy would be a transient as big as them all
+        page = list(itertools.islice(rows, _DECODE_PAGE))
+        if not page:
+            break
+        pairs = [(sub_id, text) for sub_id, text in page if text]
+        try:
+            decoded = json.loads("[" + ",".join(text for _, text in pairs) + "]")
+        except ValueError:
+            decoded = None
+        if decoded is None or len(decoded) != len(pairs):
+            decoded = []
+            for _, text in pairs:
+                try:
+                    decoded.append(json.loads(text))
+                except ValueError:
+                    decoded.append(None)
+        for (sub_id, _), row in zip(pairs, decoded):
+            if row.__class__ is not dict or not row:
+                continue
+            for name in _REPEATED:
+                text = row.get(name)
+                if text.__class__ is str:
+                    row[name] = shared(text)
+            out[sub_id] = row
     return out
 
 
@@ -664,15 +671,14 @@ class Ledger:
     def known(
         self,
         received: Callable[[str], str] = lambda text: text,
-        copies: Mapping[str, dict[str, str]] | None = None,
         rows_for: Collection[str] | None = None,
     ) -> list[KnownSubmission]:
         """Every submission that reached a tab, for matching Review rows to what the bridge queued.
 
-        ``copies``: the rows as :meth:`last_rows` returned them this cycle, so they are not parsed twice.
         ``rows_for``: only these submissions' rows are loaded (the others get ``{}``; see
         :meth:`last_rows_of`): right after a backfill every response is in Review, and loading all
-        their rows for a tab that shows none of them yet would be most of the cycle's memory.
+        their rows for a tab that shows none of them yet would be most of the cycle's memory. The
+        Review watch asks for none (issue 22): matching needs no row copies.
         Equal short texts (column names, statuses, villages, KIMs, operators, the system note, each
         submission's own ID and fingerprint) are one string object across the list, not one per row:
         at 10k Review rows that keeps about a third of this list's memory off the heap (issue 13).
@@ -682,17 +688,18 @@ class Ledger:
             "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
         ).fetchall()
-        # The copies not at hand, decoded together; the others' texts are not even fetched (issue 22).
-        wanted = [r[0] for r in rows if (copies is None or r[0] not in copies) and (rows_for is None or r[0] in rows_for)]
+        # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
+        wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
         loaded = self.last_rows_of(wanted, shared) if wanted else {}
         out = []
         for r in rows:
             sub_id = r[0]
-            last = copies[sub_id] if copies is not None and sub_id in copies else loaded.get(sub_id, {})
+            last = loaded.get(sub_id)
             out.append(
                 KnownSubmission(
-                    shared(sub_id), shared(r[1]), shared(r[2]), bool(r[3]), received(r[4] or ""), shared(r[5] or ""),
-                    shared(r[6] or ""), last, r[7] or "", renumbered=r[8] == RENUMBERED,
+                    shared(sub_id) if last is not None else sub_id, r[1], shared(r[2]), bool(r[3]), received(r[4] or ""),
+                    shared(r[5] or ""), shared(r[6] or ""), last if last is not None else {}, r[7] or "",
+                    renumbered=r[8] == RENUMBERED,
                 )
             )
         return out

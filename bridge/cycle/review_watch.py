@@ -49,7 +49,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         return identity.WatchPlan(rows=list(snap.review))
     # No row copies: matching needs none, and remember_rows compares with the stored ones page by
     # page (issue 22: after a whole read at 20k rows, every copy decoded at once was ~40 MiB).
-    known = deps.ledger.known(copies=snap.copies, rows_for=())
+    known = deps.ledger.known(rows_for=())
     shown = lambda text: _received_text(deps, text)  # noqa: E731
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued, received_text=shown)
     if plan.deleted:  # archived as they last were: their rows, which `known` left out, and their times as Review shows them
