@@ -189,20 +189,20 @@ def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]
     return shared, row_of
 
 
+_DECODE_PAGE = 500  # row copies decoded by one json.loads
 #: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
 #: object each after decoding (issue 13's memory).
-_DECODE_PAGE = 500  # copies decoded by one json.loads
 _REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
 
 
 def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
     """(id, last_row JSON) pairs as ID → row, repeated texts shared; empty or unreadable copies left out.
 
-    Decoded in one ``json.loads`` of them all (its C scanner shares the column names across the
-    rows), then only the columns that repeat are shared: a decode per row with a Python hook
+    Decoded ``_DECODE_PAGE`` copies per ``json.loads`` (its C scanner shares the column names
+    across them), then only the columns that repeat are shared: a decode per row with a Python hook
     sharing every short text cost a reading cycle at 10k Review rows more CPU than a naive poller
-    spends on its whole cycle (issue 22). An unreadable copy sends the listing back to one decode
-    per row, which leaves it out alone.
+    spends on its whole cycle (issue 22). An unreadable copy sends its page back to one decode per
+    row, which leaves it out alone.
     """
     if shared is None:
         shared, _ = _interner()
@@ -679,9 +679,10 @@ class Ledger:
         :meth:`last_rows_of`): right after a backfill every response is in Review, and loading all
         their rows for a tab that shows none of them yet would be most of the cycle's memory. The
         Review watch asks for none (issue 22): matching needs no row copies.
-        Equal short texts (column names, statuses, villages, KIMs, operators, the system note, each
-        submission's own ID and fingerprint) are one string object across the list, not one per row:
-        at 10k Review rows that keeps about a third of this list's memory off the heap (issue 13).
+        Equal short texts (statuses, operators, e-mails; in the rows loaded, column names, villages,
+        KIMs, the system note, each submission's own ID) are one string object across the list, not
+        one per row: at 10k Review rows that kept about a third of this list's memory off the heap
+        (issue 13).
         """
         shared, _ = _interner()
         rows = self.db.execute(

@@ -48,7 +48,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         # apart with certainty, so nothing is restored or taken as deleted until it is back.
         return identity.WatchPlan(rows=list(snap.review))
     # No row copies: matching needs none, and remember_rows compares with the stored ones page by
-    # page (issue 22: after a whole read at 20k rows, every copy decoded at once was ~40 MiB).
+    # page (issue 22: a whole read held every copy decoded beside every row; 182 → 168 MiB at 20k rows).
     known = deps.ledger.known(rows_for=())
     shown = lambda text: _received_text(deps, text)  # noqa: E731
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued, received_text=shown)
