@@ -346,12 +346,13 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
         # published any approved row in its last cycle (see bridge.cycle.lease). Once is enough.
         lease.handover_scanned(deps)
     claimed: set[str] = set()
+    index = identity.PostIndex(posts)  # one look-up per row, not a scan of the blog (issue 22)
     for sid in ids:
         entry = intents.get(sid)
         sub = deps.ledger.submission(sid)
         since = _parse_iso(entry.intent_at) if entry else None
-        post = identity.match_post(
-            posts, sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
+        post = index.match(
+            sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
             title=entry.intent_title if entry else "", labels=entry.intent_labels if entry else (),
             since=since, claimed=frozenset(claimed),
         )
