@@ -224,13 +224,13 @@ def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | 
                     decoded.append(json.loads(text))
                 except ValueError:
                     decoded.append(None)
-        for (sub_id, _), row in zip(pairs, decoded):
+        for (sub_id, _), row in zip(pairs, decoded, strict=True):  # one decoded value per copy, by construction
             if row.__class__ is not dict or not row:
                 continue
             for name in _REPEATED:
-                text = row.get(name)
-                if text.__class__ is str:
-                    row[name] = shared(text)
+                cell = row.get(name)
+                if cell.__class__ is str:
+                    row[name] = shared(cell)
             out[sub_id] = row
     return out
 
