@@ -361,6 +361,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.commands.report import write_report
     from bridge.core.period import PeriodError, ends_after, parse_period
+    from bridge.core.waiting import waiting_line
 
     try:
         period = parse_period(args.period)
@@ -387,6 +388,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     drafts = f", {report.drafts} approved item(s) waiting as drafts in Blogger" if report.drafts else ""
     provisional = " (provisional: the period has not ended)" if report.provisional else ""
     print(f"Report {period.key} ({period.label}){provisional}: {published} published item(s){drafts}; tab '{result.tab}' written")
+    print(f"  {waiting_line(report.waiting)}")
     for path in result.files:
         print(f"  {path}")
     for link in result.uploaded:
