@@ -233,6 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     from bridge.app import Deps, build_deps, it_alert
     from bridge.commands.report import maybe_monthly_report
+    from bridge.cycle.grant import warn_grant_ending
     from bridge.cycle.pipeline import run_cycle
     from bridge.clock import system_clock
     from bridge.service.pulse import Pulse
@@ -261,9 +262,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
+    alert = it_alert(settings)
+
     def cycle_then_monthly_report(deps: Deps) -> object:
         report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+        warn_grant_ending(settings, deps.now(), deps.ledger, alert)  # once, days before a Testing grant ends
         return report
 
     try:
@@ -275,7 +279,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     log.info("stopped while starting: no cycle run")
                 else:
                     run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
-                                pulse=Pulse(args.clock or system_clock, it_alert(settings)))
+                                pulse=Pulse(args.clock or system_clock, alert))
             finally:
                 cycle.close()
     finally:
@@ -312,6 +316,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
       mymein-bridge auth -c bridge.toml --listen --port 8085
     """
     from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token, user_scopes
+    from bridge.clock import system_clock
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
@@ -326,7 +331,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
         creds = listener_flow(config, port=args.port, say=print, scopes=user_scopes(settings))
     else:
         creds = paste_back_flow(config, ask=input, say=print, port=args.port, scopes=user_scopes(settings))
-    save_token(creds, settings.token)
+    save_token(creds, settings.token, consented_at=(args.clock or system_clock)().astimezone(settings.tz))
     print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
     return EXIT_OK
 
