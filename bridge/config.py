@@ -67,6 +67,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("sheets", "review_tab", str, "Review", "officers' review queue"),
     Spec("sheets", "registry_tab", str, "KIM", "registry of KIM and their partnership status"),
     Spec("sheets", "archive_tab", str, "Arsip", "where old TERBIT/DITOLAK rows are moved"),
+    Spec("sheets", "status_tab", str, "Status Bridge", "a small tab the bridge keeps up to date for officers: last cycle, OK or the problem and what to do, last publish, counts waiting; found by its tag if renamed; empty = none"),
     Spec("sheets", "officers", list, [], "officer e-mails allowed to edit the bridge's protected columns"),
     Spec("sheets", "aliases", dict, {}, "extra header aliases: field name -> list of question titles"),
     # [intake]
@@ -344,6 +345,7 @@ class Settings:
     poll_interval_seconds: int = 0
     sandbox_clock: bool = False
     oauth_app_status: str = "testing"
+    status_tab: str = "Status Bridge"
     grant_warn_days: int = 2
 
     @property
@@ -626,6 +628,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         sandbox_clock=raw["sandbox_clock"],
         notify=notify,
         oauth_app_status=raw["oauth_app_status"],
+        status_tab=str(raw["status_tab"]).strip(),
         grant_warn_days=raw["grant_warn_days"],
     )
 

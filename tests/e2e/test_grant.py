@@ -143,3 +143,19 @@ def test_check_says_when_the_grant_ends(bridge: Bridge, monkeypatch: pytest.Monk
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("WARN OAuth app in Testing: the grant ends 30/11/2026 10:00 WITA (1 day(s)") for line in lines)
     assert load_settings(Path(config), env={}).grant_warn_days == 2
+
+
+def test_the_status_tab_shows_the_grant_s_end_on_its_day(bridge: Bridge, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Officers would see OK until the day the bridge stops, with no hint to ask IT to sign in again."""
+    user, _ = _signed_in(bridge, monkeypatch, capsys)
+    bridge.cycle(**user)
+    status = {str(r[0]): str(r[1]) for r in bridge.rows("Status Bridge")}
+    assert status["Keadaan"] == "OK"
+    bridge.now = bridge.now + timedelta(days=5, hours=1)
+    bridge.cycle(**user)
+    status = {str(r[0]): str(r[1]) for r in bridge.rows("Status Bridge")}
+    assert status["Keadaan"] == "ADA MASALAH"
+    assert status["Keterangan"] == (
+        "1. Izin Google bridge berakhir 30/11/2026 10:00 WITA (1 hari 23 jam lagi; aplikasi OAuth masih berstatus Testing). "
+        "Minta TI menjalankan `mymein-bridge auth` sebelum itu, atau menerbitkan aplikasi (In production).")
