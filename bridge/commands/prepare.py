@@ -133,6 +133,11 @@ def prepare(deps: Deps) -> list[str]:
         arsip_id = next(r["addSheet"]["properties"]["sheetId"] for r in requests_
                         if r.get("addSheet", {}).get("properties", {}).get("title") == to_add[ARSIP])
         requests_.append(arsip_fill_request(arsip_id, archived))
+    from bridge.cycle.health import init_requests  # the Status Bridge tab (issue 19), in the same batch
+
+    status_requests, status_line = init_requests(deps, info, {r["addSheet"]["properties"]["sheetId"]
+                                                              for r in requests_ if "addSheet" in r})
+    requests_ += status_requests
     if requests_:
         deps.sheets.batch_update(sid, requests_)
         info = deps.sheets.info(sid, refresh=True)
@@ -150,6 +155,8 @@ def prepare(deps: Deps) -> list[str]:
                           "renamed since; found by its identity, no second one made)")
         else:
             report.append(f"found tab '{f.title}'")
+    if status_line:
+        report.append(status_line)
     found = find_tabs(s, info)
     s = settings_following(s, found)
     deps.settings = s

@@ -10,7 +10,8 @@ Cost (60 requests per minute per user): the tab is written only by a cycle that 
 only when what it says changed or its time is ``TIME_EVERY`` (15 minutes) old: one ``values.batchUpdate``
 (RAW). The pipeline reads the sheet at least every 15 minutes anyway (its safety-net read), so an idle
 bridge adds one request per 15 minutes and a cycle that reads nothing never writes it. A missing tab is
-made again, with its tag, protection and cells, in one ``spreadsheets.batchUpdate``. The last state shown
+made again, with its tag, protection and cells, in one ``spreadsheets.batchUpdate`` (and the layout
+read again at once, one ``spreadsheets.get``, so the following cycles cost what they did). The last state shown
 is kept in the ledger; a lost ledger only costs one write. A cycle that cannot reach the spreadsheet
 cannot write here: then IT's alert (bridge.service.pulse) is what tells.
 """
@@ -116,9 +117,10 @@ def build_health(deps: Deps, report: Any, rows: list[ReviewRow], known_publish: 
     )
 
 
-def _new_tab_requests(info: SpreadsheetInfo, title: str, cells: list[list[str]]) -> list[dict[str, Any]]:
-    """The tab, its tag, its protection (the bridge's account and the owner only) and its cells: one batch."""
-    sheet_id = max((t.sheet_id for t in info.tabs.values()), default=0) + 1
+def new_tab_requests(info: SpreadsheetInfo, title: str, cells: list[list[str]], taken: set[int] | None = None) -> list[dict[str, Any]]:
+    """The tab, its tag, its protection (the bridge's account and the owner only) and its cells: one batch.
+    ``taken``: sheet ids other requests of the same batch give their new tabs."""
+    sheet_id = max([t.sheet_id for t in info.tabs.values()] + list(taken or ()), default=0) + 1
     return [
         {"addSheet": {"properties": {"sheetId": sheet_id, "title": title,
                                      "gridProperties": {"rowCount": len(cells) + 5, "columnCount": 2}}}},
@@ -133,6 +135,29 @@ def _new_tab_requests(info: SpreadsheetInfo, title: str, cells: list[list[str]])
                          "rows": [{"values": [{"userEnteredValue": {"stringValue": v}} for v in row]} for row in cells],
                          "fields": "userEnteredValue"}},
     ]
+
+
+def init_requests(deps: Deps, info: SpreadsheetInfo, taken: set[int]) -> tuple[list[dict[str, Any]], str]:
+    """For `init`: the Status Bridge tab when the spreadsheet has none (requests to add to its batch), and
+    its report line; saying, until the first cycle, that no cycle has run yet."""
+    title = deps.settings.status_tab
+    if not title:
+        return [], ""
+    tagged = info.tabs_tagged(TAB_KEY, STATUS)
+    if tagged:
+        return [], f"found tab '{tagged[0].title}' (the bridge's status, for officers)"
+    named = info.tabs.get(title)
+    if named is not None and named.tag(TAB_KEY) is None:  # made before its tag (or the tag lost): adopted
+        return [create_metadata_request(TAB_KEY, STATUS, sheet_id=named.sheet_id)], f"found tab '{title}'"
+    if named is not None:
+        return [], (f"WARNING: the tab '{title}' is another of the bridge's tabs ({named.tag(TAB_KEY)}): the bridge's "
+                    "status is not shown; set [sheets] status_tab to a free name and run init again")
+    first = health.Health(problems=(NOT_YET,))
+    return new_tab_requests(info, title, health.health_rows(first, deps.now()), taken), f"created tab '{title}'"
+
+
+NOT_YET = ("Bridge belum menjalankan siklus sejak `init`. Bila keadaan ini tetap lebih dari 45 menit, layanan belum "
+           "berjalan: hubungi TI.")
 
 
 def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
@@ -156,13 +181,20 @@ def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
         if tab is not None and not health.due(str(shown.get("key", "")), at, h, now):
             return False
         cells = health.health_rows(h, now)
-        if tab is None:
-            if title in info.tabs:  # an officer's own tab under the name: not ours to overwrite
-                log.warning("a tab '%s' exists without the bridge's tag: the status is not shown; rename that tab, "
-                            "or set [sheets] status_tab to a free name", title)
+        named = info.tabs.get(title)
+        if tab is None and named is not None:
+            if named.tag(TAB_KEY) is not None:  # another of the bridge's tabs under that name
+                log.warning("the tab '%s' is the bridge's %s tab: the status is not shown; set [sheets] status_tab "
+                            "to a free name", title, named.tag(TAB_KEY))
                 return False
-            deps.sheets.batch_update(sid, _new_tab_requests(info, title, cells), retry=False)
+            # Untagged under the configured name (its tag lost): tagged, as bridge.cycle.tabs does with the others.
+            deps.sheets.batch_update(sid, [create_metadata_request(TAB_KEY, STATUS, sheet_id=named.sheet_id)])
+            deps.sheets.info(sid, refresh=True)
+            tab = named
+        if tab is None:
+            deps.sheets.batch_update(sid, new_tab_requests(info, title, cells), retry=False)
             log.info("made the '%s' tab (the bridge's health, for officers)", title)
+            deps.sheets.info(sid, refresh=True)  # the layout now, in this cycle: the next cycles' cost is as before
         else:
             deps.sheets.update_ranges(sid, [(f"{a1_tab(tab.title)}!A1:B{len(cells)}", cells)])
     except BridgeError as exc:
@@ -174,4 +206,4 @@ def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
     return True
 
 
-__all__ = ["HEALTH_SHOWN", "STATUS", "build_health", "show_health"]
+__all__ = ["HEALTH_SHOWN", "STATUS", "build_health", "init_requests", "new_tab_requests", "show_health"]

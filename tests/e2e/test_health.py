@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from bridge.core.health import TIME_EVERY
 from bridge.core.model import Status
 from bridge.cycle.pipeline import run_cycle
@@ -144,16 +142,23 @@ def test_an_idle_hour_costs_six_requests_more_and_a_change_one(bridge: Bridge) -
         "sheets.spreadsheets.values.batchUpdate": 1}
 
 
-@pytest.mark.parametrize("dry", [True])
-def test_a_dry_run_writes_no_status(bridge: Bridge, dry: bool) -> None:
-    """`once --dry-run` promises nothing written, yet would make the tab."""
+def test_init_makes_the_tab_saying_no_cycle_yet_and_a_dry_run_writes_nothing(bridge: Bridge) -> None:
+    """Officers would read OK before the service ever ran; `once --dry-run`, promising nothing written, would write it."""
+    shown = _status(bridge)  # the fixture ran `init`
+    assert shown["Keadaan"] == "ADA MASALAH"
+    assert shown["Keterangan"].startswith("1. Bridge belum menjalankan siklus sejak `init`.")
+    before = bridge.rows(TAB)
     deps = bridge.deps()
-    deps.dry_run = dry
+    deps.dry_run = True
     try:
         run_cycle(deps)
     finally:
         deps.close()
-    assert TAB not in [s["title"] for s in bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["sheets"]]
+    assert bridge.rows(TAB) == before
+    sid = DEMO_SPREADSHEET_ID
+    assert sum(s["title"] == TAB for s in bridge.sandbox.state.spreadsheet(sid)["sheets"]) == 1
+    bridge.init()  # init again: found by its tag, not made twice
+    assert sum(s["title"] == TAB for s in bridge.sandbox.state.spreadsheet(sid)["sheets"]) == 1
 
 
 def test_blogger_s_daily_limit_shows_until_when_publishing_waits(bridge: Bridge) -> None:
