@@ -57,7 +57,7 @@ def health_rows(h: Health, updated: datetime) -> list[list[str]]:
         ["Server", h.server or "-"],
         ["Cara membaca", f"Waktu 'Diperbarui' maju paling lambat tiap {int(TIME_EVERY.total_seconds() // 60)} menit selama "
          f"bridge bekerja. Jika lebih dari {int(STALE_AFTER.total_seconds() // 60)} menit yang lalu, bridge berhenti atau "
-         "tidak dapat menjangkau spreadsheet ini: hubungi TI (TI juga mendapat pesan otomatis)."],
+         "tidak dapat menjangkau spreadsheet ini: hubungi TI (TI juga menerima pesan otomatis bila alamatnya disetel)."],
     ]
 
 

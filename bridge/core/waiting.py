@@ -88,7 +88,7 @@ def waiting_line(w: Waiting) -> str:
     unrecorded = f"; {w.unrecorded} without a recorded decision time (older rows), not counted" if w.unrecorded else ""
     if not w.hours:
         return f"waiting for a decision: no decision time recorded in the period{unrecorded}"
-    med, p90 = waiting_cells(w)
+    med, p90 = (c.replace(",", ".") for c in waiting_cells(w))  # English, as the CLI's other lines
     return f"waiting for a decision: median {med} h, p90 {p90} h over {len(w.hours)} decision(s){unrecorded}"
 
 

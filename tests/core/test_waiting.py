@@ -43,7 +43,7 @@ def test_rows_without_a_decision_time_are_not_recorded_never_guessed() -> None:
     mixed = waiting_of([(Status.TERBIT, T0, _after(2)), (Status.DITOLAK, T0, None)])
     assert waiting_cells(mixed) == ("2,0", "2,0")
     assert "1 dari 2 kiriman yang sudah diputuskan tidak tercatat" in waiting_note(mixed)
-    assert waiting_line(mixed) == ("waiting for a decision: median 2,0 h, p90 2,0 h over 1 decision(s); "
+    assert waiting_line(mixed) == ("waiting for a decision: median 2.0 h, p90 2.0 h over 1 decision(s); "
                                    "1 without a recorded decision time (older rows), not counted")
 
 
