@@ -137,8 +137,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Prepare the spreadsheet (safe to run again): Review, KIM and Arsip tabs with headers,
-    frozen header rows, the Status dropdown, protected bridge columns, and a check that the
-    responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
+    frozen header rows, the Status dropdown, protected bridge columns, the Status Bridge tab
+    officers read the bridge's health in, and a check that the responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
     lacks (added at the right, officers' data untouched) and dropdowns for its closed lists.
 
     Example:
