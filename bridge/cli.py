@@ -147,8 +147,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Prepare the spreadsheet (safe to run again): Review, KIM and Arsip tabs with headers,
-    frozen header rows, the Status dropdown, protected bridge columns, and a check that the
-    responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
+    frozen header rows, the Status dropdown, protected bridge columns, the Status Bridge tab
+    officers read the bridge's health in, and a check that the responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
     lacks (added at the right, officers' data untouched) and dropdowns for its closed lists.
 
     Example:
@@ -244,6 +244,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.app import Deps, build_deps, it_alert
     from bridge.clock import system_clock
     from bridge.commands.report import maybe_monthly_report
+    from bridge.cycle.grant import warn_grant_ending
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
@@ -271,9 +272,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
+    alert = it_alert(settings)
+
     def cycle_then_monthly_report(deps: Deps) -> object:
         report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+        warn_grant_ending(settings, deps.now(), deps.ledger, alert)  # once, days before a Testing grant ends
         return report
 
     try:
@@ -285,7 +289,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     log.info("stopped while starting: no cycle run")
                 else:
                     run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
-                                pulse=Pulse(args.clock or system_clock, it_alert(settings)))
+                                pulse=Pulse(args.clock or system_clock, alert))
             finally:
                 cycle.close()
     finally:
@@ -328,6 +332,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
         save_token,
         user_scopes,
     )
+    from bridge.clock import system_clock
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
@@ -342,7 +347,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
         creds = listener_flow(config, port=args.port, say=print, scopes=user_scopes(settings))
     else:
         creds = paste_back_flow(config, ask=input, say=print, port=args.port, scopes=user_scopes(settings))
-    save_token(creds, settings.token)
+    save_token(creds, settings.token, consented_at=(args.clock or system_clock)().astimezone(settings.tz))
     print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
     return EXIT_OK
 
@@ -377,6 +382,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.commands.report import write_report
     from bridge.core.period import PeriodError, ends_after, parse_period
+    from bridge.core.waiting import waiting_line
 
     try:
         period = parse_period(args.period)
@@ -403,6 +409,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     drafts = f", {report.drafts} approved item(s) waiting as drafts in Blogger" if report.drafts else ""
     provisional = " (provisional: the period has not ended)" if report.provisional else ""
     print(f"Report {period.key} ({period.label}){provisional}: {published} published item(s){drafts}; tab '{result.tab}' written")
+    print(f"  {waiting_line(report.waiting)}")
     for path in result.files:
         print(f"  {path}")
     for link in result.uploaded:

@@ -85,6 +85,7 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
         lines.append(f"{BAD} {exc}")
         return _verdict(lines, unreachable)
     lines.append(f"{OK} credentials loaded ({settings.auth}) for {target}")
+    lines.extend(grant_lines(settings, deps))
     if not settings.uses_sandbox and not os.access(settings.token.parent, os.W_OK):
         lines.append(
             f"{WARN} the folder {settings.token.parent} is not writable by this user: renewed tokens cannot be saved "
@@ -106,6 +107,18 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
         return _verdict(lines, unreachable)
     finally:
         deps.close()
+
+
+def grant_lines(settings: Settings, deps: Deps) -> list[str]:
+    """When the OAuth grant ends (an app in Testing: 7 days after `auth`), issue 19; none for the sandbox."""
+    from bridge.core.grant import check_line
+    from bridge.cycle.grant import grant_of
+
+    grant = grant_of(settings)
+    if grant is None:
+        return []
+    warn, text = check_line(grant, deps.now())
+    return [f"{WARN if warn else OK} {text}"]
 
 
 def _verdict(lines: list[str], unreachable: set[str]) -> tuple[list[str], Verdict]:

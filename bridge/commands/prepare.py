@@ -158,11 +158,18 @@ def _find_or_make_tabs(deps: Deps, report: list[str]) -> tuple[SpreadsheetInfo, 
         arsip_id = next(r["addSheet"]["properties"]["sheetId"] for r in requests_
                         if r.get("addSheet", {}).get("properties", {}).get("title") == to_add[ARSIP])
         requests_.append(arsip_fill_request(arsip_id, archived))
+    from bridge.cycle.health import init_requests  # the Status Bridge tab (issue 19), in the same batch
+
+    status_requests, status_line = init_requests(deps, info, {r["addSheet"]["properties"]["sheetId"]
+                                                              for r in requests_ if "addSheet" in r})
+    requests_ += status_requests
     if requests_:
         deps.sheets.batch_update(sid, requests_)
         info = deps.sheets.info(sid, refresh=True)
     for role, f in found.items():
         report.extend(_tab_lines(deps, role, f))
+    if status_line:
+        report.append(status_line)
     found = find_tabs(s, info)
     deps.settings = settings_following(s, found)
     wanted = {found[REVIEW].title: REVIEW_HEADERS, found[KIM].title: KIM_HEADERS, found[ARSIP].title: REVIEW_HEADERS}

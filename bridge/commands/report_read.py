@@ -28,7 +28,7 @@ PAGE_ROWS = 10_000
 #: The Review/Arsip columns the report reads.
 NEEDED = (ReviewColumn.ID, ReviewColumn.RECEIVED, ReviewColumn.KECAMATAN, ReviewColumn.KIM, ReviewColumn.TITLE,
           ReviewColumn.PHOTOS, ReviewColumn.SYSTEM_NOTE, ReviewColumn.STATUS, ReviewColumn.OFFICER_NOTE,
-          ReviewColumn.POST_URL, ReviewColumn.PUBLISHED)
+          ReviewColumn.POST_URL, ReviewColumn.PUBLISHED, ReviewColumn.DECIDED)
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | 
         has_photo=bool(text(ReviewColumn.PHOTOS)),
         post_url=text(ReviewColumn.POST_URL),
         published=columns.parse_datetime_cell(cell(ReviewColumn.PUBLISHED), tz),
+        decided=columns.parse_datetime_cell(cell(ReviewColumn.DECIDED), tz),
     )
 
 

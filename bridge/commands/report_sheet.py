@@ -17,9 +17,9 @@ from bridge.core.period import long_date
 from bridge.core.report import Report, Table
 from bridge.core.report_print import TITLE, kop_lines
 
-COLUMNS = 11
+COLUMNS = 13  # the widest table: Ringkasan per KIM
 #: Pixel widths; together about the printable width of A4 landscape.
-WIDTHS = (105, 150, 175, 80, 80, 80, 80, 80, 80, 90, 110)
+WIDTHS = (105, 150, 150, 70, 70, 70, 70, 70, 70, 80, 80, 80, 95)
 CHART_ROWS = 20
 GREY = {"red": 0.9, "green": 0.9, "blue": 0.9}
 

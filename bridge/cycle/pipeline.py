@@ -20,6 +20,7 @@ from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
 from bridge.cycle.decided import stamp_decisions
+from bridge.cycle.health import show_health
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.layout import hold_mass_vanish
@@ -415,6 +416,7 @@ def _run_cycle(
             report.problems.append(f"operator messages postponed, will retry next cycle: {exc}")
             log.warning("operator messages postponed: %s", exc)
     report.problems += report.intake.problems + report.publish.problems
+    _unforeseen_spared(report, "the Status Bridge tab", lambda: show_health(deps, report, watch.rows), False)  # issue 19
     _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))
     log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})
     return report

@@ -36,7 +36,8 @@ def test_draft_links_are_not_published_and_review_wins_over_arsip() -> None:
     r = build_report(parse_period("2026-11"), items, [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF")], [], {}, None,
                      KEC, Rules())
     assert [row[2] for row in r.table("tabel-5-2-diseminasi").rows] == ["Judul 2"]
-    assert r.table("ringkasan-kecamatan").rows[-1] == ("Jumlah", 3, 3, 2, 1, 1, 0, "48,0", "48,0", "(tanpa catatan) (1)")
+    assert r.table("ringkasan-kecamatan").rows[-1] == ("Jumlah", 3, 3, 2, 1, 1, 0, "tidak tercatat", "tidak tercatat", "48,0", "48,0",
+                                                         "(tanpa catatan) (1)")
 
 
 def test_kim_without_numbers_is_not_guessed_and_interest_needs_submissions() -> None:
