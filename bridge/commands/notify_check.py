@@ -33,7 +33,7 @@ def _token_scopes(settings: Settings) -> list[str] | None:
     return [str(s) for s in scopes] if isinstance(scopes, list) else None
 
 
-def notice_lines(settings: Settings, deps: "Deps", send_test: str = "") -> list[str]:
+def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[str]:
     """Nothing when operator messages are off (and no test is asked for)."""
     n = settings.notify
     if not n.operator_messages:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-# The Review statuses live with the status machine (issue 22); modules keep importing them from here too.
+# The Review statuses live with the status machine (issue 22) and are re-exported here; ReviewRow.status
+# reads the machine's parse cache directly (it is asked of every row many times a cycle).
+from bridge.core.review_machine import _STATUS_OF, _parse_status
 from bridge.core.review_machine import BRIDGE_STATUSES as BRIDGE_STATUSES
 from bridge.core.review_machine import Status as Status
 
@@ -274,8 +276,15 @@ class ReviewRow:
 
     @property
     def id(self) -> str:
-        return self.get(ReviewColumn.ID).strip()
+        return self.values.get(_ID, "").strip()
 
     @property
     def status(self) -> Status | None:
-        return Status.parse(self.get(ReviewColumn.STATUS))
+        raw = self.values.get(_STATUS, "")
+        try:
+            return _STATUS_OF[raw]
+        except (KeyError, TypeError):
+            return _parse_status(str(raw))
+
+
+_ID, _STATUS = ReviewColumn.ID, ReviewColumn.STATUS  # looked up once: asked of every row many times a cycle

@@ -218,10 +218,10 @@ def test_every_transition_of_the_diagram_has_a_case() -> None:
 
 def test_every_status_is_an_officer_or_a_bridge_status_and_asking_ones_are_known() -> None:
     """The sheet's dropdown and the bridge agree on who writes which status; only officers' DISETUJUI/DITARIK make the bridge act."""
-    assert m.OFFICER_STATUSES == {S.DISETUJUI, S.DITOLAK, S.DITARIK}
-    assert m.BRIDGE_STATUSES | m.OFFICER_STATUSES == set(Status)
-    assert m.ACTING == {S.DISETUJUI, S.DITARIK} and m.ACTING <= m.ASKING
-    assert m.ASKING == {S.DISETUJUI, S.DITARIK, S.DITOLAK, S.TERBIT, S.GAGAL}
+    assert {S.DISETUJUI, S.DITOLAK, S.DITARIK} == m.OFFICER_STATUSES
+    assert set(Status) == m.BRIDGE_STATUSES | m.OFFICER_STATUSES
+    assert {S.DISETUJUI, S.DITARIK} == m.ACTING and m.ACTING <= m.ASKING
+    assert {S.DISETUJUI, S.DITARIK, S.DITOLAK, S.TERBIT, S.GAGAL} == m.ASKING
 
 
 def test_waiting_and_unknown_statuses_ask_nothing() -> None:
@@ -235,7 +235,7 @@ def test_cells_and_blogger_values_compare_with_the_enums() -> None:
     """A status typed leniently and Blogger's post states are recognised as the same words."""
     assert Status.parse(" disetujui ") is S.DISETUJUI and Status.parse("tidak_valid") is S.TIDAK_VALID
     assert Status.parse("OKE") is None and Status.parse("") is None
-    assert "LIVE" == PostState.LIVE and PostState("SCHEDULED") in m.ON_WEBSITE and "DRAFT" not in m.ON_WEBSITE
+    assert PostState.LIVE == "LIVE" and PostState("SCHEDULED") in m.ON_WEBSITE and "DRAFT" not in m.ON_WEBSITE
     assert JournalState.DONE == "done" and PublishMode.LIVE == "live"
 
 
@@ -300,7 +300,7 @@ def test_ledger_journal_states_are_the_machines() -> None:
     """The ledger writes the journal states the machine reads (a rename on one side would publish twice)."""
     from bridge.adapters import ledger
 
-    assert (ledger.INTENT, ledger.DONE, ledger.FAILED, ledger.REVERTED) == tuple(JournalState)
+    assert tuple(JournalState) == (ledger.INTENT, ledger.DONE, ledger.FAILED, ledger.REVERTED)
 
 
 # --- the docs say the same -------------------------------------------------------------------------
