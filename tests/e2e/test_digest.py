@@ -156,3 +156,13 @@ def test_the_digest_is_off_by_default(bridge: Bridge) -> None:
     assert _digests(bridge) == []
     book = bridge.sandbox.state.data
     assert core_digest.KEY not in str(book)
+
+
+def test_a_digest_due_as_rows_are_queued_counts_them(bridge: Bridge) -> None:
+    """A digest sent in the cycle that queued the morning's submissions would tell officers the queue is empty."""
+    opts = _opts(bridge, notify__digest_at="10:00")
+    bridge.cycle(**opts)
+    assert _digests(bridge) == []
+    bridge.cycle(**opts)
+    mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
+    assert f"Jumlah per status di tab Review ({len(bridge.review())} baris):" in mail["body"]
