@@ -166,3 +166,25 @@ def test_a_digest_due_as_rows_are_queued_counts_them(bridge: Bridge) -> None:
     bridge.cycle(**opts)
     mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
     assert f"Jumlah per status di tab Review ({len(bridge.review())} baris):" in mail["body"]
+
+
+def test_the_digest_tells_of_the_bridges_last_failure(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Officers would read 'bekerja normal' in the morning after a night in which the bridge could not read the sheet."""
+    from bridge.cycle import pipeline
+    from bridge.exceptions import RetriableError
+
+    opts = _opts(bridge)
+    bridge.cycle(**opts)
+    bridge.now = bridge.now.replace(hour=10, minute=30)
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise RetriableError("Sheets answered 503")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "read_snapshot", unavailable)
+        assert bridge.cycle(**opts).skipped
+    bridge.now = bridge.now.replace(hour=11, minute=1)
+    bridge.cycle(**opts)
+    mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
+    assert "Keadaan sistem: gangguan terakhir 23/11/2026 10:30 WITA (could not read the spreadsheet, will retry next cycle: " \
+           "Sheets answered 503); sistem bekerja lagi sejak itu." in mail["body"]
