@@ -76,3 +76,29 @@ def test_a_bad_channel_value_is_explained_to_officers_in_the_registry_check(brid
     assert [p.id for p in problems] == [
         f"Baris {problems[0].row} (KIM Mantimin Maju): Kanal Notifikasi 'sms' tidak dikenal; pilih email, telegram, whatsapp, "
         "webhook atau tidak. Pesan untuk operator KIM ini dikirim ke email di formulir."]
+
+
+def test_a_kim_channel_message_is_sent_once_across_a_kill_and_a_lost_ledger(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Telegram group would get the same message again after a crash between send and write-back and a wiped disk."""
+    from bridge.cycle import notify
+
+    from .conftest import Killed
+
+    sink = bridge.sandbox.url.replace("http://", "json://") + "/_sandbox/webhook/"
+    _set_kim(bridge, {"KIM Melati Mantuyan": ("telegram", "@kimmelati")})
+    opts: dict[str, Any] = {"notify__operator_messages": True, "notify__kim_channels": {"telegram": sink + "tg{address}"}}
+    bridge.cycle(**opts)
+
+    def dying(*args: Any, **kwargs: Any) -> None:
+        raise Killed()
+
+    with monkeypatch.context() as m:
+        m.setattr(notify, "_write_exact", dying)
+        with pytest.raises(Killed):
+            bridge.cycle(**opts)
+    sent = [m for m in outbox(bridge.sandbox.state) if m["to"] == "tg@kimmelati"]
+    assert len(sent) == 1
+    bridge.lose_ledger()
+    bridge.cycle(**opts)
+    bridge.cycle(**opts)
+    assert [m for m in outbox(bridge.sandbox.state) if m["to"] == "tg@kimmelati"] == sent
