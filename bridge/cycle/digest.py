@@ -39,7 +39,7 @@ from bridge.core.kim_channel import kim_routes
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import Message, render_message
 from bridge.core.registry import Alert
-from bridge.exceptions import AddressError, BridgeError, RetriableError
+from bridge.exceptions import AddressError, BridgeError
 
 log = logging.getLogger("bridge.digest")
 

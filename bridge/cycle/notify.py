@@ -11,6 +11,10 @@ A rebuilt ledger reads the cell: any recorded line, ``?`` included, means "not a
 is tried again with backoff for :data:`GIVE_UP_AFTER`, then shown on the row as ``GAGAL``; a bad address
 is shown at once and never retried. Runs after publishing and archiving; its failures are logged and
 counted, never raised into the cycle (an expired Gmail grant stops only the messages).
+
+Where each message goes: the form's e-mail through the configured channel, unless the row's KIM picks
+another place in the KIM tab (``Kanal Notifikasi``/``Alamat Notifikasi``, :mod:`bridge.core.kim_channel`);
+a KIM row that cannot be used falls back to the form's e-mail, and the cell says so.
 """
 
 from __future__ import annotations

@@ -188,3 +188,33 @@ def test_the_digest_tells_of_the_bridges_last_failure(bridge: Bridge, monkeypatc
     mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
     assert "Keadaan sistem: gangguan terakhir 23/11/2026 10:30 WITA (could not read the spreadsheet, will retry next cycle: " \
            "Sheets answered 503); sistem bekerja lagi sejak itu." in mail["body"]
+
+
+def test_a_recipient_that_is_down_is_retried_with_backoff_then_given_up(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Telegram group that cannot be reached would be hammered every cycle, or make the e-mail go again with each try."""
+    from bridge.adapters.notify import AppriseChannel
+
+    calls: list[str] = []
+    real = AppriseChannel.send
+
+    def counting(self: AppriseChannel, message: Any) -> None:
+        calls.append(message.key)
+        real(self, message)
+
+    monkeypatch.setattr(AppriseChannel, "send", counting)
+    opts = _opts(bridge, notify__digest_urls=["json://127.0.0.1:9/down"])
+    bridge.cycle(**opts)
+    bridge.now = bridge.now.replace(hour=11, minute=1)
+    report = bridge.cycle(**opts)
+    assert report.notices_due and len(calls) == 1 and len(_digests(bridge)) == 1
+    bridge.cycle(**opts)  # within the first wait: not tried again
+    assert len(calls) == 1
+    for _ in range(40):  # 10 hours, one cycle every 15 minutes
+        bridge.now = bridge.now + timedelta(minutes=15)
+        bridge.cycle(**opts)
+    assert 3 <= len(calls) <= 12, calls
+    assert len(_digests(bridge)) == 1, "the e-mail went once"
+    tries = len(calls)
+    bridge.now = bridge.now + timedelta(hours=3)
+    bridge.cycle(**opts)
+    assert len(calls) == tries, "given up after 6 h: the record is finished"
