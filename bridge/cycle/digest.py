@@ -119,11 +119,19 @@ def _mark_sent(deps: Deps, record: DigestRecord) -> None:
     _write_record(deps, record)
 
 
+def _split(url: str) -> str:
+    """A digest is longer than one Telegram message holds (4,096 characters): Apprise's ``overflow=split``
+    sends it as several, unless the URL says otherwise (Apprise's default lets the service refuse it)."""
+    if "overflow=" in url:
+        return url
+    return url + ("&" if "?" in url else "?") + "overflow=split"
+
+
 def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
     """(label for the log, channel, address): digest_to through the configured channel (None), then each URL."""
     n = deps.settings.notify
     out: list[tuple[str, Channel | None, str]] = [(address, None, address) for address in n.digest_to]
-    out += [(url.split("://", 1)[0] + "://…", AppriseChannel((url,)), "") for url in n.digest_urls]
+    out += [(url.split("://", 1)[0] + "://…", AppriseChannel((_split(url),)), "") for url in n.digest_urls]
     return out
 
 
