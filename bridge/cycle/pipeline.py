@@ -332,10 +332,6 @@ def _officers_digest(deps: Deps, report: CycleReport, rows: list[ReviewRow], sna
         log.warning("officers' digest postponed: %s", exc)
         report.notices_due = True
         return
-    except BridgeError as exc:
-        report.problems.append(f"officers' digest not sent: {exc}")
-        log.error("officers' digest not sent: %s", exc)
-        return
     if result is not None:
         report.problems += result.problems
         report.notices_due = report.notices_due or result.pending
