@@ -62,7 +62,7 @@ class DigestResult:
 
 def remember_failure(deps: Deps, problem: str) -> None:
     """A cycle that could not work: the next digest's health section names it. Never raises."""
-    if deps.dry_run:
+    if deps.dry_run or not deps.settings.notify.digest:
         return
     try:
         with deps.ledger.transaction():
