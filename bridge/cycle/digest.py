@@ -230,11 +230,12 @@ def _started(deps: Deps, sending: Sending) -> bool:
 
 
 def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
-               alerts: Sequence[Alert], problems: int = 0, queued: int = 0) -> DigestResult:
+               alerts: Sequence[Alert], problems: int = 0, reshaped: int = 0) -> DigestResult:
     """Send the officers' digest when one is due (``rows`` as this cycle left them).
 
-    ``queued``: rows this cycle added to Review (not in ``rows``): a due digest waits for the next
-    cycle, which reads them, so that it counts them."""
+    ``reshaped``: rows this cycle added to Review (not in ``rows``) or archived out of it (the rows below
+    moved up): a due digest waits for the next cycle, which reads Review as it is, so that its counts
+    include the new rows and its links point at the right rows."""
     result = DigestResult()
     n = deps.settings.notify
     if not n.digest or deps.dry_run:
@@ -245,8 +246,9 @@ def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[Re
     cached = _cached(deps)
     if cached is not None and cached.sending is None and digest.due(cached, now, at, n.digest_wait_hours, view) is None:
         return result  # nothing due by the ledger's copy of the record: no request at all
-    if queued:
-        log.info("officers' digest due: sent next cycle, with the %d row(s) this cycle queued", queued)
+    if reshaped:
+        log.info("officers' digest due: sent next cycle, once Review is read with the %d row(s) this cycle added or archived",
+                 reshaped)
         result.pending = True
         return result
     if cached is not None and cached.sending is not None and not _retry_due(deps, cached.sending):

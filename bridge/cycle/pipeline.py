@@ -326,7 +326,7 @@ def _officers_digest(deps: Deps, report: CycleReport, rows: list[ReviewRow], sna
     problems = len(report.problems) + len(report.intake.problems) + len(report.publish.problems)
     try:
         result = _unforeseen_spared(report, "officers' digest", lambda: run_digest(
-            deps, rows, report.publish.updates, snap.kim, report.alerts, problems, report.intake.queued), None)
+            deps, rows, report.publish.updates, snap.kim, report.alerts, problems, report.intake.queued + report.archived), None)
     except RetriableError as exc:  # the record could not be read or written: next cycle
         report.problems.append(f"officers' digest postponed, will retry next cycle: {exc}")
         log.warning("officers' digest postponed: %s", exc)

@@ -218,3 +218,23 @@ def test_a_recipient_that_is_down_is_retried_with_backoff_then_given_up(bridge: 
     bridge.now = bridge.now + timedelta(hours=3)
     bridge.cycle(**opts)
     assert len(calls) == tries, "given up after 6 h: the record is finished"
+
+
+def test_a_digest_due_as_rows_are_archived_links_the_right_rows(bridge: Bridge) -> None:
+    """A digest sent in the cycle that archived rows above the waiting ones would link officers to the wrong rows."""
+    import re
+
+    opts = _opts(bridge, blog__archive_after_days=1)
+    bridge.cycle(**opts)
+    first = [r["ID"] for r in bridge.review() if r["Status"] == "MENUNGGU"][:2]
+    bridge.officer_sets({sid: "DISETUJUI" for sid in first})
+    bridge.cycle(**opts)
+    assert [r["Status"] for r in bridge.review() if r["ID"] in first] == ["TERBIT", "TERBIT"]
+    bridge.now = bridge.now.replace(hour=11, minute=1) + timedelta(days=2)
+    report = bridge.cycle(**opts)
+    assert report.archived == 2 and _digests(bridge) == []
+    bridge.cycle(**opts)
+    mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
+    listed = re.findall(r"^- (MM-\d{4}-\d{4}) \|.*\n  https://\S+&range=A(\d+)$", mail["body"], re.MULTILINE)
+    rows = {r[0]: n for n, r in enumerate(bridge.rows("Review")[1:], start=2)}
+    assert listed and all(rows[sid] == int(row) for sid, row in listed)
