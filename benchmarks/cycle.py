@@ -25,6 +25,7 @@ every 6 hours, a safety-net read every 15 minutes, the rest unchanged.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import platform
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -143,8 +145,8 @@ class BridgeClient:
     def __init__(self, url: str, token: str, workdir: Path, start: str) -> None:
         from bridge.adapters.retry import RetryPolicy
         from bridge.app import build_deps
-        from bridge.config import load_settings, render_config
         from bridge.commands.prepare import prepare
+        from bridge.config import load_settings, render_config
 
         cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
         write_token_file(Path(cfg[("google", "token")]), token)  # the sandbox process's token, not this copy's
@@ -207,7 +209,7 @@ def _client_main(conn: Connection, kind: str, target: tuple[str, str], workdir: 
     while True:
         cmd, arg = conn.recv()
         if cmd == "cycle":
-            conn.send(_measured(lambda: client.cycle(str(arg or ""))))
+            conn.send(_measured(partial(client.cycle, str(arg or ""))))
         else:
             conn.send(None)
             return
@@ -225,10 +227,8 @@ class Proc:
         return _recv(self)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(EOFError, OSError):
             self.ask("stop")
-        except (EOFError, OSError):
-            pass
         self.proc.join(timeout=30)
 
 
@@ -274,11 +274,17 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool = False) -> None:
+def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool = False,
+               only: frozenset[str] = frozenset()) -> None:
     """Responses tab of ``rows`` rows of which ``review`` sit in Review; every scenario for both clients.
 
     ``first_run``: also report the bridge's first run (history recorded, nothing queued) as ``first-run``.
+    ``only``: just these scenarios (all when empty); the naive poller's cycle is measured with any of them.
     """
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, target = _spawn(_sandbox_main, rows - review)
         try:
@@ -299,32 +305,33 @@ def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool
                 idle = Row("idle", rows, review)
                 idle.result["bridge"] = _median([_measure(sandbox, bridge) for _ in range(3)])
                 idle.result["naive"] = _median([_measure(sandbox, naive) for _ in range(3)])
-                out.append(idle)
-                log(idle)
+                if want("idle"):
+                    out.append(idle)
+                    log(idle)
                 # An idle cycle that reads (the 15-minute safety net, or an edit with nothing to do)
-                read = Row("idle-read", rows, review)
-                read.result["bridge"] = _median([_measure(sandbox, bridge, "read") for _ in range(3)])
-                read.result["naive"] = idle.result["naive"]
-                out.append(read)
-                log(read)
-                # The same every 6 hours, when Review is read whole (REVIEW_WHOLE_EVERY)
-                whole = Row("read-whole", rows, review)
-                whole.result["bridge"] = _median([_measure(sandbox, bridge, "read-whole") for _ in range(3)])
-                whole.result["naive"] = idle.result["naive"]
-                out.append(whole)
-                log(whole)
+                # and the same every 6 hours, when Review is read whole (REVIEW_WHOLE_EVERY)
+                for name, mode in (("idle-read", "read"), ("read-whole", "read-whole")):
+                    if want(name):
+                        row = Row(name, rows, review)
+                        row.result["bridge"] = _median([_measure(sandbox, bridge, mode) for _ in range(3)])
+                        row.result["naive"] = idle.result["naive"]
+                        out.append(row)
+                        log(row)
                 for k in (1, 50, 500):
+                    if not want(f"new-{k}"):
+                        continue
                     sandbox.ask("add", k)
                     row = Row(f"new-{k}", rows, review)
                     row.result["bridge"] = _measure(sandbox, bridge)
                     row.result["naive"] = _measure(sandbox, naive)
                     out.append(row)
                     log(row)
-                scan = Row("full-scan", rows, review)
-                scan.result["bridge"] = _measure(sandbox, bridge, "full-scan")
-                scan.result["naive"] = _measure(sandbox, naive, "full-scan")
-                out.append(scan)
-                log(scan)
+                if want("full-scan"):
+                    scan = Row("full-scan", rows, review)
+                    scan.result["bridge"] = _measure(sandbox, bridge, "full-scan")
+                    scan.result["naive"] = _measure(sandbox, naive, "full-scan")
+                    out.append(scan)
+                    log(scan)
             finally:
                 naive.stop()
                 bridge.stop()
@@ -415,7 +422,7 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
     cycles = 24 * 60 // interval_minutes
     wholes = int(24 * 3600 // REVIEW_WHOLE_EVERY.total_seconds()) - 1
     reads = min(cycles - 1, int(24 * 60 // (SAFETY_READ_EVERY.total_seconds() / 60)) - 1) - wholes
-    lines = [f"| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
+    lines = ["| rows | Review | bridge req/day | bridge MiB/day | naive req/day | naive MiB/day | × req | × bytes |",
              "|---|---|---|---|---|---|---|---|"]
     by = {(r.rows, r.review, r.scenario): r for r in rows}
     for (n, rv, sc), idle in by.items():
@@ -425,11 +432,9 @@ def per_day(rows: list[Row], interval_minutes: int) -> list[str]:
         read = by.get((n, rv, "idle-read"), idle)
         whole = by.get((n, rv, "read-whole"), read)
 
-        def day(key: str) -> float:
-            return ((cycles - 1 - reads - wholes) * idle.result["bridge"][key] + reads * read.result["bridge"][key]
-                    + wholes * whole.result["bridge"][key] + scan.result["bridge"][key])
-
-        b_req, b_bytes = day("requests"), day("bytes")
+        # a day of cycles: so many of each kind, each costing what its measured run cost
+        mix = ((cycles - 1 - reads - wholes, idle), (reads, read), (wholes, whole), (1, scan))
+        b_req, b_bytes = (sum(times * r.result["bridge"][key] for times, r in mix) for key in ("requests", "bytes"))
         n_req = cycles * idle.result["naive"]["requests"]
         n_bytes = cycles * idle.result["naive"]["bytes"]
         lines.append(f"| {n:,} | {rv:,} | {b_req:,.0f} | {b_bytes / 2**20:,.1f} | {n_req:,.0f} | {n_bytes / 2**20:,.1f} "
@@ -441,7 +446,7 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as fh:
-            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), cpu)
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
@@ -461,6 +466,8 @@ def main(argv: list[str] | None = None) -> None:
                         "(default: the bridge's default interval)")
     parser.add_argument("--first-run", action="store_true", help="also report each size's first run "
                         "(start = now: history recorded, nothing queued; the bridge only)")
+    parser.add_argument("--only", nargs="*", default=[], help="only these scenarios (idle, idle-read, read-whole, "
+                        "new-1, new-50, new-500, full-scan; the first run and backfill follow their own options)")
     parser.add_argument("--markdown", type=Path, help="write the tables to this Markdown file too")
     args = parser.parse_args(argv)
     sizes = dict(QUICK if args.quick else FULL)
@@ -484,7 +491,7 @@ def main(argv: list[str] | None = None) -> None:
     for n in sizes["rows"]:
         for rv in sizes["review"]:
             if rv <= n:
-                run_config(n, rv, results, log, first_run=args.first_run)
+                run_config(n, rv, results, log, first_run=args.first_run, only=frozenset(args.only))
     for n in sizes["backfill"]:
         run_backfill(n, results, log)
     if args.publish:

@@ -15,15 +15,15 @@ import copy
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from benchmarks.cycle import _templates, responses
 from bridge.sandbox import sheets
 from bridge.sandbox.common import Ctx
 from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.state import SandboxState
-
-from benchmarks.cycle import _templates, responses
 
 TAB = f"'{DEMO_RESPONSES_TAB}'"
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         persist_now = _ms(lambda: (sheets.values_update(update), state.persist(path)))
         save_whole = _ms(lambda: state.save(path), 3)
     print(f"Responses tab of {args.rows:,} rows; median ms per write")
-    print(f"| write | copy-whole (before) | now | × |\n|---|---|---|---|")
+    print("| write | copy-whole (before) | now | × |\n|---|---|---|---|")
     print(f"| values.update, 1 cell | {copy_whole + write_now:,.1f} | {write_now:,.2f} | {(copy_whole + write_now) / write_now:,.0f}× |")
     print(f"| values.append, 1 row | {copy_whole + append_now:,.1f} | {append_now:,.2f} | {(copy_whole + append_now) / append_now:,.0f}× |")
     print(f"| values.update with --state FILE | {copy_whole + write_now + save_whole:,.1f} | {persist_now:,.2f} | "

@@ -183,10 +183,9 @@ class Officers:
             elif action == "withdraw" and (cands := pick(Status.TERBIT)):
                 chosen = self.rng.choice(cands)
                 put(chosen, S.STATUS, Status.DITARIK)
-            elif action == "reapprove" and (cands := pick(Status.DITARIK)):
-                chosen = self.rng.choice(cands)
-                put(chosen, S.STATUS, Status.DISETUJUI)
-            elif action == "retry" and (cands := pick(Status.GAGAL)):
+            elif (action == "reapprove" and (cands := pick(Status.DITARIK))) or (
+                action == "retry" and (cands := pick(Status.GAGAL))
+            ):
                 chosen = self.rng.choice(cands)
                 put(chosen, S.STATUS, Status.DISETUJUI)
             elif action == "edit" and (cands := pick(Status.TERBIT)):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from bridge.adapters import clients
 from bridge.adapters.auth import load_credentials
@@ -17,8 +18,8 @@ from bridge.adapters.retry import RetryPolicy
 from bridge.adapters.sheets import SheetsGateway
 from bridge.clock import Clock, system_clock
 from bridge.config import Settings
-from bridge.pysupport import log_held_warning
 from bridge.core.wilayah import WilayahIndex
+from bridge.pysupport import log_held_warning
 
 
 @dataclass

@@ -9,19 +9,29 @@ ledger that cannot be used (folder or file); 3 credentials problem; 4 another pr
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import sys
-import inspect
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bridge import __version__
 from bridge.clock import Clock
-from bridge.exceptions import AuthError, BridgeError, ConfigError, FatalError, LedgerError, NotFoundError, RetriableError
+from bridge.exceptions import (
+    AuthError,
+    BridgeError,
+    ConfigError,
+    FatalError,
+    LedgerError,
+    NotFoundError,
+    RetriableError,
+)
 
 log = logging.getLogger("bridge.cli")
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when used: `--help` and `--version` stay fast
+    from bridge.config import Settings
     from bridge.service.scheduler import StopFlag
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_AUTH, EXIT_FATAL, EXIT_TEMPFAIL = 0, 1, 2, 3, 4, 75
@@ -68,14 +78,14 @@ def _read_only_mount(folder: Path) -> bool:
         return False
 
 
-def _require_ledger_folder(settings) -> None:  # settings: Settings
+def _require_ledger_folder(settings: Settings) -> None:
     """Stop with exit 2 (systemd does not restart it: RestartPreventExitStatus) when the ledger cannot be kept."""
     problem = ledger_folder_problem(settings.state_path)
     if problem:
         raise ConfigError([problem], str(settings.source))
 
 
-def _load(args: argparse.Namespace):  # -> Settings
+def _load(args: argparse.Namespace) -> Settings:
     """The validated settings; from here on, logs use the configured format (text or JSON)."""
     from dataclasses import replace
 
@@ -137,8 +147,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Prepare the spreadsheet (safe to run again): Review, KIM and Arsip tabs with headers,
-    frozen header rows, the Status dropdown, protected bridge columns, and a check that the
-    responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
+    frozen header rows, the Status dropdown, protected bridge columns, the Status Bridge tab
+    officers read the bridge's health in, and a check that the responses tab has the form's questions. The KIM tab gets the Juknis Tabel 3.1 columns it
     lacks (added at the right, officers' data untouched) and dropdowns for its closed lists.
 
     Example:
@@ -232,9 +242,10 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
     from bridge.app import Deps, build_deps, it_alert
-    from bridge.commands.report import maybe_monthly_report
-    from bridge.cycle.pipeline import run_cycle
     from bridge.clock import system_clock
+    from bridge.commands.report import maybe_monthly_report
+    from bridge.cycle.grant import warn_grant_ending
+    from bridge.cycle.pipeline import run_cycle
     from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
     from bridge.service.startup import refuse_a_wrong_blog_id
@@ -261,9 +272,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise
         return deps
 
+    alert = it_alert(settings)
+
     def cycle_then_monthly_report(deps: Deps) -> object:
         report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
+        warn_grant_ending(settings, deps.now(), deps.ledger, alert)  # once, days before a Testing grant ends
         return report
 
     try:
@@ -275,7 +289,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     log.info("stopped while starting: no cycle run")
                 else:
                     run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
-                                pulse=Pulse(args.clock or system_clock, it_alert(settings)))
+                                pulse=Pulse(args.clock or system_clock, alert))
             finally:
                 cycle.close()
     finally:
@@ -311,7 +325,14 @@ def cmd_auth(args: argparse.Namespace) -> int:
       mymein-bridge auth -c bridge.toml
       mymein-bridge auth -c bridge.toml --listen --port 8085
     """
-    from bridge.adapters.auth import listener_flow, paste_back_flow, read_client_config, save_token, user_scopes
+    from bridge.adapters.auth import (
+        listener_flow,
+        paste_back_flow,
+        read_client_config,
+        save_token,
+        user_scopes,
+    )
+    from bridge.clock import system_clock
 
     settings = _load(args)
     config = read_client_config(settings.client_secret)
@@ -326,7 +347,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
         creds = listener_flow(config, port=args.port, say=print, scopes=user_scopes(settings))
     else:
         creds = paste_back_flow(config, ask=input, say=print, port=args.port, scopes=user_scopes(settings))
-    save_token(creds, settings.token)
+    save_token(creds, settings.token, consented_at=(args.clock or system_clock)().astimezone(settings.tz))
     print(f"Token tersimpan / token saved: {settings.token} (permissions 600). Next: mymein-bridge check -c {args.config}")
     return EXIT_OK
 
@@ -361,6 +382,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bridge.app import build_deps
     from bridge.commands.report import write_report
     from bridge.core.period import PeriodError, ends_after, parse_period
+    from bridge.core.waiting import waiting_line
 
     try:
         period = parse_period(args.period)
@@ -387,6 +409,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     drafts = f", {report.drafts} approved item(s) waiting as drafts in Blogger" if report.drafts else ""
     provisional = " (provisional: the period has not ended)" if report.provisional else ""
     print(f"Report {period.key} ({period.label}){provisional}: {published} published item(s){drafts}; tab '{result.tab}' written")
+    print(f"  {waiting_line(report.waiting)}")
     for path in result.files:
         print(f"  {path}")
     for link in result.uploaded:

@@ -8,8 +8,8 @@ time zone or how long a test takes.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
 """Returns the current time, always time-zone aware."""
@@ -17,7 +17,7 @@ Clock = Callable[[], datetime]
 
 def system_clock() -> datetime:
     """The machine's time, in UTC (callers convert to WITA where they show it)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ManualClock:

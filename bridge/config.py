@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bridge.exceptions import ConfigError
@@ -39,6 +40,7 @@ LOG_FORMATS = ("text", "json")
 LABEL_PARTS = ("kecamatan", "desa", "kim")
 #: The most characters one Google Sheets cell holds (a longer Review cell is refused with HTTP 400).
 SHEETS_CELL_MAX = 50_000
+OAUTH_APP_STATUSES = ("testing", "production")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("google", "client_secret", str, "credentials.json", "OAuth client (installed app) JSON, see credentials.example.json"),
     Spec("google", "token", str, "token.json", "user token written by `mymein-bridge auth` (owner-only permissions)"),
     Spec("google", "sandbox_clock", bool, False, "sandbox only: take the time from the sandbox (GET /_sandbox/clock), so a soak or a test can move it; needs auth = \"sandbox\""),
+    Spec("google", "oauth_app_status", str, "testing", "the OAuth app's publishing status in Google Cloud Console (OAuth consent screen): testing (Google ends the grant 7 days after `auth`; IT is warned grant_warn_days before) or production"),
+    Spec("google", "grant_warn_days", int, 2, "oauth_app_status = testing: warn IT (and the sheet's Status Bridge tab) this many days before the grant ends"),
     Spec("google", "service_account", str, "", "optional service-account key for Sheets and reading form photos; photo copies are still made by the user (a service account has no Drive storage)"),
     # [sheets]
     Spec("sheets", "spreadsheet_id", str, "", "the spreadsheet linked to the Google Form"),
@@ -65,6 +69,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("sheets", "review_tab", str, "Review", "officers' review queue"),
     Spec("sheets", "registry_tab", str, "KIM", "registry of KIM and their partnership status"),
     Spec("sheets", "archive_tab", str, "Arsip", "where old TERBIT/DITOLAK rows are moved"),
+    Spec("sheets", "status_tab", str, "Status Bridge", "a small tab the bridge keeps up to date for officers: last cycle, OK or the problem and what to do, last publish, counts waiting; found by its tag if renamed; empty = none"),
     Spec("sheets", "officers", list, [], "officer e-mails allowed to edit the bridge's protected columns"),
     Spec("sheets", "aliases", dict, {}, "extra header aliases: field name -> list of question titles"),
     # [intake]
@@ -386,6 +391,9 @@ class Settings:
     notify: NotifySettings = NotifySettings()
     poll_interval_seconds: int = 0
     sandbox_clock: bool = False
+    oauth_app_status: str = "testing"
+    status_tab: str = "Status Bridge"
+    grant_warn_days: int = 2
 
     @property
     def poll_seconds(self) -> int:
@@ -596,6 +604,10 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
 
     photos = _photo_settings(raw, where, resolve, problems)
     notify = _notify_settings(raw, where, resolve, problems)
+    if raw["oauth_app_status"] not in OAUTH_APP_STATUSES:
+        problems.append(f"{where}: [google] oauth_app_status must be testing or production, got {raw['oauth_app_status']!r}")
+    if not 1 <= raw["grant_warn_days"] <= 6:
+        problems.append(f"{where}: [google] grant_warn_days must be 1 to 6 (a Testing grant lasts 7 days), got {raw['grant_warn_days']}")
 
     if problems:
         raise ConfigError(problems, source)
@@ -662,6 +674,9 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         poll_interval_seconds=raw["poll_interval_seconds"],
         sandbox_clock=raw["sandbox_clock"],
         notify=notify,
+        oauth_app_status=raw["oauth_app_status"],
+        status_tab=str(raw["status_tab"]).strip(),
+        grant_warn_days=raw["grant_warn_days"],
     )
 
 

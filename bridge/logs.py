@@ -7,7 +7,7 @@ import logging
 import re
 import sys
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _KEYS = r"(?:access_token|refresh_token|id_token|client_secret)"
 # The same secret in the three shapes it reaches a message in: JSON ("key": "v"), a Python repr of
@@ -52,7 +52,7 @@ def escape_controls(text: str) -> str:
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = record.getMessage()
         if record.exc_info and record.levelno >= logging.ERROR:
             message += "\n" + self.formatException(record.exc_info)
@@ -62,7 +62,7 @@ class TextFormatter(logging.Formatter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="seconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="seconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": redact(record.getMessage()),

@@ -9,7 +9,8 @@ reason, or a fatal problem).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from googleapiclient.errors import HttpError
 
@@ -29,6 +30,7 @@ def _error_body(exc: HttpError) -> object:
 def http_error_message(exc: HttpError) -> str:
     """Google's error message from an HttpError body, or the error's own text."""
     try:
+        # the body is Google's JSON, whatever its shape: a missing key or a non-dict is caught below
         return str(_error_body(exc)["error"]["message"])  # type: ignore[index]
     except (KeyError, TypeError):
         return str(exc)

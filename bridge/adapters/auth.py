@@ -11,9 +11,11 @@ import json
 import logging
 import os
 import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 import google.auth.exceptions
@@ -140,10 +142,54 @@ def _private_folder(folder: Path) -> None:
         os.chmod(path, stat.S_IRWXU)  # exactly 0700: mkdir's mode is masked by whatever umask the shell had
 
 
-def save_token(creds: UserCredentials, token_path: Path) -> None:
-    """Write the token with owner-only permissions (0600), atomically, in a folder created 0700."""
+#: The bridge's own notes in the token file (issue 19), beside Google's fields, which
+#: ``from_authorized_user_info`` ignores: when `auth` got the consent (a grant of an app in
+#: *Testing* ends 7 days later, bridge.core.grant), and for which consent IT was warned already.
+CONSENTED_AT = "mymein_consented_at"
+EXPIRY_WARNED = "mymein_expiry_warned_for"
+NOTES = (CONSENTED_AT, EXPIRY_WARNED)
+
+
+def read_token_notes(token_path: Path) -> dict[str, str]:
+    """The bridge's notes in the token file; none for a file without them (written before they were
+    kept), a missing or unreadable one."""
+    try:
+        data = json.loads(token_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data[k]) for k in NOTES if isinstance(data.get(k), str) and data[k]}
+
+
+def save_token(creds: UserCredentials, token_path: Path, *, consented_at: datetime | None = None) -> None:
+    """Write the token with owner-only permissions (0600), atomically, in a folder created 0700.
+
+    ``consented_at``: a new consent (`auth`): recorded, and any earlier warning forgotten. Without it (a
+    renewal) the notes already in the file are kept.
+    """
+    data = json.loads(creds.to_json())
+    if consented_at is not None:
+        data[CONSENTED_AT] = consented_at.isoformat(timespec="seconds")
+    else:
+        data.update(read_token_notes(token_path))
+    _write_token(token_path, data)
+
+
+def _write_token(token_path: Path, data: dict[str, Any]) -> None:
     _private_folder(token_path.parent)
-    write_atomic(token_path, creds.to_json().encode("utf-8"), mode=stat.S_IRUSR | stat.S_IWUSR)
+    write_atomic(token_path, json.dumps(data).encode("utf-8"), mode=stat.S_IRUSR | stat.S_IWUSR)
+
+
+def note_in_token(token_path: Path, key: str, value: str) -> None:
+    """Add one of :data:`NOTES` to the token file, keeping everything else in it.
+
+    Raises:
+        OSError: the file cannot be read or written.
+    """
+    data = json.loads(token_path.read_text(encoding="utf-8"))
+    data[key] = value
+    _write_token(token_path, data)
 
 
 def token_uri_for(settings: Settings) -> str | None:

@@ -8,9 +8,11 @@ other 4xx while publishing one item → PublishError (that row becomes GAGAL).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
@@ -295,6 +297,9 @@ class BloggerGateway:
             if not token:
                 return
 
+    def _list_posts(self, kwargs: dict[str, Any]) -> Any:
+        return self.service.posts().list(**kwargs)
+
     def post_states(self, since: datetime | None = None) -> dict[str, PostRef]:
         """Post ID → its state, for every live, scheduled and draft post published at or after ``since``
         (all when None): one listing per status (500 a page, Blogger's largest), no bodies, four
@@ -311,8 +316,7 @@ class BloggerGateway:
                     kwargs["startDate"] = since.isoformat()
                 if token:
                     kwargs["pageToken"] = token
-                data = self._call(f"posts.list {status.lower()} (blog watch)",
-                                  lambda kwargs=kwargs: self.service.posts().list(**kwargs))
+                data = self._call(f"posts.list {status.lower()} (blog watch)", partial(self._list_posts, kwargs))
                 for post in data.get("items", []) or []:
                     ref = _ref(post, status)
                     out[ref.id] = ref

@@ -8,7 +8,8 @@ google-api-python-client is built from the discovery documents it ships
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlparse
 
 import gspread
@@ -35,6 +36,7 @@ class EndpointSession(AuthorizedSession):
         self.default_timeout = timeout
         self.observe = observe
 
+    # requests.Session.request spells out every keyword; ours passes them through unchanged
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if self.endpoint:
             for host in GOOGLE_HOSTS:
@@ -52,6 +54,7 @@ class EndpointSession(AuthorizedSession):
 def sheets_client(credentials: Credentials, endpoint: str = "", observe: Observe | None = None) -> gspread.Client:
     """A gspread client (plain HTTPClient: no BackOffHTTPClient; we retry ourselves)."""
     session = EndpointSession(credentials, endpoint, observe=observe)
+    # gspread types auth as Credentials; with a session of our own (which carries them) it is not used
     client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
     client.set_timeout(HTTP_TIMEOUT)
     return client
@@ -71,7 +74,7 @@ class EndpointHttp(httplib2.Http):
         self._https_prefix = f"https://{parsed.netloc}/"
         self._real_prefix = f"{parsed.scheme}://{parsed.netloc}/"
 
-    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
         if uri.startswith(self._https_prefix):
             uri = self._real_prefix + uri[len(self._https_prefix):]
         return super().request(uri, *args, **kwargs)
@@ -88,7 +91,7 @@ def _http(credentials: Credentials, endpoint: str = "", observe: Observe | None 
             observe(response.get("date"))  # httplib2 keys headers in lower case
             return response, content
 
-        http.request = request  # type: ignore[method-assign]
+        http.request = request  # type: ignore[method-assign]  # this one client's requests are observed
     return AuthorizedHttp(credentials, http=http)
 
 

@@ -8,14 +8,15 @@ photo is downloaded, uploaded as a copy the bridge owns, shared with
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from googleapiclient.http import MediaInMemoryUpload
 
 from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
-from bridge.exceptions import BridgeError, FatalError, PublishError, RetriableError
+from bridge.exceptions import BridgeError, FatalError, PublishError
 
 log = logging.getLogger("bridge.drive")
 

@@ -11,13 +11,14 @@ The schema evolves with numbered migrations recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Mapping
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.watermark import Queued
@@ -146,6 +147,13 @@ MIGRATIONS: tuple[str, ...] = (
         legacy TEXT NOT NULL
     );
     """,
+    # 6 (issue 22): every reading cycle lists the submissions in Review (Ledger.known); read from the
+    # table, each one's whole record (with its row copies) was read for a few short cells: 90 ms of a
+    # 400 ms cycle at 10k Review rows. This index holds those cells.
+    """
+    CREATE INDEX submissions_known ON submissions(id, fingerprint, status, in_review, received_at, operator, email,
+        deleted_at, origin) WHERE in_review = 1;
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -181,22 +189,54 @@ def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]
     return shared, row_of
 
 
-def _row_copies(rows: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
-    """(id, last_row JSON) pairs as ID → row, short texts shared; empty or unreadable copies left out."""
-    _, row_of = _interner()
+_DECODE_PAGE = 500  # row copies decoded by one json.loads
+#: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
+#: object each after decoding (issue 13's memory).
+_REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
+
+
+def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
+    """(id, last_row JSON) pairs as ID → row, repeated texts shared; empty or unreadable copies left out.
+
+    Decoded ``_DECODE_PAGE`` copies per ``json.loads`` (its C scanner shares the column names
+    across them), then only the columns that repeat are shared: a decode per row with a Python hook
+    sharing every short text cost a reading cycle at 10k Review rows more CPU than a naive poller
+    spends on its whole cycle (issue 22). An unreadable copy sends its page back to one decode per
+    row, which leaves it out alone.
+    """
+    if shared is None:
+        shared, _ = _interner()
     out: dict[str, dict[str, str]] = {}
-    for sub_id, text in rows:
+    rows = iter(rows)
+    while True:  # a page at a time: the joined text of every copy would be a transient as big as them all
+        page = list(itertools.islice(rows, _DECODE_PAGE))
+        if not page:
+            break
+        pairs = [(sub_id, text) for sub_id, text in page if text]
         try:
-            row = json.loads(text, object_pairs_hook=row_of) if text else None
+            decoded = json.loads("[" + ",".join(text for _, text in pairs) + "]")
         except ValueError:
-            continue
-        if isinstance(row, dict) and row:
+            decoded = None
+        if decoded is None or len(decoded) != len(pairs):
+            decoded = []
+            for _, text in pairs:
+                try:
+                    decoded.append(json.loads(text))
+                except ValueError:
+                    decoded.append(None)
+        for (sub_id, _), row in zip(pairs, decoded, strict=True):  # one decoded value per copy, by construction
+            if row.__class__ is not dict or not row:
+                continue
+            for name in _REPEATED:
+                cell = row.get(name)
+                if cell.__class__ is str:
+                    row[name] = shared(cell)
             out[sub_id] = row
     return out
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -531,11 +571,13 @@ class Ledger:
         Returns whether any was above what this ledger had given or seen (a ledger restored from
         an older copy: the sheet holds IDs given after the copy was made)."""
         top: dict[int, int] = {}
-        for text in ids:
-            m = ID_PATTERN.match(str(text).strip())
+        match = ID_PATTERN.match
+        for text in set(ids):  # every Review ID, twice a cycle: each distinct one once (issue 22)
+            m = match(text.strip() if text.__class__ is str else str(text).strip())
             if m:
                 year, n = int(m.group(1)), int(m.group(2))
-                top[year] = max(top.get(year, 0), n)
+                if n > top.get(year, 0):
+                    top[year] = n
         raised = False
         for year, n in top.items():
             current = self.db.execute("SELECT last FROM id_counters WHERE year = ?", (year,)).fetchone()
@@ -629,52 +671,50 @@ class Ledger:
     def known(
         self,
         received: Callable[[str], str] = lambda text: text,
-        copies: Mapping[str, dict[str, str]] | None = None,
         rows_for: Collection[str] | None = None,
     ) -> list[KnownSubmission]:
         """Every submission that reached a tab, for matching Review rows to what the bridge queued.
 
-        ``copies``: the rows as :meth:`last_rows` returned them this cycle, so they are not parsed twice.
         ``rows_for``: only these submissions' rows are loaded (the others get ``{}``; see
         :meth:`last_rows_of`): right after a backfill every response is in Review, and loading all
-        their rows for a tab that shows none of them yet would be most of the cycle's memory.
-        Equal short texts (column names, statuses, villages, KIMs, operators, the system note, each
-        submission's own ID and fingerprint) are one string object across the list, not one per row:
-        at 10k Review rows that keeps about a third of this list's memory off the heap (issue 13).
+        their rows for a tab that shows none of them yet would be most of the cycle's memory. The
+        Review watch asks for none (issue 22): matching needs no row copies.
+        Equal short texts (statuses, operators, e-mails; in the rows loaded, column names, villages,
+        KIMs, the system note, each submission's own ID) are one string object across the list, not
+        one per row: at 10k Review rows that kept about a third of this list's memory off the heap
+        (issue 13).
         """
-        shared, row_of = _interner()
+        shared, _ = _interner()
         rows = self.db.execute(
-            "SELECT id, fingerprint, status, in_review, received_at, operator, email, last_row, deleted_at, origin"
+            "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
-        )
+        ).fetchall()
+        # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
+        wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
+        loaded = self.last_rows_of(wanted, shared) if wanted else {}
         out = []
         for r in rows:
-            sub_id, fingerprint = shared(r[0]), shared(r[1])
-            if copies is not None and r[0] in copies:
-                last = copies[r[0]]
-            elif rows_for is not None and r[0] not in rows_for:
-                last = {}
-            else:
-                try:
-                    last = json.loads(r[7], object_pairs_hook=row_of) if r[7] else {}
-                except ValueError:
-                    last = {}
+            sub_id = r[0]
+            last = loaded.get(sub_id)
             out.append(
                 KnownSubmission(
-                    sub_id, fingerprint, shared(r[2]), bool(r[3]), received(r[4] or ""), shared(r[5] or ""),
-                    shared(r[6] or ""), last, r[8] or "", renumbered=r[9] == RENUMBERED,
+                    shared(sub_id) if last is not None else sub_id, r[1], shared(r[2]), bool(r[3]), received(r[4] or ""),
+                    shared(r[5] or ""), shared(r[6] or ""), last if last is not None else {}, r[7] or "",
+                    renumbered=r[8] == RENUMBERED,
                 )
             )
         return out
 
-    def last_rows_of(self, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
         """These submissions' rows as they last looked (those with a readable copy)."""
         out: dict[str, dict[str, str]] = {}
         wanted = list(dict.fromkeys(ids))
+        if shared is None:
+            shared, _ = _interner()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            out.update(_row_copies(self.db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk)))
+            out.update(_row_copies(self.db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk), shared))
         return out
 
     def last_rows(self) -> dict[str, dict[str, str]]:

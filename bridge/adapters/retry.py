@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import google.auth.exceptions
 import httplib2
@@ -164,8 +165,9 @@ def network_reason(exc: BaseException) -> str:
         inner = exc.args[0]  # urllib3's MaxRetryError (or a timeout) inside requests' error
     pool = getattr(inner, "pool", None)
     host = str(getattr(pool, "host", "") or "")
-    if host and getattr(pool, "port", None):
-        host = f"{host}:{pool.port}"  # type: ignore[union-attr]
+    port = getattr(pool, "port", None)
+    if host and port:
+        host = f"{host}:{port}"
     reason = getattr(inner, "reason", None)
     text = str(reason if isinstance(reason, BaseException) else inner)
     text = re.sub(r"^(<[^>]*>|HTTPS?Connection(Pool)?\([^)]*\)): ", "", text)

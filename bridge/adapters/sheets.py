@@ -9,14 +9,21 @@ as ``=IMPORTXML(...)`` must stay text, never become a formula.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 import gspread
 from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
-from bridge.adapters.retry import NO_RETRY, RetryPolicy, error_for_status, error_reasons, translate_google_errors
+from bridge.adapters.retry import (
+    NO_RETRY,
+    RetryPolicy,
+    error_for_status,
+    error_reasons,
+    translate_google_errors,
+)
 from bridge.exceptions import FatalError, NotFoundError, RetriableError
 
 log = logging.getLogger("bridge.sheets")
@@ -72,7 +79,7 @@ class Metadata:
     visibility: str = "DOCUMENT"
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "Metadata":
+    def from_api(cls, data: Mapping[str, Any]) -> Metadata:
         loc = data.get("location", {}) or {}
         return cls(
             id=int(data.get("metadataId", 0)),

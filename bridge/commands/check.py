@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bridge.clock import Clock
 from bridge.config import Settings
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 #: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
 PLACEHOLDER = "PASTE-THE-"
+
+
+class _Bad(Protocol):
+    """Records a FAIL line (with the exception behind it, when there is one)."""
+
+    def __call__(self, text: str, cause: BaseException | None = None) -> None: ...
 
 
 class Verdict(StrEnum):
@@ -79,6 +85,7 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
         lines.append(f"{BAD} {exc}")
         return _verdict(lines, unreachable)
     lines.append(f"{OK} credentials loaded ({settings.auth}) for {target}")
+    lines.extend(grant_lines(settings, deps))
     if not settings.uses_sandbox and not os.access(settings.token.parent, os.W_OK):
         lines.append(
             f"{WARN} the folder {settings.token.parent} is not writable by this user: renewed tokens cannot be saved "
@@ -103,6 +110,18 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
         deps.close()
 
 
+def grant_lines(settings: Settings, deps: Deps) -> list[str]:
+    """When the OAuth grant ends (an app in Testing: 7 days after `auth`), issue 19; none for the sandbox."""
+    from bridge.core.grant import check_line
+    from bridge.cycle.grant import grant_of
+
+    grant = grant_of(settings)
+    if grant is None:
+        return []
+    warn, text = check_line(grant, deps.now())
+    return [f"{WARN if warn else OK} {text}"]
+
+
 def _verdict(lines: list[str], unreachable: set[str]) -> tuple[list[str], Verdict]:
     """The lines with the verdict line added, and the verdict."""
     fails = [line for line in lines if line.startswith(BAD)]
@@ -118,7 +137,7 @@ def _verdict(lines: list[str], unreachable: set[str]) -> tuple[list[str], Verdic
 CELL_LIMIT = 10_000_000
 
 
-def _cells_line(info: "SpreadsheetInfo") -> str:
+def _cells_line(info: SpreadsheetInfo) -> str:
     """Cells in the spreadsheet's grids against Google's 10,000,000 (Arsip only grows)."""
     used = sum(t.row_count * t.column_count for t in info.tabs.values())
     share = used / CELL_LIMIT
@@ -129,7 +148,7 @@ def _cells_line(info: "SpreadsheetInfo") -> str:
     return f"{OK} {text}"
 
 
-def _share_hint(deps: "Deps", exc: BaseException) -> str:
+def _share_hint(deps: Deps, exc: BaseException) -> str:
     """Whom the spreadsheet's owner must share it with, when Google said 403."""
     if "HTTP 403" not in str(exc):
         return ""
@@ -137,7 +156,7 @@ def _share_hint(deps: "Deps", exc: BaseException) -> str:
     return f" The bridge signs in as {who}: share the spreadsheet with that account as Editor." if who else ""
 
 
-def bridge_account(deps: "Deps") -> str:
+def bridge_account(deps: Deps) -> str:
     """The account the bridge reads Drive with (Drive ``about.get``), or '' if Drive will not say."""
     try:
         about = deps.drive.service.about().get(fields="user(emailAddress)").execute(num_retries=0)
@@ -146,7 +165,7 @@ def bridge_account(deps: "Deps") -> str:
     return str((about.get("user") or {}).get("emailAddress", ""))
 
 
-def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unreachable: set[str] | None = None) -> list[str]:
+def check_form_uploads(settings: Settings, deps: Deps, hmap: HeaderMap, unreachable: set[str] | None = None) -> list[str]:
     """Read the latest form upload as the bridge does; say whom to share what with when it cannot.
 
     A FAIL line that only says Drive did not answer is also added to ``unreachable``.
@@ -195,7 +214,7 @@ def check_form_uploads(settings: Settings, deps: "Deps", hmap: "HeaderMap", unre
     return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})", _upload_folder_line(settings, deps, info)]
 
 
-def _upload_folder_line(settings: Settings, deps: "Deps", info: "FileInfo") -> str:
+def _upload_folder_line(settings: Settings, deps: Deps, info: FileInfo) -> str:
     """Whether the latest form photo lies in the folder photos are accepted from (issue 18)."""
     from bridge.photos.origin import ROOT_KEY, origin_problem
 
@@ -299,7 +318,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
     _check_blog_and_rest(settings, deps, lines, bad, unreachable)
 
 
-def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad) -> None:
+def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad: _Bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
     from bridge.adapters.sheets import a1_tab
     from bridge.core.header_row import LOOK_ROWS, explain_header_row, kim_title_rows, review_header_row
@@ -355,7 +374,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}", exc)
 
 
-def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad, unreachable: set[str]) -> None:
+def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad: _Bad, unreachable: set[str]) -> None:
     """The blog, the template, the officers, the photo store and the ledger.
 
     When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for

@@ -10,17 +10,18 @@ from __future__ import annotations
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bridge.adapters.retry import RetryPolicy
-from bridge.clock import RunningClock
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps, build_deps
+from bridge.clock import RunningClock
+from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import ReviewColumn, Status
 from bridge.cycle.pipeline import run_cycle
-from bridge.commands.prepare import prepare
 
 Out = Callable[[str], None]
 
@@ -29,7 +30,7 @@ def _table(rows: list[list[str]], widths: list[int]) -> list[str]:
     lines = []
     for row in rows:
         cells = []
-        for value, width in zip(row, widths):
+        for value, width in zip(row, widths, strict=False):  # a short row (trailing blanks trimmed) shows fewer cells
             text = " ".join(str(value).split())
             cells.append((text[: width - 1] + "…") if len(text) > width else text.ljust(width))
         lines.append("  " + " | ".join(cells).rstrip())
@@ -161,10 +162,9 @@ def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> No
 
 def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None = None, out: Out = print) -> int:
     """Run the demo end to end; with ``serve`` keep the sandbox up until Ctrl-C."""
-    from bridge.sandbox.server import SandboxServer
-    from bridge.sandbox.state import SandboxState
     from bridge.sandbox.seed import DEMO_NOW, demo_state
-    from bridge.sandbox.server import describe_start_error, sandbox_config_values
+    from bridge.sandbox.server import SandboxServer, describe_start_error, sandbox_config_values
+    from bridge.sandbox.state import SandboxState
 
     tmp = None
     if workdir is None:

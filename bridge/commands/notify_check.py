@@ -75,7 +75,7 @@ def digest_lines(settings: Settings) -> list[str]:
     return lines
 
 
-def notice_lines(settings: Settings, deps: "Deps", send_test: str = "") -> list[str]:
+def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[str]:
     """Nothing when operator messages are off (and no test is asked for)."""
     n = settings.notify
     if not n.operator_messages:

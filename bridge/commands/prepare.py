@@ -8,11 +8,13 @@ dropdowns/protection/frozen rows).
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from bridge.adapters.sheets import a1_tab, column_letter
+from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
+from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.core.kim_channel import KimChannel
 from bridge.core.model import (
     FREQUENCIES,
@@ -25,9 +27,18 @@ from bridge.core.model import (
     ReviewColumn,
     Status,
 )
-from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.cycle.tabs import (
-    ARSIP, KIM, REVIEW, ROLE_LABEL, arsip_fill_request, arsip_rows, find_tabs, new_tab_requests, settings_following, tag_requests,
+    ARSIP,
+    KIM,
+    REVIEW,
+    ROLE_LABEL,
+    FoundTab,
+    arsip_fill_request,
+    arsip_rows,
+    find_tabs,
+    new_tab_requests,
+    settings_following,
+    tag_requests,
 )
 from bridge.exceptions import SchemaError
 
@@ -101,12 +112,19 @@ def prepare(deps: Deps) -> list[str]:
     Raises:
         SchemaError: the responses tab lacks a question the bridge requires.
     """
-    s = deps.settings
     report: list[str] = []
-    sid = s.review_spreadsheet_id
-    form = deps.sheets.info(s.spreadsheet_id)
+    _check_form(deps, report)
+    info, archived, wanted = _find_or_make_tabs(deps, report)
+    info, headers_now = _write_headers(deps, info, archived, wanted, report)
+    _set_rules(deps, info, list(wanted), headers_now, report)
+    report.append("ready: officers approve rows by setting Status to DISETUJUI")
+    return report
 
-    # 1. The form's questions
+
+def _check_form(deps: Deps, report: list[str]) -> None:
+    """1. The form's questions."""
+    s = deps.settings
+    form = deps.sheets.info(s.spreadsheet_id)
     if s.responses_tab not in form.tabs:
         raise SchemaError(f"responses tab '{s.responses_tab}' not found (tabs: {', '.join(form.tabs)}); set [sheets] responses_tab")
     (header,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(s.responses_tab)}!1:1"])
@@ -118,8 +136,15 @@ def prepare(deps: Deps) -> list[str]:
     for field_ in hmap.missing_optional:
         report.append(f"  optional question not in the form: {field_}")
 
-    # 2. Tabs, found by identity (issue 17): a tagged tab under another name is the same tab, never
-    #    made twice; a tab found by its configured name is tagged; a missing one is made and tagged.
+
+def _find_or_make_tabs(deps: Deps, report: list[str]) -> tuple[SpreadsheetInfo, list[list[Any]], dict[str, tuple[str, ...]]]:
+    """2. Tabs, found by identity (issue 17): a tagged tab under another name is the same tab, never
+    made twice; a tab found by its configured name is tagged; a missing one is made and tagged.
+
+    Returns the spreadsheet as it now is, the rows a new Arsip got from the ledger, and each tab's
+    wanted headers by its title (``deps.settings`` then names the tabs as found)."""
+    s = deps.settings
+    sid = s.review_spreadsheet_id
     info = deps.sheets.info(sid)
     found = find_tabs(s, info)
     wanted_by_role = {REVIEW: REVIEW_HEADERS, KIM: KIM_HEADERS, ARSIP: REVIEW_HEADERS}
@@ -138,38 +163,57 @@ def prepare(deps: Deps) -> list[str]:
         arsip_id = next(r["addSheet"]["properties"]["sheetId"] for r in requests_
                         if r.get("addSheet", {}).get("properties", {}).get("title") == to_add[ARSIP])
         requests_.append(arsip_fill_request(arsip_id, archived))
+    from bridge.cycle.health import init_requests  # the Status Bridge tab (issue 19), in the same batch
+
+    status_requests, status_line = init_requests(deps, info, {r["addSheet"]["properties"]["sheetId"]
+                                                              for r in requests_ if "addSheet" in r})
+    requests_ += status_requests
     if requests_:
         deps.sheets.batch_update(sid, requests_)
         info = deps.sheets.info(sid, refresh=True)
     for role, f in found.items():
-        if f.tab is None:
-            report.append(f"created tab '{f.configured}'")
-            waiting = len(deps.ledger.last_rows()) if role == REVIEW else 0
-            if waiting:
-                report.append(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab. "
-                              "If it was deleted by mistake, restore it (File > Version history in Google Sheets, or "
-                              "copy its rows back) before the next cycle; otherwise the next cycle treats them as rows "
-                              "deleted from Review")
-        elif f.renamed:
-            report.append(f"found tab '{f.title}' (the {ROLE_LABEL[role]} tab, configured as '{f.configured}' and "
-                          "renamed since; found by its identity, no second one made)")
-        else:
-            report.append(f"found tab '{f.title}'")
+        report.extend(_tab_lines(deps, role, f))
+    if status_line:
+        report.append(status_line)
     found = find_tabs(s, info)
-    s = settings_following(s, found)
-    deps.settings = s
+    deps.settings = settings_following(s, found)
     wanted = {found[REVIEW].title: REVIEW_HEADERS, found[KIM].title: KIM_HEADERS, found[ARSIP].title: REVIEW_HEADERS}
+    return info, archived, wanted
 
-    # 3. Headers (added at the end of existing headers if some are missing), never beside a title row
+
+def _tab_lines(deps: Deps, role: str, f: FoundTab) -> list[str]:
+    """What init did about one of the bridge's tabs."""
+    if f.tab is None:
+        lines = [f"created tab '{f.configured}'"]
+        waiting = len(deps.ledger.last_rows()) if role == REVIEW else 0
+        if waiting:
+            lines.append(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab. "
+                         "If it was deleted by mistake, restore it (File > Version history in Google Sheets, or "
+                         "copy its rows back) before the next cycle; otherwise the next cycle treats them as rows "
+                         "deleted from Review")
+        return lines
+    if f.renamed:
+        return [f"found tab '{f.title}' (the {ROLE_LABEL[role]} tab, configured as '{f.configured}' and "
+                "renamed since; found by its identity, no second one made)"]
+    return [f"found tab '{f.title}'"]
+
+
+def _write_headers(deps: Deps, info: SpreadsheetInfo, archived: list[list[Any]], wanted: dict[str, tuple[str, ...]],
+                   report: list[str]) -> tuple[SpreadsheetInfo, dict[str, list[str]]]:
+    """3. Headers (added at the end of existing headers if some are missing), never beside a title row.
+
+    Returns the spreadsheet as it now is and each tab's headers."""
+    s = deps.settings
+    sid = s.review_spreadsheet_id
     tabs = list(wanted)
     existing = deps.sheets.batch_get(sid, [f"{a1_tab(t)}!1:{LOOK_ROWS}" for t in tabs])
-    for t, values in zip(tabs, existing):
+    for t, values in zip(tabs, existing, strict=True):
         if wanted[t] is REVIEW_HEADERS and (review_header_row(values) or 0) > 0:
             kind = "Review" if t == s.review_tab else "Arsip"
             raise SchemaError(explain_header_row(t, values, kind) + " init changed no headers.")
     header_writes: list[tuple[str, list[list[Any]]]] = []
     headers_now: dict[str, list[str]] = {}
-    for t, values in zip(tabs, existing):
+    for t, values in zip(tabs, existing, strict=True):
         current = [str(h) for h in (values[0] if values else [])]
         missing = _missing_headers(current, wanted[t])
         if missing:
@@ -194,43 +238,63 @@ def prepare(deps: Deps) -> list[str]:
         deps.sheets.batch_update(sid, widen)
         info = deps.sheets.info(sid, refresh=True)
     deps.sheets.update_ranges(sid, header_writes)
+    return info, headers_now
 
-    # 4. Frozen header, Status dropdown, protected bridge columns
+
+def _set_rules(deps: Deps, info: SpreadsheetInfo, tabs: list[str], headers_now: dict[str, list[str]],
+               report: list[str]) -> None:
+    """4. Frozen header, Status dropdown, protected bridge columns."""
+    s = deps.settings
     review_index, _ = columns.review_header_index(headers_now[s.review_tab])
     kim_index, _ = columns.kim_header_index(headers_now[s.registry_tab])
-    requests: list[dict[str, Any]] = []
-    for t in tabs:
-        tab = info.tabs[t]
-        if tab.frozen_rows != 1:
-            requests.append(
-                {
-                    "updateSheetProperties": {
-                        "properties": {"sheetId": tab.sheet_id, "gridProperties": {"frozenRowCount": 1}},
-                        "fields": "gridProperties.frozenRowCount",
-                    }
-                }
-            )
-    review = info.tabs[s.review_tab]
-    status_col = review_index[ReviewColumn.STATUS]
-    requests.append(
+    requests: list[dict[str, Any]] = [
         {
-            "setDataValidation": {
-                "range": {"sheetId": review.sheet_id, "startRowIndex": 1, "startColumnIndex": status_col, "endColumnIndex": status_col + 1},
-                "rule": {
-                    "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": st.value} for st in Status]},
-                    "strict": True,
-                    "showCustomUi": True,
-                    "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak) atau DITARIK (tarik post yang sudah tayang). "
-                    "MENUNGGU, TIDAK VALID, TERBIT dan GAGAL diisi sistem.",
-                },
+            "updateSheetProperties": {
+                "properties": {"sheetId": info.tabs[t].sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount",
             }
         }
-    )
+        for t in tabs
+        if info.tabs[t].frozen_rows != 1
+    ]
+    review = info.tabs[s.review_tab]
+    requests.append(_status_dropdown(review.sheet_id, review_index[ReviewColumn.STATUS]))
     requests += registry_validations(info.tabs[s.registry_tab].sheet_id, kim_index, deps.wilayah.kecamatan_names)
     report.append(f"Status dropdown set on '{s.review_tab}' ({', '.join(st.value for st in Status)})")
     report.append(f"dropdowns set on '{s.registry_tab}' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi)")
+    requests += _protection(deps, review, review_index, report)
+    from bridge.commands.protection import example_officers
+
+    for address in example_officers(s.officers):
+        report.append(
+            f"WARNING: [sheets] officers lists {address}, the example address from bridge.example.toml: it reaches "
+            "nobody. Put the officers' real Google accounts there and run init again."
+        )
+    deps.sheets.batch_update(s.review_spreadsheet_id, requests)
+
+
+def _status_dropdown(sheet_id: int, status_col: int) -> dict[str, Any]:
+    return {
+        "setDataValidation": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": status_col, "endColumnIndex": status_col + 1},
+            "rule": {
+                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": st.value} for st in Status]},
+                "strict": True,
+                "showCustomUi": True,
+                "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak) atau DITARIK (tarik post yang sudah tayang). "
+                "MENUNGGU, TIDAK VALID, TERBIT dan GAGAL diisi sistem.",
+            },
+        }
+    }
+
+
+def _protection(deps: Deps, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:
+    """The bridge's columns protected (first run), or their editors brought in line with [sheets] officers."""
+    s = deps.settings
+    who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
     if review.protected_ranges == 0:
         editors: dict[str, Any] = {"users": list(s.officers)} if s.officers else {}
+        requests: list[dict[str, Any]] = []
         for start, end in _bridge_column_groups(review_index):
             protected: dict[str, Any] = {
                 "range": {"sheetId": review.sheet_id, "startColumnIndex": start, "endColumnIndex": end},
@@ -240,26 +304,15 @@ def prepare(deps: Deps) -> list[str]:
             if editors:
                 protected["editors"] = editors
             requests.append({"addProtectedRange": {"protectedRange": protected}})
-        who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
         report.append(f"protected the bridge's columns on '{s.review_tab}' (editable by: {who})")
+        return requests
+    from bridge.commands.check import bridge_account
+    from bridge.commands.protection import editor_updates, protected_ranges
+
+    updates = editor_updates(protected_ranges(deps, s.review_spreadsheet_id, review.sheet_id), s.officers,
+                             bridge_account(deps), PROTECTION_NOTE)
+    if updates:
+        report.append(f"protection on '{s.review_tab}': editors updated to [sheets] officers ({who})")
     else:
-        from bridge.commands.check import bridge_account
-        from bridge.commands.protection import editor_updates, protected_ranges
-
-        updates = editor_updates(protected_ranges(deps, sid, review.sheet_id), s.officers, bridge_account(deps), PROTECTION_NOTE)
-        requests += updates
-        if updates:
-            who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"
-            report.append(f"protection on '{s.review_tab}': editors updated to [sheets] officers ({who})")
-        else:
-            report.append(f"protection already present on '{s.review_tab}'")
-    from bridge.commands.protection import example_officers
-
-    for address in example_officers(s.officers):
-        report.append(
-            f"WARNING: [sheets] officers lists {address}, the example address from bridge.example.toml: it reaches "
-            "nobody. Put the officers' real Google accounts there and run init again."
-        )
-    deps.sheets.batch_update(sid, requests)
-    report.append("ready: officers approve rows by setting Status to DISETUJUI")
-    return report
+        report.append(f"protection already present on '{s.review_tab}'")
+    return updates

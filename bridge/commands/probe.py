@@ -38,7 +38,7 @@ def _kept(fragment: str, content: str) -> bool:
     if fragment.startswith("<!--"):
         return re.sub(r"\s+", " ", fragment) in re.sub(r"\s+", " ", content)
     tag = re.match(r"<([A-Za-z0-9]+)", fragment)
-    return bool(tag) and any(tag.group(1).lower() == t.lower() for t in re.findall(r"<([A-Za-z0-9]+)[^<>]*" + re.escape(_id_of(fragment)), content))
+    return tag is not None and any(tag.group(1).lower() == t.lower() for t in re.findall(r"<([A-Za-z0-9]+)[^<>]*" + re.escape(_id_of(fragment)), content))
 
 
 def _id_of(fragment: str) -> str:
@@ -46,7 +46,7 @@ def _id_of(fragment: str) -> str:
     return m.group(0) if m else fragment
 
 
-def probe_blog(deps: "Deps") -> list[str]:
+def probe_blog(deps: Deps) -> list[str]:
     """Report lines (OK/WARN/FAIL) of one probe; never leaves a post or a file behind if it can help it."""
     from bridge.core import render
     from bridge.sandbox.seed import png_bytes
@@ -109,18 +109,18 @@ def _fetch_photo(url: str) -> list[str]:
             f"{url}. Change [blog] photo_url, or report it: Google may have changed the image address"]
 
 
-def _clean_up(deps: "Deps", post_id: str, photo_id: str) -> list[str]:
+def _clean_up(deps: Deps, post_id: str, photo_id: str) -> list[str]:
     lines: list[str] = []
     if post_id:
         try:
             deps.blogger.service.posts().delete(blogId=deps.settings.blog_id, postId=post_id).execute(num_retries=0)
             lines.append(f"{OK} probe: draft {post_id} deleted")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - cleaning up never hides the probe's result; say what is left
             lines.append(f"{WARN} probe: delete the draft {post_id} by hand in Blogger ({exc})")
     if photo_id:
         try:
             deps.drive.upload_service.files().delete(fileId=photo_id).execute(num_retries=0)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - cleaning up never hides the probe's result; say what is left
             lines.append(f"{WARN} probe: delete the test photo {photo_id} by hand in Google Drive ({exc})")
     return lines
 

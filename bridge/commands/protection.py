@@ -7,7 +7,8 @@ Google lists a protected range's editors in ``protectedRanges[].editors.users``;
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bridge.app import Deps
 
@@ -34,10 +35,9 @@ def editor_updates(
         if pr.get("description") != description:
             continue  # a protection the office made itself: not ours to change
         current = {u.lower() for u in (pr.get("editors") or {}).get("users", [])}
-        if bridge_account:
-            desired = {u.lower() for u in wanted}
-        else:  # we cannot tell which current editor is the bridge itself: only add, never remove
-            desired = current | {u.lower() for u in officers}
+        # Without the bridge's own account we cannot tell which current editor is the bridge itself:
+        # then only add, never remove.
+        desired = {u.lower() for u in wanted} if bridge_account else current | {u.lower() for u in officers}
         if current != desired:
             users = wanted if bridge_account else sorted(current | {u.lower() for u in officers})
             requests.append({"updateProtectedRange": {

@@ -12,25 +12,26 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bridge.adapters.blogger import BloggerStats
 from bridge.adapters.files import write_in_place
 from bridge.adapters.sheets import a1_tab
 from bridge.app import Deps
-from bridge.config import Settings
+from bridge.commands.report_read import SheetData, read_sheet
 from bridge.commands.report_sheet import layout
-from bridge.core.report_print import CSV_DIALECTS, csv_cell
+from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.inert import inert_cell
 from bridge.core.model import KimRecord
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
-from bridge.commands.report_read import SheetData, read_sheet
 from bridge.core.report import PageViews, Report, Rules, build_report
+from bridge.core.report_print import CSV_DIALECTS, csv_cell
 from bridge.exceptions import AuthError, BridgeError
 
 log = logging.getLogger("bridge.report")
@@ -235,17 +236,23 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
     period = monthly_report_due(deps.now(), s.monthly_hour, deps.ledger.get_meta(MONTHLY_DONE))
     if period is None:
         return None
+    out_dir = s.monthly_out_dir / period.key if s.monthly_out_dir else None
     try:
-        result = write_report(deps, period, s.monthly_out_dir / period.key if s.monthly_out_dir else None)
+        result = write_report(deps, period, out_dir)
     except AuthError:
         raise  # the service reconnects with a renewed token, as after a cycle
     except BridgeError as exc:
         log.warning("monthly report %s not written, will try again next cycle: %s", period.key, exc)
         return None
-    except OSError as exc:  # the tab is written (CSV files come last); do not rewrite it every cycle
-        log.error("monthly report %s: tab written, but not the report files in %s (%s); they are not tried again: "
-                  "fix the folder, then run: mymein-bridge report -c %s --period %s --out %s", period.key,
-                  s.monthly_out_dir, exc.strerror or exc, s.source, period.key, s.monthly_out_dir / period.key)
+    except OSError as exc:  # the tab is written (the files come last); do not rewrite it every cycle
+        if out_dir is not None:
+            log.error("monthly report %s: tab written, but not the report files in %s (%s); they are not tried again: "
+                      "fix the folder, then run: mymein-bridge report -c %s --period %s --out %s", period.key,
+                      s.monthly_out_dir, exc.strerror or exc, s.source, period.key, out_dir)
+        else:  # no folder of our own: the PDF and workbook for Drive are made in a temporary folder
+            log.error("monthly report %s: tab written, but not the PDF and workbook for Drive (%s); they are not tried "
+                      "again: fix the temporary folder (TMPDIR), then run: mymein-bridge report -c %s --period %s",
+                      period.key, exc.strerror or exc, s.source, period.key)
         deps.ledger.set_meta(MONTHLY_DONE, period.key)
         return None
     deps.ledger.set_meta(MONTHLY_DONE, period.key)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -24,14 +25,30 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (Flowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from bridge.adapters.files import write_in_place
 from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
-from bridge.core.report_print import TITLE, document_tables, is_number_column, kop_lines, signature_columns, title_lines, weights
+from bridge.core.report_print import (
+    TITLE,
+    document_tables,
+    is_number_column,
+    kop_lines,
+    signature_columns,
+    title_lines,
+    weights,
+)
 
 log = logging.getLogger("bridge.report")
 
@@ -45,7 +62,11 @@ SERIES = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf
 CHART_HEIGHT = 190
 
 
-def _style(name: str, size: float = 8, font: str = FONT, align: int = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
+#: reportlab's alignments (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY).
+Align = Literal[0, 1, 2, 4]
+
+
+def _style(name: str, size: float = 8, font: str = FONT, align: Align = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.2, alignment=align)
 
 
@@ -76,7 +97,8 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        # reportlab's own reset for a new page, as its NumberedCanvas recipe calls it; private, so not in the stubs
+        self._startPage()  # type: ignore[attr-defined]
 
     def save(self) -> None:
         total = len(self._pages)
@@ -85,7 +107,7 @@ class _NumberedCanvas(Canvas):
             self.setFont(FONT, 8)
             self.setFillColor(colors.black)
             self.drawString(MARGIN, MARGIN / 2, _text(self._footer).replace("&amp;", "&"))
-            self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Halaman {self._pageNumber} dari {total}")
+            self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Halaman {self.getPageNumber()} dari {total}")
             super().showPage()
         super().save()
 
@@ -128,7 +150,7 @@ def _kop(s: Settings) -> list[Flowable]:
     lines = kop_lines(s)
     styles = [_style("kop1", 14, BOLD, TA_CENTER, 17), _style("kop2", 15, BOLD, TA_CENTER, 18)] + \
         [_style("kop3", 9, FONT, TA_CENTER, 11)] * (len(lines) - 2)
-    text = [Paragraph(_text(line), st) for line, st in zip(lines, styles)]
+    text = [Paragraph(_text(line), st) for line, st in zip(lines, styles, strict=True)]
     kop = Table([[logo, text, ""]], colWidths=[size + 0.4 * cm, WIDTH - 2 * (size + 0.4 * cm), size + 0.4 * cm])
     kop.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "CENTER"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -150,7 +172,7 @@ LEAD_ROWS = 3
 
 
 def _grid_style(rows: int, empty: bool) -> TableStyle:
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GREY),
+    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GREY),
              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), PAD_TOP), ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_BOTTOM),
              ("LEFTPADDING", (0, 0), (-1, -1), PAD_SIDE), ("RIGHTPADDING", (0, 0), (-1, -1), PAD_SIDE)]
@@ -174,7 +196,7 @@ class _Cells:
         return [Paragraph(_text(v), CELL_RIGHT if self.numeric[c] else CELL) for c, v in enumerate(self.table.rows[n])]
 
     def height(self, cells: list[Any]) -> float:
-        return max(p.wrap(w - 2 * PAD_SIDE, 10_000)[1] for p, w in zip(cells, self.widths)) + PAD_TOP + PAD_BOTTOM
+        return max(p.wrap(w - 2 * PAD_SIDE, 10_000)[1] for p, w in zip(cells, self.widths, strict=True)) + PAD_TOP + PAD_BOTTOM
 
     def grid(self, first: int, end: int) -> Table:
         head = self.header()
@@ -241,7 +263,8 @@ def _chart(table: ReportTable) -> Drawing:
     chart = VerticalBarChart()
     # A bar no wider than about 2 cm: one month must not fill the page with one block.
     chart.x, chart.y, chart.height = 40, 30, CHART_HEIGHT - 55
-    chart.width = min(WIDTH - 230, max(160, 90 * len(table.rows)))
+    # reportlab takes any number here (its validator is isNumber); the stubs say int
+    chart.width = min(WIDTH - 230, max(160, 90 * len(table.rows)))  # type: ignore[assignment]
     data = [[int(row[1 + k]) for row in table.rows] for k in range(len(names))]
     chart.data = data or [[0]]
     chart.categoryAxis.categoryNames = [str(row[0]) for row in table.rows] or [""]
@@ -279,7 +302,7 @@ def _signature(s: Settings, made: datetime) -> Table:
         return Paragraph(f"<u>{_text(text)}</u>" if kind == "name" else _text(text), SIGN_NAME if kind == "name" else SIGN)
 
     col_w = WIDTH * 0.38
-    lines = list(zip(*columns))
+    lines = list(zip(*columns, strict=True))  # both columns have the same lines (signature_columns)
     if len(columns) == 1:
         data = [["", cell(*line[0])] for line in lines]
         widths = [WIDTH - col_w, col_w]

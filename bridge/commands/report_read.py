@@ -11,9 +11,10 @@ period needs it. So memory follows the period, not the sheet's history.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
@@ -27,7 +28,7 @@ PAGE_ROWS = 10_000
 #: The Review/Arsip columns the report reads.
 NEEDED = (ReviewColumn.ID, ReviewColumn.RECEIVED, ReviewColumn.KECAMATAN, ReviewColumn.KIM, ReviewColumn.TITLE,
           ReviewColumn.PHOTOS, ReviewColumn.SYSTEM_NOTE, ReviewColumn.STATUS, ReviewColumn.OFFICER_NOTE,
-          ReviewColumn.POST_URL, ReviewColumn.PUBLISHED)
+          ReviewColumn.POST_URL, ReviewColumn.PUBLISHED, ReviewColumn.DECIDED)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class _Tab:
         height = max((len(p) for p in parts), default=0)
         for r in range(height):
             row: list[Any] = [""] * self.width
-            for (a, _), part in zip(self.spans, parts):
+            for (a, _), part in zip(self.spans, parts, strict=True):
                 if r < len(part):
                     row[a:a + len(part[r])] = part[r]
             yield row
@@ -103,6 +104,7 @@ def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | 
         has_photo=bool(text(ReviewColumn.PHOTOS)),
         post_url=text(ReviewColumn.POST_URL),
         published=columns.parse_datetime_cell(cell(ReviewColumn.PUBLISHED), tz),
+        decided=columns.parse_datetime_cell(cell(ReviewColumn.DECIDED), tz),
     )
 
 
@@ -150,7 +152,7 @@ def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
         ranges = [tab.ranges(start, count) for tab, start, count in page]
         values = deps.sheets.batch_get(s.review_spreadsheet_id, [r for rs in ranges for r in rs])
         at = 0
-        for (tab, start, _), rs in zip(page, ranges):
+        for (tab, start, _), rs in zip(page, ranges, strict=True):
             parts, at = values[at:at + len(rs)], at + len(rs)
             for n, row in enumerate(tab.rows_of(parts), start=start + 2):
                 try:

@@ -10,19 +10,27 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bridge.adapters.files import write_in_place
 from bridge.config import Settings
 from bridge.core.report import Report
 from bridge.core.report import Table as ReportTable
-from bridge.core.report_print import document_tables, kop_lines, signature_columns, title_lines, typed, weights
+from bridge.core.report_print import (
+    document_tables,
+    kop_lines,
+    signature_columns,
+    title_lines,
+    typed,
+    weights,
+)
 
 FORMATS = {"int": "0", "decimal": "0.0", "percent": "0%", "datetime": "dd/mm/yyyy hh:mm", "text": "@"}
 #: Excel's sheet names: at most 31 characters, none of []:*?/\
@@ -37,9 +45,14 @@ def _print_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    if fit is None:  # openpyxl gives every new sheet one; its type allows none
+        fit = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    fit.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.right.text = "Halaman &P dari &N"
+    footer = ws.oddFooter
+    assert footer is not None and footer.right is not None, "openpyxl gives every sheet a footer of three parts"
+    footer.right.text = "Halaman &P dari &N"
     if header_row is not None:
         ws.print_title_rows = f"{header_row}:{header_row}"
 
@@ -89,7 +102,7 @@ def _table_sheet(ws: Worksheet, table: ReportTable) -> None:
     scale = 150 * min(1.0, sum(w) / 100) / sum(w)
     for c, x in enumerate(w, start=1):
         ws.column_dimensions[get_column_letter(c)].width = round(max(6.0, x * scale), 1)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.freeze_panes = f"A{head + 1}"  # everything above the first data row stays in view
     _print_setup(ws, head)
 
 
@@ -114,13 +127,15 @@ def build_xlsx(report: Report, made: datetime, s: Settings, path: Path, *, provi
     wb = Workbook()
     tables = document_tables(report)
     names = [_sheet_name(n, t) for n, t in enumerate(tables, start=1)]
-    _cover(wb.active, report, made, s, provisional, names)
-    for name, table in zip(names, tables):
+    cover = wb.active
+    assert isinstance(cover, Worksheet), "a new workbook starts with one worksheet"
+    _cover(cover, report, made, s, provisional, names)
+    for name, table in zip(names, tables, strict=True):
         _table_sheet(wb.create_sheet(name), table)
     wb.properties.creator = "mymein-bridge"
     wb.properties.title = title_lines(report, made, provisional)[0]
     # Fixed times, so the same report gives the same file (openpyxl stamps "now" otherwise).
-    utc = made.astimezone(timezone.utc).replace(tzinfo=None) if made.tzinfo else made
+    utc = made.astimezone(UTC).replace(tzinfo=None) if made.tzinfo else made
     wb.properties.created = wb.properties.modified = utc
     buf = io.BytesIO()
     wb.save(buf)

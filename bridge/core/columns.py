@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -227,13 +228,13 @@ def map_headers(headers: Sequence[str], extra_aliases: Mapping[str, Sequence[str
         text = "" if raw is None else str(raw)
         if not text.strip():
             continue
-        fld = next((lookup[k] for k in _header_keys(text) if k in lookup), None)
-        if fld is None:
+        found = next((lookup[k] for k in _header_keys(text) if k in lookup), None)
+        if found is None:
             unknown.append(text)
-        elif fld in index:
-            repeats[fld] = repeats.get(fld, ()) + (i,)
+        elif found in index:
+            repeats[found] = repeats.get(found, ()) + (i,)
         else:
-            index[fld] = i
+            index[found] = i
     return HeaderMap(
         index=index,
         headers=tuple("" if h is None else str(h) for h in headers),

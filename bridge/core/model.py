@@ -29,16 +29,24 @@ class Status(StrEnum):
 
         Asked about every Review row several times a cycle, over a handful of distinct cell texts:
         the answers are cached (issue 13)."""
-        return _parse_status(str(text))
+        try:
+            return _STATUS_OF[text]
+        except (KeyError, TypeError):
+            return _parse_status(str(text))
+
+
+#: The cell texts seen so far and what they say: a dict look-up per ask (issue 22: a reading cycle
+#: asks about every row's status many times). Bounded like the cache below.
+_STATUS_OF: dict[str, Status | None] = {}
 
 
 @functools.lru_cache(maxsize=512)
 def _parse_status(text: str) -> Status | None:
     norm = " ".join(text.replace("_", " ").split()).upper()
-    for status in Status:
-        if status.value == norm:
-            return status
-    return None
+    found = next((status for status in Status if status.value == norm), None)
+    if len(_STATUS_OF) < 512:
+        _STATUS_OF[text] = found
+    return found
 
 
 #: Statuses only the bridge writes; the others are the officers'.
@@ -308,8 +316,15 @@ class ReviewRow:
 
     @property
     def id(self) -> str:
-        return self.get(ReviewColumn.ID).strip()
+        return self.values.get(_ID, "").strip()
 
     @property
     def status(self) -> Status | None:
-        return Status.parse(self.get(ReviewColumn.STATUS))
+        raw = self.values.get(_STATUS, "")
+        try:
+            return _STATUS_OF[raw]
+        except (KeyError, TypeError):
+            return _parse_status(str(raw))
+
+
+_ID, _STATUS = ReviewColumn.ID, ReviewColumn.STATUS  # looked up once: asked of every row many times a cycle

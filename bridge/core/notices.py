@@ -14,10 +14,10 @@ duplicate). With the ledger kept, the ledger knows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Mapping
 
 import jinja2
 

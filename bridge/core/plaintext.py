@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from bridge.core import sanitize
 

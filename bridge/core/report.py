@@ -7,7 +7,6 @@ The same inputs give the same tables, cell for cell.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +18,7 @@ from fractions import Fraction
 from bridge.core.model import KimRecord, Partnership, Status
 from bridge.core.period import MONTHS_SHORT_ID, Period
 from bridge.core.registry import Alert, kim_key, partnership_of
+from bridge.core.waiting import Waiting, percentile, waiting_cells, waiting_note, waiting_of
 
 Cell = str | int
 
@@ -49,6 +49,7 @@ class Item:
     has_photo: bool = False
     post_url: str = ""
     published: datetime | None = None
+    decided: datetime | None = None  # Diputuskan (WITA): when the bridge first saw the officer's decision
 
     @property
     def valid(self) -> bool:
@@ -110,6 +111,7 @@ class Report:
     chart: Table | None = None  # the table the chart draws (also in ``tables``)
     drafts: int = 0  # approved items of the period waiting as drafts in Blogger
     provisional: bool = False  # the period has not ended: the title says SEMENTARA
+    waiting: Waiting = Waiting((), 0)  # the period's waiting times for a decision, all KIM together
 
     def table(self, csv: str) -> Table:
         for t in [*self.tables, *([self.views] if self.views else [])]:
@@ -131,6 +133,12 @@ def _local_day(when: datetime | None) -> date | None:
     return when.date() if when is not None else None
 
 
+def _within(when: datetime | None, period: Period) -> bool:
+    """On a day of ``period``; a row with no time (its cell cleared) is in no period."""
+    day = _local_day(when)
+    return day is not None and day in period
+
+
 def _hours(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 3600
 
@@ -144,12 +152,6 @@ def _half_up(value: Fraction | int, places: int) -> str:
 def fmt_number(value: float) -> str:
     """One decimal with an Indonesian decimal comma: 12,5."""
     return f"{value:.1f}".replace(".", ",")
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def _time_cells(values: list[float]) -> tuple[str, str]:
@@ -178,16 +180,21 @@ def _counts(items: Sequence[Item]) -> tuple[Cell, ...]:
     withdrawn = sum(1 for i in items if i.status is Status.DITARIK)
     to_publish = [_hours(i.received, i.published) for i in published if i.received and i.published]
     med, p90 = _time_cells(to_publish)
-    return (len(items), sum(1 for i in items if i.valid), approved, rejected, len(published), withdrawn, med, p90,
-            _top_reasons(items))
+    d_med, d_p90 = waiting_cells(_waiting(items))
+    return (len(items), sum(1 for i in items if i.valid), approved, rejected, len(published), withdrawn, d_med, d_p90,
+            med, p90, _top_reasons(items))
 
 
-SUMMARY_HEADER = ("Dikirim", "Valid", "Disetujui", "Ditolak", "Terbit", "Ditarik", "Median jam kirim-terbit",
+def _waiting(items: Iterable[Item]) -> Waiting:
+    return waiting_of((i.status, i.received, i.decided) for i in items)
+
+
+SUMMARY_HEADER = ("Dikirim", "Valid", "Disetujui", "Ditolak", "Terbit", "Ditarik", "Median jam kirim-keputusan",
+                  "Persentil 90 jam kirim-keputusan", "Median jam kirim-terbit",
                   "Persentil 90 jam kirim-terbit", "Alasan penolakan terbanyak")
 SUMMARY_NOTES = (
     "Dihitung dari kiriman yang diterima dalam periode ini (tab Review dan Arsip). Valid: lolos pemeriksaan otomatis. "
     "Disetujui: pernah disetujui petugas (termasuk yang sudah terbit, gagal terbit atau ditarik).",
-    "Waktu keputusan petugas belum dicatat sistem, sehingga lama sampai keputusan belum dapat dihitung.",
 )
 
 
@@ -262,7 +269,7 @@ def _summaries(c: _Context) -> tuple[Table, Table]:
     kim_rows = [(kec, kim, *_counts(kim_groups[(kec, kim)]))
                 for kec, kim in sorted(kim_groups, key=lambda k: (*c.kec_rank(k[0]), kim_key(k[1])))]
     return (Table("ringkasan-kecamatan", "Ringkasan per kecamatan", ("Kecamatan", *SUMMARY_HEADER), tuple(kec_rows),
-                  SUMMARY_NOTES),
+                  (*SUMMARY_NOTES, waiting_note(_waiting(c.cohort)))),
             Table("ringkasan-kim", "Ringkasan per KIM", ("Kecamatan", "KIM", *SUMMARY_HEADER), tuple(kim_rows)))
 
 
@@ -357,7 +364,7 @@ def _map(c: _Context, rules: Rules) -> Table:
 
 def _per_month(c: _Context, kecamatan_names: Sequence[str]) -> Table:
     per = Counter((i.kecamatan, i.published.year, i.published.month) for i in c.published if i.published)
-    rows = []
+    rows: list[tuple[str | int, ...]] = []
     for y, m in c.period.months():
         counts = [per[(kec, y, m)] for kec in kecamatan_names]
         rows.append((f"{MONTHS_SHORT_ID[m - 1]} {y}", *counts, sum(counts)))
@@ -386,11 +393,11 @@ def build_report(
     kims = [r for r in registry if r.name.strip()]
     c = _Context(period, kims, [], [], comments, {k: i for i, k in enumerate(kecamatan_names)},
                  {kim_key(r.name): r for r in kims})
-    c.cohort = [i for i in items if (d := _local_day(i.received)) is not None and d in period]
-    c.published = sorted((i for i in items if i.is_published and _local_day(i.published) in period),
+    c.cohort = [i for i in items if _within(i.received, period)]
+    c.published = sorted((i for i in items if i.is_published and _within(i.published, period)),
                          key=lambda i: (kim_key(c.kim(i)), i.published, i.id))
-    c.drafts = sum(1 for i in items if i.is_draft and _local_day(i.published or i.received) in period)
-    report = Report(period, drafts=c.drafts)
+    c.drafts = sum(1 for i in items if i.is_draft and _within(i.published or i.received, period))
+    report = Report(period, drafts=c.drafts, waiting=_waiting(c.cohort))
     comments_table, views_table = _outtakes(c, views)
     report.tables += [_tabel_5_2(c), *_summaries(c), comments_table, _follow_up(c, alerts), _ranking(c, rules), _map(c, rules)]
     report.views = views_table

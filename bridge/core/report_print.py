@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bridge.core.period import long_date
 from bridge.core.report import Cell, Report, Table
+from bridge.core.waiting import NOT_RECORDED
 
 if TYPE_CHECKING:
     from bridge.config import Settings
@@ -20,8 +21,8 @@ TITLE = "LAPORAN MONITORING DAN EVALUASI KEMITRAAN KOMUNIKASI DENGAN KIM"
 #: break between words and never inside one. Sums above 100 fill the page width; below, a narrower table.
 WEIGHTS: dict[str, tuple[float, ...]] = {
     "tabel-5-2-diseminasi": (4, 15, 28, 8, 8, 11, 26),
-    "ringkasan-kecamatan": (13, 7, 6, 8, 7, 6, 7, 10, 10, 26),
-    "ringkasan-kim": (11, 15, 7, 6, 8, 7, 6, 7, 9, 9, 21),
+    "ringkasan-kecamatan": (12, 7, 6, 8, 7, 6, 7, 10, 10, 10, 10, 20),
+    "ringkasan-kim": (10, 14, 6, 5, 7, 6, 6, 6, 8, 8, 8, 8, 17),
     "outtakes-komentar": (4, 17, 40, 9, 30),
     "outtakes-tayangan": (22, 12),
     "tindak-lanjut": (22, 16, 62),
@@ -50,7 +51,7 @@ _PERCENT = re.compile(r"\d+%")
 _WHEN = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}")
 
 
-def typed(value: Cell) -> tuple[Literal["int", "decimal", "percent", "datetime", "text"], object]:
+def typed(value: Cell) -> tuple[Literal["int", "decimal", "percent", "datetime", "text"], int | float | datetime | str]:
     """The value a spreadsheet cell should hold: numbers as numbers ("12,5" is 12.5, "67%" is 0.67),
     times as datetimes, everything else as text (never a formula)."""
     if isinstance(value, int):
@@ -79,7 +80,7 @@ def csv_cell(value: Cell, dialect: str) -> Cell:
 
 def is_number_column(table: Table, column: int) -> bool:
     """Every filled cell of the column is a number (then it is right-aligned)."""
-    kinds = {typed(r[column])[0] for r in table.rows if column < len(r) and r[column] != "" and r[column] != "-"}
+    kinds = {typed(r[column])[0] for r in table.rows if column < len(r) and r[column] not in ("", "-", NOT_RECORDED)}
     return bool(kinds) and kinds <= {"int", "decimal", "percent"}
 
 

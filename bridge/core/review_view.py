@@ -77,27 +77,32 @@ def plan_view(
             a withdrawal with no post) costs no extra read.
     """
     plan = ViewPlan()
-    count = Counter(_column(ids, n) for n in range(len(ids)))
+    # Each cell is read once (issue 22: a reading cycle at 10k rows read each ID cell twice and
+    # parsed each status once per question asked of it).
+    col_ids = [_column(ids, n) for n in range(len(ids))]
+    count = Counter(col_ids)
     plan.missing = sorted(set(cached) - set(count))
-    for n in range(max(len(ids), len(statuses))):
-        rid, raw = _column(ids, n), (cell_text(statuses[n][0]) if n < len(statuses) and statuses[n] else "")
+    n_ids, n_statuses = len(col_ids), len(statuses)
+    status_name, id_name = ReviewColumn.STATUS.name, ReviewColumn.ID.name
+    for n in range(max(n_ids, n_statuses)):
+        rid = col_ids[n] if n < n_ids else ""
+        cell = statuses[n] if n < n_statuses else None
+        raw = cell_text(cell[0]) if cell else ""
         row_number = first_row + n
         plan.ids[row_number] = rid
         if not rid and not raw.strip():
             continue  # blank as far as these columns tell (a row with only other cells is seen by the full scan)
         last = cached.get(rid) if rid else None
-        status = Status.parse(raw)
         if (
             last is None
             or count[rid] > 1
-            or str(last.get(ReviewColumn.STATUS.name, "")) != raw
-            or str(last.get(ReviewColumn.ID.name, rid)).strip() != rid
-            or status in acting
-            or (acting and _waits_for_officer(last))
+            or str(last.get(status_name, "")) != raw
+            or str(last.get(id_name, rid)).strip() != rid
+            or (acting and (Status.parse(raw) in acting or _waits_for_officer(last)))
         ):
             plan.to_read.append(row_number)
             continue
-        values = {_COLUMNS[name]: str(text) for name, text in last.items() if name in _COLUMNS}
+        values = {_COLUMNS[name]: text if text.__class__ is str else str(text) for name, text in last.items() if name in _COLUMNS}
         values[ReviewColumn.ID] = rid
         values[ReviewColumn.STATUS] = raw
         plan.rows.append(ReviewRow(row_number, values, cached=True))

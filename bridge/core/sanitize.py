@@ -58,7 +58,7 @@ class Cleaned(NamedTuple):
     truncated: bool
 
 
-def _class(codepoints: "list[int] | frozenset[int]") -> str:
+def _class(codepoints: list[int] | frozenset[int]) -> str:
     return "[" + "".join(re.escape(chr(c)) for c in sorted(codepoints)) + "]"
 
 
@@ -100,7 +100,7 @@ def _to_text(text: object) -> str:
 def clean_line(text: object, max_len: int) -> Cleaned:
     """One-line text (title, names): invisible characters removed, whitespace collapsed, capped."""
     raw = _to_text(text)
-    for old, new in _LINE_BREAKS.items():
+    for old in _LINE_BREAKS:
         raw = raw.replace(old, " ")
     return _cap(" ".join(_drop_invisible(raw, keep_newlines=False).split()), max_len)
 

@@ -9,8 +9,10 @@ marks an ID ``ARSIP`` once it moved.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable, TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, JournalEntry
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
@@ -18,11 +20,11 @@ from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
+from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
 
 log = logging.getLogger("bridge.archive")
 
@@ -201,7 +203,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     for row in rows:
         if row.id in updates:
             continue  # changed this cycle (e.g. just published): officers see the result in Review first
-        if _guarded(lambda: _due(row, deps, cutoff), row, False):
+        if _guarded(partial(_due, row, deps, cutoff), row, False):
             due.append(row)
     if not due:
         return 0
@@ -309,6 +311,11 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
         return otherwise
 
 
+def _settled_age(row: ReviewRow, deps: Deps) -> datetime | None:
+    """The date a settled row's age counts from (None while it is not settled)."""
+    return _age_reference(row, deps) if _settled(row, deps) else None
+
+
 def _row_data(cells: list[str]) -> dict[str, Any]:
     """A row as ``RowData``: every value a string (what RAW writes: never a formula, never a number)."""
     return {"values": [{"userEnteredValue": {"stringValue": fit_cell(v)}} if v != "" else {} for v in cells]}
@@ -338,7 +345,7 @@ def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
     if s.archive_after_days <= 0:
         return None
     due = [when for row in rows
-           if (when := _guarded(lambda: _age_reference(row, deps) if _settled(row, deps) else None, row, None)) is not None]
+           if (when := _guarded(partial(_settled_age, row, deps), row, None)) is not None]
     try:
         return min(due) + timedelta(days=s.archive_after_days) if due else None
     except OverflowError:  # an officer's date near the calendar's end: that row never becomes due

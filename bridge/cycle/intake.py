@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
-from bridge.photos.check import check_photos
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
+from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
+from bridge.photos.check import check_photos
 
 log = logging.getLogger("bridge.intake")
 
@@ -178,6 +178,7 @@ def rebuild_ledger(
     """
     ledger = deps.ledger
     fp_posts = identity.by_fingerprint(posts)
+    index = identity.PostIndex(posts)  # each row looks its post up: no scan of the blog per row
     seen_fps: set[str] = set()
     deferred: list[tuple[ReviewRow, str, str]] = []
     count = 0
@@ -200,7 +201,7 @@ def rebuild_ledger(
             in_review=True,
             origin=origin,
         )
-        post = identity.match_post(posts, sub_id, fp)
+        post = index.match(sub_id, fp)
         if post is not None:
             ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
         elif r.status in (Status.DISETUJUI, Status.DITARIK) and status != ARCHIVED:
@@ -212,7 +213,7 @@ def rebuild_ledger(
             fp = r.get(ReviewColumn.FINGERPRINT).strip()
             status = ARCHIVED if place == "arsip" else (r.status or Status.MENUNGGU).value
             if not fp and r.id:  # the fingerprint cell was cleared: the post's marker may still tell it
-                post = identity.match_post(posts, r.id)
+                post = index.match(r.id)
                 fp = next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
             if not fp or fp in seen_fps:
                 continue  # nothing identifies the response (or it is a copy): the Review watch explains it
@@ -562,7 +563,9 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         # restored from a backup, or another bridge's rows). Arsip's and the blog's highest come with
         # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
         # cost a request and the whole blog; the record is written before every write, so it holds them.
-        ledger.note_ids(r.id for r in snap.review)
+        # (Noted above already, with the unidentified rows' IDs, unless this is a rebuild or a dry run.)
+        if fresh or deps.dry_run:
+            ledger.note_ids(r.id for r in snap.review)
         if snap.responses_page:  # a full read
             decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
         else:
@@ -629,11 +632,13 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
     rebuild_ledger(deps, rows, archived, theirs, result.plan, why="local ledger older than the sheet")
     # What it does know may have been published, updated or withdrawn since the copy: the blog says.
     fixed = 0
+    index = identity.PostIndex(posts)
+    learned = {x.id for x in rows} | {x.id for x in archived}
     with ledger.transaction():
         for r in (*snap.review, *arsip):
-            if not r.id or r.id in {x.id for x in rows} or r.id in {x.id for x in archived}:
+            if not r.id or r.id in learned:
                 continue
-            post = identity.match_post(posts, r.id, r.get(ReviewColumn.FINGERPRINT).strip())
+            post = index.match(r.id, r.get(ReviewColumn.FINGERPRINT).strip())
             entry = ledger.journal(r.id)
             if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
                                 and entry.state in (DONE, REVERTED)):
@@ -701,7 +706,7 @@ class _Queue:
                 today=self.today,
                 email_collected=self.email_collected,
             )
-        except Exception as exc:  # a rule bug must not lose the row: queue it for a human
+        except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the row: queue it for a human
             cause, _ = row_failed("validation", f"responses row {response.row_number}", exc)
             return validate.unvalidated(response, fp, cause)
         if earlier is not None and validate.same_sender(sub, earlier.operator, earlier.email):
@@ -767,7 +772,7 @@ def _queue_pages(
     """
     scan = watermark.PageScan(known, queue.legacy.of, queue.legacy.known, queue.legacy.pending)
     ledger = queue.deps.ledger
-    waiting: list[tuple[FormResponse, str, watermark.Queued]] = []
+    waiting: list[tuple[FormResponse, str, watermark.Queued | None]] = []
     held = False
     for page in pages:
         new = scan.page(page)

@@ -13,8 +13,9 @@ Costs: nothing extra while Google accepts the batch; one request per row after a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from bridge.adapters.sheets import SheetsGateway
 from bridge.exceptions import FatalError, LeaseHeldError

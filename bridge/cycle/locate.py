@@ -47,7 +47,7 @@ def locate_ids(deps: Deps, tabs: list[str], fingerprints: dict[str, int] | None 
     if moved:
         letters = {tab: column_letter(index[tab][ReviewColumn.ID]) for tab in moved}
         again = deps.sheets.batch_get(sid, [f"{a1_tab(tab)}!{letters[tab]}:{letters[tab]}" for tab in moved])
-        id_cols.update(zip(moved, again))
+        id_cols.update(zip(moved, again, strict=True))
     def by_fp(tab: str) -> dict[str, int] | None:
         if tab not in fp_cols or index[tab].get(ReviewColumn.FINGERPRINT) != fingerprints[tab]:
             return None

@@ -27,16 +27,30 @@ from pathlib import Path
 import jinja2
 
 from bridge.adapters.notify import AppriseChannel, Channel
+from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.kim_channel import KimChannel, Route
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
+from bridge.core.notices import (
+    FAILED,
+    REJECT_WAITS,
+    SENDING,
+    SENT,
+    WAITING,
+    Event,
+    Mark,
+    Message,
+    due_events,
+    format_marks,
+    parse_marks,
+    render_message,
+    stamp,
+)
 from bridge.core.registry import kim_key
 from bridge.core.report import DRAFT_LINK
-from bridge.core.notices import FAILED, REJECT_WAITS, SENDING, SENT, WAITING, Event, Mark, Message, due_events, format_marks, parse_marks, render_message, stamp
 from bridge.cycle.kim_routes import cycle_routes
 from bridge.cycle.locate import locate_ids
-from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.exceptions import AddressError, BridgeError, RetriableError
 
 log = logging.getLogger("bridge.notify")
@@ -285,8 +299,8 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             log.warning("%s: %s message refused, address not usable: %s", item.row.id, item.event.value, exc)
             continue
         except RetriableError as exc:
-            mark = _failed(deps, item, exc, result)
-            final.setdefault(item.row.id, {})[item.event] = mark if mark is not None else Mark(item.event, SENDING, "")
+            failed = _failed(deps, item, exc, result)
+            final.setdefault(item.row.id, {})[item.event] = failed if failed is not None else Mark(item.event, SENDING, "")
             continue
         except BridgeError as exc:  # e.g. the Gmail grant: messages stop, publishing goes on
             result.problems.append(f"operator messages stopped: {exc}")

@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
 import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Callable, TypeVar
+from typing import TypeVar
 
-from bridge.cycle.alerts import cycle_alerts
-from bridge.cycle.isolate import row_failed
-from bridge.core.identity import WatchPlan
-from bridge.app import Deps
-from bridge.core.registry import Alert
 from bridge.adapters.ledger import INTENT
+from bridge.app import Deps
+from bridge.core.identity import WatchPlan
+from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.registry import Alert
+from bridge.cycle import lease
+from bridge.cycle.alerts import cycle_alerts
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
 from bridge.cycle.decided import stamp_decisions
-from bridge.core.model import ReviewColumn, ReviewRow, Status
-from bridge.cycle import lease
-from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
+from bridge.cycle.health import show_health
 from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.layout import hold_mass_vanish
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
+from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
 
 log = logging.getLogger("bridge.cycle")
 
@@ -454,6 +456,7 @@ def _run_cycle(
             log.warning("operator messages postponed: %s", exc)
     _officers_digest(deps, report, watch.rows, snap)
     report.problems += report.intake.problems + report.publish.problems
+    _unforeseen_spared(report, "the Status Bridge tab", lambda: show_health(deps, report, watch.rows), False)  # issue 19
     _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))
     log.info("cycle done: %s", report.summary(), extra={"fields": {"event": "cycle", **report.counts(), "problems": len(report.problems)}})
     return report

@@ -30,13 +30,13 @@ from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
-from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
+from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import limit_note, pause, paused_until
-from bridge.cycle.isolate import row_failed
-from bridge.cycle import lease
 from bridge.cycle.intake import format_time
+from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
+from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
 
 log = logging.getLogger("bridge.publish")
@@ -346,12 +346,13 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
         # published any approved row in its last cycle (see bridge.cycle.lease). Once is enough.
         lease.handover_scanned(deps)
     claimed: set[str] = set()
+    index = identity.PostIndex(posts)  # one look-up per row, not a scan of the blog (issue 22)
     for sid in ids:
         entry = intents.get(sid)
         sub = deps.ledger.submission(sid)
         since = _parse_iso(entry.intent_at) if entry else None
-        post = identity.match_post(
-            posts, sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
+        post = index.match(
+            sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
             title=entry.intent_title if entry else "", labels=entry.intent_labels if entry else (),
             since=since, claimed=frozenset(claimed),
         )

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, review_view
-from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.core.header_row import explain_header_row, kim_title_rows
+from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError, SchemaError
 
@@ -39,9 +39,6 @@ class Snapshot:
     review: list[ReviewRow]
     kim: list[KimRecord]
     review_missing: tuple[str, ...] = ()  # Review headers not found (officers renamed or deleted them)
-    #: The ledger's copies of the rows (ID → column name → text) when Review was read through its
-    #: ID and Status columns; None after a whole read.
-    copies: dict[str, dict[str, str]] | None = None
     #: Review was read whole: once the cycle has remembered the rows, the next whole read is
     #: REVIEW_WHOLE_EVERY away (see :func:`note_whole_read`).
     read_whole: bool = False
@@ -106,13 +103,12 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         sheet_tz = s.tz
 
     rows: list[ReviewRow] | None = None
-    copies: dict[str, dict[str, str]] | None = None
     if layout is not None:
         header_row, ids, statuses = review_v
         header = [str(h) for h in (header_row[0] if header_row else [])]
         if header == layout:
-            copies = deps.ledger.last_rows()
-            rows = _through_view(deps, header, ids[1:], statuses[1:], copies, changed)
+            # The copies are let go once the rows are made: nothing later needs them (issue 22).
+            rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.last_rows(), changed)
         else:
             log.info("Review headers changed since the last cycle: reading the tab whole")
         if rows is None:
@@ -153,7 +149,6 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         kim_moved=(kim_title_rows(kim_v or []) or "") if kim_missing else "",
         review_unidentified=unidentified,
         responses_page=page,
-        copies=copies,
         read_whole=rows_whole,
         warnings=tab_problems,
     )
@@ -256,7 +251,7 @@ def read_review_rows(
     last = column_letter(max(width, max(index.values()) + 1) - 1)
     ranges = [f"{a1_tab(tab or s.review_tab)}!A{a}:{last}{b}" for a, b in spans]
     out: dict[int, ReviewRow] = {}
-    for (a, _b), values in zip(spans, deps.sheets.batch_get(s.review_spreadsheet_id, ranges)):
+    for (a, _b), values in zip(spans, deps.sheets.batch_get(s.review_spreadsheet_id, ranges), strict=True):
         for n, row in enumerate(values, start=a):
             out[n] = columns.row_to_review(row, n, index)
     return out

@@ -188,7 +188,7 @@ def arsip_rows(deps: Deps) -> list[list[str]]:
     from bridge.cycle.archive import deleted_note_text  # archive imports snapshot, which imports this module
 
     rows = []
-    for sub_id, status, deleted_at, last in deps.ledger.archived_rows():
+    for sub_id, _status, deleted_at, last in deps.ledger.archived_rows():
         values = {ReviewColumn[name]: v for name, v in last.items() if name in ReviewColumn.__members__}
         values.setdefault(ReviewColumn.ID, sub_id)
         if not values.get(ReviewColumn.FINGERPRINT):

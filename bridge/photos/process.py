@@ -25,7 +25,7 @@ import math
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 log = logging.getLogger("bridge.photos")
 
@@ -237,7 +237,9 @@ def _to_srgb(img: Image.Image) -> Image.Image:
             mode = img.mode if img.mode in ("RGB", "CMYK") else "RGB"
             if img.mode != mode:
                 img = img.convert(mode)
-            return ImageCms.profileToProfile(img, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            converted = ImageCms.profileToProfile(img, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            if converted is not None:  # None only when converting in place, which this does not ask for
+                return converted
         except (ImageCms.PyCMSError, OSError, ValueError) as exc:
             log.info("photo ICC profile ignored (%s); pixels kept as they are", exc)
     if img.mode == "I;16" or img.mode == "I":

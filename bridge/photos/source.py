@@ -71,7 +71,8 @@ def refusal(problem: PhotoProblem, n: int, name: str, settings: Settings, item: 
             "[photos] upload_folder_id (lihat README, bagian Foto)."
         )
     elif problem.code == "too_much_memory":
-        w, h, frames = facts.get("width"), facts.get("height"), int(facts.get("frames", 1) or 1)
+        w, h, n_frames = facts.get("width"), facts.get("height"), facts.get("frames")
+        frames = n_frames if isinstance(n_frames, int) and n_frames > 0 else 1
         animated = f", {frames} bingkai animasi" if frames > 1 else ""
         text = (
             f"{label} terlalu berat untuk diproses ({w} × {h} piksel{animated}): butuh sekitar {facts.get('mb', 0):.0f} MiB "

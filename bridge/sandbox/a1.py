@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bridge.sandbox.errors import bad_request
+from bridge.sandbox.errors import ApiError, bad_request
 
 EPOCH = datetime(1899, 12, 30)
 FORMULA_NOT_EVALUATED = "#NAME?"
@@ -107,20 +107,50 @@ def parse_range(spreadsheet: dict[str, Any], text: str) -> GridRange:
         name, ref = _split_sheet(text.strip())
     except ValueError:
         raise error from None
-    if name is None:
-        by_title = [s for s in sheets if s["title"] == ref]
-        if by_title:
-            return GridRange(by_title[0], 0, None, 0, None)
-        if not sheets:
-            raise error
-        sheet = sheets[0]
-    else:
-        found = [s for s in sheets if s["title"] == name]
-        if not found:
-            raise error
-        sheet = found[0]
+    if name is None and (by_title := [s for s in sheets if s["title"] == ref]):
+        return GridRange(by_title[0], 0, None, 0, None)
+    sheet = _named_sheet(sheets, name, error)
     if ref == "":
         return GridRange(sheet, 0, None, 0, None)
+    refs = _cell_refs(ref, error)
+    if len(refs) == 1:
+        (c_a, r_a) = refs[0]
+        if not (c_a and r_a):
+            raise error
+        r0, c0 = int(r_a) - 1, col_index(c_a)
+        return GridRange(sheet, r0, r0 + 1, c0, c0 + 1)
+    (c_a, r_a), (c_b, r_b) = refs
+    if c_a and c_b:
+        c0, c1 = col_index(c_a), col_index(c_b) + 1
+    elif not c_a and not c_b:
+        c0, c1 = 0, None
+    else:
+        raise error
+    r0, r1 = _row_span(r_a, r_b)
+    # Corners given the other way round (B5:A1) name the same range.
+    if r1 is not None and r1 <= r0:
+        r0, r1 = r1 - 1, r0 + 1
+    if c1 is not None and c1 <= c0:
+        c0, c1 = c1 - 1, c0 + 1
+    if r0 < 0:
+        raise error
+    return GridRange(sheet, r0, r1, c0, c1)
+
+
+def _named_sheet(sheets: list[dict[str, Any]], name: str | None, error: ApiError) -> dict[str, Any]:
+    """The sheet a range names (the first sheet when it names none)."""
+    if name is None:
+        if not sheets:
+            raise error
+        return sheets[0]
+    found = [s for s in sheets if s["title"] == name]
+    if not found:
+        raise error
+    return found[0]
+
+
+def _cell_refs(ref: str, error: ApiError) -> list[tuple[str, str]]:
+    """``A1:C5`` → [("A", "1"), ("C", "5")]; a column or a row alone leaves the other empty."""
     parts = ref.split(":")
     if len(parts) > 2:
         raise error
@@ -130,36 +160,18 @@ def parse_range(spreadsheet: dict[str, Any], text: str) -> GridRange:
         if not m or (not m.group(1) and not m.group(2)):
             raise error
         refs.append((m.group(1), m.group(2)))
-    (c_a, r_a) = refs[0]
-    if len(refs) == 1:
-        if not (c_a and r_a):
-            raise error
-        r0, c0 = int(r_a) - 1, col_index(c_a)
-        return GridRange(sheet, r0, r0 + 1, c0, c0 + 1)
-    (c_b, r_b) = refs[1]
-    # columns
-    if c_a and c_b:
-        c0, c1 = col_index(c_a), col_index(c_b) + 1
-    elif not c_a and not c_b:
-        c0, c1 = 0, None
-    else:
-        raise error
+    return refs
+
+
+def _row_span(r_a: str, r_b: str) -> tuple[int, int | None]:
+    """Rows of a two-part range as [start, end) (end None: to the grid's end)."""
     if r_a and r_b:
-        r0, r1 = int(r_a) - 1, int(r_b)
-    elif r_a and not r_b:
-        r0, r1 = int(r_a) - 1, None
-    elif not r_a and not r_b:
-        r0, r1 = 0, None
-    else:  # A:B5 -> rows 1..5
-        r0, r1 = 0, int(r_b)
-    if r0 < 0 or (r1 is not None and r1 <= r0) or (c1 is not None and c1 <= c0):
-        if r1 is not None and r1 <= r0:
-            r0, r1 = r1 - 1, r0 + 1
-        if c1 is not None and c1 <= c0:
-            c0, c1 = c1 - 1, c0 + 1
-        if r0 < 0:
-            raise error
-    return GridRange(sheet, r0, r1, c0, c1)
+        return int(r_a) - 1, int(r_b)
+    if r_a:
+        return int(r_a) - 1, None
+    if not r_b:
+        return 0, None
+    return 0, int(r_b)  # A:B5 -> rows 1..5
 
 
 # -- rendering -------------------------------------------------------------

@@ -26,8 +26,9 @@ import copy
 import html
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bridge.sandbox.common import Ctx, Raw, apply_fields, parse_fields
@@ -42,7 +43,7 @@ DEFAULT_PAGE = 20
 def _tz(blog: dict[str, Any]) -> ZoneInfo:
     try:
         return ZoneInfo(blog.get("timeZone") or "Asia/Makassar")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any unusable zone name in the blog's settings falls back to UTC
         return ZoneInfo("UTC")
 
 
@@ -57,7 +58,7 @@ def parse_time(text: str, field: str = "published") -> datetime:
     except ValueError:
         raise bad_request(f"Invalid value for {field}: {text}") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value
 
 
@@ -294,7 +295,7 @@ def _page(ctx: Ctx, posts: list[dict[str, Any]], body_flag: str) -> dict[str, An
     if token:
         try:
             start = int(base64.urlsafe_b64decode(token.encode()).decode().split(":")[1])
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - a token we did not issue is refused however it fails to decode
             raise bad_request("Invalid pageToken") from None
     size = _page_size(ctx)
     chunk = posts[start : start + size]

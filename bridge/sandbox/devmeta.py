@@ -32,12 +32,11 @@ metadata becomes is not modelled.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from bridge.sandbox.common import Ctx
 from bridge.sandbox.errors import ApiError, bad_request
-
-KINDS = frozenset({"createDeveloperMetadata", "updateDeveloperMetadata", "deleteDeveloperMetadata"})
 
 _VISIBILITIES = ("DOCUMENT", "PROJECT")
 _UPDATABLE = ("metadataId", "metadataKey", "metadataValue", "visibility", "location")
@@ -134,50 +133,67 @@ def filter_matches(data_filter: dict[str, Any], meta: dict[str, Any]) -> bool:
     return _lookup_matches(lookup, meta)
 
 
-def apply(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[str, Any]:
-    """One developer-metadata request of a batchUpdate, with its documented reply."""
+def _create(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    """Reply: CreateDeveloperMetadataResponse {"developerMetadata": DeveloperMetadata}."""
     store = _store(ss)
-    if kind == "createDeveloperMetadata":
-        # Reply: CreateDeveloperMetadataResponse {"developerMetadata": DeveloperMetadata}.
-        meta = _checked(ss, req.get("developerMetadata") or {}, {m["metadataId"] for m in store})
-        store.append(meta)
-        return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
-    if kind == "updateDeveloperMetadata":
-        # Reply: UpdateDeveloperMetadataResponse {"developerMetadata": [every entry updated]}.
-        filters = req.get("dataFilters") or []
-        new = req.get("developerMetadata") or {}
-        names = [f.strip() for f in str(req.get("fields") or "").split(",") if f.strip()]
-        if not names:
-            raise ValueError("At least one field must be updated, but 'fields' is empty.")
-        if "*" in names:
-            names = list(_UPDATABLE)
-        unknown = [n for n in names if n.split(".")[0] not in _UPDATABLE]
-        if unknown:
-            raise ValueError(f"Invalid field mask: {', '.join(unknown)}")
-        hits = [m for m in store if any(filter_matches(f, m) for f in filters)]
-        if "metadataId" in names and len(hits) > 1:
-            raise ValueError("Cannot set the same metadataId on more than one developer metadata entry.")
-        updated = []
-        for meta in hits:
-            merged = dict(meta)
-            for name in {n.split(".")[0] for n in names}:
-                if name in new:
-                    merged[name] = new[name]
-                elif name in ("metadataValue",):
-                    merged.pop(name, None)
-            taken = {m["metadataId"] for m in store if m is not meta}
-            fixed = _checked(ss, merged, taken)
-            meta.clear()
-            meta.update(fixed)
-            updated.append(copy.deepcopy(meta))
-        return {"updateDeveloperMetadata": {"developerMetadata": updated}}
-    if kind == "deleteDeveloperMetadata":
-        # Reply: DeleteDeveloperMetadataResponse {"deletedDeveloperMetadata": [every entry deleted]}.
-        data_filter = req.get("dataFilter") or {}
-        gone = [m for m in store if filter_matches(data_filter, m)]
-        ss["developerMetadata"] = [m for m in store if all(m is not g for g in gone)]
-        return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": copy.deepcopy(gone)}}
-    raise NotImplementedError(kind)
+    meta = _checked(ss, req.get("developerMetadata") or {}, {m["metadataId"] for m in store})
+    store.append(meta)
+    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+
+
+def _update_mask(req: dict[str, Any]) -> list[str]:
+    """The fields an update names (``*``: every one that can be updated); an empty or unknown one is refused."""
+    names = [f.strip() for f in str(req.get("fields") or "").split(",") if f.strip()]
+    if not names:
+        raise ValueError("At least one field must be updated, but 'fields' is empty.")
+    if "*" in names:
+        names = list(_UPDATABLE)
+    unknown = [n for n in names if n.split(".")[0] not in _UPDATABLE]
+    if unknown:
+        raise ValueError(f"Invalid field mask: {', '.join(unknown)}")
+    return names
+
+
+def _update(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    """Reply: UpdateDeveloperMetadataResponse {"developerMetadata": [every entry updated]}."""
+    store = _store(ss)
+    filters = req.get("dataFilters") or []
+    new = req.get("developerMetadata") or {}
+    names = _update_mask(req)
+    hits = [m for m in store if any(filter_matches(f, m) for f in filters)]
+    if "metadataId" in names and len(hits) > 1:
+        raise ValueError("Cannot set the same metadataId on more than one developer metadata entry.")
+    updated = []
+    for meta in hits:
+        merged = dict(meta)
+        for name in {n.split(".")[0] for n in names}:
+            if name in new:
+                merged[name] = new[name]
+            elif name in ("metadataValue",):
+                merged.pop(name, None)
+        taken = {m["metadataId"] for m in store if m is not meta}
+        fixed = _checked(ss, merged, taken)
+        meta.clear()
+        meta.update(fixed)
+        updated.append(copy.deepcopy(meta))
+    return {"updateDeveloperMetadata": {"developerMetadata": updated}}
+
+
+def _delete(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    """Reply: DeleteDeveloperMetadataResponse {"deletedDeveloperMetadata": [every entry deleted]}."""
+    store = _store(ss)
+    data_filter = req.get("dataFilter") or {}
+    gone = [m for m in store if filter_matches(data_filter, m)]
+    ss["developerMetadata"] = [m for m in store if all(m is not g for g in gone)]
+    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": copy.deepcopy(gone)}}
+
+
+#: The developer-metadata requests of a batchUpdate, each with its documented reply.
+REQUESTS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
+    "createDeveloperMetadata": _create,
+    "updateDeveloperMetadata": _update,
+    "deleteDeveloperMetadata": _delete,
+}
 
 
 def drop_sheet(ss: dict[str, Any], sheet_id: int) -> None:

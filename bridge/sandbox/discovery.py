@@ -13,7 +13,7 @@ import json
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ def _documents_dir() -> Path:
     return Path(googleapiclient.__file__).resolve().parent / "discovery_cache" / "documents"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_document(name: str) -> dict[str, Any]:
     """The bundled discovery document, e.g. ``load_document("sheets.v4")``."""
     return json.loads((_documents_dir() / f"{name}.json").read_text(encoding="utf-8"))
@@ -81,13 +81,12 @@ def _compile(template: str) -> tuple[re.Pattern[str], list[str], int]:
 
 
 def _walk(resource: dict[str, Any]) -> Any:
-    for desc in resource.get("methods", {}).values():
-        yield desc
+    yield from resource.get("methods", {}).values()
     for sub in resource.get("resources", {}).values():
         yield from _walk(sub)
 
 
-@lru_cache(maxsize=None)
+@cache
 def routes() -> tuple[Route, ...]:
     """All routes, most specific (longest literal text) first."""
     out: list[Route] = []

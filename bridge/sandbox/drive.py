@@ -24,7 +24,8 @@ import hashlib
 import json
 import re
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bridge.sandbox import discovery
 from bridge.sandbox.common import Ctx, Raw, apply_fields, parse_fields
@@ -384,28 +385,41 @@ def _unq(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def _query(q: str) -> list[Callable[[dict[str, Any]], bool]]:
-    tests: list[Callable[[dict[str, Any]], bool]] = []
+_Test = Callable[[dict[str, Any]], bool]
+
+
+def _has_app_property(key: str, value: str) -> _Test:
+    return lambda r: (r.get("appProperties") or {}).get(key) == value
+
+
+def _is_trashed(want: bool) -> _Test:
+    return lambda r: bool(r.get("trashed", False)) == want
+
+
+def _in_folder(folder_id: str) -> _Test:
+    return lambda r: folder_id in (r.get("parents") or [])
+
+
+def _is_named(name: str) -> _Test:
+    return lambda r: r.get("name") == name
+
+
+def _query(q: str) -> list[_Test]:
+    tests: list[_Test] = []
     rest = q.strip()
     while rest:
-        for kind, pattern in _TERMS:
-            m = pattern.match(rest)
-            if m:
-                break
-        else:
+        found = next(((kind, m) for kind, pattern in _TERMS if (m := pattern.match(rest))), None)
+        if found is None:
             raise ApiError(400, "Invalid Value", reason="invalid")
+        kind, m = found
         if kind == "app":
-            k, v = _unq(m.group(1)), _unq(m.group(2))
-            tests.append(lambda r, k=k, v=v: (r.get("appProperties") or {}).get(k) == v)
+            tests.append(_has_app_property(_unq(m.group(1)), _unq(m.group(2))))
         elif kind == "trashed":
-            want = m.group(1) == "true"
-            tests.append(lambda r, want=want: bool(r.get("trashed", False)) == want)
+            tests.append(_is_trashed(m.group(1) == "true"))
         elif kind == "parent":
-            pid = _unq(m.group(1))
-            tests.append(lambda r, pid=pid: pid in (r.get("parents") or []))
+            tests.append(_in_folder(_unq(m.group(1))))
         else:
-            name = _unq(m.group(1))
-            tests.append(lambda r, name=name: r.get("name") == name)
+            tests.append(_is_named(_unq(m.group(1))))
         rest = rest[m.end():].strip()
         if rest:
             joiner = re.match(r"and\s+", rest)

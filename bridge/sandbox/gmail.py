@@ -33,8 +33,7 @@ import email
 import email.policy
 import email.utils
 import re
-import secrets
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 from bridge.sandbox import discovery
@@ -75,7 +74,7 @@ def _message_bytes(ctx: Ctx) -> bytes:
 
 
 def _now_iso(state: SandboxState) -> str:
-    return state.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return state.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def append_outbox(state: SandboxState, entry: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ State (``auth`` in the state JSON)::
      "default_account": "kimbalangan.bridge@gmail.com",  # unregistered tokens (e.g. "sandbox-token")
      "tokens": {"ya29.sandbox-...": {"account": "a@b.c", "expires": "2026-11-23T03:00:00Z"}},
      "grants": {"1//refresh": {"account": "a@b.c", "client_id": "...", "revoked": false,
-                               "expires": null}}}
+                               "expires": null}},
+     "publishing_status": "testing"}                    # optional: the consent screen's app is in Testing
 
 * Access tokens issued here live 3600 s by the sandbox clock: Google's access tokens
   "expire after one hour" and refresh answers ``expires_in: 3599``
@@ -18,7 +19,9 @@ State (``auth`` in the state JSON)::
   (``grant_type=authorization_code``) or renews (``grant_type=refresh_token``).
   A revoked or expired grant answers ``400 {"error": "invalid_grant", "error_description":
   "Token has been expired or revoked."}``, Google's wording; a grant of an app left in
-  *Testing* expires after 7 days ("expires", https://developers.google.com/identity/protocols/oauth2#expiration).
+  *Testing* expires after 7 days ("expires", https://developers.google.com/identity/protocols/oauth2#expiration;
+  "'Testing' status tokens always expire in 7 days", https://developers.google.com/data-portability/user-guide/configure-oauth):
+  with ``"publishing_status": "testing"`` every consent (``auth``) gives such a grant.
 * A bearer token the sandbox did not issue gets 401 UNAUTHENTICATED "Request had invalid
   authentication credentials..." with ErrorInfo reason ``ACCESS_TOKEN_TYPE_UNSUPPORTED``, as Google
   answers a token it did not issue (recorded in
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import secrets
 import urllib.parse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bridge.sandbox.state import SandboxState
@@ -43,10 +46,11 @@ from bridge.sandbox.state import SandboxState
 ACCESS_TOKEN_SECONDS = 3600
 DEFAULT_ACCOUNT = "kimbalangan.sandbox@gmail.com"
 INVALID_GRANT = "Token has been expired or revoked."
+TESTING_GRANT_DAYS = 7
 
 
 def _iso(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse(text: str) -> datetime:
@@ -139,7 +143,9 @@ def _exchange(state: SandboxState, form: dict[str, str]) -> tuple[int, dict[str,
         entry = _auth(state).setdefault("codes", {}).pop(form.get("code", ""), None)  # a code works once
     if entry is None or entry["redirect_uri"] != form.get("redirect_uri", entry["redirect_uri"] if entry else ""):
         return 400, {"error": "invalid_grant", "error_description": "Malformed auth code."}
-    refresh = add_grant(state, entry["account"], entry["client_id"])
+    with state.lock:
+        testing = _auth(state).get("publishing_status") == "testing"
+    refresh = add_grant(state, entry["account"], entry["client_id"], testing_days=TESTING_GRANT_DAYS if testing else None)
     token = issue_token(state, entry["account"])
     return 200, {"access_token": token, "expires_in": ACCESS_TOKEN_SECONDS - 1, "refresh_token": refresh,
                  "scope": entry["scope"], "token_type": "Bearer"}

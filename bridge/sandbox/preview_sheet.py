@@ -182,7 +182,7 @@ def render_tabs(state_json: dict[str, Any], chosen: str | None) -> str:
     if not tabs:
         return ""
     titles = [t["title"] for t in tabs]
-    current = chosen if chosen in titles else ("Review" if "Review" in titles else titles[0])
+    current: str = chosen if chosen is not None and chosen in titles else ("Review" if "Review" in titles else titles[0])
     links = "".join(
         f'<a class="{"on" if t == current else ""}" href="/?tab={urllib.parse.quote(t)}">{html.escape(t)}</a>' for t in titles)
     sheet = next(t for t in tabs if t["title"] == current)

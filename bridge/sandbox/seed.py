@@ -14,7 +14,7 @@ import hashlib
 import struct
 import zlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 DEMO_SPREADSHEET_ID = "1MyMeinDemoSheet00000000000000000000000000000"
@@ -199,7 +199,7 @@ def demo_state() -> dict[str, Any]:
 
     registry = [
         REGISTRY_HEADER,
-        *(_profiled(row) for row in [
+        *(_profiled(row) for row in cast("list[list[Any]]", [  # rows of str and datetime alike
         ["KIM Lasung Batu Bersatu", "Paringin", "Lasung Batu", "KIM-6311-0601", "188.45/012/DISKOMINFO/2025",
          "2025-01-15", "2027-01-15", "AKTIF", "Ahmad Fauzi", "Rahmadi, Nur Aini", "kim.lasungbatu@gmail.com",
          "+6281251230001", ""],
@@ -222,7 +222,7 @@ def demo_state() -> dict[str, Any]:
         ["KIM Panaitan Sejahtera", "Lampihong", "Panaitan", "KIM-6311-0502", "188.45/009/DISKOMINFO/2023",
          _dt("2023-06-30T00:00:00"), _dt("2025-06-30T00:00:00"), "AKTIF", "H. Basrani", "Rusmilawati",
          "kim.panaitan@gmail.com", "+6281251230008", "SK perlu diperpanjang"],
-        ]),
+        ])),
     ]
 
     blog_posts = [

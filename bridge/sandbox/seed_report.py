@@ -6,7 +6,9 @@ still in Review too, as an archive move cut short leaves it); rejections with re
 withdrawn post; a KIM whose SK has expired (Panaitan) and one whose SK ends within 60 days of
 the quarter's end (Mantuyan); a KIM ``DITINJAU`` (Pitap); a KIM with no news at all (Pudak); a
 KIM with no Kekuatan/Pengaruh (Panaitan); one item received on the quarter's last day and
-published the day after; one from June.
+published the day after; one from June. Diputuskan (WITA) is on the rows decided since the column
+came (issue 19); the older ones (Arsip, row 1, and one rejection) lack it: their waiting time is
+"tidak tercatat".
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ _PLACE = {k[KimColumn.NAME]: (k[KimColumn.KECAMATAN], k[KimColumn.DESA]) for k i
 
 
 def _row(n: int, kim: str, received: str, title: str, status: str, *, note: str = OK, officer: str = "", photo: bool = False,
-         slug: str = "", published: str = "") -> dict[ReviewColumn, Any]:
+         slug: str = "", published: str = "", decided: str = "") -> dict[ReviewColumn, Any]:
     kec, desa = _PLACE[kim]
     month = published[3:5] if published else ""
     year = published[6:10] if published else ""
@@ -60,7 +62,7 @@ def _row(n: int, kim: str, received: str, title: str, status: str, *, note: str 
         ReviewColumn.BODY: f"Isi berita {title}.", ReviewColumn.PHOTOS: "https://drive.google.com/open?id=1foto" if photo else "",
         ReviewColumn.SYSTEM_NOTE: note, ReviewColumn.STATUS: status, ReviewColumn.OFFICER_NOTE: officer,
         ReviewColumn.POST_URL: f"{BLOG_URL}/{year}/{month}/{slug}.html" if slug else "", ReviewColumn.PUBLISHED: published,
-        ReviewColumn.FINGERPRINT: f"fp{n:04d}",
+        ReviewColumn.FINGERPRINT: f"fp{n:04d}", ReviewColumn.DECIDED: decided,
     }
 
 
@@ -79,22 +81,25 @@ REVIEW = [
     _row(1, L, "03/07/2026 08:00:00", "Gotong Royong Saluran Irigasi", "TERBIT", photo=True, slug="gotong-royong",
          published="03/07/2026 14:00:00"),
     _row(4, L, "05/08/2026 08:00:00", "Lomba Agustusan Lasung Batu", "TERBIT", photo=True, slug="lomba-agustusan",
-         published="05/08/2026 10:00:00"),
-    _row(5, L, "20/08/2026 08:00:00", "Musyawarah Dusun", "TERBIT", slug="musyawarah-dusun", published="21/08/2026 08:00:00"),
+         published="05/08/2026 10:00:00", decided="05/08/2026 09:00:00"),
+    _row(5, L, "20/08/2026 08:00:00", "Musyawarah Dusun", "TERBIT", slug="musyawarah-dusun", published="21/08/2026 08:00:00",
+         decided="21/08/2026 07:30:00"),
     _row(6, B, "01/09/2026 07:00:00", "Harga Karet Naik", "TERBIT", photo=True, slug="harga-karet-naik",
-         published="01/09/2026 19:00:00"),
+         published="01/09/2026 19:00:00", decided="01/09/2026 18:00:00"),
     _row(7, B, "10/09/2026 07:00:00", "Berita Keliru", "DITARIK", note="Post ditarik kembali menjadi draf.",
-         slug="berita-keliru", published="10/09/2026 08:00:00"),
-    _row(8, M, "12/09/2026 08:00:00", "Kegiatan Ibu-Ibu", "DITOLAK", officer="Foto tidak jelas."),
+         slug="berita-keliru", published="10/09/2026 08:00:00", decided="10/09/2026 07:30:00"),
+    _row(8, M, "12/09/2026 08:00:00", "Kegiatan Ibu-Ibu", "DITOLAK", officer="Foto tidak jelas.",
+         decided="14/09/2026 08:00:00"),
     _row(9, M, "15/09/2026 08:00:00", "Promosi Toko", "DITOLAK", officer="Bukan kegiatan KIM"),
     _row(10, P, "18/09/2026 08:00:00", "Pelatihan UMKM", "DITOLAK",
-         note="1. SK KIM Panaitan Sejahtera sudah berakhir pada 30/06/2026.", officer="Tunggu perpanjangan SK"),
+         note="1. SK KIM Panaitan Sejahtera sudah berakhir pada 30/06/2026.", officer="Tunggu perpanjangan SK",
+         decided="18/09/2026 12:00:00"),
     _row(11, T, "20/09/2026 08:00:00", "Anyaman Rotan", "TIDAK VALID",
          note="1. Kemitraan KIM Pitap Bersinar berstatus DITINJAU; berita hanya diterima dari KIM AKTIF."),
     _row(12, L, "29/09/2026 08:00:00", "Kerja Bakti Masjid", "MENUNGGU",
          note="Lolos pemeriksaan otomatis; menunggu keputusan petugas."),
     _row(13, L, "30/09/2026 20:00:00", "Persiapan Hari Jadi", "TERBIT", slug="persiapan-hari-jadi",
-         published="01/10/2026 08:00:00"),
+         published="01/10/2026 08:00:00", decided="01/10/2026 07:00:00"),
 ]
 #: Comment counts Blogger reports per live post (slug → comments).
 COMMENTS = {"panen-karet-juni": 4, "gotong-royong": 3, "posyandu-melati": 1, "lomba-agustusan": 5, "musyawarah-dusun": 0,

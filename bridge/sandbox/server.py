@@ -39,6 +39,7 @@ which account a bearer token belongs to, and when it expires, is decided there t
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import errno
 import hmac
@@ -54,10 +55,11 @@ import threading
 import time
 import traceback
 import urllib.parse
-from datetime import timezone
+from collections.abc import Callable
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bridge.clock import Clock, OffsetClock, system_clock
 from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
@@ -80,7 +82,7 @@ TARGET_KEYS = {"method": "", "contains": "", "nth": 1, "times": 1, "code": 429, 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    sandbox: "SandboxServer"
+    sandbox: SandboxServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up (or is killed) mid-request is normal, not an error."""
@@ -91,14 +93,13 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _HTTPServer  # type: ignore[assignment]
+    server: _HTTPServer
 
     def setup(self) -> None:
         super().setup()
-        try:  # header and body go out in separate writes; avoid Nagle + delayed-ACK stalls
+        # header and body go out in separate writes; avoid Nagle + delayed-ACK stalls
+        with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         return
@@ -109,22 +110,22 @@ class _Handler(BaseHTTPRequestHandler):
         from Google's (issue 17: a server clock hours fast)."""
         if timestamp is not None:
             return super().date_time_string(timestamp)
-        now = self.server.sandbox.state.now().astimezone(timezone.utc)
+        now = self.server.sandbox.state.now().astimezone(UTC)
         return email.utils.format_datetime(now, usegmt=True)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self._handle("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self._handle("POST")
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:  # noqa: N802 - http.server's name
         self._handle("PUT")
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:  # noqa: N802 - http.server's name
         self._handle("PATCH")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:  # noqa: N802 - http.server's name
         self._handle("DELETE")
 
     # -- plumbing ------------------------------------------------------------
@@ -228,7 +229,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- admin ----------------------------------------------------------------
     def _admin(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
-        sb = self.server.sandbox
         changes = path.startswith("/_sandbox/") and method != "GET" and not path.startswith("/_sandbox/webhook/")
         if changes and not self._admin_allowed():
             self._send_json(403, ApiError(403, f"Changing the sandbox needs its admin token in the {ADMIN_HEADER} header "
@@ -239,67 +239,89 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send_json(400, bad_request("Invalid JSON body.").body())
             return
-        if path == "/" and method == "GET":
-            tab = query.get("tab", [None])[0]
-            self._send(200, render_preview(sb.state, tab=tab).encode("utf-8"), "text/html; charset=utf-8")
-        elif path.startswith("/p/") and method == "GET":
-            page = render_preview(sb.state, post_id=urllib.parse.unquote(path[3:]))
-            self._send(200 if page else 404, (page or "<h1>404</h1>").encode("utf-8"), "text/html; charset=utf-8")
-        elif path.startswith("/_sandbox/files/") and method == "GET":
-            fid = urllib.parse.unquote(path[len("/_sandbox/files/"):])
-            with sb.state.lock:
-                try:
-                    record = sb.state.drive_file(fid)
-                except NotFound:
-                    self._send_json(404, ApiError(404, f"File not found: {fid}.").body())
-                    return
-                if not drive.is_public(record):
-                    self._send_json(403, ApiError(403, "The file is not shared publicly (no 'anyone' permission).").body())
-                    return
-                data, ctype = drive.content(record), record.get("mimeType", "application/octet-stream")
-            self._send(200, data, ctype, {"Cache-Control": "public, max-age=86400"})
-        elif path == "/_sandbox/stats" and method == "GET":
-            self._send_json(200, sb.stats())
-        elif path == "/_sandbox/reset-stats" and method == "POST":
-            sb.reset_stats()
-            self._send_json(200, sb.stats())
-        elif path == "/_sandbox/faults" and method == "GET":
-            self._send_json(200, sb.get_faults())
-        elif path == "/_sandbox/faults" and method == "POST":
-            try:
-                self._send_json(200, sb.set_faults(payload))
-            except (TypeError, ValueError) as exc:
-                self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
-        elif path == "/_sandbox/faults/targets" and method == "POST":
-            try:
-                self._send_json(200, sb.add_target(payload))
-            except (TypeError, ValueError) as exc:
-                self._send_json(400, bad_request(f"Invalid fault target: {exc}").body())
-        elif path == "/_sandbox/clock" and method == "GET":
-            self._send_json(200, sb.clock_json())
-        elif path == "/_sandbox/clock" and method == "POST":
-            try:
-                self._send_json(200, sb.move_clock(payload))
-            except (TypeError, ValueError) as exc:
-                self._send_json(400, bad_request(f"Cannot move the clock: {exc}").body())
-        elif path == "/_sandbox/outbox" and method == "GET":
-            self._send_json(200, gmail.outbox(sb.state))
-        elif path.startswith("/_sandbox/webhook/") and method == "POST":
-            entry = gmail.webhook(sb.state, urllib.parse.unquote(path[len("/_sandbox/webhook/"):]), payload)
-            sb.persist()
-            self._send_json(200, entry)
-        elif path == "/_sandbox/state" and method == "GET":
-            data = sb.state.to_json()
-            if not self._admin_allowed():  # the tokens it issued are credentials: only with the admin token
-                auth = data.get("auth", {})
-                data["auth"] = {k: v for k, v in auth.items() if k not in ("tokens", "grants", "codes", "config_token")}
-            self._send_json(200, data)
-        elif path == "/_sandbox/state" and method == "POST":
-            sb.state.replace(payload)
-            sb.persist()
-            self._send_json(200, {"ok": True})
-        else:
+        route = _ADMIN_ROUTES.get((method, path))
+        if route is None:
+            route = next((r for (m, prefix), r in _ADMIN_PREFIXES.items() if m == method and path.startswith(prefix)), None)
+        if route is None:
             self._send_json(404, ApiError(404, f"The requested URL {path} was not found on this server.").body())
+            return
+        route(self, path, query, payload)
+
+    def _admin_preview(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        tab = query.get("tab", [None])[0]
+        self._send(200, render_preview(self.server.sandbox.state, tab=tab).encode("utf-8"), "text/html; charset=utf-8")
+
+    def _admin_post_page(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        page = render_preview(self.server.sandbox.state, post_id=urllib.parse.unquote(path[len("/p/"):]))
+        self._send(200 if page else 404, (page or "<h1>404</h1>").encode("utf-8"), "text/html; charset=utf-8")
+
+    def _admin_file(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        state = self.server.sandbox.state
+        fid = urllib.parse.unquote(path[len("/_sandbox/files/"):])
+        with state.lock:
+            try:
+                record = state.drive_file(fid)
+            except NotFound:
+                self._send_json(404, ApiError(404, f"File not found: {fid}.").body())
+                return
+            if not drive.is_public(record):
+                self._send_json(403, ApiError(403, "The file is not shared publicly (no 'anyone' permission).").body())
+                return
+            data, ctype = drive.content(record), record.get("mimeType", "application/octet-stream")
+        self._send(200, data, ctype, {"Cache-Control": "public, max-age=86400"})
+
+    def _admin_stats(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        self._send_json(200, self.server.sandbox.stats())
+
+    def _admin_reset_stats(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        self.server.sandbox.reset_stats()
+        self._send_json(200, self.server.sandbox.stats())
+
+    def _admin_faults(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        self._send_json(200, self.server.sandbox.get_faults())
+
+    def _admin_set_faults(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        try:
+            self._send_json(200, self.server.sandbox.set_faults(payload))
+        except (TypeError, ValueError) as exc:
+            self._send_json(400, bad_request(f"Invalid faults: {exc}").body())
+
+    def _admin_add_target(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        try:
+            self._send_json(200, self.server.sandbox.add_target(payload))
+        except (TypeError, ValueError) as exc:
+            self._send_json(400, bad_request(f"Invalid fault target: {exc}").body())
+
+    def _admin_clock(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        self._send_json(200, self.server.sandbox.clock_json())
+
+    def _admin_move_clock(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        try:
+            self._send_json(200, self.server.sandbox.move_clock(payload))
+        except (TypeError, ValueError) as exc:
+            self._send_json(400, bad_request(f"Cannot move the clock: {exc}").body())
+
+    def _admin_outbox(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        self._send_json(200, gmail.outbox(self.server.sandbox.state))
+
+    def _admin_webhook(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        sb = self.server.sandbox
+        entry = gmail.webhook(sb.state, urllib.parse.unquote(path[len("/_sandbox/webhook/"):]), payload)
+        sb.persist()
+        self._send_json(200, entry)
+
+    def _admin_state(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        data = self.server.sandbox.state.to_json()
+        if not self._admin_allowed():  # the tokens it issued are credentials: only with the admin token
+            auth = data.get("auth", {})
+            data["auth"] = {k: v for k, v in auth.items() if k not in ("tokens", "grants", "codes", "config_token")}
+        self._send_json(200, data)
+
+    def _admin_replace_state(self, path: str, query: dict[str, list[str]], payload: Any) -> None:
+        sb = self.server.sandbox
+        sb.state.replace(payload)
+        sb.persist()
+        self._send_json(200, {"ok": True})
 
     # -- Google APIs ----------------------------------------------------------------
     def _api(self, method: str, path: str, query: dict[str, list[str]], raw: bytes) -> None:
@@ -307,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
         method_id = "unknown"
         faults = sb.get_faults()
         if faults.get("latency_ms"):
-            time.sleep(float(faults["latency_ms"]) / 1000.0)
+            sb.sleep(float(faults["latency_ms"]) / 1000.0)
         pretty = True
         self._count_as = method_id
         try:
@@ -382,6 +404,29 @@ class _Handler(BaseHTTPRequestHandler):
         return account
 
 
+_AdminRoute = Callable[[_Handler, str, dict[str, list[str]], Any], None]
+#: The sandbox's own pages and /_sandbox/* endpoints, by method and exact path.
+_ADMIN_ROUTES: dict[tuple[str, str], _AdminRoute] = {
+    ("GET", "/"): _Handler._admin_preview,
+    ("GET", "/_sandbox/stats"): _Handler._admin_stats,
+    ("POST", "/_sandbox/reset-stats"): _Handler._admin_reset_stats,
+    ("GET", "/_sandbox/faults"): _Handler._admin_faults,
+    ("POST", "/_sandbox/faults"): _Handler._admin_set_faults,
+    ("POST", "/_sandbox/faults/targets"): _Handler._admin_add_target,
+    ("GET", "/_sandbox/clock"): _Handler._admin_clock,
+    ("POST", "/_sandbox/clock"): _Handler._admin_move_clock,
+    ("GET", "/_sandbox/outbox"): _Handler._admin_outbox,
+    ("GET", "/_sandbox/state"): _Handler._admin_state,
+    ("POST", "/_sandbox/state"): _Handler._admin_replace_state,
+}
+#: ... and by method and path prefix (the rest of the path names the post, file or webhook).
+_ADMIN_PREFIXES: dict[tuple[str, str], _AdminRoute] = {
+    ("GET", "/p/"): _Handler._admin_post_page,
+    ("GET", "/_sandbox/files/"): _Handler._admin_file,
+    ("POST", "/_sandbox/webhook/"): _Handler._admin_webhook,
+}
+
+
 class SandboxServer:
     """The local Google stand-in; ``with SandboxServer() as sb: ... sb.url``."""
 
@@ -411,10 +456,12 @@ class SandboxServer:
         self._stats: dict[str, Any] = {}
         self._faults: dict[str, Any] = dict(DEFAULT_FAULTS)
         self._rng = random.Random()
+        #: How the latency fault waits (real time: it is there to try timeouts); tests record the waits instead.
+        self.sleep: Callable[[float], None] = time.sleep
         self.reset_stats()
 
     # -- lifecycle -------------------------------------------------------------
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         httpd = _HTTPServer((self.host, self.port), _Handler)
         httpd.sandbox = self
         self._httpd = httpd
@@ -437,7 +484,7 @@ class SandboxServer:
             with self.state.lock:
                 self.state.save(self.state_path)
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start() if self._httpd is None else self
 
     def __exit__(self, *exc: Any) -> None:
@@ -730,7 +777,7 @@ def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathL
         ("google", "auth"): "sandbox",
         ("google", "token"): str(token_file),
         ("blog", "photo_url"): f"{url}/_sandbox/files/{{id}}",
-        ("bridge", "state_path"): str((Path(cfg_dir).resolve() / "bridge-state.sqlite3")),
+        ("bridge", "state_path"): str(Path(cfg_dir).resolve() / "bridge-state.sqlite3"),
     }
     if data["spreadsheets"]:
         first = data["spreadsheets"][0]

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import copy
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bridge.sandbox import a1, devmeta, strict
 from bridge.sandbox.a1 import GridRange, format_range, is_empty, parse_input, parse_range, render
 from bridge.sandbox.common import Ctx, apply_fields, parse_fields
 from bridge.sandbox.errors import ApiError, bad_request
 from bridge.sandbox.state import NotFound
-
 
 READS = frozenset({"sheets.spreadsheets.get", "sheets.spreadsheets.values.get", "sheets.spreadsheets.values.batchGet",
                    "sheets.spreadsheets.developerMetadata.search", "sheets.spreadsheets.developerMetadata.get"})
@@ -152,34 +152,12 @@ def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, opt
     n_cols = max((len(v) for v in values), default=0)
     if n_rows == 0 or n_cols == 0:
         return {"spreadsheetId": ss["id"], "updatedRange": format_range(gr.title, r0, r0 + 1, c0, c0 + 1)}
-    anchor = gr.end_row == r0 + 1 and gr.end_col == c0 + 1  # a single cell is only the top-left anchor
-    if not anchor and gr.end_row is not None and r0 + n_rows > gr.end_row:
-        raise bad_request(
-            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], but tried writing to row [{r0 + n_rows}]"
-        )
-    if not anchor and gr.end_col is not None and c0 + n_cols > gr.end_col:
-        raise bad_request(
-            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], "
-            f"but tried writing to column [{a1.col_letters(c0 + n_cols - 1)}]"
-        )
-    if r0 + n_rows > sheet["rowCount"] or c0 + n_cols > sheet["columnCount"]:
-        raise _grid_error(gr.title, r0, r0 + n_rows, c0, c0 + n_cols, sheet)
+    _check_fits(gr, n_rows, n_cols)
     locale = ss.get("locale", "en_US")
     cells = 0
     parsed = [[None if v is None else parse_input(v, option, locale) for v in row] for row in values]
     if ctx is not None:  # refuse what Google refuses before changing anything (see bridge.sandbox.strict)
-        rules = any(rule.get("rule", {}).get("strict") for rule in sheet.get("dataValidation", []))
-        written = []
-        for i, row in enumerate(parsed):
-            for j, stored in enumerate(row):
-                if stored is None:
-                    continue
-                strict.check_cell_size(stored)
-                if rules:
-                    strict.check_validation(sheet, r0 + i, c0 + j, stored, locale)
-                written.append((r0 + i, c0 + j))
-        if sheet.get("protectedRanges"):
-            strict.check_protected(ss, sheet, written, ctx.account, ctx.state)
+        _check_strict(ctx, ss, sheet, r0, c0, parsed, locale)
     for i, row in enumerate(values):
         for j, value in enumerate(row):
             if value is None:
@@ -194,6 +172,40 @@ def _write(ss: dict[str, Any], gr: GridRange, values: list[Any], major: str, opt
         "updatedColumns": n_cols,
         "updatedCells": cells,
     }
+
+
+def _check_fits(gr: GridRange, n_rows: int, n_cols: int) -> None:
+    """Values larger than the range they are written to, or than the sheet's grid, are refused."""
+    r0, c0, sheet = gr.start_row, gr.start_col, gr.sheet
+    anchor = gr.end_row == r0 + 1 and gr.end_col == c0 + 1  # a single cell is only the top-left anchor
+    if not anchor and gr.end_row is not None and r0 + n_rows > gr.end_row:
+        raise bad_request(
+            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], but tried writing to row [{r0 + n_rows}]"
+        )
+    if not anchor and gr.end_col is not None and c0 + n_cols > gr.end_col:
+        raise bad_request(
+            f"Requested writing within range [{format_range(gr.title, *_bounded(gr))}], "
+            f"but tried writing to column [{a1.col_letters(c0 + n_cols - 1)}]"
+        )
+    if r0 + n_rows > sheet["rowCount"] or c0 + n_cols > sheet["columnCount"]:
+        raise _grid_error(gr.title, r0, r0 + n_rows, c0, c0 + n_cols, sheet)
+
+
+def _check_strict(ctx: Ctx, ss: dict[str, Any], sheet: dict[str, Any], r0: int, c0: int, parsed: list[list[Any]],
+                  locale: str) -> None:
+    """Cell size, strict data validation and protected ranges, checked for every cell the write sets."""
+    rules = any(rule.get("rule", {}).get("strict") for rule in sheet.get("dataValidation", []))
+    written = []
+    for i, row in enumerate(parsed):
+        for j, stored in enumerate(row):
+            if stored is None:
+                continue
+            strict.check_cell_size(stored)
+            if rules:
+                strict.check_validation(sheet, r0 + i, c0 + j, stored, locale)
+            written.append((r0 + i, c0 + j))
+    if sheet.get("protectedRanges"):
+        strict.check_protected(ss, sheet, written, ctx.account, ctx.state)
 
 
 def _bounded(gr: GridRange) -> tuple[int, int, int, int]:
@@ -608,248 +620,338 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, str(value).lower())
 
 
-def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[str, Any]:  # noqa: C901
+#: One batchUpdate request: the spreadsheet and the request's body → its reply.
+_Request = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def _add_sheet(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
     sheets = ss["sheets"]
-    if kind == "addSheet":
-        props = req.get("properties", {})
-        title = props.get("title") or f"Sheet{len(sheets) + 1}"
-        if any(s["title"] == title for s in sheets):
-            raise ValueError(f'A sheet with the name "{title}" already exists. Please enter another name.')
-        sheet_id = props.get("sheetId")
-        if sheet_id is None:
-            sheet_id = max((s["sheetId"] for s in sheets), default=0) + 1
-            sheet_id = sheet_id if sheet_id > 1000 else 1000000 + sheet_id * 7919
-        elif any(s["sheetId"] == sheet_id for s in sheets):
-            raise ValueError(f"A sheet with the id {sheet_id} already exists.")
-        grid = props.get("gridProperties", {})
-        sheet = {
-            "sheetId": sheet_id, "title": title, "rowCount": grid.get("rowCount", 1000),
-            "columnCount": grid.get("columnCount", 26), "rows": [], "protectedRanges": [], "dataValidation": [], "charts": [],
-        }
-        if grid.get("frozenRowCount"):
-            sheet["frozenRowCount"] = grid["frozenRowCount"]
-        if grid.get("frozenColumnCount"):
-            sheet["frozenColumnCount"] = grid["frozenColumnCount"]
-        if props.get("hidden"):
-            sheet["hidden"] = True
-        if "tabColor" in props:
-            sheet["tabColor"] = props["tabColor"]
-        index = props.get("index", len(sheets))
-        sheets.insert(min(index, len(sheets)), sheet)
-        return {"addSheet": {"properties": sheet_properties(sheet, sheets.index(sheet))}}
-    if kind == "deleteSheet":
-        i, _ = _sheet_by_id(ss, req.get("sheetId"))
-        if len(sheets) == 1:
-            raise ValueError("You can't remove all the sheets in a document.")
-        devmeta.drop_sheet(ss, sheets.pop(i)["sheetId"])
-        return {}
-    if kind == "updateSheetProperties":
-        props = req.get("properties", {})
-        fields = req.get("fields", "")
-        if not fields:
-            raise ValueError("At least one field must be updated, but 'fields' is empty.")
-        i, sheet = _sheet_by_id(ss, props.get("sheetId"))
-        names = [f.strip() for f in fields.split(",")]
-        if "*" in names:
-            names = ["title", "index", "hidden", "tabColor", "gridProperties"]
-        for name in names:
-            if name == "title":
-                title = props.get("title", "")
-                if any(s["title"] == title and s is not sheet for s in sheets):
-                    raise ValueError(f'A sheet with the name "{title}" already exists. Please enter another name.')
-                sheet["title"] = title
-            elif name == "hidden":
-                if props.get("hidden") and all(s.get("hidden") or s is sheet for s in sheets):
-                    raise ValueError("You can't hide all the sheets in a document.")
-                sheet["hidden"] = bool(props.get("hidden"))
-            elif name == "index":
-                sheets.pop(i)
-                sheets.insert(min(props.get("index", 0), len(sheets)), sheet)
-            elif name.startswith("gridProperties"):
-                grid = props.get("gridProperties", {})
-                sub = name.split(".", 1)[1:] or ["rowCount", "columnCount", "frozenRowCount", "frozenColumnCount"]
-                for key in sub:
-                    value = grid.get(key, 0)
-                    if key in ("rowCount", "columnCount"):
-                        if value:
-                            sheet[key] = value
-                            if key == "rowCount":
-                                del sheet["rows"][value:]
-                            else:
-                                _own_all(sheet["rows"])
-                                for row in sheet["rows"]:
-                                    del row[value:]
-                    else:
-                        sheet[key] = value
-            else:
-                if name in props:
-                    sheet[name.split(".")[0]] = props[name.split(".")[0]]
-        return {}
-    if kind == "updateSpreadsheetProperties":
-        props = req.get("properties", {})
-        for name in [f.strip() for f in req.get("fields", "").split(",") if f.strip()]:
-            if name in ("title", "locale", "timeZone") and name in props:
-                ss[name] = props[name]
-        return {}
-    if kind == "appendDimension":
-        _, sheet = _sheet_by_id(ss, req.get("sheetId"))
-        key = "rowCount" if req.get("dimension") == "ROWS" else "columnCount"
-        sheet[key] += int(req.get("length", 0))
-        return {}
-    if kind in ("insertDimension", "deleteDimension"):
-        rng = req.get("range", {})
-        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
-        start, end = rng.get("startIndex", 0), rng.get("endIndex")
-        rows_dim = rng.get("dimension") == "ROWS"
-        limit = sheet["rowCount"] if rows_dim else sheet["columnCount"]
-        if end is None or end <= start:
-            raise ValueError("Invalid dimension range: endIndex must be greater than startIndex.")
-        n = end - start
-        if kind == "insertDimension":
-            if start > limit:
-                raise ValueError(f"Invalid range: startIndex ({start}) is beyond the grid ({limit}).")
-            if rows_dim:
-                if start < len(sheet["rows"]):
-                    sheet["rows"][start:start] = [[] for _ in range(n)]
-                sheet["rowCount"] += n
+    props = req.get("properties", {})
+    title = props.get("title") or f"Sheet{len(sheets) + 1}"
+    if any(s["title"] == title for s in sheets):
+        raise ValueError(f'A sheet with the name "{title}" already exists. Please enter another name.')
+    sheet_id = props.get("sheetId")
+    if sheet_id is None:
+        sheet_id = max((s["sheetId"] for s in sheets), default=0) + 1
+        sheet_id = sheet_id if sheet_id > 1000 else 1000000 + sheet_id * 7919
+    elif any(s["sheetId"] == sheet_id for s in sheets):
+        raise ValueError(f"A sheet with the id {sheet_id} already exists.")
+    grid = props.get("gridProperties", {})
+    sheet = {
+        "sheetId": sheet_id, "title": title, "rowCount": grid.get("rowCount", 1000),
+        "columnCount": grid.get("columnCount", 26), "rows": [], "protectedRanges": [], "dataValidation": [], "charts": [],
+    }
+    for key in ("frozenRowCount", "frozenColumnCount"):
+        if grid.get(key):
+            sheet[key] = grid[key]
+    if props.get("hidden"):
+        sheet["hidden"] = True
+    if "tabColor" in props:
+        sheet["tabColor"] = props["tabColor"]
+    index = props.get("index", len(sheets))
+    sheets.insert(min(index, len(sheets)), sheet)
+    return {"addSheet": {"properties": sheet_properties(sheet, sheets.index(sheet))}}
+
+
+def _delete_sheet(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    sheets = ss["sheets"]
+    i, _ = _sheet_by_id(ss, req.get("sheetId"))
+    if len(sheets) == 1:
+        raise ValueError("You can't remove all the sheets in a document.")
+    devmeta.drop_sheet(ss, sheets.pop(i)["sheetId"])
+    return {}
+
+
+def _set_grid_properties(sheet: dict[str, Any], grid: dict[str, Any], name: str) -> None:
+    """``gridProperties`` or one of its fields (``gridProperties.rowCount``); a smaller grid drops the cells outside."""
+    for key in name.split(".", 1)[1:] or ["rowCount", "columnCount", "frozenRowCount", "frozenColumnCount"]:
+        value = grid.get(key, 0)
+        if key not in ("rowCount", "columnCount"):
+            sheet[key] = value
+        elif value:
+            sheet[key] = value
+            if key == "rowCount":
+                del sheet["rows"][value:]
             else:
                 _own_all(sheet["rows"])
                 for row in sheet["rows"]:
-                    if start < len(row):
-                        row[start:start] = [None] * n
-                sheet["columnCount"] += n
-            return {}
-        if end > limit:
-            raise ValueError(f"Invalid range: endIndex ({end}) is beyond the grid ({limit}).")
-        if rows_dim:
-            frozen = sheet.get("frozenRowCount", 0)
-            if limit - n <= frozen:
-                raise ValueError("Sorry, it is not possible to delete all non-frozen rows.")
-            del sheet["rows"][start:end]
-            sheet["rowCount"] -= n
-        else:
-            if start == 0 and end >= limit:
-                raise ValueError("Sorry, it is not possible to delete all non-frozen columns.")
-            _own_all(sheet["rows"])
-            for row in sheet["rows"]:
-                del row[start:end]
-            sheet["columnCount"] -= n
-        return {}
-    if kind == "updateCells":
-        _, sheet = _sheet_by_id(ss, (req.get("start") or req.get("range") or {}).get("sheetId"))
-        rows = _rows_from_rowdata(req.get("rows", []))
-        if "start" in req:
-            r0, c0 = req["start"].get("rowIndex", 0), req["start"].get("columnIndex", 0)
-        else:
-            r0, _, c0, _ = _gr_bounds(sheet, req.get("range", {}))
-        fields = req.get("fields", "")
-        if "userEnteredValue" in fields or fields == "*":
-            _set_cells(sheet, r0, c0, rows)
-        return {}
-    if kind == "appendCells":
-        _, sheet = _sheet_by_id(ss, req.get("sheetId"))
-        rows = _rows_from_rowdata(req.get("rows", []))
-        last = _last_nonempty_row(sheet, 0, 0, None)
-        _set_cells(sheet, 0 if last is None else last + 1, 0, rows, grow=True)
-        return {}
-    if kind == "repeatCell":
-        rng = req.get("range", {})
-        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
-        fields = req.get("fields", "")
-        if "userEnteredValue" in fields or fields == "*":
-            r0, r1, c0, c1 = _gr_bounds(sheet, rng)
-            value = _cell_from_celldata(req.get("cell", {}))
-            _set_cells(sheet, r0, c0, [[value] * (c1 - c0) for _ in range(r1 - r0)])
-        return {}
-    if kind == "setDataValidation":
-        rng = req.get("range", {})
-        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
-        sheet.setdefault("dataValidation", [])
-        sheet["dataValidation"] = [v for v in sheet["dataValidation"] if v.get("range") != rng]
-        if req.get("rule"):
-            sheet["dataValidation"].append({"range": rng, "rule": req["rule"]})
-        return {}
-    if kind == "addProtectedRange":
-        pr = copy.deepcopy(req.get("protectedRange", {}))
-        _, sheet = _sheet_by_id(ss, pr.get("range", {}).get("sheetId"))
-        all_ids = [p.get("protectedRangeId", 0) for s in sheets for p in s.get("protectedRanges", [])]
-        pr.setdefault("protectedRangeId", max(all_ids, default=100000000) + 1)
-        pr.setdefault("editors", {"users": []})
-        sheet.setdefault("protectedRanges", []).append(pr)
-        return {"addProtectedRange": {"protectedRange": copy.deepcopy(pr)}}
-    if kind == "updateProtectedRange":
-        new = req.get("protectedRange", {})
-        pid = new.get("protectedRangeId")
-        names = [f.strip() for f in req.get("fields", "").split(",") if f.strip()]
-        if not names:
-            raise ValueError("At least one field must be updated, but 'fields' is empty.")
-        for s_ in sheets:
-            for pr in s_.get("protectedRanges", []):
-                if pr.get("protectedRangeId") == pid:
-                    for name in names:
-                        if name == "*":
-                            pr.update(copy.deepcopy({k: v for k, v in new.items() if k != "protectedRangeId"}))
-                        elif name in new:
-                            pr[name] = copy.deepcopy(new[name])
-                    return {}
-        raise ValueError(f"No protected range with id: {pid}")
-    if kind == "deleteProtectedRange":
-        pid = req.get("protectedRangeId")
-        for s in sheets:
-            before = len(s.get("protectedRanges", []))
-            s["protectedRanges"] = [p for p in s.get("protectedRanges", []) if p.get("protectedRangeId") != pid]
-            if len(s["protectedRanges"]) != before:
-                return {}
-        raise ValueError(f"No protected range with id: {pid}")
-    if kind == "addChart":
-        chart = copy.deepcopy(req.get("chart", {}))
-        all_ids = [c.get("chartId", 0) for s in sheets for c in s.get("charts", [])]
-        chart.setdefault("chartId", max(all_ids, default=200000000) + 1)
-        anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
-        sheet_id = anchor.get("sheetId", chart.get("position", {}).get("sheetId", sheets[0]["sheetId"]))
-        _, sheet = _sheet_by_id(ss, sheet_id)
-        sheet.setdefault("charts", []).append(chart)
-        return {"addChart": {"chart": copy.deepcopy(chart)}}
-    if kind == "sortRange":
-        rng = req.get("range", {})
-        _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+                    del row[value:]
+
+
+def _update_sheet_properties(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    sheets = ss["sheets"]
+    props = req.get("properties", {})
+    fields = req.get("fields", "")
+    if not fields:
+        raise ValueError("At least one field must be updated, but 'fields' is empty.")
+    i, sheet = _sheet_by_id(ss, props.get("sheetId"))
+    names = [f.strip() for f in fields.split(",")]
+    if "*" in names:
+        names = ["title", "index", "hidden", "tabColor", "gridProperties"]
+    for name in names:
+        if name == "title":
+            title = props.get("title", "")
+            if any(s["title"] == title and s is not sheet for s in sheets):
+                raise ValueError(f'A sheet with the name "{title}" already exists. Please enter another name.')
+            sheet["title"] = title
+        elif name == "hidden":
+            if props.get("hidden") and all(s.get("hidden") or s is sheet for s in sheets):
+                raise ValueError("You can't hide all the sheets in a document.")
+            sheet["hidden"] = bool(props.get("hidden"))
+        elif name == "index":
+            sheets.pop(i)
+            sheets.insert(min(props.get("index", 0), len(sheets)), sheet)
+        elif name.startswith("gridProperties"):
+            _set_grid_properties(sheet, props.get("gridProperties", {}), name)
+        elif name in props:
+            sheet[name.split(".")[0]] = props[name.split(".")[0]]
+    return {}
+
+
+def _update_spreadsheet_properties(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    props = req.get("properties", {})
+    for name in [f.strip() for f in req.get("fields", "").split(",") if f.strip()]:
+        if name in ("title", "locale", "timeZone") and name in props:
+            ss[name] = props[name]
+    return {}
+
+
+def _append_dimension(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    _, sheet = _sheet_by_id(ss, req.get("sheetId"))
+    key = "rowCount" if req.get("dimension") == "ROWS" else "columnCount"
+    sheet[key] += int(req.get("length", 0))
+    return {}
+
+
+def _dimension_range(ss: dict[str, Any], req: dict[str, Any]) -> tuple[dict[str, Any], int, int, bool, int]:
+    """The sheet, start, end, whether it is rows, and the grid's size in that dimension."""
+    rng = req.get("range", {})
+    _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+    start, end = rng.get("startIndex", 0), rng.get("endIndex")
+    rows_dim = rng.get("dimension") == "ROWS"
+    limit = sheet["rowCount"] if rows_dim else sheet["columnCount"]
+    if end is None or end <= start:
+        raise ValueError("Invalid dimension range: endIndex must be greater than startIndex.")
+    return sheet, start, end, rows_dim, limit
+
+
+def _insert_dimension(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    sheet, start, end, rows_dim, limit = _dimension_range(ss, req)
+    n = end - start
+    if start > limit:
+        raise ValueError(f"Invalid range: startIndex ({start}) is beyond the grid ({limit}).")
+    if rows_dim:
+        if start < len(sheet["rows"]):
+            sheet["rows"][start:start] = [[] for _ in range(n)]
+        sheet["rowCount"] += n
+    else:
+        _own_all(sheet["rows"])
+        for row in sheet["rows"]:
+            if start < len(row):
+                row[start:start] = [None] * n
+        sheet["columnCount"] += n
+    return {}
+
+
+def _delete_dimension(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    sheet, start, end, rows_dim, limit = _dimension_range(ss, req)
+    n = end - start
+    if end > limit:
+        raise ValueError(f"Invalid range: endIndex ({end}) is beyond the grid ({limit}).")
+    if rows_dim:
+        frozen = sheet.get("frozenRowCount", 0)
+        if limit - n <= frozen:
+            raise ValueError("Sorry, it is not possible to delete all non-frozen rows.")
+        del sheet["rows"][start:end]
+        sheet["rowCount"] -= n
+    else:
+        if start == 0 and end >= limit:
+            raise ValueError("Sorry, it is not possible to delete all non-frozen columns.")
+        _own_all(sheet["rows"])
+        for row in sheet["rows"]:
+            del row[start:end]
+        sheet["columnCount"] -= n
+    return {}
+
+
+def _update_cells(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    _, sheet = _sheet_by_id(ss, (req.get("start") or req.get("range") or {}).get("sheetId"))
+    rows = _rows_from_rowdata(req.get("rows", []))
+    if "start" in req:
+        r0, c0 = req["start"].get("rowIndex", 0), req["start"].get("columnIndex", 0)
+    else:
+        r0, _, c0, _ = _gr_bounds(sheet, req.get("range", {}))
+    fields = req.get("fields", "")
+    if "userEnteredValue" in fields or fields == "*":
+        _set_cells(sheet, r0, c0, rows)
+    return {}
+
+
+def _append_cells(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    _, sheet = _sheet_by_id(ss, req.get("sheetId"))
+    rows = _rows_from_rowdata(req.get("rows", []))
+    last = _last_nonempty_row(sheet, 0, 0, None)
+    _set_cells(sheet, 0 if last is None else last + 1, 0, rows, grow=True)
+    return {}
+
+
+def _repeat_cell(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    rng = req.get("range", {})
+    _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+    fields = req.get("fields", "")
+    if "userEnteredValue" in fields or fields == "*":
         r0, r1, c0, c1 = _gr_bounds(sheet, rng)
-        rows = sheet["rows"]
-        while len(rows) < min(r1, max(len(rows), r0)):
-            rows.append([])
-        block = [list(r) for r in rows[r0:r1]]
-        segs = [[(row[c] if c < len(row) else None) for c in range(c0, c1)] for row in block]
-        for spec in reversed(req.get("sortSpecs", [])):
-            col = spec.get("dimensionIndex", 0) - c0
-            desc = spec.get("sortOrder") == "DESCENDING"
-            filled = [s for s in segs if not is_empty(s[col] if col < len(s) else None)]
-            empty = [s for s in segs if is_empty(s[col] if col < len(s) else None)]
-            filled.sort(key=lambda s: _sort_key(s[col]), reverse=desc)
-            segs = filled + empty
-        for i, seg in enumerate(segs):
-            row = block[i]
-            while len(row) < c1:
-                row.append(None)
-            row[c0:c1] = seg
-            while row and is_empty(row[-1]):
-                row.pop()
-            rows[r0 + i] = row
-        return {}
-    if kind in ("updateDimensionProperties", "autoResizeDimensions", "updateBorders", "addConditionalFormatRule",
-                "setBasicFilter", "clearBasicFilter", "mergeCells", "unmergeCells"):
-        target = req.get("range") or req.get("dimensions") or req.get("rule", {}).get("ranges", [{}])[0] or {}
-        if isinstance(target, dict) and "sheetId" in target:
-            _sheet_by_id(ss, target["sheetId"])
-        if kind == "setBasicFilter":
-            _, sheet = _sheet_by_id(ss, req.get("filter", {}).get("range", {}).get("sheetId"))
-            sheet["basicFilter"] = copy.deepcopy(req.get("filter", {}))
-        if kind == "clearBasicFilter":
-            _, sheet = _sheet_by_id(ss, req.get("sheetId"))
-            sheet.pop("basicFilter", None)
-        return {}
-    if kind in devmeta.KINDS:
-        return devmeta.apply(ss, kind, req)
-    raise NotImplementedError(kind)
+        value = _cell_from_celldata(req.get("cell", {}))
+        _set_cells(sheet, r0, c0, [[value] * (c1 - c0) for _ in range(r1 - r0)])
+    return {}
+
+
+def _set_data_validation(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    rng = req.get("range", {})
+    _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+    sheet.setdefault("dataValidation", [])
+    sheet["dataValidation"] = [v for v in sheet["dataValidation"] if v.get("range") != rng]
+    if req.get("rule"):
+        sheet["dataValidation"].append({"range": rng, "rule": req["rule"]})
+    return {}
+
+
+def _add_protected_range(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    pr = copy.deepcopy(req.get("protectedRange", {}))
+    _, sheet = _sheet_by_id(ss, pr.get("range", {}).get("sheetId"))
+    all_ids = [p.get("protectedRangeId", 0) for s in ss["sheets"] for p in s.get("protectedRanges", [])]
+    pr.setdefault("protectedRangeId", max(all_ids, default=100000000) + 1)
+    pr.setdefault("editors", {"users": []})
+    sheet.setdefault("protectedRanges", []).append(pr)
+    return {"addProtectedRange": {"protectedRange": copy.deepcopy(pr)}}
+
+
+def _update_protected_range(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    new = req.get("protectedRange", {})
+    pid = new.get("protectedRangeId")
+    names = [f.strip() for f in req.get("fields", "").split(",") if f.strip()]
+    if not names:
+        raise ValueError("At least one field must be updated, but 'fields' is empty.")
+    pr = next((p for s in ss["sheets"] for p in s.get("protectedRanges", []) if p.get("protectedRangeId") == pid), None)
+    if pr is None:
+        raise ValueError(f"No protected range with id: {pid}")
+    for name in names:
+        if name == "*":
+            pr.update(copy.deepcopy({k: v for k, v in new.items() if k != "protectedRangeId"}))
+        elif name in new:
+            pr[name] = copy.deepcopy(new[name])
+    return {}
+
+
+def _delete_protected_range(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    pid = req.get("protectedRangeId")
+    for s in ss["sheets"]:
+        before = len(s.get("protectedRanges", []))
+        s["protectedRanges"] = [p for p in s.get("protectedRanges", []) if p.get("protectedRangeId") != pid]
+        if len(s["protectedRanges"]) != before:
+            return {}
+    raise ValueError(f"No protected range with id: {pid}")
+
+
+def _add_chart(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    sheets = ss["sheets"]
+    chart = copy.deepcopy(req.get("chart", {}))
+    all_ids = [c.get("chartId", 0) for s in sheets for c in s.get("charts", [])]
+    chart.setdefault("chartId", max(all_ids, default=200000000) + 1)
+    anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+    sheet_id = anchor.get("sheetId", chart.get("position", {}).get("sheetId", sheets[0]["sheetId"]))
+    _, sheet = _sheet_by_id(ss, sheet_id)
+    sheet.setdefault("charts", []).append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
+def _sort_range(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    rng = req.get("range", {})
+    _, sheet = _sheet_by_id(ss, rng.get("sheetId"))
+    r0, r1, c0, c1 = _gr_bounds(sheet, rng)
+    rows = sheet["rows"]
+    while len(rows) < min(r1, max(len(rows), r0)):
+        rows.append([])
+    block = [list(r) for r in rows[r0:r1]]
+    segs = [[(row[c] if c < len(row) else None) for c in range(c0, c1)] for row in block]
+    for spec in reversed(req.get("sortSpecs", [])):
+        segs = _sorted_by(segs, spec.get("dimensionIndex", 0) - c0, spec.get("sortOrder") == "DESCENDING")
+    for i, seg in enumerate(segs):
+        row = block[i]
+        while len(row) < c1:
+            row.append(None)
+        row[c0:c1] = seg
+        while row and is_empty(row[-1]):
+            row.pop()
+        rows[r0 + i] = row
+    return {}
+
+
+def _sorted_by(segs: list[list[Any]], col: int, desc: bool) -> list[list[Any]]:
+    """Rows (cut to the sorted columns) by one column; empty cells last in either order, as Sheets does."""
+    filled = [s for s in segs if not is_empty(s[col] if col < len(s) else None)]
+    empty = [s for s in segs if is_empty(s[col] if col < len(s) else None)]
+    filled.sort(key=lambda s: _sort_key(s[col]), reverse=desc)
+    return filled + empty
+
+
+def _check_target_sheet(ss: dict[str, Any], req: dict[str, Any]) -> None:
+    """A request that only formats (the sandbox keeps no formatting) still names an existing sheet."""
+    target = req.get("range") or req.get("dimensions") or req.get("rule", {}).get("ranges", [{}])[0] or {}
+    if isinstance(target, dict) and "sheetId" in target:
+        _sheet_by_id(ss, target["sheetId"])
+
+
+def _format_only(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    _check_target_sheet(ss, req)
+    return {}
+
+
+def _set_basic_filter(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    _check_target_sheet(ss, req)
+    _, sheet = _sheet_by_id(ss, req.get("filter", {}).get("range", {}).get("sheetId"))
+    sheet["basicFilter"] = copy.deepcopy(req.get("filter", {}))
+    return {}
+
+
+def _clear_basic_filter(ss: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    _check_target_sheet(ss, req)
+    _, sheet = _sheet_by_id(ss, req.get("sheetId"))
+    sheet.pop("basicFilter", None)
+    return {}
+
+
+#: batchUpdate's request kinds the sandbox applies, each by one handler (any other kind answers 501).
+_REQUESTS: dict[str, _Request] = {
+    "addSheet": _add_sheet,
+    "deleteSheet": _delete_sheet,
+    "updateSheetProperties": _update_sheet_properties,
+    "updateSpreadsheetProperties": _update_spreadsheet_properties,
+    "appendDimension": _append_dimension,
+    "insertDimension": _insert_dimension,
+    "deleteDimension": _delete_dimension,
+    "updateCells": _update_cells,
+    "appendCells": _append_cells,
+    "repeatCell": _repeat_cell,
+    "setDataValidation": _set_data_validation,
+    "addProtectedRange": _add_protected_range,
+    "updateProtectedRange": _update_protected_range,
+    "deleteProtectedRange": _delete_protected_range,
+    "addChart": _add_chart,
+    "sortRange": _sort_range,
+    **dict.fromkeys(("updateDimensionProperties", "autoResizeDimensions", "updateBorders", "addConditionalFormatRule",
+                     "mergeCells", "unmergeCells"), _format_only),
+    "setBasicFilter": _set_basic_filter,
+    "clearBasicFilter": _clear_basic_filter,
+    **devmeta.REQUESTS,
+}
+
+
+def _apply_request(ss: dict[str, Any], kind: str, req: dict[str, Any]) -> dict[str, Any]:
+    handler = _REQUESTS.get(kind)
+    if handler is None:
+        raise NotImplementedError(kind)
+    return handler(ss, req)
 
 
 def _check_may_change_protection(ctx: Ctx, ss: dict[str, Any], req: dict[str, Any]) -> None:

@@ -37,13 +37,14 @@ optional except the ids; ``rowCount``/``columnCount`` default to 1000 x 26.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 import secrets
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ JOURNAL_MIN_COMPACT = 64 * 1024 * 1024
 
 def drive_time(when: datetime) -> str:
     """An RFC 3339 UTC time with milliseconds, as Drive writes ``modifiedTime``."""
-    stamp = when.astimezone(timezone.utc)
+    stamp = when.astimezone(UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
@@ -154,12 +155,12 @@ class SandboxState:
             self._pending = None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], clock: Clock | None = None) -> "SandboxState":
+    def from_json(cls, data: dict[str, Any], clock: Clock | None = None) -> SandboxState:
         return cls(data, clock=clock)
 
     def now(self) -> datetime:
         """The sandbox's current time (aware, UTC)."""
-        return self.clock().astimezone(timezone.utc)
+        return self.clock().astimezone(UTC)
 
     def to_json(self) -> dict[str, Any]:
         with self.lock:
@@ -171,7 +172,7 @@ class SandboxState:
             self._install(copy.deepcopy(data))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> "SandboxState":
+    def load(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> SandboxState:
         """Read a state file and replay the writes its journal (``FILE.journal``) recorded since."""
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -198,10 +199,8 @@ class SandboxState:
                 fh.write(text)
             os.replace(tmp, target)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             with self.lock:
                 self._pending = None
             raise
@@ -246,7 +245,7 @@ class SandboxState:
                 self._pending = None  # a tab added, deleted or moved: rare, save it whole
                 return
             sheets = []
-            for old, new in zip(before["sheets"], after["sheets"]):
+            for old, new in zip(before["sheets"], after["sheets"], strict=True):
                 a, b = old["rows"], new["rows"]
                 lo, hi = _common_ends(a, b)
                 meta = {k: v for k, v in new.items() if k != "rows"}

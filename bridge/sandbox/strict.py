@@ -24,7 +24,8 @@ every check raises :class:`~bridge.sandbox.errors.ApiError` 400 with Google's wo
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from bridge.sandbox import a1
 from bridge.sandbox.errors import ApiError, bad_request

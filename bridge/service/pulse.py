@@ -4,8 +4,8 @@ recovers, and one alive line an hour, so a quiet journal means a dead service, n
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from bridge.clock import Clock
 

@@ -7,15 +7,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -175,19 +177,17 @@ def run_forever(
         if pulse is not None:
             pulse.record(problem)
         if stop():
-            try:  # a signal may have shut it down already
+            with contextlib.suppress(SchedulerNotRunningError):  # a signal may have shut it down already
                 scheduler.shutdown(wait=False)
-            except SchedulerNotRunningError:
-                pass
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("received %s: finishing the current item, then exiting", signal.Signals(signum).name)
         stop.set()
-        try:
-            # wait=True: the running cycle sees the flag, finishes its item, and only then do we exit.
+        # wait=True: the running cycle sees the flag, finishes its item, and only then do we exit.
+        # Any failure (not running yet, already stopped) is ignored: a signal handler must not raise
+        # into whatever the main thread was doing.
+        with contextlib.suppress(Exception):
             scheduler.shutdown(wait=True)
-        except Exception:  # not running yet / already stopped
-            pass
 
     if install_signals:
         signal.signal(signal.SIGTERM, on_signal)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bridge.adapters.blogger import BlogInfo, BloggerGateway
+from bridge.adapters.blogger import BloggerGateway, BlogInfo
 from bridge.core.blogid import DASHBOARD_HINT, read_blog_id
 from bridge.exceptions import AuthError, BridgeError, NotFoundError
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.adapters.clients import sheets_client
 from bridge.adapters.auth import sandbox_credentials
+from bridge.adapters.clients import sheets_client
 from bridge.adapters.retry import RetryPolicy
 from bridge.adapters.sheets import SheetsGateway
+
 
 @pytest.fixture
 def sleeps() -> list[float]:

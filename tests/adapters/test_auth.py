@@ -203,3 +203,21 @@ def test_auth_asks_for_gmail_send_only_when_operator_e_mail_is_on(tmp_path: Path
     assert user_scopes(load_settings(off, env={})) == USER_SCOPES
     assert user_scopes(load_settings(on, env={})) == (*USER_SCOPES, GMAIL_SEND_SCOPE)
     assert user_scopes(load_settings(webhook, env={})) == USER_SCOPES
+
+
+@responses.activate
+def test_a_renewal_keeps_the_consent_time_and_an_old_token_file_still_works(tmp_path: Path) -> None:
+    """A renewal that dropped the consent time would hide a Testing grant's end; a token file from before it would stop the bridge."""
+    from bridge.adapters.auth import CONSENTED_AT, EXPIRY_WARNED, read_token_notes
+
+    responses.post("https://oauth2.googleapis.com/token", json={"access_token": "ya29.new", "expires_in": 3600})
+    path = tmp_path / "token.json"
+    old = {"refresh_token": "r", "client_id": "c", "client_secret": "s", "token_uri": "https://oauth2.googleapis.com/token"}
+    path.write_text(json.dumps(old))
+    assert load_user_credentials(path).token == "ya29.new"  # no notes: works as before, and none invented
+    assert read_token_notes(path) == {}
+    notes = {CONSENTED_AT: "2026-11-20T09:30:00+08:00", EXPIRY_WARNED: "2026-11-20T09:30:00+08:00"}
+    path.write_text(json.dumps({**old, **notes}))
+    assert load_user_credentials(path).token == "ya29.new"
+    assert read_token_notes(path) == notes and json.loads(path.read_text())["token"] == "ya29.new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 import json
 import ssl
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from googleapiclient.discovery import build
@@ -121,7 +120,7 @@ def test_a_status_blogger_leaves_out_is_asked_for_never_guessed() -> None:
         return real(uri, *args, **kwargs)
 
     http.request = request  # type: ignore[method-assign]
-    assert gw.publish("5", item="MM-2026-0001", publish_at=datetime(2026, 11, 25, tzinfo=timezone.utc)).status == "SCHEDULED"
+    assert gw.publish("5", item="MM-2026-0001", publish_at=datetime(2026, 11, 25, tzinfo=UTC)).status == "SCHEDULED"
     assert "publishDate=2026-11-25" in uris[0] and "view=ADMIN" in uris[1]
 
 

@@ -38,15 +38,13 @@ def test_statuses_map_to_what_the_caller_should_do(status: int, reasons: frozens
     ],
 )
 def test_failures_below_http_are_temporary(failure: Exception) -> None:
-    with pytest.raises(RetriableError):
-        with translate_google_errors("call"):
-            raise failure
+    with pytest.raises(RetriableError), translate_google_errors("call"):
+        raise failure
 
 
 def test_a_token_google_will_not_renew_needs_auth_again() -> None:
-    with pytest.raises(AuthError, match="mymein-bridge auth"):
-        with translate_google_errors("call"):
-            raise google.auth.exceptions.RefreshError("invalid_grant: Token has been expired or revoked.")
+    with pytest.raises(AuthError, match="mymein-bridge auth"), translate_google_errors("call"):
+        raise google.auth.exceptions.RefreshError("invalid_grant: Token has been expired or revoked.")
 
 
 def test_sheets_errorinfo_reason_counts_as_a_rate_limit() -> None:
@@ -66,17 +64,15 @@ def test_a_refused_connection_is_said_in_a_few_words() -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]  # bound, never listening: connections are refused
-        with pytest.raises(RetriableError) as info:
-            with translate_google_errors("values.batchGet SHEET"):
-                requests.get(f"http://127.0.0.1:{port}/v4/spreadsheets/SHEET?fields=a%2Cb", timeout=5)
+        with pytest.raises(RetriableError) as info, translate_google_errors("values.batchGet SHEET"):
+            requests.get(f"http://127.0.0.1:{port}/v4/spreadsheets/SHEET?fields=a%2Cb", timeout=5)
     assert str(info.value) == f"values.batchGet SHEET: network error: cannot reach 127.0.0.1:{port}: Connection refused"
 
 
 def test_an_os_level_failure_keeps_its_words() -> None:
     """A bare OSError from httplib2 (Blogger, Drive) lost nothing but its errno number."""
-    with pytest.raises(RetriableError) as info:
-        with translate_google_errors("blogs.get 7"):
-            raise ConnectionRefusedError(111, "Connection refused")
+    with pytest.raises(RetriableError) as info, translate_google_errors("blogs.get 7"):
+        raise ConnectionRefusedError(111, "Connection refused")
     assert str(info.value) == "blogs.get 7: network error: Connection refused"
 
 

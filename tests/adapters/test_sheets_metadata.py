@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import responses
@@ -13,7 +13,11 @@ from bridge.adapters import clients
 from bridge.adapters.auth import sandbox_credentials
 from bridge.adapters.retry import NO_RETRY
 from bridge.adapters.sheets import (
-    Metadata, SheetsGateway, create_metadata_request, delete_metadata_request, update_metadata_request,
+    Metadata,
+    SheetsGateway,
+    create_metadata_request,
+    delete_metadata_request,
+    update_metadata_request,
 )
 from bridge.clock import ManualClock
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID, demo_state
@@ -29,7 +33,7 @@ SS = DEMO_SPREADSHEET_ID
 def live() -> Iterator[SheetsGateway]:
     """The gateway against a fresh sandbox (the real protocol, checked against the discovery document)."""
     with SandboxServer(SandboxState.from_json(demo_state()), port=0,
-                       clock=ManualClock(datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc))) as sb:
+                       clock=ManualClock(datetime(2026, 11, 22, 2, 0, tzinfo=UTC))) as sb:
         gw = SheetsGateway(clients.sheets_client(sandbox_credentials(sb.api_token), sb.url), NO_RETRY)
         yield gw
         gw.client.http_client.session.close()

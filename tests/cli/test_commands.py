@@ -12,16 +12,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from bridge.cli import EXIT_CONFIG, EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, EXIT_TEMPFAIL, main
 from bridge.core.model import ReviewColumn, Status
-from bridge.sandbox.server import SandboxServer
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
+from bridge.sandbox.server import SandboxServer
 from tests.conftest import TEST_NOW
 from tests.e2e.conftest import Bridge
 
@@ -598,9 +598,8 @@ def test_a_lock_file_that_cannot_be_opened_after_the_checks_still_exits_2(
     ledger, lock = tmp_path / "bridge.sqlite3", tmp_path / "bridge.sqlite3.lock"
     ledger.write_bytes(b"")
     monkeypatch.setattr(os, "open", lambda *a, **k: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
-    with pytest.raises(LedgerError) as caught:
-        with single_instance(ledger):
-            pass
+    with pytest.raises(LedgerError) as caught, single_instance(ledger):
+        pass
     user = pwd.getpwuid(os.geteuid()).pw_name
     assert str(caught.value) == (f"the ledger's lock file {lock} cannot be opened by user {user} (Permission denied): "
                                  f"sudo chown {user}: {ledger} {lock}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bridge.core.identity import BlogPost, KnownSubmission, NOTE_UNCLEAR, match_post, plan_review
+from bridge.core.identity import NOTE_UNCLEAR, BlogPost, KnownSubmission, match_post, plan_review
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.core.render import Marker, find_markers, marker_for
 

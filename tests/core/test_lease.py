@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bridge.core.lease import (
-    Holder, Record, Verdict, decide, first_record, lease_ttl, ledger_trusted, merge_ids, renew_due, why_untrusted,
+    Holder,
+    Record,
+    Verdict,
+    decide,
+    first_record,
+    lease_ttl,
+    ledger_trusted,
+    merge_ids,
+    renew_due,
+    why_untrusted,
 )
 
-T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 SERVER = Holder("srv-kominfo", "boot-1", "/var/lib/mymein-bridge/bridge.sqlite3", 812)
 LAPTOP = Holder("laptop-it", "boot-9", "/home/it/state/bridge.sqlite3", 4021)
 TTL = timedelta(minutes=30)

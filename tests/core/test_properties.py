@@ -96,9 +96,8 @@ def _drop_invisible_reference(text: str, keep_newlines: bool) -> str:
             out.append(ch)
             continue
         cat = unicodedata.category(ch)
-        if ch == "\t" or cat == "Zs":
-            out.append(" ")
-        elif cat == "Cc":  # a space, not nothing: "Gotong\x0bRoyong" stays two words (issue 12)
+        # Cc: a space, not nothing: "Gotong\x0bRoyong" stays two words (issue 12)
+        if ch == "\t" or cat in ("Zs", "Cc"):
             out.append(" ")
         elif cat == "Cs":
             continue

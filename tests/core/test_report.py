@@ -36,7 +36,8 @@ def test_draft_links_are_not_published_and_review_wins_over_arsip() -> None:
     r = build_report(parse_period("2026-11"), items, [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF")], [], {}, None,
                      KEC, Rules())
     assert [row[2] for row in r.table("tabel-5-2-diseminasi").rows] == ["Judul 2"]
-    assert r.table("ringkasan-kecamatan").rows[-1] == ("Jumlah", 3, 3, 2, 1, 1, 0, "48,0", "48,0", "(tanpa catatan) (1)")
+    assert r.table("ringkasan-kecamatan").rows[-1] == ("Jumlah", 3, 3, 2, 1, 1, 0, "tidak tercatat", "tidak tercatat", "48,0", "48,0",
+                                                         "(tanpa catatan) (1)")
 
 
 def test_kim_without_numbers_is_not_guessed_and_interest_needs_submissions() -> None:
@@ -59,3 +60,14 @@ def test_a_row_published_after_failing_the_checks_is_not_counted_valid() -> None
     assert not _item(1, Status.TERBIT, note=published).valid
     assert not _item(2, Status.TIDAK_VALID, note="1. Desa tidak dikenal.").valid
     assert _item(3, Status.TERBIT, note="Sudah tayang di website KIM Balangan.").valid
+
+
+def test_a_draft_row_with_no_dates_left_does_not_stop_the_report() -> None:
+    """A TERBIT draft row whose time cells an officer cleared stopped the whole report with a TypeError."""
+    from dataclasses import replace
+
+    draft = replace(_item(1, Status.TERBIT, url="https://www.blogger.com/blog/post/edit/1/2"), received=None)
+    dated = _item(2, Status.TERBIT, published=3, url="https://www.blogger.com/blog/post/edit/1/3")
+    r = build_report(parse_period("2026-11"), [draft, dated], [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF")],
+                     [], {}, None, KEC, Rules())
+    assert r.drafts == 1

@@ -136,7 +136,7 @@ def test_hostile_bodies_leave_no_submitter_markup(payload: str) -> None:
     html = sanitize.body_to_html(payload)
     assert_only_our_markup(html)
     assert "<script" not in html.lower() and "<img" not in html.lower()
-    for tag, attrs in parse(html).tags:
+    for _tag, attrs in parse(html).tags:
         for value in attrs.values():
             assert "javascript" not in str(value).lower() and "data:" not in str(value).lower()
     assert "\u202e" not in html and "\u200b" not in html

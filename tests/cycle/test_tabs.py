@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bridge.adapters.sheets import Metadata, SpreadsheetInfo, TabInfo
 from bridge.cycle.tabs import ARSIP, KIM, REVIEW, TAB_KEY, find_tabs, new_tab_requests, tag_requests
 

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from bridge.adapters.retry import RetryPolicy
 from bridge.app import Deps, build_deps
 from bridge.clock import ManualClock
+from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
 from bridge.cycle.pipeline import QUIET_UNTIL, CycleReport, run_cycle
-from bridge.commands.prepare import prepare
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
 from bridge.sandbox.state import SandboxState

@@ -10,7 +10,6 @@ from typing import Any
 
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
-
 from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID
 
@@ -110,7 +109,7 @@ def test_an_archived_rows_post_deleted_in_blogger_is_marked_in_arsip(bridge: Bri
     bridge.cycle()
     rows = bridge.rows("Arsip")
     header = [str(h) for h in rows[0]]
-    row = next(dict(zip(header, r)) for r in rows[1:] if r and r[header.index("ID")] == sid)
+    row = next(dict(zip(header, r, strict=False)) for r in rows[1:] if r and r[header.index("ID")] == sid)
     assert row["Status"] == Status.GAGAL.value and "DIHAPUS di Blogger" in row[SYSTEM] and row[LINK] == ""
 
 
@@ -173,7 +172,7 @@ def test_an_archived_rows_post_reverted_in_blogger_is_marked_in_arsip(bridge: Br
     bridge.cycle()
     rows = bridge.rows("Arsip")
     header = [str(h) for h in rows[0]]
-    row = next(dict(zip(header, r)) for r in rows[1:] if r and r[header.index("ID")] == sid)
+    row = next(dict(zip(header, r, strict=False)) for r in rows[1:] if r and r[header.index("ID")] == sid)
     assert "DRAF di Blogger" in row[SYSTEM] and row[LINK].endswith(f"/{post_id}")
     assert row[ReviewColumn.PUBLISHED.value] == ""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.cycle.pipeline import run_cycle
 from bridge.core.model import ReviewColumn, Status
+from bridge.cycle.pipeline import run_cycle
 
 from .conftest import Bridge, Killed
 

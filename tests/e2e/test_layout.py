@@ -227,7 +227,7 @@ def test_an_existing_deployment_gets_its_tabs_tagged_once_then_follows_a_rename(
         first = bridge.stats()["by_method"]["sheets.spreadsheets.batchUpdate"]["requests"]
         tags = sorted(m["metadataValue"] for m in bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["developerMetadata"]
                       if m["metadataKey"] != LEASE_KEY)  # the one-writer lease record lives beside the tags
-        assert tags == ["arsip", "kim", "review"]
+        assert tags == ["arsip", "kim", "review", "status"]  # status: the Status Bridge tab (issue 19)
         with deps.ledger.transaction():
             deps.ledger.set_meta(QUIET_UNTIL, "")  # the next cycle reads the sheet
         bridge.sandbox.reset_stats()
@@ -236,7 +236,7 @@ def test_an_existing_deployment_gets_its_tabs_tagged_once_then_follows_a_rename(
         assert "sheets.spreadsheets.values.batchGet" in methods and "sheets.spreadsheets.batchUpdate" not in methods
     finally:
         deps.close()
-    assert first == 3  # the tags in one request; the lease claimed, and its generation raised before the append
+    assert first == 4  # the tags in one request; the lease claimed, its generation raised before the append; the Status Bridge tab made
     _rename(bridge, "KIM", "Daftar KIM")
     report = bridge.cycle()
     assert report.problems == [] and report.alerts, "the registry is read from the renamed tab"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from pathlib import Path
 
 from .conftest import Bridge
 from .ledger_copies import backup_ledger

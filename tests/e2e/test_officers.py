@@ -18,8 +18,8 @@ from bridge.adapters.ledger import Ledger
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_markers
 from bridge.cycle.pipeline import run_cycle
-from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 from bridge.cycle.snapshot import REVIEW_WHOLE_EVERY
+from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
 from .conftest import Bridge, Killed, die_on_call
 

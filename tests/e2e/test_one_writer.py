@@ -239,11 +239,13 @@ def test_an_idle_bridge_renews_its_lease_rarely_and_its_write_is_not_an_edit(bri
         costs = _costs(bridge)
     finally:
         deps.close()
-    # a heartbeat when two thirds of the 30-minute lease are gone (minutes 20 and 40), in cycles that read
-    # nothing else; the safety net's reads (minutes 15 and 30) stay one request each, and the process's
-    # first read fetches the layout it then keeps
+    # the safety net's reads (minutes 15 and 30) move the Status Bridge tab's time on (issue 19): one RAW
+    # write each, after the generation write that renews the lease, so no separate heartbeat is due (it
+    # would come when two thirds of the 30-minute lease are gone: minute 50); the process's first read
+    # fetches the layout it then keeps
     assert costs == {"drive.files.get": 40, "sheets.spreadsheets.batchUpdate": 2,
-                     "sheets.spreadsheets.values.batchGet": 2, "sheets.spreadsheets.get": 1}
+                     "sheets.spreadsheets.values.batchGet": 2, "sheets.spreadsheets.get": 1,
+                     "sheets.spreadsheets.values.batchUpdate": 2}
 
 
 def test_once_refuses_with_exit_4_and_take_over_moves_it(bridge: Bridge, tmp_path: Path, capsys: Any,
@@ -276,7 +278,7 @@ def test_check_says_who_holds_the_lease_and_that_the_ledger_is_not_the_sheets(br
     assert "OK   local ledger is the one that wrote the spreadsheet last" in out
     cli.main(["check", "-c", str(laptop.write_config())], clock=bridge.clock)
     out = capsys.readouterr().out
-    assert f"WARN spreadsheet lease: another mymein-bridge writes this spreadsheet: host " in out
+    assert "WARN spreadsheet lease: another mymein-bridge writes this spreadsheet: host " in out
     assert str(_ledger(bridge).resolve()) in out
     assert "WARN local ledger not trusted: the spreadsheet was last written with another ledger" in out
 
@@ -287,10 +289,8 @@ def test_the_lock_message_no_longer_suggests_a_second_ledger(tmp_path: Path) -> 
     from bridge.service.scheduler import single_instance
 
     state = tmp_path / "bridge.sqlite3"
-    with single_instance(state):
-        with pytest.raises(FatalError) as caught:
-            with single_instance(state):
-                pass
+    with single_instance(state), pytest.raises(FatalError) as caught, single_instance(state):
+        pass
     assert "state_path" not in str(caught.value) and "only one bridge may write a spreadsheet" in str(caught.value)
 
 

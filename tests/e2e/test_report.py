@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -191,10 +192,10 @@ def test_preview_shows_the_tabs_beside_the_blog_and_the_laporan_as_printed(quart
         assert f'href="/?tab={tab.replace(" ", "%20")}"' in page
     assert "Gotong Royong Saluran Irigasi" in page and "<header><h1>KIM Balangan</h1>" in page
     laporan = requests.get(f"{quarter.sandbox.url}/", params={"tab": TAB}, timeout=5).text
-    assert '<td class="kop" colspan="11">PEMERINTAH KABUPATEN BALANGAN</td>' in laporan
-    assert '<td class="h" colspan="11">9. Berita terbit per kecamatan per bulan</td>' in laporan
+    assert '<td class="kop" colspan="13">PEMERINTAH KABUPATEN BALANGAN</td>' in laporan
+    assert '<td class="h" colspan="13">9. Berita terbit per kecamatan per bulan</td>' in laporan
     assert 'title="Paringin: 2"' in laporan  # the chart's August bar
-    assert '<td colspan="7"></td><td colspan="4">Mengetahui,</td>' in laporan
+    assert '<td colspan="7"></td><td colspan="6">Mengetahui,</td>' in laporan
 
 
 def test_printing_the_preview_leaves_out_the_blog_and_the_tab_bar(quarter: Quarter) -> None:
@@ -249,7 +250,7 @@ def test_a_formula_title_stays_text_in_the_tab_and_the_csv(quarter: Quarter, tmp
     rows = _csv(tmp_path / "out" / "tabel-5-2-diseminasi.csv")
     assert rows[3][2] == '\'=HYPERLINK("http://contoh-berbahaya.example","Klik")'
     assert any(r[2:3] == ['=HYPERLINK("http://contoh-berbahaya.example","Klik")'] for r in quarter.rows(TAB))
-    assert [r[8] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24.0"
+    assert [r[10] for r in _csv(tmp_path / "out" / "ringkasan-kecamatan.csv")][-1] == "24.0"
     assert quarter.sheet(TAB)["protectedRanges"][0]["warningOnly"] is True
 
 
@@ -326,7 +327,34 @@ def test_the_excel_id_dialect_opens_in_indonesian_excel(quarter: Quarter, tmp_pa
     raw = (tmp_path / "out" / "ringkasan-kecamatan.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[-1][8] == "24,0" and len(rows[0]) == len(rows[-1]) > 8
+    assert rows[-1][10] == "24,0" and len(rows[0]) == len(rows[-1]) > 10
     standard = tmp_path / "std"
     quarter.report(standard)
-    assert (standard / "ringkasan-kecamatan.csv").read_text(encoding="utf-8-sig").splitlines()[-1].split(",")[8] == "24.0"
+    assert (standard / "ringkasan-kecamatan.csv").read_text(encoding="utf-8-sig").splitlines()[-1].split(",")[10] == "24.0"
+
+
+def test_monthly_report_for_drive_only_survives_an_unusable_temporary_folder(
+        quarter: Quarter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """With a Drive folder and no monthly_out_dir, a full or missing temp folder crashed the report with a TypeError every cycle."""
+    import tempfile
+    from datetime import datetime
+
+    from bridge.commands.report import maybe_monthly_report
+    from tests.conftest import WITA
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # where the PDF and workbook for Drive are made
+    quarter.sandbox.clock.set(datetime(2026, 10, 1, 7, 0, tzinfo=WITA))  # type: ignore[attr-defined]
+    deps = quarter.deps(report__monthly=True, report__drive_folder_id="1LaporanFolder000000000000000000")
+    try:
+        assert maybe_monthly_report(deps) is None
+        quarter.sandbox.reset_stats()
+        assert maybe_monthly_report(deps) is None  # not tried again next cycle: the tab is written
+        assert quarter.requests() == {}
+    finally:
+        deps.close()
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "bridge.report" and r.levelname == "ERROR"]
+    assert message.startswith("monthly report 2026-09: tab written, but not the PDF and workbook for Drive (")
+    assert message.endswith("fix the temporary folder (TMPDIR), then run: mymein-bridge report -c "
+                            f"{quarter.workdir / 'bridge.toml'} --period 2026-09")

@@ -11,8 +11,8 @@ from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
 from bridge.cycle.pipeline import LAST_FULL_SCAN
-from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 from bridge.cycle.snapshot import REVIEW_READ_WHOLE
+from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 from tests.e2e.conftest import Bridge
 
 ID, STATUS = ReviewColumn.ID.value, ReviewColumn.STATUS.value

@@ -362,16 +362,23 @@ def test_withdraw_edit_reapprove(bridge: Bridge) -> None:
     (None, {"datetime": "2026-11-22T10:00:00"}), ("MM-2026-9999", 3.5), ("  ", "DITARIK"),
 ])
 def test_odd_cells(bridge: Bridge, id_cell: Any, status_cell: Any) -> None:
+    """A number, a formula or a date typed into ID or Status stopped the cycle, lost the row, or published something."""
     _settle(bridge)
     rows = bridge.rows("Review")
+    posts = len(bridge.posts())
     h = [str(x) for x in rows[0]]
     row = [""] * len(h)
     row[h.index(ID)] = id_cell
     row[h.index(STATUS)] = status_cell
     row[h.index(TITLE)] = "Baris ketikan petugas"
     _put_rows(bridge, rows + [row])
-    bridge.cycle()
-    bridge.cycle()
+    reports = [bridge.cycle(), bridge.cycle()]
+    assert [(r.problems, r.skipped, r.deleted) for r in reports] == [([], False, 0)] * 2
+    after = bridge.rows("Review")
+    assert after[:len(rows)] == rows  # every other row as it was
+    assert len(after) == len(rows) + 1
+    assert after[-1][h.index(ID)] == id_cell and after[-1][h.index(TITLE)] == "Baris ketikan petugas"  # the officer's cells kept
+    assert bridge.rows("Arsip")[1:] == [] and len(bridge.posts()) == posts
 
 
 # 17: a DISETUJUI row edited in the same instant the bridge writes (the edit is after the read)
@@ -423,6 +430,7 @@ def test_row_deleted_above_between_the_two_reads(bridge: Bridge, monkeypatch: py
 
 # 14c: the last rows deleted (the grid shrinks, as in Google) between the two reads
 def test_last_rows_deleted_between_the_two_reads(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows deleted at the bottom of Review while the bridge read it stopped the cycle, or were recorded in Arsip twice or not at all."""
     _settle(bridge)
     rows = bridge.rows("Review")
     with bridge.sandbox.state.lock:
@@ -437,7 +445,15 @@ def test_last_rows_deleted_between_the_two_reads(bridge: Bridge, monkeypatch: py
             bridge.sandbox.state.sheet(DEMO_SPREADSHEET_ID, "Review")["rowCount"] = len(rows) - 2
 
     _between_reads(monkeypatch, deleting)
-    bridge.cycle()  # must not raise
+    posts = len(bridge.posts())
+    report = bridge.cycle()
+    assert (report.problems, report.deleted) == ([], 2)
+    assert [r[ID] for r in _tab(bridge, "Arsip")] == [r[0] for r in rows[-2:]]
+    assert [r[0] for r in bridge.rows("Review")] == [r[0] for r in rows[:-2]]
+    report = bridge.cycle()
+    assert (report.problems, report.deleted) == ([], 0)
+    assert [r[ID] for r in _tab(bridge, "Arsip")] == [r[0] for r in rows[-2:]]  # recorded once
+    assert len(bridge.posts()) == posts
     bridge.cycle()
 
 

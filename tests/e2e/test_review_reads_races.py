@@ -7,6 +7,7 @@ import pytest
 
 from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
+
 from .conftest import Bridge
 from .test_officers import _posts_of, _tab
 from .test_review_reads_officers import _between_reads, _no_whole_read_now, _put_rows, _settle
@@ -50,7 +51,8 @@ def test_last_row_approved_row_above_deleted_between_reads(bridge: Bridge, monke
     report = bridge.cycle()
     arsip_ids = [r[ID] for r in _tab(bridge, "Arsip")]
     assert last not in arsip_ids, f"approved row {last} (still in Review) recorded as deleted; deleted={report.deleted}"
-    bridge.cycle(); bridge.cycle()
+    bridge.cycle()
+    bridge.cycle()
     assert len(_posts_of(bridge, last)) == 1, "approved item never published"
 
 
@@ -58,6 +60,7 @@ def test_temporary_error_on_a_later_page_of_a_full_read(bridge: Bridge, monkeypa
     """run_cycle promises not to raise for temporary trouble; a 503 on page 2 of the first run's read."""
     import bridge.cycle.intake as intake
     import bridge.cycle.snapshot as snapshot
+
     from .test_intake_pages import _data_rows, _each_once
 
     monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
@@ -74,7 +77,8 @@ def test_lost_ledger_start_now_503_on_page_two_then_history_requeued(bridge: Bri
     """After a lost ledger with start=now, one temporary error on a later page must not let history in."""
     import bridge.cycle.intake as intake
     import bridge.cycle.snapshot as snapshot
-    from .test_intake import _lose_ledger, _response, _data_rows
+
+    from .test_intake import _data_rows, _lose_ledger, _response
 
     history = len(_data_rows(bridge))
     bridge.cycle(intake__start="now")

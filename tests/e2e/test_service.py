@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bridge.cycle.pipeline import run_cycle
 from bridge.exceptions import FatalError
 from bridge.logs import JsonFormatter
-from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox.server import SandboxServer
 
 from .conftest import Bridge

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import gspread
 import pytest
@@ -14,6 +15,7 @@ from bridge.sandbox.seed import demo_state
 from bridge.sandbox.server import SandboxServer
 from bridge.sandbox.state import SandboxState
 from tests.sandbox import helpers
+
 
 @pytest.fixture
 def sandbox(clock: ManualClock) -> Iterator[SandboxServer]:

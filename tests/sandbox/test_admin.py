@@ -19,7 +19,12 @@ from googleapiclient.errors import HttpError
 
 from bridge.config import load_settings
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
-from bridge.sandbox.server import SandboxServer, sandbox_config_values, serve_forever_cli, write_sandbox_config
+from bridge.sandbox.server import (
+    SandboxServer,
+    sandbox_config_values,
+    serve_forever_cli,
+    write_sandbox_config,
+)
 from bridge.sandbox.state import SandboxState
 
 REPO = Path(__file__).resolve().parents[2]
@@ -150,15 +155,16 @@ def test_cli_serves_saves_and_stops_on_sigterm(tmp_path: Path) -> None:
     assert load_settings(cfg, env={}).endpoint == url
 
 
-def test_latency_is_added_to_api_calls(sandbox: SandboxServer, session: Any) -> None:
+def test_latency_is_added_to_api_calls(sandbox: SandboxServer, session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Timeout handling could not be tried against a slow Google."""
+    assert sandbox.sleep is time.sleep  # the fault waits for real outside the tests
+    waits: list[float] = []
+    monkeypatch.setattr(sandbox, "sleep", waits.append)
     _faults(sandbox, latency_ms=150)
-    start = time.monotonic()
     assert session.get(f"{sandbox.url}/v4/spreadsheets/{DEMO_SPREADSHEET_ID}").status_code == 200
-    assert time.monotonic() - start >= 0.15
-    start = time.monotonic()
-    requests.get(f"{sandbox.url}/_sandbox/stats", timeout=5)
-    assert time.monotonic() - start < 0.15  # admin endpoints are not slowed down
+    assert waits == [0.15]  # one wait of 150 ms for the one API call
+    assert requests.get(f"{sandbox.url}/_sandbox/stats", timeout=5).status_code == 200
+    assert waits == [0.15]  # admin endpoints are not slowed down
 
 
 def test_cli_never_overwrites_a_real_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

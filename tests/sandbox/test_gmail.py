@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import urllib.request
+from collections.abc import Iterator
 from email.message import EmailMessage
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError

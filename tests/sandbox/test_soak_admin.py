@@ -3,7 +3,7 @@ clock it can move that a bridge in another process follows."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import gspread
 import pytest
@@ -62,12 +62,12 @@ def test_the_clock_endpoint_moves_the_time_the_bridge_follows() -> None:
     with SandboxServer(SandboxState.from_json(demo_state())) as sb:
         assert isinstance(sb.clock, OffsetClock)
         follower = SandboxClock(sb.url, refresh=0)
-        assert abs(follower() - datetime.now(timezone.utc)) < timedelta(seconds=5)
+        assert abs(follower() - datetime.now(UTC)) < timedelta(seconds=5)
         moved = requests.post(f"{sb.url}/_sandbox/clock", json={"advance_seconds": 31 * 86400}, headers=sb.admin_headers, timeout=5).json()
         assert round(moved["offset_seconds"] / 86400) == 31
-        assert round((follower() - datetime.now(timezone.utc)) / timedelta(days=1)) == 31
+        assert round((follower() - datetime.now(UTC)) / timedelta(days=1)) == 31
         # a scheduled post the sandbox publishes follows the same clock
-        assert round((sb.state.now() - datetime.now(timezone.utc)) / timedelta(days=1)) == 31
+        assert round((sb.state.now() - datetime.now(UTC)) / timedelta(days=1)) == 31
         requests.post(f"{sb.url}/_sandbox/clock", json={"set": "2026-01-01T00:00:00+00:00"}, headers=sb.admin_headers, timeout=5)
         assert follower().date().isoformat() == "2026-01-01"
         follower.close()
@@ -77,6 +77,6 @@ def test_a_clock_that_runs_on_its_own_says_it_cannot_be_moved() -> None:
     """`demo`'s story clock would jump silently, or the soak would believe it had moved it."""
     from bridge.clock import RunningClock
 
-    with SandboxServer(SandboxState.from_json(demo_state()), clock=RunningClock(datetime(2026, 11, 23, tzinfo=timezone.utc))) as sb:
+    with SandboxServer(SandboxState.from_json(demo_state()), clock=RunningClock(datetime(2026, 11, 23, tzinfo=UTC))) as sb:
         answer = requests.post(f"{sb.url}/_sandbox/clock", json={"advance_seconds": 60}, headers=sb.admin_headers, timeout=5)
         assert answer.status_code == 400 and "cannot be moved" in answer.json()["error"]["message"]

@@ -12,9 +12,9 @@ import pytest
 
 from bridge.adapters.drive import DriveGateway, FileVersion
 from bridge.clock import ManualClock
+from bridge.sandbox import state as state_module
 from bridge.sandbox.seed import DEMO_REGISTRY_TAB, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer
-from bridge.sandbox import state as state_module
 from bridge.sandbox.state import JOURNAL_KEY, SandboxState, drive_time
 
 from . import helpers
@@ -38,9 +38,9 @@ def test_a_write_copies_only_the_rows_it_changes(sandbox: SandboxServer, gc: gsp
     registry = list(_rows(sandbox, DEMO_REGISTRY_TAB))
     gc.open_by_key(SS).worksheet(DEMO_RESPONSES_TAB).update([["diubah"]], "B3", raw=True)
     after = _rows(sandbox)
-    assert [i for i, (old, new) in enumerate(zip(before, after)) if old is not new] == [2]
+    assert [i for i, (old, new) in enumerate(zip(before, after, strict=True)) if old is not new] == [2]
     assert after[2][1] == "diubah" and before[2][1] != "diubah"
-    assert all(old is new for old, new in zip(registry, _rows(sandbox, DEMO_REGISTRY_TAB)))
+    assert all(old is new for old, new in zip(registry, _rows(sandbox, DEMO_REGISTRY_TAB), strict=True))
 
 
 def test_a_failed_batch_leaves_every_row_as_it_was(sandbox: SandboxServer) -> None:

@@ -9,7 +9,13 @@ import requests
 
 from bridge.clock import ManualClock
 from bridge.sandbox import oauth
-from bridge.sandbox.seed import BRIDGE_ACCOUNT, DEMO_BLOG_ID, DEMO_SPREADSHEET_ID, FORM_OWNER, UPLOADS_FOLDER_ID
+from bridge.sandbox.seed import (
+    BRIDGE_ACCOUNT,
+    DEMO_BLOG_ID,
+    DEMO_SPREADSHEET_ID,
+    FORM_OWNER,
+    UPLOADS_FOLDER_ID,
+)
 from bridge.sandbox.server import SandboxServer
 
 from .helpers import call

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 

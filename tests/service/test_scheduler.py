@@ -13,10 +13,8 @@ from bridge.service.scheduler import ServiceCycle, StopFlag, single_instance
 def test_second_bridge_on_same_state_refuses(tmp_path: Path) -> None:
     """Starting a second bridge on the same ledger fails with a clear message, not a race."""
     state = tmp_path / "bridge.sqlite3"
-    with single_instance(state):
-        with pytest.raises(FatalError, match="already running"):
-            with single_instance(state):
-                pass
+    with single_instance(state), pytest.raises(FatalError, match="already running"), single_instance(state):
+        pass
 
 
 def test_lock_is_released_after_exit(tmp_path: Path) -> None:

@@ -1,0 +1,97 @@
+"""The bridge's health as officers read it in the sheet (issue 19), pure: the rows of the
+``Status Bridge`` tab, and the plain-Indonesian text of each problem with what to do.
+
+The tab is rewritten only when what it says changes, or when the time on it is
+:data:`TIME_EVERY` old (bridge.cycle.health): the time tells officers the bridge is alive.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+#: How old the time on the tab may get before it is written again with nothing else changed. The
+#: pipeline reads the spreadsheet at least this often anyway (its safety-net read), so an idle bridge
+#: writes the tab once per safety-net read, and never from a cycle that reads nothing.
+TIME_EVERY = timedelta(minutes=15)
+#: Officers are told to call IT when the time is older than this.
+STALE_AFTER = timedelta(minutes=45)
+
+OK = "OK"
+PROBLEM = "ADA MASALAH"
+TIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the tab shows, besides the time it was written."""
+
+    problems: tuple[str, ...] = ()  # Indonesian, each saying what to do
+    last_publish: str = ""  # "dd/mm/yyyy HH:MM WITA: <judul> (<ID>)", empty when none is known
+    waiting: int = 0  # MENUNGGU
+    invalid: int = 0  # TIDAK VALID (waits for an officer too)
+    approved: int = 0  # DISETUJUI, not yet published
+    failed: int = 0  # GAGAL
+    grant: str = ""  # the OAuth grant's end, when near (bridge.core.grant.sheet_text)
+    server: str = ""  # the host the bridge runs on
+
+    def key(self) -> str:
+        """What changes the tab (the time aside)."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+
+def health_rows(h: Health, updated: datetime) -> list[list[str]]:
+    """The tab's cells, two columns: what, and its value."""
+    problems = [*h.problems, *([h.grant] if h.grant else [])]
+    return [
+        ["Status Bridge MY MEIN", "Diisi otomatis oleh bridge; jangan diubah."],
+        ["Keadaan", PROBLEM if problems else OK],
+        ["Diperbarui (WITA)", updated.strftime(TIME_FORMAT)],
+        ["Keterangan", "\n".join(f"{n}. {p}" for n, p in enumerate(problems, 1)) if problems
+         else "Bridge bekerja normal; tidak ada yang perlu dilakukan."],
+        ["Terbit terakhir", h.last_publish or "-"],
+        ["Menunggu keputusan petugas", f"{h.waiting + h.invalid} (MENUNGGU {h.waiting}, TIDAK VALID {h.invalid})"],
+        ["Disetujui, belum terbit", str(h.approved)],
+        ["GAGAL terbit", f"{h.failed} (lihat Catatan Sistem di tab Review)" if h.failed else "0"],
+        ["Server", h.server or "-"],
+        ["Cara membaca", f"Waktu 'Diperbarui' maju paling lambat tiap {int(TIME_EVERY.total_seconds() // 60)} menit selama "
+         f"bridge bekerja. Jika lebih dari {int(STALE_AFTER.total_seconds() // 60)} menit yang lalu, bridge berhenti atau "
+         "tidak dapat menjangkau spreadsheet ini: hubungi TI (TI juga menerima pesan otomatis bila alamatnya disetel)."],
+    ]
+
+
+def due(shown_key: str, shown_at: datetime | None, h: Health, now: datetime) -> bool:
+    """The tab needs writing: what it says changed, or its time is :data:`TIME_EVERY` old (or unknown)."""
+    return shown_key != h.key() or shown_at is None or now - shown_at >= TIME_EVERY or now < shown_at
+
+
+# --- each problem, in plain Indonesian with what to do ----------------------------------------
+
+
+def intake_stopped(detail: str, question: bool) -> str:
+    if question:
+        return ("Kiriman baru belum dimasukkan ke Review karena sebuah pertanyaan di Google Form diganti namanya atau "
+                "dihapus. Tidak ada kiriman yang hilang: semuanya menunggu. Kembalikan nama pertanyaan di formulir, atau "
+                f"minta TI menambahkan alias di konfigurasi (lihat `mymein-bridge check`). Rincian untuk TI: {detail}")
+    return ("Kiriman baru belum dimasukkan ke Review (tidak ada yang hilang; semuanya menunggu). Minta TI menjalankan "
+            f"`mymein-bridge check`. Rincian untuk TI: {detail}")
+
+
+def blogger_paused(until: datetime) -> str:
+    return (f"Blogger menolak posting baru untuk hari ini (batas harian tercapai). Penerbitan dilanjutkan otomatis "
+            f"{until:%d/%m/%Y} pukul {until:%H:%M} WITA; tidak perlu tindakan, Status baris tidak perlu diubah.")
+
+
+def clock_skewed() -> str:
+    return ("Jam server bridge berbeda lebih dari 2 menit dari jam Google, sehingga waktu terbit terjadwal bisa meleset. "
+            "Minta TI menyalakan sinkronisasi waktu (NTP) di server.")
+
+
+def other_problems(count: int) -> str:
+    return (f"Siklus terakhir mencatat {count} masalah lain (misalnya satu baris yang tidak dapat diproses). Bridge tetap "
+            "bekerja; TI dapat melihat rinciannya di jurnal server (journalctl -u mymein-bridge).")
+
+
+__all__ = ["OK", "PROBLEM", "STALE_AFTER", "TIME_EVERY", "Health", "blogger_paused", "clock_skewed", "due", "health_rows",
+           "intake_stopped", "other_problems"]

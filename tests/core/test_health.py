@@ -1,0 +1,30 @@
+"""The Status Bridge tab's words and when it is rewritten (issue 19), on plain data."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bridge.core.health import TIME_EVERY, Health, due, health_rows
+from tests.conftest import WITA
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=WITA)
+
+
+def test_written_on_change_or_when_its_time_is_fifteen_minutes_old() -> None:
+    """The tab would be written every cycle (quota), or its time would stop moving while the bridge works."""
+    h = Health(waiting=2)
+    assert due("", None, h, NOW)
+    assert not due(h.key(), NOW, h, NOW + TIME_EVERY - timedelta(seconds=1))
+    assert due(h.key(), NOW, h, NOW + TIME_EVERY)
+    assert due(h.key(), NOW, Health(waiting=3), NOW + timedelta(minutes=1))
+    assert due(h.key(), NOW, h, NOW - timedelta(minutes=1))  # the clock went back: write the true time
+
+
+def test_problems_are_numbered_and_ok_says_nothing_to_do() -> None:
+    """Officers would read OK beside a problem, or a list they cannot tell apart."""
+    ok = dict(health_rows(Health(), NOW))
+    assert ok["Keadaan"] == "OK" and ok["Diperbarui (WITA)"] == "23/11/2026 10:00"
+    assert ok["Keterangan"] == "Bridge bekerja normal; tidak ada yang perlu dilakukan."
+    bad = dict(health_rows(Health(problems=("Satu.",), grant="Dua.", failed=1), NOW))
+    assert bad["Keadaan"] == "ADA MASALAH" and bad["Keterangan"] == "1. Satu.\n2. Dua."
+    assert bad["GAGAL terbit"] == "1 (lihat Catatan Sistem di tab Review)"

@@ -1,0 +1,54 @@
+"""The ledger's copies of Review rows after a cycle: only changed rows written, compared a page at a time."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from types import SimpleNamespace
+from typing import Any
+
+from bridge.core.identity import WatchPlan
+from bridge.core.model import ReviewColumn, ReviewRow
+from bridge.cycle.review_watch import ROWS_PER_COMPARE, remember_rows
+
+
+class FakeLedger:
+    """Row copies by ID, counting how many copies each look-up decodes."""
+
+    def __init__(self, copies: dict[str, dict[str, str]]) -> None:
+        self.copies = copies
+        self.asked: list[int] = []
+        self.written: dict[str, dict[str, str]] = {}
+
+    def last_rows_of(self, ids: Any) -> dict[str, dict[str, str]]:
+        ids = list(ids)
+        self.asked.append(len(ids))
+        return {i: self.copies[i] for i in ids if i in self.copies}
+
+    def transaction(self) -> Any:
+        return nullcontext()
+
+    def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
+        self.written.update(rows)
+
+
+def _row(n: int, status: str = "MENUNGGU", cached: bool = False) -> ReviewRow:
+    return ReviewRow(n + 1, {ReviewColumn.ID: f"MM-2026-{n:05d}", ReviewColumn.STATUS: status}, cached=cached)
+
+
+def test_a_whole_read_compares_copies_a_page_at_a_time_and_writes_only_changes() -> None:
+    """After a whole read of 50k Review rows, memory holds a page of the ledger's copies, not all of them."""
+    rows = [_row(n) for n in range(1, 1_201)]
+    stored = {r.id: {"ID": r.id, "STATUS": "MENUNGGU"} for r in rows}
+    stored["MM-2026-00007"]["STATUS"] = "DISETUJUI"  # an officer's change since the copy
+    del stored["MM-2026-00008"]  # no copy yet
+    ledger = FakeLedger(stored)
+    plan = WatchPlan(seen={r.id: r for r in rows}, last_rows={r.id: {} for r in rows})
+    plan.seen["MM-2026-00009"] = _row(9, cached=True)  # read through the two columns: its copy is the ledger's
+    plan.seen["MM-2026-00010"] = _row(10, cached=True)
+    remember_rows(SimpleNamespace(ledger=ledger), plan, {"MM-2026-00010": {ReviewColumn.STATUS: "TERBIT"}})
+    assert ledger.asked == [ROWS_PER_COMPARE, ROWS_PER_COMPARE, 1_199 - 2 * ROWS_PER_COMPARE]
+    assert ledger.written == {
+        "MM-2026-00007": {"ID": "MM-2026-00007", "STATUS": "MENUNGGU"},
+        "MM-2026-00008": {"ID": "MM-2026-00008", "STATUS": "MENUNGGU"},
+        "MM-2026-00010": {"ID": "MM-2026-00010", "STATUS": "TERBIT"},
+    }
