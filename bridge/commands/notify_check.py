@@ -45,7 +45,7 @@ def _apprise_understands(url: str) -> bool:
 
 def digest_lines(settings: Settings) -> list[str]:
     """The officers' digest and the per-KIM channels (issue 19): template and URLs, nothing sent."""
-    from bridge.core.digest import Health, DigestInput, Sending, context
+    from bridge.core.digest import DigestInput, Health, Sending, context
     from bridge.cycle.digest import TEMPLATE
 
     n = settings.notify

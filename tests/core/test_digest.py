@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bridge.core.digest import (
-    DAILY, REMINDER, DigestInput, DigestRecord, DigestRow, Health, Sending, context, due, next_due, waited,
+    DAILY,
+    REMINDER,
+    DigestInput,
+    DigestRecord,
+    DigestRow,
+    Health,
+    Sending,
+    context,
+    due,
+    next_due,
+    waited,
 )
 from bridge.core.model import Status
 from tests.conftest import WITA
