@@ -44,6 +44,10 @@ SHEETS_CELL_MAX = 50_000
 OAUTH_APP_STATUSES = ("testing", "production")
 
 
+class TableList(list[Any]):
+    """A Spec type: a TOML array of tables (``[{ email = "...", role = "..." }]``)."""
+
+
 @dataclass(frozen=True)
 class Spec:
     section: str
@@ -160,6 +164,12 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "digest_wait_hours", int, 24, "between daily digests, a reminder digest when an item has waited longer than this many hours (at most one reminder per this many hours); 0 = none"),
     Spec("notify", "digest_items", int, 10, "how many of the oldest waiting items (and of the GAGAL rows) the digest lists"),
     Spec("notify", "kim_channels", dict, {}, "per-KIM channels the KIM tab's 'Kanal Notifikasi' may pick: telegram, whatsapp or webhook -> Apprise URL where {address} is the KIM's 'Alamat Notifikasi' (a webhook's without https://), e.g. telegram = \"tgram://BOTTOKEN/{address}\""),
+    # [review] coordination before publishing (issue 20): off by default
+    Spec("review", "coordination", str, "none", "which approved items also need a coordinator's SETUJU in 'Persetujuan Pimpinan' before they are published: none, all, or rules (the coordination_* settings below, and rows an officer sets to PERLU KOORDINASI)"),
+    Spec("review", "coordination_labels", list, [], "coordination = rules: items whose post would carry one of these Blogger labels"),
+    Spec("review", "coordination_words", list, [], "coordination = rules: items whose title contains one of these words (letter case ignored)"),
+    Spec("review", "coordination_ditinjau", bool, True, "coordination = rules: items from a KIM whose Status Kemitraan is DITINJAU"),
+    Spec("review", "coordinators", TableList, [], "the coordinators, as a list of tables { email = \"...\", role = \"JF Pranata Humas Ahli Muda\" }: only their Google accounts may edit 'Persetujuan Pimpinan' (init protects it)"),
 )
 
 NOTIFY_CHANNELS = ("email", "apprise")
@@ -252,6 +262,51 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         digest_items=raw["digest_items"],
         kim_channels=kim_channels,
     )
+
+
+COORDINATION_MODES = ("none", "all", "rules")
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class CoordinationSettings:
+    """The ``[review]`` coordination settings (issue 20), validated."""
+
+    mode: str = "none"
+    labels: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    ditinjau: bool = True
+    coordinators: tuple[Coordinator, ...] = ()
+
+    @property
+    def on(self) -> bool:
+        return self.mode != "none"
+
+
+def _coordination_settings(raw: Mapping[str, Any], where: str, problems: list[str]) -> CoordinationSettings:
+    """Check the ``[review]`` coordination keys (problems are added to ``problems``) and build them."""
+    mode = str(raw["coordination"]).strip().lower()
+    if mode not in COORDINATION_MODES:
+        problems.append(f"{where}: [review] coordination must be none, all or rules, got {raw['coordination']!r}")
+    people: list[Coordinator] = []
+    for n, table in enumerate(raw["coordinators"], 1):
+        email, role = str(table.get("email", "")).strip(), str(table.get("role", "")).strip()
+        extra = sorted(set(table) - {"email", "role"})
+        if "@" not in email or not role or extra:
+            problems.append(f"{where}: [review] coordinators: entry {n} needs email (a Google account) and role "
+                            f"(e.g. \"JF Pranata Humas Ahli Muda\"), and nothing else; got {table!r}")
+            continue
+        people.append(Coordinator(email, role))
+    if mode in ("all", "rules") and not people:
+        problems.append(f"{where}: [review] coordination = {mode!r} needs [review] coordinators (nobody could agree)")
+    return CoordinationSettings(
+        mode=mode, labels=tuple(raw["coordination_labels"]), words=tuple(raw["coordination_words"]),
+        ditinjau=bool(raw["coordination_ditinjau"]), coordinators=tuple(people))
 
 
 PHOTO_STORES = ("drive", "local")
@@ -395,6 +450,7 @@ class Settings:
     oauth_app_status: str = "testing"
     status_tab: str = "Status Bridge"
     grant_warn_days: int = 2
+    coordination: CoordinationSettings = field(default_factory=lambda: CoordinationSettings())
 
     @property
     def poll_seconds(self) -> int:
@@ -452,6 +508,11 @@ def _coerce(spec: Spec, value: Any, where: str, problems: list[str]) -> Any:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return value
         problems.append(f"{name}: expected a list of strings, got {value!r}")
+        return spec.default
+    if spec.type is TableList:
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return value
+        problems.append(f"{name}: expected a list of tables like [{{ email = \"...\", role = \"...\" }}], got {value!r}")
         return spec.default
     if spec.type is dict:
         if isinstance(value, dict):
@@ -605,6 +666,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
 
     photos = _photo_settings(raw, where, resolve, problems)
     notify = _notify_settings(raw, where, resolve, problems)
+    coordination = _coordination_settings(raw, where, problems)
     if raw["oauth_app_status"] not in OAUTH_APP_STATUSES:
         problems.append(f"{where}: [google] oauth_app_status must be testing or production, got {raw['oauth_app_status']!r}")
     if not 1 <= raw["grant_warn_days"] <= 6:
@@ -678,6 +740,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         oauth_app_status=raw["oauth_app_status"],
         status_tab=str(raw["status_tab"]).strip(),
         grant_warn_days=raw["grant_warn_days"],
+        coordination=coordination,
     )
 
 
@@ -717,4 +780,4 @@ def render_config(values: Mapping[tuple[str, str], Any], header: str = "") -> st
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-__all__ = ["Letterhead", "PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]
+__all__ = ["CoordinationSettings", "Coordinator", "Letterhead", "PhotoSettings", "Settings", "SPECS", "load_settings", "render_config", "setting_names"]

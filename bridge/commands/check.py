@@ -98,6 +98,9 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
 
         lines.extend(notice_lines(settings, deps, send_test))  # operator messages (issue 19), when on
         lines.extend(digest_lines(settings))  # the officers' digest and per-KIM channels, when set
+        from bridge.commands.coordination_check import coordination_lines
+
+        lines.extend(coordination_lines(settings, deps))  # issue 20, when [review] coordination is on
         if probe_blog and unreachable:  # a draft it might not be able to delete again
             lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
             unreachable.add(lines[-1])

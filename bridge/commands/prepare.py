@@ -17,6 +17,7 @@ from bridge.core import columns
 from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.core.kim_channel import KimChannel
 from bridge.core.model import (
+    COORDINATOR_COLUMNS,
     FREQUENCIES,
     KIM_HEADERS,
     OFFICER_COLUMNS,
@@ -54,7 +55,7 @@ def _missing_headers(existing: list[str], wanted: tuple[str, ...]) -> list[str]:
 
 def _bridge_column_groups(index: dict[ReviewColumn, int]) -> list[tuple[int, int]]:
     """Contiguous [start, end) column ranges the bridge owns (everything but the officers' columns)."""
-    owned = sorted(i for c, i in index.items() if c not in OFFICER_COLUMNS)
+    owned = sorted(i for c, i in index.items() if c not in OFFICER_COLUMNS and c not in COORDINATOR_COLUMNS)
     groups: list[tuple[int, int]] = []
     for i in owned:
         if groups and groups[-1][1] == i:
@@ -263,6 +264,7 @@ def _set_rules(deps: Deps, info: SpreadsheetInfo, tabs: list[str], headers_now: 
     report.append(f"Status dropdown set on '{s.review_tab}' ({', '.join(st.value for st in Status)})")
     report.append(f"dropdowns set on '{s.registry_tab}' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi)")
     requests += _protection(deps, review, review_index, report)
+    requests += _coordination_rules(deps, review, review_index, report)  # issue 20
     from bridge.commands.protection import example_officers
 
     for address in example_officers(s.officers):
@@ -286,6 +288,37 @@ def _status_dropdown(sheet_id: int, status_col: int) -> dict[str, Any]:
             },
         }
     }
+
+
+COORDINATION_NOTE = "MY MEIN: Persetujuan Pimpinan; hanya koordinator ([review] coordinators) yang dapat mengubahnya."
+
+
+def _coordination_rules(deps: Deps, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:
+    """Issue 20: the Persetujuan Pimpinan dropdown, and its protection editable only by the coordinators
+    (the bridge's account stays an editor: Google keeps the account that adds a protection among them)."""
+    s = deps.settings
+    col = review_index.get(ReviewColumn.LEADER)
+    if not s.coordination.on or col is None:
+        return []
+    from bridge.commands.check import bridge_account
+    from bridge.commands.protection import editor_updates, protected_ranges
+    from bridge.core.review_machine import Leader
+
+    emails = [p.email for p in s.coordination.coordinators]
+    requests = [_column_rule(review.sheet_id, col, {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v.value} for v in Leader]},
+                             "Diisi koordinator: SETUJU (boleh terbit), TAHAN (tunda) atau TOLAK (jangan terbitkan).")]
+    ranges = protected_ranges(deps, s.review_spreadsheet_id, review.sheet_id) if review.protected_ranges else []
+    if not any(pr.get("description") == COORDINATION_NOTE for pr in ranges):
+        requests.append({"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": review.sheet_id, "startColumnIndex": col, "endColumnIndex": col + 1},
+            "description": COORDINATION_NOTE, "warningOnly": False, "editors": {"users": emails},
+        }}})
+        report.append(f"protected '{ReviewColumn.LEADER.value}' on '{s.review_tab}' (editable by the coordinators: {', '.join(emails)})")
+        return requests
+    updates = editor_updates(ranges, emails, bridge_account(deps), COORDINATION_NOTE)
+    report.append(f"protection of '{ReviewColumn.LEADER.value}': "
+                  + ("editors updated to [review] coordinators" if updates else "already present"))
+    return requests + updates
 
 
 def _protection(deps: Deps, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:

@@ -65,6 +65,9 @@ class ReviewColumn(StrEnum):
     OPERATOR_MESSAGE = "Pesan untuk Operator"  # the officer's words to the operator, apart from internal notes (issue 19)
     DECIDED = "Diputuskan (WITA)"  # when the bridge first saw an officer's decision (issue 19)
     NOTICES = "Notifikasi Terkirim"  # messages sent to the operator, one line per event (issue 19)
+    # --- issue 20: coordination before publishing ---
+    LEADER = "Persetujuan Pimpinan"  # a coordinator's SETUJU / TAHAN / TOLAK; protected: only the coordinators edit it
+    DECIDED_BY = "Diputuskan Oleh"  # the bridge's record of who decided: the role, and what the sheet proves of it
 
 
 REVIEW_HEADERS: tuple[str, ...] = tuple(c.value for c in ReviewColumn)
@@ -87,7 +90,11 @@ OFFICER_COLUMNS = frozenset(
 
 #: Columns added with issue 19: a Review tab made before them works on without them (nothing of a
 #: submission is lost); `init` adds them, and the features that need them say so until then.
-LATER_COLUMNS = frozenset({ReviewColumn.OPERATOR_MESSAGE, ReviewColumn.DECIDED, ReviewColumn.NOTICES})
+LATER_COLUMNS = frozenset({ReviewColumn.OPERATOR_MESSAGE, ReviewColumn.DECIDED, ReviewColumn.NOTICES,
+                           ReviewColumn.LEADER, ReviewColumn.DECIDED_BY})  # issue 20
+
+#: Columns only the coordinators edit (issue 20): protected apart from the bridge's and the officers'.
+COORDINATOR_COLUMNS = frozenset({ReviewColumn.LEADER})
 
 
 class KimColumn(StrEnum):

@@ -49,6 +49,8 @@ class Status(StrEnum):
     TERBIT = "TERBIT"  # published by the bridge
     GAGAL = "GAGAL"  # publishing failed permanently; set DISETUJUI to retry
     DITARIK = "DITARIK"  # officer withdrew a published post: the bridge reverts it to draft
+    # --- issue 20: coordination before publishing ---
+    PERLU_KOORDINASI = "PERLU KOORDINASI"  # officer approves and asks a coordinator: published once one chooses SETUJU
 
     @classmethod
     def parse(cls, text: str) -> Status | None:
@@ -81,12 +83,14 @@ BRIDGE_STATUSES = frozenset({Status.MENUNGGU, Status.TIDAK_VALID, Status.TERBIT,
 #: Statuses officers choose.
 OFFICER_STATUSES = frozenset(Status) - BRIDGE_STATUSES
 #: Statuses that ask the bridge to act: their rows are read in full before acting (core.review_view).
-ACTING = frozenset({Status.DISETUJUI, Status.DITARIK})
+ACTING = frozenset({Status.DISETUJUI, Status.DITARIK, Status.PERLU_KOORDINASI})
+#: An officer's approval: published once nothing holds it (issue 20: PERLU KOORDINASI also waits for a coordinator).
+APPROVING = frozenset({Status.DISETUJUI, Status.PERLU_KOORDINASI})
 #: Rows whose post the draft check looks at when the ledger knows it as a draft, in this order: TERBIT
 #: (published in Blogger since?), then DITOLAK (a draft published there and then rejected is live).
 DRAFT_WATCH = (Status.TERBIT, Status.DITOLAK)
 #: An officer's decision on a queued row (stamped in ``Diputuskan (WITA)``).
-DECISIONS = frozenset({Status.DISETUJUI, Status.DITOLAK})
+DECISIONS = frozenset({Status.DISETUJUI, Status.DITOLAK, Status.PERLU_KOORDINASI})
 #: Not decided yet.
 UNDECIDED = frozenset({Status.MENUNGGU, Status.TIDAK_VALID})
 
@@ -122,6 +126,19 @@ class PublishMode(StrEnum):
 # --- the facts ---------------------------------------------------------------------------------
 
 
+class Leader(StrEnum):
+    """Values of the Review column ``Persetujuan Pimpinan`` (issue 20), which only the coordinators edit."""
+
+    SETUJU = "SETUJU"  # agreed: an item an officer approved is published
+    TAHAN = "TAHAN"  # held: not published until a coordinator chooses SETUJU
+    TOLAK = "TOLAK"  # refused: never published (officers tell the operator by choosing DITOLAK)
+
+    @classmethod
+    def parse(cls, text: str) -> Leader | None:
+        norm = " ".join(str(text).split()).upper()
+        return next((v for v in cls if v.value == norm), None)
+
+
 @dataclass(frozen=True)
 class Row:
     """What the decision needs of one Review row."""
@@ -131,6 +148,9 @@ class Row:
     system_id: bool = True  # the ID cell holds an ID the bridge makes (MM-YYYY-NNNN)
     row_number: int = 0
     link_shown: bool = False  # Tautan Post is not empty
+    # issue 20: coordination
+    coordination: bool = False  # [review] coordination says this item needs a coordinator's agreement
+    leader: str = ""  # the Persetujuan Pimpinan cell as written
 
 
 @dataclass(frozen=True)
@@ -172,6 +192,9 @@ class Conditions:
     tz: tzinfo | None = None  # for the dates in notes (WITA)
     template_ok: bool = True  # the office's post template renders
     handover: bool = False  # just took the spreadsheet over: the previous bridge's last insert may still land
+    # issue 20: coordination
+    coordination_on: bool = False  # [review] coordination is not "none"
+    coordinators: str = ""  # the coordinators' roles, for the notes ("JF Pranata Humas Ahli Muda atau ...")
 
 
 # --- the actions -------------------------------------------------------------------------------
@@ -204,6 +227,7 @@ class Hold(StrEnum):
     BLOGGER_LIMIT = "blogger-limit"  # Blogger refused for today: nothing is sent until 00:00 WITA
     TEMPLATE = "template"  # the office's post template is broken: nothing is published until it is fixed
     HANDOVER = "handover"  # just took the spreadsheet over: the previous bridge's last insert may still land
+    COORDINATION = "coordination"  # issue 20: waits for a coordinator's SETUJU (empty or TAHAN)
 
 
 @dataclass(frozen=True)
@@ -236,6 +260,37 @@ NOTE_NEVER_PUBLISHED = (
 )
 NOTE_REJECTED_LIVE = (
     "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website."
+)
+
+
+# issue 20: coordination
+NOTE_NO_COORDINATION = (
+    "Status PERLU KOORDINASI dipakai bila koordinasi dengan pimpinan diaktifkan ([review] coordination); saat ini tidak. "
+    "Pilih DISETUJUI untuk menerbitkan kiriman ini."
+)
+
+
+def waiting_for_leader_note(roles: str) -> str:
+    """An approved item that waits for a coordinator (Persetujuan Pimpinan empty)."""
+    who = roles or "koordinator"
+    return (f"Disetujui petugas; menunggu Persetujuan Pimpinan dari {who}: pilih SETUJU di kolom Persetujuan Pimpinan. "
+            "Kiriman ini terbit otomatis setelah itu.")
+
+
+def held_note(roles: str) -> str:
+    """Persetujuan Pimpinan = TAHAN."""
+    who = roles or "koordinator"
+    return (f"Ditahan pimpinan (Persetujuan Pimpinan: TAHAN). Belum diterbitkan sampai {who} memilih SETUJU; "
+            "Status tidak perlu diubah.")
+
+
+NOTE_LEADER_REFUSED = (
+    "Pimpinan tidak menyetujui penerbitan (Persetujuan Pimpinan: TOLAK); kiriman ini tidak diterbitkan. "
+    "Pilih DITOLAK dan tulis Pesan untuk Operator bila operator perlu diberi tahu."
+)
+NOTE_LEADER_AFTER = (
+    "Pimpinan memilih {choice} setelah post terbit; sistem tidak menurunkan post yang sudah terbit. "
+    "Pilih DITARIK bila post harus ditarik dari website."
 )
 
 
@@ -359,8 +414,27 @@ def _paused(until: datetime, tz: tzinfo | None) -> Action:
     return Action(Step.WAIT, note=limit_note(until, tz), hold=Hold.BLOGGER_LIMIT)
 
 
+def _coordination_gate(row: Row, settings: Conditions) -> Action | None:
+    """Issue 20: an approved item that needs a coordinator goes on only with SETUJU; None: nothing holds it."""
+    if row.status == Status.PERLU_KOORDINASI and not settings.coordination_on:
+        return Action(Step.EXPLAIN, note=NOTE_NO_COORDINATION)
+    if not (row.coordination or row.status == Status.PERLU_KOORDINASI):
+        return None
+    leader = Leader.parse(row.leader)
+    if leader == Leader.SETUJU:
+        return None
+    if leader == Leader.TOLAK:
+        return Action(Step.EXPLAIN, note=NOTE_LEADER_REFUSED)  # never published; the operator hears the officers' DITOLAK
+    if leader == Leader.TAHAN:
+        return Action(Step.WAIT, note=held_note(settings.coordinators), hold=Hold.COORDINATION)
+    return Action(Step.WAIT, note=waiting_for_leader_note(settings.coordinators), hold=Hold.COORDINATION)
+
+
 def _approved(row: Row, journal: Journal, settings: Conditions) -> Action:
-    """DISETUJUI: publish once; a row whose post exists is never inserted again."""
+    """DISETUJUI (or PERLU KOORDINASI): publish once; a row whose post exists is never inserted again."""
+    gate = _coordination_gate(row, settings)
+    if gate is not None:
+        return gate
     if not settings.template_ok:
         return Action(Step.WAIT, note=TEMPLATE_BROKEN, hold=Hold.TEMPLATE)  # nothing is published until it is fixed
     if settings.paused_until is not None and row.system_id:
@@ -399,6 +473,10 @@ def _rejected(row: Row, journal: Journal, settings: Conditions) -> Action:
 
 def _terbit(row: Row, journal: Journal, settings: Conditions) -> Action:
     """TERBIT is the bridge's: its link is kept right; typed by hand on a row with no post, explained."""
+    leader = Leader.parse(row.leader)
+    if row.coordination and leader in (Leader.TAHAN, Leader.TOLAK) and journal.published and row.link_shown:
+        # issue 20: held or refused after publication: said on the row; officers withdraw with DITARIK
+        return Action(Step.EXPLAIN, note=NOTE_LEADER_AFTER.format(choice=leader.value))
     if journal.published:
         return Action(Step.RESTORE_LINK)
     if not journal.has_post and not row.link_shown:
@@ -422,6 +500,8 @@ _BY_STATUS: dict[Status, Callable[[Row, Journal, Conditions], Action]] = {
     Status.DITOLAK: _rejected,
     Status.TERBIT: _terbit,
     Status.GAGAL: _gagal,
+    # --- issue 20 ---
+    Status.PERLU_KOORDINASI: _approved,
 }
 
 
@@ -456,7 +536,7 @@ def looks_on_blog_first(row: Row, journal: Journal, handover: bool = False) -> b
         return False
     if journal.state is None and (journal.recorded is None or not journal.from_form):
         return True
-    return handover and row.status == Status.DISETUJUI and not journal.has_post
+    return handover and row.status in APPROVING and not journal.has_post
 
 
 # --- what Blogger shows ------------------------------------------------------------------------
@@ -541,7 +621,7 @@ def decision_is_new(status: Status | None, before: str) -> bool:
     earlier status nobody knows (``before`` empty) is left empty rather than given a wrong time."""
     if status not in DECISIONS:
         return False
-    return status == Status.DISETUJUI or before.strip().upper() in UNDECIDED  # the copy holds the cell as written
+    return status in APPROVING or before.strip().upper() in UNDECIDED  # the copy holds the cell as written
 
 
 def rejection_notice_waits(message: str, reject_without_message: bool) -> bool:
@@ -578,7 +658,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.MENUNGGU, Status.DITOLAK, "officer"),
     Transition(Status.TIDAK_VALID, Status.DITOLAK, "officer"),
     Transition(Status.DISETUJUI, Status.TERBIT, "bridge publishes"),
-    Transition(Status.DISETUJUI, Status.DISETUJUI, "waits (Blogger's daily limit, broken template, hand-over)"),
+    Transition(Status.DISETUJUI, Status.DISETUJUI, "waits (Blogger's daily limit, broken template, hand-over, Persetujuan Pimpinan)"),
     Transition(Status.DISETUJUI, Status.GAGAL, "cannot publish"),
     Transition(Status.TERBIT, Status.DISETUJUI, "officer edits, re-approves"),
     Transition(Status.TERBIT, Status.DITARIK, "officer"),
@@ -586,13 +666,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.DITARIK, Status.DISETUJUI, "officer, the same post again"),
     Transition(Status.DITARIK, Status.GAGAL, "withdrawal failed"),
     Transition(Status.TERBIT, Status.GAGAL, "post deleted in Blogger"),
-    Transition(Status.TERBIT, Status.TERBIT, "post changed in Blogger (link and time follow)"),
+    Transition(Status.TERBIT, Status.TERBIT, "post changed in Blogger (link and time follow); a coordinator's later TOLAK/TAHAN explained"),
     Transition(Status.GAGAL, Status.DISETUJUI, "officer retries"),
     Transition(Status.GAGAL, Status.DITOLAK, "officer"),
     Transition(Status.DITOLAK, Status.DITOLAK, "message waits for Pesan untuk Operator"),
     Transition(Status.TERBIT, ARSIP, "settled and old"),
     Transition(Status.DITOLAK, ARSIP, "nothing on the website, old"),
     Transition(DELETED_ROW, ARSIP, "recorded with its post's fate, never published or queued again"),
+    # --- issue 20: coordination before publishing ---
+    Transition(Status.MENUNGGU, Status.PERLU_KOORDINASI, "officer asks a coordinator"),
+    Transition(Status.TIDAK_VALID, Status.PERLU_KOORDINASI, "officer asks a coordinator"),
+    Transition(Status.PERLU_KOORDINASI, Status.PERLU_KOORDINASI, "waits for Persetujuan Pimpinan (empty or TAHAN; TOLAK explained)"),
+    Transition(Status.PERLU_KOORDINASI, Status.TERBIT, "coordinator SETUJU: bridge publishes"),
+    Transition(Status.PERLU_KOORDINASI, Status.GAGAL, "cannot publish"),
+    Transition(Status.PERLU_KOORDINASI, Status.DITOLAK, "officer, after a coordinator's TOLAK"),
 )
 
 
@@ -617,7 +704,7 @@ def mermaid() -> str:
 
 
 __all__ = [
-    "ACTING", "ASKING", "BRIDGE_STATUSES", "DECISIONS", "DRAFT_WATCH", "NOTHING", "OFFICER_STATUSES", "ON_WEBSITE", "TRANSITIONS",
+    "ACTING", "APPROVING", "ASKING", "Leader", "BRIDGE_STATUSES", "DECISIONS", "DRAFT_WATCH", "NOTHING", "OFFICER_STATUSES", "ON_WEBSITE", "TRANSITIONS",
     "UNDECIDED", "Action", "Conditions", "Fate", "Hold", "Journal", "Move", "Shown", "JournalState", "PostState", "PublishMode", "Row",
     "Status", "Step", "Transition", "archivable", "decide", "decision_is_new", "done_note", "insert_moves", "inserted_as_draft", "limit_note",
     "looks_on_blog_first", "mermaid", "post_fate", "rejection_notice_waits", "restore_moves", "seen_on_blog", "settled", "shown_time",

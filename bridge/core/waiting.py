@@ -17,7 +17,8 @@ from datetime import datetime
 from bridge.core.model import Status
 
 #: Statuses that mean an officer has decided (approved, whatever came after, or rejected).
-DECIDED = frozenset({Status.DISETUJUI, Status.TERBIT, Status.GAGAL, Status.DITARIK, Status.DITOLAK})
+DECIDED = frozenset({Status.DISETUJUI, Status.TERBIT, Status.GAGAL, Status.DITARIK, Status.DITOLAK,
+                     Status.PERLU_KOORDINASI})  # issue 20: the officer's approval, pending a coordinator
 NOT_RECORDED = "tidak tercatat"
 NONE = "-"
 

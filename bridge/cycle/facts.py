@@ -13,14 +13,16 @@ from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import ACTING, Conditions, Journal, Row
 
 
-def row_facts(row: ReviewRow) -> Row:
-    """What the machine needs of one Review row."""
+def row_facts(row: ReviewRow, coordination: bool = False) -> Row:
+    """What the machine needs of one Review row (``coordination``: it waits for a coordinator, issue 20)."""
     return Row(
         status=row.status,
         id=row.id,
         system_id=render.is_submission_id(row.id),
         row_number=row.row_number,
         link_shown=bool(row.get(ReviewColumn.POST_URL).strip()),
+        coordination=coordination,
+        leader=row.get(ReviewColumn.LEADER),
     )
 
 
@@ -31,10 +33,10 @@ def journal_facts(entry: JournalEntry | None) -> Journal:
     return Journal(state=entry.state, post_id=entry.post_id, post_status=entry.post_status)
 
 
-def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None) -> tuple[Row, Journal]:
+def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None, coordination: bool = False) -> tuple[Row, Journal]:
     """The row's facts and its journal entry's. The submission's record (one more ledger look-up) is read
     only where the machine looks at it: a GAGAL row, and an approved or withdrawn row with no journal entry."""
-    facts_row = row_facts(row)
+    facts_row = row_facts(row, coordination)
     journal = journal_facts(entry)
     if facts_row.system_id and (row.status == Status.GAGAL or (entry is None and row.status in ACTING)):
         sub = deps.ledger.submission(row.id)
@@ -45,8 +47,10 @@ def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None) -> tuple[Row, 
 
 def conditions(deps: Deps, paused: datetime | None = None, *, template_ok: bool = True, handover: bool = False) -> Conditions:
     """The cycle's conditions for the machine."""
+    c = deps.settings.coordination
     return Conditions(mode=deps.settings.publish_mode, paused_until=paused, tz=deps.settings.tz,
-                      template_ok=template_ok, handover=handover)
+                      template_ok=template_ok, handover=handover,
+                      coordination_on=c.on, coordinators=" atau ".join(dict.fromkeys(p.role for p in c.coordinators)))
 
 
 __all__ = ["conditions", "facts", "journal_facts", "row_facts"]

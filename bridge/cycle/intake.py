@@ -21,7 +21,7 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
-from bridge.core.review_machine import PostState
+from bridge.core.review_machine import ACTING, PostState
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
@@ -205,7 +205,7 @@ def rebuild_ledger(
         post = index.match(sub_id, fp)
         if post is not None:
             ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
-        elif r.status in (Status.DISETUJUI, Status.DITARIK) and status != ARCHIVED:
+        elif r.status in ACTING and status != ARCHIVED:  # issue 20: PERLU KOORDINASI acts like DISETUJUI
             ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
 
     with ledger.transaction():

@@ -436,7 +436,7 @@ def _run_cycle(
         report.problems.append(f"recording deleted rows: {exc}")
         log.error("recording deleted rows: %s", exc)
     stamp_decisions(deps, watch.rows, snap.review_index, report.publish)  # Diputuskan (WITA), issue 19
-    run_publish(deps, watch.rows, report.publish)
+    run_publish(deps, watch.rows, report.publish, snap.kim)
     remember_rows(deps, watch, report.publish.updates)
     note_whole_read(deps, snap)
     try:  # not while Review's rows are out of place: archiving deletes Review rows by number

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,13 +29,14 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core import review_machine as machine
-from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.core.review_machine import Action, PostState, Step
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import pause, paused_until
+from bridge.cycle.coordinate import needing, record_deciders
 from bridge.cycle.facts import conditions, facts, journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
@@ -566,11 +568,14 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
 TEMPLATE_BROKEN = machine.TEMPLATE_BROKEN
 
 
-def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: Sequence[KimRecord] = ()) -> None:
     """Publish approved rows, withdraw DITARIK ones, and write the results back in one call.
 
-    What each row gets is :func:`bridge.core.review_machine.decide`'s; this only carries it out."""
-    approved = [r for r in rows if r.status == Status.DISETUJUI]
+    What each row gets is :func:`bridge.core.review_machine.decide`'s; this only carries it out.
+    ``kims``: the registry (issue 20: a KIM under DITINJAU may make its items wait for a coordinator)."""
+    needs = needing(deps, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
+    record_deciders(deps, rows, needs, result.updates)  # Diputuskan Oleh
+    approved = [r for r in rows if r.status in machine.APPROVING]
     if approved:
         # A template that fails for every post holds publishing back (rows stay DISETUJUI);
         # one that fails only for some rows makes just those rows GAGAL, below.
@@ -580,8 +585,8 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             log.error("post template unusable, nothing published until it is fixed: %s", "; ".join(problems))
             held = conditions(deps, template_ok=False)
             for row in approved:
-                _execute(deps, row, None, machine.decide(row_facts(row), machine.Journal(), held), result)
-            rows = [r for r in rows if r.status != Status.DISETUJUI]
+                _execute(deps, row, None, machine.decide(row_facts(row, row.id in needs), machine.Journal(), held), result)
+            rows = [r for r in rows if r.status not in machine.APPROVING]
     if not deps.dry_run:
         try:
             reconcile(deps, rows, result)
@@ -608,7 +613,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 continue  # waits for an officer: nothing to look up
             entry = deps.ledger.journal(row.id)
             try:
-                _execute(deps, row, entry, machine.decide(*facts(deps, row, entry), now), result)
+                _execute(deps, row, entry, machine.decide(*facts(deps, row, entry, row.id in needs), now), result)
             except PublishError as exc:
                 if not deps.dry_run and render.is_submission_id(row.id):
                     if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted

@@ -351,8 +351,35 @@ def permissions_create(ctx: Ctx) -> Any:
         return apply_fields(copy.deepcopy(perm), parse_fields(ctx.params.get("fields")))
 
 
+def _spreadsheet_permissions(ctx: Ctx, ss: dict[str, Any]) -> Any:
+    """permissions.list on a spreadsheet (issue 20: `check` asks whether each coordinator is an Editor).
+
+    As Drive v3 documents it (developers.google.com/drive/api/reference/rest/v3/permissions/list and the
+    Permission resource): a ``drive#permissionList`` whose entries carry ``id``, ``type``, ``role``
+    (``owner`` for the file's owner, ``writer`` for an Editor, ``commenter``, ``reader``) and, for users
+    and groups, ``emailAddress``; an account the file is not shared with gets 404 File not found."""
+    from bridge.sandbox.strict import owner_of
+
+    owner = owner_of(ss, ctx.state)
+    perms = [{"type": "user", "role": "owner", "emailAddress": owner}, *copy.deepcopy(ss.get("permissions", []))]
+    if ctx.account and ctx.account.lower() not in {str(p.get("emailAddress", "")).lower() for p in perms}:
+        raise ApiError(404, f"File not found: {ss['id']}.", reason="notFound")
+    listed = []
+    for n, perm in enumerate(perms):
+        entry = {"kind": "drive#permission", "id": str(perm.get("id") or int(hashlib.sha1(f"{perm.get('emailAddress', '')}/{n}".encode()).hexdigest()[:15], 16)),
+                 **perm}
+        listed.append(entry)
+    return apply_fields({"kind": "drive#permissionList", "permissions": listed}, parse_fields(ctx.params.get("fields")))
+
+
 def permissions_list(ctx: Ctx) -> Any:
     with ctx.state.lock:
+        try:
+            ss = ctx.state.spreadsheet(ctx.params["fileId"])
+        except NotFound:
+            pass
+        else:
+            return _spreadsheet_permissions(ctx, ss)
         record = _file(ctx)
         res = {"kind": "drive#permissionList", "permissions": copy.deepcopy(record["permissions"])}
         return apply_fields(res, parse_fields(ctx.params.get("fields")))

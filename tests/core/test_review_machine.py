@@ -60,6 +60,14 @@ def row(status: Status | str | None, *, link: bool = False, system_id: bool = Tr
     return Row(status=parsed, id=rid, system_id=system_id, row_number=12, link_shown=link)
 
 
+COORD = Conditions(tz=WITA, coordination_on=True, coordinators="JF Pranata Humas Ahli Muda")
+
+
+def coord(status: Status, leader: str = "", *, link: bool = False) -> Row:
+    """A row that needs coordination (issue 20), with its Persetujuan Pimpinan cell."""
+    return Row(status=status, id="MM-2026-0007", system_id=True, row_number=12, link_shown=link, coordination=True, leader=leader)
+
+
 def sub(reasons: tuple[Reason, ...] = ()) -> Submission:
     return Submission("fp", 2, None, "Paringin", "Paringin Kota", "KIM Maju", "Siti", "s@x.id", "Judul", "Isi", (), reasons)
 
@@ -202,6 +210,43 @@ CASES: list[Case] = [
     Case(edge(DELETED_ROW, ARSIP), "a deleted TERBIT row: its post stays live", m.post_fate(LIVE_POST), Fate.LIVE),
     Case(edge(DELETED_ROW, ARSIP), "a deleted withdrawn row: withdrawn", m.post_fate(WITHDRAWN_POST), Fate.WITHDRAWN),
     Case(edge(DELETED_ROW, ARSIP), "a deleted approved row never published: none", m.post_fate(NO_JOURNAL), Fate.NONE),
+    # --- issue 20: coordination before publishing ---
+    Case(edge(S.MENUNGGU, S.PERLU_KOORDINASI), "asking a coordinator is a fresh decision", m.decision_is_new(S.PERLU_KOORDINASI, "MENUNGGU"), True),
+    Case(edge(S.TIDAK_VALID, S.PERLU_KOORDINASI), "... also after checking an invalid row",
+         m.decide(coord(S.PERLU_KOORDINASI, "SETUJU"), Journal(recorded=S.TIDAK_VALID), COORD), Action(Step.PUBLISH)),
+    Case(edge(S.DISETUJUI, S.DISETUJUI), "approved, needs coordination, nobody agreed yet: waits, saying for whom",
+         m.decide(coord(S.DISETUJUI), NO_JOURNAL, COORD),
+         Action(Step.WAIT, note=m.waiting_for_leader_note("JF Pranata Humas Ahli Muda"), hold=Hold.COORDINATION)),
+    Case(edge(S.DISETUJUI, S.DISETUJUI), "the wait note names the role", "dari JF Pranata Humas Ahli Muda" in m.waiting_for_leader_note(
+        "JF Pranata Humas Ahli Muda"), True),
+    Case(edge(S.DISETUJUI, S.DISETUJUI), "TAHAN holds it", m.decide(coord(S.DISETUJUI, "tahan"), NO_JOURNAL, COORD),
+         Action(Step.WAIT, note=m.held_note("JF Pranata Humas Ahli Muda"), hold=Hold.COORDINATION)),
+    Case(edge(S.DISETUJUI, S.DISETUJUI), "TOLAK: never published, explained to officers",
+         m.decide(coord(S.DISETUJUI, "TOLAK"), NO_JOURNAL, COORD), Action(Step.EXPLAIN, note=m.NOTE_LEADER_REFUSED)),
+    Case(edge(S.DISETUJUI, S.DISETUJUI), "TOLAK also holds back an update of a published post",
+         m.decide(coord(S.DISETUJUI, "TOLAK"), LIVE_POST, COORD).step, Step.EXPLAIN),
+    Case(edge(S.DISETUJUI, S.TERBIT), "needs coordination and a coordinator agreed: published",
+         m.decide(coord(S.DISETUJUI, "SETUJU"), NO_JOURNAL, COORD), Action(Step.PUBLISH)),
+    Case(edge(S.DISETUJUI, S.TERBIT), "a SETUJU on an item that needs none changes nothing",
+         m.decide(row(S.DISETUJUI), NO_JOURNAL, COORD), Action(Step.PUBLISH)),
+    Case(edge(S.PERLU_KOORDINASI, S.PERLU_KOORDINASI), "PERLU KOORDINASI waits for a coordinator even outside the rules",
+         m.decide(row(S.PERLU_KOORDINASI), NO_JOURNAL, COORD).hold, Hold.COORDINATION),
+    Case(edge(S.PERLU_KOORDINASI, S.PERLU_KOORDINASI), "PERLU KOORDINASI with coordination off is explained",
+         m.decide(row(S.PERLU_KOORDINASI), NO_JOURNAL, DRAFT_MODE), Action(Step.EXPLAIN, note=m.NOTE_NO_COORDINATION)),
+    Case(edge(S.PERLU_KOORDINASI, S.TERBIT), "SETUJU: published once",
+         m.decide(coord(S.PERLU_KOORDINASI, "SETUJU"), NO_JOURNAL, COORD), Action(Step.PUBLISH)),
+    Case(edge(S.PERLU_KOORDINASI, S.TERBIT), "published already: the same post", m.decide(coord(S.PERLU_KOORDINASI, "SETUJU"), LIVE_POST, COORD),
+         Action(Step.UPDATE)),
+    Case(edge(S.PERLU_KOORDINASI, S.GAGAL), "an ID the bridge did not make",
+         m.decide(Row(S.PERLU_KOORDINASI, id="X", system_id=False, coordination=True, leader="SETUJU"), NO_JOURNAL, COORD).step, Step.FAIL),
+    Case(edge(S.PERLU_KOORDINASI, S.DITOLAK), "after TOLAK the officer rejects: nothing to take down",
+         m.decide(coord(S.DITOLAK, "TOLAK"), NO_JOURNAL, COORD), NOTHING),
+    Case(edge(S.TERBIT, S.TERBIT), "TOLAK after publication: explained, the post stays",
+         m.decide(coord(S.TERBIT, "TOLAK", link=True), LIVE_POST, COORD), Action(Step.EXPLAIN, note=m.NOTE_LEADER_AFTER.format(choice="TOLAK"))),
+    Case(edge(S.TERBIT, S.TERBIT), "SETUJU after publication: nothing but the link kept",
+         m.decide(coord(S.TERBIT, "SETUJU", link=True), LIVE_POST, COORD), Action(Step.RESTORE_LINK)),
+    Case(edge(S.PERLU_KOORDINASI, S.TERBIT), "a hand-over also waits for the previous bridge",
+         m.looks_on_blog_first(coord(S.PERLU_KOORDINASI, "SETUJU"), Journal(recorded=S.PERLU_KOORDINASI), handover=True), True),
 ]
 
 
@@ -218,10 +263,11 @@ def test_every_transition_of_the_diagram_has_a_case() -> None:
 
 def test_every_status_is_an_officer_or_a_bridge_status_and_asking_ones_are_known() -> None:
     """The sheet's dropdown and the bridge agree on who writes which status; only officers' DISETUJUI/DITARIK make the bridge act."""
-    assert {S.DISETUJUI, S.DITOLAK, S.DITARIK} == m.OFFICER_STATUSES
+    issue20 = {S.PERLU_KOORDINASI}  # coordination before publishing: the officer's approval, pending a coordinator
+    assert {S.DISETUJUI, S.DITOLAK, S.DITARIK} | issue20 == m.OFFICER_STATUSES
     assert set(Status) == m.BRIDGE_STATUSES | m.OFFICER_STATUSES
-    assert {S.DISETUJUI, S.DITARIK} == m.ACTING and m.ACTING <= m.ASKING
-    assert {S.DISETUJUI, S.DITARIK, S.DITOLAK, S.TERBIT, S.GAGAL} == m.ASKING
+    assert {S.DISETUJUI, S.DITARIK} | issue20 == m.ACTING and m.ACTING <= m.ASKING
+    assert {S.DISETUJUI, S.DITARIK, S.DITOLAK, S.TERBIT, S.GAGAL} | issue20 == m.ASKING
 
 
 def test_waiting_and_unknown_statuses_ask_nothing() -> None:
