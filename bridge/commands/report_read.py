@@ -28,7 +28,8 @@ PAGE_ROWS = 10_000
 #: The Review/Arsip columns the report reads.
 NEEDED = (ReviewColumn.ID, ReviewColumn.RECEIVED, ReviewColumn.KECAMATAN, ReviewColumn.KIM, ReviewColumn.TITLE,
           ReviewColumn.PHOTOS, ReviewColumn.SYSTEM_NOTE, ReviewColumn.STATUS, ReviewColumn.OFFICER_NOTE,
-          ReviewColumn.POST_URL, ReviewColumn.PUBLISHED, ReviewColumn.DECIDED)
+          ReviewColumn.POST_URL, ReviewColumn.PUBLISHED, ReviewColumn.DECIDED,
+          ReviewColumn.LEADER)  # issue 20: the report's coordination table
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | 
         post_url=text(ReviewColumn.POST_URL),
         published=columns.parse_datetime_cell(cell(ReviewColumn.PUBLISHED), tz),
         decided=columns.parse_datetime_cell(cell(ReviewColumn.DECIDED), tz),
+        leader=text(ReviewColumn.LEADER),
     )
 
 

@@ -88,9 +88,9 @@ def decided_by(policy: Policy, status: Status | None, leader: str, needed: bool)
     """``Diputuskan Oleh`` for a row: who made each decision on it, and what the sheet proves of it.
 
     Empty while nobody decided (MENUNGGU, TIDAK VALID) and for statuses that are the bridge's."""
-    parts: list[str] = []
-    if status in DECISIONS:
-        parts.append(f"Petugas: {status.value if status else ''} ({OFFICER_PROOF})")
+    if status not in DECISIONS:
+        return ""  # nobody decided yet, or the bridge's status: the record written at the decision stays
+    parts = [f"Petugas: {status.value} ({OFFICER_PROOF})"]
     chosen = Leader.parse(leader)
     if chosen is not None and (needed or status in APPROVING):
         who = ", ".join(policy.emails) or "tidak ada akun (belum diatur)"

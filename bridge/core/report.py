@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from bridge.core.coordination import Coordinated, coordination_table
 from bridge.core.model import KimRecord, Partnership, Status
 from bridge.core.period import MONTHS_SHORT_ID, Period
 from bridge.core.registry import Alert, kim_key, partnership_of
@@ -26,7 +27,8 @@ Cell = str | int
 DRAFT_LINK = "blogger.com/blog/post/edit/"
 NO_KIM = "(KIM tidak dikenali)"
 NO_NOTE = "(tanpa catatan)"
-APPROVED = frozenset({Status.DISETUJUI, Status.TERBIT, Status.GAGAL, Status.DITARIK})
+APPROVED = frozenset({Status.DISETUJUI, Status.TERBIT, Status.GAGAL, Status.DITARIK,
+                      Status.PERLU_KOORDINASI})  # issue 20: the officer's approval, pending a coordinator
 
 
 #: Kept in Catatan Sistem when a row that failed the automatic checks is published after an officer
@@ -50,6 +52,7 @@ class Item:
     post_url: str = ""
     published: datetime | None = None
     decided: datetime | None = None  # Diputuskan (WITA): when the bridge first saw the officer's decision
+    leader: str = ""  # issue 20: Persetujuan Pimpinan (a coordinator's SETUJU / TAHAN / TOLAK)
 
     @property
     def valid(self) -> bool:
@@ -403,7 +406,38 @@ def build_report(
     report.views = views_table
     report.chart = _per_month(c, kecamatan_names)
     report.tables.append(report.chart)
+    coordination = _coordination(c.cohort)  # issue 20: only when some item of the period needed a coordinator
+    if coordination is not None:
+        report.tables.append(coordination)
     return report
+
+
+# --- issue 20: coordination before publishing ---------------------------------------------------------
+
+COORDINATION_HEADER = ("Perlu koordinasi", "SETUJU", "TAHAN", "TOLAK", "Belum dipilih", "Median jam setuju-terbit",
+                       "Persentil 90 jam setuju-terbit")
+COORDINATION_NOTES = (
+    "Kiriman yang diterima dalam periode ini dan perlu Persetujuan Pimpinan: kolom Persetujuan Pimpinan terisi, Status "
+    "PERLU KOORDINASI, atau Catatan Sistem menyebut Persetujuan Pimpinan. Waktu tunggu: dari keputusan petugas "
+    "(Diputuskan (WITA)) sampai terbit (Waktu Terbit), untuk kiriman yang disetujui koordinator dan sudah tayang.",
+)
+
+
+def _needed_coordination(item: Item) -> bool:
+    return bool(item.leader.strip()) or item.status is Status.PERLU_KOORDINASI or "Persetujuan Pimpinan" in item.system_note
+
+
+def _coordination(items: Sequence[Item]) -> Table | None:
+    """The period's coordination: how many items needed a coordinator, what they chose, and how long it took."""
+    needed = [Coordinated(i.id, i.leader, i.decided, i.published if i.is_published else None)
+              for i in items if _needed_coordination(i)]
+    if not needed:
+        return None
+    t = coordination_table(needed)
+    med = fmt_number(t.median_hours) if t.median_hours is not None else "-"
+    p90 = fmt_number(t.p90_hours) if t.p90_hours is not None else "-"
+    return Table("koordinasi", "Koordinasi dengan pimpinan", COORDINATION_HEADER,
+                 ((t.needed, t.agreed, t.held, t.refused, t.waiting, med, p90),), COORDINATION_NOTES)
 
 
 #: (interest high, power and influence high) → (category, the Juknis' approach)
