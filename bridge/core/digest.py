@@ -25,6 +25,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bridge.core.model import Status
+from bridge.core.review_machine import waits_for_leader
 
 DAILY = "harian"
 REMINDER = "pengingat"
@@ -117,7 +118,7 @@ class DigestRow:
     desa: str = ""
     kecamatan: str = ""
     title: str = ""
-    note: str = ""  # Catatan Sistem (why a row is GAGAL)
+    note: str = ""  # Catatan Sistem (why a row is GAGAL; issue 20: that it waits for a coordinator)
 
     @property
     def waiting(self) -> bool:
@@ -232,6 +233,8 @@ def context(data: DigestInput) -> dict[str, Any]:
     far = datetime.max.replace(tzinfo=now.tzinfo)
     waiting = sorted((r for r in data.rows if r.waiting), key=lambda r: (r.received or far, r.id))
     failed = sorted((r for r in data.rows if r.status == Status.GAGAL), key=lambda r: (r.received or far, r.id))
+    # issue 20: approved items that wait for a coordinator's SETUJU (the digest also goes to the coordinators)
+    leaders = sorted((r for r in data.rows if waits_for_leader(r.status, r.note)), key=lambda r: (r.received or far, r.id))
     overdue = [r for r in waiting if limit is not None and r.received is not None and r.received + limit <= now]
     h = data.health
     return {
@@ -246,6 +249,9 @@ def context(data: DigestInput) -> dict[str, Any]:
         "lewat_batas": len(overdue),
         "gagal": [item(r) for r in failed[: data.items]],
         "gagal_lainnya": max(0, len(failed) - data.items),
+        "koordinasi": [item(r) for r in leaders[: data.items]],
+        "koordinasi_total": len(leaders),
+        "koordinasi_lainnya": max(0, len(leaders) - data.items),
         "kemitraan": [{"kim": kim, "pesan": text} for kim, text in data.alerts],
         "kanal": list(data.channel_problems),
         "gangguan_waktu": h.last_failure.strftime(TIME_FORMAT) if h.last_failure else "",

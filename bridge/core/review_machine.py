@@ -270,18 +270,26 @@ NOTE_NO_COORDINATION = (
 )
 
 
+_WAITS_FOR_LEADER = "Disetujui petugas; menunggu Persetujuan Pimpinan"
+_HELD = "Ditahan pimpinan (Persetujuan Pimpinan: TAHAN)"
+
+
 def waiting_for_leader_note(roles: str) -> str:
     """An approved item that waits for a coordinator (Persetujuan Pimpinan empty)."""
     who = roles or "koordinator"
-    return (f"Disetujui petugas; menunggu Persetujuan Pimpinan dari {who}: pilih SETUJU di kolom Persetujuan Pimpinan. "
+    return (f"{_WAITS_FOR_LEADER} dari {who}: pilih SETUJU di kolom Persetujuan Pimpinan. "
             "Kiriman ini terbit otomatis setelah itu.")
 
 
 def held_note(roles: str) -> str:
     """Persetujuan Pimpinan = TAHAN."""
     who = roles or "koordinator"
-    return (f"Ditahan pimpinan (Persetujuan Pimpinan: TAHAN). Belum diterbitkan sampai {who} memilih SETUJU; "
-            "Status tidak perlu diubah.")
+    return f"{_HELD}. Belum diterbitkan sampai {who} memilih SETUJU; Status tidak perlu diubah."
+
+
+def waits_for_leader(status: Status | None, note: str) -> bool:
+    """A row waiting for a coordinator, as its Catatan Sistem says (the digest's coordinators' section)."""
+    return status in APPROVING and note.lstrip().startswith((_WAITS_FOR_LEADER, _HELD))
 
 
 NOTE_LEADER_REFUSED = (
@@ -708,5 +716,5 @@ __all__ = [
     "UNDECIDED", "Action", "Conditions", "Fate", "Hold", "Journal", "Move", "Shown", "JournalState", "PostState", "PublishMode", "Row",
     "Status", "Step", "Transition", "archivable", "decide", "decision_is_new", "done_note", "insert_moves", "inserted_as_draft", "limit_note",
     "looks_on_blog_first", "mermaid", "post_fate", "rejection_notice_waits", "restore_moves", "seen_on_blog", "settled", "shown_time",
-    "still_archivable", "update_moves", "withdrawn_note",
+    "still_archivable", "update_moves", "waits_for_leader", "withdrawn_note",
 ]

@@ -132,6 +132,12 @@ def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
     n = deps.settings.notify
     out: list[tuple[str, Channel | None, str]] = [(address, None, address) for address in n.digest_to]
     out += [(url.split("://", 1)[0] + "://…", AppriseChannel((_split(url),)), "") for url in n.digest_urls]
+    # issue 20: the coordinators get the digest too (its section lists what waits for them); after the
+    # others, so the journal keys of the officers' recipients do not move
+    c = deps.settings.coordination
+    if c.on:
+        known = {a.lower() for a in n.digest_to}
+        out += [(p.email, None, p.email) for p in c.coordinators if p.email.lower() not in known]
     return out
 
 

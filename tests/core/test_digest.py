@@ -79,3 +79,16 @@ def test_the_record_survives_its_own_text() -> None:
     record = DigestRecord(NOW, NOW + timedelta(hours=2), NOW, Sending(REMINDER, NOW, NOW + timedelta(seconds=5)))
     assert DigestRecord.parse(record.to_json()) == record
     assert DigestRecord.parse("not json") is None and DigestRecord.parse("") is None
+
+
+def test_items_waiting_for_a_coordinator_have_their_section() -> None:
+    """Issue 20: coordinators would not learn what waits for their SETUJU; held ones too, refused ones not."""
+    from dataclasses import replace
+
+    from bridge.core import review_machine as m
+
+    rows = [replace(_row(1, Status.DISETUJUI, 3), note=m.waiting_for_leader_note("JF Pranata Humas Ahli Muda")),
+            replace(_row(2, Status.PERLU_KOORDINASI, 5), note=m.held_note("")),
+            replace(_row(3, Status.DISETUJUI, 7), note=m.NOTE_LEADER_REFUSED), _row(4, Status.DISETUJUI, 9)]
+    c = context(DigestInput(Sending(DAILY, NOW, NOW), rows, "SHEET", 77, 24, 10))
+    assert [k["id"] for k in c["koordinasi"]] == ["MM-2026-0002", "MM-2026-0001"] and c["koordinasi_total"] == 2

@@ -173,3 +173,20 @@ def test_check_verifies_protection_and_sharing(coord: Bridge) -> None:
         deps.close()
     assert lines[0].startswith("FAIL coordination: 'Persetujuan Pimpinan' is editable by") and f"not coordinators: {OFFICER}" in lines[0]
     assert lines[1].startswith(f"FAIL coordination: not an Editor of the spreadsheet: {COORDINATOR}")
+
+
+def test_the_digest_lists_what_waits_for_the_coordinator_and_reaches_them(coord: Bridge) -> None:
+    """A coordinator who is never told would leave approved news waiting for ever; the digest names it, to them too."""
+    from bridge.sandbox.gmail import outbox
+
+    opts = {"notify__digest_to": [OFFICER], "notify__digest_at": "11:00", "notify__digest_wait_hours": 0}
+    sid = _approved_one(coord)
+    coord.now = coord.now.replace(hour=10, minute=50)
+    coord.cycle(**opts)
+    coord.now = coord.now.replace(hour=11, minute=1)
+    coord.cycle(**opts)
+    mails = {m["to"]: m for m in outbox(coord.sandbox.state) if m["subject"].startswith("Ringkasan harian")}
+    assert sorted(mails) == sorted([OFFICER, COORDINATOR])
+    body = mails[COORDINATOR]["body"]
+    assert "Untuk koordinator: menunggu Persetujuan Pimpinan (1); pilih SETUJU, TAHAN atau TOLAK" in body
+    assert f"- {sid} |" in body.split("Untuk koordinator:")[1]
