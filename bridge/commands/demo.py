@@ -38,8 +38,8 @@ def _table(rows: list[list[str]], widths: list[int]) -> list[str]:
     return lines
 
 
-def show_review(deps: Deps, out: Out) -> list[dict[ReviewColumn, str]]:
-    """Print the Review tab as an officer would see it; return its rows."""
+def show_review(deps: Deps, out: Out, *, quiet: bool = False) -> list[dict[ReviewColumn, str]]:
+    """Print the Review tab as an officer would see it (unless ``quiet``); return its rows."""
     s = deps.settings
     (values,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
     header = [str(h) for h in values[0]] if values else []
@@ -58,7 +58,7 @@ def show_review(deps: Deps, out: Out) -> list[dict[ReviewColumn, str]]:
                 r.get(ReviewColumn.SYSTEM_NOTE, ""),
             ]
         )
-    for line in _table(shown, [12, 16, 18, 34, 11, 60]):
+    for line in ([] if quiet else _table(shown, [12, 16, 18, 34, 11, 60])):
         out(line)
     return rows
 
@@ -73,10 +73,14 @@ def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -
     status_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.STATUS.value))
     note_col = column_letter([str(h) for h in header[0]].index(ReviewColumn.OPERATOR_MESSAGE.value))
     data: list[dict[str, Any]] = []
-    rejected = False
+    rejected = coordinated = False
     for n, r in enumerate(rows, start=2):
         status = Status.parse(r.get(ReviewColumn.STATUS, ""))
-        if status == Status.MENUNGGU:
+        if status == Status.MENUNGGU and not coordinated and s.coordination.on:  # issue 20: one item for the leadership
+            coordinated = True
+            data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.PERLU_KOORDINASI.value]]})
+            out(f"  petugas: {r[ReviewColumn.ID]} → PERLU KOORDINASI (disetujui, menunggu pimpinan / approved, pending a coordinator)")
+        elif status == Status.MENUNGGU:
             data.append({"range": f"{a1_tab(s.review_tab)}!{status_col}{n}", "values": [[Status.DISETUJUI.value]]})
             out(f"  petugas: {r[ReviewColumn.ID]} → DISETUJUI")
         elif status == Status.TIDAK_VALID and not rejected:
@@ -96,7 +100,7 @@ def show_messages(state: Any, out: Out) -> None:
     """The messages operators received (the sandbox's Gmail outbox), one in full, the rest by subject."""
     from bridge.sandbox.gmail import outbox
 
-    box = [m for m in outbox(state) if m["to"] != DEMO_OFFICER]
+    box = [m for m in outbox(state) if m["to"] not in (DEMO_OFFICER, DEMO_COORDINATOR)]
     out(f"5b. pesan untuk operator / messages operators receive ({len(box)}, [notify] operator_messages = true):")
     for m in box:
         out(f"  → {m['to']}: {m['subject']}")
@@ -120,6 +124,42 @@ def show_digest(state: Any, out: Out) -> None:
     if sent:
         for line in [f"Subjek: {sent[0]['subject']}", *sent[0]["body"].strip().splitlines()]:
             out(f"    | {line}")
+
+
+#: The demo's coordinator (issue 20): only this account may write 'Persetujuan Pimpinan'.
+DEMO_COORDINATOR = "pranata.humas@diskominfo.balangankab.example"
+DEMO_ROLE = "JF Pranata Humas Ahli Muda"
+
+
+def coordinator_agrees(deps: Deps, state: Any, base_url: str, out: Out) -> None:
+    """Play the coordinator (issue 20): an officer's write to the protected column is refused, the
+    coordinator's own SETUJU is accepted; both through the API with each person's own account."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from bridge.sandbox import oauth
+
+    s = deps.settings
+    (values,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
+    header = [str(h) for h in values[0]]
+    at = next((n for n, r in enumerate(values[1:], start=2)
+               if len(r) > header.index(ReviewColumn.STATUS.value) and r[header.index(ReviewColumn.STATUS.value)] == Status.PERLU_KOORDINASI.value), None)
+    if at is None:
+        return
+    cell = f"{a1_tab(s.review_tab)}!{column_letter(header.index(ReviewColumn.LEADER.value))}{at}"
+    for who in (DEMO_OFFICER, DEMO_COORDINATOR):  # an officer (an Editor of the sheet), then the coordinator
+        token = oauth.issue_token(state, who)
+        req = urllib.request.Request(
+            f"{base_url}/v4/spreadsheets/{s.review_spreadsheet_id}/values/{urllib.parse.quote(cell)}?valueInputOption=RAW",
+            data=json.dumps({"values": [["SETUJU"]]}).encode(), method="PUT",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10):
+                out(f"  {who}: Persetujuan Pimpinan → SETUJU (diterima / accepted)")
+        except urllib.error.HTTPError as exc:
+            message = json.loads(exc.read() or b"{}").get("error", {}).get("message", str(exc))
+            out(f"  {who}: Persetujuan Pimpinan → SETUJU ditolak / refused: {message.split('.')[0]}")
 
 
 #: The demo report's kop and signature: example contacts (".example" domains), so the PDF shows every line.
@@ -191,6 +231,13 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         values[("notify", "operator_messages")] = True  # to the sandbox's Gmail: shown in step 5
         values[("notify", "digest_to")] = [DEMO_OFFICER]  # the 07:30 digest, due at once at the story's 10:00: step 5c
         values.update(DEMO_LETTERHEAD)
+        # issue 20: one item goes through coordination (the officer marks it PERLU KOORDINASI)
+        values[("review", "coordination")] = "rules"
+        values[("review", "coordination_ditinjau")] = False
+        values[("review", "coordinators")] = [{"email": DEMO_COORDINATOR, "role": DEMO_ROLE}]
+        for sheet in server.state.to_json().get("spreadsheets", []):
+            server.state.spreadsheet(sheet["id"]).setdefault("permissions", []).extend(
+                {"type": "user", "role": "writer", "emailAddress": who} for who in (DEMO_OFFICER, DEMO_COORDINATOR))  # both Editors
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
         deps = build_deps(settings, retry=RetryPolicy(attempts=5, initial=0.2, maximum=2.0), clock=clock)
@@ -215,6 +262,15 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         report = run_cycle(deps)
         out(f"  {report.summary()}")
         show_review(deps, out)
+        out("")
+        out("4b. koordinasi / coordination: yang PERLU KOORDINASI terbit setelah pimpinan memilih SETUJU "
+            "(kolom Persetujuan Pimpinan, terlindungi)")
+        coordinator_agrees(deps, server.state, server.url, out)
+        report = run_cycle(deps)
+        out(f"  {report.summary()}")
+        for r in show_review(deps, out, quiet=True):
+            if r.get(ReviewColumn.DECIDED_BY, "").find("Koordinator") >= 0:
+                out(f"  {r[ReviewColumn.ID]}: {r.get(ReviewColumn.STATUS, '')}; Diputuskan Oleh: {r[ReviewColumn.DECIDED_BY]}")
         out("")
         out("5. posts on the sandbox blog:")
         for blog in server.state.to_json().get("blogs", []):
