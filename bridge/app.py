@@ -102,7 +102,8 @@ def build_deps(
     log_held_warning(ledger)
     notifier = build_notifier(settings, creds.blogger, endpoint)
     officer_channel = None
-    if settings.notify.digest_to:  # the same channel object when operator messages use it too
+    if settings.notify.digest_to or (settings.notify.coordinator_messages and settings.coordination.on):  # issue 20 too
+        # the same channel object when operator messages use it too
         officer_channel = notifier or build_channel(settings, creds.blogger, endpoint)
     return Deps(
         settings=settings,

@@ -163,6 +163,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "digest_at", str, "07:30", "time of day (WITA, HH:MM) of the daily digest; empty = no daily digest"),
     Spec("notify", "digest_wait_hours", int, 24, "between daily digests, a reminder digest when an item has waited longer than this many hours (at most one reminder per this many hours); 0 = none"),
     Spec("notify", "digest_items", int, 10, "how many of the oldest waiting items (and of the GAGAL rows) the digest lists"),
+    Spec("notify", "coordinator_messages", bool, False, "with [review] coordination on: tell the coordinators (through channel) once per item as soon as it waits for their Persetujuan Pimpinan; the digest lists them anyway"),
     Spec("notify", "kim_channels", dict, {}, "per-KIM channels the KIM tab's 'Kanal Notifikasi' may pick: telegram, whatsapp or webhook -> Apprise URL where {address} is the KIM's 'Alamat Notifikasi' (a webhook's without https://), e.g. telegram = \"tgram://BOTTOKEN/{address}\""),
     # [review] coordination before publishing (issue 20): off by default
     Spec("review", "coordination", str, "none", "which approved items also need a coordinator's SETUJU in 'Persetujuan Pimpinan' before they are published: none, all, or rules (the coordination_* settings below, and rows an officer sets to PERLU KOORDINASI)"),
@@ -198,11 +199,13 @@ class NotifySettings:
     digest_wait_hours: int = 24
     digest_items: int = 10
     kim_channels: Mapping[str, str] = field(default_factory=dict)
+    coordinator_messages: bool = False  # issue 20
 
     @property
     def email(self) -> bool:
         """Whether the bridge's Google account sends e-mail (``auth`` must ask for gmail.send)."""
-        return (self.operator_messages or bool(self.it_alerts) or bool(self.digest_to)) and self.channel == "email"
+        return (self.operator_messages or bool(self.it_alerts) or bool(self.digest_to)
+                or self.coordinator_messages) and self.channel == "email"
 
     @property
     def digest(self) -> bool:
@@ -261,6 +264,7 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         digest_wait_hours=raw["digest_wait_hours"],
         digest_items=raw["digest_items"],
         kim_channels=kim_channels,
+        coordinator_messages=bool(raw["coordinator_messages"]),
     )
 
 
@@ -667,6 +671,10 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
     photos = _photo_settings(raw, where, resolve, problems)
     notify = _notify_settings(raw, where, resolve, problems)
     coordination = _coordination_settings(raw, where, problems)
+    if notify.coordinator_messages and not coordination.on:
+        problems.append(f"{where}: [notify] coordinator_messages = true needs [review] coordination (all or rules)")
+    if notify.coordinator_messages and notify.channel == "apprise" and not notify.apprise_urls:
+        problems.append(f"{where}: [notify] coordinator_messages with channel = \"apprise\" needs apprise_urls")
     if raw["oauth_app_status"] not in OAUTH_APP_STATUSES:
         problems.append(f"{where}: [google] oauth_app_status must be testing or production, got {raw['oauth_app_status']!r}")
     if not 1 <= raw["grant_warn_days"] <= 6:

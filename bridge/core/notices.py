@@ -32,6 +32,8 @@ class Event(StrEnum):
     TERBIT = "terbit"  # published (with the public link)
     DITOLAK = "ditolak"  # rejected (with the officer's reason)
     DITARIK = "ditarik"  # withdrawn from the blog
+    # --- issue 20: told to the coordinators, not the operator ([notify] coordinator_messages) ---
+    KOORDINASI = "koordinasi"  # an approved item waits for a coordinator's SETUJU
 
 
 #: The event a status announces; "received" is also due for every later status but TIDAK VALID.

@@ -135,7 +135,7 @@ def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
     # issue 20: the coordinators get the digest too (its section lists what waits for them); after the
     # others, so the journal keys of the officers' recipients do not move
     c = deps.settings.coordination
-    if c.on:
+    if c.on and n.digest_to:  # through the configured channel, as digest_to (none without it)
         known = {a.lower() for a in n.digest_to}
         out += [(p.email, None, p.email) for p in c.coordinators if p.email.lower() not in known]
     return out

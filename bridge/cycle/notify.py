@@ -172,7 +172,8 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
         due = due_events(status, _live_link(deps, view), marks, enabled)
         # "?" lines: the ledger tells how far the send got; with no ledger record nobody knows, and
         # the line stays (at most once: never twice)
-        due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]]
+        due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]
+                and e != Event.KOORDINASI]  # issue 20: the coordinators' line (bridge.cycle.coordinator_notify)
         if not due or _too_old(deps, view):
             continue
         destination = _destination(view, routes, bad, channels)

@@ -455,6 +455,13 @@ def _run_cycle(
         except RetriableError as exc:  # the Review tab could not be read or written: next cycle
             report.problems.append(f"operator messages postponed, will retry next cycle: {exc}")
             log.warning("operator messages postponed: %s", exc)
+    if deps.settings.notify.coordinator_messages:  # issue 20: the coordinators, at once
+        from bridge.cycle.coordinator_notify import run_coordinator_messages
+
+        try:
+            report.problems += run_coordinator_messages(deps, watch.rows, report.publish.updates).problems
+        except RetriableError as exc:
+            report.problems.append(f"coordinator messages postponed, will retry next cycle: {exc}")
     _officers_digest(deps, report, watch.rows, snap)
     report.problems += report.intake.problems + report.publish.problems
     _unforeseen_spared(report, "the Status Bridge tab", lambda: show_health(deps, report, watch.rows), False)  # issue 19

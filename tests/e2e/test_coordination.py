@@ -190,3 +190,23 @@ def test_the_digest_lists_what_waits_for_the_coordinator_and_reaches_them(coord:
     body = mails[COORDINATOR]["body"]
     assert "Untuk koordinator: menunggu Persetujuan Pimpinan (1); pilih SETUJU, TAHAN atau TOLAK" in body
     assert f"- {sid} |" in body.split("Untuk koordinator:")[1]
+
+
+def test_coordinators_are_told_at_once_exactly_once(coord: Bridge) -> None:
+    """With coordinator_messages, each coordinator hears of a waiting item once, not every cycle, not again after a lost ledger."""
+    from bridge.sandbox.gmail import outbox
+
+    opts = {"notify__coordinator_messages": True}
+    sid = _approved_one(coord)
+    coord.cycle(**opts)
+
+    def told() -> list[dict[str, Any]]:
+        return [m for m in outbox(coord.sandbox.state) if m["to"] == COORDINATOR and sid in m["subject"]]
+
+    assert len(told()) == 1 and told()[0]["subject"].startswith("Menunggu Persetujuan Pimpinan:")
+    assert "#gid=" in told()[0]["body"] and "Yth. JF Pranata Humas Ahli Muda," in told()[0]["body"]
+    assert _row(coord, sid)[ReviewColumn.NOTICES.value].startswith("koordinasi ")
+    coord.cycle(**opts)
+    coord.lose_ledger()
+    coord.cycle(**opts)
+    assert len(told()) == 1
