@@ -284,6 +284,7 @@ def _status_dropdown(sheet_id: int, status_col: int) -> dict[str, Any]:
                 "strict": True,
                 "showCustomUi": True,
                 "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak) atau DITARIK (tarik post yang sudah tayang). "
+                "PERLU KOORDINASI: setujui, tetapi terbit setelah pimpinan memilih SETUJU. "  # issue 20
                 "MENUNGGU, TIDAK VALID, TERBIT dan GAGAL diisi sistem.",
             },
         }

@@ -110,7 +110,8 @@ def build_health(deps: Deps, report: Any, rows: list[ReviewRow], known_publish: 
     return health.Health(
         problems=_problems(deps, report),
         last_publish=_last_publish(deps, rows, updates, known_publish),
-        waiting=counts[Status.MENUNGGU], invalid=counts[Status.TIDAK_VALID], approved=counts[Status.DISETUJUI],
+        waiting=counts[Status.MENUNGGU], invalid=counts[Status.TIDAK_VALID], approved=counts[Status.DISETUJUI]
+        + counts[Status.PERLU_KOORDINASI],  # issue 20: approved too, pending a coordinator
         failed=counts[Status.GAGAL],
         grant=sheet_text(grant, deps.now()) if grant is not None else "",
         server=socket.gethostname(),
