@@ -53,10 +53,10 @@ def needing(deps: Deps, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = (
 
 def record_deciders(deps: Deps, rows: Sequence[ReviewRow], needs: set[str], updates: dict[str, dict[ReviewColumn, str]]) -> int:
     """``Diputuskan Oleh`` for rows an officer decided, when it says something new (no extra request:
-    the cells go into the cycle's write-back). Returns how many rows get it."""
-    if deps.dry_run:
-        return 0
+    the cells go into the cycle's write-back), while ``[review] coordination`` is on. Returns how many rows get it."""
     policy = policy_of(deps.settings)
+    if deps.dry_run or not policy.on:
+        return 0  # coordination off: every decision is an officer's, and the sheet proves nothing of who
     written = 0
     for row in rows:
         if not row.id or row.status not in DECISIONS:
