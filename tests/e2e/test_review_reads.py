@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 
 from bridge.adapters.ledger import Ledger
-from bridge.adapters.sheets import SheetsGateway
-from bridge.core.model import ReviewColumn, Status
+from bridge.adapters.sheets import SheetsGateway, column_letter
+from bridge.core.model import REVIEW_HEADERS, ReviewColumn, Status
 from bridge.cycle.pipeline import LAST_FULL_SCAN
 from bridge.cycle.snapshot import REVIEW_READ_WHOLE
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 from tests.e2e.conftest import Bridge
+
+LAST = column_letter(len(REVIEW_HEADERS) - 1)  # the Review tab's last column (issue 20 added two)
 
 ID, STATUS = ReviewColumn.ID.value, ReviewColumn.STATUS.value
 
@@ -63,7 +65,7 @@ def test_an_approval_reads_that_row_in_full_and_publishes_what_the_sheet_says_no
     assert report.publish.published == 1
     reads = _review_ranges(calls)
     assert reads[0] == ["'Review'!1:1", "'Review'!A:A", "'Review'!L:L"]
-    assert reads[1] == [f"'Review'!A{n}:T{n}"]  # that one row, nothing else
+    assert reads[1] == [f"'Review'!A{n}:{LAST}{n}"]  # that one row, nothing else
     (post,) = [p for p in bridge.posts() if p["title"] == "Judul suntingan terakhir"]
     assert post["status"] == "LIVE" or post["status"] == "DRAFT"
 
@@ -80,7 +82,7 @@ def test_a_row_left_disetujui_is_not_read_again_while_nothing_changed(bridge: Br
     calls.clear()
     bridge.officer_sets({sid: "Catatan baru"}, ReviewColumn.OFFICER_NOTE)  # the version moves
     bridge.cycle()
-    assert len(calls) == 2 and _review_ranges(calls)[1] == ["'Review'!A2:T2"]
+    assert len(calls) == 2 and _review_ranges(calls)[1] == [f"'Review'!A2:{LAST}2"]
 
 
 def test_headers_moved_by_an_officer_are_followed(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
