@@ -34,6 +34,7 @@ from bridge.core.kim_channel import KimChannel, Route
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import (
     FAILED,
+    NEEDS_MESSAGE,
     REJECT_WAITS,
     SENDING,
     SENT,
@@ -129,7 +130,7 @@ class _Item:
     row: ReviewRow
     event: Event
     message: Message | None  # None: already sent (the ledger says so), only the cell is missing
-    waits: bool = False  # not sent: DITOLAK without a message to the operator (the cell says so)
+    waits: bool = False  # not sent: DITOLAK or PERLU REVISI without a message to the operator (the cell says so)
     channel: Channel | None = None  # the KIM's own channel (KIM tab), None = the configured one
     note: str = ""  # after the time in the cell: where it went, when not to the form's e-mail
 
@@ -180,7 +181,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
             continue  # the KIM asked for no messages (Kanal Notifikasi: tidak)
         address, via, note = destination
         for event in due:
-            if event == Event.DITOLAK and rejection_notice_waits(view.get(ReviewColumn.OPERATOR_MESSAGE), n.reject_without_message):
+            if event in NEEDS_MESSAGE and rejection_notice_waits(view.get(ReviewColumn.OPERATOR_MESSAGE), n.reject_without_message):
                 if event not in marks:  # said once; the row waits until an officer writes the message
                     items.append(_Item(view, event, None, waits=True))
                 continue
