@@ -164,6 +164,17 @@ SPECS: tuple[Spec, ...] = (
 
 NOTIFY_CHANNELS = ("email", "apprise")
 NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik", "perlu-revisi")  # perlu-revisi: issue 20
+#: Events added after offices may have copied the templates folder: an office folder without their
+#: template uses the shipped one (an upgrade does not stop on a file the office never had).
+NEWER_EVENTS = ("perlu-revisi",)
+
+
+def notice_template(templates: Path, event: str) -> Path:
+    """The template file of an event: the office's folder, or the shipped one for :data:`NEWER_EVENTS`."""
+    path = templates / f"notice_{event}.txt"
+    if not path.is_file() and event in NEWER_EVENTS:
+        return REPO_CONFIG_DIR / "templates" / f"notice_{event}.txt"
+    return path
 #: Names a KIM may pick in the KIM tab's 'Kanal Notifikasi' that [notify] kim_channels maps to an Apprise URL
 #: (email goes through [notify] channel; bridge.core.kim_channel has the whole vocabulary).
 KIM_CHANNEL_NAMES = ("telegram", "whatsapp", "webhook")
@@ -233,7 +244,7 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
     templates = resolve(raw["notice_templates"]) if raw["notice_templates"] else REPO_CONFIG_DIR / "templates"
     if raw["operator_messages"]:
         for event in raw["events"]:
-            if event in NOTIFY_EVENTS and not (templates / f"notice_{event}.txt").is_file():
+            if event in NOTIFY_EVENTS and not notice_template(templates, event).is_file():
                 problems.append(f"{where}: [notify] template missing: {templates / f'notice_{event}.txt'}")
     return NotifySettings(
         operator_messages=bool(raw["operator_messages"]),

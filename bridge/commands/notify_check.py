@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from bridge.config import Settings
+from bridge.config import Settings, notice_template
 from bridge.core.notices import Event, Message, render_message
 from bridge.exceptions import BridgeError
 
@@ -82,7 +82,7 @@ def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[st
         return [f"{BAD} --send-test: operator messages are off ([notify] operator_messages = false)"] if send_test else []
     lines: list[str] = []
     for event in n.events:
-        path = n.templates / f"notice_{event}.txt"
+        path = notice_template(n.templates, event)
         try:
             render_message(path.read_text(encoding="utf-8"), SAMPLE)
         except (OSError, jinja2.TemplateError) as exc:

@@ -22,6 +22,7 @@ checks the doc against it)::
     TERBIT -> DITARIK -> (post back to draft) -> DISETUJUI   officer withdraws, then re-approves
     TERBIT -> GAGAL           the post was deleted in Blogger
     GAGAL -> DISETUJUI        officer retries
+    MENUNGGU / TIDAK VALID -> PERLU REVISI -> MENUNGGU | TIDAK VALID   officer sends back; the resubmission replaces it
     TERBIT / DITOLAK -> Arsip once settled and old
     a row deleted by an officer -> Arsip, with what became of its post
 

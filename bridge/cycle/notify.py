@@ -29,6 +29,7 @@ import jinja2
 from bridge.adapters.notify import AppriseChannel, Channel
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
+from bridge.config import notice_template
 from bridge.core import columns
 from bridge.core.kim_channel import KimChannel, Route
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
@@ -122,7 +123,7 @@ def _context(row: ReviewRow, event: Event) -> dict[str, str]:
 
 
 def _template(templates: Path, event: Event) -> str:
-    return (templates / f"notice_{event.value}.txt").read_text(encoding="utf-8")
+    return notice_template(templates, event.value).read_text(encoding="utf-8")
 
 
 @dataclass
