@@ -706,6 +706,8 @@ class _Queue:
             note = review_values(sub, deps)[ReviewColumn.SYSTEM_NOTE]
             self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps))
             self.result.revised_ids.append(found.id)
+            if deps.dry_run:
+                self.result.plan.append(f"revise {found.id} [{sub.status.value}] with row {response.row_number}: {sub.title[:60]}")
             return
         if found.ambiguous:
             sub = ambiguous(sub, found.ambiguous)

@@ -103,6 +103,19 @@ def test_the_id_written_in_the_body_matches_even_with_a_new_title(bridge: Bridge
     assert "Judul, Isi" in row[ReviewColumn.SYSTEM_NOTE.value]
 
 
+def test_a_resubmission_failing_validation_is_tidak_valid_with_its_reasons(bridge: Bridge) -> None:
+    """A revision that breaks a check (a body far too short) goes back to officers as TIDAK VALID, same ID, reasons shown."""
+    sid, first = _sent_back(bridge)
+    bridge.cycle(**ON)
+    _resubmit(bridge, first, body="Pendek.")
+    report = bridge.cycle(**ON)
+    assert report.intake.revised_ids == [sid] and "resubmissions 1" in report.summary()
+    row = _row(bridge, sid)
+    assert row["Status"] == Status.TIDAK_VALID.value and row[ReviewColumn.BODY.value] == "Pendek."
+    note = row[ReviewColumn.SYSTEM_NOTE.value].splitlines()
+    assert note[0].endswith(": Isi.") and any("terlalu pendek" in line for line in note[1:])
+
+
 def test_a_response_matching_no_open_revision_is_queued_as_new(bridge: Bridge) -> None:
     """Other news from the same KIM while one item waits for revision is its own item, not a replacement."""
     sid, first = _sent_back(bridge)
@@ -148,3 +161,22 @@ def test_a_kill_and_a_lost_ledger_make_no_duplicate(bridge: Bridge, monkeypatch:
     bridge.officer_sets({sid: Status.DISETUJUI.value})
     bridge.cycle(**ON)
     assert len([p for p in bridge.posts() if first[5] in p["title"]]) == 1
+
+
+def test_a_second_request_for_revision_is_told_again(bridge: Bridge) -> None:
+    """After a revision came in, an officer asking for another one reaches the operator again (once per request)."""
+    sid, first = _sent_back(bridge)
+    bridge.cycle(**ON)
+    _resubmit(bridge, first)
+    bridge.cycle(**ON)
+    bridge.officer_sets({sid: Status.PERLU_REVISI.value})
+    bridge.set_cell(sid, ReviewColumn.OPERATOR_MESSAGE, "Fotonya masih kurang jelas")
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    told = [m for m in outbox(bridge.sandbox.state) if m["subject"] == f"Berita Anda perlu direvisi ({sid})"]
+    assert len(told) == 2 and "Fotonya masih kurang jelas" in told[1]["body"]
+    _resubmit(bridge, first, body=NEW_BODY + " Foto sudah diganti.", at="2026-11-23T12:00:00")
+    bridge.cycle(**ON)
+    row = _row(bridge, sid)
+    assert row["Status"] == Status.MENUNGGU.value and row[ReviewColumn.BODY.value].endswith("Foto sudah diganti.")
+    assert len(row[ReviewColumn.FINGERPRINT.value].split()) == 3  # the original, then each resubmission
