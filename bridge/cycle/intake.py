@@ -604,7 +604,9 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
     try:  # after the new rows: a resubmission replaces its item's content in the same Review row (issue 20)
         apply_revisions(deps, snap.review, result.problems)
-    except RetriableError as exc:
+    except (AuthError, LeaseHeldError):
+        raise  # as for the append: nothing else in the cycle may go on
+    except (RetriableError, FatalError) as exc:  # one refused write never stops the cycle; tried again next cycle
         result.problems.append(f"resubmissions not written to Review, will retry next cycle: {exc}")
         log.warning("resubmissions not written to Review; they stay pending: %s", exc)
 

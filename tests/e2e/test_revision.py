@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from bridge.adapters.ledger import Ledger
+from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
 from bridge.cycle import intake
+from bridge.exceptions import FatalError, RetriableError
 from bridge.sandbox.gmail import outbox
 
 from .conftest import Bridge, Killed
@@ -180,3 +182,28 @@ def test_a_second_request_for_revision_is_told_again(bridge: Bridge) -> None:
     row = _row(bridge, sid)
     assert row["Status"] == Status.MENUNGGU.value and row[ReviewColumn.BODY.value].endswith("Foto sudah diganti.")
     assert len(row[ReviewColumn.FINGERPRINT.value].split()) == 3  # the original, then each resubmission
+
+
+@pytest.mark.parametrize("error", [RetriableError("503 backend error"), FatalError("400 cell refused")])
+def test_a_refused_write_waits_for_the_next_cycle_and_stops_nothing(
+    bridge: Bridge, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """A Sheets error on the replacement would stop the cycle (or lose the revision); it is written once, a cycle later."""
+    sid, first = _sent_back(bridge)
+    bridge.cycle(**ON)
+    _resubmit(bridge, first)
+    real = SheetsGateway.update_ranges
+
+    def refusing(self: SheetsGateway, spreadsheet_id: str, data: Any, **kwargs: Any) -> int:
+        if any(NEW_BODY in str(values) for _, values in data):
+            raise error
+        return real(self, spreadsheet_id, data, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(SheetsGateway, "update_ranges", refusing)
+        report = bridge.cycle(**ON)
+    assert any("resubmissions not written" in p for p in report.problems) and report.intake.queued == 0
+    assert _row(bridge, sid)["Status"] == Status.PERLU_REVISI.value
+    rows_before = len(bridge.review())
+    bridge.cycle(**ON)
+    assert _row(bridge, sid)[ReviewColumn.BODY.value] == NEW_BODY and len(bridge.review()) == rows_before
