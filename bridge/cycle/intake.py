@@ -687,7 +687,6 @@ class _Queue:
         self._on_blog: dict[str, BlogPostRecord] | None = None
         self.count = 0
         self.revisions = Revisions.of(deps, snap.review)  # issue 20: open PERLU REVISI items a response may replace
-        self.when = ""
 
     def on_blog(self) -> dict[str, BlogPostRecord]:
         if self._on_blog is None:  # read once, and only when there is something new
