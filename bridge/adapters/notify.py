@@ -8,11 +8,13 @@ One job: deliver one :class:`~bridge.core.notices.Message` and translate the ven
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.message
 import email.utils
 import logging
 import urllib.parse
 import warnings
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from bridge.core.notices import Message
@@ -59,14 +61,38 @@ class GmailChannel:
             raise RetriableError(f"Gmail unreachable: {exc}") from exc
 
 
+def shown_url(url: str) -> str:
+    """An Apprise URL as IT staff may see it in a terminal or the journal: its scheme only, since the
+    rest may hold a bot token or a password (``tgram//123:ABC/...`` with the colon forgotten has no
+    scheme at all, so nothing of it is shown)."""
+    scheme, sep, _ = url.partition("://")
+    if sep and scheme.isalnum():
+        return f"{scheme}://…"
+    return "(a URL without a scheme such as tgram:// or json://)"
+
+
+@contextlib.contextmanager
+def quiet_apprise() -> Iterator[None]:
+    """Apprise logs a URL it cannot parse at ERROR, token and all (``Unparseable URL whatsap://TOKEN@...``);
+    our own message names the config key instead, without the secret."""
+    logger = logging.getLogger("apprise")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class AppriseChannel:
     """Apprise (Telegram, WhatsApp Cloud API, SMTP, a plain webhook...) by URL; ``{address}`` in a URL
     is replaced by the operator's address (an e-mail, a Telegram chat id, a phone number)."""
 
     name = "apprise"
 
-    def __init__(self, urls: tuple[str, ...]) -> None:
+    def __init__(self, urls: tuple[str, ...], source: str = "[notify] apprise_urls") -> None:
         self.urls = urls
+        self.source = source  # the config key the URLs come from, named when one cannot be used
 
     def send(self, message: Message) -> None:
         with warnings.catch_warnings():
@@ -77,12 +103,15 @@ class AppriseChannel:
 
             bot = apprise.Apprise()
             for url in self.urls:
-                if not bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe=""))):
-                    raise AddressError(f"Apprise cannot use the URL for {message.to} (check [notify] apprise_urls)")
+                with quiet_apprise():
+                    added = bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe="")))
+                if not added:
+                    target = f" for {message.to}" if message.to else ""
+                    raise AddressError(f"Apprise cannot use the URL {shown_url(url)}{target} (check {self.source})")
             # Plain text: Apprise escapes it for targets that read HTML or Markdown (Telegram's default
             # parse mode is HTML, where a "<" in a title would make the Bot API refuse the message).
             if not bot.notify(title=message.subject, body=message.body, body_format=apprise.NotifyFormat.TEXT):
                 raise RetriableError(f"Apprise could not deliver the message to {message.to}")
 
 
-__all__ = ["Channel", "GmailChannel", "AppriseChannel"]
+__all__ = ["Channel", "GmailChannel", "AppriseChannel", "quiet_apprise", "shown_url"]

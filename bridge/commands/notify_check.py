@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from bridge.adapters.notify import shown_url
 from bridge.config import Settings
 from bridge.core.notices import Event, Message, render_message
 from bridge.exceptions import BridgeError
@@ -36,7 +37,9 @@ def _token_scopes(settings: Settings) -> list[str] | None:
 def _apprise_understands(url: str) -> bool:
     import warnings
 
-    with warnings.catch_warnings():
+    from bridge.adapters.notify import quiet_apprise
+
+    with warnings.catch_warnings(), quiet_apprise():
         warnings.filterwarnings("ignore", message="'imghdr' is deprecated", category=DeprecationWarning)
         import apprise
 
@@ -64,11 +67,11 @@ def digest_lines(settings: Settings) -> list[str]:
         except (OSError, jinja2.TemplateError) as exc:
             lines.append(f"{BAD} digest template {path}: {exc}")
         for url in n.digest_urls:
-            shown = url.split("://", 1)[0] + "://…"  # a URL may hold a token
+            shown = shown_url(url)  # a URL may hold a token
             lines.append(f"{OK} digest URL {shown} understood" if _apprise_understands(url)
-                         else f"{BAD} digest URL {shown} not understood by Apprise (see its wiki for the format)")
+                         else f"{BAD} digest URL {shown} not understood by Apprise ([notify] digest_urls; see its wiki for the format)")
     for name, url in n.kim_channels.items():
-        shown = url.split("://", 1)[0] + "://…"
+        shown = shown_url(url)
         sample = {"telegram": "-1001234567890", "whatsapp": "6281234567890", "webhook": "example.com/hook"}.get(name, "x")
         lines.append(f"{OK} KIM channel {name}: {shown} understood" if _apprise_understands(url.replace("{address}", sample))
                      else f"{BAD} KIM channel {name}: {shown} not understood by Apprise ([notify] kim_channels)")
@@ -98,18 +101,12 @@ def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[st
         else:
             lines.append(f"{OK} e-mail: operator messages go through Gmail as the bridge's account")
     else:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="'imghdr' is deprecated", category=DeprecationWarning)
-            import apprise
-
-            for url in n.apprise_urls:
-                shown = url.split("://", 1)[0] + "://…"  # a URL may hold a token or a password
-                if apprise.Apprise().add(url.replace("{address}", "test%40example.com")):
-                    lines.append(f"{OK} apprise: {shown} URL understood")
-                else:
-                    lines.append(f"{BAD} apprise: {shown} URL not understood by Apprise (see its wiki for the format)")
+        for url in n.apprise_urls:
+            shown = shown_url(url)  # a URL may hold a token or a password
+            if _apprise_understands(url.replace("{address}", "test%40example.com")):
+                lines.append(f"{OK} apprise: {shown} URL understood")
+            else:
+                lines.append(f"{BAD} apprise: {shown} URL not understood by Apprise (see its wiki for the format)")
     if send_test:
         try:
             deps.notifier.send(Message(send_test, TEST_SUBJECT, TEST_BODY, f"test:{Event.DITERIMA.value}"))

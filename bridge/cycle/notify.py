@@ -149,7 +149,7 @@ def _destination(view: ReviewRow, routes: dict[str, Route], bad: set[str], chann
         return None
     if route.channel == KimChannel.EMAIL:
         return [route.address], None, VIA[route.channel]
-    channel = channels.setdefault(route.url, AppriseChannel((route.url,)))
+    channel = channels.setdefault(route.url, AppriseChannel((route.url,), f"[notify] kim_channels {route.channel.value}"))
     return [route.address], channel, VIA[route.channel]
 
 

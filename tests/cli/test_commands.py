@@ -666,3 +666,14 @@ def test_run_stopped_while_starting_exits_0_without_a_cycle(bridge: Bridge, monk
     assert main(["run", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
     assert bridge.review() == []  # no cycle ran
     assert signal.getsignal(signal.SIGTERM) is before  # the test process keeps its own handler
+
+
+def test_check_hides_the_token_of_a_url_with_no_scheme(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A digest URL typed without its colon (tgram//...) would print the Telegram bot token in the terminal."""
+    config = str(bridge.write_config(notify__digest_urls=["tgram//123456:SECRETTOKEN/-100123"],
+                                     notify__kim_channels={"whatsapp": "whatsap://SECRETTOKEN@FROMID/{address}"}))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    captured = capsys.readouterr()
+    assert ("FAIL digest URL (a URL without a scheme such as tgram:// or json://) not understood by Apprise "
+            "([notify] digest_urls; see its wiki for the format)") in captured.out.splitlines()
+    assert "SECRETTOKEN" not in captured.out + captured.err

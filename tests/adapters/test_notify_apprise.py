@@ -1,0 +1,37 @@
+"""The Apprise channel's refusals: they name the config key to fix and never print a URL's secret."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bridge.adapters.notify import AppriseChannel, shown_url
+from bridge.core.notices import Message
+from bridge.exceptions import AddressError
+
+
+def test_a_digest_url_missing_its_colon_names_digest_urls_and_hides_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    """IT staff would read the bot token in the journal, and be sent to fix apprise_urls instead of digest_urls."""
+    channel = AppriseChannel(("tgram//123456:SECRETTOKEN/-1001234567890",), "[notify] digest_urls")
+    with caplog.at_level(logging.DEBUG), pytest.raises(AddressError) as raised:
+        channel.send(Message("", "Ringkasan", "isi", "digest:1"))
+    assert str(raised.value) == ("Apprise cannot use the URL (a URL without a scheme such as tgram:// or json://) "
+                                 "(check [notify] digest_urls)")
+    assert "SECRETTOKEN" not in caplog.text
+
+
+def test_a_kim_channel_url_apprise_cannot_parse_names_its_key() -> None:
+    """A mistyped kim_channels URL would send IT staff to the wrong config key, with the token shown."""
+    channel = AppriseChannel(("whatsap://SECRETTOKEN@FROMID/6281251230003",), "[notify] kim_channels whatsapp")
+    with pytest.raises(AddressError) as raised:
+        channel.send(Message("6281251230003", "Subjek", "isi", "k"))
+    assert str(raised.value) == "Apprise cannot use the URL whatsap://… for 6281251230003 (check [notify] kim_channels whatsapp)"
+
+
+def test_shown_url_keeps_only_the_scheme() -> None:
+    """A URL shown in `check` or the journal would carry its bot token or SMTP password."""
+    assert shown_url("tgram://123:ABC/-100") == "tgram://…"
+    assert shown_url("mailtos://user:pass@host?to=x") == "mailtos://…"
+    assert "ABC" not in shown_url("tgram//123:ABC/-100")
+    assert "pass" not in shown_url("user:pass@host://x")
