@@ -133,8 +133,9 @@ def cmd_check(args: argparse.Namespace) -> int:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --send-test operator@example.com
 
-    With operator messages on ([notify]), it verifies the templates and each channel without
-    sending; --send-test ADDRESS sends one test message there.
+    With operator messages, IT alerts or the digest on ([notify]), it verifies the templates and
+    each channel without sending; --send-test ADDRESS sends one test message there through
+    [notify] channel.
     """
     from bridge.commands.check import Verdict, run_check
 
@@ -483,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-blog", action="store_true",
                    help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
     p.add_argument("--send-test", default="", metavar="ADDRESS",
-                   help="operator messages on: send one test message to this address through the configured channel")
+                   help="send one test message to this address through [notify] channel (used by operator messages, it_alerts or digest_to)")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)

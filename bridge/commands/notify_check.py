@@ -4,7 +4,7 @@ with ``--send-test ADDRESS`` one test message."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -78,28 +78,51 @@ def digest_lines(settings: Settings) -> list[str]:
     return lines
 
 
-def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[str]:
-    """Nothing when operator messages are off (and no test is asked for)."""
+def _users(settings: Settings) -> list[str]:
+    """What goes through ``[notify] channel``: operator messages, IT alerts, the digest's ``digest_to``."""
     n = settings.notify
-    if not n.operator_messages:
-        return [f"{BAD} --send-test: operator messages are off ([notify] operator_messages = false)"] if send_test else []
+    return [what for what, on in (("operator messages", n.operator_messages), ("IT alerts", bool(n.it_alerts)),
+                                  ("the digest to digest_to", bool(n.digest_to))) if on]
+
+
+def _test_channel(settings: Settings, deps: Deps) -> Any:
+    channel = deps.notifier or deps.officer_channel
+    if channel is None and settings.notify.it_alerts:  # `run` builds the IT alerts' channel at each alert
+        from bridge.app import build_channel, load_credentials
+
+        creds = load_credentials(settings).blogger if settings.notify.channel == "email" else None
+        channel = build_channel(settings, creds, settings.endpoint)
+    return channel
+
+
+def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[str]:
+    """The templates when operator messages are on, and ``[notify] channel`` whenever anything uses it
+    (operator messages, IT alerts, the digest's addresses): nothing when nothing does."""
+    n = settings.notify
+    users = _users(settings)
+    if not users:
+        return [f"{BAD} --send-test: nothing is sent through [notify] channel (operator_messages = false, "
+                "it_alerts and digest_to empty)"] if send_test else []
     lines: list[str] = []
-    for event in n.events:
-        path = n.templates / f"notice_{event}.txt"
-        try:
-            render_message(path.read_text(encoding="utf-8"), SAMPLE)
-        except (OSError, jinja2.TemplateError) as exc:
-            lines.append(f"{BAD} message template {path}: {exc}")
-    if not any(line.startswith(BAD) for line in lines):
-        lines.append(f"{OK} message templates for {', '.join(n.events)} in {n.templates}")
+    if n.operator_messages:
+        for event in n.events:
+            path = n.templates / f"notice_{event}.txt"
+            try:
+                render_message(path.read_text(encoding="utf-8"), SAMPLE)
+            except (OSError, jinja2.TemplateError) as exc:
+                lines.append(f"{BAD} message template {path}: {exc}")
+        if not any(line.startswith(BAD) for line in lines):
+            lines.append(f"{OK} message templates for {', '.join(n.events)} in {n.templates}")
+    who = ", ".join(users[:-1]) + " and " + users[-1] if len(users) > 1 else users[0]
     if n.channel == "email":
         from bridge.adapters.auth import GMAIL_SEND_SCOPE
 
         scopes = None if settings.uses_sandbox else _token_scopes(settings)
         if scopes is not None and GMAIL_SEND_SCOPE not in scopes:
-            lines.append(f"{BAD} e-mail: the token does not allow sending mail (gmail.send): run `mymein-bridge auth` again")
+            lines.append(f"{BAD} e-mail: the token does not allow sending mail (gmail.send), needed for {who}: "
+                         "run `mymein-bridge auth` again")
         else:
-            lines.append(f"{OK} e-mail: operator messages go through Gmail as the bridge's account")
+            lines.append(f"{OK} e-mail: {who} go through Gmail as the bridge's account")
     else:
         for url in n.apprise_urls:
             shown = shown_url(url)  # a URL may hold a token or a password
@@ -109,7 +132,7 @@ def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[st
                 lines.append(f"{BAD} apprise: {shown} URL not understood by Apprise (see its wiki for the format)")
     if send_test:
         try:
-            deps.notifier.send(Message(send_test, TEST_SUBJECT, TEST_BODY, f"test:{Event.DITERIMA.value}"))
+            _test_channel(settings, deps).send(Message(send_test, TEST_SUBJECT, TEST_BODY, f"test:{Event.DITERIMA.value}"))
             lines.append(f"{OK} test message sent to {send_test}")
         except BridgeError as exc:
             lines.append(f"{BAD} test message to {send_test}: {exc}")

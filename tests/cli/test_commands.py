@@ -677,3 +677,27 @@ def test_check_hides_the_token_of_a_url_with_no_scheme(bridge: Bridge, capsys: p
     assert ("FAIL digest URL (a URL without a scheme such as tgram:// or json://) not understood by Apprise "
             "([notify] digest_urls; see its wiki for the format)") in captured.out.splitlines()
     assert "SECRETTOKEN" not in captured.out + captured.err
+
+
+def test_check_verifies_gmail_when_only_the_digest_and_it_alerts_use_it(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff turning on only the digest by e-mail would not learn that `auth` must be run again, nor be able to send a test."""
+    import json
+
+    from bridge.commands.notify_check import notice_lines
+    from bridge.config import load_settings
+    from bridge.sandbox.gmail import outbox
+
+    config = bridge.write_config(notify__digest_to=["petugas@balangankab.go.id"], notify__it_alerts=["it@balangankab.go.id"])
+    assert main(["check", "-c", str(config), "--send-test", "it@balangankab.go.id"], clock=bridge.clock) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert "OK   e-mail: IT alerts and the digest to digest_to go through Gmail as the bridge's account" in out
+    assert "OK   test message sent to it@balangankab.go.id" in out
+    assert [m["to"] for m in outbox(bridge.sandbox.state)] == ["it@balangankab.go.id"]
+
+    token = bridge.workdir / "token.json"  # a real Google token from before e-mail was turned on
+    token.write_text(json.dumps({"scopes": ["https://www.googleapis.com/auth/blogger"]}), encoding="utf-8")
+    settings = load_settings(bridge.write_config(google__auth="user", google__token=str(token),
+                                                 notify__digest_to=["petugas@balangankab.go.id"]))
+    assert notice_lines(settings, deps=None) == [  # type: ignore[arg-type]
+        "FAIL e-mail: the token does not allow sending mail (gmail.send), needed for the digest to digest_to: "
+        "run `mymein-bridge auth` again"]
