@@ -84,6 +84,11 @@ def quiet_apprise() -> Iterator[None]:
         logger.setLevel(level)
 
 
+#: addresses an Apprise URL template takes when it is right (an e-mail, a phone number, a host),
+#: to tell IT's bad URL from an operator's bad address
+SAMPLE_ADDRESSES = ("test%40example.com", "6281234567890", "example.com/hook")
+
+
 class AppriseChannel:
     """Apprise (Telegram, WhatsApp Cloud API, SMTP, a plain webhook...) by URL; ``{address}`` in a URL
     is replaced by the operator's address (an e-mail, a Telegram chat id, a phone number)."""
@@ -93,6 +98,13 @@ class AppriseChannel:
     def __init__(self, urls: tuple[str, ...], source: str = "[notify] apprise_urls") -> None:
         self.urls = urls
         self.source = source  # the config key the URLs come from, named when one cannot be used
+
+    @staticmethod
+    def _understood(url: str) -> bool:
+        import apprise
+
+        with quiet_apprise():
+            return bool(apprise.Apprise().add(url))
 
     def send(self, message: Message) -> None:
         with warnings.catch_warnings():
@@ -107,6 +119,11 @@ class AppriseChannel:
                     added = bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe="")))
                 if not added:
                     target = f" for {message.to}" if message.to else ""
+                    if not any(self._understood(url.replace("{address}", sample)) for sample in SAMPLE_ADDRESSES if "{address}" in url):
+                        # IT's URL itself is wrong, not the address: the message waits (retried with
+                        # backoff, bounded) until IT fixes the config, which `check` shows as FAIL
+                        raise RetriableError(f"Apprise does not understand the URL {shown_url(url)} (fix {self.source}; "
+                                             "`mymein-bridge check` verifies it)")
                     raise AddressError(f"Apprise cannot use the URL {shown_url(url)}{target} (check {self.source})")
             # Plain text: Apprise escapes it for targets that read HTML or Markdown (Telegram's default
             # parse mode is HTML, where a "<" in a title would make the Bot API refuse the message).

@@ -8,25 +8,33 @@ import pytest
 
 from bridge.adapters.notify import AppriseChannel, shown_url
 from bridge.core.notices import Message
-from bridge.exceptions import AddressError
+from bridge.exceptions import AddressError, RetriableError
 
 
 def test_a_digest_url_missing_its_colon_names_digest_urls_and_hides_the_token(caplog: pytest.LogCaptureFixture) -> None:
     """IT staff would read the bot token in the journal, and be sent to fix apprise_urls instead of digest_urls."""
     channel = AppriseChannel(("tgram//123456:SECRETTOKEN/-1001234567890",), "[notify] digest_urls")
-    with caplog.at_level(logging.DEBUG), pytest.raises(AddressError) as raised:
+    with caplog.at_level(logging.DEBUG), pytest.raises(RetriableError) as raised:
         channel.send(Message("", "Ringkasan", "isi", "digest:1"))
-    assert str(raised.value) == ("Apprise cannot use the URL (a URL without a scheme such as tgram:// or json://) "
-                                 "(check [notify] digest_urls)")
+    assert str(raised.value) == ("Apprise does not understand the URL (a URL without a scheme such as tgram:// or json://) "
+                                 "(fix [notify] digest_urls; `mymein-bridge check` verifies it)")
     assert "SECRETTOKEN" not in caplog.text
 
 
-def test_a_kim_channel_url_apprise_cannot_parse_names_its_key() -> None:
-    """A mistyped kim_channels URL would send IT staff to the wrong config key, with the token shown."""
+def test_a_kim_channel_url_apprise_cannot_parse_is_the_configs_fault_not_the_addresss() -> None:
+    """A mistyped kim_channels URL would be blamed on the KIM's number and the message dropped, with the token shown."""
     channel = AppriseChannel(("whatsap://SECRETTOKEN@FROMID/6281251230003",), "[notify] kim_channels whatsapp")
-    with pytest.raises(AddressError) as raised:
+    with pytest.raises(RetriableError) as raised:
         channel.send(Message("6281251230003", "Subjek", "isi", "k"))
-    assert str(raised.value) == "Apprise cannot use the URL whatsap://… for 6281251230003 (check [notify] kim_channels whatsapp)"
+    assert str(raised.value) == "Apprise does not understand the URL whatsap://… (fix [notify] kim_channels whatsapp; `mymein-bridge check` verifies it)"
+
+
+def test_an_address_that_breaks_a_good_url_is_the_addresss_fault() -> None:
+    """An operator's unusable address would be retried for a day instead of being reported once."""
+    channel = AppriseChannel(("json://{address}",))
+    with pytest.raises(AddressError) as raised:
+        channel.send(Message("", "Subjek", "isi", "k"))
+    assert str(raised.value) == "Apprise cannot use the URL json://… (check [notify] apprise_urls)"
 
 
 def test_shown_url_keeps_only_the_scheme() -> None:
