@@ -290,7 +290,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     log.info("stopped while starting: no cycle run")
                 else:
                     run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
-                                pulse=Pulse(args.clock or system_clock, alert))
+                                pulse=Pulse(args.clock or system_clock, alert, settings.tz))
             finally:
                 cycle.close()
     finally:
