@@ -701,3 +701,10 @@ def test_check_verifies_gmail_when_only_the_digest_and_it_alerts_use_it(bridge: 
     assert notice_lines(settings, deps=None) == [  # type: ignore[arg-type]
         "FAIL e-mail: the token does not allow sending mail (gmail.send), needed for the digest to digest_to: "
         "run `mymein-bridge auth` again"]
+
+
+def test_init_names_the_kim_channel_dropdown_it_sets(sandbox: SandboxServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff following README ('init adds both columns and a dropdown') would read init's list and think Kanal Notifikasi got none."""
+    config = str(Bridge(sandbox=sandbox, workdir=tmp_path, overrides={}).write_config())
+    assert main(["init", "-c", config], clock=sandbox.clock) == EXIT_OK
+    assert "dropdowns set on 'KIM' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi, Kanal Notifikasi)" in capsys.readouterr().out
