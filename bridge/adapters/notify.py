@@ -54,6 +54,10 @@ class GmailChannel:
             detail = exc.reason if hasattr(exc, "reason") else str(exc)
             if status == 400:
                 raise AddressError(f"Gmail refused the message to {message.to}: {detail}") from exc
+            if status == 403 and ("accessNotConfigured" in str(exc.content) or "SERVICE_DISABLED" in str(exc.content)):
+                # the API is off in the Cloud project: a new consent would not help
+                raise AuthError(f"Gmail refused to send ({status}): {detail}; enable the Gmail API in the bridge's "
+                                "Google Cloud project (APIs & Services > Library)") from exc
             if status in (401, 403):
                 raise AuthError(f"Gmail refused to send ({status}): {detail}; run `mymein-bridge auth` with e-mail on") from exc
             raise RetriableError(f"Gmail answered {status}: {detail}", status=status) from exc

@@ -43,3 +43,36 @@ def test_shown_url_keeps_only_the_scheme() -> None:
     assert shown_url("mailtos://user:pass@host?to=x") == "mailtos://…"
     assert "ABC" not in shown_url("tgram//123:ABC/-100")
     assert "pass" not in shown_url("user:pass@host://x")
+
+
+def test_gmail_disabled_in_the_cloud_project_says_to_enable_it_not_to_run_auth() -> None:
+    """IT staff told to run `auth` again for a Gmail API left disabled would re-consent in a loop and never send."""
+    import httplib2
+    from googleapiclient.errors import HttpError
+
+    from bridge.adapters.notify import GmailChannel
+    from bridge.exceptions import AuthError
+
+    # Google's answer when the project never enabled the API: 403, reason accessNotConfigured, as
+    # recorded in googleapis/google-api-python-client#920 and googleworkspace/python-samples#17
+    content = (b'{"error": {"code": 403, "message": "Gmail API has not been used in project 123 before or it is disabled. '
+               b'Enable it by visiting https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=123 '
+               b'then retry.", "errors": [{"reason": "accessNotConfigured"}], "status": "PERMISSION_DENIED"}}')
+
+    class Refusing:
+        def users(self) -> Refusing:
+            return self
+
+        def messages(self) -> Refusing:
+            return self
+
+        def send(self, **_: object) -> Refusing:
+            return self
+
+        def execute(self, **_: object) -> None:
+            raise HttpError(httplib2.Response({"status": 403}), content)
+
+    with pytest.raises(AuthError) as raised:
+        GmailChannel(Refusing()).send(Message("op@example.com", "Subjek", "isi", "k"))
+    assert "run `mymein-bridge auth`" not in str(raised.value)
+    assert str(raised.value).endswith("enable the Gmail API in the bridge's Google Cloud project (APIs & Services > Library)")
