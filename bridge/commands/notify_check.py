@@ -16,7 +16,7 @@ from bridge.exceptions import BridgeError
 if TYPE_CHECKING:
     from bridge.app import Deps
 
-OK, BAD = "OK  ", "FAIL"
+OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
 SAMPLE = {"id": "MM-2026-0001", "judul": "Contoh judul", "operator": "Operator Contoh", "kecamatan": "Paringin",
           "desa": "Paringin Kota", "kim": "KIM Contoh", "tautan": "https://contoh.blogspot.com/p.html",
@@ -63,7 +63,12 @@ def digest_lines(settings: Settings) -> list[str]:
                                                                                     health=Health())))
             when = f"daily at {n.digest_at} WITA" if n.digest_at else "no daily digest"
             wait = f", reminder after {n.digest_wait_hours} h of waiting" if n.digest_wait_hours else ""
-            lines.append(f"{OK} officers' digest: {when}{wait}, to {len(n.digest_to)} address(es) and {len(n.digest_urls)} URL(s)")
+            if not n.digest_at and not n.digest_wait_hours:
+                lines.append(f"{WARN} officers' digest: never sent (digest_at is empty and digest_wait_hours is 0); set one "
+                             "of them, or empty digest_to and digest_urls")
+            else:
+                lines.append(f"{OK} officers' digest: {when}{wait}, to {len(n.digest_to)} address(es) and "
+                             f"{len(n.digest_urls)} URL(s)")
         except (OSError, jinja2.TemplateError) as exc:
             lines.append(f"{BAD} digest template {path}: {exc}")
         for url in n.digest_urls:

@@ -708,3 +708,12 @@ def test_init_names_the_kim_channel_dropdown_it_sets(sandbox: SandboxServer, tmp
     config = str(Bridge(sandbox=sandbox, workdir=tmp_path, overrides={}).write_config())
     assert main(["init", "-c", config], clock=sandbox.clock) == EXIT_OK
     assert "dropdowns set on 'KIM' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi, Kanal Notifikasi)" in capsys.readouterr().out
+
+
+def test_check_warns_when_the_digest_can_never_be_sent(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff emptying digest_at and zeroing digest_wait_hours would read 'OK' while officers never get a digest."""
+    config = str(bridge.write_config(notify__digest_to=["petugas@balangankab.go.id"], notify__digest_at="",
+                                     notify__digest_wait_hours=0))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert ("WARN officers' digest: never sent (digest_at is empty and digest_wait_hours is 0); set one of them, "
+            "or empty digest_to and digest_urls") in capsys.readouterr().out.splitlines()
