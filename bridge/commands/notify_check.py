@@ -46,6 +46,58 @@ def _apprise_understands(url: str) -> bool:
         return bool(apprise.Apprise().add(url))
 
 
+TELEGRAM_API = "https://api.telegram.org"
+
+
+def get_me(token: str) -> tuple[bool | None, str]:
+    """Telegram's ``getMe``, "a simple method for testing your bot's authentication token"
+    (https://core.telegram.org/bots/api#getme): (True, "@username") when the token works, (False, why)
+    when Telegram refuses it (401 Unauthorized, 404 for a malformed one), (None, why) when Telegram
+    cannot be reached from here. Never raises; the token never appears in what it returns."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{TELEGRAM_API}/bot{token}/getMe", timeout=5) as resp:  # noqa: S310 - fixed https host
+            data = json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return (False if exc.code in (401, 404) else None), f"HTTP {exc.code} {exc.reason}"
+    except (OSError, ValueError) as exc:
+        return None, str(getattr(exc, "reason", exc)).replace(token, "…")
+    result = data.get("result") if isinstance(data, dict) else None
+    return True, "@" + str((result or {}).get("username", "?"))
+
+
+def _telegram_token(url: str) -> str:
+    """The bot token of a ``tgram://`` URL Apprise understands, else ''."""
+    import warnings
+
+    from bridge.adapters.notify import quiet_apprise
+
+    if not url.lower().startswith("tgram://"):
+        return ""
+    with warnings.catch_warnings(), quiet_apprise():
+        warnings.filterwarnings("ignore", message="'imghdr' is deprecated", category=DeprecationWarning)
+        import apprise
+
+        plugin = apprise.Apprise.instantiate(url)
+    return str(getattr(plugin, "bot_token", "") or "")
+
+
+def _telegram_line(settings: Settings, label: str, url: str) -> str | None:
+    """Whether Telegram accepts the URL's bot token (issue 19: "the Telegram bot token answers getMe
+    where it can reach it"); None for other URLs, and against the sandbox (no call leaves this machine)."""
+    token = "" if settings.uses_sandbox else _telegram_token(url)
+    if not token:
+        return None
+    works, detail = get_me(token)
+    if works:
+        return f"{OK} {label}: Telegram bot {detail} answers (getMe)"
+    if works is False:
+        return f"{BAD} {label}: Telegram refused the bot token (getMe: {detail}); copy it again from @BotFather"
+    return f"{WARN} {label}: Telegram could not be asked about the bot token from this server (getMe: {detail})"
+
+
 def digest_lines(settings: Settings) -> list[str]:
     """The officers' digest and the per-KIM channels (issue 19): template and URLs, nothing sent."""
     from bridge.core.digest import DigestInput, Health, Sending, context
@@ -73,13 +125,18 @@ def digest_lines(settings: Settings) -> list[str]:
             lines.append(f"{BAD} digest template {path}: {exc}")
         for url in n.digest_urls:
             shown = shown_url(url)  # a URL may hold a token
-            lines.append(f"{OK} digest URL {shown} understood" if _apprise_understands(url)
-                         else f"{BAD} digest URL {shown} not understood by Apprise ([notify] digest_urls; see its wiki for the format)")
+            if not _apprise_understands(url):
+                lines.append(f"{BAD} digest URL {shown} not understood by Apprise ([notify] digest_urls; see its wiki for the format)")
+                continue
+            lines.append(_telegram_line(settings, f"digest URL {shown}", url) or f"{OK} digest URL {shown} understood")
     for name, url in n.kim_channels.items():
         shown = shown_url(url)
         sample = {"telegram": "-1001234567890", "whatsapp": "6281234567890", "webhook": "example.com/hook"}.get(name, "x")
-        lines.append(f"{OK} KIM channel {name}: {shown} understood" if _apprise_understands(url.replace("{address}", sample))
-                     else f"{BAD} KIM channel {name}: {shown} not understood by Apprise ([notify] kim_channels)")
+        filled = url.replace("{address}", sample)
+        if not _apprise_understands(filled):
+            lines.append(f"{BAD} KIM channel {name}: {shown} not understood by Apprise ([notify] kim_channels)")
+            continue
+        lines.append(_telegram_line(settings, f"KIM channel {name}", filled) or f"{OK} KIM channel {name}: {shown} understood")
     return lines
 
 
@@ -131,8 +188,9 @@ def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[st
     else:
         for url in n.apprise_urls:
             shown = shown_url(url)  # a URL may hold a token or a password
-            if _apprise_understands(url.replace("{address}", "test%40example.com")):
-                lines.append(f"{OK} apprise: {shown} URL understood")
+            filled = url.replace("{address}", "test%40example.com")
+            if _apprise_understands(filled):
+                lines.append(_telegram_line(settings, f"apprise: {shown}", filled) or f"{OK} apprise: {shown} URL understood")
             else:
                 lines.append(f"{BAD} apprise: {shown} URL not understood by Apprise (see its wiki for the format)")
     if send_test:

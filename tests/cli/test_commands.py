@@ -717,3 +717,36 @@ def test_check_warns_when_the_digest_can_never_be_sent(bridge: Bridge, capsys: p
     assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
     assert ("WARN officers' digest: never sent (digest_at is empty and digest_wait_hours is 0); set one of them, "
             "or empty digest_to and digest_urls") in capsys.readouterr().out.splitlines()
+
+
+def test_check_asks_telegram_whether_each_bot_token_works(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bot token pasted wrong (or revoked in @BotFather) would pass `check` and the officers' Telegram group would stay silent."""
+    import json
+
+    from bridge.commands import notify_check
+    from bridge.config import load_settings
+
+    asked: list[str] = []
+
+    def get_me(token: str) -> tuple[bool | None, str]:  # Telegram's answers: https://core.telegram.org/bots/api#getme
+        asked.append(token)
+        return {"111:GOOD": (True, "@kim_balangan_bot"), "222:BAD": (False, "HTTP 401 Unauthorized")}.get(token, (None, "timed out"))
+
+    monkeypatch.setattr(notify_check, "get_me", get_me)
+    token = bridge.workdir / "token.json"
+    token.write_text(json.dumps({"scopes": ["https://www.googleapis.com/auth/blogger"]}), encoding="utf-8")
+    settings = load_settings(bridge.write_config(
+        google__auth="user", google__token=str(token), notify__digest_urls=["tgram://111:GOOD/-1001234567890", "tgram://222:BAD/-100999"],
+        notify__kim_channels={"telegram": "tgram://333:FAR/{address}"}))
+    lines = notify_check.digest_lines(settings)
+    assert "OK   digest URL tgram://…: Telegram bot @kim_balangan_bot answers (getMe)" in lines
+    assert ("FAIL digest URL tgram://…: Telegram refused the bot token (getMe: HTTP 401 Unauthorized); copy it again "
+            "from @BotFather") in lines
+    assert ("WARN KIM channel telegram: Telegram could not be asked about the bot token from this server (getMe: timed out)"
+            in lines)
+    assert sorted(asked) == ["111:GOOD", "222:BAD", "333:FAR"]
+    assert not any(secret in line for secret in ("111:GOOD", "222:BAD", "333:FAR") for line in lines)
+    sandbox_settings = load_settings(bridge.write_config(notify__digest_urls=["tgram://111:GOOD/-100123"]))
+    asked.clear()
+    notify_check.digest_lines(sandbox_settings)
+    assert asked == [], "against the sandbox, check never calls out to Telegram"
