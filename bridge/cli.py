@@ -100,11 +100,13 @@ def _load(args: argparse.Namespace) -> Settings:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    """Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3) on this machine.
+    """Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3, Gmail v1) on this machine.
 
     Without --state it starts from a demo seed: a form responses tab with
     submissions from Balangan villages, a KIM registry and a blog. Open the
-    printed URL in a browser to see the blog preview. Changes through
+    printed URL in a browser to see the blog preview and the outbox (messages
+    sent through Gmail users.messages.send, and those posted to the webhook
+    sink json://127.0.0.1:PORT/_sandbox/webhook/NAME). Changes through
     POST /_sandbox/* need the admin token it prints (header X-Sandbox-Admin);
     the config it writes carries a token the sandbox issued for the bridge.
 
