@@ -39,6 +39,7 @@ from bridge.core.notices import (
     REJECT_WAITS,
     SENDING,
     SENT,
+    STATUS_EVENT,
     WAITING,
     Event,
     Mark,
@@ -132,6 +133,7 @@ class _Item:
     event: Event
     message: Message | None  # None: already sent (the ledger says so), only the cell is missing
     waits: bool = False  # not sent: DITOLAK or PERLU REVISI without a message to the operator (the cell says so)
+    clears: bool = False  # the row's WAITING line for this event is stale (no longer DITOLAK / PERLU REVISI): take it off
     channel: Channel | None = None  # the KIM's own channel (KIM tab), None = the configured one
     note: str = ""  # after the time in the cell: where it went, when not to the form's e-mail
 
@@ -152,7 +154,7 @@ def _destination(view: ReviewRow, routes: dict[str, Route], bad: set[str], chann
         return None
     if route.channel == KimChannel.EMAIL:
         return [route.address], None, VIA[route.channel]
-    channel = channels.setdefault(route.url, AppriseChannel((route.url,)))
+    channel = channels.setdefault(route.url, AppriseChannel((route.url,), f"[notify] kim_channels {route.channel.value}"))
     return [route.address], channel, VIA[route.channel]
 
 
@@ -172,6 +174,10 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
         status = Status.parse(view.get(ReviewColumn.STATUS))
         marks = parse_marks(view.get(ReviewColumn.NOTICES))
         due = due_events(status, _live_link(deps, view), marks, enabled)
+        for needs in NEEDS_MESSAGE:  # DITOLAK, and PERLU REVISI (issue 20)
+            waiting = marks.get(needs)
+            if waiting is not None and waiting.state == WAITING and (status is None or STATUS_EVENT.get(status) != needs):
+                items.append(_Item(view, needs, None, clears=True))  # decided otherwise: nothing waits
         # "?" lines: the ledger tells how far the send got; with no ledger record nobody knows, and
         # the line stays (at most once: never twice)
         due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]]
@@ -283,6 +289,9 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return result
     final: dict[str, dict[Event, Mark]] = {}
     for item in items:
+        if item.clears:  # a SENDING mark is taken off the cell below
+            final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENDING, "")
+            continue
         if item.waits:
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, WAITING, REJECT_WAITS)
             continue

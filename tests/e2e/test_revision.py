@@ -207,3 +207,15 @@ def test_a_refused_write_waits_for_the_next_cycle_and_stops_nothing(
     rows_before = len(bridge.review())
     bridge.cycle(**ON)
     assert _row(bridge, sid)[ReviewColumn.BODY.value] == NEW_BODY and len(bridge.review()) == rows_before
+
+
+def test_a_waiting_revision_request_is_taken_off_when_the_officer_decides_otherwise(bridge: Bridge) -> None:
+    """A 'perlu-revisi MENUNGGU' line left on a row the officer then approved would tell IT a message still waits."""
+    sid, _ = _sent_back(bridge, message="")
+    bridge.cycle(**ON)
+    assert "perlu-revisi MENUNGGU" in _row(bridge, sid)[ReviewColumn.NOTICES.value]
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    assert "perlu-revisi" not in _row(bridge, sid)[ReviewColumn.NOTICES.value]
+    assert _subjects(bridge)[f"Berita Anda perlu direvisi ({sid})"] == 0
