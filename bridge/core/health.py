@@ -142,10 +142,50 @@ def cycle_failed(kind: str) -> str:
     return CYCLE_FAILED.get(kind, CYCLE_FAILED["other"])
 
 
+#: The cycle's problems about messages, by the English prefix their modules give them (bridge.cycle.notify,
+#: bridge.cycle.digest, bridge.cycle.pipeline; tests/e2e/test_health.py sends each through a real cycle),
+#: and what officers read about them. Checked in this order; ``{n}`` is how many the cycle recorded.
+MESSAGE_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("notice template ",),
+     "Template pesan ke operator rusak, sehingga sebagian pesan tidak dikirim ({n}). Minta TI memperbaiki berkas "
+     "notice_<peristiwa>.txt di folder [notify] notice_templates (`mymein-bridge check` menunjukkan kesalahannya)."),
+    (("Review tab has no 'Notifikasi Terkirim' column",),
+     "Kolom 'Notifikasi Terkirim' tidak ada di tab Review, sehingga pesan ke operator tidak dikirim. Minta TI "
+     "menjalankan `mymein-bridge init`."),
+    (("operator messages postponed",),
+     "Pesan ke operator tertunda karena Google tidak dapat dijangkau sementara ({n}); dicoba lagi otomatis, tidak "
+     "perlu tindakan."),
+    (("operator messages stopped",),
+     "Pesan ke operator gagal terkirim ({n}): periksa [notify] channel di konfigurasi dan izinnya (untuk e-mail: izin "
+     "Gmail; minta TI menjalankan `mymein-bridge check`, lalu `mymein-bridge auth` bila izinnya ditolak). Penerbitan "
+     "tetap berjalan; pesan dikirim setelah diperbaiki."),
+    (("officers' digest template ",),
+     "Template ringkasan untuk petugas (digest.txt) rusak, sehingga ringkasan tidak dikirim. Minta TI menjalankan "
+     "`mymein-bridge check`."),
+    (("officers' digest postponed",),
+     "Ringkasan untuk petugas tertunda karena Google tidak dapat dijangkau sementara; dicoba lagi otomatis."),
+    (("officers' digest not sent",),
+     "Ringkasan untuk petugas gagal terkirim ({n}): periksa alamat [notify] digest_to dan digest_urls di "
+     "konfigurasi (minta TI menjalankan `mymein-bridge check`)."),
+)
+
+
+def message_problems(problems: list[str]) -> tuple[list[str], list[str]]:
+    """(officers' lines for the message problems, the problems left): each kind named once, with its count."""
+    lines: list[str] = []
+    left = list(problems)
+    for prefixes, text in MESSAGE_PROBLEMS:
+        mine = [p for p in left if p.startswith(prefixes)]
+        if mine:
+            lines.append(text.format(n=len(mine)))
+            left = [p for p in left if p not in mine]
+    return lines, left
+
+
 def other_problems(count: int) -> str:
     return (f"Siklus terakhir mencatat {count} masalah lain (misalnya satu baris yang tidak dapat diproses). Bridge tetap "
             "bekerja; TI dapat melihat rinciannya di jurnal server (journalctl -u mymein-bridge).")
 
 
-__all__ = ["CYCLE_FAILED", "OK", "PROBLEM", "STALE_AFTER", "TIME_EVERY", "Health", "blogger_paused", "clock_skewed",
-           "cycle_failed", "due", "failure_kind", "health_rows", "intake_stopped", "other_problems"]
+__all__ = ["CYCLE_FAILED", "MESSAGE_PROBLEMS", "OK", "PROBLEM", "STALE_AFTER", "TIME_EVERY", "Health", "blogger_paused", "clock_skewed",
+           "cycle_failed", "due", "failure_kind", "health_rows", "intake_stopped", "message_problems", "other_problems"]

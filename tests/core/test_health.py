@@ -43,3 +43,14 @@ def test_every_cycle_failure_kind_has_plain_indonesian_words() -> None:
     for text in health.CYCLE_FAILED.values():
         assert "HTTP" not in text and text.endswith(".")
     assert health.cycle_failed("bogus") == health.CYCLE_FAILED["other"]
+
+
+def test_message_problems_are_named_once_each_with_their_count() -> None:
+    """The Status Bridge tab would lump message failures into 'N masalah lain', or repeat one line per failure."""
+    from bridge.core import health
+
+    lines, left = health.message_problems(["operator messages stopped: grant", "officers' digest not sent to a: x",
+                                           "officers' digest not sent to b: y", "row 4: odd"])
+    assert [line.split(":")[0] for line in lines] == ["Pesan ke operator gagal terkirim (1)",
+                                                      "Ringkasan untuk petugas gagal terkirim (2)"]
+    assert left == ["row 4: odd"]
