@@ -50,6 +50,7 @@ def _samples(wilayah: WilayahIndex, registry: KimRegistry) -> list[tuple[str, st
         run(make_response(), wilayah, KimRegistry([replace(KIMS[0], sk_until=None, sk_until_unreadable="akhir 2027")])),
         run(make_response(), wilayah, KimRegistry(KIMS, missing=["Status Kemitraan"])),
         run(make_response(email="orang@lain.id"), wilayah, registry),
+        run(make_response(email=""), wilayah, registry),
         run(make_response(email="juai@kim.id"), wilayah, registry),
         run(make_response(), wilayah, KimRegistry([KimRecord(name="KIM Tanpa Email", kecamatan="Batu Mandi", desa="Lok Batu",
                                                             partnership="AKTIF")])),
