@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from bridge.adapters.notify import shown_url
-from bridge.config import Settings
+from bridge.config import Settings, notice_template
 from bridge.core.notices import Event, Message, render_message
 from bridge.exceptions import BridgeError
 
@@ -169,7 +169,7 @@ def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[st
     lines: list[str] = []
     if n.operator_messages:
         for event in n.events:
-            path = n.templates / f"notice_{event}.txt"
+            path = notice_template(n.templates, event)
             try:
                 render_message(path.read_text(encoding="utf-8"), SAMPLE)
             except (OSError, jinja2.TemplateError) as exc:

@@ -284,7 +284,8 @@ def _status_dropdown(sheet_id: int, status_col: int) -> dict[str, Any]:
                 "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": st.value} for st in Status]},
                 "strict": True,
                 "showCustomUi": True,
-                "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak) atau DITARIK (tarik post yang sudah tayang). "
+                "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak), DITARIK (tarik post yang sudah tayang) "
+                "atau PERLU REVISI (minta operator merevisi; kiriman ulangnya menggantikan baris ini). "
                 "MENUNGGU, TIDAK VALID, TERBIT dan GAGAL diisi sistem.",
             },
         }

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bridge.core import copies
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.render import Marker
+from bridge.core.revision import own_fingerprint
 
 #: How much earlier than the journal's intent a post may carry as its time (clocks differ a little).
 CLOCK_SLACK = timedelta(minutes=5)
@@ -254,7 +255,7 @@ def _note_copies(plan: WatchPlan) -> None:
         row.values[ReviewColumn.SYSTEM_NOTE] = wanted
         fix = next((f for f in plan.fixes if f.sub_id == sub_id), None)
         if fix is None:
-            plan.fixes.append(RowFix(sub_id, row.get(ReviewColumn.FINGERPRINT), row.row_number, {}))
+            plan.fixes.append(RowFix(sub_id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT)), row.row_number, {}))
             fix = plan.fixes[-1]
         fix.cells[ReviewColumn.SYSTEM_NOTE] = wanted
 
@@ -281,9 +282,9 @@ def plan_review(
     gone_id = {k.id: k for k in known if k.deleted_at}
     gone_fp = {k.fingerprint: k for k in known if k.deleted_at}
     present_ids = {r.id for r in rows if r.id}
-    present_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in rows} - {""}
+    present_fps = {own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in rows} - {""}
     for row in sorted(rows, key=lambda r: r.row_number):  # the upper row of copies counts (core.copies)
-        rid, rfp = row.id, row.get(ReviewColumn.FINGERPRINT).strip()
+        rid, rfp = row.id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
         cells: dict[ReviewColumn, str] = {}
         k: KnownSubmission | None = None
         if (rid and rid in gone_id and rid not in by_id) or (rfp and rfp in gone_fp and rfp not in by_fp):
@@ -337,7 +338,8 @@ def plan_review(
                 plan.notes.append((row.row_number, rid, note))
             continue
         row.values[ReviewColumn.ID] = k.id
-        row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
+        if own_fingerprint(row.get(ReviewColumn.FINGERPRINT)) != k.fingerprint:  # keeps the resubmissions' (issue 20)
+            row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
         _status_fix(row, cells, plan, k.id)
         plan.seen[k.id] = row
         plan.rows.append(row)

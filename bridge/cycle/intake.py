@@ -19,10 +19,11 @@ from typing import Any
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, identity, questions, validate, watermark
+from bridge.core import columns, identity, questions, revision, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.core.review_machine import PostState
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.revision import Revisions, ambiguous, apply_revisions, without_self_duplicate
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
@@ -61,6 +62,7 @@ class IntakeResult:
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     queued_ids: list[str] = field(default_factory=list)  # appended to Review this cycle (not in the snapshot yet)
+    revised_ids: list[str] = field(default_factory=list)  # items a resubmission replaced (issue 20): matched this cycle
 
 
 def format_time(dt: datetime | None, deps: Deps) -> str:
@@ -211,7 +213,9 @@ def rebuild_ledger(
     with ledger.transaction():
         ledger.note_ids([r.id for r in (*rows, *arsip)] + [m.id for p in posts for m in p.markers])
         for r, place in [(r, "review") for r in rows] + [(r, "arsip") for r in arsip]:
-            fp = r.get(ReviewColumn.FINGERPRINT).strip()
+            fp, *taken_in = revision.fingerprints(r.get(ReviewColumn.FINGERPRINT)) or [""]
+            for other in taken_in:  # resubmissions this row took in (issue 20): never queued again
+                ledger.add_skipped(other, 0, f"resubmission taken into {r.id or 'a Review row'}")
             status = ARCHIVED if place == "arsip" else (r.status or Status.MENUNGGU).value
             if not fp and r.id:  # the fingerprint cell was cleared: the post's marker may still tell it
                 post = index.match(r.id)
@@ -547,7 +551,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
                 ledger.set_meta(REBUILD_CUTOFF, cutoff.isoformat() if cutoff else "-")
     if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
         return
-    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
+    review_fps = {fp for r in (*snap.review, *snap.review_unidentified) for fp in revision.fingerprints(r.get(ReviewColumn.FINGERPRINT))}
     known = KnownFingerprints(ledger, review_fps)
     legacy = Legacy(ledger, known)
 
@@ -598,6 +602,13 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+    try:  # after the new rows: a resubmission replaces its item's content in the same Review row (issue 20)
+        apply_revisions(deps, snap.review, result.problems)
+    except (AuthError, LeaseHeldError):
+        raise  # as for the append: nothing else in the cycle may go on
+    except (RetriableError, FatalError) as exc:  # one refused write never stops the cycle; tried again next cycle
+        result.problems.append(f"resubmissions not written to Review, will retry next cycle: {exc}")
+        log.warning("resubmissions not written to Review; they stay pending: %s", exc)
 
 
 def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
@@ -639,7 +650,7 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
         for r in (*snap.review, *arsip):
             if not r.id or r.id in learned:
                 continue
-            post = index.match(r.id, r.get(ReviewColumn.FINGERPRINT).strip())
+            post = index.match(r.id, revision.own_fingerprint(r.get(ReviewColumn.FINGERPRINT)))
             entry = ledger.journal(r.id)
             if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
                                 and entry.state in (DONE, REVERTED)):
@@ -675,6 +686,7 @@ class _Queue:
         self.contents = ContentKeys(deps.ledger)
         self._on_blog: dict[str, BlogPostRecord] | None = None
         self.count = 0
+        self.revisions = Revisions.of(deps, snap.review)  # issue 20: open PERLU REVISI items a response may replace
 
     def on_blog(self) -> dict[str, BlogPostRecord]:
         if self._on_blog is None:  # read once, and only when there is something new
@@ -688,8 +700,20 @@ class _Queue:
         if fp in on_blog:  # counted as restored once its row is back in Review (_append_pending)
             _back_from_blog(deps, response, fp, on_blog[fp], self.result)
             return
+        sub = self._checked(response, fp, earlier)
+        found = self.revisions.match(sub)
+        if found.id:  # a resubmission: it replaces the item sent back for revision (issue 20)
+            sub = without_self_duplicate(sub, found.id)
+            note = review_values(sub, deps)[ReviewColumn.SYSTEM_NOTE]
+            self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps))
+            self.result.revised_ids.append(found.id)
+            if deps.dry_run:
+                self.result.plan.append(f"revise {found.id} [{sub.status.value}] with row {response.row_number}: {sub.title[:60]}")
+            return
+        if found.ambiguous:
+            sub = ambiguous(sub, found.ambiguous)
         self.count += 1
-        self._queue(response, fp, self._checked(response, fp, earlier))
+        self._queue(response, fp, sub)
 
     def _checked(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> Submission:
         """The response validated; whatever fails on the way queues it for officers to check (issue 18)."""
