@@ -140,10 +140,17 @@ def recognise(officer: str) -> OperatorReason:
     return _UNKNOWN
 
 
+_NUMBERED = re.compile(r"^\s*\d+\.\s+")
+
+
 def from_note(note: str) -> list[OperatorReason]:
-    """Every reason of a ``Catatan Sistem`` cell (``1. …`` one per line) as the operator reads it."""
-    lines = [re.sub(r"^\d+\.\s*", "", line).strip() for line in note.splitlines()]
-    return [recognise(line) for line in lines if line]
+    """Every reason of a ``Catatan Sistem`` cell (``1. …`` one per line) as the operator reads it. Lines
+    without a number around them are the bridge's words to officers (e.g. "Diperbarui oleh operator …"
+    of a resubmission, bridge.core.revision), not reasons; a cell with no numbered line at all is an
+    officer's own text, summarised as :data:`INTERNAL`."""
+    lines = [line for line in note.splitlines() if line.strip()]
+    numbered = [_NUMBERED.sub("", line).strip() for line in lines if _NUMBERED.match(line)]
+    return [recognise(line) for line in (numbered or lines)]
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,11 @@ def test_the_message_lists_operator_texts_and_the_right_next_step(wilayah: Wilay
     assert both.reasons == f"1. Judul berita belum diisi.\n2. {ops.INTERNAL}" and both.next_step == ops.RESUBMIT_AND_OFFICE
     assert ops.for_operator(ops.from_note("Petugas menulis sendiri di sini")) == ops.ForOperator(f"1. {ops.INTERNAL}", ops.OFFICE, False)
     assert ops.for_operator(ops.from_note("1. Nama operator kosong; tulis …")).next_step == ops.RESUBMIT
+
+
+def test_a_resubmissions_note_line_is_not_read_as_a_reason() -> None:
+    """An operator whose resubmission still lacks a title would also read 'Ada hal administrasi…' for the bridge's own note line."""
+    from bridge.core.revision import revised_note
+
+    note = f"{revised_note(['Judul'], '24/11/2026 09:00')}\n1. Judul berita kosong; isi Judul di tab Review atau minta operator mengirim ulang."
+    assert ops.for_operator(ops.from_note(note)) == ops.ForOperator("1. Judul berita belum diisi.", ops.RESUBMIT, True)
