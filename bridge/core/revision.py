@@ -145,5 +145,11 @@ def fingerprint_cell(own: str, taken_in: Iterable[str]) -> str:
     return " ".join(out)
 
 
-__all__ = ["CHANGED_WORDS", "Incoming", "Match", "NEAR", "NO_MATCH", "Open", "ambiguous_note", "changed", "fingerprint_cell",
+__all__ = ["CHANGED_WORDS", "Incoming", "Match", "NEAR", "NO_MATCH", "Open", "ambiguous_note", "changed", "leader_cleared_note", "fingerprint_cell",
            "fingerprints", "match", "own_fingerprint", "mentioned_ids", "revised_note"]
+
+
+def leader_cleared_note(was: str) -> str:
+    """The note when a resubmission empties a coordinator's earlier choice (it was about the old text)."""
+    return (f"Persetujuan Pimpinan ({was}) dikosongkan karena isinya diperbarui operator; "
+            "koordinator perlu memeriksa dan memilih lagi sebelum berita ini terbit.")

@@ -155,6 +155,11 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
         cells[ReviewColumn.SYSTEM_NOTE] = f"{note}\n{p.get('note', '')}".strip()
         cells[ReviewColumn.FINGERPRINT] = revision.fingerprint_cell(held[0] if held else "", [*held[1:], fp])
         cells[ReviewColumn.NOTICES] = format_marks(marks)
+        if ReviewColumn.LEADER in review.index and row.get(ReviewColumn.LEADER).strip():
+            # A coordinator agreed to the old text: the new one needs their eyes again. The bridge only ever
+            # clears this protected cell, so a SETUJU in it still proves a coordinator chose it (issue 20).
+            cells[ReviewColumn.LEADER] = ""
+            cells[ReviewColumn.SYSTEM_NOTE] += "\n" + revision.leader_cleared_note(row.get(ReviewColumn.LEADER).strip())
         for c, v in cells.items():
             if c in review.index:
                 data.append((f"{a1_tab(s.review_tab)}!{column_letter(review.index[c])}{row.row_number}", [[v]]))

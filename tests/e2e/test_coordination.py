@@ -210,3 +210,32 @@ def test_coordinators_are_told_at_once_exactly_once(coord: Bridge) -> None:
     coord.lose_ledger()
     coord.cycle(**opts)
     assert len(told()) == 1
+
+
+def test_a_resubmission_empties_the_coordinators_earlier_agreement(coord: Bridge) -> None:
+    """A coordinator's SETUJU for the old text let the operator's revised text go live unseen once an officer re-approved it."""
+    coord.cycle()
+    first = coord.responses()[1]
+    sid = next(r["ID"] for r in coord.review() if r[ReviewColumn.TITLE.value] == first[5])
+    assert _write_as(coord, COORDINATOR, sid, "SETUJU").status_code == 200
+    coord.officer_sets({sid: Status.PERLU_REVISI.value})
+    coord.set_cell(sid, ReviewColumn.OPERATOR_MESSAGE, "Tambahkan jumlah warga yang ikut")
+    coord.cycle()
+    new = list(first)
+    new[0] = {"datetime": "2026-11-23T11:00:00"}
+    new[6] = ("Revisi: empat puluh warga Desa Lasung Batu membersihkan saluran irigasi sepanjang dua kilometer pada "
+              "Minggu pagi bersama Pembakal; air kini kembali mengalir ke sawah menjelang musim tanam.")
+    coord.set_responses(coord.responses() + [new])
+    coord.cycle()
+    row = _row(coord, sid)
+    assert row[LEADER] == "" and row["Status"] == Status.MENUNGGU.value
+    assert "Persetujuan Pimpinan (SETUJU) dikosongkan" in row[NOTE]
+    coord.officer_sets({sid: Status.DISETUJUI.value})
+    coord.cycle()
+    coord.cycle()
+    assert _posts_of(coord, sid) == [], "published on the agreement given to the old text"
+    assert _write_as(coord, COORDINATOR, sid, "SETUJU").status_code == 200
+    coord.cycle()
+    coord.cycle()
+    (post,) = _posts_of(coord, sid)
+    assert "empat puluh warga" in post["content"]
