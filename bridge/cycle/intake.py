@@ -474,85 +474,28 @@ class ContentKeys:
             self.added[key] = sub_id
 
 
+@dataclass
+class _Start:
+    """What the ledger says about where intake starts from."""
+
+    fresh: bool  # a new ledger or a lost one: rebuilt from Review, Arsip and the blog this cycle
+    resumed: bool  # a rebuild whose first read did not finish (a page failed)
+    cutoff: datetime | None  # responses older than this are history after a rebuild (``[intake] start = "now"``)
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
-    s = deps.settings
     ledger = deps.ledger
-    tab = s.responses_tab
-
-    hmap = columns.map_headers(snap.header, s.aliases)
-    stored = ledger.header_map(tab)
-    previous = columns.HeaderMap.from_json(stored) if stored else None
-    result.drift = hmap.drift_report(previous)
-    for line in result.drift:
-        log.warning("responses tab '%s': %s", tab, line)
-    photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
-    lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
-    if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
-        result.halted, result.halted_config = questions.halt_message(lost, tab), True
-        log.error("intake stopped: %s", result.halted)
+    hmap = _checked_header(deps, snap, result)
+    if hmap is None:
         return
-    try:
-        columns.require(hmap)
-    except FatalError as exc:
-        result.halted, result.halted_config = str(exc), True
-        log.error("intake stopped: %s", exc)
-        return
-    if snap.kim_moved:  # every new response would be TIDAK VALID for a registry it could not read
-        result.halted = (f"KIM tab '{s.registry_tab}': {snap.kim_moved}. The responses wait and are queued once "
-                         "the headers are on row 1 again")
-        log.error("intake stopped: %s", result.halted)
-        return
-    missing = _missing_review_columns(snap)
-    if missing:
-        result.halted = (
-            f"Review tab '{s.review_tab}' has no column {', '.join(repr(m) for m in missing)} (renamed or deleted?), "
-            "so new rows would lose what belongs there. Rename the header back, or run `mymein-bridge init -c CONFIG` "
-            "to add it again; the responses wait and are queued once the columns are back"
-        )
-        log.error("intake stopped: %s", result.halted)
-        return
-    ledger.set_header_map(tab, hmap.to_json())
-
-    # A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else.
-    started = ledger.get_meta(INTAKE_STARTED)
-    fresh = not started and ledger.is_empty()
-    resumed = False
-    cutoff: datetime | None = None
-    saved = "" if fresh or started else ledger.get_meta(REBUILD_CUTOFF)
-    if saved:
-        # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
-        # its history cutoff still applies, or old responses would be queued as new.
-        resumed = True
-        try:
-            cutoff = None if saved == "-" else datetime.fromisoformat(saved)
-        except ValueError:
-            cutoff = None
-    if fresh:
-        try:
-            arsip = arsip_rows(deps)
-            posts = deps.blogger.posts()  # once, paged, with bodies: what was published is on the blog
-        except RetriableError as exc:
-            result.halted = f"rebuilding the local ledger needs the Arsip tab and the blog, not reachable now: {exc}"
-            result.problems.append(result.halted)
-            log.warning("intake postponed: %s", result.halted)
-            return
-        review_rows = list(snap.review) + list(snap.review_unidentified)
-        result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
-        earlier = [r for r in (*review_rows, *arsip) if r.id]
-        cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
-        if result.rebuilt and not deps.dry_run:
-            with ledger.transaction():  # committed with the rebuild, before the read that may still fail
-                ledger.set_meta(REBUILD_CUTOFF, cutoff.isoformat() if cutoff else "-")
-    if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
+    start = _ledger_start(deps, snap, result)
+    if start is None:
         return
     review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
     known = KnownFingerprints(ledger, review_fps)
     legacy = Legacy(ledger, known)
-
-    stored_mark = ledger.watermark(tab)
-    mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
-    history = History(deps, fresh and not result.rebuilt, cutoff)
+    history = History(deps, start.fresh and not result.rebuilt, start.cutoff)
     queue = _Queue(deps, snap, hmap, result, legacy)
     result.problems += _registry_gaps(deps, queue.registry, queue.rules, queue.email_collected)
 
@@ -564,39 +507,153 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
         # cost a request and the whole blog; the record is written before every write, so it holds them.
         # (Noted above already, with the unidentified rows' IDs, unless this is a rebuild or a dry run.)
-        if fresh or deps.dry_run:
+        if start.fresh or deps.dry_run:
             ledger.note_ids(r.id for r in snap.review)
-        if snap.responses_page:  # a full read
-            decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
-        else:
-            rows = _responses(snap.responses, snap.responses_start, hmap, snap)
-            result.read_rows = len(rows)
-            if mark is not None and snap.responses_start == mark.row:
-                decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
-                legacy.remember(decision.recognised)
-                if decision.rescan_needed:
-                    log.warning("responses tab '%s': %s: rescanning", tab, _rescan_reason(decision, ledger))
-                    result.rescanned = True
-                    result.read_rows = 0
-                    del rows
-                    pages = full_read_pages(deps, snap, hmap, result, first_from_snapshot=False)
-                    decision = _queue_pages(pages, known, history, queue)
-            else:
-                decision = _queue_pages([rows], known, history, queue)
-            for response, fp in decision.new:  # read from the watermark: no edit can be told from a partial read
-                if not history.leave_out(response, fp):
-                    queue.add(response, fp, None)
-        if snap.responses_start == 2 and not deps.dry_run:
-            deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
-            deps.ledger.set_meta(FINGERPRINTS, FINGERPRINTS_NOW)  # every legacy fingerprint in the tab is remembered
-        if (fresh or resumed) and not deps.dry_run:
-            ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
+        decision = _read_and_queue(deps, snap, hmap, result, known, history, queue)
+        _note_read_done(deps, snap, start)
     if history.skipped:
         result.skipped = history.skipped
     if history.first_run and (history.skipped or queue.count):
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+
+
+def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns.HeaderMap | None:
+    """The responses tab's questions mapped to fields, and remembered; None when intake stops this
+    cycle (``result.halted`` says why). Changes since the last cycle are reported as drift."""
+    tab = deps.settings.responses_tab
+    hmap = columns.map_headers(snap.header, deps.settings.aliases)
+    stored = deps.ledger.header_map(tab)
+    previous = columns.HeaderMap.from_json(stored) if stored else None
+    result.drift = hmap.drift_report(previous)
+    for line in result.drift:
+        log.warning("responses tab '%s': %s", tab, line)
+    halted, config = _why_stop(deps, snap, hmap, previous)
+    if halted:
+        result.halted, result.halted_config = halted, config
+        log.error("intake stopped: %s", halted)
+        return None
+    deps.ledger.set_header_map(tab, hmap.to_json())
+    return hmap
+
+
+def _why_stop(
+    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, previous: columns.HeaderMap | None
+) -> tuple[str, bool]:
+    """Why no response may be queued this cycle ("" when they may), and whether only a config or
+    header fix helps (``once`` exits 2). The responses wait in the form meanwhile."""
+    s = deps.settings
+    photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
+    lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
+    if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
+        return questions.halt_message(lost, s.responses_tab), True
+    try:
+        columns.require(hmap)
+    except FatalError as exc:
+        return str(exc), True
+    if snap.kim_moved:  # every new response would be TIDAK VALID for a registry it could not read
+        return (f"KIM tab '{s.registry_tab}': {snap.kim_moved}. The responses wait and are queued once "
+                "the headers are on row 1 again"), False
+    missing = _missing_review_columns(snap)
+    if missing:
+        return (
+            f"Review tab '{s.review_tab}' has no column {', '.join(repr(m) for m in missing)} (renamed or deleted?), "
+            "so new rows would lose what belongs there. Rename the header back, or run `mymein-bridge init -c CONFIG` "
+            "to add it again; the responses wait and are queued once the columns are back"
+        ), False
+    return "", False
+
+
+def _ledger_start(deps: Deps, snap: Snapshot, result: IntakeResult) -> _Start | None:
+    """A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else;
+    a ledger restored from an older copy learns what was queued since. None when intake waits (Arsip
+    or the blog cannot be read now)."""
+    ledger = deps.ledger
+    started = ledger.get_meta(INTAKE_STARTED)
+    fresh = not started and ledger.is_empty()
+    # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
+    # its history cutoff still applies, or old responses would be queued as new.
+    saved = "" if fresh or started else ledger.get_meta(REBUILD_CUTOFF)
+    start = _Start(fresh=fresh, resumed=bool(saved), cutoff=_saved_cutoff(saved))
+    if fresh and not _rebuild(deps, snap, result, start):
+        return None
+    if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
+        return None
+    return start
+
+
+def _saved_cutoff(saved: str) -> datetime | None:
+    """The history cutoff an unfinished rebuild recorded ("-": none)."""
+    if not saved or saved == "-":
+        return None
+    try:
+        return datetime.fromisoformat(saved)
+    except ValueError:
+        return None
+
+
+def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) -> bool:
+    """Rebuild the ledger from Review, Arsip and the blog, and record the history cutoff with it.
+    False when Arsip or the blog cannot be read now (intake is postponed)."""
+    try:
+        arsip = arsip_rows(deps)
+        posts = deps.blogger.posts()  # once, paged, with bodies: what was published is on the blog
+    except RetriableError as exc:
+        result.halted = f"rebuilding the local ledger needs the Arsip tab and the blog, not reachable now: {exc}"
+        result.problems.append(result.halted)
+        log.warning("intake postponed: %s", result.halted)
+        return False
+    review_rows = list(snap.review) + list(snap.review_unidentified)
+    result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
+    earlier = [r for r in (*review_rows, *arsip) if r.id]
+    start.cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
+    if result.rebuilt and not deps.dry_run:
+        with deps.ledger.transaction():  # committed with the rebuild, before the read that may still fail
+            deps.ledger.set_meta(REBUILD_CUTOFF, start.cutoff.isoformat() if start.cutoff else "-")
+    return True
+
+
+def _read_and_queue(
+    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult,
+    known: KnownFingerprints, history: History, queue: _Queue,
+) -> watermark.Decision:
+    """Read the new responses and queue them (inside the caller's transaction): the whole tab page by
+    page on a full read; else from the watermark row, rescanning the whole tab when the watermark
+    cannot be trusted."""
+    legacy = queue.legacy
+    if snap.responses_page:  # a full read
+        return _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
+    rows = _responses(snap.responses, snap.responses_start, hmap, snap)
+    result.read_rows = len(rows)
+    stored_mark = deps.ledger.watermark(deps.settings.responses_tab)
+    mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
+    if mark is not None and snap.responses_start == mark.row:
+        decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
+        legacy.remember(decision.recognised)
+        if decision.rescan_needed:
+            log.warning("responses tab '%s': %s: rescanning", deps.settings.responses_tab, _rescan_reason(decision, deps.ledger))
+            result.rescanned = True
+            result.read_rows = 0
+            del rows
+            pages = full_read_pages(deps, snap, hmap, result, first_from_snapshot=False)
+            decision = _queue_pages(pages, known, history, queue)
+    else:
+        decision = _queue_pages([rows], known, history, queue)
+    for response, fp in decision.new:  # read from the watermark: no edit can be told from a partial read
+        if not history.leave_out(response, fp):
+            queue.add(response, fp, None)
+    return decision
+
+
+def _note_read_done(deps: Deps, snap: Snapshot, start: _Start) -> None:
+    """After a read of the whole tab: the time of the full scan, and every legacy fingerprint in the
+    tab remembered; after a first or rebuilt run: the next cycle is no first run, even on an empty form."""
+    if snap.responses_start == 2 and not deps.dry_run:
+        deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
+        deps.ledger.set_meta(FINGERPRINTS, FINGERPRINTS_NOW)  # every legacy fingerprint in the tab is remembered
+    if (start.fresh or start.resumed) and not deps.dry_run:
+        deps.ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())
 
 
 def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
