@@ -179,67 +179,11 @@ def rebuild_ledger(
     ledger = deps.ledger
     fp_posts = identity.by_fingerprint(posts)
     index = identity.PostIndex(posts)  # each row looks its post up: no scan of the blog per row
-    seen_fps: set[str] = set()
-    deferred: list[tuple[ReviewRow, str, str]] = []
-    count = 0
-
-    def add(r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt") -> None:
-        ledger.add_submission(
-            id=sub_id,
-            fingerprint=fp,
-                row_number=0,
-                received_at=r.get(ReviewColumn.RECEIVED),
-                kecamatan=r.get(ReviewColumn.KECAMATAN),
-                desa=r.get(ReviewColumn.DESA),
-                kim=r.get(ReviewColumn.KIM),
-                operator=r.get(ReviewColumn.OPERATOR),
-                email=r.get(ReviewColumn.EMAIL),
-                title=r.get(ReviewColumn.TITLE),
-            content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
-            status=status,
-            reasons="",
-            in_review=True,
-            origin=origin,
-        )
-        post = index.match(sub_id, fp)
-        if post is not None:
-            ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
-        elif r.status in (Status.DISETUJUI, Status.DITARIK) and status != ARCHIVED:
-            ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
-
     with ledger.transaction():
         ledger.note_ids([r.id for r in (*rows, *arsip)] + [m.id for p in posts for m in p.markers])
-        for r, place in [(r, "review") for r in rows] + [(r, "arsip") for r in arsip]:
-            fp = r.get(ReviewColumn.FINGERPRINT).strip()
-            status = ARCHIVED if place == "arsip" else (r.status or Status.MENUNGGU).value
-            if not fp and r.id:  # the fingerprint cell was cleared: the post's marker may still tell it
-                post = index.match(r.id)
-                fp = next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
-            if not fp or fp in seen_fps:
-                continue  # nothing identifies the response (or it is a copy): the Review watch explains it
-            seen_fps.add(fp)
-            sub_id = r.id
-            if not sub_id and fp in fp_posts:
-                sub_id = next((m.id for m in fp_posts[fp].markers if m.fingerprint == fp), "")
-            if not sub_id or ledger.submission(sub_id) is not None:
-                deferred.append((r, fp, status))  # ID cleared, or the same ID on two submissions: a new one
-                continue
-            add(r, sub_id, fp, status)
-            count += 1
-        for r, fp, status in deferred:
-            received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
-            sub_id = ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
-            add(r, sub_id, fp, status, origin=identity.RENUMBERED)
-            count += 1
-            if plan is not None:
-                plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")
-        gone = 0
-        for fp, post in fp_posts.items():
-            if fp in seen_fps:
-                continue
-            sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
-            ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
-            gone += 1
+        count, seen_fps, deferred = _relearn_rows(deps, index, fp_posts, rows, arsip)
+        count += _renumber(deps, index, deferred, plan)
+        gone = _remember_posts_of_gone_rows(deps, fp_posts, seen_fps)
     if count or fp_posts:
         log.warning(
             "%s: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
@@ -248,6 +192,100 @@ def rebuild_ledger(
     if plan is not None and (count or gone):
         plan.append(f"rebuild: {count} submissions from Review/Arsip, {len(fp_posts)} bridge posts on the blog, {gone} to restore as TERBIT")
     return count
+
+
+def _relearn_rows(
+    deps: Deps,
+    index: identity.PostIndex,
+    fp_posts: Mapping[str, identity.BlogPost],
+    rows: Sequence[ReviewRow],
+    arsip: Sequence[ReviewRow],
+) -> tuple[int, set[str], list[tuple[ReviewRow, str, str]]]:
+    """Each Review row, then each Arsip row, learned under its ID (or the ID its post carries).
+    A row nothing identifies, or a copy, is left to the Review watch. Returns (submissions learned,
+    fingerprints seen, rows that need a new ID: their ID was cleared or used twice)."""
+    seen_fps: set[str] = set()
+    deferred: list[tuple[ReviewRow, str, str]] = []
+    count = 0
+    for r, status in [(r, (r.status or Status.MENUNGGU).value) for r in rows] + [(r, ARCHIVED) for r in arsip]:
+        fp = _row_fingerprint(r, index)
+        if not fp or fp in seen_fps:
+            continue  # nothing identifies the response (or it is a copy): the Review watch explains it
+        seen_fps.add(fp)
+        sub_id = r.id
+        if not sub_id and fp in fp_posts:
+            sub_id = next((m.id for m in fp_posts[fp].markers if m.fingerprint == fp), "")
+        if not sub_id or deps.ledger.submission(sub_id) is not None:
+            deferred.append((r, fp, status))  # ID cleared, or the same ID on two submissions: a new one
+            continue
+        _add_rebuilt(deps, index, r, sub_id, fp, status)
+        count += 1
+    return count, seen_fps, deferred
+
+
+def _row_fingerprint(r: ReviewRow, index: identity.PostIndex) -> str:
+    """A row's fingerprint; when its cell was cleared, the one its post's marker carries ("" if none)."""
+    fp = r.get(ReviewColumn.FINGERPRINT).strip()
+    if not fp and r.id:
+        post = index.match(r.id)
+        fp = next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
+    return fp
+
+
+def _renumber(
+    deps: Deps, index: identity.PostIndex, deferred: Sequence[tuple[ReviewRow, str, str]], plan: list[str] | None
+) -> int:
+    """Rows whose ID was cleared or used twice get a new ID, in the year they were received."""
+    for r, fp, status in deferred:
+        received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
+        sub_id = deps.ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
+        _add_rebuilt(deps, index, r, sub_id, fp, status, origin=identity.RENUMBERED)
+        if plan is not None:
+            plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")
+    return len(deferred)
+
+
+def _add_rebuilt(
+    deps: Deps, index: identity.PostIndex, r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt"
+) -> None:
+    """One submission learned from its row, with its post when the blog has it (an approved or
+    withdrawn row whose post no marker names is recorded as failed: looked for once, here)."""
+    ledger = deps.ledger
+    ledger.add_submission(
+        id=sub_id,
+        fingerprint=fp,
+        row_number=0,
+        received_at=r.get(ReviewColumn.RECEIVED),
+        kecamatan=r.get(ReviewColumn.KECAMATAN),
+        desa=r.get(ReviewColumn.DESA),
+        kim=r.get(ReviewColumn.KIM),
+        operator=r.get(ReviewColumn.OPERATOR),
+        email=r.get(ReviewColumn.EMAIL),
+        title=r.get(ReviewColumn.TITLE),
+        content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
+        status=status,
+        reasons="",
+        in_review=True,
+        origin=origin,
+    )
+    post = index.match(sub_id, fp)
+    if post is not None:
+        ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
+    elif r.status in (Status.DISETUJUI, Status.DITARIK) and status != ARCHIVED:
+        ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
+
+
+def _remember_posts_of_gone_rows(deps: Deps, fp_posts: Mapping[str, identity.BlogPost], seen_fps: set[str]) -> int:
+    """Bridge posts whose response is in neither tab, remembered so intake puts the response back in
+    Review as TERBIT when it reads it. Returns how many."""
+    gone = 0
+    for fp, post in fp_posts.items():
+        if fp in seen_fps:
+            continue
+        sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
+        deps.ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
+        gone += 1
+    return gone
 
 
 def _oldest_received(rows: Sequence[ReviewRow], deps: Deps) -> datetime | None:
