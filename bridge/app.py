@@ -47,12 +47,14 @@ class Deps:
     #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).
     configured: Settings | None = None
     notifier: Any = None  # operator messages' channel (bridge.adapters.notify), None = off (issue 19)
+    officer_channel: Any = None  # the officers' digest to [notify] digest_to, None = no digest_to (issue 19)
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
         self.ledger.close()
         self.sheets.client.http_client.session.close()
-        services = (self.blogger.service, self.drive.service, self.drive.upload_service, getattr(self.notifier, "service", None))
+        services = (self.blogger.service, self.drive.service, self.drive.upload_service, getattr(self.notifier, "service", None),
+                    getattr(self.officer_channel, "service", None))
         for service in {id(s): s for s in services if s is not None}.values():
             close = getattr(service, "close", None)
             if close is not None:
@@ -99,6 +101,9 @@ def build_deps(
     ledger = ledger or Ledger(settings.state_path)
     log_held_warning(ledger)
     notifier = build_notifier(settings, creds.blogger, endpoint)
+    officer_channel = None
+    if settings.notify.digest_to:  # the same channel object when operator messages use it too
+        officer_channel = notifier or build_channel(settings, creds.blogger, endpoint)
     return Deps(
         settings=settings,
         sheets=sheets,
@@ -110,6 +115,7 @@ def build_deps(
         clock=clock,
         google_time=google_time,
         notifier=notifier,
+        officer_channel=officer_channel,
     )
 
 

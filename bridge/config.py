@@ -10,6 +10,7 @@ The result is a frozen :class:`Settings`; nothing changes it afterwards.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -151,10 +152,20 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle"),
     Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
     Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle"),
+    # the officers' digest (issue 19): off while digest_to and digest_urls are both empty
+    Spec("notify", "digest_to", list, [], "officer addresses that get the digest through channel (e-mail with channel = email)"),
+    Spec("notify", "digest_urls", list, [], "Apprise URLs that get the digest as they are, e.g. a Telegram group: tgram://BOTTOKEN/CHATID"),
+    Spec("notify", "digest_at", str, "07:30", "time of day (WITA, HH:MM) of the daily digest; empty = no daily digest"),
+    Spec("notify", "digest_wait_hours", int, 24, "between daily digests, a reminder digest when an item has waited longer than this many hours (at most one reminder per this many hours); 0 = none"),
+    Spec("notify", "digest_items", int, 10, "how many of the oldest waiting items (and of the GAGAL rows) the digest lists"),
+    Spec("notify", "kim_channels", dict, {}, "per-KIM channels the KIM tab's 'Kanal Notifikasi' may pick: telegram, whatsapp or webhook -> Apprise URL where {address} is the KIM's 'Alamat Notifikasi' (a webhook's without https://), e.g. telegram = \"tgram://BOTTOKEN/{address}\""),
 )
 
 NOTIFY_CHANNELS = ("email", "apprise")
 NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik")
+#: Names a KIM may pick in the KIM tab's 'Kanal Notifikasi' that [notify] kim_channels maps to an Apprise URL
+#: (email goes through [notify] channel; bridge.core.kim_channel has the whole vocabulary).
+KIM_CHANNEL_NAMES = ("telegram", "whatsapp", "webhook")
 
 
 @dataclass(frozen=True)
@@ -170,11 +181,22 @@ class NotifySettings:
     max_per_cycle: int = 50
     reject_without_message: bool = False
     it_alerts: tuple[str, ...] = ()
+    digest_to: tuple[str, ...] = ()
+    digest_urls: tuple[str, ...] = ()
+    digest_at: str = "07:30"  # HH:MM (WITA), "" = no daily digest
+    digest_wait_hours: int = 24
+    digest_items: int = 10
+    kim_channels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def email(self) -> bool:
         """Whether the bridge's Google account sends e-mail (``auth`` must ask for gmail.send)."""
-        return (self.operator_messages or bool(self.it_alerts)) and self.channel == "email"
+        return (self.operator_messages or bool(self.it_alerts) or bool(self.digest_to)) and self.channel == "email"
+
+    @property
+    def digest(self) -> bool:
+        """Whether officers get a digest (somebody to send it to)."""
+        return bool(self.digest_to or self.digest_urls)
 
 
 def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> NotifySettings:
@@ -189,6 +211,24 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         problems.append(f"{where}: [notify] channel = \"apprise\" needs apprise_urls")
     if raw["notice_max_per_cycle"] < 1:
         problems.append(f"{where}: [notify] notice_max_per_cycle must be at least 1")
+    if raw["digest_to"] and channel == "apprise" and not raw["apprise_urls"]:
+        problems.append(f"{where}: [notify] digest_to with channel = \"apprise\" needs apprise_urls")
+    at = str(raw["digest_at"]).strip()
+    if at and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", at):
+        problems.append(f"{where}: [notify] digest_at must be a time of day HH:MM (WITA), e.g. \"07:30\", or empty; got {at!r}")
+    if raw["digest_wait_hours"] < 0:
+        problems.append(f"{where}: [notify] digest_wait_hours must be at least 0, got {raw['digest_wait_hours']}")
+    if not 1 <= raw["digest_items"] <= 50:
+        problems.append(f"{where}: [notify] digest_items must be between 1 and 50, got {raw['digest_items']}")
+    kim_channels: dict[str, str] = {}
+    for name, url in dict(raw["kim_channels"]).items():
+        if name not in KIM_CHANNEL_NAMES:
+            problems.append(f"{where}: [notify] kim_channels: unknown channel {name!r} (known: {', '.join(KIM_CHANNEL_NAMES)}; "
+                            "e-mail goes through [notify] channel)")
+        elif not isinstance(url, str) or "://" not in url or "{address}" not in url:
+            problems.append(f"{where}: [notify] kim_channels.{name} must be an Apprise URL containing {{address}}, got {url!r}")
+        else:
+            kim_channels[name] = url
     templates = resolve(raw["notice_templates"]) if raw["notice_templates"] else REPO_CONFIG_DIR / "templates"
     if raw["operator_messages"]:
         for event in raw["events"]:
@@ -204,6 +244,12 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         max_per_cycle=raw["notice_max_per_cycle"],
         reject_without_message=bool(raw["reject_without_message"]),
         it_alerts=tuple(str(a) for a in raw["it_alerts"]),
+        digest_to=tuple(str(a) for a in raw["digest_to"]),
+        digest_urls=tuple(str(u) for u in raw["digest_urls"]),
+        digest_at=at,
+        digest_wait_hours=raw["digest_wait_hours"],
+        digest_items=raw["digest_items"],
+        kim_channels=kim_channels,
     )
 
 
@@ -647,7 +693,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{}"
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -659,8 +705,8 @@ def render_config(values: Mapping[tuple[str, str], Any], header: str = "") -> st
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     section = None
     for spec in SPECS:
-        if spec.type is dict:
-            continue
+        if spec.type is dict and not values.get((spec.section, spec.key)):
+            continue  # an empty table is left out (the example file shows it as a [section.key] table)
         if spec.section != section:
             section = spec.section
             lines += ["", f"[{section}]"]

@@ -184,3 +184,20 @@ def test_a_soak_interval_in_seconds_and_the_sandbox_clock_are_checked(tmp_path: 
         load_settings(_write(tmp_path, render_config(bad)), env={})
     assert "poll_interval_seconds must be 0 (use poll_interval_minutes) or at least 5, got 2" in str(info.value)
     assert "sandbox_clock = true works only against the sandbox" in str(info.value)
+
+
+def test_digest_and_kim_channel_settings_are_checked(tmp_path: Path) -> None:
+    """A digest time like '7.30' or a KIM channel URL without {address} would fail silently at 07:30, not at start."""
+    base = '[sheets]\nspreadsheet_id = "abc"\n[blog]\nblog_id = "1"\n'
+    path = _write(tmp_path, base + '[notify]\ndigest_at = "7.30"\ndigest_items = 0\n'
+                  'kim_channels = { sms = "x://{address}", telegram = "tgram://BOT/123" }\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, env={})
+    text = str(err.value)
+    for needle in ("digest_at must be a time of day HH:MM", "digest_items must be between 1 and 50", "unknown channel 'sms'",
+                   "kim_channels.telegram must be an Apprise URL containing {address}"):
+        assert needle in text
+    path = _write(tmp_path, base + '[notify]\ndigest_to = ["petugas@balangankab.go.id"]\n[notify.kim_channels]\n'
+                  'telegram = "tgram://BOT/{address}"\n')
+    n = load_settings(path, env={}).notify
+    assert n.digest and n.email and n.digest_at == "07:30" and n.kim_channels == {"telegram": "tgram://BOT/{address}"}

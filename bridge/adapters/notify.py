@@ -79,7 +79,9 @@ class AppriseChannel:
             for url in self.urls:
                 if not bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe=""))):
                     raise AddressError(f"Apprise cannot use the URL for {message.to} (check [notify] apprise_urls)")
-            if not bot.notify(title=message.subject, body=message.body):
+            # Plain text: Apprise escapes it for targets that read HTML or Markdown (Telegram's default
+            # parse mode is HTML, where a "<" in a title would make the Bot API refuse the message).
+            if not bot.notify(title=message.subject, body=message.body, body_format=apprise.NotifyFormat.TEXT):
                 raise RetriableError(f"Apprise could not deliver the message to {message.to}")
 
 

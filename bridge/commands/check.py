@@ -94,9 +94,10 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
 
     try:
         _check_services(settings, deps, lines, unreachable)
-        from bridge.commands.notify_check import notice_lines
+        from bridge.commands.notify_check import digest_lines, notice_lines
 
         lines.extend(notice_lines(settings, deps, send_test))  # operator messages (issue 19), when on
+        lines.extend(digest_lines(settings))  # the officers' digest and per-KIM channels, when set
         if probe_blog and unreachable:  # a draft it might not be able to delete again
             lines.append(f"{BAD} probe: not run, as Google did not answer (above); run check --probe-blog again later")
             unreachable.add(lines[-1])

@@ -95,7 +95,7 @@ def show_messages(state: Any, out: Out) -> None:
     """The messages operators received (the sandbox's Gmail outbox), one in full, the rest by subject."""
     from bridge.sandbox.gmail import outbox
 
-    box = outbox(state)
+    box = [m for m in outbox(state) if m["to"] != DEMO_OFFICER]
     out(f"5b. pesan untuk operator / messages operators receive ({len(box)}, [notify] operator_messages = true):")
     for m in box:
         out(f"  → {m['to']}: {m['subject']}")
@@ -103,6 +103,21 @@ def show_messages(state: Any, out: Out) -> None:
     if published is not None:
         out("  contoh / example:")
         for line in [f"Subjek: {published['subject']}", *published["body"].strip().splitlines()]:
+            out(f"    | {line}")
+
+
+#: Who gets the officers' digest in the demo (an ".example" address: the sandbox's Gmail keeps it).
+DEMO_OFFICER = "petugas@diskominfo.balangankab.example"
+
+
+def show_digest(state: Any, out: Out) -> None:
+    """The officers' digest (issue 19): the first one sent, in full."""
+    from bridge.sandbox.gmail import outbox
+
+    sent = [m for m in outbox(state) if m["to"] == DEMO_OFFICER]
+    out(f"5c. ringkasan untuk petugas / the officers' digest ([notify] digest_to, digest_at = \"07:30\"; {len(sent)} sent):")
+    if sent:
+        for line in [f"Subjek: {sent[0]['subject']}", *sent[0]["body"].strip().splitlines()]:
             out(f"    | {line}")
 
 
@@ -173,6 +188,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         values = sandbox_config_values(server.url, server.state, workdir)
         values[("blog", "publish_mode")] = "live"
         values[("notify", "operator_messages")] = True  # to the sandbox's Gmail: shown in step 5
+        values[("notify", "digest_to")] = [DEMO_OFFICER]  # the 07:30 digest, due at once at the story's 10:00: step 5c
         values.update(DEMO_LETTERHEAD)
         cfg.write_text(render_config(values, header="Demo config written by `mymein-bridge demo` (sandbox, live posts)."), encoding="utf-8")
         settings = load_settings(cfg)
@@ -206,6 +222,8 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
                     out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
         out("")
         show_messages(server.state, out)
+        out("")
+        show_digest(server.state, out)
         out("")
         show_report(deps, workdir, out, kept=tmp is None)
         out("")

@@ -33,6 +33,48 @@ def _token_scopes(settings: Settings) -> list[str] | None:
     return [str(s) for s in scopes] if isinstance(scopes, list) else None
 
 
+def _apprise_understands(url: str) -> bool:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'imghdr' is deprecated", category=DeprecationWarning)
+        import apprise
+
+        return bool(apprise.Apprise().add(url))
+
+
+def digest_lines(settings: Settings) -> list[str]:
+    """The officers' digest and the per-KIM channels (issue 19): template and URLs, nothing sent."""
+    from bridge.core.digest import DigestInput, Health, Sending, context
+    from bridge.cycle.digest import TEMPLATE
+
+    n = settings.notify
+    lines: list[str] = []
+    if n.digest:
+        path = n.templates / TEMPLATE
+        try:
+            from datetime import datetime
+
+            now = datetime(2026, 1, 1, 7, 30, tzinfo=settings.tz)
+            render_message(path.read_text(encoding="utf-8"), context(DigestInput(Sending("harian", now, now), [], "SHEET", 0, 24, 10,
+                                                                                    health=Health())))
+            when = f"daily at {n.digest_at} WITA" if n.digest_at else "no daily digest"
+            wait = f", reminder after {n.digest_wait_hours} h of waiting" if n.digest_wait_hours else ""
+            lines.append(f"{OK} officers' digest: {when}{wait}, to {len(n.digest_to)} address(es) and {len(n.digest_urls)} URL(s)")
+        except (OSError, jinja2.TemplateError) as exc:
+            lines.append(f"{BAD} digest template {path}: {exc}")
+        for url in n.digest_urls:
+            shown = url.split("://", 1)[0] + "://…"  # a URL may hold a token
+            lines.append(f"{OK} digest URL {shown} understood" if _apprise_understands(url)
+                         else f"{BAD} digest URL {shown} not understood by Apprise (see its wiki for the format)")
+    for name, url in n.kim_channels.items():
+        shown = url.split("://", 1)[0] + "://…"
+        sample = {"telegram": "-1001234567890", "whatsapp": "6281234567890", "webhook": "example.com/hook"}.get(name, "x")
+        lines.append(f"{OK} KIM channel {name}: {shown} understood" if _apprise_understands(url.replace("{address}", sample))
+                     else f"{BAD} KIM channel {name}: {shown} not understood by Apprise ([notify] kim_channels)")
+    return lines
+
+
 def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[str]:
     """Nothing when operator messages are off (and no test is asked for)."""
     n = settings.notify
@@ -77,4 +119,4 @@ def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[st
     return lines
 
 
-__all__ = ["notice_lines"]
+__all__ = ["digest_lines", "notice_lines"]

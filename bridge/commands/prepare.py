@@ -15,6 +15,7 @@ from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, a1_tab, column_lett
 from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
+from bridge.core.kim_channel import KimChannel
 from bridge.core.model import (
     FREQUENCIES,
     KIM_HEADERS,
@@ -89,6 +90,10 @@ def registry_validations(sheet_id: int, index: dict[KimColumn, int], kecamatan: 
                           "Jangkauan KIM: jumlah pengikut, pelanggan atau peserta kegiatan (angka saja).", False),
         KimColumn.INFLUENCE: ({"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]},
                               "Tanggapan positif: jumlah suka, bagikan dan sejenisnya (angka saja).", False),
+        # issue 19: where the KIM's operator messages go; not strict, the bridge reads a few other words too
+        KimColumn.CHANNEL: (one_of([c.value for c in KimChannel]), "Ke mana pesan untuk operator KIM ini dikirim. Kosong: email "
+                            "di formulir. Isi Alamat Notifikasi: email, ID chat Telegram, nomor WhatsApp, atau alamat webhook https://.",
+                            False),
     }
     out = []
     for column, (condition, message, strict) in rules.items():

@@ -639,6 +639,8 @@ def row_to_kim(row: Sequence[Any], row_number: int, index: Mapping[KimColumn, in
         influence_unreadable=influence_bad,
         status_reason=text(KimColumn.STATUS_REASON),
         ended=parse_date_cell(_cell(row, index.get(KimColumn.ENDED)), tz),
+        notify_channel=text(KimColumn.CHANNEL),
+        notify_address=text(KimColumn.CHANNEL_ADDRESS),
         emails_typed=tuple(p for p in re.split(r"[,;\s]+", emails_cell) if p),
     )
 

@@ -157,6 +157,9 @@ class KimColumn(StrEnum):
     INFLUENCE = "Pengaruh (tanggapan positif)"
     STATUS_REASON = "Alasan Status"
     ENDED = "Tanggal Dihentikan"
+    # issue 19: where this KIM's operator messages go (bridge.core.kim_channel); empty = the form's e-mail
+    CHANNEL = "Kanal Notifikasi"
+    CHANNEL_ADDRESS = "Alamat Notifikasi"
 
 
 KIM_HEADERS: tuple[str, ...] = tuple(c.value for c in KimColumn)
@@ -257,6 +260,8 @@ class KimRecord:
     status_reason: str = ""
     ended: date | None = None
     emails_typed: tuple[str, ...] = ()  # every e-mail-like word in Email Operator, as typed (for the self-check)
+    notify_channel: str = ""  # Kanal Notifikasi as typed (issue 19)
+    notify_address: str = ""  # Alamat Notifikasi as typed
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class RegistryProblem:
 
 def check_registry(records: Sequence[KimRecord], wilayah: WilayahIndex) -> list[RegistryProblem]:
     """Every problem of the KIM tab, per row, in row order (never raises on bad input)."""
+    from bridge.core.kim_channel import ChannelProblem, route_of  # it uses kim_key from here
     problems: list[RegistryProblem] = []
     named = [r for r in records if r.name.strip()]
 
@@ -132,6 +133,9 @@ def check_registry(records: Sequence[KimRecord], wilayah: WilayahIndex) -> list[
             if typed:
                 add(r, "number_unreadable", f"{label} '{typed}' tidak terbaca sebagai jumlah; tulis angkanya saja, mis. 1250.",
                     f"{label} is not a number: {typed!r}")
+        channel = route_of(r, None)  # the cells only; whether IT set the channel up is `check`'s to say
+        if isinstance(channel, ChannelProblem):
+            problems.append(RegistryProblem(r.row_number, "channel_invalid", channel.id, channel.en))
     return problems
 
 

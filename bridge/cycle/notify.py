@@ -11,6 +11,10 @@ A rebuilt ledger reads the cell: any recorded line, ``?`` included, means "not a
 is tried again with backoff for :data:`GIVE_UP_AFTER`, then shown on the row as ``GAGAL``; a bad address
 is shown at once and never retried. Runs after publishing and archiving; its failures are logged and
 counted, never raised into the cycle (an expired Gmail grant stops only the messages).
+
+Where each message goes: the form's e-mail through the configured channel, unless the row's KIM picks
+another place in the KIM tab (``Kanal Notifikasi``/``Alamat Notifikasi``, :mod:`bridge.core.kim_channel`);
+a KIM row that cannot be used falls back to the form's e-mail, and the cell says so.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from pathlib import Path
 
 import jinja2
 
-from bridge.adapters.notify import Channel
+from bridge.adapters.notify import AppriseChannel, Channel
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
-from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.kim_channel import KimChannel, Route
+from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import (
     FAILED,
     REJECT_WAITS,
@@ -42,7 +47,9 @@ from bridge.core.notices import (
     render_message,
     stamp,
 )
+from bridge.core.registry import kim_key
 from bridge.core.report import DRAFT_LINK
+from bridge.cycle.kim_routes import cycle_routes
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AddressError, BridgeError, RetriableError
 
@@ -122,13 +129,38 @@ class _Item:
     event: Event
     message: Message | None  # None: already sent (the ledger says so), only the cell is missing
     waits: bool = False  # not sent: DITOLAK without a message to the operator (the cell says so)
+    channel: Channel | None = None  # the KIM's own channel (KIM tab), None = the configured one
+    note: str = ""  # after the time in the cell: where it went, when not to the form's e-mail
 
 
-def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult) -> list[_Item]:
+#: What the cell adds after the time when a message did not go to the form's e-mail.
+VIA = {KimChannel.EMAIL: "ke email KIM", KimChannel.TELEGRAM: "lewat telegram", KimChannel.WHATSAPP: "lewat whatsapp",
+       KimChannel.WEBHOOK: "lewat webhook"}
+BAD_ROUTE = "ke email formulir: Kanal Notifikasi di tab KIM salah"
+
+
+def _destination(view: ReviewRow, routes: dict[str, Route], bad: set[str], channels: dict[str, Channel]) -> tuple[list[str], Channel | None, str] | None:
+    """(addresses, channel, note) for a row's messages; None when its KIM asked for none (``tidak``)."""
+    kim = kim_key(view.get(ReviewColumn.KIM))
+    route = routes.get(kim)
+    if route is None:
+        return sorted(columns.parse_emails(view.get(ReviewColumn.EMAIL))), None, BAD_ROUTE if kim and kim in bad else ""
+    if route.channel == KimChannel.NONE:
+        return None
+    if route.channel == KimChannel.EMAIL:
+        return [route.address], None, VIA[route.channel]
+    channel = channels.setdefault(route.url, AppriseChannel((route.url,)))
+    return [route.address], channel, VIA[route.channel]
+
+
+def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult,
+          kims: list[KimRecord]) -> list[_Item]:
     n = deps.settings.notify
     enabled = frozenset(Event(e) for e in n.events)
     items: list[_Item] = []
     now = deps.now()
+    routes, bad = cycle_routes(deps, kims)
+    channels: dict[str, Channel] = {}
     for row in rows:
         if not row.id:
             continue
@@ -142,7 +174,10 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
         due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]]
         if not due or _too_old(deps, view):
             continue
-        address = sorted(columns.parse_emails(view.get(ReviewColumn.EMAIL)))
+        destination = _destination(view, routes, bad, channels)
+        if destination is None:
+            continue  # the KIM asked for no messages (Kanal Notifikasi: tidak)
+        address, via, note = destination
         for event in due:
             if event == Event.DITOLAK and not n.reject_without_message and not view.get(ReviewColumn.OPERATOR_MESSAGE).strip():
                 if event not in marks:  # said once; the row waits until an officer writes the message
@@ -150,7 +185,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
                 continue
             state, detail = _ledger_state(deps, row.id, event)
             if state in ("sent", "failed"):  # done with: only the cell is missing
-                items.append(_Item(view, event, None))
+                items.append(_Item(view, event, None, note=note))
                 continue
             if state == "retry":
                 attempts, first, nxt = detail.split("|")
@@ -164,7 +199,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
             except (OSError, jinja2.TemplateError) as exc:
                 result.problems.append(f"notice template {event.value}: {exc}")
                 continue
-            items.append(_Item(view, event, Message(address[0], subject, body, f"{row.id}:{event.value}")))
+            items.append(_Item(view, event, Message(address[0], subject, body, f"{row.id}:{event.value}"), channel=via, note=note))
     return items
 
 
@@ -215,12 +250,18 @@ def _failed(deps: Deps, item: _Item, exc: RetriableError, result: NoticeResult) 
     return None
 
 
-def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], channel: Channel) -> NoticeResult:
-    """Send the operator messages due for ``rows`` (as this cycle left them) through ``channel``."""
+def _sent_text(when: datetime, note: str) -> str:
+    return f"{stamp(when)} {note}" if note else stamp(when)
+
+
+def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], channel: Channel,
+                kims: list[KimRecord] | None = None) -> NoticeResult:
+    """Send the operator messages due for ``rows`` (as this cycle left them) through ``channel``, or the
+    channel each row's KIM chose in the KIM tab (``kims``, as this cycle read it)."""
     result = NoticeResult()
     if deps.dry_run:
         return result
-    items = _plan(deps, rows, updates, result)
+    items = _plan(deps, rows, updates, result, kims or [])
     if not items:
         return result
     by_id = {i.row.id: i.row for i in items}
@@ -244,13 +285,13 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             continue
         if item.message is None:
             state, detail = _ledger_state(deps, item.row.id, item.event)
-            mark = Mark(item.event, FAILED, detail) if state == "failed" else Mark(item.event, SENT, stamp(datetime.fromisoformat(detail)))
+            mark = Mark(item.event, FAILED, detail) if state == "failed" else Mark(item.event, SENT, _sent_text(datetime.fromisoformat(detail), item.note))
             final.setdefault(item.row.id, {})[item.event] = mark
             continue
         if item not in to_send:
             continue
         try:  # 3. send; the ledger remembers at once
-            channel.send(item.message)
+            (item.channel or channel).send(item.message)
         except AddressError as exc:
             result.failed += 1
             _set(deps, item.row.id, item.event, f"failed {BAD_ADDRESS}")
@@ -269,7 +310,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         sent_at = deps.now()
         _set(deps, item.row.id, item.event, f"sent {sent_at.isoformat()}")
         result.sent += 1
-        final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENT, stamp(sent_at))
+        final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENT, _sent_text(sent_at, item.note))
     # 4. what was sent, on the rows; a retried one's "?" line is taken off again (it was not sent)
     cells: dict[str, dict[Event, Mark]] = {}
     for sub_id, marks in final.items():

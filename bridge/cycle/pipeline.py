@@ -206,6 +206,12 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     archive_due = next_archive_due(deps, rows)
     if archive_due is not None:
         times.append(archive_due)
+    if deps.settings.notify.digest:  # the officers' digest's time, or an item reaching the wait (issue 19)
+        from bridge.cycle.digest import wake_at
+
+        digest_due = wake_at(deps, rows, updates)
+        if digest_due is not None:
+            times.append(digest_due)
     local = now.astimezone(deps.settings.tz)
     times.append(datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=deps.settings.tz))
     return min(times)
@@ -313,8 +319,41 @@ def _unforeseen_spared(report: CycleReport, step: str, run: Callable[[], T], oth
         return otherwise
 
 
+def _officers_digest(deps: Deps, report: CycleReport, rows: list[ReviewRow], snap: Snapshot) -> None:
+    """The officers' digest when one is due (issue 19): after everything else, never in its way."""
+    if not deps.settings.notify.digest:
+        return
+    from bridge.cycle.digest import run_digest
+
+    problems = len(report.problems) + len(report.intake.problems) + len(report.publish.problems)
+    try:
+        result = _unforeseen_spared(report, "officers' digest", lambda: run_digest(
+            deps, rows, report.publish.updates, snap.kim, report.alerts, problems, report.intake.queued + report.archived), None)
+    except RetriableError as exc:  # the record could not be read or written: next cycle
+        report.problems.append(f"officers' digest postponed, will retry next cycle: {exc}")
+        log.warning("officers' digest postponed: %s", exc)
+        report.notices_due = True
+        return
+    if result is not None:
+        report.problems += result.problems
+        report.notices_due = report.notices_due or result.pending
+
+
 def run_cycle(deps: Deps) -> CycleReport:
     """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
+    from bridge.cycle.digest import remember_failure
+
+    try:
+        report = _cycle(deps)
+    except BridgeError as exc:
+        remember_failure(deps, str(exc))  # for the officers' digest's health section
+        raise
+    if report.skipped:
+        remember_failure(deps, report.problems[0] if report.problems else "the spreadsheet could not be read")
+    return report
+
+
+def _cycle(deps: Deps) -> CycleReport:
     report = CycleReport(dry_run=deps.dry_run)
     s = deps.settings
     mark = deps.ledger.watermark(s.responses_tab)
@@ -409,12 +448,13 @@ def _run_cycle(
         from bridge.cycle.notify import run_notices
 
         try:
-            notices = run_notices(deps, watch.rows, report.publish.updates, deps.notifier)
+            notices = run_notices(deps, watch.rows, report.publish.updates, deps.notifier, snap.kim)
             report.problems += notices.problems
             report.notices_due = notices.pending or bool(report.intake.queued)
         except RetriableError as exc:  # the Review tab could not be read or written: next cycle
             report.problems.append(f"operator messages postponed, will retry next cycle: {exc}")
             log.warning("operator messages postponed: %s", exc)
+    _officers_digest(deps, report, watch.rows, snap)
     report.problems += report.intake.problems + report.publish.problems
     _unforeseen_spared(report, "the Status Bridge tab", lambda: show_health(deps, report, watch.rows), False)  # issue 19
     _remember_versions(deps, versions, writes_before, _quiet_until(deps, report, watch.rows))

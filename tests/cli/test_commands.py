@@ -534,6 +534,19 @@ def test_check_reads_apprise_urls_without_showing_their_secrets(bridge: Bridge, 
     assert "SECRETTOKEN" not in out
 
 
+def test_check_verifies_the_digest_and_the_kim_channels_without_showing_secrets(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken digest template or a mistyped Telegram URL would show only when officers hear nothing; a token must not be printed."""
+    config = str(bridge.write_config(notify__digest_to=["petugas@balangankab.go.id"], notify__digest_urls=["tgram://123456:SECRETTOKEN/-100123"],
+                                     notify__kim_channels={"telegram": "tgram://123456:SECRETTOKEN/{address}", "whatsapp": "nonsense://{address}"}))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "OK   officers' digest: daily at 07:30 WITA, reminder after 24 h of waiting, to 1 address(es) and 1 URL(s)" in out
+    assert "OK   digest URL tgram://… understood" in out
+    assert "OK   KIM channel telegram: tgram://… understood" in out
+    assert "FAIL KIM channel whatsapp: nonsense://… not understood by Apprise ([notify] kim_channels)" in out
+    assert "SECRETTOKEN" not in out
+
+
 def _lock_left_to_root(monkeypatch: pytest.MonkeyPatch, lock: Path) -> None:
     """As after `sudo mymein-bridge once`: the lock file is root's, so the service's user cannot open it
     (the tests run as root, whom no mode stops: the refusal is the kernel's, simulated)."""

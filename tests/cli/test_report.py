@@ -93,6 +93,10 @@ def test_demo_shows_the_messages_operators_receive(tmp_path: Path) -> None:
     assert any("Berita Anda sudah terbit" in line for line in told)
     assert any("Berita Anda tidak diterbitkan" in line for line in told)
     assert "  contoh / example:" in lines and any(line.startswith("    | Subjek: Berita Anda sudah terbit") for line in lines)
+    assert not any("Ringkasan harian" in line for line in told), "the officers' digest is not an operator message"
+    start = next(i for i, line in enumerate(lines) if line.startswith("5c. ringkasan untuk petugas"))
+    assert lines[start].endswith("1 sent):") and lines[start + 1].startswith("    | Subjek: Ringkasan harian MY MEIN 30/11/2026 10:0")
+    assert any("Menunggu keputusan, yang terlama lebih dulu" in line for line in lines[start:])
 
 
 def test_report_into_a_folder_it_cannot_write_says_so(quarter: Quarter, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
