@@ -162,6 +162,7 @@ def _header_of(values: list[list[Any]]) -> list[str]:
 
 
 def _read_review_whole(deps: Deps) -> list[list[Any]]:
+    """The Review tab whole, in one more request (header row first)."""
     s = deps.settings
     (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
     return review_all
