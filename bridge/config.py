@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bridge.core.review_machine import PublishMode
 from bridge.exceptions import ConfigError
 
 ENV_PREFIX = "MYMEIN_"
@@ -37,7 +38,7 @@ AUTH_MODES = ("user", "service_account", "sandbox")
 START_MODES = ("backfill", "now")
 #: Report CSV dialects (bridge.core.report_print.CSV_DIALECTS has the same names).
 CSV_DIALECTS = ("standard", "excel-id")
-PUBLISH_MODES = ("draft", "live")
+PUBLISH_MODES = tuple(m.value for m in PublishMode)  # ("draft", "live")
 LOG_FORMATS = ("text", "json")
 LABEL_PARTS = ("kecamatan", "desa", "kim")
 #: The most characters one Google Sheets cell holds (a longer Review cell is refused with HTTP 400).

@@ -18,6 +18,7 @@ from bridge.adapters.apiclient import execute
 from bridge.adapters.retry import NO_RETRY, RetryPolicy
 from bridge.core.identity import BlogPost, match_post
 from bridge.core.render import find_markers
+from bridge.core.review_machine import PostState
 from bridge.exceptions import BridgeError, FatalError, NotFoundError, PublishError
 
 #: 403 reasons that last the rest of the day (never retried; the bridge waits for tomorrow): the
@@ -259,7 +260,7 @@ class BloggerGateway:
         """Every post of the blog (live, scheduled, draft), paged, with bodies: read once per rebuild
         or reconcile. One listing per status, because Blogger reports status only to blog admins."""
         out: list[BlogPost] = []
-        for status in ("LIVE", "SCHEDULED", "DRAFT"):
+        for status in (PostState.LIVE.value, PostState.SCHEDULED.value, PostState.DRAFT.value):
             for post in self._pages(status, "id,url,status,published,updated,title,labels,content"):
                 ref = _ref(post, status)
                 out.append(
@@ -305,7 +306,7 @@ class BloggerGateway:
         (all when None): one listing per status (500 a page, Blogger's largest), no bodies, four
         fields a post. What the blog watch compares the ledger with (issue 17)."""
         out: dict[str, PostRef] = {}
-        for status in ("LIVE", "SCHEDULED", "DRAFT"):
+        for status in (PostState.LIVE.value, PostState.SCHEDULED.value, PostState.DRAFT.value):
             token: str | None = None
             while True:
                 kwargs: dict[str, Any] = {
@@ -333,7 +334,7 @@ class BloggerGateway:
         """
         wanted = set(ids)
         found: dict[str, PostRef] = {}
-        for status in ("LIVE", "SCHEDULED", "DRAFT"):
+        for status in (PostState.LIVE.value, PostState.SCHEDULED.value, PostState.DRAFT.value):
             if len(found) >= len(wanted):
                 break
             for post in self._pages(status, "id,url,status,published,content"):
@@ -382,7 +383,7 @@ class BloggerStats:
             page_token = token
 
             def request(page_token: str | None = page_token) -> Any:
-                kwargs: dict[str, Any] = {"blogId": g.blog_id, "status": "LIVE", "fetchBodies": False, "maxResults": 500,
+                kwargs: dict[str, Any] = {"blogId": g.blog_id, "status": PostState.LIVE.value, "fetchBodies": False, "maxResults": 500,
                                           "fields": "nextPageToken,items(url,replies/totalItems)"}
                 if page_token:
                     kwargs["pageToken"] = page_token

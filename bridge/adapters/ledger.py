@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
+from bridge.core.review_machine import JournalState, PostState
 from bridge.core.watermark import Queued
 from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
@@ -163,11 +164,11 @@ LEDGER_ID = "ledger_id"  # meta: this ledger's random id (issue 17)
 LEDGER_GEN = "ledger_gen"  # meta: the generation it last wrote to the spreadsheet's record
 ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
 
-# Journal states
-INTENT = "intent"  # about to call (or calling) Blogger; outcome unknown after a crash
-DONE = "done"  # the post exists (post_id known)
-FAILED = "failed"  # permanent failure; an officer may retry
-REVERTED = "reverted"  # post taken back to draft after DITARIK
+# Journal states, as the status machine names them (stored as their text)
+INTENT = JournalState.INTENT.value  # about to call (or calling) Blogger; outcome unknown after a crash
+DONE = JournalState.DONE.value  # the post exists (post_id known)
+FAILED = JournalState.FAILED.value  # permanent failure; an officer may retry
+REVERTED = JournalState.REVERTED.value  # post taken back to draft after DITARIK
 
 
 #: Texts up to this long are shared across the rows :meth:`Ledger.known` returns (longer ones are unique).
@@ -873,8 +874,8 @@ class Ledger:
 
     def record_reverted(self, submission_id: str) -> None:
         self.db.execute(
-            "UPDATE publish_journal SET state = ?, post_status = 'DRAFT', updated_at = ? WHERE submission_id = ?",
-            (REVERTED, _now(), submission_id),
+            "UPDATE publish_journal SET state = ?, post_status = ?, updated_at = ? WHERE submission_id = ?",
+            (REVERTED, PostState.DRAFT.value, _now(), submission_id),
         )
 
     # --- photos ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bridge.clock import RunningClock
 from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import ReviewColumn, Status
+from bridge.core.review_machine import PostState
 from bridge.cycle.pipeline import run_cycle
 
 Out = Callable[[str], None]
@@ -218,7 +219,7 @@ def run_demo(*, port: int = 0, workdir: Path | None = None, serve: bool | None =
         out("5. posts on the sandbox blog:")
         for blog in server.state.to_json().get("blogs", []):
             for post in blog.get("posts", []):
-                if post.get("status") == "LIVE":
+                if post.get("status") == PostState.LIVE:
                     out(f"  - {post.get('title')}  [{', '.join(post.get('labels', []))}]  {post.get('url', '')}")
         out("")
         show_messages(server.state, out)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import requests
 
+from bridge.core.review_machine import PostState
 from bridge.exceptions import BridgeError
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def probe_blog(deps: Deps) -> list[str]:
         lines.append(f"{OK} probe: draft post {post_id} created on the blog (not visible to readers)")
         service = deps.blogger.service
         got = service.posts().get(blogId=s.blog_id, postId=post_id, fetchBody=True, view="AUTHOR").execute(num_retries=0)
-        listed = service.posts().list(blogId=s.blog_id, status="DRAFT", fetchBodies=True, view="AUTHOR", maxResults=20,
+        listed = service.posts().list(blogId=s.blog_id, status=PostState.DRAFT.value, fetchBodies=True, view="AUTHOR", maxResults=20,
                                       fields="items(id,content)").execute(num_retries=0)
         listed_content = next((str(p.get("content", "")) for p in listed.get("items", []) or [] if p.get("id") == post_id), None)
         for where, content in (("posts.get", str(got.get("content", ""))), ("posts.list", listed_content)):

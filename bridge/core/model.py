@@ -1,56 +1,21 @@
 """The domain's nouns and their Indonesian labels, in one place.
 
 Everything an officer sees in the sheet (tab headers, status values) is spelled
-here, so the sheet UI and the code can never disagree.
+here, so the sheet UI and the code can never disagree. The Review statuses are
+defined with the status machine (:mod:`bridge.core.review_machine`) and re-exported.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-
-class Status(StrEnum):
-    """Values of the Review tab's ``Status`` column (the officers' dropdown)."""
-
-    MENUNGGU = "MENUNGGU"  # valid, waiting for an officer
-    TIDAK_VALID = "TIDAK VALID"  # failed validation; an officer may still approve
-    DISETUJUI = "DISETUJUI"  # approved by an officer: the bridge publishes it
-    DITOLAK = "DITOLAK"  # rejected by an officer: never published
-    TERBIT = "TERBIT"  # published by the bridge
-    GAGAL = "GAGAL"  # publishing failed permanently; set DISETUJUI to retry
-    DITARIK = "DITARIK"  # officer withdrew a published post: the bridge reverts it to draft
-
-    @classmethod
-    def parse(cls, text: str) -> Status | None:
-        """Read a status cell leniently (case, spacing); ``None`` if unknown or empty.
-
-        Asked about every Review row several times a cycle, over a handful of distinct cell texts:
-        the answers are cached (issue 13)."""
-        try:
-            return _STATUS_OF[text]
-        except (KeyError, TypeError):
-            return _parse_status(str(text))
-
-
-#: The cell texts seen so far and what they say: a dict look-up per ask (issue 22: a reading cycle
-#: asks about every row's status many times). Bounded like the cache below.
-_STATUS_OF: dict[str, Status | None] = {}
-
-
-@functools.lru_cache(maxsize=512)
-def _parse_status(text: str) -> Status | None:
-    norm = " ".join(text.replace("_", " ").split()).upper()
-    found = next((status for status in Status if status.value == norm), None)
-    if len(_STATUS_OF) < 512:
-        _STATUS_OF[text] = found
-    return found
-
-
-#: Statuses only the bridge writes; the others are the officers'.
-BRIDGE_STATUSES = frozenset({Status.MENUNGGU, Status.TIDAK_VALID, Status.TERBIT, Status.GAGAL})
+# The Review statuses live with the status machine (issue 22) and are re-exported here; ReviewRow.status
+# reads the machine's parse cache directly (it is asked of every row many times a cycle).
+from bridge.core.review_machine import _STATUS_OF, _parse_status
+from bridge.core.review_machine import BRIDGE_STATUSES as BRIDGE_STATUSES
+from bridge.core.review_machine import Status as Status
 
 
 class Field(StrEnum):

@@ -30,9 +30,9 @@ from bridge.core.columns import cell_text
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.notices import WAITING, parse_marks
 
-#: Statuses that ask the bridge to act this cycle: their rows are always read in full, so what is
-#: published (or withdrawn) is what the sheet says now, never the cache.
-ACTING = frozenset({Status.DISETUJUI, Status.DITARIK})
+# Statuses that ask the bridge to act this cycle (the status machine's): their rows are always read in
+# full, so what is published (or withdrawn) is what the sheet says now, never the cache.
+from bridge.core.review_machine import ACTING
 
 _COLUMNS = {c.name: c for c in ReviewColumn}  # the ledger keeps cells under the column's name
 

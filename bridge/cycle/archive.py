@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, JournalEntry
+from bridge.adapters.ledger import ARCHIVED, JournalEntry
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
 from bridge.app import Deps
 from bridge.core import columns
+from bridge.core import review_machine as machine
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.review_machine import Fate
+from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
@@ -40,24 +43,18 @@ def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
     return None
 
 
-def _post_fate(entry: JournalEntry | None) -> str:
+def _post_fate(entry: JournalEntry | None) -> Fate:
     """What became of an item's post, from the ledger's journal: live, draft, withdrawn or none."""
-    if entry is None or not entry.post_id:
-        return "none"
-    if entry.state == REVERTED:
-        return "withdrawn"  # DITARIK: the bridge put it back to draft
-    if entry.state != DONE:
-        return "none"
-    return "live" if entry.post_status in ("LIVE", "SCHEDULED") else "draft"
+    return machine.post_fate(journal_facts(entry))
 
 
-def _deleted_note(status: str, fate: str, when: str) -> str:
+def _deleted_note(status: str, fate: Fate, when: str) -> str:
     head = f"Baris dihapus dari Review pada {when} WITA (status terakhir: {status or 'kosong'})."
-    if fate == "live":
+    if fate == Fate.LIVE:
         return head + " Post di blog tetap seperti adanya; sistem tidak mengubah atau menghapusnya. Bila post harus turun, tarik lewat Blogger."
-    if fate == "withdrawn":
+    if fate == Fate.WITHDRAWN:
         return head + " Post-nya sudah ditarik menjadi draf dan tidak tayang di website; sistem tidak menerbitkannya lagi. Bila harus terbit, operator mengirimnya ulang lewat formulir."
-    if fate == "draft":
+    if fate == Fate.DRAFT:
         return head + " Post-nya masih draf di Blogger (tidak tayang); sistem tidak menerbitkannya. Bila harus terbit, operator mengirimnya ulang lewat formulir."
     return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
 
@@ -72,10 +69,10 @@ def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> 
 
 
 _FATE_LOG = {
-    "live": "its post {post} stays live as it is",
-    "draft": "its post {post} stays a draft",
-    "withdrawn": "its post {post} was withdrawn to a draft before",
-    "none": "never published",
+    Fate.LIVE: "its post {post} stays live as it is",
+    Fate.DRAFT: "its post {post} stays a draft",
+    Fate.WITHDRAWN: "its post {post} was withdrawn to a draft before",
+    Fate.NONE: "never published",
 }
 
 
@@ -99,7 +96,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     if s.archive_tab not in info.tabs:
         log.warning("archive tab '%s' missing: %d deleted Review rows wait to be recorded (run `mymein-bridge init`)", s.archive_tab, len(deleted))
         return 0
-    fates: dict[str, str] = {}
+    fates: dict[str, Fate] = {}
     try:
         arsip = locate_ids(deps, [s.archive_tab])[s.archive_tab]
         there = [k for k in deleted if k.id in arsip.rows]
@@ -114,7 +111,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
             values.setdefault(ReviewColumn.RECEIVED, k.received)
             entry = deps.ledger.journal(k.id)
             fate = fates[k.id] = _post_fate(entry)
-            if fate in ("live", "draft") and entry is not None and not values.get(ReviewColumn.POST_URL):
+            if fate in (Fate.LIVE, Fate.DRAFT) and entry is not None and not values.get(ReviewColumn.POST_URL):
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
             status = values.get(ReviewColumn.STATUS, "")
             values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(status, fate, when)
@@ -124,7 +121,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
                 continue
             n = arsip.rows[k.id]
             held = now.get(n)
-            if not (held is not None and held.id == k.id and held.status == Status.TERBIT and fate == "withdrawn"):
+            if not (held is not None and held.id == k.id and held.status == Status.TERBIT and fate == Fate.WITHDRAWN):
                 # Only the contradiction the bridge itself knows for sure is corrected: Arsip says TERBIT for a
                 # post the bridge withdrew. Anything else is left as officers (or an earlier record) wrote it: a
                 # ledger restored from an older copy must not overwrite a right Arsip row with its stale view.
@@ -151,17 +148,10 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
 
 
 def _settled(row: ReviewRow, deps: Deps) -> bool:
-    """Done with, so it may leave Review: TERBIT with its post's link, or DITOLAK with nothing on the
-    website (a rejected item whose post is still live stays in view until someone withdraws it)."""
-    if row.status == Status.TERBIT:
-        # a draft waits in Review until an officer publishes it in Blogger (Review then shows the public link)
-        entry = deps.ledger.journal(row.id)
-        draft = bool(entry and entry.state == DONE and entry.post_status == "DRAFT")
-        return bool(row.get(ReviewColumn.POST_URL).strip()) and not draft
-    if row.status == Status.DITOLAK:
-        entry = deps.ledger.journal(row.id)
-        return not (entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT")
-    return False
+    """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
+    if row.status not in (Status.TERBIT, Status.DITOLAK):
+        return False  # no ledger look-up for a row that is not done with
+    return machine.settled(row_facts(row), journal_facts(deps.ledger.journal(row.id)))
 
 
 def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
@@ -173,7 +163,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     if row.status != Status.DITOLAK:
         return False
     entry = deps.ledger.journal(row.id)
-    if not (entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT"):
+    if entry is None or not machine.archivable(row_facts(row), journal_facts(entry)).ask_blogger:
         return False
     try:
         ref = deps.blogger.get(entry.post_id, item=row.id)
@@ -182,7 +172,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     except (RetriableError, FatalError, LimitError) as exc:
         log.warning("%s: cannot tell whether its draft post %s is still a draft; kept in Review: %s", row.id, entry.post_id, exc)
         return True
-    if ref is None or ref.status not in ("LIVE", "SCHEDULED"):
+    if ref is None or ref.status not in machine.ON_WEBSITE:
         return False
     try:
         when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps) if ref.published else ""
@@ -330,7 +320,7 @@ def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: d
     out = []
     for r in rows:
         row = now.get(where[r.id])
-        if row is None or row.id != r.id or row.status != r.status or not _settled(row, deps):
+        if row is None or not machine.still_archivable(row_facts(r), row_facts(row), journal_facts(deps.ledger.journal(row.id))):
             log.info("%s: changed since it was chosen for archiving; stays in Review", r.id)
             continue
         out.append(row)

@@ -28,8 +28,11 @@ from bridge.adapters.ledger import ARCHIVED, DONE, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
+from bridge.core import review_machine as machine
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.review_machine import PostState, Step
 from bridge.cycle.blogger_pause import pause
+from bridge.cycle.facts import journal_facts
 from bridge.cycle.intake import format_time
 from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
 
@@ -146,8 +149,9 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
                 _compare(deps, entry, row, ref, result, arsip)
         for entry, row in missing[:CONFIRM_MAX]:
             ref = deps.blogger.get(entry.post_id, item=entry.submission_id)
-            if ref is None:
-                post_gone(deps, entry, row, result, arsip)
+            if ref is None:  # deleted (404, or in the bin): GAGAL, the link cleared
+                if machine.seen_on_blog(row.status if row is not None else None, journal_facts(entry), None).step == Step.MARK_GONE:
+                    post_gone(deps, entry, row, result, arsip)
                 continue
             if ref.published:  # its date moved before the window (or was never known): the next listing covers it
                 deps.ledger.note_post_date(entry.submission_id, ref.published)
@@ -175,18 +179,20 @@ def _settle_arsip(deps: Deps, entry: JournalEntry, values: dict[ReviewColumn, st
     if values.get(ReviewColumn.STATUS) == Status.GAGAL.value:
         deps.ledger.forget_post(entry.submission_id, f"post {entry.post_id} deleted in Blogger")
     else:
-        deps.ledger.record_done(entry.submission_id, entry.post_id, "", "DRAFT", "")
+        deps.ledger.record_done(entry.submission_id, entry.post_id, "", PostState.DRAFT, "")
 
 
 def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
              arsip: dict[str, dict[ReviewColumn, str]]) -> None:
-    """A post the ledger knows live or scheduled that is a draft now was reverted in Blogger."""
-    if entry.post_status not in ("LIVE", "SCHEDULED") or ref.status != "DRAFT":
+    """A post the ledger knows live or scheduled that is a draft now was reverted in Blogger
+    (:func:`bridge.core.review_machine.seen_on_blog`)."""
+    seen = machine.seen_on_blog(row.status if row is not None else None, journal_facts(entry), ref.status)
+    if seen.step != Step.SHOW_REVERTED:
         return  # a draft published in Blogger is shown by publish.check_drafts
     sid = entry.submission_id
     when = format_time(deps.google_now(), deps)
     if row is not None:  # an Arsip row's ledger entry changes once the row is written (_settle_arsip)
-        deps.ledger.record_done(sid, entry.post_id, "", "DRAFT", "")
+        deps.ledger.record_done(sid, entry.post_id, "", PostState.DRAFT, "")
     values = {
         ReviewColumn.POST_URL: DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=entry.post_id),
         ReviewColumn.PUBLISHED: "",

@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bridge.app import Deps
+from bridge.core import review_machine as machine
 from bridge.exceptions import LimitError
 
 log = logging.getLogger("bridge.publish")
@@ -40,10 +41,8 @@ def pause(deps: Deps, exc: LimitError, what: str) -> datetime:
 
 
 def limit_note(until: datetime, deps: Deps) -> str:
-    """What a waiting row says while the pause lasts."""
-    day = until.astimezone(deps.settings.tz).strftime("%d/%m/%Y")
-    return ("Blogger menolak permintaan baru untuk hari ini (batas jumlah post per hari atau kuota harian tercapai). "
-            f"Kiriman ini menunggu dan diproses otomatis mulai {day} pukul 00:00 WITA; Status tidak perlu diubah.")
+    """What a waiting row says while the pause lasts (spelled by the status machine)."""
+    return machine.limit_note(until, deps.settings.tz)
 
 
 __all__ = ["PAUSED_UNTIL", "paused_until", "pause", "limit_note"]

@@ -10,12 +10,11 @@ given a wrong time. The report's waiting times (received → decided) use it.
 from __future__ import annotations
 
 from bridge.app import Deps
-from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.model import ReviewColumn, ReviewRow
+from bridge.core.review_machine import DECISIONS, decision_is_new
 from bridge.cycle.publish import PublishResult
 
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"  # as Diterima (WITA)
-DECISIONS = (Status.DISETUJUI, Status.DITOLAK)
-UNDECIDED = (Status.MENUNGGU.value, Status.TIDAK_VALID.value)
 
 
 def stamp_decisions(deps: Deps, rows: list[ReviewRow], review_index: dict[ReviewColumn, int], result: PublishResult) -> int:
@@ -29,8 +28,7 @@ def stamp_decisions(deps: Deps, rows: list[ReviewRow], review_index: dict[Review
     when = deps.now().strftime(TIME_FORMAT)
     stamped = 0
     for row in fresh:
-        before = str(last.get(row.id, {}).get(ReviewColumn.STATUS.name, "")).strip().upper()
-        if row.status == Status.DISETUJUI or before in UNDECIDED:
+        if decision_is_new(row.status, str(last.get(row.id, {}).get(ReviewColumn.STATUS.name, ""))):
             result.put(row.id, {ReviewColumn.DECIDED: when})
             stamped += 1
     return stamped

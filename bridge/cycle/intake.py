@@ -21,6 +21,7 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
+from bridge.core.review_machine import PostState
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
@@ -739,7 +740,7 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
                                 and entry.state in (DONE, REVERTED)):
                 continue
             ledger.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
-            if post.status == "DRAFT" and r.status == Status.DITARIK:
+            if post.status == PostState.DRAFT and r.status == Status.DITARIK:
                 ledger.record_reverted(r.id)  # withdrawn since the copy was made
             fixed += 1
     if fixed:

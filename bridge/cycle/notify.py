@@ -49,6 +49,7 @@ from bridge.core.notices import (
 )
 from bridge.core.registry import kim_key
 from bridge.core.report import DRAFT_LINK
+from bridge.core.review_machine import rejection_notice_waits
 from bridge.cycle.kim_routes import cycle_routes
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AddressError, BridgeError, RetriableError
@@ -179,7 +180,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
             continue  # the KIM asked for no messages (Kanal Notifikasi: tidak)
         address, via, note = destination
         for event in due:
-            if event == Event.DITOLAK and not n.reject_without_message and not view.get(ReviewColumn.OPERATOR_MESSAGE).strip():
+            if event == Event.DITOLAK and rejection_notice_waits(view.get(ReviewColumn.OPERATOR_MESSAGE), n.reject_without_message):
                 if event not in marks:  # said once; the row waits until an officer writes the message
                     items.append(_Item(view, event, None, waits=True))
                 continue

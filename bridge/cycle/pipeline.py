@@ -14,6 +14,7 @@ from bridge.app import Deps
 from bridge.core.identity import WatchPlan
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.registry import Alert
+from bridge.core.review_machine import DRAFT_WATCH, ON_WEBSITE, PostState
 from bridge.cycle import lease
 from bridge.cycle.alerts import cycle_alerts
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
@@ -191,17 +192,17 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
-        if status not in (Status.TERBIT, Status.DITOLAK):  # what check_drafts looks at
+        if status not in DRAFT_WATCH:  # what check_drafts looks at
             continue
         entry = deps.ledger.journal(row.id)
         if entry is None or not entry.post_id:
             continue
-        if status == Status.TERBIT and entry.post_status in ("LIVE", "SCHEDULED"):
+        if status == Status.TERBIT and entry.post_status in ON_WEBSITE:
             times.append(check)  # watched from now on
-        if entry.post_status == "DRAFT":
+        if entry.post_status == PostState.DRAFT:
             checked = _parse_meta_time(deps, DRAFT_CHECKED)
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
-        elif entry.post_status == "SCHEDULED":
+        elif entry.post_status == PostState.SCHEDULED:
             times.append(now + DRAFT_CHECK_EVERY)  # confirmed as it goes live, like a draft
     archive_due = next_archive_due(deps, rows)
     if archive_due is not None:

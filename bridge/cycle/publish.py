@@ -18,21 +18,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bridge.adapters.blogger import PostRef, ref_of
-from bridge.adapters.ledger import DONE, INTENT, REVERTED, JournalEntry
+from bridge.adapters.ledger import INTENT, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, copies, identity, render, sanitize
+from bridge.core import review_machine as machine
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
+from bridge.core.review_machine import Action, PostState, Step
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
-from bridge.cycle.blogger_pause import limit_note, pause, paused_until
+from bridge.cycle.blogger_pause import pause, paused_until
+from bridge.cycle.facts import conditions, facts, journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
@@ -97,22 +100,12 @@ def _done_values(
 ) -> dict[ReviewColumn, str]:
     """The Review cells of a published row. ``when`` is when readers see the post: empty for a draft,
     which is on no website yet (the draft check writes the time once an officer publishes it)."""
-    if status == "DRAFT" and schedule is not None:
-        # A draft is not scheduled: Blogger holds it only once an officer publishes it with a future date.
-        at = schedule.astimezone(deps.settings.tz).strftime("%d/%m/%Y %H:%M")  # as officers write a schedule
-        note = (f"Tersimpan sebagai DRAF di Blogger, belum tayang dan belum terjadwal. Agar tayang pada Jadwal Terbit "
-                f"{at} WITA: buka Tautan Post, periksa, pastikan tanggal post {at}, lalu klik Publikasikan sebelum waktu itu.")
-    elif status == "DRAFT":
-        note = "Tersimpan sebagai DRAF di Blogger, belum tayang di website. Buka Tautan Post, periksa, lalu klik Publikasikan."
-    elif status == "SCHEDULED":
-        note = f"Terjadwal di Blogger; tayang otomatis pada {when} WITA."
-    else:
-        note = "Sudah tayang di website KIM Balangan."
+    at = schedule.astimezone(deps.settings.tz).strftime("%d/%m/%Y %H:%M") if schedule is not None else ""  # as officers write it
     return {
         ReviewColumn.STATUS: Status.TERBIT.value,
         ReviewColumn.POST_URL: _post_link(deps, post_id, url),
         ReviewColumn.PUBLISHED: when,
-        ReviewColumn.SYSTEM_NOTE: note,
+        ReviewColumn.SYSTEM_NOTE: machine.done_note(status, when, at),
     }
 
 
@@ -262,7 +255,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
-    draft = deps.settings.publish_mode == "draft"
+    mode = deps.settings.publish_mode
     fp = _fingerprint(deps, row)
     marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
@@ -270,16 +263,16 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
         row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat(), parts=parts
     )
     ref = deps.blogger.insert(
-        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=draft or schedule is not None,
+        title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=machine.inserted_as_draft(mode, schedule is not None),
         published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
     )
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
     deps.ledger.record_content(row.id, parts)
-    if schedule is not None and not draft:
-        # Blogger schedules through posts.publish(publishDate); a future date on a live insert goes
-        # out at once. Until publish succeeds the journal knows a draft (published on the next try).
-        deps.ledger.record_done(row.id, ref.id, ref.url, "DRAFT", "")
-        ref = deps.blogger.publish(ref.id, item=row.id, publish_at=schedule)
+    moves = machine.insert_moves(mode, schedule is not None)
+    if moves:
+        # Until publish succeeds the journal knows a draft (published on the next try).
+        deps.ledger.record_done(row.id, ref.id, ref.url, PostState.DRAFT, "")
+        ref = _move(deps, row, ref.id, moves, schedule) or ref
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
@@ -290,40 +283,38 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
     deps.ledger.record_content(row.id, parts)
-    if deps.settings.publish_mode == "live":
-        ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule or deps.google_now())
+    ref = _move(deps, row, post_id, machine.restore_moves(deps.settings.publish_mode, schedule is not None), schedule) or ref
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
+def _move(deps: Deps, row: ReviewRow, post_id: str, moves: tuple[machine.Move, ...], schedule: datetime | None) -> PostRef | None:
+    """The Blogger calls the machine planned after an insert or update; returns the post as the last one left it."""
+    ref = None
+    for move in moves:
+        if move == machine.Move.REVERT:
+            deps.blogger.revert(post_id, item=row.id)
+        elif move == machine.Move.PUBLISH_AT_SCHEDULE and schedule is not None:
+            ref = deps.blogger.publish(post_id, item=row.id, publish_at=schedule)
+        else:  # PUBLISH_NOW
+            # out now, said explicitly (without publishDate Blogger would use the post's saved schedule
+            # date, ignoring the officer's change)
+            ref = deps.blogger.publish(post_id, item=row.id, publish_at=deps.google_now())
+    return ref
+
+
+def _shown(deps: Deps, shown: machine.Shown, schedule: datetime | None) -> str:
+    """Waktu Terbit as the machine chose it (KEPT is the caller's)."""
+    if shown == machine.Shown.NONE:
+        return ""
+    return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps)
+
+
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
-    # Waktu Terbit: when readers see it (the schedule, for a scheduled post), not when the bridge ran;
-    # nothing yet for a draft.
-    if ref.status == "DRAFT":
-        when = ""
-    else:
-        when = format_time(schedule if schedule is not None and ref.status == "SCHEDULED" else deps.google_now(), deps)
+    when = _shown(deps, machine.shown_time(ref.status, schedule is not None), schedule)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
     return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
-
-
-def _needs_lookup(deps: Deps, row: ReviewRow) -> bool:
-    """An approved/withdrawn row the ledger cannot vouch for (it was rebuilt after being lost)."""
-    if row.status not in (Status.DISETUJUI, Status.DITARIK) or not render.is_submission_id(row.id):
-        return False
-    if deps.ledger.journal(row.id) is not None:
-        return False
-    sub = deps.ledger.submission(row.id)
-    return sub is None or sub.origin != "form"
-
-
-def _unposted(deps: Deps, row: ReviewRow) -> bool:
-    """An approved row with no post known to this ledger (after a take-over: look on the blog first)."""
-    if row.status != Status.DISETUJUI or not render.is_submission_id(row.id):
-        return False
-    entry = deps.ledger.journal(row.id)
-    return entry is None or not entry.post_id
 
 
 def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
@@ -335,7 +326,11 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     """
     intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
     handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
-    ids = list(intents) + [r.id for r in rows if r.id not in intents and (_needs_lookup(deps, r) or handover and _unposted(deps, r))]
+    ids = list(intents) + [
+        r.id for r in rows
+        if r.id not in intents and r.status in machine.ACTING
+        and machine.looks_on_blog_first(*facts(deps, r, deps.ledger.journal(r.id)), handover=handover)
+    ]
     if not ids:
         if handover:
             lease.handover_scanned(deps)
@@ -364,7 +359,7 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             deps.ledger.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == "DRAFT" else format_time(deps.google_now(), deps))
+        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps))
         result.reconciled += 1
         if entry is not None:
             result.adopted.add(sid)
@@ -386,7 +381,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     changed = [p for p in PARTS if old is None or old.get(p, "") != parts[p]]
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
-        when = "" if entry.post_status == "DRAFT" else entry.published_at
+        when = "" if entry.post_status == PostState.DRAFT else entry.published_at
         values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, when, schedule)
         if row.id in result.adopted:  # inserted just before a crash: the result of this approval, not a change
             values[ReviewColumn.SYSTEM_NOTE] = (
@@ -402,28 +397,12 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     if deps.dry_run:
         return
     ref = deps.blogger.update(entry.post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
-    live = deps.settings.publish_mode == "live"
     old_schedule = old.get("Jadwal", "") if old is not None else None
-    # Live mode: a new schedule moves the post; a post left as a draft by a re-scheduling that
-    # failed half-way (reverted, not yet published) goes out again.
-    if live and (old_schedule != parts["Jadwal"] or ref.status == "DRAFT"):
-        if schedule is not None:
-            if ref.status == "LIVE":
-                deps.blogger.revert(entry.post_id, item=row.id)  # a live post cannot be re-scheduled as it is
-            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=schedule)
-        elif ref.status in ("SCHEDULED", "DRAFT"):
-            # schedule removed or passed: out now, said explicitly (without publishDate Blogger would use
-            # the post's saved schedule date, ignoring the officer's change)
-            ref = deps.blogger.publish(entry.post_id, item=row.id, publish_at=deps.google_now())
+    moves = machine.update_moves(deps.settings.publish_mode, old_schedule != parts["Jadwal"], schedule is not None, ref.status)
+    ref = _move(deps, row, entry.post_id, moves, schedule) or ref
     status = ref.status or entry.post_status
-    if status == "SCHEDULED" and schedule is not None:
-        when = format_time(schedule, deps)
-    elif entry.post_status == "SCHEDULED" and status == "LIVE":
-        when = format_time(deps.google_now(), deps)
-    elif status == "DRAFT":
-        when = ""
-    else:
-        when = entry.published_at or format_time(deps.google_now(), deps)
+    shown = machine.shown_time(status, schedule is not None, before=entry.post_status, kept=bool(entry.published_at))
+    when = entry.published_at if shown == machine.Shown.KEPT else _shown(deps, shown, schedule)
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
@@ -438,22 +417,12 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     log.info("%s: post %s updated after re-approval (%s)", row.id, entry.post_id, ", ".join(changed) if old else "all")
 
 
-def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
-    """DISETUJUI: publish once. A row whose post exists is never inserted again."""
-    still_draft = entry is not None and entry.post_status == "DRAFT" and deps.settings.publish_mode == "live"
-    if entry and entry.post_id and entry.state == DONE and not still_draft:
-        _update(deps, row, entry, result)
-        return
-    if entry and entry.post_id:
-        # withdrawn earlier, its re-publishing failed, or (live mode) it never left draft: the same post goes out
+def _publish_or_restore(deps: Deps, row: ReviewRow, entry: JournalEntry | None, step: Step, result: PublishResult) -> None:
+    """PUBLISH (a new post) or RESTORE (the same post out again, e.g. after DITARIK)."""
+    if step == Step.RESTORE and entry is not None:
         values = _republish(deps, row, entry.post_id)
         result.plan.append(f"re-publish {row.id} (post {entry.post_id}): {row.get(ReviewColumn.TITLE)[:60]}")
-    elif lease.in_handover(deps) and not deps.dry_run:
-        # Just taken over from another bridge: its last insert may still land. Wait, then look first.
-        result.retry_later += 1
-        log.info("%s: waiting for the hand-over from the previous bridge before publishing", row.id)
-        return
-    else:  # an INTENT left here was not found by reconcile: the earlier attempt created nothing
+    else:
         values = _publish_new(deps, row)
         result.plan.append(f"publish {row.id}: {row.get(ReviewColumn.TITLE)[:60]}")
     if not deps.dry_run:
@@ -461,26 +430,17 @@ def _approved(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: Pu
         result.published += 1
 
 
-def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
-    """DITARIK: a published post goes back to draft; anything else is explained to the officer."""
-    if entry is None or not entry.post_id:
-        _explain(
-            row, result,
-            "Kiriman ini belum pernah terbit, jadi tidak ada post yang bisa ditarik. Pilih DITOLAK bila kiriman ini tidak akan diterbitkan.",
-        )
-        return
-    if entry.state == REVERTED:
-        return  # done earlier
+def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool, result: PublishResult) -> None:
+    """WITHDRAW: the post goes back to draft. ``ask_blogger``: the ledger says draft, which is no proof
+    (an officer may have clicked Publikasikan in Blogger since the last draft check)."""
     result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
     if deps.dry_run:
         return
-    live = entry.post_status != "DRAFT"
-    if not live:
-        # Draft mode: an officer may have clicked Publikasikan in Blogger since the last draft check
-        # (every DRAFT_CHECK_EVERY, TERBIT rows only), so the ledger's DRAFT is not proof: ask Blogger.
+    live = not ask_blogger
+    if ask_blogger:
         try:
             ref = deps.blogger.get(entry.post_id, item=row.id)
-            live = ref is not None and ref.status in ("LIVE", "SCHEDULED")
+            live = ref is not None and ref.status in machine.ON_WEBSITE
         except AuthError:
             raise
         except FatalError:
@@ -489,56 +449,49 @@ def _withdrawn(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: P
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
-    if live:
-        note = (f"Post ditarik kembali menjadi draf pada {format_time(deps.google_now(), deps)}. "
-                "Pilih DISETUJUI untuk menayangkannya lagi (dengan Judul/Isi terbaru).")
-    else:
-        note = ("Post ini masih draf di Blogger dan belum tayang, jadi tidak ada yang diturunkan dari website. "
-                "Pilih DISETUJUI untuk menerbitkannya lagi (dengan Judul/Isi terbaru).")
-    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: note})
+    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps))})
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
 
-def _rejected(row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
-    """DITOLAK on an item already on the website does not take it down: say so."""
-    if entry and entry.post_id and entry.state == DONE and entry.post_status != "DRAFT":
-        _explain(row, result, "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website.")
+def _restore_link(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+    """RESTORE_LINK: a cleared or edited Tautan Post of a TERBIT row is put back."""
+    link = _post_link(deps, entry.post_id, entry.post_url)
+    # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
+    shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
+    if shown.strip() != link:
+        result.put(row.id, {ReviewColumn.POST_URL: link})
+        result.plan.append(f"restore Tautan Post of {row.id}")
+        log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
 
 
-def _terbit(deps: Deps, row: ReviewRow, entry: JournalEntry | None, result: PublishResult) -> None:
-    """TERBIT is written by the bridge after publishing: a cleared or edited Tautan Post is put back;
-    TERBIT typed by hand on a row without a post is explained."""
-    if entry and entry.post_id and entry.state == DONE:
-        link = _post_link(deps, entry.post_id, entry.post_url)
-        # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
-        shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
-        if shown.strip() != link:
-            result.put(row.id, {ReviewColumn.POST_URL: link})
-            result.plan.append(f"restore Tautan Post of {row.id}")
-            log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
+def _execute(deps: Deps, row: ReviewRow, entry: JournalEntry | None, action: Action, result: PublishResult) -> None:
+    """Do what the machine decided for one row (API calls, ledger records, Review cells).
+
+    Raises:
+        PublishError: the row cannot be published (FAIL, or found while rendering): it becomes GAGAL.
+    """
+    step = action.step
+    if step in (Step.EXPLAIN, Step.WAIT):
+        if action.note:
+            _explain(row, result, action.note)
+        if action.hold == machine.Hold.HANDOVER:
+            result.retry_later += 1
+            log.info("%s: waiting for the hand-over from the previous bridge before publishing", row.id)
         return
-    if not (entry and entry.post_id) and not row.get(ReviewColumn.POST_URL).strip():
-        _explain(
-            row, result,
-            "Status TERBIT diisi sistem setelah post terbit; kiriman ini belum punya post. Pilih DISETUJUI untuk menerbitkannya.",
-        )
-
-
-NOTE_GAGAL_BY_HAND = (
-    "Status GAGAL diisi sistem bila penerbitan gagal; kiriman ini tidak sedang gagal terbit. "
-    "Pilih DISETUJUI untuk menerbitkannya atau DITOLAK untuk menolaknya."
-)
-
-
-def _gagal_by_hand(deps: Deps, row: ReviewRow, result: PublishResult) -> None:
-    """GAGAL is written by the system with its reason: picked from the dropdown on another row, say so
-    (the ledger has GAGAL for every row the system made GAGAL, also after a rebuild from the sheet)."""
-    if not render.is_submission_id(row.id):
+    if step == Step.FAIL:
+        raise PublishError(action.note, action.reason_en, submission_id=row.id)
+    if step in (Step.PUBLISH, Step.RESTORE):
+        _publish_or_restore(deps, row, entry, step, result)
         return
-    sub = deps.ledger.submission(row.id)
-    if sub is not None and sub.status != Status.GAGAL.value:
-        _explain(row, result, NOTE_GAGAL_BY_HAND)
+    if entry is None:  # every other step acts on a post the journal knows
+        return
+    if step == Step.UPDATE:
+        _update(deps, row, entry, result)
+    elif step == Step.WITHDRAW:
+        _withdraw(deps, row, entry, action.ask_blogger, result)
+    elif step == Step.RESTORE_LINK:
+        _restore_link(deps, row, entry, result)
 
 
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
@@ -559,14 +512,15 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
 
     DITOLAK rows whose post the ledger knows as a draft are looked at too (after the TERBIT ones): a draft
     an officer published in Blogger and then rejected is live, and must stay in Review with the note that
-    DITOLAK does not take it down (:func:`_rejected`), not be archived as if nothing were on the website."""
+    DITOLAK does not take it down (the machine's EXPLAIN), not be archived as if nothing were on the website.
+    What each answer means is :func:`bridge.core.review_machine.seen_on_blog`'s."""
     drafts = []
-    for status in (Status.TERBIT, Status.DITOLAK):
+    for status in machine.DRAFT_WATCH:
         for row in rows:
             if row.status != status:
                 continue
             entry = deps.ledger.journal(row.id)
-            if entry and entry.state == DONE and entry.post_id and entry.post_status == "DRAFT":
+            if entry is not None and journal_facts(entry).draft:
                 drafts.append((row, entry))
     if not drafts:
         return
@@ -581,13 +535,15 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         except RetriableError as exc:
             log.warning("could not look at draft posts now: %s", exc)
             return
-        if ref is None:  # deleted in Blogger: say so once, and stop asking about it
-            if row.status == Status.DITOLAK:
-                deps.ledger.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
-            else:
-                post_gone(deps, entry, row, result)
+        seen = machine.seen_on_blog(row.status, journal_facts(entry), ref.status if ref is not None else None,
+                                    has_url=bool(ref is not None and ref.url))
+        if seen.step == Step.FORGET:  # deleted in Blogger: stop asking about it
+            deps.ledger.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
             continue
-        if ref.status not in ("LIVE", "SCHEDULED") or not ref.url:
+        if seen.step == Step.MARK_GONE:  # deleted in Blogger: say so once, and stop asking about it
+            post_gone(deps, entry, row, result)
+            continue
+        if seen.step != Step.SHOW_PUBLISHED or ref is None:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
         when = format_time(when_dt or deps.google_now(), deps)
@@ -601,20 +557,19 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
             log.warning("%s: rejected, but its draft post %s was published in Blogger: %s", row.id, entry.post_id, ref.url)
             continue
         values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
-        if ref.status == "LIVE":
+        if ref.status == PostState.LIVE:
             values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."
         result.put(row.id, values)
         log.info("%s: draft post %s is now %s in Blogger: %s", row.id, entry.post_id, ref.status, ref.url)
 
 
-TEMPLATE_BROKEN = (
-    "Belum diterbitkan: template post kantor rusak. Staf TI perlu memperbaikinya (mymein-bridge check); "
-    "baris ini terbit otomatis setelah itu."
-)
+TEMPLATE_BROKEN = machine.TEMPLATE_BROKEN
 
 
 def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
-    """Publish approved rows, withdraw DITARIK ones, and write the results back in one call."""
+    """Publish approved rows, withdraw DITARIK ones, and write the results back in one call.
+
+    What each row gets is :func:`bridge.core.review_machine.decide`'s; this only carries it out."""
     approved = [r for r in rows if r.status == Status.DISETUJUI]
     if approved:
         # A template that fails for every post holds publishing back (rows stay DISETUJUI);
@@ -623,8 +578,9 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
         if problems:
             result.problems += [f"post template unusable, nothing published: {p}" for p in problems]
             log.error("post template unusable, nothing published until it is fixed: %s", "; ".join(problems))
+            held = conditions(deps, template_ok=False)
             for row in approved:
-                _explain(row, result, TEMPLATE_BROKEN)
+                _execute(deps, row, None, machine.decide(row_facts(row), machine.Journal(), held), result)
             rows = [r for r in rows if r.status != Status.DISETUJUI]
     if not deps.dry_run:
         try:
@@ -642,39 +598,17 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
             raise
         except (FatalError, LimitError) as exc:
             log.warning("could not look at draft posts: %s", exc)
+    now = conditions(deps, paused, handover=lease.in_handover(deps) and not deps.dry_run)
     try:
         for row in rows:
             if deps.should_stop():
                 log.info("stop requested: leaving the remaining rows for the next run")
                 break
-            status = row.status
-            if status == Status.GAGAL:
-                _gagal_by_hand(deps, row, result)
-                continue
-            if status not in (Status.DISETUJUI, Status.DITARIK, Status.DITOLAK, Status.TERBIT):
-                continue
+            if row.status not in machine.ASKING:
+                continue  # waits for an officer: nothing to look up
             entry = deps.ledger.journal(row.id)
-            if paused is not None and status in (Status.DISETUJUI, Status.DITARIK) and render.is_submission_id(row.id):
-                _explain(row, result, limit_note(paused, deps))  # no Blogger request until the pause ends
-                continue
             try:
-                if status == Status.DITOLAK:
-                    _rejected(row, entry, result)
-                    continue
-                if status == Status.TERBIT:
-                    _terbit(deps, row, entry, result)
-                    continue
-                if not render.is_submission_id(row.id):
-                    raise PublishError(
-                        f"ID '{row.id}' bukan ID buatan sistem (seperti MM-2026-0001); jangan mengubah kolom ID. "
-                        "Kiriman baru masuk lewat formulir.",
-                        f"Review row {row.row_number} has an ID the bridge did not make: {row.id!r}",
-                        submission_id=row.id,
-                    )
-                if status == Status.DISETUJUI:
-                    _approved(deps, row, entry, result)
-                else:
-                    _withdrawn(deps, row, entry, result)
+                _execute(deps, row, entry, machine.decide(*facts(deps, row, entry), now), result)
             except PublishError as exc:
                 if not deps.dry_run and render.is_submission_id(row.id):
                     if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
@@ -686,7 +620,8 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> Non
                 log.error("%s could not be published: %s", row.id, exc.reason_en)
             except LimitError as exc:
                 paused = _pause(deps, row, exc)
-                _explain(row, result, limit_note(paused, deps))
+                now = replace(now, paused_until=paused)
+                _explain(row, result, machine.limit_note(paused, deps.settings.tz))
                 result.problems.append(f"Blogger refuses new requests until {paused.isoformat()}: {exc}")
             except RetriableError as exc:
                 result.retry_later += 1
@@ -710,7 +645,7 @@ def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: E
     again by its markers (reconcile) and never made twice when an officer approves the row again."""
     cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
     values = {ReviewColumn.SYSTEM_NOTE: note}
-    if row.status in (Status.DISETUJUI, Status.DITARIK):
+    if row.status in machine.ACTING:  # a row the bridge was acting on: GAGAL, so it is not tried every cycle
         values[ReviewColumn.STATUS] = Status.GAGAL.value
         result.failed += 1
         if not deps.dry_run and render.is_submission_id(row.id):

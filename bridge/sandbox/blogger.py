@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bridge.core.review_machine import PostState
 from bridge.sandbox.common import Ctx, Raw, apply_fields, parse_fields
 from bridge.sandbox.errors import ApiError, bad_request
 from bridge.sandbox.state import NotFound
@@ -116,8 +117,8 @@ def _blog(ctx: Ctx) -> dict[str, Any]:
 def promote_due(blog: dict[str, Any], now: datetime) -> None:
     """SCHEDULED posts whose ``published`` time has come are LIVE, as on Blogger."""
     for post in blog["posts"]:
-        if post.get("status") == "SCHEDULED" and parse_time(post["published"]) <= now:
-            post["status"] = "LIVE"
+        if post.get("status") == PostState.SCHEDULED and parse_time(post["published"]) <= now:
+            post["status"] = PostState.LIVE.value
 
 
 def _post(blog: dict[str, Any], post_id: str) -> dict[str, Any]:
@@ -157,7 +158,7 @@ def _out(ctx: Ctx, post: dict[str, Any], body_flag: str = "fetchBody") -> dict[s
         res.pop("content", None)
     if ctx.params.get("fetchImages") is False:
         res.pop("images", None)
-    if res.get("status") == "DRAFT":
+    if res.get("status") == PostState.DRAFT:
         res.pop("url", None)
     return res
 
@@ -185,7 +186,7 @@ def blogs_get(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
         promote_due(blog, ctx.state.now())
-        live = [p for p in blog["posts"] if p.get("status") == "LIVE"]
+        live = [p for p in blog["posts"] if p.get("status") == PostState.LIVE]
         res = {
             "kind": "blogger#blog",
             "id": blog["id"],
@@ -253,10 +254,10 @@ def posts_insert(ctx: Ctx) -> dict[str, Any]:
         post["author"] = copy.deepcopy(AUTHOR)
         post["replies"] = {"totalItems": "0", "selfLink": post["selfLink"] + "/comments"}
         if ctx.params.get("isDraft"):
-            post["status"] = "DRAFT"
+            post["status"] = PostState.DRAFT.value
         else:
             future = parse_time(post["published"]) > ctx.state.now()
-            post["status"] = "SCHEDULED" if future else "LIVE"
+            post["status"] = PostState.SCHEDULED.value if future else PostState.LIVE.value
             _assign_url(blog, post)
         post["etag"] = f'"{post["id"]}-1"'
         blog["posts"].append(post)
@@ -311,8 +312,8 @@ def posts_list(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
         promote_due(blog, ctx.state.now())
-        statuses = {s.upper() for s in ctx.params.get("status", []) or ["LIVE"]}
-        posts = [p for p in blog["posts"] if p.get("status", "LIVE") in statuses]
+        statuses = {s.upper() for s in ctx.params.get("status", []) or [PostState.LIVE.value]}
+        posts = [p for p in blog["posts"] if p.get("status", PostState.LIVE.value) in statuses]
         labels = [x.strip() for x in str(ctx.params.get("labels", "")).split(",") if x.strip()]
         if labels:
             posts = [p for p in posts if set(labels) & set(p.get("labels", []))]
@@ -336,7 +337,7 @@ def posts_search(ctx: Ctx) -> dict[str, Any]:
         terms = [t for t in str(ctx.params.get("q", "")).lower().split() if t]
         posts = [
             p for p in blog["posts"]
-            if p.get("status") == "LIVE" and all(t in (p.get("title", "").lower() + " " + _text(p.get("content", ""))) for t in terms)
+            if p.get("status") == PostState.LIVE and all(t in (p.get("title", "").lower() + " " + _text(p.get("content", ""))) for t in terms)
         ]
         return _page(ctx, posts, "fetchBodies")
 
@@ -366,11 +367,11 @@ def _edit(ctx: Ctx, replace: bool) -> dict[str, Any]:
             post[SAVED] = True
         post["updated"] = now_rfc3339(ctx, blog)
         post["etag"] = f'"{post["id"]}-{post["updated"]}"'
-        if ctx.params.get("publish") and post.get("status") != "LIVE":
-            post["status"] = "LIVE"
+        if ctx.params.get("publish") and post.get("status") != PostState.LIVE:
+            post["status"] = PostState.LIVE.value
             _assign_url(blog, post)
-        if ctx.params.get("revert") and post.get("status") == "LIVE":
-            post["status"] = "DRAFT"
+        if ctx.params.get("revert") and post.get("status") == PostState.LIVE:
+            post["status"] = PostState.DRAFT.value
         return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
 
 
@@ -390,17 +391,17 @@ def posts_publish(ctx: Ctx) -> dict[str, Any]:
         if when:
             moment = parse_time(when, "publishDate")
             post["published"] = moment.astimezone(_tz(blog)).replace(microsecond=0).isoformat()
-            post["status"] = "SCHEDULED" if moment > ctx.state.now() else "LIVE"
+            post["status"] = PostState.SCHEDULED.value if moment > ctx.state.now() else PostState.LIVE.value
             post[SAVED] = True
         elif post.get(SAVED):
             # "If no publish date is specified, the post is published at a previously saved schedule date
             # (if present), or the current time otherwise" (Blogger API reference, posts/publish,
             # publishDate; blogger.v3.json carries no description for it). A saved date still ahead
             # keeps (or makes) the post scheduled; "publish now" has to send publishDate.
-            post["status"] = "SCHEDULED" if parse_time(post["published"]) > ctx.state.now() else "LIVE"
-        elif post.get("status") != "LIVE":
+            post["status"] = PostState.SCHEDULED.value if parse_time(post["published"]) > ctx.state.now() else PostState.LIVE.value
+        elif post.get("status") != PostState.LIVE:
             post["published"] = now_rfc3339(ctx, blog)
-            post["status"] = "LIVE"
+            post["status"] = PostState.LIVE.value
         _assign_url(blog, post)
         post["updated"] = now_rfc3339(ctx, blog)
         return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
@@ -410,7 +411,7 @@ def posts_revert(ctx: Ctx) -> dict[str, Any]:
     with ctx.state.lock:
         blog = _blog(ctx)
         post = _post(blog, ctx.params["postId"])
-        post["status"] = "DRAFT"
+        post["status"] = PostState.DRAFT.value
         post["updated"] = now_rfc3339(ctx, blog)
         return apply_fields(_out(ctx, post), parse_fields(ctx.params.get("fields")))
 

@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from bridge.core.review_machine import PostState
+
 DEMO_SPREADSHEET_ID = "1MyMeinDemoSheet00000000000000000000000000000"
 DEMO_BLOG_ID = "7000000000000000001"
 DEMO_RESPONSES_TAB = "Jawaban Formulir 1"
@@ -234,7 +236,7 @@ def demo_state() -> dict[str, Any]:
             "title": "Selamat Datang di Portal Berita KIM Balangan",
             "content": "<p>Portal ini memuat berita dari Komunitas Informasi Masyarakat (KIM) se-Kabupaten Balangan. "
                        "Kirim berita desa Anda melalui formulir MY MEIN.</p>",
-            "labels": ["KIM Balangan", "Pengumuman"], "status": "LIVE",
+            "labels": ["KIM Balangan", "Pengumuman"], "status": PostState.LIVE.value,
             "author": {"id": "g108000000000000000001", "displayName": "KIM Balangan"},
             "replies": {"totalItems": "0"},
         },
@@ -247,7 +249,7 @@ def demo_state() -> dict[str, Any]:
             "content": "<p>Diskominfo Balangan menggelar bimbingan teknis penulisan berita bagi pengelola KIM "
                        "dari delapan kecamatan di Paringin.</p><p>Peserta berlatih menulis berita 5W+1H dan "
                        "mengambil foto yang baik dengan ponsel.</p>",
-            "labels": ["KIM Balangan", "Paringin"], "status": "LIVE",
+            "labels": ["KIM Balangan", "Paringin"], "status": PostState.LIVE.value,
             "author": {"id": "g108000000000000000001", "displayName": "KIM Balangan"},
             "replies": {"totalItems": "0"},
         },

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bridge.core.model import KIM_HEADERS, REVIEW_HEADERS, KimColumn, ReviewColumn
+from bridge.core.review_machine import PostState
 
 QUARTER_SPREADSHEET_ID = "1MyMeinQuarterSheet000000000000000000000000000"
 QUARTER_BLOG_ID = "7000000000000000002"
@@ -127,7 +128,7 @@ def quarter_state() -> dict[str, Any]:
     posts = []
     for row in [*ARSIP, *REVIEW[1:]]:
         if row[ReviewColumn.POST_URL]:
-            status = "DRAFT" if row[ReviewColumn.STATUS] == "DITARIK" else "LIVE"
+            status = PostState.DRAFT.value if row[ReviewColumn.STATUS] == "DITARIK" else PostState.LIVE.value
             posts.append(_post(int(row[ReviewColumn.ID][-4:]), row, status))
     sheet = {"rowCount": 1000, "columnCount": 40, "frozenRowCount": 1, "protectedRanges": [], "dataValidation": [], "charts": []}
     return {

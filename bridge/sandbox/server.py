@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from bridge.clock import Clock, OffsetClock, system_clock
+from bridge.core.review_machine import PostState
 from bridge.sandbox import blogger, discovery, drive, gmail, oauth, preview_sheet, sheets
 from bridge.sandbox.common import Ctx, Raw
 from bridge.sandbox.errors import ApiError, api_of, bad_request
@@ -714,7 +715,7 @@ def render_preview(state: SandboxState, post_id: str | None = None, tab: str | N
         blogs = state.to_json()["blogs"]
     parts = []
     for blog in blogs:
-        posts = [p for p in blog["posts"] if p.get("status", "LIVE") == "LIVE"]
+        posts = [p for p in blog["posts"] if p.get("status", PostState.LIVE.value) == PostState.LIVE]
         posts.sort(key=lambda p: str(p.get("published", "")), reverse=True)
         if post_id is not None:
             posts = [p for p in blog["posts"] if p["id"] == post_id]
