@@ -4,8 +4,8 @@ Every setting lives in one table below (section, key, type, default, help, and t
 checks of a valid value). The loader reads the TOML file, applies environment overrides
 named ``MYMEIN_<SECTION>_<KEY>`` (e.g. ``MYMEIN_GOOGLE_ENDPOINT``), runs each setting's
 checks in the table's order (a check comparing settings sits on the last of them), then
-the ``[photos]`` and ``[notify]`` checks, and reports *all* problems in one
-:class:`~bridge.exceptions.ConfigError`.
+those that parse a table or look for a file (aliases, KIM channels, templates, the wilayah
+list), and reports *all* problems in one :class:`~bridge.exceptions.ConfigError`.
 The result is a frozen :class:`Settings`; nothing changes it afterwards.
 """
 
@@ -44,6 +44,11 @@ LABEL_PARTS = ("kecamatan", "desa", "kim")
 #: The most characters one Google Sheets cell holds (a longer Review cell is refused with HTTP 400).
 SHEETS_CELL_MAX = 50_000
 OAUTH_APP_STATUSES = ("testing", "production")
+NOTIFY_CHANNELS = ("email", "apprise")
+NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik")
+PHOTO_STORES = ("drive", "local")
+PHOTO_FORMATS = ("jpeg", "webp")
+PHOTO_OVER_LIMIT = ("downscale", "refuse")
 
 
 #: A check of one setting, declared with it in :data:`SPECS`: given the setting, its value and every
@@ -169,6 +174,52 @@ def _weights_not_all_zero(spec: Spec, value: Any, raw: Mapping[str, Any]) -> lis
     return []
 
 
+def _download_at_least_photo_limit(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    if value < raw["photo_max_mb"]:
+        return [f"[photos] download_max_mb must be at least [blog] photo_max_mb ({raw['photo_max_mb']})"]
+    return []
+
+
+def _local_store_needs_a_place(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    if raw["store"] != "local":
+        return []
+    problems = []
+    if not raw["local_dir"]:
+        problems.append("[photos] store = \"local\" needs [photos] local_dir (the folder the web server publishes)")
+    if not str(value).startswith(("https://", "http://")):
+        problems.append("[photos] store = \"local\" needs [photos] base_url starting with https:// (where readers find local_dir)")
+    return problems
+
+
+def _known_events(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    unknown = [e for e in value if e not in NOTIFY_EVENTS]
+    return [f"[notify] events: unknown {', '.join(map(str, unknown))} (known: {', '.join(NOTIFY_EVENTS)})"] if unknown else []
+
+
+def _apprise_needs_urls(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    """On it_alerts: operator messages or IT alerts through Apprise need its URLs."""
+    if (raw["operator_messages"] or value) and raw["channel"] == "apprise" and not raw["apprise_urls"]:
+        return ["[notify] channel = \"apprise\" needs apprise_urls"]
+    return []
+
+
+def _at_least_one_message(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    return [] if value >= 1 else ["[notify] notice_max_per_cycle must be at least 1"]
+
+
+def _digest_through_apprise_needs_urls(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    if value and raw["channel"] == "apprise" and not raw["apprise_urls"]:
+        return ["[notify] digest_to with channel = \"apprise\" needs apprise_urls"]
+    return []
+
+
+def _time_of_day(spec: Spec, value: Any, raw: Mapping[str, Any]) -> list[str]:
+    at = str(value).strip()
+    if at and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", at):
+        return [f"[notify] digest_at must be a time of day HH:MM (WITA), e.g. \"07:30\", or empty; got {at!r}"]
+    return []
+
+
 @dataclass(frozen=True)
 class Spec:
     section: str
@@ -252,19 +303,29 @@ SPECS: tuple[Spec, ...] = (
     Spec("bridge", "retry_wait_ms", int, 1000, "first backoff ceiling in milliseconds; doubles per retry (max 32 s), randomised (jitter)",
          checks=(AtLeast(1),)),
     # [photos] (issue 11): how form photos are checked, processed and hosted
-    Spec("photos", "store", str, "drive", "where processed photos are hosted: drive (public copies in [blog] photo_folder_id, URL [blog] photo_url) or local (files in local_dir, served by the office's web server under base_url)"),
+    Spec("photos", "store", str, "drive", "where processed photos are hosted: drive (public copies in [blog] photo_folder_id, URL [blog] photo_url) or local (files in local_dir, served by the office's web server under base_url)",
+         checks=(OneOf(PHOTO_STORES),)),
     Spec("photos", "local_dir", str, "", "store = local: folder the office's web server publishes (the bridge's user must be able to write it)"),
-    Spec("photos", "base_url", str, "", "store = local: public URL of local_dir, e.g. https://foto.balangankab.go.id/mymein/"),
-    Spec("photos", "max_side", int, 1600, "longest side of a published photo, in pixels"),
-    Spec("photos", "format", str, "jpeg", "format of published photos: jpeg or webp"),
-    Spec("photos", "quality", int, 82, "encoder quality of published photos, 1-95"),
-    Spec("photos", "over_limit", str, "downscale", "a photo larger than [blog] photo_max_mb: downscale (publish it smaller) or refuse (officers are told)"),
-    Spec("photos", "max_megapixels", int, 50, "photos with more pixels are refused before decoding (guards against decompression bombs)"),
-    Spec("photos", "download_max_mb", int, 50, "photos larger than this are never downloaded, whatever over_limit says"),
+    Spec("photos", "base_url", str, "", "store = local: public URL of local_dir, e.g. https://foto.balangankab.go.id/mymein/",
+         checks=(_local_store_needs_a_place,)),
+    Spec("photos", "max_side", int, 1600, "longest side of a published photo, in pixels",
+         checks=(Between(200, 8000),)),
+    Spec("photos", "format", str, "jpeg", "format of published photos: jpeg or webp",
+         checks=(OneOf(PHOTO_FORMATS, "jpeg or webp"),)),
+    Spec("photos", "quality", int, 82, "encoder quality of published photos, 1-95",
+         checks=(Between(1, 95),)),
+    Spec("photos", "over_limit", str, "downscale", "a photo larger than [blog] photo_max_mb: downscale (publish it smaller) or refuse (officers are told)",
+         checks=(OneOf(PHOTO_OVER_LIMIT, "downscale or refuse"),)),
+    Spec("photos", "max_megapixels", int, 50, "photos with more pixels are refused before decoding (guards against decompression bombs)",
+         checks=(Between(1, 400),)),
+    Spec("photos", "download_max_mb", int, 50, "photos larger than this are never downloaded, whatever over_limit says",
+         checks=(Between(1, 1000), _download_at_least_photo_limit)),
     # issue 18: only form uploads, a bounded number per row, a bounded memory per photo
-    Spec("photos", "max_photos", int, 10, "most photo links one submission may have; more makes the row TIDAK VALID, and none of them is read"),
+    Spec("photos", "max_photos", int, 10, "most photo links one submission may have; more makes the row TIDAK VALID, and none of them is read",
+         checks=(Between(1, 50),)),
     Spec("photos", "upload_folder_id", str, "", "the form's upload folder '<form title> (File responses)'; only photos inside it are accepted; empty = found from the first photo in the responses tab"),
-    Spec("photos", "max_decoded_mb", int, 48, "photos whose decoded pixels (width x height x bands x bytes per band, every frame) exceed this many MiB are refused before decoding"),
+    Spec("photos", "max_decoded_mb", int, 48, "photos whose decoded pixels (width x height x bands x bytes per band, every frame) exceed this many MiB are refused before decoding",
+         checks=(Between(8, 2048),)),
     # [report] monitoring and evaluation (Juknis Kemitraan KIM 2022)
     Spec("report", "sk_warning_days", int, 60, "alert when a KIM's SK ends within this many days",
          checks=(AtLeast(0),)),
@@ -308,25 +369,31 @@ SPECS: tuple[Spec, ...] = (
     Spec("report", "monthly_out_dir", str, "", "folder for the monthly report's PDF, Excel and CSV files; empty = only the Laporan tab"),
     # [notify] (issue 19): off unless operator_messages = true
     Spec("notify", "operator_messages", bool, False, "tell operators (to the form's e-mail) when their item is received, needs fixing, published, rejected or withdrawn"),
-    Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)"),
+    Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)",
+         checks=(OneOf(NOTIFY_CHANNELS, "email or apprise"),)),
     Spec("notify", "apprise_urls", list, [], "channel = apprise: Apprise URLs; {address} is replaced by the operator's address, e.g. mailtos://user:pass@smtp.example.com?to={address}"),
-    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about"),
+    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about",
+         checks=(_known_events,)),
     Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
     Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
-    Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle"),
+    Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle",
+         checks=(_apprise_needs_urls,)),
     Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
-    Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle"),
+    Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle",
+         checks=(_at_least_one_message,)),
     # the officers' digest (issue 19): off while digest_to and digest_urls are both empty
-    Spec("notify", "digest_to", list, [], "officer addresses that get the digest through channel (e-mail with channel = email)"),
+    Spec("notify", "digest_to", list, [], "officer addresses that get the digest through channel (e-mail with channel = email)",
+         checks=(_digest_through_apprise_needs_urls,)),
     Spec("notify", "digest_urls", list, [], "Apprise URLs that get the digest as they are, e.g. a Telegram group: tgram://BOTTOKEN/CHATID"),
-    Spec("notify", "digest_at", str, "07:30", "time of day (WITA, HH:MM) of the daily digest; empty = no daily digest"),
-    Spec("notify", "digest_wait_hours", int, 24, "between daily digests, a reminder digest when an item has waited longer than this many hours (at most one reminder per this many hours); 0 = none"),
-    Spec("notify", "digest_items", int, 10, "how many of the oldest waiting items (and of the GAGAL rows) the digest lists"),
+    Spec("notify", "digest_at", str, "07:30", "time of day (WITA, HH:MM) of the daily digest; empty = no daily digest",
+         checks=(_time_of_day,)),
+    Spec("notify", "digest_wait_hours", int, 24, "between daily digests, a reminder digest when an item has waited longer than this many hours (at most one reminder per this many hours); 0 = none",
+         checks=(AtLeast(0),)),
+    Spec("notify", "digest_items", int, 10, "how many of the oldest waiting items (and of the GAGAL rows) the digest lists",
+         checks=(Between(1, 50),)),
     Spec("notify", "kim_channels", dict, {}, "per-KIM channels the KIM tab's 'Kanal Notifikasi' may pick: telegram, whatsapp or webhook -> Apprise URL where {address} is the KIM's 'Alamat Notifikasi' (a webhook's without https://), e.g. telegram = \"tgram://BOTTOKEN/{address}\""),
 )
 
-NOTIFY_CHANNELS = ("email", "apprise")
-NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik")
 #: Names a KIM may pick in the KIM tab's 'Kanal Notifikasi' that [notify] kim_channels maps to an Apprise URL
 #: (email goes through [notify] channel; bridge.core.kim_channel has the whole vocabulary).
 KIM_CHANNEL_NAMES = ("telegram", "whatsapp", "webhook")
@@ -364,26 +431,9 @@ class NotifySettings:
 
 
 def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> NotifySettings:
-    """Check ``[notify]`` (problems are added to ``problems``) and build its settings."""
+    """Check what ``[notify]`` holds beyond its declarations in SPECS (the KIM channels' URLs, the message
+    templates; problems are added to ``problems``) and build its settings."""
     channel = raw["channel"]
-    if channel not in NOTIFY_CHANNELS:
-        problems.append(f"{where}: [notify] channel must be email or apprise, got {channel!r}")
-    unknown = [e for e in raw["events"] if e not in NOTIFY_EVENTS]
-    if unknown:
-        problems.append(f"{where}: [notify] events: unknown {', '.join(map(str, unknown))} (known: {', '.join(NOTIFY_EVENTS)})")
-    if (raw["operator_messages"] or raw["it_alerts"]) and channel == "apprise" and not raw["apprise_urls"]:
-        problems.append(f"{where}: [notify] channel = \"apprise\" needs apprise_urls")
-    if raw["notice_max_per_cycle"] < 1:
-        problems.append(f"{where}: [notify] notice_max_per_cycle must be at least 1")
-    if raw["digest_to"] and channel == "apprise" and not raw["apprise_urls"]:
-        problems.append(f"{where}: [notify] digest_to with channel = \"apprise\" needs apprise_urls")
-    at = str(raw["digest_at"]).strip()
-    if at and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", at):
-        problems.append(f"{where}: [notify] digest_at must be a time of day HH:MM (WITA), e.g. \"07:30\", or empty; got {at!r}")
-    if raw["digest_wait_hours"] < 0:
-        problems.append(f"{where}: [notify] digest_wait_hours must be at least 0, got {raw['digest_wait_hours']}")
-    if not 1 <= raw["digest_items"] <= 50:
-        problems.append(f"{where}: [notify] digest_items must be between 1 and 50, got {raw['digest_items']}")
     kim_channels: dict[str, str] = {}
     for name, url in dict(raw["kim_channels"]).items():
         if name not in KIM_CHANNEL_NAMES:
@@ -410,16 +460,13 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
         it_alerts=tuple(str(a) for a in raw["it_alerts"]),
         digest_to=tuple(str(a) for a in raw["digest_to"]),
         digest_urls=tuple(str(u) for u in raw["digest_urls"]),
-        digest_at=at,
+        digest_at=str(raw["digest_at"]).strip(),
         digest_wait_hours=raw["digest_wait_hours"],
         digest_items=raw["digest_items"],
         kim_channels=kim_channels,
     )
 
 
-PHOTO_STORES = ("drive", "local")
-PHOTO_FORMATS = ("jpeg", "webp")
-PHOTO_OVER_LIMIT = ("downscale", "refuse")
 
 
 @dataclass(frozen=True)
@@ -458,26 +505,9 @@ class PhotoSettings:
     max_decoded_mb: int = 48
 
 
-def _photo_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems: list[str]) -> PhotoSettings:
-    """Check ``[photos]`` (problems are added to ``problems``) and build its settings."""
+def _photo_settings(raw: Mapping[str, Any], resolve: Callable[[str], Path]) -> PhotoSettings:
+    """The ``[photos]`` settings (their values are checked by their declarations in SPECS)."""
     store, fmt, over = raw["store"], raw["format"], raw["over_limit"]
-    if store not in PHOTO_STORES:
-        problems.append(f"{where}: [photos] store must be one of {', '.join(PHOTO_STORES)}, got {store!r}")
-    if fmt not in PHOTO_FORMATS:
-        problems.append(f"{where}: [photos] format must be jpeg or webp, got {fmt!r}")
-    if over not in PHOTO_OVER_LIMIT:
-        problems.append(f"{where}: [photos] over_limit must be downscale or refuse, got {over!r}")
-    for key, low, high in (("max_side", 200, 8000), ("quality", 1, 95), ("max_megapixels", 1, 400), ("download_max_mb", 1, 1000),
-                           ("max_photos", 1, 50), ("max_decoded_mb", 8, 2048)):
-        if not low <= raw[key] <= high:
-            problems.append(f"{where}: [photos] {key} must be between {low} and {high}, got {raw[key]}")
-    if raw["download_max_mb"] < raw["photo_max_mb"]:
-        problems.append(f"{where}: [photos] download_max_mb must be at least [blog] photo_max_mb ({raw['photo_max_mb']})")
-    if store == "local":
-        if not raw["local_dir"]:
-            problems.append(f"{where}: [photos] store = \"local\" needs [photos] local_dir (the folder the web server publishes)")
-        if not str(raw["base_url"]).startswith(("https://", "http://")):
-            problems.append(f"{where}: [photos] store = \"local\" needs [photos] base_url starting with https:// (where readers find local_dir)")
     return PhotoSettings(
         store=store,
         local_dir=resolve(raw["local_dir"]) if raw["local_dir"] else None,
@@ -649,7 +679,7 @@ def load_settings(path: str | os.PathLike[str] | None, env: Mapping[str, str] | 
         problems += [f"{source}: {problem}" for check in spec.checks for problem in check(spec, raw[spec.key], raw)]
     aliases = _aliases(raw, source, problems)
     template, wilayah = _shipped_files(raw, source, resolve, problems)
-    photos = _photo_settings(raw, source, resolve, problems)
+    photos = _photo_settings(raw, resolve)
     notify = _notify_settings(raw, source, resolve, problems)
     if problems:
         raise ConfigError(problems, source)
