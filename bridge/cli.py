@@ -100,11 +100,13 @@ def _load(args: argparse.Namespace) -> Settings:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    """Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3) on this machine.
+    """Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3, Gmail v1) on this machine.
 
     Without --state it starts from a demo seed: a form responses tab with
     submissions from Balangan villages, a KIM registry and a blog. Open the
-    printed URL in a browser to see the blog preview. Changes through
+    printed URL in a browser to see the blog preview and the outbox (messages
+    sent through Gmail users.messages.send, and those posted to the webhook
+    sink json://127.0.0.1:PORT/_sandbox/webhook/NAME). Changes through
     POST /_sandbox/* need the admin token it prints (header X-Sandbox-Admin);
     the config it writes carries a token the sandbox issued for the bridge.
 
@@ -133,8 +135,9 @@ def cmd_check(args: argparse.Namespace) -> int:
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --probe-blog
       mymein-bridge check -c /etc/mymein-bridge/bridge.toml --send-test operator@example.com
 
-    With operator messages on ([notify]), it verifies the templates and each channel without
-    sending; --send-test ADDRESS sends one test message there.
+    With operator messages, IT alerts or the digest on ([notify]), it verifies the templates and
+    each channel without sending; --send-test ADDRESS sends one test message there through
+    [notify] channel.
     """
     from bridge.commands.check import Verdict, run_check
 
@@ -289,7 +292,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     log.info("stopped while starting: no cycle run")
                 else:
                     run_forever(cycle, interval_seconds=settings.poll_seconds, stop=stop,
-                                pulse=Pulse(args.clock or system_clock, alert))
+                                pulse=Pulse(args.clock or system_clock, alert, settings.tz))
             finally:
                 cycle.close()
     finally:
@@ -483,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-blog", action="store_true",
                    help="create a draft post with the markers and a photo, read it back, fetch the photo anonymously, delete it")
     p.add_argument("--send-test", default="", metavar="ADDRESS",
-                   help="operator messages on: send one test message to this address through the configured channel")
+                   help="send one test message to this address through [notify] channel (used by operator messages, it_alerts or digest_to)")
     p = add("init", cmd_init)
     _config_arg(p)
     p = add("once", cmd_once)

@@ -45,7 +45,7 @@ LABEL_PARTS = ("kecamatan", "desa", "kim")
 SHEETS_CELL_MAX = 50_000
 OAUTH_APP_STATUSES = ("testing", "production")
 NOTIFY_CHANNELS = ("email", "apprise")
-NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik")
+NOTIFY_EVENTS = ("diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik", "perlu-revisi")  # perlu-revisi: issue 20
 PHOTO_STORES = ("drive", "local")
 PHOTO_FORMATS = ("jpeg", "webp")
 PHOTO_OVER_LIMIT = ("downscale", "refuse")
@@ -372,13 +372,13 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)",
          checks=(OneOf(NOTIFY_CHANNELS, "email or apprise"),)),
     Spec("notify", "apprise_urls", list, [], "channel = apprise: Apprise URLs; {address} is replaced by the operator's address, e.g. mailtos://user:pass@smtp.example.com?to={address}"),
-    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik"], "which events operators are told about",
+    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik", "perlu-revisi"], "which events operators are told about",
          checks=(_known_events,)),
     Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
     Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
     Spec("notify", "it_alerts", list, [], "addresses told (through channel) when `run` starts failing and when it works again, not every cycle",
          checks=(_apprise_needs_urls,)),
-    Spec("notify", "reject_without_message", bool, False, "a DITOLAK row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
+    Spec("notify", "reject_without_message", bool, False, "a DITOLAK or PERLU REVISI row with an empty 'Pesan untuk Operator' is told anyway (false: its message waits, and the row says so)"),
     Spec("notify", "notice_max_per_cycle", int, 50, "at most this many messages per cycle (channel rate limits); the rest go next cycle",
          checks=(_at_least_one_message,)),
     # the officers' digest (issue 19): off while digest_to and digest_urls are both empty
@@ -393,6 +393,19 @@ SPECS: tuple[Spec, ...] = (
          checks=(Between(1, 50),)),
     Spec("notify", "kim_channels", dict, {}, "per-KIM channels the KIM tab's 'Kanal Notifikasi' may pick: telegram, whatsapp or webhook -> Apprise URL where {address} is the KIM's 'Alamat Notifikasi' (a webhook's without https://), e.g. telegram = \"tgram://BOTTOKEN/{address}\""),
 )
+
+#: Events added after offices may have copied the templates folder: an office folder without their
+#: template uses the shipped one (an upgrade does not stop on a file the office never had).
+NEWER_EVENTS = ("perlu-revisi",)
+
+
+def notice_template(templates: Path, event: str) -> Path:
+    """The template file of an event: the office's folder, or the shipped one for :data:`NEWER_EVENTS`."""
+    path = templates / f"notice_{event}.txt"
+    if not path.is_file() and event in NEWER_EVENTS:
+        return REPO_CONFIG_DIR / "templates" / f"notice_{event}.txt"
+    return path
+
 
 #: Names a KIM may pick in the KIM tab's 'Kanal Notifikasi' that [notify] kim_channels maps to an Apprise URL
 #: (email goes through [notify] channel; bridge.core.kim_channel has the whole vocabulary).
@@ -446,7 +459,7 @@ def _notify_settings(raw: Mapping[str, Any], where: str, resolve: Any, problems:
     templates = resolve(raw["notice_templates"]) if raw["notice_templates"] else REPO_CONFIG_DIR / "templates"
     if raw["operator_messages"]:
         for event in raw["events"]:
-            if event in NOTIFY_EVENTS and not (templates / f"notice_{event}.txt").is_file():
+            if event in NOTIFY_EVENTS and not notice_template(templates, event).is_file():
                 problems.append(f"{where}: [notify] template missing: {templates / f'notice_{event}.txt'}")
     return NotifySettings(
         operator_messages=bool(raw["operator_messages"]),

@@ -201,3 +201,12 @@ def test_digest_and_kim_channel_settings_are_checked(tmp_path: Path) -> None:
                   'telegram = "tgram://BOT/{address}"\n')
     n = load_settings(path, env={}).notify
     assert n.digest and n.email and n.digest_at == "07:30" and n.kim_channels == {"telegram": "tgram://BOT/{address}"}
+
+
+def test_an_office_templates_folder_from_before_perlu_revisi_still_loads(tmp_path: Path) -> None:
+    """An office that copied the templates before PERLU REVISI existed would see the bridge refuse its config after upgrading."""
+    from bridge.config import REPO_CONFIG_DIR, notice_template
+
+    assert notice_template(tmp_path, "perlu-revisi") == REPO_CONFIG_DIR / "templates" / "notice_perlu-revisi.txt"
+    assert notice_template(tmp_path, "perlu-revisi").is_file()
+    assert notice_template(tmp_path, "ditolak") == tmp_path / "notice_ditolak.txt"  # the office's own: still required

@@ -653,6 +653,15 @@ class Ledger:
     def mark_in_review(self, ids: Iterable[str]) -> None:
         self.db.executemany("UPDATE submissions SET in_review = 1, review_row = '' WHERE id = ?", [(i,) for i in ids])
 
+    def revise_submission(
+        self, submission_id: str, *, operator: str, email: str, title: str, content_key: str, status: str, reasons: str
+    ) -> None:
+        """A resubmission replaced the item's content (issue 20): same ID, the new text's record."""
+        self.db.execute(
+            "UPDATE submissions SET operator = ?, email = ?, title = ?, content_key = ?, status = ?, reasons = ? WHERE id = ?",
+            (operator, email, title, content_key, status, reasons, submission_id),
+        )
+
     def set_status(self, submission_id: str, status: str) -> None:
         self.db.execute("UPDATE submissions SET status = ? WHERE id = ?", (status, submission_id))
 

@@ -8,11 +8,13 @@ One job: deliver one :class:`~bridge.core.notices.Message` and translate the ven
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.message
 import email.utils
 import logging
 import urllib.parse
 import warnings
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from bridge.core.notices import Message
@@ -52,11 +54,43 @@ class GmailChannel:
             detail = exc.reason if hasattr(exc, "reason") else str(exc)
             if status == 400:
                 raise AddressError(f"Gmail refused the message to {message.to}: {detail}") from exc
+            if status == 403 and ("accessNotConfigured" in str(exc.content) or "SERVICE_DISABLED" in str(exc.content)):
+                # the API is off in the Cloud project: a new consent would not help
+                raise AuthError(f"Gmail refused to send ({status}): {detail}; enable the Gmail API in the bridge's "
+                                "Google Cloud project (APIs & Services > Library)") from exc
             if status in (401, 403):
                 raise AuthError(f"Gmail refused to send ({status}): {detail}; run `mymein-bridge auth` with e-mail on") from exc
             raise RetriableError(f"Gmail answered {status}: {detail}", status=status) from exc
         except (OSError, TimeoutError) as exc:
             raise RetriableError(f"Gmail unreachable: {exc}") from exc
+
+
+def shown_url(url: str) -> str:
+    """An Apprise URL as IT staff may see it in a terminal or the journal: its scheme only, since the
+    rest may hold a bot token or a password (``tgram//123:ABC/...`` with the colon forgotten has no
+    scheme at all, so nothing of it is shown)."""
+    scheme, sep, _ = url.partition("://")
+    if sep and scheme.isalnum():
+        return f"{scheme}://…"
+    return "(a URL without a scheme such as tgram:// or json://)"
+
+
+@contextlib.contextmanager
+def quiet_apprise() -> Iterator[None]:
+    """Apprise logs a URL it cannot parse at ERROR, token and all (``Unparseable URL whatsap://TOKEN@...``);
+    our own message names the config key instead, without the secret."""
+    logger = logging.getLogger("apprise")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+#: addresses an Apprise URL template takes when it is right (an e-mail, a phone number, a host),
+#: to tell IT's bad URL from an operator's bad address
+SAMPLE_ADDRESSES = ("test%40example.com", "6281234567890", "example.com/hook")
 
 
 class AppriseChannel:
@@ -65,8 +99,16 @@ class AppriseChannel:
 
     name = "apprise"
 
-    def __init__(self, urls: tuple[str, ...]) -> None:
+    def __init__(self, urls: tuple[str, ...], source: str = "[notify] apprise_urls") -> None:
         self.urls = urls
+        self.source = source  # the config key the URLs come from, named when one cannot be used
+
+    @staticmethod
+    def _understood(url: str) -> bool:
+        import apprise
+
+        with quiet_apprise():
+            return bool(apprise.Apprise().add(url))
 
     def send(self, message: Message) -> None:
         with warnings.catch_warnings():
@@ -77,12 +119,20 @@ class AppriseChannel:
 
             bot = apprise.Apprise()
             for url in self.urls:
-                if not bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe=""))):
-                    raise AddressError(f"Apprise cannot use the URL for {message.to} (check [notify] apprise_urls)")
+                with quiet_apprise():
+                    added = bot.add(url.replace("{address}", urllib.parse.quote(message.to, safe="")))
+                if not added:
+                    target = f" for {message.to}" if message.to else ""
+                    if not any(self._understood(url.replace("{address}", sample)) for sample in SAMPLE_ADDRESSES if "{address}" in url):
+                        # IT's URL itself is wrong, not the address: the message waits (retried with
+                        # backoff, bounded) until IT fixes the config, which `check` shows as FAIL
+                        raise RetriableError(f"Apprise does not understand the URL {shown_url(url)} (fix {self.source}; "
+                                             "`mymein-bridge check` verifies it)")
+                    raise AddressError(f"Apprise cannot use the URL {shown_url(url)}{target} (check {self.source})")
             # Plain text: Apprise escapes it for targets that read HTML or Markdown (Telegram's default
             # parse mode is HTML, where a "<" in a title would make the Bot API refuse the message).
             if not bot.notify(title=message.subject, body=message.body, body_format=apprise.NotifyFormat.TEXT):
                 raise RetriableError(f"Apprise could not deliver the message to {message.to}")
 
 
-__all__ = ["Channel", "GmailChannel", "AppriseChannel"]
+__all__ = ["Channel", "GmailChannel", "AppriseChannel", "quiet_apprise", "shown_url"]

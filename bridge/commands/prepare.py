@@ -261,7 +261,10 @@ def _set_rules(deps: Deps, info: SpreadsheetInfo, tabs: list[str], headers_now: 
     requests.append(_status_dropdown(review.sheet_id, review_index[ReviewColumn.STATUS]))
     requests += registry_validations(info.tabs[s.registry_tab].sheet_id, kim_index, deps.wilayah.kecamatan_names)
     report.append(f"Status dropdown set on '{s.review_tab}' ({', '.join(st.value for st in Status)})")
-    report.append(f"dropdowns set on '{s.registry_tab}' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi)")
+    dropdowns = ["Status Kemitraan", "Tipe KIM", "Kecamatan", "Frekuensi"]
+    if KimColumn.CHANNEL in kim_index:  # issue 19; not strict: a few other words are read too
+        dropdowns.append(KimColumn.CHANNEL.value)
+    report.append(f"dropdowns set on '{s.registry_tab}' ({', '.join(dropdowns)})")
     requests += _protection(deps, review, review_index, report)
     from bridge.commands.protection import example_officers
 
@@ -281,7 +284,8 @@ def _status_dropdown(sheet_id: int, status_col: int) -> dict[str, Any]:
                 "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": st.value} for st in Status]},
                 "strict": True,
                 "showCustomUi": True,
-                "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak) atau DITARIK (tarik post yang sudah tayang). "
+                "inputMessage": "Pilih DISETUJUI (terbitkan), DITOLAK (tolak), DITARIK (tarik post yang sudah tayang) "
+                "atau PERLU REVISI (minta operator merevisi; kiriman ulangnya menggantikan baris ini). "
                 "MENUNGGU, TIDAK VALID, TERBIT dan GAGAL diisi sistem.",
             },
         }

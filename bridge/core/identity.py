@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bridge.core import copies
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.render import Marker
+from bridge.core.revision import own_fingerprint
 
 #: How much earlier than the journal's intent a post may carry as its time (clocks differ a little).
 CLOCK_SLACK = timedelta(minutes=5)
@@ -254,7 +255,7 @@ def _note_copies(plan: WatchPlan) -> None:
         row.values[ReviewColumn.SYSTEM_NOTE] = wanted
         fix = next((f for f in plan.fixes if f.sub_id == sub_id), None)
         if fix is None:
-            plan.fixes.append(RowFix(sub_id, row.get(ReviewColumn.FINGERPRINT), row.row_number, {}))
+            plan.fixes.append(RowFix(sub_id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT)), row.row_number, {}))
             fix = plan.fixes[-1]
         fix.cells[ReviewColumn.SYSTEM_NOTE] = wanted
 
@@ -284,7 +285,7 @@ class _Known:
             gone_id={k.id: k for k in known if k.deleted_at},
             gone_fp={k.fingerprint: k for k in known if k.deleted_at},
             present_ids={r.id for r in rows if r.id},
-            present_fps={r.get(ReviewColumn.FINGERPRINT).strip() for r in rows} - {""},
+            present_fps={own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in rows} - {""},
             received_text=received_text,
         )
 
@@ -369,7 +370,7 @@ def _recognise(row: ReviewRow, rid: str, rfp: str, ix: _Known, plan: WatchPlan) 
 def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
     """One Review row: left alone with a note, acted on as it is (an ID the bridge never made), noted as
     a copy of an upper row, or recognised as its submission (system cells restored, status tidied)."""
-    rid, rfp = row.id, row.get(ReviewColumn.FINGERPRINT).strip()
+    rid, rfp = row.id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
     gone = _deleted_back(row, rid, rfp, ix)
     if gone is not None:
         _note(plan, row, NOTE_DELETED_BACK.format(id=gone.id))
@@ -387,7 +388,8 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
         _note(plan, row, copies.copy_note(k.id, plan.seen[k.id].row_number))
         return
     row.values[ReviewColumn.ID] = k.id
-    row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
+    if own_fingerprint(row.get(ReviewColumn.FINGERPRINT)) != k.fingerprint:  # keeps the resubmissions' (issue 20)
+        row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
     _status_fix(row, cells, plan, k.id)
     plan.seen[k.id] = row
     plan.rows.append(row)

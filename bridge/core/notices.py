@@ -32,6 +32,8 @@ class Event(StrEnum):
     TERBIT = "terbit"  # published (with the public link)
     DITOLAK = "ditolak"  # rejected (with the officer's reason)
     DITARIK = "ditarik"  # withdrawn from the blog
+    # issue 20, revise and resubmit
+    PERLU_REVISI = "perlu-revisi"  # sent back for revision (with the officer's message and how to resubmit)
 
 
 #: The event a status announces; "received" is also due for every later status but TIDAK VALID.
@@ -41,7 +43,10 @@ STATUS_EVENT: dict[Status, Event] = {
     Status.TERBIT: Event.TERBIT,
     Status.DITOLAK: Event.DITOLAK,
     Status.DITARIK: Event.DITARIK,
+    Status.PERLU_REVISI: Event.PERLU_REVISI,  # issue 20
 }
+#: Events whose message waits for the officer's ``Pesan untuk Operator`` (``[notify] reject_without_message``).
+NEEDS_MESSAGE = frozenset({Event.DITOLAK, Event.PERLU_REVISI})
 
 SENT = "terkirim"
 SENDING = "?"
@@ -136,5 +141,5 @@ def stamp(when: datetime) -> str:
     return when.strftime(TIME_FORMAT)
 
 
-__all__ = ["Event", "Mark", "Message", "STATUS_EVENT", "SENT", "SENDING", "FAILED", "WAITING", "REJECT_WAITS", "parse_marks", "format_marks",
+__all__ = ["Event", "Mark", "Message", "NEEDS_MESSAGE", "STATUS_EVENT", "SENT", "SENDING", "FAILED", "WAITING", "REJECT_WAITS", "parse_marks", "format_marks",
            "due_events", "render_message", "stamp"]

@@ -22,6 +22,7 @@ checks the doc against it)::
     TERBIT -> DITARIK -> (post back to draft) -> DISETUJUI   officer withdraws, then re-approves
     TERBIT -> GAGAL           the post was deleted in Blogger
     GAGAL -> DISETUJUI        officer retries
+    MENUNGGU / TIDAK VALID -> PERLU REVISI -> MENUNGGU | TIDAK VALID   officer sends back; the resubmission replaces it
     TERBIT / DITOLAK -> Arsip once settled and old
     a row deleted by an officer -> Arsip, with what became of its post
 
@@ -49,6 +50,8 @@ class Status(StrEnum):
     TERBIT = "TERBIT"  # published by the bridge
     GAGAL = "GAGAL"  # publishing failed permanently; set DISETUJUI to retry
     DITARIK = "DITARIK"  # officer withdrew a published post: the bridge reverts it to draft
+    # --- issue 20, revise and resubmit (keep this block apart from the coordination step's) ---
+    PERLU_REVISI = "PERLU REVISI"  # officer asks the operator to revise: never published; the resubmission replaces it
 
     @classmethod
     def parse(cls, text: str) -> Status | None:
@@ -237,6 +240,11 @@ NOTE_NEVER_PUBLISHED = (
 NOTE_REJECTED_LIVE = (
     "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website."
 )
+# issue 20, revise and resubmit
+NOTE_REVISION_LIVE = (
+    "Post ini sudah tayang; status PERLU REVISI tidak menurunkannya. Setelah operator mengirim ulang, Judul/Isi baris ini "
+    "diganti dan statusnya kembali MENUNGGU; pilih DISETUJUI untuk memperbarui post yang sama, atau DITARIK untuk menurunkannya."
+)
 
 
 def limit_note(until: datetime, tz: tzinfo | None) -> str:
@@ -397,6 +405,12 @@ def _rejected(row: Row, journal: Journal, settings: Conditions) -> Action:
     return Action(Step.EXPLAIN, note=NOTE_REJECTED_LIVE) if journal.on_website else NOTHING
 
 
+# --- issue 20, revise and resubmit ---
+def _revision(row: Row, journal: Journal, settings: Conditions) -> Action:
+    """PERLU REVISI: never published, waits for the operator's resubmission; a post already on the website is explained."""
+    return Action(Step.EXPLAIN, note=NOTE_REVISION_LIVE) if journal.on_website else NOTHING
+
+
 def _terbit(row: Row, journal: Journal, settings: Conditions) -> Action:
     """TERBIT is the bridge's: its link is kept right; typed by hand on a row with no post, explained."""
     if journal.published:
@@ -422,6 +436,8 @@ _BY_STATUS: dict[Status, Callable[[Row, Journal, Conditions], Action]] = {
     Status.DITOLAK: _rejected,
     Status.TERBIT: _terbit,
     Status.GAGAL: _gagal,
+    # issue 20, revise and resubmit
+    Status.PERLU_REVISI: _revision,
 }
 
 
@@ -545,9 +561,24 @@ def decision_is_new(status: Status | None, before: str) -> bool:
 
 
 def rejection_notice_waits(message: str, reject_without_message: bool) -> bool:
-    """A DITOLAK row's message to the operator waits until an officer writes ``Pesan untuk Operator``
-    (unless ``[notify] reject_without_message``); the row says so in ``Notifikasi Terkirim``."""
+    """A DITOLAK (or PERLU REVISI) row's message to the operator waits until an officer writes ``Pesan untuk
+    Operator`` (unless ``[notify] reject_without_message``); the row says so in ``Notifikasi Terkirim``."""
     return not reject_without_message and not message.strip()
+
+
+# --- issue 20, revise and resubmit ---
+
+#: What a resubmission may replace: a row an officer sent back for revision.
+REVISABLE = frozenset({Status.PERLU_REVISI})
+#: Statuses a matched resubmission may still be written over (read again right before the write): an
+#: officer who moved the row on since the match (approved or rejected it) still gets the new text to review
+#: again, never a post changed behind their back; a published, withdrawn or failed row is left alone.
+REVISION_APPLIES = frozenset({Status.PERLU_REVISI, Status.MENUNGGU, Status.TIDAK_VALID, Status.DISETUJUI, Status.DITOLAK})
+
+
+def after_revision(valid: bool) -> Status:
+    """The status a resubmitted item goes back to: validation runs again."""
+    return Status.MENUNGGU if valid else Status.TIDAK_VALID
 
 
 # --- the diagram ---------------------------------------------------------------------------------
@@ -590,6 +621,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.GAGAL, Status.DISETUJUI, "officer retries"),
     Transition(Status.GAGAL, Status.DITOLAK, "officer"),
     Transition(Status.DITOLAK, Status.DITOLAK, "message waits for Pesan untuk Operator"),
+    # --- issue 20, revise and resubmit ---
+    Transition(Status.MENUNGGU, Status.PERLU_REVISI, "officer asks for a revision"),
+    Transition(Status.TIDAK_VALID, Status.PERLU_REVISI, "officer asks for a revision"),
+    Transition(Status.PERLU_REVISI, Status.PERLU_REVISI, "waits for the resubmission (message waits for Pesan untuk Operator)"),
+    Transition(Status.PERLU_REVISI, Status.MENUNGGU, "operator resubmits: same ID, content replaced"),
+    Transition(Status.PERLU_REVISI, Status.TIDAK_VALID, "resubmission fails validation"),
     Transition(Status.TERBIT, ARSIP, "settled and old"),
     Transition(Status.DITOLAK, ARSIP, "nothing on the website, old"),
     Transition(DELETED_ROW, ARSIP, "recorded with its post's fate, never published or queued again"),
@@ -618,8 +655,8 @@ def mermaid() -> str:
 
 __all__ = [
     "ACTING", "ASKING", "BRIDGE_STATUSES", "DECISIONS", "DRAFT_WATCH", "NOTHING", "OFFICER_STATUSES", "ON_WEBSITE", "TRANSITIONS",
-    "UNDECIDED", "Action", "Conditions", "Fate", "Hold", "Journal", "Move", "Shown", "JournalState", "PostState", "PublishMode", "Row",
-    "Status", "Step", "Transition", "archivable", "decide", "decision_is_new", "done_note", "insert_moves", "inserted_as_draft", "limit_note",
+    "UNDECIDED", "REVISABLE", "REVISION_APPLIES", "Action", "Conditions", "Fate", "Hold", "Journal", "Move", "Shown", "JournalState", "PostState", "PublishMode", "Row",
+    "Status", "Step", "Transition", "after_revision", "archivable", "decide", "decision_is_new", "done_note", "insert_moves", "inserted_as_draft", "limit_note",
     "looks_on_blog_first", "mermaid", "post_fate", "rejection_notice_waits", "restore_moves", "seen_on_blog", "settled", "shown_time",
     "still_archivable", "update_moves", "withdrawn_note",
 ]

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 import jinja2
 
-from bridge.adapters.notify import AppriseChannel, Channel
+from bridge.adapters.notify import AppriseChannel, Channel, shown_url
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
 from bridge.app import Deps
 from bridge.core import columns, digest
@@ -131,7 +131,7 @@ def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
     """(label for the log, channel, address): digest_to through the configured channel (None), then each URL."""
     n = deps.settings.notify
     out: list[tuple[str, Channel | None, str]] = [(address, None, address) for address in n.digest_to]
-    out += [(url.split("://", 1)[0] + "://…", AppriseChannel((_split(url),)), "") for url in n.digest_urls]
+    out += [(shown_url(url), AppriseChannel((_split(url),), "[notify] digest_urls"), "") for url in n.digest_urls]
     return out
 
 

@@ -19,10 +19,11 @@ from typing import Any
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
-from bridge.core import columns, identity, questions, validate, watermark
+from bridge.core import columns, identity, questions, revision, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.core.review_machine import PostState
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.revision import Revisions, ambiguous, apply_revisions, without_self_duplicate
 from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
@@ -61,6 +62,7 @@ class IntakeResult:
     plan: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     queued_ids: list[str] = field(default_factory=list)  # appended to Review this cycle (not in the snapshot yet)
+    revised_ids: list[str] = field(default_factory=list)  # items a resubmission replaced (issue 20): matched this cycle
 
 
 def format_time(dt: datetime | None, deps: Deps) -> str:
@@ -209,7 +211,10 @@ def _relearn_rows(
     deferred: list[tuple[ReviewRow, str, str]] = []
     count = 0
     for r, status in [(r, (r.status or Status.MENUNGGU).value) for r in rows] + [(r, ARCHIVED) for r in arsip]:
-        fp = _row_fingerprint(r, index)
+        fp, *taken_in = revision.fingerprints(r.get(ReviewColumn.FINGERPRINT)) or [""]
+        for other in taken_in:  # resubmissions this row took in (issue 20): never queued again
+            deps.ledger.add_skipped(other, 0, f"resubmission taken into {r.id or 'a Review row'}")
+        fp = fp or _fingerprint_from_post(r, index)
         if not fp or fp in seen_fps:
             continue  # nothing identifies the response (or it is a copy): the Review watch explains it
         seen_fps.add(fp)
@@ -224,13 +229,12 @@ def _relearn_rows(
     return count, seen_fps, deferred
 
 
-def _row_fingerprint(r: ReviewRow, index: identity.PostIndex) -> str:
-    """A row's fingerprint; when its cell was cleared, the one its post's marker carries ("" if none)."""
-    fp = r.get(ReviewColumn.FINGERPRINT).strip()
-    if not fp and r.id:
-        post = index.match(r.id)
-        fp = next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
-    return fp
+def _fingerprint_from_post(r: ReviewRow, index: identity.PostIndex) -> str:
+    """For a row whose fingerprint cell was cleared: the fingerprint its post's marker carries ("" if none)."""
+    if not r.id:
+        return ""
+    post = index.match(r.id)
+    return next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
 
 
 def _renumber(
@@ -531,7 +535,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     start = _ledger_start(deps, snap, result)
     if start is None:
         return
-    review_fps = {r.get(ReviewColumn.FINGERPRINT).strip() for r in (*snap.review, *snap.review_unidentified)} - {""}
+    review_fps = {fp for r in (*snap.review, *snap.review_unidentified) for fp in revision.fingerprints(r.get(ReviewColumn.FINGERPRINT))}
     known = KnownFingerprints(ledger, review_fps)
     legacy = Legacy(ledger, known)
     history = History(deps, start.fresh and not result.rebuilt, start.cutoff)
@@ -556,6 +560,13 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
     _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+    try:  # after the new rows: a resubmission replaces its item's content in the same Review row (issue 20)
+        apply_revisions(deps, snap.review, result.problems)
+    except (AuthError, LeaseHeldError):
+        raise  # as for the append: nothing else in the cycle may go on
+    except (RetriableError, FatalError) as exc:  # one refused write never stops the cycle; tried again next cycle
+        result.problems.append(f"resubmissions not written to Review, will retry next cycle: {exc}")
+        log.warning("resubmissions not written to Review; they stay pending: %s", exc)
 
 
 def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns.HeaderMap | None:
@@ -734,7 +745,7 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
         for r in (*snap.review, *arsip):
             if not r.id or r.id in learned:
                 continue
-            post = index.match(r.id, r.get(ReviewColumn.FINGERPRINT).strip())
+            post = index.match(r.id, revision.own_fingerprint(r.get(ReviewColumn.FINGERPRINT)))
             entry = ledger.journal(r.id)
             if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
                                 and entry.state in (DONE, REVERTED)):
@@ -770,6 +781,7 @@ class _Queue:
         self.contents = ContentKeys(deps.ledger)
         self._on_blog: dict[str, BlogPostRecord] | None = None
         self.count = 0
+        self.revisions = Revisions.of(deps, snap.review)  # issue 20: open PERLU REVISI items a response may replace
 
     def on_blog(self) -> dict[str, BlogPostRecord]:
         if self._on_blog is None:  # read once, and only when there is something new
@@ -783,8 +795,20 @@ class _Queue:
         if fp in on_blog:  # counted as restored once its row is back in Review (_append_pending)
             _back_from_blog(deps, response, fp, on_blog[fp], self.result)
             return
+        sub = self._checked(response, fp, earlier)
+        found = self.revisions.match(sub)
+        if found.id:  # a resubmission: it replaces the item sent back for revision (issue 20)
+            sub = without_self_duplicate(sub, found.id)
+            note = review_values(sub, deps)[ReviewColumn.SYSTEM_NOTE]
+            self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps))
+            self.result.revised_ids.append(found.id)
+            if deps.dry_run:
+                self.result.plan.append(f"revise {found.id} [{sub.status.value}] with row {response.row_number}: {sub.title[:60]}")
+            return
+        if found.ambiguous:
+            sub = ambiguous(sub, found.ambiguous)
         self.count += 1
-        self._queue(response, fp, self._checked(response, fp, earlier))
+        self._queue(response, fp, sub)
 
     def _checked(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> Submission:
         """The response validated; whatever fails on the way queues it for officers to check (issue 18)."""

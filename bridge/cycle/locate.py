@@ -51,13 +51,15 @@ def locate_ids(deps: Deps, tabs: list[str], fingerprints: dict[str, int] | None 
     def by_fp(tab: str) -> dict[str, int] | None:
         if tab not in fp_cols or index[tab].get(ReviewColumn.FINGERPRINT) != fingerprints[tab]:
             return None
-        return {str(r[0]).strip(): n for n, r in enumerate(fp_cols[tab], start=1) if n > 1 and r and str(r[0]).strip()}
+        return {columns.cell_text(r[0]).strip(): n for n, r in enumerate(fp_cols[tab], start=1)
+                if n > 1 and r and columns.cell_text(r[0]).strip()}
 
     def where(tab: str) -> dict[str, list[int]]:
         rows: dict[str, list[int]] = {}
         for n, r in enumerate(id_cols[tab], start=1):
-            if n > 1 and r and str(r[0]).strip():
-                rows.setdefault(str(r[0]).strip(), []).append(n)
+            text = columns.cell_text(r[0]).strip() if r else ""  # as every read spells it (TRUE, 12345)
+            if n > 1 and text:
+                rows.setdefault(text, []).append(n)
         return rows
 
     found = {tab: where(tab) for tab in tabs}

@@ -29,14 +29,17 @@ import jinja2
 from bridge.adapters.notify import AppriseChannel, Channel
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
+from bridge.config import notice_template
 from bridge.core import columns
 from bridge.core.kim_channel import KimChannel, Route
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import (
     FAILED,
+    NEEDS_MESSAGE,
     REJECT_WAITS,
     SENDING,
     SENT,
+    STATUS_EVENT,
     WAITING,
     Event,
     Mark,
@@ -121,7 +124,7 @@ def _context(row: ReviewRow, event: Event) -> dict[str, str]:
 
 
 def _template(templates: Path, event: Event) -> str:
-    return (templates / f"notice_{event.value}.txt").read_text(encoding="utf-8")
+    return notice_template(templates, event.value).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -129,7 +132,8 @@ class _Item:
     row: ReviewRow
     event: Event
     message: Message | None  # None: already sent (the ledger says so), only the cell is missing
-    waits: bool = False  # not sent: DITOLAK without a message to the operator (the cell says so)
+    waits: bool = False  # not sent: DITOLAK or PERLU REVISI without a message to the operator (the cell says so)
+    clears: bool = False  # the row's WAITING line for this event is stale (no longer DITOLAK / PERLU REVISI): take it off
     channel: Channel | None = None  # the KIM's own channel (KIM tab), None = the configured one
     note: str = ""  # after the time in the cell: where it went, when not to the form's e-mail
 
@@ -150,7 +154,7 @@ def _destination(view: ReviewRow, routes: dict[str, Route], bad: set[str], chann
         return None
     if route.channel == KimChannel.EMAIL:
         return [route.address], None, VIA[route.channel]
-    channel = channels.setdefault(route.url, AppriseChannel((route.url,)))
+    channel = channels.setdefault(route.url, AppriseChannel((route.url,), f"[notify] kim_channels {route.channel.value}"))
     return [route.address], channel, VIA[route.channel]
 
 
@@ -170,6 +174,10 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
         status = Status.parse(view.get(ReviewColumn.STATUS))
         marks = parse_marks(view.get(ReviewColumn.NOTICES))
         due = due_events(status, _live_link(deps, view), marks, enabled)
+        for needs in NEEDS_MESSAGE:  # DITOLAK, and PERLU REVISI (issue 20)
+            waiting = marks.get(needs)
+            if waiting is not None and waiting.state == WAITING and (status is None or STATUS_EVENT.get(status) != needs):
+                items.append(_Item(view, needs, None, clears=True))  # decided otherwise: nothing waits
         # "?" lines: the ledger tells how far the send got; with no ledger record nobody knows, and
         # the line stays (at most once: never twice)
         due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]]
@@ -180,7 +188,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
             continue  # the KIM asked for no messages (Kanal Notifikasi: tidak)
         address, via, note = destination
         for event in due:
-            if event == Event.DITOLAK and rejection_notice_waits(view.get(ReviewColumn.OPERATOR_MESSAGE), n.reject_without_message):
+            if event in NEEDS_MESSAGE and rejection_notice_waits(view.get(ReviewColumn.OPERATOR_MESSAGE), n.reject_without_message):
                 if event not in marks:  # said once; the row waits until an officer writes the message
                     items.append(_Item(view, event, None, waits=True))
                 continue
@@ -281,6 +289,9 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return result
     final: dict[str, dict[Event, Mark]] = {}
     for item in items:
+        if item.clears:  # a SENDING mark is taken off the cell below
+            final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENDING, "")
+            continue
         if item.waits:
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, WAITING, REJECT_WAITS)
             continue

@@ -81,6 +81,8 @@ class CycleReport:
             text += f"; updated {c['updated']}"
         if c["deleted"]:
             text += f"; deleted rows recorded {c['deleted']}"
+        if i.revised_ids:  # issue 20: resubmissions that replaced an item sent back for revision
+            text += f"; resubmissions {len(i.revised_ids)}"
         if i.skipped:
             text += f"; left out as history {i.skipped}"
         if i.halted:

@@ -32,6 +32,7 @@ from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.core.review_machine import Action, PostState, Step
+from bridge.core.revision import own_fingerprint
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import pause, paused_until
@@ -155,7 +156,7 @@ def _digest(value: object) -> str:
 def _fingerprint(deps: Deps, row: ReviewRow) -> str:
     """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
     sub = deps.ledger.submission(row.id)
-    return sub.fingerprint if sub is not None else row.get(ReviewColumn.FINGERPRINT).strip()
+    return sub.fingerprint if sub is not None else own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
 
 
 def _markable(row: ReviewRow, fp: str) -> None:

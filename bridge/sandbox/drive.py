@@ -177,6 +177,22 @@ def spreadsheet_resource(ss: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sees_spreadsheet(ctx: Ctx, ss: dict[str, Any]) -> bool:
+    """Whether the caller may see a spreadsheet's Drive file: its owner, an account it is shared with, or
+    ``anyone`` (the same sharing Sheets checks, bridge.sandbox.sheets). Drive answers any other caller
+    ``404 File not found`` ("The user doesn't have read access to a file, or the file doesn't exist",
+    https://developers.google.com/drive/api/guides/handle-errors#resolve_a_404_error_file_not_found).
+    Without ``permissions`` anyone may, as in Sheets."""
+    from bridge.sandbox import strict
+
+    perms = ss.get("permissions")
+    if perms is None or not ctx.account:
+        return True
+    who = ctx.account.lower()
+    return strict.owner_of(ss, ctx.state).lower() == who or any(
+        p.get("type") == "anyone" or str(p.get("emailAddress", "")).lower() == who for p in perms)
+
+
 def files_get(ctx: Ctx) -> Any:
     with ctx.state.lock:
         try:
@@ -184,6 +200,8 @@ def files_get(ctx: Ctx) -> Any:
         except NotFound:
             pass
         else:
+            if not _sees_spreadsheet(ctx, ss):
+                raise ApiError(404, f"File not found: {ss['id']}.", reason="notFound")
             if ctx.params.get("alt") == "media":
                 raise ApiError(403, "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
                                reason="fileNotDownloadable")

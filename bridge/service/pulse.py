@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from bridge.clock import Clock
 
 log = logging.getLogger("bridge.service")
 
 ALIVE_EVERY = timedelta(hours=1)
+WITA = ZoneInfo("Asia/Makassar")
 
 
 class Pulse:
     """Fed each cycle's outcome by the scheduler; logs changes of health, and an alive line hourly."""
 
-    def __init__(self, clock: Clock, alert: Callable[[str, str], None] | None = None) -> None:
+    def __init__(self, clock: Clock, alert: Callable[[str, str], None] | None = None,
+                 tz: tzinfo = WITA) -> None:
         self.clock = clock
+        self.tz = tz  # the alerts' times are WITA, whatever zone the clock gives (system_clock: UTC)
         #: tells IT (subject, body) on the first failure and on recovery, never every cycle (issue 19)
         self.alert = alert
         self.failing_since: datetime | None = None
@@ -35,7 +39,7 @@ class Pulse:
             if self.failing_since is None:
                 self.failing_since = now
                 log.error("bridge not working since %s: %s", now.isoformat(timespec="seconds"), problem)
-                self._tell("MY MEIN bridge tidak bekerja", f"Sejak {now:%d/%m/%Y %H:%M}, siklus bridge gagal:\n{problem}\n\n"
+                self._tell("MY MEIN bridge tidak bekerja", f"Sejak {self._wita(now)}, siklus bridge gagal:\n{problem}\n\n"
                            "Periksa dengan `mymein-bridge check -c CONFIG` dan jurnal `journalctl -u mymein-bridge`. "
                            "Pesan berikutnya dikirim saat bridge bekerja lagi.")
             self.failed += 1
@@ -43,8 +47,8 @@ class Pulse:
             if self.failing_since is not None:
                 log.info("bridge recovered at %s after %d failed cycle(s) since %s", now.isoformat(timespec="seconds"),
                          self.failed, self.failing_since.isoformat(timespec="seconds"))
-                self._tell("MY MEIN bridge bekerja lagi", f"Bridge bekerja lagi sejak {now:%d/%m/%Y %H:%M}, setelah "
-                           f"{self.failed} siklus gagal sejak {self.failing_since:%d/%m/%Y %H:%M}.")
+                self._tell("MY MEIN bridge bekerja lagi", f"Bridge bekerja lagi sejak {self._wita(now)}, setelah "
+                           f"{self.failed} siklus gagal sejak {self._wita(self.failing_since)}.")
             self.failing_since, self.failed, self.last_good = None, 0, now
         if self.hour_start is None:
             self.hour_start = now
@@ -55,6 +59,9 @@ class Pulse:
             log.info("alive: %d cycle(s) since %s, %d failed; last good cycle %s", self.hour_cycles,
                      self.hour_start.isoformat(timespec="seconds"), self.hour_failed, last)
             self.hour_start, self.hour_cycles, self.hour_failed = now, 0, 0
+
+    def _wita(self, when: datetime) -> str:
+        return f"{when.astimezone(self.tz):%d/%m/%Y %H:%M} WITA"
 
     def _tell(self, subject: str, body: str) -> None:
         if self.alert is None:

@@ -58,7 +58,7 @@ def test_command_list_shows_whole_summaries() -> None:
     summaries = {action.dest: action.help for action in sub._choices_actions}  # type: ignore[attr-defined]
     assert summaries == {
         "demo": "Try the whole bridge with no Google account",
-        "sandbox": "Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3) on this machine",
+        "sandbox": "Run the local Google sandbox (Sheets v4, Blogger v3, Drive v3, Gmail v1) on this machine",
         "check": "Check the config, the credentials, the spreadsheet tabs and the blog, in plain words",
         "init": "Prepare the spreadsheet (safe to run again)",
         "once": "Run one cycle: read new form responses, queue them in Review, publish approved rows",

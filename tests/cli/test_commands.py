@@ -666,3 +666,87 @@ def test_run_stopped_while_starting_exits_0_without_a_cycle(bridge: Bridge, monk
     assert main(["run", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
     assert bridge.review() == []  # no cycle ran
     assert signal.getsignal(signal.SIGTERM) is before  # the test process keeps its own handler
+
+
+def test_check_hides_the_token_of_a_url_with_no_scheme(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """A digest URL typed without its colon (tgram//...) would print the Telegram bot token in the terminal."""
+    config = str(bridge.write_config(notify__digest_urls=["tgram//123456:SECRETTOKEN/-100123"],
+                                     notify__kim_channels={"whatsapp": "whatsap://SECRETTOKEN@FROMID/{address}"}))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_PROBLEMS
+    captured = capsys.readouterr()
+    assert ("FAIL digest URL (a URL without a scheme such as tgram:// or json://) not understood by Apprise "
+            "([notify] digest_urls; see its wiki for the format)") in captured.out.splitlines()
+    assert "SECRETTOKEN" not in captured.out + captured.err
+
+
+def test_check_verifies_gmail_when_only_the_digest_and_it_alerts_use_it(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff turning on only the digest by e-mail would not learn that `auth` must be run again, nor be able to send a test."""
+    import json
+
+    from bridge.commands.notify_check import notice_lines
+    from bridge.config import load_settings
+    from bridge.sandbox.gmail import outbox
+
+    config = bridge.write_config(notify__digest_to=["petugas@balangankab.go.id"], notify__it_alerts=["it@balangankab.go.id"])
+    assert main(["check", "-c", str(config), "--send-test", "it@balangankab.go.id"], clock=bridge.clock) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert "OK   e-mail: IT alerts and the digest to digest_to go through Gmail as the bridge's account" in out
+    assert "OK   test message sent to it@balangankab.go.id" in out
+    assert [m["to"] for m in outbox(bridge.sandbox.state)] == ["it@balangankab.go.id"]
+
+    token = bridge.workdir / "token.json"  # a real Google token from before e-mail was turned on
+    token.write_text(json.dumps({"scopes": ["https://www.googleapis.com/auth/blogger"]}), encoding="utf-8")
+    settings = load_settings(bridge.write_config(google__auth="user", google__token=str(token),
+                                                 notify__digest_to=["petugas@balangankab.go.id"]))
+    assert notice_lines(settings, deps=None) == [  # type: ignore[arg-type]
+        "FAIL e-mail: the token does not allow sending mail (gmail.send), needed for the digest to digest_to: "
+        "run `mymein-bridge auth` again"]
+
+
+def test_init_names_the_kim_channel_dropdown_it_sets(sandbox: SandboxServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff following README ('init adds both columns and a dropdown') would read init's list and think Kanal Notifikasi got none."""
+    config = str(Bridge(sandbox=sandbox, workdir=tmp_path, overrides={}).write_config())
+    assert main(["init", "-c", config], clock=sandbox.clock) == EXIT_OK
+    assert "dropdowns set on 'KIM' (Status Kemitraan, Tipe KIM, Kecamatan, Frekuensi, Kanal Notifikasi)" in capsys.readouterr().out
+
+
+def test_check_warns_when_the_digest_can_never_be_sent(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT staff emptying digest_at and zeroing digest_wait_hours would read 'OK' while officers never get a digest."""
+    config = str(bridge.write_config(notify__digest_to=["petugas@balangankab.go.id"], notify__digest_at="",
+                                     notify__digest_wait_hours=0))
+    assert main(["check", "-c", config], clock=bridge.clock) == EXIT_OK
+    assert ("WARN officers' digest: never sent (digest_at is empty and digest_wait_hours is 0); set one of them, "
+            "or empty digest_to and digest_urls") in capsys.readouterr().out.splitlines()
+
+
+def test_check_asks_telegram_whether_each_bot_token_works(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bot token pasted wrong (or revoked in @BotFather) would pass `check` and the officers' Telegram group would stay silent."""
+    import json
+
+    from bridge.commands import notify_check
+    from bridge.config import load_settings
+
+    asked: list[str] = []
+
+    def get_me(token: str) -> tuple[bool | None, str]:  # Telegram's answers: https://core.telegram.org/bots/api#getme
+        asked.append(token)
+        return {"111:GOOD": (True, "@kim_balangan_bot"), "222:BAD": (False, "HTTP 401 Unauthorized")}.get(token, (None, "timed out"))
+
+    monkeypatch.setattr(notify_check, "get_me", get_me)
+    token = bridge.workdir / "token.json"
+    token.write_text(json.dumps({"scopes": ["https://www.googleapis.com/auth/blogger"]}), encoding="utf-8")
+    settings = load_settings(bridge.write_config(
+        google__auth="user", google__token=str(token), notify__digest_urls=["tgram://111:GOOD/-1001234567890", "tgram://222:BAD/-100999"],
+        notify__kim_channels={"telegram": "tgram://333:FAR/{address}"}))
+    lines = notify_check.digest_lines(settings)
+    assert "OK   digest URL tgram://…: Telegram bot @kim_balangan_bot answers (getMe)" in lines
+    assert ("FAIL digest URL tgram://…: Telegram refused the bot token (getMe: HTTP 401 Unauthorized); copy it again "
+            "from @BotFather") in lines
+    assert ("WARN KIM channel telegram: Telegram could not be asked about the bot token from this server (getMe: timed out)"
+            in lines)
+    assert sorted(asked) == ["111:GOOD", "222:BAD", "333:FAR"]
+    assert not any(secret in line for secret in ("111:GOOD", "222:BAD", "333:FAR") for line in lines)
+    sandbox_settings = load_settings(bridge.write_config(notify__digest_urls=["tgram://111:GOOD/-100123"]))
+    asked.clear()
+    notify_check.digest_lines(sandbox_settings)
+    assert asked == [], "against the sandbox, check never calls out to Telegram"

@@ -185,6 +185,19 @@ CASES: list[Case] = [
          m.decide(row(S.DITOLAK), LIVE_POST, DRAFT_MODE), Action(Step.EXPLAIN, note=m.NOTE_REJECTED_LIVE)),
     Case(edge(S.DITOLAK, S.DITOLAK), "... and on a scheduled one", m.decide(row(S.DITOLAK), SCHEDULED_POST, DRAFT_MODE).step, Step.EXPLAIN),
     Case(edge(S.DITOLAK, S.DITOLAK), "DITOLAK on a draft: nothing on the website", m.decide(row(S.DITOLAK), DRAFT_POST, DRAFT_MODE), NOTHING),
+    # --- issue 20, revise and resubmit ---
+    Case(edge(S.MENUNGGU, S.PERLU_REVISI), "PERLU REVISI is never published", m.decide(row(S.PERLU_REVISI), NO_JOURNAL, LIVE_MODE), NOTHING),
+    Case(edge(S.MENUNGGU, S.PERLU_REVISI), "... and never archived while open", m.archivable(row(S.PERLU_REVISI), NO_JOURNAL), NOTHING),
+    Case(edge(S.TIDAK_VALID, S.PERLU_REVISI), "an invalid row sent back: still never published",
+         m.decide(row(S.PERLU_REVISI), Journal(recorded=S.TIDAK_VALID), DRAFT_MODE), NOTHING),
+    Case(edge(S.TIDAK_VALID, S.PERLU_REVISI), "it is the resubmission's to replace", S.PERLU_REVISI in m.REVISABLE, True),
+    Case(edge(S.PERLU_REVISI, S.PERLU_REVISI), "the message waits for Pesan untuk Operator", m.rejection_notice_waits("", False), True),
+    Case(edge(S.PERLU_REVISI, S.PERLU_REVISI), "a post already live is explained, not taken down",
+         m.decide(row(S.PERLU_REVISI), LIVE_POST, DRAFT_MODE), Action(Step.EXPLAIN, note=m.NOTE_REVISION_LIVE)),
+    Case(edge(S.PERLU_REVISI, S.PERLU_REVISI), "a row still sent back stays open", m.archivable(row(S.PERLU_REVISI), LIVE_POST), NOTHING),
+    Case(edge(S.PERLU_REVISI, S.MENUNGGU), "a valid resubmission: MENUNGGU again", m.after_revision(True), S.MENUNGGU),
+    Case(edge(S.PERLU_REVISI, S.MENUNGGU), "a published row is never overwritten by a late match", S.TERBIT in m.REVISION_APPLIES, False),
+    Case(edge(S.PERLU_REVISI, S.TIDAK_VALID), "a resubmission failing validation: TIDAK VALID", m.after_revision(False), S.TIDAK_VALID),
     # Arsip
     Case(edge(S.TERBIT, ARSIP), "TERBIT with its link moves", m.archivable(row(S.TERBIT, link=True), LIVE_POST), Action(Step.ARCHIVE)),
     Case(edge(S.TERBIT, ARSIP), "a draft waits in Review until published in Blogger", m.archivable(row(S.TERBIT, link=True), DRAFT_POST), NOTHING),
@@ -218,10 +231,10 @@ def test_every_transition_of_the_diagram_has_a_case() -> None:
 
 def test_every_status_is_an_officer_or_a_bridge_status_and_asking_ones_are_known() -> None:
     """The sheet's dropdown and the bridge agree on who writes which status; only officers' DISETUJUI/DITARIK make the bridge act."""
-    assert {S.DISETUJUI, S.DITOLAK, S.DITARIK} == m.OFFICER_STATUSES
+    assert {S.DISETUJUI, S.DITOLAK, S.DITARIK, S.PERLU_REVISI} == m.OFFICER_STATUSES
     assert set(Status) == m.BRIDGE_STATUSES | m.OFFICER_STATUSES
     assert {S.DISETUJUI, S.DITARIK} == m.ACTING and m.ACTING <= m.ASKING
-    assert {S.DISETUJUI, S.DITARIK, S.DITOLAK, S.TERBIT, S.GAGAL} == m.ASKING
+    assert {S.DISETUJUI, S.DITARIK, S.DITOLAK, S.TERBIT, S.GAGAL, S.PERLU_REVISI} == m.ASKING
 
 
 def test_waiting_and_unknown_statuses_ask_nothing() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -102,3 +103,22 @@ def test_a_kim_channel_message_is_sent_once_across_a_kill_and_a_lost_ledger(brid
     bridge.cycle(**opts)
     bridge.cycle(**opts)
     assert [m for m in outbox(bridge.sandbox.state) if m["to"] == "tg@kimmelati"] == sent
+
+
+def test_a_mistyped_kim_channel_url_waits_for_it_instead_of_blaming_the_address(bridge: Bridge) -> None:
+    """A typo in IT's kim_channels URL would mark every message of that KIM 'alamat tidak valid' forever, lost even after IT fixes it."""
+    sink = bridge.sandbox.url.replace("http://", "json://") + "/_sandbox/webhook/"
+    _set_kim(bridge, {"KIM Melati Mantuyan": ("WA", "0812 5123 0002")})
+    opts: dict[str, Any] = {"notify__operator_messages": True, "notify__events": ["diterima"],
+                            "notify__kim_channels": {"whatsapp": "whatsap://TOKEN@FROMID/{address}"}}
+    bridge.cycle(**opts)
+    bridge.cycle(**opts)
+    melati = next(r for r in bridge.review() if r[ReviewColumn.KIM.value] == "KIM Melati Mantuyan")
+    assert melati[NOTICES] == "", "not sent, not failed: tried again later"
+    bridge.clock.advance(timedelta(minutes=3))
+    opts["notify__kim_channels"] = {"whatsapp": sink + "wa{address}"}  # IT fixes the URL
+    bridge.cycle(**opts)
+    melati = next(r for r in bridge.review() if r["ID"] == melati["ID"])
+    assert melati[NOTICES].endswith(" lewat whatsapp")
+    assert [m["subject"] for m in outbox(bridge.sandbox.state) if m["to"] == "wa6281251230002"] == [
+        f"Berita Anda sudah diterima ({melati['ID']})"]

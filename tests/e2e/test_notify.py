@@ -281,3 +281,20 @@ def test_a_refused_address_killed_before_write_back_still_shows_gagal(bridge: Br
     bridge.cycle(**ON)
     cell = next(r[NOTICES] for r in bridge.review() if r[ReviewColumn.EMAIL.value] == "operator@tanpa-titik")
     assert cell.endswith(" GAGAL: alamat tidak valid")
+
+
+def test_a_waiting_rejection_line_goes_when_the_officer_approves_instead(bridge: Bridge) -> None:
+    """A row DITOLAK then DISETUJUI (published) would keep 'ditolak MENUNGGU: tulis alasannya' forever, asking officers for a reason nobody needs."""
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    sid = _first_with_email(bridge, Status.MENUNGGU)[0]
+    bridge.officer_sets({sid: Status.DITOLAK.value})
+    bridge.cycle(**ON)
+    assert "ditolak MENUNGGU" in {r["ID"]: r for r in bridge.review()}[sid][NOTICES]
+    bridge.officer_sets({sid: Status.DISETUJUI.value})
+    bridge.cycle(**ON)
+    bridge.cycle(**ON)
+    row = {r["ID"]: r for r in bridge.review()}[sid]
+    assert row["Status"] == Status.TERBIT.value
+    assert [line.split(" ")[0] for line in row[NOTICES].splitlines()] == ["diterima", "terbit"]
+    assert not any(m["subject"].startswith("Berita Anda tidak diterbitkan") for m in _box(bridge))

@@ -483,3 +483,26 @@ def test_approve_everything_at_once_after_edits(bridge: Bridge) -> None:
         (post,) = _posts_of(bridge, sid)
         assert f"Judul baru {sid}" in post["title"]
     assert_exactly_once(bridge, set(ids))
+
+
+# 16b: an approved row whose ID cell is a checkbox or a number the officer typed
+@pytest.mark.parametrize("id_cell", [True, 12345.0])
+def test_an_odd_id_cell_on_an_approved_row_is_explained_on_the_row(bridge: Bridge, id_cell: Any) -> None:
+    """An approved row with TRUE or a number typed in ID was counted as failed, but the row said nothing, so the officer never knew."""
+    _settle(bridge)
+    rows = bridge.rows("Review")
+    posts = len(bridge.posts())
+    h = [str(x) for x in rows[0]]
+    row = [""] * len(h)
+    row[h.index(ID)] = id_cell
+    row[h.index(STATUS)] = Status.DISETUJUI.value
+    row[h.index(TITLE)] = "Baris ketikan petugas"
+    _put_rows(bridge, rows + [row])
+    bridge.cycle()
+    bridge.cycle()
+    after = bridge.rows("Review")
+    assert after[:len(rows)] == rows and len(after) == len(rows) + 1
+    last = dict(zip(h, after[-1], strict=False))
+    assert last[ID] == id_cell and last[STATUS] == Status.GAGAL.value
+    assert last[ReviewColumn.SYSTEM_NOTE.value].startswith("Judul atau Isi kosong"), last
+    assert len(bridge.posts()) == posts and bridge.rows("Arsip")[1:] == []

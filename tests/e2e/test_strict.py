@@ -362,3 +362,16 @@ def test_probe_blog_probes_the_anchor_marker_posts_carry(bridge: Bridge, capsys:
         assert f"WARN probe: {where} DROPPED marker <!-- mymein-id: {probe_id} fp: {fp} -->" in probe
         assert f'OK   probe: {where} kept marker <a name="mymein.{probe_id}.{fp}">' in probe
         assert f"OK   probe: the bridge finds its post by marker in {where}" in probe
+
+
+def test_an_idle_bridge_notices_at_once_that_the_spreadsheet_is_no_longer_shared(bridge: Bridge) -> None:
+    """Unsharing the spreadsheet would go unnoticed (no IT alert, no failing cycle) until the 15-minute safety read."""
+    from bridge.exceptions import BridgeError
+
+    bridge.cycle()
+    bridge.cycle()  # settled: the next cycle reads only Drive's change signal
+    bridge.clock.advance(timedelta(minutes=1))
+    bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["permissions"] = []
+    with pytest.raises(BridgeError) as raised:
+        bridge.cycle()
+    assert "HTTP 403" in str(raised.value)

@@ -255,3 +255,15 @@ def test_files_list_shows_only_files_the_account_can_open(sandbox: SandboxServer
     resp = requests.get(f"{sandbox.url}/drive/v3/files", params={"q": q, "fields": "files(id)"},
                         headers={"Authorization": f"Bearer {stranger}"}, timeout=5)
     assert resp.status_code == 200 and resp.json()["files"] == []
+
+
+def test_drive_hides_a_spreadsheet_not_shared_with_the_caller(sandbox: SandboxServer) -> None:
+    """A spreadsheet unshared from the bridge would still answer Drive's change signal, so the bridge (and IT's alert)
+    would notice only at the 15-minute safety read, where Google answers 404 at once."""
+    path = f"/drive/v3/files/{DEMO_SPREADSHEET_ID}"
+    assert call(sandbox.url, "GET", path, params={"fields": "version"}).status_code == 200
+    sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID)["permissions"] = []  # the owner stopped sharing it
+    resp = call(sandbox.url, "GET", path, params={"fields": "version"})
+    assert resp.status_code == 404 and resp.json()["error"]["message"] == f"File not found: {DEMO_SPREADSHEET_ID}."
+    owner = _as(sandbox, FORM_OWNER)
+    assert call(sandbox.url, "GET", path, auth=False, headers=owner, params={"fields": "version"}).status_code == 200

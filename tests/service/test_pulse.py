@@ -102,3 +102,18 @@ def test_it_alerts_reach_the_configured_addresses(sandbox: Any, tmp_path: Any) -
     send("MY MEIN bridge tidak bekerja", "uji")
     assert [(m["to"], m["subject"]) for m in outbox(sandbox.state)] == [
         ("it@balangankab.go.id", "MY MEIN bridge tidak bekerja"), ("kabid@balangankab.go.id", "MY MEIN bridge tidak bekerja")]
+
+
+def test_the_alert_gives_the_time_in_wita_from_the_utc_system_clock() -> None:
+    """IT staff in Balangan would read an 8-hour-off, unlabelled time ('Sejak 23/11/2026 02:01') in the alert."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    utc = ManualClock(datetime(2026, 11, 23, 2, 1, tzinfo=UTC))  # as system_clock gives it
+    told: list[tuple[str, str]] = []
+    pulse = Pulse(utc, lambda subject, body: told.append((subject, body)), tz=ZoneInfo("Asia/Makassar"))
+    pulse.record("Google refused the credentials")
+    utc.advance(timedelta(minutes=2))
+    pulse.record(None)
+    assert told[0][1].startswith("Sejak 23/11/2026 10:01 WITA, siklus bridge gagal:\n")
+    assert told[1][1] == "Bridge bekerja lagi sejak 23/11/2026 10:03 WITA, setelah 1 siklus gagal sejak 23/11/2026 10:01 WITA."
