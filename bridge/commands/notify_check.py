@@ -20,7 +20,8 @@ OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
 SAMPLE = {"id": "MM-2026-0001", "judul": "Contoh judul", "operator": "Operator Contoh", "kecamatan": "Paringin",
           "desa": "Paringin Kota", "kim": "KIM Contoh", "tautan": "https://contoh.blogspot.com/p.html",
-          "alasan": "Contoh alasan", "status": "MENUNGGU"}
+          "alasan": "Contoh alasan", "status": "MENUNGGU",
+          "langkah": "Silakan perbaiki lalu kirim ulang lewat formulir yang sama.", "kirim_ulang": True}  # perlu-perbaikan
 TEST_SUBJECT = "Pesan uji MY MEIN bridge"
 TEST_BODY = "Ini pesan uji dari `mymein-bridge check --send-test`. Bila Anda menerimanya, saluran pesan bekerja."
 

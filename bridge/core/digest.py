@@ -201,7 +201,7 @@ class Health:
     """The bridge's own health as the digest tells it."""
 
     last_failure: datetime | None = None
-    failure: str = ""  # what failed (English: the technical detail for IT)
+    failure: str = ""  # what failed, plain Indonesian with what to do (bridge.core.health.cycle_failed)
     problems: int = 0  # problems in the cycle that sends the digest
 
 

@@ -11,6 +11,18 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from bridge.exceptions import (
+    AuthError,
+    ConfigError,
+    FatalError,
+    LeaseHeldError,
+    LedgerError,
+    LimitError,
+    NotFoundError,
+    RetriableError,
+    SchemaError,
+)
+
 #: How old the time on the tab may get before it is written again with nothing else changed. The
 #: pipeline reads the spreadsheet at least this often anyway (its safety-net read), so an idle bridge
 #: writes the tab once per safety-net read, and never from a cycle that reads nothing.
@@ -88,10 +100,92 @@ def clock_skewed() -> str:
             "Minta TI menyalakan sinkronisasi waktu (NTP) di server.")
 
 
+#: What stopped a whole cycle, in plain Indonesian with what to do (the digest's health line; the raw
+#: error stays in the English journal). Keys: :func:`failure_kind`.
+CYCLE_FAILED = {
+    "unreachable": "Google tidak dapat dijangkau sementara (jaringan server atau gangguan di Google). Bridge mencoba lagi "
+                   "otomatis; bila gangguan berulang berjam-jam, hubungi TI.",
+    "limit": "Google membatasi permintaan bridge untuk hari ini (kuota harian). Bridge melanjutkan otomatis; bila "
+             "berulang setiap hari, hubungi TI.",
+    "auth": "Izin Google milik bridge ditolak atau sudah berakhir. Minta TI menjalankan `mymein-bridge auth`, lalu "
+            "`mymein-bridge check`.",
+    "no_access": "Akun Google bridge tidak dapat membuka spreadsheet (tidak lagi dibagikan kepadanya). Bagikan "
+                 "spreadsheet ke akun bridge sebagai Editor, atau minta TI memeriksanya dengan `mymein-bridge check`.",
+    "not_found": "Spreadsheet yang disetel untuk bridge tidak ditemukan (terhapus, atau alamatnya salah di konfigurasi). "
+                 "Minta TI memeriksanya dengan `mymein-bridge check`.",
+    "lease": "Bridge lain sedang bekerja pada spreadsheet ini, sehingga bridge ini berhenti agar tidak ada berita yang "
+             "terbit dua kali. Minta TI memastikan hanya satu bridge yang berjalan.",
+    "schema": "Judul kolom di salah satu tab diubah, sehingga bridge berhenti. Kembalikan judul kolomnya, atau minta TI "
+              "menjalankan `mymein-bridge check`.",
+    "ledger": "Berkas data bridge di server tidak dapat dibuka atau ditulis. Minta TI memeriksa server (jurnal layanan).",
+    "config": "Konfigurasi bridge tidak valid. Minta TI menjalankan `mymein-bridge check`.",
+    "other": "Siklus bridge gagal. Minta TI melihat jurnal server (journalctl -u mymein-bridge) dan menjalankan "
+             "`mymein-bridge check`.",
+}
+
+
+def failure_kind(exc: BaseException | None) -> str:
+    """The :data:`CYCLE_FAILED` key of what stopped a cycle; None: the spreadsheet could not be read for now."""
+    if exc is None or isinstance(exc, RetriableError):
+        return "unreachable"
+    for kind, cls in (("limit", LimitError), ("auth", AuthError), ("not_found", NotFoundError), ("lease", LeaseHeldError),
+                      ("schema", SchemaError), ("ledger", LedgerError), ("config", ConfigError)):
+        if isinstance(exc, cls):
+            return kind
+    if isinstance(exc, FatalError) and "no access (HTTP 403" in str(exc):  # bridge.adapters.sheets words it so
+        return "no_access"
+    return "other"
+
+
+def cycle_failed(kind: str) -> str:
+    """The plain Indonesian line for a failure kind (unknown kinds: the general one)."""
+    return CYCLE_FAILED.get(kind, CYCLE_FAILED["other"])
+
+
+#: The cycle's problems about messages, by the English prefix their modules give them (bridge.cycle.notify,
+#: bridge.cycle.digest, bridge.cycle.pipeline; tests/e2e/test_health.py sends each through a real cycle),
+#: and what officers read about them. Checked in this order; ``{n}`` is how many the cycle recorded.
+MESSAGE_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("notice template ",),
+     "Template pesan ke operator rusak, sehingga sebagian pesan tidak dikirim ({n}). Minta TI memperbaiki berkas "
+     "notice_<peristiwa>.txt di folder [notify] notice_templates (`mymein-bridge check` menunjukkan kesalahannya)."),
+    (("Review tab has no 'Notifikasi Terkirim' column",),
+     "Kolom 'Notifikasi Terkirim' tidak ada di tab Review, sehingga pesan ke operator tidak dikirim. Minta TI "
+     "menjalankan `mymein-bridge init`."),
+    (("operator messages postponed",),
+     "Pesan ke operator tertunda karena Google tidak dapat dijangkau sementara ({n}); dicoba lagi otomatis, tidak "
+     "perlu tindakan."),
+    (("operator messages stopped",),
+     "Pesan ke operator gagal terkirim ({n}): periksa [notify] channel di konfigurasi dan izinnya (untuk e-mail: izin "
+     "Gmail; minta TI menjalankan `mymein-bridge check`, lalu `mymein-bridge auth` bila izinnya ditolak). Penerbitan "
+     "tetap berjalan; pesan dikirim setelah diperbaiki."),
+    (("officers' digest template ",),
+     "Template ringkasan untuk petugas (digest.txt) rusak, sehingga ringkasan tidak dikirim. Minta TI menjalankan "
+     "`mymein-bridge check`."),
+    (("officers' digest postponed",),
+     "Ringkasan untuk petugas tertunda karena Google tidak dapat dijangkau sementara; dicoba lagi otomatis."),
+    (("officers' digest not sent",),
+     "Ringkasan untuk petugas gagal terkirim ({n}): periksa alamat [notify] digest_to dan digest_urls di "
+     "konfigurasi (minta TI menjalankan `mymein-bridge check`)."),
+)
+
+
+def message_problems(problems: list[str]) -> tuple[list[str], list[str]]:
+    """(officers' lines for the message problems, the problems left): each kind named once, with its count."""
+    lines: list[str] = []
+    left = list(problems)
+    for prefixes, text in MESSAGE_PROBLEMS:
+        mine = [p for p in left if p.startswith(prefixes)]
+        if mine:
+            lines.append(text.format(n=len(mine)))
+            left = [p for p in left if p not in mine]
+    return lines, left
+
+
 def other_problems(count: int) -> str:
     return (f"Siklus terakhir mencatat {count} masalah lain (misalnya satu baris yang tidak dapat diproses). Bridge tetap "
             "bekerja; TI dapat melihat rinciannya di jurnal server (journalctl -u mymein-bridge).")
 
 
-__all__ = ["OK", "PROBLEM", "STALE_AFTER", "TIME_EVERY", "Health", "blogger_paused", "clock_skewed", "due", "health_rows",
-           "intake_stopped", "other_problems"]
+__all__ = ["CYCLE_FAILED", "MESSAGE_PROBLEMS", "OK", "PROBLEM", "STALE_AFTER", "TIME_EVERY", "Health", "blogger_paused", "clock_skewed",
+           "cycle_failed", "due", "failure_kind", "health_rows", "intake_stopped", "message_problems", "other_problems"]

@@ -24,7 +24,7 @@ class KimChannel(StrEnum):
     EMAIL = "email"  # to Alamat Notifikasi (or the form's e-mail) through [notify] channel
     TELEGRAM = "telegram"  # a chat id (-100123...) or @channel, through kim_channels.telegram
     WHATSAPP = "whatsapp"  # a phone number, through kim_channels.whatsapp (the official Cloud API)
-    WEBHOOK = "webhook"  # an https URL, through kim_channels.webhook (e.g. a WhatsApp gateway)
+    WEBHOOK = "webhook"  # an https URL (http only to a loopback host), through kim_channels.webhook (e.g. a WhatsApp gateway)
     NONE = "tidak"  # this KIM gets no messages
 
 
@@ -37,7 +37,15 @@ CHOICES = "email, telegram, whatsapp, webhook atau tidak"
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[A-Za-z]{2,}$")
 _TELEGRAM = re.compile(r"^(-?\d{5,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
-_WEBHOOK = re.compile(r"^https?://[^\s/@]+\.[^\s/@]+(/\S*)?$", re.IGNORECASE)
+_WEBHOOK = re.compile(r"^https://[^\s/@]+\.[^\s/@]+(/\S*)?$", re.IGNORECASE)
+#: Plain http only to this machine (the sandbox's webhook sink in tests, a local relay): nothing crosses a
+#: network unencrypted, so the officers' message and README can say "https://" and mean it.
+_LOOPBACK_HTTP = re.compile(r"^http://(127(?:\.\d{1,3}){3}|localhost|\[::1\])(:\d{1,5})?(/\S*)?$", re.IGNORECASE)
+
+
+def _webhook_ok(address: str) -> bool:
+    """An https URL with a dotted host, or http to a loopback host."""
+    return bool(_WEBHOOK.match(address) or _LOOPBACK_HTTP.match(address))
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ def route_of(record: KimRecord, templates: Mapping[str, str] | None) -> Route | 
                            f"not a phone number: {address!r}")
         quoted = value
     else:
-        if not _WEBHOOK.match(address):
+        if not _webhook_ok(address):
             return problem(f"Alamat Notifikasi '{address}' bukan alamat webhook (harus diawali https://).",
                            f"not a webhook URL: {address!r}")
         value, quoted = address, address.split("://", 1)[1]

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 # The Review statuses live with the status machine (issue 22) and are re-exported here; ReviewRow.status
 # reads the machine's parse cache directly (it is asked of every row many times a cycle).
+from bridge.core.operator_reasons import OperatorReason, operator_reason
 from bridge.core.review_machine import _STATUS_OF, _parse_status
 from bridge.core.review_machine import BRIDGE_STATUSES as BRIDGE_STATUSES
 from bridge.core.review_machine import Status as Status
@@ -236,6 +237,11 @@ class Reason:
     code: str
     id: str
     en: str
+
+    @property
+    def operator(self) -> OperatorReason:
+        """The operator's text for this reason, and whether resubmitting fixes it (:mod:`bridge.core.operator_reasons`)."""
+        return operator_reason(self.code, self.id)
 
 
 @dataclass(frozen=True)

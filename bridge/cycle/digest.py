@@ -35,6 +35,7 @@ from bridge.adapters.sheets import create_metadata_request, update_metadata_requ
 from bridge.app import Deps
 from bridge.core import columns, digest
 from bridge.core.digest import DigestInput, DigestRecord, DigestRow, Health, Sending
+from bridge.core.health import cycle_failed, failure_kind
 from bridge.core.kim_channel import kim_routes
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import Message, render_message
@@ -44,7 +45,7 @@ from bridge.exceptions import AddressError, BridgeError
 log = logging.getLogger("bridge.digest")
 
 RECORD = "digest_record"  # ledger meta: the spreadsheet's record as last read or written
-LAST_FAILURE = "last_cycle_failure"  # ledger meta: JSON {"at", "problem"} of the last cycle that could not work
+LAST_FAILURE = "last_cycle_failure"  # ledger meta: JSON {"at", "kind"} of the last cycle that could not work
 TEMPLATE = "digest.txt"
 GIVE_UP_AFTER = timedelta(hours=6)
 FIRST_WAIT = timedelta(minutes=2)
@@ -60,13 +61,15 @@ class DigestResult:
     problems: list[str] = field(default_factory=list)
 
 
-def remember_failure(deps: Deps, problem: str) -> None:
-    """A cycle that could not work: the next digest's health section names it. Never raises."""
+def remember_failure(deps: Deps, exc: BaseException | None) -> None:
+    """A cycle that could not work (``exc``; None: the spreadsheet could not be read for now): the next
+    digest's health section names it, in the plain words of :mod:`bridge.core.health`, by its kind (the
+    raw error stays in the English journal). Never raises."""
     if deps.dry_run or not deps.settings.notify.digest:
         return
     try:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(LAST_FAILURE, json.dumps({"at": deps.now().isoformat(), "problem": problem[:300]}))
+            deps.ledger.set_meta(LAST_FAILURE, json.dumps({"at": deps.now().isoformat(), "kind": failure_kind(exc)}))
     except Exception as exc:  # noqa: BLE001 - the ledger itself may be what failed
         log.debug("last failure not remembered: %s", exc)
 
@@ -153,7 +156,7 @@ def _health(deps: Deps, problems: int) -> Health:
         last, when = {}, None
     if when is None or deps.now() - when > FAILURE_SHOWN:
         return Health(problems=problems)
-    return Health(when.astimezone(deps.settings.tz), str(last.get("problem", "")), problems)
+    return Health(when.astimezone(deps.settings.tz), cycle_failed(str(last.get("kind", ""))), problems)
 
 
 def _sheet_id(deps: Deps) -> int | None:

@@ -83,7 +83,8 @@ def _problems(deps: Deps, report: Any) -> tuple[str, ...]:
         out.append(health.blogger_paused(until.astimezone(deps.settings.tz)))
     if report.clock_skewed:
         out.append(health.clock_skewed())
-    others = [p for p in report.problems if p != halted]
+    messages, others = health.message_problems([p for p in report.problems if p != halted])
+    out += messages
     if others:
         out.append(health.other_problems(len(others)))
     return tuple(out)

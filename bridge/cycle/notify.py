@@ -50,6 +50,7 @@ from bridge.core.notices import (
     render_message,
     stamp,
 )
+from bridge.core.operator_reasons import for_operator, from_note
 from bridge.core.registry import kim_key
 from bridge.core.report import DRAFT_LINK
 from bridge.core.review_machine import rejection_notice_waits
@@ -113,14 +114,24 @@ def _live_link(deps: Deps, row: ReviewRow) -> str:
     return url
 
 
-def _context(row: ReviewRow, event: Event) -> dict[str, str]:
+def _context(row: ReviewRow, event: Event) -> dict[str, object]:
     # the officer's words to the operator, never the internal Catatan Petugas
     reason = row.get(ReviewColumn.SYSTEM_NOTE) if event == Event.PERLU_PERBAIKAN else row.get(ReviewColumn.OPERATOR_MESSAGE)
-    return {
+    context: dict[str, object] = {
         "id": row.id, "judul": row.get(ReviewColumn.TITLE), "operator": row.get(ReviewColumn.OPERATOR),
         "kecamatan": row.get(ReviewColumn.KECAMATAN), "desa": row.get(ReviewColumn.DESA), "kim": row.get(ReviewColumn.KIM),
         "tautan": row.get(ReviewColumn.POST_URL), "alasan": reason.strip(), "status": row.get(ReviewColumn.STATUS),
     }
+    if event == Event.PERLU_PERBAIKAN:
+        context.update(_fixes(row))
+    return context
+
+
+def _fixes(row: ReviewRow) -> dict[str, object]:
+    """Catatan Sistem is the officers' text: the operator reads each reason's own text instead, and is
+    asked to resubmit only when a reason is theirs to fix (issue 19 audit)."""
+    fixes = for_operator(from_note(row.get(ReviewColumn.SYSTEM_NOTE)))
+    return {"alasan": fixes.reasons, "langkah": fixes.next_step, "kirim_ulang": fixes.resubmit}
 
 
 def _template(templates: Path, event: Event) -> str:

@@ -349,10 +349,10 @@ def run_cycle(deps: Deps) -> CycleReport:
     try:
         report = _cycle(deps)
     except BridgeError as exc:
-        remember_failure(deps, str(exc))  # for the officers' digest's health section
+        remember_failure(deps, exc)  # for the officers' digest's health section
         raise
     if report.skipped:
-        remember_failure(deps, report.problems[0] if report.problems else "the spreadsheet could not be read")
+        remember_failure(deps, None)
     return report
 
 

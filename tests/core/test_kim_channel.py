@@ -32,6 +32,8 @@ def test_a_bad_row_is_a_specific_reason_and_stops_nothing() -> None:
         ("telegram", "budi"): "bukan ID chat Telegram",
         ("whatsapp", "12"): "bukan nomor WhatsApp",
         ("webhook", "gw.example.id"): "bukan alamat webhook",
+        ("webhook", "http://gw.example.id/kirim"): "harus diawali https://",
+        ("webhook", "http://127.0.0.1.example.id/kirim"): "harus diawali https://",
         ("email", "budi@"): "bukan alamat email yang benar",
         ("", "budi@desa.id"): "Kanal Notifikasi kosong",
     }
@@ -43,3 +45,12 @@ def test_a_bad_row_is_a_specific_reason_and_stops_nothing() -> None:
     assert isinstance(missing, ChannelProblem) and "belum disiapkan staf TI" in missing.id
     routes, problems = kim_routes([_kim("sms", name="KIM B"), _kim("telegram", "@kimbalangan", name="KIM  a")], URLS)
     assert list(routes) == ["kim a"] and [p.kim for p in problems] == ["KIM B"]
+
+
+def test_a_webhook_needs_https_except_on_this_machine() -> None:
+    """Messages would cross the internet unencrypted to an http:// gateway, though officers are told https:// is required."""
+    for address in ("http://127.0.0.1:8765/_sandbox/webhook/karet", "http://localhost/relay", "http://[::1]:9000/x",
+                    "https://gw.example.id/kirim"):
+        assert isinstance(route_of(_kim("webhook", address), URLS), Route), address
+    for address in ("http://gw.example.id/kirim", "http://10.0.0.5/x", "http://127.0.0.1@evil.example/x", "ftp://gw.example.id"):
+        assert isinstance(route_of(_kim("webhook", address), URLS), ChannelProblem), address

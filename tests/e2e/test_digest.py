@@ -186,8 +186,33 @@ def test_the_digest_tells_of_the_bridges_last_failure(bridge: Bridge, monkeypatc
     bridge.now = bridge.now.replace(hour=11, minute=1)
     bridge.cycle(**opts)
     mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
-    assert "Keadaan sistem: gangguan terakhir 23/11/2026 10:30 WITA (could not read the spreadsheet, will retry next cycle: " \
-           "Sheets answered 503); sistem bekerja lagi sejak itu." in mail["body"]
+    assert ("Keadaan sistem: gangguan terakhir 23/11/2026 10:30 WITA, sistem bekerja lagi sejak itu. Gangguannya: Google tidak "
+            "dapat dijangkau sementara") in mail["body"]
+    assert "Sheets answered 503" not in mail["body"]  # the raw error stays in the journal
+
+
+def test_the_digest_names_a_lost_share_in_plain_indonesian(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Officers would read 'developerMetadata.search …: no access (HTTP 403 …)' in English instead of what to do."""
+    from bridge.cycle import pipeline
+    from bridge.exceptions import FatalError
+
+    opts = _opts(bridge)
+    bridge.cycle(**opts)
+    bridge.now = bridge.now.replace(hour=10, minute=30)
+
+    def unshared(*args: Any, **kwargs: Any) -> Any:
+        raise FatalError("developerMetadata.search SHEET: no access (HTTP 403: The caller does not have permission). Share "
+                         "the spreadsheet with the bridge's Google account as Editor.")
+
+    with monkeypatch.context() as m, pytest.raises(FatalError):
+        m.setattr(pipeline, "read_snapshot", unshared)
+        bridge.cycle(**opts)
+    bridge.now = bridge.now.replace(hour=11, minute=1)
+    bridge.cycle(**opts)
+    mail = next(m for m in _digests(bridge) if m["channel"] == "gmail")
+    assert ("Gangguannya: Akun Google bridge tidak dapat membuka spreadsheet (tidak lagi dibagikan kepadanya). Bagikan "
+            "spreadsheet ke akun bridge sebagai Editor") in mail["body"]
+    assert "HTTP 403" not in mail["body"] and "no access" not in mail["body"]
 
 
 def test_a_recipient_that_is_down_is_retried_with_backoff_then_given_up(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:

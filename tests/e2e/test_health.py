@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from bridge.core.health import TIME_EVERY
 from bridge.core.model import Status
 from bridge.cycle.pipeline import run_cycle
@@ -183,3 +185,25 @@ def test_blogger_s_daily_limit_shows_until_when_publishing_waits(bridge: Bridge)
     bridge.now = bridge.now.replace(day=24, hour=0, minute=1)
     bridge.cycle()
     assert _status(bridge)["Keadaan"] == "OK"
+
+
+def test_message_failures_are_named_with_what_to_do(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Officers would read only 'Siklus terakhir mencatat 2 masalah lain' when neither operators nor they get messages."""
+    from bridge.adapters.notify import GmailChannel
+    from bridge.exceptions import AuthError
+
+    def refused(self: GmailChannel, message: Any) -> None:
+        raise AuthError("Gmail refused the grant (invalid_grant)")
+
+    monkeypatch.setattr(GmailChannel, "send", refused)
+    opts = {"notify__operator_messages": True, "notify__digest_to": ["petugas@balangankab.go.id"], "notify__digest_at": "10:00"}
+    bridge.cycle(**opts)
+    bridge.now = bridge.now + timedelta(minutes=5)
+    report = bridge.cycle(**opts)
+    assert any(p.startswith("operator messages stopped") for p in report.problems)
+    bridge.now = bridge.now + timedelta(days=1, minutes=5)  # the digest gives up on its address after a day of tries
+    report = bridge.cycle(**opts)
+    shown = _status(bridge)["Keterangan"]
+    assert "Pesan ke operator gagal terkirim (1): periksa [notify] channel" in shown
+    assert "Ringkasan untuk petugas gagal terkirim (1): periksa alamat [notify] digest_to" in shown
+    assert "masalah lain" not in shown and "invalid_grant" not in shown

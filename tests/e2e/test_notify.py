@@ -42,8 +42,8 @@ def test_every_event_reaches_the_operator_once_by_gmail(bridge: Bridge) -> None:
     review = {r["ID"]: r for r in bridge.review()}
     assert review[waiting[0]][NOTICES].startswith("diterima 23/11/2026")
     assert review[invalid[0]][NOTICES].startswith("perlu-perbaikan 23/11/2026")
-    assert review[invalid[0]][ReviewColumn.SYSTEM_NOTE.value].splitlines()[0] in next(
-        m["body"] for m in box if invalid[0] in m["subject"])
+    assert "Minta operator" in review[invalid[0]][ReviewColumn.SYSTEM_NOTE.value]  # officers keep their text
+    assert "Minta operator" not in next(m["body"] for m in box if invalid[0] in m["subject"])  # operators read theirs
     bridge.officer_sets({waiting[0]: Status.DISETUJUI.value, waiting[1]: Status.DITOLAK.value})
     bridge.set_cell(waiting[1], ReviewColumn.OFFICER_NOTE, "catatan internal: operator ini sering salah")
     bridge.set_cell(waiting[1], ReviewColumn.OPERATOR_MESSAGE, "Foto tidak sesuai isi berita")
