@@ -260,6 +260,143 @@ def _note_copies(plan: WatchPlan) -> None:
         fix.cells[ReviewColumn.SYSTEM_NOTE] = wanted
 
 
+@dataclass
+class _Known:
+    """The ledger's submissions indexed for recognising Review rows, with what the tab shows at a glance."""
+
+    live: list[KnownSubmission]  # not recorded as deleted
+    by_id: dict[str, KnownSubmission]
+    by_fp: dict[str, KnownSubmission]
+    gone_id: dict[str, KnownSubmission]  # recorded as deleted (in Arsip)
+    gone_fp: dict[str, KnownSubmission]
+    present_ids: set[str]  # IDs in some Review row
+    present_fps: set[str]  # fingerprints in some Review row
+    received_text: Callable[[str], str]
+
+    @classmethod
+    def index(
+        cls, rows: Sequence[ReviewRow], known: Sequence[KnownSubmission], received_text: Callable[[str], str]
+    ) -> _Known:
+        live = [k for k in known if not k.deleted_at]
+        return cls(
+            live=live,
+            by_id={k.id: k for k in live},
+            by_fp={k.fingerprint: k for k in live},
+            gone_id={k.id: k for k in known if k.deleted_at},
+            gone_fp={k.fingerprint: k for k in known if k.deleted_at},
+            present_ids={r.id for r in rows if r.id},
+            present_fps={own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in rows} - {""},
+            received_text=received_text,
+        )
+
+
+#: What :func:`_recognise` found: the submission (None: none the ledger knows) and the system cells to restore.
+_Found = tuple[KnownSubmission | None, dict[ReviewColumn, str]]
+
+
+def _note(plan: WatchPlan, row: ReviewRow, note: str) -> None:
+    """Explain a row the bridge leaves alone (once: only when its note says something else)."""
+    if row.get(ReviewColumn.SYSTEM_NOTE) != note:
+        plan.notes.append((row.row_number, row.id, note))
+
+
+def _deleted_back(row: ReviewRow, rid: str, rfp: str, ix: _Known) -> KnownSubmission | None:
+    """The deleted submission a row is, when the row came back (pasted or restored) after its deletion."""
+    if (rid and rid in ix.gone_id and rid not in ix.by_id) or (rfp and rfp in ix.gone_fp and rfp not in ix.by_fp):
+        return ix.gone_id.get(rid) or ix.gone_fp[rfp]
+    return None
+
+
+def _by_id(row: ReviewRow, rid: str, rfp: str, ix: _Known, plan: WatchPlan) -> _Found | None:
+    """A row whose ID the ledger knows. When its fingerprint says another submission: the ID was edited
+    if that other one has no row (its ID is restored), else the row is noted as two owners (None)."""
+    k = ix.by_id[rid]
+    if rfp == k.fingerprint:
+        return k, {}
+    other = ix.by_fp.get(rfp) if rfp else None
+    if other is None:
+        return k, {ReviewColumn.FINGERPRINT: k.fingerprint}
+    if other.id not in ix.present_ids:
+        return other, {ReviewColumn.ID: other.id}  # the ID was edited: the fingerprint tells whose row
+    plan.seen.setdefault(k.id, row)
+    _note(plan, row, NOTE_TWO_OWNERS)
+    return None
+
+
+def _by_fingerprint(row: ReviewRow, k: KnownSubmission) -> _Found:
+    """A row whose ID cell was cleared or edited but whose fingerprint the ledger knows: the ID is restored
+    (with a note when a rebuild had to give the submission a new ID)."""
+    cells = {ReviewColumn.ID: k.id}
+    if k.renumbered:
+        note = str(row.get(ReviewColumn.SYSTEM_NOTE))
+        cells[ReviewColumn.SYSTEM_NOTE] = NOTE_NEW_ID.format(id=k.id) + ("\n" + note if note else "")
+    return k, cells
+
+
+def _fits(c: KnownSubmission, row: ReviewRow, ix: _Known) -> bool:
+    """Whether a submission missing from Review has this row's received time, operator and e-mail."""
+    return (
+        c.in_review and c.status not in GONE_STATUSES and c.id not in ix.present_ids and c.fingerprint not in ix.present_fps
+        and bool(c.received) and _same(ix.received_text(c.received), row.get(ReviewColumn.RECEIVED))
+        and _same(c.operator, row.get(ReviewColumn.OPERATOR)) and _same(c.email, row.get(ReviewColumn.EMAIL))
+    )
+
+
+def _by_content(row: ReviewRow, rid: str, ix: _Known, plan: WatchPlan) -> _Found | None:
+    """A row with no fingerprint and no known ID: the one submission missing from Review that fits it,
+    if exactly one does (both cells restored). A row with no ID that none fits is noted as unclear (None)."""
+    fits = [c for c in ix.live if _fits(c, row, ix)]
+    if len(fits) == 1:
+        k = fits[0]
+        return k, {ReviewColumn.ID: k.id, ReviewColumn.FINGERPRINT: k.fingerprint}
+    if not rid:
+        _note(plan, row, NOTE_UNCLEAR)
+        return None
+    return None, {}
+
+
+def _recognise(row: ReviewRow, rid: str, rfp: str, ix: _Known, plan: WatchPlan) -> _Found | None:
+    """Which submission a row is, from the most certain sign to the least: its ID, its fingerprint, its
+    content. None: the row was noted and is left alone."""
+    if rid in ix.by_id:
+        return _by_id(row, rid, rfp, ix, plan)
+    if rfp and rfp in ix.by_fp:
+        return _by_fingerprint(row, ix.by_fp[rfp])
+    if not rfp:
+        return _by_content(row, rid, ix, plan)
+    return None, {}  # a fingerprint the bridge never made
+
+
+def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
+    """One Review row: left alone with a note, acted on as it is (an ID the bridge never made), noted as
+    a copy of an upper row, or recognised as its submission (system cells restored, status tidied)."""
+    rid, rfp = row.id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
+    gone = _deleted_back(row, rid, rfp, ix)
+    if gone is not None:
+        _note(plan, row, NOTE_DELETED_BACK.format(id=gone.id))
+        return
+    found = _recognise(row, rid, rfp, ix, plan)
+    if found is None:
+        return
+    k, cells = found
+    if k is None:
+        if rid:
+            plan.rows.append(row)  # an ID the bridge never made: publishing explains it
+        return
+    if k.id in plan.seen:
+        plan.copies.setdefault(k.id, []).append(row.row_number)
+        _note(plan, row, copies.copy_note(k.id, plan.seen[k.id].row_number))
+        return
+    row.values[ReviewColumn.ID] = k.id
+    if own_fingerprint(row.get(ReviewColumn.FINGERPRINT)) != k.fingerprint:  # keeps the resubmissions' (issue 20)
+        row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
+    _status_fix(row, cells, plan, k.id)
+    plan.seen[k.id] = row
+    plan.rows.append(row)
+    if cells:
+        plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
+
+
 def plan_review(
     rows: Sequence[ReviewRow],
     known: Sequence[KnownSubmission],
@@ -276,79 +413,13 @@ def plan_review(
     last, rare match (at 100k submissions formatting every one costs more than the rest of the plan).
     """
     plan = WatchPlan(last_rows={k.id: k.last_row for k in known})
-    live = [k for k in known if not k.deleted_at]
-    by_id = {k.id: k for k in live}
-    by_fp = {k.fingerprint: k for k in live}
-    gone_id = {k.id: k for k in known if k.deleted_at}
-    gone_fp = {k.fingerprint: k for k in known if k.deleted_at}
-    present_ids = {r.id for r in rows if r.id}
-    present_fps = {own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in rows} - {""}
+    ix = _Known.index(rows, known, received_text)
     for row in sorted(rows, key=lambda r: r.row_number):  # the upper row of copies counts (core.copies)
-        rid, rfp = row.id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
-        cells: dict[ReviewColumn, str] = {}
-        k: KnownSubmission | None = None
-        if (rid and rid in gone_id and rid not in by_id) or (rfp and rfp in gone_fp and rfp not in by_fp):
-            sub = gone_id.get(rid) or gone_fp[rfp]
-            note = NOTE_DELETED_BACK.format(id=sub.id)
-            if row.get(ReviewColumn.SYSTEM_NOTE) != note:
-                plan.notes.append((row.row_number, rid, note))
-            continue
-        if rid in by_id:
-            k = by_id[rid]
-            if rfp != k.fingerprint:
-                other = by_fp.get(rfp) if rfp else None
-                if other is not None and other.id not in present_ids:
-                    k, cells[ReviewColumn.ID] = other, other.id  # the ID was edited: the fingerprint tells whose row
-                elif other is not None:
-                    plan.seen.setdefault(k.id, row)
-                    if row.get(ReviewColumn.SYSTEM_NOTE) != NOTE_TWO_OWNERS:
-                        plan.notes.append((row.row_number, rid, NOTE_TWO_OWNERS))
-                    continue
-                else:
-                    cells[ReviewColumn.FINGERPRINT] = k.fingerprint
-        elif rfp and rfp in by_fp:
-            k = by_fp[rfp]
-            cells[ReviewColumn.ID] = k.id
-            if k.renumbered:
-                note = str(row.get(ReviewColumn.SYSTEM_NOTE))
-                cells[ReviewColumn.SYSTEM_NOTE] = NOTE_NEW_ID.format(id=k.id) + ("\n" + note if note else "")
-        elif not rfp and (not rid or rid not in by_id):
-            fits = [
-                c for c in live
-                if c.in_review and c.status not in GONE_STATUSES and c.id not in present_ids and c.fingerprint not in present_fps
-                and c.received and _same(received_text(c.received), row.get(ReviewColumn.RECEIVED))
-                and _same(c.operator, row.get(ReviewColumn.OPERATOR)) and _same(c.email, row.get(ReviewColumn.EMAIL))
-            ]
-            if len(fits) == 1:
-                k = fits[0]
-                cells[ReviewColumn.ID] = k.id
-                cells[ReviewColumn.FINGERPRINT] = k.fingerprint
-            elif not rid:
-                if row.get(ReviewColumn.SYSTEM_NOTE) != NOTE_UNCLEAR:
-                    plan.notes.append((row.row_number, rid, NOTE_UNCLEAR))
-                continue
-        if k is None:
-            if rid:
-                plan.rows.append(row)  # an ID the bridge never made: publishing explains it
-            continue
-        if k.id in plan.seen:
-            plan.copies.setdefault(k.id, []).append(row.row_number)
-            note = copies.copy_note(k.id, plan.seen[k.id].row_number)
-            if row.get(ReviewColumn.SYSTEM_NOTE) != note:
-                plan.notes.append((row.row_number, rid, note))
-            continue
-        row.values[ReviewColumn.ID] = k.id
-        if own_fingerprint(row.get(ReviewColumn.FINGERPRINT)) != k.fingerprint:  # keeps the resubmissions' (issue 20)
-            row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
-        _status_fix(row, cells, plan, k.id)
-        plan.seen[k.id] = row
-        plan.rows.append(row)
-        if cells:
-            plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
+        _place_row(row, ix, plan)
     _note_copies(plan)
     skip = set(just_queued)
     plan.deleted = [
-        k for k in live if k.in_review and k.status not in GONE_STATUSES and k.id not in plan.seen and k.id not in skip
+        k for k in ix.live if k.in_review and k.status not in GONE_STATUSES and k.id not in plan.seen and k.id not in skip
     ]
     return plan
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,97 +46,140 @@ class RegistryProblem:
     en: str  # English, for the log
 
 
+#: One problem of one row: (code, Indonesian for officers, English for the log).
+_Finding = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class _FirstRows:
+    """The first row of each KIM name, Nomor Induk and operator e-mail: a later row with the same one repeats it."""
+
+    name: dict[str, KimRecord]
+    nomor: dict[str, KimRecord]
+    email: dict[str, KimRecord]
+
+    @classmethod
+    def of(cls, named: Sequence[KimRecord]) -> _FirstRows:
+        name: dict[str, KimRecord] = {}
+        nomor: dict[str, KimRecord] = {}
+        email: dict[str, KimRecord] = {}
+        for r in named:
+            name.setdefault(kim_key(r.name), r)
+        for r in named:
+            if r.nomor_induk.strip():
+                nomor.setdefault(kim_key(r.nomor_induk), r)
+        for r in named:
+            for e in sorted(r.operator_emails):
+                email.setdefault(e, r)
+        return cls(name, nomor, email)
+
+
 def check_registry(records: Sequence[KimRecord], wilayah: WilayahIndex) -> list[RegistryProblem]:
     """Every problem of the KIM tab, per row, in row order (never raises on bad input)."""
     from bridge.core.kim_channel import ChannelProblem, route_of  # it uses kim_key from here
     problems: list[RegistryProblem] = []
-    named = [r for r in records if r.name.strip()]
-
-    def add(r: KimRecord, code: str, id_: str, en: str) -> None:
-        problems.append(RegistryProblem(r.row_number, code, f"Baris {r.row_number} ({r.name or 'tanpa nama'}): {id_}", en))
-
-    def firsts(key: str, rows: list[KimRecord]) -> dict[str, KimRecord]:
-        first: dict[str, KimRecord] = {}
-        for r in rows:
-            first.setdefault(key_of(key, r), r)
-        return first
-
-    def key_of(kind: str, r: KimRecord) -> str:
-        return " ".join((r.nomor_induk if kind == "nomor" else r.name).casefold().split())
-
-    first_name = firsts("name", named)
-    first_nomor = firsts("nomor", [r for r in named if r.nomor_induk.strip()])
-    email_owner: dict[str, KimRecord] = {}
-    for r in named:
-        for e in sorted(r.operator_emails):
-            email_owner.setdefault(e, r)
-
+    first = _FirstRows.of([r for r in records if r.name.strip()])
     for r in records:
         if not r.name.strip():
             if any((r.kecamatan, r.desa, r.nomor_induk, r.sk_number, r.operator_emails)):
-                add(r, "name_empty", "Nama KIM kosong; baris ini diabaikan sampai namanya diisi.", "registry row has no KIM name")
+                problems.append(_problem(r, ("name_empty", "Nama KIM kosong; baris ini diabaikan sampai namanya diisi.",
+                                             "registry row has no KIM name")))
             continue
-        earlier = first_name[key_of("name", r)]
-        if earlier is not r:
-            add(r, "name_duplicate", f"Nama KIM sama dengan baris {earlier.row_number}; satu KIM cukup satu baris.",
-                f"duplicate KIM name (row {earlier.row_number})")
-        if r.nomor_induk.strip():
-            earlier = first_nomor[key_of("nomor", r)]
-            if earlier is not r:
-                add(r, "nomor_duplicate", f"Nomor Induk Komunitas {r.nomor_induk} sudah dipakai {earlier.name} (baris "
-                    f"{earlier.row_number}).", f"duplicate Nomor Induk {r.nomor_induk!r} (row {earlier.row_number})")
-        kec = wilayah.kecamatan(r.kecamatan) if r.kecamatan else None
-        if not r.kecamatan:
-            add(r, "kecamatan_empty", "Kecamatan kosong; pilih kecamatannya.", "kecamatan empty")
-        elif kec is None:
-            add(r, "kecamatan_unknown", f"Kecamatan '{r.kecamatan}' tidak dikenal di Kabupaten Balangan.",
-                f"unknown kecamatan {r.kecamatan!r}")
-        if not r.desa:
-            add(r, "desa_empty", "Desa/Kelurahan kosong; tulis desa atau kelurahan KIM ini.", "desa empty")
-        elif kec is not None and wilayah.desa(kec, r.desa) is None:
-            homes = [w for w in wilayah.find_desa(r.desa) if w.kecamatan != kec]
-            if homes:
-                where = " atau ".join(f"Kecamatan {w.kecamatan}" for w in homes)
-                add(r, "desa_wrong_kecamatan", f"{homes[0].jenis.capitalize()} {homes[0].desa} ada di {where}, bukan "
-                    f"Kecamatan {kec}; perbaiki Kecamatan atau Desa/Kelurahan.", f"desa {r.desa!r} is not in {kec!r}")
-            else:
-                add(r, "desa_unknown", f"Desa/Kelurahan '{r.desa}' tidak ada di Kecamatan {kec}.",
-                    f"unknown desa {r.desa!r} in {kec!r}")
-        for label, typed in (("Tanggal SK", r.sk_date_unreadable), ("SK Berlaku Sampai", r.sk_until_unreadable)):
-            if typed:
-                add(r, "sk_date_unreadable", f"{label} '{typed}' bukan tanggal; tulis seperti 31/12/2027 atau "
-                    "31 Desember 2027.", f"{label} is not a date: {typed!r}")
-        for e in r.emails_typed:
-            if not _EMAIL.match(e):
-                add(r, "email_malformed", f"Email Operator '{e}' bukan alamat email yang benar.", f"malformed e-mail {e!r}")
-        if r.kim_email and not _EMAIL.match(r.kim_email):
-            add(r, "email_malformed", f"Email KIM '{r.kim_email}' bukan alamat email yang benar.",
-                f"malformed KIM e-mail {r.kim_email!r}")
-        for e in sorted(r.operator_emails):
-            owner = email_owner[e]
-            if owner is not r:
-                add(r, "email_two_kim", f"Email Operator {e} juga terdaftar untuk {owner.name} (baris {owner.row_number}); "
-                    "satu operator hanya untuk satu KIM.", f"operator e-mail {e} also registered for {owner.name!r}")
-        state = partnership_of(r)
-        if state is None:
-            shown = f"'{r.partnership}' tidak dikenal" if r.partnership else "kosong"
-            add(r, "partnership_unknown", f"Status Kemitraan {shown}; pilih AKTIF, DITINJAU atau DIHENTIKAN.",
-                f"partnership status {r.partnership!r} unknown")
-        elif state is not Partnership.AKTIF and not r.status_reason:
-            typed = normalised_partnership(r.partnership)
-            shown = state.value if typed == state.value else f"{typed} (artinya {state.value})"
-            add(r, "reason_missing", f"Status Kemitraan {shown} tanpa Alasan Status; tulis alasannya (mis. SK "
-                "berakhir, pengurus ASN, pindah kabupaten, bubar).", f"{state.value} without a reason")
-        if r.tipe and r.tipe not in {t.value for t in KimType}:
-            add(r, "tipe_unknown", f"Tipe KIM '{r.tipe}' tidak dikenal; pilih A atau B.", f"unknown KIM type {r.tipe!r}")
-        for label, typed in (("Kekuatan (jangkauan)", r.power_unreadable), ("Pengaruh (tanggapan positif)", r.influence_unreadable)):
-            if typed:
-                add(r, "number_unreadable", f"{label} '{typed}' tidak terbaca sebagai jumlah; tulis angkanya saja, mis. 1250.",
-                    f"{label} is not a number: {typed!r}")
+        problems += [_problem(r, f) for f in _row_findings(r, first, wilayah)]
         channel = route_of(r, None)  # the cells only; whether IT set the channel up is `check`'s to say
         if isinstance(channel, ChannelProblem):
             problems.append(RegistryProblem(r.row_number, "channel_invalid", channel.id, channel.en))
     return problems
+
+
+def _problem(r: KimRecord, finding: _Finding) -> RegistryProblem:
+    code, id_, en = finding
+    return RegistryProblem(r.row_number, code, f"Baris {r.row_number} ({r.name or 'tanpa nama'}): {id_}", en)
+
+
+def _row_findings(r: KimRecord, first: _FirstRows, wilayah: WilayahIndex) -> Iterator[_Finding]:
+    """A named row's problems, in the order officers read its cells."""
+    yield from _repeats(r, first)
+    yield from _wilayah_problems(r, wilayah)
+    yield from _unreadable(r, "sk_date_unreadable", (("Tanggal SK", r.sk_date_unreadable), ("SK Berlaku Sampai", r.sk_until_unreadable)),
+                           "bukan tanggal; tulis seperti 31/12/2027 atau 31 Desember 2027.", "is not a date")
+    yield from _email_problems(r, first)
+    yield from _partnership_problems(r)
+    if r.tipe and r.tipe not in {t.value for t in KimType}:
+        yield "tipe_unknown", f"Tipe KIM '{r.tipe}' tidak dikenal; pilih A atau B.", f"unknown KIM type {r.tipe!r}"
+    yield from _unreadable(r, "number_unreadable", (("Kekuatan (jangkauan)", r.power_unreadable),
+                                                    ("Pengaruh (tanggapan positif)", r.influence_unreadable)),
+                           "tidak terbaca sebagai jumlah; tulis angkanya saja, mis. 1250.", "is not a number")
+
+
+def _repeats(r: KimRecord, first: _FirstRows) -> Iterator[_Finding]:
+    """The KIM's name or Nomor Induk is already on an earlier row."""
+    earlier = first.name[kim_key(r.name)]
+    if earlier is not r:
+        yield ("name_duplicate", f"Nama KIM sama dengan baris {earlier.row_number}; satu KIM cukup satu baris.",
+               f"duplicate KIM name (row {earlier.row_number})")
+    if r.nomor_induk.strip():
+        earlier = first.nomor[kim_key(r.nomor_induk)]
+        if earlier is not r:
+            yield ("nomor_duplicate", f"Nomor Induk Komunitas {r.nomor_induk} sudah dipakai {earlier.name} (baris "
+                   f"{earlier.row_number}).", f"duplicate Nomor Induk {r.nomor_induk!r} (row {earlier.row_number})")
+
+
+def _wilayah_problems(r: KimRecord, wilayah: WilayahIndex) -> Iterator[_Finding]:
+    """Kecamatan and Desa/Kelurahan empty, unknown, or a desa of another kecamatan."""
+    kec = wilayah.kecamatan(r.kecamatan) if r.kecamatan else None
+    if not r.kecamatan:
+        yield "kecamatan_empty", "Kecamatan kosong; pilih kecamatannya.", "kecamatan empty"
+    elif kec is None:
+        yield "kecamatan_unknown", f"Kecamatan '{r.kecamatan}' tidak dikenal di Kabupaten Balangan.", f"unknown kecamatan {r.kecamatan!r}"
+    if not r.desa:
+        yield "desa_empty", "Desa/Kelurahan kosong; tulis desa atau kelurahan KIM ini.", "desa empty"
+    elif kec is not None and wilayah.desa(kec, r.desa) is None:
+        homes = [w for w in wilayah.find_desa(r.desa) if w.kecamatan != kec]
+        if homes:
+            where = " atau ".join(f"Kecamatan {w.kecamatan}" for w in homes)
+            yield ("desa_wrong_kecamatan", f"{homes[0].jenis.capitalize()} {homes[0].desa} ada di {where}, bukan "
+                   f"Kecamatan {kec}; perbaiki Kecamatan atau Desa/Kelurahan.", f"desa {r.desa!r} is not in {kec!r}")
+        else:
+            yield "desa_unknown", f"Desa/Kelurahan '{r.desa}' tidak ada di Kecamatan {kec}.", f"unknown desa {r.desa!r} in {kec!r}"
+
+
+def _unreadable(
+    r: KimRecord, code: str, cells: Iterable[tuple[str, str]], id_hint: str, en_hint: str
+) -> Iterator[_Finding]:
+    """Cells whose text could not be read as what the column holds (``cells``: label, text as typed)."""
+    for label, typed in cells:
+        if typed:
+            yield code, f"{label} '{typed}' {id_hint}", f"{label} {en_hint}: {typed!r}"
+
+
+def _email_problems(r: KimRecord, first: _FirstRows) -> Iterator[_Finding]:
+    """Malformed operator or KIM addresses, and operators already registered for another KIM."""
+    for e in r.emails_typed:
+        if not _EMAIL.match(e):
+            yield "email_malformed", f"Email Operator '{e}' bukan alamat email yang benar.", f"malformed e-mail {e!r}"
+    if r.kim_email and not _EMAIL.match(r.kim_email):
+        yield ("email_malformed", f"Email KIM '{r.kim_email}' bukan alamat email yang benar.",
+               f"malformed KIM e-mail {r.kim_email!r}")
+    for e in sorted(r.operator_emails):
+        owner = first.email[e]
+        if owner is not r:
+            yield ("email_two_kim", f"Email Operator {e} juga terdaftar untuk {owner.name} (baris {owner.row_number}); "
+                   "satu operator hanya untuk satu KIM.", f"operator e-mail {e} also registered for {owner.name!r}")
+
+
+def _partnership_problems(r: KimRecord) -> Iterator[_Finding]:
+    """Status Kemitraan unknown or empty; not AKTIF without a reason."""
+    state = partnership_of(r)
+    if state is None:
+        shown = f"'{r.partnership}' tidak dikenal" if r.partnership else "kosong"
+        yield ("partnership_unknown", f"Status Kemitraan {shown}; pilih AKTIF, DITINJAU atau DIHENTIKAN.",
+               f"partnership status {r.partnership!r} unknown")
+    elif state is not Partnership.AKTIF and not r.status_reason:
+        typed = normalised_partnership(r.partnership)
+        shown = state.value if typed == state.value else f"{typed} (artinya {state.value})"
+        yield ("reason_missing", f"Status Kemitraan {shown} tanpa Alasan Status; tulis alasannya (mis. SK "
+               "berakhir, pengurus ASN, pindah kabupaten, bubar).", f"{state.value} without a reason")
 
 
 # ---------------------------------------------------------------- alerts

@@ -182,69 +182,11 @@ def rebuild_ledger(
     ledger = deps.ledger
     fp_posts = identity.by_fingerprint(posts)
     index = identity.PostIndex(posts)  # each row looks its post up: no scan of the blog per row
-    seen_fps: set[str] = set()
-    deferred: list[tuple[ReviewRow, str, str]] = []
-    count = 0
-
-    def add(r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt") -> None:
-        ledger.add_submission(
-            id=sub_id,
-            fingerprint=fp,
-                row_number=0,
-                received_at=r.get(ReviewColumn.RECEIVED),
-                kecamatan=r.get(ReviewColumn.KECAMATAN),
-                desa=r.get(ReviewColumn.DESA),
-                kim=r.get(ReviewColumn.KIM),
-                operator=r.get(ReviewColumn.OPERATOR),
-                email=r.get(ReviewColumn.EMAIL),
-                title=r.get(ReviewColumn.TITLE),
-            content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
-            status=status,
-            reasons="",
-            in_review=True,
-            origin=origin,
-        )
-        post = index.match(sub_id, fp)
-        if post is not None:
-            ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
-        elif r.status in ACTING and status != ARCHIVED:  # issue 20: PERLU KOORDINASI acts like DISETUJUI
-            ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
-
     with ledger.transaction():
         ledger.note_ids([r.id for r in (*rows, *arsip)] + [m.id for p in posts for m in p.markers])
-        for r, place in [(r, "review") for r in rows] + [(r, "arsip") for r in arsip]:
-            fp, *taken_in = revision.fingerprints(r.get(ReviewColumn.FINGERPRINT)) or [""]
-            for other in taken_in:  # resubmissions this row took in (issue 20): never queued again
-                ledger.add_skipped(other, 0, f"resubmission taken into {r.id or 'a Review row'}")
-            status = ARCHIVED if place == "arsip" else (r.status or Status.MENUNGGU).value
-            if not fp and r.id:  # the fingerprint cell was cleared: the post's marker may still tell it
-                post = index.match(r.id)
-                fp = next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
-            if not fp or fp in seen_fps:
-                continue  # nothing identifies the response (or it is a copy): the Review watch explains it
-            seen_fps.add(fp)
-            sub_id = r.id
-            if not sub_id and fp in fp_posts:
-                sub_id = next((m.id for m in fp_posts[fp].markers if m.fingerprint == fp), "")
-            if not sub_id or ledger.submission(sub_id) is not None:
-                deferred.append((r, fp, status))  # ID cleared, or the same ID on two submissions: a new one
-                continue
-            add(r, sub_id, fp, status)
-            count += 1
-        for r, fp, status in deferred:
-            received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
-            sub_id = ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
-            add(r, sub_id, fp, status, origin=identity.RENUMBERED)
-            count += 1
-            if plan is not None:
-                plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")
-        gone = 0
-        for fp, post in fp_posts.items():
-            if fp in seen_fps:
-                continue
-            sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
-            ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
-            gone += 1
+        count, seen_fps, deferred = _relearn_rows(deps, index, fp_posts, rows, arsip)
+        count += _renumber(deps, index, deferred, plan)
+        gone = _remember_posts_of_gone_rows(deps, fp_posts, seen_fps)
     if count or fp_posts:
         log.warning(
             "%s: rebuilt %d submissions from the Review and Arsip tabs and %d posts from the blog "
@@ -253,6 +195,102 @@ def rebuild_ledger(
     if plan is not None and (count or gone):
         plan.append(f"rebuild: {count} submissions from Review/Arsip, {len(fp_posts)} bridge posts on the blog, {gone} to restore as TERBIT")
     return count
+
+
+def _relearn_rows(
+    deps: Deps,
+    index: identity.PostIndex,
+    fp_posts: Mapping[str, identity.BlogPost],
+    rows: Sequence[ReviewRow],
+    arsip: Sequence[ReviewRow],
+) -> tuple[int, set[str], list[tuple[ReviewRow, str, str]]]:
+    """Each Review row, then each Arsip row, learned under its ID (or the ID its post carries).
+    A row nothing identifies, or a copy, is left to the Review watch. Returns (submissions learned,
+    fingerprints seen, rows that need a new ID: their ID was cleared or used twice)."""
+    seen_fps: set[str] = set()
+    deferred: list[tuple[ReviewRow, str, str]] = []
+    count = 0
+    for r, status in [(r, (r.status or Status.MENUNGGU).value) for r in rows] + [(r, ARCHIVED) for r in arsip]:
+        fp, *taken_in = revision.fingerprints(r.get(ReviewColumn.FINGERPRINT)) or [""]
+        for other in taken_in:  # resubmissions this row took in (issue 20): never queued again
+            deps.ledger.add_skipped(other, 0, f"resubmission taken into {r.id or 'a Review row'}")
+        fp = fp or _fingerprint_from_post(r, index)
+        if not fp or fp in seen_fps:
+            continue  # nothing identifies the response (or it is a copy): the Review watch explains it
+        seen_fps.add(fp)
+        sub_id = r.id
+        if not sub_id and fp in fp_posts:
+            sub_id = next((m.id for m in fp_posts[fp].markers if m.fingerprint == fp), "")
+        if not sub_id or deps.ledger.submission(sub_id) is not None:
+            deferred.append((r, fp, status))  # ID cleared, or the same ID on two submissions: a new one
+            continue
+        _add_rebuilt(deps, index, r, sub_id, fp, status)
+        count += 1
+    return count, seen_fps, deferred
+
+
+def _fingerprint_from_post(r: ReviewRow, index: identity.PostIndex) -> str:
+    """For a row whose fingerprint cell was cleared: the fingerprint its post's marker carries ("" if none)."""
+    if not r.id:
+        return ""
+    post = index.match(r.id)
+    return next((m.fingerprint for m in (post.markers if post else ()) if m.id == r.id and m.fingerprint), "")
+
+
+def _renumber(
+    deps: Deps, index: identity.PostIndex, deferred: Sequence[tuple[ReviewRow, str, str]], plan: list[str] | None
+) -> int:
+    """Rows whose ID was cleared or used twice get a new ID, in the year they were received."""
+    for r, fp, status in deferred:
+        received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
+        sub_id = deps.ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
+        _add_rebuilt(deps, index, r, sub_id, fp, status, origin=identity.RENUMBERED)
+        if plan is not None:
+            plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")
+    return len(deferred)
+
+
+def _add_rebuilt(
+    deps: Deps, index: identity.PostIndex, r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt"
+) -> None:
+    """One submission learned from its row, with its post when the blog has it (an approved or
+    withdrawn row whose post no marker names is recorded as failed: looked for once, here)."""
+    ledger = deps.ledger
+    ledger.add_submission(
+        id=sub_id,
+        fingerprint=fp,
+        row_number=0,
+        received_at=r.get(ReviewColumn.RECEIVED),
+        kecamatan=r.get(ReviewColumn.KECAMATAN),
+        desa=r.get(ReviewColumn.DESA),
+        kim=r.get(ReviewColumn.KIM),
+        operator=r.get(ReviewColumn.OPERATOR),
+        email=r.get(ReviewColumn.EMAIL),
+        title=r.get(ReviewColumn.TITLE),
+        content_key=validate.content_key(r.get(ReviewColumn.OPERATOR), r.get(ReviewColumn.TITLE), r.get(ReviewColumn.BODY)),
+        status=status,
+        reasons="",
+        in_review=True,
+        origin=origin,
+    )
+    post = index.match(sub_id, fp)
+    if post is not None:
+        ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
+    elif r.status in ACTING and status != ARCHIVED:  # issue 20: PERLU KOORDINASI acts like DISETUJUI
+        ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
+
+
+def _remember_posts_of_gone_rows(deps: Deps, fp_posts: Mapping[str, identity.BlogPost], seen_fps: set[str]) -> int:
+    """Bridge posts whose response is in neither tab, remembered so intake puts the response back in
+    Review as TERBIT when it reads it. Returns how many."""
+    gone = 0
+    for fp, post in fp_posts.items():
+        if fp in seen_fps:
+            continue
+        sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
+        deps.ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
+        gone += 1
+    return gone
 
 
 def _oldest_received(rows: Sequence[ReviewRow], deps: Deps) -> datetime | None:
@@ -479,85 +517,28 @@ class ContentKeys:
             self.added[key] = sub_id
 
 
+@dataclass
+class _Start:
+    """What the ledger says about where intake starts from."""
+
+    fresh: bool  # a new ledger or a lost one: rebuilt from Review, Arsip and the blog this cycle
+    resumed: bool  # a rebuild whose first read did not finish (a page failed)
+    cutoff: datetime | None  # responses older than this are history after a rebuild (``[intake] start = "now"``)
+
+
 def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
-    s = deps.settings
     ledger = deps.ledger
-    tab = s.responses_tab
-
-    hmap = columns.map_headers(snap.header, s.aliases)
-    stored = ledger.header_map(tab)
-    previous = columns.HeaderMap.from_json(stored) if stored else None
-    result.drift = hmap.drift_report(previous)
-    for line in result.drift:
-        log.warning("responses tab '%s': %s", tab, line)
-    photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
-    lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
-    if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
-        result.halted, result.halted_config = questions.halt_message(lost, tab), True
-        log.error("intake stopped: %s", result.halted)
+    hmap = _checked_header(deps, snap, result)
+    if hmap is None:
         return
-    try:
-        columns.require(hmap)
-    except FatalError as exc:
-        result.halted, result.halted_config = str(exc), True
-        log.error("intake stopped: %s", exc)
-        return
-    if snap.kim_moved:  # every new response would be TIDAK VALID for a registry it could not read
-        result.halted = (f"KIM tab '{s.registry_tab}': {snap.kim_moved}. The responses wait and are queued once "
-                         "the headers are on row 1 again")
-        log.error("intake stopped: %s", result.halted)
-        return
-    missing = _missing_review_columns(snap)
-    if missing:
-        result.halted = (
-            f"Review tab '{s.review_tab}' has no column {', '.join(repr(m) for m in missing)} (renamed or deleted?), "
-            "so new rows would lose what belongs there. Rename the header back, or run `mymein-bridge init -c CONFIG` "
-            "to add it again; the responses wait and are queued once the columns are back"
-        )
-        log.error("intake stopped: %s", result.halted)
-        return
-    ledger.set_header_map(tab, hmap.to_json())
-
-    # A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else.
-    started = ledger.get_meta(INTAKE_STARTED)
-    fresh = not started and ledger.is_empty()
-    resumed = False
-    cutoff: datetime | None = None
-    saved = "" if fresh or started else ledger.get_meta(REBUILD_CUTOFF)
-    if saved:
-        # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
-        # its history cutoff still applies, or old responses would be queued as new.
-        resumed = True
-        try:
-            cutoff = None if saved == "-" else datetime.fromisoformat(saved)
-        except ValueError:
-            cutoff = None
-    if fresh:
-        try:
-            arsip = arsip_rows(deps)
-            posts = deps.blogger.posts()  # once, paged, with bodies: what was published is on the blog
-        except RetriableError as exc:
-            result.halted = f"rebuilding the local ledger needs the Arsip tab and the blog, not reachable now: {exc}"
-            result.problems.append(result.halted)
-            log.warning("intake postponed: %s", result.halted)
-            return
-        review_rows = list(snap.review) + list(snap.review_unidentified)
-        result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
-        earlier = [r for r in (*review_rows, *arsip) if r.id]
-        cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
-        if result.rebuilt and not deps.dry_run:
-            with ledger.transaction():  # committed with the rebuild, before the read that may still fail
-                ledger.set_meta(REBUILD_CUTOFF, cutoff.isoformat() if cutoff else "-")
-    if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
+    start = _ledger_start(deps, snap, result)
+    if start is None:
         return
     review_fps = {fp for r in (*snap.review, *snap.review_unidentified) for fp in revision.fingerprints(r.get(ReviewColumn.FINGERPRINT))}
     known = KnownFingerprints(ledger, review_fps)
     legacy = Legacy(ledger, known)
-
-    stored_mark = ledger.watermark(tab)
-    mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
-    history = History(deps, fresh and not result.rebuilt, cutoff)
+    history = History(deps, start.fresh and not result.rebuilt, start.cutoff)
     queue = _Queue(deps, snap, hmap, result, legacy)
     result.problems += _registry_gaps(deps, queue.registry, queue.rules, queue.email_collected)
 
@@ -569,33 +550,10 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         # the spreadsheet's lease record (bridge.cycle.lease.check): reading those every cycle would
         # cost a request and the whole blog; the record is written before every write, so it holds them.
         # (Noted above already, with the unidentified rows' IDs, unless this is a rebuild or a dry run.)
-        if fresh or deps.dry_run:
+        if start.fresh or deps.dry_run:
             ledger.note_ids(r.id for r in snap.review)
-        if snap.responses_page:  # a full read
-            decision = _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
-        else:
-            rows = _responses(snap.responses, snap.responses_start, hmap, snap)
-            result.read_rows = len(rows)
-            if mark is not None and snap.responses_start == mark.row:
-                decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
-                legacy.remember(decision.recognised)
-                if decision.rescan_needed:
-                    log.warning("responses tab '%s': %s: rescanning", tab, _rescan_reason(decision, ledger))
-                    result.rescanned = True
-                    result.read_rows = 0
-                    del rows
-                    pages = full_read_pages(deps, snap, hmap, result, first_from_snapshot=False)
-                    decision = _queue_pages(pages, known, history, queue)
-            else:
-                decision = _queue_pages([rows], known, history, queue)
-            for response, fp in decision.new:  # read from the watermark: no edit can be told from a partial read
-                if not history.leave_out(response, fp):
-                    queue.add(response, fp, None)
-        if snap.responses_start == 2 and not deps.dry_run:
-            deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
-            deps.ledger.set_meta(FINGERPRINTS, FINGERPRINTS_NOW)  # every legacy fingerprint in the tab is remembered
-        if (fresh or resumed) and not deps.dry_run:
-            ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())  # the next cycle is no first run, even on an empty form
+        decision = _read_and_queue(deps, snap, hmap, result, known, history, queue)
+        _note_read_done(deps, snap, start)
     if history.skipped:
         result.skipped = history.skipped
     if history.first_run and (history.skipped or queue.count):
@@ -609,6 +567,143 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     except (RetriableError, FatalError) as exc:  # one refused write never stops the cycle; tried again next cycle
         result.problems.append(f"resubmissions not written to Review, will retry next cycle: {exc}")
         log.warning("resubmissions not written to Review; they stay pending: %s", exc)
+
+
+def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns.HeaderMap | None:
+    """The responses tab's questions mapped to fields, and remembered; None when intake stops this
+    cycle (``result.halted`` says why). Changes since the last cycle are reported as drift."""
+    tab = deps.settings.responses_tab
+    hmap = columns.map_headers(snap.header, deps.settings.aliases)
+    stored = deps.ledger.header_map(tab)
+    previous = columns.HeaderMap.from_json(stored) if stored else None
+    result.drift = hmap.drift_report(previous)
+    for line in result.drift:
+        log.warning("responses tab '%s': %s", tab, line)
+    halted, config = _why_stop(deps, snap, hmap, previous)
+    if halted:
+        result.halted, result.halted_config = halted, config
+        log.error("intake stopped: %s", halted)
+        return None
+    deps.ledger.set_header_map(tab, hmap.to_json())
+    return hmap
+
+
+def _why_stop(
+    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, previous: columns.HeaderMap | None
+) -> tuple[str, bool]:
+    """Why no response may be queued this cycle ("" when they may), and whether only a config or
+    header fix helps (``once`` exits 2). The responses wait in the form meanwhile."""
+    s = deps.settings
+    photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
+    lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
+    if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
+        return questions.halt_message(lost, s.responses_tab), True
+    try:
+        columns.require(hmap)
+    except FatalError as exc:
+        return str(exc), True
+    if snap.kim_moved:  # every new response would be TIDAK VALID for a registry it could not read
+        return (f"KIM tab '{s.registry_tab}': {snap.kim_moved}. The responses wait and are queued once "
+                "the headers are on row 1 again"), False
+    missing = _missing_review_columns(snap)
+    if missing:
+        return (
+            f"Review tab '{s.review_tab}' has no column {', '.join(repr(m) for m in missing)} (renamed or deleted?), "
+            "so new rows would lose what belongs there. Rename the header back, or run `mymein-bridge init -c CONFIG` "
+            "to add it again; the responses wait and are queued once the columns are back"
+        ), False
+    return "", False
+
+
+def _ledger_start(deps: Deps, snap: Snapshot, result: IntakeResult) -> _Start | None:
+    """A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else;
+    a ledger restored from an older copy learns what was queued since. None when intake waits (Arsip
+    or the blog cannot be read now)."""
+    ledger = deps.ledger
+    started = ledger.get_meta(INTAKE_STARTED)
+    fresh = not started and ledger.is_empty()
+    # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
+    # its history cutoff still applies, or old responses would be queued as new.
+    saved = "" if fresh or started else ledger.get_meta(REBUILD_CUTOFF)
+    start = _Start(fresh=fresh, resumed=bool(saved), cutoff=_saved_cutoff(saved))
+    if fresh and not _rebuild(deps, snap, result, start):
+        return None
+    if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
+        return None
+    return start
+
+
+def _saved_cutoff(saved: str) -> datetime | None:
+    """The history cutoff an unfinished rebuild recorded ("-": none)."""
+    if not saved or saved == "-":
+        return None
+    try:
+        return datetime.fromisoformat(saved)
+    except ValueError:
+        return None
+
+
+def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) -> bool:
+    """Rebuild the ledger from Review, Arsip and the blog, and record the history cutoff with it.
+    False when Arsip or the blog cannot be read now (intake is postponed)."""
+    try:
+        arsip = arsip_rows(deps)
+        posts = deps.blogger.posts()  # once, paged, with bodies: what was published is on the blog
+    except RetriableError as exc:
+        result.halted = f"rebuilding the local ledger needs the Arsip tab and the blog, not reachable now: {exc}"
+        result.problems.append(result.halted)
+        log.warning("intake postponed: %s", result.halted)
+        return False
+    review_rows = list(snap.review) + list(snap.review_unidentified)
+    result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
+    earlier = [r for r in (*review_rows, *arsip) if r.id]
+    start.cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
+    if result.rebuilt and not deps.dry_run:
+        with deps.ledger.transaction():  # committed with the rebuild, before the read that may still fail
+            deps.ledger.set_meta(REBUILD_CUTOFF, start.cutoff.isoformat() if start.cutoff else "-")
+    return True
+
+
+def _read_and_queue(
+    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult,
+    known: KnownFingerprints, history: History, queue: _Queue,
+) -> watermark.Decision:
+    """Read the new responses and queue them (inside the caller's transaction): the whole tab page by
+    page on a full read; else from the watermark row, rescanning the whole tab when the watermark
+    cannot be trusted."""
+    legacy = queue.legacy
+    if snap.responses_page:  # a full read
+        return _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
+    rows = _responses(snap.responses, snap.responses_start, hmap, snap)
+    result.read_rows = len(rows)
+    stored_mark = deps.ledger.watermark(deps.settings.responses_tab)
+    mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
+    if mark is not None and snap.responses_start == mark.row:
+        decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
+        legacy.remember(decision.recognised)
+        if decision.rescan_needed:
+            log.warning("responses tab '%s': %s: rescanning", deps.settings.responses_tab, _rescan_reason(decision, deps.ledger))
+            result.rescanned = True
+            result.read_rows = 0
+            del rows
+            pages = full_read_pages(deps, snap, hmap, result, first_from_snapshot=False)
+            decision = _queue_pages(pages, known, history, queue)
+    else:
+        decision = _queue_pages([rows], known, history, queue)
+    for response, fp in decision.new:  # read from the watermark: no edit can be told from a partial read
+        if not history.leave_out(response, fp):
+            queue.add(response, fp, None)
+    return decision
+
+
+def _note_read_done(deps: Deps, snap: Snapshot, start: _Start) -> None:
+    """After a read of the whole tab: the time of the full scan, and every legacy fingerprint in the
+    tab remembered; after a first or rebuilt run: the next cycle is no first run, even on an empty form."""
+    if snap.responses_start == 2 and not deps.dry_run:
+        deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
+        deps.ledger.set_meta(FINGERPRINTS, FINGERPRINTS_NOW)  # every legacy fingerprint in the tab is remembered
+    if (start.fresh or start.resumed) and not deps.dry_run:
+        deps.ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())
 
 
 def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:

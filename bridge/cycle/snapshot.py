@@ -14,7 +14,7 @@ from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, review_view
 from bridge.core.header_row import explain_header_row, kim_title_rows
-from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
+from bridge.core.model import KimColumn, KimRecord, ReviewColumn, ReviewRow
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError, SchemaError
 
@@ -69,6 +69,48 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
     Raises:
         FatalError: a tab the bridge needs is missing (run ``init``).
     """
+    form, same, tab_problems = _find_tabs(deps)
+    s = deps.settings  # as follow_tabs left it: the tabs named as they are now
+    page = FULL_READ_PAGE if full else 0
+    layout = None if full or _whole_read_due(deps) else _stored_layout(deps)
+    (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout)
+    sheet_tz = _sheet_zone(form, s.tz)
+    header, rows, review_all = _review_read(deps, layout, review_v, changed)
+    review_index, review_missing = columns.review_header_index(header)
+    if ReviewColumn.ID not in review_index or ReviewColumn.STATUS not in review_index:
+        if rows is not None:  # read through the columns: look at the whole tab before saying what is wrong
+            review_all = _read_review_whole(deps)
+        raise SchemaError(explain_header_row(s.review_tab, review_all))
+    rows_whole = rows is None
+    if rows is None:
+        rows = _rows_of_whole_read(deps, header, review_all, review_index)
+    kim_index, kim_missing = columns.kim_header_index(_header_of(kim_v))
+    return Snapshot(
+        form=form,
+        sheet_tz=sheet_tz,
+        header=_header_of(header_v),
+        responses_start=start_row,
+        responses=rows_v,
+        review_index=review_index,
+        review=[r for r in rows if r.id],
+        kim=_kim_records(kim_v, kim_index, s.tz),
+        review_missing=tuple(review_missing),
+        kim_missing=tuple(kim_missing),
+        kim_moved=(kim_title_rows(kim_v or []) or "") if kim_missing else "",
+        review_unidentified=[r for r in rows if not r.id and any(str(v).strip() for v in r.values.values())],
+        responses_page=page,
+        read_whole=rows_whole,
+        warnings=tab_problems,
+    )
+
+
+def _find_tabs(deps: Deps) -> tuple[SpreadsheetInfo, bool, list[str]]:
+    """The form's spreadsheet, whether Review lives in it too, and the problems of following the tabs
+    by identity (a renamed tab is followed, issue 17: ``deps.settings`` then names it as it is now).
+
+    Raises:
+        FatalError: the responses tab, Review or the KIM tab is missing.
+    """
     s = deps.settings
     form = deps.sheets.info(s.spreadsheet_id)
     if s.responses_tab not in form.tabs:
@@ -78,80 +120,97 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
         )
     same = s.review_spreadsheet_id == s.spreadsheet_id
     review_info = form if same else deps.sheets.info(s.review_spreadsheet_id)
-    tab_problems = follow_tabs(deps, review_info)  # by identity: a renamed tab is followed (issue 17)
+    tab_problems = follow_tabs(deps, review_info)
     s = deps.settings
     missing = [t for t in (s.review_tab, s.registry_tab) if t not in review_info.tabs]
     if missing:
         raise FatalError(f"tab(s) {', '.join(missing)} missing in '{review_info.title}': run `mymein-bridge init -c CONFIG`")
+    return form, same, tab_problems
 
-    page = FULL_READ_PAGE if full else 0
+
+def _batch_read(
+    deps: Deps, same: bool, start_row: int, page: int, layout: list[str] | None
+) -> tuple[list[list[list[Any]]], list[list[list[Any]]], list[list[Any]]]:
+    """The cycle's batched read: the responses header and rows; Review (through its ID and Status
+    columns when ``layout`` is known, else whole); the KIM tab. One request, two when Review lives in
+    another spreadsheet. Returns (header and rows, Review's ranges, KIM)."""
+    s = deps.settings
     form_ranges = [f"{a1_tab(s.responses_tab)}!1:1", responses_range(s.responses_tab, start_row, page)]
-    layout = None if full or _whole_read_due(deps) else _stored_layout(deps)
     review_ranges = _view_ranges(s.review_tab, layout) if layout else [a1_tab(s.review_tab)]
     review_ranges.append(a1_tab(s.registry_tab))
     if same:
         values = deps.sheets.batch_get(s.spreadsheet_id, form_ranges + review_ranges)
-        (header_v, rows_v), review_v = values[:2], values[2:]
+        form_v, review_v = values[:2], values[2:]
     else:
-        header_v, rows_v = deps.sheets.batch_get(s.spreadsheet_id, form_ranges)
+        form_v = deps.sheets.batch_get(s.spreadsheet_id, form_ranges)
         review_v = deps.sheets.batch_get(s.review_spreadsheet_id, review_ranges)
     kim_v = review_v.pop()
+    return form_v, review_v, kim_v
 
+
+def _sheet_zone(form: SpreadsheetInfo, default: ZoneInfo) -> ZoneInfo:
+    """The form spreadsheet's time zone (its times are in it), or the configured one when it has none we know."""
     try:
-        sheet_tz = ZoneInfo(form.time_zone) if form.time_zone else s.tz
+        return ZoneInfo(form.time_zone) if form.time_zone else default
     except (ZoneInfoNotFoundError, ValueError):
-        sheet_tz = s.tz
+        return default
 
-    rows: list[ReviewRow] | None = None
-    if layout is not None:
-        header_row, ids, statuses = review_v
-        header = [str(h) for h in (header_row[0] if header_row else [])]
-        if header == layout:
-            # The copies are let go once the rows are made: nothing later needs them (issue 22).
-            rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.last_rows(), changed)
-        else:
-            log.info("Review headers changed since the last cycle: reading the tab whole")
-        if rows is None:
-            (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
-            header = [str(h) for h in (review_all[0] if review_all else [])]
+
+def _header_of(values: list[list[Any]]) -> list[str]:
+    """A read range's first row as text (empty when the range is)."""
+    return [str(h) for h in (values[0] if values else [])]
+
+
+def _read_review_whole(deps: Deps) -> list[list[Any]]:
+    """The Review tab whole, in one more request (header row first)."""
+    s = deps.settings
+    (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
+    return review_all
+
+
+def _review_read(
+    deps: Deps, layout: list[str] | None, review_v: list[list[list[Any]]], changed: bool
+) -> tuple[list[str], list[ReviewRow] | None, list[list[Any]]]:
+    """Review as the batched read gave it: (header, rows, []) when read through its ID and Status
+    columns; (header, None, the whole tab) when read whole, here or (see below) in one more request."""
+    if layout is None:
+        return _header_of(review_v[0]), None, review_v[0]
+    return _review_through_view(deps, layout, review_v, changed)
+
+
+def _review_through_view(
+    deps: Deps, layout: list[str], review_v: list[list[list[Any]]], changed: bool
+) -> tuple[list[str], list[ReviewRow] | None, list[list[Any]]]:
+    """Review read through its ID and Status columns: (header, rows, []); or, when the header row
+    changed or too many rows need reading, the tab read whole: (header, None, the whole tab)."""
+    header_row, ids, statuses = review_v
+    header = _header_of(header_row)
+    if header == layout:
+        # The copies are let go once the rows are made: nothing later needs them (issue 22).
+        rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.last_rows(), changed)
+        if rows is not None:
+            return header, rows, []
     else:
-        review_all = review_v[0]
-        header = [str(h) for h in (review_all[0] if review_all else [])]
+        log.info("Review headers changed since the last cycle: reading the tab whole")
+    review_all = _read_review_whole(deps)
+    return _header_of(review_all), None, review_all
 
-    review_index, review_missing = columns.review_header_index(header)
-    if ReviewColumn.ID not in review_index or ReviewColumn.STATUS not in review_index:
-        if rows is not None:  # read through the columns: look at the whole tab before saying what is wrong
-            (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
-        raise SchemaError(explain_header_row(s.review_tab, review_all))
-    rows_whole = rows is None
-    if rows is None:
-        rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
-        if not deps.dry_run:
-            with deps.ledger.transaction():
-                deps.ledger.set_meta(REVIEW_LAYOUT, json.dumps(header, ensure_ascii=False))
-    unidentified = [r for r in rows if not r.id and any(str(v).strip() for v in r.values.values())]
-    review = [r for r in rows if r.id]
 
-    kim_index, kim_missing = columns.kim_header_index([str(h) for h in (kim_v[0] if kim_v else [])])
-    kim = [columns.row_to_kim(row, n, kim_index, s.tz) for n, row in enumerate(kim_v[1:], start=2) if any(str(c).strip() for c in row)]
+def _rows_of_whole_read(
+    deps: Deps, header: list[str], review_all: list[list[Any]], review_index: dict[ReviewColumn, int]
+) -> list[ReviewRow]:
+    """Every Review row of a whole read; its header row is remembered as the layout the next cycles
+    read the ID and Status columns by."""
+    rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
+    if not deps.dry_run:
+        with deps.ledger.transaction():
+            deps.ledger.set_meta(REVIEW_LAYOUT, json.dumps(header, ensure_ascii=False))
+    return rows
 
-    return Snapshot(
-        form=form,
-        sheet_tz=sheet_tz,
-        header=[str(h) for h in (header_v[0] if header_v else [])],
-        responses_start=start_row,
-        responses=rows_v,
-        review_index=review_index,
-        review=review,
-        kim=kim,
-        review_missing=tuple(review_missing),
-        kim_missing=tuple(kim_missing),
-        kim_moved=(kim_title_rows(kim_v or []) or "") if kim_missing else "",
-        review_unidentified=unidentified,
-        responses_page=page,
-        read_whole=rows_whole,
-        warnings=tab_problems,
-    )
+
+def _kim_records(kim_v: list[list[Any]], kim_index: dict[KimColumn, int], tz: ZoneInfo) -> list[KimRecord]:
+    """The KIM registry's records (blank rows skipped)."""
+    return [columns.row_to_kim(row, n, kim_index, tz) for n, row in enumerate(kim_v[1:], start=2) if any(str(c).strip() for c in row)]
 
 
 # --- Review through its ID and Status columns (issue 13) -----------------------------------
