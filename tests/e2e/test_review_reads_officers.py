@@ -356,6 +356,21 @@ def test_withdraw_edit_reapprove(bridge: Bridge) -> None:
     assert post["id"] == first["id"] and "Judul setelah ditarik" in post["title"] and post["status"] == "LIVE"
 
 
+def _officer_types_a_row(bridge: Bridge, id_cell: Any, status_cell: Any) -> tuple[list[list[Any]], list[str], int]:
+    """After the demo settles, an officer types a row of their own below Review's rows (ID, Status, a title);
+    returns Review's rows before it, its headers and the number of posts."""
+    _settle(bridge)
+    rows = bridge.rows("Review")
+    h = [str(x) for x in rows[0]]
+    row: list[Any] = [""] * len(h)
+    row[h.index(ID)] = id_cell
+    row[h.index(STATUS)] = status_cell
+    row[h.index(TITLE)] = "Baris ketikan petugas"
+    posts = len(bridge.posts())
+    _put_rows(bridge, rows + [row])
+    return rows, h, posts
+
+
 # 16: bad cells in the two columns never crash a cycle
 @pytest.mark.parametrize("id_cell,status_cell", [
     (12345, "MENUNGGU"), (True, "DISETUJUI"), ({"formula": "=1/0"}, "DISETUJUI"),
@@ -363,15 +378,7 @@ def test_withdraw_edit_reapprove(bridge: Bridge) -> None:
 ])
 def test_odd_cells(bridge: Bridge, id_cell: Any, status_cell: Any) -> None:
     """A number, a formula or a date typed into ID or Status stopped the cycle, lost the row, or published something."""
-    _settle(bridge)
-    rows = bridge.rows("Review")
-    posts = len(bridge.posts())
-    h = [str(x) for x in rows[0]]
-    row = [""] * len(h)
-    row[h.index(ID)] = id_cell
-    row[h.index(STATUS)] = status_cell
-    row[h.index(TITLE)] = "Baris ketikan petugas"
-    _put_rows(bridge, rows + [row])
+    rows, h, posts = _officer_types_a_row(bridge, id_cell, status_cell)
     reports = [bridge.cycle(), bridge.cycle()]
     assert [(r.problems, r.skipped, r.deleted) for r in reports] == [([], False, 0)] * 2
     after = bridge.rows("Review")
@@ -489,15 +496,7 @@ def test_approve_everything_at_once_after_edits(bridge: Bridge) -> None:
 @pytest.mark.parametrize("id_cell", [True, 12345.0])
 def test_an_odd_id_cell_on_an_approved_row_is_explained_on_the_row(bridge: Bridge, id_cell: Any) -> None:
     """An approved row with TRUE or a number typed in ID was counted as failed, but the row said nothing, so the officer never knew."""
-    _settle(bridge)
-    rows = bridge.rows("Review")
-    posts = len(bridge.posts())
-    h = [str(x) for x in rows[0]]
-    row = [""] * len(h)
-    row[h.index(ID)] = id_cell
-    row[h.index(STATUS)] = Status.DISETUJUI.value
-    row[h.index(TITLE)] = "Baris ketikan petugas"
-    _put_rows(bridge, rows + [row])
+    rows, h, posts = _officer_types_a_row(bridge, id_cell, Status.DISETUJUI.value)
     bridge.cycle()
     bridge.cycle()
     after = bridge.rows("Review")
