@@ -182,6 +182,18 @@ def die_on_call(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, *, call
     monkeypatch.setattr(owner, name, dying)
 
 
+def cycle_killed_after_insert(deps: Deps) -> None:
+    """One cycle that dies right after ``posts.insert`` (a power cut before the ledger records the post);
+    ``deps`` is closed after it, as the dead process's would be."""
+    def crash(*a: object, **k: object) -> None:
+        raise Killed()  # the process dies: nothing catches it
+
+    deps.ledger.record_done = crash  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        run_cycle(deps)
+    deps.close()
+
+
 @pytest.fixture
 def sandbox(clock: ManualClock) -> Iterator[SandboxServer]:
     state = SandboxState.from_json(demo_state())

@@ -14,12 +14,11 @@ from bridge.config import load_settings
 from bridge.core import review_machine as m
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
-from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox import oauth
 from bridge.sandbox.seed import BRIDGE_ACCOUNT, DEMO_SPREADSHEET_ID
 from bridge.sandbox.server import SandboxServer
 
-from .conftest import Bridge, Killed
+from .conftest import Bridge, cycle_killed_after_insert
 
 COORDINATOR = "pranata.humas@balangankab.go.id"
 ROLE = "JF Pranata Humas Ahli Muda"
@@ -127,15 +126,7 @@ def test_perlu_koordinasi_with_setuju_survives_a_kill_and_a_lost_ledger(coord: B
     sid = _approved_one(coord, Status.PERLU_KOORDINASI)
     coord.cycle()
     assert _write_as(coord, COORDINATOR, sid, "SETUJU").status_code == 200
-    deps = coord.deps()
-
-    def crash(*a: object, **k: object) -> None:
-        raise Killed()  # power cut right after posts.insert
-
-    deps.ledger.record_done = crash  # type: ignore[method-assign]
-    with pytest.raises(Killed):
-        run_cycle(deps)
-    deps.close()
+    cycle_killed_after_insert(coord.deps())
     assert len(_posts_of(coord, sid)) == 1
     coord.lose_ledger()
     for _ in range(3):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bridge.core.model import ReviewColumn, Status
-from bridge.cycle.pipeline import run_cycle
 
-from .conftest import Bridge, Killed
+from .conftest import Bridge, cycle_killed_after_insert
 
 
 def test_post_found_after_crash_is_adopted_without_update(bridge: Bridge) -> None:
@@ -15,15 +12,7 @@ def test_post_found_after_crash_is_adopted_without_update(bridge: Bridge) -> Non
     bridge.cycle()
     sid = next(r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value)
     bridge.officer_sets({sid: Status.DISETUJUI.value})
-    deps = bridge.deps()
-
-    def crash(*a: object, **k: object) -> None:
-        raise Killed()  # power cut right after posts.insert
-
-    deps.ledger.record_done = crash  # type: ignore[method-assign]
-    with pytest.raises(Killed):
-        run_cycle(deps)
-    deps.close()
+    cycle_killed_after_insert(bridge.deps())
     bridge.sandbox.reset_stats()
     bridge.cycle()
     assert "blogger.posts.patch" not in bridge.stats()["by_method"]

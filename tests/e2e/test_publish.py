@@ -14,7 +14,7 @@ from bridge.cycle.pipeline import run_cycle
 from bridge.cycle.publish import DRAFT_CHECK_EVERY
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 
-from .conftest import Bridge, Killed
+from .conftest import Bridge, cycle_killed_after_insert
 
 SYSTEM = ReviewColumn.SYSTEM_NOTE.value
 
@@ -494,15 +494,7 @@ def _crash_after_insert(bridge: Bridge) -> str:
     sid = next(r["ID"] for r in bridge.review() if r["Status"] == Status.MENUNGGU.value)
     bridge.officer_sets({sid: "25/11/2026 08:00"}, column=ReviewColumn.SCHEDULE)
     bridge.officer_sets({sid: Status.DISETUJUI.value})
-    deps = bridge.deps()
-
-    def crash(*a: object, **k: object) -> None:
-        raise Killed()  # power cut right after posts.insert: the process dies, nothing catches it
-
-    deps.ledger.record_done = crash  # type: ignore[method-assign]
-    with pytest.raises(Killed):
-        run_cycle(deps)
-    deps.close()
+    cycle_killed_after_insert(bridge.deps())
     assert [p["status"] for p in bridge.posts() if sid in p.get("content", "")] == ["DRAFT"]
     return sid
 
