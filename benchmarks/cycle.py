@@ -160,15 +160,14 @@ class BridgeClient:
     def cycle(self, mode: str = "") -> str:
         """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed);
         "read-whole": the same when the 6-hourly whole read of Review is due too; "full-scan"."""
-        from bridge.cycle.pipeline import LAST_FULL_SCAN, QUIET_UNTIL, run_cycle
-        from bridge.cycle.snapshot import REVIEW_READ_WHOLE
+        from bridge.cycle.pipeline import run_cycle
 
         if mode == "full-scan":
-            self.deps.ledger.set_meta(LAST_FULL_SCAN, "")
+            self.deps.ledger.state.last_full_scan = None
         if mode in ("read", "read-whole"):
-            self.deps.ledger.set_meta(QUIET_UNTIL, "")
+            self.deps.ledger.state.quiet_until = None
         if mode == "read-whole":
-            self.deps.ledger.set_meta(REVIEW_READ_WHOLE, "")
+            self.deps.ledger.state.review_read_whole = None
         report = run_cycle(self.deps)
         if report.unchanged:
             return "unchanged: no Sheets read"

@@ -27,7 +27,7 @@ from bridge.clock import ManualClock
 from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import ReviewColumn, Status
-from bridge.cycle.pipeline import QUIET_UNTIL, run_cycle
+from bridge.cycle.pipeline import run_cycle
 from bridge.sandbox.gmail import outbox
 from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
@@ -57,7 +57,7 @@ def _run(n: int, notify: bool) -> dict[str, dict[str, Any]]:
 
             def measured(name: str) -> None:
                 with deps.ledger.transaction():
-                    deps.ledger.set_meta(QUIET_UNTIL, "")  # each measured cycle reads the sheet
+                    deps.ledger.state.quiet_until = None  # each measured cycle reads the sheet
                 sandbox.reset_stats()
                 start = time.perf_counter()
                 run_cycle(deps)

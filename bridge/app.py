@@ -99,7 +99,7 @@ def build_deps(
     uploader = reader if creds.drive is creds.blogger else clients.drive_service(creds.blogger, endpoint, seen)
     drive = DriveGateway(reader, retry, upload_service=uploader)
     ledger = ledger or Ledger(settings.state_path)
-    log_held_warning(ledger)
+    log_held_warning(ledger.state)
     notifier = build_notifier(settings, creds.blogger, endpoint)
     officer_channel = None
     if settings.notify.digest_to or (settings.notify.coordinator_messages and settings.coordination.on):  # issue 20 too

@@ -20,14 +20,14 @@ SUPPORTED = ((3, 11), (3, 13))
 
 #: The module google.api_core's warning is attributed to (warnings.warn in it, stacklevel 1).
 WARNING_MODULE = "google.api_core._python_version_support"
-_META_KEY = "python_support_warning"
 _held: list[str] = []
 log = logging.getLogger("bridge.python")
 
 
-class _Meta(Protocol):
-    def get_meta(self, key: str, default: str = "") -> str: ...
-    def set_meta(self, key: str, value: str) -> None: ...
+class _State(Protocol):
+    """Where the last logged words are kept (the ledger's ``state``)."""
+
+    python_support_warning: str
 
 
 def import_google_holding_warning() -> None:
@@ -47,7 +47,7 @@ def import_google_holding_warning() -> None:
             warnings.showwarning(item.message, item.category, item.filename, item.lineno)
 
 
-def log_held_warning(meta: _Meta) -> bool:
+def log_held_warning(state: _State) -> bool:
     """Log the held warning if this state file has not logged the same words before.
 
     Returns:
@@ -56,13 +56,13 @@ def log_held_warning(meta: _Meta) -> bool:
     if not _held:
         return False
     message = _held[-1]
-    if meta.get_meta(_META_KEY) == message:
+    if state.python_support_warning == message:
         return False
     log.warning(
         "google.api_core: %s (the bridge supports Python %d.%d to %d.%d; this is logged once per state file)",
         message, *SUPPORTED[0], *SUPPORTED[1],
     )
-    meta.set_meta(_META_KEY, message)
+    state.python_support_warning = message
     return True
 
 

@@ -12,13 +12,7 @@ from bridge import pysupport
 
 class _Meta:
     def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get_meta(self, key: str, default: str = "") -> str:
-        return self.values.get(key, default)
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.values[key] = value
+        self.python_support_warning = ""
 
 
 def _warn_from(module: str) -> None:

@@ -219,9 +219,9 @@ def check_form_uploads(settings: Settings, deps: Deps, hmap: HeaderMap, unreacha
 
 def _upload_folder_line(settings: Settings, deps: Deps, info: FileInfo) -> str:
     """Whether the latest form photo lies in the folder photos are accepted from (issue 18)."""
-    from bridge.photos.origin import ROOT_KEY, origin_problem
+    from bridge.photos.origin import origin_problem
 
-    root = settings.photos.upload_folder_id or deps.ledger.get_meta(ROOT_KEY)
+    root = settings.photos.upload_folder_id or deps.ledger.state.upload_root
     if not root:
         return (f"{OK} upload folder: photos are accepted only from the form's upload folder, learnt at the first cycle "
                 "from the first photo in the responses tab (or set [photos] upload_folder_id)")
@@ -262,7 +262,7 @@ def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
 
 def _lost_questions(settings: Settings, deps: Deps, hmap: HeaderMap) -> list[LostQuestion]:
     """Questions the bridge mapped before (the ledger remembers) that no header maps now."""
-    stored = deps.ledger.header_map(settings.responses_tab)
+    stored = deps.ledger.state.header_map(settings.responses_tab)
     if not stored:
         return []
     previous = HeaderMap.from_json(stored)
@@ -431,7 +431,6 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad: 
 
 def _lease_lines(deps: Deps) -> list[str]:
     """Who writes the spreadsheet (its lease) and whether the local ledger is the one that wrote it last."""
-    from bridge.adapters.ledger import LEDGER_ID
     from bridge.core import lease as rules
     from bridge.cycle import lease
 
@@ -439,7 +438,7 @@ def _lease_lines(deps: Deps) -> list[str]:
     if record is None:
         return [f"{OK} spreadsheet lease: no bridge has claimed it yet; the next cycle does"]
     holder, now, ttl = lease.me(deps), deps.now(), lease.ttl(deps)
-    ledger_id = deps.ledger.get_meta(LEDGER_ID)  # not made here: check writes nothing
+    ledger_id = deps.ledger.state.ledger_id  # not made here: check writes nothing
     age = int((now - record.heartbeat).total_seconds() // 60)
     out = []
     if record.holder.same_place(holder):
@@ -449,10 +448,10 @@ def _lease_lines(deps: Deps) -> list[str]:
                    "last renewal; the next cycle here takes it over")
     else:
         out.append(f"{WARN} spreadsheet lease: {lease.held_message(deps, record)}")
-    if rules.ledger_trusted(record, ledger_id, deps.ledger.generation()):
+    if rules.ledger_trusted(record, ledger_id, deps.ledger.state.generation):
         out.append(f"{OK} local ledger is the one that wrote the spreadsheet last (generation {record.gen})")
     else:
-        out.append(f"{WARN} local ledger not trusted: {rules.why_untrusted(record, ledger_id, deps.ledger.generation())}. "
+        out.append(f"{WARN} local ledger not trusted: {rules.why_untrusted(record, ledger_id, deps.ledger.state.generation)}. "
                    "The next cycle that may write treats it as lost and rebuilds it from the Review and Arsip tabs and "
                    "the blog, publishing nothing twice")
     return out

@@ -221,9 +221,6 @@ __all__ = ["ReportResult", "drive_file_link", "drive_folder_link", "upload_forms
            "write_report"]
 
 
-MONTHLY_DONE = "monthly_report_written"
-
-
 def maybe_monthly_report(deps: Deps) -> ReportResult | None:
     """With ``[report] monthly``: write the previous month's report once it is due (the 1st at
     ``monthly_hour``, or the first cycle after). Called by `run` after a cycle, never at the same
@@ -233,7 +230,7 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
     s = deps.settings
     if not s.monthly or deps.dry_run:
         return None
-    period = monthly_report_due(deps.now(), s.monthly_hour, deps.ledger.get_meta(MONTHLY_DONE))
+    period = monthly_report_due(deps.now(), s.monthly_hour, deps.ledger.state.monthly_report)
     if period is None:
         return None
     out_dir = s.monthly_out_dir / period.key if s.monthly_out_dir else None
@@ -253,7 +250,7 @@ def maybe_monthly_report(deps: Deps) -> ReportResult | None:
             log.error("monthly report %s: tab written, but not the PDF and workbook for Drive (%s); they are not tried "
                       "again: fix the temporary folder (TMPDIR), then run: mymein-bridge report -c %s --period %s",
                       period.key, exc.strerror or exc, s.source, period.key)
-        deps.ledger.set_meta(MONTHLY_DONE, period.key)
+        deps.ledger.state.monthly_report = period.key
         return None
-    deps.ledger.set_meta(MONTHLY_DONE, period.key)
+    deps.ledger.state.monthly_report = period.key
     return result

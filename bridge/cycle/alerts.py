@@ -9,9 +9,7 @@ and `check` and `report` read Arsip themselves).
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import date
 
 from bridge.app import Deps
 from bridge.core import columns
@@ -22,16 +20,11 @@ from bridge.cycle.snapshot import Snapshot
 
 log = logging.getLogger("bridge.alerts")
 
-LAST_ACCEPTED = "kim_last_accepted"
-
 
 def cycle_alerts(deps: Deps, snap: Snapshot) -> list[Alert]:
     """Compute the alerts as of today and log them in one line."""
     s = deps.settings
-    try:
-        known = {k: date.fromisoformat(v) for k, v in json.loads(deps.ledger.get_meta(LAST_ACCEPTED, "{}") or "{}").items()}
-    except (ValueError, TypeError, AttributeError):
-        known = {}
+    known = deps.ledger.state.kim_last_accepted
     seen = dict(known)
     for row in snap.review:
         if row.cached:
@@ -43,7 +36,7 @@ def cycle_alerts(deps: Deps, snap: Snapshot) -> list[Alert]:
             if key not in seen or day > seen[key]:
                 seen[key] = day
     if seen != known and not deps.dry_run:
-        deps.ledger.set_meta(LAST_ACCEPTED, json.dumps({k: v.isoformat() for k, v in sorted(seen.items())}))
+        deps.ledger.state.kim_last_accepted = seen
     alerts = partnership_alerts(snap.kim, seen, deps.now().date(), sk_warning_days=s.sk_warning_days, quiet_days=s.quiet_days)
     log.info(summarise_alerts(alerts), extra={"fields": {"event": "partnership_alerts", "alerts": len(alerts)}})
     return alerts

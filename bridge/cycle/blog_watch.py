@@ -39,8 +39,6 @@ from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
 log = logging.getLogger("bridge.blog_watch")
 
 BLOG_CHECK_EVERY = timedelta(minutes=10)
-BLOG_CHECKED = "blog_check_at"
-BLOG_WATCHING = "blog_watching"  # how many posts the last check compared (0: an idle cycle need not wake for it)
 ARCHIVE_WATCH = timedelta(days=90)
 CONFIRM_MAX = 20
 #: Listings start this long before the oldest watched post's known time (a draft's date, time zones).
@@ -71,16 +69,13 @@ def reverted_note(when: str) -> str:
 
 def watching(deps: Deps) -> bool:
     """Whether the last check had posts to compare."""
-    return deps.ledger.get_meta(BLOG_WATCHING) not in ("", "0")
+    return deps.ledger.state.blog_watching > 0
 
 
 def next_check(deps: Deps) -> datetime | None:
     """When the next look at the blog is due (None: never looked; due whenever a post is watched)."""
-    try:
-        last = datetime.fromisoformat(deps.ledger.get_meta(BLOG_CHECKED))
-    except ValueError:
-        return None
-    return last + BLOG_CHECK_EVERY
+    last = deps.ledger.state.blog_checked
+    return last + BLOG_CHECK_EVERY if last is not None else None
 
 
 def _known_time(deps: Deps, entry: JournalEntry) -> datetime | None:
@@ -130,8 +125,8 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
         return
     targets = _watched(deps, rows)
     with deps.ledger.transaction():
-        deps.ledger.set_meta(BLOG_CHECKED, deps.now().isoformat())  # also with nothing to watch: the clock starts
-        deps.ledger.set_meta(BLOG_WATCHING, str(len(targets)))
+        deps.ledger.state.blog_checked = deps.now()  # also with nothing to watch: the clock starts
+        deps.ledger.state.blog_watching = len(targets)
     if not targets or due is None:
         # None: a new or rebuilt ledger, whose rebuild has just read the whole blog: the first look is
         # BLOG_CHECK_EVERY from now, not a second listing in the same cycle

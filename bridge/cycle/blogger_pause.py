@@ -17,16 +17,10 @@ from bridge.exceptions import LimitError
 
 log = logging.getLogger("bridge.publish")
 
-PAUSED_UNTIL = "blogger_paused_until"
-
-
 def paused_until(deps: Deps) -> datetime | None:
     """The end of the pause, if one is running now."""
-    try:
-        until = datetime.fromisoformat(deps.ledger.get_meta(PAUSED_UNTIL))
-    except ValueError:
-        return None
-    return until if deps.google_now() < until else None
+    until = deps.ledger.state.blogger_paused_until
+    return until if until is not None and deps.google_now() < until else None
 
 
 def pause(deps: Deps, exc: LimitError, what: str) -> datetime:
@@ -35,7 +29,7 @@ def pause(deps: Deps, exc: LimitError, what: str) -> datetime:
     until = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=deps.settings.tz)
     if not deps.dry_run:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(PAUSED_UNTIL, until.isoformat())
+            deps.ledger.state.blogger_paused_until = until
     log.error("Blogger refused %s for today (%s); nothing more is sent to Blogger until %s", what, exc, until.isoformat())
     return until
 
@@ -45,4 +39,4 @@ def limit_note(until: datetime, deps: Deps) -> str:
     return machine.limit_note(until, deps.settings.tz)
 
 
-__all__ = ["PAUSED_UNTIL", "paused_until", "pause", "limit_note"]
+__all__ = ["paused_until", "pause", "limit_note"]

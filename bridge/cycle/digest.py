@@ -22,7 +22,6 @@ request at all. When a digest looks due, the record is read from the spreadsheet
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,8 +43,6 @@ from bridge.exceptions import AddressError, BridgeError
 
 log = logging.getLogger("bridge.digest")
 
-RECORD = "digest_record"  # ledger meta: the spreadsheet's record as last read or written
-LAST_FAILURE = "last_cycle_failure"  # ledger meta: JSON {"at", "kind"} of the last cycle that could not work
 TEMPLATE = "digest.txt"
 GIVE_UP_AFTER = timedelta(hours=6)
 FIRST_WAIT = timedelta(minutes=2)
@@ -69,7 +66,7 @@ def remember_failure(deps: Deps, exc: BaseException | None) -> None:
         return
     try:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(LAST_FAILURE, json.dumps({"at": deps.now().isoformat(), "kind": failure_kind(exc)}))
+            deps.ledger.state.last_failure = (deps.now(), failure_kind(exc))
     except Exception as exc:  # noqa: BLE001 - the ledger itself may be what failed
         log.debug("last failure not remembered: %s", exc)
 
@@ -91,7 +88,7 @@ def _rows(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewC
 
 
 def _cached(deps: Deps) -> DigestRecord | None:
-    return DigestRecord.parse(deps.ledger.get_meta(RECORD))
+    return deps.ledger.state.digest_record
 
 
 def _read_record(deps: Deps) -> DigestRecord:
@@ -99,7 +96,7 @@ def _read_record(deps: Deps) -> DigestRecord:
     record = DigestRecord.parse(found.value) if found is not None and found.key == digest.KEY else None
     record = record or DigestRecord()
     with deps.ledger.transaction():
-        deps.ledger.set_meta(RECORD, record.to_json())
+        deps.ledger.state.digest_record = record
     return record
 
 
@@ -111,7 +108,7 @@ def _write_record(deps: Deps, record: DigestRecord) -> None:
         deps.sheets.batch_update(sid, [create_metadata_request(digest.KEY, record.to_json(), metadata_id=digest.METADATA_ID)],
                                  keeps_layout=True)
     with deps.ledger.transaction():
-        deps.ledger.set_meta(RECORD, record.to_json())
+        deps.ledger.state.digest_record = record
 
 
 def _mark_sending(deps: Deps, record: DigestRecord) -> None:
@@ -144,25 +141,23 @@ def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
     return out
 
 
-def _state(deps: Deps, key: str) -> tuple[str, str]:
-    state, _, detail = deps.ledger.get_meta(key).partition(" ")
-    return state, detail
+def _state(deps: Deps, sending: Sending, recipient: int) -> tuple[str, str]:
+    """(state, detail) of one recipient's copy: ('intent', time), ('sent', time), ('retry',
+    'attempts|first|next'), ('failed', why) or ('', '') when not tried."""
+    return deps.ledger.state.digest_delivery(sending.key, recipient)
 
 
-def _set(deps: Deps, key: str, value: str) -> None:
+def _set(deps: Deps, sending: Sending, recipient: int, state: str, detail: str) -> None:
     with deps.ledger.transaction():
-        deps.ledger.set_meta(key, value)
+        deps.ledger.state.set_digest_delivery(sending.key, recipient, state, detail)
 
 
 def _health(deps: Deps, problems: int) -> Health:
-    try:
-        last = json.loads(deps.ledger.get_meta(LAST_FAILURE) or "{}")
-        when = datetime.fromisoformat(last["at"]) if last else None
-    except (ValueError, KeyError, TypeError):
-        last, when = {}, None
-    if when is None or deps.now() - when > FAILURE_SHOWN:
+    last = deps.ledger.state.last_failure
+    if last is None or deps.now() - last[0] > FAILURE_SHOWN:
         return Health(problems=problems)
-    return Health(when.astimezone(deps.settings.tz), cycle_failed(str(last.get("kind", ""))), problems)
+    when, kind = last
+    return Health(when.astimezone(deps.settings.tz), cycle_failed(kind), problems)
 
 
 def _sheet_id(deps: Deps) -> int | None:
@@ -191,8 +186,7 @@ def _send_all(deps: Deps, sending: Sending, subject: str, body: str, result: Dig
     now = deps.now()
     done = True
     for n, (label, channel, address) in enumerate(_recipients(deps)):
-        key = f"digest:{sending.key}:{n}"
-        state, detail = _state(deps, key)
+        state, detail = _state(deps, sending, n)
         if state in ("sent", "failed"):
             continue
         attempts, first = 0, now
@@ -205,22 +199,22 @@ def _send_all(deps: Deps, sending: Sending, subject: str, body: str, result: Dig
         try:
             (channel or deps.officer_channel).send(Message(address, subject, body, f"digest:{sending.slot:%Y%m%d%H%M}:{n}"))
         except AddressError as exc:
-            _set(deps, key, "failed address")
+            _set(deps, sending, n, "failed", "address")
             log.warning("digest to %s refused, address not usable: %s", label, exc)
             result.problems.append(f"officers' digest not sent to {label}: {exc}")
             continue
         except BridgeError as exc:  # temporary, or the grant: tried again with backoff, then given up
             if now - first >= GIVE_UP_AFTER:
-                _set(deps, key, "failed gave-up")
+                _set(deps, sending, n, "failed", "gave-up")
                 log.error("digest to %s given up after %s: %s", label, GIVE_UP_AFTER, exc)
                 result.problems.append(f"officers' digest not sent to {label}: {exc}")
                 continue
             wait = min(FIRST_WAIT * (2 ** attempts), MAX_WAIT)
-            _set(deps, key, f"retry {attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
+            _set(deps, sending, n, "retry", f"{attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
             log.warning("digest to %s not sent, trying again in %s: %s", label, wait, exc)
             done = False
             continue
-        _set(deps, key, f"sent {deps.now().isoformat()}")
+        _set(deps, sending, n, "sent", deps.now().isoformat())
         result.sent += 1
     return done
 
@@ -235,7 +229,7 @@ def _finish(deps: Deps, record: DigestRecord, sending: Sending, subject: str, bo
 
 def _started(deps: Deps, sending: Sending) -> bool:
     """Whether this ledger journaled the intent of ``sending`` (else it cannot tell how far it got)."""
-    return any(_state(deps, f"digest:{sending.key}:{n}")[0] for n in range(len(_recipients(deps))))
+    return any(_state(deps, sending, n)[0] for n in range(len(_recipients(deps))))
 
 
 def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
@@ -282,7 +276,7 @@ def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[Re
         log.error("officers' digest not sent: template %s: %s", n.templates / TEMPLATE, exc)
         return result
     for i in range(len(_recipients(deps))):  # 1. the ledger's intent
-        _set(deps, f"digest:{sending.key}:{i}", f"intent {now.isoformat()}")
+        _set(deps, sending, i, "intent", now.isoformat())
     begun = record.begun(sending)
     _mark_sending(deps, begun)  # 2. the sheet's intent
     _finish(deps, begun, sending, subject, body, result)  # 3. send, 4. the record
@@ -295,7 +289,7 @@ def _retry_due(deps: Deps, sending: Sending) -> bool:
     now = deps.now()
     waiting = False
     for i in range(len(_recipients(deps))):
-        state, detail = _state(deps, f"digest:{sending.key}:{i}")
+        state, detail = _state(deps, sending, i)
         if state in ("sent", "failed"):
             continue
         if state == "retry" and now < datetime.fromisoformat(detail.split("|")[2]):

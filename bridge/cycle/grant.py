@@ -21,10 +21,6 @@ from bridge.core.grant import Grant, GrantState, alert_text
 
 log = logging.getLogger("bridge.grant")
 
-#: Ledger meta: the consent time (ISO) IT was warned about.
-GRANT_WARNED = "grant_expiry_warned_for"
-
-
 def grant_of(settings: Settings) -> Grant | None:
     """The grant as the config and the token file say; None for the sandbox's own token (no grant)."""
     if settings.uses_sandbox:
@@ -45,7 +41,7 @@ def warn_grant_ending(settings: Settings, now: datetime, ledger: Ledger,
         return False
     key = grant.consented_at.isoformat(timespec="seconds")
     notes = read_token_notes(settings.token)
-    if key in (notes.get(EXPIRY_WARNED), ledger.get_meta(GRANT_WARNED)):
+    if key in (notes.get(EXPIRY_WARNED), ledger.state.grant_warned):
         return False
     subject, body = alert_text(grant, now.astimezone(settings.tz))
     log.warning("the OAuth grant ends %s (app in Testing): run `mymein-bridge auth` again before then",
@@ -57,7 +53,7 @@ def warn_grant_ending(settings: Settings, now: datetime, ledger: Ledger,
             log.warning("IT alert '%s' not sent, will try again after the next cycle: %s", subject, exc)
             return False
     with ledger.transaction():
-        ledger.set_meta(GRANT_WARNED, key)
+        ledger.state.grant_warned = key
     try:
         note_in_token(settings.token, EXPIRY_WARNED, key)
     except (OSError, ValueError) as exc:  # the ledger remembers it meanwhile
@@ -65,4 +61,4 @@ def warn_grant_ending(settings: Settings, now: datetime, ledger: Ledger,
     return True
 
 
-__all__ = ["GRANT_WARNED", "grant_of", "warn_grant_ending"]
+__all__ = ["grant_of", "warn_grant_ending"]

@@ -18,7 +18,6 @@ cannot write here: then IT's alert (bridge.service.pulse) is what tells.
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 from datetime import datetime
@@ -36,16 +35,11 @@ log = logging.getLogger("bridge.health")
 
 STATUS = "status"  # the tab's role in its tag
 #: Ledger meta: JSON {"key": what the tab said, "at": when it was written, "last_publish": the last one known}.
-HEALTH_SHOWN = "health_shown"
 PROTECTION = "MY MEIN: tab ini diisi otomatis oleh bridge; jangan diubah."
 
 
 def _shown(deps: Deps) -> dict[str, Any]:
-    try:
-        data = json.loads(deps.ledger.get_meta(HEALTH_SHOWN) or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return deps.ledger.state.health_shown
 
 
 def _last_publish(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
@@ -203,9 +197,8 @@ def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
         log.warning("the '%s' tab was not updated, will try again next cycle: %s", title, exc)
         return False
     with deps.ledger.transaction():
-        deps.ledger.set_meta(HEALTH_SHOWN, json.dumps({"key": h.key(), "at": now.isoformat(),
-                                                       "last_publish": h.last_publish}, ensure_ascii=False))
+        deps.ledger.state.health_shown = {"key": h.key(), "at": now.isoformat(), "last_publish": h.last_publish}
     return True
 
 
-__all__ = ["HEALTH_SHOWN", "STATUS", "build_health", "init_requests", "new_tab_requests", "show_health"]
+__all__ = ["STATUS", "build_health", "init_requests", "new_tab_requests", "show_health"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
+from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger, Rebuild
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns, identity, questions, revision, validate, watermark
@@ -32,11 +32,6 @@ log = logging.getLogger("bridge.intake")
 
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
-#: Ledger meta key: intake has run on this ledger (so an empty ledger is not a first run).
-INTAKE_STARTED = "intake_started"
-#: ISO time (or "-" for none) below which responses are history after a rebuild, kept until the
-#: rebuild's first read has finished.
-REBUILD_CUTOFF = "rebuild_cutoff"
 #: Pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once).
 APPEND_PAGE = 5_000
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
@@ -464,12 +459,11 @@ class KnownFingerprints(Container[str]):
         return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.has_fingerprint(fingerprint))
 
 
-#: Ledger meta key: the fingerprint scheme every response of the tab was last read under. Until it
-#: says the current one, the next cycle reads the whole tab (the first cycle after the upgrade), so
-#: every response queued under a legacy fingerprint has its pair remembered before a form change
-#: can take the e-mail or photo column away.
-FINGERPRINTS = "fingerprint_scheme"
-FINGERPRINTS_NOW = "2"
+#: The fingerprint scheme of issue 17. Until the ledger's ``state.fingerprint_scheme`` (the scheme every
+#: response of the tab was last read whole under) says it, the next cycle reads the whole tab (the first
+#: cycle after the upgrade), so every response queued under a legacy fingerprint has its pair remembered
+#: before a form change can take the e-mail or photo column away.
+FINGERPRINTS_NOW = 2
 
 
 class Legacy:
@@ -480,7 +474,7 @@ class Legacy:
         self.known = _KnownOrPosted(ledger, known)
         #: hash each row the legacy way too: until a whole read under the current scheme (after the
         #: upgrade, or after a lost ledger was rebuilt from Review's legacy fingerprints)
-        self.pending = ledger.get_meta(FINGERPRINTS) != FINGERPRINTS_NOW
+        self.pending = ledger.state.fingerprint_scheme != FINGERPRINTS_NOW
 
     def of(self, fingerprint: str) -> str:
         return self.ledger.legacy_fingerprint(fingerprint)
@@ -574,7 +568,7 @@ def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns
     cycle (``result.halted`` says why). Changes since the last cycle are reported as drift."""
     tab = deps.settings.responses_tab
     hmap = columns.map_headers(snap.header, deps.settings.aliases)
-    stored = deps.ledger.header_map(tab)
+    stored = deps.ledger.state.header_map(tab)
     previous = columns.HeaderMap.from_json(stored) if stored else None
     result.drift = hmap.drift_report(previous)
     for line in result.drift:
@@ -584,7 +578,7 @@ def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns
         result.halted, result.halted_config = halted, config
         log.error("intake stopped: %s", halted)
         return None
-    deps.ledger.set_header_map(tab, hmap.to_json())
+    deps.ledger.state.set_header_map(tab, hmap.to_json())
     return hmap
 
 
@@ -620,27 +614,17 @@ def _ledger_start(deps: Deps, snap: Snapshot, result: IntakeResult) -> _Start | 
     a ledger restored from an older copy learns what was queued since. None when intake waits (Arsip
     or the blog cannot be read now)."""
     ledger = deps.ledger
-    started = ledger.get_meta(INTAKE_STARTED)
+    started = ledger.state.intake_started is not None
     fresh = not started and ledger.is_empty()
     # A rebuild whose first read did not finish (a page failed): the rebuild is on record, and
     # its history cutoff still applies, or old responses would be queued as new.
-    saved = "" if fresh or started else ledger.get_meta(REBUILD_CUTOFF)
-    start = _Start(fresh=fresh, resumed=bool(saved), cutoff=_saved_cutoff(saved))
+    saved = None if fresh or started else ledger.state.rebuild
+    start = _Start(fresh=fresh, resumed=saved is not None, cutoff=saved.cutoff if saved is not None else None)
     if fresh and not _rebuild(deps, snap, result, start):
         return None
     if not fresh and not deps.dry_run and not _ids_above_the_sheets(deps, snap, result):
         return None
     return start
-
-
-def _saved_cutoff(saved: str) -> datetime | None:
-    """The history cutoff an unfinished rebuild recorded ("-": none)."""
-    if not saved or saved == "-":
-        return None
-    try:
-        return datetime.fromisoformat(saved)
-    except ValueError:
-        return None
 
 
 def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) -> bool:
@@ -660,7 +644,7 @@ def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) ->
     start.cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
     if result.rebuilt and not deps.dry_run:
         with deps.ledger.transaction():  # committed with the rebuild, before the read that may still fail
-            deps.ledger.set_meta(REBUILD_CUTOFF, start.cutoff.isoformat() if start.cutoff else "-")
+            deps.ledger.state.rebuild = Rebuild(start.cutoff)
     return True
 
 
@@ -676,7 +660,7 @@ def _read_and_queue(
         return _queue_pages(full_read_pages(deps, snap, hmap, result), known, history, queue)
     rows = _responses(snap.responses, snap.responses_start, hmap, snap)
     result.read_rows = len(rows)
-    stored_mark = deps.ledger.watermark(deps.settings.responses_tab)
+    stored_mark = deps.ledger.state.watermark(deps.settings.responses_tab)
     mark = watermark.Watermark(row=stored_mark[0], fingerprint=stored_mark[1]) if stored_mark else None
     if mark is not None and snap.responses_start == mark.row:
         decision = watermark.decide(rows, mark, known, legacy.of, legacy.known, legacy.pending)
@@ -700,10 +684,10 @@ def _note_read_done(deps: Deps, snap: Snapshot, start: _Start) -> None:
     """After a read of the whole tab: the time of the full scan, and every legacy fingerprint in the
     tab remembered; after a first or rebuilt run: the next cycle is no first run, even on an empty form."""
     if snap.responses_start == 2 and not deps.dry_run:
-        deps.ledger.set_meta("last_full_scan", deps.now().isoformat())
-        deps.ledger.set_meta(FINGERPRINTS, FINGERPRINTS_NOW)  # every legacy fingerprint in the tab is remembered
+        deps.ledger.state.last_full_scan = deps.now()
+        deps.ledger.state.fingerprint_scheme = FINGERPRINTS_NOW  # every legacy fingerprint in the tab is remembered
     if (start.fresh or start.resumed) and not deps.dry_run:
-        deps.ledger.set_meta(INTAKE_STARTED, deps.now().isoformat())
+        deps.ledger.state.intake_started = deps.now()
 
 
 def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
@@ -957,7 +941,7 @@ def _append_pending(
     if deps.dry_run:
         return
     if next_mark is not None:
-        ledger.set_watermark(tab, next_mark.row, next_mark.fingerprint)
+        ledger.state.set_watermark(tab, next_mark.row, next_mark.fingerprint)
 
 
 __all__ = ["BRIDGE_COLUMNS", "IntakeResult", "queued_before", "run_intake", "rebuild_ledger", "review_values"]

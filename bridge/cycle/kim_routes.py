@@ -8,7 +8,6 @@ when the set of such rows changes (not every cycle); officers read the Indonesia
 
 from __future__ import annotations
 
-import json
 import logging
 
 from bridge.app import Deps
@@ -18,9 +17,6 @@ from bridge.core.registry import kim_key
 
 log = logging.getLogger("bridge.notify")
 
-LOGGED = "kim_channel_problems"  # ledger meta: the problems last logged (so each is logged once)
-
-
 def cycle_routes(deps: Deps, kims: list[KimRecord]) -> tuple[dict[str, Route], set[str]]:
     """(routes by KIM key, keys of the KIMs whose channel cells cannot be used)."""
     routes, problems = kim_routes(kims, deps.settings.notify.kim_channels)
@@ -29,14 +25,14 @@ def cycle_routes(deps: Deps, kims: list[KimRecord]) -> tuple[dict[str, Route], s
 
 
 def _log_once(deps: Deps, problems: list[ChannelProblem]) -> None:
-    now = json.dumps(sorted(f"{p.row}:{p.kim}:{p.en}" for p in problems), ensure_ascii=False)
-    if now == (deps.ledger.get_meta(LOGGED) or "[]"):
+    now = sorted(f"{p.row}:{p.kim}:{p.en}" for p in problems)
+    if now == deps.ledger.state.kim_channel_problems:
         return
     for p in problems:
         log.warning("KIM tab row %d (%s): %s; its operator messages go to the form's e-mail", p.row, p.kim, p.en)
     if not deps.dry_run:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(LOGGED, now)
+            deps.ledger.state.kim_channel_problems = now
 
 
 __all__ = ["cycle_routes"]

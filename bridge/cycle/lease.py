@@ -41,11 +41,6 @@ from bridge.exceptions import AuthError, FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.lease")
 
-LEASE_RECORD = "lease_record"  # ledger meta: the record as this bridge last wrote or read it
-HANDOVER_UNTIL = "handover_until"  # ledger meta: ISO time before which no new post is inserted
-HANDOVER_SCAN = "handover_scan"  # ledger meta: "1" while the blog must be scanned before inserting
-STANDBY_UNTIL = "standby_until"  # ledger meta: the holder's lease expiry while standing by
-STANDBY_VERSIONS = "standby_versions"  # ledger meta: the Drive versions when the standby last looked
 SETTLE_SECONDS = 3.0
 RECHECK = timedelta(seconds=30)
 HANDOVER = timedelta(seconds=60)
@@ -93,7 +88,7 @@ def read_record(deps: Deps) -> Record | None:
 
 
 def stored_record(deps: Deps) -> Record | None:
-    return lease.Record.parse(deps.ledger.get_meta(LEASE_RECORD))
+    return deps.ledger.state.lease_record
 
 
 def _write(deps: Deps, new: Record, *, create: bool) -> None:
@@ -109,7 +104,7 @@ def _write(deps: Deps, new: Record, *, create: bool) -> None:
             # someone deleted the record since it was read: make it again
             deps.sheets.batch_update(sid, [create_metadata_request(lease.KEY, new.to_json(), metadata_id=lease.METADATA_ID)],
                                      keeps_layout=True)
-    deps.ledger.set_meta(LEASE_RECORD, new.to_json())
+    deps.ledger.state.lease_record = new
 
 
 def held_message(deps: Deps, record: Record) -> str:
@@ -167,7 +162,7 @@ class Guard:
                 self._busy = False
             self.checked = deps.now()
             if record is not None and not record.holder.same_place(me(deps)):
-                deps.ledger.set_meta(LEASE_RECORD, record.to_json())
+                deps.ledger.state.lease_record = record
                 self.lost = record
                 log.warning("the spreadsheet's lease was taken over by %s during this cycle; nothing more is written",
                             record.holder.describe())
@@ -183,11 +178,11 @@ class Guard:
         self._busy = True
         try:
             deps, ledger = self.deps, self.deps.ledger
-            gen = max(self.record.gen if self.record else 0, ledger.generation() - 1) + 1
-            ledger.set_generation(gen)  # first: a write that lands unheard is still this ledger's
+            gen = max(self.record.gen if self.record else 0, ledger.state.generation - 1) + 1
+            ledger.state.generation = gen  # first: a write that lands unheard is still this ledger's
             ids = ledger.id_tops()
-            new = (self.record.renewed(me(deps), ledger.ledger_id(), gen, deps.now(), ids) if self.record
-                   else lease.first_record(me(deps), ledger.ledger_id(), gen, deps.now(), ids))
+            new = (self.record.renewed(me(deps), ledger.state.own_id(), gen, deps.now(), ids) if self.record
+                   else lease.first_record(me(deps), ledger.state.own_id(), gen, deps.now(), ids))
             _write(deps, new, create=self.record is None)
             self.record, self.raised = new, True
         finally:
@@ -216,13 +211,13 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
         if stored is not None and stored.holder.same_place(holder) and not deps.dry_run:
             log.warning("the spreadsheet's lease was taken over by %s; this bridge stops writing",
                         record.holder.describe())
-            ledger.set_meta(LEASE_RECORD, record.to_json())
+            ledger.state.lease_record = record
         raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps)))
-    trusted = lease.ledger_trusted(record, ledger.ledger_id(), ledger.generation())
+    trusted = lease.ledger_trusted(record, ledger.state.own_id(), ledger.state.generation)
     if not trusted:
         assert record is not None
         if not ledger.is_empty():  # an empty one (new, or lost) is rebuilt anyway, and intake says so
-            why = lease.why_untrusted(record, ledger.ledger_id(), ledger.generation())
+            why = lease.why_untrusted(record, ledger.state.own_id(), ledger.state.generation)
             line = (f"local ledger not trusted: {why}. It is treated as lost: rebuilt from the Review and Arsip tabs "
                     "and the blog, publishing nothing twice")
             log.warning(line)
@@ -238,8 +233,8 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
         _claim(deps, record, decision.verdict, holder)
         record = stored_record(deps)
     elif record is not None:
-        ledger.set_meta(LEASE_RECORD, record.to_json())
-    ledger.set_meta(STANDBY_UNTIL, "")
+        ledger.state.lease_record = record
+    ledger.state.standby_until = None
     deps.take_over = False  # once: a later take-over by another bridge is respected
     return Guard(deps, record, now)
 
@@ -248,11 +243,11 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
     """Write the record naming this bridge and its ledger; read it back after it settles when it
     named another holder. A claim from another holder opens the hand-over (see the module doc)."""
     ledger, now = deps.ledger, deps.now()
-    gen = max(record.gen if record else 0, ledger.generation()) + 1
-    ledger.set_generation(gen)
+    gen = max(record.gen if record else 0, ledger.state.generation) + 1
+    ledger.state.generation = gen
     ids = ledger.id_tops()
-    new = (record.renewed(holder, ledger.ledger_id(), gen, now, ids) if record
-           else lease.first_record(holder, ledger.ledger_id(), gen, now, ids))
+    new = (record.renewed(holder, ledger.state.own_id(), gen, now, ids) if record
+           else lease.first_record(holder, ledger.state.own_id(), gen, now, ids))
     try:
         _write(deps, new, create=record is None)
     except FatalError as exc:
@@ -262,7 +257,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         if rival is None:
             raise
         # Created by another bridge at the same moment: Google refuses a second record with the fixed id.
-        ledger.set_meta(LEASE_RECORD, rival.to_json())
+        ledger.state.lease_record = rival
         raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
                              + held_message(deps, rival), expires=rival.expires(ttl(deps))) from exc
     if record is not None and not record.holder.same_place(holder):
@@ -270,12 +265,12 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         back = read_record(deps)
         if back is None or not back.holder.same_place(holder):
             if back is not None:
-                ledger.set_meta(LEASE_RECORD, back.to_json())
+                ledger.state.lease_record = back
             raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
                                  + (held_message(deps, back) if back else ""),
                                  expires=back.expires(ttl(deps)) if back else None)
-        ledger.set_meta(HANDOVER_UNTIL, (now + HANDOVER).isoformat())
-        ledger.set_meta(HANDOVER_SCAN, "1")
+        ledger.state.handover_until = now + HANDOVER
+        ledger.state.handover_scan = True
         how = "taken over by request" if verdict is Verdict.TAKE_OVER else "its lease had expired"
         log.warning("this bridge now writes the spreadsheet (%s from %s); new posts wait %d s, then the blog is "
                     "scanned for every approved item's marker first", how, record.holder.describe(),
@@ -286,20 +281,17 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
 
 def in_handover(deps: Deps) -> bool:
     """True while a new holder must not insert new posts (the previous one's last insert may land)."""
-    until = deps.ledger.get_meta(HANDOVER_UNTIL)
-    try:
-        return bool(until) and deps.now() < datetime.fromisoformat(until)
-    except ValueError:
-        return False
+    until = deps.ledger.state.handover_until
+    return until is not None and deps.now() < until
 
 
 def handover_lookup(deps: Deps) -> bool:
     """True when the blog must be scanned for every approved row's marker before inserting."""
-    return deps.ledger.get_meta(HANDOVER_SCAN) == "1"
+    return deps.ledger.state.handover_scan
 
 
 def handover_scanned(deps: Deps) -> None:
-    deps.ledger.set_meta(HANDOVER_SCAN, "")
+    deps.ledger.state.handover_scan = False
 
 
 def renew_if_due(deps: Deps) -> bool:

@@ -79,21 +79,16 @@ class NoticeResult:
         return self.retry_later > 0
 
 
-def _key(sub_id: str, event: Event) -> str:
-    return f"notice:{sub_id}:{event.value}"
-
-
 def _ledger_state(deps: Deps, sub_id: str, event: Event) -> tuple[str, str]:
     """(state, detail): ('', ''), ('intent', time), ('sent', time), ('retry', 'attempts|first|next'),
     ('failed', reason shown on the row)."""
-    value = deps.ledger.get_meta(_key(sub_id, event))
-    state, _, detail = value.partition(" ")
-    return state, detail
+    return deps.ledger.state.notice(sub_id, event.value)
 
 
-def _set(deps: Deps, sub_id: str, event: Event, value: str) -> None:
+def _set(deps: Deps, sub_id: str, event: Event, state: str, detail: str = "") -> None:
+    """Record the message's state ('' forgets it)."""
     with deps.ledger.transaction():
-        deps.ledger.set_meta(_key(sub_id, event), value)
+        deps.ledger.state.set_notice(sub_id, event.value, state, detail)
 
 
 def _too_old(deps: Deps, row: ReviewRow) -> bool:
@@ -262,10 +257,10 @@ def _failed(deps: Deps, item: _Item, exc: RetriableError, result: NoticeResult) 
     attempts, first = (int(detail.split("|")[0]), datetime.fromisoformat(detail.split("|")[1])) if state == "retry" else (0, now)
     if now - first >= GIVE_UP_AFTER:
         result.failed += 1
-        _set(deps, item.row.id, item.event, f"failed {GAVE_UP}")  # done with: the row says GAGAL
+        _set(deps, item.row.id, item.event, "failed", GAVE_UP)  # done with: the row says GAGAL
         return Mark(item.event, FAILED, GAVE_UP)
     wait = min(FIRST_WAIT * (2 ** attempts), MAX_WAIT)
-    _set(deps, item.row.id, item.event, f"retry {attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
+    _set(deps, item.row.id, item.event, "retry", f"{attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
     result.retry_later += 1
     log.warning("%s: %s message not sent, trying again in %s: %s", item.row.id, item.event.value, wait, exc)
     return None
@@ -291,7 +286,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     for item in to_send:  # 1. the ledger's intent
         state, _ = _ledger_state(deps, item.row.id, item.event)
         if state != "retry":
-            _set(deps, item.row.id, item.event, f"intent {now.isoformat()}")
+            _set(deps, item.row.id, item.event, "intent", now.isoformat())
     merged: dict[str, dict[Event, Mark]] = {}
     for i in to_send:
         merged.setdefault(i.row.id, {})[i.event] = Mark(i.event, SENDING, stamp(now))
@@ -318,7 +313,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             (item.channel or channel).send(item.message)
         except AddressError as exc:
             result.failed += 1
-            _set(deps, item.row.id, item.event, f"failed {BAD_ADDRESS}")
+            _set(deps, item.row.id, item.event, "failed", BAD_ADDRESS)
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, FAILED, BAD_ADDRESS)
             log.warning("%s: %s message refused, address not usable: %s", item.row.id, item.event.value, exc)
             continue
@@ -332,7 +327,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             log.error("operator messages stopped: %s", exc)
             break
         sent_at = deps.now()
-        _set(deps, item.row.id, item.event, f"sent {sent_at.isoformat()}")
+        _set(deps, item.row.id, item.event, "sent", sent_at.isoformat())
         result.sent += 1
         final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENT, _sent_text(sent_at, item.note))
     # 4. what was sent, on the rows; a retried one's "?" line is taken off again (it was not sent)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
 from bridge.cycle.decided import stamp_decisions
 from bridge.cycle.health import show_health
-from bridge.cycle.intake import FINGERPRINTS, FINGERPRINTS_NOW, IntakeResult, run_intake
+from bridge.cycle.intake import FINGERPRINTS_NOW, IntakeResult, run_intake
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.layout import hold_mass_vanish
-from bridge.cycle.publish import DRAFT_CHECK_EVERY, DRAFT_CHECKED, PublishResult, run_publish
+from bridge.cycle.publish import DRAFT_CHECK_EVERY, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
 from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
@@ -91,19 +90,15 @@ class CycleReport:
 
 
 FULL_SCAN_EVERY = timedelta(hours=24)
-LAST_FULL_SCAN = "last_full_scan"
 
 
 def full_scan_due(deps: Deps) -> bool:
-    last = deps.ledger.get_meta(LAST_FULL_SCAN)
-    if not last:
+    last = deps.ledger.state.last_full_scan
+    if last is None:
         return True
-    if deps.ledger.get_meta(FINGERPRINTS) != FINGERPRINTS_NOW:
+    if deps.ledger.state.fingerprint_scheme != FINGERPRINTS_NOW:
         return True  # the first cycle after the upgrade to issue 17's fingerprints reads every response
-    try:
-        return deps.now() - datetime.fromisoformat(last) >= FULL_SCAN_EVERY
-    except ValueError:
-        return True
+    return deps.now() - last >= FULL_SCAN_EVERY
 
 
 # --- the change signal (issue 13) ---------------------------------------------------------
@@ -118,8 +113,6 @@ def full_scan_due(deps: Deps) -> bool:
 # The sheet stays the truth: a real read at least every SAFETY_READ_EVERY whatever the signal says,
 # a failed Drive call counts as "changed", and an unfinished cycle leaves nothing to skip on.
 
-SHEET_VERSIONS = "sheet_versions"  # JSON {spreadsheet id: Drive version after the last real cycle}
-QUIET_UNTIL = "quiet_until"  # ISO time up to which an unchanged spreadsheet needs no read ("" = read)
 SAFETY_READ_EVERY = timedelta(minutes=15)
 
 
@@ -143,28 +136,15 @@ def _unchanged(deps: Deps, changed: bool) -> bool:
     """True when the last real cycle left nothing due before now and no spreadsheet changed since."""
     if changed or deps.dry_run:
         return False
-    try:
-        until = datetime.fromisoformat(deps.ledger.get_meta(QUIET_UNTIL))
-    except ValueError:
-        return False
-    return deps.now() < until and not full_scan_due(deps)
+    until = deps.ledger.state.quiet_until
+    return until is not None and deps.now() < until and not full_scan_due(deps)
 
 
 def _changed(deps: Deps, versions: dict[str, int] | None) -> bool:
     """False only when every spreadsheet's Drive version is the one the last real cycle left."""
     if versions is None:
         return True
-    try:
-        return json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}") != versions
-    except ValueError:
-        return True
-
-
-def _parse_meta_time(deps: Deps, key: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(deps.ledger.get_meta(key))
-    except ValueError:
-        return None
+    return deps.ledger.state.sheet_versions != versions
 
 
 def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> datetime | None:
@@ -181,7 +161,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         return None
     now = deps.now()
     times = [now + SAFETY_READ_EVERY]
-    last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
+    last_scan = deps.ledger.state.last_full_scan
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
     check = next_check(deps) or now
@@ -202,7 +182,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         if status == Status.TERBIT and entry.post_status in ON_WEBSITE:
             times.append(check)  # watched from now on
         if entry.post_status == PostState.DRAFT:
-            checked = _parse_meta_time(deps, DRAFT_CHECKED)
+            checked = deps.ledger.state.draft_checked
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
         elif entry.post_status == PostState.SCHEDULED:
             times.append(now + DRAFT_CHECK_EVERY)  # confirmed as it goes live, like a draft
@@ -226,8 +206,8 @@ def _remember_versions(deps: Deps, versions: dict[str, int] | None, writes_befor
         return
     after = {sid: v + deps.sheets.writes.get(sid, 0) - writes_before.get(sid, 0) for sid, v in versions.items()}
     with deps.ledger.transaction():
-        deps.ledger.set_meta(SHEET_VERSIONS, json.dumps(after, sort_keys=True))
-        deps.ledger.set_meta(QUIET_UNTIL, until.isoformat() if until is not None else "")
+        deps.ledger.state.sheet_versions = after
+        deps.ledger.state.quiet_until = until
 
 
 def _heartbeat(deps: Deps, versions: dict[str, int] | None) -> None:
@@ -243,30 +223,22 @@ def _heartbeat(deps: Deps, versions: dict[str, int] | None) -> None:
     except RetriableError as exc:
         log.info("lease heartbeat postponed: %s", exc)
         return
-    try:
-        remembered = json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}")
-    except ValueError:
-        return
-    if remembered == versions:
+    remembered = deps.ledger.state.sheet_versions
+    if remembered is not None and remembered == versions:
         remembered[sid] = remembered.get(sid, 0) + deps.sheets.writes.get(sid, 0) - before
         with deps.ledger.transaction():
-            deps.ledger.set_meta(SHEET_VERSIONS, json.dumps(remembered, sort_keys=True))
+            deps.ledger.state.sheet_versions = remembered
 
 
 def _standing_by(deps: Deps, versions: dict[str, int] | None, report: CycleReport) -> bool:
     """`run` waiting for another bridge's lease to expire: nothing to look at while the spreadsheet has
     not changed (the holder has not renewed it) and the lease has not expired. One Drive call."""
-    until = deps.ledger.get_meta(lease.STANDBY_UNTIL)
-    if not until or not deps.standby or versions is None:
+    until = deps.ledger.state.standby_until
+    if until is None or not deps.standby or versions is None:
         return False
-    try:
-        expired = deps.now() >= datetime.fromisoformat(until)
-        same = json.loads(deps.ledger.get_meta(lease.STANDBY_VERSIONS) or "null") == versions
-    except ValueError:
+    if deps.now() >= until or deps.ledger.state.standby_versions != versions:
         return False
-    if expired or not same:
-        return False
-    report.standby = f"another bridge holds the spreadsheet's lease until {until}"
+    report.standby = f"another bridge holds the spreadsheet's lease until {until.isoformat()}"
     return True
 
 
@@ -274,16 +246,16 @@ def _stand_by(deps: Deps, versions: dict[str, int] | None, exc: LeaseHeldError, 
     """Remember when the holder's lease expires: until then, and while the spreadsheet does not change,
     the standby's cycles read nothing (:func:`_standing_by`)."""
     report.standby = str(exc)
-    if deps.ledger.get_meta(lease.STANDBY_UNTIL):
+    if deps.ledger.state.standby_until is not None:
         log.info("still standing by: %s", exc)
     else:
         log.warning("standing by: %s", exc)
     if deps.dry_run:
         return
     with deps.ledger.transaction():
-        deps.ledger.set_meta(QUIET_UNTIL, "")  # once it takes over, its first cycle reads whatever the version says
-        deps.ledger.set_meta(lease.STANDBY_VERSIONS, json.dumps(versions, sort_keys=True) if versions else "")
-        deps.ledger.set_meta(lease.STANDBY_UNTIL, exc.expires.isoformat() if exc.expires else deps.now().isoformat())
+        deps.ledger.state.quiet_until = None  # once it takes over, its first cycle reads whatever the version says
+        deps.ledger.state.standby_versions = versions or None
+        deps.ledger.state.standby_until = exc.expires or deps.now()
 
 
 def _read(deps: Deps, start_row: int, changed: bool = True) -> Snapshot:
@@ -359,7 +331,7 @@ def run_cycle(deps: Deps) -> CycleReport:
 def _cycle(deps: Deps) -> CycleReport:
     report = CycleReport(dry_run=deps.dry_run)
     s = deps.settings
-    mark = deps.ledger.watermark(s.responses_tab)
+    mark = deps.ledger.state.watermark(s.responses_tab)
     versions = _versions(deps)
     if deps.google_time is not None:
         report.clock_skewed = deps.google_time.warn_if_skewed()  # Drive's answer carried Google's Date
@@ -372,9 +344,9 @@ def _cycle(deps: Deps) -> CycleReport:
         log.debug("cycle done: %s", report.summary())
         return report
     writes_before = dict(deps.sheets.writes)
-    if not deps.dry_run and deps.ledger.get_meta(QUIET_UNTIL):
+    if not deps.dry_run and deps.ledger.state.quiet_until is not None:
         with deps.ledger.transaction():  # a cycle that stops half-way leaves the next one reading
-            deps.ledger.set_meta(QUIET_UNTIL, "")
+            deps.ledger.state.quiet_until = None
     if mark and full_scan_due(deps):
         # Once a day, read the whole tab (a row sorted above an unmoved watermark is still
         # found) and the spreadsheets' metadata afresh (time zone, tabs, grid sizes).
@@ -393,7 +365,7 @@ def _cycle(deps: Deps) -> CycleReport:
         report.skipped = True
         log.warning("cycle skipped: %s", exc)
         return report
-    mark = deps.ledger.watermark(s.responses_tab)  # none after a ledger that was not trusted
+    mark = deps.ledger.state.watermark(s.responses_tab)  # none after a ledger that was not trusted
     start_row = 2 if not mark or full_scan_due(deps) else mark[0]
     guard.install()
     try:

@@ -506,7 +506,6 @@ def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
 #: How often draft-mode posts are looked up to see whether an officer published them in Blogger.
 DRAFT_CHECK_EVERY = timedelta(minutes=10)
 DRAFT_CHECK_MAX = 20  # posts looked up per check (one posts.get each)
-DRAFT_CHECKED = "draft_check_at"
 
 
 def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
@@ -527,11 +526,11 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
                 drafts.append((row, entry))
     if not drafts:
         return
-    last = _parse_iso(deps.ledger.get_meta(DRAFT_CHECKED))
+    last = deps.ledger.state.draft_checked
     if last is not None and deps.now() - last < DRAFT_CHECK_EVERY:
         return
     if not deps.dry_run:
-        deps.ledger.set_meta(DRAFT_CHECKED, deps.now().isoformat())
+        deps.ledger.state.draft_checked = deps.now()
     for row, entry in drafts[:DRAFT_CHECK_MAX]:
         try:
             ref = deps.blogger.get(entry.post_id, item=row.id)

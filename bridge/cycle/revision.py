@@ -4,8 +4,8 @@ The matching is pure (:mod:`bridge.core.revision`); this module records and writ
 durability, as intake's (checkpoint after write):
 
 1. inside intake's transaction, the response's fingerprint is recorded as taken (``skipped``: never
-   queued as a new item) together with the replacement waiting to be written (ledger meta
-   :data:`PENDING`), so both or neither survive a stop;
+   queued as a new item) together with the replacement waiting to be written (the ledger's
+   ``state.revisions_pending``), so both or neither survive a stop;
 2. the Review row is read again by its ID and, in one RAW write, gets the new Judul/Isi/Foto/Operator/
    Email, Status back to ``MENUNGGU`` (``TIDAK VALID`` if the new text fails validation), a note of what
    changed, and ``Sidik Jari`` with the resubmission's fingerprint after the row's own;
@@ -18,7 +18,6 @@ response and the resubmission are known, so neither is queued again.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,25 +31,13 @@ from bridge.core.review_machine import REVISABLE, REVISION_APPLIES, after_revisi
 
 log = logging.getLogger("bridge.revision")
 
-#: Ledger meta key: ``{ID: replacement}`` (JSON) recorded by intake, not yet written to Review.
-PENDING = "revisions_pending"
 #: The Review cells a resubmission replaces, by the keys of :data:`bridge.core.revision.CHANGED_WORDS`.
 REPLACED = {"title": ReviewColumn.TITLE, "body": ReviewColumn.BODY, "photos": ReviewColumn.PHOTOS,
             "operator": ReviewColumn.OPERATOR, "email": ReviewColumn.EMAIL}
 
 
-def notice_key(sub_id: str) -> str:
-    """The ledger's record of the ``perlu-revisi`` message (``bridge.cycle.notify``): forgotten once the item
-    is revised, so a second request for revision is told again."""
-    return f"notice:{sub_id}:{Event.PERLU_REVISI.value}"
-
-
 def _pending(deps: Deps) -> dict[str, dict[str, object]]:
-    try:
-        found = json.loads(deps.ledger.get_meta(PENDING) or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
+    return deps.ledger.state.revisions_pending
 
 
 def _open(row: ReviewRow) -> revision.Open:
@@ -85,7 +72,7 @@ class Revisions:
             "email": sub.email, "status": after_revision(sub.valid).value, "note": note, "when": when,
             "content_key": sub.content_key, "reasons": " | ".join(r.en for r in sub.reasons),
         }
-        ledger.set_meta(PENDING, json.dumps(pending, ensure_ascii=False))
+        ledger.state.revisions_pending = pending
         del self.items[item_id]  # one resubmission per request for revision
         log.info("row %d replaces %s (resubmission of an item sent back for revision)", response.row_number, item_id)
 
@@ -175,9 +162,10 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
                 content_key=str(p.get("content_key", "")), status=cells[ReviewColumn.STATUS], reasons=str(p.get("reasons", "")),
             )
         for sub_id in [*written, *recorded, *done]:
-            ledger.set_meta(notice_key(sub_id), "")
+            # the perlu-revisi message (bridge.cycle.notify) is forgotten: a second request for revision is told again
+            ledger.state.set_notice(sub_id, Event.PERLU_REVISI.value, "")
             pending.pop(sub_id, None)
-        ledger.set_meta(PENDING, json.dumps(pending, ensure_ascii=False) if pending else "")
+        ledger.state.revisions_pending = pending
         copies = ledger.last_rows_of(written)
         ledger.set_last_rows({i: {**copy, **{c.name: v for c, v in written[i].items()}} for i, copy in copies.items()})
     for r in rows:
@@ -188,4 +176,4 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
     return list(written)
 
 
-__all__ = ["PENDING", "Revisions", "ambiguous", "apply_revisions", "notice_key", "without_self_duplicate"]
+__all__ = ["Revisions", "ambiguous", "apply_revisions", "without_self_duplicate"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -204,7 +203,7 @@ def _rows_of_whole_read(
     rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
     if not deps.dry_run:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(REVIEW_LAYOUT, json.dumps(header, ensure_ascii=False))
+            deps.ledger.state.review_layout = [str(h) for h in header]
     return rows
 
 
@@ -223,8 +222,6 @@ def _kim_records(kim_v: list[list[Any]], kim_index: dict[KimColumn, int], tz: Zo
 # whole one: that puts the ledger's copies of the rows right, and finds what the two columns
 # cannot show (a Sidik Jari or Tautan Post cleared on a settled row, a row typed without an ID).
 
-REVIEW_LAYOUT = "review_layout"  # ledger meta: Review's header row (JSON list) as last read whole
-REVIEW_READ_WHOLE = "review_read_whole"  # ledger meta: ISO time of the last whole read
 REVIEW_WHOLE_EVERY = timedelta(hours=6)
 #: Read the tab whole instead when more rows than this share need reading (or too many ranges).
 WHOLE_READ_SHARE = 0.25
@@ -236,25 +233,20 @@ def note_whole_read(deps: Deps, snap: Snapshot) -> None:
     (Recorded at the end, so a cycle cut short reads whole again instead of trusting stale copies.)"""
     if snap.read_whole and not deps.dry_run:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(REVIEW_READ_WHOLE, deps.now().isoformat())
+            deps.ledger.state.review_read_whole = deps.now()
 
 
 def _whole_read_due(deps: Deps) -> bool:
-    try:
-        return deps.now() - datetime.fromisoformat(deps.ledger.get_meta(REVIEW_READ_WHOLE)) >= REVIEW_WHOLE_EVERY
-    except ValueError:
-        return True
+    last = deps.ledger.state.review_read_whole
+    return last is None or deps.now() - last >= REVIEW_WHOLE_EVERY
 
 
 def _stored_layout(deps: Deps) -> list[str] | None:
-    try:
-        layout = json.loads(deps.ledger.get_meta(REVIEW_LAYOUT) or "null")
-    except ValueError:
+    layout = deps.ledger.state.review_layout
+    if layout is None:
         return None
-    if not isinstance(layout, list):
-        return None
-    index, _ = columns.review_header_index([str(h) for h in layout])
-    return [str(h) for h in layout] if ReviewColumn.ID in index and ReviewColumn.STATUS in index else None
+    index, _ = columns.review_header_index(layout)
+    return layout if ReviewColumn.ID in index and ReviewColumn.STATUS in index else None
 
 
 def _view_ranges(tab: str, layout: list[str]) -> list[str]:

@@ -17,7 +17,6 @@ finding the tabs costs no request of its own.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -36,8 +35,6 @@ REVIEW, ARSIP, KIM = "review", "arsip", "kim"
 #: How the roles are named in messages (the tabs' usual titles).
 ROLE_LABEL = {REVIEW: "Review", ARSIP: "Arsip", KIM: "KIM"}
 ROLES = (REVIEW, ARSIP, KIM)
-#: Ledger meta: JSON {role: the tab's title when last seen}, so a rename is logged once.
-TAB_TITLES = "tab_titles"
 
 
 def configured_name(settings: Settings, role: str) -> str:
@@ -163,10 +160,7 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
 
 
 def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
-    try:
-        seen = json.loads(deps.ledger.get_meta(TAB_TITLES) or "{}")
-    except ValueError:
-        seen = {}
+    seen = deps.ledger.state.tab_titles
     now = {f.role: f.title for f in found.values() if f.tab is not None}
     for f in found.values():
         if f.tab is None:
@@ -180,7 +174,7 @@ def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
                         ", ".join(f"'{o}'" for o in f.others), ROLE_LABEL[f.role], f.title)
     if now != {k: v for k, v in seen.items() if k in now} and not deps.dry_run:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(TAB_TITLES, json.dumps({**seen, **now}, ensure_ascii=False, sort_keys=True))
+            deps.ledger.state.tab_titles = {**seen, **now}
 
 
 def arsip_rows(deps: Deps) -> list[list[str]]:

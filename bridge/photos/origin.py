@@ -24,7 +24,6 @@ a file shared alone shows no folder at all and is refused.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bridge.photos")
 
-ROOT_KEY = "photos.upload_root"
-FOLDERS_KEY = "photos.upload_folders"
 #: Folders walked up from a file: question folder → root, with one level to spare.
 MAX_DEPTH = 3
 #: Responses rows read to learn the root, and links tried there (a deleted first photo is skipped).
@@ -54,10 +51,7 @@ def _links(cell: object) -> list[str]:
 
 def _known(deps: Deps, root: str) -> set[str]:
     """Folders found inside ``root`` before (kept per root: a changed upload_folder_id starts afresh)."""
-    try:
-        return set(json.loads(deps.ledger.get_meta(f"{FOLDERS_KEY}:{root}") or "[]"))
-    except ValueError:
-        return set()
+    return deps.ledger.state.upload_folders(root)
 
 
 def _remember(deps: Deps, root: str, folders: set[str]) -> None:
@@ -65,7 +59,7 @@ def _remember(deps: Deps, root: str, folders: set[str]) -> None:
         return
     known = _known(deps, root)
     if not folders <= known:
-        deps.ledger.set_meta(f"{FOLDERS_KEY}:{root}", json.dumps(sorted(known | folders)))
+        deps.ledger.state.set_upload_folders(root, known | folders)
 
 
 def _learn_root(deps: Deps, item: str) -> str:
@@ -73,7 +67,7 @@ def _learn_root(deps: Deps, item: str) -> str:
     from bridge.adapters.sheets import a1_tab, column_letter
 
     s = deps.settings
-    stored = deps.ledger.header_map(s.responses_tab)
+    stored = deps.ledger.state.header_map(s.responses_tab)
     cols = HeaderMap.from_json(stored).columns_of(Field.PHOTO) if stored else ()
     if not cols:
         return ""
@@ -99,7 +93,7 @@ def _learn_root(deps: Deps, item: str) -> str:
             log.info("form upload folder learnt from the photo of responses row %d: %s (folder %r inside it)",
                      offset + 2, root, folder.name)
             if not deps.dry_run:
-                deps.ledger.set_meta(ROOT_KEY, root)
+                deps.ledger.state.upload_root = root
             if folder.id != root:
                 _remember(deps, root, {folder.id})
             return root
@@ -111,7 +105,7 @@ def upload_root(deps: Deps, item: str = "") -> str:
     configured = deps.settings.photos.upload_folder_id
     if configured:
         return configured
-    return deps.ledger.get_meta(ROOT_KEY) or _learn_root(deps, item)
+    return deps.ledger.state.upload_root or _learn_root(deps, item)
 
 
 def origin_problem(deps: Deps, info: FileInfo, item: str) -> PhotoProblem | None:
@@ -145,4 +139,4 @@ def origin_problem(deps: Deps, info: FileInfo, item: str) -> PhotoProblem | None
                         owner=info.owner)
 
 
-__all__ = ["FOLDERS_KEY", "ROOT_KEY", "origin_problem", "upload_root"]
+__all__ = ["origin_problem", "upload_root"]

@@ -278,13 +278,13 @@ def test_a_reset_ledger_is_empty_with_a_new_id(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     with Ledger(path) as ledger:
         _add(ledger, "MM-2026-0007", "fp7")
-        ledger.set_watermark("Form", 9, "fp7")
+        ledger.state.set_watermark("Form", 9, "fp7")
         ledger.record_intent("MM-2026-0007")
-        first = ledger.ledger_id()
-        ledger.set_generation(12)
-        assert ledger.ledger_id() == first and ledger.generation() == 12 and ledger.id_tops() == {2026: 7}
+        first = ledger.state.own_id()
+        ledger.state.generation = 12
+        assert ledger.state.own_id() == first and ledger.state.generation == 12 and ledger.id_tops() == {2026: 7}
         ledger.reset()
         assert ledger.is_empty() and ledger.journal_entries() == [] and ledger.id_tops() == {}
-        assert ledger.generation() == 0 and ledger.ledger_id() != first
+        assert ledger.state.generation == 0 and ledger.state.ledger_id == "" and ledger.state.own_id() != first
     with Ledger(path) as again:  # the schema stays, and the new id is kept
-        assert again.migrate() == len(MIGRATIONS) and again.ledger_id() == again.ledger_id()
+        assert again.migrate() == len(MIGRATIONS) and again.state.own_id() == again.state.own_id()

@@ -17,7 +17,7 @@ from bridge.clock import ManualClock
 from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
-from bridge.cycle.pipeline import QUIET_UNTIL, CycleReport, run_cycle
+from bridge.cycle.pipeline import CycleReport, run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
 from bridge.sandbox.state import SandboxState
@@ -101,7 +101,7 @@ class Bridge:
 
         def read_next() -> None:
             with deps.ledger.transaction():
-                deps.ledger.set_meta(QUIET_UNTIL, "")
+                deps.ledger.state.quiet_until = None
 
         try:
             read_next()  # the process's first read caches the layout, as `run` does

@@ -165,14 +165,13 @@ def test_init_makes_the_tab_saying_no_cycle_yet_and_a_dry_run_writes_nothing(bri
 
 def test_blogger_s_daily_limit_shows_until_when_publishing_waits(bridge: Bridge) -> None:
     """Officers would see approved news not going out and no word that it resumes by itself tomorrow."""
-    from bridge.cycle.blogger_pause import PAUSED_UNTIL
     from tests.conftest import WITA
 
     bridge.cycle()
     deps = bridge.deps()
     try:
         with deps.ledger.transaction():  # as after Blogger refused a post for today (bridge.cycle.blogger_pause)
-            deps.ledger.set_meta(PAUSED_UNTIL, bridge.now.replace(day=24, hour=0, tzinfo=WITA).isoformat())
+            deps.ledger.state.blogger_paused_until = bridge.now.replace(day=24, hour=0, tzinfo=WITA)
     finally:
         deps.close()
     bridge.now = bridge.now + TIME_EVERY

@@ -68,12 +68,12 @@ def test_formula_text_stays_text(bridge: Bridge) -> None:
 
 def test_nothing_new_costs_one_sheets_read(bridge: Bridge) -> None:
     """A quiet cycle that reads the sheet (the safety net) uses one Sheets request, so the 60/min quota is never at risk."""
-    from bridge.cycle.pipeline import QUIET_UNTIL, run_cycle
+    from bridge.cycle.pipeline import run_cycle
 
     deps = bridge.deps()
     run_cycle(deps)
     with deps.ledger.transaction():
-        deps.ledger.set_meta(QUIET_UNTIL, "")  # as when the safety-net read is due
+        deps.ledger.state.quiet_until = None  # as when the safety-net read is due
     bridge.sandbox.reset_stats()
     run_cycle(deps)
     assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {
@@ -91,7 +91,7 @@ def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
         row[5] = f"Kabar desa nomor {i}"
         rows.append(row)
     bridge.set_responses(rows)
-    from bridge.cycle.pipeline import QUIET_UNTIL, run_cycle
+    from bridge.cycle.pipeline import run_cycle
 
     deps = bridge.deps(intake__start="now")
     first_report = run_cycle(deps)
@@ -100,7 +100,7 @@ def test_ten_thousand_rows_nothing_new_one_read(bridge: Bridge) -> None:
     run_cycle(deps)  # unchanged since the first: the change signal only
     assert {m: e["requests"] for m, e in bridge.stats()["by_method"].items()} == {"drive.files.get": 1}
     with deps.ledger.transaction():
-        deps.ledger.set_meta(QUIET_UNTIL, "")  # as when the safety-net read is due
+        deps.ledger.state.quiet_until = None  # as when the safety-net read is due
     bridge.sandbox.reset_stats()
     run_cycle(deps)
     stats = bridge.stats()

@@ -217,7 +217,7 @@ def test_an_existing_deployment_gets_its_tabs_tagged_once_then_follows_a_rename(
     """Tabs made before issue 17 carry no tag: the first cycle tags them in one request (not one every
     cycle), and a rename after that is followed like any other."""
     from bridge.core.lease import KEY as LEASE_KEY
-    from bridge.cycle.pipeline import QUIET_UNTIL, run_cycle
+    from bridge.cycle.pipeline import run_cycle
 
     bridge.sandbox.state.spreadsheet(DEMO_SPREADSHEET_ID).pop("developerMetadata", None)  # an older init
     deps = bridge.deps()
@@ -229,7 +229,7 @@ def test_an_existing_deployment_gets_its_tabs_tagged_once_then_follows_a_rename(
                       if m["metadataKey"] != LEASE_KEY)  # the one-writer lease record lives beside the tags
         assert tags == ["arsip", "kim", "review", "status"]  # status: the Status Bridge tab (issue 19)
         with deps.ledger.transaction():
-            deps.ledger.set_meta(QUIET_UNTIL, "")  # the next cycle reads the sheet
+            deps.ledger.state.quiet_until = None  # the next cycle reads the sheet
         bridge.sandbox.reset_stats()
         run_cycle(deps)
         methods = bridge.stats()["by_method"]

@@ -148,14 +148,13 @@ def test_a_form_upload_its_owner_deleted_is_not_published(settled: Bridge) -> No
 def test_the_upload_folder_is_learnt_from_the_first_responses_or_set_in_config(bridge: Bridge) -> None:
     """Without upload_folder_id every photo would be refused (or any readable file accepted); with a wrong one
     every form photo would be refused, which the office must see."""
-    from bridge.photos.origin import ROOT_KEY
     from bridge.sandbox.seed import UPLOADS_FOLDER_ID
     from tests import images
 
     def learnt() -> str:
         deps = bridge.deps()
         try:
-            return deps.ledger.get_meta(ROOT_KEY)
+            return deps.ledger.state.upload_root
         finally:
             deps.close()
 

@@ -14,7 +14,6 @@ from bridge.cli import EXIT_CONFIG, EXIT_PROBLEMS, main
 from bridge.config import load_settings
 from bridge.core import watermark
 from bridge.core.model import ReviewColumn, Status
-from bridge.cycle.intake import FINGERPRINTS
 from bridge.cycle.pipeline import CycleReport, run_cycle
 
 from .conftest import Bridge
@@ -153,7 +152,7 @@ def _as_before_the_upgrade(b: Bridge) -> None:
     deps = b.deps()
     try:
         with deps.ledger.transaction():
-            deps.ledger.set_meta(FINGERPRINTS, "")
+            deps.ledger.state.fingerprint_scheme = 0
     finally:
         deps.close()
 

@@ -10,8 +10,6 @@ import pytest
 from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SheetsGateway, column_letter
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn, Status
-from bridge.cycle.pipeline import LAST_FULL_SCAN
-from bridge.cycle.snapshot import REVIEW_READ_WHOLE
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 from tests.e2e.conftest import Bridge
 
@@ -120,8 +118,8 @@ def test_archiving_copies_the_row_as_the_sheet_holds_it_not_the_ledger_copy(brid
     bridge.clock.advance(timedelta(days=31))
     ledger = Ledger(bridge.workdir / "bridge-state.sqlite3")
     with ledger.transaction():  # the daily full scan and the whole read of Review were just done
-        ledger.set_meta(LAST_FULL_SCAN, bridge.now.isoformat())
-        ledger.set_meta(REVIEW_READ_WHOLE, bridge.now.isoformat())
+        ledger.state.last_full_scan = bridge.now
+        ledger.state.review_read_whole = bridge.now
     ledger.close()
     bridge.officer_sets({sid: "Ditolak: foto bukan dari desa ini"}, ReviewColumn.OFFICER_NOTE)
     assert bridge.cycle().archived >= 1

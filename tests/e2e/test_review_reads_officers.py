@@ -14,8 +14,6 @@ from bridge.adapters.blogger import BloggerGateway
 from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
-from bridge.cycle.pipeline import LAST_FULL_SCAN
-from bridge.cycle.snapshot import REVIEW_READ_WHOLE
 from bridge.exceptions import RetriableError
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
@@ -75,8 +73,8 @@ def _no_whole_read_now(bridge: Bridge) -> None:
     """Pretend the daily scan and the 6-hourly whole read were just done (so the view is used)."""
     ledger = Ledger(bridge.workdir / "bridge-state.sqlite3")
     with ledger.transaction():
-        ledger.set_meta(LAST_FULL_SCAN, bridge.now.isoformat())
-        ledger.set_meta(REVIEW_READ_WHOLE, bridge.now.isoformat())
+        ledger.state.last_full_scan = bridge.now
+        ledger.state.review_read_whole = bridge.now
     ledger.close()
 
 

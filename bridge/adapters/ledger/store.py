@@ -1,13 +1,4 @@
-"""The local SQLite ledger: every submission's fingerprint, ID and fate, and the publish journal.
-
-The ledger is a cache of what the sheet already says plus the one thing the
-sheet cannot hold safely: the *intent* to publish, written before Blogger is
-called, so a crash between "post created" and "TERBIT written" is reconciled
-instead of publishing twice. Losing the file loses nothing: the Review and
-Arsip tabs and the blog's post markers rebuild it (:func:`bridge.cycle.intake.rebuild_ledger`).
-
-The schema evolves with numbered migrations recorded in ``schema_migrations``.
-"""
+"""The ledger file: one SQLite connection, its migrations and transactions, and the concerns over it."""
 
 from __future__ import annotations
 
@@ -17,7 +8,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
@@ -25,143 +15,14 @@ from bridge.core.review_machine import JournalState, PostState
 from bridge.core.watermark import Queued
 from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: submissions, watermark, header map, publish journal, re-hosted photos
-    """
-    CREATE TABLE submissions (
-        id TEXT PRIMARY KEY,
-        fingerprint TEXT NOT NULL UNIQUE,
-        row_number INTEGER,
-        received_at TEXT,
-        kecamatan TEXT, desa TEXT, kim TEXT, operator TEXT, email TEXT,
-        title TEXT, content_key TEXT,
-        status TEXT NOT NULL,
-        reasons TEXT NOT NULL DEFAULT '',
-        in_review INTEGER NOT NULL DEFAULT 0,
-        origin TEXT NOT NULL DEFAULT 'form',
-        review_row TEXT NOT NULL DEFAULT '',
-        queued_at TEXT NOT NULL
-    );
-    CREATE INDEX submissions_content ON submissions(content_key);
-    CREATE TABLE skipped (
-        fingerprint TEXT PRIMARY KEY,
-        row_number INTEGER,
-        why TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    CREATE TABLE watermark (
-        tab TEXT PRIMARY KEY,
-        row INTEGER NOT NULL,
-        fingerprint TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE header_maps (
-        tab TEXT PRIMARY KEY,
-        json TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE publish_journal (
-        submission_id TEXT PRIMARY KEY,
-        state TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        post_id TEXT NOT NULL DEFAULT '',
-        post_url TEXT NOT NULL DEFAULT '',
-        post_status TEXT NOT NULL DEFAULT '',
-        published_at TEXT NOT NULL DEFAULT '',
-        error TEXT NOT NULL DEFAULT '',
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE photos (
-        source_id TEXT PRIMARY KEY,
-        hosted_id TEXT NOT NULL,
-        url TEXT NOT NULL
-    );
-    CREATE TABLE meta (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    """,
-    # 2: processed photos (issue 11). A source is a form upload (Drive file id) known by the
-    # SHA-256 of its bytes; a copy is one processed, hosted version of a source under one
-    # recipe (size, format, quality) in one store. 'intent' is written before the upload and
-    # 'hosted' after, so a crash in between is finished by finding the copy, not uploading twice.
-    """
-    CREATE TABLE photo_sources (
-        source_id TEXT PRIMARY KEY,
-        sha256 TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        width INTEGER NOT NULL,
-        height INTEGER NOT NULL,
-        size INTEGER NOT NULL,
-        checked_at TEXT NOT NULL
-    );
-    CREATE TABLE photo_copies (
-        copy_key TEXT NOT NULL,
-        store TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        state TEXT NOT NULL,
-        location TEXT NOT NULL DEFAULT '',
-        url TEXT NOT NULL DEFAULT '',
-        width INTEGER NOT NULL DEFAULT 0,
-        height INTEGER NOT NULL DEFAULT 0,
-        size INTEGER NOT NULL DEFAULT 0,
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (copy_key, store)
-    );
-    """,
-    # 3 (issue 9): ID counters (allocation O(1), never below an ID seen anywhere); what the journal needs
-    # to find a post without its markers and to update it; the last seen Review row of each submission
-    # (so a deleted row is archived as it was); posts found on the blog whose rows are gone.
-    """
-    CREATE TABLE id_counters (
-        year INTEGER PRIMARY KEY,
-        last INTEGER NOT NULL
-    );
-    ALTER TABLE publish_journal ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
-    ALTER TABLE publish_journal ADD COLUMN intent_title TEXT NOT NULL DEFAULT '';
-    ALTER TABLE publish_journal ADD COLUMN intent_labels TEXT NOT NULL DEFAULT '';
-    ALTER TABLE publish_journal ADD COLUMN intent_at TEXT NOT NULL DEFAULT '';
-    ALTER TABLE publish_journal ADD COLUMN content_parts TEXT NOT NULL DEFAULT '';
-    ALTER TABLE submissions ADD COLUMN last_row TEXT NOT NULL DEFAULT '';
-    ALTER TABLE submissions ADD COLUMN deleted_at TEXT NOT NULL DEFAULT '';
-    CREATE TABLE blog_posts (
-        fingerprint TEXT PRIMARY KEY,
-        submission_id TEXT NOT NULL,
-        post_id TEXT NOT NULL,
-        post_url TEXT NOT NULL,
-        post_status TEXT NOT NULL,
-        published TEXT NOT NULL
-    );
-    """,
-    # 4 (issue 13): intake looks up one row's latest submission (is a new response an edit?) and the
-    # rows still pending for Review without reading every submission, at any ledger size.
-    """
-    CREATE INDEX submissions_row ON submissions(row_number);
-    CREATE INDEX submissions_pending ON submissions(id) WHERE in_review = 0;
-    """,
-    # 5 (issue 17): fingerprints no longer hash the e-mail and photo links; a response queued under
-    # its legacy fingerprint is recognised by it once, and the pair is kept here, so it stays
-    # recognised when a form change takes the e-mail or photo column away.
-    """
-    CREATE TABLE fingerprint_aliases (
-        fingerprint TEXT PRIMARY KEY,
-        legacy TEXT NOT NULL
-    );
-    """,
-    # 6 (issue 22): every reading cycle lists the submissions in Review (Ledger.known); read from the
-    # table, each one's whole record (with its row copies) was read for a few short cells: 90 ms of a
-    # 400 ms cycle at 10k Review rows. This index holds those cells.
-    """
-    CREATE INDEX submissions_known ON submissions(id, fingerprint, status, in_review, received_at, operator, email,
-        deleted_at, origin) WHERE in_review = 1;
-    """,
-)
+from bridge.adapters.ledger.schema import now_text as _now
+from bridge.adapters.ledger.schema import migrate as _migrate
+from bridge.adapters.ledger.state import CycleState
+
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
 DELETED = "DIHAPUS"
 ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
-LEDGER_ID = "ledger_id"  # meta: this ledger's random id (issue 17)
-LEDGER_GEN = "ledger_gen"  # meta: the generation it last wrote to the spreadsheet's record
 ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
 
 # Journal states, as the status machine names them (stored as their text)
@@ -235,9 +96,6 @@ def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | 
             out[sub_id] = row
     return out
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -379,6 +237,7 @@ class Ledger:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
             self.db.execute("PRAGMA synchronous=FULL")
+            self.state = CycleState(self.db)
             self.migrate()
             self.db.execute("BEGIN IMMEDIATE")  # fail now, not in the middle of a cycle, if it is read-only
             self.db.execute("ROLLBACK")
@@ -420,52 +279,10 @@ class Ledger:
 
     def migrate(self) -> int:
         """Apply pending migrations; returns the schema version."""
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
-        for number, script in enumerate(MIGRATIONS, start=1):
-            if number in done:
-                continue
-            with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
-        return len(MIGRATIONS)
+        return _migrate(self.db)
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
-
-    # --- meta ------------------------------------------------------------------------------
-
-    def get_meta(self, key: str, default: str = "") -> str:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else default
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-
-    # --- generation (issue 17): which ledger this is, and how far it has written the sheet ---
-
-    def ledger_id(self) -> str:
-        """This ledger's random id (made on first use, and again after :meth:`reset`): the
-        spreadsheet's record names the ledger that wrote it last (:mod:`bridge.core.lease`)."""
-        current = self.get_meta(LEDGER_ID)
-        if not current:
-            import secrets
-
-            current = secrets.token_hex(8)
-            self.set_meta(LEDGER_ID, current)  # one statement: durable on its own, or with the caller's transaction
-        return current
-
-    def generation(self) -> int:
-        """The generation this ledger last wrote to the spreadsheet's record (or was about to)."""
-        try:
-            return int(self.get_meta(LEDGER_GEN, "0"))
-        except ValueError:
-            return 0
-
-    def set_generation(self, gen: int) -> None:
-        self.set_meta(LEDGER_GEN, str(gen))
 
     def id_tops(self) -> dict[int, int]:
         """The highest ID number given or seen per year (the counters of :meth:`next_id`)."""
@@ -777,30 +594,6 @@ class Ledger:
 
     def count_submissions(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
-
-    # --- watermark & header map ------------------------------------------------------------
-
-    def watermark(self, tab: str) -> tuple[int, str] | None:
-        r = self.db.execute("SELECT row, fingerprint FROM watermark WHERE tab = ?", (tab,)).fetchone()
-        return (int(r[0]), str(r[1])) if r else None
-
-    def set_watermark(self, tab: str, row: int, fingerprint: str) -> None:
-        self.db.execute(
-            "INSERT INTO watermark VALUES (?, ?, ?, ?) ON CONFLICT(tab) DO UPDATE SET row = excluded.row,"
-            " fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
-            (tab, row, fingerprint, _now()),
-        )
-
-    def header_map(self, tab: str) -> str | None:
-        r = self.db.execute("SELECT json FROM header_maps WHERE tab = ?", (tab,)).fetchone()
-        return str(r[0]) if r else None
-
-    def set_header_map(self, tab: str, data: str) -> None:
-        self.db.execute(
-            "INSERT INTO header_maps VALUES (?, ?, ?) ON CONFLICT(tab) DO UPDATE SET json = excluded.json,"
-            " updated_at = excluded.updated_at",
-            (tab, data, _now()),
-        )
 
     # --- publish journal -------------------------------------------------------------------
 

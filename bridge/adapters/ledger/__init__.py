@@ -1,0 +1,25 @@
+"""The local SQLite ledger: every submission's fingerprint, ID and fate, and the publish journal.
+
+The ledger is a cache of what the sheet already says plus the one thing the
+sheet cannot hold safely: the *intent* to publish, written before Blogger is
+called, so a crash between "post created" and "TERBIT written" is reconciled
+instead of publishing twice. Losing the file loses nothing: the Review and
+Arsip tabs and the blog's post markers rebuild it (:func:`bridge.cycle.intake.rebuild_ledger`).
+
+The schema evolves with numbered migrations recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+from bridge.adapters.ledger.schema import MIGRATIONS
+from bridge.adapters.ledger.state import CycleState, Rebuild
+from bridge.adapters.ledger.store import (
+    ARCHIVED, DELETED, DONE, FAILED, INTENT, PHOTO_HOSTED, PHOTO_INTENT, REVERTED, BlogPostRecord, JournalEntry, Ledger,
+    LedgerSubmission, PhotoCopy, PhotoSource, cannot_open,
+)
+
+__all__ = [
+    "ARCHIVED", "DELETED", "DONE", "FAILED", "INTENT", "MIGRATIONS", "PHOTO_HOSTED", "PHOTO_INTENT", "REVERTED",
+    "BlogPostRecord", "CycleState", "JournalEntry", "Ledger", "LedgerSubmission", "PhotoCopy", "PhotoSource", "Rebuild",
+    "cannot_open",
+]
