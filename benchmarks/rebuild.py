@@ -59,7 +59,7 @@ def _child(conn: Any, rows: int, posts: int) -> None:
         cpu0, wall0 = time.process_time(), time.perf_counter()
         count = rebuild_ledger(deps, review, (), blog)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-        done = len(ledger.journal_entries("done"))
+        done = len(ledger.journal.entries("done"))
         ledger.close()
     conn.send({"rows": rows, "posts": posts, "count": count, "done": done, "cpu": cpu, "wall": wall,
                "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})

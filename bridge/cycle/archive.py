@@ -65,7 +65,7 @@ def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> 
         when = format_time(datetime.fromisoformat(deleted_at), deps)
     except ValueError:
         when = deleted_at
-    return _deleted_note(status, _post_fate(deps.ledger.journal(sub_id)), when)
+    return _deleted_note(status, _post_fate(deps.ledger.journal.entry(sub_id)), when)
 
 
 _FATE_LOG = {
@@ -109,7 +109,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
             values.setdefault(ReviewColumn.FINGERPRINT, k.fingerprint)
             values.setdefault(ReviewColumn.OPERATOR, k.operator)
             values.setdefault(ReviewColumn.RECEIVED, k.received)
-            entry = deps.ledger.journal(k.id)
+            entry = deps.ledger.journal.entry(k.id)
             fate = fates[k.id] = _post_fate(entry)
             if fate in (Fate.LIVE, Fate.DRAFT) and entry is not None and not values.get(ReviewColumn.POST_URL):
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
@@ -140,7 +140,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
         for k in deleted:
             deps.ledger.mark_deleted(k.id, deps.now().isoformat())
     for k in deleted:
-        entry = deps.ledger.journal(k.id)
+        entry = deps.ledger.journal.entry(k.id)
         post = _FATE_LOG[fates[k.id]].format(post=entry.post_id if entry else "")
         log.warning("%s: Review row deleted by an officer; recorded in '%s' (last status %s), %s",
                     k.id, s.archive_tab, k.last_row.get("STATUS", "") or "?", post)
@@ -151,7 +151,7 @@ def _settled(row: ReviewRow, deps: Deps) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
     if row.status not in (Status.TERBIT, Status.DITOLAK):
         return False  # no ledger look-up for a row that is not done with
-    return machine.settled(row_facts(row), journal_facts(deps.ledger.journal(row.id)))
+    return machine.settled(row_facts(row), journal_facts(deps.ledger.journal.entry(row.id)))
 
 
 def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
@@ -162,7 +162,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     note says DITOLAK does not take it down. One ``posts.get`` per such row, only when it is due."""
     if row.status != Status.DITOLAK:
         return False
-    entry = deps.ledger.journal(row.id)
+    entry = deps.ledger.journal.entry(row.id)
     if entry is None or not machine.archivable(row_facts(row), journal_facts(entry)).ask_blogger:
         return False
     try:
@@ -178,7 +178,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
         when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps) if ref.published else ""
     except ValueError:
         when = ""
-    deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, ref.status, when or entry.published_at)
+    deps.ledger.journal.record_done(row.id, entry.post_id, ref.url or entry.post_url, ref.status, when or entry.published_at)
     log.warning("%s: rejected, but its draft post %s was published in Blogger; kept in Review", row.id, entry.post_id)
     return True
 
@@ -320,7 +320,7 @@ def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: d
     out = []
     for r in rows:
         row = now.get(where[r.id])
-        if row is None or not machine.still_archivable(row_facts(r), row_facts(row), journal_facts(deps.ledger.journal(row.id))):
+        if row is None or not machine.still_archivable(row_facts(r), row_facts(row), journal_facts(deps.ledger.journal.entry(row.id))):
             log.info("%s: changed since it was chosen for archiving; stays in Review", r.id)
             continue
         out.append(row)

@@ -80,7 +80,7 @@ def next_check(deps: Deps) -> datetime | None:
 
 def _known_time(deps: Deps, entry: JournalEntry) -> datetime | None:
     """The post's date as far as the ledger knows: when it was first sent (the intent; or its date on
-    Blogger, noted by :meth:`Ledger.note_post_date`), else when it was shown as published."""
+    Blogger, noted by :meth:`PublishJournal.note_post_date`), else when it was shown as published."""
     if entry.intent_at:
         try:
             when = datetime.fromisoformat(entry.intent_at.replace("Z", "+00:00"))
@@ -97,12 +97,12 @@ def _watched(deps: Deps, rows: list[ReviewRow]) -> list[tuple[JournalEntry, Revi
     for row in rows:
         if row.status != Status.TERBIT:
             continue
-        entry = deps.ledger.journal(row.id)
+        entry = deps.ledger.journal.entry(row.id)
         if entry is not None and entry.state == DONE and entry.post_id:
             out.append((entry, row))
             seen.add(row.id)
     now = deps.now()
-    for entry in deps.ledger.journal_entries(DONE):
+    for entry in deps.ledger.journal.entries(DONE):
         if entry.submission_id in seen or not entry.post_id:
             continue
         sub = deps.ledger.submission(entry.submission_id)
@@ -149,7 +149,7 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
                     post_gone(deps, entry, row, result, arsip)
                 continue
             if ref.published:  # its date moved before the window (or was never known): the next listing covers it
-                deps.ledger.note_post_date(entry.submission_id, ref.published)
+                deps.ledger.journal.note_post_date(entry.submission_id, ref.published)
             _compare(deps, entry, row, ref, result, arsip)
     except AuthError:
         raise
@@ -172,9 +172,9 @@ def _settle_arsip(deps: Deps, entry: JournalEntry, values: dict[ReviewColumn, st
     """The ledger follows an Arsip row only once it was written: a row that could not be written (a title
     row above the headers, a Google error) is still watched, and written by a later check."""
     if values.get(ReviewColumn.STATUS) == Status.GAGAL.value:
-        deps.ledger.forget_post(entry.submission_id, f"post {entry.post_id} deleted in Blogger")
+        deps.ledger.journal.forget_post(entry.submission_id, f"post {entry.post_id} deleted in Blogger")
     else:
-        deps.ledger.record_done(entry.submission_id, entry.post_id, "", PostState.DRAFT, "")
+        deps.ledger.journal.record_done(entry.submission_id, entry.post_id, "", PostState.DRAFT, "")
 
 
 def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
@@ -187,7 +187,7 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
     sid = entry.submission_id
     when = format_time(deps.google_now(), deps)
     if row is not None:  # an Arsip row's ledger entry changes once the row is written (_settle_arsip)
-        deps.ledger.record_done(sid, entry.post_id, "", PostState.DRAFT, "")
+        deps.ledger.journal.record_done(sid, entry.post_id, "", PostState.DRAFT, "")
     values = {
         ReviewColumn.POST_URL: DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=entry.post_id),
         ReviewColumn.PUBLISHED: "",
@@ -207,7 +207,7 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
     when = format_time(deps.google_now(), deps)
     if row is not None or arsip is None:  # an Arsip row: forgotten once the row is written (_settle_arsip)
         with deps.ledger.transaction():
-            deps.ledger.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
+            deps.ledger.journal.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
             if row is not None:
                 deps.ledger.set_status(sid, Status.GAGAL.value)
     values = {

@@ -270,9 +270,9 @@ def _add_rebuilt(
     )
     post = index.match(sub_id, fp)
     if post is not None:
-        ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
+        ledger.journal.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
     elif r.status in ACTING and status != ARCHIVED:  # issue 20: PERLU KOORDINASI acts like DISETUJUI
-        ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
+        ledger.journal.record_failed(sub_id, "no post carries its marker")  # looked for once, here
 
 
 def _remember_posts_of_gone_rows(deps: Deps, fp_posts: Mapping[str, identity.BlogPost], seen_fps: set[str]) -> int:
@@ -398,7 +398,7 @@ def _back_from_blog(
         kecamatan=sub.kecamatan, desa=sub.desa, kim=sub.kim, operator=sub.operator, email=sub.email, title=sub.title,
         content_key="", status=Status.TERBIT.value, reasons="",
     )
-    ledger.record_done(sub_id, post.post_id, post.post_url, post.post_status, post.published)
+    ledger.journal.record_done(sub_id, post.post_id, post.post_url, post.post_status, post.published)
     ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
     ledger.forget_blog_post(fp)
     log.warning("row %d is already on the blog as post %s (%s): back in Review as TERBIT", response.row_number, post.post_id, sub_id)
@@ -730,13 +730,13 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
             if not r.id or r.id in learned:
                 continue
             post = index.match(r.id, revision.own_fingerprint(r.get(ReviewColumn.FINGERPRINT)))
-            entry = ledger.journal(r.id)
+            entry = ledger.journal.entry(r.id)
             if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
                                 and entry.state in (DONE, REVERTED)):
                 continue
-            ledger.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
+            ledger.journal.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
             if post.status == PostState.DRAFT and r.status == Status.DITARIK:
-                ledger.record_reverted(r.id)  # withdrawn since the copy was made
+                ledger.journal.record_reverted(r.id)  # withdrawn since the copy was made
             fixed += 1
     if fixed:
         log.warning("local ledger older than the sheet: %d known submissions' posts taken from the blog", fixed)

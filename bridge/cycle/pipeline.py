@@ -157,7 +157,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     """
     if report.problems or report.publish.retry_later or report.intake.halted or report.notices_due or deps.should_stop():
         return None
-    if deps.ledger.journal_entries(INTENT):
+    if deps.ledger.journal.entries(INTENT):
         return None
     now = deps.now()
     times = [now + SAFETY_READ_EVERY]
@@ -176,7 +176,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
         if status not in DRAFT_WATCH:  # what check_drafts looks at
             continue
-        entry = deps.ledger.journal(row.id)
+        entry = deps.ledger.journal.entry(row.id)
         if entry is None or not entry.post_id:
             continue
         if status == Status.TERBIT and entry.post_status in ON_WEBSITE:

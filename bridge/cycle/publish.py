@@ -262,19 +262,19 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     fp = _fingerprint(deps, row)
     marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
-    deps.ledger.record_intent(
+    deps.ledger.journal.record_intent(
         row.id, fingerprint=fp, title=rendered.title, labels=rendered.labels, at=since.isoformat(), parts=parts
     )
     ref = deps.blogger.insert(
         title=rendered.title, html=rendered.html, labels=list(rendered.labels), draft=machine.inserted_as_draft(mode, schedule is not None),
         published_at=schedule, item=row.id, marker=marker, fingerprint=fp, since=since,
     )
-    deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, "")
-    deps.ledger.record_content(row.id, parts)
+    deps.ledger.journal.record_done(row.id, ref.id, ref.url, ref.status, "")
+    deps.ledger.journal.record_content(row.id, parts)
     moves = machine.insert_moves(mode, schedule is not None)
     if moves:
         # Until publish succeeds the journal knows a draft (published on the next try).
-        deps.ledger.record_done(row.id, ref.id, ref.url, PostState.DRAFT, "")
+        deps.ledger.journal.record_done(row.id, ref.id, ref.url, PostState.DRAFT, "")
         ref = _move(deps, row, ref.id, moves, schedule) or ref
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
@@ -285,7 +285,7 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     ref = deps.blogger.update(post_id, title=rendered.title, html=rendered.html, labels=list(rendered.labels), item=row.id)
-    deps.ledger.record_content(row.id, parts)
+    deps.ledger.journal.record_content(row.id, parts)
     ref = _move(deps, row, post_id, machine.restore_moves(deps.settings.publish_mode, schedule is not None), schedule) or ref
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
@@ -314,7 +314,7 @@ def _shown(deps: Deps, shown: machine.Shown, schedule: datetime | None) -> str:
 
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
     when = _shown(deps, machine.shown_time(ref.status, schedule is not None), schedule)
-    deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
+    deps.ledger.journal.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
     return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
@@ -327,12 +327,12 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     the ledger file was lost, approved or withdrawn rows whose post may exist.
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
-    intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
+    intents = {e.submission_id: e for e in deps.ledger.journal.entries(INTENT)}
     handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
     ids = list(intents) + [
         r.id for r in rows
         if r.id not in intents and r.status in machine.ACTING
-        and machine.looks_on_blog_first(*facts(deps, r, deps.ledger.journal(r.id)), handover=handover)
+        and machine.looks_on_blog_first(*facts(deps, r, deps.ledger.journal.entry(r.id)), handover=handover)
     ]
     if not ids:
         if handover:
@@ -359,10 +359,10 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             claimed.add(post.id)
         if ref is None:
             # Recorded, so the blog is not searched for it again every cycle; approving inserts it.
-            deps.ledger.record_failed(sid, "no post carries its marker")
+            deps.ledger.journal.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps))
+        deps.ledger.journal.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps))
         result.reconciled += 1
         if entry is not None:
             result.adopted.add(sid)
@@ -406,8 +406,8 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     status = ref.status or entry.post_status
     shown = machine.shown_time(status, schedule is not None, before=entry.post_status, kept=bool(entry.published_at))
     when = entry.published_at if shown == machine.Shown.KEPT else _shown(deps, shown, schedule)
-    deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
-    deps.ledger.record_content(row.id, parts)
+    deps.ledger.journal.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
+    deps.ledger.journal.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
@@ -450,7 +450,7 @@ def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool
             live = True  # cannot tell: revert anyway (its failure is explained as a failed withdrawal)
     if live:
         deps.blogger.revert(entry.post_id, item=row.id)
-    deps.ledger.record_reverted(row.id)
+    deps.ledger.journal.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
     result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps))})
     result.reverted += 1
@@ -521,7 +521,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         for row in rows:
             if row.status != status:
                 continue
-            entry = deps.ledger.journal(row.id)
+            entry = deps.ledger.journal.entry(row.id)
             if entry is not None and journal_facts(entry).draft:
                 drafts.append((row, entry))
     if not drafts:
@@ -540,7 +540,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         seen = machine.seen_on_blog(row.status, journal_facts(entry), ref.status if ref is not None else None,
                                     has_url=bool(ref is not None and ref.url))
         if seen.step == Step.FORGET:  # deleted in Blogger: stop asking about it
-            deps.ledger.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
+            deps.ledger.journal.forget_post(row.id, f"draft post {entry.post_id} deleted in Blogger")
             continue
         if seen.step == Step.MARK_GONE:  # deleted in Blogger: say so once, and stop asking about it
             post_gone(deps, entry, row, result)
@@ -552,7 +552,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
         if deps.dry_run:
             continue
-        deps.ledger.record_done(row.id, entry.post_id, ref.url, ref.status, when)
+        deps.ledger.journal.record_done(row.id, entry.post_id, ref.url, ref.status, when)
         if row.status == Status.DITOLAK:
             # The row stays DITOLAK; its note comes from _rejected, which now sees a live post.
             result.put(row.id, {ReviewColumn.POST_URL: ref.url, ReviewColumn.PUBLISHED: when})
@@ -611,13 +611,13 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
                 break
             if row.status not in machine.ASKING:
                 continue  # waits for an officer: nothing to look up
-            entry = deps.ledger.journal(row.id)
+            entry = deps.ledger.journal.entry(row.id)
             try:
                 _execute(deps, row, entry, machine.decide(*facts(deps, row, entry, row.id in needs), now), result)
             except PublishError as exc:
                 if not deps.dry_run and render.is_submission_id(row.id):
                     if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
-                        deps.ledger.record_failed(row.id, exc.reason_en)
+                        deps.ledger.journal.record_failed(row.id, exc.reason_en)
                     deps.ledger.set_status(row.id, Status.GAGAL.value)
                 result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
                 result.failed += 1
@@ -663,9 +663,9 @@ def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: E
 def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
     """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
     cycle does not search the blog for it), and the pause starts."""
-    current = deps.ledger.journal(row.id)
+    current = deps.ledger.journal.entry(row.id)
     if current is not None and current.state == INTENT and not deps.dry_run:
-        deps.ledger.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
+        deps.ledger.journal.record_failed(row.id, f"refused by Blogger's daily limit: {exc}")
     return pause(deps, exc, row.id)
 
 

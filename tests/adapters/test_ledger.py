@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.adapters.ledger import DONE, FAILED, INTENT, MIGRATIONS, REVERTED, Ledger, cannot_open
+from bridge.adapters.ledger import MIGRATIONS, Ledger, cannot_open
 from bridge.exceptions import LedgerError, RetriableError
 
 
@@ -66,25 +66,6 @@ def test_pending_rows_until_confirmed(tmp_path: Path) -> None:
         assert ledger.pending_rows() == [("MM-2026-0001", "a", '{"ID": "MM-2026-0001"}')]
         ledger.mark_in_review(["MM-2026-0001"])
         assert ledger.pending_rows() == []
-
-
-def test_journal_states(tmp_path: Path) -> None:
-    """The publish journal remembers intent, success, failure and withdrawal across restarts."""
-    path = tmp_path / "s.sqlite3"
-    with Ledger(path) as ledger:
-        ledger.record_intent("MM-2026-0001")
-        assert ledger.journal("MM-2026-0001").state == INTENT  # type: ignore[union-attr]
-        ledger.record_intent("MM-2026-0001")
-        assert ledger.journal("MM-2026-0001").attempts == 2  # type: ignore[union-attr]
-        ledger.record_done("MM-2026-0001", "99", "https://b/x.html", "LIVE", "22/11/2026 10:00:00")
-        ledger.record_failed("MM-2026-0002", "HTTP 403")
-    with Ledger(path) as ledger:
-        assert ledger.journal("MM-2026-0001").state == DONE  # type: ignore[union-attr]
-        assert ledger.journal("MM-2026-0001").post_id == "99"  # type: ignore[union-attr]
-        assert ledger.journal("MM-2026-0002").state == FAILED  # type: ignore[union-attr]
-        ledger.record_reverted("MM-2026-0001")
-        assert ledger.journal("MM-2026-0001").state == REVERTED  # type: ignore[union-attr]
-        assert [e.submission_id for e in ledger.journal_entries(INTENT)] == []
 
 
 def test_dry_run_copy_leaves_the_file_alone(tmp_path: Path) -> None:
@@ -279,12 +260,12 @@ def test_a_reset_ledger_is_empty_with_a_new_id(tmp_path: Path) -> None:
     with Ledger(path) as ledger:
         _add(ledger, "MM-2026-0007", "fp7")
         ledger.state.set_watermark("Form", 9, "fp7")
-        ledger.record_intent("MM-2026-0007")
+        ledger.journal.record_intent("MM-2026-0007")
         first = ledger.state.own_id()
         ledger.state.generation = 12
         assert ledger.state.own_id() == first and ledger.state.generation == 12 and ledger.id_tops() == {2026: 7}
         ledger.reset()
-        assert ledger.is_empty() and ledger.journal_entries() == [] and ledger.id_tops() == {}
+        assert ledger.is_empty() and ledger.journal.entries() == [] and ledger.id_tops() == {}
         assert ledger.state.generation == 0 and ledger.state.ledger_id == "" and ledger.state.own_id() != first
     with Ledger(path) as again:  # the schema stays, and the new id is kept
         assert again.migrate() == len(MIGRATIONS) and again.state.own_id() == again.state.own_id()

@@ -11,15 +11,15 @@ The schema evolves with numbered migrations recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+from bridge.adapters.ledger.journal import DONE, FAILED, INTENT, REVERTED, JournalEntry, PublishJournal
 from bridge.adapters.ledger.schema import MIGRATIONS
 from bridge.adapters.ledger.state import CycleState, Rebuild
 from bridge.adapters.ledger.store import (
-    ARCHIVED, DELETED, DONE, FAILED, INTENT, PHOTO_HOSTED, PHOTO_INTENT, REVERTED, BlogPostRecord, JournalEntry, Ledger,
-    LedgerSubmission, PhotoCopy, PhotoSource, cannot_open,
+    ARCHIVED, DELETED, PHOTO_HOSTED, PHOTO_INTENT, BlogPostRecord, Ledger, LedgerSubmission, PhotoCopy, PhotoSource, cannot_open,
 )
 
 __all__ = [
     "ARCHIVED", "DELETED", "DONE", "FAILED", "INTENT", "MIGRATIONS", "PHOTO_HOSTED", "PHOTO_INTENT", "REVERTED",
-    "BlogPostRecord", "CycleState", "JournalEntry", "Ledger", "LedgerSubmission", "PhotoCopy", "PhotoSource", "Rebuild",
+    "BlogPostRecord", "CycleState", "JournalEntry", "Ledger", "LedgerSubmission", "PhotoCopy", "PhotoSource", "PublishJournal", "Rebuild",
     "cannot_open",
 ]

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
-from bridge.core.review_machine import JournalState, PostState
 from bridge.core.watermark import Queued
 from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
 from bridge.adapters.ledger.schema import now_text as _now
 from bridge.adapters.ledger.schema import migrate as _migrate
+from bridge.adapters.ledger.journal import PublishJournal
 from bridge.adapters.ledger.state import CycleState
 
 
@@ -24,12 +24,6 @@ from bridge.adapters.ledger.state import CycleState
 DELETED = "DIHAPUS"
 ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
 ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
-
-# Journal states, as the status machine names them (stored as their text)
-INTENT = JournalState.INTENT.value  # about to call (or calling) Blogger; outcome unknown after a crash
-DONE = JournalState.DONE.value  # the post exists (post_id known)
-FAILED = JournalState.FAILED.value  # permanent failure; an officer may retry
-REVERTED = JournalState.REVERTED.value  # post taken back to draft after DITARIK
 
 
 #: Texts up to this long are shared across the rows :meth:`Ledger.known` returns (longer ones are unique).
@@ -96,23 +90,6 @@ def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | 
             out[sub_id] = row
     return out
 
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    submission_id: str
-    state: str
-    attempts: int
-    post_id: str
-    post_url: str
-    post_status: str
-    published_at: str
-    error: str
-    fingerprint: str = ""
-    intent_title: str = ""
-    intent_labels: tuple[str, ...] = ()
-    intent_at: str = ""
-    content_parts: dict[str, str] | None = None  # what was published, part by part (hashes), for updates
 
 
 #: Photo copy states (migration 2)
@@ -238,6 +215,7 @@ class Ledger:
             self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
             self.db.execute("PRAGMA synchronous=FULL")
             self.state = CycleState(self.db)
+            self.journal = PublishJournal(self.db)
             self.migrate()
             self.db.execute("BEGIN IMMEDIATE")  # fail now, not in the middle of a cycle, if it is read-only
             self.db.execute("ROLLBACK")
@@ -594,91 +572,6 @@ class Ledger:
 
     def count_submissions(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
-
-    # --- publish journal -------------------------------------------------------------------
-
-    def journal(self, submission_id: str) -> JournalEntry | None:
-        r = self.db.execute("SELECT * FROM publish_journal WHERE submission_id = ?", (submission_id,)).fetchone()
-        if r is None:
-            return None
-        try:
-            parts = json.loads(r["content_parts"]) if r["content_parts"] else None
-        except ValueError:
-            parts = None
-        return JournalEntry(
-            r["submission_id"], r["state"], r["attempts"], r["post_id"], r["post_url"], r["post_status"], r["published_at"],
-            r["error"], r["fingerprint"], r["intent_title"],
-            tuple(json.loads(r["intent_labels"])) if r["intent_labels"] else (), r["intent_at"], parts,
-        )
-
-    def journal_entries(self, state: str | None = None) -> list[JournalEntry]:
-        query = "SELECT submission_id FROM publish_journal" + (" WHERE state = ?" if state else "") + " ORDER BY submission_id"
-        ids = [r[0] for r in self.db.execute(query, (state,) if state else ())]
-        return [e for e in (self.journal(i) for i in ids) if e is not None]
-
-    def record_intent(
-        self, submission_id: str, *, fingerprint: str = "", title: str = "", labels: Iterable[str] = (), at: str = "",
-        parts: dict[str, str] | None = None,
-    ) -> None:
-        """Durably note that Blogger is about to be called for this submission, with what is
-        needed to recognise the post even if Blogger drops its markers (title, labels, time), and
-        what the post will hold (``parts``): a post found after a crash is then known as sent."""
-        self.db.execute(
-            "INSERT INTO publish_journal (submission_id, state, attempts, updated_at, fingerprint, intent_title,"
-            " intent_labels, intent_at, content_parts) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, attempts = attempts + 1,"
-            " error = '', updated_at = excluded.updated_at, fingerprint = excluded.fingerprint,"
-            " intent_title = excluded.intent_title, intent_labels = excluded.intent_labels, intent_at = excluded.intent_at,"
-            " content_parts = excluded.content_parts",
-            (submission_id, INTENT, _now(), fingerprint, title, json.dumps(list(labels), ensure_ascii=False), at,
-             json.dumps(parts, sort_keys=True) if parts is not None else ""),
-        )
-
-    def record_content(self, submission_id: str, parts: dict[str, str]) -> None:
-        """What the post now holds (hashes of title, body, photo, labels, schedule)."""
-        self.db.execute(
-            "UPDATE publish_journal SET content_parts = ? WHERE submission_id = ?",
-            (json.dumps(parts, sort_keys=True), submission_id),
-        )
-
-    def record_done(self, submission_id: str, post_id: str, post_url: str, post_status: str, published_at: str) -> None:
-        self.db.execute(
-            "INSERT INTO publish_journal (submission_id, state, attempts, post_id, post_url, post_status, published_at, updated_at)"
-            " VALUES (?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state,"
-            " post_id = excluded.post_id, post_url = excluded.post_url, post_status = excluded.post_status,"
-            " published_at = excluded.published_at, error = '', updated_at = excluded.updated_at",
-            (submission_id, DONE, post_id, post_url, post_status, published_at, _now()),
-        )
-
-    def record_failed(self, submission_id: str, error: str) -> None:
-        self.db.execute(
-            "INSERT INTO publish_journal (submission_id, state, attempts, error, updated_at) VALUES (?, ?, 1, ?, ?)"
-            " ON CONFLICT(submission_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
-            " updated_at = excluded.updated_at",
-            (submission_id, FAILED, error, _now()),
-        )
-
-    def note_post_date(self, submission_id: str, published: str) -> None:
-        """The date of a published post on Blogger, as the blog watch's listings start from it. Kept in
-        ``intent_at``, which a finished publish no longer needs (a new intent overwrites it)."""
-        self.db.execute(
-            "UPDATE publish_journal SET intent_at = ? WHERE submission_id = ? AND state = ?", (published, submission_id, DONE)
-        )
-
-    def forget_post(self, submission_id: str, error: str) -> None:
-        """The post was deleted in Blogger: nothing of it is kept, so approving the row again inserts a
-        new post instead of updating one that is gone (issue 17)."""
-        self.db.execute(
-            "UPDATE publish_journal SET state = ?, post_id = '', post_url = '', post_status = '', published_at = '',"
-            " content_parts = '', error = ?, updated_at = ? WHERE submission_id = ?",
-            (FAILED, error, _now(), submission_id),
-        )
-
-    def record_reverted(self, submission_id: str) -> None:
-        self.db.execute(
-            "UPDATE publish_journal SET state = ?, post_status = ?, updated_at = ? WHERE submission_id = ?",
-            (REVERTED, PostState.DRAFT.value, _now(), submission_id),
-        )
 
     # --- photos ----------------------------------------------------------------------------
 
