@@ -188,7 +188,7 @@ def cycle_killed_after_insert(deps: Deps) -> None:
     def crash(*a: object, **k: object) -> None:
         raise Killed()  # the process dies: nothing catches it
 
-    deps.ledger.record_done = crash  # type: ignore[method-assign]
+    deps.ledger.journal.record_done = crash  # type: ignore[method-assign]
     with pytest.raises(Killed):
         run_cycle(deps)
     deps.close()

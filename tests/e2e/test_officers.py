@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bridge.adapters.ledger import Ledger
+from bridge.adapters.ledger import Ledger, PublishJournal
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_markers
 from bridge.cycle.pipeline import run_cycle
@@ -314,7 +314,7 @@ def test_reapproval_after_a_crash_mid_update_still_gives_one_post(bridge: Bridge
     bridge.set_cell(sid, ReviewColumn.TITLE, "Judul baru sebelum mati listrik")
     bridge.officer_sets({sid: Status.DISETUJUI.value})
 
-    die_on_call(monkeypatch, Ledger, "record_content")
+    die_on_call(monkeypatch, PublishJournal, "record_content")
     with pytest.raises(Killed):
         bridge.cycle()
     monkeypatch.undo()
@@ -360,7 +360,7 @@ def test_posts_are_found_again_when_blogger_drops_comments(bridge: Bridge, monke
     bridge.cycle()
     approved = set(_approve_valid(bridge))
 
-    die_on_call(monkeypatch, Ledger, "record_done", call=2)  # after the first insert
+    die_on_call(monkeypatch, PublishJournal, "record_done", call=2)  # after the first insert
     with pytest.raises(Killed):
         bridge.cycle()
     monkeypatch.undo()
@@ -386,7 +386,7 @@ def test_a_post_stripped_of_every_marker_is_found_by_title_labels_and_time(bridg
     approved = _approve_valid(bridge)
     sid = approved[0]
 
-    die_on_call(monkeypatch, Ledger, "record_done")
+    die_on_call(monkeypatch, PublishJournal, "record_done")
     with pytest.raises(Killed):
         bridge.cycle()
     monkeypatch.undo()
