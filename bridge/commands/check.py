@@ -342,7 +342,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
             elif f.tab is not None:
                 lines.append(f"{OK} tab '{f.title}' present")
             elif role == ARSIP and found[REVIEW].tab is not None:
-                kept = len(deps.ledger.archived_rows())
+                kept = len(deps.ledger.submissions.archived_rows())
                 lines.append(f"{WARN} tab '{f.configured}' (Arsip) missing in '{review_info.title}' (deleted?): the next cycle "
                              f"makes it again with the {kept} archived or deleted row(s) the local ledger keeps")
             else:
@@ -415,7 +415,7 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad: 
             unreachable.add(lines[-1])
 
     lines.extend(_monthly_lines(settings))
-    lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.count_submissions()} submissions recorded")
+    lines.append(f"{OK} local ledger {settings.state_path}: {deps.ledger.submissions.count()} submissions recorded")
     from bridge.cycle.blogger_pause import paused_until
 
     until = paused_until(deps)

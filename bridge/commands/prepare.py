@@ -186,7 +186,7 @@ def _tab_lines(deps: Deps, role: str, f: FoundTab) -> list[str]:
     """What init did about one of the bridge's tabs."""
     if f.tab is None:
         lines = [f"created tab '{f.configured}'"]
-        waiting = len(deps.ledger.last_rows()) if role == REVIEW else 0
+        waiting = len(deps.ledger.submissions.last_rows()) if role == REVIEW else 0
         if waiting:
             lines.append(f"WARNING: the local ledger knows {waiting} submission(s) that were in the old Review tab. "
                          "If it was deleted by mistake, restore it (File > Version history in Google Sheets, or "

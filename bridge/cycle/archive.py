@@ -138,7 +138,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
         return 0
     with deps.ledger.transaction():
         for k in deleted:
-            deps.ledger.mark_deleted(k.id, deps.now().isoformat())
+            deps.ledger.submissions.mark_deleted(k.id, deps.now().isoformat())
     for k in deleted:
         entry = deps.ledger.journal.entry(k.id)
         post = _FATE_LOG[fates[k.id]].format(post=entry.post_id if entry else "")
@@ -210,7 +210,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     if moved:
         with deps.ledger.transaction():
             for sub_id in moved:
-                deps.ledger.set_status(sub_id, ARCHIVED)
+                deps.ledger.submissions.set_status(sub_id, ARCHIVED)
         log.info("archived %d rows older than %d days to '%s'", len(moved), s.archive_after_days, s.archive_tab)
     return len(moved)
 

@@ -105,7 +105,7 @@ def _watched(deps: Deps, rows: list[ReviewRow]) -> list[tuple[JournalEntry, Revi
     for entry in deps.ledger.journal.entries(DONE):
         if entry.submission_id in seen or not entry.post_id:
             continue
-        sub = deps.ledger.submission(entry.submission_id)
+        sub = deps.ledger.submissions.get(entry.submission_id)
         if sub is None or sub.status != ARCHIVED:
             continue
         when = _known_time(deps, entry)
@@ -209,7 +209,7 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
         with deps.ledger.transaction():
             deps.ledger.journal.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
             if row is not None:
-                deps.ledger.set_status(sid, Status.GAGAL.value)
+                deps.ledger.submissions.set_status(sid, Status.GAGAL.value)
     values = {
         ReviewColumn.STATUS: Status.GAGAL.value,
         ReviewColumn.POST_URL: "",

@@ -24,7 +24,7 @@ def stamp_decisions(deps: Deps, rows: list[ReviewRow], review_index: dict[Review
     fresh = [r for r in rows if r.id and r.status in DECISIONS and not r.get(ReviewColumn.DECIDED).strip()]
     if not fresh:
         return 0
-    last = deps.ledger.last_rows_of(r.id for r in fresh)
+    last = deps.ledger.submissions.last_rows_of(r.id for r in fresh)
     when = deps.now().strftime(TIME_FORMAT)
     stamped = 0
     for row in fresh:

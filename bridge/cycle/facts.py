@@ -39,7 +39,7 @@ def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None, coordination: 
     facts_row = row_facts(row, coordination)
     journal = journal_facts(entry)
     if facts_row.system_id and (row.status == Status.GAGAL or (entry is None and row.status in ACTING)):
-        sub = deps.ledger.submission(row.id)
+        sub = deps.ledger.submissions.get(row.id)
         if sub is not None:
             journal = replace(journal, recorded=sub.status, from_form=sub.origin == "form")
     return facts_row, journal

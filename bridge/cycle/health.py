@@ -97,7 +97,7 @@ def build_health(deps: Deps, report: Any, rows: list[ReviewRow], known_publish: 
         if status is not None:
             counts[status] += 1
     fresh = [i for i in report.intake.queued_ids if i not in seen]  # appended this cycle: as the ledger has them
-    for values in deps.ledger.last_rows_of(fresh).values() if fresh else ():
+    for values in deps.ledger.submissions.last_rows_of(fresh).values() if fresh else ():
         status = Status.parse(str(values.get(ReviewColumn.STATUS.name, "")))
         if status is not None:
             counts[status] += 1

@@ -178,7 +178,7 @@ def rebuild_ledger(
     fp_posts = identity.by_fingerprint(posts)
     index = identity.PostIndex(posts)  # each row looks its post up: no scan of the blog per row
     with ledger.transaction():
-        ledger.note_ids([r.id for r in (*rows, *arsip)] + [m.id for p in posts for m in p.markers])
+        ledger.ids.note([r.id for r in (*rows, *arsip)] + [m.id for p in posts for m in p.markers])
         count, seen_fps, deferred = _relearn_rows(deps, index, fp_posts, rows, arsip)
         count += _renumber(deps, index, deferred, plan)
         gone = _remember_posts_of_gone_rows(deps, fp_posts, seen_fps)
@@ -208,7 +208,7 @@ def _relearn_rows(
     for r, status in [(r, (r.status or Status.MENUNGGU).value) for r in rows] + [(r, ARCHIVED) for r in arsip]:
         fp, *taken_in = revision.fingerprints(r.get(ReviewColumn.FINGERPRINT)) or [""]
         for other in taken_in:  # resubmissions this row took in (issue 20): never queued again
-            deps.ledger.add_skipped(other, 0, f"resubmission taken into {r.id or 'a Review row'}")
+            deps.ledger.submissions.add_skipped(other, 0, f"resubmission taken into {r.id or 'a Review row'}")
         fp = fp or _fingerprint_from_post(r, index)
         if not fp or fp in seen_fps:
             continue  # nothing identifies the response (or it is a copy): the Review watch explains it
@@ -216,7 +216,7 @@ def _relearn_rows(
         sub_id = r.id
         if not sub_id and fp in fp_posts:
             sub_id = next((m.id for m in fp_posts[fp].markers if m.fingerprint == fp), "")
-        if not sub_id or deps.ledger.submission(sub_id) is not None:
+        if not sub_id or deps.ledger.submissions.get(sub_id) is not None:
             deferred.append((r, fp, status))  # ID cleared, or the same ID on two submissions: a new one
             continue
         _add_rebuilt(deps, index, r, sub_id, fp, status)
@@ -238,7 +238,7 @@ def _renumber(
     """Rows whose ID was cleared or used twice get a new ID, in the year they were received."""
     for r, fp, status in deferred:
         received = columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz)
-        sub_id = deps.ledger.next_id((received or deps.now()).astimezone(deps.settings.tz).year)
+        sub_id = deps.ledger.ids.allocate((received or deps.now()).astimezone(deps.settings.tz).year)
         _add_rebuilt(deps, index, r, sub_id, fp, status, origin=identity.RENUMBERED)
         if plan is not None:
             plan.append(f"rebuild: row with fingerprint {fp} gets ID {sub_id} (its ID was cleared or used twice)")
@@ -251,7 +251,7 @@ def _add_rebuilt(
     """One submission learned from its row, with its post when the blog has it (an approved or
     withdrawn row whose post no marker names is recorded as failed: looked for once, here)."""
     ledger = deps.ledger
-    ledger.add_submission(
+    ledger.submissions.add(
         id=sub_id,
         fingerprint=fp,
         row_number=0,
@@ -283,7 +283,7 @@ def _remember_posts_of_gone_rows(deps: Deps, fp_posts: Mapping[str, identity.Blo
         if fp in seen_fps:
             continue
         sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
-        deps.ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
+        deps.ledger.blog_posts.add(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
         gone += 1
     return gone
 
@@ -320,7 +320,7 @@ class History:
             return False
         if not self.first_run and not (response.received_at is not None and self.cutoff is not None and response.received_at < self.cutoff):
             return False
-        self.ledger.add_skipped(fp, response.row_number, self.why)
+        self.ledger.submissions.add_skipped(fp, response.row_number, self.why)
         self.skipped += 1
         return True
 
@@ -381,8 +381,8 @@ def _back_from_blog(
     s = deps.settings
     sub = validate.unvalidated(response, fp, "")
     sub_id = post.submission_id
-    if not sub_id or ledger.submission(sub_id) is not None:
-        sub_id = ledger.next_id((sub.received_at or deps.now()).astimezone(s.tz).year)
+    if not sub_id or ledger.submissions.get(sub_id) is not None:
+        sub_id = ledger.ids.allocate((sub.received_at or deps.now()).astimezone(s.tz).year)
     sub = validate.with_id(sub, sub_id)
     values = review_values(sub, deps)
     link = post.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{post.post_id}"
@@ -392,15 +392,15 @@ def _back_from_blog(
         ReviewColumn.PUBLISHED: post.published,
         ReviewColumn.SYSTEM_NOTE: NOTE_BACK_FROM_BLOG,
     })
-    ledger.add_submission(
+    ledger.submissions.add(
         id=sub_id, fingerprint=fp, row_number=response.row_number,
         received_at=sub.received_at.isoformat() if sub.received_at else "",
         kecamatan=sub.kecamatan, desa=sub.desa, kim=sub.kim, operator=sub.operator, email=sub.email, title=sub.title,
         content_key="", status=Status.TERBIT.value, reasons="",
     )
     ledger.journal.record_done(sub_id, post.post_id, post.post_url, post.post_status, post.published)
-    ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
-    ledger.forget_blog_post(fp)
+    ledger.submissions.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
+    ledger.blog_posts.forget(fp)
     log.warning("row %d is already on the blog as post %s (%s): back in Review as TERBIT", response.row_number, post.post_id, sub_id)
     result.plan.append(f"restore {sub_id} [TERBIT] row {response.row_number}: already on the blog as post {post.post_id}")
     return {sub_id: values}
@@ -456,7 +456,7 @@ class KnownFingerprints(Container[str]):
         self.ledger, self.visible = ledger, visible
 
     def __contains__(self, fingerprint: object) -> bool:
-        return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.has_fingerprint(fingerprint))
+        return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.submissions.has_fingerprint(fingerprint))
 
 
 #: The fingerprint scheme of issue 17. Until the ledger's ``state.fingerprint_scheme`` (the scheme every
@@ -477,11 +477,11 @@ class Legacy:
         self.pending = ledger.state.fingerprint_scheme != FINGERPRINTS_NOW
 
     def of(self, fingerprint: str) -> str:
-        return self.ledger.legacy_fingerprint(fingerprint)
+        return self.ledger.submissions.legacy_fingerprint(fingerprint)
 
     def remember(self, pairs: Mapping[str, str]) -> None:
         if pairs:
-            self.ledger.remember_legacy(pairs)
+            self.ledger.submissions.remember_legacy(pairs)
             log.info("%d responses recognised by the fingerprint an earlier version gave them", len(pairs))
 
 
@@ -492,7 +492,7 @@ class _KnownOrPosted(Container[str]):
         self.ledger, self.known = ledger, known
 
     def __contains__(self, fingerprint: object) -> bool:
-        return isinstance(fingerprint, str) and (fingerprint in self.known or self.ledger.has_blog_post(fingerprint))
+        return isinstance(fingerprint, str) and (fingerprint in self.known or self.ledger.blog_posts.has(fingerprint))
 
 
 class ContentKeys:
@@ -504,7 +504,7 @@ class ContentKeys:
         self.added: dict[str, str] = {}
 
     def get(self, key: str, /) -> str | None:
-        return self.added.get(key) or self.ledger.first_with_content(key)
+        return self.added.get(key) or self.ledger.submissions.first_with_content(key)
 
     def setdefault(self, key: str, sub_id: str) -> None:
         if key and self.get(key) is None:
@@ -545,7 +545,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         # cost a request and the whole blog; the record is written before every write, so it holds them.
         # (Noted above already, with the unidentified rows' IDs, unless this is a rebuild or a dry run.)
         if start.fresh or deps.dry_run:
-            ledger.note_ids(r.id for r in snap.review)
+            ledger.ids.note(r.id for r in snap.review)
         decision = _read_and_queue(deps, snap, hmap, result, known, history, queue)
         _note_read_done(deps, snap, start)
     if history.skipped:
@@ -701,7 +701,7 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
     the blog cannot be read: intake waits rather than queue anything twice."""
     ledger = deps.ledger
     with ledger.transaction():
-        stale = ledger.note_ids(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
+        stale = ledger.ids.note(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
     if not stale:
         return True
     log.warning("Review holds IDs this ledger never gave (restored from an older copy?): learning what Review, Arsip "
@@ -713,13 +713,13 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
         result.problems.append(f"intake postponed: after a ledger restore Arsip and the blog must be read first: {exc}")
         log.warning("intake postponed: after a ledger restore, Arsip and the blog are not reachable now: %s", exc)
         return False
-    unknown = lambda r: bool(r.id) and ledger.submission(r.id) is None  # noqa: E731
+    unknown = lambda r: bool(r.id) and ledger.submissions.get(r.id) is None  # noqa: E731
     rows = [r for r in (*snap.review, *snap.review_unidentified) if unknown(r)]
     archived = [r for r in arsip if unknown(r)]
     with ledger.transaction():
-        ledger.note_ids([r.id for r in arsip] + [m.id for p in posts for m in p.markers])
+        ledger.ids.note([r.id for r in arsip] + [m.id for p in posts for m in p.markers])
     # Posts of submissions the ledger knows are not taken as posts "in neither tab".
-    theirs = [p for p in posts if any(ledger.submission(m.id) is None for m in p.markers)]
+    theirs = [p for p in posts if any(ledger.submissions.get(m.id) is None for m in p.markers)]
     rebuild_ledger(deps, rows, archived, theirs, result.plan, why="local ledger older than the sheet")
     # What it does know may have been published, updated or withdrawn since the copy: the blog says.
     fixed = 0
@@ -746,7 +746,7 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
 def _rescan_reason(decision: watermark.Decision, ledger: Ledger) -> str:
     """Why the watermark cannot be trusted, in the words that fit what happened: a cycle whose
     Review append failed left its rows known but the watermark where it was; nothing was sorted."""
-    if decision.verified and ledger.pending_rows(limit=1):
+    if decision.verified and ledger.submissions.pending_rows(limit=1):
         return "responses below the watermark were queued by an earlier cycle and still wait to be appended to Review"
     if decision.verified:
         return "a response below the watermark is already known (queued before a restart, or a repeat of an earlier row)"
@@ -769,7 +769,7 @@ class _Queue:
 
     def on_blog(self) -> dict[str, BlogPostRecord]:
         if self._on_blog is None:  # read once, and only when there is something new
-            self._on_blog = self.deps.ledger.blog_posts()
+            self._on_blog = self.deps.ledger.blog_posts.all()
         return self._on_blog
 
     def add(self, response: FormResponse, fp: str, earlier: watermark.Queued | None) -> None:
@@ -828,11 +828,11 @@ class _Queue:
     def _queue(self, response: FormResponse, fp: str, sub: Submission) -> None:
         deps, ledger, result, s = self.deps, self.deps.ledger, self.result, self.deps.settings
         year = (sub.received_at or deps.now()).astimezone(s.tz).year
-        sub_id = ledger.next_id(year)
+        sub_id = ledger.ids.allocate(year)
         sub = validate.with_id(sub, sub_id)
         values = review_values(sub, deps)
         key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
-        ledger.add_submission(
+        ledger.submissions.add(
             id=sub_id,
             fingerprint=fp,
             row_number=response.row_number,
@@ -847,7 +847,7 @@ class _Queue:
             status=sub.status.value,
             reasons=" | ".join(r.en for r in sub.reasons),
         )
-        ledger.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
+        ledger.submissions.set_pending_row(sub_id, json.dumps({c.name: v for c, v in values.items()}, ensure_ascii=False))
         self.contents.setdefault(key, sub_id)
         if sub.valid:
             log.info("row %d queued as %s (%s, %s): %s", response.row_number, sub_id, sub.desa, sub.kim, sub.title)
@@ -885,7 +885,7 @@ def _queue_pages(
         for response, fp in new:
             if history.leave_out(response, fp):
                 continue
-            earlier = ledger.queued_at(response.row_number)
+            earlier = ledger.submissions.queued_at(response.row_number)
             if not held and (earlier is None or earlier.fingerprint in scan.seen):
                 queue.add(response, fp, None)
             else:
@@ -907,7 +907,7 @@ def _append_pending(
     below = max((r.row_number for r in snap.review), default=1)
     after = ""
     while True:
-        pending = ledger.pending_rows(after=after, limit=APPEND_PAGE)
+        pending = ledger.submissions.pending_rows(after=after, limit=APPEND_PAGE)
         if not pending:
             break
         after = pending[-1][0]
@@ -920,7 +920,7 @@ def _append_pending(
             to_write.append((sub_id, {ReviewColumn[k]: v for k, v in json.loads(payload or "{}").items()}))
         del pending
         if already:
-            ledger.mark_in_review(already)
+            ledger.submissions.mark_in_review(already)
         back = {i for i, values in to_write if values.get(ReviewColumn.STATUS) == Status.TERBIT.value}  # _back_from_blog
         if deps.dry_run:
             result.restored += len(back)
@@ -930,9 +930,9 @@ def _append_pending(
         if written is None:
             return  # the rest stay pending too: tried again next cycle, the watermark stays
         with ledger.transaction():
-            ledger.mark_in_review(written)  # a row Google refused in every form stays pending, alone
+            ledger.submissions.mark_in_review(written)  # a row Google refused in every form stays pending, alone
             done = set(written)
-            ledger.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write if i in done})  # as written
+            ledger.submissions.set_last_rows({i: {c.name: v for c, v in values.items()} for i, values in to_write if i in done})  # as written
         result.queued_ids += written
         restored = len(done & back)
         result.restored += restored

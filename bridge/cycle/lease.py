@@ -180,7 +180,7 @@ class Guard:
             deps, ledger = self.deps, self.deps.ledger
             gen = max(self.record.gen if self.record else 0, ledger.state.generation - 1) + 1
             ledger.state.generation = gen  # first: a write that lands unheard is still this ledger's
-            ids = ledger.id_tops()
+            ids = ledger.ids.tops()
             new = (self.record.renewed(me(deps), ledger.state.own_id(), gen, deps.now(), ids) if self.record
                    else lease.first_record(me(deps), ledger.state.own_id(), gen, deps.now(), ids))
             _write(deps, new, create=self.record is None)
@@ -224,7 +224,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
             notes.append(line)
         ledger.reset()
     if record is not None and record.ids:
-        ledger.note_ids(f"MM-{y}-{n}" for y, n in record.ids.items())  # IDs above any given, whatever this ledger says
+        ledger.ids.note(f"MM-{y}-{n}" for y, n in record.ids.items())  # IDs above any given, whatever this ledger says
     if deps.dry_run:
         if decision.verdict is not Verdict.HELD and (decision.claim or not trusted):
             notes.append(f"a real run would claim the spreadsheet's lease ({decision.verdict.value})")
@@ -245,7 +245,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
     ledger, now = deps.ledger, deps.now()
     gen = max(record.gen if record else 0, ledger.state.generation) + 1
     ledger.state.generation = gen
-    ids = ledger.id_tops()
+    ids = ledger.ids.tops()
     new = (record.renewed(holder, ledger.state.own_id(), gen, now, ids) if record
            else lease.first_record(holder, ledger.state.own_id(), gen, now, ids))
     try:

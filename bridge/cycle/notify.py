@@ -243,11 +243,11 @@ def _write(deps: Deps, cells: dict[str, dict[Event, Mark]], rows: dict[str, Revi
 def _remember(deps: Deps, cells: dict[str, str]) -> None:
     """The ledger's copies of the rows (a cycle reads Review through its ID and Status columns, issue
     13) get the cells just written, so the next cycle sees them without reading the rows whole."""
-    copies = deps.ledger.last_rows_of(cells)
+    copies = deps.ledger.submissions.last_rows_of(cells)
     changed = {sid: {**copy, ReviewColumn.NOTICES.name: cells[sid]} for sid, copy in copies.items()}
     if changed:
         with deps.ledger.transaction():
-            deps.ledger.set_last_rows(changed)
+            deps.ledger.submissions.set_last_rows(changed)
 
 
 def _failed(deps: Deps, item: _Item, exc: RetriableError, result: NoticeResult) -> Mark | None:

@@ -157,7 +157,7 @@ def _digest(value: object) -> str:
 
 def _fingerprint(deps: Deps, row: ReviewRow) -> str:
     """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
-    sub = deps.ledger.submission(row.id)
+    sub = deps.ledger.submissions.get(row.id)
     return sub.fingerprint if sub is not None else own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
 
 
@@ -315,7 +315,7 @@ def _shown(deps: Deps, shown: machine.Shown, schedule: datetime | None) -> str:
 def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
     when = _shown(deps, machine.shown_time(ref.status, schedule is not None), schedule)
     deps.ledger.journal.record_done(row.id, ref.id, ref.url, ref.status, when)
-    deps.ledger.set_status(row.id, Status.TERBIT.value)
+    deps.ledger.submissions.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
     return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
 
@@ -347,7 +347,7 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     index = identity.PostIndex(posts)  # one look-up per row, not a scan of the blog (issue 22)
     for sid in ids:
         entry = intents.get(sid)
-        sub = deps.ledger.submission(sid)
+        sub = deps.ledger.submissions.get(sid)
         since = _parse_iso(entry.intent_at) if entry else None
         post = index.match(
             sid, (entry.fingerprint if entry else "") or (sub.fingerprint if sub else ""),
@@ -390,7 +390,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
             values[ReviewColumn.SYSTEM_NOTE] = (
                 "Post ditemukan di blog setelah bridge terhenti; tidak ada post baru. " + values[ReviewColumn.SYSTEM_NOTE]
             )
-            deps.ledger.set_status(row.id, Status.TERBIT.value)
+            deps.ledger.submissions.set_status(row.id, Status.TERBIT.value)
             log.info("%s: post %s, inserted before the bridge stopped, taken as published", row.id, entry.post_id)
         result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))  # the note as first written
         result.repaired += 1
@@ -408,7 +408,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     when = entry.published_at if shown == machine.Shown.KEPT else _shown(deps, shown, schedule)
     deps.ledger.journal.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.journal.record_content(row.id, parts)
-    deps.ledger.set_status(row.id, Status.TERBIT.value)
+    deps.ledger.submissions.set_status(row.id, Status.TERBIT.value)
     values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
@@ -451,7 +451,7 @@ def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool
     if live:
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.journal.record_reverted(row.id)
-    deps.ledger.set_status(row.id, Status.DITARIK.value)
+    deps.ledger.submissions.set_status(row.id, Status.DITARIK.value)
     result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps))})
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
@@ -618,7 +618,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
                 if not deps.dry_run and render.is_submission_id(row.id):
                     if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
                         deps.ledger.journal.record_failed(row.id, exc.reason_en)
-                    deps.ledger.set_status(row.id, Status.GAGAL.value)
+                    deps.ledger.submissions.set_status(row.id, Status.GAGAL.value)
                 result.put(row.id, {ReviewColumn.STATUS: Status.GAGAL.value, ReviewColumn.SYSTEM_NOTE: exc.reason_id})
                 result.failed += 1
                 result.plan.append(f"cannot publish {row.id}: {exc.reason_en}")
@@ -654,7 +654,7 @@ def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: E
         values[ReviewColumn.STATUS] = Status.GAGAL.value
         result.failed += 1
         if not deps.dry_run and render.is_submission_id(row.id):
-            deps.ledger.set_status(row.id, Status.GAGAL.value)
+            deps.ledger.submissions.set_status(row.id, Status.GAGAL.value)
     result.put(row.id, values)
     result.problems.append(f"{row.id or f'Review row {row.row_number}'}: publishing failed ({cause})")
     result.plan.append(f"cannot handle {row.id}: {cause}")

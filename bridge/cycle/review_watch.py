@@ -49,11 +49,11 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
         return identity.WatchPlan(rows=list(snap.review))
     # No row copies: matching needs none, and remember_rows compares with the stored ones page by
     # page (issue 22: a whole read held every copy decoded beside every row; 182 → 168 MiB at 20k rows).
-    known = deps.ledger.known(rows_for=())
+    known = deps.ledger.submissions.known(rows_for=())
     shown = lambda text: _received_text(deps, text)  # noqa: E731
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued, received_text=shown)
     if plan.deleted:  # archived as they last were: their rows, which `known` left out, and their times as Review shows them
-        last = deps.ledger.last_rows_of(k.id for k in plan.deleted)
+        last = deps.ledger.submissions.last_rows_of(k.id for k in plan.deleted)
         plan.deleted = [replace(k, last_row=last.get(k.id, {}), received=shown(k.received)) for k in plan.deleted]
         plan.last_rows.update({k.id: k.last_row for k in plan.deleted})
     result.fingerprint_column = snap.review_index.get(ReviewColumn.FINGERPRINT)
@@ -91,7 +91,7 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
     page: list[tuple[str, dict[str, str]]] = []
 
     def compare() -> None:  # with the ledger's copies, a page at a time (never every copy at once)
-        stored = deps.ledger.last_rows_of(sub_id for sub_id, _ in page)
+        stored = deps.ledger.submissions.last_rows_of(sub_id for sub_id, _ in page)
         changed.update((sub_id, now) for sub_id, now in page if stored.get(sub_id, {}) != now)
         page.clear()
 
@@ -107,7 +107,7 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
         compare()
     if changed:
         with deps.ledger.transaction():
-            deps.ledger.set_last_rows(changed)
+            deps.ledger.submissions.set_last_rows(changed)
 
 
 __all__ = ["remember_rows", "run_watch"]

@@ -65,7 +65,7 @@ class Revisions:
     def take(self, response: FormResponse, fp: str, sub: Submission, item_id: str, note: str, when: str) -> None:
         """Record that ``response`` replaces ``item_id`` (inside intake's transaction)."""
         ledger = self.deps.ledger
-        ledger.add_skipped(fp, response.row_number, f"resubmission of {item_id}")
+        ledger.submissions.add_skipped(fp, response.row_number, f"resubmission of {item_id}")
         pending = _pending(self.deps)
         pending[item_id] = {
             "fp": fp, "title": sub.title, "body": sub.body, "photos": ", ".join(sub.photos), "operator": sub.operator,
@@ -157,7 +157,7 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
     with ledger.transaction():
         for sub_id, cells in {**recorded, **written}.items():
             p = pending[sub_id]
-            ledger.revise_submission(
+            ledger.submissions.revise(
                 sub_id, operator=cells[ReviewColumn.OPERATOR], email=cells[ReviewColumn.EMAIL], title=cells[ReviewColumn.TITLE],
                 content_key=str(p.get("content_key", "")), status=cells[ReviewColumn.STATUS], reasons=str(p.get("reasons", "")),
             )
@@ -166,8 +166,8 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
             ledger.state.set_notice(sub_id, Event.PERLU_REVISI.value, "")
             pending.pop(sub_id, None)
         ledger.state.revisions_pending = pending
-        copies = ledger.last_rows_of(written)
-        ledger.set_last_rows({i: {**copy, **{c.name: v for c, v in written[i].items()}} for i, copy in copies.items()})
+        copies = ledger.submissions.last_rows_of(written)
+        ledger.submissions.set_last_rows({i: {**copy, **{c.name: v for c, v in written[i].items()}} for i, copy in copies.items()})
     for r in rows:
         if r.id in written:
             r.values.update(written[r.id])

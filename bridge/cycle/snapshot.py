@@ -186,7 +186,7 @@ def _review_through_view(
     header = _header_of(header_row)
     if header == layout:
         # The copies are let go once the rows are made: nothing later needs them (issue 22).
-        rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.last_rows(), changed)
+        rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.submissions.last_rows(), changed)
         if rows is not None:
             return header, rows, []
     else:

@@ -182,11 +182,11 @@ def arsip_rows(deps: Deps) -> list[list[str]]:
     from bridge.cycle.archive import deleted_note_text  # archive imports snapshot, which imports this module
 
     rows = []
-    for sub_id, _status, deleted_at, last in deps.ledger.archived_rows():
+    for sub_id, _status, deleted_at, last in deps.ledger.submissions.archived_rows():
         values = {ReviewColumn[name]: v for name, v in last.items() if name in ReviewColumn.__members__}
         values.setdefault(ReviewColumn.ID, sub_id)
         if not values.get(ReviewColumn.FINGERPRINT):
-            sub = deps.ledger.submission(sub_id)
+            sub = deps.ledger.submissions.get(sub_id)
             if sub is not None:
                 values[ReviewColumn.FINGERPRINT] = sub.fingerprint
         if deleted_at:

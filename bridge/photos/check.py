@@ -33,7 +33,7 @@ def check_photos(deps: Deps, sub: Submission) -> Submission:
         return sub  # validation gave the reason; none of the links is read (issue 18)
     for n, link in enumerate(sub.photos, start=1):
         file_id = drive_file_id(link)
-        if not file_id or deps.ledger.photo_source(file_id) is not None:
+        if not file_id or deps.ledger.photos.source(file_id) is not None:
             continue  # not a Drive link (validation says so), or read before
         try:
             read_source(deps, file_id, n, item=item, decode=True)

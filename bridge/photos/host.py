@@ -51,16 +51,16 @@ def _hosted(copy: PhotoCopy | None) -> PublishedPhoto | None:
 
 
 def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: str, n: int, item: str) -> PublishedPhoto:
-    known = deps.ledger.photo_source(file_id)
+    known = deps.ledger.photos.source(file_id)
     if known is not None:
-        reused = _hosted(deps.ledger.photo_copy(copy_key(known.sha256, opts), store.name))
+        reused = _hosted(deps.ledger.photos.copy(copy_key(known.sha256, opts), store.name))
         if reused is not None:
             return reused
     if deps.dry_run:
         return PublishedPhoto(link)
     content, facts = read_source(deps, file_id, n, item=item, known=known is not None)
     key = copy_key(facts.sha256, opts)
-    reused = _hosted(deps.ledger.photo_copy(key, store.name))
+    reused = _hosted(deps.ledger.photos.copy(key, store.name))
     if reused is not None:  # the same bytes came in another upload
         log.info("%s: photo %d has the same bytes as a photo hosted before; reused", item, n)
         return reused
@@ -72,14 +72,14 @@ def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: 
         log.exception("%s: processing photo %d crashed", item, n)
         raise refusal(PhotoProblem("unreadable", f"processing crashed: {type(exc).__name__}: {exc}"), n, "", deps.settings, item) from exc
     del content
-    deps.ledger.record_photo_copy(PhotoCopy(key, store.name, facts.sha256, PHOTO_INTENT, width=out.width, height=out.height, size=len(out.content)))
+    deps.ledger.photos.record_copy(PhotoCopy(key, store.name, facts.sha256, PHOTO_INTENT, width=out.width, height=out.height, size=len(out.content)))
     hosted = store.find(key, out.suffix, item=item)
     if hosted is not None:
         log.warning("%s: photo %d was hosted before (%s) but not recorded; reused, not uploaded again", item, n, hosted.location)
     else:
         hosted = store.put(key, out.suffix, out.mime_type, out.content, sha256=facts.sha256, item=item)
         log.info("%s: photo %d processed (%d → %d bytes, %dx%d) and hosted as %s", item, n, facts.size, len(out.content), out.width, out.height, hosted.url)
-    deps.ledger.record_photo_copy(
+    deps.ledger.photos.record_copy(
         PhotoCopy(key, store.name, facts.sha256, PHOTO_HOSTED, hosted.location, hosted.url, out.width, out.height, len(out.content))
     )
     return PublishedPhoto(hosted.url, out.width, out.height)

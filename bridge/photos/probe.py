@@ -95,7 +95,7 @@ def check_photo_lines(settings: Settings, ledger: Ledger) -> list[tuple[str, str
         if "googleusercontent.com" in settings.photo_url:
             lines.append(("warn", "photos are shown through lh3.googleusercontent.com, an address Google does not document; "
                                   "README 'Photos' explains the local store, which no third party can break"))
-    hosted = [c for c in ledger.photo_copies() if c.store == p.store and c.url]
+    hosted = [c for c in ledger.photos.copies() if c.store == p.store and c.url]
     if not hosted:
         lines.append(("warn", "no photo hosted yet, so none could be fetched as a reader would; run check again after the first post with a photo"))
         return lines

@@ -130,7 +130,7 @@ def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = Fa
         raise refusal(PhotoProblem("unreadable", f"header check crashed: {type(exc).__name__}: {exc}"), n, name, s, item) from exc
     if len(content) > s.photo_max_mb * MB:
         log.info("%s: photo %d is %.1f MB, over [blog] photo_max_mb; it is published downscaled", item, n, len(content) / MB)
-    deps.ledger.record_photo_source(PhotoSource(file_id, facts.sha256, facts.kind, facts.width, facts.height, facts.size))
+    deps.ledger.photos.record_source(PhotoSource(file_id, facts.sha256, facts.kind, facts.width, facts.height, facts.size))
     return content, facts
 
 

@@ -11,14 +11,20 @@ from bridge.core.review_machine import Journal, JournalState, PostState, Status
 from bridge.cycle.facts import facts, journal_facts, row_facts
 
 
-class _Ledger:
+class _Submissions:
     def __init__(self, origin: str = "form") -> None:
         self.asked: list[str] = []
         self.origin = origin
 
-    def submission(self, sid: str) -> LedgerSubmission:
+    def get(self, sid: str) -> LedgerSubmission:
         self.asked.append(sid)
         return LedgerSubmission(sid, "fp", Status.GAGAL.value, True, "", self.origin)
+
+
+class _Ledger:
+    def __init__(self, origin: str = "form") -> None:
+        self.submissions = _Submissions(origin)
+        self.asked = self.submissions.asked
 
 
 def _deps(ledger: _Ledger) -> Any:

@@ -72,9 +72,9 @@ def test_rebuild_learns_the_same_submissions_and_posts(tmp_path: Path) -> None:
     deps = _deps(tmp_path)
     plan: list[str] = []
     count = rebuild_ledger(deps, REVIEW, ARSIP, POSTS, plan)
-    subs = [(r["id"], r["fingerprint"], r["status"], r["origin"]) for r in deps.ledger.submissions()]
+    subs = [(r["id"], r["fingerprint"], r["status"], r["origin"]) for r in deps.ledger.db.execute("SELECT * FROM submissions ORDER BY id")]
     journal = [(e.submission_id, e.state, e.post_id, e.post_status, e.error) for e in deps.ledger.journal.entries()]
-    posts = {fp: (p.submission_id, p.post_id) for fp, p in deps.ledger.blog_posts().items()}
+    posts = {fp: (p.submission_id, p.post_id) for fp, p in deps.ledger.blog_posts.all().items()}
     deps.ledger.close()
     assert count == 9
     assert subs == [

@@ -11,7 +11,7 @@ from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.cycle.review_watch import ROWS_PER_COMPARE, remember_rows
 
 
-class FakeLedger:
+class FakeSubmissions:
     """Row copies by ID, counting how many copies each look-up decodes."""
 
     def __init__(self, copies: dict[str, dict[str, str]]) -> None:
@@ -24,11 +24,17 @@ class FakeLedger:
         self.asked.append(len(ids))
         return {i: self.copies[i] for i in ids if i in self.copies}
 
-    def transaction(self) -> Any:
-        return nullcontext()
-
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
         self.written.update(rows)
+
+
+class FakeLedger:
+    def __init__(self, copies: dict[str, dict[str, str]]) -> None:
+        self.submissions = FakeSubmissions(copies)
+        self.asked, self.written = self.submissions.asked, self.submissions.written
+
+    def transaction(self) -> Any:
+        return nullcontext()
 
 
 def _row(n: int, status: str = "MENUNGGU", cached: bool = False) -> ReviewRow:

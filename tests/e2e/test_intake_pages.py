@@ -71,7 +71,7 @@ def test_each_page_is_recorded_before_the_next_is_read(bridge: Bridge, monkeypat
 
     def batch_get(self: SheetsGateway, spreadsheet_id: str, ranges: list[str], *args: Any, **kwargs: Any) -> Any:
         if ledgers and len(ranges) == 1 and "!A" in ranges[0]:  # a later page of the responses tab
-            recorded.append(ledgers[-1].count_submissions())
+            recorded.append(ledgers[-1].submissions.count())
         return real_get(self, spreadsheet_id, ranges, *args, **kwargs)
 
     monkeypatch.setattr(Ledger, "__init__", opened)

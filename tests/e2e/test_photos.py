@@ -185,11 +185,11 @@ def test_two_submissions_sharing_a_photo_process_and_host_it_once(settled: Bridg
 
 def test_a_kill_between_processing_and_hosting_is_recovered_without_a_second_upload(settled: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash after the upload but before it was recorded would upload the photo again (a duplicate, an orphan)."""
-    from bridge.adapters.ledger import Ledger
+    from bridge.adapters.ledger import Photos
 
-    real = Ledger.record_photo_copy
+    real = Photos.record_copy
 
-    def die_after_upload(self: Ledger, copy: PhotoCopy) -> None:
+    def die_after_upload(self: Photos, copy: PhotoCopy) -> None:
         if copy.state == PHOTO_HOSTED:
             raise Killed()
         real(self, copy)
@@ -197,11 +197,11 @@ def test_a_kill_between_processing_and_hosting_is_recovered_without_a_second_upl
     submit(settled, "Kiriman yang terputus", add_form_photo(settled, images.jpeg(orientation=6), "putus.jpg"))
     settled.cycle()
     (sid,) = _approve(settled, "Kiriman yang terputus")
-    monkeypatch.setattr(Ledger, "record_photo_copy", die_after_upload)
+    monkeypatch.setattr(Photos, "record_copy", die_after_upload)
     with pytest.raises(Killed):
         settled.cycle()
     assert uploads(settled) == 1
-    monkeypatch.setattr(Ledger, "record_photo_copy", real)
+    monkeypatch.setattr(Photos, "record_copy", real)
     settled.cycle()  # the restarted process
     assert _row(settled, "Kiriman yang terputus")["Status"] == Status.TERBIT.value
     # one search before the upload, one after the restart (which finds it): still one upload

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bridge.adapters.ledger import Ledger
+from bridge.adapters.ledger import Submissions
 from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
 from bridge.cycle import intake
@@ -146,7 +146,7 @@ def test_a_kill_and_a_lost_ledger_make_no_duplicate(bridge: Bridge, monkeypatch:
         if where == "before the Review write":
             m.setattr(intake, "apply_revisions", dying)
         else:
-            m.setattr(Ledger, "revise_submission", dying)
+            m.setattr(Submissions, "revise", dying)
         with pytest.raises(Killed):
             bridge.cycle(**ON)
     bridge.cycle(**ON)

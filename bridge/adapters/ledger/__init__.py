@@ -11,15 +11,17 @@ The schema evolves with numbered migrations recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+from bridge.adapters.ledger.blog_posts import BlogPostRecord, BlogPosts
+from bridge.adapters.ledger.ids import ID_PATTERN, SubmissionIds
 from bridge.adapters.ledger.journal import DONE, FAILED, INTENT, REVERTED, JournalEntry, PublishJournal
+from bridge.adapters.ledger.photos import PHOTO_HOSTED, PHOTO_INTENT, PhotoCopy, Photos, PhotoSource
 from bridge.adapters.ledger.schema import MIGRATIONS
 from bridge.adapters.ledger.state import CycleState, Rebuild
-from bridge.adapters.ledger.store import (
-    ARCHIVED, DELETED, PHOTO_HOSTED, PHOTO_INTENT, BlogPostRecord, Ledger, LedgerSubmission, PhotoCopy, PhotoSource, cannot_open,
-)
+from bridge.adapters.ledger.store import Ledger, cannot_open
+from bridge.adapters.ledger.submissions import ARCHIVED, DELETED, LedgerSubmission, Submissions
 
 __all__ = [
-    "ARCHIVED", "DELETED", "DONE", "FAILED", "INTENT", "MIGRATIONS", "PHOTO_HOSTED", "PHOTO_INTENT", "REVERTED",
-    "BlogPostRecord", "CycleState", "JournalEntry", "Ledger", "LedgerSubmission", "PhotoCopy", "PhotoSource", "PublishJournal", "Rebuild",
-    "cannot_open",
+    "ARCHIVED", "DELETED", "DONE", "FAILED", "ID_PATTERN", "INTENT", "MIGRATIONS", "PHOTO_HOSTED", "PHOTO_INTENT",
+    "REVERTED", "BlogPostRecord", "BlogPosts", "CycleState", "JournalEntry", "Ledger", "LedgerSubmission", "PhotoCopy",
+    "PhotoSource", "Photos", "PublishJournal", "Rebuild", "SubmissionIds", "Submissions", "cannot_open",
 ]

@@ -2,148 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
-import json
-import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-from bridge.core.identity import RENUMBERED, KnownSubmission
-from bridge.core.watermark import Queued
-from bridge.exceptions import BridgeError, LedgerError, RetriableError
-
-from bridge.adapters.ledger.schema import now_text as _now
-from bridge.adapters.ledger.schema import migrate as _migrate
+from bridge.adapters.ledger.blog_posts import BlogPosts
+from bridge.adapters.ledger.ids import SubmissionIds
 from bridge.adapters.ledger.journal import PublishJournal
+from bridge.adapters.ledger.photos import Photos
+from bridge.adapters.ledger.schema import migrate as _migrate
 from bridge.adapters.ledger.state import CycleState
-
-
-#: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
-DELETED = "DIHAPUS"
-ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
-ID_PATTERN = re.compile(r"^MM-(\d{4})-(\d+)$")
-
-
-#: Texts up to this long are shared across the rows :meth:`Ledger.known` returns (longer ones are unique).
-_SHARED_TEXT = 100
-
-
-def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]]], dict[str, object]]]:
-    """One memo of short texts for a whole listing: ``shared`` for a cell, ``row_of`` as the JSON
-    ``object_pairs_hook`` of a stored row (keys and short values taken from the memo)."""
-    memo: dict[str, str] = {}
-    keep = memo.setdefault
-
-    def shared(text: str) -> str:
-        return keep(text, text) if len(text) <= _SHARED_TEXT else text
-
-    def row_of(pairs: list[tuple[str, object]]) -> dict[str, object]:
-        return {keep(k, k): keep(v, v) if v.__class__ is str and len(v) <= _SHARED_TEXT else v for k, v in pairs}
-
-    return shared, row_of
-
-
-_DECODE_PAGE = 500  # row copies decoded by one json.loads
-#: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
-#: object each after decoding (issue 13's memory).
-_REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
-
-
-def _row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
-    """(id, last_row JSON) pairs as ID → row, repeated texts shared; empty or unreadable copies left out.
-
-    Decoded ``_DECODE_PAGE`` copies per ``json.loads`` (its C scanner shares the column names
-    across them), then only the columns that repeat are shared: a decode per row with a Python hook
-    sharing every short text cost a reading cycle at 10k Review rows more CPU than a naive poller
-    spends on its whole cycle (issue 22). An unreadable copy sends its page back to one decode per
-    row, which leaves it out alone.
-    """
-    if shared is None:
-        shared, _ = _interner()
-    out: dict[str, dict[str, str]] = {}
-    rows = iter(rows)
-    while True:  # a page at a time: the joined text of every copy would be a transient as big as them all
-        page = list(itertools.islice(rows, _DECODE_PAGE))
-        if not page:
-            break
-        pairs = [(sub_id, text) for sub_id, text in page if text]
-        try:
-            decoded = json.loads("[" + ",".join(text for _, text in pairs) + "]")
-        except ValueError:
-            decoded = None
-        if decoded is None or len(decoded) != len(pairs):
-            decoded = []
-            for _, text in pairs:
-                try:
-                    decoded.append(json.loads(text))
-                except ValueError:
-                    decoded.append(None)
-        for (sub_id, _), row in zip(pairs, decoded, strict=True):  # one decoded value per copy, by construction
-            if row.__class__ is not dict or not row:
-                continue
-            for name in _REPEATED:
-                cell = row.get(name)
-                if cell.__class__ is str:
-                    row[name] = shared(cell)
-            out[sub_id] = row
-    return out
-
-
-
-#: Photo copy states (migration 2)
-PHOTO_INTENT = "intent"  # about to upload; after a crash the store is searched for the copy first
-PHOTO_HOSTED = "hosted"
-
-
-@dataclass(frozen=True)
-class PhotoSource:
-    """A form upload as its bytes showed it: content hash, real type, pixel size, bytes."""
-
-    source_id: str
-    sha256: str
-    kind: str
-    width: int
-    height: int
-    size: int
-
-
-@dataclass(frozen=True)
-class PhotoCopy:
-    """A processed copy of a source in one store."""
-
-    copy_key: str
-    store: str
-    sha256: str
-    state: str
-    location: str = ""
-    url: str = ""
-    width: int = 0
-    height: int = 0
-    size: int = 0
-
-
-@dataclass(frozen=True)
-class LedgerSubmission:
-    id: str
-    fingerprint: str
-    status: str
-    in_review: bool
-    content_key: str
-    origin: str = "form"
-
-
-@dataclass(frozen=True)
-class BlogPostRecord:
-    """A post found on the blog (by its marker) for a response whose row is in neither tab."""
-
-    fingerprint: str
-    submission_id: str
-    post_id: str
-    post_url: str
-    post_status: str
-    published: str
+from bridge.adapters.ledger.submissions import Submissions
+from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
 
 def cannot_open(path: str, exc: BaseException) -> BridgeError:
@@ -195,7 +64,24 @@ def cannot_open(path: str, exc: BaseException) -> BridgeError:
 
 
 class Ledger:
-    """A small repository over one SQLite file (or ``:memory:``)."""
+    """One SQLite file (or ``:memory:``) and its concerns, each an attribute over the same connection:
+
+    - ``state``: values kept between cycles (typed), intake's watermark and header maps;
+    - ``submissions``: queued and skipped responses, their fingerprints and Review row copies;
+    - ``ids``: submission IDs;
+    - ``journal``: the publish journal;
+    - ``blog_posts``: posts found on the blog whose rows are in neither tab;
+    - ``photos``: photo sources and hosted copies.
+
+    ``with ledger.transaction():`` spans any of them.
+    """
+
+    state: CycleState
+    ids: SubmissionIds
+    submissions: Submissions
+    journal: PublishJournal
+    blog_posts: BlogPosts
+    photos: Photos
 
     def __init__(self, path: str | Path) -> None:
         """Open (creating if needed) the ledger and check that it can be written.
@@ -214,8 +100,7 @@ class Ledger:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
             self.db.execute("PRAGMA synchronous=FULL")
-            self.state = CycleState(self.db)
-            self.journal = PublishJournal(self.db)
+            self._concerns()
             self.migrate()
             self.db.execute("BEGIN IMMEDIATE")  # fail now, not in the middle of a cycle, if it is read-only
             self.db.execute("ROLLBACK")
@@ -224,7 +109,17 @@ class Ledger:
                 self.db.close()
             raise cannot_open(self.path, exc) from exc
 
+    def _concerns(self) -> None:
+        """The concerns over this connection (one transaction spans any of them)."""
+        self.state = CycleState(self.db)
+        self.ids = SubmissionIds(self.db)
+        self.submissions = Submissions(self.db, self.ids)
+        self.journal = PublishJournal(self.db)
+        self.blog_posts = BlogPosts(self.db)
+        self.photos = Photos(self.db)
+
     def close(self) -> None:
+        """Close the connection (every concern with it)."""
         self.db.close()
 
     def __enter__(self) -> Ledger:
@@ -253,18 +148,20 @@ class Ledger:
         finally:
             source.close()
 
-    # --- schema ----------------------------------------------------------------------------
-
     def migrate(self) -> int:
         """Apply pending migrations; returns the schema version."""
         return _migrate(self.db)
 
     def transaction(self) -> _Transaction:
+        """``with ledger.transaction():`` all or nothing of what the block writes, in any concern."""
         return _Transaction(self.db)
 
-    def id_tops(self) -> dict[int, int]:
-        """The highest ID number given or seen per year (the counters of :meth:`next_id`)."""
-        return {int(r[0]): int(r[1]) for r in self.db.execute("SELECT year, last FROM id_counters")}
+    def is_empty(self) -> bool:
+        """True for a new (or lost) ledger: nothing queued, skipped or watermarked yet."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM submissions) + (SELECT COUNT(*) FROM skipped) + (SELECT COUNT(*) FROM watermark)"
+        ).fetchone()
+        return int(row[0]) == 0
 
     def reset(self) -> None:
         """Forget everything: the ledger is another machine's or behind the spreadsheet, so it is treated
@@ -276,354 +173,6 @@ class Ledger:
         with self.transaction():
             for table in tables:
                 self.db.execute(f'DELETE FROM "{table}"')
-
-    # --- submissions -----------------------------------------------------------------------
-
-    def is_empty(self) -> bool:
-        """True for a new (or lost) ledger: nothing queued, skipped or watermarked yet."""
-        row = self.db.execute(
-            "SELECT (SELECT COUNT(*) FROM submissions) + (SELECT COUNT(*) FROM skipped) + (SELECT COUNT(*) FROM watermark)"
-        ).fetchone()
-        return int(row[0]) == 0
-
-    def known_fingerprints(self) -> set[str]:
-        rows = self.db.execute("SELECT fingerprint FROM submissions UNION SELECT fingerprint FROM skipped")
-        return {r[0] for r in rows}
-
-    def has_fingerprint(self, fingerprint: str) -> bool:
-        """One indexed look-up (both columns are keys): the cycle never loads every fingerprint."""
-        row = self.db.execute(
-            "SELECT EXISTS(SELECT 1 FROM submissions WHERE fingerprint = ?) OR EXISTS(SELECT 1 FROM skipped WHERE fingerprint = ?)",
-            (fingerprint, fingerprint),
-        ).fetchone()
-        return bool(row[0])
-
-    def legacy_fingerprint(self, fingerprint: str) -> str:
-        """The legacy fingerprint a response with this (current) fingerprint was recognised as ('' if none)."""
-        row = self.db.execute("SELECT legacy FROM fingerprint_aliases WHERE fingerprint = ?", (fingerprint,)).fetchone()
-        return str(row[0]) if row else ""
-
-    def remember_legacy(self, pairs: Mapping[str, str]) -> None:
-        """Keep current → legacy fingerprint pairs (see :class:`bridge.core.watermark.Fingerprinter`)."""
-        self.db.executemany("INSERT OR REPLACE INTO fingerprint_aliases VALUES (?, ?)", list(pairs.items()))
-
-    def has_blog_post(self, fingerprint: str) -> bool:
-        """Whether a bridge post on the blog carries this fingerprint in its marker (one look-up)."""
-        return self.db.execute("SELECT 1 FROM blog_posts WHERE fingerprint = ?", (fingerprint,)).fetchone() is not None
-
-    def queued_from_form(self) -> list[Queued]:
-        """Submissions read from a responses row (not rebuilt from Review), in queue order."""
-        rows = self.db.execute(
-            "SELECT id, fingerprint, row_number, operator, email FROM submissions"
-            " WHERE origin = 'form' AND row_number > 0 ORDER BY rowid"
-        )
-        return [Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") for r in rows]
-
-    def queued_at(self, row_number: int) -> Queued | None:
-        """The submission last queued from this responses row, as :meth:`queued_from_form` keeps it
-        (the latest one read from that row wins); one indexed look-up."""
-        if row_number <= 0:
-            return None
-        r = self.db.execute(
-            "SELECT id, fingerprint, row_number, operator, email FROM submissions"
-            " WHERE origin = 'form' AND row_number = ? ORDER BY rowid DESC LIMIT 1",
-            (row_number,),
-        ).fetchone()
-        return Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") if r else None
-
-    def first_with_content(self, key: str) -> str | None:
-        """The earliest (lowest) ID queued with this content key, as :meth:`content_keys` maps it."""
-        if not key:
-            return None
-        row = self.db.execute("SELECT MIN(id) FROM submissions WHERE content_key = ?", (key,)).fetchone()
-        return str(row[0]) if row and row[0] is not None else None
-
-    def content_keys(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self.db.execute("SELECT content_key, id FROM submissions WHERE content_key != '' ORDER BY id DESC")}
-
-    def next_id(self, year: int) -> str:
-        """A new submission ID, above every ID this ledger has given or seen (:meth:`note_ids`).
-
-        O(1) per row: a counter per year. Only its first use in a year (or on a
-        ledger from before the counters) looks at the submissions once.
-        """
-        prefix = f"MM-{year}-"
-        row = self.db.execute("SELECT last FROM id_counters WHERE year = ?", (year,)).fetchone()
-        if row is None:
-            seen = self.db.execute(
-                "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?", (len(prefix) + 1, prefix + "%")
-            ).fetchone()
-            last = int(seen[0] or 0)
-        else:
-            last = int(row[0])
-        self.db.execute(
-            "INSERT INTO id_counters VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last", (year, last + 1)
-        )
-        return f"{prefix}{last + 1:04d}"
-
-    def note_ids(self, ids: Iterable[str]) -> bool:
-        """IDs seen in Review, Arsip or the blog's markers: later IDs are allocated above them.
-
-        Returns whether any was above what this ledger had given or seen (a ledger restored from
-        an older copy: the sheet holds IDs given after the copy was made)."""
-        top: dict[int, int] = {}
-        match = ID_PATTERN.match
-        for text in set(ids):  # every Review ID, twice a cycle: each distinct one once (issue 22)
-            m = match(text.strip() if text.__class__ is str else str(text).strip())
-            if m:
-                year, n = int(m.group(1)), int(m.group(2))
-                if n > top.get(year, 0):
-                    top[year] = n
-        raised = False
-        for year, n in top.items():
-            current = self.db.execute("SELECT last FROM id_counters WHERE year = ?", (year,)).fetchone()
-            prefix = f"MM-{year}-"
-            seen = self.db.execute(
-                "SELECT MAX(CAST(SUBSTR(id, ?) AS INTEGER)) FROM submissions WHERE id LIKE ?",
-                (len(prefix) + 1, prefix + "%"),
-            ).fetchone() if current is None else None
-            had = int(current[0]) if current is not None else int(seen[0] or 0) if seen else 0
-            if n <= had and current is not None:
-                continue
-            raised = raised or n > had
-            self.db.execute(
-                "INSERT INTO id_counters VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = MAX(last, excluded.last)",
-                (year, max(n, had)),
-            )
-        return raised
-
-    def add_submission(
-        self,
-        *,
-        id: str,
-        fingerprint: str,
-        row_number: int,
-        received_at: str,
-        kecamatan: str,
-        desa: str,
-        kim: str,
-        operator: str,
-        email: str,
-        title: str,
-        content_key: str,
-        status: str,
-        reasons: str,
-        in_review: bool = False,
-        origin: str = "form",
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO submissions (id, fingerprint, row_number, received_at, kecamatan, desa, kim, operator, email,"
-            " title, content_key, status, reasons, in_review, origin, queued_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(fingerprint) DO NOTHING",
-            (
-                id, fingerprint, row_number, received_at, kecamatan, desa, kim, operator, email,
-                title, content_key, status, reasons, int(in_review), origin, _now(),
-            ),
-        )
-        self.note_ids([id])
-
-    def add_skipped(self, fingerprint: str, row_number: int, why: str) -> None:
-        self.db.execute(
-            "INSERT INTO skipped VALUES (?, ?, ?, ?) ON CONFLICT(fingerprint) DO NOTHING", (fingerprint, row_number, why, _now())
-        )
-
-    def set_pending_row(self, submission_id: str, payload: str) -> None:
-        """Keep the Review row (JSON) until it is confirmed written, so a failed append can be redone."""
-        self.db.execute("UPDATE submissions SET review_row = ? WHERE id = ?", (payload, submission_id))
-
-    def pending_rows(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
-        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab, by ID.
-
-        Args:
-            after: only IDs above this one (the last ID of the previous page).
-            limit: at most this many (-1: all), so a backfill's rows are read a page at a time.
-        """
-        rows = self.db.execute(
-            "SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 AND id > ? ORDER BY id LIMIT ?",
-            (after, limit),
-        )
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    def mark_in_review(self, ids: Iterable[str]) -> None:
-        self.db.executemany("UPDATE submissions SET in_review = 1, review_row = '' WHERE id = ?", [(i,) for i in ids])
-
-    def revise_submission(
-        self, submission_id: str, *, operator: str, email: str, title: str, content_key: str, status: str, reasons: str
-    ) -> None:
-        """A resubmission replaced the item's content (issue 20): same ID, the new text's record."""
-        self.db.execute(
-            "UPDATE submissions SET operator = ?, email = ?, title = ?, content_key = ?, status = ?, reasons = ? WHERE id = ?",
-            (operator, email, title, content_key, status, reasons, submission_id),
-        )
-
-    def set_status(self, submission_id: str, status: str) -> None:
-        self.db.execute("UPDATE submissions SET status = ? WHERE id = ?", (status, submission_id))
-
-    def submission(self, submission_id: str) -> LedgerSubmission | None:
-        r = self.db.execute(
-            "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE id = ?", (submission_id,)
-        ).fetchone()
-        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
-
-    def by_fingerprint(self, fingerprint: str) -> LedgerSubmission | None:
-        r = self.db.execute(
-            "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE fingerprint = ?",
-            (fingerprint,),
-        ).fetchone()
-        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
-
-    def known(
-        self,
-        received: Callable[[str], str] = lambda text: text,
-        rows_for: Collection[str] | None = None,
-    ) -> list[KnownSubmission]:
-        """Every submission that reached a tab, for matching Review rows to what the bridge queued.
-
-        ``rows_for``: only these submissions' rows are loaded (the others get ``{}``; see
-        :meth:`last_rows_of`): right after a backfill every response is in Review, and loading all
-        their rows for a tab that shows none of them yet would be most of the cycle's memory. The
-        Review watch asks for none (issue 22): matching needs no row copies.
-        Equal short texts (statuses, operators, e-mails; in the rows loaded, column names, villages,
-        KIMs, the system note, each submission's own ID) are one string object across the list, not
-        one per row: at 10k Review rows that kept about a third of this list's memory off the heap
-        (issue 13).
-        """
-        shared, _ = _interner()
-        rows = self.db.execute(
-            "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
-            " FROM submissions WHERE in_review = 1 ORDER BY id"
-        ).fetchall()
-        # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
-        wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
-        loaded = self.last_rows_of(wanted, shared) if wanted else {}
-        out = []
-        for r in rows:
-            sub_id = r[0]
-            last = loaded.get(sub_id)
-            out.append(
-                KnownSubmission(
-                    shared(sub_id) if last is not None else sub_id, r[1], shared(r[2]), bool(r[3]), received(r[4] or ""),
-                    shared(r[5] or ""), shared(r[6] or ""), last if last is not None else {}, r[7] or "",
-                    renumbered=r[8] == RENUMBERED,
-                )
-            )
-        return out
-
-    def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
-        """These submissions' rows as they last looked (those with a readable copy)."""
-        out: dict[str, dict[str, str]] = {}
-        wanted = list(dict.fromkeys(ids))
-        if shared is None:
-            shared, _ = _interner()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(_row_copies(self.db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk), shared))
-        return out
-
-    def last_rows(self) -> dict[str, dict[str, str]]:
-        """Each submission expected in Review (not archived, not deleted) as its row last looked
-        (ID → column name → text); a row never seen yet, or one whose copy is unreadable, is left
-        out (the cycle reads it in full)."""
-        query = (
-            "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
-            f" AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
-        )
-        return _row_copies(self.db.execute(query))
-
-    def archived_rows(self) -> list[tuple[str, str, str, dict[str, str]]]:
-        """Each submission that left Review for Arsip (archived, or its row deleted by an officer), in
-        ID order: (ID, status, deleted_at, its row as last seen). What a lost Arsip tab is rebuilt from."""
-        rows = self.db.execute(
-            "SELECT id, status, deleted_at, last_row FROM submissions"
-            f" WHERE status IN ('{ARCHIVED}', '{DELETED}') OR deleted_at != '' ORDER BY id"
-        ).fetchall()
-        copies = _row_copies((r[0], r[3]) for r in rows)
-        return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
-
-    def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
-        """Remember how each submission's Review row last looked (only rows that changed are passed)."""
-        self.db.executemany(
-            "UPDATE submissions SET last_row = ? WHERE id = ?",
-            [(json.dumps(v, ensure_ascii=False, sort_keys=True), i) for i, v in rows.items()],
-        )
-
-    def mark_deleted(self, submission_id: str, when: str) -> None:
-        self.db.execute("UPDATE submissions SET status = ?, deleted_at = ? WHERE id = ?", (DELETED, when, submission_id))
-
-    # --- posts found on the blog whose rows are in neither tab ------------------------------
-
-    def add_blog_post(self, rec: BlogPostRecord) -> None:
-        self.db.execute(
-            "INSERT INTO blog_posts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(fingerprint) DO NOTHING",
-            (rec.fingerprint, rec.submission_id, rec.post_id, rec.post_url, rec.post_status, rec.published),
-        )
-
-    def blog_posts(self) -> dict[str, BlogPostRecord]:
-        rows = self.db.execute("SELECT * FROM blog_posts")
-        return {r[0]: BlogPostRecord(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows}
-
-    def forget_blog_post(self, fingerprint: str) -> None:
-        self.db.execute("DELETE FROM blog_posts WHERE fingerprint = ?", (fingerprint,))
-
-    def submissions(self) -> Iterator[sqlite3.Row]:
-        yield from self.db.execute("SELECT * FROM submissions ORDER BY id")
-
-    def count_submissions(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
-
-    # --- photos ----------------------------------------------------------------------------
-
-    def hosted_photo(self, source_id: str) -> tuple[str, str] | None:
-        r = self.db.execute("SELECT hosted_id, url FROM photos WHERE source_id = ?", (source_id,)).fetchone()
-        return (str(r[0]), str(r[1])) if r else None
-
-    def record_photo(self, source_id: str, hosted_id: str, url: str) -> None:
-        self.db.execute(
-            "INSERT INTO photos VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hosted_id = excluded.hosted_id, url = excluded.url",
-            (source_id, hosted_id, url),
-        )
-
-
-    # --- processed photos (migration 2) --------------------------------------------------------
-
-    def photo_source(self, source_id: str) -> PhotoSource | None:
-        """What intake or publishing learnt from a form upload's bytes (None: never read)."""
-        r = self.db.execute("SELECT * FROM photo_sources WHERE source_id = ?", (source_id,)).fetchone()
-        if r is None:
-            return None
-        return PhotoSource(r["source_id"], r["sha256"], r["kind"], r["width"], r["height"], r["size"])
-
-    def record_photo_source(self, source: PhotoSource) -> None:
-        self.db.execute(
-            "INSERT INTO photo_sources VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET "
-            "sha256 = excluded.sha256, kind = excluded.kind, width = excluded.width, height = excluded.height, "
-            "size = excluded.size, checked_at = excluded.checked_at",
-            (source.source_id, source.sha256, source.kind, source.width, source.height, source.size, _now()),
-        )
-
-    def photo_copy(self, copy_key: str, store: str) -> PhotoCopy | None:
-        r = self.db.execute("SELECT * FROM photo_copies WHERE copy_key = ? AND store = ?", (copy_key, store)).fetchone()
-        if r is None:
-            return None
-        return PhotoCopy(r["copy_key"], r["store"], r["sha256"], r["state"], r["location"], r["url"], r["width"], r["height"], r["size"])
-
-    def record_photo_copy(self, copy: PhotoCopy) -> None:
-        """Write the copy's state: 'intent' before uploading, 'hosted' once the store has it."""
-        self.db.execute(
-            "INSERT INTO photo_copies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(copy_key, store) DO UPDATE SET "
-            "sha256 = excluded.sha256, state = excluded.state, location = excluded.location, url = excluded.url, "
-            "width = excluded.width, height = excluded.height, size = excluded.size, updated_at = excluded.updated_at",
-            (copy.copy_key, copy.store, copy.sha256, copy.state, copy.location, copy.url, copy.width, copy.height, copy.size, _now()),
-        )
-
-    def photo_copies(self, state: str = PHOTO_HOSTED, limit: int = 1000) -> list[PhotoCopy]:
-        """Copies in ``state``, newest first (``check`` fetches one of them)."""
-        rows = self.db.execute(
-            "SELECT * FROM photo_copies WHERE state = ? ORDER BY updated_at DESC LIMIT ?", (state, limit)
-        ).fetchall()
-        return [PhotoCopy(r["copy_key"], r["store"], r["sha256"], r["state"], r["location"], r["url"], r["width"], r["height"], r["size"]) for r in rows]
 
 
 class _Transaction:

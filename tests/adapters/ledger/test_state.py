@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from bridge.adapters.ledger import MIGRATIONS, CycleState, Ledger, Rebuild
+from bridge.adapters.ledger import DONE, MIGRATIONS, CycleState, Ledger, Rebuild
 from bridge.core.digest import DigestRecord
 from bridge.core.lease import Holder, Record
 
@@ -172,7 +172,9 @@ def test_an_old_ledger_file_opens_with_its_values(tmp_path: Path) -> None:
         assert s.handover_scan is True and s.blog_watching == 3 and s.last_failure == (AT, "auth")
         assert s.notice("MM-2026-0001", "perlu-revisi") == ("sent", "2026-11-22T10:00:00+08:00")
         assert s.upload_folders("root") == {"f1"} and s.kim_channel_problems == []
-        assert [k.id for k in ledger.known()] == ["MM-2026-0001"]
+        assert [k.id for k in ledger.submissions.known()] == ["MM-2026-0001"]
+        entry = ledger.journal.entry("MM-2026-0001")
+        assert entry is not None and entry.state == DONE
 
 
 def test_no_module_outside_the_ledger_spells_a_meta_key() -> None:

@@ -1,0 +1,250 @@
+"""Submissions: every response the bridge queued (or left out), its fingerprint, ID, status and the
+copy of its Review row as last seen.
+
+The fingerprint is what recognises a response again (after a rescan, a restart, a rebuild); the
+row copy is what a deleted row is archived as, and what a reading cycle compares Review with.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from bridge.adapters.ledger.ids import SubmissionIds
+from bridge.adapters.ledger.rows import encode, row_copies, shared_texts
+from bridge.adapters.ledger.schema import now_text
+from bridge.core.identity import RENUMBERED, KnownSubmission
+from bridge.core.watermark import Queued
+
+#: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
+DELETED = "DIHAPUS"
+ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
+
+
+@dataclass(frozen=True)
+class LedgerSubmission:
+    id: str
+    fingerprint: str
+    status: str
+    in_review: bool
+    content_key: str
+    origin: str = "form"
+
+
+class Submissions:
+    """``ledger.submissions``: the ``submissions``, ``skipped`` and ``fingerprint_aliases`` tables."""
+
+    def __init__(self, db: sqlite3.Connection, ids: SubmissionIds) -> None:
+        self._db = db
+        self._ids = ids
+
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        """One indexed look-up (both columns are keys): the cycle never loads every fingerprint."""
+        row = self._db.execute(
+            "SELECT EXISTS(SELECT 1 FROM submissions WHERE fingerprint = ?) OR EXISTS(SELECT 1 FROM skipped WHERE fingerprint = ?)",
+            (fingerprint, fingerprint),
+        ).fetchone()
+        return bool(row[0])
+
+    def legacy_fingerprint(self, fingerprint: str) -> str:
+        """The legacy fingerprint a response with this (current) fingerprint was recognised as ('' if none)."""
+        row = self._db.execute("SELECT legacy FROM fingerprint_aliases WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def remember_legacy(self, pairs: Mapping[str, str]) -> None:
+        """Keep current → legacy fingerprint pairs (see :class:`bridge.core.watermark.Fingerprinter`)."""
+        self._db.executemany("INSERT OR REPLACE INTO fingerprint_aliases VALUES (?, ?)", list(pairs.items()))
+
+    def queued_at(self, row_number: int) -> Queued | None:
+        """The submission last queued from this responses row, as :meth:`add` recorded it (the latest
+        one read from that row wins); one indexed look-up."""
+        if row_number <= 0:
+            return None
+        r = self._db.execute(
+            "SELECT id, fingerprint, row_number, operator, email FROM submissions"
+            " WHERE origin = 'form' AND row_number = ? ORDER BY rowid DESC LIMIT 1",
+            (row_number,),
+        ).fetchone()
+        return Queued(r[0], r[1], int(r[2]), r[3] or "", r[4] or "") if r else None
+
+    def first_with_content(self, key: str) -> str | None:
+        """The earliest (lowest) ID queued with this content key, as the duplicate check wants it."""
+        if not key:
+            return None
+        row = self._db.execute("SELECT MIN(id) FROM submissions WHERE content_key = ?", (key,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
+    def add(
+        self,
+        *,
+        id: str,
+        fingerprint: str,
+        row_number: int,
+        received_at: str,
+        kecamatan: str,
+        desa: str,
+        kim: str,
+        operator: str,
+        email: str,
+        title: str,
+        content_key: str,
+        status: str,
+        reasons: str,
+        in_review: bool = False,
+        origin: str = "form",
+    ) -> None:
+        """Queue a response (a fingerprint already queued is left as it was); IDs are allocated above its ID."""
+        self._db.execute(
+            "INSERT INTO submissions (id, fingerprint, row_number, received_at, kecamatan, desa, kim, operator, email,"
+            " title, content_key, status, reasons, in_review, origin, queued_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(fingerprint) DO NOTHING",
+            (
+                id, fingerprint, row_number, received_at, kecamatan, desa, kim, operator, email,
+                title, content_key, status, reasons, int(in_review), origin, now_text(),
+            ),
+        )
+        self._ids.note([id])
+
+    def add_skipped(self, fingerprint: str, row_number: int, why: str) -> None:
+        """A response left out for good (history, a resubmission): its fingerprint is never queued."""
+        self._db.execute(
+            "INSERT INTO skipped VALUES (?, ?, ?, ?) ON CONFLICT(fingerprint) DO NOTHING", (fingerprint, row_number, why, now_text())
+        )
+
+    def set_pending_row(self, submission_id: str, payload: str) -> None:
+        """Keep the Review row (JSON) until it is confirmed written, so a failed append can be redone."""
+        self._db.execute("UPDATE submissions SET review_row = ? WHERE id = ?", (payload, submission_id))
+
+    def pending_rows(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
+        """(id, fingerprint, Review row JSON) recorded but not yet confirmed in the Review tab, by ID.
+
+        Args:
+            after: only IDs above this one (the last ID of the previous page).
+            limit: at most this many (-1: all), so a backfill's rows are read a page at a time.
+        """
+        rows = self._db.execute(
+            "SELECT id, fingerprint, review_row FROM submissions WHERE in_review = 0 AND id > ? ORDER BY id LIMIT ?",
+            (after, limit),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def mark_in_review(self, ids: Iterable[str]) -> None:
+        """These rows are confirmed in the Review tab: no longer pending."""
+        self._db.executemany("UPDATE submissions SET in_review = 1, review_row = '' WHERE id = ?", [(i,) for i in ids])
+
+    def revise(
+        self, submission_id: str, *, operator: str, email: str, title: str, content_key: str, status: str, reasons: str
+    ) -> None:
+        """A resubmission replaced the item's content (issue 20): same ID, the new text's record."""
+        self._db.execute(
+            "UPDATE submissions SET operator = ?, email = ?, title = ?, content_key = ?, status = ?, reasons = ? WHERE id = ?",
+            (operator, email, title, content_key, status, reasons, submission_id),
+        )
+
+    def set_status(self, submission_id: str, status: str) -> None:
+        """The submission's status as the bridge last set or read it (Review's word, or ARSIP/DIHAPUS)."""
+        self._db.execute("UPDATE submissions SET status = ? WHERE id = ?", (status, submission_id))
+
+    def get(self, submission_id: str) -> LedgerSubmission | None:
+        """The submission with this ID (None: not in this ledger)."""
+        r = self._db.execute(
+            "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE id = ?", (submission_id,)
+        ).fetchone()
+        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
+
+    def by_fingerprint(self, fingerprint: str) -> LedgerSubmission | None:
+        """The submission queued with this fingerprint (None: not queued)."""
+        r = self._db.execute(
+            "SELECT id, fingerprint, status, in_review, content_key, origin FROM submissions WHERE fingerprint = ?",
+            (fingerprint,),
+        ).fetchone()
+        return LedgerSubmission(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) if r else None
+
+    def known(
+        self,
+        received: Callable[[str], str] = lambda text: text,
+        rows_for: Collection[str] | None = None,
+    ) -> list[KnownSubmission]:
+        """Every submission that reached a tab, for matching Review rows to what the bridge queued.
+
+        ``rows_for``: only these submissions' rows are loaded (the others get ``{}``; see
+        :meth:`last_rows_of`): right after a backfill every response is in Review, and loading all
+        their rows for a tab that shows none of them yet would be most of the cycle's memory. The
+        Review watch asks for none (issue 22): matching needs no row copies.
+        Equal short texts (statuses, operators, e-mails; in the rows loaded, column names, villages,
+        KIMs, the system note, each submission's own ID) are one string object across the list, not
+        one per row: at 10k Review rows that kept about a third of this list's memory off the heap
+        (issue 13).
+        """
+        shared = shared_texts()
+        rows = self._db.execute(
+            "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
+            " FROM submissions WHERE in_review = 1 ORDER BY id"
+        ).fetchall()
+        # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
+        wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
+        loaded = self.last_rows_of(wanted, shared) if wanted else {}
+        out = []
+        for r in rows:
+            sub_id = r[0]
+            last = loaded.get(sub_id)
+            out.append(
+                KnownSubmission(
+                    shared(sub_id) if last is not None else sub_id, r[1], shared(r[2]), bool(r[3]), received(r[4] or ""),
+                    shared(r[5] or ""), shared(r[6] or ""), last if last is not None else {}, r[7] or "",
+                    renumbered=r[8] == RENUMBERED,
+                )
+            )
+        return out
+
+    def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
+        """These submissions' rows as they last looked (those with a readable copy)."""
+        out: dict[str, dict[str, str]] = {}
+        wanted = list(dict.fromkeys(ids))
+        if shared is None:
+            shared = shared_texts()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(row_copies(self._db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk), shared))
+        return out
+
+    def last_rows(self) -> dict[str, dict[str, str]]:
+        """Each submission expected in Review (not archived, not deleted) as its row last looked
+        (ID → column name → text); a row never seen yet, or one whose copy is unreadable, is left
+        out (the cycle reads it in full)."""
+        query = (
+            "SELECT id, last_row FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+            f" AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
+        )
+        return row_copies(self._db.execute(query))
+
+    def archived_rows(self) -> list[tuple[str, str, str, dict[str, str]]]:
+        """Each submission that left Review for Arsip (archived, or its row deleted by an officer), in
+        ID order: (ID, status, deleted_at, its row as last seen). What a lost Arsip tab is rebuilt from."""
+        rows = self._db.execute(
+            "SELECT id, status, deleted_at, last_row FROM submissions"
+            f" WHERE status IN ('{ARCHIVED}', '{DELETED}') OR deleted_at != '' ORDER BY id"
+        ).fetchall()
+        copies = row_copies((r[0], r[3]) for r in rows)
+        return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
+
+    def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
+        """Remember how each submission's Review row last looked (only rows that changed are passed)."""
+        self._db.executemany(
+            "UPDATE submissions SET last_row = ? WHERE id = ?",
+            [(encode(v), i) for i, v in rows.items()],
+        )
+
+    def mark_deleted(self, submission_id: str, when: str) -> None:
+        """An officer deleted the row (recorded in Arsip at ``when``)."""
+        self._db.execute("UPDATE submissions SET status = ?, deleted_at = ? WHERE id = ?", (DELETED, when, submission_id))
+
+    def count(self) -> int:
+        """How many submissions were ever queued (`check` shows it)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+
+
+__all__ = ["ARCHIVED", "DELETED", "LedgerSubmission", "Submissions"]

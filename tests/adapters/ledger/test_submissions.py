@@ -1,0 +1,89 @@
+"""Submissions: fingerprints, pending Review rows, the latest of a row, row copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.adapters.ledger import Ledger
+from tests.adapters.ledger.helpers import add
+
+
+def test_a_fingerprint_is_looked_up_one_at_a_time(tmp_path: Path) -> None:
+    """A response already queued or left out as history would be queued (again) on the next cycle."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "queued")
+        ledger.submissions.add_skipped("history", 3, "history")
+        assert ledger.submissions.has_fingerprint("queued") and ledger.submissions.has_fingerprint("history")
+        assert not ledger.submissions.has_fingerprint("new")
+
+
+def test_same_fingerprint_is_recorded_once(tmp_path: Path) -> None:
+    """A response seen twice (rescan, restart) is stored once."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "same")
+        add(ledger, "MM-2026-0002", "same")
+        assert ledger.submissions.count() == 1
+
+
+def test_pending_rows_until_confirmed(tmp_path: Path) -> None:
+    """A row whose Review write failed stays pending and is written again next cycle."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "a")
+        ledger.submissions.set_pending_row("MM-2026-0001", '{"ID": "MM-2026-0001"}')
+        assert ledger.submissions.pending_rows() == [("MM-2026-0001", "a", '{"ID": "MM-2026-0001"}')]
+        ledger.submissions.mark_in_review(["MM-2026-0001"])
+        assert ledger.submissions.pending_rows() == []
+
+
+def test_pending_rows_come_a_page_at_a_time(tmp_path: Path) -> None:
+    """A backfill's pending rows are appended to Review in pages, none left out, none twice."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        for n in range(1, 6):
+            add(ledger, f"MM-2026-000{n}", f"fp{n}")
+        ledger.submissions.mark_in_review(["MM-2026-0002"])
+        first = ledger.submissions.pending_rows(limit=2)
+        rest = ledger.submissions.pending_rows(after=first[-1][0], limit=2)
+        assert [r[0] for r in first + rest] == ["MM-2026-0001", "MM-2026-0003", "MM-2026-0004", "MM-2026-0005"]
+        assert ledger.submissions.pending_rows(after=rest[-1][0], limit=2) == [] and len(ledger.submissions.pending_rows()) == 4
+
+
+def test_the_latest_submission_of_a_row(tmp_path: Path) -> None:
+    """A new response on a row is compared with the one last queued from that row (is it an edit?)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "old")
+        add(ledger, "MM-2026-0002", "newer")  # also row 2 (the tab was sorted, or the row refilled)
+        latest = ledger.submissions.queued_at(2)
+        assert latest is not None and (latest.id, latest.fingerprint) == ("MM-2026-0002", "newer")
+        assert ledger.submissions.queued_at(3) is None and ledger.submissions.queued_at(0) is None
+
+
+def test_known_submissions_share_equal_short_texts(tmp_path: Path) -> None:
+    """Matching Review rows at 10k+ rows would hold one copy of every village, status and column name per row."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "a")
+        add(ledger, "MM-2026-0002", "b")
+        ledger.submissions.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {sid: {"ID": sid, "DESA": "Juai", "BODY": "x" * 300 + sid} for sid in ("MM-2026-0001", "MM-2026-0002")}
+        ledger.submissions.set_last_rows(rows)
+        first, second = ledger.submissions.known()
+        assert first.last_row == rows["MM-2026-0001"] and second.last_row == rows["MM-2026-0002"]
+        assert first.operator is second.operator and first.status is second.status
+        assert first.last_row["DESA"] is second.last_row["DESA"]
+        assert [k for k in first.last_row][0] is [k for k in second.last_row][0]
+        assert first.last_row["ID"] is first.id
+
+
+def test_known_loads_only_the_rows_asked_for_and_last_rows_of_gives_the_rest(tmp_path: Path) -> None:
+    """Right after a backfill every response is in Review: matching an empty-looking tab must not load them all."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "a")
+        add(ledger, "MM-2026-0002", "b")
+        ledger.submissions.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {sid: {"ID": sid, "STATUS": "MENUNGGU"} for sid in ("MM-2026-0001", "MM-2026-0002")}
+        ledger.submissions.set_last_rows(rows)
+        first, second = ledger.submissions.known(rows_for={"MM-2026-0002"})
+        assert first.last_row == {} and second.last_row == rows["MM-2026-0002"]
+        assert ledger.submissions.last_rows_of(["MM-2026-0001", "MM-2026-0009"]) == {"MM-2026-0001": rows["MM-2026-0001"]}
+        assert set(ledger.submissions.last_rows()) == {"MM-2026-0001", "MM-2026-0002"}
+        ledger.submissions.set_status("MM-2026-0001", "ARSIP")
+        assert set(ledger.submissions.last_rows()) == {"MM-2026-0002"}  # archived: not expected in Review any more
