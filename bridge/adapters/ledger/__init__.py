@@ -6,7 +6,20 @@ called, so a crash between "post created" and "TERBIT written" is reconciled
 instead of publishing twice. Losing the file loses nothing: the Review and
 Arsip tabs and the blog's post markers rebuild it (:func:`bridge.cycle.intake.rebuild_ledger`).
 
-The schema evolves with numbered migrations recorded in ``schema_migrations``.
+One connection, one ``transaction()``, and a concern object per job (``from bridge.adapters.ledger
+import Ledger``; callers say ``ledger.journal.record_done(...)``, ``ledger.state.last_full_scan``):
+
+- ``store``: :class:`Ledger`: opening (and why it did not open), migrations, transactions, the dry-run
+  copy, reset;
+- ``schema``: the numbered migrations, recorded in ``schema_migrations`` (never edited once released);
+- ``state``: ``ledger.state``: every value kept between cycles as a typed attribute (the only module
+  that knows the ``meta`` keys), intake's watermark and header map per tab;
+- ``submissions``: ``ledger.submissions``: queued and skipped responses, fingerprints, pending Review
+  rows, statuses, the copies of Review rows (decoded in bulk by ``rows``);
+- ``ids``: ``ledger.ids``: submission IDs;
+- ``journal``: ``ledger.journal``: the publish journal;
+- ``blog_posts``: ``ledger.blog_posts``: posts found on the blog whose rows are in neither tab;
+- ``photos``: ``ledger.photos``: photo sources and their hosted copies.
 """
 
 from __future__ import annotations
