@@ -25,7 +25,7 @@ import Ledger``; callers say ``ledger.journal.record_done(...)``, ``ledger.state
 from __future__ import annotations
 
 from bridge.adapters.ledger.blog_posts import BlogPostRecord, BlogPosts
-from bridge.adapters.ledger.ids import ID_PATTERN, SubmissionIds
+from bridge.adapters.ledger.ids import SubmissionIds
 from bridge.adapters.ledger.journal import DONE, FAILED, INTENT, REVERTED, JournalEntry, PublishJournal
 from bridge.adapters.ledger.photos import PHOTO_HOSTED, PHOTO_INTENT, PhotoCopy, Photos, PhotoSource
 from bridge.adapters.ledger.schema import MIGRATIONS
@@ -34,7 +34,7 @@ from bridge.adapters.ledger.store import Ledger, cannot_open
 from bridge.adapters.ledger.submissions import ARCHIVED, DELETED, LedgerSubmission, Submissions
 
 __all__ = [
-    "ARCHIVED", "DELETED", "DONE", "FAILED", "ID_PATTERN", "INTENT", "MIGRATIONS", "PHOTO_HOSTED", "PHOTO_INTENT",
+    "ARCHIVED", "DELETED", "DONE", "FAILED", "INTENT", "MIGRATIONS", "PHOTO_HOSTED", "PHOTO_INTENT",
     "REVERTED", "BlogPostRecord", "BlogPosts", "CycleState", "JournalEntry", "Ledger", "LedgerSubmission", "PhotoCopy",
     "PhotoSource", "Photos", "PublishJournal", "Rebuild", "SubmissionIds", "Submissions", "cannot_open",
 ]
