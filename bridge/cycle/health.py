@@ -34,7 +34,6 @@ from bridge.exceptions import BridgeError
 log = logging.getLogger("bridge.health")
 
 STATUS = "status"  # the tab's role in its tag
-#: Ledger meta: JSON {"key": what the tab said, "at": when it was written, "last_publish": the last one known}.
 PROTECTION = "MY MEIN: tab ini diisi otomatis oleh bridge; jangan diubah."
 
 
