@@ -14,18 +14,6 @@ from bridge.exceptions import LedgerError, RetriableError
 from tests.adapters.ledger.helpers import add
 
 
-def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
-    """Restarting the bridge on an existing state file does not break or redo the schema."""
-    path = tmp_path / "s.sqlite3"
-    with Ledger(path) as first:
-        add(first, "MM-2026-0001", "fp1")
-    with Ledger(path) as again:
-        assert again.migrate() == len(MIGRATIONS)
-        versions = [r[0] for r in again.db.execute("SELECT version FROM schema_migrations ORDER BY version")]
-        assert versions == list(range(1, len(MIGRATIONS) + 1))
-        assert again.submissions.has_fingerprint("fp1") and again.submissions.count() == 1
-
-
 def test_dry_run_copy_leaves_the_file_alone(tmp_path: Path) -> None:
     """`once --dry-run` works on a copy: nothing it does reaches the real state file."""
     path = tmp_path / "s.sqlite3"
