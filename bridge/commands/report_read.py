@@ -19,7 +19,7 @@ from typing import Any
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
-from bridge.core.model import KimRecord, ReviewColumn, Status
+from bridge.core.model import KimRecord, ReviewColumn, Status, kim_key
 from bridge.core.period import Period
 from bridge.core.report import APPROVED, Item
 
@@ -110,6 +110,29 @@ def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | 
     )
 
 
+def unreadable_row(tab: str, n: int, exc: Exception, skipped: list[str] | None) -> None:
+    """A row the report cannot read: logged once, named in the report's notes, left out of the counts."""
+    from bridge.cycle.isolate import row_failed
+
+    cause, _ = row_failed("the report", f"{tab} row {n}", exc)
+    if skipped is not None:
+        skipped.append(f"{tab} baris {n} ({cause})")
+
+
+def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | None = None) -> list[KimRecord]:
+    """The KIM tab's rows as records (a row that cannot be read is skipped with a log line)."""
+    if not values:
+        return []
+    index, _ = columns.kim_header_index([str(h) for h in values[0]])
+    out = []
+    for n, row in enumerate(values[1:], start=2):
+        try:
+            out.append(columns.row_to_kim(row, n, index, deps.settings.tz))
+        except Exception as exc:  # noqa: BLE001 - one bad registry row must not stop the report
+            unreadable_row(deps.settings.registry_tab, n, exc, skipped)
+    return out
+
+
 def needed(item: Item, period: Period | None) -> bool:
     """The report for ``period`` uses the item: received, published or made a draft in it."""
     if period is None:
@@ -119,8 +142,6 @@ def needed(item: Item, period: Period | None) -> bool:
 
 def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
     """Review, Arsip and KIM, page by page (a tab that does not exist is left out); items kept for ``period``."""
-    from bridge.commands.report import registry_records, unreadable_row
-    from bridge.core.registry import kim_key
     from bridge.cycle.tabs import follow_names
     from bridge.exceptions import FatalError
 
@@ -178,4 +199,4 @@ def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
     return SheetData(items, registry, last, tuple(skipped))
 
 
-__all__ = ["NEEDED", "PAGE_ROWS", "SheetData", "needed", "read_sheet", "spans"]
+__all__ = ["NEEDED", "PAGE_ROWS", "SheetData", "needed", "read_sheet", "registry_records", "spans", "unreadable_row"]
