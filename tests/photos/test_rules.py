@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def settings() -> Settings:
     return load_settings(ROOT / "config" / "bridge.example.toml", env={})
 
 
-def _photos(settings: Settings, **changes: object) -> Settings:
+def _photos(settings: Settings, **changes: Any) -> Settings:
     return replace(settings, photos=replace(settings.photos, **changes))
 
 
