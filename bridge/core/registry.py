@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bridge.core.model import PARTNERSHIP_ALIASES, KimRecord, KimType, Partnership, kim_key
 from bridge.core.kim_channel import ChannelProblem, route_of
+from bridge.core.model import PARTNERSHIP_ALIASES, KimRecord, KimType, Partnership, kim_key
 from bridge.core.wilayah import WilayahIndex
 
 DATE_FORMAT = "%d/%m/%Y"
