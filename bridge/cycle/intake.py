@@ -30,7 +30,7 @@ from bridge.photos.check import check_photos
 
 log = logging.getLogger("bridge.intake")
 
-TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
+TIME_FORMAT = columns.TIME_CELL_FORMAT
 NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
 #: Pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once).
 APPEND_PAGE = 5_000
