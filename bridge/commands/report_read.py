@@ -17,11 +17,11 @@ from datetime import date
 from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import KimRecord, ReviewColumn, Status
 from bridge.core.period import Period
 from bridge.core.report import APPROVED, Item
+from bridge.cycle.context import CycleContext
 
 #: Rows of Review + Arsip per ``values.batchGet``: about 3 MB of JSON for the report's columns.
 PAGE_ROWS = 10_000
@@ -80,7 +80,7 @@ class _Tab:
             yield row
 
 
-def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | None:
+def _item(row: list[Any], index: dict[ReviewColumn, int], deps: CycleContext) -> Item | None:
     tz = deps.settings.tz
 
     def cell(column: ReviewColumn) -> Any:
@@ -117,7 +117,7 @@ def needed(item: Item, period: Period | None) -> bool:
     return any(when is not None and when.date() in period for when in (item.received, item.published))
 
 
-def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
+def read_sheet(deps: CycleContext, period: Period | None = None) -> SheetData:
     """Review, Arsip and KIM, page by page (a tab that does not exist is left out); items kept for ``period``."""
     from bridge.commands.report import registry_records, unreadable_row
     from bridge.core.registry import kim_key

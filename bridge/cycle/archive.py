@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 from bridge.adapters.ledger import ARCHIVED, JournalEntry
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core import review_machine as machine
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
+from bridge.cycle.context import CycleContext
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
@@ -33,7 +33,7 @@ log = logging.getLogger("bridge.archive")
 
 
 
-def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
+def _age_reference(row: ReviewRow, deps: CycleContext) -> datetime | None:
     for column in (ReviewColumn.PUBLISHED, ReviewColumn.RECEIVED):
         value = row.get(column)
         if str(value).strip():
@@ -59,7 +59,7 @@ def _deleted_note(status: str, fate: Fate, when: str) -> str:
     return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
 
 
-def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> str:
+def deleted_note_text(deps: CycleContext, sub_id: str, status: str, deleted_at: str) -> str:
     """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
     try:
         when = format_time(datetime.fromisoformat(deleted_at), deps)
@@ -76,7 +76,7 @@ _FATE_LOG = {
 }
 
 
-def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
+def record_deleted(deps: CycleContext, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
     """Submissions whose Review row an officer deleted go to Arsip as they last were, with a note; the
     ledger marks them so they are never published or queued again. One write for all, each ID once.
 
@@ -147,14 +147,14 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     return len(deleted)
 
 
-def _settled(row: ReviewRow, deps: Deps) -> bool:
+def _settled(row: ReviewRow, deps: CycleContext) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
     if row.status not in (Status.TERBIT, Status.DITOLAK):
         return False  # no ledger look-up for a row that is not done with
     return machine.settled(row_facts(row), journal_facts(deps.ledger.journal(row.id)))
 
 
-def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
+def _published_after_all(deps: CycleContext, row: ReviewRow) -> bool:
     """A DITOLAK row whose post the ledger knows as a draft: Blogger is asked before the row leaves Review.
 
     An officer may have published the draft in Blogger since the last draft check (every 10 minutes,
@@ -183,7 +183,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     return True
 
 
-def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> int:
+def run_archive(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> int:
     """Move rows older than ``archive_after_days``; returns how many moved."""
     s = deps.settings
     if s.archive_after_days <= 0 or deps.dry_run:
@@ -215,7 +215,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     return len(moved)
 
 
-def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[str]:
+def _move_once(deps: CycleContext, due: list[ReviewRow], info: SpreadsheetInfo) -> list[str]:
     """One attempt at moving ``due`` from Review to Arsip; returns the IDs now moved.
 
     The rows are read again right before the write, and only those still as they were chosen
@@ -280,7 +280,7 @@ def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[
     return done + [r.id for r in now]
 
 
-def _due(row: ReviewRow, deps: Deps, cutoff: datetime) -> bool:
+def _due(row: ReviewRow, deps: CycleContext, cutoff: datetime) -> bool:
     if not _settled(row, deps):
         return False
     when = _age_reference(row, deps)
@@ -301,7 +301,7 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
         return otherwise
 
 
-def _settled_age(row: ReviewRow, deps: Deps) -> datetime | None:
+def _settled_age(row: ReviewRow, deps: CycleContext) -> datetime | None:
     """The date a settled row's age counts from (None while it is not settled)."""
     return _age_reference(row, deps) if _settled(row, deps) else None
 
@@ -311,7 +311,7 @@ def _row_data(cells: list[str]) -> dict[str, Any]:
     return {"values": [{"userEnteredValue": {"stringValue": fit_cell(v)}} if v != "" else {} for v in cells]}
 
 
-def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
+def _read_now(deps: CycleContext, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
     """The rows as the sheet holds them now, read in full, and only those still due: a row whose ID
     moved, whose status an officer changed since it was chosen, or that is no longer settled stays."""
     if not rows:
@@ -327,7 +327,7 @@ def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: d
     return out
 
 
-def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
+def next_archive_due(deps: CycleContext, rows: list[ReviewRow]) -> datetime | None:
     """When the earliest of these rows becomes old enough to archive (None: none ever will as they are).
 
     A row that is not settled yet changes only by an edit (which the change signal sees)."""
@@ -353,7 +353,7 @@ def _is_number(text: str) -> bool:
 TIME_COLUMNS = (ReviewColumn.RECEIVED, ReviewColumn.SCHEDULE, ReviewColumn.PUBLISHED)
 
 
-def _archive_row(row: ReviewRow, deps: Deps, index: dict[ReviewColumn, int]) -> list[str]:
+def _archive_row(row: ReviewRow, deps: CycleContext, index: dict[ReviewColumn, int]) -> list[str]:
     """The row as Arsip stores it (text, RAW, in Arsip's own column order): a date an officer
     typed stays a readable date."""
     values = dict(row.values)

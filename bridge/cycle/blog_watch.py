@@ -26,12 +26,12 @@ from typing import Any
 from bridge.adapters.blogger import PostRef
 from bridge.adapters.ledger import ARCHIVED, DONE, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core import review_machine as machine
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import PostState, Step
 from bridge.cycle.blogger_pause import pause
+from bridge.cycle.context import CycleContext
 from bridge.cycle.facts import journal_facts
 from bridge.cycle.intake import format_time
 from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
@@ -69,12 +69,12 @@ def reverted_note(when: str) -> str:
             "di website. Buka Tautan Post lalu klik Publikasikan, atau pilih DISETUJUI agar sistem menayangkannya lagi.")
 
 
-def watching(deps: Deps) -> bool:
+def watching(deps: CycleContext) -> bool:
     """Whether the last check had posts to compare."""
     return deps.ledger.get_meta(BLOG_WATCHING) not in ("", "0")
 
 
-def next_check(deps: Deps) -> datetime | None:
+def next_check(deps: CycleContext) -> datetime | None:
     """When the next look at the blog is due (None: never looked; due whenever a post is watched)."""
     try:
         last = datetime.fromisoformat(deps.ledger.get_meta(BLOG_CHECKED))
@@ -83,7 +83,7 @@ def next_check(deps: Deps) -> datetime | None:
     return last + BLOG_CHECK_EVERY
 
 
-def _known_time(deps: Deps, entry: JournalEntry) -> datetime | None:
+def _known_time(deps: CycleContext, entry: JournalEntry) -> datetime | None:
     """The post's date as far as the ledger knows: when it was first sent (the intent; or its date on
     Blogger, noted by :meth:`Ledger.note_post_date`), else when it was shown as published."""
     if entry.intent_at:
@@ -95,7 +95,7 @@ def _known_time(deps: Deps, entry: JournalEntry) -> datetime | None:
     return columns.parse_datetime_cell(entry.published_at, deps.settings.tz) if entry.published_at else None
 
 
-def _watched(deps: Deps, rows: list[ReviewRow]) -> list[tuple[JournalEntry, ReviewRow | None]]:
+def _watched(deps: CycleContext, rows: list[ReviewRow]) -> list[tuple[JournalEntry, ReviewRow | None]]:
     """(journal entry, its Review row or None for an Arsip row) of every post to compare."""
     out: list[tuple[JournalEntry, ReviewRow | None]] = []
     seen: set[str] = set()
@@ -119,7 +119,7 @@ def _watched(deps: Deps, rows: list[ReviewRow]) -> list[tuple[JournalEntry, Revi
     return out
 
 
-def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
+def watch_blog(deps: CycleContext, rows: list[ReviewRow], result: Any) -> None:
     """Compare the watched posts with the blog, when due; Review cells go to ``result`` (written with the
     cycle's write-back), Arsip cells are written here. Never raises for a Google failure: the next
     check tries again."""
@@ -173,7 +173,7 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
             _settle_arsip(deps, entries[sid], arsip[sid])
 
 
-def _settle_arsip(deps: Deps, entry: JournalEntry, values: dict[ReviewColumn, str]) -> None:
+def _settle_arsip(deps: CycleContext, entry: JournalEntry, values: dict[ReviewColumn, str]) -> None:
     """The ledger follows an Arsip row only once it was written: a row that could not be written (a title
     row above the headers, a Google error) is still watched, and written by a later check."""
     if values.get(ReviewColumn.STATUS) == Status.GAGAL.value:
@@ -182,7 +182,7 @@ def _settle_arsip(deps: Deps, entry: JournalEntry, values: dict[ReviewColumn, st
         deps.ledger.record_done(entry.submission_id, entry.post_id, "", PostState.DRAFT, "")
 
 
-def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
+def _compare(deps: CycleContext, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
              arsip: dict[str, dict[ReviewColumn, str]]) -> None:
     """A post the ledger knows live or scheduled that is a draft now was reverted in Blogger
     (:func:`bridge.core.review_machine.seen_on_blog`)."""
@@ -205,7 +205,7 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
         result.put(sid, values)
 
 
-def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: Any,
+def post_gone(deps: CycleContext, entry: JournalEntry, row: ReviewRow | None, result: Any,
               arsip: dict[str, dict[ReviewColumn, str]] | None = None) -> None:
     """The post was deleted in Blogger: the ledger forgets it (DISETUJUI inserts a new one) and the row says so."""
     sid = entry.submission_id
@@ -229,7 +229,7 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
         result.put(sid, values)
 
 
-def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> set[str]:
+def write_arsip(deps: CycleContext, updates: dict[str, dict[ReviewColumn, str]]) -> set[str]:
     """Arsip rows whose post changed in Blogger: one read of where the IDs are, one batched RAW write.
 
     Returns:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bridge.app import Deps
 from bridge.config import Settings
 from bridge.core import render
 from bridge.core.coordination import Policy, decided_by, needs_coordination
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.core.plaintext import fit_labels
 from bridge.core.review_machine import DECISIONS
+from bridge.cycle.context import CycleContext
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -31,7 +31,7 @@ def _partnerships(row: ReviewRow, kims: Sequence[KimRecord]) -> list[str]:
     return [k.partnership for k in kims if " ".join(k.desa.split()).casefold() == desa]
 
 
-def needing(deps: Deps, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = ()) -> set[str]:
+def needing(deps: CycleContext, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = ()) -> set[str]:
     """IDs of the rows that wait for a coordinator's SETUJU before they are published."""
     policy = policy_of(deps.settings)
     if not policy.on:
@@ -51,7 +51,7 @@ def needing(deps: Deps, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = (
     return found
 
 
-def record_deciders(deps: Deps, rows: Sequence[ReviewRow], needs: set[str], updates: dict[str, dict[ReviewColumn, str]]) -> int:
+def record_deciders(deps: CycleContext, rows: Sequence[ReviewRow], needs: set[str], updates: dict[str, dict[ReviewColumn, str]]) -> int:
     """``Diputuskan Oleh`` for rows an officer decided, when it says something new (no extra request:
     the cells go into the cycle's write-back), while ``[review] coordination`` is on. Returns how many rows get it."""
     policy = policy_of(deps.settings)

@@ -17,7 +17,6 @@ from pathlib import Path
 import jinja2
 
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core.digest import row_link
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.notices import (
@@ -32,6 +31,7 @@ from bridge.core.notices import (
     stamp,
 )
 from bridge.core.review_machine import waits_for_leader
+from bridge.cycle.context import CycleContext
 from bridge.cycle.digest import _sheet_id
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.notify import NoticeResult, _set, _write, _write_exact
@@ -55,7 +55,7 @@ def _waiting(rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]])
     return out
 
 
-def _fresh_cells(deps: Deps, todo: list[ReviewRow]) -> list[ReviewRow]:
+def _fresh_cells(deps: CycleContext, todo: list[ReviewRow]) -> list[ReviewRow]:
     """The rows with their ``Notifikasi Terkirim`` cell as the sheet holds it now (one read), still unannounced."""
     s = deps.settings
     review = locate_ids(deps, [s.review_tab])[s.review_tab]
@@ -77,7 +77,7 @@ def _fresh_cells(deps: Deps, todo: list[ReviewRow]) -> list[ReviewRow]:
     return out
 
 
-def run_coordinator_messages(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> NoticeResult:
+def run_coordinator_messages(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> NoticeResult:
     """Tell each coordinator about the items newly waiting for them (through the configured channel)."""
     result = NoticeResult()
     s = deps.settings

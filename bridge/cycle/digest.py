@@ -32,7 +32,6 @@ import jinja2
 
 from bridge.adapters.notify import AppriseChannel, Channel, shown_url
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
-from bridge.app import Deps
 from bridge.core import columns, digest
 from bridge.core.digest import DigestInput, DigestRecord, DigestRow, Health, Sending
 from bridge.core.health import cycle_failed, failure_kind
@@ -40,6 +39,7 @@ from bridge.core.kim_channel import kim_routes
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import Message, render_message
 from bridge.core.registry import Alert
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import AddressError, BridgeError
 
 log = logging.getLogger("bridge.digest")
@@ -61,7 +61,7 @@ class DigestResult:
     problems: list[str] = field(default_factory=list)
 
 
-def remember_failure(deps: Deps, exc: BaseException | None) -> None:
+def remember_failure(deps: CycleContext, exc: BaseException | None) -> None:
     """A cycle that could not work (``exc``; None: the spreadsheet could not be read for now): the next
     digest's health section names it, in the plain words of :mod:`bridge.core.health`, by its kind (the
     raw error stays in the English journal). Never raises."""
@@ -74,7 +74,7 @@ def remember_failure(deps: Deps, exc: BaseException | None) -> None:
         log.debug("last failure not remembered: %s", exc)
 
 
-def _rows(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> list[DigestRow]:
+def _rows(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> list[DigestRow]:
     tz = deps.settings.tz
     out = []
     for row in rows:
@@ -90,11 +90,11 @@ def _rows(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewC
     return out
 
 
-def _cached(deps: Deps) -> DigestRecord | None:
+def _cached(deps: CycleContext) -> DigestRecord | None:
     return DigestRecord.parse(deps.ledger.get_meta(RECORD))
 
 
-def _read_record(deps: Deps) -> DigestRecord:
+def _read_record(deps: CycleContext) -> DigestRecord:
     found = deps.sheets.get_metadata(deps.settings.review_spreadsheet_id, digest.METADATA_ID)
     record = DigestRecord.parse(found.value) if found is not None and found.key == digest.KEY else None
     record = record or DigestRecord()
@@ -103,7 +103,7 @@ def _read_record(deps: Deps) -> DigestRecord:
     return record
 
 
-def _write_record(deps: Deps, record: DigestRecord) -> None:
+def _write_record(deps: CycleContext, record: DigestRecord) -> None:
     """One ``spreadsheets.batchUpdate``: the record's value replaced, or created with its fixed id."""
     sid = deps.settings.review_spreadsheet_id
     (reply,) = deps.sheets.batch_update(sid, [update_metadata_request(digest.METADATA_ID, record.to_json())], keeps_layout=True)
@@ -114,11 +114,11 @@ def _write_record(deps: Deps, record: DigestRecord) -> None:
         deps.ledger.set_meta(RECORD, record.to_json())
 
 
-def _mark_sending(deps: Deps, record: DigestRecord) -> None:
+def _mark_sending(deps: CycleContext, record: DigestRecord) -> None:
     _write_record(deps, record)
 
 
-def _mark_sent(deps: Deps, record: DigestRecord) -> None:
+def _mark_sent(deps: CycleContext, record: DigestRecord) -> None:
     _write_record(deps, record)
 
 
@@ -130,7 +130,7 @@ def _split(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "overflow=split"
 
 
-def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
+def _recipients(deps: CycleContext) -> list[tuple[str, Channel | None, str]]:
     """(label for the log, channel, address): digest_to through the configured channel (None), then each URL."""
     n = deps.settings.notify
     out: list[tuple[str, Channel | None, str]] = [(address, None, address) for address in n.digest_to]
@@ -144,17 +144,17 @@ def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
     return out
 
 
-def _state(deps: Deps, key: str) -> tuple[str, str]:
+def _state(deps: CycleContext, key: str) -> tuple[str, str]:
     state, _, detail = deps.ledger.get_meta(key).partition(" ")
     return state, detail
 
 
-def _set(deps: Deps, key: str, value: str) -> None:
+def _set(deps: CycleContext, key: str, value: str) -> None:
     with deps.ledger.transaction():
         deps.ledger.set_meta(key, value)
 
 
-def _health(deps: Deps, problems: int) -> Health:
+def _health(deps: CycleContext, problems: int) -> Health:
     try:
         last = json.loads(deps.ledger.get_meta(LAST_FAILURE) or "{}")
         when = datetime.fromisoformat(last["at"]) if last else None
@@ -165,7 +165,7 @@ def _health(deps: Deps, problems: int) -> Health:
     return Health(when.astimezone(deps.settings.tz), cycle_failed(str(last.get("kind", ""))), problems)
 
 
-def _sheet_id(deps: Deps) -> int | None:
+def _sheet_id(deps: CycleContext) -> int | None:
     s = deps.settings
     try:
         tab = deps.sheets.info(s.review_spreadsheet_id).tabs.get(s.review_tab)
@@ -174,7 +174,7 @@ def _sheet_id(deps: Deps) -> int | None:
     return getattr(tab, "sheet_id", None)
 
 
-def _compose(deps: Deps, sending: Sending, rows: list[DigestRow], kims: Sequence[KimRecord], alerts: Sequence[Alert],
+def _compose(deps: CycleContext, sending: Sending, rows: list[DigestRow], kims: Sequence[KimRecord], alerts: Sequence[Alert],
              problems: int) -> tuple[str, str]:
     n = deps.settings.notify
     _, bad = kim_routes(kims, n.kim_channels)
@@ -186,7 +186,7 @@ def _compose(deps: Deps, sending: Sending, rows: list[DigestRow], kims: Sequence
     return render_message(template, digest.context(data))
 
 
-def _send_all(deps: Deps, sending: Sending, subject: str, body: str, result: DigestResult) -> bool:
+def _send_all(deps: CycleContext, sending: Sending, subject: str, body: str, result: DigestResult) -> bool:
     """Send to every recipient the ledger has not done; True when none is left to try later."""
     now = deps.now()
     done = True
@@ -225,7 +225,7 @@ def _send_all(deps: Deps, sending: Sending, subject: str, body: str, result: Dig
     return done
 
 
-def _finish(deps: Deps, record: DigestRecord, sending: Sending, subject: str, body: str, result: DigestResult) -> None:
+def _finish(deps: CycleContext, record: DigestRecord, sending: Sending, subject: str, body: str, result: DigestResult) -> None:
     if _send_all(deps, sending, subject, body, result):
         _mark_sent(deps, record.done())
         log.info("officers' digest (%s %s) sent to %d recipient(s)", sending.kind, sending.slot.isoformat(), result.sent)
@@ -233,12 +233,12 @@ def _finish(deps: Deps, record: DigestRecord, sending: Sending, subject: str, bo
         result.pending = True
 
 
-def _started(deps: Deps, sending: Sending) -> bool:
+def _started(deps: CycleContext, sending: Sending) -> bool:
     """Whether this ledger journaled the intent of ``sending`` (else it cannot tell how far it got)."""
     return any(_state(deps, f"digest:{sending.key}:{n}")[0] for n in range(len(_recipients(deps))))
 
 
-def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
+def run_digest(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
                alerts: Sequence[Alert], problems: int = 0, reshaped: int = 0) -> DigestResult:
     """Send the officers' digest when one is due (``rows`` as this cycle left them).
 
@@ -289,7 +289,7 @@ def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[Re
     return result
 
 
-def _retry_due(deps: Deps, sending: Sending) -> bool:
+def _retry_due(deps: CycleContext, sending: Sending) -> bool:
     """Whether a digest being sent has work now: a recipient not yet tried, a retry whose wait is over,
     or none left (the record is to be finished)."""
     now = deps.now()
@@ -305,7 +305,7 @@ def _retry_due(deps: Deps, sending: Sending) -> bool:
     return not waiting
 
 
-def wake_at(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> datetime | None:
+def wake_at(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> datetime | None:
     """When the next digest may be due (the cycle reads the sheet then even if nothing changed)."""
     n = deps.settings.notify
     if not n.digest:

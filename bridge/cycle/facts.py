@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from bridge.adapters.ledger import JournalEntry
-from bridge.app import Deps
 from bridge.core import render
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import ACTING, Conditions, Journal, Row
+from bridge.cycle.context import CycleContext
 
 
 def row_facts(row: ReviewRow, coordination: bool = False) -> Row:
@@ -33,7 +33,7 @@ def journal_facts(entry: JournalEntry | None) -> Journal:
     return Journal(state=entry.state, post_id=entry.post_id, post_status=entry.post_status)
 
 
-def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None, coordination: bool = False) -> tuple[Row, Journal]:
+def facts(deps: CycleContext, row: ReviewRow, entry: JournalEntry | None, coordination: bool = False) -> tuple[Row, Journal]:
     """The row's facts and its journal entry's. The submission's record (one more ledger look-up) is read
     only where the machine looks at it: a GAGAL row, and an approved or withdrawn row with no journal entry."""
     facts_row = row_facts(row, coordination)
@@ -45,7 +45,7 @@ def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None, coordination: 
     return facts_row, journal
 
 
-def conditions(deps: Deps, paused: datetime | None = None, *, template_ok: bool = True, handover: bool = False) -> Conditions:
+def conditions(deps: CycleContext, paused: datetime | None = None, *, template_ok: bool = True, handover: bool = False) -> Conditions:
     """The cycle's conditions for the machine."""
     c = deps.settings.coordination
     return Conditions(mode=deps.settings.publish_mode, paused_until=paused, tz=deps.settings.tz,

@@ -25,10 +25,10 @@ from datetime import datetime
 from typing import Any
 
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, create_metadata_request
-from bridge.app import Deps
 from bridge.core import columns, health
 from bridge.core.grant import sheet_text
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.cycle.context import CycleContext
 from bridge.cycle.tabs import TAB_KEY
 from bridge.exceptions import BridgeError
 
@@ -40,7 +40,7 @@ HEALTH_SHOWN = "health_shown"
 PROTECTION = "MY MEIN: tab ini diisi otomatis oleh bridge; jangan diubah."
 
 
-def _shown(deps: Deps) -> dict[str, Any]:
+def _shown(deps: CycleContext) -> dict[str, Any]:
     try:
         data = json.loads(deps.ledger.get_meta(HEALTH_SHOWN) or "{}")
     except ValueError:
@@ -48,7 +48,7 @@ def _shown(deps: Deps) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _last_publish(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
+def _last_publish(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
     """The latest TERBIT row's time, title and ID (this cycle's write-back included); else what was known."""
     tz = deps.settings.tz
     best: tuple[datetime, str] | None = None
@@ -70,7 +70,7 @@ def _last_publish(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Rev
     return known if shown is not None and shown > best[0] else best[1]
 
 
-def _problems(deps: Deps, report: Any) -> tuple[str, ...]:
+def _problems(deps: CycleContext, report: Any) -> tuple[str, ...]:
     """Each problem of the cycle, in plain Indonesian with what to do."""
     from bridge.cycle.blogger_pause import paused_until
 
@@ -90,7 +90,7 @@ def _problems(deps: Deps, report: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_health(deps: Deps, report: Any, rows: list[ReviewRow], known_publish: str = "") -> health.Health:
+def build_health(deps: CycleContext, report: Any, rows: list[ReviewRow], known_publish: str = "") -> health.Health:
     """What the tab should say after this cycle (``report``: its CycleReport)."""
     from bridge.cycle.grant import grant_of
 
@@ -139,7 +139,7 @@ def new_tab_requests(info: SpreadsheetInfo, title: str, cells: list[list[str]], 
     ]
 
 
-def init_requests(deps: Deps, info: SpreadsheetInfo, taken: set[int]) -> tuple[list[dict[str, Any]], str]:
+def init_requests(deps: CycleContext, info: SpreadsheetInfo, taken: set[int]) -> tuple[list[dict[str, Any]], str]:
     """For `init`: the Status Bridge tab when the spreadsheet has none (requests to add to its batch), and
     its report line; saying, until the first cycle, that no cycle has run yet."""
     title = deps.settings.status_tab
@@ -162,7 +162,7 @@ NOT_YET = ("Bridge belum menjalankan siklus sejak `init`. Bila keadaan ini tetap
            "berjalan: hubungi TI.")
 
 
-def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
+def show_health(deps: CycleContext, report: Any, rows: list[ReviewRow]) -> bool:
     """Write the tab when due (see the module's docstring); True when written. Never raises a
     BridgeError: the cycle's work is done, and the next cycle tries again."""
     title = deps.settings.status_tab

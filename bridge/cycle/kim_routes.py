@@ -11,24 +11,24 @@ from __future__ import annotations
 import json
 import logging
 
-from bridge.app import Deps
 from bridge.core.kim_channel import ChannelProblem, Route, kim_routes
 from bridge.core.model import KimRecord
 from bridge.core.registry import kim_key
+from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.notify")
 
 LOGGED = "kim_channel_problems"  # ledger meta: the problems last logged (so each is logged once)
 
 
-def cycle_routes(deps: Deps, kims: list[KimRecord]) -> tuple[dict[str, Route], set[str]]:
+def cycle_routes(deps: CycleContext, kims: list[KimRecord]) -> tuple[dict[str, Route], set[str]]:
     """(routes by KIM key, keys of the KIMs whose channel cells cannot be used)."""
     routes, problems = kim_routes(kims, deps.settings.notify.kim_channels)
     _log_once(deps, problems)
     return routes, {kim_key(p.kim) for p in problems}
 
 
-def _log_once(deps: Deps, problems: list[ChannelProblem]) -> None:
+def _log_once(deps: CycleContext, problems: list[ChannelProblem]) -> None:
     now = json.dumps(sorted(f"{p.row}:{p.kim}:{p.en}" for p in problems), ensure_ascii=False)
     if now == (deps.ledger.get_meta(LOGGED) or "[]"):
         return

@@ -34,9 +34,9 @@ import socket
 from datetime import datetime, timedelta
 
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
-from bridge.app import Deps
 from bridge.core import lease
 from bridge.core.lease import Holder, Record, Verdict
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.lease")
@@ -59,7 +59,7 @@ def _boot_id() -> str:
         return ""
 
 
-def _booted(deps: Deps) -> datetime | None:
+def _booted(deps: CycleContext) -> datetime | None:
     """When this machine started, on the bridge's clock (now less the kernel's uptime)."""
     try:
         with open("/proc/uptime", encoding="ascii") as f:
@@ -68,20 +68,20 @@ def _booted(deps: Deps) -> datetime | None:
         return None
 
 
-def me(deps: Deps) -> Holder:
+def me(deps: CycleContext) -> Holder:
     """This bridge as the record names it."""
     return Holder(socket.gethostname(), _boot_id(), str(deps.settings.state_path.resolve()), os.getpid())
 
 
-def ttl(deps: Deps) -> timedelta:
+def ttl(deps: CycleContext) -> timedelta:
     return lease.lease_ttl(deps.settings.poll_interval_minutes)
 
 
-def _sid(deps: Deps) -> str:
+def _sid(deps: CycleContext) -> str:
     return deps.settings.review_spreadsheet_id
 
 
-def read_record(deps: Deps) -> Record | None:
+def read_record(deps: CycleContext) -> Record | None:
     """The record as the spreadsheet holds it now (free with a layout fetch the cycle makes anyway)."""
     sid = _sid(deps)
     if not deps.sheets.is_cached(sid):
@@ -92,11 +92,11 @@ def read_record(deps: Deps) -> Record | None:
     return lease.Record.parse(found[0].value) if found else None
 
 
-def stored_record(deps: Deps) -> Record | None:
+def stored_record(deps: CycleContext) -> Record | None:
     return lease.Record.parse(deps.ledger.get_meta(LEASE_RECORD))
 
 
-def _write(deps: Deps, new: Record, *, create: bool) -> None:
+def _write(deps: CycleContext, new: Record, *, create: bool) -> None:
     """One ``spreadsheets.batchUpdate``: the record created (fixed id) or its value replaced."""
     sid = _sid(deps)
     if create:
@@ -112,7 +112,7 @@ def _write(deps: Deps, new: Record, *, create: bool) -> None:
     deps.ledger.set_meta(LEASE_RECORD, new.to_json())
 
 
-def held_message(deps: Deps, record: Record) -> str:
+def held_message(deps: CycleContext, record: Record) -> str:
     """What IT staff read when another bridge holds the lease: who, since when, and what to do."""
     now = deps.now()
     expires = record.expires(ttl(deps)).astimezone(deps.settings.tz)
@@ -133,7 +133,7 @@ class Guard:
     its last look is :data:`RECHECK` old: a take-over since then (this bridge hung, or a long cycle)
     stops that write and every later one of the cycle (callers treat it as a write not made)."""
 
-    def __init__(self, deps: Deps, record: Record | None, checked: datetime) -> None:
+    def __init__(self, deps: CycleContext, record: Record | None, checked: datetime) -> None:
         self.deps, self.record, self.checked = deps, record, checked
         self.raised = False
         self.lost: Record | None = None
@@ -194,7 +194,7 @@ class Guard:
             self._busy = False
 
 
-def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
+def check(deps: CycleContext, changed: bool, notes: list[str]) -> Guard:
     """At the start of a cycle that reads: may this bridge write, and is its ledger the sheet's?
 
     Empties a ledger that is not trusted (it is then rebuilt by this cycle's intake) and claims the
@@ -244,7 +244,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     return Guard(deps, record, now)
 
 
-def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) -> None:
+def _claim(deps: CycleContext, record: Record | None, verdict: Verdict, holder: Holder) -> None:
     """Write the record naming this bridge and its ledger; read it back after it settles when it
     named another holder. A claim from another holder opens the hand-over (see the module doc)."""
     ledger, now = deps.ledger, deps.now()
@@ -284,7 +284,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         log.info("spreadsheet lease: held by this bridge (%s), generation %d", holder.describe(), gen)
 
 
-def in_handover(deps: Deps) -> bool:
+def in_handover(deps: CycleContext) -> bool:
     """True while a new holder must not insert new posts (the previous one's last insert may land)."""
     until = deps.ledger.get_meta(HANDOVER_UNTIL)
     try:
@@ -293,16 +293,16 @@ def in_handover(deps: Deps) -> bool:
         return False
 
 
-def handover_lookup(deps: Deps) -> bool:
+def handover_lookup(deps: CycleContext) -> bool:
     """True when the blog must be scanned for every approved row's marker before inserting."""
     return deps.ledger.get_meta(HANDOVER_SCAN) == "1"
 
 
-def handover_scanned(deps: Deps) -> None:
+def handover_scanned(deps: CycleContext) -> None:
     deps.ledger.set_meta(HANDOVER_SCAN, "")
 
 
-def renew_if_due(deps: Deps) -> bool:
+def renew_if_due(deps: CycleContext) -> bool:
     """In a cycle that reads nothing: write a heartbeat when two thirds of the lease are gone. The
     spreadsheet did not change since this bridge's last cycle, so the record is as it left it."""
     if deps.dry_run:

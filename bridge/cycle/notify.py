@@ -28,7 +28,6 @@ import jinja2
 
 from bridge.adapters.notify import AppriseChannel, Channel
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.config import notice_template
 from bridge.core import columns
 from bridge.core.kim_channel import KimChannel, Route
@@ -54,6 +53,7 @@ from bridge.core.operator_reasons import for_operator, from_note
 from bridge.core.registry import kim_key
 from bridge.core.report import DRAFT_LINK
 from bridge.core.review_machine import rejection_notice_waits
+from bridge.cycle.context import CycleContext
 from bridge.cycle.kim_routes import cycle_routes
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AddressError, BridgeError, RetriableError
@@ -83,7 +83,7 @@ def _key(sub_id: str, event: Event) -> str:
     return f"notice:{sub_id}:{event.value}"
 
 
-def _ledger_state(deps: Deps, sub_id: str, event: Event) -> tuple[str, str]:
+def _ledger_state(deps: CycleContext, sub_id: str, event: Event) -> tuple[str, str]:
     """(state, detail): ('', ''), ('intent', time), ('sent', time), ('retry', 'attempts|first|next'),
     ('failed', reason shown on the row)."""
     value = deps.ledger.get_meta(_key(sub_id, event))
@@ -91,19 +91,19 @@ def _ledger_state(deps: Deps, sub_id: str, event: Event) -> tuple[str, str]:
     return state, detail
 
 
-def _set(deps: Deps, sub_id: str, event: Event, value: str) -> None:
+def _set(deps: CycleContext, sub_id: str, event: Event, value: str) -> None:
     with deps.ledger.transaction():
         deps.ledger.set_meta(_key(sub_id, event), value)
 
 
-def _too_old(deps: Deps, row: ReviewRow) -> bool:
+def _too_old(deps: CycleContext, row: ReviewRow) -> bool:
     received = columns.parse_datetime_cell(row.get(ReviewColumn.RECEIVED), deps.settings.tz)
     if received is None:
         return False
     return deps.now() - received > timedelta(days=deps.settings.notify.max_age_days)
 
 
-def _live_link(deps: Deps, row: ReviewRow) -> str:
+def _live_link(deps: CycleContext, row: ReviewRow) -> str:
     """The public link once readers can see the post; "" for a draft (the editor link is for officers
     only) or a scheduled post not out yet. In draft mode, the message goes when the draft check has
     seen the officer publish it (it writes the link and the time)."""
@@ -169,7 +169,7 @@ def _destination(view: ReviewRow, routes: dict[str, Route], bad: set[str], chann
     return [route.address], channel, VIA[route.channel]
 
 
-def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult,
+def _plan(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult,
           kims: list[KimRecord]) -> list[_Item]:
     n = deps.settings.notify
     enabled = frozenset(Event(e) for e in n.events)
@@ -224,7 +224,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
     return items
 
 
-def _write(deps: Deps, cells: dict[str, dict[Event, Mark]], rows: dict[str, ReviewRow]) -> bool:
+def _write(deps: CycleContext, cells: dict[str, dict[Event, Mark]], rows: dict[str, ReviewRow]) -> bool:
     """One batched RAW write of the cells (merged into what each row's cell already says)."""
     s = deps.settings
     review = locate_ids(deps, [s.review_tab])[s.review_tab]
@@ -245,7 +245,7 @@ def _write(deps: Deps, cells: dict[str, dict[Event, Mark]], rows: dict[str, Revi
     return True
 
 
-def _remember(deps: Deps, cells: dict[str, str]) -> None:
+def _remember(deps: CycleContext, cells: dict[str, str]) -> None:
     """The ledger's copies of the rows (a cycle reads Review through its ID and Status columns, issue
     13) get the cells just written, so the next cycle sees them without reading the rows whole."""
     copies = deps.ledger.last_rows_of(cells)
@@ -255,7 +255,7 @@ def _remember(deps: Deps, cells: dict[str, str]) -> None:
             deps.ledger.set_last_rows(changed)
 
 
-def _failed(deps: Deps, item: _Item, exc: RetriableError, result: NoticeResult) -> Mark | None:
+def _failed(deps: CycleContext, item: _Item, exc: RetriableError, result: NoticeResult) -> Mark | None:
     """After a temporary failure: retry later with backoff, or, after a day, GAGAL on the row."""
     now = deps.now()
     state, detail = _ledger_state(deps, item.row.id, item.event)
@@ -275,7 +275,7 @@ def _sent_text(when: datetime, note: str) -> str:
     return f"{stamp(when)} {note}" if note else stamp(when)
 
 
-def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], channel: Channel,
+def run_notices(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], channel: Channel,
                 kims: list[KimRecord] | None = None) -> NoticeResult:
     """Send the operator messages due for ``rows`` (as this cycle left them) through ``channel``, or the
     channel each row's KIM chose in the KIM tab (``kims``, as this cycle read it)."""
@@ -355,7 +355,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     return result
 
 
-def _write_exact(deps: Deps, cells: dict[str, dict[Event, Mark]]) -> None:
+def _write_exact(deps: CycleContext, cells: dict[str, dict[Event, Mark]]) -> None:
     s = deps.settings
     review = locate_ids(deps, [s.review_tab])[s.review_tab]
     col = review.index.get(ReviewColumn.NOTICES)

@@ -26,7 +26,6 @@ from typing import Any
 from bridge.adapters.blogger import PostRef, ref_of
 from bridge.adapters.ledger import INTENT, JournalEntry
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core import review_machine as machine
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
@@ -37,6 +36,7 @@ from bridge.core.revision import own_fingerprint
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import pause, paused_until
+from bridge.cycle.context import CycleContext
 from bridge.cycle.coordinate import needing, record_deciders
 from bridge.cycle.facts import conditions, facts, journal_facts, row_facts
 from bridge.cycle.intake import format_time
@@ -78,7 +78,7 @@ class PublishResult:
         self.updates.setdefault(sub_id, {}).update(values)
 
 
-def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
+def _parse_schedule(row: ReviewRow, deps: CycleContext) -> datetime | None:
     """The officer's optional publishing time (a sheet date value or dd/mm/yyyy HH:MM text)."""
     cell = row.get(ReviewColumn.SCHEDULE)
     if not str(cell).strip():
@@ -94,12 +94,12 @@ def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
     return when if when > deps.google_now() else None  # Blogger decides by its own clock, not this server's
 
 
-def _post_link(deps: Deps, post_id: str, url: str) -> str:
+def _post_link(deps: CycleContext, post_id: str, url: str) -> str:
     return url or DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=post_id)
 
 
 def _done_values(
-    deps: Deps, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
+    deps: CycleContext, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
 ) -> dict[ReviewColumn, str]:
     """The Review cells of a published row. ``when`` is when readers see the post: empty for a draft,
     which is on no website yet (the draft check writes the time once an officer publishes it)."""
@@ -116,7 +116,7 @@ def _done_values(
 FORMULA_ERRORS = frozenset({"#NAME?", "#REF!", "#VALUE!", "#ERROR!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
 
 
-def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
+def _post_text(deps: CycleContext, row: ReviewRow) -> tuple[str, str]:
     """The officer-edited Judul and Isi, sanitized again; refused when they would publish badly."""
     s = deps.settings
     for name, column in (("Judul", ReviewColumn.TITLE), ("Isi", ReviewColumn.BODY)):
@@ -155,7 +155,7 @@ def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
 
 
-def _fingerprint(deps: Deps, row: ReviewRow) -> str:
+def _fingerprint(deps: CycleContext, row: ReviewRow) -> str:
     """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
     sub = deps.ledger.submission(row.id)
     return sub.fingerprint if sub is not None else own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
@@ -179,7 +179,7 @@ def _markable(row: ReviewRow, fp: str) -> None:
 
 
 def _render(
-    deps: Deps, row: ReviewRow
+    deps: CycleContext, row: ReviewRow
 ) -> tuple[render.RenderedPost, datetime | None, dict[str, str], list[PublishedPhoto]]:
     """The post for one approved row (photos processed and hosted), its scheduled time if any,
     its parts' hashes and its photos."""
@@ -234,7 +234,7 @@ def _with_photos(values: dict[ReviewColumn, str], photos: list[PublishedPhoto]) 
     return values
 
 
-def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
+def _labels_note(deps: CycleContext, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
     """Say in Catatan Sistem which labels were left out to fit Blogger's 200 characters, and keep the
     trace of a row that failed the automatic checks (the report counts it as not valid)."""
     before = row.get(ReviewColumn.SYSTEM_NOTE)
@@ -252,7 +252,7 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
     return values
 
 
-def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
+def _publish_new(deps: CycleContext, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
     _markable(row, _fingerprint(deps, row))
     rendered, schedule, parts, photos = _render(deps, row)
@@ -279,7 +279,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
-def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
+def _republish(deps: CycleContext, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
     """Put a withdrawn post back: with the officers' current Judul/Isi, mode and schedule."""
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
@@ -290,7 +290,7 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
-def _move(deps: Deps, row: ReviewRow, post_id: str, moves: tuple[machine.Move, ...], schedule: datetime | None) -> PostRef | None:
+def _move(deps: CycleContext, row: ReviewRow, post_id: str, moves: tuple[machine.Move, ...], schedule: datetime | None) -> PostRef | None:
     """The Blogger calls the machine planned after an insert or update; returns the post as the last one left it."""
     ref = None
     for move in moves:
@@ -305,14 +305,14 @@ def _move(deps: Deps, row: ReviewRow, post_id: str, moves: tuple[machine.Move, .
     return ref
 
 
-def _shown(deps: Deps, shown: machine.Shown, schedule: datetime | None) -> str:
+def _shown(deps: CycleContext, shown: machine.Shown, schedule: datetime | None) -> str:
     """Waktu Terbit as the machine chose it (KEPT is the caller's)."""
     if shown == machine.Shown.NONE:
         return ""
     return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps)
 
 
-def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
+def _record_published(deps: CycleContext, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
     when = _shown(deps, machine.shown_time(ref.status, schedule is not None), schedule)
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
@@ -320,7 +320,7 @@ def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: dateti
     return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
 
 
-def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) -> None:
     """Before any insert, find posts the ledger does not know about by their marker.
 
     That covers intents left by a crash (the insert may have happened) and, after
@@ -376,7 +376,7 @@ def _parse_iso(text: str) -> datetime | None:
         return None
 
 
-def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+def _update(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
     """DISETUJUI on a published post: the same post gets the row's current text, photo, labels and
     schedule (never a second post). Nothing changed: the write-back is repaired, nothing is sent."""
     rendered, schedule, parts, photos = _render(deps, row)
@@ -420,7 +420,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     log.info("%s: post %s updated after re-approval (%s)", row.id, entry.post_id, ", ".join(changed) if old else "all")
 
 
-def _publish_or_restore(deps: Deps, row: ReviewRow, entry: JournalEntry | None, step: Step, result: PublishResult) -> None:
+def _publish_or_restore(deps: CycleContext, row: ReviewRow, entry: JournalEntry | None, step: Step, result: PublishResult) -> None:
     """PUBLISH (a new post) or RESTORE (the same post out again, e.g. after DITARIK)."""
     if step == Step.RESTORE and entry is not None:
         values = _republish(deps, row, entry.post_id)
@@ -433,7 +433,7 @@ def _publish_or_restore(deps: Deps, row: ReviewRow, entry: JournalEntry | None, 
         result.published += 1
 
 
-def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool, result: PublishResult) -> None:
+def _withdraw(deps: CycleContext, row: ReviewRow, entry: JournalEntry, ask_blogger: bool, result: PublishResult) -> None:
     """WITHDRAW: the post goes back to draft. ``ask_blogger``: the ledger says draft, which is no proof
     (an officer may have clicked Publikasikan in Blogger since the last draft check)."""
     result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
@@ -457,7 +457,7 @@ def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
 
-def _restore_link(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+def _restore_link(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
     """RESTORE_LINK: a cleared or edited Tautan Post of a TERBIT row is put back."""
     link = _post_link(deps, entry.post_id, entry.post_url)
     # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
@@ -468,7 +468,7 @@ def _restore_link(deps: Deps, row: ReviewRow, entry: JournalEntry, result: Publi
         log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
 
 
-def _execute(deps: Deps, row: ReviewRow, entry: JournalEntry | None, action: Action, result: PublishResult) -> None:
+def _execute(deps: CycleContext, row: ReviewRow, entry: JournalEntry | None, action: Action, result: PublishResult) -> None:
     """Do what the machine decided for one row (API calls, ledger records, Review cells).
 
     Raises:
@@ -509,7 +509,7 @@ DRAFT_CHECK_MAX = 20  # posts looked up per check (one posts.get each)
 DRAFT_CHECKED = "draft_check_at"
 
 
-def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) -> None:
     """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
     public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft.
 
@@ -569,7 +569,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
 TEMPLATE_BROKEN = machine.TEMPLATE_BROKEN
 
 
-def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: Sequence[KimRecord] = ()) -> None:
+def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult, kims: Sequence[KimRecord] = ()) -> None:
     """Publish approved rows, withdraw DITARIK ones, and write the results back in one call.
 
     What each row gets is :func:`bridge.core.review_machine.decide`'s; this only carries it out.
@@ -646,7 +646,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
     write_back(deps, result)
 
 
-def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
+def _failed_unforeseen(deps: CycleContext, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
     """The row is GAGAL with the cause; its journal is left as it is, so a post already made is found
     again by its markers (reconcile) and never made twice when an officer approves the row again."""
     cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
@@ -661,7 +661,7 @@ def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: E
     result.plan.append(f"cannot handle {row.id}: {cause}")
 
 
-def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
+def _pause(deps: CycleContext, row: ReviewRow, exc: LimitError) -> datetime:
     """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
     cycle does not search the blog for it), and the pause starts."""
     current = deps.ledger.journal(row.id)
@@ -670,7 +670,7 @@ def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
     return pause(deps, exc, row.id)
 
 
-def write_back(deps: Deps, result: PublishResult) -> None:
+def write_back(deps: CycleContext, result: PublishResult) -> None:
     """One re-read of where the IDs are now (rows may have moved) and one batched RAW write.
 
     Retried as a whole, the re-read included: a write retried to the row numbers of a read made
@@ -686,7 +686,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         log.warning("write-back postponed: %s", exc)
 
 
-def _write_back_once(deps: Deps, result: PublishResult) -> None:
+def _write_back_once(deps: CycleContext, result: PublishResult) -> None:
     s = deps.settings
     fp_column = {s.review_tab: result.fingerprint_column} if result.hints and result.fingerprint_column is not None else None
     review = locate_ids(deps, [s.review_tab], fp_column)[s.review_tab]

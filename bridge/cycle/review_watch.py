@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from bridge.app import Deps
 from bridge.core import identity
 from bridge.core.model import ReviewColumn
+from bridge.cycle.context import CycleContext
 from bridge.cycle.intake import format_time
 from bridge.cycle.publish import PublishResult
 from bridge.cycle.snapshot import Snapshot
@@ -29,7 +29,7 @@ log = logging.getLogger("bridge.review")
 ROWS_PER_COMPARE = 500
 
 
-def _received_text(deps: Deps, value: str) -> str:
+def _received_text(deps: CycleContext, value: str) -> str:
     """The ledger's received time as Review shows it (form rows keep ISO, rebuilt rows Review's text)."""
     try:
         return format_time(datetime.fromisoformat(value), deps)
@@ -37,7 +37,7 @@ def _received_text(deps: Deps, value: str) -> str:
         return value
 
 
-def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: Iterable[str] = ()) -> identity.WatchPlan:
+def run_watch(deps: CycleContext, snap: Snapshot, result: PublishResult, just_queued: Iterable[str] = ()) -> identity.WatchPlan:
     """Plan the Review tab's repairs; they are written with publishing's one write-back.
 
     Returns the plan: ``plan.rows`` are the rows publishing acts on, ``plan.deleted``
@@ -81,7 +81,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
     return plan
 
 
-def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
+def remember_rows(deps: CycleContext, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
     """Keep each row as it now reads (this cycle's writes included) where it changed: a row deleted
     later is archived as it last was."""
     if not plan.seen:

@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, create_metadata_request, fit_cell
-from bridge.app import Deps
 from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import RetriableError
 
 log = logging.getLogger("bridge.tabs")
@@ -114,7 +114,7 @@ def settings_following(settings: Settings, found: dict[str, FoundTab]) -> Settin
     return replace(settings, review_tab=found[REVIEW].title, archive_tab=found[ARSIP].title, registry_tab=found[KIM].title)
 
 
-def follow_names(deps: Deps, info: SpreadsheetInfo) -> dict[str, FoundTab]:
+def follow_names(deps: CycleContext, info: SpreadsheetInfo) -> dict[str, FoundTab]:
     """Point ``deps.settings`` at the tabs as the sheet names them now (no request, nothing written):
     for the one-shot commands that read the tabs (``check``, ``report``)."""
     if deps.configured is None:
@@ -124,7 +124,7 @@ def follow_names(deps: Deps, info: SpreadsheetInfo) -> dict[str, FoundTab]:
     return found
 
 
-def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
+def follow_tabs(deps: CycleContext, info: SpreadsheetInfo) -> list[str]:
     """Find the tabs for this cycle: tag untagged ones, follow renamed ones (``deps.settings`` then
     names them as they are now), make a deleted Arsip again. No request unless there is something to do.
 
@@ -162,7 +162,7 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
     return problems
 
 
-def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
+def _note_renames(deps: CycleContext, found: dict[str, FoundTab]) -> None:
     try:
         seen = json.loads(deps.ledger.get_meta(TAB_TITLES) or "{}")
     except ValueError:
@@ -183,7 +183,7 @@ def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
             deps.ledger.set_meta(TAB_TITLES, json.dumps({**seen, **now}, ensure_ascii=False, sort_keys=True))
 
 
-def arsip_rows(deps: Deps) -> list[list[str]]:
+def arsip_rows(deps: CycleContext) -> list[list[str]]:
     """Every row the ledger still keeps for archived and deleted submissions, as Arsip holds them."""
     from bridge.cycle.archive import deleted_note_text  # archive imports snapshot, which imports this module
 
@@ -213,7 +213,7 @@ def arsip_fill_request(sheet_id: int, rows: list[list[str]]) -> dict[str, Any]:
     }}
 
 
-def rebuild_arsip(deps: Deps, info: SpreadsheetInfo, title: str) -> str:
+def rebuild_arsip(deps: CycleContext, info: SpreadsheetInfo, title: str) -> str:
     """Make the Arsip tab again (tagged), with every row the ledger keeps for it; returns what was done.
 
     One ``batchUpdate``: the tab, its tag and its rows (``updateCells`` with string values: text stays

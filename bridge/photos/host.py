@@ -19,9 +19,9 @@ import logging
 from dataclasses import dataclass
 
 from bridge.adapters.ledger import PHOTO_HOSTED, PHOTO_INTENT, PhotoCopy
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import PublishError
 from bridge.photos.process import Options, PhotoProblem, copy_key, process
 from bridge.photos.source import NEXT_STEP, options, read_source, refusal
@@ -50,7 +50,7 @@ def _hosted(copy: PhotoCopy | None) -> PublishedPhoto | None:
     return PublishedPhoto(copy.url, copy.width, copy.height)
 
 
-def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: str, n: int, item: str) -> PublishedPhoto:
+def _host_one(deps: CycleContext, store: PhotoStore, opts: Options, link: str, file_id: str, n: int, item: str) -> PublishedPhoto:
     known = deps.ledger.photo_source(file_id)
     if known is not None:
         reused = _hosted(deps.ledger.photo_copy(copy_key(known.sha256, opts), store.name))
@@ -85,7 +85,7 @@ def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: 
     return PublishedPhoto(hosted.url, out.width, out.height)
 
 
-def rehost_photos(deps: Deps, row: ReviewRow) -> list[PublishedPhoto]:
+def rehost_photos(deps: CycleContext, row: ReviewRow) -> list[PublishedPhoto]:
     """Processed, hosted copies of the row's photos, made the first time they are needed.
 
     Raises:

@@ -15,8 +15,8 @@ from bridge.photos.origin import origin_problem
 from bridge.photos.process import ACCEPTED, Inspection, Options, PhotoProblem, inspect
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
     from bridge.config import Settings
+    from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.photos")
 
@@ -94,7 +94,7 @@ def _size_problem(size: int, settings: Settings) -> PhotoProblem | None:
     return None
 
 
-def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False, decode: bool = False) -> tuple[bytes, Inspection]:
+def read_source(deps: CycleContext, file_id: str, n: int, *, item: str, known: bool = False, decode: bool = False) -> tuple[bytes, Inspection]:
     """Download form upload ``file_id``, judge it by its bytes and remember what it is.
 
     Two Drive calls (files.get metadata, then media); nothing is downloaded when
