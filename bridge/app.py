@@ -16,7 +16,7 @@ from bridge.adapters.sheets import SheetsGateway
 from bridge.clock import Clock, system_clock
 from bridge.config import Settings
 from bridge.core.wilayah import WilayahIndex
-from bridge.cycle.context import CycleContext
+from bridge.cycle.context import CycleContext, PageSizes
 from bridge.pysupport import log_held_warning
 
 
@@ -30,8 +30,10 @@ def build_deps(
     retry: RetryPolicy | None = None,
     clock: Clock | None = None,
     ledger: Ledger | None = None,
+    pages: PageSizes | None = None,
 ) -> CycleContext:
-    """Connect to Google (or the sandbox) as configured and open the ledger."""
+    """Connect to Google (or the sandbox) as configured and open the ledger (``pages``: rows per
+    request of whole-tab reads and appends; tests pass small ones)."""
     retry = retry or default_retry(settings)
     if clock is None and settings.sandbox_clock:
         from bridge.adapters.sandbox_clock import SandboxClock
@@ -66,6 +68,7 @@ def build_deps(
         google_time=google_time,
         notifier=notifier,
         officer_channel=officer_channel,
+        pages=pages or PageSizes(),
     )
 
 

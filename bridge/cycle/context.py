@@ -22,6 +22,17 @@ from bridge.config import Settings
 from bridge.core.wilayah import WilayahIndex
 
 
+@dataclass(frozen=True)
+class PageSizes:
+    """Rows per request where a cycle walks a whole tab: memory stays bounded by a page at any tab
+    size (issue 13). Tests pass small ones to see several pages of the demo's few rows."""
+
+    #: responses rows per request when the whole tab is read (the daily full scan, a first run, a rescan)
+    full_read: int = 5_000
+    #: pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once)
+    append: int = 5_000
+
+
 @dataclass
 class CycleContext:
     """Everything one cycle touches. Tests build it with the sandbox or fakes."""
@@ -48,6 +59,7 @@ class CycleContext:
     configured: Settings | None = None
     notifier: Any = None  # operator messages' channel (bridge.adapters.notify), None = off (issue 19)
     officer_channel: Any = None  # the officers' digest to [notify] digest_to, None = no digest_to (issue 19)
+    pages: PageSizes = field(default_factory=PageSizes)
 
     def close(self) -> None:
         """Release connections and the ledger (a finished `once`, or a test's fresh process)."""

@@ -24,7 +24,7 @@ from bridge.core.review_machine import ACTING, PostState
 from bridge.cycle.context import CycleContext
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.revision import Revisions, ambiguous, apply_revisions, without_self_duplicate
-from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
+from bridge.cycle.snapshot import LAST_COLUMN, Snapshot
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
 
@@ -37,8 +37,6 @@ INTAKE_STARTED = "intake_started"
 #: ISO time (or "-" for none) below which responses are history after a rebuild, kept until the
 #: rebuild's first read has finished.
 REBUILD_CUTOFF = "rebuild_cutoff"
-#: Pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once).
-APPEND_PAGE = 5_000
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
 BRIDGE_COLUMNS: tuple[ReviewColumn, ...] = tuple(
     c for c in ReviewColumn if c not in (ReviewColumn.OFFICER_NOTE, ReviewColumn.SCHEDULE, ReviewColumn.OPERATOR_MESSAGE)
@@ -414,7 +412,7 @@ def _back_from_blog(
 def full_read_pages(
     deps: CycleContext, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, *, first_from_snapshot: bool = True
 ) -> Iterator[list[FormResponse]]:
-    """Every responses row from row 2, ``FULL_READ_PAGE`` rows per request (bounded memory, issue 13).
+    """Every responses row from row 2, ``deps.pages.full_read`` rows per request (bounded memory, issue 13).
 
     ``first_from_snapshot``: the snapshot holds the first page (else it is read too). Later pages read only
     the columns up to the last one the form's questions use. Pages cover the grid as the
@@ -423,7 +421,7 @@ def full_read_pages(
     """
     s = deps.settings
     tab = s.responses_tab
-    page = FULL_READ_PAGE
+    page = deps.pages.full_read
     used = [i for fld in hmap.index for i in hmap.columns_of(fld)]
     last_col = column_letter(max(used)) if used else LAST_COLUMN
     grid = deps.sheets.info(s.spreadsheet_id).tabs[tab].row_count
@@ -917,13 +915,13 @@ def _append_pending(
     deps: CycleContext, snap: Snapshot, review_fps: set[str], next_mark: watermark.Watermark | None, result: IntakeResult
 ) -> None:
     """Append everything not yet in Review (this cycle's rows and any left pending by a failed cycle),
-    ``APPEND_PAGE`` rows per request; the watermark advances once all are written."""
+    ``deps.pages.append`` rows per request; the watermark advances once all are written."""
     ledger = deps.ledger
     tab = deps.settings.responses_tab
     below = max((r.row_number for r in snap.review), default=1)
     after = ""
     while True:
-        pending = ledger.pending_rows(after=after, limit=APPEND_PAGE)
+        pending = ledger.pending_rows(after=after, limit=deps.pages.append)
         if not pending:
             break
         after = pending[-1][0]

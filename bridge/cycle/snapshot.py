@@ -21,9 +21,6 @@ from bridge.exceptions import FatalError, SchemaError
 log = logging.getLogger("bridge.snapshot")
 
 LAST_COLUMN = "ZZ"
-#: Rows per request when the whole responses tab is read (the daily full scan, a first run, a rescan):
-#: memory stays bounded by a page at any tab size (issue 13).
-FULL_READ_PAGE = 5_000
 
 
 @dataclass
@@ -71,7 +68,7 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
     """
     form, same, tab_problems = _find_tabs(deps)
     s = deps.settings  # as follow_tabs left it: the tabs named as they are now
-    page = FULL_READ_PAGE if full else 0
+    page = deps.pages.full_read if full else 0
     layout = None if full or _whole_read_due(deps) else _stored_layout(deps)
     (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout)
     sheet_tz = _sheet_zone(form, s.tz)

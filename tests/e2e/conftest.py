@@ -17,7 +17,7 @@ from bridge.clock import ManualClock
 from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
-from bridge.cycle.context import CycleContext
+from bridge.cycle.context import CycleContext, PageSizes
 from bridge.cycle.pipeline import QUIET_UNTIL, CycleReport, run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
@@ -34,6 +34,8 @@ class Bridge:
     sandbox: SandboxServer
     workdir: Path
     overrides: dict[tuple[str, str], Any]
+    #: rows per request of whole-tab reads and Review appends in every context deps() builds
+    pages: PageSizes = PageSizes()
 
     @property
     def clock(self) -> ManualClock:
@@ -66,7 +68,8 @@ class Bridge:
     def deps(self, **overrides: Any) -> CycleContext:
         """Fresh CycleContext, like a restarted process (the ledger file is reopened)."""
         settings = load_settings(self.write_config(**overrides), env={})
-        deps = build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=self.clock)
+        deps = build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=self.clock,
+                          pages=self.pages)
         deps.sleep = lambda seconds: None  # a claimed lease "settles" in no wall time (the clock is the test's)
         return deps
 
