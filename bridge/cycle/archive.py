@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from bridge.adapters.ledger import ARCHIVED, JournalEntry
+from bridge.adapters.ledger import ARCHIVED, JournalEntry, Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
 from bridge.core import columns
 from bridge.core import review_machine as machine
@@ -33,11 +34,11 @@ log = logging.getLogger("bridge.archive")
 
 
 
-def _age_reference(row: ReviewRow, deps: CycleContext) -> datetime | None:
+def _age_reference(row: ReviewRow, tz: ZoneInfo) -> datetime | None:
     for column in (ReviewColumn.PUBLISHED, ReviewColumn.RECEIVED):
         value = row.get(column)
         if str(value).strip():
-            when = columns.parse_datetime_cell(value, deps.settings.tz)
+            when = columns.parse_datetime_cell(value, tz)
             if when is not None:
                 return when
     return None
@@ -147,11 +148,11 @@ def record_deleted(deps: CycleContext, deleted: list[KnownSubmission], plan: lis
     return len(deleted)
 
 
-def _settled(row: ReviewRow, deps: CycleContext) -> bool:
+def _settled(row: ReviewRow, ledger: Ledger) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
     if row.status not in (Status.TERBIT, Status.DITOLAK):
         return False  # no ledger look-up for a row that is not done with
-    return machine.settled(row_facts(row), journal_facts(deps.ledger.journal(row.id)))
+    return machine.settled(row_facts(row), journal_facts(ledger.journal(row.id)))
 
 
 def _published_after_all(deps: CycleContext, row: ReviewRow) -> bool:
@@ -281,9 +282,9 @@ def _move_once(deps: CycleContext, due: list[ReviewRow], info: SpreadsheetInfo) 
 
 
 def _due(row: ReviewRow, deps: CycleContext, cutoff: datetime) -> bool:
-    if not _settled(row, deps):
+    if not _settled(row, deps.ledger):
         return False
-    when = _age_reference(row, deps)
+    when = _age_reference(row, deps.settings.tz)
     return when is not None and when < cutoff and not _published_after_all(deps, row)
 
 
@@ -303,7 +304,7 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
 
 def _settled_age(row: ReviewRow, deps: CycleContext) -> datetime | None:
     """The date a settled row's age counts from (None while it is not settled)."""
-    return _age_reference(row, deps) if _settled(row, deps) else None
+    return _age_reference(row, deps.settings.tz) if _settled(row, deps.ledger) else None
 
 
 def _row_data(cells: list[str]) -> dict[str, Any]:

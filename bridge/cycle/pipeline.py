@@ -184,12 +184,12 @@ def _quiet_until(deps: CycleContext, report: CycleReport, rows: list[ReviewRow])
     last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
-    check = next_check(deps) or now
+    check = next_check(deps.ledger) or now
     check = check if check > now else now + BLOG_CHECK_EVERY
     paused = paused_until(deps)
     if paused is not None:
         check = max(check, paused)  # no Blogger request before the daily limit's pause ends
-    if watching(deps):
+    if watching(deps.ledger):
         times.append(check)  # the next look at the blog (issue 17)
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
