@@ -27,11 +27,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import jinja2
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.notify import AppriseChannel, Channel, shown_url
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
+from bridge.config import Settings
 from bridge.core import columns, digest
 from bridge.core.digest import DigestInput, DigestRecord, DigestRow, Health, Sending
 from bridge.core.health import cycle_failed, failure_kind
@@ -74,8 +77,7 @@ def remember_failure(deps: CycleContext, exc: BaseException | None) -> None:
         log.debug("last failure not remembered: %s", exc)
 
 
-def _rows(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> list[DigestRow]:
-    tz = deps.settings.tz
+def _rows(tz: ZoneInfo, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> list[DigestRow]:
     out = []
     for row in rows:
         if not row.id:
@@ -90,8 +92,8 @@ def _rows(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict
     return out
 
 
-def _cached(deps: CycleContext) -> DigestRecord | None:
-    return DigestRecord.parse(deps.ledger.get_meta(RECORD))
+def _cached(ledger: Ledger) -> DigestRecord | None:
+    return DigestRecord.parse(ledger.get_meta(RECORD))
 
 
 def _read_record(deps: CycleContext) -> DigestRecord:
@@ -130,28 +132,28 @@ def _split(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "overflow=split"
 
 
-def _recipients(deps: CycleContext) -> list[tuple[str, Channel | None, str]]:
+def _recipients(settings: Settings) -> list[tuple[str, Channel | None, str]]:
     """(label for the log, channel, address): digest_to through the configured channel (None), then each URL."""
-    n = deps.settings.notify
+    n = settings.notify
     out: list[tuple[str, Channel | None, str]] = [(address, None, address) for address in n.digest_to]
     out += [(shown_url(url), AppriseChannel((_split(url),), "[notify] digest_urls"), "") for url in n.digest_urls]
     # issue 20: the coordinators get the digest too (its section lists what waits for them); after the
     # others, so the journal keys of the officers' recipients do not move
-    c = deps.settings.coordination
+    c = settings.coordination
     if c.on and n.digest_to:  # through the configured channel, as digest_to (none without it)
         known = {a.lower() for a in n.digest_to}
         out += [(p.email, None, p.email) for p in c.coordinators if p.email.lower() not in known]
     return out
 
 
-def _state(deps: CycleContext, key: str) -> tuple[str, str]:
-    state, _, detail = deps.ledger.get_meta(key).partition(" ")
+def _state(ledger: Ledger, key: str) -> tuple[str, str]:
+    state, _, detail = ledger.get_meta(key).partition(" ")
     return state, detail
 
 
-def _set(deps: CycleContext, key: str, value: str) -> None:
-    with deps.ledger.transaction():
-        deps.ledger.set_meta(key, value)
+def _set(ledger: Ledger, key: str, value: str) -> None:
+    with ledger.transaction():
+        ledger.set_meta(key, value)
 
 
 def _health(deps: CycleContext, problems: int) -> Health:
@@ -190,9 +192,9 @@ def _send_all(deps: CycleContext, sending: Sending, subject: str, body: str, res
     """Send to every recipient the ledger has not done; True when none is left to try later."""
     now = deps.now()
     done = True
-    for n, (label, channel, address) in enumerate(_recipients(deps)):
+    for n, (label, channel, address) in enumerate(_recipients(deps.settings)):
         key = f"digest:{sending.key}:{n}"
-        state, detail = _state(deps, key)
+        state, detail = _state(deps.ledger, key)
         if state in ("sent", "failed"):
             continue
         attempts, first = 0, now
@@ -205,22 +207,22 @@ def _send_all(deps: CycleContext, sending: Sending, subject: str, body: str, res
         try:
             (channel or deps.officer_channel).send(Message(address, subject, body, f"digest:{sending.slot:%Y%m%d%H%M}:{n}"))
         except AddressError as exc:
-            _set(deps, key, "failed address")
+            _set(deps.ledger, key, "failed address")
             log.warning("digest to %s refused, address not usable: %s", label, exc)
             result.problems.append(f"officers' digest not sent to {label}: {exc}")
             continue
         except BridgeError as exc:  # temporary, or the grant: tried again with backoff, then given up
             if now - first >= GIVE_UP_AFTER:
-                _set(deps, key, "failed gave-up")
+                _set(deps.ledger, key, "failed gave-up")
                 log.error("digest to %s given up after %s: %s", label, GIVE_UP_AFTER, exc)
                 result.problems.append(f"officers' digest not sent to {label}: {exc}")
                 continue
             wait = min(FIRST_WAIT * (2 ** attempts), MAX_WAIT)
-            _set(deps, key, f"retry {attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
+            _set(deps.ledger, key, f"retry {attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
             log.warning("digest to %s not sent, trying again in %s: %s", label, wait, exc)
             done = False
             continue
-        _set(deps, key, f"sent {deps.now().isoformat()}")
+        _set(deps.ledger, key, f"sent {deps.now().isoformat()}")
         result.sent += 1
     return done
 
@@ -235,7 +237,7 @@ def _finish(deps: CycleContext, record: DigestRecord, sending: Sending, subject:
 
 def _started(deps: CycleContext, sending: Sending) -> bool:
     """Whether this ledger journaled the intent of ``sending`` (else it cannot tell how far it got)."""
-    return any(_state(deps, f"digest:{sending.key}:{n}")[0] for n in range(len(_recipients(deps))))
+    return any(_state(deps.ledger, f"digest:{sending.key}:{n}")[0] for n in range(len(_recipients(deps.settings))))
 
 
 def run_digest(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
@@ -251,8 +253,8 @@ def run_digest(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str,
         return result
     now = deps.now()
     at = digest.parse_at(n.digest_at)
-    view = _rows(deps, rows, updates)
-    cached = _cached(deps)
+    view = _rows(deps.settings.tz, rows, updates)
+    cached = _cached(deps.ledger)
     if cached is not None and cached.sending is None and digest.due(cached, now, at, n.digest_wait_hours, view) is None:
         return result  # nothing due by the ledger's copy of the record: no request at all
     if reshaped:
@@ -281,8 +283,8 @@ def run_digest(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str,
         result.problems.append(f"officers' digest template {n.templates / TEMPLATE}: {exc}")
         log.error("officers' digest not sent: template %s: %s", n.templates / TEMPLATE, exc)
         return result
-    for i in range(len(_recipients(deps))):  # 1. the ledger's intent
-        _set(deps, f"digest:{sending.key}:{i}", f"intent {now.isoformat()}")
+    for i in range(len(_recipients(deps.settings))):  # 1. the ledger's intent
+        _set(deps.ledger, f"digest:{sending.key}:{i}", f"intent {now.isoformat()}")
     begun = record.begun(sending)
     _mark_sending(deps, begun)  # 2. the sheet's intent
     _finish(deps, begun, sending, subject, body, result)  # 3. send, 4. the record
@@ -294,8 +296,8 @@ def _retry_due(deps: CycleContext, sending: Sending) -> bool:
     or none left (the record is to be finished)."""
     now = deps.now()
     waiting = False
-    for i in range(len(_recipients(deps))):
-        state, detail = _state(deps, f"digest:{sending.key}:{i}")
+    for i in range(len(_recipients(deps.settings))):
+        state, detail = _state(deps.ledger, f"digest:{sending.key}:{i}")
         if state in ("sent", "failed"):
             continue
         if state == "retry" and now < datetime.fromisoformat(detail.split("|")[2]):
@@ -310,9 +312,9 @@ def wake_at(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, di
     n = deps.settings.notify
     if not n.digest:
         return None
-    cached = _cached(deps)
+    cached = _cached(deps.ledger)
     now = deps.now()
-    return digest.next_due(cached, now, digest.parse_at(n.digest_at), n.digest_wait_hours, _rows(deps, rows, updates))
+    return digest.next_due(cached, now, digest.parse_at(n.digest_at), n.digest_wait_hours, _rows(deps.settings.tz, rows, updates))
 
 
 __all__ = ["DigestResult", "remember_failure", "run_digest", "wake_at"]

@@ -23,7 +23,9 @@ import logging
 import socket
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, create_metadata_request
 from bridge.core import columns, health
 from bridge.core.grant import sheet_text
@@ -40,17 +42,16 @@ HEALTH_SHOWN = "health_shown"
 PROTECTION = "MY MEIN: tab ini diisi otomatis oleh bridge; jangan diubah."
 
 
-def _shown(deps: CycleContext) -> dict[str, Any]:
+def _shown(ledger: Ledger) -> dict[str, Any]:
     try:
-        data = json.loads(deps.ledger.get_meta(HEALTH_SHOWN) or "{}")
+        data = json.loads(ledger.get_meta(HEALTH_SHOWN) or "{}")
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def _last_publish(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
+def _last_publish(tz: ZoneInfo, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
     """The latest TERBIT row's time, title and ID (this cycle's write-back included); else what was known."""
-    tz = deps.settings.tz
     best: tuple[datetime, str] | None = None
     for row in rows:
         cells = updates.get(row.id, {})
@@ -110,7 +111,7 @@ def build_health(deps: CycleContext, report: Any, rows: list[ReviewRow], known_p
     grant = grant_of(deps.settings)
     return health.Health(
         problems=_problems(deps, report),
-        last_publish=_last_publish(deps, rows, updates, known_publish),
+        last_publish=_last_publish(deps.settings.tz, rows, updates, known_publish),
         waiting=counts[Status.MENUNGGU], invalid=counts[Status.TIDAK_VALID], approved=counts[Status.DISETUJUI]
         + counts[Status.PERLU_KOORDINASI],  # issue 20: approved too, pending a coordinator
         failed=counts[Status.GAGAL],
@@ -168,7 +169,7 @@ def show_health(deps: CycleContext, report: Any, rows: list[ReviewRow]) -> bool:
     title = deps.settings.status_tab
     if not title or deps.dry_run:
         return False
-    shown = _shown(deps)
+    shown = _shown(deps.ledger)
     h = build_health(deps, report, rows, str(shown.get("last_publish", "")))
     now = deps.now()
     try:

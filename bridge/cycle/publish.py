@@ -332,7 +332,7 @@ def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) 
     ids = list(intents) + [
         r.id for r in rows
         if r.id not in intents and r.status in machine.ACTING
-        and machine.looks_on_blog_first(*facts(deps, r, deps.ledger.journal(r.id)), handover=handover)
+        and machine.looks_on_blog_first(*facts(deps.ledger, r, deps.ledger.journal(r.id)), handover=handover)
     ]
     if not ids:
         if handover:
@@ -584,7 +584,7 @@ def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult
         if problems:
             result.problems += [f"post template unusable, nothing published: {p}" for p in problems]
             log.error("post template unusable, nothing published until it is fixed: %s", "; ".join(problems))
-            held = conditions(deps, template_ok=False)
+            held = conditions(deps.settings, template_ok=False)
             for row in approved:
                 _execute(deps, row, None, machine.decide(row_facts(row, row.id in needs), machine.Journal(), held), result)
             rows = [r for r in rows if r.status not in machine.APPROVING]
@@ -604,7 +604,7 @@ def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult
             raise
         except (FatalError, LimitError) as exc:
             log.warning("could not look at draft posts: %s", exc)
-    now = conditions(deps, paused, handover=lease.in_handover(deps) and not deps.dry_run)
+    now = conditions(deps.settings, paused, handover=lease.in_handover(deps) and not deps.dry_run)
     try:
         for row in rows:
             if deps.should_stop():
@@ -614,7 +614,7 @@ def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult
                 continue  # waits for an officer: nothing to look up
             entry = deps.ledger.journal(row.id)
             try:
-                _execute(deps, row, entry, machine.decide(*facts(deps, row, entry, row.id in needs), now), result)
+                _execute(deps, row, entry, machine.decide(*facts(deps.ledger, row, entry, row.id in needs), now), result)
             except PublishError as exc:
                 if not deps.dry_run and render.is_submission_id(row.id):
                     if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
