@@ -438,7 +438,7 @@ def _lease_lines(deps: CycleContext) -> list[str]:
     record = lease.read_record(deps)
     if record is None:
         return [f"{OK} spreadsheet lease: no bridge has claimed it yet; the next cycle does"]
-    holder, now, ttl = lease.me(deps), deps.now(), lease.ttl(deps)
+    holder, now, ttl = lease.me(deps.settings), deps.now(), lease.ttl(deps.settings)
     ledger_id = deps.ledger.get_meta(LEDGER_ID)  # not made here: check writes nothing
     age = int((now - record.heartbeat).total_seconds() // 60)
     out = []

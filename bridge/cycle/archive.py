@@ -63,7 +63,7 @@ def _deleted_note(status: str, fate: Fate, when: str) -> str:
 def deleted_note_text(deps: CycleContext, sub_id: str, status: str, deleted_at: str) -> str:
     """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
     try:
-        when = format_time(datetime.fromisoformat(deleted_at), deps)
+        when = format_time(datetime.fromisoformat(deleted_at), deps.settings.tz)
     except ValueError:
         when = deleted_at
     return _deleted_note(status, _post_fate(deps.ledger.journal(sub_id)), when)
@@ -87,7 +87,7 @@ def record_deleted(deps: CycleContext, deleted: list[KnownSubmission], plan: lis
     if not deleted:
         return 0
     s = deps.settings
-    when = format_time(deps.google_now(), deps)
+    when = format_time(deps.google_now(), deps.settings.tz)
     if deps.dry_run:
         if plan is not None:
             plan += [f"record {k.id} in Arsip: its Review row was deleted" for k in deleted]
@@ -176,7 +176,7 @@ def _published_after_all(deps: CycleContext, row: ReviewRow) -> bool:
     if ref is None or ref.status not in machine.ON_WEBSITE:
         return False
     try:
-        when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps) if ref.published else ""
+        when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps.settings.tz) if ref.published else ""
     except ValueError:
         when = ""
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, ref.status, when or entry.published_at)
@@ -361,5 +361,5 @@ def _archive_row(row: ReviewRow, deps: CycleContext, index: dict[ReviewColumn, i
     for column in TIME_COLUMNS:
         value = values.get(column, "").strip()
         if value and _is_number(value):
-            values[column] = format_time(columns.parse_datetime_cell(value, deps.settings.tz), deps) or value
+            values[column] = format_time(columns.parse_datetime_cell(value, deps.settings.tz), deps.settings.tz) or value
     return columns.review_to_row(values, index)

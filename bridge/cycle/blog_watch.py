@@ -191,7 +191,7 @@ def _compare(deps: CycleContext, entry: JournalEntry, row: ReviewRow | None, ref
     if seen.step != Step.SHOW_REVERTED:
         return  # a draft published in Blogger is shown by publish.check_drafts
     sid = entry.submission_id
-    when = format_time(deps.google_now(), deps)
+    when = format_time(deps.google_now(), deps.settings.tz)
     if row is not None:  # an Arsip row's ledger entry changes once the row is written (_settle_arsip)
         deps.ledger.record_done(sid, entry.post_id, "", PostState.DRAFT, "")
     values = {
@@ -210,7 +210,7 @@ def post_gone(deps: CycleContext, entry: JournalEntry, row: ReviewRow | None, re
               arsip: dict[str, dict[ReviewColumn, str]] | None = None) -> None:
     """The post was deleted in Blogger: the ledger forgets it (DISETUJUI inserts a new one) and the row says so."""
     sid = entry.submission_id
-    when = format_time(deps.google_now(), deps)
+    when = format_time(deps.google_now(), deps.settings.tz)
     if row is not None or arsip is None:  # an Arsip row: forgotten once the row is written (_settle_arsip)
         with deps.ledger.transaction():
             deps.ledger.forget_post(sid, f"post {entry.post_id} deleted in Blogger")

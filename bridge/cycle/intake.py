@@ -15,9 +15,11 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
+from bridge.config import Settings
 from bridge.core import columns, identity, questions, revision, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.core.review_machine import ACTING, PostState
@@ -63,8 +65,8 @@ class IntakeResult:
     revised_ids: list[str] = field(default_factory=list)  # items a resubmission replaced (issue 20): matched this cycle
 
 
-def format_time(dt: datetime | None, deps: CycleContext) -> str:
-    return dt.astimezone(deps.settings.tz).strftime(TIME_FORMAT) if dt else ""
+def format_time(dt: datetime | None, tz: ZoneInfo) -> str:
+    return dt.astimezone(tz).strftime(TIME_FORMAT) if dt else ""
 
 
 def review_values(sub: Submission, deps: CycleContext) -> dict[ReviewColumn, str]:
@@ -72,7 +74,7 @@ def review_values(sub: Submission, deps: CycleContext) -> dict[ReviewColumn, str
     note = NOTE_OK if sub.valid else "\n".join(f"{i}. {r.id}" for i, r in enumerate(sub.reasons, start=1))
     return {
         ReviewColumn.ID: sub.id,
-        ReviewColumn.RECEIVED: format_time(sub.received_at, deps),
+        ReviewColumn.RECEIVED: format_time(sub.received_at, deps.settings.tz),
         ReviewColumn.KECAMATAN: sub.kecamatan,
         ReviewColumn.DESA: sub.desa,
         ReviewColumn.KIM: sub.kim,
@@ -153,7 +155,7 @@ def queued_before(deps: CycleContext, snap: Snapshot) -> list[ReviewRow]:
 
 def _post_time(post: identity.BlogPost, deps: CycleContext) -> str:
     try:
-        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), deps) if post.published else ""
+        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), deps.settings.tz) if post.published else ""
     except ValueError:
         return ""
 
@@ -291,9 +293,9 @@ def _remember_posts_of_gone_rows(deps: CycleContext, fp_posts: Mapping[str, iden
     return gone
 
 
-def _oldest_received(rows: Sequence[ReviewRow], deps: CycleContext) -> datetime | None:
+def _oldest_received(rows: Sequence[ReviewRow], tz: ZoneInfo) -> datetime | None:
     """The earliest 'Diterima (WITA)' time among queued rows (as times, not as text)."""
-    times = [columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz) for r in rows]
+    times = [columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), tz) for r in rows]
     return min((t for t in times if t is not None), default=None)
 
 
@@ -328,14 +330,14 @@ class History:
         return True
 
 
-def _registry_gaps(deps: CycleContext, registry: validate.KimRegistry, rules: validate.Rules, email_collected: bool) -> list[str]:
+def _registry_gaps(settings: Settings, registry: validate.KimRegistry, rules: validate.Rules, email_collected: bool) -> list[str]:
     """One problem line when the KIM tab lacks a column validation needs (every cycle, until fixed)."""
     gaps = registry.missing_of(validate.kim_columns_needed(rules, email_collected))
     if not gaps:
         return []
     names = ", ".join(f"'{c.value}'" for c in gaps)
     line = (
-        f"registry tab '{deps.settings.registry_tab}' has no column {names}: submissions whose checks need it are "
+        f"registry tab '{settings.registry_tab}' has no column {names}: submissions whose checks need it are "
         "queued TIDAK VALID; rename the header back or run `mymein-bridge init -c CONFIG`"
     )
     log.warning(line)
@@ -538,7 +540,7 @@ def run_intake(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> None
     legacy = Legacy(ledger, known)
     history = History(deps, start.fresh and not result.rebuilt, start.cutoff)
     queue = _Queue(deps, snap, hmap, result, legacy)
-    result.problems += _registry_gaps(deps, queue.registry, queue.rules, queue.email_collected)
+    result.problems += _registry_gaps(deps.settings, queue.registry, queue.rules, queue.email_collected)
 
     # One transaction for the read and the queueing (all or nothing, as before), but page by page:
     # each page's new rows are recorded and let go, so memory does not grow with the tab (issue 13).
@@ -577,7 +579,7 @@ def _checked_header(deps: CycleContext, snap: Snapshot, result: IntakeResult) ->
     result.drift = hmap.drift_report(previous)
     for line in result.drift:
         log.warning("responses tab '%s': %s", tab, line)
-    halted, config = _why_stop(deps, snap, hmap, previous)
+    halted, config = _why_stop(deps.settings, snap, hmap, previous)
     if halted:
         result.halted, result.halted_config = halted, config
         log.error("intake stopped: %s", halted)
@@ -587,11 +589,11 @@ def _checked_header(deps: CycleContext, snap: Snapshot, result: IntakeResult) ->
 
 
 def _why_stop(
-    deps: CycleContext, snap: Snapshot, hmap: columns.HeaderMap, previous: columns.HeaderMap | None
+    settings: Settings, snap: Snapshot, hmap: columns.HeaderMap, previous: columns.HeaderMap | None
 ) -> tuple[str, bool]:
     """Why no response may be queued this cycle ("" when they may), and whether only a config or
     header fix helps (``once`` exits 2). The responses wait in the form meanwhile."""
-    s = deps.settings
+    s = settings
     photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
     lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
     if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
@@ -655,7 +657,7 @@ def _rebuild(deps: CycleContext, snap: Snapshot, result: IntakeResult, start: _S
     review_rows = list(snap.review) + list(snap.review_unidentified)
     result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
     earlier = [r for r in (*review_rows, *arsip) if r.id]
-    start.cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
+    start.cutoff = _oldest_received(earlier, deps.settings.tz) if result.rebuilt else None
     if result.rebuilt and not deps.dry_run:
         with deps.ledger.transaction():  # committed with the rebuild, before the read that may still fail
             deps.ledger.set_meta(REBUILD_CUTOFF, start.cutoff.isoformat() if start.cutoff else "-")
@@ -798,7 +800,7 @@ class _Queue:
         if found.id:  # a resubmission: it replaces the item sent back for revision (issue 20)
             sub = without_self_duplicate(sub, found.id)
             note = review_values(sub, deps)[ReviewColumn.SYSTEM_NOTE]
-            self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps))
+            self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps.settings.tz))
             self.result.revised_ids.append(found.id)
             if deps.dry_run:
                 self.result.plan.append(f"revise {found.id} [{sub.status.value}] with row {response.row_number}: {sub.title[:60]}")

@@ -31,9 +31,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
+from bridge.config import Settings
 from bridge.core import lease
 from bridge.core.lease import Holder, Record, Verdict
 from bridge.cycle.context import CycleContext
@@ -59,31 +62,31 @@ def _boot_id() -> str:
         return ""
 
 
-def _booted(deps: CycleContext) -> datetime | None:
+def _booted(now: Callable[[], datetime]) -> datetime | None:
     """When this machine started, on the bridge's clock (now less the kernel's uptime)."""
     try:
         with open("/proc/uptime", encoding="ascii") as f:
-            return deps.now() - timedelta(seconds=float(f.read().split()[0]))
+            return now() - timedelta(seconds=float(f.read().split()[0]))
     except (OSError, ValueError, IndexError):
         return None
 
 
-def me(deps: CycleContext) -> Holder:
+def me(settings: Settings) -> Holder:
     """This bridge as the record names it."""
-    return Holder(socket.gethostname(), _boot_id(), str(deps.settings.state_path.resolve()), os.getpid())
+    return Holder(socket.gethostname(), _boot_id(), str(settings.state_path.resolve()), os.getpid())
 
 
-def ttl(deps: CycleContext) -> timedelta:
-    return lease.lease_ttl(deps.settings.poll_interval_minutes)
+def ttl(settings: Settings) -> timedelta:
+    return lease.lease_ttl(settings.poll_interval_minutes)
 
 
-def _sid(deps: CycleContext) -> str:
-    return deps.settings.review_spreadsheet_id
+def _sid(settings: Settings) -> str:
+    return settings.review_spreadsheet_id
 
 
 def read_record(deps: CycleContext) -> Record | None:
     """The record as the spreadsheet holds it now (free with a layout fetch the cycle makes anyway)."""
-    sid = _sid(deps)
+    sid = _sid(deps.settings)
     if not deps.sheets.is_cached(sid):
         found = [m for m in deps.sheets.info(sid).metadata if m.key == lease.KEY]
     else:
@@ -92,13 +95,13 @@ def read_record(deps: CycleContext) -> Record | None:
     return lease.Record.parse(found[0].value) if found else None
 
 
-def stored_record(deps: CycleContext) -> Record | None:
-    return lease.Record.parse(deps.ledger.get_meta(LEASE_RECORD))
+def stored_record(ledger: Ledger) -> Record | None:
+    return lease.Record.parse(ledger.get_meta(LEASE_RECORD))
 
 
 def _write(deps: CycleContext, new: Record, *, create: bool) -> None:
     """One ``spreadsheets.batchUpdate``: the record created (fixed id) or its value replaced."""
-    sid = _sid(deps)
+    sid = _sid(deps.settings)
     if create:
         request = create_metadata_request(lease.KEY, new.to_json(), metadata_id=lease.METADATA_ID)
         deps.sheets.batch_update(sid, [request], keeps_layout=True)
@@ -115,7 +118,7 @@ def _write(deps: CycleContext, new: Record, *, create: bool) -> None:
 def held_message(deps: CycleContext, record: Record) -> str:
     """What IT staff read when another bridge holds the lease: who, since when, and what to do."""
     now = deps.now()
-    expires = record.expires(ttl(deps)).astimezone(deps.settings.tz)
+    expires = record.expires(ttl(deps.settings)).astimezone(deps.settings.tz)
     age = int((now - record.heartbeat).total_seconds() // 60)
     return (
         f"another mymein-bridge writes this spreadsheet: {record.holder.describe()}, last seen {age} minute(s) ago. "
@@ -166,7 +169,7 @@ class Guard:
             finally:
                 self._busy = False
             self.checked = deps.now()
-            if record is not None and not record.holder.same_place(me(deps)):
+            if record is not None and not record.holder.same_place(me(deps.settings)):
                 deps.ledger.set_meta(LEASE_RECORD, record.to_json())
                 self.lost = record
                 log.warning("the spreadsheet's lease was taken over by %s during this cycle; nothing more is written",
@@ -186,8 +189,8 @@ class Guard:
             gen = max(self.record.gen if self.record else 0, ledger.generation() - 1) + 1
             ledger.set_generation(gen)  # first: a write that lands unheard is still this ledger's
             ids = ledger.id_tops()
-            new = (self.record.renewed(me(deps), ledger.ledger_id(), gen, deps.now(), ids) if self.record
-                   else lease.first_record(me(deps), ledger.ledger_id(), gen, deps.now(), ids))
+            new = (self.record.renewed(me(deps.settings), ledger.ledger_id(), gen, deps.now(), ids) if self.record
+                   else lease.first_record(me(deps.settings), ledger.ledger_id(), gen, deps.now(), ids))
             _write(deps, new, create=self.record is None)
             self.record, self.raised = new, True
         finally:
@@ -204,10 +207,10 @@ def check(deps: CycleContext, changed: bool, notes: list[str]) -> Guard:
         LeaseHeldError: another bridge holds the lease (nothing was written).
         RetriableError: the record could not be read or written now.
     """
-    ledger, now, holder = deps.ledger, deps.now(), me(deps)
-    stored = stored_record(deps)
+    ledger, now, holder = deps.ledger, deps.now(), me(deps.settings)
+    stored = stored_record(deps.ledger)
     record = read_record(deps) if changed or stored is None or deps.take_over else stored
-    decision = lease.decide(record, holder, now, ttl(deps), take_over=deps.take_over, booted=_booted(deps))
+    decision = lease.decide(record, holder, now, ttl(deps.settings), take_over=deps.take_over, booted=_booted(deps.now))
     if decision.verdict is Verdict.HELD and deps.dry_run:  # a dry run may look at any time; it writes nothing
         assert record is not None
         notes.append("a real run would write nothing: " + held_message(deps, record))
@@ -217,7 +220,7 @@ def check(deps: CycleContext, changed: bool, notes: list[str]) -> Guard:
             log.warning("the spreadsheet's lease was taken over by %s; this bridge stops writing",
                         record.holder.describe())
             ledger.set_meta(LEASE_RECORD, record.to_json())
-        raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps)))
+        raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps.settings)))
     trusted = lease.ledger_trusted(record, ledger.ledger_id(), ledger.generation())
     if not trusted:
         assert record is not None
@@ -236,7 +239,7 @@ def check(deps: CycleContext, changed: bool, notes: list[str]) -> Guard:
         return Guard(deps, record, now)
     if decision.claim or not trusted:
         _claim(deps, record, decision.verdict, holder)
-        record = stored_record(deps)
+        record = stored_record(deps.ledger)
     elif record is not None:
         ledger.set_meta(LEASE_RECORD, record.to_json())
     ledger.set_meta(STANDBY_UNTIL, "")
@@ -264,7 +267,7 @@ def _claim(deps: CycleContext, record: Record | None, verdict: Verdict, holder: 
         # Created by another bridge at the same moment: Google refuses a second record with the fixed id.
         ledger.set_meta(LEASE_RECORD, rival.to_json())
         raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
-                             + held_message(deps, rival), expires=rival.expires(ttl(deps))) from exc
+                             + held_message(deps, rival), expires=rival.expires(ttl(deps.settings))) from exc
     if record is not None and not record.holder.same_place(holder):
         deps.sleep(SETTLE_SECONDS)
         back = read_record(deps)
@@ -273,7 +276,7 @@ def _claim(deps: CycleContext, record: Record | None, verdict: Verdict, holder: 
                 ledger.set_meta(LEASE_RECORD, back.to_json())
             raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
                                  + (held_message(deps, back) if back else ""),
-                                 expires=back.expires(ttl(deps)) if back else None)
+                                 expires=back.expires(ttl(deps.settings)) if back else None)
         ledger.set_meta(HANDOVER_UNTIL, (now + HANDOVER).isoformat())
         ledger.set_meta(HANDOVER_SCAN, "1")
         how = "taken over by request" if verdict is Verdict.TAKE_OVER else "its lease had expired"
@@ -293,13 +296,13 @@ def in_handover(deps: CycleContext) -> bool:
         return False
 
 
-def handover_lookup(deps: CycleContext) -> bool:
+def handover_lookup(ledger: Ledger) -> bool:
     """True when the blog must be scanned for every approved row's marker before inserting."""
-    return deps.ledger.get_meta(HANDOVER_SCAN) == "1"
+    return ledger.get_meta(HANDOVER_SCAN) == "1"
 
 
-def handover_scanned(deps: CycleContext) -> None:
-    deps.ledger.set_meta(HANDOVER_SCAN, "")
+def handover_scanned(ledger: Ledger) -> None:
+    ledger.set_meta(HANDOVER_SCAN, "")
 
 
 def renew_if_due(deps: CycleContext) -> bool:
@@ -307,8 +310,8 @@ def renew_if_due(deps: CycleContext) -> bool:
     spreadsheet did not change since this bridge's last cycle, so the record is as it left it."""
     if deps.dry_run:
         return False
-    record = stored_record(deps)
-    if record is None or not record.holder.same_place(me(deps)) or not lease.renew_due(record, deps.now(), ttl(deps)):
+    record = stored_record(deps.ledger)
+    if record is None or not record.holder.same_place(me(deps.settings)) or not lease.renew_due(record, deps.now(), ttl(deps.settings)):
         return False
     Guard(deps, record, deps.now()).raise_generation()
     return True

@@ -429,7 +429,7 @@ def _run_cycle(
     # taken as deleted this cycle (as when Sidik Jari is missing).
     watch = _unforeseen_spared(report, "the Review watch", lambda: run_watch(deps, snap, report.publish, report.intake.queued_ids),
                                WatchPlan(rows=list(snap.review)))
-    held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
+    held = hold_mass_vanish(deps.settings, snap, watch)  # a layout change is not officers' deletions (issue 17)
     if held:
         report.problems.append(held)
     try:  # before publishing: a deletion is on record as early as possible

@@ -309,7 +309,7 @@ def _shown(deps: CycleContext, shown: machine.Shown, schedule: datetime | None) 
     """Waktu Terbit as the machine chose it (KEPT is the caller's)."""
     if shown == machine.Shown.NONE:
         return ""
-    return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps)
+    return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps.settings.tz)
 
 
 def _record_published(deps: CycleContext, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
@@ -328,7 +328,7 @@ def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) 
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
     intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
-    handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
+    handover = lease.handover_lookup(deps.ledger) and not lease.in_handover(deps)
     ids = list(intents) + [
         r.id for r in rows
         if r.id not in intents and r.status in machine.ACTING
@@ -336,13 +336,13 @@ def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) 
     ]
     if not ids:
         if handover:
-            lease.handover_scanned(deps)
+            lease.handover_scanned(deps.ledger)
         return
     posts = deps.blogger.posts()
     if handover:
         # The first look after this bridge took the spreadsheet over: the previous holder may have
         # published any approved row in its last cycle (see bridge.cycle.lease). Once is enough.
-        lease.handover_scanned(deps)
+        lease.handover_scanned(deps.ledger)
     claimed: set[str] = set()
     index = identity.PostIndex(posts)  # one look-up per row, not a scan of the blog (issue 22)
     for sid in ids:
@@ -362,7 +362,7 @@ def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) 
             deps.ledger.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps))
+        deps.ledger.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps.settings.tz))
         result.reconciled += 1
         if entry is not None:
             result.adopted.add(sid)
@@ -412,7 +412,7 @@ def _update(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: Pub
     values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
-        f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps)} WITA{changes}; tidak ada post baru. "
+        f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps.settings.tz)} WITA{changes}; tidak ada post baru. "
         + values[ReviewColumn.SYSTEM_NOTE]
     )
     result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))
@@ -452,7 +452,7 @@ def _withdraw(deps: CycleContext, row: ReviewRow, entry: JournalEntry, ask_blogg
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.record_reverted(row.id)
     deps.ledger.set_status(row.id, Status.DITARIK.value)
-    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps))})
+    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps.settings.tz))})
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
@@ -549,7 +549,7 @@ def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResul
         if seen.step != Step.SHOW_PUBLISHED or ref is None:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
-        when = format_time(when_dt or deps.google_now(), deps)
+        when = format_time(when_dt or deps.google_now(), deps.settings.tz)
         result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
         if deps.dry_run:
             continue

@@ -32,7 +32,7 @@ ROWS_PER_COMPARE = 500
 def _received_text(deps: CycleContext, value: str) -> str:
     """The ledger's received time as Review shows it (form rows keep ISO, rebuilt rows Review's text)."""
     try:
-        return format_time(datetime.fromisoformat(value), deps)
+        return format_time(datetime.fromisoformat(value), deps.settings.tz)
     except (ValueError, OverflowError):
         return value
 
