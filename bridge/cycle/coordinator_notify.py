@@ -98,7 +98,7 @@ def run_coordinator_messages(deps: CycleContext, rows: list[ReviewRow], updates:
     now = deps.now()
     by_id = {r.id: r for r in todo}
     for r in todo:
-        _set(deps, r.id, EVENT, f"intent {now.isoformat()}")
+        _set(deps.ledger, r.id, EVENT, f"intent {now.isoformat()}")
     if not _write(deps, {r.id: {EVENT: Mark(EVENT, SENDING, stamp(now))} for r in todo}, by_id):
         result.problems.append(f"Review tab has no '{ReviewColumn.NOTICES.value}' column: coordinators not told (run `mymein-bridge init`)")
         return result
@@ -119,7 +119,7 @@ def run_coordinator_messages(deps: CycleContext, rows: list[ReviewRow], updates:
                 result.failed += 1
                 log.warning("%s: coordinator %s not told: %s", r.id, person.email, exc)
         when = deps.now()
-        _set(deps, r.id, EVENT, f"sent {when.isoformat()}")
+        _set(deps.ledger, r.id, EVENT, f"sent {when.isoformat()}")
         mark = Mark(EVENT, FAILED, f"tidak terkirim ke {', '.join(failures)}") if failures else Mark(EVENT, SENT, stamp(when))
         final[r.id] = {**parse_marks(r.get(ReviewColumn.NOTICES)), EVENT: mark}
     _write_exact(deps, final)

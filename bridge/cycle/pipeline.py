@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TypeVar
 
-from bridge.adapters.ledger import INTENT
+from bridge.adapters.ledger import INTENT, Ledger
+from bridge.config import Settings
 from bridge.core.identity import WatchPlan
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.registry import Alert
@@ -123,15 +124,15 @@ QUIET_UNTIL = "quiet_until"  # ISO time up to which an unchanged spreadsheet nee
 SAFETY_READ_EVERY = timedelta(minutes=15)
 
 
-def _spreadsheet_ids(deps: CycleContext) -> list[str]:
-    s = deps.settings
+def _spreadsheet_ids(settings: Settings) -> list[str]:
+    s = settings
     return list(dict.fromkeys([s.spreadsheet_id, s.review_spreadsheet_id]))
 
 
 def _versions(deps: CycleContext) -> dict[str, int] | None:
     """The spreadsheets' Drive versions now (one ``files.get`` each); None when Drive did not answer."""
     try:
-        return {sid: deps.drive.file_version(sid).version for sid in _spreadsheet_ids(deps)}
+        return {sid: deps.drive.file_version(sid).version for sid in _spreadsheet_ids(deps.settings)}
     except AuthError:
         raise
     except BridgeError as exc:
@@ -150,19 +151,19 @@ def _unchanged(deps: CycleContext, changed: bool) -> bool:
     return deps.now() < until and not full_scan_due(deps)
 
 
-def _changed(deps: CycleContext, versions: dict[str, int] | None) -> bool:
+def _changed(ledger: Ledger, versions: dict[str, int] | None) -> bool:
     """False only when every spreadsheet's Drive version is the one the last real cycle left."""
     if versions is None:
         return True
     try:
-        return json.loads(deps.ledger.get_meta(SHEET_VERSIONS) or "{}") != versions
+        return json.loads(ledger.get_meta(SHEET_VERSIONS) or "{}") != versions
     except ValueError:
         return True
 
 
-def _parse_meta_time(deps: CycleContext, key: str) -> datetime | None:
+def _parse_meta_time(ledger: Ledger, key: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(deps.ledger.get_meta(key))
+        return datetime.fromisoformat(ledger.get_meta(key))
     except ValueError:
         return None
 
@@ -181,7 +182,7 @@ def _quiet_until(deps: CycleContext, report: CycleReport, rows: list[ReviewRow])
         return None
     now = deps.now()
     times = [now + SAFETY_READ_EVERY]
-    last_scan = _parse_meta_time(deps, LAST_FULL_SCAN)
+    last_scan = _parse_meta_time(deps.ledger, LAST_FULL_SCAN)
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
     check = next_check(deps.ledger) or now
@@ -202,7 +203,7 @@ def _quiet_until(deps: CycleContext, report: CycleReport, rows: list[ReviewRow])
         if status == Status.TERBIT and entry.post_status in ON_WEBSITE:
             times.append(check)  # watched from now on
         if entry.post_status == PostState.DRAFT:
-            checked = _parse_meta_time(deps, DRAFT_CHECKED)
+            checked = _parse_meta_time(deps.ledger, DRAFT_CHECKED)
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
         elif entry.post_status == PostState.SCHEDULED:
             times.append(now + DRAFT_CHECK_EVERY)  # confirmed as it goes live, like a draft
@@ -363,7 +364,7 @@ def _cycle(deps: CycleContext) -> CycleReport:
     versions = _versions(deps)
     if deps.google_time is not None:
         report.clock_skewed = deps.google_time.warn_if_skewed()  # Drive's answer carried Google's Date
-    changed = _changed(deps, versions)
+    changed = _changed(deps.ledger, versions)
     if _standing_by(deps, versions, report):
         return report
     if mark and _unchanged(deps, changed):
@@ -439,7 +440,7 @@ def _run_cycle(
         log.error("recording deleted rows: %s", exc)
     stamp_decisions(deps, watch.rows, snap.review_index, report.publish)  # Diputuskan (WITA), issue 19
     run_publish(deps, watch.rows, report.publish, snap.kim)
-    remember_rows(deps, watch, report.publish.updates)
+    remember_rows(deps.ledger, watch, report.publish.updates)
     note_whole_read(deps, snap)
     try:  # not while Review's rows are out of place: archiving deletes Review rows by number
         report.archived = 0 if held else run_archive(deps, watch.rows, report.publish.updates)

@@ -24,8 +24,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bridge.adapters.blogger import PostRef, ref_of
-from bridge.adapters.ledger import INTENT, JournalEntry
+from bridge.adapters.ledger import INTENT, JournalEntry, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
+from bridge.config import Settings
 from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core import review_machine as machine
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
@@ -94,8 +95,8 @@ def _parse_schedule(row: ReviewRow, deps: CycleContext) -> datetime | None:
     return when if when > deps.google_now() else None  # Blogger decides by its own clock, not this server's
 
 
-def _post_link(deps: CycleContext, post_id: str, url: str) -> str:
-    return url or DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=post_id)
+def _post_link(settings: Settings, post_id: str, url: str) -> str:
+    return url or DRAFT_EDIT_URL.format(blog=settings.blog_id, post=post_id)
 
 
 def _done_values(
@@ -106,7 +107,7 @@ def _done_values(
     at = schedule.astimezone(deps.settings.tz).strftime("%d/%m/%Y %H:%M") if schedule is not None else ""  # as officers write it
     return {
         ReviewColumn.STATUS: Status.TERBIT.value,
-        ReviewColumn.POST_URL: _post_link(deps, post_id, url),
+        ReviewColumn.POST_URL: _post_link(deps.settings, post_id, url),
         ReviewColumn.PUBLISHED: when,
         ReviewColumn.SYSTEM_NOTE: machine.done_note(status, when, at),
     }
@@ -116,9 +117,9 @@ def _done_values(
 FORMULA_ERRORS = frozenset({"#NAME?", "#REF!", "#VALUE!", "#ERROR!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
 
 
-def _post_text(deps: CycleContext, row: ReviewRow) -> tuple[str, str]:
+def _post_text(settings: Settings, row: ReviewRow) -> tuple[str, str]:
     """The officer-edited Judul and Isi, sanitized again; refused when they would publish badly."""
-    s = deps.settings
+    s = settings
     for name, column in (("Judul", ReviewColumn.TITLE), ("Isi", ReviewColumn.BODY)):
         value = row.get(column).strip()
         if value.upper() in FORMULA_ERRORS:
@@ -155,9 +156,9 @@ def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
 
 
-def _fingerprint(deps: CycleContext, row: ReviewRow) -> str:
+def _fingerprint(ledger: Ledger, row: ReviewRow) -> str:
     """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
-    sub = deps.ledger.submission(row.id)
+    sub = ledger.submission(row.id)
     return sub.fingerprint if sub is not None else own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
 
 
@@ -184,7 +185,7 @@ def _render(
     """The post for one approved row (photos processed and hosted), its scheduled time if any,
     its parts' hashes and its photos."""
     s = deps.settings
-    title, body = _post_text(deps, row)
+    title, body = _post_text(deps.settings, row)
     schedule = _parse_schedule(row, deps)
     photos = rehost_photos(deps, row)
     kim = row.get(ReviewColumn.KIM)
@@ -206,7 +207,7 @@ def _render(
                 received_at=row.get(ReviewColumn.RECEIVED),
                 submission_id=row.id,
                 labels=fit_labels(render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label))[0],
-                fingerprint=_fingerprint(deps, row),
+                fingerprint=_fingerprint(deps.ledger, row),
             ),
         )
     except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
@@ -254,12 +255,12 @@ def _labels_note(deps: CycleContext, row: ReviewRow, values: dict[ReviewColumn, 
 
 def _publish_new(deps: CycleContext, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
-    _markable(row, _fingerprint(deps, row))
+    _markable(row, _fingerprint(deps.ledger, row))
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     mode = deps.settings.publish_mode
-    fp = _fingerprint(deps, row)
+    fp = _fingerprint(deps.ledger, row)
     marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.record_intent(
@@ -459,7 +460,7 @@ def _withdraw(deps: CycleContext, row: ReviewRow, entry: JournalEntry, ask_blogg
 
 def _restore_link(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
     """RESTORE_LINK: a cleared or edited Tautan Post of a TERBIT row is put back."""
-    link = _post_link(deps, entry.post_id, entry.post_url)
+    link = _post_link(deps.settings, entry.post_id, entry.post_url)
     # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
     shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
     if shown.strip() != link:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from bridge.adapters.ledger import Ledger
 from bridge.core import identity
 from bridge.core.model import ReviewColumn
 from bridge.cycle.context import CycleContext
@@ -81,7 +82,7 @@ def run_watch(deps: CycleContext, snap: Snapshot, result: PublishResult, just_qu
     return plan
 
 
-def remember_rows(deps: CycleContext, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
+def remember_rows(ledger: Ledger, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
     """Keep each row as it now reads (this cycle's writes included) where it changed: a row deleted
     later is archived as it last was."""
     if not plan.seen:
@@ -91,7 +92,7 @@ def remember_rows(deps: CycleContext, plan: identity.WatchPlan, updates: dict[st
     page: list[tuple[str, dict[str, str]]] = []
 
     def compare() -> None:  # with the ledger's copies, a page at a time (never every copy at once)
-        stored = deps.ledger.last_rows_of(sub_id for sub_id, _ in page)
+        stored = ledger.last_rows_of(sub_id for sub_id, _ in page)
         changed.update((sub_id, now) for sub_id, now in page if stored.get(sub_id, {}) != now)
         page.clear()
 
@@ -106,8 +107,8 @@ def remember_rows(deps: CycleContext, plan: identity.WatchPlan, updates: dict[st
     if page:
         compare()
     if changed:
-        with deps.ledger.transaction():
-            deps.ledger.set_last_rows(changed)
+        with ledger.transaction():
+            ledger.set_last_rows(changed)
 
 
 __all__ = ["remember_rows", "run_watch"]

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.core import revision
 from bridge.core.model import FormResponse, Reason, ReviewColumn, ReviewRow, Submission
@@ -45,9 +46,9 @@ def notice_key(sub_id: str) -> str:
     return f"notice:{sub_id}:{Event.PERLU_REVISI.value}"
 
 
-def _pending(deps: CycleContext) -> dict[str, dict[str, object]]:
+def _pending(ledger: Ledger) -> dict[str, dict[str, object]]:
     try:
-        found = json.loads(deps.ledger.get_meta(PENDING) or "{}")
+        found = json.loads(ledger.get_meta(PENDING) or "{}")
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}
@@ -67,7 +68,7 @@ class Revisions:
 
     @classmethod
     def of(cls, deps: CycleContext, rows: Iterable[ReviewRow]) -> Revisions:
-        waiting = _pending(deps)  # replaced already, not written yet: not open again
+        waiting = _pending(deps.ledger)  # replaced already, not written yet: not open again
         return cls(deps, {r.id: _open(r) for r in rows if r.status in REVISABLE and r.id not in waiting})
 
     def match(self, sub: Submission) -> revision.Match:
@@ -79,7 +80,7 @@ class Revisions:
         """Record that ``response`` replaces ``item_id`` (inside intake's transaction)."""
         ledger = self.deps.ledger
         ledger.add_skipped(fp, response.row_number, f"resubmission of {item_id}")
-        pending = _pending(self.deps)
+        pending = _pending(self.deps.ledger)
         pending[item_id] = {
             "fp": fp, "title": sub.title, "body": sub.body, "photos": ", ".join(sub.photos), "operator": sub.operator,
             "email": sub.email, "status": after_revision(sub.valid).value, "note": note, "when": when,
@@ -114,7 +115,7 @@ def apply_revisions(deps: CycleContext, rows: list[ReviewRow], problems: list[st
     from bridge.cycle.locate import locate_ids
     from bridge.cycle.snapshot import read_review_rows
 
-    pending = _pending(deps)
+    pending = _pending(deps.ledger)
     if not pending or deps.dry_run:
         return []
     s = deps.settings

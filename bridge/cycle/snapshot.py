@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.core import columns, review_view
 from bridge.core.header_row import explain_header_row, kim_title_rows
@@ -69,7 +70,7 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
     form, same, tab_problems = _find_tabs(deps)
     s = deps.settings  # as follow_tabs left it: the tabs named as they are now
     page = deps.pages.full_read if full else 0
-    layout = None if full or _whole_read_due(deps) else _stored_layout(deps)
+    layout = None if full or _whole_read_due(deps) else _stored_layout(deps.ledger)
     (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout)
     sheet_tz = _sheet_zone(form, s.tz)
     header, rows, review_all = _review_read(deps, layout, review_v, changed)
@@ -243,9 +244,9 @@ def _whole_read_due(deps: CycleContext) -> bool:
         return True
 
 
-def _stored_layout(deps: CycleContext) -> list[str] | None:
+def _stored_layout(ledger: Ledger) -> list[str] | None:
     try:
-        layout = json.loads(deps.ledger.get_meta(REVIEW_LAYOUT) or "null")
+        layout = json.loads(ledger.get_meta(REVIEW_LAYOUT) or "null")
     except ValueError:
         return None
     if not isinstance(layout, list):
