@@ -116,7 +116,7 @@ def record_deleted(deps: CycleContext, deleted: list[KnownSubmission], plan: lis
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
             status = values.get(ReviewColumn.STATUS, "")
             values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(status, fate, when)
-            row = _archive_row(ReviewRow(0, values), deps, arsip.index)
+            row = _archive_row(ReviewRow(0, values), deps.settings.tz, arsip.index)
             if k.id not in arsip.rows:
                 rows.append(row)
                 continue
@@ -247,7 +247,7 @@ def _move_once(deps: CycleContext, due: list[ReviewRow], info: SpreadsheetInfo) 
     note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
     for r in list(now):
         try:
-            cells[r.id] = _archive_row(r, deps, arsip_index)
+            cells[r.id] = _archive_row(r, deps.settings.tz, arsip_index)
         except (AuthError, FatalError, RetriableError):
             raise
         except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
@@ -354,12 +354,12 @@ def _is_number(text: str) -> bool:
 TIME_COLUMNS = (ReviewColumn.RECEIVED, ReviewColumn.SCHEDULE, ReviewColumn.PUBLISHED)
 
 
-def _archive_row(row: ReviewRow, deps: CycleContext, index: dict[ReviewColumn, int]) -> list[str]:
+def _archive_row(row: ReviewRow, tz: ZoneInfo, index: dict[ReviewColumn, int]) -> list[str]:
     """The row as Arsip stores it (text, RAW, in Arsip's own column order): a date an officer
     typed stays a readable date."""
     values = dict(row.values)
     for column in TIME_COLUMNS:
         value = values.get(column, "").strip()
         if value and _is_number(value):
-            values[column] = format_time(columns.parse_datetime_cell(value, deps.settings.tz), deps.settings.tz) or value
+            values[column] = format_time(columns.parse_datetime_cell(value, tz), tz) or value
     return columns.review_to_row(values, index)

@@ -69,12 +69,12 @@ def format_time(dt: datetime | None, tz: ZoneInfo) -> str:
     return dt.astimezone(tz).strftime(TIME_FORMAT) if dt else ""
 
 
-def review_values(sub: Submission, deps: CycleContext) -> dict[ReviewColumn, str]:
+def review_values(sub: Submission, tz: ZoneInfo) -> dict[ReviewColumn, str]:
     """The Review row the officers see for a new submission."""
     note = NOTE_OK if sub.valid else "\n".join(f"{i}. {r.id}" for i, r in enumerate(sub.reasons, start=1))
     return {
         ReviewColumn.ID: sub.id,
-        ReviewColumn.RECEIVED: format_time(sub.received_at, deps.settings.tz),
+        ReviewColumn.RECEIVED: format_time(sub.received_at, tz),
         ReviewColumn.KECAMATAN: sub.kecamatan,
         ReviewColumn.DESA: sub.desa,
         ReviewColumn.KIM: sub.kim,
@@ -153,9 +153,9 @@ def queued_before(deps: CycleContext, snap: Snapshot) -> list[ReviewRow]:
     return list(snap.review) + [r for r in arsip_rows(deps) if r.id]
 
 
-def _post_time(post: identity.BlogPost, deps: CycleContext) -> str:
+def _post_time(post: identity.BlogPost, tz: ZoneInfo) -> str:
     try:
-        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), deps.settings.tz) if post.published else ""
+        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), tz) if post.published else ""
     except ValueError:
         return ""
 
@@ -275,7 +275,7 @@ def _add_rebuilt(
     )
     post = index.match(sub_id, fp)
     if post is not None:
-        ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
+        ledger.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps.settings.tz))
     elif r.status in ACTING and status != ARCHIVED:  # issue 20: PERLU KOORDINASI acts like DISETUJUI
         ledger.record_failed(sub_id, "no post carries its marker")  # looked for once, here
 
@@ -288,7 +288,7 @@ def _remember_posts_of_gone_rows(deps: CycleContext, fp_posts: Mapping[str, iden
         if fp in seen_fps:
             continue
         sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
-        deps.ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
+        deps.ledger.add_blog_post(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps.settings.tz)))
         gone += 1
     return gone
 
@@ -389,7 +389,7 @@ def _back_from_blog(
     if not sub_id or ledger.submission(sub_id) is not None:
         sub_id = ledger.next_id((sub.received_at or deps.now()).astimezone(s.tz).year)
     sub = validate.with_id(sub, sub_id)
-    values = review_values(sub, deps)
+    values = review_values(sub, deps.settings.tz)
     link = post.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{post.post_id}"
     values.update({
         ReviewColumn.STATUS: Status.TERBIT.value,
@@ -750,7 +750,7 @@ def _ids_above_the_sheets(deps: CycleContext, snap: Snapshot, result: IntakeResu
             if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
                                 and entry.state in (DONE, REVERTED)):
                 continue
-            ledger.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
+            ledger.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps.settings.tz))
             if post.status == PostState.DRAFT and r.status == Status.DITARIK:
                 ledger.record_reverted(r.id)  # withdrawn since the copy was made
             fixed += 1
@@ -799,7 +799,7 @@ class _Queue:
         found = self.revisions.match(sub)
         if found.id:  # a resubmission: it replaces the item sent back for revision (issue 20)
             sub = without_self_duplicate(sub, found.id)
-            note = review_values(sub, deps)[ReviewColumn.SYSTEM_NOTE]
+            note = review_values(sub, deps.settings.tz)[ReviewColumn.SYSTEM_NOTE]
             self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps.settings.tz))
             self.result.revised_ids.append(found.id)
             if deps.dry_run:
@@ -846,7 +846,7 @@ class _Queue:
         year = (sub.received_at or deps.now()).astimezone(s.tz).year
         sub_id = ledger.next_id(year)
         sub = validate.with_id(sub, sub_id)
-        values = review_values(sub, deps)
+        values = review_values(sub, deps.settings.tz)
         key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
         ledger.add_submission(
             id=sub_id,

@@ -100,14 +100,14 @@ def _post_link(settings: Settings, post_id: str, url: str) -> str:
 
 
 def _done_values(
-    deps: CycleContext, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
+    settings: Settings, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
 ) -> dict[ReviewColumn, str]:
     """The Review cells of a published row. ``when`` is when readers see the post: empty for a draft,
     which is on no website yet (the draft check writes the time once an officer publishes it)."""
-    at = schedule.astimezone(deps.settings.tz).strftime("%d/%m/%Y %H:%M") if schedule is not None else ""  # as officers write it
+    at = schedule.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M") if schedule is not None else ""  # as officers write it
     return {
         ReviewColumn.STATUS: Status.TERBIT.value,
-        ReviewColumn.POST_URL: _post_link(deps.settings, post_id, url),
+        ReviewColumn.POST_URL: _post_link(settings, post_id, url),
         ReviewColumn.PUBLISHED: when,
         ReviewColumn.SYSTEM_NOTE: machine.done_note(status, when, at),
     }
@@ -318,7 +318,7 @@ def _record_published(deps: CycleContext, row: ReviewRow, ref: PostRef, schedule
     deps.ledger.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
-    return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
+    return _done_values(deps.settings, ref.id, ref.url, ref.status, when, schedule)
 
 
 def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) -> None:
@@ -386,7 +386,7 @@ def _update(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: Pub
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
         when = "" if entry.post_status == PostState.DRAFT else entry.published_at
-        values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, when, schedule)
+        values = _done_values(deps.settings, entry.post_id, entry.post_url, entry.post_status, when, schedule)
         if row.id in result.adopted:  # inserted just before a crash: the result of this approval, not a change
             values[ReviewColumn.SYSTEM_NOTE] = (
                 "Post ditemukan di blog setelah bridge terhenti; tidak ada post baru. " + values[ReviewColumn.SYSTEM_NOTE]
@@ -410,7 +410,7 @@ def _update(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: Pub
     deps.ledger.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.record_content(row.id, parts)
     deps.ledger.set_status(row.id, Status.TERBIT.value)
-    values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
+    values = _done_values(deps.settings, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
         f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps.settings.tz)} WITA{changes}; tidak ada post baru. "
@@ -458,9 +458,9 @@ def _withdraw(deps: CycleContext, row: ReviewRow, entry: JournalEntry, ask_blogg
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
 
-def _restore_link(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+def _restore_link(settings: Settings, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
     """RESTORE_LINK: a cleared or edited Tautan Post of a TERBIT row is put back."""
-    link = _post_link(deps.settings, entry.post_id, entry.post_url)
+    link = _post_link(settings, entry.post_id, entry.post_url)
     # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
     shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
     if shown.strip() != link:
@@ -495,7 +495,7 @@ def _execute(deps: CycleContext, row: ReviewRow, entry: JournalEntry | None, act
     elif step == Step.WITHDRAW:
         _withdraw(deps, row, entry, action.ask_blogger, result)
     elif step == Step.RESTORE_LINK:
-        _restore_link(deps, row, entry, result)
+        _restore_link(deps.settings, row, entry, result)
 
 
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
@@ -560,7 +560,7 @@ def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResul
             result.put(row.id, {ReviewColumn.POST_URL: ref.url, ReviewColumn.PUBLISHED: when})
             log.warning("%s: rejected, but its draft post %s was published in Blogger: %s", row.id, entry.post_id, ref.url)
             continue
-        values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
+        values = _done_values(deps.settings, entry.post_id, ref.url, ref.status, when)
         if ref.status == PostState.LIVE:
             values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."
         result.put(row.id, values)

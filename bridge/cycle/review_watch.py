@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bridge.adapters.ledger import Ledger
 from bridge.core import identity
@@ -30,10 +31,10 @@ log = logging.getLogger("bridge.review")
 ROWS_PER_COMPARE = 500
 
 
-def _received_text(deps: CycleContext, value: str) -> str:
+def _received_text(tz: ZoneInfo, value: str) -> str:
     """The ledger's received time as Review shows it (form rows keep ISO, rebuilt rows Review's text)."""
     try:
-        return format_time(datetime.fromisoformat(value), deps.settings.tz)
+        return format_time(datetime.fromisoformat(value), tz)
     except (ValueError, OverflowError):
         return value
 
@@ -51,7 +52,7 @@ def run_watch(deps: CycleContext, snap: Snapshot, result: PublishResult, just_qu
     # No row copies: matching needs none, and remember_rows compares with the stored ones page by
     # page (issue 22: a whole read held every copy decoded beside every row; 182 → 168 MiB at 20k rows).
     known = deps.ledger.known(rows_for=())
-    shown = lambda text: _received_text(deps, text)  # noqa: E731
+    shown = lambda text: _received_text(deps.settings.tz, text)  # noqa: E731
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued, received_text=shown)
     if plan.deleted:  # archived as they last were: their rows, which `known` left out, and their times as Review shows them
         last = deps.ledger.last_rows_of(k.id for k in plan.deleted)
