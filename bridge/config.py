@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bridge.core.report import Rules as ReportRules
 from bridge.core.review_machine import PublishMode
+from bridge.core.validate import Rules as ValidationRules
 from bridge.exceptions import ConfigError
 
 ENV_PREFIX = "MYMEIN_"
@@ -672,6 +674,17 @@ class Settings:
     @property
     def uses_sandbox(self) -> bool:
         return self.auth == "sandbox"
+
+    def validation_rules(self) -> ValidationRules:
+        """The thresholds intake validates with (the core's rules have no defaults of their own)."""
+        return ValidationRules(title_max=self.title_max, body_min=self.body_min, body_max=self.body_max,
+                               require_registered_email=self.require_registered_email, max_photos=self.photos.max_photos)
+
+    def report_rules(self) -> ReportRules:
+        """The report's thresholds and weights (the core's rules have no defaults of their own)."""
+        return ReportRules(interest_percent=self.interest_percent, power_min=self.power_min,
+                           influence_min=self.influence_min, weight_published=self.weight_published,
+                           weight_approval=self.weight_approval, weight_comments=self.weight_comments)
 
 
 def _did_you_mean(section: str, key: str) -> str:

@@ -29,7 +29,7 @@ from bridge.core.inert import inert_cell
 from bridge.core.model import KimRecord
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
-from bridge.core.report import PageViews, Report, Rules, build_report
+from bridge.core.report import PageViews, Report, build_report
 from bridge.core.report_print import CSV_DIALECTS, csv_cell
 from bridge.cycle.context import CycleContext
 from bridge.exceptions import AuthError, BridgeError
@@ -74,11 +74,6 @@ def registry_problems(deps: CycleContext, data: SheetData) -> list[RegistryProbl
     return check_registry(data.registry, deps.wilayah)
 
 
-def rules(deps: CycleContext) -> Rules:
-    s = deps.settings
-    return Rules(s.interest_percent, s.power_min, s.influence_min, s.weight_published, s.weight_approval, s.weight_comments)
-
-
 @dataclass
 class ReportResult:
     report: Report
@@ -103,7 +98,7 @@ def compute(deps: CycleContext, period: Period) -> tuple[Report, list[Alert]]:
         log.warning("page views not available from Blogger: %s", exc)
         views = None
     report = build_report(period, data.items, data.registry, alerts, comments, views, deps.wilayah.kecamatan_names,
-                          rules(deps))
+                          deps.settings.report_rules())
     if data.unreadable and report.tables:  # said where the report is read, not only in the log
         first = report.tables[0]
         note = (f"Tidak dihitung karena barisnya tidak terbaca (periksa isinya): {'; '.join(data.unreadable)}.")

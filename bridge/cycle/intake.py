@@ -775,7 +775,7 @@ class _Queue:
     def __init__(self, deps: CycleContext, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, legacy: Legacy) -> None:
         self.deps, self.result, self.legacy = deps, result, legacy
         self.registry = validate.KimRegistry(snap.kim, missing=snap.kim_missing)
-        self.rules = validate.Rules.from_settings(deps.settings)
+        self.rules = deps.settings.validation_rules()
         self.email_collected = hmap.has_email
         self.today = deps.now().date()
         self.contents = ContentKeys(deps.ledger)
