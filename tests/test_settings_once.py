@@ -41,3 +41,34 @@ def test_no_core_module_imports_the_config() -> None:
             if any(n == "bridge.config" or n.startswith("bridge.config.") for n in names):
                 offenders.append(path.name)
     assert offenders == []
+
+
+#: The dataclasses of bridge/config.py whose fields hold settings declared in SPECS.
+SETTINGS_CLASSES = ("Settings", "Letterhead", "PhotoSettings", "NotifySettings", "CoordinationSettings")
+
+
+def test_the_settings_dataclasses_copy_no_default() -> None:
+    """A default typed again beside SPECS would drift from it: `init`'s config and the running bridge would disagree."""
+    import bridge.config
+
+    tree = ast.parse(Path(bridge.config.__file__).read_text(encoding="utf-8"))
+    literal = []
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in SETTINGS_CLASSES):
+        for stmt in cls.body:
+            if not isinstance(stmt, ast.AnnAssign):
+                continue
+            is_none = isinstance(stmt.value, ast.Constant) and stmt.value.value is None  # None: a path not given
+            if isinstance(stmt.value, (ast.Constant, ast.Tuple, ast.List, ast.Dict)) and not is_none:
+                literal.append(f"{cls.name}.{ast.unparse(stmt.target)}")
+    assert literal == ["Settings.source"]  # "<defaults>": where the values came from, not a setting
+
+
+def test_a_settings_object_left_to_its_defaults_is_the_declared_one() -> None:
+    """A dataclass default taken from the wrong SPECS entry would give a bridge other values than its config says."""
+    from dataclasses import MISSING, fields
+
+    from bridge.config import Settings
+
+    declared = default_settings()
+    required = {f.name: getattr(declared, f.name) for f in fields(Settings) if f.default is MISSING and f.default_factory is MISSING}
+    assert Settings(**required) == declared
