@@ -575,8 +575,8 @@ def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult
 
     What each row gets is :func:`bridge.core.review_machine.decide`'s; this only carries it out.
     ``kims``: the registry (issue 20: a KIM under DITINJAU may make its items wait for a coordinator)."""
-    needs = needing(deps, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
-    record_deciders(deps, rows, needs, result.updates)  # Diputuskan Oleh
+    needs = needing(deps.settings, deps.wilayah, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
+    record_deciders(deps.settings, rows, needs, result.updates, dry_run=deps.dry_run)  # Diputuskan Oleh
     approved = [r for r in rows if r.status in machine.APPROVING]
     if approved:
         # A template that fails for every post holds publishing back (rows stay DISETUJUI);

@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, create_metadata_request, fit_cell
 from bridge.config import Settings
 from bridge.core import columns
@@ -144,7 +145,7 @@ def follow_tabs(deps: CycleContext, info: SpreadsheetInfo) -> list[str]:
             log.info("tagged tab(s) %s so they are found by identity if renamed", names)
         except RetriableError as exc:  # the tabs are found by name meanwhile: tag them next cycle
             log.warning("could not tag tab(s) %s yet, will try next cycle: %s", names, exc)
-    _note_renames(deps, found)
+    _note_renames(deps.ledger, found, dry_run=deps.dry_run)
     deps.settings = settings_following(configured, found)
     if found[ARSIP].tab is None and found[REVIEW].tab is not None:
         if configured.archive_tab in info.tabs:  # the name is taken by a tab tagged as another of ours
@@ -162,9 +163,9 @@ def follow_tabs(deps: CycleContext, info: SpreadsheetInfo) -> list[str]:
     return problems
 
 
-def _note_renames(deps: CycleContext, found: dict[str, FoundTab]) -> None:
+def _note_renames(ledger: Ledger, found: dict[str, FoundTab], *, dry_run: bool) -> None:
     try:
-        seen = json.loads(deps.ledger.get_meta(TAB_TITLES) or "{}")
+        seen = json.loads(ledger.get_meta(TAB_TITLES) or "{}")
     except ValueError:
         seen = {}
     now = {f.role: f.title for f in found.values() if f.tab is not None}
@@ -178,9 +179,9 @@ def _note_renames(deps: CycleContext, found: dict[str, FoundTab]) -> None:
         if f.others:
             log.warning("tab(s) %s carry the %s tab's tag too (copies of it?): the bridge uses '%s' only",
                         ", ".join(f"'{o}'" for o in f.others), ROLE_LABEL[f.role], f.title)
-    if now != {k: v for k, v in seen.items() if k in now} and not deps.dry_run:
-        with deps.ledger.transaction():
-            deps.ledger.set_meta(TAB_TITLES, json.dumps({**seen, **now}, ensure_ascii=False, sort_keys=True))
+    if now != {k: v for k, v in seen.items() if k in now} and not dry_run:
+        with ledger.transaction():
+            ledger.set_meta(TAB_TITLES, json.dumps({**seen, **now}, ensure_ascii=False, sort_keys=True))
 
 
 def arsip_rows(deps: CycleContext) -> list[list[str]]:
