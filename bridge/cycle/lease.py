@@ -31,12 +31,15 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
-from bridge.app import Deps
+from bridge.config import Settings
 from bridge.core import lease
 from bridge.core.lease import Holder, Record, Verdict
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.lease")
@@ -59,31 +62,31 @@ def _boot_id() -> str:
         return ""
 
 
-def _booted(deps: Deps) -> datetime | None:
+def _booted(now: Callable[[], datetime]) -> datetime | None:
     """When this machine started, on the bridge's clock (now less the kernel's uptime)."""
     try:
         with open("/proc/uptime", encoding="ascii") as f:
-            return deps.now() - timedelta(seconds=float(f.read().split()[0]))
+            return now() - timedelta(seconds=float(f.read().split()[0]))
     except (OSError, ValueError, IndexError):
         return None
 
 
-def me(deps: Deps) -> Holder:
+def me(settings: Settings) -> Holder:
     """This bridge as the record names it."""
-    return Holder(socket.gethostname(), _boot_id(), str(deps.settings.state_path.resolve()), os.getpid())
+    return Holder(socket.gethostname(), _boot_id(), str(settings.state_path.resolve()), os.getpid())
 
 
-def ttl(deps: Deps) -> timedelta:
-    return lease.lease_ttl(deps.settings.poll_interval_minutes)
+def ttl(settings: Settings) -> timedelta:
+    return lease.lease_ttl(settings.poll_interval_minutes)
 
 
-def _sid(deps: Deps) -> str:
-    return deps.settings.review_spreadsheet_id
+def _sid(settings: Settings) -> str:
+    return settings.review_spreadsheet_id
 
 
-def read_record(deps: Deps) -> Record | None:
+def read_record(deps: CycleContext) -> Record | None:
     """The record as the spreadsheet holds it now (free with a layout fetch the cycle makes anyway)."""
-    sid = _sid(deps)
+    sid = _sid(deps.settings)
     if not deps.sheets.is_cached(sid):
         found = [m for m in deps.sheets.info(sid).metadata if m.key == lease.KEY]
     else:
@@ -92,13 +95,13 @@ def read_record(deps: Deps) -> Record | None:
     return lease.Record.parse(found[0].value) if found else None
 
 
-def stored_record(deps: Deps) -> Record | None:
-    return lease.Record.parse(deps.ledger.get_meta(LEASE_RECORD))
+def stored_record(ledger: Ledger) -> Record | None:
+    return lease.Record.parse(ledger.get_meta(LEASE_RECORD))
 
 
-def _write(deps: Deps, new: Record, *, create: bool) -> None:
+def _write(deps: CycleContext, new: Record, *, create: bool) -> None:
     """One ``spreadsheets.batchUpdate``: the record created (fixed id) or its value replaced."""
-    sid = _sid(deps)
+    sid = _sid(deps.settings)
     if create:
         request = create_metadata_request(lease.KEY, new.to_json(), metadata_id=lease.METADATA_ID)
         deps.sheets.batch_update(sid, [request], keeps_layout=True)
@@ -112,10 +115,10 @@ def _write(deps: Deps, new: Record, *, create: bool) -> None:
     deps.ledger.set_meta(LEASE_RECORD, new.to_json())
 
 
-def held_message(deps: Deps, record: Record) -> str:
+def held_message(deps: CycleContext, record: Record) -> str:
     """What IT staff read when another bridge holds the lease: who, since when, and what to do."""
     now = deps.now()
-    expires = record.expires(ttl(deps)).astimezone(deps.settings.tz)
+    expires = record.expires(ttl(deps.settings)).astimezone(deps.settings.tz)
     age = int((now - record.heartbeat).total_seconds() // 60)
     return (
         f"another mymein-bridge writes this spreadsheet: {record.holder.describe()}, last seen {age} minute(s) ago. "
@@ -133,7 +136,7 @@ class Guard:
     its last look is :data:`RECHECK` old: a take-over since then (this bridge hung, or a long cycle)
     stops that write and every later one of the cycle (callers treat it as a write not made)."""
 
-    def __init__(self, deps: Deps, record: Record | None, checked: datetime) -> None:
+    def __init__(self, deps: CycleContext, record: Record | None, checked: datetime) -> None:
         self.deps, self.record, self.checked = deps, record, checked
         self.raised = False
         self.lost: Record | None = None
@@ -166,7 +169,7 @@ class Guard:
             finally:
                 self._busy = False
             self.checked = deps.now()
-            if record is not None and not record.holder.same_place(me(deps)):
+            if record is not None and not record.holder.same_place(me(deps.settings)):
                 deps.ledger.set_meta(LEASE_RECORD, record.to_json())
                 self.lost = record
                 log.warning("the spreadsheet's lease was taken over by %s during this cycle; nothing more is written",
@@ -186,15 +189,15 @@ class Guard:
             gen = max(self.record.gen if self.record else 0, ledger.generation() - 1) + 1
             ledger.set_generation(gen)  # first: a write that lands unheard is still this ledger's
             ids = ledger.id_tops()
-            new = (self.record.renewed(me(deps), ledger.ledger_id(), gen, deps.now(), ids) if self.record
-                   else lease.first_record(me(deps), ledger.ledger_id(), gen, deps.now(), ids))
+            new = (self.record.renewed(me(deps.settings), ledger.ledger_id(), gen, deps.now(), ids) if self.record
+                   else lease.first_record(me(deps.settings), ledger.ledger_id(), gen, deps.now(), ids))
             _write(deps, new, create=self.record is None)
             self.record, self.raised = new, True
         finally:
             self._busy = False
 
 
-def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
+def check(deps: CycleContext, changed: bool, notes: list[str]) -> Guard:
     """At the start of a cycle that reads: may this bridge write, and is its ledger the sheet's?
 
     Empties a ledger that is not trusted (it is then rebuilt by this cycle's intake) and claims the
@@ -204,10 +207,10 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
         LeaseHeldError: another bridge holds the lease (nothing was written).
         RetriableError: the record could not be read or written now.
     """
-    ledger, now, holder = deps.ledger, deps.now(), me(deps)
-    stored = stored_record(deps)
+    ledger, now, holder = deps.ledger, deps.now(), me(deps.settings)
+    stored = stored_record(deps.ledger)
     record = read_record(deps) if changed or stored is None or deps.take_over else stored
-    decision = lease.decide(record, holder, now, ttl(deps), take_over=deps.take_over, booted=_booted(deps))
+    decision = lease.decide(record, holder, now, ttl(deps.settings), take_over=deps.take_over, booted=_booted(deps.now))
     if decision.verdict is Verdict.HELD and deps.dry_run:  # a dry run may look at any time; it writes nothing
         assert record is not None
         notes.append("a real run would write nothing: " + held_message(deps, record))
@@ -217,7 +220,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
             log.warning("the spreadsheet's lease was taken over by %s; this bridge stops writing",
                         record.holder.describe())
             ledger.set_meta(LEASE_RECORD, record.to_json())
-        raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps)))
+        raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps.settings)))
     trusted = lease.ledger_trusted(record, ledger.ledger_id(), ledger.generation())
     if not trusted:
         assert record is not None
@@ -236,7 +239,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
         return Guard(deps, record, now)
     if decision.claim or not trusted:
         _claim(deps, record, decision.verdict, holder)
-        record = stored_record(deps)
+        record = stored_record(deps.ledger)
     elif record is not None:
         ledger.set_meta(LEASE_RECORD, record.to_json())
     ledger.set_meta(STANDBY_UNTIL, "")
@@ -244,7 +247,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     return Guard(deps, record, now)
 
 
-def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) -> None:
+def _claim(deps: CycleContext, record: Record | None, verdict: Verdict, holder: Holder) -> None:
     """Write the record naming this bridge and its ledger; read it back after it settles when it
     named another holder. A claim from another holder opens the hand-over (see the module doc)."""
     ledger, now = deps.ledger, deps.now()
@@ -264,7 +267,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         # Created by another bridge at the same moment: Google refuses a second record with the fixed id.
         ledger.set_meta(LEASE_RECORD, rival.to_json())
         raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
-                             + held_message(deps, rival), expires=rival.expires(ttl(deps))) from exc
+                             + held_message(deps, rival), expires=rival.expires(ttl(deps.settings))) from exc
     if record is not None and not record.holder.same_place(holder):
         deps.sleep(SETTLE_SECONDS)
         back = read_record(deps)
@@ -273,7 +276,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
                 ledger.set_meta(LEASE_RECORD, back.to_json())
             raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
                                  + (held_message(deps, back) if back else ""),
-                                 expires=back.expires(ttl(deps)) if back else None)
+                                 expires=back.expires(ttl(deps.settings)) if back else None)
         ledger.set_meta(HANDOVER_UNTIL, (now + HANDOVER).isoformat())
         ledger.set_meta(HANDOVER_SCAN, "1")
         how = "taken over by request" if verdict is Verdict.TAKE_OVER else "its lease had expired"
@@ -284,7 +287,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         log.info("spreadsheet lease: held by this bridge (%s), generation %d", holder.describe(), gen)
 
 
-def in_handover(deps: Deps) -> bool:
+def in_handover(deps: CycleContext) -> bool:
     """True while a new holder must not insert new posts (the previous one's last insert may land)."""
     until = deps.ledger.get_meta(HANDOVER_UNTIL)
     try:
@@ -293,22 +296,22 @@ def in_handover(deps: Deps) -> bool:
         return False
 
 
-def handover_lookup(deps: Deps) -> bool:
+def handover_lookup(ledger: Ledger) -> bool:
     """True when the blog must be scanned for every approved row's marker before inserting."""
-    return deps.ledger.get_meta(HANDOVER_SCAN) == "1"
+    return ledger.get_meta(HANDOVER_SCAN) == "1"
 
 
-def handover_scanned(deps: Deps) -> None:
-    deps.ledger.set_meta(HANDOVER_SCAN, "")
+def handover_scanned(ledger: Ledger) -> None:
+    ledger.set_meta(HANDOVER_SCAN, "")
 
 
-def renew_if_due(deps: Deps) -> bool:
+def renew_if_due(deps: CycleContext) -> bool:
     """In a cycle that reads nothing: write a heartbeat when two thirds of the lease are gone. The
     spreadsheet did not change since this bridge's last cycle, so the record is as it left it."""
     if deps.dry_run:
         return False
-    record = stored_record(deps)
-    if record is None or not record.holder.same_place(me(deps)) or not lease.renew_due(record, deps.now(), ttl(deps)):
+    record = stored_record(deps.ledger)
+    if record is None or not record.holder.same_place(me(deps.settings)) or not lease.renew_due(record, deps.now(), ttl(deps.settings)):
         return False
     Guard(deps, record, deps.now()).raise_generation()
     return True

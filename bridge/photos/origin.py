@@ -36,7 +36,7 @@ from bridge.photos.process import PhotoProblem
 from bridge.photos.rules import photo_links
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.photos")
 
@@ -49,7 +49,7 @@ LEARN_ROWS = 50
 LEARN_LINKS = 5
 
 
-def _known(deps: Deps, root: str) -> set[str]:
+def _known(deps: CycleContext, root: str) -> set[str]:
     """Folders found inside ``root`` before (kept per root: a changed upload_folder_id starts afresh)."""
     try:
         return set(json.loads(deps.ledger.get_meta(f"{FOLDERS_KEY}:{root}") or "[]"))
@@ -57,7 +57,7 @@ def _known(deps: Deps, root: str) -> set[str]:
         return set()
 
 
-def _remember(deps: Deps, root: str, folders: set[str]) -> None:
+def _remember(deps: CycleContext, root: str, folders: set[str]) -> None:
     if deps.dry_run or not folders:
         return
     known = _known(deps, root)
@@ -65,7 +65,7 @@ def _remember(deps: Deps, root: str, folders: set[str]) -> None:
         deps.ledger.set_meta(f"{FOLDERS_KEY}:{root}", json.dumps(sorted(known | folders)))
 
 
-def _learn_root(deps: Deps, item: str) -> str:
+def _learn_root(deps: CycleContext, item: str) -> str:
     """The root from the responses tab's first photo links (one Sheets read, two Drive calls), or ''."""
     from bridge.adapters.sheets import a1_tab, column_letter
 
@@ -103,7 +103,7 @@ def _learn_root(deps: Deps, item: str) -> str:
     return ""
 
 
-def upload_root(deps: Deps, item: str = "") -> str:
+def upload_root(deps: CycleContext, item: str = "") -> str:
     """The form's upload folder: configured, remembered, or learnt now ('' when none can be found)."""
     configured = deps.settings.photos.upload_folder_id
     if configured:
@@ -111,7 +111,7 @@ def upload_root(deps: Deps, item: str = "") -> str:
     return deps.ledger.get_meta(ROOT_KEY) or _learn_root(deps, item)
 
 
-def origin_problem(deps: Deps, info: FileInfo, item: str) -> PhotoProblem | None:
+def origin_problem(deps: CycleContext, info: FileInfo, item: str) -> PhotoProblem | None:
     """Why ``info`` is not a form upload the bridge may publish, or ``None`` when it is.
 
     Raises:
