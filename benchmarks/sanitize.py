@@ -15,9 +15,9 @@ import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bridge.config import REPO_CONFIG_DIR
+from bridge.config import REPO_CONFIG_DIR, load_settings
 from bridge.core.model import FormResponse, KimRecord
-from bridge.core.validate import KimRegistry, Rules, validate
+from bridge.core.validate import KimRegistry, validate
 from bridge.core.wilayah import WilayahIndex
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -39,7 +39,7 @@ def run(length: int, seconds: float) -> tuple[float, int]:
     registry = KimRegistry([KimRecord(name="KIM Lok Batu Bersatu", kecamatan="Batumandi", desa="Lok Batu",
                                       sk_until=date(2030, 12, 31), partnership="AKTIF",
                                       operator_emails=frozenset({"operator@lokbatu.id"}))])
-    rules = Rules()
+    rules = load_settings(None, env={"MYMEIN_SHEETS_SPREADSHEET_ID": "s", "MYMEIN_BLOG_BLOG_ID": "b"}).validation_rules()
     responses = [FormResponse(row_number=n + 2, received_at=datetime(2026, 3, 1, 9, 0, tzinfo=WITA),
                               raw_timestamp="01/03/2026 09.00.00", email="operator@lokbatu.id", kecamatan="Batumandi",
                               desa="Lok Batu", operator="Siti Aminah", title=f"Gotong Royong Saluran Air nomor {n}",

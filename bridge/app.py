@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from bridge.adapters import clients
@@ -19,56 +16,8 @@ from bridge.adapters.sheets import SheetsGateway
 from bridge.clock import Clock, system_clock
 from bridge.config import Settings
 from bridge.core.wilayah import WilayahIndex
+from bridge.cycle.context import CycleContext, PageSizes
 from bridge.pysupport import log_held_warning
-
-
-@dataclass
-class Deps:
-    """Everything one cycle touches. Tests build it with the sandbox or fakes."""
-
-    settings: Settings
-    sheets: SheetsGateway
-    blogger: BloggerGateway
-    drive: DriveGateway
-    ledger: Ledger
-    wilayah: WilayahIndex
-    template: str
-    clock: Clock
-    should_stop: Callable[[], bool] = field(default=lambda: False)
-    dry_run: bool = False
-    #: take the spreadsheet's lease from another bridge at the next cycle (``--take-over``)
-    take_over: bool = False
-    #: `run`: while another bridge holds the lease, wait and take over when it expires (else refuse)
-    standby: bool = False
-    #: waits a claimed lease settles before it is read back (tests pass one that waits no wall time)
-    sleep: Callable[[float], None] = field(default=time.sleep)
-    google_time: GoogleTime | None = None  # Google's clock, from its answers' Date headers
-    #: The settings as loaded, when ``settings`` names the tabs as the sheet has them now (a tab
-    #: renamed by officers is followed by its identity: bridge.cycle.tabs.follow_tabs).
-    configured: Settings | None = None
-    notifier: Any = None  # operator messages' channel (bridge.adapters.notify), None = off (issue 19)
-    officer_channel: Any = None  # the officers' digest to [notify] digest_to, None = no digest_to (issue 19)
-
-    def close(self) -> None:
-        """Release connections and the ledger (a finished `once`, or a test's fresh process)."""
-        self.ledger.close()
-        self.sheets.client.http_client.session.close()
-        services = (self.blogger.service, self.drive.service, self.drive.upload_service, getattr(self.notifier, "service", None),
-                    getattr(self.officer_channel, "service", None))
-        for service in {id(s): s for s in services if s is not None}.values():
-            close = getattr(service, "close", None)
-            if close is not None:
-                close()
-
-    def now(self) -> datetime:
-        """Current time in the bridge's time zone (WITA)."""
-        return self.clock().astimezone(self.settings.tz)
-
-    def google_now(self) -> datetime:
-        """Google's time now (WITA): what Blogger compares a schedule with. The server's clock when
-        no answer has told Google's time yet."""
-        now = self.google_time.now() if self.google_time is not None else self.clock()
-        return now.astimezone(self.settings.tz)
 
 
 def default_retry(settings: Settings) -> RetryPolicy:
@@ -81,8 +30,10 @@ def build_deps(
     retry: RetryPolicy | None = None,
     clock: Clock | None = None,
     ledger: Ledger | None = None,
-) -> Deps:
-    """Connect to Google (or the sandbox) as configured and open the ledger."""
+    pages: PageSizes | None = None,
+) -> CycleContext:
+    """Connect to Google (or the sandbox) as configured and open the ledger (``pages``: rows per
+    request of whole-tab reads and appends; tests pass small ones)."""
     retry = retry or default_retry(settings)
     if clock is None and settings.sandbox_clock:
         from bridge.adapters.sandbox_clock import SandboxClock
@@ -105,7 +56,7 @@ def build_deps(
     if settings.notify.digest_to or (settings.notify.coordinator_messages and settings.coordination.on):  # issue 20 too
         # the same channel object when operator messages use it too
         officer_channel = notifier or build_channel(settings, creds.blogger, endpoint)
-    return Deps(
+    return CycleContext(
         settings=settings,
         sheets=sheets,
         blogger=blogger,
@@ -117,6 +68,7 @@ def build_deps(
         google_time=google_time,
         notifier=notifier,
         officer_channel=officer_channel,
+        pages=pages or PageSizes(),
     )
 
 

@@ -207,9 +207,10 @@ def cmd_run(args: argparse.Namespace) -> int:
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml
       mymein-bridge run -c /etc/mymein-bridge/bridge.toml --take-over
     """
-    from bridge.app import Deps, build_deps, it_alert
+    from bridge.app import build_deps, it_alert
     from bridge.clock import system_clock
     from bridge.commands.report import maybe_monthly_report
+    from bridge.cycle.context import CycleContext
     from bridge.cycle.grant import warn_grant_ending
     from bridge.cycle.pipeline import run_cycle
     from bridge.service.pulse import Pulse
@@ -223,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     take_over = [args.take_over]  # once: the first connection's first cycle takes the lease over
 
-    def connect() -> Deps:
+    def connect() -> CycleContext:
         deps = build_deps(settings, clock=args.clock)
         deps.should_stop = stop
         deps.standby = True  # another bridge holds the spreadsheet: wait, take over when its lease expires
@@ -240,7 +241,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     alert = it_alert(settings)
 
-    def cycle_then_monthly_report(deps: Deps) -> object:
+    def cycle_then_monthly_report(deps: CycleContext) -> object:
         report = run_cycle(deps)
         maybe_monthly_report(deps)  # after the cycle, on the same connections: never two at once
         warn_grant_ending(settings, deps.now(), deps.ledger, alert)  # once, days before a Testing grant ends
@@ -248,7 +249,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         with single_instance(settings.state_path):
-            cycle = ServiceCycle(connect, cycle_then_monthly_report, Deps.close)
+            cycle = ServiceCycle(connect, cycle_then_monthly_report, CycleContext.close)
             cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
             try:
                 if stop():

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bridge.core.report import Rules as ReportRules
 from bridge.core.review_machine import PublishMode
+from bridge.core.validate import Rules as ValidationRules
 from bridge.exceptions import ConfigError
 
 ENV_PREFIX = "MYMEIN_"
@@ -376,7 +378,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("notify", "channel", str, "email", "email (Gmail API as the bridge's own Google account; `auth` asks for gmail.send) or apprise (the URLs in apprise_urls)",
          checks=(OneOf(NOTIFY_CHANNELS, "email or apprise"),)),
     Spec("notify", "apprise_urls", list, [], "channel = apprise: Apprise URLs; {address} is replaced by the operator's address, e.g. mailtos://user:pass@smtp.example.com?to={address}"),
-    Spec("notify", "events", list, ["diterima", "perlu-perbaikan", "terbit", "ditolak", "ditarik", "perlu-revisi"], "which events operators are told about",
+    Spec("notify", "events", list, list(NOTIFY_EVENTS), "which events operators are told about",
          checks=(_known_events,)),
     Spec("notify", "notice_max_age_days", int, 14, "no message about items received longer ago than this (turning messages on does not mail the whole history)"),
     Spec("notify", "notice_templates", str, "", "folder of the message templates notice_<event>.txt; empty = config/templates"),
@@ -405,6 +407,16 @@ SPECS: tuple[Spec, ...] = (
     Spec("review", "coordinators", TableList, [], "the coordinators, as a list of tables { email = \"...\", role = \"JF Pranata Humas Ahli Muda\" }: only their Google accounts may edit 'Persetujuan Pimpinan' (init protects it)"),
 )
 
+_DEFAULTS: dict[tuple[str, str], Any] = {(spec.section, spec.key): spec.default for spec in SPECS}
+
+
+def _default(section: str, key: str) -> Any:
+    """A setting's default as :data:`SPECS` declares it (a list as a tuple): the dataclasses below take
+    their defaults from here, so each default is written once (tests/test_settings_once.py)."""
+    value = _DEFAULTS[(section, key)]
+    return tuple(value) if isinstance(value, list) else value
+
+
 #: Events added after offices may have copied the templates folder: an office folder without their
 #: template uses the shipped one (an upgrade does not stop on a file the office never had).
 NEWER_EVENTS = ("perlu-revisi",)
@@ -427,22 +439,22 @@ KIM_CHANNEL_NAMES = ("telegram", "whatsapp", "webhook")
 class NotifySettings:
     """The ``[notify]`` section, validated."""
 
-    operator_messages: bool = False
-    channel: str = "email"
-    apprise_urls: tuple[str, ...] = ()
-    events: tuple[str, ...] = NOTIFY_EVENTS
-    max_age_days: int = 14
+    operator_messages: bool = _default("notify", "operator_messages")
+    channel: str = _default("notify", "channel")
+    apprise_urls: tuple[str, ...] = _default("notify", "apprise_urls")
+    events: tuple[str, ...] = _default("notify", "events")
+    max_age_days: int = _default("notify", "notice_max_age_days")
     templates: Path = REPO_CONFIG_DIR / "templates"
-    max_per_cycle: int = 50
-    reject_without_message: bool = False
-    it_alerts: tuple[str, ...] = ()
-    digest_to: tuple[str, ...] = ()
-    digest_urls: tuple[str, ...] = ()
-    digest_at: str = "07:30"  # HH:MM (WITA), "" = no daily digest
-    digest_wait_hours: int = 24
-    digest_items: int = 10
+    max_per_cycle: int = _default("notify", "notice_max_per_cycle")
+    reject_without_message: bool = _default("notify", "reject_without_message")
+    it_alerts: tuple[str, ...] = _default("notify", "it_alerts")
+    digest_to: tuple[str, ...] = _default("notify", "digest_to")
+    digest_urls: tuple[str, ...] = _default("notify", "digest_urls")
+    digest_at: str = _default("notify", "digest_at")  # HH:MM (WITA), "" = no daily digest
+    digest_wait_hours: int = _default("notify", "digest_wait_hours")
+    digest_items: int = _default("notify", "digest_items")
     kim_channels: Mapping[str, str] = field(default_factory=dict)
-    coordinator_messages: bool = False  # issue 20
+    coordinator_messages: bool = _default("notify", "coordinator_messages")  # issue 20
 
     @property
     def email(self) -> bool:
@@ -507,11 +519,11 @@ class Coordinator:
 class CoordinationSettings:
     """The ``[review]`` coordination settings (issue 20), validated."""
 
-    mode: str = "none"
-    labels: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()
-    ditinjau: bool = True
-    coordinators: tuple[Coordinator, ...] = ()
+    mode: str = _default("review", "coordination")
+    labels: tuple[str, ...] = _default("review", "coordination_labels")
+    words: tuple[str, ...] = _default("review", "coordination_words")
+    ditinjau: bool = _default("review", "coordination_ditinjau")
+    coordinators: tuple[Coordinator, ...] = _default("review", "coordinators")
 
     @property
     def on(self) -> bool:
@@ -543,36 +555,36 @@ def _coordination_settings(raw: Mapping[str, Any], where: str, problems: list[st
 class Letterhead:
     """The report PDF's kop and the extra lines of its signature block ([report], issue 21)."""
 
-    kabupaten: str = "Balangan"
-    dinas: str = "Dinas Komunikasi, Informatika, Statistik dan Persandian"
-    address: str = ""
-    telephone: str = ""
-    email: str = ""
-    website: str = ""
+    kabupaten: str = _default("report", "kabupaten")
+    dinas: str = _default("report", "dinas")
+    address: str = _default("report", "address")
+    telephone: str = _default("report", "telephone")
+    email: str = _default("report", "email")
+    website: str = _default("report", "website")
     logo: Path | None = None
-    signer_rank: str = ""
-    preparer_title: str = ""
-    preparer_name: str = ""
-    preparer_rank: str = ""
-    preparer_nip: str = ""
+    signer_rank: str = _default("report", "signer_rank")
+    preparer_title: str = _default("report", "preparer_title")
+    preparer_name: str = _default("report", "preparer_name")
+    preparer_rank: str = _default("report", "preparer_rank")
+    preparer_nip: str = _default("report", "preparer_nip")
 
 
 @dataclass(frozen=True)
 class PhotoSettings:
     """The ``[photos]`` section, validated."""
 
-    store: str = "drive"
+    store: str = _default("photos", "store")
     local_dir: Path | None = None
-    base_url: str = ""
-    max_side: int = 1600
-    format: str = "jpeg"
-    quality: int = 82
-    over_limit: str = "downscale"
-    max_megapixels: int = 50
-    download_max_mb: int = 50
-    max_photos: int = 10
-    upload_folder_id: str = ""
-    max_decoded_mb: int = 48
+    base_url: str = _default("photos", "base_url")
+    max_side: int = _default("photos", "max_side")
+    format: str = _default("photos", "format")
+    quality: int = _default("photos", "quality")
+    over_limit: str = _default("photos", "over_limit")
+    max_megapixels: int = _default("photos", "max_megapixels")
+    download_max_mb: int = _default("photos", "download_max_mb")
+    max_photos: int = _default("photos", "max_photos")
+    upload_folder_id: str = _default("photos", "upload_folder_id")
+    max_decoded_mb: int = _default("photos", "max_decoded_mb")
 
 
 def _photo_settings(raw: Mapping[str, Any], resolve: Callable[[str], Path]) -> PhotoSettings:
@@ -632,32 +644,32 @@ class Settings:
     log_format: str
     max_retries: int
     retry_wait_ms: int
-    sk_warning_days: int = 60
-    quiet_days: int = 90
-    interest_percent: int = 100
-    power_min: int = 500
-    influence_min: int = 50
-    weight_published: int = 60
-    weight_approval: int = 30
-    weight_comments: int = 10
-    place: str = "Paringin"
-    signer_title: str = "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian"
-    signer_name: str = ""
-    signer_nip: str = ""
+    sk_warning_days: int = _default("report", "sk_warning_days")
+    quiet_days: int = _default("report", "quiet_days")
+    interest_percent: int = _default("report", "interest_percent")
+    power_min: int = _default("report", "power_min")
+    influence_min: int = _default("report", "influence_min")
+    weight_published: int = _default("report", "weight_published")
+    weight_approval: int = _default("report", "weight_approval")
+    weight_comments: int = _default("report", "weight_comments")
+    place: str = _default("report", "place")
+    signer_title: str = _default("report", "signer_title")
+    signer_name: str = _default("report", "signer_name")
+    signer_nip: str = _default("report", "signer_nip")
     letterhead: Letterhead = field(default_factory=lambda: Letterhead())
-    report_drive_folder_id: str = ""
-    monthly: bool = False
-    monthly_hour: int = 7
+    report_drive_folder_id: str = _default("report", "drive_folder_id")
+    monthly: bool = _default("report", "monthly")
+    monthly_hour: int = _default("report", "monthly_hour")
     monthly_out_dir: Path | None = None
-    csv_dialect: str = "standard"
+    csv_dialect: str = _default("report", "csv_dialect")
     source: str = "<defaults>"
     photos: PhotoSettings = PhotoSettings()
     notify: NotifySettings = NotifySettings()
-    poll_interval_seconds: int = 0
-    sandbox_clock: bool = False
-    oauth_app_status: str = "testing"
-    status_tab: str = "Status Bridge"
-    grant_warn_days: int = 2
+    poll_interval_seconds: int = _default("bridge", "poll_interval_seconds")
+    sandbox_clock: bool = _default("google", "sandbox_clock")
+    oauth_app_status: str = _default("google", "oauth_app_status")
+    status_tab: str = _default("sheets", "status_tab")
+    grant_warn_days: int = _default("google", "grant_warn_days")
     coordination: CoordinationSettings = field(default_factory=lambda: CoordinationSettings())
 
     @property
@@ -672,6 +684,17 @@ class Settings:
     @property
     def uses_sandbox(self) -> bool:
         return self.auth == "sandbox"
+
+    def validation_rules(self) -> ValidationRules:
+        """The thresholds intake validates with (the core's rules have no defaults of their own)."""
+        return ValidationRules(title_max=self.title_max, body_min=self.body_min, body_max=self.body_max,
+                               require_registered_email=self.require_registered_email, max_photos=self.photos.max_photos)
+
+    def report_rules(self) -> ReportRules:
+        """The report's thresholds and weights (the core's rules have no defaults of their own)."""
+        return ReportRules(interest_percent=self.interest_percent, power_min=self.power_min,
+                           influence_min=self.influence_min, weight_published=self.weight_published,
+                           weight_approval=self.weight_approval, weight_comments=self.weight_comments)
 
 
 def _did_you_mean(section: str, key: str) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bridge.clock import ManualClock
+from bridge.config import Settings, load_settings
+from bridge.core.report import Rules as ReportRules
+from bridge.core.validate import Rules as ValidationRules
 
 WITA = ZoneInfo("Asia/Makassar")
 #: The moment every test starts at, whatever today's date is (issue 8).
@@ -34,3 +39,18 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def clock() -> ManualClock:
     """The one clock a test's bridge and sandbox share; move it with ``clock.advance``."""
     return ManualClock(TEST_NOW)
+
+
+def default_settings() -> Settings:
+    """The settings as ``bridge.config.SPECS`` declares them, with the two values no default can give."""
+    return load_settings(None, env={"MYMEIN_SHEETS_SPREADSHEET_ID": "sheet-id", "MYMEIN_BLOG_BLOG_ID": "blog-id"})
+
+
+def validation_rules(**changes: Any) -> ValidationRules:
+    """Intake's validation rules as the default settings build them, with ``changes``."""
+    return dataclasses.replace(default_settings().validation_rules(), **changes)
+
+
+def report_rules(**changes: Any) -> ReportRules:
+    """The report's rules as the default settings build them, with ``changes``."""
+    return dataclasses.replace(default_settings().report_rules(), **changes)

@@ -29,6 +29,10 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "service": frozenset({"commands", "cli"}),
 }
 
+#: The one exception: photos' I/O steps run inside a cycle and take its context, the type
+#: ``bridge.cycle.context`` defines (it imports only adapters, config and core, so no cycle follows).
+ALLOWED_UP: frozenset[tuple[str, str]] = frozenset({("photos", "bridge.cycle.context")})
+
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -153,6 +157,7 @@ def test_a_room_never_imports_the_rooms_built_on_it(room: str) -> None:
     wrong = [
         f"{_modules()[module].relative_to(ROOT)}:{line} imports {target}"
         for module, edges in sorted(graph.items()) if _room(module) == room
-        for target, line in sorted(edges.items()) if _room(target) in FORBIDDEN[room]
+        for target, line in sorted(edges.items())
+        if _room(target) in FORBIDDEN[room] and (room, target) not in ALLOWED_UP
     ]
     assert not wrong, f"{room} reaches up:\n" + "\n".join(wrong)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 
-def bridge_account(deps: Deps) -> str:
+def bridge_account(deps: CycleContext) -> str:
     """The account the bridge reads Drive with (Drive ``about.get``), or '' if Drive will not say."""
     try:
         about = deps.drive.service.about().get(fields="user(emailAddress)").execute(num_retries=0)

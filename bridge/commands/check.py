@@ -17,7 +17,7 @@ from bridge.exceptions import AuthError, BridgeError, RetriableError
 if TYPE_CHECKING:
     from bridge.adapters.drive import FileInfo
     from bridge.adapters.sheets import SpreadsheetInfo
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 #: How config/bridge.example.toml's ids begin ("PASTE-THE-SPREADSHEET-ID").
@@ -114,7 +114,7 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
         deps.close()
 
 
-def grant_lines(settings: Settings, deps: Deps) -> list[str]:
+def grant_lines(settings: Settings, deps: CycleContext) -> list[str]:
     """When the OAuth grant ends (an app in Testing: 7 days after `auth`), issue 19; none for the sandbox."""
     from bridge.core.grant import check_line
     from bridge.cycle.grant import grant_of
@@ -152,7 +152,7 @@ def _cells_line(info: SpreadsheetInfo) -> str:
     return f"{OK} {text}"
 
 
-def _share_hint(deps: Deps, exc: BaseException) -> str:
+def _share_hint(deps: CycleContext, exc: BaseException) -> str:
     """Whom the spreadsheet's owner must share it with, when Google said 403."""
     if "HTTP 403" not in str(exc):
         return ""
@@ -160,7 +160,7 @@ def _share_hint(deps: Deps, exc: BaseException) -> str:
     return f" The bridge signs in as {who}: share the spreadsheet with that account as Editor." if who else ""
 
 
-def check_form_uploads(settings: Settings, deps: Deps, hmap: HeaderMap, unreachable: set[str] | None = None) -> list[str]:
+def check_form_uploads(settings: Settings, deps: CycleContext, hmap: HeaderMap, unreachable: set[str] | None = None) -> list[str]:
     """Read the latest form upload as the bridge does; say whom to share what with when it cannot.
 
     A FAIL line that only says Drive did not answer is also added to ``unreachable``.
@@ -209,7 +209,7 @@ def check_form_uploads(settings: Settings, deps: Deps, hmap: HeaderMap, unreacha
     return [f"{OK} form uploads: {who} can read the latest photo ('{info.name}', {info.mime_type})", _upload_folder_line(settings, deps, info)]
 
 
-def _upload_folder_line(settings: Settings, deps: Deps, info: FileInfo) -> str:
+def _upload_folder_line(settings: Settings, deps: CycleContext, info: FileInfo) -> str:
     """Whether the latest form photo lies in the folder photos are accepted from (issue 18)."""
     from bridge.photos.origin import origin_problem
 
@@ -233,7 +233,7 @@ def _upload_folder_line(settings: Settings, deps: Deps, info: FileInfo) -> str:
             "'<form title> (File responses)' in the form owner's Drive")
 
 
-def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
+def _check_registry(settings: Settings, deps: CycleContext, lines: list[str]) -> None:
     """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
     as officers fix them in the sheet)."""
     from bridge.commands.report import alerts_as_of, registry_problems
@@ -255,7 +255,7 @@ def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
         lines.append(f"{OK} partnership alerts: none")
 
 
-def _lost_questions(settings: Settings, deps: Deps, hmap: HeaderMap) -> list[LostQuestion]:
+def _lost_questions(settings: Settings, deps: CycleContext, hmap: HeaderMap) -> list[LostQuestion]:
     """Questions the bridge mapped before (the ledger remembers) that no header maps now."""
     stored = deps.ledger.state.header_map(settings.responses_tab)
     if not stored:
@@ -264,7 +264,7 @@ def _lost_questions(settings: Settings, deps: Deps, hmap: HeaderMap) -> list[Los
     return lost_questions(hmap, previous, needed_fields(previous, False, settings.aliases))
 
 
-def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachable: set[str]) -> None:
+def _check_services(settings: Settings, deps: CycleContext, lines: list[str], unreachable: set[str]) -> None:
     from bridge.adapters.sheets import a1_tab
     from bridge.core.columns import map_headers
 
@@ -316,7 +316,7 @@ def _check_services(settings: Settings, deps: Deps, lines: list[str], unreachabl
     _check_blog_and_rest(settings, deps, lines, bad, unreachable)
 
 
-def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], bad: _Bad) -> None:
+def _check_review_spreadsheet(settings: Settings, deps: CycleContext, lines: list[str], bad: _Bad) -> None:
     """The Review, KIM and Arsip tabs, the cells used, the registry and the partnership alerts."""
     from bridge.adapters.sheets import a1_tab
     from bridge.core.header_row import LOOK_ROWS, explain_header_row, kim_title_rows, review_header_row
@@ -372,7 +372,7 @@ def _check_review_spreadsheet(settings: Settings, deps: Deps, lines: list[str], 
         bad(f"review spreadsheet {settings.review_spreadsheet_id} ([sheets] {key}): {exc}{_share_hint(deps, exc)}", exc)
 
 
-def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad: _Bad, unreachable: set[str]) -> None:
+def _check_blog_and_rest(settings: Settings, deps: CycleContext, lines: list[str], bad: _Bad, unreachable: set[str]) -> None:
     """The blog, the template, the officers, the photo store and the ledger.
 
     When Google did not answer above (``unreachable``), a hosted photo that could not be fetched for
@@ -424,7 +424,7 @@ def _check_blog_and_rest(settings: Settings, deps: Deps, lines: list[str], bad: 
         bad(f"spreadsheet lease: could not read it: {exc}", exc)
 
 
-def _lease_lines(deps: Deps) -> list[str]:
+def _lease_lines(deps: CycleContext) -> list[str]:
     """Who writes the spreadsheet (its lease) and whether the local ledger is the one that wrote it last."""
     from bridge.core import lease as rules
     from bridge.cycle import lease
@@ -432,7 +432,7 @@ def _lease_lines(deps: Deps) -> list[str]:
     record = lease.read_record(deps)
     if record is None:
         return [f"{OK} spreadsheet lease: no bridge has claimed it yet; the next cycle does"]
-    holder, now, ttl = lease.me(deps), deps.now(), lease.ttl(deps)
+    holder, now, ttl = lease.me(deps.settings), deps.now(), lease.ttl(deps.settings)
     ledger_id = deps.ledger.state.ledger_id  # not made here: check writes nothing
     age = int((now - record.heartbeat).total_seconds() // 60)
     out = []
@@ -452,7 +452,7 @@ def _lease_lines(deps: Deps) -> list[str]:
     return out
 
 
-def clock_lines(deps: Deps) -> list[str]:
+def clock_lines(deps: CycleContext) -> list[str]:
     """This server's clock against Google's (the ``Date`` of Google's answers above, issue 17)."""
     from bridge.adapters.google_time import SKEW_LIMIT
 

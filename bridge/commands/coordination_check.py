@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bridge.app import Deps
 from bridge.config import Settings
+from bridge.cycle.context import CycleContext
 
 OK, BAD = "OK  ", "FAIL"
 #: Drive roles that may edit a spreadsheet (Permission.role, Drive v3).
@@ -21,7 +21,7 @@ def _editors_of(perms: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
     return users, domains
 
 
-def coordination_lines(settings: Settings, deps: Deps) -> list[str]:
+def coordination_lines(settings: Settings, deps: CycleContext) -> list[str]:
     """OK/FAIL lines for the coordination step; none while ``[review] coordination = "none"``."""
     c = settings.coordination
     if not c.on:

@@ -16,12 +16,13 @@ from typing import Any
 
 from bridge.adapters.retry import RetryPolicy
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps, build_deps
+from bridge.app import build_deps
 from bridge.clock import RunningClock
 from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.review_machine import PostState
+from bridge.cycle.context import CycleContext
 from bridge.cycle.pipeline import run_cycle
 
 Out = Callable[[str], None]
@@ -38,7 +39,7 @@ def _table(rows: list[list[str]], widths: list[int]) -> list[str]:
     return lines
 
 
-def show_review(deps: Deps, out: Out, *, quiet: bool = False) -> list[dict[ReviewColumn, str]]:
+def show_review(deps: CycleContext, out: Out, *, quiet: bool = False) -> list[dict[ReviewColumn, str]]:
     """Print the Review tab as an officer would see it (unless ``quiet``); return its rows."""
     s = deps.settings
     (values,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
@@ -63,7 +64,7 @@ def show_review(deps: Deps, out: Out, *, quiet: bool = False) -> list[dict[Revie
     return rows
 
 
-def officer_decides(deps: Deps, rows: list[dict[ReviewColumn, str]], out: Out) -> int:
+def officer_decides(deps: CycleContext, rows: list[dict[ReviewColumn, str]], out: Out) -> int:
     """Play the officer: approve every MENUNGGU row, reject the first TIDAK VALID one.
 
     Officers type into the sheet, so this writes with USER_ENTERED like the Sheets UI does.
@@ -131,7 +132,7 @@ DEMO_COORDINATOR = "pranata.humas@diskominfo.balangankab.example"
 DEMO_ROLE = "JF Pranata Humas Ahli Muda"
 
 
-def coordinator_agrees(deps: Deps, state: Any, base_url: str, out: Out) -> None:
+def coordinator_agrees(deps: CycleContext, state: Any, base_url: str, out: Out) -> None:
     """Play the coordinator (issue 20): an officer's write to the protected column is refused, the
     coordinator's own SETUJU is accepted; both through the API with each person's own account."""
     import json
@@ -173,7 +174,7 @@ DEMO_LETTERHEAD = {
 }
 
 
-def show_report(deps: Deps, workdir: Path, out: Out, *, kept: bool = True) -> None:
+def show_report(deps: CycleContext, workdir: Path, out: Out, *, kept: bool = True) -> None:
     """Write this month's report, as `mymein-bridge report` would, and print its main tables."""
     from bridge.commands.report import write_report
     from bridge.core.period import parse_period

@@ -14,7 +14,7 @@ from bridge.core.notices import Event, Message, render_message
 from bridge.exceptions import BridgeError
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
@@ -148,7 +148,7 @@ def _users(settings: Settings) -> list[str]:
                                   ("the digest to digest_to", bool(n.digest_to))) if on]
 
 
-def _test_channel(settings: Settings, deps: Deps) -> Any:
+def _test_channel(settings: Settings, deps: CycleContext) -> Any:
     channel = deps.notifier or deps.officer_channel
     if channel is None and settings.notify.it_alerts:  # `run` builds the IT alerts' channel at each alert
         from bridge.app import build_channel, load_credentials
@@ -158,7 +158,7 @@ def _test_channel(settings: Settings, deps: Deps) -> Any:
     return channel
 
 
-def notice_lines(settings: Settings, deps: Deps, send_test: str = "") -> list[str]:
+def notice_lines(settings: Settings, deps: CycleContext, send_test: str = "") -> list[str]:
     """The templates when operator messages are on, and ``[notify] channel`` whenever anything uses it
     (operator messages, IT alerts, the digest's addresses): nothing when nothing does."""
     n = settings.notify

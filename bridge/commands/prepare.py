@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, a1_tab, column_letter
-from bridge.app import Deps
 from bridge.commands.account import bridge_account
 from bridge.core import columns
 from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
@@ -29,6 +28,7 @@ from bridge.core.model import (
     ReviewColumn,
     Status,
 )
+from bridge.cycle.context import CycleContext
 from bridge.cycle.tabs import (
     ARSIP,
     KIM,
@@ -105,7 +105,7 @@ def registry_validations(sheet_id: int, index: dict[KimColumn, int], kecamatan: 
     return out
 
 
-def prepare(deps: Deps) -> list[str]:
+def prepare(deps: CycleContext) -> list[str]:
     """Create or complete the Review, KIM and Arsip tabs; check the responses tab.
 
     Returns:
@@ -123,7 +123,7 @@ def prepare(deps: Deps) -> list[str]:
     return report
 
 
-def _check_form(deps: Deps, report: list[str]) -> None:
+def _check_form(deps: CycleContext, report: list[str]) -> None:
     """1. The form's questions."""
     s = deps.settings
     form = deps.sheets.info(s.spreadsheet_id)
@@ -139,7 +139,7 @@ def _check_form(deps: Deps, report: list[str]) -> None:
         report.append(f"  optional question not in the form: {field_}")
 
 
-def _find_or_make_tabs(deps: Deps, report: list[str]) -> tuple[SpreadsheetInfo, list[list[Any]], dict[str, tuple[str, ...]]]:
+def _find_or_make_tabs(deps: CycleContext, report: list[str]) -> tuple[SpreadsheetInfo, list[list[Any]], dict[str, tuple[str, ...]]]:
     """2. Tabs, found by identity (issue 17): a tagged tab under another name is the same tab, never
     made twice; a tab found by its configured name is tagged; a missing one is made and tagged.
 
@@ -183,7 +183,7 @@ def _find_or_make_tabs(deps: Deps, report: list[str]) -> tuple[SpreadsheetInfo, 
     return info, archived, wanted
 
 
-def _tab_lines(deps: Deps, role: str, f: FoundTab) -> list[str]:
+def _tab_lines(deps: CycleContext, role: str, f: FoundTab) -> list[str]:
     """What init did about one of the bridge's tabs."""
     if f.tab is None:
         lines = [f"created tab '{f.configured}'"]
@@ -200,7 +200,7 @@ def _tab_lines(deps: Deps, role: str, f: FoundTab) -> list[str]:
     return [f"found tab '{f.title}'"]
 
 
-def _write_headers(deps: Deps, info: SpreadsheetInfo, archived: list[list[Any]], wanted: dict[str, tuple[str, ...]],
+def _write_headers(deps: CycleContext, info: SpreadsheetInfo, archived: list[list[Any]], wanted: dict[str, tuple[str, ...]],
                    report: list[str]) -> tuple[SpreadsheetInfo, dict[str, list[str]]]:
     """3. Headers (added at the end of existing headers if some are missing), never beside a title row.
 
@@ -243,7 +243,7 @@ def _write_headers(deps: Deps, info: SpreadsheetInfo, archived: list[list[Any]],
     return info, headers_now
 
 
-def _set_rules(deps: Deps, info: SpreadsheetInfo, tabs: list[str], headers_now: dict[str, list[str]],
+def _set_rules(deps: CycleContext, info: SpreadsheetInfo, tabs: list[str], headers_now: dict[str, list[str]],
                report: list[str]) -> None:
     """4. Frozen header, Status dropdown, protected bridge columns."""
     s = deps.settings
@@ -299,7 +299,7 @@ def _status_dropdown(sheet_id: int, status_col: int) -> dict[str, Any]:
 COORDINATION_NOTE = "MY MEIN: Persetujuan Pimpinan; hanya koordinator ([review] coordinators) yang dapat mengubahnya."
 
 
-def _coordination_rules(deps: Deps, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:
+def _coordination_rules(deps: CycleContext, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:
     """Issue 20: the Persetujuan Pimpinan dropdown, and its protection editable only by the coordinators
     (the bridge's account stays an editor: Google keeps the account that adds a protection among them)."""
     s = deps.settings
@@ -326,7 +326,7 @@ def _coordination_rules(deps: Deps, review: TabInfo, review_index: dict[ReviewCo
     return requests + updates
 
 
-def _protection(deps: Deps, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:
+def _protection(deps: CycleContext, review: TabInfo, review_index: dict[ReviewColumn, int], report: list[str]) -> list[dict[str, Any]]:
     """The bridge's columns protected (first run), or their editors brought in line with [sheets] officers."""
     s = deps.settings
     who = ", ".join(s.officers) if s.officers else "only the bridge's account and the spreadsheet owner"

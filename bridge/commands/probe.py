@@ -21,7 +21,7 @@ from bridge.core.review_machine import PostState
 from bridge.exceptions import BridgeError
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 OK, BAD, WARN = "OK  ", "FAIL", "WARN"
 
@@ -47,7 +47,7 @@ def _id_of(fragment: str) -> str:
     return m.group(0) if m else fragment
 
 
-def probe_blog(deps: Deps) -> list[str]:
+def probe_blog(deps: CycleContext) -> list[str]:
     """Report lines (OK/WARN/FAIL) of one probe; never leaves a post or a file behind if it can help it."""
     from bridge.core import render
     from bridge.sandbox.seed import png_bytes
@@ -110,7 +110,7 @@ def _fetch_photo(url: str) -> list[str]:
             f"{url}. Change [blog] photo_url, or report it: Google may have changed the image address"]
 
 
-def _clean_up(deps: Deps, post_id: str, photo_id: str) -> list[str]:
+def _clean_up(deps: CycleContext, post_id: str, photo_id: str) -> list[str]:
     lines: list[str] = []
     if post_id:
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bridge.app import Deps
+from bridge.cycle.context import CycleContext
 
 EXAMPLE_DOMAINS = ("example.go.id", "example.com", "example.org")
 
@@ -20,7 +20,7 @@ def example_officers(officers: Sequence[str]) -> list[str]:
     return [o for o in officers if o.lower().rsplit("@", 1)[-1] in EXAMPLE_DOMAINS]
 
 
-def protected_ranges(deps: Deps, spreadsheet_id: str, sheet_id: int) -> list[dict[str, Any]]:
+def protected_ranges(deps: CycleContext, spreadsheet_id: str, sheet_id: int) -> list[dict[str, Any]]:
     """The tab's protected ranges with their editors (one spreadsheets.get)."""
     return deps.sheets.protected_ranges(spreadsheet_id, sheet_id)
 

@@ -21,15 +21,15 @@ from typing import Any
 from bridge.adapters.blogger import BloggerStats
 from bridge.adapters.files import write_in_place
 from bridge.adapters.sheets import a1_tab
-from bridge.app import Deps
 from bridge.commands.report_read import SheetData, read_sheet
 from bridge.commands.report_sheet import layout
 from bridge.config import Settings
 from bridge.core.inert import inert_cell
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
-from bridge.core.report import PageViews, Report, Rules, build_report
+from bridge.core.report import PageViews, Report, build_report
 from bridge.core.report_print import CSV_DIALECTS, csv_cell
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import AuthError, BridgeError
 
 log = logging.getLogger("bridge.report")
@@ -39,19 +39,14 @@ def tab_title(period: Period) -> str:
     return f"Laporan {period.key}"
 
 
-def alerts_as_of(deps: Deps, data: SheetData, day: date) -> list[Alert]:
+def alerts_as_of(deps: CycleContext, data: SheetData, day: date) -> list[Alert]:
     s = deps.settings
     return partnership_alerts(data.registry, data.last_accepted, day, sk_warning_days=s.sk_warning_days,
                               quiet_days=s.quiet_days)
 
 
-def registry_problems(deps: Deps, data: SheetData) -> list[RegistryProblem]:
+def registry_problems(deps: CycleContext, data: SheetData) -> list[RegistryProblem]:
     return check_registry(data.registry, deps.wilayah)
-
-
-def rules(deps: Deps) -> Rules:
-    s = deps.settings
-    return Rules(s.interest_percent, s.power_min, s.influence_min, s.weight_published, s.weight_approval, s.weight_comments)
 
 
 @dataclass
@@ -63,7 +58,7 @@ class ReportResult:
     uploaded: list[str] = field(default_factory=list)  # links to the PDF and the workbook in Drive
 
 
-def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
+def compute(deps: CycleContext, period: Period) -> tuple[Report, list[Alert]]:
     """Read everything and compute the report (no writes)."""
     data = read_sheet(deps, period)
     today = deps.now().date()
@@ -78,7 +73,7 @@ def compute(deps: Deps, period: Period) -> tuple[Report, list[Alert]]:
         log.warning("page views not available from Blogger: %s", exc)
         views = None
     report = build_report(period, data.items, data.registry, alerts, comments, views, deps.wilayah.kecamatan_names,
-                          rules(deps))
+                          deps.settings.report_rules())
     if data.unreadable and report.tables:  # said where the report is read, not only in the log
         first = report.tables[0]
         note = (f"Tidak dihitung karena barisnya tidak terbaca (periksa isinya): {'; '.join(data.unreadable)}.")
@@ -134,7 +129,7 @@ def write_files(report: Report, out_dir: Path, made: datetime, s: Settings) -> l
     return [pdf, xlsx, *write_csv(report, out_dir, s.csv_dialect)]
 
 
-def write_report(deps: Deps, period: Period, out_dir: Path | None = None) -> ReportResult:
+def write_report(deps: CycleContext, period: Period, out_dir: Path | None = None) -> ReportResult:
     """Compute the report for ``period``, replace its tab whole, and write the PDF, the workbook and
     the CSV files to ``out_dir``."""
     s = deps.settings
@@ -164,7 +159,7 @@ MIME = {".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-offi
 DRIVE_KEY = "mymein_report"
 
 
-def upload_forms(deps: Deps, report: Report, files: list[Path]) -> list[str]:
+def upload_forms(deps: CycleContext, report: Report, files: list[Path]) -> list[str]:
     """Put the PDF and the workbook in ``[report] drive_folder_id``, replacing the period's earlier
     ones (found by their appProperty); made in a temporary folder when there is no --out."""
     import tempfile
@@ -196,7 +191,9 @@ __all__ = ["ReportResult", "drive_file_link", "drive_folder_link", "upload_forms
            "write_report"]
 
 
-def maybe_monthly_report(deps: Deps) -> ReportResult | None:
+
+
+def maybe_monthly_report(deps: CycleContext) -> ReportResult | None:
     """With ``[report] monthly``: write the previous month's report once it is due (the 1st at
     ``monthly_hour``, or the first cycle after). Called by `run` after a cycle, never at the same
     time as one. A failure is logged and tried again next cycle."""

@@ -17,11 +17,11 @@ from datetime import date
 from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import KimRecord, ReviewColumn, Status, kim_key
 from bridge.core.period import Period
 from bridge.core.report import APPROVED, Item
+from bridge.cycle.context import CycleContext
 
 #: Rows of Review + Arsip per ``values.batchGet``: about 3 MB of JSON for the report's columns.
 PAGE_ROWS = 10_000
@@ -80,7 +80,7 @@ class _Tab:
             yield row
 
 
-def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | None:
+def _item(row: list[Any], index: dict[ReviewColumn, int], deps: CycleContext) -> Item | None:
     tz = deps.settings.tz
 
     def cell(column: ReviewColumn) -> Any:
@@ -119,7 +119,7 @@ def unreadable_row(tab: str, n: int, exc: Exception, skipped: list[str] | None) 
         skipped.append(f"{tab} baris {n} ({cause})")
 
 
-def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | None = None) -> list[KimRecord]:
+def registry_records(values: list[list[Any]], deps: CycleContext, skipped: list[str] | None = None) -> list[KimRecord]:
     """The KIM tab's rows as records (a row that cannot be read is skipped with a log line)."""
     if not values:
         return []
@@ -180,7 +180,7 @@ class _Found:
             self.items.append(item)
 
 
-def _read_page(deps: Deps, page: list[_Chunk], found: _Found, skipped: list[str]) -> None:
+def _read_page(deps: CycleContext, page: list[_Chunk], found: _Found, skipped: list[str]) -> None:
     """One ``values.batchGet`` for the page's rows; each row becomes an item at once (a bad row is skipped)."""
     ranges = [tab.ranges(start, count) for tab, start, count in page]
     values = deps.sheets.batch_get(deps.settings.review_spreadsheet_id, [r for rs in ranges for r in rs])
@@ -197,7 +197,7 @@ def _read_page(deps: Deps, page: list[_Chunk], found: _Found, skipped: list[str]
                 found.add(item)
 
 
-def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
+def read_sheet(deps: CycleContext, period: Period | None = None) -> SheetData:
     """Review, Arsip and KIM, page by page (a tab that does not exist is left out); items kept for ``period``."""
     from bridge.cycle.tabs import follow_names
     from bridge.exceptions import FatalError

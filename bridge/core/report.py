@@ -76,14 +76,15 @@ class Item:
 
 @dataclass(frozen=True)
 class Rules:
-    """The report's thresholds and weights (``[report]`` in the config)."""
+    """The report's thresholds and weights (``[report]`` in the config). No defaults here: the settings
+    declare them once, and :meth:`bridge.config.Settings.report_rules` builds these."""
 
-    interest_percent: int = 100
-    power_min: int = 500
-    influence_min: int = 50
-    weight_published: int = 60
-    weight_approval: int = 30
-    weight_comments: int = 10
+    interest_percent: int
+    power_min: int
+    influence_min: int
+    weight_published: int
+    weight_approval: int
+    weight_comments: int
 
 
 @dataclass(frozen=True)

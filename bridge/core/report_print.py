@@ -6,14 +6,55 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from bridge.core.period import long_date
 from bridge.core.report import Cell, Report, Table
 from bridge.core.waiting import NOT_RECORDED
 
-if TYPE_CHECKING:
-    from bridge.config import Settings
+
+class Kop(Protocol):
+    """The kop and the signature block's extra lines (``bridge.config.Letterhead`` has them)."""
+
+    @property
+    def kabupaten(self) -> str: ...
+    @property
+    def dinas(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def telephone(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def website(self) -> str: ...
+    @property
+    def signer_rank(self) -> str: ...
+    @property
+    def preparer_title(self) -> str: ...
+    @property
+    def preparer_name(self) -> str: ...
+    @property
+    def preparer_rank(self) -> str: ...
+    @property
+    def preparer_nip(self) -> str: ...
+
+
+class Signing(Protocol):
+    """What the printed report's kop and signature block read from ``[report]`` (``bridge.config.Settings``
+    has it; the core does not import the config)."""
+
+    @property
+    def letterhead(self) -> Kop: ...
+    @property
+    def place(self) -> str: ...
+    @property
+    def signer_title(self) -> str: ...
+    @property
+    def signer_name(self) -> str: ...
+    @property
+    def signer_nip(self) -> str: ...
+
 
 TITLE = "LAPORAN MONITORING DAN EVALUASI KEMITRAAN KOMUNIKASI DENGAN KIM"
 
@@ -98,7 +139,7 @@ def document_tables(report: Report) -> list[Table]:
     return out
 
 
-def kop_lines(s: Settings) -> list[str]:
+def kop_lines(s: Signing) -> list[str]:
     """PEMERINTAH KABUPATEN ..., the dinas, then the address line and the contact line when given."""
     k = s.letterhead
     lines = [f"PEMERINTAH KABUPATEN {k.kabupaten.upper()}", k.dinas.upper()]
@@ -123,7 +164,7 @@ BLANK_NAME = "(.................................................)"
 BLANK_NIP = "NIP. ......................................"
 
 
-def signature_columns(s: Settings, day: date) -> list[list[SignLine]]:
+def signature_columns(s: Signing, day: date) -> list[list[SignLine]]:
     """The signature block: one column (Mengetahui, the signer) or, with [report] preparer_title, two
     (Mengetahui on the left, Yang membuat with place and date on the right, as Indonesian reports have it).
     Both columns have the same lines in the same order, so names, ranks and NIPs print side by side."""

@@ -14,16 +14,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from bridge.core import sanitize
 from bridge.core.columns import drive_file_id
 from bridge.core.model import FormResponse, KimColumn, KimRecord, Partnership, Reason, Submission, Wilayah
 from bridge.core.registry import normalised_partnership, partnership_of
 from bridge.core.wilayah import WilayahIndex, place_key
-
-if TYPE_CHECKING:
-    from bridge.config import Settings
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -37,24 +34,14 @@ LOOKUP_COLUMNS = (KimColumn.NAME, KimColumn.KECAMATAN, KimColumn.DESA)
 
 @dataclass(frozen=True)
 class Rules:
-    """The thresholds validation applies (from ``[intake]``)."""
+    """The thresholds validation applies (``[intake]`` and ``[photos] max_photos``). No defaults here: the
+    settings declare them once, and :meth:`bridge.config.Settings.validation_rules` builds these."""
 
-    title_max: int = 150
-    body_min: int = 50
-    body_max: int = 20000
-    require_registered_email: bool = True
-    max_photos: int = 10
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Rules:
-        """Take the thresholds from the validated settings."""
-        return cls(
-            title_max=settings.title_max,
-            body_min=settings.body_min,
-            body_max=settings.body_max,
-            require_registered_email=settings.require_registered_email,
-            max_photos=settings.photos.max_photos,
-        )
+    title_max: int
+    body_min: int
+    body_max: int
+    require_registered_email: bool
+    max_photos: int
 
 
 def is_active(record: KimRecord) -> bool:

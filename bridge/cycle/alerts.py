@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import logging
 
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn, kim_key
 from bridge.core.registry import Alert, partnership_alerts, summarise_alerts
 from bridge.core.report import APPROVED
+from bridge.cycle.context import CycleContext
 from bridge.cycle.snapshot import Snapshot
 
 log = logging.getLogger("bridge.alerts")
 
 
-def cycle_alerts(deps: Deps, snap: Snapshot) -> list[Alert]:
+def cycle_alerts(deps: CycleContext, snap: Snapshot) -> list[Alert]:
     """Compute the alerts as of today and log them in one line."""
     s = deps.settings
     known = deps.ledger.state.kim_last_accepted

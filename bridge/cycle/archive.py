@@ -13,15 +13,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from bridge.adapters.ledger import ARCHIVED
+from bridge.adapters.ledger import ARCHIVED, Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core import review_machine as machine
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
+from bridge.cycle.context import CycleContext
 from bridge.cycle.deleted_note import deleted_note, post_fate
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
@@ -34,11 +35,11 @@ log = logging.getLogger("bridge.archive")
 
 
 
-def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
+def _age_reference(row: ReviewRow, tz: ZoneInfo) -> datetime | None:
     for column in (ReviewColumn.PUBLISHED, ReviewColumn.RECEIVED):
         value = row.get(column)
         if str(value).strip():
-            when = columns.parse_datetime_cell(value, deps.settings.tz)
+            when = columns.parse_datetime_cell(value, tz)
             if when is not None:
                 return when
     return None
@@ -52,7 +53,7 @@ _FATE_LOG = {
 }
 
 
-def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
+def record_deleted(deps: CycleContext, deleted: list[KnownSubmission], plan: list[str] | None = None) -> int:
     """Submissions whose Review row an officer deleted go to Arsip as they last were, with a note; the
     ledger marks them so they are never published or queued again. One write for all, each ID once.
 
@@ -62,7 +63,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     if not deleted:
         return 0
     s = deps.settings
-    when = format_time(deps.google_now(), deps)
+    when = format_time(deps.google_now(), deps.settings.tz)
     if deps.dry_run:
         if plan is not None:
             plan += [f"record {k.id} in Arsip: its Review row was deleted" for k in deleted]
@@ -91,7 +92,7 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
             status = values.get(ReviewColumn.STATUS, "")
             values[ReviewColumn.SYSTEM_NOTE] = deleted_note(status, fate, when)
-            row = _archive_row(ReviewRow(0, values), deps, arsip.index)
+            row = _archive_row(ReviewRow(0, values), deps.settings.tz, arsip.index)
             if k.id not in arsip.rows:
                 rows.append(row)
                 continue
@@ -123,14 +124,14 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     return len(deleted)
 
 
-def _settled(row: ReviewRow, deps: Deps) -> bool:
+def _settled(row: ReviewRow, ledger: Ledger) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
     if row.status not in (Status.TERBIT, Status.DITOLAK):
         return False  # no ledger look-up for a row that is not done with
-    return machine.settled(row_facts(row), journal_facts(deps.ledger.journal.entry(row.id)))
+    return machine.settled(row_facts(row), journal_facts(ledger.journal.entry(row.id)))
 
 
-def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
+def _published_after_all(deps: CycleContext, row: ReviewRow) -> bool:
     """A DITOLAK row whose post the ledger knows as a draft: Blogger is asked before the row leaves Review.
 
     An officer may have published the draft in Blogger since the last draft check (every 10 minutes,
@@ -151,7 +152,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     if ref is None or ref.status not in machine.ON_WEBSITE:
         return False
     try:
-        when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps) if ref.published else ""
+        when = format_time(datetime.fromisoformat(ref.published.replace("Z", "+00:00")), deps.settings.tz) if ref.published else ""
     except ValueError:
         when = ""
     deps.ledger.journal.record_done(row.id, entry.post_id, ref.url or entry.post_url, ref.status, when or entry.published_at)
@@ -159,7 +160,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     return True
 
 
-def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> int:
+def run_archive(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> int:
     """Move rows older than ``archive_after_days``; returns how many moved."""
     s = deps.settings
     if s.archive_after_days <= 0 or deps.dry_run:
@@ -191,7 +192,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     return len(moved)
 
 
-def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[str]:
+def _move_once(deps: CycleContext, due: list[ReviewRow], info: SpreadsheetInfo) -> list[str]:
     """One attempt at moving ``due`` from Review to Arsip; returns the IDs now moved.
 
     The rows are read again right before the write, and only those still as they were chosen
@@ -222,7 +223,7 @@ def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[
     note_col = found[s.review_tab].index.get(ReviewColumn.SYSTEM_NOTE)
     for r in list(now):
         try:
-            cells[r.id] = _archive_row(r, deps, arsip_index)
+            cells[r.id] = _archive_row(r, deps.settings.tz, arsip_index)
         except (AuthError, FatalError, RetriableError):
             raise
         except Exception as exc:  # noqa: BLE001 - that row stays in Review, saying why (issue 18)
@@ -256,10 +257,10 @@ def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[
     return done + [r.id for r in now]
 
 
-def _due(row: ReviewRow, deps: Deps, cutoff: datetime) -> bool:
-    if not _settled(row, deps):
+def _due(row: ReviewRow, deps: CycleContext, cutoff: datetime) -> bool:
+    if not _settled(row, deps.ledger):
         return False
-    when = _age_reference(row, deps)
+    when = _age_reference(row, deps.settings.tz)
     return when is not None and when < cutoff and not _published_after_all(deps, row)
 
 
@@ -277,9 +278,9 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
         return otherwise
 
 
-def _settled_age(row: ReviewRow, deps: Deps) -> datetime | None:
+def _settled_age(row: ReviewRow, deps: CycleContext) -> datetime | None:
     """The date a settled row's age counts from (None while it is not settled)."""
-    return _age_reference(row, deps) if _settled(row, deps) else None
+    return _age_reference(row, deps.settings.tz) if _settled(row, deps.ledger) else None
 
 
 def _row_data(cells: list[str]) -> dict[str, Any]:
@@ -287,7 +288,7 @@ def _row_data(cells: list[str]) -> dict[str, Any]:
     return {"values": [{"userEnteredValue": {"stringValue": fit_cell(v)}} if v != "" else {} for v in cells]}
 
 
-def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
+def _read_now(deps: CycleContext, rows: list[ReviewRow], where: dict[str, int], index: dict[ReviewColumn, int]) -> list[ReviewRow]:
     """The rows as the sheet holds them now, read in full, and only those still due: a row whose ID
     moved, whose status an officer changed since it was chosen, or that is no longer settled stays."""
     if not rows:
@@ -303,7 +304,7 @@ def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: d
     return out
 
 
-def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
+def next_archive_due(deps: CycleContext, rows: list[ReviewRow]) -> datetime | None:
     """When the earliest of these rows becomes old enough to archive (None: none ever will as they are).
 
     A row that is not settled yet changes only by an edit (which the change signal sees)."""
@@ -329,12 +330,12 @@ def _is_number(text: str) -> bool:
 TIME_COLUMNS = (ReviewColumn.RECEIVED, ReviewColumn.SCHEDULE, ReviewColumn.PUBLISHED)
 
 
-def _archive_row(row: ReviewRow, deps: Deps, index: dict[ReviewColumn, int]) -> list[str]:
+def _archive_row(row: ReviewRow, tz: ZoneInfo, index: dict[ReviewColumn, int]) -> list[str]:
     """The row as Arsip stores it (text, RAW, in Arsip's own column order): a date an officer
     typed stays a readable date."""
     values = dict(row.values)
     for column in TIME_COLUMNS:
         value = values.get(column, "").strip()
         if value and _is_number(value):
-            values[column] = format_time(columns.parse_datetime_cell(value, deps.settings.tz), deps) or value
+            values[column] = format_time(columns.parse_datetime_cell(value, tz), tz) or value
     return columns.review_to_row(values, index)

@@ -22,16 +22,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bridge.adapters.blogger import PostRef
-from bridge.adapters.ledger import ARCHIVED, DONE, JournalEntry
+from bridge.adapters.ledger import ARCHIVED, DONE, JournalEntry, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core import review_machine as machine
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import PostState, Step
 from bridge.cycle.blogger_pause import pause
+from bridge.cycle.context import CycleContext
 from bridge.cycle.facts import journal_facts
 from bridge.cycle.intake import format_time
 from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
@@ -67,30 +68,30 @@ def reverted_note(when: str) -> str:
             "di website. Buka Tautan Post lalu klik Publikasikan, atau pilih DISETUJUI agar sistem menayangkannya lagi.")
 
 
-def watching(deps: Deps) -> bool:
+def watching(ledger: Ledger) -> bool:
     """Whether the last check had posts to compare."""
-    return deps.ledger.state.blog_watching > 0
+    return ledger.state.blog_watching > 0
 
 
-def next_check(deps: Deps) -> datetime | None:
+def next_check(ledger: Ledger) -> datetime | None:
     """When the next look at the blog is due (None: never looked; due whenever a post is watched)."""
-    last = deps.ledger.state.blog_checked
+    last = ledger.state.blog_checked
     return last + BLOG_CHECK_EVERY if last is not None else None
 
 
-def _known_time(deps: Deps, entry: JournalEntry) -> datetime | None:
+def _known_time(tz: ZoneInfo, entry: JournalEntry) -> datetime | None:
     """The post's date as far as the ledger knows: when it was first sent (the intent; or its date on
     Blogger, noted by :meth:`PublishJournal.note_post_date`), else when it was shown as published."""
     if entry.intent_at:
         try:
             when = datetime.fromisoformat(entry.intent_at.replace("Z", "+00:00"))
-            return when if when.tzinfo is not None else when.replace(tzinfo=deps.settings.tz)
+            return when if when.tzinfo is not None else when.replace(tzinfo=tz)
         except ValueError:
             pass
-    return columns.parse_datetime_cell(entry.published_at, deps.settings.tz) if entry.published_at else None
+    return columns.parse_datetime_cell(entry.published_at, tz) if entry.published_at else None
 
 
-def _watched(deps: Deps, rows: list[ReviewRow]) -> list[tuple[JournalEntry, ReviewRow | None]]:
+def _watched(deps: CycleContext, rows: list[ReviewRow]) -> list[tuple[JournalEntry, ReviewRow | None]]:
     """(journal entry, its Review row or None for an Arsip row) of every post to compare."""
     out: list[tuple[JournalEntry, ReviewRow | None]] = []
     seen: set[str] = set()
@@ -108,19 +109,19 @@ def _watched(deps: Deps, rows: list[ReviewRow]) -> list[tuple[JournalEntry, Revi
         sub = deps.ledger.submissions.get(entry.submission_id)
         if sub is None or sub.status != ARCHIVED:
             continue
-        when = _known_time(deps, entry)
+        when = _known_time(deps.settings.tz, entry)
         if when is not None and now - when <= ARCHIVE_WATCH:
             out.append((entry, None))
     return out
 
 
-def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
+def watch_blog(deps: CycleContext, rows: list[ReviewRow], result: Any) -> None:
     """Compare the watched posts with the blog, when due; Review cells go to ``result`` (written with the
     cycle's write-back), Arsip cells are written here. Never raises for a Google failure: the next
     check tries again."""
     if deps.dry_run:
         return
-    due = next_check(deps)
+    due = next_check(deps.ledger)
     if due is not None and deps.now() < due:
         return
     targets = _watched(deps, rows)
@@ -131,7 +132,7 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
         # None: a new or rebuilt ledger, whose rebuild has just read the whole blog: the first look is
         # BLOG_CHECK_EVERY from now, not a second listing in the same cycle
         return
-    times = [_known_time(deps, e) for e, _ in targets]
+    times = [_known_time(deps.settings.tz, e) for e, _ in targets]
     known = [t for t in times if t is not None]
     since = min(known) - MARGIN if known else None
     try:
@@ -165,19 +166,19 @@ def watch_blog(deps: Deps, rows: list[ReviewRow], result: Any) -> None:
     if arsip:
         entries = {e.submission_id: e for e, _ in targets}
         for sid in write_arsip(deps, arsip):
-            _settle_arsip(deps, entries[sid], arsip[sid])
+            _settle_arsip(deps.ledger, entries[sid], arsip[sid])
 
 
-def _settle_arsip(deps: Deps, entry: JournalEntry, values: dict[ReviewColumn, str]) -> None:
+def _settle_arsip(ledger: Ledger, entry: JournalEntry, values: dict[ReviewColumn, str]) -> None:
     """The ledger follows an Arsip row only once it was written: a row that could not be written (a title
     row above the headers, a Google error) is still watched, and written by a later check."""
     if values.get(ReviewColumn.STATUS) == Status.GAGAL.value:
-        deps.ledger.journal.forget_post(entry.submission_id, f"post {entry.post_id} deleted in Blogger")
+        ledger.journal.forget_post(entry.submission_id, f"post {entry.post_id} deleted in Blogger")
     else:
-        deps.ledger.journal.record_done(entry.submission_id, entry.post_id, "", PostState.DRAFT, "")
+        ledger.journal.record_done(entry.submission_id, entry.post_id, "", PostState.DRAFT, "")
 
 
-def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
+def _compare(deps: CycleContext, entry: JournalEntry, row: ReviewRow | None, ref: PostRef, result: Any,
              arsip: dict[str, dict[ReviewColumn, str]]) -> None:
     """A post the ledger knows live or scheduled that is a draft now was reverted in Blogger
     (:func:`bridge.core.review_machine.seen_on_blog`)."""
@@ -185,7 +186,7 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
     if seen.step != Step.SHOW_REVERTED:
         return  # a draft published in Blogger is shown by publish.check_drafts
     sid = entry.submission_id
-    when = format_time(deps.google_now(), deps)
+    when = format_time(deps.google_now(), deps.settings.tz)
     if row is not None:  # an Arsip row's ledger entry changes once the row is written (_settle_arsip)
         deps.ledger.journal.record_done(sid, entry.post_id, "", PostState.DRAFT, "")
     values = {
@@ -200,11 +201,11 @@ def _compare(deps: Deps, entry: JournalEntry, row: ReviewRow | None, ref: PostRe
         result.put(sid, values)
 
 
-def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: Any,
+def post_gone(deps: CycleContext, entry: JournalEntry, row: ReviewRow | None, result: Any,
               arsip: dict[str, dict[ReviewColumn, str]] | None = None) -> None:
     """The post was deleted in Blogger: the ledger forgets it (DISETUJUI inserts a new one) and the row says so."""
     sid = entry.submission_id
-    when = format_time(deps.google_now(), deps)
+    when = format_time(deps.google_now(), deps.settings.tz)
     if row is not None or arsip is None:  # an Arsip row: forgotten once the row is written (_settle_arsip)
         with deps.ledger.transaction():
             deps.ledger.journal.forget_post(sid, f"post {entry.post_id} deleted in Blogger")
@@ -224,7 +225,7 @@ def post_gone(deps: Deps, entry: JournalEntry, row: ReviewRow | None, result: An
         result.put(sid, values)
 
 
-def write_arsip(deps: Deps, updates: dict[str, dict[ReviewColumn, str]]) -> set[str]:
+def write_arsip(deps: CycleContext, updates: dict[str, dict[ReviewColumn, str]]) -> set[str]:
     """Arsip rows whose post changed in Blogger: one read of where the IDs are, one batched RAW write.
 
     Returns:

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bridge.app import Deps
 from bridge.core import review_machine as machine
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import LimitError
 
 log = logging.getLogger("bridge.publish")
 
-def paused_until(deps: Deps) -> datetime | None:
+
+
+def paused_until(deps: CycleContext) -> datetime | None:
     """The end of the pause, if one is running now."""
     until = deps.ledger.state.blogger_paused_until
     return until if until is not None and deps.google_now() < until else None
 
 
-def pause(deps: Deps, exc: LimitError, what: str) -> datetime:
+def pause(deps: CycleContext, exc: LimitError, what: str) -> datetime:
     """Start (or keep) the pause until tomorrow 00:00 WITA; returns its end."""
     local = deps.google_now().astimezone(deps.settings.tz)
     until = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=deps.settings.tz)
@@ -34,9 +37,9 @@ def pause(deps: Deps, exc: LimitError, what: str) -> datetime:
     return until
 
 
-def limit_note(until: datetime, deps: Deps) -> str:
+def limit_note(until: datetime, tz: ZoneInfo) -> str:
     """What a waiting row says while the pause lasts (spelled by the status machine)."""
-    return machine.limit_note(until, deps.settings.tz)
+    return machine.limit_note(until, tz)
 
 
 __all__ = ["paused_until", "pause", "limit_note"]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bridge.app import Deps
 from bridge.config import Settings
 from bridge.core import render
 from bridge.core.coordination import Policy, decided_by, needs_coordination
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow
 from bridge.core.plaintext import fit_labels
 from bridge.core.review_machine import DECISIONS
+from bridge.core.wilayah import WilayahIndex
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -31,12 +31,12 @@ def _partnerships(row: ReviewRow, kims: Sequence[KimRecord]) -> list[str]:
     return [k.partnership for k in kims if " ".join(k.desa.split()).casefold() == desa]
 
 
-def needing(deps: Deps, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = ()) -> set[str]:
+def needing(settings: Settings, wilayah: WilayahIndex, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = ()) -> set[str]:
     """IDs of the rows that wait for a coordinator's SETUJU before they are published."""
-    policy = policy_of(deps.settings)
+    policy = policy_of(settings)
     if not policy.on:
         return set()
-    s = deps.settings
+    s = settings
     found: set[str] = set()
     for row in rows:
         if not row.id:
@@ -44,18 +44,18 @@ def needing(deps: Deps, rows: Sequence[ReviewRow], kims: Sequence[KimRecord] = (
         kecamatan, desa, kim = row.get(ReviewColumn.KECAMATAN), row.get(ReviewColumn.DESA), row.get(ReviewColumn.KIM)
         labels: list[str] = []
         if policy.mode == "rules" and policy.labels:
-            desa_label = deps.wilayah.desa_label(kecamatan, desa)
+            desa_label = wilayah.desa_label(kecamatan, desa)
             labels = fit_labels(render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label))[0]
         if needs_coordination(policy, row.status, row.get(ReviewColumn.TITLE), labels, _partnerships(row, kims)):
             found.add(row.id)
     return found
 
 
-def record_deciders(deps: Deps, rows: Sequence[ReviewRow], needs: set[str], updates: dict[str, dict[ReviewColumn, str]]) -> int:
+def record_deciders(settings: Settings, rows: Sequence[ReviewRow], needs: set[str], updates: dict[str, dict[ReviewColumn, str]], *, dry_run: bool) -> int:
     """``Diputuskan Oleh`` for rows an officer decided, when it says something new (no extra request:
     the cells go into the cycle's write-back), while ``[review] coordination`` is on. Returns how many rows get it."""
-    policy = policy_of(deps.settings)
-    if deps.dry_run or not policy.on:
+    policy = policy_of(settings)
+    if dry_run or not policy.on:
         return 0  # coordination off: every decision is an officer's, and the sheet proves nothing of who
     written = 0
     for row in rows:

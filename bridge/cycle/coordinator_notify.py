@@ -17,7 +17,6 @@ from pathlib import Path
 import jinja2
 
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core.digest import row_link
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.notices import (
@@ -32,6 +31,7 @@ from bridge.core.notices import (
     stamp,
 )
 from bridge.core.review_machine import waits_for_leader
+from bridge.cycle.context import CycleContext
 from bridge.cycle.digest import _sheet_id
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.notify import NoticeResult, _set, _write, _write_exact
@@ -55,7 +55,7 @@ def _waiting(rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]])
     return out
 
 
-def _fresh_cells(deps: Deps, todo: list[ReviewRow]) -> list[ReviewRow]:
+def _fresh_cells(deps: CycleContext, todo: list[ReviewRow]) -> list[ReviewRow]:
     """The rows with their ``Notifikasi Terkirim`` cell as the sheet holds it now (one read), still unannounced."""
     s = deps.settings
     review = locate_ids(deps, [s.review_tab])[s.review_tab]
@@ -77,7 +77,7 @@ def _fresh_cells(deps: Deps, todo: list[ReviewRow]) -> list[ReviewRow]:
     return out
 
 
-def run_coordinator_messages(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> NoticeResult:
+def run_coordinator_messages(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> NoticeResult:
     """Tell each coordinator about the items newly waiting for them (through the configured channel)."""
     result = NoticeResult()
     s = deps.settings
@@ -98,7 +98,7 @@ def run_coordinator_messages(deps: Deps, rows: list[ReviewRow], updates: dict[st
     now = deps.now()
     by_id = {r.id: r for r in todo}
     for r in todo:
-        _set(deps, r.id, EVENT, "intent", now.isoformat())
+        _set(deps.ledger, r.id, EVENT, "intent", now.isoformat())
     if not _write(deps, {r.id: {EVENT: Mark(EVENT, SENDING, stamp(now))} for r in todo}, by_id):
         result.problems.append(f"Review tab has no '{ReviewColumn.NOTICES.value}' column: coordinators not told (run `mymein-bridge init`)")
         return result
@@ -119,7 +119,7 @@ def run_coordinator_messages(deps: Deps, rows: list[ReviewRow], updates: dict[st
                 result.failed += 1
                 log.warning("%s: coordinator %s not told: %s", r.id, person.email, exc)
         when = deps.now()
-        _set(deps, r.id, EVENT, "sent", when.isoformat())
+        _set(deps.ledger, r.id, EVENT, "sent", when.isoformat())
         mark = Mark(EVENT, FAILED, f"tidak terkirim ke {', '.join(failures)}") if failures else Mark(EVENT, SENT, stamp(when))
         final[r.id] = {**parse_marks(r.get(ReviewColumn.NOTICES)), EVENT: mark}
     _write_exact(deps, final)

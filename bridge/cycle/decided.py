@@ -9,16 +9,16 @@ given a wrong time. The report's waiting times (received → decided) use it.
 
 from __future__ import annotations
 
-from bridge.app import Deps
 from bridge.core.columns import TIME_CELL_FORMAT
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.core.review_machine import DECISIONS, decision_is_new
+from bridge.cycle.context import CycleContext
 from bridge.cycle.publish import PublishResult
 
 TIME_FORMAT = TIME_CELL_FORMAT  # as Diterima (WITA)
 
 
-def stamp_decisions(deps: Deps, rows: list[ReviewRow], review_index: dict[ReviewColumn, int], result: PublishResult) -> int:
+def stamp_decisions(deps: CycleContext, rows: list[ReviewRow], review_index: dict[ReviewColumn, int], result: PublishResult) -> int:
     """Put the decision time into ``result``'s write-back for rows decided since the last cycle."""
     if ReviewColumn.DECIDED not in review_index or deps.dry_run:
         return 0

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.adapters.ledger import JournalEntry
-from bridge.app import Deps
 from bridge.core import review_machine as machine
 from bridge.core.columns import TIME_CELL_FORMAT
 from bridge.core.review_machine import Fate
+from bridge.cycle.context import CycleContext
 from bridge.cycle.facts import journal_facts
 
 
@@ -33,7 +33,7 @@ def deleted_note(status: str, fate: Fate, when: str) -> str:
     return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
 
 
-def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> str:
+def deleted_note_text(deps: CycleContext, sub_id: str, status: str, deleted_at: str) -> str:
     """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
     try:
         when = datetime.fromisoformat(deleted_at).astimezone(deps.settings.tz).strftime(TIME_CELL_FORMAT)

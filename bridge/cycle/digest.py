@@ -26,12 +26,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import jinja2
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.notify import AppriseChannel, Channel, shown_url
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
-from bridge.app import Deps
+from bridge.config import Settings
 from bridge.core import columns, digest
 from bridge.core.digest import DigestInput, DigestRecord, DigestRow, Health, Sending
 from bridge.core.health import cycle_failed, failure_kind
@@ -39,6 +41,7 @@ from bridge.core.kim_channel import kim_routes
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.notices import Message, render_message
 from bridge.core.registry import Alert
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import AddressError, BridgeError
 
 log = logging.getLogger("bridge.digest")
@@ -58,7 +61,7 @@ class DigestResult:
     problems: list[str] = field(default_factory=list)
 
 
-def remember_failure(deps: Deps, exc: BaseException | None) -> None:
+def remember_failure(deps: CycleContext, exc: BaseException | None) -> None:
     """A cycle that could not work (``exc``; None: the spreadsheet could not be read for now): the next
     digest's health section names it, in the plain words of :mod:`bridge.core.health`, by its kind (the
     raw error stays in the English journal). Never raises."""
@@ -71,8 +74,7 @@ def remember_failure(deps: Deps, exc: BaseException | None) -> None:
         log.debug("last failure not remembered: %s", exc)
 
 
-def _rows(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> list[DigestRow]:
-    tz = deps.settings.tz
+def _rows(tz: ZoneInfo, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> list[DigestRow]:
     out = []
     for row in rows:
         if not row.id:
@@ -87,11 +89,11 @@ def _rows(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewC
     return out
 
 
-def _cached(deps: Deps) -> DigestRecord | None:
-    return deps.ledger.state.digest_record
+def _cached(ledger: Ledger) -> DigestRecord | None:
+    return ledger.state.digest_record
 
 
-def _read_record(deps: Deps) -> DigestRecord:
+def _read_record(deps: CycleContext) -> DigestRecord:
     found = deps.sheets.get_metadata(deps.settings.review_spreadsheet_id, digest.METADATA_ID)
     record = DigestRecord.parse(found.value) if found is not None and found.key == digest.KEY else None
     record = record or DigestRecord()
@@ -100,7 +102,7 @@ def _read_record(deps: Deps) -> DigestRecord:
     return record
 
 
-def _write_record(deps: Deps, record: DigestRecord) -> None:
+def _write_record(deps: CycleContext, record: DigestRecord) -> None:
     """One ``spreadsheets.batchUpdate``: the record's value replaced, or created with its fixed id."""
     sid = deps.settings.review_spreadsheet_id
     (reply,) = deps.sheets.batch_update(sid, [update_metadata_request(digest.METADATA_ID, record.to_json())], keeps_layout=True)
@@ -111,11 +113,11 @@ def _write_record(deps: Deps, record: DigestRecord) -> None:
         deps.ledger.state.digest_record = record
 
 
-def _mark_sending(deps: Deps, record: DigestRecord) -> None:
+def _mark_sending(deps: CycleContext, record: DigestRecord) -> None:
     _write_record(deps, record)
 
 
-def _mark_sent(deps: Deps, record: DigestRecord) -> None:
+def _mark_sent(deps: CycleContext, record: DigestRecord) -> None:
     _write_record(deps, record)
 
 
@@ -127,32 +129,32 @@ def _split(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "overflow=split"
 
 
-def _recipients(deps: Deps) -> list[tuple[str, Channel | None, str]]:
+def _recipients(settings: Settings) -> list[tuple[str, Channel | None, str]]:
     """(label for the log, channel, address): digest_to through the configured channel (None), then each URL."""
-    n = deps.settings.notify
+    n = settings.notify
     out: list[tuple[str, Channel | None, str]] = [(address, None, address) for address in n.digest_to]
     out += [(shown_url(url), AppriseChannel((_split(url),), "[notify] digest_urls"), "") for url in n.digest_urls]
     # issue 20: the coordinators get the digest too (its section lists what waits for them); after the
     # others, so the journal keys of the officers' recipients do not move
-    c = deps.settings.coordination
+    c = settings.coordination
     if c.on and n.digest_to:  # through the configured channel, as digest_to (none without it)
         known = {a.lower() for a in n.digest_to}
         out += [(p.email, None, p.email) for p in c.coordinators if p.email.lower() not in known]
     return out
 
 
-def _state(deps: Deps, sending: Sending, recipient: int) -> tuple[str, str]:
+def _state(ledger: Ledger, sending: Sending, recipient: int) -> tuple[str, str]:
     """(state, detail) of one recipient's copy: ('intent', time), ('sent', time), ('retry',
     'attempts|first|next'), ('failed', why) or ('', '') when not tried."""
-    return deps.ledger.state.digest_delivery(sending.key, recipient)
+    return ledger.state.digest_delivery(sending.key, recipient)
 
 
-def _set(deps: Deps, sending: Sending, recipient: int, state: str, detail: str) -> None:
-    with deps.ledger.transaction():
-        deps.ledger.state.set_digest_delivery(sending.key, recipient, state, detail)
+def _set(ledger: Ledger, sending: Sending, recipient: int, state: str, detail: str) -> None:
+    with ledger.transaction():
+        ledger.state.set_digest_delivery(sending.key, recipient, state, detail)
 
 
-def _health(deps: Deps, problems: int) -> Health:
+def _health(deps: CycleContext, problems: int) -> Health:
     last = deps.ledger.state.last_failure
     if last is None or deps.now() - last[0] > FAILURE_SHOWN:
         return Health(problems=problems)
@@ -160,7 +162,7 @@ def _health(deps: Deps, problems: int) -> Health:
     return Health(when.astimezone(deps.settings.tz), cycle_failed(kind), problems)
 
 
-def _sheet_id(deps: Deps) -> int | None:
+def _sheet_id(deps: CycleContext) -> int | None:
     s = deps.settings
     try:
         tab = deps.sheets.info(s.review_spreadsheet_id).tabs.get(s.review_tab)
@@ -169,7 +171,7 @@ def _sheet_id(deps: Deps) -> int | None:
     return getattr(tab, "sheet_id", None)
 
 
-def _compose(deps: Deps, sending: Sending, rows: list[DigestRow], kims: Sequence[KimRecord], alerts: Sequence[Alert],
+def _compose(deps: CycleContext, sending: Sending, rows: list[DigestRow], kims: Sequence[KimRecord], alerts: Sequence[Alert],
              problems: int) -> tuple[str, str]:
     n = deps.settings.notify
     _, bad = kim_routes(kims, n.kim_channels)
@@ -181,12 +183,12 @@ def _compose(deps: Deps, sending: Sending, rows: list[DigestRow], kims: Sequence
     return render_message(template, digest.context(data))
 
 
-def _send_all(deps: Deps, sending: Sending, subject: str, body: str, result: DigestResult) -> bool:
+def _send_all(deps: CycleContext, sending: Sending, subject: str, body: str, result: DigestResult) -> bool:
     """Send to every recipient the ledger has not done; True when none is left to try later."""
     now = deps.now()
     done = True
-    for n, (label, channel, address) in enumerate(_recipients(deps)):
-        state, detail = _state(deps, sending, n)
+    for n, (label, channel, address) in enumerate(_recipients(deps.settings)):
+        state, detail = _state(deps.ledger, sending, n)
         if state in ("sent", "failed"):
             continue
         attempts, first = 0, now
@@ -199,27 +201,27 @@ def _send_all(deps: Deps, sending: Sending, subject: str, body: str, result: Dig
         try:
             (channel or deps.officer_channel).send(Message(address, subject, body, f"digest:{sending.slot:%Y%m%d%H%M}:{n}"))
         except AddressError as exc:
-            _set(deps, sending, n, "failed", "address")
+            _set(deps.ledger, sending, n, "failed", "address")
             log.warning("digest to %s refused, address not usable: %s", label, exc)
             result.problems.append(f"officers' digest not sent to {label}: {exc}")
             continue
         except BridgeError as exc:  # temporary, or the grant: tried again with backoff, then given up
             if now - first >= GIVE_UP_AFTER:
-                _set(deps, sending, n, "failed", "gave-up")
+                _set(deps.ledger, sending, n, "failed", "gave-up")
                 log.error("digest to %s given up after %s: %s", label, GIVE_UP_AFTER, exc)
                 result.problems.append(f"officers' digest not sent to {label}: {exc}")
                 continue
             wait = min(FIRST_WAIT * (2 ** attempts), MAX_WAIT)
-            _set(deps, sending, n, "retry", f"{attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
+            _set(deps.ledger, sending, n, "retry", f"{attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
             log.warning("digest to %s not sent, trying again in %s: %s", label, wait, exc)
             done = False
             continue
-        _set(deps, sending, n, "sent", deps.now().isoformat())
+        _set(deps.ledger, sending, n, "sent", deps.now().isoformat())
         result.sent += 1
     return done
 
 
-def _finish(deps: Deps, record: DigestRecord, sending: Sending, subject: str, body: str, result: DigestResult) -> None:
+def _finish(deps: CycleContext, record: DigestRecord, sending: Sending, subject: str, body: str, result: DigestResult) -> None:
     if _send_all(deps, sending, subject, body, result):
         _mark_sent(deps, record.done())
         log.info("officers' digest (%s %s) sent to %d recipient(s)", sending.kind, sending.slot.isoformat(), result.sent)
@@ -227,12 +229,12 @@ def _finish(deps: Deps, record: DigestRecord, sending: Sending, subject: str, bo
         result.pending = True
 
 
-def _started(deps: Deps, sending: Sending) -> bool:
+def _started(deps: CycleContext, sending: Sending) -> bool:
     """Whether this ledger journaled the intent of ``sending`` (else it cannot tell how far it got)."""
-    return any(_state(deps, sending, n)[0] for n in range(len(_recipients(deps))))
+    return any(_state(deps.ledger, sending, n)[0] for n in range(len(_recipients(deps.settings))))
 
 
-def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
+def run_digest(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], kims: Sequence[KimRecord],
                alerts: Sequence[Alert], problems: int = 0, reshaped: int = 0) -> DigestResult:
     """Send the officers' digest when one is due (``rows`` as this cycle left them).
 
@@ -245,8 +247,8 @@ def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[Re
         return result
     now = deps.now()
     at = digest.parse_at(n.digest_at)
-    view = _rows(deps, rows, updates)
-    cached = _cached(deps)
+    view = _rows(deps.settings.tz, rows, updates)
+    cached = _cached(deps.ledger)
     if cached is not None and cached.sending is None and digest.due(cached, now, at, n.digest_wait_hours, view) is None:
         return result  # nothing due by the ledger's copy of the record: no request at all
     if reshaped:
@@ -275,21 +277,21 @@ def run_digest(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[Re
         result.problems.append(f"officers' digest template {n.templates / TEMPLATE}: {exc}")
         log.error("officers' digest not sent: template %s: %s", n.templates / TEMPLATE, exc)
         return result
-    for i in range(len(_recipients(deps))):  # 1. the ledger's intent
-        _set(deps, sending, i, "intent", now.isoformat())
+    for i in range(len(_recipients(deps.settings))):  # 1. the ledger's intent
+        _set(deps.ledger, sending, i, "intent", now.isoformat())
     begun = record.begun(sending)
     _mark_sending(deps, begun)  # 2. the sheet's intent
     _finish(deps, begun, sending, subject, body, result)  # 3. send, 4. the record
     return result
 
 
-def _retry_due(deps: Deps, sending: Sending) -> bool:
+def _retry_due(deps: CycleContext, sending: Sending) -> bool:
     """Whether a digest being sent has work now: a recipient not yet tried, a retry whose wait is over,
     or none left (the record is to be finished)."""
     now = deps.now()
     waiting = False
-    for i in range(len(_recipients(deps))):
-        state, detail = _state(deps, sending, i)
+    for i in range(len(_recipients(deps.settings))):
+        state, detail = _state(deps.ledger, sending, i)
         if state in ("sent", "failed"):
             continue
         if state == "retry" and now < datetime.fromisoformat(detail.split("|")[2]):
@@ -299,14 +301,14 @@ def _retry_due(deps: Deps, sending: Sending) -> bool:
     return not waiting
 
 
-def wake_at(deps: Deps, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> datetime | None:
+def wake_at(deps: CycleContext, rows: Sequence[ReviewRow], updates: dict[str, dict[ReviewColumn, str]]) -> datetime | None:
     """When the next digest may be due (the cycle reads the sheet then even if nothing changed)."""
     n = deps.settings.notify
     if not n.digest:
         return None
-    cached = _cached(deps)
+    cached = _cached(deps.ledger)
     now = deps.now()
-    return digest.next_due(cached, now, digest.parse_at(n.digest_at), n.digest_wait_hours, _rows(deps, rows, updates))
+    return digest.next_due(cached, now, digest.parse_at(n.digest_at), n.digest_wait_hours, _rows(deps.settings.tz, rows, updates))
 
 
 __all__ = ["DigestResult", "remember_failure", "run_digest", "wake_at"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bridge.adapters.ledger import JournalEntry
-from bridge.app import Deps
+from bridge.adapters.ledger import JournalEntry, Ledger
+from bridge.config import Settings
 from bridge.core import render
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import ACTING, Conditions, Journal, Row
@@ -33,22 +33,22 @@ def journal_facts(entry: JournalEntry | None) -> Journal:
     return Journal(state=entry.state, post_id=entry.post_id, post_status=entry.post_status)
 
 
-def facts(deps: Deps, row: ReviewRow, entry: JournalEntry | None, coordination: bool = False) -> tuple[Row, Journal]:
+def facts(ledger: Ledger, row: ReviewRow, entry: JournalEntry | None, coordination: bool = False) -> tuple[Row, Journal]:
     """The row's facts and its journal entry's. The submission's record (one more ledger look-up) is read
     only where the machine looks at it: a GAGAL row, and an approved or withdrawn row with no journal entry."""
     facts_row = row_facts(row, coordination)
     journal = journal_facts(entry)
     if facts_row.system_id and (row.status == Status.GAGAL or (entry is None and row.status in ACTING)):
-        sub = deps.ledger.submissions.get(row.id)
+        sub = ledger.submissions.get(row.id)
         if sub is not None:
             journal = replace(journal, recorded=sub.status, from_form=sub.origin == "form")
     return facts_row, journal
 
 
-def conditions(deps: Deps, paused: datetime | None = None, *, template_ok: bool = True, handover: bool = False) -> Conditions:
+def conditions(settings: Settings, paused: datetime | None = None, *, template_ok: bool = True, handover: bool = False) -> Conditions:
     """The cycle's conditions for the machine."""
-    c = deps.settings.coordination
-    return Conditions(mode=deps.settings.publish_mode, paused_until=paused, tz=deps.settings.tz,
+    c = settings.coordination
+    return Conditions(mode=settings.publish_mode, paused_until=paused, tz=settings.tz,
                       template_ok=template_ok, handover=handover,
                       coordination_on=c.on, coordinators=" atau ".join(dict.fromkeys(p.role for p in c.coordinators)))
 

@@ -22,12 +22,14 @@ import logging
 import socket
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, create_metadata_request
-from bridge.app import Deps
 from bridge.core import columns, health
 from bridge.core.grant import sheet_text
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.cycle.context import CycleContext
 from bridge.cycle.tabs import TAB_KEY
 from bridge.exceptions import BridgeError
 
@@ -37,13 +39,12 @@ STATUS = "status"  # the tab's role in its tag
 PROTECTION = "MY MEIN: tab ini diisi otomatis oleh bridge; jangan diubah."
 
 
-def _shown(deps: Deps) -> dict[str, Any]:
-    return deps.ledger.state.health_shown
+def _shown(ledger: Ledger) -> dict[str, Any]:
+    return ledger.state.health_shown
 
 
-def _last_publish(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
+def _last_publish(tz: ZoneInfo, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
     """The latest TERBIT row's time, title and ID (this cycle's write-back included); else what was known."""
-    tz = deps.settings.tz
     best: tuple[datetime, str] | None = None
     for row in rows:
         cells = updates.get(row.id, {})
@@ -63,7 +64,7 @@ def _last_publish(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Rev
     return known if shown is not None and shown > best[0] else best[1]
 
 
-def _problems(deps: Deps, report: Any) -> tuple[str, ...]:
+def _problems(deps: CycleContext, report: Any) -> tuple[str, ...]:
     """Each problem of the cycle, in plain Indonesian with what to do."""
     from bridge.cycle.blogger_pause import paused_until
 
@@ -83,7 +84,7 @@ def _problems(deps: Deps, report: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_health(deps: Deps, report: Any, rows: list[ReviewRow], known_publish: str = "") -> health.Health:
+def build_health(deps: CycleContext, report: Any, rows: list[ReviewRow], known_publish: str = "") -> health.Health:
     """What the tab should say after this cycle (``report``: its CycleReport)."""
     from bridge.cycle.grant import grant_of
 
@@ -103,7 +104,7 @@ def build_health(deps: Deps, report: Any, rows: list[ReviewRow], known_publish: 
     grant = grant_of(deps.settings)
     return health.Health(
         problems=_problems(deps, report),
-        last_publish=_last_publish(deps, rows, updates, known_publish),
+        last_publish=_last_publish(deps.settings.tz, rows, updates, known_publish),
         waiting=counts[Status.MENUNGGU], invalid=counts[Status.TIDAK_VALID], approved=counts[Status.DISETUJUI]
         + counts[Status.PERLU_KOORDINASI],  # issue 20: approved too, pending a coordinator
         failed=counts[Status.GAGAL],
@@ -132,7 +133,7 @@ def new_tab_requests(info: SpreadsheetInfo, title: str, cells: list[list[str]], 
     ]
 
 
-def init_requests(deps: Deps, info: SpreadsheetInfo, taken: set[int]) -> tuple[list[dict[str, Any]], str]:
+def init_requests(deps: CycleContext, info: SpreadsheetInfo, taken: set[int]) -> tuple[list[dict[str, Any]], str]:
     """For `init`: the Status Bridge tab when the spreadsheet has none (requests to add to its batch), and
     its report line; saying, until the first cycle, that no cycle has run yet."""
     title = deps.settings.status_tab
@@ -155,13 +156,13 @@ NOT_YET = ("Bridge belum menjalankan siklus sejak `init`. Bila keadaan ini tetap
            "berjalan: hubungi TI.")
 
 
-def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
+def show_health(deps: CycleContext, report: Any, rows: list[ReviewRow]) -> bool:
     """Write the tab when due (see the module's docstring); True when written. Never raises a
     BridgeError: the cycle's work is done, and the next cycle tries again."""
     title = deps.settings.status_tab
     if not title or deps.dry_run:
         return False
-    shown = _shown(deps)
+    shown = _shown(deps.ledger)
     h = build_health(deps, report, rows, str(shown.get("last_publish", "")))
     now = deps.now()
     try:
@@ -196,7 +197,8 @@ def show_health(deps: Deps, report: Any, rows: list[ReviewRow]) -> bool:
         log.warning("the '%s' tab was not updated, will try again next cycle: %s", title, exc)
         return False
     with deps.ledger.transaction():
-        deps.ledger.state.health_shown = {"key": h.key(), "at": now.isoformat(), "last_publish": h.last_publish}
+        deps.ledger.state.health_shown = {"key": h.key(), "at": now.isoformat(),
+                                                       "last_publish": h.last_publish}
     return True
 
 

@@ -15,16 +15,18 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bridge.adapters.ledger import ARCHIVED, DONE, REVERTED, BlogPostRecord, Ledger, Rebuild
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
+from bridge.config import Settings
 from bridge.core import columns, identity, questions, revision, validate, watermark
 from bridge.core.model import LATER_COLUMNS, Field, FormResponse, ReviewColumn, ReviewRow, Status, Submission
 from bridge.core.review_machine import ACTING, PostState
+from bridge.cycle.context import CycleContext
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.revision import Revisions, ambiguous, apply_revisions, without_self_duplicate
-from bridge.cycle.snapshot import FULL_READ_PAGE, LAST_COLUMN, Snapshot
+from bridge.cycle.snapshot import LAST_COLUMN, Snapshot
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError, RetriableError
 from bridge.photos.check import check_photos
 
@@ -32,8 +34,6 @@ log = logging.getLogger("bridge.intake")
 
 TIME_FORMAT = columns.TIME_CELL_FORMAT
 NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
-#: Pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once).
-APPEND_PAGE = 5_000
 #: Review columns the bridge writes (it only reads the officers' notes and schedule).
 BRIDGE_COLUMNS: tuple[ReviewColumn, ...] = tuple(
     c for c in ReviewColumn if c not in (ReviewColumn.OFFICER_NOTE, ReviewColumn.SCHEDULE, ReviewColumn.OPERATOR_MESSAGE)
@@ -60,16 +60,16 @@ class IntakeResult:
     revised_ids: list[str] = field(default_factory=list)  # items a resubmission replaced (issue 20): matched this cycle
 
 
-def format_time(dt: datetime | None, deps: Deps) -> str:
-    return dt.astimezone(deps.settings.tz).strftime(TIME_FORMAT) if dt else ""
+def format_time(dt: datetime | None, tz: ZoneInfo) -> str:
+    return dt.astimezone(tz).strftime(TIME_FORMAT) if dt else ""
 
 
-def review_values(sub: Submission, deps: Deps) -> dict[ReviewColumn, str]:
+def review_values(sub: Submission, tz: ZoneInfo) -> dict[ReviewColumn, str]:
     """The Review row the officers see for a new submission."""
     note = NOTE_OK if sub.valid else "\n".join(f"{i}. {r.id}" for i, r in enumerate(sub.reasons, start=1))
     return {
         ReviewColumn.ID: sub.id,
-        ReviewColumn.RECEIVED: format_time(sub.received_at, deps),
+        ReviewColumn.RECEIVED: format_time(sub.received_at, tz),
         ReviewColumn.KECAMATAN: sub.kecamatan,
         ReviewColumn.DESA: sub.desa,
         ReviewColumn.KIM: sub.kim,
@@ -129,7 +129,7 @@ NOTE_BACK_FROM_BLOG = (
 )
 
 
-def arsip_rows(deps: Deps) -> list[ReviewRow]:
+def arsip_rows(deps: CycleContext) -> list[ReviewRow]:
     """The Arsip tab's rows with an ID or a fingerprint (read only when rebuilding, rarely)."""
     s = deps.settings
     info = deps.sheets.info(s.review_spreadsheet_id)
@@ -143,20 +143,20 @@ def arsip_rows(deps: Deps) -> list[ReviewRow]:
     return [r for r in rows if r.id or r.get(ReviewColumn.FINGERPRINT).strip()]
 
 
-def queued_before(deps: Deps, snap: Snapshot) -> list[ReviewRow]:
+def queued_before(deps: CycleContext, snap: Snapshot) -> list[ReviewRow]:
     """Every row queued before: the Review tab's, then the Arsip tab's (read only here, rarely)."""
     return list(snap.review) + [r for r in arsip_rows(deps) if r.id]
 
 
-def _post_time(post: identity.BlogPost, deps: Deps) -> str:
+def _post_time(post: identity.BlogPost, tz: ZoneInfo) -> str:
     try:
-        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), deps) if post.published else ""
+        return format_time(datetime.fromisoformat(post.published.replace("Z", "+00:00")), tz) if post.published else ""
     except ValueError:
         return ""
 
 
 def rebuild_ledger(
-    deps: Deps,
+    deps: CycleContext,
     rows: Sequence[ReviewRow],
     arsip: Sequence[ReviewRow] = (),
     posts: Sequence[identity.BlogPost] = (),
@@ -193,7 +193,7 @@ def rebuild_ledger(
 
 
 def _relearn_rows(
-    deps: Deps,
+    deps: CycleContext,
     index: identity.PostIndex,
     fp_posts: Mapping[str, identity.BlogPost],
     rows: Sequence[ReviewRow],
@@ -233,7 +233,7 @@ def _fingerprint_from_post(r: ReviewRow, index: identity.PostIndex) -> str:
 
 
 def _renumber(
-    deps: Deps, index: identity.PostIndex, deferred: Sequence[tuple[ReviewRow, str, str]], plan: list[str] | None
+    deps: CycleContext, index: identity.PostIndex, deferred: Sequence[tuple[ReviewRow, str, str]], plan: list[str] | None
 ) -> int:
     """Rows whose ID was cleared or used twice get a new ID, in the year they were received."""
     for r, fp, status in deferred:
@@ -246,7 +246,7 @@ def _renumber(
 
 
 def _add_rebuilt(
-    deps: Deps, index: identity.PostIndex, r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt"
+    deps: CycleContext, index: identity.PostIndex, r: ReviewRow, sub_id: str, fp: str, status: str, origin: str = "rebuilt"
 ) -> None:
     """One submission learned from its row, with its post when the blog has it (an approved or
     withdrawn row whose post no marker names is recorded as failed: looked for once, here)."""
@@ -270,12 +270,12 @@ def _add_rebuilt(
     )
     post = index.match(sub_id, fp)
     if post is not None:
-        ledger.journal.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps))
+        ledger.journal.record_done(sub_id, post.id, post.url, post.status, _post_time(post, deps.settings.tz))
     elif r.status in ACTING and status != ARCHIVED:  # issue 20: PERLU KOORDINASI acts like DISETUJUI
         ledger.journal.record_failed(sub_id, "no post carries its marker")  # looked for once, here
 
 
-def _remember_posts_of_gone_rows(deps: Deps, fp_posts: Mapping[str, identity.BlogPost], seen_fps: set[str]) -> int:
+def _remember_posts_of_gone_rows(deps: CycleContext, fp_posts: Mapping[str, identity.BlogPost], seen_fps: set[str]) -> int:
     """Bridge posts whose response is in neither tab, remembered so intake puts the response back in
     Review as TERBIT when it reads it. Returns how many."""
     gone = 0
@@ -283,14 +283,14 @@ def _remember_posts_of_gone_rows(deps: Deps, fp_posts: Mapping[str, identity.Blo
         if fp in seen_fps:
             continue
         sub_id = next((m.id for m in post.markers if m.fingerprint == fp), "")
-        deps.ledger.blog_posts.add(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps)))
+        deps.ledger.blog_posts.add(BlogPostRecord(fp, sub_id, post.id, post.url, post.status, _post_time(post, deps.settings.tz)))
         gone += 1
     return gone
 
 
-def _oldest_received(rows: Sequence[ReviewRow], deps: Deps) -> datetime | None:
+def _oldest_received(rows: Sequence[ReviewRow], tz: ZoneInfo) -> datetime | None:
     """The earliest 'Diterima (WITA)' time among queued rows (as times, not as text)."""
-    times = [columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), deps.settings.tz) for r in rows]
+    times = [columns.parse_datetime_cell(r.get(ReviewColumn.RECEIVED), tz) for r in rows]
     return min((t for t in times if t is not None), default=None)
 
 
@@ -301,7 +301,7 @@ class History:
     oldest submission queued before (``cutoff``). Asked row by row as pages arrive (issue 13).
     """
 
-    def __init__(self, deps: Deps, first_run: bool, cutoff: datetime | None) -> None:
+    def __init__(self, deps: CycleContext, first_run: bool, cutoff: datetime | None) -> None:
         self.ledger = deps.ledger
         self.why = ""
         self.first_run = deps.settings.start == "now" and first_run
@@ -325,14 +325,14 @@ class History:
         return True
 
 
-def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.Rules, email_collected: bool) -> list[str]:
+def _registry_gaps(settings: Settings, registry: validate.KimRegistry, rules: validate.Rules, email_collected: bool) -> list[str]:
     """One problem line when the KIM tab lacks a column validation needs (every cycle, until fixed)."""
     gaps = registry.missing_of(validate.kim_columns_needed(rules, email_collected))
     if not gaps:
         return []
     names = ", ".join(f"'{c.value}'" for c in gaps)
     line = (
-        f"registry tab '{deps.settings.registry_tab}' has no column {names}: submissions whose checks need it are "
+        f"registry tab '{settings.registry_tab}' has no column {names}: submissions whose checks need it are "
         "queued TIDAK VALID; rename the header back or run `mymein-bridge init -c CONFIG`"
     )
     log.warning(line)
@@ -340,7 +340,7 @@ def _registry_gaps(deps: Deps, registry: validate.KimRegistry, rules: validate.R
 
 
 def _append(
-    deps: Deps, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult, below_row: int
+    deps: CycleContext, snap: Snapshot, to_write: list[tuple[str, dict[ReviewColumn, str]]], result: IntakeResult, below_row: int
 ) -> list[str] | None:
     """One RAW append of the rows to Review, below its last row; a row Google refuses is isolated
     (see :mod:`bridge.cycle.isolate`). Returns the IDs now in Review; None = all stay pending."""
@@ -373,7 +373,7 @@ def _append(
 
 
 def _back_from_blog(
-    deps: Deps, response: FormResponse, fp: str, post: BlogPostRecord, result: IntakeResult
+    deps: CycleContext, response: FormResponse, fp: str, post: BlogPostRecord, result: IntakeResult
 ) -> dict[str, dict[ReviewColumn, str]]:
     """A response already on the blog whose row is in neither tab (deleted, then the ledger was lost):
     it goes back to Review as TERBIT with its link, under the ID its post carries. Never re-queued."""
@@ -384,7 +384,7 @@ def _back_from_blog(
     if not sub_id or ledger.submissions.get(sub_id) is not None:
         sub_id = ledger.ids.allocate((sub.received_at or deps.now()).astimezone(s.tz).year)
     sub = validate.with_id(sub, sub_id)
-    values = review_values(sub, deps)
+    values = review_values(sub, deps.settings.tz)
     link = post.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{post.post_id}"
     values.update({
         ReviewColumn.STATUS: Status.TERBIT.value,
@@ -407,9 +407,9 @@ def _back_from_blog(
 
 
 def full_read_pages(
-    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, *, first_from_snapshot: bool = True
+    deps: CycleContext, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, *, first_from_snapshot: bool = True
 ) -> Iterator[list[FormResponse]]:
-    """Every responses row from row 2, ``FULL_READ_PAGE`` rows per request (bounded memory, issue 13).
+    """Every responses row from row 2, ``deps.pages.full_read`` rows per request (bounded memory, issue 13).
 
     ``first_from_snapshot``: the snapshot holds the first page (else it is read too). Later pages read only
     the columns up to the last one the form's questions use. Pages cover the grid as the
@@ -418,7 +418,7 @@ def full_read_pages(
     """
     s = deps.settings
     tab = s.responses_tab
-    page = FULL_READ_PAGE
+    page = deps.pages.full_read
     used = [i for fld in hmap.index for i in hmap.columns_of(fld)]
     last_col = column_letter(max(used)) if used else LAST_COLUMN
     grid = deps.sheets.info(s.spreadsheet_id).tabs[tab].row_count
@@ -520,7 +520,7 @@ class _Start:
     cutoff: datetime | None  # responses older than this are history after a rebuild (``[intake] start = "now"``)
 
 
-def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
+def run_intake(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> None:
     """Queue every new response exactly once; never raises for one bad row."""
     ledger = deps.ledger
     hmap = _checked_header(deps, snap, result)
@@ -534,7 +534,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
     legacy = Legacy(ledger, known)
     history = History(deps, start.fresh and not result.rebuilt, start.cutoff)
     queue = _Queue(deps, snap, hmap, result, legacy)
-    result.problems += _registry_gaps(deps, queue.registry, queue.rules, queue.email_collected)
+    result.problems += _registry_gaps(deps.settings, queue.registry, queue.rules, queue.email_collected)
 
     # One transaction for the read and the queueing (all or nothing, as before), but page by page:
     # each page's new rows are recorded and let go, so memory does not grow with the tab (issue 13).
@@ -563,7 +563,7 @@ def run_intake(deps: Deps, snap: Snapshot, result: IntakeResult) -> None:
         log.warning("resubmissions not written to Review; they stay pending: %s", exc)
 
 
-def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns.HeaderMap | None:
+def _checked_header(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> columns.HeaderMap | None:
     """The responses tab's questions mapped to fields, and remembered; None when intake stops this
     cycle (``result.halted`` says why). Changes since the last cycle are reported as drift."""
     tab = deps.settings.responses_tab
@@ -573,7 +573,7 @@ def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns
     result.drift = hmap.drift_report(previous)
     for line in result.drift:
         log.warning("responses tab '%s': %s", tab, line)
-    halted, config = _why_stop(deps, snap, hmap, previous)
+    halted, config = _why_stop(deps.settings, snap, hmap, previous)
     if halted:
         result.halted, result.halted_config = halted, config
         log.error("intake stopped: %s", halted)
@@ -583,11 +583,11 @@ def _checked_header(deps: Deps, snap: Snapshot, result: IntakeResult) -> columns
 
 
 def _why_stop(
-    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, previous: columns.HeaderMap | None
+    settings: Settings, snap: Snapshot, hmap: columns.HeaderMap, previous: columns.HeaderMap | None
 ) -> tuple[str, bool]:
     """Why no response may be queued this cycle ("" when they may), and whether only a config or
     header fix helps (``once`` exits 2). The responses wait in the form meanwhile."""
-    s = deps.settings
+    s = settings
     photos_in_review = previous is None and any(r.get(ReviewColumn.PHOTOS).strip() for r in snap.review)
     lost = questions.lost_questions(hmap, previous, questions.needed_fields(previous, photos_in_review, s.aliases))
     if lost and (previous is not None or Field.PHOTO in {q.field for q in lost}):
@@ -609,7 +609,7 @@ def _why_stop(
     return "", False
 
 
-def _ledger_start(deps: Deps, snap: Snapshot, result: IntakeResult) -> _Start | None:
+def _ledger_start(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> _Start | None:
     """A new ledger, or a lost one: re-learn what Review and Arsip already hold before anything else;
     a ledger restored from an older copy learns what was queued since. None when intake waits (Arsip
     or the blog cannot be read now)."""
@@ -627,7 +627,7 @@ def _ledger_start(deps: Deps, snap: Snapshot, result: IntakeResult) -> _Start | 
     return start
 
 
-def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) -> bool:
+def _rebuild(deps: CycleContext, snap: Snapshot, result: IntakeResult, start: _Start) -> bool:
     """Rebuild the ledger from Review, Arsip and the blog, and record the history cutoff with it.
     False when Arsip or the blog cannot be read now (intake is postponed)."""
     try:
@@ -641,7 +641,7 @@ def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) ->
     review_rows = list(snap.review) + list(snap.review_unidentified)
     result.rebuilt = rebuild_ledger(deps, review_rows, arsip, posts, result.plan)
     earlier = [r for r in (*review_rows, *arsip) if r.id]
-    start.cutoff = _oldest_received(earlier, deps) if result.rebuilt else None
+    start.cutoff = _oldest_received(earlier, deps.settings.tz) if result.rebuilt else None
     if result.rebuilt and not deps.dry_run:
         with deps.ledger.transaction():  # committed with the rebuild, before the read that may still fail
             deps.ledger.state.rebuild = Rebuild(start.cutoff)
@@ -649,7 +649,7 @@ def _rebuild(deps: Deps, snap: Snapshot, result: IntakeResult, start: _Start) ->
 
 
 def _read_and_queue(
-    deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult,
+    deps: CycleContext, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult,
     known: KnownFingerprints, history: History, queue: _Queue,
 ) -> watermark.Decision:
     """Read the new responses and queue them (inside the caller's transaction): the whole tab page by
@@ -680,7 +680,7 @@ def _read_and_queue(
     return decision
 
 
-def _note_read_done(deps: Deps, snap: Snapshot, start: _Start) -> None:
+def _note_read_done(deps: CycleContext, snap: Snapshot, start: _Start) -> None:
     """After a read of the whole tab: the time of the full scan, and every legacy fingerprint in the
     tab remembered; after a first or rebuilt run: the next cycle is no first run, even on an empty form."""
     if snap.responses_start == 2 and not deps.dry_run:
@@ -690,7 +690,7 @@ def _note_read_done(deps: Deps, snap: Snapshot, start: _Start) -> None:
         deps.ledger.state.intake_started = deps.now()
 
 
-def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> bool:
+def _ids_above_the_sheets(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> bool:
     """A ledger restored from an older copy learns what was queued since, before anything is queued.
 
     New IDs are given above every ID in Review (no request: the cycle read them). When Review shows
@@ -734,7 +734,7 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
             if post is None or (entry is not None and entry.post_id == post.id and entry.post_status == post.status
                                 and entry.state in (DONE, REVERTED)):
                 continue
-            ledger.journal.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps))
+            ledger.journal.record_done(r.id, post.id, post.url, post.status, _post_time(post, deps.settings.tz))
             if post.status == PostState.DRAFT and r.status == Status.DITARIK:
                 ledger.journal.record_reverted(r.id)  # withdrawn since the copy was made
             fixed += 1
@@ -756,10 +756,10 @@ def _rescan_reason(decision: watermark.Decision, ledger: Ledger) -> str:
 class _Queue:
     """Records new responses as submissions (sanitized, validated, IDs given), one at a time."""
 
-    def __init__(self, deps: Deps, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, legacy: Legacy) -> None:
+    def __init__(self, deps: CycleContext, snap: Snapshot, hmap: columns.HeaderMap, result: IntakeResult, legacy: Legacy) -> None:
         self.deps, self.result, self.legacy = deps, result, legacy
         self.registry = validate.KimRegistry(snap.kim, missing=snap.kim_missing)
-        self.rules = validate.Rules.from_settings(deps.settings)
+        self.rules = deps.settings.validation_rules()
         self.email_collected = hmap.has_email
         self.today = deps.now().date()
         self.contents = ContentKeys(deps.ledger)
@@ -783,8 +783,8 @@ class _Queue:
         found = self.revisions.match(sub)
         if found.id:  # a resubmission: it replaces the item sent back for revision (issue 20)
             sub = without_self_duplicate(sub, found.id)
-            note = review_values(sub, deps)[ReviewColumn.SYSTEM_NOTE]
-            self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps))
+            note = review_values(sub, deps.settings.tz)[ReviewColumn.SYSTEM_NOTE]
+            self.revisions.take(response, fp, sub, found.id, note, format_time(sub.received_at or deps.now(), deps.settings.tz))
             self.result.revised_ids.append(found.id)
             if deps.dry_run:
                 self.result.plan.append(f"revise {found.id} [{sub.status.value}] with row {response.row_number}: {sub.title[:60]}")
@@ -830,7 +830,7 @@ class _Queue:
         year = (sub.received_at or deps.now()).astimezone(s.tz).year
         sub_id = ledger.ids.allocate(year)
         sub = validate.with_id(sub, sub_id)
-        values = review_values(sub, deps)
+        values = review_values(sub, deps.settings.tz)
         key = sub.content_key or validate.content_key(sub.operator, sub.title, sub.body)
         ledger.submissions.add(
             id=sub_id,
@@ -898,16 +898,16 @@ def _queue_pages(
 
 
 def _append_pending(
-    deps: Deps, snap: Snapshot, review_fps: set[str], next_mark: watermark.Watermark | None, result: IntakeResult
+    deps: CycleContext, snap: Snapshot, review_fps: set[str], next_mark: watermark.Watermark | None, result: IntakeResult
 ) -> None:
     """Append everything not yet in Review (this cycle's rows and any left pending by a failed cycle),
-    ``APPEND_PAGE`` rows per request; the watermark advances once all are written."""
+    ``deps.pages.append`` rows per request; the watermark advances once all are written."""
     ledger = deps.ledger
     tab = deps.settings.responses_tab
     below = max((r.row_number for r in snap.review), default=1)
     after = ""
     while True:
-        pending = ledger.submissions.pending_rows(after=after, limit=APPEND_PAGE)
+        pending = ledger.submissions.pending_rows(after=after, limit=deps.pages.append)
         if not pending:
             break
         after = pending[-1][0]

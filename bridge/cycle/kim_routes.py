@@ -10,28 +10,32 @@ from __future__ import annotations
 
 import logging
 
-from bridge.app import Deps
+from bridge.adapters.ledger import Ledger
 from bridge.core.kim_channel import ChannelProblem, Route, kim_routes
-from bridge.core.model import KimRecord, kim_key
+from bridge.core.model import KimRecord
+from bridge.core.registry import kim_key
+from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.notify")
 
-def cycle_routes(deps: Deps, kims: list[KimRecord]) -> tuple[dict[str, Route], set[str]]:
+
+
+def cycle_routes(deps: CycleContext, kims: list[KimRecord]) -> tuple[dict[str, Route], set[str]]:
     """(routes by KIM key, keys of the KIMs whose channel cells cannot be used)."""
     routes, problems = kim_routes(kims, deps.settings.notify.kim_channels)
-    _log_once(deps, problems)
+    _log_once(deps.ledger, problems, dry_run=deps.dry_run)
     return routes, {kim_key(p.kim) for p in problems}
 
 
-def _log_once(deps: Deps, problems: list[ChannelProblem]) -> None:
+def _log_once(ledger: Ledger, problems: list[ChannelProblem], *, dry_run: bool) -> None:
     now = sorted(f"{p.row}:{p.kim}:{p.en}" for p in problems)
-    if now == deps.ledger.state.kim_channel_problems:
+    if now == ledger.state.kim_channel_problems:
         return
     for p in problems:
         log.warning("KIM tab row %d (%s): %s; its operator messages go to the form's e-mail", p.row, p.kim, p.en)
-    if not deps.dry_run:
-        with deps.ledger.transaction():
-            deps.ledger.state.kim_channel_problems = now
+    if not dry_run:
+        with ledger.transaction():
+            ledger.state.kim_channel_problems = now
 
 
 __all__ = ["cycle_routes"]

@@ -31,12 +31,15 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import create_metadata_request, update_metadata_request
-from bridge.app import Deps
+from bridge.config import Settings
 from bridge.core import lease
 from bridge.core.lease import Holder, Record, Verdict
+from bridge.cycle.context import CycleContext
 from bridge.exceptions import AuthError, FatalError, LeaseHeldError
 
 log = logging.getLogger("bridge.lease")
@@ -54,31 +57,31 @@ def _boot_id() -> str:
         return ""
 
 
-def _booted(deps: Deps) -> datetime | None:
+def _booted(now: Callable[[], datetime]) -> datetime | None:
     """When this machine started, on the bridge's clock (now less the kernel's uptime)."""
     try:
         with open("/proc/uptime", encoding="ascii") as f:
-            return deps.now() - timedelta(seconds=float(f.read().split()[0]))
+            return now() - timedelta(seconds=float(f.read().split()[0]))
     except (OSError, ValueError, IndexError):
         return None
 
 
-def me(deps: Deps) -> Holder:
+def me(settings: Settings) -> Holder:
     """This bridge as the record names it."""
-    return Holder(socket.gethostname(), _boot_id(), str(deps.settings.state_path.resolve()), os.getpid())
+    return Holder(socket.gethostname(), _boot_id(), str(settings.state_path.resolve()), os.getpid())
 
 
-def ttl(deps: Deps) -> timedelta:
-    return lease.lease_ttl(deps.settings.poll_interval_minutes)
+def ttl(settings: Settings) -> timedelta:
+    return lease.lease_ttl(settings.poll_interval_minutes)
 
 
-def _sid(deps: Deps) -> str:
-    return deps.settings.review_spreadsheet_id
+def _sid(settings: Settings) -> str:
+    return settings.review_spreadsheet_id
 
 
-def read_record(deps: Deps) -> Record | None:
+def read_record(deps: CycleContext) -> Record | None:
     """The record as the spreadsheet holds it now (free with a layout fetch the cycle makes anyway)."""
-    sid = _sid(deps)
+    sid = _sid(deps.settings)
     if not deps.sheets.is_cached(sid):
         found = [m for m in deps.sheets.info(sid).metadata if m.key == lease.KEY]
     else:
@@ -87,13 +90,13 @@ def read_record(deps: Deps) -> Record | None:
     return lease.Record.parse(found[0].value) if found else None
 
 
-def stored_record(deps: Deps) -> Record | None:
-    return deps.ledger.state.lease_record
+def stored_record(ledger: Ledger) -> Record | None:
+    return ledger.state.lease_record
 
 
-def _write(deps: Deps, new: Record, *, create: bool) -> None:
+def _write(deps: CycleContext, new: Record, *, create: bool) -> None:
     """One ``spreadsheets.batchUpdate``: the record created (fixed id) or its value replaced."""
-    sid = _sid(deps)
+    sid = _sid(deps.settings)
     if create:
         request = create_metadata_request(lease.KEY, new.to_json(), metadata_id=lease.METADATA_ID)
         deps.sheets.batch_update(sid, [request], keeps_layout=True)
@@ -107,10 +110,10 @@ def _write(deps: Deps, new: Record, *, create: bool) -> None:
     deps.ledger.state.lease_record = new
 
 
-def held_message(deps: Deps, record: Record) -> str:
+def held_message(deps: CycleContext, record: Record) -> str:
     """What IT staff read when another bridge holds the lease: who, since when, and what to do."""
     now = deps.now()
-    expires = record.expires(ttl(deps)).astimezone(deps.settings.tz)
+    expires = record.expires(ttl(deps.settings)).astimezone(deps.settings.tz)
     age = int((now - record.heartbeat).total_seconds() // 60)
     return (
         f"another mymein-bridge writes this spreadsheet: {record.holder.describe()}, last seen {age} minute(s) ago. "
@@ -128,7 +131,7 @@ class Guard:
     its last look is :data:`RECHECK` old: a take-over since then (this bridge hung, or a long cycle)
     stops that write and every later one of the cycle (callers treat it as a write not made)."""
 
-    def __init__(self, deps: Deps, record: Record | None, checked: datetime) -> None:
+    def __init__(self, deps: CycleContext, record: Record | None, checked: datetime) -> None:
         self.deps, self.record, self.checked = deps, record, checked
         self.raised = False
         self.lost: Record | None = None
@@ -161,7 +164,7 @@ class Guard:
             finally:
                 self._busy = False
             self.checked = deps.now()
-            if record is not None and not record.holder.same_place(me(deps)):
+            if record is not None and not record.holder.same_place(me(deps.settings)):
                 deps.ledger.state.lease_record = record
                 self.lost = record
                 log.warning("the spreadsheet's lease was taken over by %s during this cycle; nothing more is written",
@@ -181,15 +184,15 @@ class Guard:
             gen = max(self.record.gen if self.record else 0, ledger.state.generation - 1) + 1
             ledger.state.generation = gen  # first: a write that lands unheard is still this ledger's
             ids = ledger.ids.tops()
-            new = (self.record.renewed(me(deps), ledger.state.own_id(), gen, deps.now(), ids) if self.record
-                   else lease.first_record(me(deps), ledger.state.own_id(), gen, deps.now(), ids))
+            new = (self.record.renewed(me(deps.settings), ledger.state.own_id(), gen, deps.now(), ids) if self.record
+                   else lease.first_record(me(deps.settings), ledger.state.own_id(), gen, deps.now(), ids))
             _write(deps, new, create=self.record is None)
             self.record, self.raised = new, True
         finally:
             self._busy = False
 
 
-def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
+def check(deps: CycleContext, changed: bool, notes: list[str]) -> Guard:
     """At the start of a cycle that reads: may this bridge write, and is its ledger the sheet's?
 
     Empties a ledger that is not trusted (it is then rebuilt by this cycle's intake) and claims the
@@ -199,10 +202,10 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
         LeaseHeldError: another bridge holds the lease (nothing was written).
         RetriableError: the record could not be read or written now.
     """
-    ledger, now, holder = deps.ledger, deps.now(), me(deps)
-    stored = stored_record(deps)
+    ledger, now, holder = deps.ledger, deps.now(), me(deps.settings)
+    stored = stored_record(deps.ledger)
     record = read_record(deps) if changed or stored is None or deps.take_over else stored
-    decision = lease.decide(record, holder, now, ttl(deps), take_over=deps.take_over, booted=_booted(deps))
+    decision = lease.decide(record, holder, now, ttl(deps.settings), take_over=deps.take_over, booted=_booted(deps.now))
     if decision.verdict is Verdict.HELD and deps.dry_run:  # a dry run may look at any time; it writes nothing
         assert record is not None
         notes.append("a real run would write nothing: " + held_message(deps, record))
@@ -212,7 +215,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
             log.warning("the spreadsheet's lease was taken over by %s; this bridge stops writing",
                         record.holder.describe())
             ledger.state.lease_record = record
-        raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps)))
+        raise LeaseHeldError(held_message(deps, record), expires=record.expires(ttl(deps.settings)))
     trusted = lease.ledger_trusted(record, ledger.state.own_id(), ledger.state.generation)
     if not trusted:
         assert record is not None
@@ -231,7 +234,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
         return Guard(deps, record, now)
     if decision.claim or not trusted:
         _claim(deps, record, decision.verdict, holder)
-        record = stored_record(deps)
+        record = stored_record(deps.ledger)
     elif record is not None:
         ledger.state.lease_record = record
     ledger.state.standby_until = None
@@ -239,7 +242,7 @@ def check(deps: Deps, changed: bool, notes: list[str]) -> Guard:
     return Guard(deps, record, now)
 
 
-def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) -> None:
+def _claim(deps: CycleContext, record: Record | None, verdict: Verdict, holder: Holder) -> None:
     """Write the record naming this bridge and its ledger; read it back after it settles when it
     named another holder. A claim from another holder opens the hand-over (see the module doc)."""
     ledger, now = deps.ledger, deps.now()
@@ -259,7 +262,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         # Created by another bridge at the same moment: Google refuses a second record with the fixed id.
         ledger.state.lease_record = rival
         raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
-                             + held_message(deps, rival), expires=rival.expires(ttl(deps))) from exc
+                             + held_message(deps, rival), expires=rival.expires(ttl(deps.settings))) from exc
     if record is not None and not record.holder.same_place(holder):
         deps.sleep(SETTLE_SECONDS)
         back = read_record(deps)
@@ -268,7 +271,7 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
                 ledger.state.lease_record = back
             raise LeaseHeldError("another bridge claimed this spreadsheet at the same moment; this one backs off. "
                                  + (held_message(deps, back) if back else ""),
-                                 expires=back.expires(ttl(deps)) if back else None)
+                                 expires=back.expires(ttl(deps.settings)) if back else None)
         ledger.state.handover_until = now + HANDOVER
         ledger.state.handover_scan = True
         how = "taken over by request" if verdict is Verdict.TAKE_OVER else "its lease had expired"
@@ -279,28 +282,28 @@ def _claim(deps: Deps, record: Record | None, verdict: Verdict, holder: Holder) 
         log.info("spreadsheet lease: held by this bridge (%s), generation %d", holder.describe(), gen)
 
 
-def in_handover(deps: Deps) -> bool:
+def in_handover(deps: CycleContext) -> bool:
     """True while a new holder must not insert new posts (the previous one's last insert may land)."""
     until = deps.ledger.state.handover_until
     return until is not None and deps.now() < until
 
 
-def handover_lookup(deps: Deps) -> bool:
+def handover_lookup(ledger: Ledger) -> bool:
     """True when the blog must be scanned for every approved row's marker before inserting."""
-    return deps.ledger.state.handover_scan
+    return ledger.state.handover_scan
 
 
-def handover_scanned(deps: Deps) -> None:
-    deps.ledger.state.handover_scan = False
+def handover_scanned(ledger: Ledger) -> None:
+    ledger.state.handover_scan = False
 
 
-def renew_if_due(deps: Deps) -> bool:
+def renew_if_due(deps: CycleContext) -> bool:
     """In a cycle that reads nothing: write a heartbeat when two thirds of the lease are gone. The
     spreadsheet did not change since this bridge's last cycle, so the record is as it left it."""
     if deps.dry_run:
         return False
-    record = stored_record(deps)
-    if record is None or not record.holder.same_place(me(deps)) or not lease.renew_due(record, deps.now(), ttl(deps)):
+    record = stored_record(deps.ledger)
+    if record is None or not record.holder.same_place(me(deps.settings)) or not lease.renew_due(record, deps.now(), ttl(deps.settings)):
         return False
     Guard(deps, record, deps.now()).raise_generation()
     return True

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns
 from bridge.core.model import ReviewColumn
+from bridge.cycle.context import CycleContext
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class IdRows:
     copies: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ID on several rows -> every row, ascending
 
 
-def locate_ids(deps: Deps, tabs: list[str], fingerprints: dict[str, int] | None = None) -> dict[str, IdRows]:
+def locate_ids(deps: CycleContext, tabs: list[str], fingerprints: dict[str, int] | None = None) -> dict[str, IdRows]:
     """Read where each ID sits now in ``tabs`` (officers may have sorted or moved things).
 
     One ``values.batchGet`` of each tab's header and column A; a second only for a

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import jinja2
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.notify import AppriseChannel, Channel
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.config import notice_template
 from bridge.core import columns
 from bridge.core.kim_channel import KimChannel, Route
@@ -53,6 +53,7 @@ from bridge.core.notices import (
 from bridge.core.operator_reasons import for_operator, from_note
 from bridge.core.report import DRAFT_LINK
 from bridge.core.review_machine import rejection_notice_waits
+from bridge.cycle.context import CycleContext
 from bridge.cycle.kim_routes import cycle_routes
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AddressError, BridgeError, RetriableError
@@ -78,26 +79,26 @@ class NoticeResult:
         return self.retry_later > 0
 
 
-def _ledger_state(deps: Deps, sub_id: str, event: Event) -> tuple[str, str]:
+def _ledger_state(ledger: Ledger, sub_id: str, event: Event) -> tuple[str, str]:
     """(state, detail): ('', ''), ('intent', time), ('sent', time), ('retry', 'attempts|first|next'),
     ('failed', reason shown on the row)."""
-    return deps.ledger.state.notice(sub_id, event.value)
+    return ledger.state.notice(sub_id, event.value)
 
 
-def _set(deps: Deps, sub_id: str, event: Event, state: str, detail: str = "") -> None:
+def _set(ledger: Ledger, sub_id: str, event: Event, state: str, detail: str = "") -> None:
     """Record the message's state ('' forgets it)."""
-    with deps.ledger.transaction():
-        deps.ledger.state.set_notice(sub_id, event.value, state, detail)
+    with ledger.transaction():
+        ledger.state.set_notice(sub_id, event.value, state, detail)
 
 
-def _too_old(deps: Deps, row: ReviewRow) -> bool:
+def _too_old(deps: CycleContext, row: ReviewRow) -> bool:
     received = columns.parse_datetime_cell(row.get(ReviewColumn.RECEIVED), deps.settings.tz)
     if received is None:
         return False
     return deps.now() - received > timedelta(days=deps.settings.notify.max_age_days)
 
 
-def _live_link(deps: Deps, row: ReviewRow) -> str:
+def _live_link(deps: CycleContext, row: ReviewRow) -> str:
     """The public link once readers can see the post; "" for a draft (the editor link is for officers
     only) or a scheduled post not out yet. In draft mode, the message goes when the draft check has
     seen the officer publish it (it writes the link and the time)."""
@@ -163,7 +164,7 @@ def _destination(view: ReviewRow, routes: dict[str, Route], bad: set[str], chann
     return [route.address], channel, VIA[route.channel]
 
 
-def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult,
+def _plan(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], result: NoticeResult,
           kims: list[KimRecord]) -> list[_Item]:
     n = deps.settings.notify
     enabled = frozenset(Event(e) for e in n.events)
@@ -185,7 +186,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
                 items.append(_Item(view, needs, None, clears=True))  # decided otherwise: nothing waits
         # "?" lines: the ledger tells how far the send got; with no ledger record nobody knows, and
         # the line stays (at most once: never twice)
-        due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps, row.id, e)[0]
+        due += [e for e, m in marks.items() if m.state == SENDING and _ledger_state(deps.ledger, row.id, e)[0]
                 and e != Event.KOORDINASI]  # issue 20: the coordinators' line (bridge.cycle.coordinator_notify)
         if not due or _too_old(deps, view):
             continue
@@ -198,7 +199,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
                 if event not in marks:  # said once; the row waits until an officer writes the message
                     items.append(_Item(view, event, None, waits=True))
                 continue
-            state, detail = _ledger_state(deps, row.id, event)
+            state, detail = _ledger_state(deps.ledger, row.id, event)
             if state in ("sent", "failed"):  # done with: only the cell is missing
                 items.append(_Item(view, event, None, note=note))
                 continue
@@ -218,7 +219,7 @@ def _plan(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColum
     return items
 
 
-def _write(deps: Deps, cells: dict[str, dict[Event, Mark]], rows: dict[str, ReviewRow]) -> bool:
+def _write(deps: CycleContext, cells: dict[str, dict[Event, Mark]], rows: dict[str, ReviewRow]) -> bool:
     """One batched RAW write of the cells (merged into what each row's cell already says)."""
     s = deps.settings
     review = locate_ids(deps, [s.review_tab])[s.review_tab]
@@ -234,32 +235,32 @@ def _write(deps: Deps, cells: dict[str, dict[Event, Mark]], rows: dict[str, Revi
         data.append((f"{a1_tab(s.review_tab)}!{column_letter(col)}{number}", [[format_marks(marks)]]))
     if data:
         deps.sheets.update_ranges(s.review_spreadsheet_id, data)
-        _remember(deps, {sid: format_marks({**parse_marks(rows[sid].get(ReviewColumn.NOTICES)), **new})
+        _remember(deps.ledger, {sid: format_marks({**parse_marks(rows[sid].get(ReviewColumn.NOTICES)), **new})
                          for sid, new in cells.items() if sid in review.rows})
     return True
 
 
-def _remember(deps: Deps, cells: dict[str, str]) -> None:
+def _remember(ledger: Ledger, cells: dict[str, str]) -> None:
     """The ledger's copies of the rows (a cycle reads Review through its ID and Status columns, issue
     13) get the cells just written, so the next cycle sees them without reading the rows whole."""
-    copies = deps.ledger.submissions.last_rows_of(cells)
+    copies = ledger.submissions.last_rows_of(cells)
     changed = {sid: {**copy, ReviewColumn.NOTICES.name: cells[sid]} for sid, copy in copies.items()}
     if changed:
-        with deps.ledger.transaction():
-            deps.ledger.submissions.set_last_rows(changed)
+        with ledger.transaction():
+            ledger.submissions.set_last_rows(changed)
 
 
-def _failed(deps: Deps, item: _Item, exc: RetriableError, result: NoticeResult) -> Mark | None:
+def _failed(deps: CycleContext, item: _Item, exc: RetriableError, result: NoticeResult) -> Mark | None:
     """After a temporary failure: retry later with backoff, or, after a day, GAGAL on the row."""
     now = deps.now()
-    state, detail = _ledger_state(deps, item.row.id, item.event)
+    state, detail = _ledger_state(deps.ledger, item.row.id, item.event)
     attempts, first = (int(detail.split("|")[0]), datetime.fromisoformat(detail.split("|")[1])) if state == "retry" else (0, now)
     if now - first >= GIVE_UP_AFTER:
         result.failed += 1
-        _set(deps, item.row.id, item.event, "failed", GAVE_UP)  # done with: the row says GAGAL
+        _set(deps.ledger, item.row.id, item.event, "failed", GAVE_UP)  # done with: the row says GAGAL
         return Mark(item.event, FAILED, GAVE_UP)
     wait = min(FIRST_WAIT * (2 ** attempts), MAX_WAIT)
-    _set(deps, item.row.id, item.event, "retry", f"{attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
+    _set(deps.ledger, item.row.id, item.event, "retry", f"{attempts + 1}|{first.isoformat()}|{(now + wait).isoformat()}")
     result.retry_later += 1
     log.warning("%s: %s message not sent, trying again in %s: %s", item.row.id, item.event.value, wait, exc)
     return None
@@ -269,7 +270,7 @@ def _sent_text(when: datetime, note: str) -> str:
     return f"{stamp(when)} {note}" if note else stamp(when)
 
 
-def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], channel: Channel,
+def run_notices(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], channel: Channel,
                 kims: list[KimRecord] | None = None) -> NoticeResult:
     """Send the operator messages due for ``rows`` (as this cycle left them) through ``channel``, or the
     channel each row's KIM chose in the KIM tab (``kims``, as this cycle read it)."""
@@ -283,9 +284,9 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     to_send = [i for i in items if i.message is not None][: deps.settings.notify.max_per_cycle]
     now = deps.now()
     for item in to_send:  # 1. the ledger's intent
-        state, _ = _ledger_state(deps, item.row.id, item.event)
+        state, _ = _ledger_state(deps.ledger, item.row.id, item.event)
         if state != "retry":
-            _set(deps, item.row.id, item.event, "intent", now.isoformat())
+            _set(deps.ledger, item.row.id, item.event, "intent", now.isoformat())
     merged: dict[str, dict[Event, Mark]] = {}
     for i in to_send:
         merged.setdefault(i.row.id, {})[i.event] = Mark(i.event, SENDING, stamp(now))
@@ -302,7 +303,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, WAITING, REJECT_WAITS)
             continue
         if item.message is None:
-            state, detail = _ledger_state(deps, item.row.id, item.event)
+            state, detail = _ledger_state(deps.ledger, item.row.id, item.event)
             mark = Mark(item.event, FAILED, detail) if state == "failed" else Mark(item.event, SENT, _sent_text(datetime.fromisoformat(detail), item.note))
             final.setdefault(item.row.id, {})[item.event] = mark
             continue
@@ -312,7 +313,7 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             (item.channel or channel).send(item.message)
         except AddressError as exc:
             result.failed += 1
-            _set(deps, item.row.id, item.event, "failed", BAD_ADDRESS)
+            _set(deps.ledger, item.row.id, item.event, "failed", BAD_ADDRESS)
             final.setdefault(item.row.id, {})[item.event] = Mark(item.event, FAILED, BAD_ADDRESS)
             log.warning("%s: %s message refused, address not usable: %s", item.row.id, item.event.value, exc)
             continue
@@ -322,11 +323,11 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
             continue
         except BridgeError as exc:  # e.g. the Gmail grant: messages stop, publishing goes on
             result.problems.append(f"operator messages stopped: {exc}")
-            _set(deps, item.row.id, item.event, "")
+            _set(deps.ledger, item.row.id, item.event, "")
             log.error("operator messages stopped: %s", exc)
             break
         sent_at = deps.now()
-        _set(deps, item.row.id, item.event, "sent", sent_at.isoformat())
+        _set(deps.ledger, item.row.id, item.event, "sent", sent_at.isoformat())
         result.sent += 1
         final.setdefault(item.row.id, {})[item.event] = Mark(item.event, SENT, _sent_text(sent_at, item.note))
     # 4. what was sent, on the rows; a retried one's "?" line is taken off again (it was not sent)
@@ -342,14 +343,14 @@ def run_notices(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
     for i in to_send:  # stopped before its turn: take its "?" off
         if i.event not in final.get(i.row.id, {}):
             cells.setdefault(i.row.id, parse_marks(by_id[i.row.id].get(ReviewColumn.NOTICES))).pop(i.event, None)
-            _set(deps, i.row.id, i.event, "")
+            _set(deps.ledger, i.row.id, i.event, "")
     _write_exact(deps, cells)
     if result.sent or result.failed:
         log.info("operator messages: sent %d, failed %d, retry later %d", result.sent, result.failed, result.retry_later)
     return result
 
 
-def _write_exact(deps: Deps, cells: dict[str, dict[Event, Mark]]) -> None:
+def _write_exact(deps: CycleContext, cells: dict[str, dict[Event, Mark]]) -> None:
     s = deps.settings
     review = locate_ids(deps, [s.review_tab])[s.review_tab]
     col = review.index.get(ReviewColumn.NOTICES)
@@ -359,7 +360,7 @@ def _write_exact(deps: Deps, cells: dict[str, dict[Event, Mark]]) -> None:
     data = [(f"{a1_tab(s.review_tab)}!{column_letter(col)}{review.rows[sid]}", [[text]]) for sid, text in written.items()]
     if data:
         deps.sheets.update_ranges(s.review_spreadsheet_id, data)
-        _remember(deps, written)
+        _remember(deps.ledger, written)
 
 
 __all__ = ["NoticeResult", "run_notices"]

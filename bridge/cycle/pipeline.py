@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TypeVar
 
-from bridge.adapters.ledger import INTENT
-from bridge.app import Deps
+from bridge.adapters.ledger import INTENT, Ledger
+from bridge.config import Settings
 from bridge.core.identity import WatchPlan
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.registry import Alert
@@ -19,6 +19,7 @@ from bridge.cycle.alerts import cycle_alerts
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
 from bridge.cycle.blog_watch import BLOG_CHECK_EVERY, next_check, watching
 from bridge.cycle.blogger_pause import paused_until
+from bridge.cycle.context import CycleContext
 from bridge.cycle.decided import stamp_decisions
 from bridge.cycle.health import show_health
 from bridge.cycle.intake import FINGERPRINTS_NOW, IntakeResult, run_intake
@@ -92,7 +93,7 @@ class CycleReport:
 FULL_SCAN_EVERY = timedelta(hours=24)
 
 
-def full_scan_due(deps: Deps) -> bool:
+def full_scan_due(deps: CycleContext) -> bool:
     last = deps.ledger.state.last_full_scan
     if last is None:
         return True
@@ -116,15 +117,15 @@ def full_scan_due(deps: Deps) -> bool:
 SAFETY_READ_EVERY = timedelta(minutes=15)
 
 
-def _spreadsheet_ids(deps: Deps) -> list[str]:
-    s = deps.settings
+def _spreadsheet_ids(settings: Settings) -> list[str]:
+    s = settings
     return list(dict.fromkeys([s.spreadsheet_id, s.review_spreadsheet_id]))
 
 
-def _versions(deps: Deps) -> dict[str, int] | None:
+def _versions(deps: CycleContext) -> dict[str, int] | None:
     """The spreadsheets' Drive versions now (one ``files.get`` each); None when Drive did not answer."""
     try:
-        return {sid: deps.drive.file_version(sid).version for sid in _spreadsheet_ids(deps)}
+        return {sid: deps.drive.file_version(sid).version for sid in _spreadsheet_ids(deps.settings)}
     except AuthError:
         raise
     except BridgeError as exc:
@@ -132,7 +133,7 @@ def _versions(deps: Deps) -> dict[str, int] | None:
         return None
 
 
-def _unchanged(deps: Deps, changed: bool) -> bool:
+def _unchanged(deps: CycleContext, changed: bool) -> bool:
     """True when the last real cycle left nothing due before now and no spreadsheet changed since."""
     if changed or deps.dry_run:
         return False
@@ -140,14 +141,14 @@ def _unchanged(deps: Deps, changed: bool) -> bool:
     return until is not None and deps.now() < until and not full_scan_due(deps)
 
 
-def _changed(deps: Deps, versions: dict[str, int] | None) -> bool:
+def _changed(ledger: Ledger, versions: dict[str, int] | None) -> bool:
     """False only when every spreadsheet's Drive version is the one the last real cycle left."""
     if versions is None:
         return True
-    return deps.ledger.state.sheet_versions != versions
+    return ledger.state.sheet_versions != versions
 
 
-def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> datetime | None:
+def _quiet_until(deps: CycleContext, report: CycleReport, rows: list[ReviewRow]) -> datetime | None:
     """Up to when an unchanged spreadsheet needs no read after this cycle (None: read next cycle).
 
     Anything left to do or time-based keeps the next cycle reading: a problem, a temporary failure
@@ -164,12 +165,12 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     last_scan = deps.ledger.state.last_full_scan
     times.append(last_scan + FULL_SCAN_EVERY if last_scan else now)
     updates = report.publish.updates
-    check = next_check(deps) or now
+    check = next_check(deps.ledger) or now
     check = check if check > now else now + BLOG_CHECK_EVERY
     paused = paused_until(deps)
     if paused is not None:
         check = max(check, paused)  # no Blogger request before the daily limit's pause ends
-    if watching(deps):
+    if watching(deps.ledger):
         times.append(check)  # the next look at the blog (issue 17)
     for row in rows:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
@@ -200,7 +201,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
     return min(times)
 
 
-def _remember_versions(deps: Deps, versions: dict[str, int] | None, writes_before: dict[str, int], until: datetime | None) -> None:
+def _remember_versions(deps: CycleContext, versions: dict[str, int] | None, writes_before: dict[str, int], until: datetime | None) -> None:
     """After a real cycle: the versions the spreadsheets have now by the bridge's own count."""
     if versions is None or deps.dry_run:
         return
@@ -210,7 +211,7 @@ def _remember_versions(deps: Deps, versions: dict[str, int] | None, writes_befor
         deps.ledger.state.quiet_until = until
 
 
-def _heartbeat(deps: Deps, versions: dict[str, int] | None) -> None:
+def _heartbeat(deps: CycleContext, versions: dict[str, int] | None) -> None:
     """A cycle that reads nothing renews the lease when it is near expiry; its own write is
     added to the remembered version, so the next cycle is not taken for an officer's edit."""
     if versions is None or deps.dry_run:
@@ -230,7 +231,7 @@ def _heartbeat(deps: Deps, versions: dict[str, int] | None) -> None:
             deps.ledger.state.sheet_versions = remembered
 
 
-def _standing_by(deps: Deps, versions: dict[str, int] | None, report: CycleReport) -> bool:
+def _standing_by(deps: CycleContext, versions: dict[str, int] | None, report: CycleReport) -> bool:
     """`run` waiting for another bridge's lease to expire: nothing to look at while the spreadsheet has
     not changed (the holder has not renewed it) and the lease has not expired. One Drive call."""
     until = deps.ledger.state.standby_until
@@ -242,7 +243,7 @@ def _standing_by(deps: Deps, versions: dict[str, int] | None, report: CycleRepor
     return True
 
 
-def _stand_by(deps: Deps, versions: dict[str, int] | None, exc: LeaseHeldError, report: CycleReport) -> None:
+def _stand_by(deps: CycleContext, versions: dict[str, int] | None, exc: LeaseHeldError, report: CycleReport) -> None:
     """Remember when the holder's lease expires: until then, and while the spreadsheet does not change,
     the standby's cycles read nothing (:func:`_standing_by`)."""
     report.standby = str(exc)
@@ -258,7 +259,7 @@ def _stand_by(deps: Deps, versions: dict[str, int] | None, exc: LeaseHeldError, 
         deps.ledger.state.standby_until = exc.expires or deps.now()
 
 
-def _read(deps: Deps, start_row: int, changed: bool = True) -> Snapshot:
+def _read(deps: CycleContext, start_row: int, changed: bool = True) -> Snapshot:
     """The snapshot; when the sheet changed shape since the metadata was cached, look again once."""
     cached = deps.sheets.is_cached(deps.settings.spreadsheet_id)
     try:
@@ -294,7 +295,7 @@ def _unforeseen_spared(report: CycleReport, step: str, run: Callable[[], T], oth
         return otherwise
 
 
-def _officers_digest(deps: Deps, report: CycleReport, rows: list[ReviewRow], snap: Snapshot) -> None:
+def _officers_digest(deps: CycleContext, report: CycleReport, rows: list[ReviewRow], snap: Snapshot) -> None:
     """The officers' digest when one is due (issue 19): after everything else, never in its way."""
     if not deps.settings.notify.digest:
         return
@@ -314,7 +315,7 @@ def _officers_digest(deps: Deps, report: CycleReport, rows: list[ReviewRow], sna
         report.notices_due = report.notices_due or result.pending
 
 
-def run_cycle(deps: Deps) -> CycleReport:
+def run_cycle(deps: CycleContext) -> CycleReport:
     """Run one complete cycle. Bad input never raises; only a problem a person must fix does."""
     from bridge.cycle.digest import remember_failure
 
@@ -328,14 +329,14 @@ def run_cycle(deps: Deps) -> CycleReport:
     return report
 
 
-def _cycle(deps: Deps) -> CycleReport:
+def _cycle(deps: CycleContext) -> CycleReport:
     report = CycleReport(dry_run=deps.dry_run)
     s = deps.settings
     mark = deps.ledger.state.watermark(s.responses_tab)
     versions = _versions(deps)
     if deps.google_time is not None:
         report.clock_skewed = deps.google_time.warn_if_skewed()  # Drive's answer carried Google's Date
-    changed = _changed(deps, versions)
+    changed = _changed(deps.ledger, versions)
     if _standing_by(deps, versions, report):
         return report
     if mark and _unchanged(deps, changed):
@@ -380,7 +381,7 @@ def _cycle(deps: Deps) -> CycleReport:
 
 
 def _run_cycle(
-    deps: Deps, report: CycleReport, versions: dict[str, int] | None, changed: bool, start_row: int,
+    deps: CycleContext, report: CycleReport, versions: dict[str, int] | None, changed: bool, start_row: int,
     writes_before: dict[str, int],
 ) -> CycleReport:
     try:
@@ -401,7 +402,7 @@ def _run_cycle(
     # taken as deleted this cycle (as when Sidik Jari is missing).
     watch = _unforeseen_spared(report, "the Review watch", lambda: run_watch(deps, snap, report.publish, report.intake.queued_ids),
                                WatchPlan(rows=list(snap.review)))
-    held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
+    held = hold_mass_vanish(deps.settings, snap, watch)  # a layout change is not officers' deletions (issue 17)
     if held:
         report.problems.append(held)
     try:  # before publishing: a deletion is on record as early as possible
@@ -411,7 +412,7 @@ def _run_cycle(
         log.error("recording deleted rows: %s", exc)
     stamp_decisions(deps, watch.rows, snap.review_index, report.publish)  # Diputuskan (WITA), issue 19
     run_publish(deps, watch.rows, report.publish, snap.kim)
-    remember_rows(deps, watch, report.publish.updates)
+    remember_rows(deps.ledger, watch, report.publish.updates)
     note_whole_read(deps, snap)
     try:  # not while Review's rows are out of place: archiving deletes Review rows by number
         report.archived = 0 if held else run_archive(deps, watch.rows, report.publish.updates)

@@ -24,9 +24,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bridge.adapters.blogger import PostRef, ref_of
-from bridge.adapters.ledger import INTENT, JournalEntry
+from bridge.adapters.ledger import INTENT, JournalEntry, Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
+from bridge.config import Settings
 from bridge.core import columns, copies, identity, render, sanitize
 from bridge.core import review_machine as machine
 from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
@@ -37,6 +37,7 @@ from bridge.core.revision import own_fingerprint
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import pause, paused_until
+from bridge.cycle.context import CycleContext
 from bridge.cycle.coordinate import needing, record_deciders
 from bridge.cycle.facts import conditions, facts, journal_facts, row_facts
 from bridge.cycle.intake import format_time
@@ -79,7 +80,7 @@ class PublishResult:
         self.updates.setdefault(sub_id, {}).update(values)
 
 
-def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
+def _parse_schedule(row: ReviewRow, deps: CycleContext) -> datetime | None:
     """The officer's optional publishing time (a sheet date value or dd/mm/yyyy HH:MM text)."""
     cell = row.get(ReviewColumn.SCHEDULE)
     if not str(cell).strip():
@@ -95,19 +96,19 @@ def _parse_schedule(row: ReviewRow, deps: Deps) -> datetime | None:
     return when if when > deps.google_now() else None  # Blogger decides by its own clock, not this server's
 
 
-def _post_link(deps: Deps, post_id: str, url: str) -> str:
-    return url or DRAFT_EDIT_URL.format(blog=deps.settings.blog_id, post=post_id)
+def _post_link(settings: Settings, post_id: str, url: str) -> str:
+    return url or DRAFT_EDIT_URL.format(blog=settings.blog_id, post=post_id)
 
 
 def _done_values(
-    deps: Deps, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
+    settings: Settings, post_id: str, url: str, status: str, when: str, schedule: datetime | None = None
 ) -> dict[ReviewColumn, str]:
     """The Review cells of a published row. ``when`` is when readers see the post: empty for a draft,
     which is on no website yet (the draft check writes the time once an officer publishes it)."""
-    at = schedule.astimezone(deps.settings.tz).strftime("%d/%m/%Y %H:%M") if schedule is not None else ""  # as officers write it
+    at = schedule.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M") if schedule is not None else ""  # as officers write it
     return {
         ReviewColumn.STATUS: Status.TERBIT.value,
-        ReviewColumn.POST_URL: _post_link(deps, post_id, url),
+        ReviewColumn.POST_URL: _post_link(settings, post_id, url),
         ReviewColumn.PUBLISHED: when,
         ReviewColumn.SYSTEM_NOTE: machine.done_note(status, when, at),
     }
@@ -117,9 +118,9 @@ def _done_values(
 FORMULA_ERRORS = frozenset({"#NAME?", "#REF!", "#VALUE!", "#ERROR!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
 
 
-def _post_text(deps: Deps, row: ReviewRow) -> tuple[str, str]:
+def _post_text(settings: Settings, row: ReviewRow) -> tuple[str, str]:
     """The officer-edited Judul and Isi, sanitized again; refused when they would publish badly."""
-    s = deps.settings
+    s = settings
     for name, column in (("Judul", ReviewColumn.TITLE), ("Isi", ReviewColumn.BODY)):
         value = row.get(column).strip()
         if value.upper() in FORMULA_ERRORS:
@@ -156,9 +157,9 @@ def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
 
 
-def _fingerprint(deps: Deps, row: ReviewRow) -> str:
+def _fingerprint(ledger: Ledger, row: ReviewRow) -> str:
     """The response's fingerprint: the ledger's (a cleared or edited cell does not change it), else the row's."""
-    sub = deps.ledger.submissions.get(row.id)
+    sub = ledger.submissions.get(row.id)
     return sub.fingerprint if sub is not None else own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
 
 
@@ -180,12 +181,12 @@ def _markable(row: ReviewRow, fp: str) -> None:
 
 
 def _render(
-    deps: Deps, row: ReviewRow
+    deps: CycleContext, row: ReviewRow
 ) -> tuple[render.RenderedPost, datetime | None, dict[str, str], list[PublishedPhoto]]:
     """The post for one approved row (photos processed and hosted), its scheduled time if any,
     its parts' hashes and its photos."""
     s = deps.settings
-    title, body = _post_text(deps, row)
+    title, body = _post_text(deps.settings, row)
     schedule = _parse_schedule(row, deps)
     photos = rehost_photos(deps, row)
     kim = row.get(ReviewColumn.KIM)
@@ -207,7 +208,7 @@ def _render(
                 received_at=row.get(ReviewColumn.RECEIVED),
                 submission_id=row.id,
                 labels=fit_labels(render.labels_for(kecamatan, desa, kim, s.labels, s.extra_labels, desa_label=desa_label))[0],
-                fingerprint=_fingerprint(deps, row),
+                fingerprint=_fingerprint(deps.ledger, row),
             ),
         )
     except ConfigError as exc:  # the template works in general (checked per cycle) but not for this row
@@ -235,7 +236,7 @@ def _with_photos(values: dict[ReviewColumn, str], photos: list[PublishedPhoto]) 
     return values
 
 
-def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
+def _labels_note(deps: CycleContext, row: ReviewRow, values: dict[ReviewColumn, str]) -> dict[ReviewColumn, str]:
     """Say in Catatan Sistem which labels were left out to fit Blogger's 200 characters, and keep the
     trace of a row that failed the automatic checks (the report counts it as not valid)."""
     before = row.get(ReviewColumn.SYSTEM_NOTE)
@@ -253,14 +254,14 @@ def _labels_note(deps: Deps, row: ReviewRow, values: dict[ReviewColumn, str]) ->
     return values
 
 
-def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
+def _publish_new(deps: CycleContext, row: ReviewRow) -> dict[ReviewColumn, str]:
     """Render and insert one approved row that has no post yet; returns the Review cells to write."""
-    _markable(row, _fingerprint(deps, row))
+    _markable(row, _fingerprint(deps.ledger, row))
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
         return {ReviewColumn.STATUS: Status.TERBIT.value}
     mode = deps.settings.publish_mode
-    fp = _fingerprint(deps, row)
+    fp = _fingerprint(deps.ledger, row)
     marker = render.marker_for(row.id, fp)  # checked by _markable before rendering
     since = deps.google_now()  # compared with the post's date on Blogger, after a failed attempt
     deps.ledger.journal.record_intent(
@@ -280,7 +281,7 @@ def _publish_new(deps: Deps, row: ReviewRow) -> dict[ReviewColumn, str]:
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
-def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
+def _republish(deps: CycleContext, row: ReviewRow, post_id: str) -> dict[ReviewColumn, str]:
     """Put a withdrawn post back: with the officers' current Judul/Isi, mode and schedule."""
     rendered, schedule, parts, photos = _render(deps, row)
     if deps.dry_run:
@@ -291,7 +292,7 @@ def _republish(deps: Deps, row: ReviewRow, post_id: str) -> dict[ReviewColumn, s
     return _with_photos(_labels_note(deps, row, _record_published(deps, row, ref, schedule)), photos)
 
 
-def _move(deps: Deps, row: ReviewRow, post_id: str, moves: tuple[machine.Move, ...], schedule: datetime | None) -> PostRef | None:
+def _move(deps: CycleContext, row: ReviewRow, post_id: str, moves: tuple[machine.Move, ...], schedule: datetime | None) -> PostRef | None:
     """The Blogger calls the machine planned after an insert or update; returns the post as the last one left it."""
     ref = None
     for move in moves:
@@ -306,22 +307,22 @@ def _move(deps: Deps, row: ReviewRow, post_id: str, moves: tuple[machine.Move, .
     return ref
 
 
-def _shown(deps: Deps, shown: machine.Shown, schedule: datetime | None) -> str:
+def _shown(deps: CycleContext, shown: machine.Shown, schedule: datetime | None) -> str:
     """Waktu Terbit as the machine chose it (KEPT is the caller's)."""
     if shown == machine.Shown.NONE:
         return ""
-    return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps)
+    return format_time(schedule if shown == machine.Shown.SCHEDULE and schedule is not None else deps.google_now(), deps.settings.tz)
 
 
-def _record_published(deps: Deps, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
+def _record_published(deps: CycleContext, row: ReviewRow, ref: PostRef, schedule: datetime | None) -> dict[ReviewColumn, str]:
     when = _shown(deps, machine.shown_time(ref.status, schedule is not None), schedule)
     deps.ledger.journal.record_done(row.id, ref.id, ref.url, ref.status, when)
     deps.ledger.submissions.set_status(row.id, Status.TERBIT.value)
     log.info("%s published as post %s (%s) %s", row.id, ref.id, ref.status, ref.url)
-    return _done_values(deps, ref.id, ref.url, ref.status, when, schedule)
+    return _done_values(deps.settings, ref.id, ref.url, ref.status, when, schedule)
 
 
-def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) -> None:
     """Before any insert, find posts the ledger does not know about by their marker.
 
     That covers intents left by a crash (the insert may have happened) and, after
@@ -329,21 +330,21 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     One scan of the blog serves them all; nothing is scanned on a normal cycle.
     """
     intents = {e.submission_id: e for e in deps.ledger.journal.entries(INTENT)}
-    handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
+    handover = lease.handover_lookup(deps.ledger) and not lease.in_handover(deps)
     ids = list(intents) + [
         r.id for r in rows
         if r.id not in intents and r.status in machine.ACTING
-        and machine.looks_on_blog_first(*facts(deps, r, deps.ledger.journal.entry(r.id)), handover=handover)
+        and machine.looks_on_blog_first(*facts(deps.ledger, r, deps.ledger.journal.entry(r.id)), handover=handover)
     ]
     if not ids:
         if handover:
-            lease.handover_scanned(deps)
+            lease.handover_scanned(deps.ledger)
         return
     posts = deps.blogger.posts()
     if handover:
         # The first look after this bridge took the spreadsheet over: the previous holder may have
         # published any approved row in its last cycle (see bridge.cycle.lease). Once is enough.
-        lease.handover_scanned(deps)
+        lease.handover_scanned(deps.ledger)
     claimed: set[str] = set()
     index = identity.PostIndex(posts)  # one look-up per row, not a scan of the blog (issue 22)
     for sid in ids:
@@ -363,7 +364,7 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
             deps.ledger.journal.record_failed(sid, "no post carries its marker")
             log.info("%s: no post carries its marker; it will be inserted when approved", sid)
             continue
-        deps.ledger.journal.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps))
+        deps.ledger.journal.record_done(sid, ref.id, ref.url, ref.status, "" if ref.status == PostState.DRAFT else format_time(deps.google_now(), deps.settings.tz))
         result.reconciled += 1
         if entry is not None:
             result.adopted.add(sid)
@@ -377,7 +378,7 @@ def _parse_iso(text: str) -> datetime | None:
         return None
 
 
-def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+def _update(deps: CycleContext, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
     """DISETUJUI on a published post: the same post gets the row's current text, photo, labels and
     schedule (never a second post). Nothing changed: the write-back is repaired, nothing is sent."""
     rendered, schedule, parts, photos = _render(deps, row)
@@ -386,7 +387,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     if not changed:
         # Published already (the write-back was lost, or an officer set DISETUJUI on it again unchanged).
         when = "" if entry.post_status == PostState.DRAFT else entry.published_at
-        values = _done_values(deps, entry.post_id, entry.post_url, entry.post_status, when, schedule)
+        values = _done_values(deps.settings, entry.post_id, entry.post_url, entry.post_status, when, schedule)
         if row.id in result.adopted:  # inserted just before a crash: the result of this approval, not a change
             values[ReviewColumn.SYSTEM_NOTE] = (
                 "Post ditemukan di blog setelah bridge terhenti; tidak ada post baru. " + values[ReviewColumn.SYSTEM_NOTE]
@@ -410,10 +411,10 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     deps.ledger.journal.record_done(row.id, entry.post_id, ref.url or entry.post_url, status, when)
     deps.ledger.journal.record_content(row.id, parts)
     deps.ledger.submissions.set_status(row.id, Status.TERBIT.value)
-    values = _done_values(deps, entry.post_id, ref.url or entry.post_url, status, when, schedule)
+    values = _done_values(deps.settings, entry.post_id, ref.url or entry.post_url, status, when, schedule)
     changes = f" (yang berubah: {what})" if what else " dengan isi baris ini"
     values[ReviewColumn.SYSTEM_NOTE] = (
-        f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps)} WITA{changes}; tidak ada post baru. "
+        f"Post yang sama diperbarui pada {format_time(deps.google_now(), deps.settings.tz)} WITA{changes}; tidak ada post baru. "
         + values[ReviewColumn.SYSTEM_NOTE]
     )
     result.put(row.id, _with_photos(_labels_note(deps, row, values), photos))
@@ -421,7 +422,7 @@ def _update(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResu
     log.info("%s: post %s updated after re-approval (%s)", row.id, entry.post_id, ", ".join(changed) if old else "all")
 
 
-def _publish_or_restore(deps: Deps, row: ReviewRow, entry: JournalEntry | None, step: Step, result: PublishResult) -> None:
+def _publish_or_restore(deps: CycleContext, row: ReviewRow, entry: JournalEntry | None, step: Step, result: PublishResult) -> None:
     """PUBLISH (a new post) or RESTORE (the same post out again, e.g. after DITARIK)."""
     if step == Step.RESTORE and entry is not None:
         values = _republish(deps, row, entry.post_id)
@@ -434,7 +435,7 @@ def _publish_or_restore(deps: Deps, row: ReviewRow, entry: JournalEntry | None, 
         result.published += 1
 
 
-def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool, result: PublishResult) -> None:
+def _withdraw(deps: CycleContext, row: ReviewRow, entry: JournalEntry, ask_blogger: bool, result: PublishResult) -> None:
     """WITHDRAW: the post goes back to draft. ``ask_blogger``: the ledger says draft, which is no proof
     (an officer may have clicked Publikasikan in Blogger since the last draft check)."""
     result.plan.append(f"withdraw {row.id} (post {entry.post_id}) back to draft")
@@ -453,14 +454,14 @@ def _withdraw(deps: Deps, row: ReviewRow, entry: JournalEntry, ask_blogger: bool
         deps.blogger.revert(entry.post_id, item=row.id)
     deps.ledger.journal.record_reverted(row.id)
     deps.ledger.submissions.set_status(row.id, Status.DITARIK.value)
-    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps))})
+    result.put(row.id, {ReviewColumn.SYSTEM_NOTE: machine.withdrawn_note(live, format_time(deps.google_now(), deps.settings.tz))})
     result.reverted += 1
     log.info("%s withdrawn: post %s reverted to draft", row.id, entry.post_id)
 
 
-def _restore_link(deps: Deps, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
+def _restore_link(settings: Settings, row: ReviewRow, entry: JournalEntry, result: PublishResult) -> None:
     """RESTORE_LINK: a cleared or edited Tautan Post of a TERBIT row is put back."""
-    link = _post_link(deps, entry.post_id, entry.post_url)
+    link = _post_link(settings, entry.post_id, entry.post_url)
     # the blog watch may have just put the new link (a post reverted to draft): not an officer's edit
     shown = result.updates.get(row.id, {}).get(ReviewColumn.POST_URL, row.get(ReviewColumn.POST_URL))
     if shown.strip() != link:
@@ -469,7 +470,7 @@ def _restore_link(deps: Deps, row: ReviewRow, entry: JournalEntry, result: Publi
         log.warning("%s: Tautan Post was cleared or edited in Review; restored", row.id)
 
 
-def _execute(deps: Deps, row: ReviewRow, entry: JournalEntry | None, action: Action, result: PublishResult) -> None:
+def _execute(deps: CycleContext, row: ReviewRow, entry: JournalEntry | None, action: Action, result: PublishResult) -> None:
     """Do what the machine decided for one row (API calls, ledger records, Review cells).
 
     Raises:
@@ -495,7 +496,7 @@ def _execute(deps: Deps, row: ReviewRow, entry: JournalEntry | None, action: Act
     elif step == Step.WITHDRAW:
         _withdraw(deps, row, entry, action.ask_blogger, result)
     elif step == Step.RESTORE_LINK:
-        _restore_link(deps, row, entry, result)
+        _restore_link(deps.settings, row, entry, result)
 
 
 def _explain(row: ReviewRow, result: PublishResult, note: str) -> None:
@@ -509,7 +510,7 @@ DRAFT_CHECK_EVERY = timedelta(minutes=10)
 DRAFT_CHECK_MAX = 20  # posts looked up per check (one posts.get each)
 
 
-def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
+def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) -> None:
     """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
     public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft.
 
@@ -549,7 +550,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
         if seen.step != Step.SHOW_PUBLISHED or ref is None:
             continue
         when_dt = _parse_iso(ref.published.replace("Z", "+00:00")) if ref.published else None
-        when = format_time(when_dt or deps.google_now(), deps)
+        when = format_time(when_dt or deps.google_now(), deps.settings.tz)
         result.plan.append(f"{row.id}: draft post {entry.post_id} was published in Blogger; show its public link")
         if deps.dry_run:
             continue
@@ -559,7 +560,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
             result.put(row.id, {ReviewColumn.POST_URL: ref.url, ReviewColumn.PUBLISHED: when})
             log.warning("%s: rejected, but its draft post %s was published in Blogger: %s", row.id, entry.post_id, ref.url)
             continue
-        values = _done_values(deps, entry.post_id, ref.url, ref.status, when)
+        values = _done_values(deps.settings, entry.post_id, ref.url, ref.status, when)
         if ref.status == PostState.LIVE:
             values[ReviewColumn.SYSTEM_NOTE] = f"Sudah tayang di website KIM Balangan (dipublikasikan petugas di Blogger; tayang {when} WITA)."
         result.put(row.id, values)
@@ -569,13 +570,13 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
 TEMPLATE_BROKEN = machine.TEMPLATE_BROKEN
 
 
-def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: Sequence[KimRecord] = ()) -> None:
+def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult, kims: Sequence[KimRecord] = ()) -> None:
     """Publish approved rows, withdraw DITARIK ones, and write the results back in one call.
 
     What each row gets is :func:`bridge.core.review_machine.decide`'s; this only carries it out.
     ``kims``: the registry (issue 20: a KIM under DITINJAU may make its items wait for a coordinator)."""
-    needs = needing(deps, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
-    record_deciders(deps, rows, needs, result.updates)  # Diputuskan Oleh
+    needs = needing(deps.settings, deps.wilayah, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
+    record_deciders(deps.settings, rows, needs, result.updates, dry_run=deps.dry_run)  # Diputuskan Oleh
     approved = [r for r in rows if r.status in machine.APPROVING]
     if approved:
         # A template that fails for every post holds publishing back (rows stay DISETUJUI);
@@ -584,7 +585,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
         if problems:
             result.problems += [f"post template unusable, nothing published: {p}" for p in problems]
             log.error("post template unusable, nothing published until it is fixed: %s", "; ".join(problems))
-            held = conditions(deps, template_ok=False)
+            held = conditions(deps.settings, template_ok=False)
             for row in approved:
                 _execute(deps, row, None, machine.decide(row_facts(row, row.id in needs), machine.Journal(), held), result)
             rows = [r for r in rows if r.status not in machine.APPROVING]
@@ -604,7 +605,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
             raise
         except (FatalError, LimitError) as exc:
             log.warning("could not look at draft posts: %s", exc)
-    now = conditions(deps, paused, handover=lease.in_handover(deps) and not deps.dry_run)
+    now = conditions(deps.settings, paused, handover=lease.in_handover(deps) and not deps.dry_run)
     try:
         for row in rows:
             if deps.should_stop():
@@ -614,7 +615,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
                 continue  # waits for an officer: nothing to look up
             entry = deps.ledger.journal.entry(row.id)
             try:
-                _execute(deps, row, entry, machine.decide(*facts(deps, row, entry, row.id in needs), now), result)
+                _execute(deps, row, entry, machine.decide(*facts(deps.ledger, row, entry, row.id in needs), now), result)
             except PublishError as exc:
                 if not deps.dry_run and render.is_submission_id(row.id):
                     if not (entry and entry.post_id):  # a post that exists stays in the journal, never re-inserted
@@ -646,7 +647,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
     write_back(deps, result)
 
 
-def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
+def _failed_unforeseen(deps: CycleContext, row: ReviewRow, result: PublishResult, exc: Exception) -> None:
     """The row is GAGAL with the cause; its journal is left as it is, so a post already made is found
     again by its markers (reconcile) and never made twice when an officer approves the row again."""
     cause, note = row_failed("publishing", row.id or f"Review row {row.row_number}", exc)
@@ -661,7 +662,7 @@ def _failed_unforeseen(deps: Deps, row: ReviewRow, result: PublishResult, exc: E
     result.plan.append(f"cannot handle {row.id}: {cause}")
 
 
-def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
+def _pause(deps: CycleContext, row: ReviewRow, exc: LimitError) -> datetime:
     """Blogger refused for today: a refused insert created nothing, so its intent is closed (the next
     cycle does not search the blog for it), and the pause starts."""
     current = deps.ledger.journal.entry(row.id)
@@ -670,7 +671,7 @@ def _pause(deps: Deps, row: ReviewRow, exc: LimitError) -> datetime:
     return pause(deps, exc, row.id)
 
 
-def write_back(deps: Deps, result: PublishResult) -> None:
+def write_back(deps: CycleContext, result: PublishResult) -> None:
     """One re-read of where the IDs are now (rows may have moved) and one batched RAW write.
 
     Retried as a whole, the re-read included: a write retried to the row numbers of a read made
@@ -686,7 +687,7 @@ def write_back(deps: Deps, result: PublishResult) -> None:
         log.warning("write-back postponed: %s", exc)
 
 
-def _write_back_once(deps: Deps, result: PublishResult) -> None:
+def _write_back_once(deps: CycleContext, result: PublishResult) -> None:
     s = deps.settings
     fp_column = {s.review_tab: result.fingerprint_column} if result.hints and result.fingerprint_column is not None else None
     review = locate_ids(deps, [s.review_tab], fp_column)[s.review_tab]

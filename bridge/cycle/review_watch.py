@@ -15,10 +15,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from bridge.app import Deps
+from bridge.adapters.ledger import Ledger
 from bridge.core import identity
 from bridge.core.model import ReviewColumn
+from bridge.cycle.context import CycleContext
 from bridge.cycle.intake import format_time
 from bridge.cycle.publish import PublishResult
 from bridge.cycle.snapshot import Snapshot
@@ -29,15 +31,15 @@ log = logging.getLogger("bridge.review")
 ROWS_PER_COMPARE = 500
 
 
-def _received_text(deps: Deps, value: str) -> str:
+def _received_text(tz: ZoneInfo, value: str) -> str:
     """The ledger's received time as Review shows it (form rows keep ISO, rebuilt rows Review's text)."""
     try:
-        return format_time(datetime.fromisoformat(value), deps)
+        return format_time(datetime.fromisoformat(value), tz)
     except (ValueError, OverflowError):
         return value
 
 
-def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: Iterable[str] = ()) -> identity.WatchPlan:
+def run_watch(deps: CycleContext, snap: Snapshot, result: PublishResult, just_queued: Iterable[str] = ()) -> identity.WatchPlan:
     """Plan the Review tab's repairs; they are written with publishing's one write-back.
 
     Returns the plan: ``plan.rows`` are the rows publishing acts on, ``plan.deleted``
@@ -50,7 +52,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
     # No row copies: matching needs none, and remember_rows compares with the stored ones page by
     # page (issue 22: a whole read held every copy decoded beside every row; 182 → 168 MiB at 20k rows).
     known = deps.ledger.submissions.known(rows_for=())
-    shown = lambda text: _received_text(deps, text)  # noqa: E731
+    shown = lambda text: _received_text(deps.settings.tz, text)  # noqa: E731
     plan = identity.plan_review([*snap.review, *snap.review_unidentified], known, just_queued, received_text=shown)
     if plan.deleted:  # archived as they last were: their rows, which `known` left out, and their times as Review shows them
         last = deps.ledger.submissions.last_rows_of(k.id for k in plan.deleted)
@@ -81,7 +83,7 @@ def run_watch(deps: Deps, snap: Snapshot, result: PublishResult, just_queued: It
     return plan
 
 
-def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
+def remember_rows(ledger: Ledger, plan: identity.WatchPlan, updates: dict[str, dict[ReviewColumn, str]]) -> None:
     """Keep each row as it now reads (this cycle's writes included) where it changed: a row deleted
     later is archived as it last was."""
     if not plan.seen:
@@ -91,7 +93,7 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
     page: list[tuple[str, dict[str, str]]] = []
 
     def compare() -> None:  # with the ledger's copies, a page at a time (never every copy at once)
-        stored = deps.ledger.submissions.last_rows_of(sub_id for sub_id, _ in page)
+        stored = ledger.submissions.last_rows_of(sub_id for sub_id, _ in page)
         changed.update((sub_id, now) for sub_id, now in page if stored.get(sub_id, {}) != now)
         page.clear()
 
@@ -106,8 +108,8 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
     if page:
         compare()
     if changed:
-        with deps.ledger.transaction():
-            deps.ledger.submissions.set_last_rows(changed)
+        with ledger.transaction():
+            ledger.submissions.set_last_rows(changed)
 
 
 __all__ = ["remember_rows", "run_watch"]

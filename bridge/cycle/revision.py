@@ -22,12 +22,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import revision
 from bridge.core.model import FormResponse, Reason, ReviewColumn, ReviewRow, Submission
 from bridge.core.notices import Event, format_marks, parse_marks
 from bridge.core.review_machine import REVISABLE, REVISION_APPLIES, after_revision
+from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.revision")
 
@@ -36,8 +37,8 @@ REPLACED = {"title": ReviewColumn.TITLE, "body": ReviewColumn.BODY, "photos": Re
             "operator": ReviewColumn.OPERATOR, "email": ReviewColumn.EMAIL}
 
 
-def _pending(deps: Deps) -> dict[str, dict[str, object]]:
-    return deps.ledger.state.revisions_pending
+def _pending(ledger: Ledger) -> dict[str, dict[str, object]]:
+    return ledger.state.revisions_pending
 
 
 def _open(row: ReviewRow) -> revision.Open:
@@ -49,12 +50,12 @@ def _open(row: ReviewRow) -> revision.Open:
 class Revisions:
     """The open ``PERLU REVISI`` items of this cycle's Review, as intake matches new responses to them."""
 
-    deps: Deps
+    deps: CycleContext
     items: dict[str, revision.Open]
 
     @classmethod
-    def of(cls, deps: Deps, rows: Iterable[ReviewRow]) -> Revisions:
-        waiting = _pending(deps)  # replaced already, not written yet: not open again
+    def of(cls, deps: CycleContext, rows: Iterable[ReviewRow]) -> Revisions:
+        waiting = _pending(deps.ledger)  # replaced already, not written yet: not open again
         return cls(deps, {r.id: _open(r) for r in rows if r.status in REVISABLE and r.id not in waiting})
 
     def match(self, sub: Submission) -> revision.Match:
@@ -66,7 +67,7 @@ class Revisions:
         """Record that ``response`` replaces ``item_id`` (inside intake's transaction)."""
         ledger = self.deps.ledger
         ledger.submissions.add_skipped(fp, response.row_number, f"resubmission of {item_id}")
-        pending = _pending(self.deps)
+        pending = _pending(self.deps.ledger)
         pending[item_id] = {
             "fp": fp, "title": sub.title, "body": sub.body, "photos": ", ".join(sub.photos), "operator": sub.operator,
             "email": sub.email, "status": after_revision(sub.valid).value, "note": note, "when": when,
@@ -93,7 +94,7 @@ def ambiguous(sub: Submission, ids: tuple[str, ...]) -> Submission:
     return dataclasses.replace(sub, reasons=sub.reasons + (reason,))
 
 
-def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> list[str]:
+def apply_revisions(deps: CycleContext, rows: list[ReviewRow], problems: list[str]) -> list[str]:
     """Write the replacements intake recorded (this cycle's, and any a stop left): returns the IDs revised.
 
     ``rows``: this cycle's Review rows; a revised one is changed in place, so the rest of the cycle
@@ -101,7 +102,7 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
     from bridge.cycle.locate import locate_ids
     from bridge.cycle.snapshot import read_review_rows
 
-    pending = _pending(deps)
+    pending = _pending(deps.ledger)
     if not pending or deps.dry_run:
         return []
     s = deps.settings
@@ -162,7 +163,6 @@ def apply_revisions(deps: Deps, rows: list[ReviewRow], problems: list[str]) -> l
                 content_key=str(p.get("content_key", "")), status=cells[ReviewColumn.STATUS], reasons=str(p.get("reasons", "")),
             )
         for sub_id in [*written, *recorded, *done]:
-            # the perlu-revisi message (bridge.cycle.notify) is forgotten: a second request for revision is told again
             ledger.state.set_notice(sub_id, Event.PERLU_REVISI.value, "")
             pending.pop(sub_id, None)
         ledger.state.revisions_pending = pending

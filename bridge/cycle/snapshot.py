@@ -9,20 +9,18 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
-from bridge.app import Deps
 from bridge.core import columns, review_view
 from bridge.core.header_row import explain_header_row, kim_title_rows
 from bridge.core.model import KimColumn, KimRecord, ReviewColumn, ReviewRow
+from bridge.cycle.context import CycleContext
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError, SchemaError
 
 log = logging.getLogger("bridge.snapshot")
 
 LAST_COLUMN = "ZZ"
-#: Rows per request when the whole responses tab is read (the daily full scan, a first run, a rescan):
-#: memory stays bounded by a page at any tab size (issue 13).
-FULL_READ_PAGE = 5_000
 
 
 @dataclass
@@ -55,7 +53,7 @@ def responses_range(tab: str, start_row: int, page: int = 0) -> str:
     return f"{a1_tab(tab)}!A{start_row}:{LAST_COLUMN}{start_row + page - 1 if page else ''}"
 
 
-def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bool = True) -> Snapshot:
+def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, changed: bool = True) -> Snapshot:
     """One ``values.batchGet`` (two if Review lives in another spreadsheet), and one more for the
     Review rows with work when there are any (see "Review through its ID and Status columns" below).
 
@@ -70,8 +68,8 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
     """
     form, same, tab_problems = _find_tabs(deps)
     s = deps.settings  # as follow_tabs left it: the tabs named as they are now
-    page = FULL_READ_PAGE if full else 0
-    layout = None if full or _whole_read_due(deps) else _stored_layout(deps)
+    page = deps.pages.full_read if full else 0
+    layout = None if full or _whole_read_due(deps) else _stored_layout(deps.ledger)
     (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout)
     sheet_tz = _sheet_zone(form, s.tz)
     header, rows, review_all = _review_read(deps, layout, review_v, changed)
@@ -103,7 +101,7 @@ def read_snapshot(deps: Deps, start_row: int, *, full: bool = False, changed: bo
     )
 
 
-def _find_tabs(deps: Deps) -> tuple[SpreadsheetInfo, bool, list[str]]:
+def _find_tabs(deps: CycleContext) -> tuple[SpreadsheetInfo, bool, list[str]]:
     """The form's spreadsheet, whether Review lives in it too, and the problems of following the tabs
     by identity (a renamed tab is followed, issue 17: ``deps.settings`` then names it as it is now).
 
@@ -128,7 +126,7 @@ def _find_tabs(deps: Deps) -> tuple[SpreadsheetInfo, bool, list[str]]:
 
 
 def _batch_read(
-    deps: Deps, same: bool, start_row: int, page: int, layout: list[str] | None
+    deps: CycleContext, same: bool, start_row: int, page: int, layout: list[str] | None
 ) -> tuple[list[list[list[Any]]], list[list[list[Any]]], list[list[Any]]]:
     """The cycle's batched read: the responses header and rows; Review (through its ID and Status
     columns when ``layout`` is known, else whole); the KIM tab. One request, two when Review lives in
@@ -160,7 +158,7 @@ def _header_of(values: list[list[Any]]) -> list[str]:
     return [str(h) for h in (values[0] if values else [])]
 
 
-def _read_review_whole(deps: Deps) -> list[list[Any]]:
+def _read_review_whole(deps: CycleContext) -> list[list[Any]]:
     """The Review tab whole, in one more request (header row first)."""
     s = deps.settings
     (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
@@ -168,7 +166,7 @@ def _read_review_whole(deps: Deps) -> list[list[Any]]:
 
 
 def _review_read(
-    deps: Deps, layout: list[str] | None, review_v: list[list[list[Any]]], changed: bool
+    deps: CycleContext, layout: list[str] | None, review_v: list[list[list[Any]]], changed: bool
 ) -> tuple[list[str], list[ReviewRow] | None, list[list[Any]]]:
     """Review as the batched read gave it: (header, rows, []) when read through its ID and Status
     columns; (header, None, the whole tab) when read whole, here or (see below) in one more request."""
@@ -178,7 +176,7 @@ def _review_read(
 
 
 def _review_through_view(
-    deps: Deps, layout: list[str], review_v: list[list[list[Any]]], changed: bool
+    deps: CycleContext, layout: list[str], review_v: list[list[list[Any]]], changed: bool
 ) -> tuple[list[str], list[ReviewRow] | None, list[list[Any]]]:
     """Review read through its ID and Status columns: (header, rows, []); or, when the header row
     changed or too many rows need reading, the tab read whole: (header, None, the whole tab)."""
@@ -196,7 +194,7 @@ def _review_through_view(
 
 
 def _rows_of_whole_read(
-    deps: Deps, header: list[str], review_all: list[list[Any]], review_index: dict[ReviewColumn, int]
+    deps: CycleContext, header: list[str], review_all: list[list[Any]], review_index: dict[ReviewColumn, int]
 ) -> list[ReviewRow]:
     """Every Review row of a whole read; its header row is remembered as the layout the next cycles
     read the ID and Status columns by."""
@@ -228,7 +226,7 @@ WHOLE_READ_SHARE = 0.25
 MAX_SPANS = 40
 
 
-def note_whole_read(deps: Deps, snap: Snapshot) -> None:
+def note_whole_read(deps: CycleContext, snap: Snapshot) -> None:
     """After the cycle has remembered every row it read whole: the ledger's copies are right as of now.
     (Recorded at the end, so a cycle cut short reads whole again instead of trusting stale copies.)"""
     if snap.read_whole and not deps.dry_run:
@@ -236,13 +234,13 @@ def note_whole_read(deps: Deps, snap: Snapshot) -> None:
             deps.ledger.state.review_read_whole = deps.now()
 
 
-def _whole_read_due(deps: Deps) -> bool:
+def _whole_read_due(deps: CycleContext) -> bool:
     last = deps.ledger.state.review_read_whole
     return last is None or deps.now() - last >= REVIEW_WHOLE_EVERY
 
 
-def _stored_layout(deps: Deps) -> list[str] | None:
-    layout = deps.ledger.state.review_layout
+def _stored_layout(ledger: Ledger) -> list[str] | None:
+    layout = ledger.state.review_layout
     if layout is None:
         return None
     index, _ = columns.review_header_index(layout)
@@ -256,7 +254,7 @@ def _view_ranges(tab: str, layout: list[str]) -> list[str]:
 
 
 def _through_view(
-    deps: Deps, header: list[str], ids: list[list[Any]], statuses: list[list[Any]],
+    deps: CycleContext, header: list[str], ids: list[list[Any]], statuses: list[list[Any]],
     copies: dict[str, dict[str, str]], changed: bool,
 ) -> list[ReviewRow] | None:
     """Review's rows from the two columns, the ledger's copies, and one read of the rows with work;
@@ -288,7 +286,7 @@ def _through_view(
 
 
 def read_review_rows(
-    deps: Deps, index: dict[ReviewColumn, int], row_numbers: Sequence[int], *, width: int = 0, tab: str = ""
+    deps: CycleContext, index: dict[ReviewColumn, int], row_numbers: Sequence[int], *, width: int = 0, tab: str = ""
 ) -> dict[int, ReviewRow]:
     """Review rows (or another Review-shaped tab's, ``tab``) read in full, by sheet row number: one
     ``values.batchGet`` of a few spans.

@@ -21,11 +21,12 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, create_metadata_request, fit_cell
-from bridge.app import Deps
 from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
+from bridge.cycle.context import CycleContext
 from bridge.cycle.deleted_note import deleted_note_text
 from bridge.exceptions import RetriableError
 
@@ -112,7 +113,7 @@ def settings_following(settings: Settings, found: dict[str, FoundTab]) -> Settin
     return replace(settings, review_tab=found[REVIEW].title, archive_tab=found[ARSIP].title, registry_tab=found[KIM].title)
 
 
-def follow_names(deps: Deps, info: SpreadsheetInfo) -> dict[str, FoundTab]:
+def follow_names(deps: CycleContext, info: SpreadsheetInfo) -> dict[str, FoundTab]:
     """Point ``deps.settings`` at the tabs as the sheet names them now (no request, nothing written):
     for the one-shot commands that read the tabs (``check``, ``report``)."""
     if deps.configured is None:
@@ -122,7 +123,7 @@ def follow_names(deps: Deps, info: SpreadsheetInfo) -> dict[str, FoundTab]:
     return found
 
 
-def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
+def follow_tabs(deps: CycleContext, info: SpreadsheetInfo) -> list[str]:
     """Find the tabs for this cycle: tag untagged ones, follow renamed ones (``deps.settings`` then
     names them as they are now), make a deleted Arsip again. No request unless there is something to do.
 
@@ -142,7 +143,7 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
             log.info("tagged tab(s) %s so they are found by identity if renamed", names)
         except RetriableError as exc:  # the tabs are found by name meanwhile: tag them next cycle
             log.warning("could not tag tab(s) %s yet, will try next cycle: %s", names, exc)
-    _note_renames(deps, found)
+    _note_renames(deps.ledger, found, dry_run=deps.dry_run)
     deps.settings = settings_following(configured, found)
     if found[ARSIP].tab is None and found[REVIEW].tab is not None:
         if configured.archive_tab in info.tabs:  # the name is taken by a tab tagged as another of ours
@@ -160,8 +161,8 @@ def follow_tabs(deps: Deps, info: SpreadsheetInfo) -> list[str]:
     return problems
 
 
-def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
-    seen = deps.ledger.state.tab_titles
+def _note_renames(ledger: Ledger, found: dict[str, FoundTab], *, dry_run: bool) -> None:
+    seen = ledger.state.tab_titles
     now = {f.role: f.title for f in found.values() if f.tab is not None}
     for f in found.values():
         if f.tab is None:
@@ -173,12 +174,12 @@ def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
         if f.others:
             log.warning("tab(s) %s carry the %s tab's tag too (copies of it?): the bridge uses '%s' only",
                         ", ".join(f"'{o}'" for o in f.others), ROLE_LABEL[f.role], f.title)
-    if now != {k: v for k, v in seen.items() if k in now} and not deps.dry_run:
-        with deps.ledger.transaction():
-            deps.ledger.state.tab_titles = {**seen, **now}
+    if now != {k: v for k, v in seen.items() if k in now} and not dry_run:
+        with ledger.transaction():
+            ledger.state.tab_titles = {**seen, **now}
 
 
-def arsip_rows(deps: Deps) -> list[list[str]]:
+def arsip_rows(deps: CycleContext) -> list[list[str]]:
     """Every row the ledger still keeps for archived and deleted submissions, as Arsip holds them."""
     rows = []
     for sub_id, _status, deleted_at, last in deps.ledger.submissions.archived_rows():
@@ -206,7 +207,7 @@ def arsip_fill_request(sheet_id: int, rows: list[list[str]]) -> dict[str, Any]:
     }}
 
 
-def rebuild_arsip(deps: Deps, info: SpreadsheetInfo, title: str) -> str:
+def rebuild_arsip(deps: CycleContext, info: SpreadsheetInfo, title: str) -> str:
     """Make the Arsip tab again (tagged), with every row the ledger keeps for it; returns what was done.
 
     One ``batchUpdate``: the tab, its tag and its rows (``updateCells`` with string values: text stays

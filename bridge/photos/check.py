@@ -20,12 +20,12 @@ from bridge.exceptions import BridgeError, SubmissionError
 from bridge.photos.source import read_source
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.photos")
 
 
-def check_photos(deps: Deps, sub: Submission) -> Submission:
+def check_photos(deps: CycleContext, sub: Submission) -> Submission:
     """``sub`` with one reason per photo that cannot be published (so it is queued TIDAK VALID)."""
     reasons: list[Reason] = []
     item = f"row {sub.row_number}"

@@ -16,14 +16,17 @@ So a retry, a re-publish, a crash or a lost ledger never uploads a photo twice.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bridge.adapters.ledger import PHOTO_HOSTED, PHOTO_INTENT, PhotoCopy
-from bridge.app import Deps
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.photos.process import Options, PhotoProblem, copy_key, process
 from bridge.photos.rules import PublishedPhoto, check_count, drive_file, options, photo_links, refusal
 from bridge.photos.source import read_source
 from bridge.photos.stores import PhotoStore, build_store
+
+if TYPE_CHECKING:
+    from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.photos")
 
@@ -34,7 +37,7 @@ def _hosted(copy: PhotoCopy | None) -> PublishedPhoto | None:
     return PublishedPhoto(copy.url, copy.width, copy.height)
 
 
-def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: str, n: int, item: str) -> PublishedPhoto:
+def _host_one(deps: CycleContext, store: PhotoStore, opts: Options, link: str, file_id: str, n: int, item: str) -> PublishedPhoto:
     known = deps.ledger.photos.source(file_id)
     if known is not None:
         reused = _hosted(deps.ledger.photos.copy(copy_key(known.sha256, opts), store.name))
@@ -69,7 +72,7 @@ def _host_one(deps: Deps, store: PhotoStore, opts: Options, link: str, file_id: 
     return PublishedPhoto(hosted.url, out.width, out.height)
 
 
-def rehost_photos(deps: Deps, row: ReviewRow) -> list[PublishedPhoto]:
+def rehost_photos(deps: CycleContext, row: ReviewRow) -> list[PublishedPhoto]:
     """Processed, hosted copies of the row's photos, made the first time they are needed.
 
     Raises:

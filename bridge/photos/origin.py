@@ -35,7 +35,7 @@ from bridge.photos.process import PhotoProblem
 from bridge.photos.rules import photo_links
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.photos")
 
@@ -46,12 +46,12 @@ LEARN_ROWS = 50
 LEARN_LINKS = 5
 
 
-def _known(deps: Deps, root: str) -> set[str]:
+def _known(deps: CycleContext, root: str) -> set[str]:
     """Folders found inside ``root`` before (kept per root: a changed upload_folder_id starts afresh)."""
     return deps.ledger.state.upload_folders(root)
 
 
-def _remember(deps: Deps, root: str, folders: set[str]) -> None:
+def _remember(deps: CycleContext, root: str, folders: set[str]) -> None:
     if deps.dry_run or not folders:
         return
     known = _known(deps, root)
@@ -59,7 +59,7 @@ def _remember(deps: Deps, root: str, folders: set[str]) -> None:
         deps.ledger.state.set_upload_folders(root, known | folders)
 
 
-def _learn_root(deps: Deps, item: str) -> str:
+def _learn_root(deps: CycleContext, item: str) -> str:
     """The root from the responses tab's first photo links (one Sheets read, two Drive calls), or ''."""
     from bridge.adapters.sheets import a1_tab, column_letter
 
@@ -97,7 +97,7 @@ def _learn_root(deps: Deps, item: str) -> str:
     return ""
 
 
-def upload_root(deps: Deps, item: str = "") -> str:
+def upload_root(deps: CycleContext, item: str = "") -> str:
     """The form's upload folder: configured, remembered, or learnt now ('' when none can be found)."""
     configured = deps.settings.photos.upload_folder_id
     if configured:
@@ -105,7 +105,7 @@ def upload_root(deps: Deps, item: str = "") -> str:
     return deps.ledger.state.upload_root or _learn_root(deps, item)
 
 
-def origin_problem(deps: Deps, info: FileInfo, item: str) -> PhotoProblem | None:
+def origin_problem(deps: CycleContext, info: FileInfo, item: str) -> PhotoProblem | None:
     """Why ``info`` is not a form upload the bridge may publish, or ``None`` when it is.
 
     Raises:

@@ -17,11 +17,11 @@ from bridge.photos.process import Inspection, PhotoProblem, inspect
 from bridge.photos.rules import MB, options, refusal, size_problem
 
 if TYPE_CHECKING:
-    from bridge.app import Deps
+    from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.photos")
 
-def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False, decode: bool = False) -> tuple[bytes, Inspection]:
+def read_source(deps: CycleContext, file_id: str, n: int, *, item: str, known: bool = False, decode: bool = False) -> tuple[bytes, Inspection]:
     """Download form upload ``file_id``, judge it by its bytes and remember what it is.
 
     Two Drive calls (files.get metadata, then media); nothing is downloaded when

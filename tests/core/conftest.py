@@ -13,6 +13,7 @@ import pytest
 from bridge.core.model import FormResponse, KimRecord
 from bridge.core.validate import KimRegistry, Rules
 from bridge.core.wilayah import WilayahIndex
+from tests.conftest import validation_rules
 
 REPO = Path(__file__).resolve().parents[2]
 WILAYAH_CSV = REPO / "config" / "balangan_wilayah.csv"
@@ -71,7 +72,7 @@ def registry() -> KimRegistry:
 
 @pytest.fixture
 def rules() -> Rules:
-    return Rules(title_max=150, body_min=50, body_max=20000, require_registered_email=True)
+    return validation_rules()
 
 
 def make_response(**changes: object) -> FormResponse:

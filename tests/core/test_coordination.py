@@ -9,8 +9,8 @@ from datetime import datetime
 from bridge.core.coordination import Coordinated, Policy, coordination_table, decided_by, needs_coordination
 from bridge.core.model import KimRecord, Status
 from bridge.core.period import parse_period
-from bridge.core.report import Item, Rules, build_report
-from tests.conftest import WITA
+from bridge.core.report import Item, build_report
+from tests.conftest import WITA, report_rules
 
 RULES = Policy(mode="rules", labels=("Kesehatan",), words=("bencana",), roles=("JF Pranata Humas Ahli Muda",),
                emails=("ph@balangankab.go.id",))
@@ -61,8 +61,8 @@ def test_report_has_a_coordination_table_only_when_some_item_needed_it() -> None
                     post_url="https://kim.blogspot.com/a.html", published=datetime(2026, 11, 2, 12, tzinfo=WITA))
 
     registry = [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF")]
-    plain = build_report(parse_period("2026-11"), [item(1, S.TERBIT)], registry, [], {}, None, ["Juai"], Rules())
+    plain = build_report(parse_period("2026-11"), [item(1, S.TERBIT)], registry, [], {}, None, ["Juai"], report_rules())
     assert "koordinasi" not in [t.csv for t in plain.tables]
     items = [item(1, S.TERBIT, "SETUJU"), item(2, S.PERLU_KOORDINASI, "TAHAN"), item(3, S.PERLU_KOORDINASI)]
-    r = build_report(parse_period("2026-11"), items, registry, [], {}, None, ["Juai"], Rules())
+    r = build_report(parse_period("2026-11"), items, registry, [], {}, None, ["Juai"], report_rules())
     assert r.table("koordinasi").rows == ((3, 1, 1, 0, 1, "3,0", "3,0"),)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from bridge.core.model import KimRecord, Status
 from bridge.core.period import parse_period
-from bridge.core.report import Item, Rules, build_report, dedupe, percentile
-from tests.conftest import WITA
+from bridge.core.report import Item, build_report, dedupe, percentile
+from tests.conftest import WITA, report_rules
 
 KEC = ["Juai", "Halong", "Awayan", "Batu Mandi", "Lampihong", "Paringin", "Paringin Selatan", "Tebing Tinggi"]
 
@@ -34,7 +34,7 @@ def test_draft_links_are_not_published_and_review_wins_over_arsip() -> None:
     )
     assert [i.id for i in items] == ["MM-1", "MM-2", "MM-3"]
     r = build_report(parse_period("2026-11"), items, [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF")], [], {}, None,
-                     KEC, Rules())
+                     KEC, report_rules())
     assert [row[2] for row in r.table("tabel-5-2-diseminasi").rows] == ["Judul 2"]
     assert r.table("ringkasan-kecamatan").rows[-1] == ("Jumlah", 3, 3, 2, 1, 1, 0, "tidak tercatat", "tidak tercatat", "48,0", "48,0",
                                                          "(tanpa catatan) (1)")
@@ -45,7 +45,7 @@ def test_kim_without_numbers_is_not_guessed_and_interest_needs_submissions() -> 
     registry = [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF", power=10, influence=1),
                 KimRecord("KIM B", "Juai", "Galumbang", partnership="AKTIF"),
                 KimRecord("KIM C", "Halong", "Mantuyan", partnership="DIHENTIKAN", power=9000, influence=900)]
-    r = build_report(parse_period("2026-11"), [_item(1, Status.MENUNGGU)], registry, [], {}, None, KEC, Rules())
+    r = build_report(parse_period("2026-11"), [_item(1, Status.MENUNGGU)], registry, [], {}, None, KEC, report_rules())
     rows = {row[0]: row for row in r.table("tabel-3-3-pemetaan").rows}
     assert sorted(rows) == ["KIM A", "KIM B"]
     assert rows["KIM A"][3:] == ("Tinggi", 10, 1, "Minat tinggi, kekuatan dan pengaruh rendah", "Pembinaan dan peningkatan kapasitas")
@@ -69,5 +69,5 @@ def test_a_draft_row_with_no_dates_left_does_not_stop_the_report() -> None:
     draft = replace(_item(1, Status.TERBIT, url="https://www.blogger.com/blog/post/edit/1/2"), received=None)
     dated = _item(2, Status.TERBIT, published=3, url="https://www.blogger.com/blog/post/edit/1/3")
     r = build_report(parse_period("2026-11"), [draft, dated], [KimRecord("KIM A", "Juai", "Hamarung", partnership="AKTIF")],
-                     [], {}, None, KEC, Rules())
+                     [], {}, None, KEC, report_rules())
     assert r.drafts == 1

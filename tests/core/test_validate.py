@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 
@@ -12,6 +11,7 @@ from bridge.core import validate
 from bridge.core.model import FormResponse, KimColumn, KimRecord, Status, Submission
 from bridge.core.validate import KimRegistry, Rules, content_key
 from bridge.core.wilayah import WilayahIndex
+from tests.conftest import default_settings, validation_rules
 from tests.core.conftest import BODY, KIMS, TODAY, make_response
 
 
@@ -29,7 +29,7 @@ def run(
         fingerprint="abcd",
         wilayah=wilayah,
         registry=registry,
-        rules=rules or Rules(),
+        rules=rules or validation_rules(),
         known_contents=known or {},
         today=today,
         email_collected=email_collected,
@@ -126,7 +126,7 @@ def test_unregistered_email_only_when_collected_and_required(wilayah: WilayahInd
     assert codes(sub) == ["email_unregistered"]
     assert sub.reasons[0].id.startswith("Email 'orang@lain.id' tidak terdaftar sebagai operator KIM Lok Batu Bersatu.")
     assert run(stranger, wilayah, registry, email_collected=False).valid
-    assert run(stranger, wilayah, registry, rules=Rules(require_registered_email=False)).valid
+    assert run(stranger, wilayah, registry, rules=validation_rules(require_registered_email=False)).valid
     other = run(make_response(email="juai@kim.id"), wilayah, registry)
     assert "Email ini terdaftar untuk KIM Juai Maju." in other.reasons[0].id
 
@@ -147,7 +147,7 @@ def test_title_and_body_lengths(wilayah: WilayahIndex, registry: KimRegistry) ->
     short = run(make_response(body="Singkat."), wilayah, registry)
     assert codes(short) == ["body_too_short"]
     assert short.reasons[0].id.startswith("Isi berita terlalu pendek (8 karakter, minimal 50)")
-    long_body = run(make_response(body="kata " * 5000), wilayah, registry, rules=Rules(body_max=1000))
+    long_body = run(make_response(body="kata " * 5000), wilayah, registry, rules=validation_rules(body_max=1000))
     assert codes(long_body) == ["body_too_long"] and len(long_body.body) <= 1000
 
 
@@ -192,9 +192,10 @@ def test_photo_links_must_be_drive_links(wilayah: WilayahIndex, registry: KimReg
 
 def test_rules_from_settings() -> None:
     """Changing [intake] limits in the config would have no effect."""
-    settings = SimpleNamespace(title_max=80, body_min=10, body_max=500, require_registered_email=False,
-                               photos=SimpleNamespace(max_photos=3))
-    assert Rules.from_settings(settings) == Rules(80, 10, 500, False, 3)  # type: ignore[arg-type]
+    d = default_settings()
+    settings = replace(d, title_max=80, body_min=10, body_max=500, require_registered_email=False,
+                       photos=replace(d.photos, max_photos=3))
+    assert settings.validation_rules() == Rules(80, 10, 500, False, 3)
 
 
 def test_unvalidated_and_with_id() -> None:
@@ -248,7 +249,7 @@ def test_missing_registry_column_fails_the_checks_that_need_it(wilayah: WilayahI
     assert run(make_response(), wilayah, KimRegistry(KIMS, missing=["Email Operator"]), email_collected=False).valid
     no_names = run(make_response(), wilayah, KimRegistry(KIMS, missing=["Nama KIM", "Desa/Kelurahan"]))
     assert codes(no_names) == ["kim_column_missing"] and "Kolom 'Nama KIM', 'Desa/Kelurahan' tidak ada" in no_names.reasons[0].id
-    unchecked = validate.kim_columns_needed(Rules(), email_collected=True)
+    unchecked = validate.kim_columns_needed(validation_rules(), email_collected=True)
     assert KimRegistry(KIMS, missing=["Telepon", "Status Kemitraan"]).missing_of(unchecked) == (KimColumn.PARTNERSHIP,)
 
 
@@ -295,6 +296,6 @@ def test_visible_text_with_invisible_characters_inside_stays_valid(wilayah: Wila
 def test_more_photo_links_than_allowed_is_one_reason_and_no_link_is_judged(wilayah: WilayahIndex, registry: KimRegistry) -> None:
     """A Foto cell of a thousand links would fill Catatan Sistem with a thousand reasons (and cost a thousand Drive reads)."""
     links = tuple(f"https://example.com/{i}.jpg" for i in range(1000))
-    sub = run(make_response(photos=links), wilayah, registry, Rules(max_photos=10))
+    sub = run(make_response(photos=links), wilayah, registry, validation_rules(max_photos=10))
     assert codes(sub).count("photo_too_many") == 1 and codes(sub).count("photo_not_drive") == 10
     assert "Ada 1000 tautan foto; paling banyak 10 foto per berita" in next(r.id for r in sub.reasons if r.code == "photo_too_many")

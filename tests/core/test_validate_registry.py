@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from bridge.core.model import FormResponse, KimRecord
-from bridge.core.validate import KimRegistry, Rules, validate
+from bridge.core.validate import KimRegistry, validate
 from bridge.core.wilayah import WilayahIndex
+from tests.conftest import validation_rules
 from tests.core.conftest import make_response
 
 
 def _run(response: FormResponse, wilayah: WilayahIndex, kim: KimRecord) -> list[str]:
-    sub = validate(response, fingerprint="f", wilayah=wilayah, registry=KimRegistry([kim]), rules=Rules(), known_contents={},
+    sub = validate(response, fingerprint="f", wilayah=wilayah, registry=KimRegistry([kim]), rules=validation_rules(), known_contents={},
                    today=date(2026, 11, 23), email_collected=False)
     return [r.id for r in sub.reasons]
 

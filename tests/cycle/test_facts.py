@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 from bridge.adapters.ledger import DONE, JournalEntry, LedgerSubmission
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.core.review_machine import Journal, JournalState, PostState, Status
@@ -12,7 +9,7 @@ from bridge.cycle.facts import facts, journal_facts, row_facts
 
 
 class _Submissions:
-    def __init__(self, origin: str = "form") -> None:
+    def __init__(self, origin: str) -> None:
         self.asked: list[str] = []
         self.origin = origin
 
@@ -25,10 +22,6 @@ class _Ledger:
     def __init__(self, origin: str = "form") -> None:
         self.submissions = _Submissions(origin)
         self.asked = self.submissions.asked
-
-
-def _deps(ledger: _Ledger) -> Any:
-    return SimpleNamespace(ledger=ledger)
 
 
 def _row(status: str, sid: str = "MM-2026-0001", link: str = "") -> ReviewRow:
@@ -52,12 +45,12 @@ def test_the_submission_record_is_read_only_where_the_machine_looks_at_it() -> N
     """A reading cycle over thousands of settled rows would cost one more ledger look-up per row."""
     ledger = _Ledger()
     for status in ("MENUNGGU", "TERBIT", "DITOLAK"):
-        facts(_deps(ledger), _row(status), None)
-    facts(_deps(ledger), _row("DISETUJUI"), ENTRY)  # its journal says enough
-    facts(_deps(ledger), _row("DISETUJUI", sid="MM 2026/1"), None)  # not the bridge's ID
+        facts(ledger, _row(status), None)
+    facts(ledger, _row("DISETUJUI"), ENTRY)  # its journal says enough
+    facts(ledger, _row("DISETUJUI", sid="MM 2026/1"), None)  # not the bridge's ID
     assert ledger.asked == []
-    _, gagal = facts(_deps(ledger), _row("GAGAL"), None)
+    _, gagal = facts(ledger, _row("GAGAL"), None)
     assert gagal.recorded == Status.GAGAL and gagal.from_form
-    _, rebuilt = facts(_deps(_Ledger(origin="review")), _row("DITARIK"), None)
+    _, rebuilt = facts(_Ledger(origin="review"), _row("DITARIK"), None)
     assert rebuilt.recorded == Status.GAGAL and not rebuilt.from_form
     assert ledger.asked == ["MM-2026-0001"]

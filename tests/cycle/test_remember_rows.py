@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from types import SimpleNamespace
 from typing import Any
 
 from bridge.core.identity import WatchPlan
@@ -51,7 +50,7 @@ def test_a_whole_read_compares_copies_a_page_at_a_time_and_writes_only_changes()
     plan = WatchPlan(seen={r.id: r for r in rows}, last_rows={r.id: {} for r in rows})
     plan.seen["MM-2026-00009"] = _row(9, cached=True)  # read through the two columns: its copy is the ledger's
     plan.seen["MM-2026-00010"] = _row(10, cached=True)
-    remember_rows(SimpleNamespace(ledger=ledger), plan, {"MM-2026-00010": {ReviewColumn.STATUS: "TERBIT"}})
+    remember_rows(ledger, plan, {"MM-2026-00010": {ReviewColumn.STATUS: "TERBIT"}})
     assert ledger.asked == [ROWS_PER_COMPARE, ROWS_PER_COMPARE, 1_199 - 2 * ROWS_PER_COMPARE]
     assert ledger.written == {
         "MM-2026-00007": {"ID": "MM-2026-00007", "STATUS": "MENUNGGU"},

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from bridge.adapters.retry import RetryPolicy
-from bridge.app import Deps, build_deps
+from bridge.app import build_deps
 from bridge.clock import ManualClock
 from bridge.commands.prepare import prepare
 from bridge.config import load_settings, render_config
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
+from bridge.cycle.context import CycleContext, PageSizes
 from bridge.cycle.pipeline import CycleReport, run_cycle
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
@@ -33,6 +34,8 @@ class Bridge:
     sandbox: SandboxServer
     workdir: Path
     overrides: dict[tuple[str, str], Any]
+    #: rows per request of whole-tab reads and Review appends in every context deps() builds
+    pages: PageSizes = PageSizes()
 
     @property
     def clock(self) -> ManualClock:
@@ -62,10 +65,11 @@ class Bridge:
         self.config_path.write_text(render_config(values), encoding="utf-8")
         return self.config_path
 
-    def deps(self, **overrides: Any) -> Deps:
-        """Fresh Deps, like a restarted process (the ledger file is reopened)."""
+    def deps(self, **overrides: Any) -> CycleContext:
+        """Fresh CycleContext, like a restarted process (the ledger file is reopened)."""
         settings = load_settings(self.write_config(**overrides), env={})
-        deps = build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=self.clock)
+        deps = build_deps(settings, retry=RetryPolicy(attempts=6, initial=0.001, maximum=0.01), clock=self.clock,
+                          pages=self.pages)
         deps.sleep = lambda seconds: None  # a claimed lease "settles" in no wall time (the clock is the test's)
         return deps
 
@@ -182,7 +186,7 @@ def die_on_call(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, *, call
     monkeypatch.setattr(owner, name, dying)
 
 
-def cycle_killed_after_insert(deps: Deps) -> None:
+def cycle_killed_after_insert(deps: CycleContext) -> None:
     """One cycle that dies right after ``posts.insert`` (a power cut before the ledger records the post);
     ``deps`` is closed after it, as the dead process's would be."""
     def crash(*a: object, **k: object) -> None:

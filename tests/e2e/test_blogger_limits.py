@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bridge.adapters.retry import RetryPolicy
-from bridge.app import Deps, build_deps
+from bridge.app import build_deps
 from bridge.commands.check import run_check
 from bridge.config import load_settings
 from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_marker_ids
+from bridge.cycle.context import CycleContext
 from bridge.cycle.pipeline import run_cycle
 
 from .conftest import Bridge
@@ -23,7 +24,7 @@ SYSTEM = ReviewColumn.SYSTEM_NOTE.value
 FAST = timedelta(hours=3)
 
 
-def _skewed_deps(bridge: Bridge, ahead: timedelta) -> Deps:
+def _skewed_deps(bridge: Bridge, ahead: timedelta) -> CycleContext:
     """The bridge on a server whose clock is ``ahead`` of Google's."""
     settings = load_settings(bridge.write_config(), env={})
     clock = bridge.clock

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bridge.core.model import KimColumn, ReviewColumn, Status
+from bridge.cycle.context import PageSizes
 from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID
 
 from .conftest import NOW, WITA, Bridge
@@ -599,14 +600,11 @@ def test_moved_rows_with_the_watermark_further_down_are_not_edits_either(bridge:
     assert _flagged(bridge) == []
 
 
-def test_a_full_read_in_pages_finds_rows_beyond_the_grid_size_it_cached(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_read_in_pages_finds_rows_beyond_the_grid_size_it_cached(bridge: Bridge) -> None:
     """Responses arriving after the layout was cached would wait for a later cycle (or the safety net) to be queued."""
-    import bridge.cycle.intake as intake
-    import bridge.cycle.snapshot as snapshot
     from bridge.cycle.pipeline import run_cycle
 
-    monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
-    monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
+    bridge.pages = PageSizes(full_read=3)
     rows = bridge.responses()
     bridge.set_responses(rows[:1])  # a new form: no response yet, its grid two rows
     from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID

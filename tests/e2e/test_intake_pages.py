@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bridge.core.model import ReviewColumn
+from bridge.cycle.context import PageSizes
 
 from .conftest import Bridge
 
@@ -25,22 +26,15 @@ def _each_once(b: Bridge, expected: int) -> None:
     assert len(review) == expected and len(set(ids)) == expected and len(set(fps)) == expected, Counter(ids)
 
 
-def _pages(monkeypatch: pytest.MonkeyPatch, read: int, append: int) -> None:
-    import bridge.cycle.intake as intake
-    import bridge.cycle.snapshot as snapshot
-
-    monkeypatch.setattr(intake, "FULL_READ_PAGE", read)
-    monkeypatch.setattr(snapshot, "FULL_READ_PAGE", read)
-    monkeypatch.setattr(intake, "APPEND_PAGE", append)
 
 
 def _appends(b: Bridge) -> int:
     return int(b.stats()["by_method"].get("sheets.spreadsheets.values.append", {}).get("requests", 0))
 
 
-def test_backfill_appends_review_a_page_at_a_time(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backfill_appends_review_a_page_at_a_time(bridge: Bridge) -> None:
     """A backfill larger than one append page still puts every response in Review once, below each other."""
-    _pages(monkeypatch, read=3, append=2)
+    bridge.pages = PageSizes(full_read=3, append=2)
     expected = len(_data_rows(bridge))
     before = _appends(bridge)
     report = bridge.cycle()
@@ -57,7 +51,7 @@ def test_each_page_is_recorded_before_the_next_is_read(bridge: Bridge, monkeypat
     from bridge.adapters.ledger import Ledger
     from bridge.adapters.sheets import SheetsGateway
 
-    _pages(monkeypatch, read=3, append=100)
+    bridge.pages = PageSizes(full_read=3, append=100)
     expected = len(_data_rows(bridge))
     assert expected > 6, "the demo form needs more than two pages for this test"
     recorded: list[int] = []
@@ -100,10 +94,10 @@ def test_retriable_append_error_leaves_rows_pending(bridge: Bridge, monkeypatch:
     _each_once(bridge, expected)
 
 
-def test_a_row_moved_to_a_later_page_is_not_an_edit(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_row_moved_to_a_later_page_is_not_an_edit(bridge: Bridge) -> None:
     """A response moved down the tab (its row taken by a new one) is found on a later page: no edit flag,
     and the rows after the new one keep sheet order in their IDs."""
-    _pages(monkeypatch, read=2, append=100)
+    bridge.pages = PageSizes(full_read=2, append=100)
     rows = bridge.responses()
     header, a, b, c, d = rows[0], list(rows[1]), list(rows[2]), list(rows[3]), list(rows[4])
     bridge.set_responses([header, a, b, c, d])
@@ -124,11 +118,11 @@ def test_a_row_moved_to_a_later_page_is_not_an_edit(bridge: Bridge, monkeypatch:
     _each_once(bridge, 6)
 
 
-def test_an_edit_found_on_the_first_page_waits_for_the_whole_read(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_found_on_the_first_page_waits_for_the_whole_read(bridge: Bridge) -> None:
     """An edited response (its earlier version nowhere in the tab) is still flagged when the tab is read in pages."""
     from datetime import timedelta
 
-    _pages(monkeypatch, read=2, append=100)
+    bridge.pages = PageSizes(full_read=2, append=100)
     expected = len(_data_rows(bridge))
     bridge.cycle()
     rows = bridge.responses()

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from bridge.adapters.retry import RetryPolicy
-from bridge.app import Deps, build_deps
+from bridge.app import build_deps
 from bridge.clock import ManualClock
 from bridge.commands.report import ReportResult, write_report
 from bridge.config import load_settings, render_config
 from bridge.core.period import parse_period
+from bridge.cycle.context import CycleContext
 from bridge.sandbox.seed_report import QUARTER_NOW, QUARTER_SPREADSHEET_ID, quarter_state
 from bridge.sandbox.server import SandboxServer, sandbox_config_values
 from bridge.sandbox.state import SandboxState
@@ -30,7 +31,7 @@ class Quarter:
     def __init__(self, sandbox: SandboxServer, workdir: Path) -> None:
         self.sandbox, self.workdir = sandbox, workdir
 
-    def deps(self, **overrides: Any) -> Deps:
+    def deps(self, **overrides: Any) -> CycleContext:
         values = sandbox_config_values(self.sandbox.url, self.sandbox.state, self.workdir)
         for key, value in overrides.items():
             section, name = key.split("__")

@@ -7,6 +7,7 @@ import pytest
 
 from bridge.adapters.sheets import SheetsGateway
 from bridge.core.model import ReviewColumn, Status
+from bridge.cycle.context import PageSizes
 
 from .conftest import Bridge
 from .test_officers import _posts_of, _tab
@@ -58,13 +59,9 @@ def test_last_row_approved_row_above_deleted_between_reads(bridge: Bridge, monke
 
 def test_temporary_error_on_a_later_page_of_a_full_read(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     """run_cycle promises not to raise for temporary trouble; a 503 on page 2 of the first run's read."""
-    import bridge.cycle.intake as intake
-    import bridge.cycle.snapshot as snapshot
-
     from .test_intake_pages import _data_rows, _each_once
 
-    monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
-    monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
+    bridge.pages = PageSizes(full_read=3)
     expected = len(_data_rows(bridge))
     _fail_page_two_once(monkeypatch)
     report = bridge.cycle()  # the cycle goes on and says why intake waits
@@ -75,9 +72,6 @@ def test_temporary_error_on_a_later_page_of_a_full_read(bridge: Bridge, monkeypa
 
 def test_lost_ledger_start_now_503_on_page_two_then_history_requeued(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
     """After a lost ledger with start=now, one temporary error on a later page must not let history in."""
-    import bridge.cycle.intake as intake
-    import bridge.cycle.snapshot as snapshot
-
     from .test_intake import _data_rows, _lose_ledger, _response
 
     history = len(_data_rows(bridge))
@@ -86,8 +80,7 @@ def test_lost_ledger_start_now_503_on_page_two_then_history_requeued(bridge: Bri
     bridge.set_responses(bridge.responses() + december)
     assert bridge.cycle(intake__start="now").intake.queued == 2
     _lose_ledger(bridge)
-    monkeypatch.setattr(intake, "FULL_READ_PAGE", 3)
-    monkeypatch.setattr(snapshot, "FULL_READ_PAGE", 3)
+    bridge.pages = PageSizes(full_read=3)
     _fail_page_two_once(monkeypatch)
     assert bridge.cycle(intake__start="now").problems  # the rebuild is on record, the read is not
     report = bridge.cycle(intake__start="now")

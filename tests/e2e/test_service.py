@@ -19,7 +19,7 @@ from .conftest import Bridge
 
 def test_service_started_before_init_recovers_once_init_has_run(sandbox: SandboxServer, tmp_path: Path) -> None:
     bridge = Bridge(sandbox=sandbox, workdir=tmp_path, overrides={})
-    deps = bridge.deps()  # one Deps for the whole life of the service, as `run` does
+    deps = bridge.deps()  # one CycleContext for the whole life of the service, as `run` does
     try:
         with pytest.raises(FatalError, match="run `mymein-bridge init"):
             run_cycle(deps)
