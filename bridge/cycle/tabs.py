@@ -28,6 +28,7 @@ from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
 from bridge.cycle.context import CycleContext
+from bridge.cycle.deleted_note import deleted_note_text
 from bridge.exceptions import RetriableError
 
 log = logging.getLogger("bridge.tabs")
@@ -186,8 +187,6 @@ def _note_renames(ledger: Ledger, found: dict[str, FoundTab], *, dry_run: bool) 
 
 def arsip_rows(deps: CycleContext) -> list[list[str]]:
     """Every row the ledger still keeps for archived and deleted submissions, as Arsip holds them."""
-    from bridge.cycle.archive import deleted_note_text  # archive imports snapshot, which imports this module
-
     rows = []
     for sub_id, _status, deleted_at, last in deps.ledger.archived_rows():
         values = {ReviewColumn[name]: v for name, v in last.items() if name in ReviewColumn.__members__}
