@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import bridge.core
 from bridge.core import report, validate
 from tests.conftest import default_settings
 
@@ -27,20 +26,6 @@ def test_the_rule_objects_are_built_from_the_declared_defaults() -> None:
                                                          require_registered_email=True, max_photos=10)
     assert settings.report_rules() == report.Rules(interest_percent=100, power_min=500, influence_min=50,
                                                    weight_published=60, weight_approval=30, weight_comments=10)
-
-
-def test_no_core_module_imports_the_config() -> None:
-    """The pure core would depend on how settings are loaded, and could grow defaults of its own again."""
-    core = Path(bridge.core.__file__).parent
-    offenders = []
-    for path in sorted(core.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) and node.level == 0
-                     else [])
-            if any(n == "bridge.config" or n.startswith("bridge.config.") for n in names):
-                offenders.append(path.name)
-    assert offenders == []
 
 
 #: The dataclasses of bridge/config.py whose fields hold settings declared in SPECS.

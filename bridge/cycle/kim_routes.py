@@ -12,8 +12,7 @@ import logging
 
 from bridge.adapters.ledger import Ledger
 from bridge.core.kim_channel import ChannelProblem, Route, kim_routes
-from bridge.core.model import KimRecord
-from bridge.core.registry import kim_key
+from bridge.core.model import KimRecord, kim_key
 from bridge.cycle.context import CycleContext
 
 log = logging.getLogger("bridge.notify")
