@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.review_machine import JournalState, PostState
+from bridge.core.review_view import BRIEF_COLUMNS
 from bridge.core.watermark import Queued
 from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
@@ -155,6 +156,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX submissions_known ON submissions(id, fingerprint, status, in_review, received_at, operator, email,
         deleted_at, origin) WHERE in_review = 1;
     """,
+    # 7 (issue 22): beside each row copy, its brief: the few cells a reading cycle asks of a settled row
+    # (bridge.core.review_view.BRIEF_COLUMNS, in that order, as a JSON array), so a cycle decodes a
+    # short array per row instead of the whole copy. Filled here from the copies already kept.
+    """
+    ALTER TABLE submissions ADD COLUMN last_brief TEXT NOT NULL DEFAULT '';
+    UPDATE submissions SET last_brief = json_extract(last_row, '$.ID', '$.STATUS', '$.FINGERPRINT', '$.SYSTEM_NOTE',
+        '$.POST_URL', '$.PUBLISHED', '$.RECEIVED', '$.DECIDED', '$.NOTICES', '$.LEADER', '$.DECIDED_BY', '$.KIM')
+        WHERE last_row NOT IN ('', '{}') AND json_valid(last_row) AND json_type(last_row) = 'object';
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -191,6 +201,7 @@ def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]
 
 
 _DECODE_PAGE = 500  # row copies decoded by one json.loads
+_BRIEF = tuple(c.name for c in BRIEF_COLUMNS)  # the cells of a row's brief (migration 7), by column name
 #: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
 #: object each after decoding (issue 13's memory).
 _REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
@@ -748,11 +759,35 @@ class Ledger:
         return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
 
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
-        """Remember how each submission's Review row last looked (only rows that changed are passed)."""
+        """Remember how each submission's Review row last looked (only rows that changed are passed),
+        with its brief (:meth:`settled_briefs`)."""
         self.db.executemany(
-            "UPDATE submissions SET last_row = ? WHERE id = ?",
-            [(json.dumps(v, ensure_ascii=False, sort_keys=True), i) for i, v in rows.items()],
+            "UPDATE submissions SET last_row = ?, last_brief = ? WHERE id = ?",
+            [(json.dumps(v, ensure_ascii=False, sort_keys=True),
+              json.dumps([v.get(name) for name in _BRIEF], ensure_ascii=False) if v else "", i) for i, v in rows.items()],
         )
+
+    def settled_briefs(self) -> dict[str, list[str | None]]:
+        """The briefs of the rows :meth:`last_rows` returns: each copy's cells of
+        :data:`bridge.core.review_view.BRIEF_COLUMNS`, in that order (None: not in the copy), decoded
+        ``_DECODE_PAGE`` per ``json.loads``. A reading cycle decodes these, not the copies (issue 22)."""
+        query = (
+            "SELECT id, last_brief FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+            f" AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
+        )
+        out: dict[str, list[str | None]] = {}
+        cursor = self.db.execute(query)
+        while page := cursor.fetchmany(_DECODE_PAGE):
+            try:
+                decoded = json.loads("[" + ",".join(r[1] for r in page) + "]")
+            except ValueError:
+                decoded = None
+            if decoded is None or len(decoded) != len(page):
+                continue  # not written by this code: those rows are read in full
+            for r, brief in zip(page, decoded, strict=True):
+                if brief.__class__ is list and len(brief) == len(_BRIEF):
+                    out[r[0]] = brief
+        return out
 
     def mark_deleted(self, submission_id: str, when: str) -> None:
         self.db.execute("UPDATE submissions SET status = ?, deleted_at = ? WHERE id = ?", (DELETED, when, submission_id))

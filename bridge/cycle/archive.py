@@ -22,6 +22,7 @@ from bridge.core import review_machine as machine
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
+from bridge.core.review_rows import where
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
@@ -147,9 +148,12 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
     return len(deleted)
 
 
+_DONE_WITH = (Status.TERBIT, Status.DITOLAK)
+
+
 def _settled(row: ReviewRow, deps: Deps) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
-    if row.status not in (Status.TERBIT, Status.DITOLAK):
+    if row.status not in _DONE_WITH:
         return False  # no ledger look-up for a row that is not done with
     return machine.settled(row_facts(row), journal_facts(deps.ledger.journal(row.id)))
 
@@ -190,7 +194,7 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return 0
     cutoff = deps.now() - timedelta(days=s.archive_after_days)
     due: list[ReviewRow] = []
-    for row in rows:
+    for row in where(rows, _DONE_WITH):  # no other row is settled (_settled)
         if row.id in updates:
             continue  # changed this cycle (e.g. just published): officers see the result in Review first
         if _guarded(partial(_due, row, deps, cutoff), row, False):
@@ -334,7 +338,7 @@ def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
     s = deps.settings
     if s.archive_after_days <= 0:
         return None
-    due = [when for row in rows
+    due = [when for row in where(rows, _DONE_WITH)
            if (when := _guarded(partial(_settled_age, row, deps), row, None)) is not None]
     try:
         return min(due) + timedelta(days=s.archive_after_days) if due else None

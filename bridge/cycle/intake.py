@@ -717,7 +717,9 @@ def _ids_above_the_sheets(deps: Deps, snap: Snapshot, result: IntakeResult) -> b
     the blog cannot be read: intake waits rather than queue anything twice."""
     ledger = deps.ledger
     with ledger.transaction():
-        stale = ledger.note_ids(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
+        # A settled row's ID is one this ledger holds (its brief says so), at or below its counter:
+        # only the rows read in full can show an ID it never gave (issue 22: 10k regex matches a cycle).
+        stale = ledger.note_ids(r.id for r in (*snap.review, *snap.review_unidentified) if r.id and not r.cached)
     if not stale:
         return True
     log.warning("Review holds IDs this ledger never gave (restored from an older copy?): learning what Review, Arsip "

@@ -14,7 +14,9 @@ from bridge.app import Deps
 from bridge.core.identity import WatchPlan
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.registry import Alert
+from bridge.core.review_rows import ReviewRows
 from bridge.core.review_machine import DRAFT_WATCH, ON_WEBSITE, PostState
+from bridge.core.review_rows import where
 from bridge.cycle import lease
 from bridge.cycle.alerts import cycle_alerts
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
@@ -191,7 +193,7 @@ def _quiet_until(deps: Deps, report: CycleReport, rows: list[ReviewRow]) -> date
         check = max(check, paused)  # no Blogger request before the daily limit's pause ends
     if watching(deps):
         times.append(check)  # the next look at the blog (issue 17)
-    for row in rows:
+    for row in where(rows, DRAFT_WATCH, updates):  # the others are skipped below
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
         if status not in DRAFT_WATCH:  # what check_drafts looks at
@@ -429,6 +431,7 @@ def _run_cycle(
     # taken as deleted this cycle (as when Sidik Jari is missing).
     watch = _unforeseen_spared(report, "the Review watch", lambda: run_watch(deps, snap, report.publish, report.intake.queued_ids),
                                WatchPlan(rows=list(snap.review)))
+    watch.rows = ReviewRows(watch.rows)  # indexed once by status: the steps below ask for a few statuses each
     held = hold_mass_vanish(deps, snap, watch)  # a layout change is not officers' deletions (issue 17)
     if held:
         report.problems.append(held)

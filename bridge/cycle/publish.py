@@ -33,6 +33,7 @@ from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.core.review_machine import Action, PostState, Step
+from bridge.core.review_rows import where
 from bridge.core.revision import own_fingerprint
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
@@ -330,8 +331,8 @@ def reconcile(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> None:
     intents = {e.submission_id: e for e in deps.ledger.journal_entries(INTENT)}
     handover = lease.handover_lookup(deps) and not lease.in_handover(deps)
     ids = list(intents) + [
-        r.id for r in rows
-        if r.id not in intents and r.status in machine.ACTING
+        r.id for r in where(rows, machine.ACTING)
+        if r.id not in intents
         and machine.looks_on_blog_first(*facts(deps, r, deps.ledger.journal(r.id)), handover=handover)
     ]
     if not ids:
@@ -519,9 +520,7 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
     What each answer means is :func:`bridge.core.review_machine.seen_on_blog`'s."""
     drafts = []
     for status in machine.DRAFT_WATCH:
-        for row in rows:
-            if row.status != status:
-                continue
+        for row in where(rows, (status,)):
             entry = deps.ledger.journal(row.id)
             if entry is not None and journal_facts(entry).draft:
                 drafts.append((row, entry))
@@ -576,7 +575,7 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
     ``kims``: the registry (issue 20: a KIM under DITINJAU may make its items wait for a coordinator)."""
     needs = needing(deps, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
     record_deciders(deps, rows, needs, result.updates)  # Diputuskan Oleh
-    approved = [r for r in rows if r.status in machine.APPROVING]
+    approved = where(rows, machine.APPROVING)
     if approved:
         # A template that fails for every post holds publishing back (rows stay DISETUJUI);
         # one that fails only for some rows makes just those rows GAGAL, below.
@@ -606,12 +605,10 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
             log.warning("could not look at draft posts: %s", exc)
     now = conditions(deps, paused, handover=lease.in_handover(deps) and not deps.dry_run)
     try:
-        for row in rows:
+        for row in where(rows, machine.ASKING):  # the others wait for an officer: nothing to look up
             if deps.should_stop():
                 log.info("stop requested: leaving the remaining rows for the next run")
                 break
-            if row.status not in machine.ASKING:
-                continue  # waits for an officer: nothing to look up
             entry = deps.ledger.journal(row.id)
             try:
                 _execute(deps, row, entry, machine.decide(*facts(deps, row, entry, row.id in needs), now), result)
