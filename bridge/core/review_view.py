@@ -37,7 +37,8 @@ from bridge.core.review_machine import ACTING
 _COLUMNS = {c.name: c for c in ReviewColumn}  # the ledger keeps cells under the column's name
 
 #: A row's brief: the cells a reading cycle asks of a settled row (matching it to its submission,
-#: deciding that it asks nothing, its age for archiving, the health tab), kept by the ledger beside
+#: deciding that it asks nothing, its age for archiving, the latest published title for the health
+#: tab), kept by the ledger beside
 #: the row's copy (issue 22). A step that asks a settled row for another cell gets the copy decoded
 #: then (:class:`SettledRow`); the columns the cycle writes to a copy before it ends (Status, notes,
 #: Notifikasi Terkirim, Diputuskan) are all here, so a copy decoded late reads as it did at the start.
@@ -45,7 +46,7 @@ _COLUMNS = {c.name: c for c in ReviewColumn}  # the ledger keeps cells under the
 BRIEF_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn.ID, ReviewColumn.STATUS, ReviewColumn.FINGERPRINT, ReviewColumn.SYSTEM_NOTE, ReviewColumn.POST_URL,
     ReviewColumn.PUBLISHED, ReviewColumn.RECEIVED, ReviewColumn.DECIDED, ReviewColumn.NOTICES, ReviewColumn.LEADER,
-    ReviewColumn.DECIDED_BY, ReviewColumn.KIM,
+    ReviewColumn.DECIDED_BY, ReviewColumn.KIM, ReviewColumn.TITLE,
 )
 _IN_BRIEF = frozenset(BRIEF_COLUMNS)
 _STATUS_AT, _ID_AT, _NOTICES_AT = (BRIEF_COLUMNS.index(c) for c in (ReviewColumn.STATUS, ReviewColumn.ID, ReviewColumn.NOTICES))
@@ -73,6 +74,9 @@ class SettledRow(ReviewRow):
         self._brief = brief
         self._load = load
         self._values: dict[ReviewColumn, str] | None = None
+        # asked of every row by several steps: answered from here until the cells are changed (then decoded)
+        self._id: str = brief[ReviewColumn.ID].strip()
+        self._status = Status.parse(brief[ReviewColumn.STATUS])
 
     @property  # type: ignore[override]
     def values(self) -> dict[ReviewColumn, str]:
@@ -104,11 +108,11 @@ class SettledRow(ReviewRow):
 
     @property
     def id(self) -> str:
-        return (self._brief if self._values is None else self._values).get(ReviewColumn.ID, "").strip()
+        return self._id if self._values is None else self._values.get(ReviewColumn.ID, "").strip()
 
     @property
     def status(self) -> Status | None:
-        return Status.parse((self._brief if self._values is None else self._values).get(ReviewColumn.STATUS, ""))
+        return self._status if self._values is None else Status.parse(self._values.get(ReviewColumn.STATUS, ""))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ReviewRow):

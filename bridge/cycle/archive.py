@@ -23,6 +23,7 @@ from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
 from bridge.core.review_rows import where
+from bridge.cycle.journal_view import JournalView
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
@@ -151,14 +152,14 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
 _DONE_WITH = (Status.TERBIT, Status.DITOLAK)
 
 
-def _settled(row: ReviewRow, deps: Deps) -> bool:
+def _settled(row: ReviewRow, journal: JournalView) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
     if row.status not in _DONE_WITH:
         return False  # no ledger look-up for a row that is not done with
-    return machine.settled(row_facts(row), journal_facts(deps.ledger.journal(row.id)))
+    return machine.settled(row_facts(row), journal_facts(journal.get(row.id)))
 
 
-def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
+def _published_after_all(deps: Deps, row: ReviewRow, journal: JournalView) -> bool:
     """A DITOLAK row whose post the ledger knows as a draft: Blogger is asked before the row leaves Review.
 
     An officer may have published the draft in Blogger since the last draft check (every 10 minutes,
@@ -166,7 +167,7 @@ def _published_after_all(deps: Deps, row: ReviewRow) -> bool:
     note says DITOLAK does not take it down. One ``posts.get`` per such row, only when it is due."""
     if row.status != Status.DITOLAK:
         return False
-    entry = deps.ledger.journal(row.id)
+    entry = journal.get(row.id)
     if entry is None or not machine.archivable(row_facts(row), journal_facts(entry)).ask_blogger:
         return False
     try:
@@ -194,10 +195,11 @@ def run_archive(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Revie
         return 0
     cutoff = deps.now() - timedelta(days=s.archive_after_days)
     due: list[ReviewRow] = []
-    for row in where(rows, _DONE_WITH):  # no other row is settled (_settled)
-        if row.id in updates:
-            continue  # changed this cycle (e.g. just published): officers see the result in Review first
-        if _guarded(partial(_due, row, deps, cutoff), row, False):
+    done_with = [r for r in where(rows, _DONE_WITH) if r.id not in updates]  # no other row is settled (_settled)
+    journal = JournalView(deps.ledger, (r.id for r in done_with))
+    # (rows changed this cycle, e.g. just published, are left out: officers see the result in Review first)
+    for row in done_with:
+        if _guarded(partial(_due, row, deps, cutoff, journal), row, False):
             due.append(row)
     if not due:
         return 0
@@ -284,11 +286,11 @@ def _move_once(deps: Deps, due: list[ReviewRow], info: SpreadsheetInfo) -> list[
     return done + [r.id for r in now]
 
 
-def _due(row: ReviewRow, deps: Deps, cutoff: datetime) -> bool:
-    if not _settled(row, deps):
+def _due(row: ReviewRow, deps: Deps, cutoff: datetime, journal: JournalView) -> bool:
+    if not _settled(row, journal):
         return False
     when = _age_reference(row, deps)
-    return when is not None and when < cutoff and not _published_after_all(deps, row)
+    return when is not None and when < cutoff and not _published_after_all(deps, row, journal)
 
 
 T = TypeVar("T")
@@ -305,9 +307,9 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
         return otherwise
 
 
-def _settled_age(row: ReviewRow, deps: Deps) -> datetime | None:
+def _settled_age(row: ReviewRow, deps: Deps, journal: JournalView) -> datetime | None:
     """The date a settled row's age counts from (None while it is not settled)."""
-    return _age_reference(row, deps) if _settled(row, deps) else None
+    return _age_reference(row, deps) if _settled(row, journal) else None
 
 
 def _row_data(cells: list[str]) -> dict[str, Any]:
@@ -331,15 +333,17 @@ def _read_now(deps: Deps, rows: list[ReviewRow], where: dict[str, int], index: d
     return out
 
 
-def next_archive_due(deps: Deps, rows: list[ReviewRow]) -> datetime | None:
+def next_archive_due(deps: Deps, rows: list[ReviewRow], journal: JournalView | None = None) -> datetime | None:
     """When the earliest of these rows becomes old enough to archive (None: none ever will as they are).
 
     A row that is not settled yet changes only by an edit (which the change signal sees)."""
     s = deps.settings
     if s.archive_after_days <= 0:
         return None
-    due = [when for row in where(rows, _DONE_WITH)
-           if (when := _guarded(partial(_settled_age, row, deps), row, None)) is not None]
+    done_with = where(rows, _DONE_WITH)
+    journal = journal or JournalView(deps.ledger, (r.id for r in done_with))
+    due = [when for row in done_with
+           if (when := _guarded(partial(_settled_age, row, deps, journal), row, None)) is not None]
     try:
         return min(due) + timedelta(days=s.archive_after_days) if due else None
     except OverflowError:  # an officer's date near the calendar's end: that row never becomes due

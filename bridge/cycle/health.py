@@ -63,7 +63,7 @@ def _last_publish(deps: Deps, rows: list[ReviewRow], updates: dict[str, dict[Rev
         best = (when, row)
     if best is None:
         return known
-    when, row = best  # its title only (outside a settled row's brief: its copy is decoded for the one row)
+    when, row = best  # its title: for the one row shown
     title = " ".join(updates.get(row.id, {}).get(ReviewColumn.TITLE, row.get(ReviewColumn.TITLE)).split())
     line = f"{when:%d/%m/%Y %H:%M} WITA: {title[:120]} ({row.id})"
     try:  # the one remembered may be later (its row archived since)

@@ -42,6 +42,7 @@ from bridge.cycle.coordinate import needing, record_deciders
 from bridge.cycle.facts import conditions, facts, journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.journal_view import JournalView
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
@@ -519,9 +520,10 @@ def check_drafts(deps: Deps, rows: list[ReviewRow], result: PublishResult) -> No
     DITOLAK does not take it down (the machine's EXPLAIN), not be archived as if nothing were on the website.
     What each answer means is :func:`bridge.core.review_machine.seen_on_blog`'s."""
     drafts = []
+    journal = JournalView(deps.ledger, (r.id for r in where(rows, machine.DRAFT_WATCH)))  # one read (issue 22)
     for status in machine.DRAFT_WATCH:
         for row in where(rows, (status,)):
-            entry = deps.ledger.journal(row.id)
+            entry = journal.get(row.id)
             if entry is not None and journal_facts(entry).draft:
                 drafts.append((row, entry))
     if not drafts:
@@ -605,11 +607,14 @@ def run_publish(deps: Deps, rows: list[ReviewRow], result: PublishResult, kims: 
             log.warning("could not look at draft posts: %s", exc)
     now = conditions(deps, paused, handover=lease.in_handover(deps) and not deps.dry_run)
     try:
-        for row in where(rows, machine.ASKING):  # the others wait for an officer: nothing to look up
+        asking = where(rows, machine.ASKING)  # the others wait for an officer: nothing to look up
+        # Their entries as they are now, in one read (issue 22): each row's is changed only by its own turn.
+        journal = JournalView(deps.ledger, (r.id for r in asking))
+        for row in asking:
             if deps.should_stop():
                 log.info("stop requested: leaving the remaining rows for the next run")
                 break
-            entry = deps.ledger.journal(row.id)
+            entry = journal.get(row.id)
             try:
                 _execute(deps, row, entry, machine.decide(*facts(deps, row, entry, row.id in needs), now), result)
             except PublishError as exc:
