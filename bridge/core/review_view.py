@@ -138,11 +138,6 @@ def _waits_for_officer(notices: Any) -> bool:
     return bool(notices) and any(m.state == WAITING for m in parse_marks(str(notices)).values())
 
 
-def _column(values: Sequence[Sequence[Any]], n: int) -> str:
-    cell = values[n] if n < len(values) else []
-    return cell_text(cell[0]).strip() if cell else ""
-
-
 def plan_view(
     ids: Sequence[Sequence[Any]],
     statuses: Sequence[Sequence[Any]],
@@ -168,7 +163,7 @@ def plan_view(
     plan = ViewPlan()
     # Each cell is read once (issue 22: a reading cycle at 10k rows read each ID cell twice and
     # parsed each status once per question asked of it); a settled row is its brief, not its copy.
-    col_ids = [_column(ids, n) for n in range(len(ids))]
+    col_ids = [cell_text(cell[0]).strip() if cell else "" for cell in ids]
     count = Counter(col_ids)
     plan.missing = sorted(set(cached) - set(count))
     n_ids, n_statuses = len(col_ids), len(statuses)
