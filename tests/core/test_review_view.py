@@ -7,7 +7,7 @@ from bridge.core.review_view import ACTING, ViewPlan, brief_of, plan_view, spans
 
 
 def _copy(sub_id: str, status: str, title: str = "Judul") -> dict[str, str]:
-    return {"ID": sub_id, "STATUS": status, "TITLE": title, "FINGERPRINT": "fp-" + sub_id}
+    return {"ID": sub_id, "STATUS": status, "TITLE": title, "BODY": "Isi " + title, "FINGERPRINT": "fp-" + sub_id}
 
 
 def _plan(ids: list[list[object]], statuses: list[list[object]], copies: dict[str, dict[str, str]], **kw: object) -> ViewPlan:
@@ -82,8 +82,9 @@ def test_a_settled_row_decodes_its_copy_only_when_a_step_asks_a_cell_outside_its
     assert (row.id, row.status, row.get(ReviewColumn.FINGERPRINT), row.get(ReviewColumn.POST_URL)) == (
         "MM-2026-0001", Status.MENUNGGU, "fp-MM-2026-0001", "")
     assert asked == []
-    assert row.get(ReviewColumn.TITLE) == "Satu" and asked == ["MM-2026-0001"]
-    assert row.get(ReviewColumn.BODY) == "" and asked == ["MM-2026-0001"]  # decoded once
+    assert row.get(ReviewColumn.TITLE) == "Satu" and asked == []
+    assert row.get(ReviewColumn.BODY) == "Isi Satu" and asked == ["MM-2026-0001"]
+    assert row.get(ReviewColumn.OFFICER_NOTE) == "" and asked == ["MM-2026-0001"]  # decoded once
     assert plan.rows[1].status == Status.TERBIT and asked == ["MM-2026-0001"]
 
 
@@ -92,5 +93,5 @@ def test_a_copy_decoded_late_reads_as_the_row_did_when_the_cycle_read_it() -> No
     later = {**CACHE["MM-2026-0001"], "SYSTEM_NOTE": "written since", "NOTICES": "x"}
     plan = plan_view([["MM-2026-0001"]], [["MENUNGGU"]], {"MM-2026-0001": brief_of(CACHE["MM-2026-0001"])}, lambda _: later)
     row = plan.rows[0]
-    assert row.get(ReviewColumn.TITLE) == "Satu"
+    assert row.get(ReviewColumn.BODY) == "Isi Satu"
     assert ReviewColumn.SYSTEM_NOTE not in row.values and ReviewColumn.NOTICES not in row.values
