@@ -790,10 +790,12 @@ class Ledger:
             f" AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
         )
         out: dict[str, list[str | None]] = {}
-        cursor = self.db.execute(query)
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples (a sqlite3.Row each cost more than decoding the brief)
+        cursor.execute(query)
         while page := cursor.fetchmany(_DECODE_PAGE):
             try:
-                decoded = json.loads("[" + ",".join(r[1] for r in page) + "]")
+                decoded = json.loads("[" + ",".join([r[1] for r in page]) + "]")
             except ValueError:
                 decoded = None
             if decoded is None or len(decoded) != len(page):

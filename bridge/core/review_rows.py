@@ -25,24 +25,32 @@ class ReviewRows(list[ReviewRow]):
     def __init__(self, rows: Iterable[ReviewRow] = ()) -> None:
         super().__init__(rows)
         self._by_status: dict[Status | None, list[tuple[int, ReviewRow]]] | None = None
-        self._by_id: dict[str, list[tuple[int, ReviewRow]]] = {}
+        self._by_id: dict[str, list[tuple[int, ReviewRow]]] | None = None
         self._indexed = -1
 
     def _index(self) -> dict[Status | None, list[tuple[int, ReviewRow]]]:
         if self._by_status is None or self._indexed != len(self):
             by_status: dict[Status | None, list[tuple[int, ReviewRow]]] = {}
-            by_id: dict[str, list[tuple[int, ReviewRow]]] = {}
             for n, row in enumerate(self):
                 by_status.setdefault(row.status, []).append((n, row))
-                by_id.setdefault(row.id, []).append((n, row))
-            self._by_status, self._by_id, self._indexed = by_status, by_id, len(self)
+            self._by_status, self._by_id, self._indexed = by_status, None, len(self)
         return self._by_status
+
+    def _ids(self) -> dict[str, list[tuple[int, ReviewRow]]]:
+        self._index()
+        if self._by_id is None:  # asked only when a step has rows it wrote to (most reading cycles: none)
+            self._by_id = {}
+            for n, row in enumerate(self):
+                self._by_id.setdefault(row.id, []).append((n, row))
+        return self._by_id
 
     def where(self, statuses: Collection[Status | None], ids: Collection[str] = ()) -> list[ReviewRow]:
         """The rows whose status is one of ``statuses`` or whose ID is one of ``ids``, in list order."""
         by_status = self._index()
         groups = [by_status.get(s, []) for s in dict.fromkeys(statuses)]
-        groups += [self._by_id.get(i, []) for i in dict.fromkeys(ids) if i in self._by_id]
+        if ids:
+            by_id = self._ids()
+            groups += [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
         groups = [g for g in groups if g]
         if len(groups) == 1:
             return [row for _, row in groups[0]]

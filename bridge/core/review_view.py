@@ -48,7 +48,8 @@ BRIEF_COLUMNS: tuple[ReviewColumn, ...] = (
     ReviewColumn.PUBLISHED, ReviewColumn.RECEIVED, ReviewColumn.DECIDED, ReviewColumn.NOTICES, ReviewColumn.LEADER,
     ReviewColumn.DECIDED_BY, ReviewColumn.KIM, ReviewColumn.TITLE,
 )
-_IN_BRIEF = frozenset(BRIEF_COLUMNS)
+_AT = {c: n for n, c in enumerate(BRIEF_COLUMNS)}  # a column's place in a brief
+_ID, _STATUS = ReviewColumn.ID, ReviewColumn.STATUS
 _STATUS_AT, _ID_AT, _NOTICES_AT = (BRIEF_COLUMNS.index(c) for c in (ReviewColumn.STATUS, ReviewColumn.ID, ReviewColumn.NOTICES))
 #: A brief as the ledger keeps it: the BRIEF_COLUMNS cells in that order, None where the copy has none.
 Brief = Sequence[Any]
@@ -66,28 +67,31 @@ class SettledRow(ReviewRow):
     """A settled Review row as the view made it: its brief's cells at hand, the rest of the ledger's copy
     decoded only when a step asks for a cell outside the brief (then once, through ``load``).
 
-    The ID and Status cells are the ones the columns showed this cycle; every other cell is the copy's."""
+    The ID and Status cells are the ones the columns showed this cycle; every other cell is the copy's.
+    The brief is kept as the ledger's list (no dict per row: a reading cycle makes one per Review row)."""
 
-    def __init__(self, row_number: int, brief: dict[ReviewColumn, Any], load: CopyLoader) -> None:  # noqa: D107
+    def __init__(self, row_number: int, rid: str, raw_status: str, brief: Brief, load: CopyLoader) -> None:  # noqa: D107
         self.row_number = row_number
         self.cached = True
+        self._id = rid
+        self._raw_status = raw_status
+        self._status = Status.parse(raw_status)  # asked of every row by several steps
         self._brief = brief
         self._load = load
         self._values: dict[ReviewColumn, str] | None = None
-        # asked of every row by several steps: answered from here until the cells are changed (then decoded)
-        self._id: str = brief[ReviewColumn.ID].strip()
-        self._status = Status.parse(brief[ReviewColumn.STATUS])
 
     @property  # type: ignore[override]
     def values(self) -> dict[ReviewColumn, str]:
         if self._values is None:
-            copy = self._load(self._brief[ReviewColumn.ID])
+            copy = self._load(self._id)
             values = {_COLUMNS[n]: t if t.__class__ is str else str(t) for n, t in copy.items() if n in _COLUMNS}
-            for column, text in self._brief.items():  # as at the start of the cycle, whatever was written to the copy since
-                if text is None:
+            for column, text in zip(BRIEF_COLUMNS, self._brief, strict=True):  # as at the start of the cycle,
+                if text is None:  # whatever was written to the copy since
                     values.pop(column, None)
                 else:
                     values[column] = text if text.__class__ is str else str(text)
+            values[ReviewColumn.ID] = self._id
+            values[ReviewColumn.STATUS] = self._raw_status
             self._values = values
         return self._values
 
@@ -101,9 +105,15 @@ class SettledRow(ReviewRow):
         return self._values is not None
 
     def get(self, column: ReviewColumn) -> str:
-        if self._values is None and column in _IN_BRIEF:
-            text = self._brief.get(column)
-            return text if text.__class__ is str else "" if text is None else str(text)
+        if self._values is None:
+            if column is _ID:
+                return self._id
+            if column is _STATUS:
+                return self._raw_status
+            at = _AT.get(column)
+            if at is not None:
+                text = self._brief[at]
+                return text if text.__class__ is str else "" if text is None else str(text)
         return self.values.get(column, "")
 
     @property
@@ -167,7 +177,7 @@ def plan_view(
     count = Counter(col_ids)
     plan.missing = sorted(set(cached) - set(count))
     n_ids, n_statuses = len(col_ids), len(statuses)
-    columns, status_at, id_at, notices_at = BRIEF_COLUMNS, _STATUS_AT, _ID_AT, _NOTICES_AT
+    status_at, id_at, notices_at = _STATUS_AT, _ID_AT, _NOTICES_AT
     parse = Status.parse
     for n in range(max(n_ids, n_statuses)):
         rid = col_ids[n] if n < n_ids else ""
@@ -187,10 +197,7 @@ def plan_view(
         ):
             plan.to_read.append(row_number)
             continue
-        brief = dict(zip(columns, last))  # None: not in the copy; a number an officer typed stays one until asked
-        brief[ReviewColumn.ID] = rid
-        brief[ReviewColumn.STATUS] = raw
-        plan.rows.append(SettledRow(row_number, brief, load))
+        plan.rows.append(SettledRow(row_number, rid, raw, last, load))
     return plan
 
 
