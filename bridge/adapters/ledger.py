@@ -729,7 +729,8 @@ class Ledger:
         # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
         wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
         loaded = self.last_rows_of(wanted, shared) if wanted else {}
-        short = {}.setdefault  # statuses, operators, e-mails: one string object per distinct text
+        memo: dict[str, str] = {}
+        short = memo.setdefault  # statuses, operators, e-mails: one string object per distinct text
         return [
             KnownSubmission(
                 sub_id if last is None else shared(sub_id), fp, short(status, status), in_review == 1,

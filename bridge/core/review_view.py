@@ -80,7 +80,7 @@ class SettledRow(ReviewRow):
         self._load = load
         self._values: dict[ReviewColumn, str] | None = None
 
-    @property  # type: ignore[override]
+    @property
     def values(self) -> dict[ReviewColumn, str]:
         if self._values is None:
             copy = self._load(self._id)

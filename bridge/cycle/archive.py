@@ -23,10 +23,10 @@ from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
 from bridge.core.review_rows import where
-from bridge.cycle.journal_view import JournalView
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.journal_view import JournalView
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
 from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError

@@ -14,9 +14,8 @@ from bridge.app import Deps
 from bridge.core.identity import WatchPlan
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.registry import Alert
-from bridge.core.review_rows import ReviewRows
 from bridge.core.review_machine import DRAFT_WATCH, ON_WEBSITE, PostState
-from bridge.core.review_rows import where
+from bridge.core.review_rows import ReviewRows, where
 from bridge.cycle import lease
 from bridge.cycle.alerts import cycle_alerts
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
