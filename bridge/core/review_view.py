@@ -38,9 +38,8 @@ _COLUMNS = {c.name: c for c in ReviewColumn}  # the ledger keeps cells under the
 
 #: A row's brief: the cells a reading cycle asks of a settled row (matching it to its submission,
 #: deciding that it asks nothing, its age for archiving, the latest published title for the health
-#: tab), kept by the ledger beside
-#: the row's copy (issue 22). A step that asks a settled row for another cell gets the copy decoded
-#: then (:class:`SettledRow`); the columns the cycle writes to a copy before it ends (Status, notes,
+#: tab), kept by the ledger beside the row's copy (issue 22). A step that asks a settled row for
+#: another cell gets the copy decoded then (:class:`SettledRow`); the columns the cycle writes to a copy before it ends (Status, notes,
 #: Notifikasi Terkirim, Diputuskan) are all here, so a copy decoded late reads as it did at the start.
 #: Changing this tuple needs a ledger migration that rewrites every brief (see migration 7).
 BRIEF_COLUMNS: tuple[ReviewColumn, ...] = (
@@ -70,7 +69,7 @@ class SettledRow(ReviewRow):
     The ID and Status cells are the ones the columns showed this cycle; every other cell is the copy's.
     The brief is kept as the ledger's list (no dict per row: a reading cycle makes one per Review row)."""
 
-    def __init__(self, row_number: int, rid: str, raw_status: str, brief: Brief, load: CopyLoader) -> None:  # noqa: D107
+    def __init__(self, row_number: int, rid: str, raw_status: str, brief: Brief, load: CopyLoader) -> None:
         self.row_number = row_number
         self.cached = True
         self._id = rid
