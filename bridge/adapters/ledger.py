@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.review_machine import JournalState, PostState
+from bridge.core.review_view import BRIEF_COLUMNS
 from bridge.core.watermark import Queued
 from bridge.exceptions import BridgeError, LedgerError, RetriableError
 
@@ -155,6 +156,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX submissions_known ON submissions(id, fingerprint, status, in_review, received_at, operator, email,
         deleted_at, origin) WHERE in_review = 1;
     """,
+    # 7 (issue 22): beside each row copy, its brief: the few cells a reading cycle asks of a settled row
+    # (bridge.core.review_view.BRIEF_COLUMNS, in that order, as a JSON array), so a cycle decodes a
+    # short array per row instead of the whole copy. Filled here from the copies already kept.
+    """
+    ALTER TABLE submissions ADD COLUMN last_brief TEXT NOT NULL DEFAULT '';
+    UPDATE submissions SET last_brief = json_extract(last_row, '$.ID', '$.STATUS', '$.FINGERPRINT', '$.SYSTEM_NOTE',
+        '$.POST_URL', '$.PUBLISHED', '$.RECEIVED', '$.DECIDED', '$.NOTICES', '$.LEADER', '$.DECIDED_BY', '$.KIM',
+        '$.TITLE')
+        WHERE last_row NOT IN ('', '{}') AND json_valid(last_row) AND json_type(last_row) = 'object';
+    """,
 )
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
@@ -191,6 +202,7 @@ def _interner() -> tuple[Callable[[str], str], Callable[[list[tuple[str, object]
 
 
 _DECODE_PAGE = 500  # row copies decoded by one json.loads
+_BRIEF = tuple(c.name for c in BRIEF_COLUMNS)  # the cells of a row's brief (migration 7), by column name
 #: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
 #: object each after decoding (issue 13's memory).
 _REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
@@ -356,6 +368,19 @@ def cannot_open(path: str, exc: BaseException) -> BridgeError:
     return LedgerError(
         f"cannot open the local ledger {path} ({getattr(exc, 'strerror', None) or exc}): its folder and files must "
         f"belong to the user the bridge runs as ({user}): sudo chown {user}: {owned}, {again}"
+    )
+
+
+def _journal_entry(r: sqlite3.Row) -> JournalEntry:
+    """A ``publish_journal`` row as an entry."""
+    try:
+        parts = json.loads(r["content_parts"]) if r["content_parts"] else None
+    except ValueError:
+        parts = None
+    return JournalEntry(
+        r["submission_id"], r["state"], r["attempts"], r["post_id"], r["post_url"], r["post_status"], r["published_at"],
+        r["error"], r["fingerprint"], r["intent_title"],
+        tuple(json.loads(r["intent_labels"])) if r["intent_labels"] else (), r["intent_at"], parts,
     )
 
 
@@ -695,25 +720,26 @@ class Ledger:
         (issue 13).
         """
         shared, _ = _interner()
-        rows = self.db.execute(
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples: a sqlite3.Row per submission cost a third of this listing (issue 22)
+        rows = cursor.execute(
             "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
         ).fetchall()
         # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
         wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
         loaded = self.last_rows_of(wanted, shared) if wanted else {}
-        out = []
-        for r in rows:
-            sub_id = r[0]
-            last = loaded.get(sub_id)
-            out.append(
-                KnownSubmission(
-                    shared(sub_id) if last is not None else sub_id, r[1], shared(r[2]), bool(r[3]), received(r[4] or ""),
-                    shared(r[5] or ""), shared(r[6] or ""), last if last is not None else {}, r[7] or "",
-                    renumbered=r[8] == RENUMBERED,
-                )
+        memo: dict[str, str] = {}
+        short = memo.setdefault  # statuses, operators, e-mails: one string object per distinct text
+        return [
+            KnownSubmission(
+                sub_id if last is None else shared(sub_id), fp, short(status, status), in_review == 1,
+                received(at or ""), short(operator, operator) if operator else "", short(email, email) if email else "",
+                {} if last is None else last, deleted or "", renumbered=origin == RENUMBERED,
             )
-        return out
+            for sub_id, fp, status, in_review, at, operator, email, deleted, origin in rows
+            for last in (loaded.get(sub_id),)
+        ]
 
     def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
         """These submissions' rows as they last looked (those with a readable copy)."""
@@ -748,11 +774,37 @@ class Ledger:
         return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
 
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
-        """Remember how each submission's Review row last looked (only rows that changed are passed)."""
+        """Remember how each submission's Review row last looked (only rows that changed are passed),
+        with its brief (:meth:`settled_briefs`)."""
         self.db.executemany(
-            "UPDATE submissions SET last_row = ? WHERE id = ?",
-            [(json.dumps(v, ensure_ascii=False, sort_keys=True), i) for i, v in rows.items()],
+            "UPDATE submissions SET last_row = ?, last_brief = ? WHERE id = ?",
+            [(json.dumps(v, ensure_ascii=False, sort_keys=True),
+              json.dumps([v.get(name) for name in _BRIEF], ensure_ascii=False) if v else "", i) for i, v in rows.items()],
         )
+
+    def settled_briefs(self) -> dict[str, list[str | None]]:
+        """The briefs of the rows :meth:`last_rows` returns: each copy's cells of
+        :data:`bridge.core.review_view.BRIEF_COLUMNS`, in that order (None: not in the copy), decoded
+        ``_DECODE_PAGE`` per ``json.loads``. A reading cycle decodes these, not the copies (issue 22)."""
+        query = (
+            "SELECT id, last_brief FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+            f" AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
+        )
+        out: dict[str, list[str | None]] = {}
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples (a sqlite3.Row each cost more than decoding the brief)
+        cursor.execute(query)
+        while page := cursor.fetchmany(_DECODE_PAGE):
+            try:
+                decoded = json.loads("[" + ",".join([r[1] for r in page]) + "]")
+            except ValueError:
+                decoded = None
+            if decoded is None or len(decoded) != len(page):
+                continue  # not written by this code: those rows are read in full
+            for r, brief in zip(page, decoded, strict=True):
+                if brief.__class__ is list and len(brief) == len(_BRIEF):
+                    out[r[0]] = brief
+        return out
 
     def mark_deleted(self, submission_id: str, when: str) -> None:
         self.db.execute("UPDATE submissions SET status = ?, deleted_at = ? WHERE id = ?", (DELETED, when, submission_id))
@@ -806,17 +858,19 @@ class Ledger:
 
     def journal(self, submission_id: str) -> JournalEntry | None:
         r = self.db.execute("SELECT * FROM publish_journal WHERE submission_id = ?", (submission_id,)).fetchone()
-        if r is None:
-            return None
-        try:
-            parts = json.loads(r["content_parts"]) if r["content_parts"] else None
-        except ValueError:
-            parts = None
-        return JournalEntry(
-            r["submission_id"], r["state"], r["attempts"], r["post_id"], r["post_url"], r["post_status"], r["published_at"],
-            r["error"], r["fingerprint"], r["intent_title"],
-            tuple(json.loads(r["intent_labels"])) if r["intent_labels"] else (), r["intent_at"], parts,
-        )
+        return None if r is None else _journal_entry(r)
+
+    def journal_of(self, ids: Iterable[str]) -> dict[str, JournalEntry]:
+        """These submissions' journal entries (those that have one), read 500 at a time: a step asking
+        about many rows reads the journal once, not once per row (issue 22)."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, JournalEntry] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT * FROM publish_journal WHERE submission_id IN ({marks})", chunk):
+                out[r["submission_id"]] = _journal_entry(r)
+        return out
 
     def journal_entries(self, state: str | None = None) -> list[JournalEntry]:
         query = "SELECT submission_id FROM publish_journal" + (" WHERE state = ?" if state else "") + " ORDER BY submission_id"

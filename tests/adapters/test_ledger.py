@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+import bridge.adapters.ledger as ledger_module
 from bridge.adapters.ledger import DONE, FAILED, INTENT, MIGRATIONS, REVERTED, Ledger, cannot_open
+from bridge.core.review_view import brief_of
 from bridge.exceptions import LedgerError, RetriableError
 
 
@@ -288,3 +291,33 @@ def test_a_reset_ledger_is_empty_with_a_new_id(tmp_path: Path) -> None:
         assert ledger.generation() == 0 and ledger.ledger_id() != first
     with Ledger(path) as again:  # the schema stays, and the new id is kept
         assert again.migrate() == len(MIGRATIONS) and again.ledger_id() == again.ledger_id()
+
+
+def test_the_briefs_are_the_copies_cells_the_view_asks_for_and_follow_every_copy_written(tmp_path: Path) -> None:
+    """A reading cycle would take a settled row's status, link or note from a brief older than its copy."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        _add(ledger, "MM-2026-0001", "a")
+        _add(ledger, "MM-2026-0002", "b")
+        ledger.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {"MM-2026-0001": {"ID": "MM-2026-0001", "STATUS": "TERBIT", "POST_URL": "https://x/1", "BODY": "Isi"},
+                "MM-2026-0002": {"ID": "MM-2026-0002", "STATUS": "MENUNGGU", "TITLE": "Judul"}}
+        ledger.set_last_rows(rows)
+        assert ledger.settled_briefs() == {k: brief_of(v) for k, v in rows.items()}
+        ledger.set_last_rows({"MM-2026-0002": {**rows["MM-2026-0002"], "STATUS": "DITOLAK"}})
+        assert ledger.settled_briefs()["MM-2026-0002"][1] == "DITOLAK"
+        ledger.set_status("MM-2026-0001", "ARSIP")
+        assert set(ledger.settled_briefs()) == set(ledger.last_rows()) == {"MM-2026-0002"}
+
+
+def test_a_ledger_from_before_the_briefs_gets_them_from_the_copies_it_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the upgrade every settled row would be read in full (or taken from an empty brief) until rewritten."""
+    path = tmp_path / "s.sqlite3"
+    copy = {"ID": "MM-2026-0001", "STATUS": "TERBIT", "FINGERPRINT": "a", "TITLE": "Judul", "BODY": "Isi", "PUBLISHED": "01/02/2026"}
+    monkeypatch.setattr(ledger_module, "MIGRATIONS", MIGRATIONS[:6])
+    with Ledger(path) as old:
+        _add(old, "MM-2026-0001", "a")
+        old.mark_in_review(["MM-2026-0001"])
+        old.db.execute("UPDATE submissions SET last_row = ? WHERE id = ?", (json.dumps(copy), "MM-2026-0001"))
+    monkeypatch.setattr(ledger_module, "MIGRATIONS", MIGRATIONS)
+    with Ledger(path) as upgraded:
+        assert upgraded.settled_briefs() == {"MM-2026-0001": brief_of(copy)}
