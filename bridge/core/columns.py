@@ -289,6 +289,8 @@ def clean_text(text: str) -> str:
 def cell_text(cell: Any) -> str:
     """A cell as text: integral numbers without '.0', booleans as TRUE/FALSE, None as '';
     lone surrogates as U+FFFD (every tab is read through here)."""
+    if cell.__class__ is str:  # nearly every cell: no conversion, and plain ASCII holds no surrogate
+        return cell if cell.isascii() else clean_text(cell)
     if cell is None:
         return ""
     if isinstance(cell, bool):

@@ -7,6 +7,8 @@ a deleted row or a cleared cell never leads to a lost or a second post.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -269,9 +271,24 @@ class _Known:
     by_fp: dict[str, KnownSubmission]
     gone_id: dict[str, KnownSubmission]  # recorded as deleted (in Arsip)
     gone_fp: dict[str, KnownSubmission]
-    present_ids: set[str]  # IDs in some Review row
-    present_fps: set[str]  # fingerprints in some Review row
+    rows: Sequence[ReviewRow]
     received_text: Callable[[str], str]
+
+    # Asked only of a row whose ID or fingerprint is not its submission's (rare): not built every cycle,
+    # but always from the rows as read (:meth:`before_change`).
+    def before_change(self) -> None:
+        """Called before a row's ID or fingerprint is changed: the sets below say what the tab showed."""
+        _ = self.present_ids, self.present_fps
+
+    @functools.cached_property
+    def present_ids(self) -> set[str]:
+        """IDs in some Review row."""
+        return {r.id for r in self.rows if r.id}
+
+    @functools.cached_property
+    def present_fps(self) -> set[str]:
+        """Fingerprints in some Review row."""
+        return {own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in self.rows} - {""}
 
     @classmethod
     def index(
@@ -284,8 +301,7 @@ class _Known:
             by_fp={k.fingerprint: k for k in live},
             gone_id={k.id: k for k in known if k.deleted_at},
             gone_fp={k.fingerprint: k for k in known if k.deleted_at},
-            present_ids={r.id for r in rows if r.id},
-            present_fps={own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in rows} - {""},
+            rows=rows,
             received_text=received_text,
         )
 
@@ -367,10 +383,27 @@ def _recognise(row: ReviewRow, rid: str, rfp: str, ix: _Known, plan: WatchPlan) 
     return None, {}  # a fingerprint the bridge never made
 
 
+#: Status cells that need no tidying (the status's own text).
+_EXACT_STATUS = frozenset(s.value for s in Status)
+
+
 def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
     """One Review row: left alone with a note, acted on as it is (an ID the bridge never made), noted as
     a copy of an upper row, or recognised as its submission (system cells restored, status tidied)."""
-    rid, rfp = row.id, own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
+    rid = row.id
+    k = ix.by_id.get(rid)
+    if (
+        k is not None and row.get(ReviewColumn.ID) == rid and row.get(ReviewColumn.FINGERPRINT) == k.fingerprint
+        and k.id not in plan.seen
+        and row.get(ReviewColumn.STATUS) in _EXACT_STATUS and UNKNOWN_STATUS_PREFIX not in row.get(ReviewColumn.SYSTEM_NOTE)
+    ):
+        # Nearly every row, every cycle: its ID and fingerprint are its submission's, its status is
+        # spelled as it should be, nothing to restore or explain: what the steps below would conclude,
+        # without them (issue 22: a reading cycle at 10k rows matched every row the long way).
+        plan.seen[rid] = row
+        plan.rows.append(row)
+        return
+    rfp = own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
     gone = _deleted_back(row, rid, rfp, ix)
     if gone is not None:
         _note(plan, row, NOTE_DELETED_BACK.format(id=gone.id))
@@ -387,14 +420,20 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
         plan.copies.setdefault(k.id, []).append(row.row_number)
         _note(plan, row, copies.copy_note(k.id, plan.seen[k.id].row_number))
         return
-    row.values[ReviewColumn.ID] = k.id
+    if row.get(ReviewColumn.ID) != k.id:  # written only when it differs: a settled row keeps its copy undecoded
+        ix.before_change()
+        row.values[ReviewColumn.ID] = k.id
     if own_fingerprint(row.get(ReviewColumn.FINGERPRINT)) != k.fingerprint:  # keeps the resubmissions' (issue 20)
+        ix.before_change()
         row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
     _status_fix(row, cells, plan, k.id)
     plan.seen[k.id] = row
     plan.rows.append(row)
     if cells:
         plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
+
+
+_ROW_NUMBER = operator.attrgetter("row_number")
 
 
 def plan_review(
@@ -414,7 +453,7 @@ def plan_review(
     """
     plan = WatchPlan(last_rows={k.id: k.last_row for k in known})
     ix = _Known.index(rows, known, received_text)
-    for row in sorted(rows, key=lambda r: r.row_number):  # the upper row of copies counts (core.copies)
+    for row in sorted(rows, key=_ROW_NUMBER):  # the upper row of copies counts (core.copies)
         _place_row(row, ix, plan)
     _note_copies(plan)
     skip = set(just_queued)

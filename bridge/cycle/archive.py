@@ -15,18 +15,20 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bridge.adapters.ledger import ARCHIVED, Ledger
+from bridge.adapters.ledger import ARCHIVED
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
 from bridge.core import columns
 from bridge.core import review_machine as machine
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
+from bridge.core.review_rows import where
 from bridge.cycle.context import CycleContext
 from bridge.cycle.deleted_note import deleted_note, post_fate
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.journal_view import JournalView
 from bridge.cycle.locate import locate_ids
 from bridge.cycle.snapshot import read_review_rows
 from bridge.exceptions import AuthError, FatalError, LimitError, RetriableError
@@ -124,14 +126,17 @@ def record_deleted(deps: CycleContext, deleted: list[KnownSubmission], plan: lis
     return len(deleted)
 
 
-def _settled(row: ReviewRow, ledger: Ledger) -> bool:
+_DONE_WITH = (Status.TERBIT, Status.DITOLAK)
+
+
+def _settled(row: ReviewRow, journal: JournalView) -> bool:
     """Done with, so it may leave Review (:func:`bridge.core.review_machine.settled`)."""
-    if row.status not in (Status.TERBIT, Status.DITOLAK):
+    if row.status not in _DONE_WITH:
         return False  # no ledger look-up for a row that is not done with
-    return machine.settled(row_facts(row), journal_facts(ledger.journal.entry(row.id)))
+    return machine.settled(row_facts(row), journal_facts(journal.get(row.id)))
 
 
-def _published_after_all(deps: CycleContext, row: ReviewRow) -> bool:
+def _published_after_all(deps: CycleContext, row: ReviewRow, journal: JournalView) -> bool:
     """A DITOLAK row whose post the ledger knows as a draft: Blogger is asked before the row leaves Review.
 
     An officer may have published the draft in Blogger since the last draft check (every 10 minutes,
@@ -139,7 +144,7 @@ def _published_after_all(deps: CycleContext, row: ReviewRow) -> bool:
     note says DITOLAK does not take it down. One ``posts.get`` per such row, only when it is due."""
     if row.status != Status.DITOLAK:
         return False
-    entry = deps.ledger.journal.entry(row.id)
+    entry = journal.get(row.id)
     if entry is None or not machine.archivable(row_facts(row), journal_facts(entry)).ask_blogger:
         return False
     try:
@@ -167,10 +172,11 @@ def run_archive(deps: CycleContext, rows: list[ReviewRow], updates: dict[str, di
         return 0
     cutoff = deps.now() - timedelta(days=s.archive_after_days)
     due: list[ReviewRow] = []
-    for row in rows:
-        if row.id in updates:
-            continue  # changed this cycle (e.g. just published): officers see the result in Review first
-        if _guarded(partial(_due, row, deps, cutoff), row, False):
+    done_with = [r for r in where(rows, _DONE_WITH) if r.id not in updates]  # no other row is settled (_settled)
+    journal = JournalView(deps.ledger, (r.id for r in done_with))
+    # (rows changed this cycle, e.g. just published, are left out: officers see the result in Review first)
+    for row in done_with:
+        if _guarded(partial(_due, row, deps, cutoff, journal), row, False):
             due.append(row)
     if not due:
         return 0
@@ -257,11 +263,11 @@ def _move_once(deps: CycleContext, due: list[ReviewRow], info: SpreadsheetInfo) 
     return done + [r.id for r in now]
 
 
-def _due(row: ReviewRow, deps: CycleContext, cutoff: datetime) -> bool:
-    if not _settled(row, deps.ledger):
+def _due(row: ReviewRow, deps: CycleContext, cutoff: datetime, journal: JournalView) -> bool:
+    if not _settled(row, journal):
         return False
     when = _age_reference(row, deps.settings.tz)
-    return when is not None and when < cutoff and not _published_after_all(deps, row)
+    return when is not None and when < cutoff and not _published_after_all(deps, row, journal)
 
 
 T = TypeVar("T")
@@ -278,9 +284,9 @@ def _guarded(step: Callable[[], T], row: ReviewRow, otherwise: T) -> T:
         return otherwise
 
 
-def _settled_age(row: ReviewRow, deps: CycleContext) -> datetime | None:
+def _settled_age(row: ReviewRow, deps: CycleContext, journal: JournalView) -> datetime | None:
     """The date a settled row's age counts from (None while it is not settled)."""
-    return _age_reference(row, deps.settings.tz) if _settled(row, deps.ledger) else None
+    return _age_reference(row, deps.settings.tz) if _settled(row, journal) else None
 
 
 def _row_data(cells: list[str]) -> dict[str, Any]:
@@ -304,15 +310,17 @@ def _read_now(deps: CycleContext, rows: list[ReviewRow], where: dict[str, int], 
     return out
 
 
-def next_archive_due(deps: CycleContext, rows: list[ReviewRow]) -> datetime | None:
+def next_archive_due(deps: CycleContext, rows: list[ReviewRow], journal: JournalView | None = None) -> datetime | None:
     """When the earliest of these rows becomes old enough to archive (None: none ever will as they are).
 
     A row that is not settled yet changes only by an edit (which the change signal sees)."""
     s = deps.settings
     if s.archive_after_days <= 0:
         return None
-    due = [when for row in rows
-           if (when := _guarded(partial(_settled_age, row, deps), row, None)) is not None]
+    done_with = where(rows, _DONE_WITH)
+    journal = journal or JournalView(deps.ledger, (r.id for r in done_with))
+    due = [when for row in done_with
+           if (when := _guarded(partial(_settled_age, row, deps, journal), row, None)) is not None]
     try:
         return min(due) + timedelta(days=s.archive_after_days) if due else None
     except OverflowError:  # an officer's date near the calendar's end: that row never becomes due

@@ -31,10 +31,12 @@ from bridge.core import columns
 from bridge.core import review_machine as machine
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import PostState, Step
+from bridge.core.review_rows import where
 from bridge.cycle.blogger_pause import pause
 from bridge.cycle.context import CycleContext
 from bridge.cycle.facts import journal_facts
 from bridge.cycle.intake import format_time
+from bridge.cycle.journal_view import JournalView
 from bridge.exceptions import AuthError, BridgeError, LimitError, RetriableError
 
 log = logging.getLogger("bridge.blog_watch")
@@ -95,10 +97,10 @@ def _watched(deps: CycleContext, rows: list[ReviewRow]) -> list[tuple[JournalEnt
     """(journal entry, its Review row or None for an Arsip row) of every post to compare."""
     out: list[tuple[JournalEntry, ReviewRow | None]] = []
     seen: set[str] = set()
-    for row in rows:
-        if row.status != Status.TERBIT:
-            continue
-        entry = deps.ledger.journal.entry(row.id)
+    terbit = where(rows, (Status.TERBIT,))
+    journal = JournalView(deps.ledger, (r.id for r in terbit))  # one read for them all (issue 22)
+    for row in terbit:
+        entry = journal.get(row.id)
         if entry is not None and entry.state == DONE and entry.post_id:
             out.append((entry, row))
             seen.add(row.id)

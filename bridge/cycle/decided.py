@@ -12,6 +12,7 @@ from __future__ import annotations
 from bridge.core.columns import TIME_CELL_FORMAT
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.core.review_machine import DECISIONS, decision_is_new
+from bridge.core.review_rows import where
 from bridge.cycle.context import CycleContext
 from bridge.cycle.publish import PublishResult
 
@@ -22,7 +23,7 @@ def stamp_decisions(deps: CycleContext, rows: list[ReviewRow], review_index: dic
     """Put the decision time into ``result``'s write-back for rows decided since the last cycle."""
     if ReviewColumn.DECIDED not in review_index or deps.dry_run:
         return 0
-    fresh = [r for r in rows if r.id and r.status in DECISIONS and not r.get(ReviewColumn.DECIDED).strip()]
+    fresh = [r for r in where(rows, DECISIONS) if r.id and not r.get(ReviewColumn.DECIDED).strip()]
     if not fresh:
         return 0
     last = deps.ledger.submissions.last_rows_of(r.id for r in fresh)

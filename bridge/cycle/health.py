@@ -29,6 +29,7 @@ from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, create_metadata_requ
 from bridge.core import columns, health
 from bridge.core.grant import sheet_text
 from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.review_rows import status_counts, where
 from bridge.cycle.context import CycleContext
 from bridge.cycle.tabs import TAB_KEY
 from bridge.exceptions import BridgeError
@@ -45,23 +46,25 @@ def _shown(ledger: Ledger) -> dict[str, Any]:
 
 def _last_publish(tz: ZoneInfo, rows: list[ReviewRow], updates: dict[str, dict[ReviewColumn, str]], known: str) -> str:
     """The latest TERBIT row's time, title and ID (this cycle's write-back included); else what was known."""
-    best: tuple[datetime, str] | None = None
-    for row in rows:
+    best: tuple[datetime, ReviewRow] | None = None
+    for row in where(rows, (Status.TERBIT,), updates):  # TERBIT as read, or written this cycle
         cells = updates.get(row.id, {})
         if (Status.parse(cells.get(ReviewColumn.STATUS, "")) or row.status) is not Status.TERBIT:
             continue
         when = columns.parse_datetime_cell(cells.get(ReviewColumn.PUBLISHED, row.get(ReviewColumn.PUBLISHED)), tz)
         if when is None or (best is not None and when <= best[0]):
             continue
-        title = " ".join(cells.get(ReviewColumn.TITLE, row.get(ReviewColumn.TITLE)).split())
-        best = (when, f"{when:%d/%m/%Y %H:%M} WITA: {title[:120]} ({row.id})")
+        best = (when, row)
     if best is None:
         return known
+    when, row = best  # its title: for the one row shown
+    title = " ".join(updates.get(row.id, {}).get(ReviewColumn.TITLE, row.get(ReviewColumn.TITLE)).split())
+    line = f"{when:%d/%m/%Y %H:%M} WITA: {title[:120]} ({row.id})"
     try:  # the one remembered may be later (its row archived since)
         shown = datetime.strptime(known[:16], "%d/%m/%Y %H:%M").replace(tzinfo=tz) if known else None
     except ValueError:
         shown = None
-    return known if shown is not None and shown > best[0] else best[1]
+    return known if shown is not None and shown > when else line
 
 
 def _problems(deps: CycleContext, report: Any) -> tuple[str, ...]:
@@ -90,12 +93,16 @@ def build_health(deps: CycleContext, report: Any, rows: list[ReviewRow], known_p
 
     updates = report.publish.updates
     counts = {s: 0 for s in Status}
-    seen = set()
-    for row in rows:
-        seen.add(row.id)
-        status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
+    for status, n in status_counts(rows).items():  # as read, then as this cycle's write-back left them
+        if status is not None:
+            counts[status] += n
+    for row in where(rows, (), [i for i, cells in updates.items() if ReviewColumn.STATUS in cells]):
+        status = Status.parse(updates[row.id][ReviewColumn.STATUS]) or row.status
+        if row.status is not None:
+            counts[row.status] -= 1
         if status is not None:
             counts[status] += 1
+    seen = {row.id for row in rows} if report.intake.queued_ids else set()
     fresh = [i for i in report.intake.queued_ids if i not in seen]  # appended this cycle: as the ledger has them
     for values in deps.ledger.submissions.last_rows_of(fresh).values() if fresh else ():
         status = Status.parse(str(values.get(ReviewColumn.STATUS.name, "")))

@@ -9,9 +9,10 @@ appended again.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -452,11 +453,25 @@ class KnownFingerprints(Container[str]):
     The watermark asks only about the rows it read (from the watermark: usually none), so a cycle's
     cost does not grow with every fingerprint ever recorded (issue 13)."""
 
-    def __init__(self, ledger: Ledger, visible: set[str]) -> None:
-        self.ledger, self.visible = ledger, visible
+    #: Asked about this many fingerprints, Review's set is gathered (a read of many rows asks about each).
+    LEDGER_FIRST = 100
+
+    def __init__(self, ledger: Ledger, visible: Callable[[], set[str]]) -> None:
+        self.ledger, self._visible, self._asked = ledger, visible, 0
+
+    @functools.cached_property
+    def visible(self) -> set[str]:
+        """Review's fingerprints, gathered only when needed (issue 22: most cycles ask about the
+        watermark's row alone, which the ledger knows, and gathering them was a pass over every row)."""
+        return self._visible()
 
     def __contains__(self, fingerprint: object) -> bool:
-        return isinstance(fingerprint, str) and (fingerprint in self.visible or self.ledger.submissions.has_fingerprint(fingerprint))
+        if not isinstance(fingerprint, str):
+            return False
+        if "visible" not in self.__dict__ and self._asked < self.LEDGER_FIRST:
+            self._asked += 1
+            return self.ledger.submissions.has_fingerprint(fingerprint) or fingerprint in self.visible
+        return fingerprint in self.visible or self.ledger.submissions.has_fingerprint(fingerprint)
 
 
 #: The fingerprint scheme of issue 17. Until the ledger's ``state.fingerprint_scheme`` (the scheme every
@@ -529,8 +544,8 @@ def run_intake(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> None
     start = _ledger_start(deps, snap, result)
     if start is None:
         return
-    review_fps = {fp for r in (*snap.review, *snap.review_unidentified) for fp in revision.fingerprints(r.get(ReviewColumn.FINGERPRINT))}
-    known = KnownFingerprints(ledger, review_fps)
+    known = KnownFingerprints(ledger, lambda: {
+        fp for r in (*snap.review, *snap.review_unidentified) for fp in revision.fingerprints(r.get(ReviewColumn.FINGERPRINT))})
     legacy = Legacy(ledger, known)
     history = History(deps, start.fresh and not result.rebuilt, start.cutoff)
     queue = _Queue(deps, snap, hmap, result, legacy)
@@ -553,7 +568,7 @@ def run_intake(deps: CycleContext, snap: Snapshot, result: IntakeResult) -> None
     if history.first_run and (history.skipped or queue.count):
         log.info("first run with [intake] start = \"now\": %d existing responses left out; new ones will be queued", history.skipped)
     result.new = queue.count
-    _append_pending(deps, snap, review_fps, decision.next_watermark, result)
+    _append_pending(deps, snap, lambda: known.visible, decision.next_watermark, result)
     try:  # after the new rows: a resubmission replaces its item's content in the same Review row (issue 20)
         apply_revisions(deps, snap.review, result.problems)
     except (AuthError, LeaseHeldError):
@@ -701,7 +716,9 @@ def _ids_above_the_sheets(deps: CycleContext, snap: Snapshot, result: IntakeResu
     the blog cannot be read: intake waits rather than queue anything twice."""
     ledger = deps.ledger
     with ledger.transaction():
-        stale = ledger.ids.note(r.id for r in (*snap.review, *snap.review_unidentified) if r.id)
+        # A settled row's ID is one this ledger holds (its brief says so), at or below its counter:
+        # only the rows read in full can show an ID it never gave (issue 22: 10k regex matches a cycle).
+        stale = ledger.ids.note(r.id for r in (*snap.review, *snap.review_unidentified) if r.id and not r.cached)
     if not stale:
         return True
     log.warning("Review holds IDs this ledger never gave (restored from an older copy?): learning what Review, Arsip "
@@ -898,7 +915,8 @@ def _queue_pages(
 
 
 def _append_pending(
-    deps: CycleContext, snap: Snapshot, review_fps: set[str], next_mark: watermark.Watermark | None, result: IntakeResult
+    deps: CycleContext, snap: Snapshot, review_fps: Callable[[], set[str]], next_mark: watermark.Watermark | None,
+    result: IntakeResult,
 ) -> None:
     """Append everything not yet in Review (this cycle's rows and any left pending by a failed cycle),
     ``deps.pages.append`` rows per request; the watermark advances once all are written."""
@@ -913,8 +931,9 @@ def _append_pending(
         after = pending[-1][0]
         to_write: list[tuple[str, dict[ReviewColumn, str]]] = []
         already: list[str] = []
+        visible = review_fps()  # Review's fingerprints, gathered only when something is pending (issue 22)
         for sub_id, fp, payload in pending:
-            if fp in review_fps:
+            if fp in visible:
                 already.append(sub_id)
                 continue
             to_write.append((sub_id, {ReviewColumn[k]: v for k, v in json.loads(payload or "{}").items()}))

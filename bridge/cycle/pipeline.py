@@ -14,6 +14,7 @@ from bridge.core.identity import WatchPlan
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.registry import Alert
 from bridge.core.review_machine import DRAFT_WATCH, ON_WEBSITE, PostState
+from bridge.core.review_rows import ReviewRows, where
 from bridge.cycle import lease
 from bridge.cycle.alerts import cycle_alerts
 from bridge.cycle.archive import next_archive_due, record_deleted, run_archive
@@ -24,6 +25,7 @@ from bridge.cycle.decided import stamp_decisions
 from bridge.cycle.health import show_health
 from bridge.cycle.intake import FINGERPRINTS_NOW, IntakeResult, run_intake
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.journal_view import JournalView
 from bridge.cycle.layout import hold_mass_vanish
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, PublishResult, run_publish
 from bridge.cycle.review_watch import remember_rows, run_watch
@@ -172,12 +174,14 @@ def _quiet_until(deps: CycleContext, report: CycleReport, rows: list[ReviewRow])
         check = max(check, paused)  # no Blogger request before the daily limit's pause ends
     if watching(deps.ledger):
         times.append(check)  # the next look at the blog (issue 17)
-    for row in rows:
+    watched = where(rows, DRAFT_WATCH, updates)  # the others are skipped below
+    journal = JournalView(deps.ledger, (r.id for r in watched))  # one read for them all (issue 22)
+    for row in watched:
         # the status as this cycle left it: a row it just published as a draft is checked like the others
         status = Status.parse(updates.get(row.id, {}).get(ReviewColumn.STATUS, "")) or row.status
         if status not in DRAFT_WATCH:  # what check_drafts looks at
             continue
-        entry = deps.ledger.journal.entry(row.id)
+        entry = journal.get(row.id)
         if entry is None or not entry.post_id:
             continue
         if status == Status.TERBIT and entry.post_status in ON_WEBSITE:
@@ -187,7 +191,7 @@ def _quiet_until(deps: CycleContext, report: CycleReport, rows: list[ReviewRow])
             times.append(checked + DRAFT_CHECK_EVERY if checked else now)
         elif entry.post_status == PostState.SCHEDULED:
             times.append(now + DRAFT_CHECK_EVERY)  # confirmed as it goes live, like a draft
-    archive_due = next_archive_due(deps, rows)
+    archive_due = next_archive_due(deps, rows, journal)
     if archive_due is not None:
         times.append(archive_due)
     if deps.settings.notify.digest:  # the officers' digest's time, or an item reaching the wait (issue 19)
@@ -402,6 +406,7 @@ def _run_cycle(
     # taken as deleted this cycle (as when Sidik Jari is missing).
     watch = _unforeseen_spared(report, "the Review watch", lambda: run_watch(deps, snap, report.publish, report.intake.queued_ids),
                                WatchPlan(rows=list(snap.review)))
+    watch.rows = ReviewRows(watch.rows)  # indexed once by status: the steps below ask for a few statuses each
     held = hold_mass_vanish(deps.settings, snap, watch)  # a layout change is not officers' deletions (issue 17)
     if held:
         report.problems.append(held)

@@ -33,6 +33,7 @@ from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
 from bridge.core.plaintext import dropped_labels_note, fit_labels
 from bridge.core.report import FAILED_AT_INTAKE
 from bridge.core.review_machine import Action, PostState, Step
+from bridge.core.review_rows import where
 from bridge.core.revision import own_fingerprint
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
@@ -42,6 +43,7 @@ from bridge.cycle.coordinate import needing, record_deciders
 from bridge.cycle.facts import conditions, facts, journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
+from bridge.cycle.journal_view import JournalView
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
 from bridge.photos.host import rehost_photos
@@ -332,8 +334,8 @@ def reconcile(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) 
     intents = {e.submission_id: e for e in deps.ledger.journal.entries(INTENT)}
     handover = lease.handover_lookup(deps.ledger) and not lease.in_handover(deps)
     ids = list(intents) + [
-        r.id for r in rows
-        if r.id not in intents and r.status in machine.ACTING
+        r.id for r in where(rows, machine.ACTING)
+        if r.id not in intents
         and machine.looks_on_blog_first(*facts(deps.ledger, r, deps.ledger.journal.entry(r.id)), handover=handover)
     ]
     if not ids:
@@ -519,11 +521,10 @@ def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResul
     DITOLAK does not take it down (the machine's EXPLAIN), not be archived as if nothing were on the website.
     What each answer means is :func:`bridge.core.review_machine.seen_on_blog`'s."""
     drafts = []
+    journal = JournalView(deps.ledger, (r.id for r in where(rows, machine.DRAFT_WATCH)))  # one read (issue 22)
     for status in machine.DRAFT_WATCH:
-        for row in rows:
-            if row.status != status:
-                continue
-            entry = deps.ledger.journal.entry(row.id)
+        for row in where(rows, (status,)):
+            entry = journal.get(row.id)
             if entry is not None and journal_facts(entry).draft:
                 drafts.append((row, entry))
     if not drafts:
@@ -577,7 +578,7 @@ def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult
     ``kims``: the registry (issue 20: a KIM under DITINJAU may make its items wait for a coordinator)."""
     needs = needing(deps.settings, deps.wilayah, rows, kims)  # issue 20: rows that wait for a coordinator's SETUJU
     record_deciders(deps.settings, rows, needs, result.updates, dry_run=deps.dry_run)  # Diputuskan Oleh
-    approved = [r for r in rows if r.status in machine.APPROVING]
+    approved = where(rows, machine.APPROVING)
     if approved:
         # A template that fails for every post holds publishing back (rows stay DISETUJUI);
         # one that fails only for some rows makes just those rows GAGAL, below.
@@ -607,13 +608,14 @@ def run_publish(deps: CycleContext, rows: list[ReviewRow], result: PublishResult
             log.warning("could not look at draft posts: %s", exc)
     now = conditions(deps.settings, paused, handover=lease.in_handover(deps) and not deps.dry_run)
     try:
-        for row in rows:
+        asking = where(rows, machine.ASKING)  # the others wait for an officer: nothing to look up
+        # Their entries as they are now, in one read (issue 22): each row's is changed only by its own turn.
+        journal = JournalView(deps.ledger, (r.id for r in asking))
+        for row in asking:
             if deps.should_stop():
                 log.info("stop requested: leaving the remaining rows for the next run")
                 break
-            if row.status not in machine.ASKING:
-                continue  # waits for an officer: nothing to look up
-            entry = deps.ledger.journal.entry(row.id)
+            entry = journal.get(row.id)
             try:
                 _execute(deps, row, entry, machine.decide(*facts(deps.ledger, row, entry, row.id in needs), now), result)
             except PublishError as exc:

@@ -183,8 +183,8 @@ def _review_through_view(
     header_row, ids, statuses = review_v
     header = _header_of(header_row)
     if header == layout:
-        # The copies are let go once the rows are made: nothing later needs them (issue 22).
-        rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.submissions.last_rows(), changed)
+        # Settled rows are made from their briefs; a copy is decoded only when a step asks (issue 22).
+        rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.submissions.settled_briefs(), changed)
         if rows is not None:
             return header, rows, []
     else:
@@ -253,13 +253,41 @@ def _view_ranges(tab: str, layout: list[str]) -> list[str]:
     return [f"{a1_tab(tab)}!1:1", f"{a1_tab(tab)}!{id_col}:{id_col}", f"{a1_tab(tab)}!{status_col}:{status_col}"]
 
 
+class CopiesOnDemand:
+    """The ledger's copies of settled rows, decoded only for the rows a step asks a cell outside their
+    brief of (:class:`bridge.core.review_view.SettledRow`), ``PAGE`` neighbours at a time (a step
+    that asks every row costs one query per page, not one per row). ``decoded`` counts them."""
+
+    PAGE = 100
+
+    def __init__(self, ledger: Ledger, ids: Sequence[str]) -> None:
+        self._ledger = ledger
+        self._ids = list(ids)
+        self._at: dict[str, int] | None = None
+        self._ready: dict[str, dict[str, str]] = {}
+        self.decoded = 0
+
+    def __call__(self, sub_id: str) -> dict[str, str]:
+        if sub_id not in self._ready:
+            if self._at is None:
+                self._at = {i: n for n, i in enumerate(self._ids)}
+            n = self._at.get(sub_id)
+            page = [sub_id] if n is None else self._ids[n - n % self.PAGE:n - n % self.PAGE + self.PAGE]
+            got = self._ledger.submissions.last_rows_of(page)
+            self.decoded += len(got)
+            for i in page:
+                self._ready.setdefault(i, got.get(i, {}))
+        return self._ready.pop(sub_id)  # the row keeps its cells; nothing else needs the copy
+
+
 def _through_view(
     deps: CycleContext, header: list[str], ids: list[list[Any]], statuses: list[list[Any]],
-    copies: dict[str, dict[str, str]], changed: bool,
+    briefs: dict[str, list[Any]], changed: bool,
 ) -> list[ReviewRow] | None:
-    """Review's rows from the two columns, the ledger's copies, and one read of the rows with work;
-    None when so many rows need reading that reading the tab whole is cheaper."""
-    plan = review_view.plan_view(ids, statuses, copies, acting=review_view.ACTING if changed else frozenset())
+    """Review's rows from the two columns, the ledger's briefs of the rows, and one read of the rows
+    with work; None when so many rows need reading that reading the tab whole is cheaper."""
+    load = CopiesOnDemand(deps.ledger, list(briefs))
+    plan = review_view.plan_view(ids, statuses, briefs, load, acting=review_view.ACTING if changed else frozenset())
     if plan.missing:
         # Never conclude "deleted" from two columns: a row whose ID and Status were cleared is still
         # there, and its Sidik Jari says whose it is. One whole read decides (once per deletion).

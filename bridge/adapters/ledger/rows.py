@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 #: Texts up to this long are shared across the rows of one listing (longer ones are unique).
 _SHARED_TEXT = 100
-_DECODE_PAGE = 500  # row copies decoded by one json.loads
+DECODE_PAGE = 500  # row copies (or briefs) decoded by one json.loads
 #: Columns whose texts repeat across rows (or, for ID, with the submission's own ID): one string
 #: object each after decoding (issue 13's memory).
 _REPEATED = ("ID", "STATUS", "KECAMATAN", "DESA", "KIM", "OPERATOR", "EMAIL", "SYSTEM_NOTE", "FINGERPRINT")
@@ -32,7 +32,7 @@ def shared_texts() -> Callable[[str], str]:
 def row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
     """(id, last_row JSON) pairs as ID → row, repeated texts shared; empty or unreadable copies left out.
 
-    Decoded ``_DECODE_PAGE`` copies per ``json.loads`` (its C scanner shares the column names
+    Decoded ``DECODE_PAGE`` copies per ``json.loads`` (its C scanner shares the column names
     across them), then only the columns that repeat are shared: a decode per row with a Python hook
     sharing every short text cost a reading cycle at 10k Review rows more CPU than a naive poller
     spends on its whole cycle (issue 22). An unreadable copy sends its page back to one decode per
@@ -43,7 +43,7 @@ def row_copies(rows: Iterable[tuple[str, str]], shared: Callable[[str], str] | N
     out: dict[str, dict[str, str]] = {}
     rows = iter(rows)
     while True:  # a page at a time: the joined text of every copy would be a transient as big as them all
-        page = list(itertools.islice(rows, _DECODE_PAGE))
+        page = list(itertools.islice(rows, DECODE_PAGE))
         if not page:
             break
         pairs = [(sub_id, text) for sub_id, text in page if text]
@@ -74,4 +74,4 @@ def encode(row: dict[str, str]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True)
 
 
-__all__ = ["encode", "row_copies", "shared_texts"]
+__all__ = ["DECODE_PAGE", "encode", "row_copies", "shared_texts"]

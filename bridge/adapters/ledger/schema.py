@@ -139,6 +139,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX submissions_known ON submissions(id, fingerprint, status, in_review, received_at, operator, email,
         deleted_at, origin) WHERE in_review = 1;
     """,
+    # 7 (issue 22): beside each row copy, its brief: the few cells a reading cycle asks of a settled row
+    # (bridge.core.review_view.BRIEF_COLUMNS, in that order, as a JSON array), so a cycle decodes a
+    # short array per row instead of the whole copy. Filled here from the copies already kept.
+    """
+    ALTER TABLE submissions ADD COLUMN last_brief TEXT NOT NULL DEFAULT '';
+    UPDATE submissions SET last_brief = json_extract(last_row, '$.ID', '$.STATUS', '$.FINGERPRINT', '$.SYSTEM_NOTE',
+        '$.POST_URL', '$.PUBLISHED', '$.RECEIVED', '$.DECIDED', '$.NOTICES', '$.LEADER', '$.DECIDED_BY', '$.KIM',
+        '$.TITLE')
+        WHERE last_row NOT IN ('', '{}') AND json_valid(last_row) AND json_type(last_row) = 'object';
+    """,
 )
 
 

@@ -7,19 +7,22 @@ row copy is what a deleted row is archived as, and what a reading cycle compares
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from bridge.adapters.ledger.ids import SubmissionIds
-from bridge.adapters.ledger.rows import encode, row_copies, shared_texts
+from bridge.adapters.ledger.rows import DECODE_PAGE, encode, row_copies, shared_texts
 from bridge.adapters.ledger.schema import now_text
 from bridge.core.identity import RENUMBERED, KnownSubmission
+from bridge.core.review_view import BRIEF_COLUMNS
 from bridge.core.watermark import Queued
 
 #: Ledger status of a submission whose Review row an officer deleted (recorded in Arsip).
 DELETED = "DIHAPUS"
 ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
+_BRIEF = tuple(c.name for c in BRIEF_COLUMNS)  # the cells of a row's brief (migration 7), by column name
 
 
 @dataclass(frozen=True)
@@ -179,25 +182,26 @@ class Submissions:
         (issue 13).
         """
         shared = shared_texts()
-        rows = self._db.execute(
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: a sqlite3.Row per submission cost a third of this listing (issue 22)
+        rows = cursor.execute(
             "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
             " FROM submissions WHERE in_review = 1 ORDER BY id"
         ).fetchall()
         # The copies asked for, decoded together; the others' texts are not even fetched (issue 22).
         wanted = [r[0] for r in rows if rows_for is None or r[0] in rows_for]
         loaded = self.last_rows_of(wanted, shared) if wanted else {}
-        out = []
-        for r in rows:
-            sub_id = r[0]
-            last = loaded.get(sub_id)
-            out.append(
-                KnownSubmission(
-                    shared(sub_id) if last is not None else sub_id, r[1], shared(r[2]), bool(r[3]), received(r[4] or ""),
-                    shared(r[5] or ""), shared(r[6] or ""), last if last is not None else {}, r[7] or "",
-                    renumbered=r[8] == RENUMBERED,
-                )
+        memo: dict[str, str] = {}
+        short = memo.setdefault  # statuses, operators, e-mails: one string object per distinct text
+        return [
+            KnownSubmission(
+                sub_id if last is None else shared(sub_id), fp, short(status, status), in_review == 1,
+                received(at or ""), short(operator, operator) if operator else "", short(email, email) if email else "",
+                {} if last is None else last, deleted or "", renumbered=origin == RENUMBERED,
             )
-        return out
+            for sub_id, fp, status, in_review, at, operator, email, deleted, origin in rows
+            for last in (loaded.get(sub_id),)
+        ]
 
     def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
         """These submissions' rows as they last looked (those with a readable copy)."""
@@ -232,11 +236,37 @@ class Submissions:
         return [(r[0], r[1], r[2] or "", copies.get(r[0], {})) for r in rows]
 
     def set_last_rows(self, rows: dict[str, dict[str, str]]) -> None:
-        """Remember how each submission's Review row last looked (only rows that changed are passed)."""
+        """Remember how each submission's Review row last looked (only rows that changed are passed),
+        with its brief (:meth:`settled_briefs`)."""
         self._db.executemany(
-            "UPDATE submissions SET last_row = ? WHERE id = ?",
-            [(encode(v), i) for i, v in rows.items()],
+            "UPDATE submissions SET last_row = ?, last_brief = ? WHERE id = ?",
+            [(encode(v), json.dumps([v.get(name) for name in _BRIEF], ensure_ascii=False) if v else "", i)
+             for i, v in rows.items()],
         )
+
+    def settled_briefs(self) -> dict[str, list[str | None]]:
+        """The briefs of the rows :meth:`last_rows` returns: each copy's cells of
+        :data:`bridge.core.review_view.BRIEF_COLUMNS`, in that order (None: not in the copy), decoded
+        ``DECODE_PAGE`` per ``json.loads``. A reading cycle decodes these, not the copies (issue 22)."""
+        query = (
+            "SELECT id, last_brief FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+            f" AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
+        )
+        out: dict[str, list[str | None]] = {}
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples (a sqlite3.Row each cost more than decoding the brief)
+        cursor.execute(query)
+        while page := cursor.fetchmany(DECODE_PAGE):
+            try:
+                decoded = json.loads("[" + ",".join([r[1] for r in page]) + "]")
+            except ValueError:
+                decoded = None
+            if decoded is None or len(decoded) != len(page):
+                continue  # not written by this code: those rows are read in full
+            for r, brief in zip(page, decoded, strict=True):
+                if brief.__class__ is list and len(brief) == len(_BRIEF):
+                    out[r[0]] = brief
+        return out
 
     def mark_deleted(self, submission_id: str, when: str) -> None:
         """An officer deleted the row (recorded in Arsip at ``when``)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bridge.adapters.ledger import MIGRATIONS, Ledger
+from bridge.adapters.ledger import MIGRATIONS, Ledger, schema
+from bridge.core.review_view import brief_of
 from tests.adapters.ledger.helpers import add
 
 
@@ -48,3 +50,17 @@ def test_a_ledger_of_an_earlier_version_opens_and_keeps_its_rows(tmp_path: Path,
         assert ledger.state.last_full_scan is not None and ledger.ids.allocate(2026) == "MM-2026-0005"
         add(ledger, "MM-2026-0005", "fp5")  # and it is written as the current version writes
         assert ledger.submissions.count() == 2
+
+
+def test_a_ledger_from_before_the_briefs_gets_them_from_the_copies_it_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the upgrade every settled row would be read in full (or taken from an empty brief) until rewritten."""
+    path = tmp_path / "s.sqlite3"
+    copy = {"ID": "MM-2026-0001", "STATUS": "TERBIT", "FINGERPRINT": "a", "TITLE": "Judul", "BODY": "Isi", "PUBLISHED": "01/02/2026"}
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:6])
+    with Ledger(path) as old:
+        add(old, "MM-2026-0001", "a")
+        old.submissions.mark_in_review(["MM-2026-0001"])
+        old.db.execute("UPDATE submissions SET last_row = ? WHERE id = ?", (json.dumps(copy), "MM-2026-0001"))
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+    with Ledger(path) as upgraded:
+        assert upgraded.submissions.settled_briefs() == {"MM-2026-0001": brief_of(copy)}

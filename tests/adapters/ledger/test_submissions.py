@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bridge.adapters.ledger import Ledger
+from bridge.core.review_view import brief_of
 from tests.adapters.ledger.helpers import add
 
 
@@ -87,3 +88,19 @@ def test_known_loads_only_the_rows_asked_for_and_last_rows_of_gives_the_rest(tmp
         assert set(ledger.submissions.last_rows()) == {"MM-2026-0001", "MM-2026-0002"}
         ledger.submissions.set_status("MM-2026-0001", "ARSIP")
         assert set(ledger.submissions.last_rows()) == {"MM-2026-0002"}  # archived: not expected in Review any more
+
+
+def test_the_briefs_are_the_copies_cells_the_view_asks_for_and_follow_every_copy_written(tmp_path: Path) -> None:
+    """A reading cycle would take a settled row's status, link or note from a brief older than its copy."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        add(ledger, "MM-2026-0001", "a")
+        add(ledger, "MM-2026-0002", "b")
+        ledger.submissions.mark_in_review(["MM-2026-0001", "MM-2026-0002"])
+        rows = {"MM-2026-0001": {"ID": "MM-2026-0001", "STATUS": "TERBIT", "POST_URL": "https://x/1", "BODY": "Isi"},
+                "MM-2026-0002": {"ID": "MM-2026-0002", "STATUS": "MENUNGGU", "TITLE": "Judul"}}
+        ledger.submissions.set_last_rows(rows)
+        assert ledger.submissions.settled_briefs() == {k: brief_of(v) for k, v in rows.items()}
+        ledger.submissions.set_last_rows({"MM-2026-0002": {**rows["MM-2026-0002"], "STATUS": "DITOLAK"}})
+        assert ledger.submissions.settled_briefs()["MM-2026-0002"][1] == "DITOLAK"
+        ledger.submissions.set_status("MM-2026-0001", "ARSIP")
+        assert set(ledger.submissions.settled_briefs()) == set(ledger.submissions.last_rows()) == {"MM-2026-0002"}
