@@ -143,6 +143,7 @@ def _later_pages(
         if "exceeds grid limits" not in str(exc):
             raise
         log.info("Review shrank while it was read in pages: reading it whole in one request")
+        deps.sheets.forget(s.review_spreadsheet_id)  # its grid as cached is too large: read it again
         return None
     read = [_column(v) for v in values[1:]]
     height = max((len(c) for c in read), default=0)
