@@ -387,7 +387,8 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
         plan.copies.setdefault(k.id, []).append(row.row_number)
         _note(plan, row, copies.copy_note(k.id, plan.seen[k.id].row_number))
         return
-    row.values[ReviewColumn.ID] = k.id
+    if row.get(ReviewColumn.ID) != k.id:  # written only when it differs: a settled row keeps its copy undecoded
+        row.values[ReviewColumn.ID] = k.id
     if own_fingerprint(row.get(ReviewColumn.FINGERPRINT)) != k.fingerprint:  # keeps the resubmissions' (issue 20)
         row.values[ReviewColumn.FINGERPRINT] = k.fingerprint
     _status_fix(row, cells, plan, k.id)

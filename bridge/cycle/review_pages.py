@@ -34,6 +34,7 @@ from typing import Any
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
+from bridge.core.compact_row import CompactRow, RowLayout
 from bridge.core.header_row import explain_header_row
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.exceptions import FatalError, SchemaError
@@ -83,39 +84,49 @@ def read_whole(
     index, _ = columns.review_header_index(header)
     if _ID not in index or ReviewColumn.STATUS not in index:
         raise SchemaError(explain_header_row(s.review_tab, first))
-    shared: dict[str, str] = {}
-    rows = review_rows(first[1:], 2, index, shared)
+    make = _Rows(index)
+    rows = make.of(first[1:], 2)
     if first_read == a1_tab(s.review_tab):
         return header, rows  # the tab in one request: one moment
     short = len(first) < REVIEW_READ_PAGE + 1
     del first
-    paged = _later_pages(deps, index, rows, shared, short)
+    paged = _later_pages(deps, index, rows, make, short)
     if paged is None:
         (whole,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
         header = [str(h) for h in (whole[0] if whole else [])]
         index, _ = columns.review_header_index(header)
         if _ID not in index or ReviewColumn.STATUS not in index:
             raise SchemaError(explain_header_row(s.review_tab, whole))
-        return header, review_rows(whole[1:], 2, index, {})
+        return header, _Rows(index).of(whole[1:], 2)
     return header, paged
 
 
-def review_rows(values: Iterable[list[Any]], start: int, index: dict[ReviewColumn, int],
-                shared: dict[str, str]) -> list[ReviewRow]:
-    """Review rows from a range's values (sheet row ``start`` first); repeating texts shared."""
-    rows = []
-    for n, cells in enumerate(values, start=start):
-        row = columns.row_to_review(cells, n, index)
-        for column in _SHARED:
-            text = row.values.get(column)
-            if text:
-                row.values[column] = shared.setdefault(text, text)
-        rows.append(row)
-    return rows
+class _Rows:
+    """Makes a whole read's rows, page after page: compact (:class:`CompactRow`, one layout for all
+    of them), each repeating text held once however many rows show it."""
+
+    def __init__(self, index: dict[ReviewColumn, int]) -> None:
+        self.layout = RowLayout(tuple(index))
+        self.positions = tuple(index.values())
+        self.shared_at = frozenset(n for n, c in enumerate(self.layout.columns) if c in _SHARED)
+        self.shared: dict[str, str] = {}
+
+    def of(self, values: Iterable[list[Any]], start: int) -> list[ReviewRow]:
+        """Review rows from a range's values (sheet row ``start`` first)."""
+        text, shared, positions, shared_at = columns.cell_text, self.shared, self.positions, self.shared_at
+        out: list[ReviewRow] = []
+        for n, cells in enumerate(values, start=start):
+            width = len(cells)
+            row = [text(cells[i]) if i < width else "" for i in positions]
+            for at in shared_at:
+                if row[at]:
+                    row[at] = shared.setdefault(row[at], row[at])
+            out.append(CompactRow(n, self.layout, tuple(row)))
+        return out
 
 
 def _later_pages(
-    deps: Deps, index: dict[ReviewColumn, int], rows: list[ReviewRow], shared: dict[str, str], short: bool
+    deps: Deps, index: dict[ReviewColumn, int], rows: list[ReviewRow], make: _Rows, short: bool
 ) -> list[ReviewRow] | None:
     """The rows of the pages after the first appended to ``rows``; None when the pages do not fit
     together (or the grid shrank under them): the caller reads the tab whole in one request.
@@ -134,7 +145,7 @@ def _later_pages(
             last = short or start + page > grid
             rng = f"{tab}!A{start}:{LAST_COLUMN}" + ("" if last else str(start + page - 1))
             values = deps.sheets.batch_get(s.review_spreadsheet_id, [rng, *check] if last else [rng])
-            rows += review_rows(values[0], start, index, shared)
+            rows += make.of(values[0], start)
             if last:
                 break
             short = len(values[0]) < page

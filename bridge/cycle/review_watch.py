@@ -18,6 +18,7 @@ from datetime import datetime
 
 from bridge.app import Deps
 from bridge.core import identity
+from bridge.core.compact_row import cells_of
 from bridge.core.model import ReviewColumn
 from bridge.cycle.intake import format_time
 from bridge.cycle.publish import PublishResult
@@ -102,7 +103,7 @@ def remember_rows(deps: Deps, plan: identity.WatchPlan, updates: dict[str, dict[
                 continue  # its cells are the ledger's copy: nothing to remember
             if sub_id not in last:
                 continue
-            page.append((sub_id, {c.name: str(v) for c, v in {**row.values, **updates.get(sub_id, {})}.items()}))
+            page.append((sub_id, {c.name: str(v) for c, v in {**cells_of(row), **updates.get(sub_id, {})}.items()}))
             if len(page) >= ROWS_PER_COMPARE:
                 compare()
         if page:
