@@ -156,34 +156,35 @@ def _later_pages(
         log.info("Review shrank while it was read in pages: reading it whole in one request")
         deps.sheets.forget(s.review_spreadsheet_id)  # its grid as cached is too large: read it again
         return None
-    read = [_column(v) for v in values[1:]]
-    height = max((len(c) for c in read), default=0)
-    columns_now = _pairs(zip(*(c + [""] * (height - len(c)) for c in read), strict=True))
-    in_pages = _pairs(_by_row_number(rows, tuple(c for c in (_ID, _FP) if c in index)))
-    if in_pages != columns_now:
-        at = next((i for i, (a, b) in enumerate(zip(in_pages, columns_now, strict=False)) if a != b),
-                  min(len(in_pages), len(columns_now)))
-        log.info("Review changed while it was read in pages (row %d moved): reading it whole in one request", at + 2)
+    checked = [c for c in (_ID, _FP) if c in index]
+    moved = _first_moved(rows, checked, values[1:])
+    del values
+    if moved:
+        log.info("Review changed while it was read in pages (row %d moved): reading it whole in one request", moved)
         return None
     return rows
 
 
-def _by_row_number(rows: list[ReviewRow], cells: tuple[ReviewColumn, ...]) -> list[tuple[str, ...]]:
-    """Per sheet row from row 2, the ``cells`` the pages held (a row no page returned: empty)."""
-    out = [("",) * len(cells)] * ((rows[-1].row_number - 1) if rows else 0)
-    for r in rows:
-        out[r.row_number - 2] = tuple(r.get(c) for c in cells)
-    return out
+def _first_moved(rows: list[ReviewRow], checked: list[ReviewColumn], read: list[list[list[Any]]]) -> int:
+    """The first sheet row whose ``checked`` cells differ between the pages (``rows``) and the columns
+    read with the last page (``read``, one range each, header row first); 0 when none does. One
+    column at a time, as lists of the texts already held (a tuple per row would cost 8 MiB at 50k rows)."""
+    height = rows[-1].row_number - 1 if rows else 0
+    for column, values in zip(checked, read, strict=True):
+        in_pages = [""] * height
+        for r in rows:
+            in_pages[r.row_number - 2] = r.get(column)
+        now = [columns.cell_text(v[0]) if v else "" for v in values[1:]]
+        _trim(in_pages)
+        _trim(now)
+        if in_pages != now:
+            at = next((i for i, (a, b) in enumerate(zip(in_pages, now, strict=False)) if a != b),
+                      min(len(in_pages), len(now)))
+            return at + 2
+    return 0
 
 
-def _column(values: list[list[Any]]) -> list[str]:
-    """A one-column range's cells below its header, as text (an empty row as ""); padded later."""
-    return [columns.cell_text(r[0]) if r else "" for r in values[1:]]
-
-
-def _pairs(cells: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """Per row, its ID and Sidik Jari texts, trailing rows with neither left out."""
-    out = list(cells)
-    while out and not any(out[-1]):
-        out.pop()
-    return out
+def _trim(cells: list[str]) -> None:
+    """Trailing empty cells left out, as Google leaves out trailing empty rows of a range."""
+    while cells and not cells[-1]:
+        cells.pop()

@@ -110,3 +110,14 @@ def test_rows_sorted_between_two_pages_lose_nothing(bridge: Bridge, monkeypatch:
     assert [len(c) for c in review] == [4, 1, 1, 3, 1] and review[4] == ["'Review'"], review
     bridge.cycle()
     assert _tab(bridge, "Arsip") == [] and sorted(r[ID] for r in _tab(bridge, "Review")) == sorted(ids)
+
+
+def test_cell_edited_between_two_pages_keeps_the_pages(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An officer's ordinary edit during a paged read must not make the bridge read the whole tab again."""
+    ids = _paged(bridge, monkeypatch)
+    calls = _after_first_page(monkeypatch, lambda: bridge.set_cell(ids[0], ReviewColumn.OFFICER_NOTE, "dibaca"))
+    report = bridge.cycle()
+    review = [c for c in calls if any("Review" in r for r in c)]
+    assert [len(c) for c in review] == [4, 1, 1, 3], review  # no whole read after the pages
+    assert report.deleted == 0 and _tab(bridge, "Arsip") == []
+    assert [r[ID] for r in _tab(bridge, "Review")] == ids
