@@ -35,7 +35,7 @@ class CompactRow(ReviewRow):
         self._cells = cells
         self._values: dict[ReviewColumn, str] | None = None
 
-    @property  # type: ignore[override]
+    @property
     def values(self) -> dict[ReviewColumn, str]:
         if self._values is None:
             self._values = dict(zip(self._layout.columns, self._cells, strict=True))

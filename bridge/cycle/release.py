@@ -31,7 +31,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if trim is None:
         return None
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim  # type: ignore[no-any-return]
+    return trim
 
 
 def give_back_memory() -> None:
