@@ -92,6 +92,7 @@ def read_whole(
     del first
     paged = _later_pages(deps, index, rows, make, short)
     if paged is None:
+        rows.clear()  # the pages' rows go before the whole tab comes
         (whole,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
         header = [str(h) for h in (whole[0] if whole else [])]
         index, _ = columns.review_header_index(header)
