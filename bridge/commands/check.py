@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from bridge.clock import Clock
+from bridge.commands.account import bridge_account
 from bridge.config import Settings
 from bridge.core.columns import HeaderMap
 from bridge.core.questions import LostQuestion, halt_message, lost_questions, needed_fields
@@ -68,7 +69,7 @@ def run_check(settings: Settings, *, clock: Clock | None = None, probe_blog: boo
     from bridge.commands.secret_files import secret_file_problems
 
     lines.extend(f"{BAD} {problem}" for problem in secret_file_problems(settings))
-    from bridge.cli import ledger_folder_problem
+    from bridge.service.ledger_folder import ledger_folder_problem
 
     problem = ledger_folder_problem(settings.state_path)
     if problem:
@@ -159,15 +160,6 @@ def _share_hint(deps: Deps, exc: BaseException) -> str:
     return f" The bridge signs in as {who}: share the spreadsheet with that account as Editor." if who else ""
 
 
-def bridge_account(deps: Deps) -> str:
-    """The account the bridge reads Drive with (Drive ``about.get``), or '' if Drive will not say."""
-    try:
-        about = deps.drive.service.about().get(fields="user(emailAddress)").execute(num_retries=0)
-    except Exception:  # noqa: BLE001 - only used to name the account in advice
-        return ""
-    return str((about.get("user") or {}).get("emailAddress", ""))
-
-
 def check_form_uploads(settings: Settings, deps: Deps, hmap: HeaderMap, unreachable: set[str] | None = None) -> list[str]:
     """Read the latest form upload as the bridge does; say whom to share what with when it cannot.
 
@@ -239,10 +231,13 @@ def _upload_folder_line(settings: Settings, deps: Deps, info: FileInfo) -> str:
     return (f"{BAD} upload folder: the latest photo uploaded through the form is not in folder {root} ({where}): {problem.detail}. "
             "Every row with a photo would be TIDAK VALID. Set [photos] upload_folder_id to the id of the folder "
             "'<form title> (File responses)' in the form owner's Drive")
+
+
 def _check_registry(settings: Settings, deps: Deps, lines: list[str]) -> None:
     """The KIM tab's own problems, one line per problem, then the partnership alerts (Indonesian,
     as officers fix them in the sheet)."""
-    from bridge.commands.report import alerts_as_of, read_sheet, registry_problems
+    from bridge.commands.report import alerts_as_of, registry_problems
+    from bridge.commands.report_read import read_sheet
 
     data = read_sheet(deps)
     problems = registry_problems(deps, data)

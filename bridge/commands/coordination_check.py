@@ -27,7 +27,7 @@ def coordination_lines(settings: Settings, deps: Deps) -> list[str]:
     if not c.on:
         return []
     from bridge.adapters.sheets import a1_tab
-    from bridge.commands.check import bridge_account
+    from bridge.commands.account import bridge_account
     from bridge.commands.prepare import COORDINATION_NOTE
     from bridge.commands.protection import protected_ranges
     from bridge.core import columns

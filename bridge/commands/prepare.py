@@ -13,6 +13,7 @@ from typing import Any
 
 from bridge.adapters.sheets import SpreadsheetInfo, TabInfo, a1_tab, column_letter
 from bridge.app import Deps
+from bridge.commands.account import bridge_account
 from bridge.core import columns
 from bridge.core.header_row import LOOK_ROWS, explain_header_row, review_header_row
 from bridge.core.kim_channel import KimChannel
@@ -305,7 +306,6 @@ def _coordination_rules(deps: Deps, review: TabInfo, review_index: dict[ReviewCo
     col = review_index.get(ReviewColumn.LEADER)
     if not s.coordination.on or col is None:
         return []
-    from bridge.commands.check import bridge_account
     from bridge.commands.protection import editor_updates, protected_ranges
     from bridge.core.review_machine import Leader
 
@@ -344,7 +344,6 @@ def _protection(deps: Deps, review: TabInfo, review_index: dict[ReviewColumn, in
             requests.append({"addProtectedRange": {"protectedRange": protected}})
         report.append(f"protected the bridge's columns on '{s.review_tab}' (editable by: {who})")
         return requests
-    from bridge.commands.check import bridge_account
     from bridge.commands.protection import editor_updates, protected_ranges
 
     updates = editor_updates(protected_ranges(deps, s.review_spreadsheet_id, review.sheet_id), s.officers,

@@ -25,9 +25,7 @@ from bridge.app import Deps
 from bridge.commands.report_read import SheetData, read_sheet
 from bridge.commands.report_sheet import layout
 from bridge.config import Settings
-from bridge.core import columns
 from bridge.core.inert import inert_cell
-from bridge.core.model import KimRecord
 from bridge.core.period import Period, has_ended
 from bridge.core.registry import Alert, RegistryProblem, check_registry, partnership_alerts
 from bridge.core.report import PageViews, Report, Rules, build_report
@@ -39,29 +37,6 @@ log = logging.getLogger("bridge.report")
 
 def tab_title(period: Period) -> str:
     return f"Laporan {period.key}"
-
-
-def unreadable_row(tab: str, n: int, exc: Exception, skipped: list[str] | None) -> None:
-    """A row the report cannot read: logged once, named in the report's notes, left out of the counts."""
-    from bridge.cycle.isolate import row_failed
-
-    cause, _ = row_failed("the report", f"{tab} row {n}", exc)
-    if skipped is not None:
-        skipped.append(f"{tab} baris {n} ({cause})")
-
-
-def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | None = None) -> list[KimRecord]:
-    """The KIM tab's rows as records (a row that cannot be read is skipped with a log line)."""
-    if not values:
-        return []
-    index, _ = columns.kim_header_index([str(h) for h in values[0]])
-    out = []
-    for n, row in enumerate(values[1:], start=2):
-        try:
-            out.append(columns.row_to_kim(row, n, index, deps.settings.tz))
-        except Exception as exc:  # noqa: BLE001 - one bad registry row must not stop the report
-            unreadable_row(deps.settings.registry_tab, n, exc, skipped)
-    return out
 
 
 def alerts_as_of(deps: Deps, data: SheetData, day: date) -> list[Alert]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.app import Deps
 from bridge.core import columns
-from bridge.core.model import KimRecord, ReviewColumn, Status
+from bridge.core.model import KimRecord, ReviewColumn, Status, kim_key
 from bridge.core.period import Period
 from bridge.core.report import APPROVED, Item
 
@@ -110,6 +110,29 @@ def _item(row: list[Any], index: dict[ReviewColumn, int], deps: Deps) -> Item | 
     )
 
 
+def unreadable_row(tab: str, n: int, exc: Exception, skipped: list[str] | None) -> None:
+    """A row the report cannot read: logged once, named in the report's notes, left out of the counts."""
+    from bridge.cycle.isolate import row_failed
+
+    cause, _ = row_failed("the report", f"{tab} row {n}", exc)
+    if skipped is not None:
+        skipped.append(f"{tab} baris {n} ({cause})")
+
+
+def registry_records(values: list[list[Any]], deps: Deps, skipped: list[str] | None = None) -> list[KimRecord]:
+    """The KIM tab's rows as records (a row that cannot be read is skipped with a log line)."""
+    if not values:
+        return []
+    index, _ = columns.kim_header_index([str(h) for h in values[0]])
+    out = []
+    for n, row in enumerate(values[1:], start=2):
+        try:
+            out.append(columns.row_to_kim(row, n, index, deps.settings.tz))
+        except Exception as exc:  # noqa: BLE001 - one bad registry row must not stop the report
+            unreadable_row(deps.settings.registry_tab, n, exc, skipped)
+    return out
+
+
 def needed(item: Item, period: Period | None) -> bool:
     """The report for ``period`` uses the item: received, published or made a draft in it."""
     if period is None:
@@ -117,10 +140,65 @@ def needed(item: Item, period: Period | None) -> bool:
     return any(when is not None and when.date() in period for when in (item.received, item.published))
 
 
+_Chunk = tuple[_Tab, int, int]  # a tab, its first data row (0 = under the header), how many rows
+
+
+def _pages(tabs: list[_Tab]) -> list[list[_Chunk]]:
+    """The tabs' rows in pages of at most :data:`PAGE_ROWS` rows, in order (Review first); a page may hold
+    the end of one tab and the start of the next."""
+    chunks = [(tab, start, min(PAGE_ROWS, tab.rows - start)) for tab in tabs for start in range(0, tab.rows, PAGE_ROWS)]
+    pages: list[list[_Chunk]] = []
+    for chunk in chunks:
+        if pages and sum(c for _, _, c in pages[-1]) + chunk[2] <= PAGE_ROWS:
+            pages[-1].append(chunk)
+        else:
+            pages.append([chunk])
+    return pages
+
+
+@dataclass
+class _Found:
+    """What the pages add up to: the items ``period`` needs, the IDs seen, each KIM's latest accepted day."""
+
+    period: Period | None
+    items: list[Item] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    last: dict[str, date] = field(default_factory=dict)
+
+    def add(self, item: Item) -> None:
+        """Take one item; an ID seen before (an archive move cut short) counts once, as its first row
+        (Review's, as core.report.dedupe has it)."""
+        if item.id:
+            if item.id in self.seen:
+                return
+            self.seen.add(item.id)
+        if item.status in APPROVED and item.received is not None and item.kim.strip():
+            k, d = kim_key(item.kim), item.received.date()
+            if k not in self.last or d > self.last[k]:
+                self.last[k] = d
+        if needed(item, self.period):
+            self.items.append(item)
+
+
+def _read_page(deps: Deps, page: list[_Chunk], found: _Found, skipped: list[str]) -> None:
+    """One ``values.batchGet`` for the page's rows; each row becomes an item at once (a bad row is skipped)."""
+    ranges = [tab.ranges(start, count) for tab, start, count in page]
+    values = deps.sheets.batch_get(deps.settings.review_spreadsheet_id, [r for rs in ranges for r in rs])
+    at = 0
+    for (tab, start, _), rs in zip(page, ranges, strict=True):
+        parts, at = values[at:at + len(rs)], at + len(rs)
+        for n, row in enumerate(tab.rows_of(parts), start=start + 2):
+            try:
+                item = _item(row, tab.index, deps)
+            except Exception as exc:  # noqa: BLE001 - one bad row must not stop the report (issue 18)
+                unreadable_row(tab.title, n, exc, skipped)
+                continue
+            if item is not None:
+                found.add(item)
+
+
 def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
     """Review, Arsip and KIM, page by page (a tab that does not exist is left out); items kept for ``period``."""
-    from bridge.commands.report import registry_records, unreadable_row
-    from bridge.core.registry import kim_key
     from bridge.cycle.tabs import follow_names
     from bridge.exceptions import FatalError
 
@@ -137,45 +215,10 @@ def read_sheet(deps: Deps, period: Period | None = None) -> SheetData:
     skipped: list[str] = []
     registry = registry_records(first[len(titles)] if has_kim else [], deps, skipped)
     del first
-
-    items: list[Item] = []
-    seen: set[str] = set()
-    last: dict[str, date] = {}
-    # Pages of at most PAGE_ROWS rows; Review first: an ID in both tabs (an archive move cut short)
-    # counts as its Review row, as core.report.dedupe has it.
-    chunks = [(tab, start, min(PAGE_ROWS, tab.rows - start)) for tab in tabs for start in range(0, tab.rows, PAGE_ROWS)]
-    pages: list[list[tuple[_Tab, int, int]]] = []
-    for chunk in chunks:
-        if pages and sum(c for _, _, c in pages[-1]) + chunk[2] <= PAGE_ROWS:
-            pages[-1].append(chunk)
-        else:
-            pages.append([chunk])
-    for page in pages:
-        ranges = [tab.ranges(start, count) for tab, start, count in page]
-        values = deps.sheets.batch_get(s.review_spreadsheet_id, [r for rs in ranges for r in rs])
-        at = 0
-        for (tab, start, _), rs in zip(page, ranges, strict=True):
-            parts, at = values[at:at + len(rs)], at + len(rs)
-            for n, row in enumerate(tab.rows_of(parts), start=start + 2):
-                try:
-                    item = _item(row, tab.index, deps)
-                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the report (issue 18)
-                    unreadable_row(tab.title, n, exc, skipped)
-                    continue
-                if item is None:
-                    continue
-                if item.id:
-                    if item.id in seen:
-                        continue
-                    seen.add(item.id)
-                if item.status in APPROVED and item.received is not None and item.kim.strip():
-                    k, d = kim_key(item.kim), item.received.date()
-                    if k not in last or d > last[k]:
-                        last[k] = d
-                if needed(item, period):
-                    items.append(item)
-        del values
-    return SheetData(items, registry, last, tuple(skipped))
+    found = _Found(period)
+    for page in _pages(tabs):
+        _read_page(deps, page, found, skipped)  # a page's values are dropped before the next is read
+    return SheetData(found.items, registry, found.last, tuple(skipped))
 
 
-__all__ = ["NEEDED", "PAGE_ROWS", "SheetData", "needed", "read_sheet", "spans"]
+__all__ = ["NEEDED", "PAGE_ROWS", "SheetData", "needed", "read_sheet", "registry_records", "spans", "unreadable_row"]

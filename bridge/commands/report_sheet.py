@@ -15,11 +15,9 @@ from typing import Any
 from bridge.config import Settings
 from bridge.core.period import long_date
 from bridge.core.report import Report, Table
-from bridge.core.report_print import TITLE, kop_lines
+from bridge.core.report_print import SHEET_WIDTHS, TITLE, kop_lines
 
 COLUMNS = 13  # the widest table: Ringkasan per KIM
-#: Pixel widths; together about the printable width of A4 landscape.
-WIDTHS = (105, 150, 150, 70, 70, 70, 70, 70, 70, 80, 80, 80, 95)
 CHART_ROWS = 20
 GREY = {"red": 0.9, "green": 0.9, "blue": 0.9}
 
@@ -74,7 +72,7 @@ def layout(report: Report, title: str, old_sheet_id: int | None, made: datetime,
         "range": {"sheetId": sid}, "warningOnly": True,
         "description": "MY MEIN: laporan ini dibuat ulang oleh sistem setiap kali laporan dijalankan; perubahan di sini akan hilang.",
     }}})
-    for c, px in enumerate(WIDTHS[:width]):
+    for c, px in enumerate(SHEET_WIDTHS[:width]):
         requests.append({"updateDimensionProperties": {
             "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
             "properties": {"pixelSize": px}, "fields": "pixelSize"}})

@@ -366,6 +366,10 @@ def _from_parts(a: int, b: int, y: int, hh: int, mm: int, ss: int, frac: str, am
     return None
 
 
+#: How the bridge writes a date-time cell (Diterima, Terbit, Diputuskan; WITA): read back by :func:`parse_datetime_cell`.
+TIME_CELL_FORMAT = "%d/%m/%Y %H:%M:%S"
+
+
 def parse_datetime_cell(value: Any, tz: ZoneInfo, *, day_first: bool = True) -> datetime | None:
     """Read a date-time cell leniently; ``None`` when it cannot be read.
 

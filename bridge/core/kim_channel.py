@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bridge.core.model import KimRecord
-from bridge.core.registry import kim_key
+from bridge.core.model import KimRecord, kim_key
 
 
 class KimChannel(StrEnum):
@@ -144,7 +143,7 @@ def route_of(record: KimRecord, templates: Mapping[str, str] | None) -> Route | 
 
 
 def kim_routes(records: Iterable[KimRecord], templates: Mapping[str, str]) -> tuple[dict[str, Route], list[ChannelProblem]]:
-    """Every named KIM's route (by :func:`~bridge.core.registry.kim_key`) and the rows that cannot be used.
+    """Every named KIM's route (by :func:`~bridge.core.model.kim_key`) and the rows that cannot be used.
     A KIM listed twice takes its first row (the registry self-check reports the duplicate)."""
     routes: dict[str, Route] = {}
     problems: list[ChannelProblem] = []

@@ -237,6 +237,11 @@ class KimRecord:
     notify_address: str = ""  # Alamat Notifikasi as typed
 
 
+def kim_key(name: str) -> str:
+    """A KIM name as compared across tabs (case and spacing ignored)."""
+    return " ".join(name.casefold().split())
+
+
 @dataclass(frozen=True)
 class Reason:
     """Why a submission is not valid: Indonesian for the sheet, English for the log."""

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bridge.core.model import PARTNERSHIP_ALIASES, KimRecord, KimType, Partnership
+from bridge.core.kim_channel import ChannelProblem, route_of
+from bridge.core.model import PARTNERSHIP_ALIASES, KimRecord, KimType, Partnership, kim_key
 from bridge.core.wilayah import WilayahIndex
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -76,7 +77,6 @@ class _FirstRows:
 
 def check_registry(records: Sequence[KimRecord], wilayah: WilayahIndex) -> list[RegistryProblem]:
     """Every problem of the KIM tab, per row, in row order (never raises on bad input)."""
-    from bridge.core.kim_channel import ChannelProblem, route_of  # it uses kim_key from here
     problems: list[RegistryProblem] = []
     first = _FirstRows.of([r for r in records if r.name.strip()])
     for r in records:
@@ -244,11 +244,6 @@ def partnership_alerts(
     return out
 
 
-def kim_key(name: str) -> str:
-    """A KIM name as compared across tabs (case and spacing ignored)."""
-    return " ".join(name.casefold().split())
-
-
 def summarise_alerts(alerts: Sequence[Alert]) -> str:
     """One English log line for a cycle: counts by kind and the KIM concerned."""
     if not alerts:
@@ -266,7 +261,6 @@ __all__ = [
     "Alert",
     "RegistryProblem",
     "check_registry",
-    "kim_key",
     "normalised_partnership",
     "partnership_alerts",
     "partnership_of",

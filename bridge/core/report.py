@@ -16,9 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from bridge.core.coordination import Coordinated, coordination_table
-from bridge.core.model import KimRecord, Partnership, Status
+from bridge.core.model import KimRecord, Partnership, Status, kim_key
 from bridge.core.period import MONTHS_SHORT_ID, Period
-from bridge.core.registry import Alert, kim_key, partnership_of
+from bridge.core.registry import Alert, partnership_of
 from bridge.core.waiting import Waiting, percentile, waiting_cells, waiting_note, waiting_of
 
 Cell = str | int

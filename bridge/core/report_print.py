@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 TITLE = "LAPORAN MONITORING DAN EVALUASI KEMITRAAN KOMUNIKASI DENGAN KIM"
 
+#: The Laporan tab's column widths in pixels (together about the printable width of A4 landscape): set by
+#: :mod:`bridge.commands.report_sheet`, shown by the sandbox's preview of the tab.
+SHEET_WIDTHS = (105, 150, 150, 70, 70, 70, 70, 70, 70, 80, 80, 80, 95)
+
 #: Relative column widths per table (by its CSV name): "No" narrow, names and titles wide, so headers
 #: break between words and never inside one. Sums above 100 fill the page width; below, a narrower table.
 WEIGHTS: dict[str, tuple[float, ...]] = {
@@ -137,5 +141,5 @@ def signature_columns(s: Settings, day: date) -> list[list[SignLine]]:
     return [[("text", ""), *signer], preparer]
 
 
-__all__ = ["TITLE", "WEIGHTS", "document_tables", "is_number_column", "kop_lines", "signature_columns", "title_lines",
+__all__ = ["SHEET_WIDTHS", "TITLE", "WEIGHTS", "document_tables", "is_number_column", "kop_lines", "signature_columns", "title_lines",
            "typed", "weights"]

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bridge.core.registry import kim_key
+from bridge.core.model import kim_key
 
 #: A body at least this similar (difflib ratio, on the words) to the item's is the same news revised.
 NEAR = 0.8

@@ -238,6 +238,117 @@ def _check_email(kim: KimRecord, email: str, registry: KimRegistry) -> list[Reas
                    f"KIM {kim.name!r} has no operator e-mails registered (sender {email!r})")]
 
 
+def _timestamp_reasons(response: FormResponse) -> list[Reason]:
+    """The form's timestamp cell must be readable."""
+    if response.received_at is not None:
+        return []
+    if response.raw_timestamp.strip():
+        return [Reason("timestamp_unreadable", f"Stempel waktu {_q(response.raw_timestamp)} tidak terbaca; periksa baris "
+                       f"{response.row_number} di tab jawaban formulir.", f"unreadable timestamp {response.raw_timestamp!r}")]
+    return [Reason("timestamp_unreadable", f"Stempel waktu kosong di baris {response.row_number}; periksa baris itu di tab "
+                   "jawaban formulir.", "empty timestamp")]
+
+
+def _place(kec_in: str, desa_in: str, wilayah: WilayahIndex) -> tuple[str, str, Wilayah | None, list[Reason]]:
+    """The kecamatan and desa as the wilayah list spells them (as typed when unknown), the place when both
+    are known, and what is wrong with them (kecamatan first)."""
+    reasons: list[Reason] = []
+    kecamatan, desa = kec_in, desa_in
+    kec = wilayah.kecamatan(kec_in) if kec_in else None
+    place = None
+    if not kec_in:
+        reasons.append(Reason("kecamatan_empty", f"Kecamatan kosong; pilih salah satu dari {len(wilayah.kecamatan_names)} "
+                              "kecamatan di Kabupaten Balangan.", "kecamatan is empty"))
+    elif kec is None:
+        hint_id, hint_en = _maybe(wilayah.suggest(kec_in, wilayah.kecamatan_names))
+        homes = wilayah.find_desa(desa_in) if desa_in else []
+        if not hint_id and len({w.kecamatan for w in homes}) == 1:
+            hint_id = f" {homes[0].jenis.capitalize()} {homes[0].desa} ada di Kecamatan {homes[0].kecamatan}."
+            hint_en = f" (desa {homes[0].desa} is in kecamatan {homes[0].kecamatan})"
+        reasons.append(Reason("kecamatan_unknown", f"Kecamatan {_q(kec_in)} tidak dikenal di Kabupaten Balangan.{hint_id}",
+                              f"unknown kecamatan {kec_in!r}{hint_en}"))
+    else:
+        kecamatan = kec
+    if not desa_in:
+        reasons.append(Reason("desa_empty", "Desa/Kelurahan kosong; tulis nama desa atau kelurahan asal berita.", "desa is empty"))
+    elif kec is not None:
+        place = wilayah.desa(kec, desa_in)
+        if place is not None:
+            desa = place.desa
+        else:
+            reasons.append(_desa_reason(desa_in, kec, wilayah))
+    return kecamatan, desa, place, reasons
+
+
+def _desa_reason(desa_in: str, kec: str, wilayah: WilayahIndex) -> Reason:
+    """Why ``desa_in`` is not a desa of kecamatan ``kec``: it lies in another one, or it is unknown."""
+    homes = [w for w in wilayah.find_desa(desa_in) if w.kecamatan != kec]
+    if homes:
+        where = ", ".join(f"Kecamatan {w.kecamatan}" for w in homes)
+        return Reason("desa_wrong_kecamatan", f"{homes[0].jenis.capitalize()} {homes[0].desa} ada di {where}, bukan Kecamatan {kec}. "
+                      "Minta operator mengirim ulang dengan Kecamatan dan Desa/Kelurahan yang benar.",
+                      f"desa {homes[0].desa!r} is in {where}, not {kec!r}")
+    hint_id, hint_en = _maybe(wilayah.suggest(desa_in, wilayah.desa_names(kec)))
+    return Reason("desa_unknown", f"Desa/Kelurahan {_q(desa_in)} tidak ada di Kecamatan {kec}.{hint_id}",
+                  f"unknown desa {desa_in!r} in kecamatan {kec!r}{hint_en}")
+
+
+def _title_reasons(title: str, cut: bool, response: FormResponse, rules: Rules) -> list[Reason]:
+    """The title must be there, visible, within ``title_max``, and not look like a formula."""
+    reasons: list[Reason] = []
+    if not title:
+        reasons.append(Reason("title_empty", "Judul berita kosong; isi Judul di tab Review atau minta operator mengirim ulang.",
+                              "title is empty"))
+    elif not sanitize.has_visible(title):
+        reasons.append(Reason("title_invisible", f"Judul hanya berisi karakter yang tidak terlihat ({_codes(title)}), sehingga "
+                              "akan terbit sebagai judul kosong. Tulis Judul di tab Review atau minta operator mengirim ulang.",
+                              f"title has only invisible characters ({_codes(title)})"))
+    elif cut:
+        n = len(sanitize.clean_line(response.title, -1).text)
+        reasons.append(Reason("title_too_long", f"Judul terlalu panjang ({n} karakter, maksimal {rules.title_max}); sudah "
+                              "dipotong, periksa dan perbaiki judulnya.", f"title too long ({n} > {rules.title_max} characters), cut"))
+    if title.startswith("="):
+        reasons.append(Reason("title_formula", "Judul diawali tanda '=' seperti rumus spreadsheet (tetap disimpan sebagai teks). "
+                              "Kemungkinan besar bukan judul berita; ganti Judul sebelum menyetujui.",
+                              "title starts with '=' like a spreadsheet formula"))
+    return reasons
+
+
+def _body_reasons(body: str, cut: bool, response: FormResponse, rules: Rules) -> list[Reason]:
+    """The body must be there, visible, and between ``body_min`` and ``body_max`` characters."""
+    if not body:
+        return [Reason("body_empty", "Isi berita kosong; isi kolom Isi di tab Review atau minta operator mengirim ulang.",
+                       "body is empty")]
+    if not sanitize.has_visible(body):
+        return [Reason("body_invisible", f"Isi berita hanya berisi karakter yang tidak terlihat ({_codes(body)}), sehingga "
+                       "akan terbit kosong. Tulis Isi di tab Review atau minta operator mengirim ulang.",
+                       f"body has only invisible characters ({_codes(body)})")]
+    if cut:
+        n = len(sanitize.clean_body(response.body, -1).text)
+        return [Reason("body_too_long", f"Isi berita terlalu panjang ({n} karakter, maksimal {rules.body_max}); sudah dipotong, "
+                       "periksa bagian akhirnya.", f"body too long ({n} > {rules.body_max} characters), cut")]
+    if len(body) < rules.body_min:
+        return [Reason("body_too_short", f"Isi berita terlalu pendek ({len(body)} karakter, minimal {rules.body_min}); "
+                       "lengkapi beritanya.", f"body too short ({len(body)} < {rules.body_min} characters)")]
+    return []
+
+
+def _photo_reasons(photos: tuple[str, ...], rules: Rules) -> list[Reason]:
+    """At most ``max_photos`` links, each a Drive link: a cell of a thousand links must not cost a thousand
+    Drive reads (issue 18), so none is judged then."""
+    reasons: list[Reason] = []
+    if len(photos) > rules.max_photos:
+        reasons.append(Reason(
+            "photo_too_many", f"Ada {len(photos)} tautan foto; paling banyak {rules.max_photos} foto per berita, dan tidak ada "
+            f"yang diperiksa. Sisakan paling banyak {rules.max_photos} tautan di kolom Foto pada tab Review, atau minta operator "
+            "mengirim ulang.", f"{len(photos)} photo links, over max_photos {rules.max_photos}: none read"))
+    for n, link in enumerate(photos[: rules.max_photos], start=1):
+        if drive_file_id(link) is None:
+            reasons.append(Reason("photo_not_drive", f"Tautan foto ke-{n} {_q(link)} bukan tautan Google Drive; unggah foto "
+                                  "lewat formulir.", f"photo {n} is not a Drive link: {link!r}"))
+    return reasons
+
+
 def validate(
     response: FormResponse,
     *,
@@ -251,126 +362,41 @@ def validate(
 ) -> Submission:
     """Sanitize a response and collect every failing rule as a :class:`Reason`.
 
+    The reasons come in a fixed order: timestamp, kecamatan and desa, KIM, e-mail, operator, title,
+    body, duplicate, photos.
+
     Args:
         fingerprint: from :mod:`bridge.core.watermark`.
         known_contents: ``content_key`` → ID of the earlier submission with that content.
         today: for SK expiry (in WITA).
         email_collected: whether the form has an e-mail column.
     """
-    reasons: list[Reason] = []
-
-    def add(code: str, id_: str, en: str) -> None:
-        reasons.append(Reason(code, id_, en))
-
     operator = sanitize.clean_line(response.operator, NAME_MAX).text
     email = sanitize.clean_line(response.email, EMAIL_MAX).text.lower()
-    kec_in = sanitize.clean_line(response.kecamatan, NAME_MAX).text
-    desa_in = sanitize.clean_line(response.desa, NAME_MAX).text
     title, title_cut = sanitize.clean_title(response.title, rules.title_max)
     body, body_cut = sanitize.clean_body(response.body, rules.body_max)
     photos = tuple(p for p in (sanitize.clean_line(link, LINK_MAX).text for link in response.photos) if p)
 
-    # Timestamp
-    if response.received_at is None:
-        if response.raw_timestamp.strip():
-            add("timestamp_unreadable", f"Stempel waktu {_q(response.raw_timestamp)} tidak terbaca; periksa baris "
-                f"{response.row_number} di tab jawaban formulir.", f"unreadable timestamp {response.raw_timestamp!r}")
-        else:
-            add("timestamp_unreadable", f"Stempel waktu kosong di baris {response.row_number}; periksa baris itu di tab jawaban formulir.",
-                "empty timestamp")
-
-    # Wilayah
-    kecamatan, desa, kim_name = kec_in, desa_in, ""
-    kec = wilayah.kecamatan(kec_in) if kec_in else None
-    place = None
-    if not kec_in:
-        add("kecamatan_empty", f"Kecamatan kosong; pilih salah satu dari {len(wilayah.kecamatan_names)} kecamatan di Kabupaten Balangan.",
-            "kecamatan is empty")
-    elif kec is None:
-        hint_id, hint_en = _maybe(wilayah.suggest(kec_in, wilayah.kecamatan_names))
-        homes = wilayah.find_desa(desa_in) if desa_in else []
-        if not hint_id and len({w.kecamatan for w in homes}) == 1:
-            hint_id = f" {homes[0].jenis.capitalize()} {homes[0].desa} ada di Kecamatan {homes[0].kecamatan}."
-            hint_en = f" (desa {homes[0].desa} is in kecamatan {homes[0].kecamatan})"
-        add("kecamatan_unknown", f"Kecamatan {_q(kec_in)} tidak dikenal di Kabupaten Balangan.{hint_id}",
-            f"unknown kecamatan {kec_in!r}{hint_en}")
-    else:
-        kecamatan = kec
-    if not desa_in:
-        add("desa_empty", "Desa/Kelurahan kosong; tulis nama desa atau kelurahan asal berita.", "desa is empty")
-    elif kec is not None:
-        place = wilayah.desa(kec, desa_in)
-        if place is None:
-            homes = [w for w in wilayah.find_desa(desa_in) if w.kecamatan != kec]
-            if homes:
-                where = ", ".join(f"Kecamatan {w.kecamatan}" for w in homes)
-                add("desa_wrong_kecamatan", f"{homes[0].jenis.capitalize()} {homes[0].desa} ada di {where}, bukan Kecamatan {kec}. "
-                    "Minta operator mengirim ulang dengan Kecamatan dan Desa/Kelurahan yang benar.", f"desa {homes[0].desa!r} is in {where}, not {kec!r}")
-            else:
-                hint_id, hint_en = _maybe(wilayah.suggest(desa_in, wilayah.desa_names(kec)))
-                add("desa_unknown", f"Desa/Kelurahan {_q(desa_in)} tidak ada di Kecamatan {kec}.{hint_id}",
-                    f"unknown desa {desa_in!r} in kecamatan {kec!r}{hint_en}")
-        else:
-            desa = place.desa
-
-    # KIM
+    reasons = _timestamp_reasons(response)
+    kecamatan, desa, place, place_reasons = _place(sanitize.clean_line(response.kecamatan, NAME_MAX).text,
+                                                   sanitize.clean_line(response.desa, NAME_MAX).text, wilayah)
+    reasons += place_reasons
     kim: KimRecord | None = None
     if place is not None:
         kim, kim_reasons = _check_kim(place, email, registry, today)
         reasons += kim_reasons
-        kim_name = kim.name if kim else ""
-
-    # E-mail
     if email_collected and rules.require_registered_email and kim is not None:
         reasons += _check_email(kim, email, registry)
-
-    # Operator, title, body
     if not operator:
-        add("operator_empty", "Nama operator kosong; tulis nama operator KIM pengirim berita.", "operator name is empty")
-    if not title:
-        add("title_empty", "Judul berita kosong; isi Judul di tab Review atau minta operator mengirim ulang.", "title is empty")
-    elif not sanitize.has_visible(title):
-        add("title_invisible", f"Judul hanya berisi karakter yang tidak terlihat ({_codes(title)}), sehingga akan terbit "
-            "sebagai judul kosong. Tulis Judul di tab Review atau minta operator mengirim ulang.",
-            f"title has only invisible characters ({_codes(title)})")
-    elif title_cut:
-        n = len(sanitize.clean_line(response.title, -1).text)
-        add("title_too_long", f"Judul terlalu panjang ({n} karakter, maksimal {rules.title_max}); sudah dipotong, "
-            "periksa dan perbaiki judulnya.", f"title too long ({n} > {rules.title_max} characters), cut")
-    if title.startswith("="):
-        add("title_formula", "Judul diawali tanda '=' seperti rumus spreadsheet (tetap disimpan sebagai teks). Kemungkinan "
-            "besar bukan judul berita; ganti Judul sebelum menyetujui.", "title starts with '=' like a spreadsheet formula")
-    if not body:
-        add("body_empty", "Isi berita kosong; isi kolom Isi di tab Review atau minta operator mengirim ulang.", "body is empty")
-    elif not sanitize.has_visible(body):
-        add("body_invisible", f"Isi berita hanya berisi karakter yang tidak terlihat ({_codes(body)}), sehingga akan terbit "
-            "kosong. Tulis Isi di tab Review atau minta operator mengirim ulang.",
-            f"body has only invisible characters ({_codes(body)})")
-    elif body_cut:
-        n = len(sanitize.clean_body(response.body, -1).text)
-        add("body_too_long", f"Isi berita terlalu panjang ({n} karakter, maksimal {rules.body_max}); sudah dipotong, "
-            "periksa bagian akhirnya.", f"body too long ({n} > {rules.body_max} characters), cut")
-    elif len(body) < rules.body_min:
-        add("body_too_short", f"Isi berita terlalu pendek ({len(body)} karakter, minimal {rules.body_min}); "
-            "lengkapi beritanya.", f"body too short ({len(body)} < {rules.body_min} characters)")
-
-    # Duplicate
+        reasons.append(Reason("operator_empty", "Nama operator kosong; tulis nama operator KIM pengirim berita.", "operator name is empty"))
+    reasons += _title_reasons(title, title_cut, response, rules)
+    reasons += _body_reasons(body, body_cut, response, rules)
     key = content_key(operator, title, body)  # once per row: intake stores it as it is
-    if title or body:
-        earlier = known_contents.get(key)
-        if earlier:
-            add("duplicate", f"Kiriman ganda: operator, judul dan isinya sama dengan kiriman {earlier}. Cukup terbitkan salah satu.",
-                f"duplicate of {earlier}")
-
-    # Photos: a cell of a thousand links must not cost a thousand Drive reads (issue 18)
-    if len(photos) > rules.max_photos:
-        add("photo_too_many", f"Ada {len(photos)} tautan foto; paling banyak {rules.max_photos} foto per berita, dan tidak ada yang "
-            f"diperiksa. Sisakan paling banyak {rules.max_photos} tautan di kolom Foto pada tab Review, atau minta operator mengirim "
-            "ulang.", f"{len(photos)} photo links, over max_photos {rules.max_photos}: none read")
-    for n, link in enumerate(photos[: rules.max_photos], start=1):
-        if drive_file_id(link) is None:
-            add("photo_not_drive", f"Tautan foto ke-{n} {_q(link)} bukan tautan Google Drive; unggah foto lewat formulir.",
-                f"photo {n} is not a Drive link: {link!r}")
+    earlier = known_contents.get(key) if title or body else None
+    if earlier:
+        reasons.append(Reason("duplicate", f"Kiriman ganda: operator, judul dan isinya sama dengan kiriman {earlier}. Cukup "
+                              "terbitkan salah satu.", f"duplicate of {earlier}"))
+    reasons += _photo_reasons(photos, rules)
 
     return Submission(
         fingerprint=fingerprint,
@@ -378,7 +404,7 @@ def validate(
         received_at=response.received_at,
         kecamatan=kecamatan,
         desa=desa,
-        kim=kim_name,
+        kim=kim.name if kim else "",
         operator=operator,
         email=email,
         title=title,

@@ -15,8 +15,8 @@ from datetime import date
 
 from bridge.app import Deps
 from bridge.core import columns
-from bridge.core.model import ReviewColumn
-from bridge.core.registry import Alert, kim_key, partnership_alerts, summarise_alerts
+from bridge.core.model import ReviewColumn, kim_key
+from bridge.core.registry import Alert, partnership_alerts, summarise_alerts
 from bridge.core.report import APPROVED
 from bridge.cycle.snapshot import Snapshot
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from bridge.adapters.ledger import ARCHIVED, JournalEntry
+from bridge.adapters.ledger import ARCHIVED
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter, fit_cell
 from bridge.app import Deps
 from bridge.core import columns
@@ -22,6 +22,7 @@ from bridge.core import review_machine as machine
 from bridge.core.identity import KnownSubmission
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_machine import Fate
+from bridge.cycle.deleted_note import deleted_note, post_fate
 from bridge.cycle.facts import journal_facts, row_facts
 from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
@@ -41,31 +42,6 @@ def _age_reference(row: ReviewRow, deps: Deps) -> datetime | None:
             if when is not None:
                 return when
     return None
-
-
-def _post_fate(entry: JournalEntry | None) -> Fate:
-    """What became of an item's post, from the ledger's journal: live, draft, withdrawn or none."""
-    return machine.post_fate(journal_facts(entry))
-
-
-def _deleted_note(status: str, fate: Fate, when: str) -> str:
-    head = f"Baris dihapus dari Review pada {when} WITA (status terakhir: {status or 'kosong'})."
-    if fate == Fate.LIVE:
-        return head + " Post di blog tetap seperti adanya; sistem tidak mengubah atau menghapusnya. Bila post harus turun, tarik lewat Blogger."
-    if fate == Fate.WITHDRAWN:
-        return head + " Post-nya sudah ditarik menjadi draf dan tidak tayang di website; sistem tidak menerbitkannya lagi. Bila harus terbit, operator mengirimnya ulang lewat formulir."
-    if fate == Fate.DRAFT:
-        return head + " Post-nya masih draf di Blogger (tidak tayang); sistem tidak menerbitkannya. Bila harus terbit, operator mengirimnya ulang lewat formulir."
-    return head + " Kiriman ini tidak akan diterbitkan dan tidak masuk antrean lagi; bila harus terbit, operator mengirimnya ulang lewat formulir."
-
-
-def deleted_note_text(deps: Deps, sub_id: str, status: str, deleted_at: str) -> str:
-    """The Arsip note of a deleted row, from the ledger alone (a rebuilt Arsip tab)."""
-    try:
-        when = format_time(datetime.fromisoformat(deleted_at), deps)
-    except ValueError:
-        when = deleted_at
-    return _deleted_note(status, _post_fate(deps.ledger.journal(sub_id)), when)
 
 
 _FATE_LOG = {
@@ -110,11 +86,11 @@ def record_deleted(deps: Deps, deleted: list[KnownSubmission], plan: list[str] |
             values.setdefault(ReviewColumn.OPERATOR, k.operator)
             values.setdefault(ReviewColumn.RECEIVED, k.received)
             entry = deps.ledger.journal(k.id)
-            fate = fates[k.id] = _post_fate(entry)
+            fate = fates[k.id] = post_fate(entry)
             if fate in (Fate.LIVE, Fate.DRAFT) and entry is not None and not values.get(ReviewColumn.POST_URL):
                 values[ReviewColumn.POST_URL] = entry.post_url or f"https://www.blogger.com/blog/post/edit/{s.blog_id}/{entry.post_id}"
             status = values.get(ReviewColumn.STATUS, "")
-            values[ReviewColumn.SYSTEM_NOTE] = _deleted_note(status, fate, when)
+            values[ReviewColumn.SYSTEM_NOTE] = deleted_note(status, fate, when)
             row = _archive_row(ReviewRow(0, values), deps, arsip.index)
             if k.id not in arsip.rows:
                 rows.append(row)

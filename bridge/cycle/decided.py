@@ -10,11 +10,12 @@ given a wrong time. The report's waiting times (received → decided) use it.
 from __future__ import annotations
 
 from bridge.app import Deps
+from bridge.core.columns import TIME_CELL_FORMAT
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.core.review_machine import DECISIONS, decision_is_new
 from bridge.cycle.publish import PublishResult
 
-TIME_FORMAT = "%d/%m/%Y %H:%M:%S"  # as Diterima (WITA)
+TIME_FORMAT = TIME_CELL_FORMAT  # as Diterima (WITA)
 
 
 def stamp_decisions(deps: Deps, rows: list[ReviewRow], review_index: dict[ReviewColumn, int], result: PublishResult) -> int:

@@ -30,7 +30,7 @@ from bridge.photos.check import check_photos
 
 log = logging.getLogger("bridge.intake")
 
-TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
+TIME_FORMAT = columns.TIME_CELL_FORMAT
 NOTE_OK = "Lolos pemeriksaan otomatis; menunggu keputusan petugas."
 #: Ledger meta key: intake has run on this ledger (so an empty ledger is not a first run).
 INTAKE_STARTED = "intake_started"

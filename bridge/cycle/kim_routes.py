@@ -13,8 +13,7 @@ import logging
 
 from bridge.app import Deps
 from bridge.core.kim_channel import ChannelProblem, Route, kim_routes
-from bridge.core.model import KimRecord
-from bridge.core.registry import kim_key
+from bridge.core.model import KimRecord, kim_key
 
 log = logging.getLogger("bridge.notify")
 

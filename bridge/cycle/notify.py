@@ -32,7 +32,7 @@ from bridge.app import Deps
 from bridge.config import notice_template
 from bridge.core import columns
 from bridge.core.kim_channel import KimChannel, Route
-from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status
+from bridge.core.model import KimRecord, ReviewColumn, ReviewRow, Status, kim_key
 from bridge.core.notices import (
     FAILED,
     NEEDS_MESSAGE,
@@ -51,7 +51,6 @@ from bridge.core.notices import (
     stamp,
 )
 from bridge.core.operator_reasons import for_operator, from_note
-from bridge.core.registry import kim_key
 from bridge.core.report import DRAFT_LINK
 from bridge.core.review_machine import rejection_notice_waits
 from bridge.cycle.kim_routes import cycle_routes

@@ -43,7 +43,8 @@ from bridge.cycle.intake import format_time
 from bridge.cycle.isolate import row_failed
 from bridge.cycle.locate import locate_ids
 from bridge.exceptions import AuthError, ConfigError, FatalError, LimitError, PublishError, RetriableError
-from bridge.photos.host import PublishedPhoto, photo_note, rehost_photos
+from bridge.photos.host import rehost_photos
+from bridge.photos.rules import PublishedPhoto, photo_note
 
 log = logging.getLogger("bridge.publish")
 

@@ -27,6 +27,7 @@ from bridge.app import Deps
 from bridge.config import Settings
 from bridge.core import columns
 from bridge.core.model import REVIEW_HEADERS, ReviewColumn
+from bridge.cycle.deleted_note import deleted_note_text
 from bridge.exceptions import RetriableError
 
 log = logging.getLogger("bridge.tabs")
@@ -185,8 +186,6 @@ def _note_renames(deps: Deps, found: dict[str, FoundTab]) -> None:
 
 def arsip_rows(deps: Deps) -> list[list[str]]:
     """Every row the ledger still keeps for archived and deleted submissions, as Arsip holds them."""
-    from bridge.cycle.archive import deleted_note_text  # archive imports snapshot, which imports this module
-
     rows = []
     for sub_id, _status, deleted_at, last in deps.ledger.archived_rows():
         values = {ReviewColumn[name]: v for name, v in last.items() if name in ReviewColumn.__members__}

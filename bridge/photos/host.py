@@ -16,32 +16,16 @@ So a retry, a re-publish, a crash or a lost ledger never uploads a photo twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from bridge.adapters.ledger import PHOTO_HOSTED, PHOTO_INTENT, PhotoCopy
 from bridge.app import Deps
-from bridge.core import columns
 from bridge.core.model import ReviewColumn, ReviewRow
-from bridge.exceptions import PublishError
 from bridge.photos.process import Options, PhotoProblem, copy_key, process
-from bridge.photos.source import NEXT_STEP, options, read_source, refusal
+from bridge.photos.rules import PublishedPhoto, check_count, drive_file, options, photo_links, refusal
+from bridge.photos.source import read_source
 from bridge.photos.stores import PhotoStore, build_store
 
 log = logging.getLogger("bridge.photos")
-
-
-@dataclass(frozen=True)
-class PublishedPhoto:
-    """A hosted, processed photo as a post embeds it."""
-
-    url: str
-    width: int = 0
-    height: int = 0
-
-
-def photo_links(cell: str) -> list[str]:
-    """The links in a Foto cell (comma or line separated)."""
-    return [p.strip() for p in str(cell).replace("\n", ",").split(",") if p.strip()]
 
 
 def _hosted(copy: PhotoCopy | None) -> PublishedPhoto | None:
@@ -94,35 +78,9 @@ def rehost_photos(deps: Deps, row: ReviewRow) -> list[PublishedPhoto]:
     """
     store = build_store(deps.settings, deps.drive)
     opts = options(deps.settings)
-    out: list[PublishedPhoto] = []
     links = photo_links(row.get(ReviewColumn.PHOTOS))
-    most = deps.settings.photos.max_photos
-    if len(links) > most:  # checked before any Drive call: an edited cell of a thousand links costs nothing
-        raise PublishError(
-            f"Kolom Foto berisi {len(links)} tautan; paling banyak {most} foto per berita. Sisakan paling banyak {most} "
-            "tautan, lalu ubah Status menjadi DISETUJUI lagi.",
-            f"{len(links)} photo links, over [photos] max_photos {most}",
-            submission_id=row.id,
-        )
-    for n, link in enumerate(links, start=1):
-        file_id = columns.drive_file_id(link)
-        if not file_id:
-            raise PublishError(
-                f"Tautan foto ke-{n} bukan tautan Google Drive ({link[:80]}). {NEXT_STEP}",
-                f"photo {n} is not a Drive link: {link!r}",
-                submission_id=row.id,
-            )
-        out.append(_host_one(deps, store, opts, link, file_id, n, row.id))
-    return out
+    check_count(links, deps.settings.photos.max_photos, row.id)
+    return [_host_one(deps, store, opts, link, drive_file(n, link, row.id), n, row.id) for n, link in enumerate(links, start=1)]
 
 
-def photo_note(photos: list[PublishedPhoto]) -> str:
-    """The line added to Catatan Sistem after publishing: where the published photos are."""
-    if not photos:
-        return ""
-    if len(photos) == 1:
-        return f"Foto terbit: {photos[0].url}"
-    return "Foto terbit: " + " ; ".join(p.url for p in photos)
-
-
-__all__ = ["PublishedPhoto", "photo_links", "photo_note", "rehost_photos"]
+__all__ = ["rehost_photos"]

@@ -33,6 +33,7 @@ from bridge.core.columns import HeaderMap, drive_file_id
 from bridge.core.model import Field
 from bridge.exceptions import SubmissionError
 from bridge.photos.process import PhotoProblem
+from bridge.photos.rules import photo_links
 
 if TYPE_CHECKING:
     from bridge.app import Deps
@@ -46,10 +47,6 @@ MAX_DEPTH = 3
 #: Responses rows read to learn the root, and links tried there (a deleted first photo is skipped).
 LEARN_ROWS = 50
 LEARN_LINKS = 5
-
-
-def _links(cell: object) -> list[str]:
-    return [p.strip() for p in str(cell).replace("\n", ",").split(",") if p.strip()]
 
 
 def _known(deps: Deps, root: str) -> set[str]:
@@ -81,7 +78,7 @@ def _learn_root(deps: Deps, item: str) -> str:
     (values,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(s.responses_tab)}!{letter}2:{letter}{LEARN_ROWS + 1}"])
     tried = 0
     for offset, row in enumerate(values):
-        for link in _links(row[0] if row else ""):
+        for link in photo_links(row[0] if row else ""):
             file_id = drive_file_id(link)
             if not file_id:
                 continue

@@ -9,17 +9,15 @@ local folder all show up here, instead of as broken images on the website.
 
 from __future__ import annotations
 
-import io
 import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
-
 from bridge.adapters.files import write_atomic
 from bridge.adapters.ledger import Ledger
+from bridge.photos.process import PhotoProblem, image_size, sample_jpeg
 
 if TYPE_CHECKING:
     from bridge.config import Settings
@@ -46,12 +44,10 @@ def fetch_as_reader(url: str) -> tuple[bool, str]:
     if not ctype.lower().startswith("image/"):
         return False, f"the server answers with {ctype or 'no content type'}, not an image (a login or error page?)"
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.verify()
-            size = f"{img.width}x{img.height}"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        return False, f"{ctype} that is not a readable image ({exc})"
-    return True, f"{ctype}, {size}, {len(data):,} bytes"
+        width, height = image_size(data)
+    except PhotoProblem as exc:
+        return False, f"{ctype} that is not a readable image ({exc.detail})"
+    return True, f"{ctype}, {width}x{height}, {len(data):,} bytes"
 
 
 PROBE_NAME = "mymein-check.jpg"
@@ -60,10 +56,8 @@ PROBE_NAME = "mymein-check.jpg"
 def _probe_local(folder: Path, base_url: str) -> tuple[str, str]:
     """Write a tiny JPEG into the folder, fetch it through base_url as a reader would, remove it."""
     probe = folder / PROBE_NAME
-    buf = io.BytesIO()
-    Image.new("RGB", (8, 8), (0, 102, 204)).save(buf, "JPEG")
     try:
-        write_atomic(probe, buf.getvalue(), mode=0o644)  # a link planted at the name is replaced, not followed
+        write_atomic(probe, sample_jpeg(), mode=0o644)  # a link planted at the name is replaced, not followed
     except OSError as exc:
         return "fail", f"cannot write a test photo into {folder} ({exc})"
     url = base_url.rstrip("/") + "/" + PROBE_NAME

@@ -334,4 +334,26 @@ def copy_key(sha256: str, options: Options) -> str:
     return hashlib.sha256(f"{sha256}|{options.recipe}".encode()).hexdigest()[:32]
 
 
-__all__ = ["ACCEPTED", "Inspection", "Options", "PhotoProblem", "Processed", "copy_key", "decoded_bytes", "inspect", "process", "sniff"]
+def image_size(content: bytes) -> tuple[int, int]:
+    """The pixel size of ``content`` when it is a whole image a browser can show (Pillow verifies every byte).
+
+    Raises:
+        PhotoProblem: ``unreadable``, with Pillow's words.
+    """
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            img.verify()
+            return img.width, img.height
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise PhotoProblem("unreadable", str(exc)) from exc
+
+
+def sample_jpeg() -> bytes:
+    """A tiny JPEG (8 × 8, blue): what ``check`` puts in the local photo folder to fetch as a reader would."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 102, 204)).save(out, "JPEG")
+    return out.getvalue()
+
+
+__all__ = ["ACCEPTED", "Inspection", "Options", "PhotoProblem", "Processed", "copy_key", "decoded_bytes", "image_size", "inspect",
+           "process", "sample_jpeg", "sniff"]

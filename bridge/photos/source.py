@@ -1,7 +1,9 @@
-"""Reading one form upload from Drive and judging it by its bytes, with the officer's reason when it cannot be used.
+"""Reading one form upload from Drive, judging it by its bytes and remembering it in the ledger.
 
 Shared by the intake check (:mod:`bridge.photos.check`) and publishing
-(:mod:`bridge.photos.host`), so both say the same thing about the same photo.
+(:mod:`bridge.photos.host`), so both say the same thing about the same photo. The judging
+itself is pure: :mod:`bridge.photos.process` (the bytes) and :mod:`bridge.photos.rules`
+(the limits of ``[photos]`` and the officer's reason).
 """
 
 from __future__ import annotations
@@ -10,89 +12,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from bridge.adapters.ledger import PhotoSource
-from bridge.exceptions import PublishError
 from bridge.photos.origin import origin_problem
-from bridge.photos.process import ACCEPTED, Inspection, Options, PhotoProblem, inspect
+from bridge.photos.process import Inspection, PhotoProblem, inspect
+from bridge.photos.rules import MB, options, refusal, size_problem
 
 if TYPE_CHECKING:
     from bridge.app import Deps
-    from bridge.config import Settings
 
 log = logging.getLogger("bridge.photos")
-
-MB = 1024 * 1024
-#: What an officer does about a photo that cannot be used (Foto is an officer column).
-NEXT_STEP = (
-    "Minta operator mengirim ulang foto lewat formulir (sebagai JPG), atau kosongkan kolom Foto agar terbit tanpa foto, "
-    "lalu ubah Status menjadi DISETUJUI."
-)
-_TYPES = ", ".join(ACCEPTED.values())
-
-
-def options(settings: Settings) -> Options:
-    """Processing options from ``[photos]``."""
-    p = settings.photos
-    return Options(max_side=p.max_side, output=p.format, quality=p.quality, max_megapixels=p.max_megapixels,
-                   max_decoded_mb=p.max_decoded_mb)
-
-
-def _name(name: str) -> str:
-    name = " ".join(name.split())
-    return f" ({name[:60]})" if name else ""
-
-
-def refusal(problem: PhotoProblem, n: int, name: str, settings: Settings, item: str) -> PublishError:
-    """The officer's reason (Indonesian, with what to do) for a photo that cannot be used."""
-    label = f"Foto ke-{n}{_name(name)}"
-    facts = problem.facts
-    if problem.code == "not_image":
-        kind = str(facts.get("kind", ""))
-        what = f"file {kind}" if kind not in ("unknown", "") else "file jenis lain"
-        text = f"{label} bukan gambar, melainkan {what} (yang diterima: {_TYPES})."
-    elif problem.code == "too_many_pixels":
-        w, h = facts.get("width"), facts.get("height")
-        size = f" ({w} × {h} piksel)" if w and h else ""
-        text = (
-            f"{label} terlalu besar{size}; batasnya {settings.photos.max_megapixels} megapiksel. Foto kamera ponsel "
-            "biasa sudah cukup."
-        )
-    elif problem.code == "not_form_upload":
-        owner = str(facts.get("owner") or "")
-        whose = f" (pemiliknya {owner})" if owner else ""
-        text = (
-            f"{label} bukan foto yang diunggah lewat formulir: file itu ada di luar folder unggahan formulir{whose}. "
-            "Sistem hanya menerbitkan foto kiriman formulir, agar file pribadi di Google Drive tidak ikut tersebar."
-        )
-    elif problem.code == "trashed":
-        text = f"{label} sudah dihapus pemiliknya dari Google Drive (ada di Sampah)."
-    elif problem.code == "no_upload_folder":
-        text = (
-            f"{label} tidak dapat diperiksa: sistem belum mengetahui folder unggahan formulir. Minta staf TI mengisi "
-            "[photos] upload_folder_id (lihat README, bagian Foto)."
-        )
-    elif problem.code == "too_much_memory":
-        w, h, n_frames = facts.get("width"), facts.get("height"), facts.get("frames")
-        frames = n_frames if isinstance(n_frames, int) and n_frames > 0 else 1
-        animated = f", {frames} bingkai animasi" if frames > 1 else ""
-        text = (
-            f"{label} terlalu berat untuk diproses ({w} × {h} piksel{animated}): butuh sekitar {facts.get('mb', 0):.0f} MiB "
-            f"memori, batasnya {settings.photos.max_decoded_mb} MiB. Foto kamera ponsel biasa (JPG) sudah cukup."
-        )
-    elif problem.code == "too_big":
-        text = f"{label} berukuran {facts.get('mb', 0):.1f} MB, melebihi batas {facts.get('limit')} MB."
-    else:
-        text = f"{label} rusak atau tidak dapat dibaca sebagai gambar."
-    return PublishError(f"{text} {NEXT_STEP}", f"photo {n}{_name(name)}: {problem.detail}", submission_id=item)
-
-
-def _size_problem(size: int, settings: Settings) -> PhotoProblem | None:
-    s = settings
-    if size > s.photos.download_max_mb * MB:
-        return PhotoProblem("too_big", f"{size} bytes is over download_max_mb", mb=size / MB, limit=s.photos.download_max_mb)
-    if size > s.photo_max_mb * MB and s.photos.over_limit == "refuse":
-        return PhotoProblem("too_big", f"{size} bytes is over photo_max_mb", mb=size / MB, limit=s.photo_max_mb)
-    return None
-
 
 def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = False, decode: bool = False) -> tuple[bytes, Inspection]:
     """Download form upload ``file_id``, judge it by its bytes and remember what it is.
@@ -115,10 +42,10 @@ def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = Fa
         # Where it lives first: a file that is not a form upload is never downloaded (issue 18).
         outside = origin_problem(deps, info, item)
         # The name of a file that is not the form's stays out of the sheet: it may be private.
-        name, problem = ("", outside) if outside is not None else (info.name, _size_problem(info.size, s))
+        name, problem = ("", outside) if outside is not None else (info.name, size_problem(info.size, s))
     if problem is None:
         content = deps.drive.download(file_id, item=item)
-        problem = _size_problem(len(content), s)
+        problem = size_problem(len(content), s)
     if problem is not None:
         raise refusal(problem, n, name, s, item)
     try:
@@ -134,4 +61,4 @@ def read_source(deps: Deps, file_id: str, n: int, *, item: str, known: bool = Fa
     return content, facts
 
 
-__all__ = ["NEXT_STEP", "options", "read_source", "refusal"]
+__all__ = ["read_source"]

@@ -11,7 +11,7 @@ import html
 import urllib.parse
 from typing import Any
 
-from bridge.commands.report_sheet import WIDTHS
+from bridge.core.report_print import SHEET_WIDTHS
 
 _CSS = """
 .sheet{background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:1em;font-family:Arial,sans-serif;font-size:12px;overflow-x:auto}
@@ -168,8 +168,8 @@ def _laporan(rows: list[list[Any]], charts: list[dict[str, Any]]) -> str:
         else:
             out.append(f'<tr class="cell">{row_cells(texts, lambda t: html.escape(_short(t, 90)))}</tr>')
     # The column widths the bridge sets in the tab (the sandbox does not store them), as shares of the page.
-    total = sum(WIDTHS[:width]) or 1
-    cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in WIDTHS[:width])
+    total = sum(SHEET_WIDTHS[:width]) or 1
+    cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in SHEET_WIDTHS[:width])
     return f'<table class="laporan"><colgroup>{cols}</colgroup>{"".join(out)}</table>'
 
 

@@ -166,18 +166,19 @@ def test_init_twice_reports_created_then_found(sandbox: SandboxServer, tmp_path:
     assert "found tab 'Review'" in second and "created" not in second
 
 
-def test_run_serves_cycles_refuses_a_second_bridge_and_stops_on_sigterm(bridge: Bridge, tmp_path: Path) -> None:
+def test_run_serves_cycles_refuses_a_second_bridge_and_stops_on_sigterm(bridge: Bridge, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     config = str(bridge.write_config())
     log = tmp_path / "run.log"
     with _service(config, log) as service:
         _wait_for(lambda: len(bridge.review()) == 8, "the first cycle to queue the demo submissions")
 
-        second = tmp_path / "second.log"
-        assert _spawn("run", "-c", config, log=second).wait(timeout=60) == EXIT_FATAL
-        assert "already running" in second.read_text()
-        once = tmp_path / "once.log"
-        assert _spawn("once", "-c", config, log=once).wait(timeout=60) == EXIT_FATAL
-        assert "already running" in once.read_text()
+        # A second bridge, here in the test's process: the service's lock (flock) is held by another process.
+        capsys.readouterr()
+        assert main(["run", "-c", config], clock=bridge.clock) == EXIT_FATAL
+        assert "already running" in capsys.readouterr().err
+        assert main(["once", "-c", config], clock=bridge.clock) == EXIT_FATAL
+        assert "already running" in capsys.readouterr().err
 
         assert _stop(service) == EXIT_OK
     text = log.read_text()
@@ -605,13 +606,12 @@ def test_a_lock_file_that_cannot_be_opened_after_the_checks_still_exits_2(
                                  f"sudo chown {user}: {ledger} {lock}")
 
 
-def test_a_wrong_blog_id_stops_run_with_exit_2_naming_the_setting(bridge: Bridge, tmp_path: Path) -> None:
+def test_a_wrong_blog_id_stops_run_with_exit_2_naming_the_setting(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:
     """A blog id Blogger does not know kept `run` going with an error each cycle, approved rows turning GAGAL."""
     config = str(bridge.write_config(blog__blog_id="7000000000000000002"))
-    log = tmp_path / "run.log"
-    with _service(config, log) as service:
-        assert service.wait(timeout=60) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
-    assert log.read_text(encoding="utf-8").splitlines()[-1] == (
+    assert main(["run", "-c", config], clock=bridge.clock) == EXIT_CONFIG  # RestartPreventExitStatus=2 3
+    assert bridge.review() == []  # it stopped before a cycle
+    assert capsys.readouterr().err.splitlines()[-1] == (
         f"Error: [blog] blog_id in {config}: Blogger knows no blog 7000000000000000002 (blogs.get 7000000000000000002: "
         "HTTP 404: Blog not found); check the id: it is the number in the Blogger dashboard's address, "
         "https://www.blogger.com/blog/posts/<id> of the blog the bridge's account writes for"

@@ -16,7 +16,7 @@ from bridge.core.validate import KimRegistry, as_edit_of, unvalidated
 from bridge.core.wilayah import WilayahIndex
 from bridge.cycle.refused import reduced_review_row
 from bridge.photos.process import PhotoProblem
-from bridge.photos.source import refusal
+from bridge.photos.rules import refusal
 from tests.core.conftest import KIMS, make_response
 from tests.core.test_validate import run
 

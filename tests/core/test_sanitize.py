@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from html.parser import HTMLParser
 
 import pytest
@@ -174,8 +175,11 @@ def test_strict_allowlist_keeps_template_markup_and_drops_the_rest() -> None:
 
 def test_allowlist_emits_no_warnings() -> None:
     """A bleach warning on odd input would crash publishing (warnings are errors)."""
-    for payload in HOSTILE + ["<p style='color:red'>x</p>", "<a href='//x.id'>x</a>", "<\x00p>"]:
-        sanitize.strict_allowlist(payload)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for payload in HOSTILE + ["<p style='color:red'>x</p>", "<a href='//x.id'>x</a>", "<\x00p>"]:
+            sanitize.strict_allowlist(payload)
+    assert [str(w.message) for w in caught] == []
 
 
 def test_sanitizer_version_is_set() -> None:

@@ -21,13 +21,9 @@ with its link; nothing else is posted; every response is in exactly one place
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,38 +33,32 @@ from bridge.core.model import ReviewColumn, Status
 from bridge.core.render import find_markers
 from bridge.sandbox.seed import DEMO_BLOG_ID, DEMO_SPREADSHEET_ID
 from bridge.sandbox.server import SandboxServer
+from tests.clocked_cli import ForkServer
 
 from .conftest import Bridge
 from .ledger_copies import backup_ledger, restore_ledger
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 20
 FAULTS = {"rate": 0.15, "after_rate": 0.2, "codes": [429, 500, 503], "latency_ms": 5, "seed": 1}
 
 
-def _once(config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None = None, *, take_over: bool = False) -> int | None:
+def _once(forks: ForkServer, config: Path, log: Path, sandbox: SandboxServer, kill_at: int | None = None, *,
+          take_over: bool = False) -> int | None:
     """Run one cycle in a real process. With ``kill_at``, SIGKILL it once the sandbox has
     received that many of its requests (counting requests, not seconds, keeps the kill
     points spread over the cycle on a fast or a slow machine). Returns None when killed."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = sandbox.stats()["requests"]
     extra = ["--take-over"] if take_over else []
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.clocked_cli", sandbox.clock().isoformat(), "once", "-c", str(config), *extra],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
-        )
-        if kill_at is None:
-            return proc.wait(timeout=120)
-        while proc.poll() is None:
-            if sandbox.stats()["requests"] - start >= kill_at:
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                return None
-            time.sleep(0.001)
-        return proc.returncode
+    forks.start(sandbox.clock(), ["once", "-c", str(config), *extra], log)
+    if kill_at is None:
+        return forks.wait(timeout=120)
+    while (code := forks.poll(timeout=0.001)) is None:
+        if sandbox.stats()["requests"] - start >= kill_at:
+            forks.kill()
+            return None
+    return code
 
 
 def _new_response(template: list, n: int) -> list:
@@ -116,7 +106,16 @@ def _tab(bridge: Bridge, tab: str) -> list[dict]:
     return [{h: (r[i] if i < len(r) else "") for i, h in enumerate(header)} for r in rows[1:] if r and any(str(c).strip() for c in r)]
 
 
-def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: SandboxServer, tmp_path: Path) -> None:
+@pytest.fixture
+def forks() -> Iterator[ForkServer]:
+    """Each cycle a process of its own, forked from one that imported the bridge once."""
+    with ForkServer() as server:
+        yield server
+
+
+def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: SandboxServer, tmp_path: Path,
+                                                                       forks: ForkServer) -> None:
+    """A power cut or a kill at any moment, with Google failing, would post an item twice or lose one."""
     bridge = Bridge(
         sandbox=sandbox,
         workdir=tmp_path,
@@ -152,7 +151,7 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
             approved |= _approve_waiting(bridge)
         deleted |= _officer_edits(bridge, rng, n)
         # up to 45 requests: intake checks each new photo (2 Drive calls), so kills reach every phase
-        if _once(config, log, sandbox, kill_at=rng.randint(1, 45), take_over=take_back) is None:
+        if _once(forks, config, log, sandbox, kill_at=rng.randint(1, 45), take_over=take_back) is None:
             killed += 1
         take_back = False
         if n == ROUNDS // 2:  # the server's disk is wiped too: the Review tab and the blog must suffice
@@ -163,20 +162,20 @@ def test_killing_the_bridge_at_random_never_duplicates_or_loses_a_post(sandbox: 
             restore_ledger(backup, tmp_path / "bridge-state.sqlite3")
         if n == 4:  # the laptop while the server holds the lease: refused, writes nothing
             sandbox.set_faults({"rate": 0.0})
-            assert _once(laptop_config, log, sandbox) == 4, log.read_text(errors="replace")[-2000:]
+            assert _once(forks, laptop_config, log, sandbox) == 4, log.read_text(errors="replace")[-2000:]
             sandbox.set_faults(FAULTS)
         if n in (8, 14):  # the laptop takes over (killed at random the first time); the server takes it back
-            laptop_killed = _once(laptop_config, log, sandbox, kill_at=rng.randint(5, 60) if n == 8 else None, take_over=True)
+            laptop_killed = _once(forks, laptop_config, log, sandbox, kill_at=rng.randint(5, 60) if n == 8 else None, take_over=True)
             killed += laptop_killed is None
             take_back = True
 
     sandbox.set_faults({"rate": 0.0})
     for _ in range(3):  # queue the last arrivals, let the officer approve them, publish
         bridge.now = bridge.now + timedelta(minutes=2)
-        assert _once(config, log, sandbox, take_over=take_back) == 0, log.read_text(errors="replace")[-4000:]
+        assert _once(forks, config, log, sandbox, take_over=take_back) == 0, log.read_text(errors="replace")[-4000:]
         take_back = False
         approved |= _approve_waiting(bridge)
-    assert _once(config, log, sandbox) == 0, log.read_text(errors="replace")[-4000:]
+    assert _once(forks, config, log, sandbox) == 0, log.read_text(errors="replace")[-4000:]
 
     assert killed >= ROUNDS // 4, "the test should really interrupt the bridge"
     assert deleted, "the officer really deleted rows"

@@ -163,7 +163,7 @@ def test_a_row_the_report_cannot_read_is_named_in_its_notes(bridge: Bridge, monk
             raise OverflowError("date value out of range")
         return real(value, *args, **kwargs)
 
-    monkeypatch.setattr(report_command.columns, "parse_datetime_cell", odd)
+    monkeypatch.setattr(columns, "parse_datetime_cell", odd)
     deps = bridge.deps()
     try:
         result = report_command.write_report(deps, parse_period("2026-11"))

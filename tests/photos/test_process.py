@@ -229,3 +229,19 @@ def test_every_mode_is_shrunk_then_made_rgb(mode: str) -> None:
     _, done = P.process(out.getvalue(), Options(max_side=400))
     assert (done.width, done.height) == (400, 300)
     assert _open(done.content).mode == "RGB"
+
+
+def test_a_whole_image_gives_its_size_and_a_cut_one_is_unreadable() -> None:
+    """`check` would call a broken hosted photo fine, or a good one broken, and officers see broken images on the website."""
+    data = images.noisy_jpeg(320, 200)
+    assert P.image_size(data) == (320, 200)
+    with pytest.raises(PhotoProblem) as exc:
+        P.image_size(b"<html>login</html>")
+    assert exc.value.code == "unreadable"
+
+
+def test_the_sample_photo_check_writes_is_a_small_jpeg() -> None:
+    """`check` would write something readers' browsers cannot show, and blame the office's web server for it."""
+    data = P.sample_jpeg()
+    assert P.sniff(data) == "JPEG"
+    assert P.image_size(data) == (8, 8)
