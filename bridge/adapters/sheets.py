@@ -8,14 +8,15 @@ as ``=IMPORTXML(...)`` must stay text, never become a formula.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import gspread
 from gspread.exceptions import APIError
-from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
+from gspread.urls import SPREADSHEET_VALUES_BATCH_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from bridge.adapters.retry import (
     NO_RETRY,
@@ -302,10 +303,10 @@ class SheetsGateway:
         """Values of several ranges in one call, as values (dates as serial numbers)."""
         data = self._call(
             f"values.batchGet {spreadsheet_id}",
-            lambda: self.http.values_batch_get(
-                spreadsheet_id,
-                list(ranges),
+            lambda: self._get_json(
+                SPREADSHEET_VALUES_BATCH_URL % spreadsheet_id,
                 params={
+                    "ranges": list(ranges),
                     "valueRenderOption": "UNFORMATTED_VALUE",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                     "majorDimension": "ROWS",
@@ -321,6 +322,13 @@ class SheetsGateway:
         while len(out) < len(ranges):
             out.append([])
         return out
+
+    def _get_json(self, url: str, params: dict[str, Any]) -> Any:
+        """A GET's JSON answer, parsed from the body's bytes (issue 22): gspread's ``values_batch_get``
+        parses ``response.json()``, which decodes the whole body to a text first, so a large read was
+        held three times at once (bytes, text, parsed). JSON is UTF-8 (RFC 8259 §8.1), which
+        ``json.loads`` reads from bytes directly. Errors are gspread's (``APIError``) as before."""
+        return json.loads(self.http.request("get", url, params=params).content)
 
     # --- writes (all RAW) ------------------------------------------------------------------
 
@@ -358,7 +366,20 @@ class SheetsGateway:
             retry=False,
         )
         self._wrote(spreadsheet_id)
+        self._grown(spreadsheet_id, tab, len(rows))
         return str(data.get("updates", {}).get("updatedRange", ""))
+
+    def _grown(self, spreadsheet_id: str, tab: str, rows: int) -> None:
+        """The cached grid of ``tab`` after an append of ``rows`` rows with ``INSERT_ROWS`` ("Rows are
+        inserted for the new data", https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets.values/append#InsertDataOption):
+        at least that many rows more. Whole reads of Review are paged by it (issue 22), so a tab the
+        bridge filled since the layout was read is not taken for a small one until the next full scan."""
+        info = self._info.get(spreadsheet_id)
+        if info is None or tab not in info.tabs:
+            return
+        tabs = dict(info.tabs)
+        tabs[tab] = replace(tabs[tab], row_count=tabs[tab].row_count + rows)
+        self._info[spreadsheet_id] = replace(info, tabs=tabs)
 
     def update_ranges(
         self, spreadsheet_id: str, data: Sequence[tuple[str, Sequence[Sequence[Any]]]], *, retry: bool = True

@@ -31,6 +31,8 @@ class PageSizes:
     full_read: int = 5_000
     #: pending rows per Review append (a backfill's 100k rows are not one request, nor all in memory at once)
     append: int = 5_000
+    #: Review rows per request when Review is read whole (pages checked against its ID column, issue 22)
+    review_read: int = 5_000
 
 
 @dataclass

@@ -28,6 +28,7 @@ from bridge.cycle.isolate import row_failed
 from bridge.cycle.journal_view import JournalView
 from bridge.cycle.layout import hold_mass_vanish
 from bridge.cycle.publish import DRAFT_CHECK_EVERY, PublishResult, run_publish
+from bridge.cycle.release import give_back_memory
 from bridge.cycle.review_watch import remember_rows, run_watch
 from bridge.cycle.snapshot import Snapshot, note_whole_read, read_snapshot
 from bridge.exceptions import AuthError, BridgeError, FatalError, LeaseHeldError, RetriableError
@@ -328,6 +329,8 @@ def run_cycle(deps: CycleContext) -> CycleReport:
     except BridgeError as exc:
         remember_failure(deps, exc)  # for the officers' digest's health section
         raise
+    finally:
+        give_back_memory()  # `run` does not keep its largest cycle's memory between cycles (issue 22)
     if report.skipped:
         remember_failure(deps, None)
     return report

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bridge.adapters.ledger import Ledger
 from bridge.core import identity
+from bridge.core.compact_row import cells_of
 from bridge.core.model import ReviewColumn
 from bridge.cycle.context import CycleContext
 from bridge.cycle.intake import format_time
@@ -89,27 +90,26 @@ def remember_rows(ledger: Ledger, plan: identity.WatchPlan, updates: dict[str, d
     if not plan.seen:
         return
     last = plan.last_rows
-    changed: dict[str, dict[str, str]] = {}
     page: list[tuple[str, dict[str, str]]] = []
 
     def compare() -> None:  # with the ledger's copies, a page at a time (never every copy at once)
         stored = ledger.submissions.last_rows_of(sub_id for sub_id, _ in page)
-        changed.update((sub_id, now) for sub_id, now in page if stored.get(sub_id, {}) != now)
+        changed = {sub_id: now for sub_id, now in page if stored.get(sub_id, {}) != now}
+        if changed:  # written a page at a time too: the first whole read after intake changes every copy (issue 22)
+            ledger.submissions.set_last_rows(changed)
         page.clear()
 
-    for sub_id, row in plan.seen.items():
-        if row.cached and sub_id not in updates:
-            continue  # its cells are the ledger's copy: nothing to remember
-        if sub_id not in last:
-            continue
-        page.append((sub_id, {c.name: str(v) for c, v in {**row.values, **updates.get(sub_id, {})}.items()}))
-        if len(page) >= ROWS_PER_COMPARE:
+    with ledger.transaction():
+        for sub_id, row in plan.seen.items():
+            if row.cached and sub_id not in updates:
+                continue  # its cells are the ledger's copy: nothing to remember
+            if sub_id not in last:
+                continue
+            page.append((sub_id, {c.name: str(v) for c, v in {**cells_of(row), **updates.get(sub_id, {})}.items()}))
+            if len(page) >= ROWS_PER_COMPARE:
+                compare()
+        if page:
             compare()
-    if page:
-        compare()
-    if changed:
-        with ledger.transaction():
-            ledger.submissions.set_last_rows(changed)
 
 
 __all__ = ["remember_rows", "run_watch"]

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bridge.adapters.ledger import Ledger
 from bridge.adapters.sheets import SpreadsheetInfo, a1_tab, column_letter
 from bridge.core import columns, review_view
-from bridge.core.header_row import explain_header_row, kim_title_rows
+from bridge.core.header_row import kim_title_rows
 from bridge.core.model import KimColumn, KimRecord, ReviewColumn, ReviewRow
+from bridge.cycle import review_pages
 from bridge.cycle.context import CycleContext
 from bridge.cycle.tabs import follow_tabs
-from bridge.exceptions import FatalError, SchemaError
+from bridge.exceptions import FatalError
 
 log = logging.getLogger("bridge.snapshot")
 
@@ -70,17 +71,14 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
     s = deps.settings  # as follow_tabs left it: the tabs named as they are now
     page = deps.pages.full_read if full else 0
     layout = None if full or _whole_read_due(deps) else _stored_layout(deps.ledger)
-    (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout)
+    whole_range = "" if layout else review_pages.first_range(deps)
+    (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout, whole_range)
     sheet_tz = _sheet_zone(form, s.tz)
-    header, rows, review_all = _review_read(deps, layout, review_v, changed)
+    header, rows, rows_whole = _review_read(deps, layout, review_v, changed, whole_range)
+    del review_v
     review_index, review_missing = columns.review_header_index(header)
-    if ReviewColumn.ID not in review_index or ReviewColumn.STATUS not in review_index:
-        if rows is not None:  # read through the columns: look at the whole tab before saying what is wrong
-            review_all = _read_review_whole(deps)
-        raise SchemaError(explain_header_row(s.review_tab, review_all))
-    rows_whole = rows is None
-    if rows is None:
-        rows = _rows_of_whole_read(deps, header, review_all, review_index)
+    if rows_whole:
+        _note_layout(deps, header)
     kim_index, kim_missing = columns.kim_header_index(_header_of(kim_v))
     return Snapshot(
         form=form,
@@ -126,14 +124,15 @@ def _find_tabs(deps: CycleContext) -> tuple[SpreadsheetInfo, bool, list[str]]:
 
 
 def _batch_read(
-    deps: CycleContext, same: bool, start_row: int, page: int, layout: list[str] | None
+    deps: CycleContext, same: bool, start_row: int, page: int, layout: list[str] | None, whole_range: str
 ) -> tuple[list[list[list[Any]]], list[list[list[Any]]], list[list[Any]]]:
     """The cycle's batched read: the responses header and rows; Review (through its ID and Status
-    columns when ``layout`` is known, else whole); the KIM tab. One request, two when Review lives in
-    another spreadsheet. Returns (header and rows, Review's ranges, KIM)."""
+    columns when ``layout`` is known, else ``whole_range``: the tab or its first page); the KIM tab.
+    One request, two when Review lives in another spreadsheet. Returns (header and rows, Review's
+    ranges, KIM)."""
     s = deps.settings
     form_ranges = [f"{a1_tab(s.responses_tab)}!1:1", responses_range(s.responses_tab, start_row, page)]
-    review_ranges = _view_ranges(s.review_tab, layout) if layout else [a1_tab(s.review_tab)]
+    review_ranges = _view_ranges(s.review_tab, layout) if layout else [whole_range]
     review_ranges.append(a1_tab(s.registry_tab))
     if same:
         values = deps.sheets.batch_get(s.spreadsheet_id, form_ranges + review_ranges)
@@ -158,51 +157,36 @@ def _header_of(values: list[list[Any]]) -> list[str]:
     return [str(h) for h in (values[0] if values else [])]
 
 
-def _read_review_whole(deps: CycleContext) -> list[list[Any]]:
-    """The Review tab whole, in one more request (header row first)."""
-    s = deps.settings
-    (review_all,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
-    return review_all
-
-
 def _review_read(
-    deps: CycleContext, layout: list[str] | None, review_v: list[list[list[Any]]], changed: bool
-) -> tuple[list[str], list[ReviewRow] | None, list[list[Any]]]:
-    """Review as the batched read gave it: (header, rows, []) when read through its ID and Status
-    columns; (header, None, the whole tab) when read whole, here or (see below) in one more request."""
-    if layout is None:
-        return _header_of(review_v[0]), None, review_v[0]
-    return _review_through_view(deps, layout, review_v, changed)
+    deps: CycleContext, layout: list[str] | None, review_v: list[list[list[Any]]], changed: bool, whole_range: str
+) -> tuple[list[str], list[ReviewRow], bool]:
+    """Review as the batched read gave it: (header, rows, read whole?). Read through its ID and
+    Status columns when ``layout`` is known; whole (here, or when the columns are not enough, in
+    more requests: :mod:`bridge.cycle.review_pages`) otherwise.
 
-
-def _review_through_view(
-    deps: CycleContext, layout: list[str], review_v: list[list[list[Any]]], changed: bool
-) -> tuple[list[str], list[ReviewRow] | None, list[list[Any]]]:
-    """Review read through its ID and Status columns: (header, rows, []); or, when the header row
-    changed or too many rows need reading, the tab read whole: (header, None, the whole tab)."""
+    Raises:
+        SchemaError: the header row lacks the ID or Status header.
+    """
+    if layout is None:  # handed on, not kept here: the first page is let go once its rows are made
+        return (*review_pages.read_whole(deps, review_v.pop(), whole_range), True)
     header_row, ids, statuses = review_v
     header = _header_of(header_row)
     if header == layout:
         # Settled rows are made from their briefs; a copy is decoded only when a step asks (issue 22).
         rows = _through_view(deps, header, ids[1:], statuses[1:], deps.ledger.submissions.settled_briefs(), changed)
         if rows is not None:
-            return header, rows, []
+            return header, rows, False
     else:
         log.info("Review headers changed since the last cycle: reading the tab whole")
-    review_all = _read_review_whole(deps)
-    return _header_of(review_all), None, review_all
+    review_v.clear()  # the columns are let go before the whole read (issue 22)
+    return (*review_pages.read_whole(deps), True)
 
 
-def _rows_of_whole_read(
-    deps: CycleContext, header: list[str], review_all: list[list[Any]], review_index: dict[ReviewColumn, int]
-) -> list[ReviewRow]:
-    """Every Review row of a whole read; its header row is remembered as the layout the next cycles
-    read the ID and Status columns by."""
-    rows = [columns.row_to_review(row, n, review_index) for n, row in enumerate(review_all[1:], start=2)]
+def _note_layout(deps: CycleContext, header: list[str]) -> None:
+    """After a whole read: its header row is the layout the next cycles read the ID and Status columns by."""
     if not deps.dry_run:
         with deps.ledger.transaction():
             deps.ledger.state.review_layout = [str(h) for h in header]
-    return rows
 
 
 def _kim_records(kim_v: list[list[Any]], kim_index: dict[KimColumn, int], tz: ZoneInfo) -> list[KimRecord]:
