@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bridge.adapters.ledger import Ledger
+from bridge.adapters.ledger import PublishJournal, Submissions
 from bridge.core.model import ReviewColumn, Status
 from bridge.cycle.pipeline import run_cycle
 from tests.e2e.conftest import Bridge
@@ -21,23 +21,21 @@ def _count_ledger(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     reads of many rows (``journal_of``)."""
     counts: Counter[str] = Counter()
 
-    def spy(name: str, key: str, size: Any) -> None:
-        real = getattr(Ledger, name, None)
-        if real is None:
-            return
+    def spy(owner: type, name: str, key: str, size: Any) -> None:
+        real = getattr(owner, name)
 
-        def counting(self: Ledger, *args: Any, **kwargs: Any) -> Any:
+        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
             out = real(self, *args, **kwargs)
             counts[key] += size(out)
             return out
 
-        monkeypatch.setattr(Ledger, name, counting)
+        monkeypatch.setattr(owner, name, counting)
 
-    spy("last_rows", "copies", len)
-    spy("last_rows_of", "copies", len)
-    spy("known", "copies", lambda known: sum(1 for k in known if k.last_row))
-    spy("journal", "journal", lambda _: 1)
-    spy("journal_of", "journal_of", lambda _: 1)
+    spy(Submissions, "last_rows", "copies", len)
+    spy(Submissions, "last_rows_of", "copies", len)
+    spy(Submissions, "known", "copies", lambda known: sum(1 for k in known if k.last_row))
+    spy(PublishJournal, "entry", "journal", lambda _: 1)
+    spy(PublishJournal, "entries_of", "journal_of", lambda _: 1)
     return counts
 
 
