@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bridge.core import review_machine as machine
 from bridge.cycle.context import CycleContext
 from bridge.exceptions import LimitError
 
@@ -37,9 +35,4 @@ def pause(deps: CycleContext, exc: LimitError, what: str) -> datetime:
     return until
 
 
-def limit_note(until: datetime, tz: ZoneInfo) -> str:
-    """What a waiting row says while the pause lasts (spelled by the status machine)."""
-    return machine.limit_note(until, tz)
-
-
-__all__ = ["paused_until", "pause", "limit_note"]
+__all__ = ["paused_until", "pause"]

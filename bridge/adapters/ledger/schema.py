@@ -132,7 +132,7 @@ MIGRATIONS: tuple[str, ...] = (
         legacy TEXT NOT NULL
     );
     """,
-    # 6 (issue 22): every reading cycle lists the submissions in Review (Ledger.known); read from the
+    # 6 (issue 22): every reading cycle lists the submissions in Review (Submissions.known, then Ledger.known); read from the
     # table, each one's whole record (with its row copies) was read for a few short cells: 90 ms of a
     # 400 ms cycle at 10k Review rows. This index holds those cells.
     """
