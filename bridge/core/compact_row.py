@@ -51,6 +51,10 @@ class CompactRow(ReviewRow):
             return self._values
         return dict(zip(self._layout.columns, self._cells, strict=True))
 
+    def texts(self) -> tuple[str, ...]:
+        """The cells in ``layout`` order (from the row's dict once a step made it)."""
+        return self._cells if self._values is None else tuple(self._values.get(c, "") for c in self._layout.columns)
+
     def get(self, column: ReviewColumn) -> str:
         if self._values is not None:
             return self._values.get(column, "")

@@ -147,6 +147,13 @@ def _waits_for_officer(notices: Any) -> bool:
     return bool(notices) and any(m.state == WAITING for m in parse_marks(str(notices)).values())
 
 
+def asks_nothing(raw_status: str, notices: Any, acting: frozenset[Status] = ACTING) -> bool:
+    """A row whose status asks nothing of the bridge now (with its ID the ledger's and seen once, it is
+    settled): not an ``acting`` status, and no operator message waiting for an officer's cell. The
+    reading cycle's rule (:func:`plan_view`) and the whole read's (:mod:`bridge.cycle.review_pages`)."""
+    return not acting or (Status.parse(raw_status) not in acting and not _waits_for_officer(notices))
+
+
 def plan_view(
     ids: Sequence[Sequence[Any]],
     statuses: Sequence[Sequence[Any]],
@@ -177,7 +184,6 @@ def plan_view(
     plan.missing = sorted(set(cached) - set(count))
     n_ids, n_statuses = len(col_ids), len(statuses)
     status_at, id_at, notices_at = _STATUS_AT, _ID_AT, _NOTICES_AT
-    parse = Status.parse
     for n in range(max(n_ids, n_statuses)):
         rid = col_ids[n] if n < n_ids else ""
         cell = statuses[n] if n < n_statuses else None
@@ -192,7 +198,7 @@ def plan_view(
             or count[rid] > 1
             or str(last[status_at] if last[status_at] is not None else "") != raw
             or str(last[id_at] if last[id_at] is not None else rid).strip() != rid
-            or (acting and (parse(raw) in acting or _waits_for_officer(last[notices_at])))
+            or not asks_nothing(raw, last[notices_at], acting)
         ):
             plan.to_read.append(row_number)
             continue
@@ -212,4 +218,4 @@ def spans(row_numbers: Sequence[int], gap: int = 3) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["ACTING", "BRIEF_COLUMNS", "SettledRow", "ViewPlan", "brief_of", "plan_view", "spans"]
+__all__ = ["ACTING", "BRIEF_COLUMNS", "SettledRow", "ViewPlan", "asks_nothing", "brief_of", "plan_view", "spans"]

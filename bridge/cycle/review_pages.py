@@ -35,8 +35,10 @@ from bridge.adapters.sheets import a1_tab, column_letter
 from bridge.core import columns
 from bridge.core.compact_row import CompactRow, RowLayout
 from bridge.core.header_row import explain_header_row
-from bridge.core.model import ReviewColumn, ReviewRow
+from bridge.core.model import ReviewColumn, ReviewRow, Status
+from bridge.core.review_view import ACTING, BRIEF_COLUMNS, SettledRow, asks_nothing
 from bridge.cycle.context import CycleContext
+from bridge.cycle.copies import CopiesOnDemand
 from bridge.exceptions import FatalError, SchemaError
 
 log = logging.getLogger("bridge.snapshot")
@@ -48,6 +50,7 @@ log = logging.getLogger("bridge.snapshot")
 LAST_COLUMN = "ZZ"
 
 _ID, _FP = ReviewColumn.ID, ReviewColumn.FINGERPRINT
+_COMPARE = 500  # rows compared with the ledger's copies at once (one query, one decode of their copies)
 #: Cells whose texts repeat from row to row: one text object per distinct value, not one per row.
 _SHARED = frozenset({
     ReviewColumn.KECAMATAN, ReviewColumn.DESA, ReviewColumn.KIM, ReviewColumn.OPERATOR, ReviewColumn.EMAIL,
@@ -85,12 +88,13 @@ def read_whole(
     if _ID not in index or ReviewColumn.STATUS not in index:
         raise SchemaError(explain_header_row(s.review_tab, first))
     make = _Rows(index)
-    rows = make.of(first[1:], 2)
+    settle = _Settled(deps, make.layout)
+    rows = settle.keep(make.of(first[1:], 2))
     if first_read == a1_tab(s.review_tab):
-        return header, rows  # the tab in one request: one moment
+        return header, settle.finish(rows)  # the tab in one request: one moment
     short = len(first) < deps.pages.review_read + 1
     del first
-    paged = _later_pages(deps, index, rows, make, short)
+    paged = _later_pages(deps, index, rows, make, short, settle)
     if paged is None:
         rows.clear()  # the pages' rows go before the whole tab comes
         (whole,) = deps.sheets.batch_get(s.review_spreadsheet_id, [a1_tab(s.review_tab)])
@@ -98,8 +102,9 @@ def read_whole(
         index, _ = columns.review_header_index(header)
         if _ID not in index or ReviewColumn.STATUS not in index:
             raise SchemaError(explain_header_row(s.review_tab, whole))
-        return header, _Rows(index).of(whole[1:], 2)
-    return header, paged
+        make = _Rows(index)
+        return header, _Settled(deps, make.layout).finish(make.of(whole[1:], 2))
+    return header, settle.finish(paged)
 
 
 class _Rows:
@@ -126,8 +131,95 @@ class _Rows:
         return out
 
 
+class _Settled:
+    """Keeps a whole read's settled rows as their briefs (issue 22), as the reading cycle does.
+
+    A whole read held every Review row whole for all the cycle's steps (about 1.2 KiB a row: 60 MiB
+    at 50,000 rows), though most rows are exactly as the ledger last saw them and ask nothing of the
+    bridge. Each page's rows are compared, ``_COMPARE`` at a time, with the ledger's copies of their
+    submissions; a row is kept as its brief (:class:`bridge.core.review_view.SettledRow`: the cells a
+    step asks of a settled row, the copy decoded only if a step asks another) when
+
+    * its cells are its copy's, every one (an empty cell may be missing from the copy: intake keeps a
+      row as it wrote it). A cell edited by hand, say a cleared Sidik Jari, makes the row a full one,
+      which the Review watch sees and ``remember_rows`` remembers;
+    * its ID cell is a submission's the ledger expects in Review, and no other row of the tab shows it;
+    * its status is one the bridge knows, written as the bridge writes it, and asks nothing of it
+      (:func:`bridge.core.review_view.asks_nothing`, the reading cycle's rule: DISETUJUI, DITARIK,
+      PERLU KOORDINASI and a message waiting for an officer stay full rows).
+
+    Every other row stays full. A brief-backed row needs no ``remember_rows`` write: its copy is right.
+    The whole read still puts every differing copy right, since every differing row is a full row.
+    """
+
+    def __init__(self, deps: CycleContext, layout: RowLayout) -> None:
+        self._submissions = deps.ledger.submissions
+        self._names = tuple(c.name for c in layout.columns)  # the ledger keeps cells under the column's name
+        self._name_set = frozenset(self._names)
+        self._brief_at = tuple(layout.position.get(c) for c in BRIEF_COLUMNS)
+        self._id_at, self._status_at = layout.position[_ID], layout.position[ReviewColumn.STATUS]
+        self._notices_at = layout.position.get(ReviewColumn.NOTICES)
+        self.load = CopiesOnDemand(deps.ledger, ())
+        self._seen: set[str] = set()
+        self._twice: set[str] = set()  # IDs on more than one row: none of those rows is settled
+
+    def keep(self, rows: list[ReviewRow]) -> list[ReviewRow]:
+        """``rows`` (a page, as :class:`_Rows` made them) with each settled row replaced by its brief."""
+        seen, twice = self._seen, self._twice
+        for start in range(0, len(rows), _COMPARE):
+            chunk = rows[start:start + _COMPARE]
+            ids = [r.id for r in chunk]
+            for rid in ids:
+                if rid:
+                    (twice if rid in seen else seen).add(rid)
+            copies = self._submissions.settled_rows_of(i for i in ids if i and i not in twice)
+            for at, (row, rid) in enumerate(zip(chunk, ids, strict=True)):
+                copy = copies.get(rid)
+                if copy is not None and rid not in twice and isinstance(row, CompactRow):
+                    cells = row.texts()
+                    brief = self._brief(cells, rid, copy)
+                    if brief is not None:
+                        self.load.expect(rid)
+                        rows[start + at] = SettledRow(row.row_number, rid, cells[self._status_at], brief, self.load)
+        return rows
+
+    def _brief(self, cells: tuple[str, ...], rid: str, copy: dict[str, str]) -> tuple[str | None, ...] | None:
+        """The row's brief when it is settled (see the class), else None."""
+        if cells[self._id_at] != rid:
+            return None
+        present = 0  # an empty cell may be missing from a copy (intake keeps a row as it wrote it)
+        for name, text in zip(self._names, cells, strict=True):
+            kept = copy.get(name)
+            if kept is None:
+                if text:
+                    return None
+            elif kept != text:
+                return None
+            else:
+                present += 1
+        if present != len(copy) and any(text for name, text in copy.items() if name not in self._name_set):
+            return None  # the copy holds a cell of a column the tab no longer shows
+        raw = cells[self._status_at]
+        status = Status.parse(raw)
+        notices = cells[self._notices_at] if self._notices_at is not None else None
+        if status is None or status.value != raw or not asks_nothing(raw, notices, ACTING):
+            return None
+        return tuple(None if at is None else cells[at] for at in self._brief_at)
+
+    def finish(self, rows: list[ReviewRow]) -> list[ReviewRow]:
+        """``rows`` once the tab is read: a row kept as its brief whose ID a later page showed again
+        is a full row after all (its copy decoded: its cells are the copy's)."""
+        if self._twice:
+            for row in rows:
+                if isinstance(row, SettledRow) and row.id in self._twice:
+                    row.values = dict(row.values)  # decoded now, and a full row from here on
+                    row.cached = False
+        self._seen.clear()
+        return rows
+
+
 def _later_pages(
-    deps: CycleContext, index: dict[ReviewColumn, int], rows: list[ReviewRow], make: _Rows, short: bool
+    deps: CycleContext, index: dict[ReviewColumn, int], rows: list[ReviewRow], make: _Rows, short: bool, settle: _Settled,
 ) -> list[ReviewRow] | None:
     """The rows of the pages after the first appended to ``rows``; None when the pages do not fit
     together (or the grid shrank under them): the caller reads the tab whole in one request.
@@ -146,7 +238,7 @@ def _later_pages(
             last = short or start + page > grid
             rng = f"{tab}!A{start}:{LAST_COLUMN}" + ("" if last else str(start + page - 1))
             values = deps.sheets.batch_get(s.review_spreadsheet_id, [rng, *check] if last else [rng])
-            rows += make.of(values[0], start)
+            rows += settle.keep(make.of(values[0], start))
             if last:
                 break
             short = len(values[0]) < page

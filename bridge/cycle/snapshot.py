@@ -16,6 +16,7 @@ from bridge.core.header_row import kim_title_rows
 from bridge.core.model import KimColumn, KimRecord, ReviewColumn, ReviewRow
 from bridge.cycle import review_pages
 from bridge.cycle.context import CycleContext
+from bridge.cycle.copies import CopiesOnDemand
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError
 
@@ -235,33 +236,6 @@ def _view_ranges(tab: str, layout: list[str]) -> list[str]:
     index, _ = columns.review_header_index(layout)
     id_col, status_col = column_letter(index[ReviewColumn.ID]), column_letter(index[ReviewColumn.STATUS])
     return [f"{a1_tab(tab)}!1:1", f"{a1_tab(tab)}!{id_col}:{id_col}", f"{a1_tab(tab)}!{status_col}:{status_col}"]
-
-
-class CopiesOnDemand:
-    """The ledger's copies of settled rows, decoded only for the rows a step asks a cell outside their
-    brief of (:class:`bridge.core.review_view.SettledRow`), ``PAGE`` neighbours at a time (a step
-    that asks every row costs one query per page, not one per row). ``decoded`` counts them."""
-
-    PAGE = 100
-
-    def __init__(self, ledger: Ledger, ids: Sequence[str]) -> None:
-        self._ledger = ledger
-        self._ids = list(ids)
-        self._at: dict[str, int] | None = None
-        self._ready: dict[str, dict[str, str]] = {}
-        self.decoded = 0
-
-    def __call__(self, sub_id: str) -> dict[str, str]:
-        if sub_id not in self._ready:
-            if self._at is None:
-                self._at = {i: n for n, i in enumerate(self._ids)}
-            n = self._at.get(sub_id)
-            page = [sub_id] if n is None else self._ids[n - n % self.PAGE:n - n % self.PAGE + self.PAGE]
-            got = self._ledger.submissions.last_rows_of(page)
-            self.decoded += len(got)
-            for i in page:
-                self._ready.setdefault(i, got.get(i, {}))
-        return self._ready.pop(sub_id)  # the row keeps its cells; nothing else needs the copy
 
 
 def _through_view(

@@ -215,6 +215,20 @@ class Submissions:
             out.update(row_copies(self._db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk), shared))
         return out
 
+    def settled_rows_of(self, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The copies of these submissions that a settled row may be kept as the brief of: each one
+        :meth:`settled_briefs` has a brief for (expected in Review, not archived or deleted, its brief
+        written). A whole read of Review compares its rows with these, a page at a time (issue 22)."""
+        out: dict[str, dict[str, str]] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(row_copies(self._db.execute(
+                f"SELECT id, last_row FROM submissions WHERE id IN ({marks}) AND in_review = 1 AND deleted_at = ''"
+                f" AND last_row != '' AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')", chunk)))
+        return out
+
     def last_rows(self) -> dict[str, dict[str, str]]:
         """Each submission expected in Review (not archived, not deleted) as its row last looked
         (ID → column name → text); a row never seen yet, or one whose copy is unreadable, is left
