@@ -40,9 +40,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
-from bridge.sandbox.server import SandboxServer, sandbox_config_values, write_token_file
-from bridge.sandbox.state import SandboxState
+# No sandbox import at the top: the clients start as fresh interpreters that import this module
+# (the "spawn" start method), and a real `run` never imports the sandbox (see _spawn).
 
 VALID_ROWS = (1, 2, 3, 4)  # seed rows from villages with an active KIM
 NAIVE_TAB = "Naive"
@@ -65,6 +64,9 @@ def responses(templates: list[list[Any]], first: int, count: int) -> list[list[A
 
 
 def _templates() -> list[list[Any]]:
+    from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
+    from bridge.sandbox.state import SandboxState
+
     rows = SandboxState.from_json(demo_state()).sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)
     return [rows[i] for i in VALID_ROWS]
 
@@ -72,13 +74,18 @@ def _templates() -> list[list[Any]]:
 # -- process 1: the sandbox ---------------------------------------------------------------------
 
 def _sandbox_main(conn: Connection, rows: int) -> None:
+    from bridge.sandbox.seed import DEMO_RESPONSES_TAB, DEMO_SPREADSHEET_ID, demo_state
+    from bridge.sandbox.server import SandboxServer
+    from bridge.sandbox.state import SandboxState
+
     state = SandboxState.from_json(demo_state())
     header = state.sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB)[0]
     templates = _templates()
     state.set_sheet_rows(DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB, [header] + responses(templates, 1, rows))
     made = rows
     with SandboxServer(state) as server:
-        conn.send((server.url, server.api_token))  # the clients present a token this sandbox issued
+        # the clients present a token this sandbox issued; the naive poller opens the form's spreadsheet
+        conn.send((server.url, server.api_token, DEMO_SPREADSHEET_ID, DEMO_RESPONSES_TAB))
         while True:
             cmd, arg = conn.recv()
             if cmd == "add":  # a form submission: appended like Forms does (not a counted API call)
@@ -139,22 +146,34 @@ def _measured(fn: Any) -> dict[str, Any]:
     return {"wall": time.perf_counter() - wall0, "cpu": time.process_time() - cpu0, "rss": _peak_mib(), "info": info}
 
 
+def bridge_config(target: tuple[str, ...], workdir: Path, start: str) -> Path:
+    """The bridge's config file for the sandbox at ``url`` (written by the harness: the bridge's process
+    imports no sandbox module, as a real `run` does not)."""
+    from bridge.config import render_config
+    from bridge.sandbox.seed import demo_state
+    from bridge.sandbox.server import sandbox_config_values, write_token_file
+    from bridge.sandbox.state import SandboxState
+
+    url, token = target[:2]
+    cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
+    write_token_file(Path(cfg[("google", "token")]), token)  # the sandbox process's token, not this copy's
+    cfg[("blog", "publish_mode")] = "live"
+    cfg[("intake", "start")] = start
+    path = workdir / f"bench-{start}.toml"
+    path.write_text(render_config(cfg), encoding="utf-8")
+    return path
+
+
 class BridgeClient:
     """The bridge as `run` uses it: connected once, then one cycle after another."""
 
-    def __init__(self, url: str, token: str, workdir: Path, start: str) -> None:
+    def __init__(self, config: Path) -> None:
         from bridge.adapters.retry import RetryPolicy
         from bridge.app import build_deps
         from bridge.commands.prepare import prepare
-        from bridge.config import load_settings, render_config
+        from bridge.config import load_settings
 
-        cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
-        write_token_file(Path(cfg[("google", "token")]), token)  # the sandbox process's token, not this copy's
-        cfg[("blog", "publish_mode")] = "live"
-        cfg[("intake", "start")] = start
-        path = workdir / "bench.toml"
-        path.write_text(render_config(cfg), encoding="utf-8")
-        self.deps = build_deps(load_settings(path, env={}), retry=RetryPolicy(attempts=1))
+        self.deps = build_deps(load_settings(config, env={}), retry=RetryPolicy(attempts=1))
         prepare(self.deps)
 
     def cycle(self, mode: str = "") -> str:
@@ -177,15 +196,16 @@ class BridgeClient:
 class NaiveClient:
     """The naive poller: every cycle, both whole tabs through gspread; new rows appended to its tab."""
 
-    def __init__(self, url: str, token: str, start: str) -> None:
+    def __init__(self, target: tuple[str, ...], start: str) -> None:
         from bridge.adapters.auth import sandbox_credentials
         from bridge.adapters.clients import sheets_client
 
+        url, token, spreadsheet_id, responses_tab = target
         self.gc = sheets_client(sandbox_credentials(token), url)
-        sh = self.gc.open_by_key(DEMO_SPREADSHEET_ID)
+        sh = self.gc.open_by_key(spreadsheet_id)
         titles = [ws.title for ws in sh.worksheets()]
         self.out = sh.worksheet(NAIVE_TAB) if NAIVE_TAB in titles else sh.add_worksheet(NAIVE_TAB, 10, 10)
-        self.responses = sh.worksheet(DEMO_RESPONSES_TAB)
+        self.responses = sh.worksheet(responses_tab)
         self.review = sh.worksheet("Review") if "Review" in titles else sh.add_worksheet("Review", 10, 10)
         self.seen: set[tuple[str, ...]] = set()
         if start == "now":
@@ -201,9 +221,9 @@ class NaiveClient:
         return f"queued {len(new)}, read {len(rows)} + {len(review) - 1 if review else 0} rows"
 
 
-def _client_main(conn: Connection, kind: str, target: tuple[str, str], workdir: str, start: str) -> None:
-    url, token = target
-    client = BridgeClient(url, token, Path(workdir), start) if kind == "bridge" else NaiveClient(url, token, start)
+def _client_main(conn: Connection, kind: str, target: tuple[str, ...], setup: str) -> None:
+    """A client's process: ``setup`` is the bridge's config file, or the naive poller's start."""
+    client = BridgeClient(Path(setup)) if kind == "bridge" else NaiveClient(target, setup)
     conn.send("ready")
     while True:
         cmd, arg = conn.recv()
@@ -239,13 +259,23 @@ def _recv(p: Proc) -> Any:
     return p.conn.recv()
 
 
-def _spawn(target: Any, *args: Any) -> tuple[Proc, Any]:
-    ctx = mp.get_context("fork")
+def _spawn(target: Any, *args: Any, clean: bool = False) -> tuple[Proc, Any]:
+    """A process running ``target``; ``clean``: a fresh interpreter ("spawn"), not a copy of this one.
+
+    The clients start clean: a forked copy of this process would carry its imports (the sandbox's
+    modules, which a real `run` never loads) and its heap into the measured process."""
+    ctx = mp.get_context("spawn" if clean else "fork")
     parent, child = ctx.Pipe()
     proc = ctx.Process(target=target, args=(child, *args), daemon=True)
     proc.start()
     p = Proc(parent, proc)
     return p, _recv(p)
+
+
+def _client(kind: str, target: tuple[str, ...], workdir: str, start: str) -> Proc:
+    """The bridge's or the naive poller's process, started clean (the bridge's config written here)."""
+    setup = str(bridge_config(target, Path(workdir), start)) if kind == "bridge" else start
+    return _spawn(_client_main, kind, target, setup, clean=True)[0]
 
 
 @dataclass
@@ -287,7 +317,7 @@ def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, target = _spawn(_sandbox_main, rows - review)
         try:
-            bridge, _ = _spawn(_client_main, "bridge", target, tmp, "now")
+            bridge = _client("bridge", target, tmp, "now")
             first = _measure(sandbox, bridge)  # the first run: history recorded, nothing queued
             if first_run:
                 row = Row("first-run", rows - review, 0)
@@ -297,7 +327,7 @@ def run_config(rows: int, review: int, out: list[Row], log: Any, first_run: bool
             if review:
                 sandbox.ask("add", review)
                 bridge.ask("cycle")  # Review now holds `review` rows
-            naive, _ = _spawn(_client_main, "naive", target, tmp, "now")
+            naive = _client("naive", target, tmp, "now")
             try:
                 for _ in range(1):  # warm both (connections, caches) before measuring
                     bridge.ask("cycle"), naive.ask("cycle")
@@ -344,7 +374,7 @@ def run_backfill(rows: int, out: list[Row], log: Any) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             sandbox, target = _spawn(_sandbox_main, rows)
             try:
-                client, _ = _spawn(_client_main, kind, target, tmp, "backfill")
+                client = _client(kind, target, tmp, "backfill")
                 try:
                     m = _measure(sandbox, client)
                 finally:
@@ -363,7 +393,7 @@ def run_publish(count: int, out: list[Row], log: Any) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, target = _spawn(_sandbox_main, 0)
         try:
-            client, _ = _spawn(_client_main, "bridge", target, tmp, "backfill")
+            client = _client("bridge", target, tmp, "backfill")
             try:
                 client.ask("cycle")
                 sandbox.ask("add", count)
