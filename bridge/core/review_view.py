@@ -202,7 +202,10 @@ def plan_view(
         ):
             plan.to_read.append(row_number)
             continue
-        plan.rows.append(SettledRow(row_number, rid, raw, last, load))
+        # the brief's texts, not the column's: the column's are let go with the read (issue 22)
+        kept_id, kept_status = last[id_at], last[status_at]
+        plan.rows.append(SettledRow(row_number, kept_id if kept_id == rid else rid,
+                                    kept_status if kept_status.__class__ is str else raw, last, load))
     return plan
 
 

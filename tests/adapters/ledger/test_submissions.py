@@ -104,3 +104,17 @@ def test_the_briefs_are_the_copies_cells_the_view_asks_for_and_follow_every_copy
         assert ledger.submissions.settled_briefs()["MM-2026-0002"][1] == "DITOLAK"
         ledger.submissions.set_status("MM-2026-0001", "ARSIP")
         assert set(ledger.submissions.settled_briefs()) == set(ledger.submissions.last_rows()) == {"MM-2026-0002"}
+
+
+def test_a_whole_read_compares_rows_only_with_copies_of_submissions_expected_in_review(tmp_path: Path) -> None:
+    """A row showing an archived or deleted submission's ID would be kept as a settled row instead of being looked at."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        ids = [f"MM-2026-{n:04d}" for n in range(1, 5)]
+        for n, sid in enumerate(ids):
+            add(ledger, sid, f"fp{n}")
+        ledger.submissions.mark_in_review(ids[:3])  # the fourth: never confirmed in Review
+        ledger.submissions.set_last_rows({sid: {"ID": sid, "STATUS": "MENUNGGU"} for sid in ids})
+        ledger.submissions.set_status(ids[0], "ARSIP")
+        ledger.submissions.mark_deleted(ids[1], "2026-11-22T10:00:00+08:00")
+        assert set(ledger.submissions.settled_rows_of(ids)) == {ids[2]} == set(ledger.submissions.settled_briefs())
+        assert ledger.submissions.settled_rows_of([ids[2]]) == {ids[2]: {"ID": ids[2], "STATUS": "MENUNGGU"}}
