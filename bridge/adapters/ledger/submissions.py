@@ -24,6 +24,8 @@ from bridge.core.watermark import Queued
 DELETED = "DIHAPUS"
 ARCHIVED = "ARSIP"  # a submission whose row was moved to Arsip (bridge.cycle.archive)
 _BRIEF = tuple(c.name for c in BRIEF_COLUMNS)  # the cells of a row's brief (migration 7), by column name
+#: Places in a brief whose texts repeat from row to row (decoded once per row, kept once per text).
+_BRIEF_SHARED = tuple(n for n, name in enumerate(_BRIEF) if name in ("STATUS", "SYSTEM_NOTE", "LEADER", "DECIDED_BY", "KIM"))
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ class Submissions:
             f" AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
         )
         out: dict[str, list[str | None]] = {}
+        memo: dict[str, str] = {}
+        keep = memo.setdefault  # statuses, system notes, KIMs, ...: one string object per distinct text
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples (a sqlite3.Row each cost more than decoding the brief)
         cursor.execute(query)
@@ -285,6 +289,10 @@ class Submissions:
                 continue  # not written by this code: those rows are read in full
             for r, brief in zip(page, decoded, strict=True):
                 if brief.__class__ is list and len(brief) == len(_BRIEF):
+                    for at in _BRIEF_SHARED:
+                        text = brief[at]
+                        if text.__class__ is str:
+                            brief[at] = keep(text, text)
                     out[r[0]] = brief
         return out
 

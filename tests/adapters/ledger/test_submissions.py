@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bridge.adapters.ledger import Ledger
-from bridge.core.review_view import brief_of
+from bridge.core.review_view import BRIEF_COLUMNS, brief_of
 from tests.adapters.ledger.helpers import add
 
 
@@ -104,6 +104,24 @@ def test_the_briefs_are_the_copies_cells_the_view_asks_for_and_follow_every_copy
         assert ledger.submissions.settled_briefs()["MM-2026-0002"][1] == "DITOLAK"
         ledger.submissions.set_status("MM-2026-0001", "ARSIP")
         assert set(ledger.submissions.settled_briefs()) == set(ledger.submissions.last_rows()) == {"MM-2026-0002"}
+
+
+def test_the_briefs_share_their_repeated_texts(tmp_path: Path) -> None:
+    """A reading cycle at 50k Review rows would hold one "MENUNGGU", system note and KIM name per row (about 12 MiB)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        ids = [f"MM-2026-{n:04d}" for n in range(1, 4)]
+        for n, sid in enumerate(ids):
+            add(ledger, sid, f"fp{n}")
+        ledger.submissions.mark_in_review(ids)
+        ledger.submissions.set_last_rows({sid: {"ID": sid, "STATUS": "MENUNGGU", "SYSTEM_NOTE": "Lolos pemeriksaan otomatis.",
+                                                "KIM": "KIM Juai", "TITLE": f"Judul {sid}"} for sid in ids})
+        briefs = list(ledger.submissions.settled_briefs().values())
+        assert [b[1] for b in briefs] == ["MENUNGGU"] * 3
+        for column in ("STATUS", "SYSTEM_NOTE", "KIM"):
+            at = [c.name for c in BRIEF_COLUMNS].index(column)
+            assert len({id(b[at]) for b in briefs}) == 1, column  # one object for the three rows
+        title = [c.name for c in BRIEF_COLUMNS].index("TITLE")
+        assert len({b[title] for b in briefs}) == 3
 
 
 def test_a_whole_read_compares_rows_only_with_copies_of_submissions_expected_in_review(tmp_path: Path) -> None:
