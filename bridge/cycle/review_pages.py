@@ -38,7 +38,7 @@ from bridge.core.header_row import explain_header_row
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_view import ACTING, BRIEF_COLUMNS, SettledRow, asks_nothing
 from bridge.cycle.context import CycleContext
-from bridge.cycle.copies import CopiesOnDemand
+from bridge.cycle.ledger_copies import CopiesOnDemand
 from bridge.exceptions import FatalError, SchemaError
 
 log = logging.getLogger("bridge.snapshot")

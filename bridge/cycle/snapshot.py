@@ -16,7 +16,7 @@ from bridge.core.header_row import kim_title_rows
 from bridge.core.model import KimColumn, KimRecord, ReviewColumn, ReviewRow
 from bridge.cycle import review_pages
 from bridge.cycle.context import CycleContext
-from bridge.cycle.copies import CopiesOnDemand
+from bridge.cycle.ledger_copies import CopiesOnDemand
 from bridge.cycle.tabs import follow_tabs
 from bridge.exceptions import FatalError
 

@@ -14,7 +14,7 @@ from bridge.core.compact_row import CompactRow
 from bridge.core.model import ReviewColumn, ReviewRow, Status
 from bridge.core.review_view import SettledRow
 from bridge.cycle import review_pages
-from bridge.cycle.copies import CopiesOnDemand
+from bridge.cycle.ledger_copies import CopiesOnDemand
 from bridge.cycle.pipeline import CycleReport
 from bridge.sandbox.seed import DEMO_SPREADSHEET_ID
 
