@@ -147,6 +147,7 @@ class BridgeClient:
         from bridge.app import build_deps
         from bridge.commands.prepare import prepare
         from bridge.config import load_settings, render_config
+        from bridge.cycle.release import keep_started
 
         cfg = sandbox_config_values(url, SandboxState.from_json(demo_state()), workdir)
         write_token_file(Path(cfg[("google", "token")]), token)  # the sandbox process's token, not this copy's
@@ -156,6 +157,7 @@ class BridgeClient:
         path.write_text(render_config(cfg), encoding="utf-8")
         self.deps = build_deps(load_settings(path, env={}), retry=RetryPolicy(attempts=1))
         prepare(self.deps)
+        keep_started()  # as `run` does once it has connected
 
     def cycle(self, mode: str = "") -> str:
         """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed);
