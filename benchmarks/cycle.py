@@ -172,9 +172,11 @@ class BridgeClient:
         from bridge.app import build_deps
         from bridge.commands.prepare import prepare
         from bridge.config import load_settings
+        from bridge.cycle.release import keep_started
 
         self.deps = build_deps(load_settings(config, env={}), retry=RetryPolicy(attempts=1))
         prepare(self.deps)
+        keep_started()  # as `run` does once it has connected
 
     def cycle(self, mode: str = "") -> str:
         """``mode``: "" as `run` does; "read": the safety net is due (reads though nothing changed);

@@ -213,6 +213,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bridge.cycle.context import CycleContext
     from bridge.cycle.grant import warn_grant_ending
     from bridge.cycle.pipeline import run_cycle
+    from bridge.cycle.release import keep_started
     from bridge.service.pulse import Pulse
     from bridge.service.scheduler import ServiceCycle, StopFlag, run_forever, single_instance
     from bridge.service.startup import refuse_a_wrong_blog_id
@@ -251,6 +252,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with single_instance(settings.state_path):
             cycle = ServiceCycle(connect, cycle_then_monthly_report, CycleContext.close)
             cycle.connect()  # credentials, ledger: a problem here ends `run` with its exit code
+            keep_started()  # what starting made lives as long as `run`: out of the collector's way (issue 22)
             try:
                 if stop():
                     log.info("stopped while starting: no cycle run")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import socket
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +35,15 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any connection outside loopback fails the test (responses/HttpMock never connect)."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed() -> Iterator[None]:
+    """`run` called in-process freezes the garbage collector's view of the process as a real `run` does
+    once started (bridge.cycle.release.keep_started); the tests after it get the collector back whole."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture

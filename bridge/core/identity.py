@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -244,10 +244,12 @@ def _status_fix(row: ReviewRow, cells: dict[ReviewColumn, str], plan: WatchPlan,
         row.values[ReviewColumn.SYSTEM_NOTE] = rest
 
 
-def _note_copies(plan: WatchPlan) -> None:
+def _note_copies(plan: WatchPlan, plain: Collection[str] = frozenset()) -> None:
     """The counting row of each copied submission says where its copies are; a row whose copies are
-    gone loses that line."""
+    gone loses that line. ``plain``: submissions whose row's note was seen to have no copy line."""
     for sub_id, row in plan.seen.items():
+        if sub_id in plain and sub_id not in plan.copies:
+            continue
         note = str(row.get(ReviewColumn.SYSTEM_NOTE))
         if sub_id not in plan.copies and copies.HAS_COPY_PREFIX not in note:
             continue
@@ -262,17 +264,82 @@ def _note_copies(plan: WatchPlan) -> None:
         fix.cells[ReviewColumn.SYSTEM_NOTE] = wanted
 
 
-@dataclass
-class _Known:
-    """The ledger's submissions indexed for recognising Review rows, with what the tab shows at a glance."""
+@dataclass(frozen=True)
+class KnownLedger:
+    """The ledger's submissions in Review as :func:`plan_review` asks for them: every one at a glance
+    (ID → its fingerprint and status, enough for the rows that are what the ledger says, nearly every
+    row every cycle), the whole records only when a row needs the long way (issue 22: a reading cycle
+    at 10k rows built 10k records to look at a handful).
 
-    live: list[KnownSubmission]  # not recorded as deleted
-    by_id: dict[str, KnownSubmission]
-    by_fp: dict[str, KnownSubmission]
-    gone_id: dict[str, KnownSubmission]  # recorded as deleted (in Arsip)
-    gone_fp: dict[str, KnownSubmission]
-    rows: Sequence[ReviewRow]
-    received_text: Callable[[str], str]
+    ``glance``: each submission not recorded as deleted → (fingerprint, status, in Review), in ID
+    order; ``load_all``: every
+    submission in Review (deleted ones too), asked at most once; ``load_some``: those with these IDs
+    that are in Review, in ID order; ``last_rows``: each one's row as last seen (membership is what
+    :func:`bridge.cycle.review_watch.remember_rows` asks)."""
+
+    glance: Mapping[str, tuple[str, str, bool]]
+    load_all: Callable[[], Sequence[KnownSubmission]]
+    load_some: Callable[[Sequence[str]], Sequence[KnownSubmission]]
+    last_rows: Callable[[], dict[str, dict[str, str]]]
+
+    @classmethod
+    def of(cls, known: Sequence[KnownSubmission]) -> KnownLedger:
+        """The same, from records already loaded (tests, and any caller that has them)."""
+        live = {k.id: k for k in known if not k.deleted_at}
+        return cls(
+            glance={i: (k.fingerprint, k.status, k.in_review) for i, k in live.items()},
+            load_all=lambda: known,
+            load_some=lambda ids: [live[i] for i in ids if i in live],
+            last_rows=lambda: {k.id: k.last_row for k in known},
+        )
+
+
+class _Known:
+    """The ledger's submissions indexed for recognising Review rows, with what the tab shows at a glance.
+
+    Only ``glance`` is at hand from the start; the indexes below are built on the first row that needs
+    them (an ID the ledger does not know live, a fingerprint that is not its submission's, a row back
+    after its deletion), from every record at once."""
+
+    def __init__(self, rows: Sequence[ReviewRow], known: KnownLedger, received_text: Callable[[str], str]) -> None:
+        self.rows = rows
+        self.known = known
+        self.glance = known.glance
+        self.received_text = received_text
+
+    @functools.cached_property
+    def _all(self) -> Sequence[KnownSubmission]:
+        return self.known.load_all()
+
+    @functools.cached_property
+    def live(self) -> list[KnownSubmission]:
+        """Not recorded as deleted."""
+        return [k for k in self._all if not k.deleted_at]
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, KnownSubmission]:
+        return {k.id: k for k in self.live}
+
+    @functools.cached_property
+    def by_fp(self) -> dict[str, KnownSubmission]:
+        return {k.fingerprint: k for k in self.live}
+
+    @functools.cached_property
+    def gone_id(self) -> dict[str, KnownSubmission]:
+        """Recorded as deleted (in Arsip)."""
+        return {k.id: k for k in self._all if k.deleted_at}
+
+    @functools.cached_property
+    def gone_fp(self) -> dict[str, KnownSubmission]:
+        return {k.fingerprint: k for k in self._all if k.deleted_at}
+
+    def missing(self, seen: Mapping[str, ReviewRow], skip: set[str]) -> list[KnownSubmission]:
+        """Submissions in Review, not deleted or archived, whose row is gone (none matched)."""
+        if "_all" in self.__dict__:  # loaded anyway: as it was
+            return [k for k in self.live if k.in_review and k.status not in GONE_STATUSES and k.id not in seen and k.id not in skip]
+        ids = [i for i, (_fp, status, in_review) in self.glance.items()
+               if in_review and status not in GONE_STATUSES and i not in seen and i not in skip]
+        return list(self.known.load_some(ids)) if ids else []
 
     # Asked only of a row whose ID or fingerprint is not its submission's (rare): not built every cycle,
     # but always from the rows as read (:meth:`before_change`).
@@ -289,21 +356,6 @@ class _Known:
     def present_fps(self) -> set[str]:
         """Fingerprints in some Review row."""
         return {own_fingerprint(r.get(ReviewColumn.FINGERPRINT)) for r in self.rows} - {""}
-
-    @classmethod
-    def index(
-        cls, rows: Sequence[ReviewRow], known: Sequence[KnownSubmission], received_text: Callable[[str], str]
-    ) -> _Known:
-        live = [k for k in known if not k.deleted_at]
-        return cls(
-            live=live,
-            by_id={k.id: k for k in live},
-            by_fp={k.fingerprint: k for k in live},
-            gone_id={k.id: k for k in known if k.deleted_at},
-            gone_fp={k.fingerprint: k for k in known if k.deleted_at},
-            rows=rows,
-            received_text=received_text,
-        )
 
 
 #: What :func:`_recognise` found: the submission (None: none the ledger knows) and the system cells to restore.
@@ -387,39 +439,40 @@ def _recognise(row: ReviewRow, rid: str, rfp: str, ix: _Known, plan: WatchPlan) 
 _EXACT_STATUS = frozenset(s.value for s in Status)
 
 
-def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
+def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> bool:
     """One Review row: left alone with a note, acted on as it is (an ID the bridge never made), noted as
-    a copy of an upper row, or recognised as its submission (system cells restored, status tidied)."""
+    a copy of an upper row, or recognised as its submission (system cells restored, status tidied).
+    True when the row is its submission's as it stands and its note has no copy line (:func:`_note_copies`)."""
     rid = row.id
-    k = ix.by_id.get(rid)
+    glance = ix.glance.get(rid)  # the live submission with this ID: (fingerprint, status, in Review)
+    id_cell, fp_cell, status_cell, note = row.matching_cells()
     if (
-        k is not None and row.get(ReviewColumn.ID) == rid and row.get(ReviewColumn.FINGERPRINT) == k.fingerprint
-        and k.id not in plan.seen
-        and row.get(ReviewColumn.STATUS) in _EXACT_STATUS and UNKNOWN_STATUS_PREFIX not in row.get(ReviewColumn.SYSTEM_NOTE)
+        glance is not None and id_cell == rid and fp_cell == glance[0] and rid not in plan.seen
+        and status_cell in _EXACT_STATUS and UNKNOWN_STATUS_PREFIX not in note
     ):
         # Nearly every row, every cycle: its ID and fingerprint are its submission's, its status is
         # spelled as it should be, nothing to restore or explain: what the steps below would conclude,
         # without them (issue 22: a reading cycle at 10k rows matched every row the long way).
         plan.seen[rid] = row
         plan.rows.append(row)
-        return
+        return copies.HAS_COPY_PREFIX not in note
     rfp = own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
     gone = _deleted_back(row, rid, rfp, ix)
     if gone is not None:
         _note(plan, row, NOTE_DELETED_BACK.format(id=gone.id))
-        return
+        return False
     found = _recognise(row, rid, rfp, ix, plan)
     if found is None:
-        return
+        return False
     k, cells = found
     if k is None:
         if rid:
             plan.rows.append(row)  # an ID the bridge never made: publishing explains it
-        return
+        return False
     if k.id in plan.seen:
         plan.copies.setdefault(k.id, []).append(row.row_number)
         _note(plan, row, copies.copy_note(k.id, plan.seen[k.id].row_number))
-        return
+        return False
     if row.get(ReviewColumn.ID) != k.id:  # written only when it differs: a settled row keeps its copy undecoded
         ix.before_change()
         row.values[ReviewColumn.ID] = k.id
@@ -431,6 +484,7 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> None:
     plan.rows.append(row)
     if cells:
         plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
+    return False
 
 
 _ROW_NUMBER = operator.attrgetter("row_number")
@@ -438,7 +492,7 @@ _ROW_NUMBER = operator.attrgetter("row_number")
 
 def plan_review(
     rows: Sequence[ReviewRow],
-    known: Sequence[KnownSubmission],
+    known: Sequence[KnownSubmission] | KnownLedger,
     just_queued: Iterable[str] = (),
     received_text: Callable[[str], str] = lambda text: text,
 ) -> WatchPlan:
@@ -451,16 +505,13 @@ def plan_review(
     ``received_text`` shows a submission's ``received`` as Review does; it is asked only for that
     last, rare match (at 100k submissions formatting every one costs more than the rest of the plan).
     """
-    plan = WatchPlan(last_rows={k.id: k.last_row for k in known})
-    ix = _Known.index(rows, known, received_text)
-    for row in sorted(rows, key=_ROW_NUMBER):  # the upper row of copies counts (core.copies)
-        _place_row(row, ix, plan)
-    _note_copies(plan)
-    skip = set(just_queued)
-    plan.deleted = [
-        k for k in ix.live if k.in_review and k.status not in GONE_STATUSES and k.id not in plan.seen and k.id not in skip
-    ]
+    source = known if isinstance(known, KnownLedger) else KnownLedger.of(known)
+    plan = WatchPlan(last_rows=source.last_rows())
+    ix = _Known(rows, source, received_text)
+    plain = {row.id for row in sorted(rows, key=_ROW_NUMBER) if _place_row(row, ix, plan)}  # upper copies count first
+    _note_copies(plan, plain)
+    plan.deleted = ix.missing(plan.seen, set(just_queued))
     return plan
 
 
-__all__ = ["BlogPost", "KnownSubmission", "PostIndex", "RowFix", "WatchPlan", "by_fingerprint", "match_post", "plan_review"]
+__all__ = ["BlogPost", "KnownLedger", "KnownSubmission", "PostIndex", "RowFix", "WatchPlan", "by_fingerprint", "match_post", "plan_review"]

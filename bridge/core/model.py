@@ -309,5 +309,11 @@ class ReviewRow:
         except (KeyError, TypeError):
             return _parse_status(str(raw))
 
+    def matching_cells(self) -> tuple[str, str, str, str]:
+        """The ID, Sidik Jari, Status and Catatan Sistem cells: what matching asks of every row, every
+        cycle (bridge.core.identity), in one call."""
+        get = self.get
+        return get(_ID), get(ReviewColumn.FINGERPRINT), get(_STATUS), get(ReviewColumn.SYSTEM_NOTE)
+
 
 _ID, _STATUS = ReviewColumn.ID, ReviewColumn.STATUS  # looked up once: asked of every row many times a cycle

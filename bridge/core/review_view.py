@@ -50,6 +50,7 @@ BRIEF_COLUMNS: tuple[ReviewColumn, ...] = (
 _AT = {c: n for n, c in enumerate(BRIEF_COLUMNS)}  # a column's place in a brief
 _ID, _STATUS = ReviewColumn.ID, ReviewColumn.STATUS
 _STATUS_AT, _ID_AT, _NOTICES_AT = (BRIEF_COLUMNS.index(c) for c in (ReviewColumn.STATUS, ReviewColumn.ID, ReviewColumn.NOTICES))
+_FINGERPRINT_AT, _NOTE_AT = BRIEF_COLUMNS.index(ReviewColumn.FINGERPRINT), BRIEF_COLUMNS.index(ReviewColumn.SYSTEM_NOTE)
 #: A brief as the ledger keeps it: the BRIEF_COLUMNS cells in that order, None where the copy has none.
 Brief = Sequence[Any]
 #: The ledger's copy of a submission's row (column names → text), asked for only when a step needs a
@@ -118,6 +119,14 @@ class SettledRow(ReviewRow):
     @property
     def id(self) -> str:
         return self._id if self._values is None else self._values.get(ReviewColumn.ID, "").strip()
+
+    def matching_cells(self) -> tuple[str, str, str, str]:
+        if self._values is not None:
+            return super().matching_cells()
+        brief = self._brief
+        fp, note = brief[_FINGERPRINT_AT], brief[_NOTE_AT]
+        return (self._id, fp if fp.__class__ is str else "" if fp is None else str(fp), self._raw_status,
+                note if note.__class__ is str else "" if note is None else str(note))
 
     @property
     def status(self) -> Status | None:

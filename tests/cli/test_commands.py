@@ -6,6 +6,7 @@ the others call :func:`bridge.cli.main` in this process.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -666,6 +667,7 @@ def test_run_stopped_while_starting_exits_0_without_a_cycle(bridge: Bridge, monk
     assert main(["run", "-c", str(bridge.write_config())], clock=bridge.clock) == EXIT_OK
     assert bridge.review() == []  # no cycle ran
     assert signal.getsignal(signal.SIGTERM) is before  # the test process keeps its own handler
+    assert gc.get_freeze_count() > 0, "what starting made is out of the collector's way (issue 22)"
 
 
 def test_check_hides_the_token_of_a_url_with_no_scheme(bridge: Bridge, capsys: pytest.CaptureFixture[str]) -> None:

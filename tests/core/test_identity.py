@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bridge.core.identity import NOTE_UNCLEAR, BlogPost, KnownSubmission, match_post, plan_review
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bridge.core import copies
+from bridge.core.identity import (
+    NOTE_UNCLEAR,
+    NOTE_UNKNOWN_STATUS,
+    BlogPost,
+    KnownLedger,
+    KnownSubmission,
+    WatchPlan,
+    match_post,
+    plan_review,
+)
 from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.core.render import Marker, find_markers, marker_for
 
@@ -83,3 +97,97 @@ def test_plan_normalises_statuses_and_explains_unknown_ones_once() -> None:
     told = _row(3, "B", "fb", status="OKE")
     told.values[ReviewColumn.SYSTEM_NOTE] = note
     assert plan_review([_row(2, "A", "fa"), told], known).fixes == []
+
+
+# --- matching from the ledger at a glance (issue 22) -----------------------------------------------
+
+_IDS = ("A", "B", "C", "D", "E")
+_WORLD_ROW = st.tuples(
+    st.sampled_from(["A", "B", "C", "A", "B", "", "X", " A"]),  # ID cell: known (copies likely), cleared, never made
+    st.sampled_from(["own", "own", "own", "fa", "fb", "", "fz"]),  # Sidik Jari cell ("own": its ID's own)
+    st.sampled_from(["MENUNGGU", "TERBIT", "MENUNGGU", " disetujui ", "OKE", ""]),
+    st.sampled_from(["", copies.HAS_COPY_PREFIX + " baris 9.", "Catatan petugas.", NOTE_UNKNOWN_STATUS.format(value="OKE")]),
+    st.sampled_from(["Siti", "Rudi"]),
+)
+_WORLD_KNOWN = st.tuples(
+    st.sampled_from(["own", "own", "fa", "fd"]), st.sampled_from(["MENUNGGU", "TERBIT", "ARSIP", "DIHAPUS"]),
+    st.sampled_from([False, False, True]),  # recorded as deleted
+    st.sampled_from(["Siti", "Rudi"]),
+)
+
+
+def _world_known(entries: dict[str, tuple[str, str, bool, str]]) -> list[KnownSubmission]:
+    return [KnownSubmission(sid, "f" + sid.lower() if fp == "own" else fp, status, True, "23/11/2026 09:00:00", op, "s@x.id",
+                            {}, "2026-11-20" if gone else "")
+            for sid, (fp, status, gone, op) in sorted(entries.items())]
+
+
+def _world_rows(cells: list[tuple[str, str, str, str, str]]) -> list[ReviewRow]:
+    rows = []
+    for n, (sid, fp, status, note, op) in enumerate(cells, start=2):
+        row = _row(n, sid, "f" + sid.strip().lower() if fp == "own" else fp, op=op, status=status)
+        row.values[ReviewColumn.SYSTEM_NOTE] = note
+        rows.append(row)
+    return rows
+
+
+def _as_ledger_gives_it(known: list[KnownSubmission], loads: list[str]) -> KnownLedger:
+    """The submissions as the ledger adapter hands them over: a glance, whole records on demand (``loads``
+    says which loader was asked)."""
+    live = {k.id: k for k in known if not k.deleted_at}
+
+    def load_all() -> list[KnownSubmission]:
+        loads.append("all")
+        return known
+
+    def load_some(ids: Sequence[str]) -> list[KnownSubmission]:
+        loads.append("some")
+        return [live[i] for i in sorted(set(ids)) if i in live]
+
+    return KnownLedger({i: (k.fingerprint, k.status, True) for i, k in live.items()}, load_all, load_some,
+                       lambda: {k.id: {} for k in known})
+
+
+def _plan_facts(plan: WatchPlan) -> tuple[object, ...]:
+    return (
+        [(r.row_number, sorted(r.values.items())) for r in plan.rows], [(f.sub_id, f.fingerprint, f.row_number, f.cells) for f in plan.fixes],
+        plan.notes, [k.id for k in plan.deleted], plan.unknown_statuses, {i: r.row_number for i, r in plan.seen.items()}, plan.copies,
+    )
+
+
+def _the_long_way(known: list[KnownSubmission]) -> KnownLedger:
+    """No glance: every row is matched from every record (what the glance must only shorten)."""
+    return KnownLedger({}, lambda: known, lambda ids: [k for k in known if k.id in set(ids)], lambda: {k.id: {} for k in known})
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@given(st.dictionaries(st.sampled_from(_IDS), _WORLD_KNOWN, max_size=5), st.lists(_WORLD_ROW, max_size=7),
+       st.lists(st.sampled_from(_IDS), max_size=2))
+def test_matching_from_a_glance_plans_what_matching_every_row_the_long_way_plans(
+    entries: dict[str, tuple[str, str, bool, str]], cells: list[tuple[str, str, str, str, str]], queued: list[str],
+) -> None:
+    """A reading cycle matching Review from the ledger's glance would restore, note, copy or take as deleted
+    something else than matching every row from every record does (issue 22)."""
+    known = _world_known(entries)
+    lazy = plan_review(_world_rows(cells), _as_ledger_gives_it(known, []), queued)
+    long_way = plan_review(_world_rows(cells), _the_long_way(known), queued)
+    assert _plan_facts(lazy)[:3] + _plan_facts(lazy)[4:] == _plan_facts(long_way)[:3] + _plan_facts(long_way)[4:]
+    gone = {"ARSIP", "DIHAPUS"}
+    assert [k.id for k in lazy.deleted] == [
+        k.id for k in known if not k.deleted_at and k.status not in gone and k.id not in lazy.seen and k.id not in queued]
+    assert set(lazy.last_rows) == {k.id for k in known}
+    assert _plan_facts(plan_review(_world_rows(cells), known, queued)) == _plan_facts(lazy)
+
+
+def test_rows_that_are_their_submissions_load_no_record() -> None:
+    """Every reading cycle would build a record for every submission in Review to match rows that need none."""
+    known = [_known("A", "fa"), _known("B", "fb"), _known("C", "fc", status="TERBIT")]
+    loads: list[str] = []
+    plan = plan_review([_row(2, "A", "fa"), _row(3, "B", "fb")], _as_ledger_gives_it(known, loads))
+    assert loads == ["some"], "only the submission whose row is gone is loaded"
+    assert [k.id for k in plan.deleted] == ["C"]
+    loads.clear()
+    plan_review([_row(2, "A", "fa"), _row(3, "B", "fb"), _row(4, "C", "fc", status="TERBIT")], _as_ledger_gives_it(known, loads))
+    assert loads == []
+    plan_review([_row(2, "A", "fa"), _row(3, "", "fb"), _row(4, "C", "fc", status="TERBIT")], _as_ledger_gives_it(known, loads))
+    assert loads == ["all"], "a cleared ID cell takes the long way, once"

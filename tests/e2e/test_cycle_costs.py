@@ -93,3 +93,22 @@ def test_an_officers_edit_of_a_settled_row_is_still_read_and_acted_on(bridge: Br
     report = bridge.cycle()
     assert report.publish.published == 1
     assert next(r for r in bridge.review() if r[ID] == ids[3])[STATUS] == Status.TERBIT.value
+
+
+def test_a_reading_cycle_makes_no_record_of_a_submission_whose_row_is_its_own(
+    bridge: Bridge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reading cycle would build a record of every submission in Review to match rows that need none."""
+    _settled_tab(bridge)
+    records: Counter[str] = Counter()
+    for name in ("known", "known_of"):
+        real = getattr(Submissions, name)
+
+        def counting(self: Any, *args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            out = _real(self, *args, **kwargs)
+            records[_name] += len(out)
+            return out
+
+        monkeypatch.setattr(Submissions, name, counting)
+    _reading_cycle(bridge, monkeypatch)
+    assert records == Counter(), records

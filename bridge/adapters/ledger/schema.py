@@ -149,6 +149,13 @@ MIGRATIONS: tuple[str, ...] = (
         '$.TITLE')
         WHERE last_row NOT IN ('', '{}') AND json_valid(last_row) AND json_type(last_row) = 'object';
     """,
+    # 8 (issue 22): the briefs, and what matching asks of every row (fingerprint, status), read from an
+    # index of their own: a reading cycle reads them for every row in Review, and scanning the table read
+    # each row's whole copy from disk to reach them.
+    """
+    CREATE INDEX submissions_briefs ON submissions(deleted_at, id, status, fingerprint, in_review, last_brief)
+        WHERE in_review = 1;
+    """,
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,6 +211,36 @@ class Submissions:
             for last in (loaded.get(sub_id),)
         ]
 
+    def glance(self) -> dict[str, tuple[str, str, bool]]:
+        """Each submission in Review not recorded as deleted → (fingerprint, status, True), in ID order:
+        what matching asks of nearly every Review row (:class:`bridge.core.identity.KnownLedger`), read
+        from the ``submissions_known`` index alone, with no record made per submission (issue 22)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        memo: dict[str, str] = {}
+        short = memo.setdefault  # one string object per distinct status
+        return {
+            sub_id: (fp, short(status, status), True)
+            for sub_id, fp, status in cursor.execute(
+                "SELECT id, fingerprint, status FROM submissions WHERE in_review = 1 AND deleted_at = '' ORDER BY id")
+        }
+
+    def known_of(self, ids: Sequence[str], received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
+        """:meth:`known`'s records of these submissions only (those in Review), in ID order, without row copies."""
+        out: list[KnownSubmission] = []
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out += [
+                KnownSubmission(sub_id, fp, status, in_review == 1, received(at or ""), operator or "", email or "", {},
+                                deleted or "", renumbered=origin == RENUMBERED)
+                for sub_id, fp, status, in_review, at, operator, email, deleted, origin in self._db.execute(
+                    "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
+                    f" FROM submissions WHERE in_review = 1 AND id IN ({marks}) ORDER BY id", chunk)
+            ]
+        return out
+
     def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
         """These submissions' rows as they last looked (those with a readable copy)."""
         out: dict[str, dict[str, str]] = {}
@@ -270,8 +300,10 @@ class Submissions:
         """The briefs of the rows :meth:`last_rows` returns: each copy's cells of
         :data:`bridge.core.review_view.BRIEF_COLUMNS`, in that order (None: not in the copy), decoded
         ``DECODE_PAGE`` per ``json.loads``. A reading cycle decodes these, not the copies (issue 22)."""
+        # A brief is written with its copy (set_last_rows, migration 7), so one that is not empty says its
+        # copy is not either: the query needs no copy, and reads the submissions_briefs index alone.
         query = (
-            "SELECT id, last_brief FROM submissions WHERE in_review = 1 AND deleted_at = '' AND last_row != ''"
+            "SELECT id, last_brief FROM submissions WHERE in_review = 1 AND deleted_at = ''"
             f" AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')"
         )
         out: dict[str, list[str | None]] = {}

@@ -136,3 +136,29 @@ def test_a_whole_read_compares_rows_only_with_copies_of_submissions_expected_in_
         ledger.submissions.mark_deleted(ids[1], "2026-11-22T10:00:00+08:00")
         assert set(ledger.submissions.settled_rows_of(ids)) == {ids[2]} == set(ledger.submissions.settled_briefs())
         assert ledger.submissions.settled_rows_of([ids[2]]) == {ids[2]: {"ID": ids[2], "STATUS": "MENUNGGU"}}
+
+
+def test_the_glance_and_the_records_asked_for_are_the_known_submissions_ones(tmp_path: Path) -> None:
+    """Matching from the glance would see a deleted submission as live, or load one outside Review."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        for n, fp in enumerate(("a", "b", "c", "d"), start=1):
+            add(ledger, f"MM-2026-000{n}", fp)
+        ledger.submissions.mark_in_review(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"])
+        ledger.submissions.mark_deleted("MM-2026-0002", "2026-11-23 10:00")
+        ledger.submissions.set_status("MM-2026-0003", "TERBIT")
+        assert ledger.submissions.glance() == {"MM-2026-0001": ("a", "MENUNGGU", True), "MM-2026-0003": ("c", "TERBIT", True)}
+        known = {k.id: k for k in ledger.submissions.known()}
+        some = ledger.submissions.known_of(["MM-2026-0003", "MM-2026-0004", "MM-2026-0002", "MM-2026-0003"])
+        assert some == [known["MM-2026-0002"], known["MM-2026-0003"]], "in ID order, once each, only those in Review"
+
+
+def test_the_briefs_and_the_glance_are_read_from_an_index_not_the_rows(tmp_path: Path) -> None:
+    """Every reading cycle would read each Review row's whole copy from disk to reach its brief (issue 22)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        queries: list[str] = []
+        ledger.db.set_trace_callback(queries.append)
+        ledger.submissions.settled_briefs()
+        ledger.submissions.glance()
+        ledger.db.set_trace_callback(None)
+        plans = [" ".join(str(r[3]) for r in ledger.db.execute("EXPLAIN QUERY PLAN " + q)) for q in queries]
+        assert plans == ["SEARCH submissions USING COVERING INDEX submissions_briefs (deleted_at=?)"] * 2, plans
