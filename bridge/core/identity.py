@@ -439,10 +439,11 @@ def _recognise(row: ReviewRow, rid: str, rfp: str, ix: _Known, plan: WatchPlan) 
 _EXACT_STATUS = frozenset(s.value for s in Status)
 
 
-def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> bool:
+def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> str:
     """One Review row: left alone with a note, acted on as it is (an ID the bridge never made), noted as
     a copy of an upper row, or recognised as its submission (system cells restored, status tidied).
-    True when the row is its submission's as it stands and its note has no copy line (:func:`_note_copies`)."""
+    Its ID when the row is its submission's as it stands and its note has no copy line (:func:`_note_copies`),
+    else ""."""
     rid = row.id
     glance = ix.glance.get(rid)  # the live submission with this ID: (fingerprint, status, in Review)
     id_cell, fp_cell, status_cell, note = row.matching_cells()
@@ -455,24 +456,24 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> bool:
         # without them (issue 22: a reading cycle at 10k rows matched every row the long way).
         plan.seen[rid] = row
         plan.rows.append(row)
-        return copies.HAS_COPY_PREFIX not in note
+        return rid if copies.HAS_COPY_PREFIX not in note else ""
     rfp = own_fingerprint(row.get(ReviewColumn.FINGERPRINT))
     gone = _deleted_back(row, rid, rfp, ix)
     if gone is not None:
         _note(plan, row, NOTE_DELETED_BACK.format(id=gone.id))
-        return False
+        return ""
     found = _recognise(row, rid, rfp, ix, plan)
     if found is None:
-        return False
+        return ""
     k, cells = found
     if k is None:
         if rid:
             plan.rows.append(row)  # an ID the bridge never made: publishing explains it
-        return False
+        return ""
     if k.id in plan.seen:
         plan.copies.setdefault(k.id, []).append(row.row_number)
         _note(plan, row, copies.copy_note(k.id, plan.seen[k.id].row_number))
-        return False
+        return ""
     if row.get(ReviewColumn.ID) != k.id:  # written only when it differs: a settled row keeps its copy undecoded
         ix.before_change()
         row.values[ReviewColumn.ID] = k.id
@@ -484,7 +485,7 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> bool:
     plan.rows.append(row)
     if cells:
         plan.fixes.append(RowFix(k.id, k.fingerprint, row.row_number, cells))
-    return False
+    return ""
 
 
 _ROW_NUMBER = operator.attrgetter("row_number")
@@ -508,7 +509,7 @@ def plan_review(
     source = known if isinstance(known, KnownLedger) else KnownLedger.of(known)
     plan = WatchPlan(last_rows=source.last_rows())
     ix = _Known(rows, source, received_text)
-    plain = {row.id for row in sorted(rows, key=_ROW_NUMBER) if _place_row(row, ix, plan)}  # upper copies count first
+    plain = {_place_row(row, ix, plan) for row in sorted(rows, key=_ROW_NUMBER)}  # the upper row of copies counts first
     _note_copies(plan, plain)
     plan.deleted = ix.missing(plan.seen, set(just_queued))
     return plan

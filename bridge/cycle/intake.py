@@ -718,7 +718,7 @@ def _ids_above_the_sheets(deps: CycleContext, snap: Snapshot, result: IntakeResu
     with ledger.transaction():
         # A settled row's ID is one this ledger holds (its brief says so), at or below its counter:
         # only the rows read in full can show an ID it never gave (issue 22: 10k regex matches a cycle).
-        stale = ledger.ids.note(r.id for r in (*snap.review, *snap.review_unidentified) if r.id and not r.cached)
+        stale = ledger.ids.note(r.id for r in (*snap.review, *snap.review_unidentified) if not r.cached and r.id)
     if not stale:
         return True
     log.warning("Review holds IDs this ledger never gave (restored from an older copy?): learning what Review, Arsip "

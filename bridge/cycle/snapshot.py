@@ -81,6 +81,7 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
     if rows_whole:
         _note_layout(deps, header)
     kim_index, kim_missing = columns.kim_header_index(_header_of(kim_v))
+    identified, unidentified = _by_id_cell(rows)
     return Snapshot(
         form=form,
         sheet_tz=sheet_tz,
@@ -88,16 +89,29 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
         responses_start=start_row,
         responses=rows_v,
         review_index=review_index,
-        review=[r for r in rows if r.id],
+        review=identified,
         kim=_kim_records(kim_v, kim_index, s.tz),
         review_missing=tuple(review_missing),
         kim_missing=tuple(kim_missing),
         kim_moved=(kim_title_rows(kim_v or []) or "") if kim_missing else "",
-        review_unidentified=[r for r in rows if not r.id and any(str(v).strip() for v in r.values.values())],
+        review_unidentified=unidentified,
         responses_page=page,
         read_whole=rows_whole,
         warnings=tab_problems,
     )
+
+
+def _by_id_cell(rows: list[ReviewRow]) -> tuple[list[ReviewRow], list[ReviewRow]]:
+    """The rows with an ID, and those with content but an empty ID cell (one pass: a settled row's ID is
+    asked once, not once per list)."""
+    identified: list[ReviewRow] = []
+    unidentified: list[ReviewRow] = []
+    for r in rows:
+        if r.id:
+            identified.append(r)
+        elif any(str(v).strip() for v in r.values.values()):
+            unidentified.append(r)
+    return identified, unidentified
 
 
 def _find_tabs(deps: CycleContext) -> tuple[SpreadsheetInfo, bool, list[str]]:
