@@ -267,17 +267,18 @@ def _note_copies(plan: WatchPlan, plain: Collection[str] = frozenset()) -> None:
 @dataclass(frozen=True)
 class KnownLedger:
     """The ledger's submissions in Review as :func:`plan_review` asks for them: every one at a glance
-    (ID → its fingerprint and status, enough for the rows that are what the ledger says, nearly every
-    row every cycle), the whole records only when a row needs the long way (issue 22: a reading cycle
-    at 10k rows built 10k records to look at a handful).
+    (ID → its fingerprint, enough for the rows that are what the ledger says, nearly every row every
+    cycle), the whole records only when a row needs the long way (issue 22: a reading cycle at 10k rows
+    built 10k records to look at a handful).
 
-    ``glance``: each submission not recorded as deleted → (fingerprint, status, in Review), in ID
-    order; ``load_all``: every
-    submission in Review (deleted ones too), asked at most once; ``load_some``: those with these IDs
-    that are in Review, in ID order; ``last_rows``: each one's row as last seen (membership is what
-    :func:`bridge.cycle.review_watch.remember_rows` asks)."""
+    ``glance``: each submission not recorded as deleted → its fingerprint, in ID order; ``gone``: those
+    of them whose row missing from Review is no deletion (archived, deleted, or not in Review);
+    ``load_all``: every submission in Review (deleted ones too), asked at most once; ``load_some``:
+    those with these IDs that are in Review, in ID order; ``last_rows``: each one's row as last seen
+    (membership is what :func:`bridge.cycle.review_watch.remember_rows` asks)."""
 
-    glance: Mapping[str, tuple[str, str, bool]]
+    glance: Mapping[str, str]
+    gone: Collection[str]
     load_all: Callable[[], Sequence[KnownSubmission]]
     load_some: Callable[[Sequence[str]], Sequence[KnownSubmission]]
     last_rows: Callable[[], dict[str, dict[str, str]]]
@@ -287,7 +288,8 @@ class KnownLedger:
         """The same, from records already loaded (tests, and any caller that has them)."""
         live = {k.id: k for k in known if not k.deleted_at}
         return cls(
-            glance={i: (k.fingerprint, k.status, k.in_review) for i, k in live.items()},
+            glance={i: k.fingerprint for i, k in live.items()},
+            gone={i for i, k in live.items() if k.status in GONE_STATUSES or not k.in_review},
             load_all=lambda: known,
             load_some=lambda ids: [live[i] for i in ids if i in live],
             last_rows=lambda: {k.id: k.last_row for k in known},
@@ -337,8 +339,8 @@ class _Known:
         """Submissions in Review, not deleted or archived, whose row is gone (none matched)."""
         if "_all" in self.__dict__:  # loaded anyway: as it was
             return [k for k in self.live if k.in_review and k.status not in GONE_STATUSES and k.id not in seen and k.id not in skip]
-        ids = [i for i, (_fp, status, in_review) in self.glance.items()
-               if in_review and status not in GONE_STATUSES and i not in seen and i not in skip]
+        gone = self.known.gone
+        ids = [i for i in self.glance if i not in gone and i not in seen and i not in skip]
         return list(self.known.load_some(ids)) if ids else []
 
     # Asked only of a row whose ID or fingerprint is not its submission's (rare): not built every cycle,
@@ -445,10 +447,10 @@ def _place_row(row: ReviewRow, ix: _Known, plan: WatchPlan) -> str:
     Its ID when the row is its submission's as it stands and its note has no copy line (:func:`_note_copies`),
     else ""."""
     rid = row.id
-    glance = ix.glance.get(rid)  # the live submission with this ID: (fingerprint, status, in Review)
+    fingerprint = ix.glance.get(rid)  # the live submission with this ID: its fingerprint
     id_cell, fp_cell, status_cell, note = row.matching_cells()
     if (
-        glance is not None and id_cell == rid and fp_cell == glance[0] and rid not in plan.seen
+        fingerprint is not None and id_cell == rid and fp_cell == fingerprint and rid not in plan.seen
         and status_cell in _EXACT_STATUS and UNKNOWN_STATUS_PREFIX not in note
     ):
         # Nearly every row, every cycle: its ID and fingerprint are its submission's, its status is

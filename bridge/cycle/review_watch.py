@@ -45,9 +45,10 @@ def known_ledger(ledger: Ledger) -> identity.KnownLedger:
     need the long way (issue 22). No row copies: matching needs none, and remember_rows compares with the
     stored ones page by page (a whole read held every copy decoded beside every row)."""
     subs = ledger.submissions
-    glance = subs.glance()
+    glance, gone = subs.glance()
     return identity.KnownLedger(
         glance=glance,
+        gone=gone,
         load_all=lambda: subs.known(rows_for=()),
         load_some=subs.known_of,
         last_rows=lambda: {sub_id: {} for sub_id in glance},

@@ -144,8 +144,8 @@ def _as_ledger_gives_it(known: list[KnownSubmission], loads: list[str]) -> Known
         loads.append("some")
         return [live[i] for i in sorted(set(ids)) if i in live]
 
-    return KnownLedger({i: (k.fingerprint, k.status, True) for i, k in live.items()}, load_all, load_some,
-                       lambda: {k.id: {} for k in known})
+    return KnownLedger({i: k.fingerprint for i, k in live.items()}, {i for i, k in live.items() if k.status in ("ARSIP", "DIHAPUS")},
+                       load_all, load_some, lambda: {k.id: {} for k in known})
 
 
 def _plan_facts(plan: WatchPlan) -> tuple[object, ...]:
@@ -157,7 +157,8 @@ def _plan_facts(plan: WatchPlan) -> tuple[object, ...]:
 
 def _the_long_way(known: list[KnownSubmission]) -> KnownLedger:
     """No glance: every row is matched from every record (what the glance must only shorten)."""
-    return KnownLedger({}, lambda: known, lambda ids: [k for k in known if k.id in set(ids)], lambda: {k.id: {} for k in known})
+    return KnownLedger({}, set(), lambda: known, lambda ids: [k for k in known if k.id in set(ids)],
+                       lambda: {k.id: {} for k in known})
 
 
 @settings(max_examples=400, derandomize=True, database=None, deadline=None)

@@ -211,19 +211,21 @@ class Submissions:
             for last in (loaded.get(sub_id),)
         ]
 
-    def glance(self) -> dict[str, tuple[str, str, bool]]:
-        """Each submission in Review not recorded as deleted → (fingerprint, status, True), in ID order:
-        what matching asks of nearly every Review row (:class:`bridge.core.identity.KnownLedger`), read
-        from the ``submissions_known`` index alone, with no record made per submission (issue 22)."""
+    def glance(self) -> tuple[dict[str, str], set[str]]:
+        """What matching asks of nearly every Review row (:class:`bridge.core.identity.KnownLedger`): each
+        submission in Review not recorded as deleted → its fingerprint, in ID order, and those of them
+        archived or deleted (a missing row of theirs is no deletion). Read a row at a time from the
+        ``submissions_briefs`` index alone, with no record made per submission (issue 22)."""
         cursor = self._db.cursor()
         cursor.row_factory = None
-        memo: dict[str, str] = {}
-        short = memo.setdefault  # one string object per distinct status
-        return {
-            sub_id: (fp, short(status, status), True)
-            for sub_id, fp, status in cursor.execute(
-                "SELECT id, fingerprint, status FROM submissions WHERE in_review = 1 AND deleted_at = '' ORDER BY id")
-        }
+        fingerprints: dict[str, str] = {}
+        gone: set[str] = set()
+        for sub_id, fp, status in cursor.execute(
+                "SELECT id, fingerprint, status FROM submissions WHERE in_review = 1 AND deleted_at = '' ORDER BY id"):
+            fingerprints[sub_id] = fp
+            if status in (ARCHIVED, DELETED):
+                gone.add(sub_id)
+        return fingerprints, gone
 
     def known_of(self, ids: Sequence[str], received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
         """:meth:`known`'s records of these submissions only (those in Review), in ID order, without row copies."""

@@ -146,7 +146,9 @@ def test_the_glance_and_the_records_asked_for_are_the_known_submissions_ones(tmp
         ledger.submissions.mark_in_review(["MM-2026-0001", "MM-2026-0002", "MM-2026-0003"])
         ledger.submissions.mark_deleted("MM-2026-0002", "2026-11-23 10:00")
         ledger.submissions.set_status("MM-2026-0003", "TERBIT")
-        assert ledger.submissions.glance() == {"MM-2026-0001": ("a", "MENUNGGU", True), "MM-2026-0003": ("c", "TERBIT", True)}
+        assert ledger.submissions.glance() == ({"MM-2026-0001": "a", "MM-2026-0003": "c"}, set())
+        ledger.submissions.set_status("MM-2026-0001", "ARSIP")
+        assert ledger.submissions.glance() == ({"MM-2026-0001": "a", "MM-2026-0003": "c"}, {"MM-2026-0001"})
         known = {k.id: k for k in ledger.submissions.known()}
         some = ledger.submissions.known_of(["MM-2026-0003", "MM-2026-0004", "MM-2026-0002", "MM-2026-0003"])
         assert some == [known["MM-2026-0002"], known["MM-2026-0003"]], "in ID order, once each, only those in Review"
