@@ -428,7 +428,7 @@ def full_read_pages(
     while True:
         end = start + page - 1
         if start == 2 and first_from_snapshot:
-            rows = snap.responses
+            rows, snap.responses = snap.responses, []  # the snapshot lets the first page go once it is read here
         else:
             try:
                 (rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A{start}:{last_col}{end}"])
@@ -438,8 +438,11 @@ def full_read_pages(
                 break  # the grid shrank since its size was read: nothing below
         out = _responses(rows, start, hmap, snap)
         result.read_rows += len(out)
+        full = len(rows) == page
+        del rows  # one page held at a time, not two, while the next one is read (issue 22)
         yield out
-        if end >= grid and len(rows) == page and not refreshed:
+        del out
+        if end >= grid and full and not refreshed:
             # a full page at the end of the grid as cached: the tab may have grown since (Forms appends)
             grid, refreshed = deps.sheets.info(s.spreadsheet_id, refresh=True).tabs[tab].row_count, True
         if end >= grid:
@@ -908,6 +911,7 @@ def _queue_pages(
             else:
                 held = True
                 waiting.append((response, fp, earlier))
+        del page, new  # let the page go before the next one is read (what waits is in `waiting`)
     for response, fp, earlier in waiting:
         gone = earlier is not None and earlier.fingerprint not in scan.seen
         queue.add(response, fp, earlier if gone else None)

@@ -135,3 +135,34 @@ def test_an_edit_found_on_the_first_page_waits_for_the_whole_read(bridge: Bridge
     assert report.intake.queued == 1 and report.intake.invalid == 1
     _each_once(bridge, expected + 1)
     assert "Tampaknya ini suntingan dari kiriman MM-2026-0001" in bridge.review()[-1][ReviewColumn.SYSTEM_NOTE.value]
+
+
+def test_a_full_read_holds_one_page_at_a_time(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The daily full scan would hold the page before the one it reads, and the first page all cycle (issue 22:
+    about 13 MiB over the 150 MiB target at 100k responses)."""
+    import weakref
+    from datetime import timedelta
+
+    from bridge.cycle import intake
+
+    bridge.pages = PageSizes(full_read=2, append=100)
+    bridge.cycle()  # everything queued: the full scan below finds nothing new
+    real = intake.full_read_pages
+    earlier: list[weakref.ref[Any]] = []
+    alive_when_next_came: list[int] = []
+    first_page_in_snapshot: list[bool] = []
+
+    def watched(deps: Any, snap: Any, *args: Any, **kwargs: Any) -> Any:
+        for page in real(deps, snap, *args, **kwargs):
+            alive_when_next_came.append(sum(1 for ref in earlier if ref() is not None))
+            first_page_in_snapshot.append(bool(snap.responses))
+            earlier.extend(weakref.ref(response) for response in page[:1])
+            yield page
+            del page
+
+    monkeypatch.setattr(intake, "full_read_pages", watched)
+    bridge.now = bridge.now + timedelta(hours=25)  # the daily full read
+    assert bridge.cycle().intake.read_rows == len(_data_rows(bridge))
+    assert len(alive_when_next_came) >= 3, alive_when_next_came
+    assert alive_when_next_came == [0] * len(alive_when_next_came)
+    assert first_page_in_snapshot == [False] * len(first_page_in_snapshot)
