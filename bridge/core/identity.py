@@ -337,8 +337,6 @@ class _Known:
 
     def missing(self, seen: Mapping[str, ReviewRow], skip: set[str]) -> list[KnownSubmission]:
         """Submissions in Review, not deleted or archived, whose row is gone (none matched)."""
-        if "_all" in self.__dict__:  # loaded anyway: as it was
-            return [k for k in self.live if k.in_review and k.status not in GONE_STATUSES and k.id not in seen and k.id not in skip]
         gone = self.known.gone
         ids = [i for i in self.glance if i not in gone and i not in seen and i not in skip]
         return list(self.known.load_some(ids)) if ids else []

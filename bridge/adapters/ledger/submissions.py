@@ -187,10 +187,7 @@ class Submissions:
         shared = shared_texts()
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: a sqlite3.Row per submission cost a third of this listing (issue 22)
-        rows: Iterable[tuple[Any, ...]] = cursor.execute(
-            "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
-            " FROM submissions WHERE in_review = 1 ORDER BY id"
-        )
+        rows: Iterable[tuple[Any, ...]] = cursor.execute(f"SELECT {_KNOWN} FROM submissions WHERE in_review = 1 ORDER BY id")
         loaded: dict[str, dict[str, str]] = {}
         if rows_for is None or rows_for:
             rows = list(rows)
@@ -199,17 +196,7 @@ class Submissions:
             loaded = self.last_rows_of(wanted, shared) if wanted else {}
         # else (the Review watch) a row at a time: 50k fetched tuples held beside the submissions made
         # of them left the heap scattered (about 20 MiB at 50k rows, issue 22)
-        memo: dict[str, str] = {}
-        short = memo.setdefault  # statuses, operators, e-mails: one string object per distinct text
-        return [
-            KnownSubmission(
-                sub_id if last is None else shared(sub_id), fp, short(status, status), in_review == 1,
-                received(at or ""), short(operator, operator) if operator else "", short(email, email) if email else "",
-                {} if last is None else last, deleted or "", renumbered=origin == RENUMBERED,
-            )
-            for sub_id, fp, status, in_review, at, operator, email, deleted, origin in rows
-            for last in (loaded.get(sub_id),)
-        ]
+        return _records(rows, received, loaded, shared)
 
     def glance(self) -> tuple[dict[str, str], set[str]]:
         """What matching asks of nearly every Review row (:class:`bridge.core.identity.KnownLedger`): each
@@ -234,13 +221,8 @@ class Submissions:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            out += [
-                KnownSubmission(sub_id, fp, status, in_review == 1, received(at or ""), operator or "", email or "", {},
-                                deleted or "", renumbered=origin == RENUMBERED)
-                for sub_id, fp, status, in_review, at, operator, email, deleted, origin in self._db.execute(
-                    "SELECT id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
-                    f" FROM submissions WHERE in_review = 1 AND id IN ({marks}) ORDER BY id", chunk)
-            ]
+            query = f"SELECT {_KNOWN} FROM submissions WHERE in_review = 1 AND id IN ({marks}) ORDER BY id"
+            out += _records(self._db.execute(query, chunk), received, {}, shared_texts())
         return out
 
     def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
@@ -337,6 +319,29 @@ class Submissions:
     def count(self) -> int:
         """How many submissions were ever queued (`check` shows it)."""
         return int(self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+
+
+#: The columns a :class:`KnownSubmission` is made of, in :func:`_records`' order.
+_KNOWN = "id, fingerprint, status, in_review, received_at, operator, email, deleted_at, origin"
+
+
+def _records(
+    rows: Iterable[tuple[Any, ...]], received: Callable[[str], str], loaded: Mapping[str, dict[str, str]],
+    shared: Callable[[str], str],
+) -> list[KnownSubmission]:
+    """Submissions as records, from rows of :data:`_KNOWN` (``loaded``: the row copies asked for). Equal
+    statuses, operators and e-mails are one string object across the list."""
+    memo: dict[str, str] = {}
+    short = memo.setdefault
+    return [
+        KnownSubmission(
+            sub_id if last is None else shared(sub_id), fp, short(status, status), in_review == 1,
+            received(at or ""), short(operator, operator) if operator else "", short(email, email) if email else "",
+            {} if last is None else last, deleted or "", renumbered=origin == RENUMBERED,
+        )
+        for sub_id, fp, status, in_review, at, operator, email, deleted, origin in rows
+        for last in (loaded.get(sub_id),)
+    ]
 
 
 __all__ = ["ARCHIVED", "DELETED", "LedgerSubmission", "Submissions"]
