@@ -210,3 +210,46 @@ def test_a_scan_tells_every_fingerprint_it_saw_from_its_counts() -> None:
     assert "aaaa-3" in seen and "bbbb" in seen
     assert all(fp not in seen for fp in ("aaaa-4", "aaaa-1", "aaaa-0", "aaaa-02", "bbbb-2", "cccc", "aaaa-x"))
     assert seen == frozenset({"aaaa", "aaaa-2", "aaaa-3", "bbbb"})
+
+
+class _KnowsAll:
+    def __contains__(self, fp: object) -> bool:
+        return True
+
+
+def test_a_full_scan_counts_each_response_in_a_few_dozen_bytes() -> None:
+    """The daily full scan at 100k responses held two counts of every fingerprint as texts (about 12 MiB), over the 150 MiB target (issue 22)."""
+    import tracemalloc
+
+    tab = [make_response(row_number=n + 2, title=f"t{n}", raw_timestamp="46090") for n in range(5_000)]
+    scan = wm.PageScan(_KnowsAll(), legacy=False)
+    tracemalloc.start()
+    try:
+        for at in range(0, len(tab), 2_500):
+            scan.page(tab[at:at + 2_500])
+        size, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size < len(tab) * 80, size  # one dict of 64-bit keys: about 69 bytes a response (was 130)
+    assert len(scan.seen) == 5_000 and wm.fingerprint(tab[7]) in scan.seen and f"{wm.fingerprint(tab[7])}-2" not in scan.seen
+
+
+def test_count_keys_are_numbers_only_for_a_fingerprint_s_own_spelling() -> None:
+    """A Sidik Jari typed in another case or shape would be taken for a response the tab holds, and a new one skipped."""
+    fp = "0123456789abcdef"
+    assert wm.count_key(fp) == 0x0123456789ABCDEF
+    for other in ("0123456789ABCDEF", "0x23456789abcdef", "123456789abcdef", "0123456789abcdef0", "_123456789abcdef", " 123456789abcdef"):
+        assert wm.count_key(other) == other
+    seen = wm.Occurrences({wm.count_key(fp): 2})
+    assert fp in seen and f"{fp}-2" in seen and "0123456789ABCDEF" not in seen and set(seen) == {fp, f"{fp}-2"}
+
+
+def test_a_response_known_by_its_legacy_fingerprint_is_seen_as_that_one() -> None:
+    """An edited response would be told from a moved one wrongly after an upgrade (issue 17's legacy fingerprints)."""
+    tab = sheet("a", "b")
+    old = wm.legacy_fingerprint(tab[0])
+    scan = wm.PageScan({old}, legacy_known={old})
+    assert scan.page(tab) == [(tab[1], wm.fingerprint(tab[1]))]
+    assert set(scan.seen) == {old, wm.fingerprint(tab[1])} and len(scan.seen) == 2
+    assert wm.fingerprint(tab[0]) not in scan.seen and old in scan.seen
+    assert scan.seen == decide_full(tab, {old}, legacy_known={old}).seen
