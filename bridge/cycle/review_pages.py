@@ -28,7 +28,7 @@ sides of the check drop their trailing empty rows before they are compared.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bridge.adapters.sheets import a1_tab, column_letter
@@ -237,8 +237,11 @@ def _later_pages(
         while True:
             last = short or start + page > grid
             rng = f"{tab}!A{start}:{LAST_COLUMN}" + ("" if last else str(start + page - 1))
-            values = deps.sheets.batch_get(s.review_spreadsheet_id, [rng, *check] if last else [rng])
-            rows += settle.keep(make.of(values[0], start))
+            # The last request by column: its check columns are then two lists, not 50,000 lists of
+            # one cell each (about 6 MiB at 50k rows, at the whole read's peak: issue 22).
+            values = deps.sheets.batch_get(s.review_spreadsheet_id, [rng, *check], by_column=True) if last else \
+                deps.sheets.batch_get(s.review_spreadsheet_id, [rng])
+            rows += settle.keep(make.of(_by_row(values[0]) if last else values[0], start))
             if last:
                 break
             short = len(values[0]) < page
@@ -260,14 +263,15 @@ def _later_pages(
 
 def _first_moved(rows: list[ReviewRow], checked: list[ReviewColumn], read: list[list[list[Any]]]) -> int:
     """The first sheet row whose ``checked`` cells differ between the pages (``rows``) and the columns
-    read with the last page (``read``, one range each, header row first); 0 when none does. One
-    column at a time, as lists of the texts already held (a tuple per row would cost 8 MiB at 50k rows)."""
+    read with the last page (``read``, one range each read by column, header row first); 0 when none
+    does. One column at a time, as lists of the texts already held (a tuple per row would cost 8 MiB
+    at 50k rows)."""
     height = rows[-1].row_number - 1 if rows else 0
     for column, values in zip(checked, read, strict=True):
         in_pages = [""] * height
         for r in rows:
             in_pages[r.row_number - 2] = r.get(column)
-        now = [columns.cell_text(v[0]) if v else "" for v in values[1:]]
+        now = [columns.cell_text(v) for v in (values[0][1:] if values else ())]
         _trim(in_pages)
         _trim(now)
         if in_pages != now:
@@ -275,6 +279,14 @@ def _first_moved(rows: list[ReviewRow], checked: list[ReviewColumn], read: list[
                       min(len(in_pages), len(now)))
             return at + 2
     return 0
+
+
+def _by_row(by_column: list[list[Any]]) -> Iterator[list[Any]]:
+    """A range read by column, a row at a time as a read by row gives it (a cell past the end of its
+    column, Google leaving trailing empty cells out, is empty)."""
+    height = max((len(c) for c in by_column), default=0)
+    for at in range(height):
+        yield [c[at] if at < len(c) else "" for c in by_column]
 
 
 def _trim(cells: list[str]) -> None:

@@ -35,8 +35,8 @@ def _after_first_page(monkeypatch: pytest.MonkeyPatch, officer: Callable[[], Non
     real = SheetsGateway.batch_get
     calls: list[list[str]] = []
 
-    def edited_after(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
-        out = real(self, spreadsheet_id, ranges)
+    def edited_after(self: SheetsGateway, spreadsheet_id: str, ranges: Any, **kw: Any) -> Any:
+        out = real(self, spreadsheet_id, ranges, **kw)
         calls.append([str(r) for r in ranges])
         if len(calls) == 1 and any(str(r).endswith(f"!A1:ZZ{PAGE + 1}") for r in ranges):
             officer()

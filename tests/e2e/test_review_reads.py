@@ -23,9 +23,9 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = SheetsGateway.batch_get
 
-    def recording(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
+    def recording(self: SheetsGateway, spreadsheet_id: str, ranges: Any, **kw: Any) -> Any:
         calls.append(list(ranges))
-        return real(self, spreadsheet_id, ranges)
+        return real(self, spreadsheet_id, ranges, **kw)
 
     monkeypatch.setattr(SheetsGateway, "batch_get", recording)
     return calls

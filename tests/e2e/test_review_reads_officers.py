@@ -46,8 +46,8 @@ def _between_reads(monkeypatch: pytest.MonkeyPatch, officer: Callable[[], None])
     real = SheetsGateway.batch_get
     state = {"done": False}
 
-    def edited_after(self: SheetsGateway, spreadsheet_id: str, ranges: Any) -> Any:
-        out = real(self, spreadsheet_id, ranges)
+    def edited_after(self: SheetsGateway, spreadsheet_id: str, ranges: Any, **kw: Any) -> Any:
+        out = real(self, spreadsheet_id, ranges, **kw)
         if not state["done"] and any(str(r).endswith("!A:A") for r in ranges):
             state["done"] = True
             officer()
