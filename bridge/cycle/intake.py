@@ -428,7 +428,7 @@ def full_read_pages(
     while True:
         end = start + page - 1
         if start == 2 and first_from_snapshot:
-            rows, snap.responses = snap.responses, []  # the snapshot lets the first page go once it is read here
+            rows = snap.first_page()  # the snapshot lets the first page go once it is read here
         else:
             try:
                 (rows,) = deps.sheets.batch_get(s.spreadsheet_id, [f"{a1_tab(tab)}!A{start}:{last_col}{end}"])

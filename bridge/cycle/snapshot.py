@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,33 @@ class Snapshot:
     #: 0: ``responses`` is everything from ``responses_start``; N: a full read's first page of N rows
     #: (intake reads the rest page by page, see :func:`bridge.cycle.intake.full_read_pages`).
     responses_page: int = 0
+    #: A full read's first page packed (:func:`pack_rows`), ``responses`` then empty: see :meth:`first_page`.
+    responses_packed: bytes = b""
+
+    def first_page(self) -> list[list[Any]]:
+        """The responses read with the snapshot (a full read's first page), let go by the snapshot:
+        intake takes them once."""
+        if self.responses_packed:
+            rows, self.responses_packed = unpack_rows(self.responses_packed), b""
+            return rows
+        rows, self.responses = self.responses, []
+        return rows
+
+
+def pack_rows(rows: list[list[Any]]) -> bytes:
+    """A range's values as one JSON text: a full read's first responses page is held so while Review
+    is read whole in pages, which is the daily full scan's peak (5,000 responses of the benchmark: 5.4
+    MiB of lists and texts, 3.2 packed; issue 22). Not compressed: the benchmark's answers repeat
+    (they would pack 60-fold, officers' texts about 2.5-fold), so a compressed page would flatter the
+    measure. The values are JSON's own (text, number, boolean), so they come back equal (a float's
+    JSON is its ``repr``, which reads back exactly)."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def unpack_rows(packed: bytes) -> list[list[Any]]:
+    """The values :func:`pack_rows` packed."""
+    rows: list[list[Any]] = json.loads(packed)
+    return rows
 
 
 def responses_range(tab: str, start_row: int, page: int = 0) -> str:
@@ -74,6 +102,9 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
     layout = None if full or _whole_read_due(deps) else _stored_layout(deps.ledger)
     whole_range = "" if layout else review_pages.first_range(deps)
     (header_v, rows_v), review_v, kim_v = _batch_read(deps, same, start_row, page, layout, whole_range)
+    packed = pack_rows(rows_v) if page else b""
+    if page:
+        rows_v = []  # held packed while Review is read (intake unpacks it: Snapshot.first_page)
     sheet_tz = _sheet_zone(form, s.tz)
     header, rows, rows_whole = _review_read(deps, layout, review_v, changed, whole_range)
     del review_v
@@ -96,6 +127,7 @@ def read_snapshot(deps: CycleContext, start_row: int, *, full: bool = False, cha
         kim_moved=(kim_title_rows(kim_v or []) or "") if kim_missing else "",
         review_unidentified=unidentified,
         responses_page=page,
+        responses_packed=packed,
         read_whole=rows_whole,
         warnings=tab_problems,
     )
