@@ -57,3 +57,22 @@ def test_a_whole_read_compares_copies_a_page_at_a_time_and_writes_only_changes()
         "MM-2026-00008": {"ID": "MM-2026-00008", "STATUS": "MENUNGGU"},
         "MM-2026-00010": {"ID": "MM-2026-00010", "STATUS": "TERBIT"},
     }
+
+
+def test_the_watch_s_last_rows_share_one_empty_row() -> None:
+    """A reading cycle at 50k Review rows held an empty dict per submission (3 MiB) for the whole cycle (issue 22)."""
+    from bridge.cycle.review_watch import known_ledger
+
+    class Glancing:
+        def glance(self) -> tuple[dict[str, str], set[str]]:
+            return {f"MM-2026-{n:05d}": f"{n:016x}" for n in range(1, 4)}, set()
+
+        def known_of(self, ids: Any) -> list[Any]:
+            return []
+
+    class Ledger:
+        submissions = Glancing()
+
+    last = known_ledger(Ledger()).last_rows()  # type: ignore[arg-type]
+    assert set(last) == {"MM-2026-00001", "MM-2026-00002", "MM-2026-00003"}
+    assert all(row == {} for row in last.values()) and len({id(row) for row in last.values()}) == 1
