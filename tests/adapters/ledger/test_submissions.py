@@ -124,6 +124,22 @@ def test_the_briefs_share_their_repeated_texts(tmp_path: Path) -> None:
         assert len({b[title] for b in briefs}) == 3
 
 
+def test_a_brief_s_key_is_its_own_id_text(tmp_path: Path) -> None:
+    """A reading cycle at 50k Review rows held each ID twice, the brief's and SQLite's key (3 MiB) (issue 22)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        ids = [f"MM-2026-{n:04d}" for n in range(1, 4)]
+        for n, sid in enumerate(ids):
+            add(ledger, sid, f"fp{n}")
+        ledger.submissions.mark_in_review(ids)
+        ledger.submissions.set_last_rows({sid: {"ID": sid, "STATUS": "MENUNGGU"} for sid in ids})
+        ledger.submissions.set_last_rows({ids[2]: {"ID": " MM-2026-0003", "STATUS": "MENUNGGU"}})  # an ID cell typed with a space
+        briefs = ledger.submissions.settled_briefs()
+        at = [c.name for c in BRIEF_COLUMNS].index("ID")
+        assert list(briefs) == ids
+        assert all(key is brief[at] for key, brief in list(briefs.items())[:2])
+        assert briefs[ids[2]][at] == " MM-2026-0003"
+
+
 def test_a_whole_read_compares_rows_only_with_copies_of_submissions_expected_in_review(tmp_path: Path) -> None:
     """A row showing an archived or deleted submission's ID would be kept as a settled row instead of being looked at."""
     with Ledger(tmp_path / "s.sqlite3") as ledger:
