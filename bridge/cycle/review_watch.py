@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bridge.adapters.ledger import Ledger
 from bridge.core import identity
 from bridge.core.compact_row import cells_of
-from bridge.core.model import ReviewColumn
+from bridge.core.model import ReviewColumn, ReviewRow
 from bridge.cycle.context import CycleContext
 from bridge.cycle.intake import format_time
 from bridge.cycle.publish import PublishResult
@@ -46,12 +46,13 @@ def _received_text(tz: ZoneInfo, value: str) -> str:
 _UNSEEN: dict[str, str] = {}
 
 
-def known_ledger(ledger: Ledger) -> identity.KnownLedger:
+def known_ledger(ledger: Ledger, rows: Iterable[ReviewRow] = ()) -> identity.KnownLedger:
     """The ledger's submissions for matching: at a glance for every row, whole records only for rows that
     need the long way (issue 22). No row copies: matching needs none, and remember_rows compares with the
-    stored ones page by page (a whole read held every copy decoded beside every row)."""
+    stored ones page by page (a whole read held every copy decoded beside every row). The glance holds
+    the ``rows``' own ID and Sidik Jari texts where they are the ledger's."""
     subs = ledger.submissions
-    glance, gone = subs.glance()
+    glance, gone = subs.glance(_texts_of(rows))
     return identity.KnownLedger(
         glance=glance,
         gone=gone,
@@ -59,6 +60,16 @@ def known_ledger(ledger: Ledger) -> identity.KnownLedger:
         load_some=subs.known_of,
         last_rows=lambda: dict.fromkeys(glance, _UNSEEN),
     )
+
+
+def _texts_of(rows: Iterable[ReviewRow]) -> dict[str, str]:
+    """Each row's ID and Sidik Jari cell, mapped to itself (for :meth:`Submissions.glance`)."""
+    held: dict[str, str] = {}
+    for row in rows:
+        rid, fp, _status, _note = row.matching_cells()  # a settled row's brief texts, no copy decoded
+        held[rid] = rid
+        held[fp] = fp
+    return held
 
 
 def run_watch(deps: CycleContext, snap: Snapshot, result: PublishResult, just_queued: Iterable[str] = ()) -> identity.WatchPlan:
@@ -72,8 +83,8 @@ def run_watch(deps: CycleContext, snap: Snapshot, result: PublishResult, just_qu
         # apart with certainty, so nothing is restored or taken as deleted until it is back.
         return identity.WatchPlan(rows=list(snap.review))
     shown = lambda text: _received_text(deps.settings.tz, text)  # noqa: E731
-    plan = identity.plan_review([*snap.review, *snap.review_unidentified], known_ledger(deps.ledger), just_queued,
-                                received_text=shown)
+    review = [*snap.review, *snap.review_unidentified]
+    plan = identity.plan_review(review, known_ledger(deps.ledger, review), just_queued, received_text=shown)
     if plan.deleted:  # archived as they last were: their rows, which `known` left out, and their times as Review shows them
         last = deps.ledger.submissions.last_rows_of(k.id for k in plan.deleted)
         plan.deleted = [replace(k, last_row=last.get(k.id, {}), received=shown(k.received)) for k in plan.deleted]

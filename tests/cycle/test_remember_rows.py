@@ -64,7 +64,7 @@ def test_the_watch_s_last_rows_share_one_empty_row() -> None:
     from bridge.cycle.review_watch import known_ledger
 
     class Glancing:
-        def glance(self) -> tuple[dict[str, str], set[str]]:
+        def glance(self, texts: Any = None) -> tuple[dict[str, str], set[str]]:
             return {f"MM-2026-{n:05d}": f"{n:016x}" for n in range(1, 4)}, set()
 
         def known_of(self, ids: Any) -> list[Any]:

@@ -180,3 +180,17 @@ def test_the_briefs_and_the_glance_are_read_from_an_index_not_the_rows(tmp_path:
         ledger.db.set_trace_callback(None)
         plans = [" ".join(str(r[3]) for r in ledger.db.execute("EXPLAIN QUERY PLAN " + q)) for q in queries]
         assert plans == ["SEARCH submissions USING COVERING INDEX submissions_briefs (deleted_at=?)"] * 2, plans
+
+
+def test_the_glance_holds_the_texts_the_rows_hold(tmp_path: Path) -> None:
+    """The Review watch at 50k rows held a second copy of every ID and fingerprint, SQLite's (6 MiB), at its peak (issue 22)."""
+    with Ledger(tmp_path / "s.sqlite3") as ledger:
+        ids = [f"MM-2026-{n:04d}" for n in range(1, 4)]
+        for n, sid in enumerate(ids):
+            add(ledger, sid, f"fp{n}")
+        ledger.submissions.mark_in_review(ids)
+        held = {t: t for t in ("".join(["MM-2026-", "0001"]), "".join(["fp", "0"]), "".join(["fp", "2"]))}
+        glance, gone = ledger.submissions.glance(held)
+        assert glance == ledger.submissions.glance()[0] == dict(zip(ids, ["fp0", "fp1", "fp2"], strict=True)) and not gone
+        first_id, first_fp = next(iter(glance.items()))
+        assert first_id is held["MM-2026-0001"] and first_fp is held["fp0"] and glance["MM-2026-0003"] is held["fp2"]
