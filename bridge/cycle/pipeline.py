@@ -399,11 +399,15 @@ def _run_cycle(
         log.warning("cycle skipped: %s", exc)
         return report
     report.problems += snap.warnings
+    if snap.read_whole:  # Review's pages are freed: intake and the watch start from a trimmed heap (issue 22:
+        give_back_memory()  # at 50k rows glibc kept them for reuse, and the daily full scan peaked over 150 MiB)
     try:
         run_intake(deps, snap, report.intake)
     except RetriableError as exc:  # a later page of a full read: intake's transaction rolled back whole
         report.problems.append(f"could not read the whole responses tab, intake will retry next cycle: {exc}")
         log.warning("intake postponed (a page of the responses tab could not be read): %s", exc)
+    if snap.responses_page:
+        give_back_memory()  # the same after a full read's pages (the daily full scan's peak is the watch after it)
     report.alerts = _unforeseen_spared(report, "partnership alerts", lambda: cycle_alerts(deps, snap), [])
     # Unforeseen failure of the watch: publishing goes on with the rows as read, nothing restored or
     # taken as deleted this cycle (as when Sidik Jari is missing).

@@ -138,12 +138,12 @@ def test_an_edit_found_on_the_first_page_waits_for_the_whole_read(bridge: Bridge
 
 
 def test_a_full_read_holds_one_page_at_a_time(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The daily full scan would hold the page before the one it reads, and the first page all cycle (issue 22:
-    about 13 MiB over the 150 MiB target at 100k responses)."""
+    """The daily full scan would hold the page before the one it reads, the first page all cycle, and start its
+    Review watch from a heap still holding both tabs' freed pages (issue 22: over the 150 MiB target at 100k responses)."""
     import weakref
     from datetime import timedelta
 
-    from bridge.cycle import intake
+    from bridge.cycle import intake, pipeline
 
     bridge.pages = PageSizes(full_read=2, append=100)
     bridge.cycle()  # everything queued: the full scan below finds nothing new
@@ -155,14 +155,21 @@ def test_a_full_read_holds_one_page_at_a_time(bridge: Bridge, monkeypatch: pytes
     def watched(deps: Any, snap: Any, *args: Any, **kwargs: Any) -> Any:
         for page in real(deps, snap, *args, **kwargs):
             alive_when_next_came.append(sum(1 for ref in earlier if ref() is not None))
-            first_page_in_snapshot.append(bool(snap.responses))
+            first_page_in_snapshot.append(bool(snap.responses or snap.responses_packed))
             earlier.extend(weakref.ref(response) for response in page[:1])
             yield page
             del page
 
     monkeypatch.setattr(intake, "full_read_pages", watched)
-    bridge.now = bridge.now + timedelta(hours=25)  # the daily full read
+    steps: list[str] = []
+    monkeypatch.setattr(pipeline, "give_back_memory", lambda: steps.append("trim"))
+    real_intake, real_watch = pipeline.run_intake, pipeline.run_watch
+    monkeypatch.setattr(pipeline, "run_intake", lambda *a: (steps.append("intake"), real_intake(*a))[1])
+    monkeypatch.setattr(pipeline, "run_watch", lambda *a: (steps.append("watch"), real_watch(*a))[1])
+    bridge.now = bridge.now + timedelta(hours=25)  # the daily full read (Review read whole with it)
     assert bridge.cycle().intake.read_rows == len(_data_rows(bridge))
+    assert steps == ["trim", "intake", "trim", "watch", "trim"]  # after each tab's pages, and at the end
     assert len(alive_when_next_came) >= 3, alive_when_next_came
     assert alive_when_next_came == [0] * len(alive_when_next_came)
     assert first_page_in_snapshot == [False] * len(first_page_in_snapshot)
+
