@@ -22,6 +22,7 @@ officers see):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -159,6 +160,15 @@ def _environment() -> jinja2.Environment:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _template(template_text: str) -> jinja2.Template:
+    """The template compiled once per text: Jinja2 compiles ``from_string`` to Python code on each
+    call (12 ms on average in the suite's profile, issue 22), and every post renders the same text.
+    Rendering does not change a compiled template. A text that does not compile raises, and nothing
+    is kept for it."""
+    return _environment().from_string(template_text)
+
+
 def _safe_photos(photos: Iterable[Photo | tuple[str, str]]) -> list[dict[str, str]]:
     """Photos as the template sees them: http(s) URLs only; width/height as digits, or '' when unknown."""
     out = []
@@ -210,7 +220,7 @@ def render_post(template_text: str, post: PostContext) -> RenderedPost:
         "labels": list(post.labels),
     }
     try:
-        rendered = _environment().from_string(template_text).render(context)
+        rendered = _template(template_text).render(context)
     except jinja2.TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else ""

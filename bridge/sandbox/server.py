@@ -772,7 +772,6 @@ def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathL
     """
     token_file = Path(cfg_dir).resolve() / TOKEN_FILE
     write_token_file(token_file, oauth.config_token(state))
-    data = state.to_json()
     values: dict[tuple[str, str], Any] = {
         ("google", "endpoint"): url,
         ("google", "auth"): "sandbox",
@@ -780,13 +779,15 @@ def sandbox_config_values(url: str, state: SandboxState, cfg_dir: str | os.PathL
         ("blog", "photo_url"): f"{url}/_sandbox/files/{{id}}",
         ("bridge", "state_path"): str(Path(cfg_dir).resolve() / "bridge-state.sqlite3"),
     }
-    if data["spreadsheets"]:
-        first = data["spreadsheets"][0]
-        values[("sheets", "spreadsheet_id")] = first["id"]
-        if first["sheets"]:
-            values[("sheets", "responses_tab")] = first["sheets"][0]["title"]
-    if data["blogs"]:
-        values[("blog", "blog_id")] = data["blogs"][0]["id"]
+    with state.lock:  # three names, read in place: a copy of the whole state would cost more than the rest
+        data = state.data
+        if data["spreadsheets"]:
+            first = data["spreadsheets"][0]
+            values[("sheets", "spreadsheet_id")] = first["id"]
+            if first["sheets"]:
+                values[("sheets", "responses_tab")] = first["sheets"][0]["title"]
+        if data["blogs"]:
+            values[("blog", "blog_id")] = data["blogs"][0]["id"]
     return values
 
 

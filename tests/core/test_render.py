@@ -119,3 +119,28 @@ def test_labels_for_dedupes_and_respects_blogger_limits() -> None:
     assert len(labels) == 5 and len(labels[4]) == 200
     assert render.labels_for("Paringin", "Paringin Kota", "", ("desa",), (), desa_label="Kelurahan") == ["Kelurahan Paringin Kota"]
     assert render.labels_for("", "", "", ("kecamatan", "desa", "kim"), ()) == []
+
+
+def test_a_template_is_compiled_once_for_many_posts(template: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every post would compile the office's template to Python again (CPU on each publish), or a
+    template changed in config would keep rendering the old text."""
+    import jinja2
+
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(source)
+        return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    changed = template.replace('class="byline"', 'class="byline penulis"')
+
+    first = [render_post(template, context(operator=f"Operator ke-{n}")).html for n in range(3)]
+    compiled_for_three = len(compiled)
+    second = render_post(changed, context()).html
+
+    assert compiled_for_three <= 1  # once, or not at all when an earlier test compiled this text
+    assert all(f"Oleh: Operator ke-{n}," in html for n, html in enumerate(first))
+    assert compiled[compiled_for_three:] == [changed]
+    assert 'class="byline penulis"' in second
