@@ -70,7 +70,9 @@ def pack_rows(rows: list[list[Any]]) -> bytes:
     (they would pack 60-fold, officers' texts about 2.5-fold), so a compressed page would flatter the
     measure. The values are JSON's own (text, number, boolean), so they come back equal (a float's
     JSON is its ``repr``, which reads back exactly)."""
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # A cell may hold a lone surrogate (tests/e2e/test_bad_cells.py): kept as UTF-8 does with
+    # "surrogatepass", which is how json.loads decodes bytes, so it comes back as it was.
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def unpack_rows(packed: bytes) -> list[list[Any]]:

@@ -9,7 +9,7 @@ from bridge.cycle.snapshot import pack_rows, unpack_rows
 def test_a_full_read_s_first_page_comes_back_as_it_was_read() -> None:
     """A response held packed while Review is read would be queued with other answers, or its timestamp shifted."""
     rows = [[46090.123456789, "Siti", "Kec. Juai", "Desa Lasung Batu", "Judul — é 漢字", "Isi\nbaris dua", True, 3],
-            [], ["", "x"], [0.1 + 0.2, 10**20, False, "\u0000\ud7ff"]]
+            [], ["", "x"], [0.1 + 0.2, 10**20, False, "\u0000\ud7ff", "kabar \ud83c lone surrogate", "\U0001f600"]]
     assert unpack_rows(pack_rows(rows)) == rows
     back = unpack_rows(pack_rows(rows))
     assert [type(v) for v in back[0]] == [type(v) for v in rows[0]] and back[3][0] == 0.30000000000000004
