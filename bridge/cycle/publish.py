@@ -35,6 +35,7 @@ from bridge.core.report import FAILED_AT_INTAKE
 from bridge.core.review_machine import Action, PostState, Step
 from bridge.core.review_rows import where
 from bridge.core.revision import own_fingerprint
+from bridge.core.turns import in_turn
 from bridge.cycle import lease
 from bridge.cycle.blog_watch import post_gone, watch_blog
 from bridge.cycle.blogger_pause import pause, paused_until
@@ -514,9 +515,11 @@ DRAFT_CHECK_MAX = 20  # posts looked up per check (one posts.get each)
 
 def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResult) -> None:
     """TERBIT rows whose post is a draft: when an officer has published it in Blogger, Review gets the
-    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft.
+    public link and the publication time. At most every ``DRAFT_CHECK_EVERY``, one ``posts.get`` per draft, for
+    at most ``DRAFT_CHECK_MAX`` drafts: with more, each check starts after the draft looked at last (by ID), so
+    every draft is looked at in turn (``bridge.core.turns``), not only the first ones while they stay drafts.
 
-    DITOLAK rows whose post the ledger knows as a draft are looked at too (after the TERBIT ones): a draft
+    DITOLAK rows whose post the ledger knows as a draft are looked at too, in the same turns: a draft
     an officer published in Blogger and then rejected is live, and must stay in Review with the note that
     DITOLAK does not take it down (the machine's EXPLAIN), not be archived as if nothing were on the website.
     What each answer means is :func:`bridge.core.review_machine.seen_on_blog`'s."""
@@ -534,12 +537,14 @@ def check_drafts(deps: CycleContext, rows: list[ReviewRow], result: PublishResul
         return
     if not deps.dry_run:
         deps.ledger.state.draft_checked = deps.now()
-    for row, entry in drafts[:DRAFT_CHECK_MAX]:
+    for row, entry in in_turn(drafts, lambda d: d[0].id, deps.ledger.state.draft_turn, DRAFT_CHECK_MAX):
         try:
             ref = deps.blogger.get(entry.post_id, item=row.id)
         except RetriableError as exc:
             log.warning("could not look at draft posts now: %s", exc)
             return
+        if not deps.dry_run:
+            deps.ledger.state.draft_turn = row.id
         seen = machine.seen_on_blog(row.status, journal_facts(entry), ref.status if ref is not None else None,
                                     has_url=bool(ref is not None and ref.url))
         if seen.step == Step.FORGET:  # deleted in Blogger: stop asking about it

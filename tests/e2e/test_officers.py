@@ -496,6 +496,33 @@ def _publish_in_blogger(b: Bridge, sid: str, url: str) -> None:
     post.update(status="LIVE", url=url, published="2026-11-24T09:15:00+08:00")
 
 
+def test_more_drafts_than_one_check_looks_up_are_all_looked_at_in_turn(bridge: Bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draft mode with more drafts than one check looks up (20): a draft an officer published in Blogger
+    never got its public link in Review while the first twenty stayed drafts."""
+    import math
+
+    import bridge.cycle.publish as publish
+
+    monkeypatch.setattr(publish, "DRAFT_CHECK_MAX", 2)  # four drafts stand for forty
+    draft = {"blog__publish_mode": "draft"}
+    bridge.cycle(**draft)
+    ids = sorted(_approve_valid(bridge))
+    bridge.cycle(**draft)
+    assert len(ids) >= 3, "the demo has more valid items than one check looks up"
+    last = ids[-1]
+    _publish_in_blogger(bridge, last, "https://kimbalangan.blogspot.com/2026/11/terakhir.html")
+
+    lookups = []
+    for _ in range(math.ceil(len(ids) / 2)):
+        bridge.now = bridge.now + publish.DRAFT_CHECK_EVERY
+        bridge.sandbox.reset_stats()
+        bridge.cycle(**draft)
+        lookups.append(bridge.stats()["by_method"].get("blogger.posts.get", {}).get("requests", 0))
+
+    assert _row(bridge, last)[LINK] == "https://kimbalangan.blogspot.com/2026/11/terakhir.html"
+    assert lookups[0] == 2 and sum(lookups) <= len(ids) + 1, "each check looks up two drafts, in turn"
+
+
 REJECTED_LIVE_NOTE = "Post ini sudah tayang; status DITOLAK tidak menurunkannya. Pilih DITARIK bila post harus ditarik dari website."
 
 

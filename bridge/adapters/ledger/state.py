@@ -204,6 +204,8 @@ class CycleState:
     """Blogger refused more posts today: nothing is sent to it before this time."""
     draft_checked = _time("draft_check_at")
     """When draft-mode posts were last looked up."""
+    draft_turn = _text("draft_check_last")
+    """The item whose draft was looked up last: the next check starts after it (bridge.core.turns)."""
     blog_checked = _time("blog_check_at")
     """When the blog was last compared with the published rows (issue 17)."""
     blog_watching = _count("blog_watching")
