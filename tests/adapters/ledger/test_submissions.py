@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from bridge.adapters.ledger import Ledger
@@ -106,15 +107,21 @@ def test_the_briefs_are_the_copies_cells_the_view_asks_for_and_follow_every_copy
         assert set(ledger.submissions.settled_briefs()) == set(ledger.submissions.last_rows()) == {"MM-2026-0002"}
 
 
+def _three_in_review(ledger: Ledger, row_of: Callable[[str], dict[str, str]]) -> list[str]:
+    """Three submissions in Review, each last seen as ``row_of(its ID)``; their IDs."""
+    ids = [f"MM-2026-{n:04d}" for n in range(1, 4)]
+    for n, sid in enumerate(ids):
+        add(ledger, sid, f"fp{n}")
+    ledger.submissions.mark_in_review(ids)
+    ledger.submissions.set_last_rows({sid: row_of(sid) for sid in ids})
+    return ids
+
+
 def test_the_briefs_share_their_repeated_texts(tmp_path: Path) -> None:
     """A reading cycle at 50k Review rows would hold one "MENUNGGU", system note and KIM name per row (about 12 MiB)."""
     with Ledger(tmp_path / "s.sqlite3") as ledger:
-        ids = [f"MM-2026-{n:04d}" for n in range(1, 4)]
-        for n, sid in enumerate(ids):
-            add(ledger, sid, f"fp{n}")
-        ledger.submissions.mark_in_review(ids)
-        ledger.submissions.set_last_rows({sid: {"ID": sid, "STATUS": "MENUNGGU", "SYSTEM_NOTE": "Lolos pemeriksaan otomatis.",
-                                                "KIM": "KIM Juai", "TITLE": f"Judul {sid}"} for sid in ids})
+        _three_in_review(ledger, lambda sid: {"ID": sid, "STATUS": "MENUNGGU", "SYSTEM_NOTE": "Lolos pemeriksaan otomatis.",
+                                              "KIM": "KIM Juai", "TITLE": f"Judul {sid}"})
         briefs = list(ledger.submissions.settled_briefs().values())
         assert [b[1] for b in briefs] == ["MENUNGGU"] * 3
         for column in ("STATUS", "SYSTEM_NOTE", "KIM"):
@@ -127,11 +134,7 @@ def test_the_briefs_share_their_repeated_texts(tmp_path: Path) -> None:
 def test_a_brief_s_key_is_its_own_id_text(tmp_path: Path) -> None:
     """A reading cycle at 50k Review rows held each ID twice, the brief's and SQLite's key (3 MiB) (issue 22)."""
     with Ledger(tmp_path / "s.sqlite3") as ledger:
-        ids = [f"MM-2026-{n:04d}" for n in range(1, 4)]
-        for n, sid in enumerate(ids):
-            add(ledger, sid, f"fp{n}")
-        ledger.submissions.mark_in_review(ids)
-        ledger.submissions.set_last_rows({sid: {"ID": sid, "STATUS": "MENUNGGU"} for sid in ids})
+        ids = _three_in_review(ledger, lambda sid: {"ID": sid, "STATUS": "MENUNGGU"})
         ledger.submissions.set_last_rows({ids[2]: {"ID": " MM-2026-0003", "STATUS": "MENUNGGU"}})  # an ID cell typed with a space
         briefs = ledger.submissions.settled_briefs()
         at = [c.name for c in BRIEF_COLUMNS].index("ID")
