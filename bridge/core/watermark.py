@@ -112,7 +112,10 @@ def _base_text(key: int | str) -> str:
 _HEX = re.compile(r"[0-9a-f]{16}")
 
 
-def _occurrence(counts: dict[int | str, int], key: int | str, base: str) -> str:
+def _occurrence(counts: dict[int | str, int], base: str) -> str:
+    """Count one more occurrence of ``base``, a hash this module made (16 hex digits: keyed by
+    :func:`count_key`'s number without its check); returns the occurrence's fingerprint."""
+    key = int(base, 16)
     n = counts[key] = counts.get(key, 0) + 1
     return base if n == 1 else f"{base}-{n}"
 
@@ -158,8 +161,8 @@ class Fingerprinter:
 
     def __call__(self, response: FormResponse) -> str:
         base = fingerprint(response)
-        fp = self.current = _occurrence(self.counts, int(base, 16), base)  # always 16 hex digits: count_key's number
-        old = _occurrence(self.legacy_counts, *_keyed(legacy_fingerprint(response))) if self.legacy else ""
+        fp = self.current = _occurrence(self.counts, base)
+        old = _occurrence(self.legacy_counts, legacy_fingerprint(response)) if self.legacy else ""
         if fp in self.known:
             return fp
         remembered = self.legacy_of(fp)
@@ -169,10 +172,6 @@ class Fingerprinter:
             self.recognised[fp] = old
             return old
         return fp
-
-
-def _keyed(base: str) -> tuple[int, str]:
-    return int(base, 16), base
 
 
 def assign_fingerprints(

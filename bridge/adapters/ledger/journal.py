@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bridge.adapters.ledger.schema import now_text
+from bridge.adapters.ledger.schema import in_chunks, now_text
 from bridge.core.review_machine import JournalState, PostState
 
 # Journal states, as the status machine names them (stored as their text)
@@ -65,11 +65,8 @@ class PublishJournal:
     def entries_of(self, ids: Iterable[str]) -> dict[str, JournalEntry]:
         """These submissions' entries (those that have one), read 500 at a time: a step asking about
         many rows reads the journal once, not once per row (issue 22)."""
-        wanted = list(dict.fromkeys(ids))
         out: dict[str, JournalEntry] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             for r in self._db.execute(f"SELECT * FROM publish_journal WHERE submission_id IN ({marks})", chunk):
                 out[r["submission_id"]] = _entry(r)
         return out

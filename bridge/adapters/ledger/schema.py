@@ -7,6 +7,7 @@ and is brought up to date by the ones it lacks.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 MIGRATIONS: tuple[str, ...] = (
@@ -162,6 +163,16 @@ MIGRATIONS: tuple[str, ...] = (
 def now_text() -> str:
     """The time a row is written (UTC, seconds), as every ``*_at`` column of the ledger holds it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def in_chunks(ids: Iterable[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """``ids`` (each once, in their order) in chunks of ``size``, each with the ``?`` marks of its
+    ``IN (...)``: a step asking about many rows reads the ledger a chunk at a time, not a row at a time,
+    and no query passes SQLite's limit on parameters (999 before SQLite 3.32)."""
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start:start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def migrate(db: sqlite3.Connection) -> int:

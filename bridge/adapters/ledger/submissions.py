@@ -15,7 +15,7 @@ from typing import Any
 
 from bridge.adapters.ledger.ids import SubmissionIds
 from bridge.adapters.ledger.rows import DECODE_PAGE, encode, row_copies, shared_texts
-from bridge.adapters.ledger.schema import now_text
+from bridge.adapters.ledger.schema import in_chunks, now_text
 from bridge.core.identity import RENUMBERED, KnownSubmission
 from bridge.core.review_view import BRIEF_COLUMNS
 from bridge.core.watermark import Queued
@@ -225,10 +225,7 @@ class Submissions:
     def known_of(self, ids: Sequence[str], received: Callable[[str], str] = lambda text: text) -> list[KnownSubmission]:
         """:meth:`known`'s records of these submissions only (those in Review), in ID order, without row copies."""
         out: list[KnownSubmission] = []
-        wanted = sorted(set(ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(sorted(set(ids))):
             query = f"SELECT {_KNOWN} FROM submissions WHERE in_review = 1 AND id IN ({marks}) ORDER BY id"
             out += _records(self._db.execute(query, chunk), received, {}, shared_texts())
         return out
@@ -236,12 +233,9 @@ class Submissions:
     def last_rows_of(self, ids: Iterable[str], shared: Callable[[str], str] | None = None) -> dict[str, dict[str, str]]:
         """These submissions' rows as they last looked (those with a readable copy)."""
         out: dict[str, dict[str, str]] = {}
-        wanted = list(dict.fromkeys(ids))
         if shared is None:
             shared = shared_texts()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             out.update(row_copies(self._db.execute(f"SELECT id, last_row FROM submissions WHERE id IN ({marks})", chunk), shared))
         return out
 
@@ -250,10 +244,7 @@ class Submissions:
         :meth:`settled_briefs` has a brief for (expected in Review, not archived or deleted, its brief
         written). A whole read of Review compares its rows with these, a page at a time (issue 22)."""
         out: dict[str, dict[str, str]] = {}
-        wanted = list(dict.fromkeys(ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             out.update(row_copies(self._db.execute(
                 f"SELECT id, last_row FROM submissions WHERE id IN ({marks}) AND in_review = 1 AND deleted_at = ''"
                 f" AND last_row != '' AND last_brief != '' AND status NOT IN ('{ARCHIVED}', '{DELETED}')", chunk)))
